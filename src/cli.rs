@@ -1,0 +1,423 @@
+//! What redis-cli does on its side of the connection: split a typed line into arguments,
+//! handle a leading repeat count, track the prompt (`[db]`, `(TX)`), and print replies the
+//! way `redis-cli --no-raw` prints them.
+
+use crate::reply::Reply;
+
+/// The message redis-cli prints when a line's quotes don't parse.
+pub const INVALID_ARGUMENTS: &str = "Invalid argument(s)";
+/// The message redis-cli prints for a zero, negative or out-of-range repeat count.
+pub const INVALID_REPEAT: &str = "Invalid redis-cli repeat command option value.";
+/// We run a repeat count at most this many times, so `1000000000 INCR x` can't freeze a tab.
+pub const MAX_REPEAT: i64 = 1_000_000;
+
+fn is_c_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
+}
+
+fn hex_val(c: u8) -> Option<u8> {
+    (c as char).to_digit(16).map(|d| d as u8)
+}
+
+/// Split a line into arguments exactly as redis-cli does (its `sdssplitargs`).
+///
+/// Outside quotes, arguments are separated by spaces, tabs and newlines. Inside double
+/// quotes `\xHH`, `\n`, `\r`, `\t`, `\b`, `\a` and `\<any>` escapes work; inside single
+/// quotes only `\'`. Quotes may start in the middle of an argument (`a"b c"` is `ab c`),
+/// but a closing quote must be followed by whitespace or the end of the line. Returns None
+/// for an unbalanced or badly closed quote. A NUL ends the line, as it does for C.
+pub fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let end = line.iter().position(|&c| c == 0).unwrap_or(line.len());
+    let line = &line[..end];
+    let at = |i: usize| -> u8 { line.get(i).copied().unwrap_or(0) };
+    let mut args = Vec::new();
+    let mut i = 0;
+    loop {
+        while i < line.len() && is_c_space(line[i]) {
+            i += 1;
+        }
+        if i >= line.len() {
+            return Some(args);
+        }
+        let mut cur = Vec::new();
+        let (mut in_dq, mut in_sq) = (false, false);
+        loop {
+            let c = at(i);
+            if in_dq {
+                if c == b'\\' && at(i + 1) == b'x' {
+                    if let (Some(h), Some(l)) = (hex_val(at(i + 2)), hex_val(at(i + 3))) {
+                        cur.push(h * 16 + l);
+                        i += 4;
+                        continue;
+                    }
+                }
+                if c == b'\\' && at(i + 1) != 0 {
+                    let e = at(i + 1);
+                    cur.push(match e {
+                        b'n' => b'\n',
+                        b'r' => b'\r',
+                        b't' => b'\t',
+                        b'b' => 8,
+                        b'a' => 7,
+                        other => other,
+                    });
+                    i += 2;
+                } else if c == b'"' {
+                    let next = at(i + 1);
+                    if next != 0 && !is_c_space(next) {
+                        return None;
+                    }
+                    i += 1;
+                    break;
+                } else if c == 0 {
+                    return None;
+                } else {
+                    cur.push(c);
+                    i += 1;
+                }
+            } else if in_sq {
+                if c == b'\\' && at(i + 1) == b'\'' {
+                    cur.push(b'\'');
+                    i += 2;
+                } else if c == b'\'' {
+                    let next = at(i + 1);
+                    if next != 0 && !is_c_space(next) {
+                        return None;
+                    }
+                    i += 1;
+                    break;
+                } else if c == 0 {
+                    return None;
+                } else {
+                    cur.push(c);
+                    i += 1;
+                }
+            } else {
+                match c {
+                    b' ' | b'\n' | b'\r' | b'\t' | 0 => {
+                        i += 1;
+                        break;
+                    }
+                    b'"' => in_dq = true,
+                    b'\'' => in_sq = true,
+                    other => cur.push(other),
+                }
+                i += 1;
+            }
+        }
+        args.push(cur);
+    }
+}
+
+/// C's `strtol(s, &end, 10)` as redis-cli uses it on the first word of a line: Some(value)
+/// when the whole word is consumed (leading spaces and a sign allowed; an empty word counts
+/// as a fully consumed 0), with saturation on overflow reported as `Err(())`.
+fn strtol_whole(s: &[u8]) -> Option<Result<i64, ()>> {
+    let mut i = 0;
+    while i < s.len() && is_c_space(s[i]) {
+        i += 1;
+    }
+    let mut neg = false;
+    if i < s.len() && (s[i] == b'+' || s[i] == b'-') {
+        neg = s[i] == b'-';
+        i += 1;
+    }
+    let digits_start = i;
+    let mut v: i128 = 0;
+    let mut overflow = false;
+    while i < s.len() && s[i].is_ascii_digit() {
+        v = v * 10 + (s[i] - b'0') as i128;
+        if v > i64::MAX as i128 + 1 {
+            overflow = true;
+            v = i64::MAX as i128 + 1;
+        }
+        i += 1;
+    }
+    if i == digits_start {
+        // No digits: strtol consumed nothing, so the word is whole only if it is empty.
+        return if s.is_empty() { Some(Ok(0)) } else { None };
+    }
+    if i != s.len() {
+        return None;
+    }
+    let v = if neg { -v } else { v };
+    if overflow || v > i64::MAX as i128 || v < i64::MIN as i128 {
+        return Some(Err(()));
+    }
+    Some(Ok(v as i64))
+}
+
+/// What a typed line asks for, after redis-cli's own parsing.
+#[derive(Debug, PartialEq)]
+pub enum Line {
+    /// Nothing to do (a blank line).
+    Empty,
+    /// Print this text (quote errors, bad repeat counts).
+    Message(&'static str),
+    /// Run these arguments `repeat` times.
+    Command { repeat: i64, argv: Vec<Vec<u8>> },
+}
+
+/// Parse a console line the way redis-cli's prompt loop does, including a leading repeat
+/// count (`3 INCR hits`): a first word that is entirely a number, followed by a command.
+pub fn parse_line(line: &str) -> Line {
+    let Some(mut argv) = split_args(line.as_bytes()) else {
+        return Line::Message(INVALID_ARGUMENTS);
+    };
+    if argv.is_empty() {
+        return Line::Empty;
+    }
+    let mut repeat = 1;
+    if argv.len() > 1 {
+        if let Some(r) = strtol_whole(&argv[0]) {
+            // redis-cli keeps the count in a C int: values beyond it wrap.
+            match r {
+                Ok(v) if (v as i32) > 0 => repeat = (v as i32) as i64,
+                _ => return Line::Message(INVALID_REPEAT),
+            }
+            argv.remove(0);
+        }
+    }
+    Line::Command { repeat: repeat.min(MAX_REPEAT), argv }
+}
+
+/// redis-cli's prompt state: it tracks the db and MULTI from the commands it sends, not by
+/// asking the server, and we do the same so the prompt matches it in every corner.
+#[derive(Clone, Debug, Default)]
+pub struct PromptState {
+    pub dbnum: i64,
+    pub in_multi: bool,
+    pre_multi_dbnum: i64,
+}
+
+/// C's `atoi`: leading spaces, a sign, digits; stops at the first other byte; wraps like int.
+fn atoi(s: &[u8]) -> i64 {
+    let mut i = 0;
+    while i < s.len() && is_c_space(s[i]) {
+        i += 1;
+    }
+    let mut neg = false;
+    if i < s.len() && (s[i] == b'+' || s[i] == b'-') {
+        neg = s[i] == b'-';
+        i += 1;
+    }
+    let mut v: i64 = 0;
+    while i < s.len() && s[i].is_ascii_digit() {
+        v = v.wrapping_mul(10).wrapping_add((s[i] - b'0') as i64);
+        i += 1;
+    }
+    let v = if neg { v.wrapping_neg() } else { v };
+    v as i32 as i64
+}
+
+impl PromptState {
+    /// The prompt redis-cli shows: `127.0.0.1:6379[2](TX)> `.
+    pub fn prompt(&self) -> String {
+        let mut p = String::from("127.0.0.1:6379");
+        if self.dbnum != 0 {
+            p.push_str(&format!("[{}]", self.dbnum));
+        }
+        if self.in_multi {
+            p.push_str("(TX)");
+        }
+        p.push_str("> ");
+        p
+    }
+
+    /// Update the state after a command was sent and its reply read, as redis-cli does.
+    pub fn after_reply(&mut self, argv: &[Vec<u8>], reply: &Reply) {
+        let Some(name) = argv.first() else { return };
+        let is_err = reply.is_error();
+        let name = name.to_ascii_lowercase();
+        match (name.as_slice(), argv.len()) {
+            (b"select", 2) if !is_err => self.dbnum = atoi(&argv[1]),
+            (b"multi", 1) if !is_err => {
+                self.in_multi = true;
+                self.pre_multi_dbnum = self.dbnum;
+            }
+            (b"exec", 1) if self.in_multi => {
+                self.in_multi = false;
+                if is_err || matches!(reply, Reply::Nil | Reply::NilArray) {
+                    self.dbnum = self.pre_multi_dbnum;
+                }
+            }
+            (b"discard", 1) if !is_err => {
+                self.in_multi = false;
+                self.dbnum = self.pre_multi_dbnum;
+            }
+            (b"reset", 1) if !is_err => {
+                self.in_multi = false;
+                self.dbnum = 0;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A bulk string as redis-cli quotes it (`sdscatrepr`).
+pub fn repr(out: &mut String, bytes: &[u8]) {
+    out.push('"');
+    for &b in bytes {
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            b'"' => out.push_str("\\\""),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            7 => out.push_str("\\a"),
+            8 => out.push_str("\\b"),
+            0x20..=0x7e => out.push(b as char),
+            _ => {
+                out.push_str("\\x");
+                out.push(char::from_digit((b >> 4) as u32, 16).unwrap_or('0'));
+                out.push(char::from_digit((b & 15) as u32, 16).unwrap_or('0'));
+            }
+        }
+    }
+    out.push('"');
+}
+
+/// Format a reply exactly as `redis-cli --no-raw` prints it (RESP2), without the final newline.
+pub fn format_reply(reply: &Reply) -> String {
+    let mut out = String::new();
+    format_into(&mut out, reply, "");
+    if out.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
+fn format_into(out: &mut String, reply: &Reply, prefix: &str) {
+    match reply {
+        Reply::Error(e) => {
+            out.push_str("(error) ");
+            out.push_str(e);
+            out.push('\n');
+        }
+        Reply::Status(s) => {
+            out.push_str(s);
+            out.push('\n');
+        }
+        Reply::Int(n) => {
+            out.push_str("(integer) ");
+            out.push_str(&n.to_string());
+            out.push('\n');
+        }
+        Reply::Bulk(b) => {
+            repr(out, b);
+            out.push('\n');
+        }
+        Reply::Double(d) => {
+            repr(out, crate::num::double::fmt_g17(*d).as_bytes());
+            out.push('\n');
+        }
+        Reply::Nil | Reply::NilArray => out.push_str("(nil)\n"),
+        Reply::Array(items) | Reply::Set(items) => format_array(out, items.iter(), items.len(), prefix),
+        Reply::Map(pairs) => {
+            // RESP2 sends a map as a flat array: key, value, key, value…
+            let flat = pairs.iter().flat_map(|(k, v)| [k, v]);
+            format_array(out, flat, pairs.len() * 2, prefix)
+        }
+    }
+}
+
+fn format_array<'a>(out: &mut String, items: impl Iterator<Item = &'a Reply>, len: usize, prefix: &str) {
+    if len == 0 {
+        out.push_str("(empty array)\n");
+        return;
+    }
+    let width = len.to_string().len();
+    let child_prefix = format!("{prefix}{}", " ".repeat(width + 2));
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push_str(prefix);
+        }
+        out.push_str(&format!("{:>width$}) ", i + 1));
+        format_into(out, item, &child_prefix);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(s: &str) -> Option<Vec<String>> {
+        split_args(s.as_bytes()).map(|v| v.into_iter().map(|a| String::from_utf8_lossy(&a).into_owned()).collect())
+    }
+
+    #[test]
+    fn splitting_follows_redis_cli_quoting_rules() {
+        let ok: &[(&str, &[&str])] = &[
+            ("SET a 1", &["SET", "a", "1"]),
+            ("  SET   a\t1  ", &["SET", "a", "1"]),
+            ("SET k \"Hello, World!\"", &["SET", "k", "Hello, World!"]),
+            ("SET k 'it''s'", &[]), // placeholder replaced below
+            ("set k \"a\\x41\\n\"", &["set", "k", "aA\n"]),
+            ("set k \"\\xZZ\"", &["set", "k", "xZZ"]),
+            ("set k 'a\\'b'", &["set", "k", "a'b"]),
+            ("set k 'a\\nb'", &["set", "k", "a\\nb"]),
+            ("set a\"b c\" d", &["set", "ab c", "d"]),
+            ("set \"\" x", &["set", "", "x"]),
+            ("", &[]),
+            ("   ", &[]),
+        ];
+        for (line, want) in ok {
+            if line.contains("'it''s'") {
+                assert_eq!(split(line), None, "{line}");
+                continue;
+            }
+            let want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
+            assert_eq!(split(line), Some(want), "{line}");
+        }
+        for bad in ["set \"abc", "set 'abc", "set \"a\"b", "set 'a'b", "get \"a\\\""] {
+            assert_eq!(split(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_leading_number_is_a_repeat_count() {
+        assert_eq!(
+            parse_line("3 INCR hits"),
+            Line::Command { repeat: 3, argv: vec![b"INCR".to_vec(), b"hits".to_vec()] }
+        );
+        assert_eq!(parse_line("0 INCR hits"), Line::Message(INVALID_REPEAT));
+        assert_eq!(parse_line("-2 INCR hits"), Line::Message(INVALID_REPEAT));
+        assert_eq!(parse_line("3"), Line::Command { repeat: 1, argv: vec![b"3".to_vec()] });
+        assert_eq!(parse_line("\"\" GET a"), Line::Message(INVALID_REPEAT));
+        assert_eq!(parse_line("\"a b"), Line::Message(INVALID_ARGUMENTS));
+        assert_eq!(parse_line("   "), Line::Empty);
+    }
+
+    #[test]
+    fn replies_print_like_redis_cli() {
+        use Reply::*;
+        assert_eq!(format_reply(&Int(5)), "(integer) 5");
+        assert_eq!(format_reply(&Nil), "(nil)");
+        assert_eq!(format_reply(&Array(vec![])), "(empty array)");
+        assert_eq!(format_reply(&Bulk(b"a\"b\\\x01\xff\n".to_vec())), "\"a\\\"b\\\\\\x01\\xff\\n\"");
+        assert_eq!(format_reply(&Error("ERR syntax error".into())), "(error) ERR syntax error");
+        let nested = Array(vec![
+            Bulk(b"0".to_vec()),
+            Array((1..=10).map(|i| Bulk(i.to_string().into_bytes())).collect()),
+        ]);
+        let want = "1) \"0\"\n2)  1) \"1\"\n    2) \"2\"\n    3) \"3\"\n    4) \"4\"\n    5) \"5\"\n    6) \"6\"\n    7) \"7\"\n    8) \"8\"\n    9) \"9\"\n   10) \"10\"";
+        assert_eq!(format_reply(&nested), want);
+    }
+
+    #[test]
+    fn the_prompt_tracks_select_and_multi_like_redis_cli() {
+        let mut p = PromptState::default();
+        let argv = |s: &str| split_args(s.as_bytes()).unwrap();
+        assert_eq!(p.prompt(), "127.0.0.1:6379> ");
+        p.after_reply(&argv("SELECT 2"), &Reply::ok());
+        assert_eq!(p.prompt(), "127.0.0.1:6379[2]> ");
+        p.after_reply(&argv("SELECT 99"), &Reply::Error("ERR DB index is out of range".into()));
+        assert_eq!(p.prompt(), "127.0.0.1:6379[2]> ");
+        p.after_reply(&argv("multi"), &Reply::ok());
+        assert_eq!(p.prompt(), "127.0.0.1:6379[2](TX)> ");
+        p.after_reply(&argv("select 5"), &Reply::status("QUEUED"));
+        assert_eq!(p.prompt(), "127.0.0.1:6379[5](TX)> ");
+        p.after_reply(&argv("discard"), &Reply::ok());
+        assert_eq!(p.prompt(), "127.0.0.1:6379[2]> ");
+    }
+}

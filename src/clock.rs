@@ -1,0 +1,125 @@
+//! World time. The page feeds wall-clock readings (`Date.now()`); the engine only ever
+//! reads `now_ms()`, so tests drive time by hand and the page can run the world at
+//! 1×…3600×, pause it, or jump it forward.
+
+#[derive(Clone, Debug)]
+pub struct Clock {
+    /// World time in milliseconds since the Unix epoch (fractional, so slow speeds accumulate).
+    world_ms: f64,
+    /// The last wall reading we were given.
+    wall_ms: f64,
+    speed: f64,
+    paused: bool,
+}
+
+pub const MIN_SPEED: f64 = 0.0;
+pub const MAX_SPEED: f64 = 3600.0;
+
+impl Clock {
+    /// A clock whose world time starts equal to the given wall time.
+    pub fn new(wall_ms: f64) -> Clock {
+        Clock { world_ms: wall_ms, wall_ms, speed: 1.0, paused: false }
+    }
+
+    /// Tell the clock what time the wall says it is. World time moves forward by the wall
+    /// time elapsed since the last reading times the speed (not at all when paused). A wall
+    /// clock that goes backwards (a system clock change) moves nothing.
+    pub fn sync(&mut self, wall_ms: f64) {
+        if !wall_ms.is_finite() {
+            return;
+        }
+        let dt = wall_ms - self.wall_ms;
+        if dt > 0.0 && !self.paused {
+            self.world_ms += dt * self.speed;
+        }
+        self.wall_ms = wall_ms;
+    }
+
+    /// World time in whole milliseconds since the Unix epoch.
+    pub fn now_ms(&self) -> i64 {
+        self.world_ms.floor() as i64
+    }
+
+    /// World time in microseconds (for TIME).
+    pub fn now_us(&self) -> i64 {
+        (self.world_ms * 1000.0).floor() as i64
+    }
+
+    /// Move world time forward by `ms` (ignores negative or non-finite amounts).
+    pub fn advance(&mut self, ms: f64) {
+        if ms.is_finite() && ms > 0.0 {
+            self.world_ms += ms;
+        }
+    }
+
+    pub fn speed(&self) -> f64 {
+        self.speed
+    }
+
+    /// Clamped to 0…3600; a non-finite speed is ignored.
+    pub fn set_speed(&mut self, speed: f64) {
+        if speed.is_finite() {
+            self.speed = speed.clamp(MIN_SPEED, MAX_SPEED);
+        }
+    }
+
+    pub fn pause(&mut self) {
+        self.paused = true;
+    }
+
+    pub fn resume(&mut self) {
+        self.paused = false;
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.paused
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn world_time_follows_wall_time_times_speed() {
+        let mut c = Clock::new(1_000.0);
+        c.sync(1_500.0);
+        assert_eq!(c.now_ms(), 1_500);
+        c.set_speed(60.0);
+        c.sync(2_500.0);
+        assert_eq!(c.now_ms(), 1_500 + 60_000);
+    }
+
+    #[test]
+    fn a_paused_clock_ignores_wall_time_but_still_advances_by_hand() {
+        let mut c = Clock::new(0.0);
+        c.pause();
+        c.sync(10_000.0);
+        assert_eq!(c.now_ms(), 0);
+        c.advance(250.0);
+        assert_eq!(c.now_ms(), 250);
+        c.resume();
+        c.sync(10_100.0);
+        assert_eq!(c.now_ms(), 350);
+    }
+
+    #[test]
+    fn a_wall_clock_going_backwards_does_not_move_the_world() {
+        let mut c = Clock::new(5_000.0);
+        c.sync(4_000.0);
+        assert_eq!(c.now_ms(), 5_000);
+        c.sync(4_100.0);
+        assert_eq!(c.now_ms(), 5_100);
+    }
+
+    #[test]
+    fn speed_is_clamped_and_nonsense_is_ignored() {
+        let mut c = Clock::new(0.0);
+        c.set_speed(1e9);
+        assert_eq!(c.speed(), MAX_SPEED);
+        c.set_speed(f64::NAN);
+        assert_eq!(c.speed(), MAX_SPEED);
+        c.set_speed(-3.0);
+        assert_eq!(c.speed(), 0.0);
+    }
+}

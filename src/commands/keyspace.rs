@@ -1,0 +1,577 @@
+//! Keys of any type: existence, deletion, renaming, moving and copying between databases,
+//! iteration (KEYS, SCAN, RANDOMKEY), time to live, and OBJECT introspection.
+
+use super::{int_arg, is, Command};
+use crate::error::{CmdError, CmdResult};
+use crate::glob::Pattern;
+use crate::reply::Reply;
+use crate::server::{Ctx, NUM_DBS};
+
+// ---- data operations ----
+
+/// A db index argument: an integer (Redis's int range), then 0..16.
+pub fn db_index_arg(arg: &[u8]) -> CmdResult<usize> {
+    let v = int_arg(arg)?;
+    if v < i32::MIN as i64 || v > i32::MAX as i64 {
+        return Err(CmdError::NotInteger);
+    }
+    if v < 0 || v as usize >= NUM_DBS {
+        return Err(CmdError::DbIndexOutOfRange);
+    }
+    Ok(v as usize)
+}
+
+fn same_object() -> CmdError {
+    CmdError::Err("source and destination objects are the same".into())
+}
+
+/// A KEYS/SCAN pattern; `*` alone matches every key (even the empty one), as in Redis.
+fn key_filter(pattern: Option<&[u8]>) -> Option<Pattern> {
+    match pattern {
+        None | Some(b"*") => None,
+        Some(p) => Some(Pattern::new(p)),
+    }
+}
+
+/// The NX|XX|GT|LT options of the EXPIRE family, with Redis's conflict errors.
+/// Returns (nx, xx, gt, lt).
+fn expire_condition(opts: &[Vec<u8>]) -> CmdResult<(bool, bool, bool, bool)> {
+    let (mut nx, mut xx, mut gt, mut lt) = (false, false, false, false);
+    for o in opts {
+        if is(o, "nx") {
+            nx = true;
+        } else if is(o, "xx") {
+            xx = true;
+        } else if is(o, "gt") {
+            gt = true;
+        } else if is(o, "lt") {
+            lt = true;
+        } else {
+            return Err(CmdError::Err(format!("Unsupported option {}", String::from_utf8_lossy(o))));
+        }
+    }
+    if nx && (xx || gt || lt) {
+        return Err(CmdError::Err("NX and XX, GT or LT options at the same time are not compatible".into()));
+    }
+    if gt && lt {
+        return Err(CmdError::Err("GT and LT options at the same time are not compatible".into()));
+    }
+    Ok((nx, xx, gt, lt))
+}
+
+/// EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT: `base` is now for the relative forms and 0 for
+/// the absolute ones; `seconds` says the argument's unit.
+fn expire_generic(ctx: &mut Ctx, argv: &[Vec<u8>], base: i64, seconds: bool, cmd: &str) -> CmdResult {
+    let (nx, xx, gt, lt) = expire_condition(&argv[3..])?;
+    let mut when = int_arg(&argv[2])?;
+    let invalid = || CmdError::InvalidExpire(cmd.to_string());
+    if seconds {
+        when = when.checked_mul(1000).ok_or_else(invalid)?;
+    }
+    if when > i64::MAX - base {
+        return Err(invalid());
+    }
+    when += base;
+    let key = &argv[1];
+    let now = ctx.now;
+    let Some(current) = ctx.db().expire_of(key, now) else {
+        return Ok(Reply::Int(0));
+    };
+    // A key without a TTL counts as expiring never: GT always fails, LT always passes.
+    let refuse = (nx && current.is_some())
+        || (xx && current.is_none())
+        || (gt && current.is_none_or(|c| when <= c))
+        || (lt && current.is_some_and(|c| when >= c));
+    if refuse {
+        return Ok(Reply::Int(0));
+    }
+    if when <= now {
+        ctx.db().remove(key, now);
+    } else {
+        ctx.db().set_expire(key, when, now);
+    }
+    ctx.written(key);
+    Ok(Reply::Int(1))
+}
+
+/// TTL, PTTL, EXPIRETIME, PEXPIRETIME share this: -2 missing, -1 no TTL.
+fn ttl_generic(ctx: &mut Ctx, key: &[u8], ms: bool, absolute: bool) -> CmdResult {
+    let now = ctx.now;
+    Ok(Reply::Int(match ctx.db().expire_of(key, now) {
+        None => -2,
+        Some(None) => -1,
+        Some(Some(at)) if absolute => {
+            if ms {
+                at
+            } else {
+                at / 1000
+            }
+        }
+        Some(Some(at)) => {
+            let left = (at - now).max(0);
+            if ms {
+                left
+            } else {
+                (left + 500) / 1000
+            }
+        }
+    }))
+}
+
+/// DEL and UNLINK.
+fn delete_keys(ctx: &mut Ctx, keys: &[Vec<u8>]) -> CmdResult {
+    let now = ctx.now;
+    let mut n = 0;
+    for key in keys {
+        if ctx.db().remove(key, now).is_some() {
+            ctx.written(key);
+            n += 1;
+        }
+    }
+    Ok(Reply::Int(n))
+}
+
+/// RENAME and RENAMENX.
+fn rename_generic(ctx: &mut Ctx, argv: &[Vec<u8>], nx: bool) -> CmdResult {
+    let (src, dst) = (&argv[1], &argv[2]);
+    let now = ctx.now;
+    if !ctx.db().contains(src, now) {
+        return Err(CmdError::NoSuchKey);
+    }
+    if src == dst {
+        return Ok(if nx { Reply::Int(0) } else { Reply::ok() });
+    }
+    if nx && ctx.db().contains(dst, now) {
+        return Ok(Reply::Int(0));
+    }
+    let Some(entry) = ctx.db().remove(src, now) else { return Err(CmdError::NoSuchKey) };
+    ctx.db().insert_entry(dst, entry, now);
+    ctx.written(src);
+    ctx.written(dst);
+    Ok(if nx { Reply::Int(1) } else { Reply::ok() })
+}
+
+// ---- command handlers ----
+
+/// DEL key [key ...]
+fn del(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    delete_keys(ctx, &argv[1..])
+}
+
+/// EXISTS key [key ...]
+fn exists(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let now = ctx.now;
+    Ok(Reply::Int(argv[1..].iter().filter(|k| ctx.db().contains(k, now)).count() as i64))
+}
+
+/// TOUCH key [key ...]
+fn touch(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let now = ctx.now;
+    Ok(Reply::Int(argv[1..].iter().filter(|k| ctx.db().touch(k, now)).count() as i64))
+}
+
+/// TYPE key
+fn type_(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let now = ctx.now;
+    Ok(Reply::status(ctx.db().peek(&argv[1], now).map_or("none", |e| e.value.type_name())))
+}
+
+/// KEYS pattern
+fn keys(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let now = ctx.now;
+    let filter = key_filter(Some(&argv[1]));
+    let found = ctx.db().keys_where(now, |e| filter.as_ref().is_none_or(|p| p.matches(e.key())));
+    Ok(Reply::bulks(found))
+}
+
+/// Redis's SCAN cursor: C's strtoul, no leading space, all consumed, in range.
+pub fn parse_cursor(arg: &[u8]) -> CmdResult<u64> {
+    let invalid = || CmdError::Err("invalid cursor".into());
+    if arg.first().is_some_and(|c| c.is_ascii_whitespace()) {
+        return Err(invalid());
+    }
+    let (neg, digits) = match arg.first() {
+        Some(b'-') => (true, &arg[1..]),
+        Some(b'+') => (false, &arg[1..]),
+        _ => (false, arg),
+    };
+    if digits.is_empty() {
+        return if arg.is_empty() { Ok(0) } else { Err(invalid()) };
+    }
+    let mut v: u64 = 0;
+    for &c in digits {
+        if !c.is_ascii_digit() {
+            return Err(invalid());
+        }
+        v = v.checked_mul(10).and_then(|v| v.checked_add((c - b'0') as u64)).ok_or_else(invalid)?;
+    }
+    Ok(if neg { v.wrapping_neg() } else { v })
+}
+
+/// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
+fn scan(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let cursor = parse_cursor(&argv[1])?;
+    let mut count: i64 = 10;
+    let mut pattern: Option<&[u8]> = None;
+    let mut type_name: Option<&[u8]> = None;
+    let mut i = 2;
+    while i < argv.len() {
+        let more = i + 1 < argv.len();
+        if is(&argv[i], "count") && more {
+            count = int_arg(&argv[i + 1])?;
+            if count < 1 {
+                return Err(CmdError::Syntax);
+            }
+        } else if is(&argv[i], "match") && more {
+            pattern = Some(&argv[i + 1]);
+        } else if is(&argv[i], "type") && more {
+            type_name = Some(&argv[i + 1]);
+        } else {
+            return Err(CmdError::Syntax);
+        }
+        i += 2;
+    }
+    let now = ctx.now;
+    let filter = key_filter(pattern);
+    let count = usize::try_from(count).unwrap_or(usize::MAX);
+    let (next, found) = ctx.db().scan(cursor, count, now);
+    let mut out = Vec::new();
+    for key in found {
+        if filter.as_ref().is_some_and(|p| !p.matches(&key)) {
+            continue;
+        }
+        if let Some(t) = type_name {
+            let Some(e) = ctx.db().peek(&key, now) else { continue };
+            if !t.eq_ignore_ascii_case(e.value.type_name().as_bytes()) {
+                continue;
+            }
+        }
+        out.push(Reply::Bulk(key));
+    }
+    Ok(Reply::Array(vec![Reply::bulk(next.to_string()), Reply::Array(out)]))
+}
+
+/// RANDOMKEY
+fn randomkey(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
+    let now = ctx.now;
+    let i = ctx.db_index();
+    let server = &mut *ctx.server;
+    Ok(Reply::opt_bulk(server.dbs[i].random_key(&mut server.rng, now)))
+}
+
+/// RENAME key newkey
+fn rename(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    rename_generic(ctx, argv, false)
+}
+
+/// RENAMENX key newkey
+fn renamenx(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    rename_generic(ctx, argv, true)
+}
+
+/// MOVE key db
+fn move_(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let key = &argv[1];
+    let dst = db_index_arg(&argv[2])?;
+    let src = ctx.db_index();
+    if src == dst {
+        return Err(same_object());
+    }
+    let now = ctx.now;
+    if !ctx.db().contains(key, now) || ctx.server.dbs[dst].contains(key, now) {
+        return Ok(Reply::Int(0));
+    }
+    let Some(entry) = ctx.db().remove(key, now) else { return Ok(Reply::Int(0)) };
+    ctx.server.dbs[dst].insert_entry(key, entry, now);
+    ctx.written(key);
+    ctx.server.key_modified(dst, key);
+    Ok(Reply::Int(1))
+}
+
+/// COPY source destination [DB destination-db] [REPLACE]
+fn copy(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let (src_key, dst_key) = (&argv[1], &argv[2]);
+    let src = ctx.db_index();
+    let mut dst = src;
+    let mut replace = false;
+    let mut j = 3;
+    while j < argv.len() {
+        if is(&argv[j], "replace") {
+            replace = true;
+        } else if is(&argv[j], "db") && j + 1 < argv.len() {
+            dst = db_index_arg(&argv[j + 1])?;
+            j += 1;
+        } else {
+            return Err(CmdError::Syntax);
+        }
+        j += 1;
+    }
+    if src == dst && src_key == dst_key {
+        return Err(same_object());
+    }
+    let now = ctx.now;
+    let Some(entry) = ctx.db().peek(src_key, now).cloned() else {
+        return Ok(Reply::Int(0));
+    };
+    if ctx.server.dbs[dst].contains(dst_key, now) && !replace {
+        return Ok(Reply::Int(0));
+    }
+    ctx.server.dbs[dst].insert_entry(dst_key, entry, now);
+    ctx.server.key_modified(dst, dst_key);
+    Ok(Reply::Int(1))
+}
+
+/// EXPIRE key seconds [NX|XX|GT|LT]
+fn expire(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let now = ctx.now;
+    expire_generic(ctx, argv, now, true, "expire")
+}
+
+/// PEXPIRE key milliseconds [NX|XX|GT|LT]
+fn pexpire(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let now = ctx.now;
+    expire_generic(ctx, argv, now, false, "pexpire")
+}
+
+/// EXPIREAT key unix-time-seconds [NX|XX|GT|LT]
+fn expireat(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    expire_generic(ctx, argv, 0, true, "expireat")
+}
+
+/// PEXPIREAT key unix-time-milliseconds [NX|XX|GT|LT]
+fn pexpireat(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    expire_generic(ctx, argv, 0, false, "pexpireat")
+}
+
+/// TTL key
+fn ttl(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    ttl_generic(ctx, &argv[1], false, false)
+}
+
+/// PTTL key
+fn pttl(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    ttl_generic(ctx, &argv[1], true, false)
+}
+
+/// EXPIRETIME key
+fn expiretime(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    ttl_generic(ctx, &argv[1], false, true)
+}
+
+/// PEXPIRETIME key
+fn pexpiretime(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    ttl_generic(ctx, &argv[1], true, true)
+}
+
+/// PERSIST key
+fn persist(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let now = ctx.now;
+    let done = ctx.db().persist(&argv[1], now);
+    if done {
+        ctx.written(&argv[1]);
+    }
+    Ok(Reply::from(done))
+}
+
+/// OBJECT ENCODING key
+fn object_encoding(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let now = ctx.now;
+    Ok(Reply::opt_bulk(ctx.db().peek(&argv[2], now).map(|e| e.value.encoding())))
+}
+
+/// OBJECT REFCOUNT key — small integers are shared objects in Redis.
+fn object_refcount(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let now = ctx.now;
+    Ok(match ctx.db().peek(&argv[2], now) {
+        None => Reply::Nil,
+        Some(e) => match &e.value {
+            crate::types::Value::Str(s) if s.encoding() == "int" && s.as_i64().is_some_and(|v| (0..10_000).contains(&v)) => {
+                Reply::Int(i32::MAX as i64)
+            }
+            _ => Reply::Int(1),
+        },
+    })
+}
+
+/// OBJECT IDLETIME key
+fn object_idletime(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let now = ctx.now;
+    let secs = (now.max(0) / 1000) as u32;
+    Ok(match ctx.db().peek(&argv[2], now) {
+        None => Reply::Nil,
+        Some(e) => Reply::Int(secs.saturating_sub(e.lru) as i64),
+    })
+}
+
+/// OBJECT FREQ key — only tracked under an LFU eviction policy, which we don't run.
+fn object_freq(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let now = ctx.now;
+    if ctx.db().peek(&argv[2], now).is_none() {
+        return Ok(Reply::Nil);
+    }
+    Err(CmdError::Err(
+        "An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.".into(),
+    ))
+}
+
+/// OBJECT HELP
+fn object_help(_: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
+    Ok(help_lines(
+        "OBJECT",
+        &[
+            "ENCODING <key>",
+            "    The internal representation Redis would use for the value at <key>.",
+            "FREQ <key>",
+            "    The access frequency of <key> (needs an LFU eviction policy).",
+            "IDLETIME <key>",
+            "    Seconds since <key> was last read or written.",
+            "REFCOUNT <key>",
+            "    How many references the value at <key> has.",
+        ],
+    ))
+}
+
+/// The shape of every Redis `<COMMAND> HELP` reply: a header, the lines, a HELP line.
+pub fn help_lines(cmd: &str, lines: &[&str]) -> Reply {
+    let mut out = vec![Reply::Status(format!("{cmd} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"))];
+    out.extend(lines.iter().map(|l| Reply::status(l)));
+    out.push(Reply::status("HELP"));
+    out.push(Reply::status("    Print this help."));
+    Reply::Array(out)
+}
+
+// ---- the table ----
+
+const K: Command = Command {
+    name: "",
+    arity: 2,
+    flags: "readonly fast",
+    acl: "@keyspace @read @fast",
+    keys: (1, 1, 1),
+    key_specs: "RO,access|index:1|range:0,1,0",
+    tips: "",
+    group: "generic",
+    since: "1.0.0",
+    complexity: "O(1)",
+    summary: "",
+    syntax: "key",
+    handler: ttl,
+    subcommands: &[],
+};
+
+const KW: Command = Command { flags: "write fast", acl: "@keyspace @write @fast", key_specs: "RW,update|index:1|range:0,1,0", ..K };
+
+const MULTI_KEYS: Command = Command {
+    arity: -2,
+    keys: (1, -1, 1),
+    key_specs: "RO|index:1|range:-1,1,0",
+    tips: "request_policy:multi_shard response_policy:agg_sum",
+    complexity: "O(N) where N is the number of keys",
+    syntax: "key [key ...]",
+    ..K
+};
+
+const EXPIRE_SYNTAX: Command = Command { arity: -3, since: "1.0.0", ..KW };
+
+const OBJ: Command = Command {
+    arity: 3,
+    flags: "readonly",
+    acl: "@keyspace @read @slow",
+    keys: (2, 2, 1),
+    key_specs: "RO|index:2|range:0,1,0",
+    tips: "nondeterministic_output",
+    since: "2.2.3",
+    syntax: "key",
+    ..K
+};
+
+pub const COMMANDS: &[Command] = &[
+    Command { name: "copy", arity: -3, flags: "write denyoom", acl: "@keyspace @write @slow", keys: (1, 2, 1),
+        key_specs: "RO,access|index:1|range:0,1,0;OW,update|index:2|range:0,1,0", since: "6.2.0",
+        complexity: "O(N) for collections, where N is the number of nested items",
+        summary: "Copy the value (and TTL) at a key to another key, possibly in another database",
+        syntax: "source destination [DB destination-db] [REPLACE]", handler: copy, ..K },
+    Command { name: "del", flags: "write", acl: "@keyspace @write @slow",
+        key_specs: "RM,delete|index:1|range:-1,1,0",
+        summary: "Delete keys of any type; returns how many existed", handler: del, ..MULTI_KEYS },
+    Command { name: "exists", summary: "Count how many of the given keys exist (a key named twice counts twice)",
+        since: "1.0.0", handler: exists, ..MULTI_KEYS },
+    Command { name: "expire", summary: "Give a key a time to live in seconds (NX: only if it has none, XX: only if it has one, GT/LT: only if longer/shorter)",
+        syntax: "key seconds [NX|XX|GT|LT]", handler: expire, ..EXPIRE_SYNTAX },
+    Command { name: "expireat", since: "1.2.0", summary: "Make a key expire at a Unix time in seconds",
+        syntax: "key unix-time-seconds [NX|XX|GT|LT]", handler: expireat, ..EXPIRE_SYNTAX },
+    Command { name: "expiretime", since: "7.0.0", summary: "The Unix time in seconds at which a key expires (-1: no TTL, -2: no key)",
+        handler: expiretime, ..K },
+    Command { name: "keys", flags: "readonly", acl: "@keyspace @read @slow @dangerous", keys: (0, 0, 0), key_specs: "",
+        tips: "request_policy:all_shards nondeterministic_output_order",
+        complexity: "O(N) with N being the number of keys in the database",
+        summary: "List every key matching a glob pattern (*, ?, [a-z], \\x); use SCAN on big databases",
+        syntax: "pattern", handler: keys, ..K },
+    Command { name: "move", arity: 3, flags: "write fast", acl: "@keyspace @write @fast",
+        key_specs: "RW,access,update|index:1|range:0,1,0",
+        summary: "Move a key to another database, unless it exists there", syntax: "key db", handler: move_, ..K },
+    Command { name: "object", arity: -2, flags: "", acl: "@slow", keys: (0, 0, 0), key_specs: "", since: "2.2.3",
+        complexity: "Depends on subcommand.", summary: "Look inside the value stored at a key",
+        syntax: "subcommand [arguments]", handler: super::container_handler,
+        subcommands: &[
+            Command { name: "object|encoding", summary: "The internal encoding Redis would use for the value at a key",
+                handler: object_encoding, ..OBJ },
+            Command { name: "object|freq", since: "4.0.0", summary: "The logarithmic access frequency of a key (LFU policies only)",
+                handler: object_freq, ..OBJ },
+            Command { name: "object|help", arity: 2, flags: "loading stale", acl: "@keyspace @slow", keys: (0, 0, 0),
+                key_specs: "", tips: "", since: "6.2.0", summary: "Show what OBJECT can do", syntax: "",
+                handler: object_help, ..OBJ },
+            Command { name: "object|idletime", summary: "Seconds since the key was last accessed",
+                handler: object_idletime, ..OBJ },
+            Command { name: "object|refcount", summary: "How many references the value at a key has",
+                handler: object_refcount, ..OBJ },
+        ], ..K },
+    Command { name: "persist", since: "2.2.0", summary: "Remove a key's time to live; 1 if it had one", handler: persist, ..KW },
+    Command { name: "pexpire", since: "2.6.0", summary: "Give a key a time to live in milliseconds (NX|XX|GT|LT as for EXPIRE)",
+        syntax: "key milliseconds [NX|XX|GT|LT]", handler: pexpire, ..EXPIRE_SYNTAX },
+    Command { name: "pexpireat", since: "2.6.0", summary: "Make a key expire at a Unix time in milliseconds",
+        syntax: "key unix-time-milliseconds [NX|XX|GT|LT]", handler: pexpireat, ..EXPIRE_SYNTAX },
+    Command { name: "pexpiretime", since: "7.0.0", summary: "The Unix time in milliseconds at which a key expires (-1: no TTL, -2: no key)",
+        handler: pexpiretime, ..K },
+    Command { name: "pttl", since: "2.6.0", tips: "nondeterministic_output",
+        summary: "Milliseconds until a key expires (-1: no TTL, -2: no key)", handler: pttl, ..K },
+    Command { name: "randomkey", arity: 1, flags: "readonly", acl: "@keyspace @read @slow", keys: (0, 0, 0), key_specs: "",
+        tips: "request_policy:all_shards nondeterministic_output", summary: "A key picked at random, or nil if the database is empty",
+        syntax: "", handler: randomkey, ..K },
+    Command { name: "rename", arity: 3, flags: "write", acl: "@keyspace @write @slow", keys: (1, 2, 1),
+        key_specs: "RW,access,delete|index:1|range:0,1,0;OW,update|index:2|range:0,1,0",
+        summary: "Rename a key, replacing any key already under the new name", syntax: "key newkey", handler: rename, ..K },
+    Command { name: "renamenx", arity: 3, flags: "write fast", acl: "@keyspace @write @fast", keys: (1, 2, 1),
+        key_specs: "RW,access,delete|index:1|range:0,1,0;OW,insert|index:2|range:0,1,0",
+        summary: "Rename a key only if the new name is free; 1 if renamed", syntax: "key newkey", handler: renamenx, ..K },
+    Command { name: "scan", arity: -2, flags: "readonly", acl: "@keyspace @read @slow", keys: (0, 0, 0), key_specs: "",
+        tips: "nondeterministic_output request_policy:special", since: "2.8.0",
+        complexity: "O(1) for every call. O(N) for a complete iteration.",
+        summary: "Iterate the keys a few at a time with a cursor, optionally filtered by pattern and type",
+        syntax: "cursor [MATCH pattern] [COUNT count] [TYPE type]", handler: scan, ..K },
+    Command { name: "touch", since: "3.2.1", key_specs: "RO|index:1|range:-1,1,0",
+        summary: "Mark keys as just accessed; returns how many exist", handler: touch, ..MULTI_KEYS },
+    Command { name: "ttl", tips: "nondeterministic_output", summary: "Seconds until a key expires (-1: no TTL, -2: no key)",
+        handler: ttl, ..K },
+    Command { name: "type", key_specs: "RO|index:1|range:0,1,0", summary: "The type of the value at a key: string, list, set, zset, hash or none",
+        handler: type_, ..K },
+    Command { name: "unlink", flags: "write fast", acl: "@keyspace @write @fast", key_specs: "RM,delete|index:1|range:-1,1,0",
+        since: "4.0.0", summary: "Delete keys (Redis frees big values in the background); returns how many existed",
+        handler: del, ..MULTI_KEYS },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_parse_like_strtoul() {
+        assert_eq!(parse_cursor(b"0").unwrap(), 0);
+        assert_eq!(parse_cursor(b"").unwrap(), 0);
+        assert_eq!(parse_cursor(b"+7").unwrap(), 7);
+        assert_eq!(parse_cursor(b"-1").unwrap(), u64::MAX);
+        assert!(parse_cursor(b" 1").is_err());
+        assert!(parse_cursor(b"1x").is_err());
+        assert!(parse_cursor(b"99999999999999999999999").is_err());
+    }
+}

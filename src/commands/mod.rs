@@ -1,0 +1,164 @@
+//! The command table: one declarative list, assembled from each family's entries, that
+//! drives dispatch and the arity check, COMMAND INFO/DOCS/LIST/COUNT, HELP, the console's
+//! hints and completion, and the README's table of supported commands.
+
+pub mod keyspace;
+pub mod server;
+pub mod string;
+pub mod tx;
+
+use crate::error::{CmdError, CmdResult};
+use crate::server::Ctx;
+
+/// A command handler: `argv` includes the command name (and sub-command) as typed.
+pub type Handler = fn(&mut Ctx, &[Vec<u8>]) -> CmdResult;
+
+/// One command, as Redis 7.0 describes it. The interface facts (arity, flags, ACL
+/// categories, key positions, key specs, tips) are Redis's, so COMMAND INFO prints what a
+/// real server prints; summaries and syntax lines are ours.
+pub struct Command {
+    /// Full lower-case name: `get`, or `object|encoding` for a sub-command.
+    pub name: &'static str,
+    /// Redis convention: N means exactly N words, -N at least N, counting the name.
+    pub arity: i32,
+    /// COMMAND INFO flags, space-separated (`write denyoom`).
+    pub flags: &'static str,
+    /// ACL categories, space-separated (`@write @string @slow`).
+    pub acl: &'static str,
+    /// Legacy first key, last key, step.
+    pub keys: (i32, i32, i32),
+    /// Key specs, `;`-separated, each `FLAGS|begin_search|find_keys`, e.g.
+    /// `RW,access,update|index:1|range:0,1,0` or `RO|keyword:STORE,1|keynum:0,1,1`.
+    pub key_specs: &'static str,
+    /// Command tips, space-separated.
+    pub tips: &'static str,
+    /// The COMMAND DOCS group (`string`, `generic`, `server`, `connection`, `transactions`).
+    pub group: &'static str,
+    pub since: &'static str,
+    pub complexity: &'static str,
+    pub summary: &'static str,
+    /// The arguments after the name, in the Redis docs' notation.
+    pub syntax: &'static str,
+    pub handler: Handler,
+    pub subcommands: &'static [Command],
+}
+
+impl Command {
+    pub fn has_flag(&self, flag: &str) -> bool {
+        self.flags.split(' ').any(|f| f == flag)
+    }
+
+    pub fn is_write(&self) -> bool {
+        self.has_flag("write")
+    }
+
+    /// The name as HELP and the docs write it: `GET`, `OBJECT ENCODING`.
+    pub fn display_name(&self) -> String {
+        self.name.replace('|', " ").to_ascii_uppercase()
+    }
+
+    pub fn arity_ok(&self, argc: usize) -> bool {
+        let argc = argc as i64;
+        let arity = self.arity as i64;
+        if arity >= 0 {
+            argc == arity
+        } else {
+            argc >= -arity
+        }
+    }
+}
+
+/// A container command's handler is never called for its own name alone (the arity
+/// check or sub-command lookup answers first); this keeps the table total.
+pub fn container_handler(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    Err(CmdError::UnknownSubcommand(argv.get(1).cloned().unwrap_or_default(), "".into()))
+}
+
+/// Every family's entries, in the order the README lists them.
+pub fn families() -> [(&'static str, &'static [Command]); 4] {
+    [
+        ("Keys", keyspace::COMMANDS),
+        ("Strings", string::COMMANDS),
+        ("Server and connection", server::COMMANDS),
+        ("Transactions", tx::COMMANDS),
+    ]
+}
+
+/// All top-level commands.
+pub fn all() -> impl Iterator<Item = &'static Command> {
+    families().into_iter().flat_map(|(_, cmds)| cmds.iter())
+}
+
+/// Look a command up by name, case-insensitively, without allocating.
+pub fn lookup(name: &[u8]) -> Option<&'static Command> {
+    table().get(&Lower::new(name)?).copied()
+}
+
+/// Look a sub-command of a container up by its own name (`encoding` in OBJECT).
+pub fn lookup_sub(cmd: &'static Command, sub: &[u8]) -> Option<&'static Command> {
+    cmd.subcommands.iter().find(|s| {
+        let short = s.name.rsplit('|').next().unwrap_or(s.name);
+        short.as_bytes().eq_ignore_ascii_case(sub)
+    })
+}
+
+/// A command name lower-cased into a small inline buffer (names are short).
+#[derive(Hash, PartialEq, Eq)]
+struct Lower {
+    len: u8,
+    buf: [u8; 24],
+}
+
+impl Lower {
+    fn new(name: &[u8]) -> Option<Lower> {
+        if name.len() > 24 {
+            return None;
+        }
+        let mut buf = [0u8; 24];
+        for (d, s) in buf.iter_mut().zip(name) {
+            *d = s.to_ascii_lowercase();
+        }
+        Some(Lower { len: name.len() as u8, buf })
+    }
+}
+
+fn table() -> &'static std::collections::HashMap<Lower, &'static Command> {
+    static TABLE: std::sync::OnceLock<std::collections::HashMap<Lower, &'static Command>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| all().filter_map(|c| Lower::new(c.name.as_bytes()).map(|l| (l, c))).collect())
+}
+
+// ---- argument helpers shared by the families ----
+
+/// An argument as an integer, with Redis's generic error.
+pub fn int_arg(arg: &[u8]) -> CmdResult<i64> {
+    crate::num::parse_i64(arg).ok_or(CmdError::NotInteger)
+}
+
+/// Case-insensitive comparison of an argument with an option name.
+pub fn is(arg: &[u8], word: &str) -> bool {
+    arg.eq_ignore_ascii_case(word.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_name_is_unique_lower_case_and_its_arity_sane() {
+        let mut seen = std::collections::HashSet::new();
+        for c in all().chain(all().flat_map(|c| c.subcommands.iter())) {
+            assert!(seen.insert(c.name), "duplicate {}", c.name);
+            assert_eq!(c.name, c.name.to_ascii_lowercase());
+            assert!(c.arity != 0, "{}", c.name);
+            assert!(!c.summary.is_empty() && !c.since.is_empty(), "{}", c.name);
+        }
+    }
+
+    #[test]
+    fn lookup_ignores_case_and_finds_sub_commands() {
+        assert_eq!(lookup(b"GeT").map(|c| c.name), Some("get"));
+        assert!(lookup(b"nosuchcommand").is_none());
+        let object = lookup(b"object").unwrap();
+        assert_eq!(lookup_sub(object, b"ENCODING").map(|c| c.name), Some("object|encoding"));
+    }
+}

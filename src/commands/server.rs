@@ -1,0 +1,445 @@
+//! Connection and server commands: PING, ECHO, SELECT, SWAPDB, DBSIZE, FLUSHDB, FLUSHALL,
+//! TIME, INFO, and COMMAND, whose answers are generated from the command table.
+
+use super::keyspace::{db_index_arg, help_lines};
+use super::{is, Command};
+use crate::error::{CmdError, CmdResult};
+use crate::reply::Reply;
+use crate::server::{Ctx, NUM_DBS};
+
+// ---- data operations ----
+
+/// FLUSHDB/FLUSHALL take one optional word, ASYNC or SYNC (both flush at once here).
+fn flush_mode(argv: &[Vec<u8>]) -> CmdResult<()> {
+    match argv.len() {
+        1 => Ok(()),
+        2 if is(&argv[1], "sync") || is(&argv[1], "async") => Ok(()),
+        _ => Err(CmdError::Syntax),
+    }
+}
+
+fn flush_db(ctx: &mut Ctx, db: usize) {
+    let now = ctx.now;
+    let server = &mut *ctx.server;
+    let keys: Vec<Vec<u8>> = server.clients.iter().flat_map(|c| c.watched.iter()).filter(|(d, _)| *d == db).map(|(_, k)| k.clone()).collect();
+    let present: Vec<Vec<u8>> = keys.into_iter().filter(|k| server.dbs[db].contains(k, now)).collect();
+    server.touch_all_watched(db, |k| present.iter().any(|p| p == k));
+    server.dirty += server.dbs[db].len() as u64;
+    server.dbs[db].clear();
+}
+
+/// An integer argument in C int range, with a custom error message (SWAPDB's).
+fn int_in_c_range(arg: &[u8], msg: &str) -> CmdResult<i64> {
+    match crate::num::parse_i64(arg) {
+        Some(v) if v >= i32::MIN as i64 && v <= i32::MAX as i64 => Ok(v),
+        _ => Err(CmdError::Err(msg.into())),
+    }
+}
+
+fn status_set(words: &str) -> Reply {
+    Reply::Set(words.split(' ').filter(|w| !w.is_empty()).map(Reply::status).collect())
+}
+
+/// One key spec of the table (`RW,access|index:1|range:0,1,0`) as COMMAND INFO shows it.
+fn key_spec_reply(spec: &str) -> Reply {
+    let mut parts = spec.split('|');
+    let flags = parts.next().unwrap_or("");
+    let begin = parts.next().unwrap_or("");
+    let find = parts.next().unwrap_or("");
+    let nums = |s: &str| -> Vec<i64> { s.split(',').filter_map(|n| n.parse().ok()).collect() };
+    let b = |s: &str| Reply::bulk(s);
+    let begin_reply = match begin.split_once(':') {
+        Some(("index", n)) => Reply::Map(vec![
+            (b("type"), b("index")),
+            (b("spec"), Reply::Map(vec![(b("index"), Reply::Int(n.parse().unwrap_or(0)))])),
+        ]),
+        Some(("keyword", rest)) => {
+            let (kw, from) = rest.split_once(',').unwrap_or((rest, "1"));
+            Reply::Map(vec![
+                (b("type"), b("keyword")),
+                (b("spec"), Reply::Map(vec![(b("keyword"), b(kw)), (b("startfrom"), Reply::Int(from.parse().unwrap_or(1)))])),
+            ])
+        }
+        _ => Reply::Map(vec![(b("type"), b("unknown")), (b("spec"), Reply::Map(vec![]))]),
+    };
+    let find_reply = match find.split_once(':') {
+        Some(("range", n)) => {
+            let v = nums(n);
+            let g = |i: usize| Reply::Int(v.get(i).copied().unwrap_or(0));
+            Reply::Map(vec![
+                (b("type"), b("range")),
+                (b("spec"), Reply::Map(vec![(b("lastkey"), g(0)), (b("keystep"), g(1)), (b("limit"), g(2))])),
+            ])
+        }
+        Some(("keynum", n)) => {
+            let v = nums(n);
+            let g = |i: usize| Reply::Int(v.get(i).copied().unwrap_or(0));
+            Reply::Map(vec![
+                (b("type"), b("keynum")),
+                (b("spec"), Reply::Map(vec![(b("keynumidx"), g(0)), (b("firstkey"), g(1)), (b("keystep"), g(2))])),
+            ])
+        }
+        _ => Reply::Map(vec![(b("type"), b("unknown")), (b("spec"), Reply::Map(vec![]))]),
+    };
+    Reply::Map(vec![
+        (b("flags"), status_set(&flags.replace(',', " "))),
+        (b("begin_search"), begin_reply),
+        (b("find_keys"), find_reply),
+    ])
+}
+
+/// COMMAND INFO's ten fields for one command.
+fn command_info(c: &Command) -> Reply {
+    let specs: Vec<Reply> = c.key_specs.split(';').filter(|s| !s.is_empty()).map(key_spec_reply).collect();
+    Reply::Array(vec![
+        Reply::bulk(c.name),
+        Reply::Int(c.arity as i64),
+        status_set(c.flags),
+        Reply::Int(c.keys.0 as i64),
+        Reply::Int(c.keys.1 as i64),
+        Reply::Int(c.keys.2 as i64),
+        status_set(c.acl),
+        Reply::Set(c.tips.split(' ').filter(|t| !t.is_empty()).map(Reply::bulk).collect()),
+        Reply::Array(specs),
+        Reply::Array(c.subcommands.iter().map(command_info).collect()),
+    ])
+}
+
+/// COMMAND DOCS for one command: our summary, its history facts and sub-commands.
+fn command_docs(c: &Command) -> Reply {
+    let b = |s: &str| Reply::bulk(s);
+    let mut doc = vec![
+        (b("summary"), b(c.summary)),
+        (b("since"), b(c.since)),
+        (b("group"), b(c.group)),
+        (b("complexity"), b(c.complexity)),
+    ];
+    if !c.syntax.is_empty() {
+        doc.push((b("syntax"), b(c.syntax)));
+    }
+    if !c.subcommands.is_empty() {
+        doc.push((b("subcommands"), Reply::Map(c.subcommands.iter().map(|s| (b(s.name), command_docs(s))).collect())));
+    }
+    Reply::Map(doc)
+}
+
+/// Find a command or `container|sub` by name for COMMAND INFO/DOCS.
+fn find_command(name: &[u8]) -> Option<&'static Command> {
+    let s = String::from_utf8_lossy(name).to_ascii_lowercase();
+    match s.split_once('|') {
+        Some((parent, sub)) => super::lookup(parent.as_bytes()).and_then(|p| super::lookup_sub(p, sub.as_bytes())),
+        None => super::lookup(name),
+    }
+}
+
+/// The INFO text for the asked sections, `\r\n` line ends as Redis sends it.
+fn info_text(ctx: &mut Ctx, sections: &[Vec<u8>]) -> String {
+    let now = ctx.now;
+    let wants_all = sections.is_empty() || sections.iter().any(|s| is(s, "all") || is(s, "everything") || is(s, "default"));
+    let want = |name: &str| wants_all || sections.iter().any(|s| is(s, name));
+    let s = &*ctx.server;
+    let uptime = (now - s.started_ms).max(0) / 1000;
+    let mut parts: Vec<String> = Vec::new();
+    if want("server") {
+        parts.push(format!(
+            "# Server\r\nredis_version:7.0.15\r\nredis_mode:standalone\r\nos:Redis Playground (WebAssembly)\r\narch_bits:{}\r\nmultiplexing_api:none\r\nprocess_id:1\r\ntcp_port:6379\r\nserver_time_usec:{}\r\nuptime_in_seconds:{}\r\nuptime_in_days:{}\r\nhz:10\r\nconfigured_hz:10\r\nexecutable:redis-playground\r\nconfig_file:\r\n",
+            usize::BITS,
+            now.saturating_mul(1000),
+            uptime,
+            uptime / 86_400
+        ));
+    }
+    if want("clients") {
+        let watching = s.clients.iter().filter(|c| !c.watched.is_empty()).count();
+        parts.push(format!(
+            "# Clients\r\nconnected_clients:{}\r\nblocked_clients:0\r\nwatching_clients:{}\r\n",
+            s.clients.len(),
+            watching
+        ));
+    }
+    if want("persistence") {
+        parts.push(format!(
+            "# Persistence\r\nloading:0\r\nrdb_changes_since_last_save:{}\r\nrdb_bgsave_in_progress:0\r\naof_enabled:0\r\n",
+            s.dirty
+        ));
+    }
+    if want("stats") {
+        let st = &s.stats;
+        parts.push(format!(
+            "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\nexpired_keys:{}\r\nevicted_keys:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:0\r\npubsub_patterns:0\r\n",
+            st.connections_received, st.commands_processed, st.expired_keys, st.keyspace_hits, st.keyspace_misses
+        ));
+    }
+    if want("replication") {
+        parts.push("# Replication\r\nrole:master\r\nconnected_slaves:0\r\n".to_string());
+    }
+    if want("keyspace") {
+        let mut k = String::from("# Keyspace\r\n");
+        for (i, db) in s.dbs.iter().enumerate() {
+            if !db.is_empty() {
+                k.push_str(&format!("db{i}:keys={},expires={},avg_ttl={}\r\n", db.len(), db.expires_len(), db.avg_ttl(now)));
+            }
+        }
+        parts.push(k);
+    }
+    parts.join("\r\n")
+}
+
+// ---- command handlers ----
+
+/// PING [message]
+fn ping(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    match argv.len() {
+        1 => Ok(Reply::status("PONG")),
+        2 => Ok(Reply::bulk(&argv[1])),
+        _ => Err(CmdError::WrongArity("ping".into())),
+    }
+}
+
+/// ECHO message
+fn echo(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    Ok(Reply::bulk(&argv[1]))
+}
+
+/// SELECT index
+fn select(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let db = db_index_arg(&argv[1])?;
+    ctx.client().db = db;
+    Ok(Reply::ok())
+}
+
+/// SWAPDB index1 index2
+fn swapdb(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let a = int_in_c_range(&argv[1], "invalid first DB index")?;
+    let b = int_in_c_range(&argv[2], "invalid second DB index")?;
+    let range = 0..NUM_DBS as i64;
+    if !range.contains(&a) || !range.contains(&b) {
+        return Err(CmdError::DbIndexOutOfRange);
+    }
+    let (a, b) = (a as usize, b as usize);
+    if a != b {
+        let now = ctx.now;
+        let server = &mut *ctx.server;
+        for (x, y) in [(a, b), (b, a)] {
+            let keys: Vec<Vec<u8>> = server.clients.iter().flat_map(|c| c.watched.iter()).filter(|(d, _)| *d == x).map(|(_, k)| k.clone()).collect();
+            let present: Vec<Vec<u8>> = keys.into_iter().filter(|k| server.dbs[x].contains(k, now) || server.dbs[y].contains(k, now)).collect();
+            server.touch_all_watched(x, |k| present.iter().any(|p| p == k));
+        }
+        server.dbs.swap(a, b);
+        server.dirty += 1;
+    }
+    Ok(Reply::ok())
+}
+
+/// DBSIZE
+fn dbsize(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
+    Ok(Reply::from(ctx.db().len()))
+}
+
+/// FLUSHDB [ASYNC|SYNC]
+fn flushdb(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    flush_mode(argv)?;
+    let db = ctx.db_index();
+    flush_db(ctx, db);
+    Ok(Reply::ok())
+}
+
+/// FLUSHALL [ASYNC|SYNC]
+fn flushall(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    flush_mode(argv)?;
+    for db in 0..NUM_DBS {
+        flush_db(ctx, db);
+    }
+    Ok(Reply::ok())
+}
+
+/// TIME
+fn time(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
+    let us = ctx.now.saturating_mul(1000);
+    Ok(Reply::Array(vec![Reply::bulk((us / 1_000_000).to_string()), Reply::bulk((us % 1_000_000).to_string())]))
+}
+
+/// INFO [section [section ...]]
+fn info(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    Ok(Reply::Bulk(info_text(ctx, &argv[1..]).into_bytes()))
+}
+
+/// COMMAND — every command's INFO.
+fn command(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    if argv.len() == 1 {
+        return Ok(Reply::Array(super::all().map(command_info).collect()));
+    }
+    Err(CmdError::UnknownSubcommand(argv[1].clone(), "command".into()))
+}
+
+/// COMMAND COUNT
+fn command_count(_: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
+    Ok(Reply::from(super::all().count()))
+}
+
+/// COMMAND LIST [FILTERBY MODULE module-name|ACLCAT category|PATTERN pattern]
+fn command_list(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let names = super::all().flat_map(|c| std::iter::once(c).chain(c.subcommands.iter()));
+    match argv.len() {
+        2 => Ok(Reply::bulks(names.map(|c| c.name))),
+        5 if is(&argv[2], "filterby") => {
+            let arg = &argv[4];
+            if is(&argv[3], "module") {
+                Ok(Reply::Array(vec![]))
+            } else if is(&argv[3], "aclcat") {
+                let cat = format!("@{}", String::from_utf8_lossy(arg).to_ascii_lowercase());
+                Ok(Reply::bulks(names.filter(|c| c.acl.split(' ').any(|a| a == cat)).map(|c| c.name)))
+            } else if is(&argv[3], "pattern") {
+                let p = crate::glob::Pattern::new(&arg.to_ascii_lowercase());
+                Ok(Reply::bulks(names.filter(|c| p.matches(c.name.as_bytes())).map(|c| c.name)))
+            } else {
+                Err(CmdError::Syntax)
+            }
+        }
+        _ => Err(CmdError::Syntax),
+    }
+}
+
+/// COMMAND INFO [command-name ...]
+fn command_info_cmd(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    if argv.len() == 2 {
+        return Ok(Reply::Array(super::all().map(command_info).collect()));
+    }
+    Ok(Reply::Array(argv[2..].iter().map(|n| find_command(n).map_or(Reply::NilArray, command_info)).collect()))
+}
+
+/// COMMAND DOCS [command-name ...]
+fn command_docs_cmd(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let pick: Vec<&'static Command> = if argv.len() == 2 {
+        super::all().collect()
+    } else {
+        argv[2..].iter().filter_map(|n| find_command(n)).collect()
+    };
+    Ok(Reply::Map(pick.into_iter().map(|c| (Reply::bulk(c.name), command_docs(c))).collect()))
+}
+
+/// COMMAND GETKEYS command [arg ...]
+fn command_getkeys(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let target = &argv[2..];
+    let Some(mut c) = super::lookup(&target[0]) else {
+        return Err(CmdError::Err("Invalid command specified".into()));
+    };
+    if !c.subcommands.is_empty() && target.len() >= 2 {
+        c = super::lookup_sub(c, &target[1]).ok_or_else(|| CmdError::Err("Invalid command specified".into()))?;
+    }
+    if !c.arity_ok(target.len()) {
+        return Err(CmdError::Err("Invalid number of arguments specified for command".into()));
+    }
+    let (first, last, step) = c.keys;
+    if first <= 0 {
+        return Err(CmdError::Err("The command has no key arguments".into()));
+    }
+    let last = if last < 0 { target.len() as i32 + last } else { last };
+    let mut keys = Vec::new();
+    let mut i = first;
+    while i <= last && (i as usize) < target.len() {
+        keys.push(Reply::bulk(&target[i as usize]));
+        i += step.max(1);
+    }
+    Ok(Reply::Array(keys))
+}
+
+/// COMMAND HELP
+fn command_help(_: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
+    Ok(help_lines(
+        "COMMAND",
+        &[
+            "(no subcommand)",
+            "    Details about every command.",
+            "COUNT",
+            "    How many commands this server has.",
+            "DOCS [<command-name> ...]",
+            "    Documentation of the given commands, or of all of them.",
+            "GETKEYS <full-command>",
+            "    Which arguments of a full command line are keys.",
+            "INFO [<command-name> ...]",
+            "    Details about the given commands, or about all of them.",
+            "LIST [FILTERBY (MODULE <module-name>|ACLCAT <category>|PATTERN <pattern>)]",
+            "    The names of all commands, optionally filtered.",
+        ],
+    ))
+}
+
+// ---- the table ----
+
+const S: Command = Command {
+    name: "",
+    arity: 1,
+    flags: "loading stale fast",
+    acl: "@fast @connection",
+    keys: (0, 0, 0),
+    key_specs: "",
+    tips: "",
+    group: "connection",
+    since: "1.0.0",
+    complexity: "O(1)",
+    summary: "",
+    syntax: "",
+    handler: ping,
+    subcommands: &[],
+};
+
+const CMD_SUB: Command = Command {
+    arity: 2,
+    flags: "loading stale",
+    acl: "@slow @connection",
+    group: "server",
+    since: "2.8.13",
+    ..S
+};
+
+pub const COMMANDS: &[Command] = &[
+    Command { name: "command", arity: -1, flags: "loading stale", acl: "@slow @connection",
+        tips: "nondeterministic_output_order", group: "server", since: "2.8.13",
+        complexity: "O(N) where N is the total number of Redis commands",
+        summary: "Details about every command the server knows", syntax: "", handler: command,
+        subcommands: &[
+            Command { name: "command|count", summary: "How many commands the server knows", handler: command_count, ..CMD_SUB },
+            Command { name: "command|docs", arity: -2, tips: "nondeterministic_output_order", since: "7.0.0",
+                complexity: "O(N) where N is the number of commands to look up",
+                summary: "Documentation of the given commands, or of every command",
+                syntax: "[command-name [command-name ...]]", handler: command_docs_cmd, ..CMD_SUB },
+            Command { name: "command|getkeys", arity: -4, complexity: "O(N) where N is the number of arguments to the command",
+                summary: "Which arguments of a full command line are key names",
+                syntax: "command [arg [arg ...]]", handler: command_getkeys, ..CMD_SUB },
+            Command { name: "command|help", since: "5.0.0", summary: "Show what COMMAND can do", handler: command_help, ..CMD_SUB },
+            Command { name: "command|info", arity: -2, tips: "nondeterministic_output_order",
+                complexity: "O(N) where N is the number of commands to look up",
+                summary: "Details (arity, flags, key positions, ACL categories) about the given commands",
+                syntax: "[command-name [command-name ...]]", handler: command_info_cmd, ..CMD_SUB },
+            Command { name: "command|list", arity: -2, tips: "nondeterministic_output_order", since: "7.0.0",
+                complexity: "O(N) where N is the total number of Redis commands",
+                summary: "The names of every command, optionally filtered by ACL category or pattern",
+                syntax: "[FILTERBY MODULE module-name|ACLCAT category|PATTERN pattern]", handler: command_list, ..CMD_SUB },
+        ], ..S },
+    Command { name: "dbsize", flags: "readonly fast", acl: "@keyspace @read @fast",
+        tips: "request_policy:all_shards response_policy:agg_sum", group: "server",
+        summary: "How many keys the selected database holds", handler: dbsize, ..S },
+    Command { name: "echo", arity: 2, summary: "Reply with the given message", syntax: "message", handler: echo, ..S },
+    Command { name: "flushall", arity: -1, flags: "write", acl: "@keyspace @write @slow @dangerous",
+        tips: "request_policy:all_shards response_policy:all_succeeded", group: "server",
+        complexity: "O(N) where N is the total number of keys in all databases",
+        summary: "Delete every key of every database", syntax: "[ASYNC|SYNC]", handler: flushall, ..S },
+    Command { name: "flushdb", arity: -1, flags: "write", acl: "@keyspace @write @slow @dangerous",
+        tips: "request_policy:all_shards response_policy:all_succeeded", group: "server",
+        complexity: "O(N) where N is the number of keys in the selected database",
+        summary: "Delete every key of the selected database", syntax: "[ASYNC|SYNC]", handler: flushdb, ..S },
+    Command { name: "info", arity: -1, flags: "loading stale", acl: "@slow @dangerous",
+        tips: "nondeterministic_output request_policy:all_shards response_policy:special", group: "server",
+        summary: "Figures about the server: server, clients, persistence, stats, replication, keyspace",
+        syntax: "[section [section ...]]", handler: info, ..S },
+    Command { name: "ping", arity: -1, flags: "fast", tips: "request_policy:all_shards response_policy:all_succeeded",
+        summary: "Check the connection: PONG, or the message given", syntax: "[message]", handler: ping, ..S },
+    Command { name: "select", arity: 2, summary: "Switch this connection to another database (0 to 15)",
+        syntax: "index", handler: select, ..S },
+    Command { name: "swapdb", arity: 3, flags: "write fast", acl: "@keyspace @write @fast @dangerous", group: "server",
+        since: "4.0.0", complexity: "O(N) where N is the count of clients watching or blocking on keys from both databases",
+        summary: "Exchange the contents of two databases", syntax: "index1 index2", handler: swapdb, ..S },
+    Command { name: "time", acl: "@fast", tips: "nondeterministic_output", group: "server", since: "2.6.0",
+        summary: "The server's (world clock's) time: Unix seconds and microseconds", handler: time, ..S },
+];

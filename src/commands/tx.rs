@@ -1,0 +1,135 @@
+//! Transactions: MULTI queues commands, EXEC runs them all at once, DISCARD drops them;
+//! WATCH makes EXEC fail if a watched key changed (or expired) in between.
+
+use super::Command;
+use crate::error::{CmdError, CmdResult};
+use crate::reply::Reply;
+use crate::server::Ctx;
+
+// ---- data operations ----
+
+fn reset_multi(ctx: &mut Ctx) {
+    let c = ctx.client();
+    c.multi = None;
+    c.multi_error = false;
+    c.watched.clear();
+    c.dirty_cas = false;
+}
+
+// ---- command handlers ----
+
+/// MULTI
+fn multi(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
+    if ctx.client().multi.is_some() {
+        return Err(CmdError::Err("MULTI calls can not be nested".into()));
+    }
+    ctx.client().multi = Some(Vec::new());
+    Ok(Reply::ok())
+}
+
+/// EXEC
+fn exec(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
+    let Some(queue) = ctx.client().multi.take() else {
+        return Err(CmdError::Err("EXEC without MULTI".into()));
+    };
+    let aborted = ctx.client().multi_error;
+    let dirty = ctx.client().dirty_cas || watched_key_expired(ctx);
+    reset_multi(ctx);
+    if aborted {
+        return Err(CmdError::Raw("EXECABORT Transaction discarded because of previous errors.".into()));
+    }
+    if dirty {
+        return Ok(Reply::NilArray);
+    }
+    let mut replies = Vec::with_capacity(queue.len());
+    for argv in queue {
+        let reply = match ctx.server.resolve(&argv) {
+            Ok(cmd) => ctx.server.call(cmd, ctx.client, &argv, ctx.now),
+            Err(e) => e.into(),
+        };
+        replies.push(reply);
+    }
+    Ok(Reply::Array(replies))
+}
+
+/// A watched key whose TTL ran out (even if not yet deleted) fails EXEC, as in Redis 7:
+/// looking each one up deletes it if expired, and that deletion marks the watchers dirty.
+fn watched_key_expired(ctx: &mut Ctx) -> bool {
+    let now = ctx.now;
+    let watched = ctx.client().watched.clone();
+    let mut expired = false;
+    for (db, key) in &watched {
+        let d = &mut ctx.server.dbs[*db];
+        let had = d.has_no_expired();
+        d.contains(key, now);
+        if had && !d.has_no_expired() {
+            expired = true;
+        }
+    }
+    expired
+}
+
+/// DISCARD
+fn discard(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
+    if ctx.client().multi.is_none() {
+        return Err(CmdError::Err("DISCARD without MULTI".into()));
+    }
+    reset_multi(ctx);
+    Ok(Reply::ok())
+}
+
+/// WATCH key [key ...]
+fn watch(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    if ctx.client().multi.is_some() {
+        return Err(CmdError::Err("WATCH inside MULTI is not allowed".into()));
+    }
+    let db = ctx.db_index();
+    for key in &argv[1..] {
+        let c = ctx.client();
+        if !c.watched.iter().any(|(d, k)| *d == db && k == key) {
+            c.watched.push((db, key.clone()));
+        }
+    }
+    Ok(Reply::ok())
+}
+
+/// UNWATCH
+fn unwatch(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
+    let c = ctx.client();
+    c.watched.clear();
+    c.dirty_cas = false;
+    Ok(Reply::ok())
+}
+
+// ---- the table ----
+
+const T: Command = Command {
+    name: "",
+    arity: 1,
+    flags: "noscript loading stale fast allow_busy",
+    acl: "@fast @transaction",
+    keys: (0, 0, 0),
+    key_specs: "",
+    tips: "",
+    group: "transactions",
+    since: "1.2.0",
+    complexity: "O(1)",
+    summary: "",
+    syntax: "",
+    handler: multi,
+    subcommands: &[],
+};
+
+pub const COMMANDS: &[Command] = &[
+    Command { name: "discard", since: "2.0.0", complexity: "O(N), when N is the number of queued commands",
+        summary: "Drop the commands queued since MULTI and leave the transaction", handler: discard, ..T },
+    Command { name: "exec", flags: "noscript loading stale skip_slowlog", acl: "@slow @transaction",
+        complexity: "Depends on commands in the transaction",
+        summary: "Run every command queued since MULTI, at once (nil if a watched key changed)", handler: exec, ..T },
+    Command { name: "multi", summary: "Start a transaction: commands are queued until EXEC", handler: multi, ..T },
+    Command { name: "unwatch", since: "2.2.0", summary: "Forget every WATCHed key", handler: unwatch, ..T },
+    Command { name: "watch", arity: -2, keys: (1, -1, 1), key_specs: "RO|index:1|range:-1,1,0", since: "2.2.0",
+        complexity: "O(1) for every key.",
+        summary: "Make the next EXEC fail if any of these keys changes first", syntax: "key [key ...]",
+        handler: watch, ..T },
+];

@@ -1,0 +1,502 @@
+//! One database: its entries, their expiry times, lazy expiry on access and a bounded
+//! active expiry cycle.
+//!
+//! Entries live in a slab (`slots`) whose positions never move while the entry exists;
+//! a hash table maps keys to positions, storing only the position so each key is kept
+//! once. SCAN's cursor is a slab position: a key present for the whole scan keeps its
+//! position, so a scan can never miss it, whatever is added or deleted meanwhile.
+//! The keys that have a TTL are also listed in `expires`, so the active cycle can sample
+//! them at random as Redis does.
+
+use hashbrown::{DefaultHashBuilder, HashTable};
+use std::hash::BuildHasher;
+
+use crate::types::Value;
+
+/// `expire_at` of an entry without a TTL.
+const NO_EXPIRE: i64 = i64::MIN;
+const NOT_LISTED: u32 = u32::MAX;
+
+#[derive(Clone, Debug)]
+pub struct Entry {
+    key: Box<[u8]>,
+    pub value: Value,
+    expire_at: i64,
+    expires_pos: u32,
+    /// Last access, world seconds (OBJECT IDLETIME).
+    pub lru: u32,
+}
+
+impl Entry {
+    pub fn key(&self) -> &[u8] {
+        &self.key
+    }
+    /// Absolute expiry in world milliseconds, if the key has a TTL.
+    pub fn expire_at(&self) -> Option<i64> {
+        (self.expire_at != NO_EXPIRE).then_some(self.expire_at)
+    }
+    fn is_expired(&self, now: i64) -> bool {
+        self.expire_at != NO_EXPIRE && self.expire_at <= now
+    }
+}
+
+/// Per-call work bound of the active expiry cycle, in sampled keys per database.
+pub const ACTIVE_EXPIRE_SAMPLE: usize = 20;
+/// Redis keeps sampling while more than this percent of a sample had expired.
+pub const ACTIVE_EXPIRE_STALE_PERCENT: usize = 10;
+
+#[derive(Default)]
+pub struct Db {
+    slots: Vec<Option<Entry>>,
+    free: Vec<u32>,
+    index: HashTable<u32>,
+    hasher: DefaultHashBuilder,
+    expires: Vec<u32>,
+    len: usize,
+    /// Keys deleted because their TTL ran out, since the server last collected them.
+    expired: Vec<Box<[u8]>>,
+}
+
+fn lru_of(now: i64) -> u32 {
+    (now.max(0) / 1000) as u32
+}
+
+impl Db {
+    pub fn new() -> Db {
+        Db::default()
+    }
+
+    /// Number of keys, including ones whose TTL has run out but that were not yet
+    /// deleted (as Redis's DBSIZE counts them).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn expires_len(&self) -> usize {
+        self.expires.len()
+    }
+
+    fn hash(&self, key: &[u8]) -> u64 {
+        self.hasher.hash_one(key)
+    }
+
+    fn find_slot(&self, key: &[u8]) -> Option<u32> {
+        let h = self.hash(key);
+        let slots = &self.slots;
+        self.index
+            .find(h, |&i| slots.get(i as usize).and_then(|s| s.as_ref()).is_some_and(|e| &*e.key == key))
+            .copied()
+    }
+
+    fn entry_at(&self, slot: u32) -> Option<&Entry> {
+        self.slots.get(slot as usize).and_then(|s| s.as_ref())
+    }
+
+    fn entry_at_mut(&mut self, slot: u32) -> Option<&mut Entry> {
+        self.slots.get_mut(slot as usize).and_then(|s| s.as_mut())
+    }
+
+    /// Look a key up, deleting it first if its TTL has run out (lazy expiry).
+    fn live_slot(&mut self, key: &[u8], now: i64) -> Option<u32> {
+        let slot = self.find_slot(key)?;
+        if self.entry_at(slot)?.is_expired(now) {
+            self.expire_slot(slot);
+            return None;
+        }
+        Some(slot)
+    }
+
+    /// The live entry for a key, without touching its access time.
+    pub fn peek(&mut self, key: &[u8], now: i64) -> Option<&Entry> {
+        let slot = self.live_slot(key, now)?;
+        self.entry_at(slot)
+    }
+
+    /// The live value for a key, marking it accessed.
+    pub fn get(&mut self, key: &[u8], now: i64) -> Option<&Value> {
+        self.get_mut(key, now).map(|v| &*v)
+    }
+
+    /// The live value for a key, mutable, marking it accessed.
+    pub fn get_mut(&mut self, key: &[u8], now: i64) -> Option<&mut Value> {
+        let slot = self.live_slot(key, now)?;
+        let e = self.entry_at_mut(slot)?;
+        e.lru = lru_of(now);
+        Some(&mut e.value)
+    }
+
+    pub fn contains(&mut self, key: &[u8], now: i64) -> bool {
+        self.live_slot(key, now).is_some()
+    }
+
+    /// Mark a key accessed (TOUCH); false if it doesn't exist.
+    pub fn touch(&mut self, key: &[u8], now: i64) -> bool {
+        self.get_mut(key, now).is_some()
+    }
+
+    /// Store a value. An existing key keeps its slot; its TTL is kept only if `keep_ttl`.
+    pub fn set(&mut self, key: &[u8], value: Value, keep_ttl: bool, now: i64) {
+        if let Some(slot) = self.live_slot(key, now) {
+            if !keep_ttl {
+                self.clear_expire_slot(slot);
+            }
+            if let Some(e) = self.entry_at_mut(slot) {
+                e.value = value;
+                e.lru = lru_of(now);
+            }
+            return;
+        }
+        self.add_new(key.into(), value, now);
+    }
+
+    fn add_new(&mut self, key: Box<[u8]>, value: Value, now: i64) -> u32 {
+        let h = self.hash(&key);
+        let entry = Entry { key, value, expire_at: NO_EXPIRE, expires_pos: NOT_LISTED, lru: lru_of(now) };
+        let slot = match self.free.pop() {
+            Some(s) => {
+                self.slots[s as usize] = Some(entry);
+                s
+            }
+            None => {
+                self.slots.push(Some(entry));
+                (self.slots.len() - 1) as u32
+            }
+        };
+        let (index, slots, hasher) = (&mut self.index, &self.slots, &self.hasher);
+        index.insert_unique(h, slot, |&i| {
+            hasher.hash_one(slots.get(i as usize).and_then(|s| s.as_ref()).map(|e| &*e.key).unwrap_or(&[]))
+        });
+        self.len += 1;
+        slot
+    }
+
+    /// Remove a live key, returning its entry (an expired key counts as already gone).
+    pub fn remove(&mut self, key: &[u8], now: i64) -> Option<Entry> {
+        let slot = self.live_slot(key, now)?;
+        self.remove_slot(slot)
+    }
+
+    fn remove_slot(&mut self, slot: u32) -> Option<Entry> {
+        self.clear_expire_slot(slot);
+        let entry = self.slots.get_mut(slot as usize)?.take()?;
+        let h = self.hash(&entry.key);
+        if let Ok(found) = self.index.find_entry(h, |&i| i == slot) {
+            found.remove();
+        }
+        self.free.push(slot);
+        self.len -= 1;
+        if self.len == 0 {
+            // Nothing left: start the slab afresh so it doesn't stay large forever.
+            self.slots.clear();
+            self.free.clear();
+        }
+        Some(entry)
+    }
+
+    fn expire_slot(&mut self, slot: u32) {
+        if let Some(e) = self.remove_slot(slot) {
+            self.expired.push(e.key);
+        }
+    }
+
+    /// True when no key was deleted by expiry since the last `take_expired`.
+    pub fn has_no_expired(&self) -> bool {
+        self.expired.is_empty()
+    }
+
+    /// Take the keys deleted by expiry since the last call (for stats and events).
+    pub fn take_expired(&mut self) -> Vec<Box<[u8]>> {
+        std::mem::take(&mut self.expired)
+    }
+
+    /// Put an entry removed from elsewhere (RENAME, MOVE, SWAPDB's COPY) under `key`,
+    /// replacing any value there; its TTL comes with it.
+    pub fn insert_entry(&mut self, key: &[u8], mut entry: Entry, now: i64) {
+        let expire = entry.expire_at();
+        if let Some(slot) = self.live_slot(key, now) {
+            self.remove_slot(slot);
+        }
+        entry.key = key.into();
+        let value = entry.value;
+        let slot = self.add_new(entry.key, value, now);
+        if let Some(e) = self.entry_at_mut(slot) {
+            e.lru = entry.lru;
+        }
+        if let Some(at) = expire {
+            self.set_expire_slot(slot, at);
+        }
+    }
+
+    fn set_expire_slot(&mut self, slot: u32, at: i64) {
+        let next_pos = self.expires.len() as u32;
+        let Some(e) = self.entry_at_mut(slot) else { return };
+        e.expire_at = at;
+        if e.expires_pos == NOT_LISTED {
+            e.expires_pos = next_pos;
+            self.expires.push(slot);
+        }
+    }
+
+    fn clear_expire_slot(&mut self, slot: u32) {
+        let Some(e) = self.entry_at_mut(slot) else { return };
+        let pos = e.expires_pos;
+        e.expire_at = NO_EXPIRE;
+        e.expires_pos = NOT_LISTED;
+        if pos == NOT_LISTED {
+            return;
+        }
+        self.expires.swap_remove(pos as usize);
+        if let Some(&moved) = self.expires.get(pos as usize) {
+            if let Some(m) = self.entry_at_mut(moved) {
+                m.expires_pos = pos;
+            }
+        }
+    }
+
+    /// Give a live key an absolute expiry time; false if there is no such key.
+    pub fn set_expire(&mut self, key: &[u8], at: i64, now: i64) -> bool {
+        match self.live_slot(key, now) {
+            Some(slot) => {
+                self.set_expire_slot(slot, at);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Remove a key's TTL; true if it had one.
+    pub fn persist(&mut self, key: &[u8], now: i64) -> bool {
+        match self.live_slot(key, now) {
+            Some(slot) if self.entry_at(slot).is_some_and(|e| e.expire_at != NO_EXPIRE) => {
+                self.clear_expire_slot(slot);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// None: no such key. Some(None): no TTL. Some(Some(at)): expires at `at`.
+    pub fn expire_of(&mut self, key: &[u8], now: i64) -> Option<Option<i64>> {
+        self.peek(key, now).map(|e| e.expire_at())
+    }
+
+    /// All live keys matching a predicate; keys found expired on the way are deleted.
+    pub fn keys_where(&mut self, now: i64, mut keep: impl FnMut(&Entry) -> bool) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        let mut dead = Vec::new();
+        for (i, e) in self.slots.iter().enumerate() {
+            let Some(e) = e else { continue };
+            if e.is_expired(now) {
+                dead.push(i as u32);
+            } else if keep(e) {
+                out.push(e.key.to_vec());
+            }
+        }
+        for slot in dead {
+            self.expire_slot(slot);
+        }
+        out
+    }
+
+    /// One SCAN step: visit slots from `cursor` until `count` keys were found or
+    /// `count * 10` slots were visited. Returns the next cursor (0 when done) and the
+    /// live keys found, before any MATCH/TYPE filtering.
+    pub fn scan(&mut self, cursor: u64, count: usize, now: i64) -> (u64, Vec<Vec<u8>>) {
+        let count = count.max(1);
+        let max_visits = count.saturating_mul(10);
+        let mut pos = usize::try_from(cursor).unwrap_or(usize::MAX);
+        let mut found = Vec::new();
+        let mut dead = Vec::new();
+        let mut visits = 0;
+        while pos < self.slots.len() && found.len() < count && visits < max_visits {
+            if let Some(e) = &self.slots[pos] {
+                if e.is_expired(now) {
+                    dead.push(pos as u32);
+                } else {
+                    found.push(e.key.to_vec());
+                }
+            }
+            pos += 1;
+            visits += 1;
+        }
+        let total = self.slots.len();
+        for slot in dead {
+            self.expire_slot(slot);
+        }
+        let next = if pos >= total { 0 } else { pos as u64 };
+        (next, found)
+    }
+
+    /// A random live key, or None when the database is empty.
+    pub fn random_key(&mut self, rng: &mut fastrand::Rng, now: i64) -> Option<Vec<u8>> {
+        // Random probes first (fast when the slab is dense), then a sweep from a random
+        // start so a sparse slab still answers; expired keys met on the way are deleted.
+        loop {
+            if self.len == 0 {
+                return None;
+            }
+            let n = self.slots.len();
+            let mut pick = None;
+            for _ in 0..32 {
+                let i = rng.usize(..n);
+                if self.slots[i].is_some() {
+                    pick = Some(i);
+                    break;
+                }
+            }
+            let i = match pick {
+                Some(i) => i,
+                None => {
+                    let start = rng.usize(..n);
+                    match (0..n).map(|k| (start + k) % n).find(|&i| self.slots[i].is_some()) {
+                        Some(i) => i,
+                        None => return None,
+                    }
+                }
+            };
+            let expired = self.slots[i].as_ref().is_some_and(|e| e.is_expired(now));
+            if expired {
+                self.expire_slot(i as u32);
+                continue;
+            }
+            return self.slots[i].as_ref().map(|e| e.key.to_vec());
+        }
+    }
+
+    /// One active expiry pass, Redis-style: sample up to 20 keys that have a TTL, delete
+    /// the expired ones, and go again while more than 10% of a sample had expired, but
+    /// never look at more than `budget` keys. Returns how many keys were deleted.
+    pub fn active_expire(&mut self, now: i64, rng: &mut fastrand::Rng, budget: usize) -> usize {
+        let mut looked = 0;
+        let mut deleted = 0;
+        while !self.expires.is_empty() && looked < budget {
+            let sample = ACTIVE_EXPIRE_SAMPLE.min(self.expires.len()).min(budget - looked);
+            let mut expired_here = 0;
+            for _ in 0..sample {
+                if self.expires.is_empty() {
+                    break;
+                }
+                let slot = self.expires[rng.usize(..self.expires.len())];
+                looked += 1;
+                if self.entry_at(slot).is_some_and(|e| e.is_expired(now)) {
+                    self.expire_slot(slot);
+                    expired_here += 1;
+                }
+            }
+            deleted += expired_here;
+            if expired_here * 100 <= sample * ACTIVE_EXPIRE_STALE_PERCENT {
+                break;
+            }
+        }
+        deleted
+    }
+
+    /// The average remaining TTL of keys with a TTL, in ms (INFO keyspace `avg_ttl`).
+    pub fn avg_ttl(&self, now: i64) -> i64 {
+        if self.expires.is_empty() {
+            return 0;
+        }
+        let mut sum: i128 = 0;
+        for &slot in &self.expires {
+            if let Some(e) = self.entry_at(slot) {
+                sum += (e.expire_at - now).max(0) as i128;
+            }
+        }
+        (sum / self.expires.len() as i128) as i64
+    }
+
+    /// Drop everything.
+    pub fn clear(&mut self) {
+        *self = Db { hasher: std::mem::take(&mut self.hasher), ..Db::default() };
+    }
+
+    /// Every live entry, for the keyspace view and tests (does not delete expired ones).
+    pub fn iter(&self, now: i64) -> impl Iterator<Item = &Entry> {
+        self.slots.iter().flatten().filter(move |e| !e.is_expired(now))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::RString;
+
+    fn s(v: &str) -> Value {
+        Value::Str(RString::from_arg(v.as_bytes().to_vec()))
+    }
+
+    #[test]
+    fn a_key_past_its_ttl_is_gone_on_access_and_reported_expired() {
+        let mut db = Db::new();
+        db.set(b"a", s("1"), false, 0);
+        assert!(db.set_expire(b"a", 100, 0));
+        assert!(db.get(b"a", 99).is_some());
+        assert!(db.get(b"a", 100).is_none());
+        assert_eq!(db.len(), 0);
+        assert_eq!(db.take_expired(), vec![Box::from(&b"a"[..])]);
+    }
+
+    #[test]
+    fn scan_never_misses_a_key_present_for_the_whole_scan() {
+        let mut db = Db::new();
+        for i in 0..1000 {
+            db.set(format!("k{i}").as_bytes(), s("v"), false, 0);
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut cursor = 0;
+        let mut step = 0;
+        loop {
+            let (next, keys) = db.scan(cursor, 7, 0);
+            seen.extend(keys);
+            // Churn while scanning: delete some keys, add new ones.
+            for j in 0..5 {
+                db.remove(format!("k{}", (step * 5 + j) % 500 + 500).as_bytes(), 0);
+                db.set(format!("new{step}-{j}").as_bytes(), s("v"), false, 0);
+            }
+            step += 1;
+            cursor = next;
+            if cursor == 0 {
+                break;
+            }
+        }
+        for i in 0..500 {
+            assert!(seen.contains(format!("k{i}").as_bytes()), "k{i} missed");
+        }
+    }
+
+    #[test]
+    fn active_expiry_is_bounded_per_call_and_eventually_clears_everything() {
+        let mut db = Db::new();
+        let mut rng = fastrand::Rng::with_seed(7);
+        for i in 0..10_000 {
+            let k = format!("k{i}");
+            db.set(k.as_bytes(), s("v"), false, 0);
+            db.set_expire(k.as_bytes(), 10, 0);
+        }
+        let first = db.active_expire(10, &mut rng, 200);
+        assert!(first <= 200 && first > 0);
+        let mut rounds = 0;
+        while db.len() > 0 {
+            db.active_expire(10, &mut rng, 200);
+            rounds += 1;
+            assert!(rounds < 10_000);
+        }
+        assert_eq!(db.expires_len(), 0);
+    }
+
+    #[test]
+    fn overwriting_drops_the_ttl_unless_kept() {
+        let mut db = Db::new();
+        db.set(b"a", s("1"), false, 0);
+        db.set_expire(b"a", 1000, 0);
+        db.set(b"a", s("2"), true, 0);
+        assert_eq!(db.expire_of(b"a", 0), Some(Some(1000)));
+        db.set(b"a", s("3"), false, 0);
+        assert_eq!(db.expire_of(b"a", 0), Some(None));
+        assert_eq!(db.expires_len(), 0);
+    }
+}

@@ -1,0 +1,114 @@
+//! redis-cli's HELP, from the command table: `HELP GET`, `HELP OBJECT` (every sub-command),
+//! `HELP @string` (a group), and a banner for HELP alone. The layout, colours and line ends
+//! are redis-cli's; the words are ours.
+
+use crate::commands::{self, Command};
+
+/// redis-cli's help groups, in its order.
+pub const GROUPS: &[&str] = &[
+    "generic",
+    "string",
+    "list",
+    "set",
+    "sorted-set",
+    "hash",
+    "pubsub",
+    "transactions",
+    "connection",
+    "server",
+    "scripting",
+    "hyperloglog",
+    "cluster",
+    "geo",
+    "stream",
+    "bitmap",
+];
+
+/// Every entry HELP knows: top-level commands without sub-commands, and sub-commands.
+pub fn entries() -> Vec<&'static Command> {
+    let mut v: Vec<&'static Command> = commands::all()
+        .flat_map(|c| if c.subcommands.is_empty() { std::slice::from_ref(c) } else { c.subcommands })
+        .collect();
+    v.sort_by_key(|c| c.display_name());
+    v
+}
+
+fn entry_text(out: &mut String, c: &Command, with_group: bool) {
+    out.push_str(&format!("\r\n  \x1b[1m{}\x1b[0m \x1b[90m{}\x1b[0m\r\n", c.display_name(), c.syntax));
+    out.push_str(&format!("  \x1b[33msummary:\x1b[0m {}\r\n", c.summary));
+    out.push_str(&format!("  \x1b[33msince:\x1b[0m {}\r\n", c.since));
+    if with_group {
+        out.push_str(&format!("  \x1b[33mgroup:\x1b[0m {}\r\n", c.group));
+    }
+}
+
+/// What redis-cli prints for `HELP <args>`, without the final line end.
+pub fn help(args: &[Vec<u8>]) -> String {
+    if args.is_empty() {
+        return banner();
+    }
+    let mut out = String::new();
+    let group = args[0]
+        .strip_prefix(b"@")
+        .and_then(|g| GROUPS.iter().find(|name| name.as_bytes().eq_ignore_ascii_case(g)));
+    for c in entries() {
+        match group {
+            Some(g) => {
+                if c.group == *g {
+                    entry_text(&mut out, c, false);
+                }
+            }
+            None => {
+                let words: Vec<&str> = c.name.split('|').collect();
+                if args.len() <= words.len()
+                    && args.iter().zip(&words).all(|(a, w)| a.eq_ignore_ascii_case(w.as_bytes()))
+                {
+                    entry_text(&mut out, c, true);
+                }
+            }
+        }
+    }
+    out.push('\r');
+    out
+}
+
+fn banner() -> String {
+    [
+        "redis-cli 7.0.15 (Redis Playground)",
+        "Type a Redis command to run it. For help:",
+        "      \"help @<group>\" lists the commands of a group (e.g. \"help @string\")",
+        "      \"help <command>\" describes a command (e.g. \"help SET\")",
+        "      \"help <tab>\" completes help topics",
+        "      \"clear\" or Ctrl+L clears the screen",
+    ]
+    .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn help_for_a_command_has_redis_cli_layout() {
+        let h = help(&[b"get".to_vec()]);
+        assert!(h.starts_with("\r\n  \x1b[1mGET\x1b[0m \x1b[90mkey\x1b[0m\r\n  \x1b[33msummary:\x1b[0m "), "{h:?}");
+        assert!(h.ends_with("\x1b[33mgroup:\x1b[0m string\r\n\r"), "{h:?}");
+    }
+
+    #[test]
+    fn help_for_a_group_lists_its_commands_in_order_without_group_lines() {
+        let h = help(&[b"@STRING".to_vec()]);
+        let append = h.find("APPEND").unwrap();
+        let decr = h.find("DECR").unwrap();
+        assert!(append < decr);
+        assert!(!h.contains("group:"));
+        assert!(!h.contains("EXPIRE"));
+    }
+
+    #[test]
+    fn help_for_a_container_lists_its_sub_commands() {
+        let h = help(&[b"object".to_vec()]);
+        assert!(h.contains("OBJECT ENCODING"));
+        assert!(h.contains("OBJECT IDLETIME"));
+    }
+}

@@ -1,0 +1,77 @@
+//! A reply as the engine produces it, shaped like RESP3 so that a later RESP3 client
+//! (HELLO 3) needs no new variants; `cli.rs` renders it the way redis-cli shows RESP2.
+
+use crate::error::CmdError;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reply {
+    /// `+OK` and friends.
+    Status(String),
+    /// `-ERR ...`: the full text, including its code word.
+    Error(String),
+    Int(i64),
+    Bulk(Vec<u8>),
+    /// The nil bulk string (`$-1`).
+    Nil,
+    /// The nil array (`*-1`), e.g. a failed EXEC. redis-cli prints both nils the same.
+    NilArray,
+    Array(Vec<Reply>),
+    /// A RESP3 map; in RESP2 it is a flat array of key, value, key, value…
+    Map(Vec<(Reply, Reply)>),
+    /// A RESP3 set; in RESP2 an array.
+    Set(Vec<Reply>),
+    /// A RESP3 double; in RESP2 a bulk string formatted like Redis 7.0 (`%.17g`).
+    Double(f64),
+}
+
+impl Reply {
+    pub fn ok() -> Reply {
+        Reply::Status("OK".into())
+    }
+    pub fn status(s: &str) -> Reply {
+        Reply::Status(s.to_string())
+    }
+    pub fn bulk(b: impl AsRef<[u8]>) -> Reply {
+        Reply::Bulk(b.as_ref().to_vec())
+    }
+    pub fn opt_bulk(b: Option<impl AsRef<[u8]>>) -> Reply {
+        match b {
+            Some(b) => Reply::bulk(b),
+            None => Reply::Nil,
+        }
+    }
+    pub fn bulks<I, B>(items: I) -> Reply
+    where
+        I: IntoIterator<Item = B>,
+        B: AsRef<[u8]>,
+    {
+        Reply::Array(items.into_iter().map(Reply::bulk).collect())
+    }
+    pub fn is_error(&self) -> bool {
+        matches!(self, Reply::Error(_))
+    }
+}
+
+impl From<CmdError> for Reply {
+    fn from(e: CmdError) -> Reply {
+        Reply::Error(e.to_string())
+    }
+}
+
+impl From<i64> for Reply {
+    fn from(n: i64) -> Reply {
+        Reply::Int(n)
+    }
+}
+
+impl From<usize> for Reply {
+    fn from(n: usize) -> Reply {
+        Reply::Int(n as i64)
+    }
+}
+
+impl From<bool> for Reply {
+    fn from(b: bool) -> Reply {
+        Reply::Int(b as i64)
+    }
+}

@@ -1,0 +1,222 @@
+//! The server: sixteen databases, the clients, statistics, and dispatch through the
+//! command table (arity check, unknown commands, MULTI queueing).
+
+use crate::commands::{self, Command};
+use crate::db::Db;
+use crate::error::CmdError;
+use crate::reply::Reply;
+
+pub const NUM_DBS: usize = 16;
+pub type ClientId = usize;
+
+/// Work bound of one active-expiry pass over all databases, in sampled keys.
+pub const ACTIVE_EXPIRE_BUDGET: usize = 4_000;
+/// Redis runs its active expiry cycle ten times a second (hz 10).
+pub const ACTIVE_EXPIRE_PERIOD_MS: i64 = 100;
+
+#[derive(Default, Debug, Clone)]
+pub struct Stats {
+    pub commands_processed: u64,
+    pub connections_received: u64,
+    pub keyspace_hits: u64,
+    pub keyspace_misses: u64,
+    pub expired_keys: u64,
+    pub expire_cycles: u64,
+}
+
+#[derive(Default, Debug)]
+pub struct Client {
+    pub id: u64,
+    pub db: usize,
+    /// Commands queued since MULTI.
+    pub multi: Option<Vec<Vec<Vec<u8>>>>,
+    /// A command was rejected while queueing: EXEC must abort.
+    pub multi_error: bool,
+    /// WATCHed keys: (db, key).
+    pub watched: Vec<(usize, Vec<u8>)>,
+    /// A watched key was modified: EXEC must fail.
+    pub dirty_cas: bool,
+}
+
+pub struct Server {
+    pub dbs: Vec<Db>,
+    pub clients: Vec<Client>,
+    pub rng: fastrand::Rng,
+    pub stats: Stats,
+    /// World time the server started, ms.
+    pub started_ms: i64,
+    /// Changes since the last save (INFO persistence `rdb_changes_since_last_save`).
+    pub dirty: u64,
+    last_expire_cycle_ms: i64,
+    next_client_id: u64,
+}
+
+/// What a command handler works with: the server, the calling client and the time.
+pub struct Ctx<'a> {
+    pub server: &'a mut Server,
+    pub client: ClientId,
+    pub now: i64,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn db_index(&self) -> usize {
+        self.server.clients[self.client].db
+    }
+
+    pub fn db(&mut self) -> &mut Db {
+        let i = self.db_index();
+        &mut self.server.dbs[i]
+    }
+
+    pub fn client(&mut self) -> &mut Client {
+        &mut self.server.clients[self.client]
+    }
+
+    /// A key in the selected db was written: mark watchers dirty and count the change.
+    pub fn written(&mut self, key: &[u8]) {
+        let db = self.db_index();
+        self.server.key_modified(db, key);
+    }
+
+    /// Count a read lookup's outcome in INFO's keyspace_hits/keyspace_misses.
+    pub fn count_lookup(&mut self, found: bool) {
+        if found {
+            self.server.stats.keyspace_hits += 1;
+        } else {
+            self.server.stats.keyspace_misses += 1;
+        }
+    }
+}
+
+impl Server {
+    /// A new server at world time `now`, with its RNG seeded for reproducible runs.
+    pub fn new(now: i64, seed: u64) -> Server {
+        Server {
+            dbs: (0..NUM_DBS).map(|_| Db::new()).collect(),
+            clients: Vec::new(),
+            rng: fastrand::Rng::with_seed(seed),
+            stats: Stats::default(),
+            started_ms: now,
+            dirty: 0,
+            last_expire_cycle_ms: now,
+            next_client_id: 1,
+        }
+    }
+
+    /// Connect a new client; returns its id.
+    pub fn connect(&mut self) -> ClientId {
+        let id = self.next_client_id;
+        self.next_client_id += 1;
+        self.stats.connections_received += 1;
+        self.clients.push(Client { id, ..Client::default() });
+        self.clients.len() - 1
+    }
+
+    /// A key was modified (or deleted): flag the clients watching it.
+    pub fn key_modified(&mut self, db: usize, key: &[u8]) {
+        self.dirty += 1;
+        for c in &mut self.clients {
+            if !c.dirty_cas && c.watched.iter().any(|(d, k)| *d == db && k == key) {
+                c.dirty_cas = true;
+            }
+        }
+    }
+
+    /// Every watched key of `db` that `exists` says is present gets flagged (FLUSHDB, SWAPDB).
+    pub fn touch_all_watched(&mut self, db: usize, exists: impl Fn(&[u8]) -> bool) {
+        for c in &mut self.clients {
+            if c.watched.iter().any(|(d, k)| *d == db && exists(k)) {
+                c.dirty_cas = true;
+            }
+        }
+    }
+
+    /// Account for keys that lazy or active expiry deleted.
+    fn collect_expired(&mut self) {
+        for db in 0..self.dbs.len() {
+            if self.dbs[db].has_no_expired() {
+                continue;
+            }
+            for key in self.dbs[db].take_expired() {
+                self.stats.expired_keys += 1;
+                self.key_modified(db, &key);
+            }
+        }
+    }
+
+    /// Let world time pass: run the active expiry cycle if one is due. The work done is
+    /// bounded, so a million keys expiring at once never stalls the caller.
+    pub fn tick(&mut self, now: i64) {
+        if now - self.last_expire_cycle_ms >= ACTIVE_EXPIRE_PERIOD_MS {
+            self.last_expire_cycle_ms = now;
+            self.stats.expire_cycles += 1;
+            let per_db = ACTIVE_EXPIRE_BUDGET / NUM_DBS;
+            let Server { dbs, rng, .. } = self;
+            for db in dbs.iter_mut() {
+                db.active_expire(now, rng, per_db);
+            }
+            self.collect_expired();
+        }
+    }
+
+    /// Run one command for a client: the table lookup, the arity check, MULTI queueing,
+    /// then the handler. Never panics; every failure is a Redis error reply.
+    pub fn execute(&mut self, client: ClientId, argv: Vec<Vec<u8>>, now: i64) -> Reply {
+        let reply = self.execute_inner(client, &argv, now);
+        self.collect_expired();
+        reply
+    }
+
+    fn execute_inner(&mut self, client: ClientId, argv: &[Vec<u8>], now: i64) -> Reply {
+        if argv.is_empty() {
+            return Reply::Array(vec![]);
+        }
+        let cmd = match self.resolve(argv) {
+            Ok(cmd) => cmd,
+            Err(e) => {
+                self.flag_multi_error(client);
+                return e.into();
+            }
+        };
+        let in_multi = self.clients[client].multi.is_some();
+        if in_multi && !matches!(cmd.name, "exec" | "discard" | "multi" | "watch" | "quit" | "reset") {
+            if let Some(q) = self.clients[client].multi.as_mut() {
+                q.push(argv.to_vec());
+            }
+            return Reply::status("QUEUED");
+        }
+        self.call(cmd, client, argv, now)
+    }
+
+    /// Find the command (or sub-command) for an argv and check its arity.
+    pub fn resolve(&self, argv: &[Vec<u8>]) -> Result<&'static Command, CmdError> {
+        let name = argv.first().ok_or(CmdError::Syntax)?;
+        let unknown = || CmdError::UnknownCommand(name.clone(), argv[1..].to_vec());
+        let mut cmd = commands::lookup(name).ok_or_else(unknown)?;
+        if !cmd.subcommands.is_empty() && argv.len() >= 2 {
+            cmd = commands::lookup_sub(cmd, &argv[1])
+                .ok_or_else(|| CmdError::UnknownSubcommand(argv[1].clone(), cmd.name.to_string()))?;
+        }
+        if !cmd.arity_ok(argv.len()) {
+            return Err(CmdError::WrongArity(cmd.name.to_string()));
+        }
+        Ok(cmd)
+    }
+
+    /// Run a resolved command (also used by EXEC for queued commands).
+    pub fn call(&mut self, cmd: &'static Command, client: ClientId, argv: &[Vec<u8>], now: i64) -> Reply {
+        self.stats.commands_processed += 1;
+        let mut ctx = Ctx { server: self, client, now };
+        match (cmd.handler)(&mut ctx, argv) {
+            Ok(r) => r,
+            Err(e) => e.into(),
+        }
+    }
+
+    fn flag_multi_error(&mut self, client: ClientId) {
+        let c = &mut self.clients[client];
+        if c.multi.is_some() {
+            c.multi_error = true;
+        }
+    }
+}

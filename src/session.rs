@@ -1,0 +1,84 @@
+//! A console session: one client of a server, with the world clock and redis-cli's
+//! behaviour on the client side (line splitting, repeat counts, HELP, the prompt).
+
+use crate::cli::{self, Line, PromptState};
+use crate::clock::Clock;
+use crate::reply::Reply;
+use crate::server::{ClientId, Server};
+
+pub struct Session {
+    pub server: Server,
+    pub client: ClientId,
+    pub clock: Clock,
+    pub prompt_state: PromptState,
+}
+
+impl Session {
+    /// A fresh server (16 empty databases) with one client, its clock starting at `wall_ms`
+    /// (milliseconds since the Unix epoch) and running at 1×.
+    pub fn new(wall_ms: f64) -> Session {
+        Session::with_seed(wall_ms, 0x5eed_2024)
+    }
+
+    /// As `new`, with an explicit seed for the server's RNG (RANDOMKEY, expiry sampling).
+    pub fn with_seed(wall_ms: f64, seed: u64) -> Session {
+        let clock = Clock::new(wall_ms);
+        let mut server = Server::new(clock.now_ms(), seed);
+        let client = server.connect();
+        Session { server, client, clock, prompt_state: PromptState::default() }
+    }
+
+    /// Tell the session what time the wall clock says (moves world time per the clock's
+    /// speed), and let the server do its timed work (active expiry).
+    pub fn sync(&mut self, wall_ms: f64) {
+        self.clock.sync(wall_ms);
+        self.server.tick(self.clock.now_ms());
+    }
+
+    /// World time, ms since the epoch.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// Run one command given as arguments; returns the reply tree.
+    pub fn exec_argv(&mut self, argv: Vec<Vec<u8>>) -> Reply {
+        let now = self.clock.now_ms();
+        self.server.tick(now);
+        let reply = self.server.execute(self.client, argv.clone(), now);
+        self.prompt_state.after_reply(&argv, &reply);
+        reply
+    }
+
+    /// Run a line as typed into redis-cli and return what `redis-cli --no-raw` prints for
+    /// it (lines joined by `\n`, no trailing newline).
+    pub fn exec(&mut self, line: &str) -> String {
+        match cli::parse_line(line) {
+            Line::Empty => String::new(),
+            Line::Message(m) => m.to_string(),
+            Line::Command { repeat, argv } => {
+                let name = argv[0].to_ascii_lowercase();
+                if name == b"help" || name == b"?" {
+                    return crate::help::help(&argv[1..]);
+                }
+                if (name == b"quit" || name == b"exit") && argv.len() == 1 {
+                    // redis-cli exits here; a playground console just stays.
+                    return String::new();
+                }
+                let mut out = String::new();
+                for i in 0..repeat {
+                    if i > 0 {
+                        out.push('\n');
+                    }
+                    let reply = self.exec_argv(argv.clone());
+                    out.push_str(&cli::format_reply(&reply));
+                }
+                out
+            }
+        }
+    }
+
+    /// The prompt redis-cli would show now (`127.0.0.1:6379[2](TX)> `).
+    pub fn prompt(&self) -> String {
+        self.prompt_state.prompt()
+    }
+}
