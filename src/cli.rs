@@ -287,6 +287,67 @@ pub fn format_reply(reply: &Reply) -> String {
     out
 }
 
+/// redis-cli prints the replies of a few commands raw even in `--no-raw` mode (INFO, whose
+/// reply is a text report): the bytes as they are, with no quoting and no added newline.
+pub fn prints_raw(argv: &[Vec<u8>]) -> bool {
+    argv.first().is_some_and(|c| c.eq_ignore_ascii_case(b"info") || c.eq_ignore_ascii_case(b"lolwut"))
+}
+
+/// Everything redis-cli writes to the terminal for one reply, including line ends.
+pub fn printed(argv: &[Vec<u8>], reply: &Reply) -> String {
+    let mut out = String::new();
+    if prints_raw(argv) {
+        format_raw(&mut out, reply);
+    } else {
+        format_into(&mut out, reply, "");
+    }
+    out
+}
+
+/// redis-cli's raw form: nil prints nothing, errors get a newline, strings print as is.
+fn format_raw(out: &mut String, reply: &Reply) {
+    match reply {
+        Reply::Nil | Reply::NilArray => {}
+        Reply::Error(e) => {
+            out.push_str(e);
+            out.push('\n');
+        }
+        Reply::Status(s) => out.push_str(s),
+        Reply::Bulk(b) => out.push_str(&String::from_utf8_lossy(b)),
+        Reply::Int(n) => out.push_str(&n.to_string()),
+        Reply::Double(d) => out.push_str(&crate::num::double::fmt_g17(*d)),
+        Reply::Array(items) | Reply::Set(items) => {
+            for (i, it) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                }
+                format_raw(out, it);
+            }
+        }
+        Reply::Map(pairs) => {
+            for (i, (k, v)) in pairs.iter().enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                }
+                format_raw(out, k);
+                out.push('\n');
+                format_raw(out, v);
+            }
+        }
+    }
+}
+
+/// What `exec` returns for a stretch of terminal output: without its final line end.
+pub fn trim_final_newline(mut s: String) -> String {
+    if s.ends_with('\n') {
+        s.pop();
+        if s.ends_with('\r') {
+            s.pop();
+        }
+    }
+    s
+}
+
 fn format_into(out: &mut String, reply: &Reply, prefix: &str) {
     match reply {
         Reply::Error(e) => {

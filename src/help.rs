@@ -42,7 +42,7 @@ fn entry_text(out: &mut String, c: &Command, with_group: bool) {
     }
 }
 
-/// What redis-cli prints for `HELP <args>`, without the final line end.
+/// What redis-cli prints for `HELP <args>`.
 pub fn help(args: &[Vec<u8>]) -> String {
     if args.is_empty() {
         return banner();
@@ -68,7 +68,7 @@ pub fn help(args: &[Vec<u8>]) -> String {
             }
         }
     }
-    out.push('\r');
+    out.push_str("\r\n");
     out
 }
 
@@ -82,6 +82,7 @@ fn banner() -> String {
         "      \"clear\" or Ctrl+L clears the screen",
     ]
     .join("\n")
+        + "\n"
 }
 
 #[cfg(test)]
@@ -92,7 +93,7 @@ mod tests {
     fn help_for_a_command_has_redis_cli_layout() {
         let h = help(&[b"get".to_vec()]);
         assert!(h.starts_with("\r\n  \x1b[1mGET\x1b[0m \x1b[90mkey\x1b[0m\r\n  \x1b[33msummary:\x1b[0m "), "{h:?}");
-        assert!(h.ends_with("\x1b[33mgroup:\x1b[0m string\r\n\r"), "{h:?}");
+        assert!(h.ends_with("\x1b[33mgroup:\x1b[0m string\r\n\r\n"), "{h:?}");
     }
 
     #[test]

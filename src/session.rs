@@ -58,21 +58,18 @@ impl Session {
             Line::Command { repeat, argv } => {
                 let name = argv[0].to_ascii_lowercase();
                 if name == b"help" || name == b"?" {
-                    return crate::help::help(&argv[1..]);
+                    return cli::trim_final_newline(crate::help::help(&argv[1..]));
                 }
                 if (name == b"quit" || name == b"exit") && argv.len() == 1 {
                     // redis-cli exits here; a playground console just stays.
                     return String::new();
                 }
                 let mut out = String::new();
-                for i in 0..repeat {
-                    if i > 0 {
-                        out.push('\n');
-                    }
+                for _ in 0..repeat {
                     let reply = self.exec_argv(argv.clone());
-                    out.push_str(&cli::format_reply(&reply));
+                    out.push_str(&cli::printed(&argv, &reply));
                 }
-                out
+                cli::trim_final_newline(out)
             }
         }
     }

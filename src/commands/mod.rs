@@ -28,7 +28,8 @@ pub struct Command {
     /// Legacy first key, last key, step.
     pub keys: (i32, i32, i32),
     /// Key specs, `;`-separated, each `FLAGS|begin_search|find_keys`, e.g.
-    /// `RW,access,update|index:1|range:0,1,0` or `RO|keyword:STORE,1|keynum:0,1,1`.
+    /// `RW,access,update|index:1|range:0,1,0` or `RO|keyword:STORE,1|keynum:0,1,1`, with
+    /// Redis's notes on the spec as an optional fourth part.
     pub key_specs: &'static str,
     /// Command tips, space-separated.
     pub tips: &'static str,

@@ -40,12 +40,13 @@ fn status_set(words: &str) -> Reply {
     Reply::Set(words.split(' ').filter(|w| !w.is_empty()).map(Reply::status).collect())
 }
 
-/// One key spec of the table (`RW,access|index:1|range:0,1,0`) as COMMAND INFO shows it.
+/// One key spec of the table (`RW,access|index:1|range:0,1,0[|notes]`) as COMMAND INFO shows it.
 fn key_spec_reply(spec: &str) -> Reply {
     let mut parts = spec.split('|');
     let flags = parts.next().unwrap_or("");
     let begin = parts.next().unwrap_or("");
     let find = parts.next().unwrap_or("");
+    let notes = parts.next();
     let nums = |s: &str| -> Vec<i64> { s.split(',').filter_map(|n| n.parse().ok()).collect() };
     let b = |s: &str| Reply::bulk(s);
     let begin_reply = match begin.split_once(':') {
@@ -81,11 +82,14 @@ fn key_spec_reply(spec: &str) -> Reply {
         }
         _ => Reply::Map(vec![(b("type"), b("unknown")), (b("spec"), Reply::Map(vec![]))]),
     };
-    Reply::Map(vec![
-        (b("flags"), status_set(&flags.replace(',', " "))),
-        (b("begin_search"), begin_reply),
-        (b("find_keys"), find_reply),
-    ])
+    let mut spec = Vec::new();
+    if let Some(n) = notes {
+        spec.push((b("notes"), b(n)));
+    }
+    spec.push((b("flags"), status_set(&flags.replace(',', " "))));
+    spec.push((b("begin_search"), begin_reply));
+    spec.push((b("find_keys"), find_reply));
+    Reply::Map(spec)
 }
 
 /// COMMAND INFO's ten fields for one command.

@@ -84,7 +84,6 @@ fn parse_string_options(argv: &[Vec<u8>], for_set: bool) -> CmdResult<(SetFlags,
     while j < argv.len() {
         let opt = &argv[j];
         let has_next = j + 1 < argv.len();
-        let timed = |e: ExpireOpt| matches!(e, ExpireOpt::None) || e == exp;
         let kind = if is(opt, "EX") {
             Some(ExpireOpt::In(Unit::Seconds))
         } else if is(opt, "PX") {
@@ -107,7 +106,8 @@ fn parse_string_options(argv: &[Vec<u8>], for_set: bool) -> CmdResult<(SetFlags,
         } else if !for_set && is(opt, "PERSIST") && matches!(exp, ExpireOpt::None | ExpireOpt::Persist) {
             exp = ExpireOpt::Persist;
         } else if let (Some(k), true) = (kind, has_next) {
-            if !timed(k) {
+            // One expiry form only; repeating the same one (EX 1 EX 2) is allowed.
+            if exp != ExpireOpt::None && exp != k {
                 return Err(CmdError::Syntax);
             }
             exp = k;
@@ -673,7 +673,7 @@ pub const COMMANDS: &[Command] = &[
         summary: "Store a string at a key with a time to live in milliseconds",
         syntax: "key milliseconds value", handler: psetex, ..W },
     Command { name: "set", arity: -3, flags: "write denyoom", acl: "@write @string @slow",
-        key_specs: "RW,access,update,variable_flags|index:1|range:0,1,0",
+        key_specs: "RW,access,update,variable_flags|index:1|range:0,1,0|RW and ACCESS due to the optional `GET` argument",
         summary: "Store a string at a key, optionally only if it is new (NX) or exists (XX), with a time to live",
         syntax: "key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]",
         handler: set, ..W },
