@@ -8,8 +8,9 @@ use crate::reply::Reply;
 pub const INVALID_ARGUMENTS: &str = "Invalid argument(s)";
 /// The message redis-cli prints for a zero, negative or out-of-range repeat count.
 pub const INVALID_REPEAT: &str = "Invalid redis-cli repeat command option value.";
-/// We run a repeat count at most this many times, so `1000000000 INCR x` can't freeze a tab.
-pub const MAX_REPEAT: i64 = 1_000_000;
+/// We run a repeat count at most this many times, so `1000000000 INCR x` can't freeze a
+/// tab (redis-cli has no limit).
+pub const MAX_REPEAT: i64 = 10_000;
 
 fn is_c_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
@@ -113,6 +114,8 @@ pub fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
 /// when the whole word is consumed (leading spaces and a sign allowed; an empty word counts
 /// as a fully consumed 0), with saturation on overflow reported as `Err(())`.
 fn strtol_whole(s: &[u8]) -> Option<Result<i64, ()>> {
+    // redis-cli passes the word as a C string: it ends at the first NUL.
+    let s = &s[..s.iter().position(|&c| c == 0).unwrap_or(s.len())];
     let mut i = 0;
     while i < s.len() && is_c_space(s[i]) {
         i += 1;

@@ -16,6 +16,7 @@ pub mod num;
 pub mod reply;
 pub mod server;
 pub mod session;
+pub mod syntax;
 pub mod types;
 
 #[cfg(target_arch = "wasm32")]

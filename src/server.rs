@@ -174,6 +174,17 @@ impl Server {
         let cmd = match self.resolve(argv) {
             Ok(cmd) => cmd,
             Err(e) => {
+                // A rejected EXEC ends the transaction at once, saying why.
+                if commands::lookup(&argv[0]).is_some_and(|c| c.name == "exec") {
+                    let c = &mut self.clients[client];
+                    c.multi = None;
+                    c.multi_error = false;
+                    c.watched.clear();
+                    c.dirty_cas = false;
+                    let why = e.to_string();
+                    let why = why.strip_prefix("ERR ").unwrap_or(&why);
+                    return Reply::Error(format!("EXECABORT Transaction discarded because of: {why}"));
+                }
                 self.flag_multi_error(client);
                 return e.into();
             }
@@ -205,12 +216,14 @@ impl Server {
 
     /// Run a resolved command (also used by EXEC for queued commands).
     pub fn call(&mut self, cmd: &'static Command, client: ClientId, argv: &[Vec<u8>], now: i64) -> Reply {
-        self.stats.commands_processed += 1;
         let mut ctx = Ctx { server: self, client, now };
-        match (cmd.handler)(&mut ctx, argv) {
+        let reply = match (cmd.handler)(&mut ctx, argv) {
             Ok(r) => r,
             Err(e) => e.into(),
-        }
+        };
+        // Redis counts a command once it has run, so INFO doesn't count itself.
+        self.stats.commands_processed += 1;
+        reply
     }
 
     fn flag_multi_error(&mut self, client: ClientId) {

@@ -13,7 +13,7 @@ use crate::server::{Ctx, NUM_DBS};
 pub fn db_index_arg(arg: &[u8]) -> CmdResult<usize> {
     let v = int_arg(arg)?;
     if v < i32::MIN as i64 || v > i32::MAX as i64 {
-        return Err(CmdError::NotInteger);
+        return Err(CmdError::Err("value is out of range, value must between -2147483648 and 2147483647".into()));
     }
     if v < 0 || v as usize >= NUM_DBS {
         return Err(CmdError::DbIndexOutOfRange);
@@ -104,7 +104,8 @@ fn ttl_generic(ctx: &mut Ctx, key: &[u8], ms: bool, absolute: bool) -> CmdResult
             if ms {
                 at
             } else {
-                at / 1000
+                // Rounded to the nearest second, without overflowing near i64::MAX.
+                at / 1000 + i64::from(at % 1000 >= 500)
             }
         }
         Some(Some(at)) => {

@@ -118,13 +118,45 @@ fn command_docs(c: &Command) -> Reply {
         (b("group"), b(c.group)),
         (b("complexity"), b(c.complexity)),
     ];
-    if !c.syntax.is_empty() {
-        doc.push((b("syntax"), b(c.syntax)));
+    let args = crate::syntax::parse(c.syntax, c.name);
+    if !args.is_empty() {
+        let key_specs = c.key_specs.split(';').filter(|s| !s.is_empty()).count() as i64;
+        let mut key_no = 0;
+        let list = args.iter().map(|a| arg_reply(a, key_specs, &mut key_no)).collect();
+        doc.push((b("arguments"), Reply::Array(list)));
     }
     if !c.subcommands.is_empty() {
         doc.push((b("subcommands"), Reply::Map(c.subcommands.iter().map(|s| (b(s.name), command_docs(s))).collect())));
     }
     Reply::Map(doc)
+}
+
+/// One argument of COMMAND DOCS, in Redis's field order.
+fn arg_reply(a: &crate::syntax::Arg, key_specs: i64, key_no: &mut i64) -> Reply {
+    let b = |s: &str| Reply::bulk(s);
+    let mut m = vec![(b("name"), b(&a.name)), (b("type"), b(a.kind))];
+    if a.kind == "key" {
+        m.push((b("key_spec_index"), Reply::Int((*key_no).min(key_specs - 1).max(0))));
+        *key_no += 1;
+    }
+    if let Some(t) = &a.token {
+        m.push((b("token"), b(t)));
+    }
+    let mut flags = Vec::new();
+    if a.optional {
+        flags.push(Reply::status("optional"));
+    }
+    if a.multiple {
+        flags.push(Reply::status("multiple"));
+    }
+    if !flags.is_empty() {
+        m.push((b("flags"), Reply::Array(flags)));
+    }
+    if !a.children.is_empty() {
+        let kids = a.children.iter().map(|c| arg_reply(c, key_specs, key_no)).collect();
+        m.push((b("arguments"), Reply::Array(kids)));
+    }
+    Reply::Map(m)
 }
 
 /// Find a command or `container|sub` by name for COMMAND INFO/DOCS.

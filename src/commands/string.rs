@@ -634,7 +634,7 @@ pub const COMMANDS: &[Command] = &[
         key_specs: "RW,access,delete|index:1|range:0,1,0", since: "6.2.0",
         summary: "Read the string at a key, then delete the key", handler: getdel, ..D },
     Command { name: "getex", arity: -2, flags: "write fast", acl: "@write @string @fast",
-        key_specs: "RW,access,update|index:1|range:0,1,0", since: "6.2.0",
+        key_specs: "RW,access,update|index:1|range:0,1,0|RW and UPDATE because it changes the TTL", since: "6.2.0",
         summary: "Read the string at a key and change or remove its time to live",
         syntax: "key [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|PERSIST]",
         handler: getex, ..D },

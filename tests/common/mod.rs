@@ -1,0 +1,70 @@
+//! Table-driven engine tests: a script of `> command` lines, each followed by the exact
+//! text `redis-cli --no-raw` prints for it. `@advance <ms>` moves the virtual clock (and
+//! runs the active expiry cycle); `#` lines are comments. Time never passes otherwise.
+
+#![allow(dead_code)]
+
+use redis_playground::Session;
+
+/// A fixed start time: 2023-11-14T22:13:20Z.
+pub const T0: f64 = 1_700_000_000_000.0;
+
+pub fn session() -> Session {
+    Session::with_seed(T0, 42)
+}
+
+/// Run a script against a fresh session and assert every output.
+pub fn check(script: &str) {
+    let mut s = session();
+    check_on(&mut s, script);
+}
+
+/// Run a script against a given session and assert every output.
+pub fn check_on(s: &mut Session, script: &str) {
+    let mut wall = T0;
+    let mut failures = Vec::new();
+    let mut lines = script.lines().peekable();
+    while let Some(line) = lines.next() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(ms) = line.strip_prefix("@advance ") {
+            let ms: f64 = ms.trim().parse().expect("@advance takes milliseconds");
+            s.clock.advance(ms);
+            wall += 0.0;
+            s.sync(wall);
+            continue;
+        }
+        let Some(cmd) = line.strip_prefix("> ") else {
+            panic!("expected a `> command` line, got {line:?}");
+        };
+        let mut want = Vec::new();
+        while let Some(next) = lines.peek() {
+            if next.starts_with("> ") || next.starts_with("@advance ") {
+                break;
+            }
+            let next = lines.next().unwrap_or_default();
+            if next.starts_with('#') {
+                continue;
+            }
+            want.push(next);
+        }
+        while want.last().is_some_and(|l| l.trim().is_empty()) {
+            want.pop();
+        }
+        let want = want.join("\n");
+        let got = s.exec(cmd);
+        if got != want {
+            failures.push(format!("> {cmd}\n--- expected\n{want}\n--- got\n{got}\n"));
+        }
+    }
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// Run a script file from tests/scripts/.
+pub fn check_file(name: &str) {
+    let path = format!("{}/tests/scripts/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    check(&text);
+}

@@ -1,0 +1,638 @@
+//! Tier 2 — differential tests: every line of `tests/corpus/*.redis` goes to a real
+//! `redis-server` (through one `redis-cli --no-raw` process per file, exactly as if typed
+//! at its prompt) and to one `redis_playground::Session`; the printed outputs must match.
+//!
+//! How lines are attributed on the redis-cli side without disturbing the server: after
+//! every corpus line the harness sends redis-cli a *client-side* marker line,
+//! `:set --8<--:FILE:LINE`. redis-cli handles `:set` itself (its preferences command) and
+//! prints `unknown redis-cli preference '--8<--:FILE:LINE'` without sending anything to
+//! the server, so the marker cannot be QUEUED inside MULTI, cannot abort a transaction,
+//! and does not change the selected database or anything else the corpus is testing. The
+//! text between consecutive markers is exactly what redis-cli printed for that one line.
+//! The engine is given only the corpus lines (one `Session::exec` per line), so its output
+//! is already attributed; the two are compared line by line and every mismatch is
+//! reported, not just the first.
+//!
+//! Corpus files: one command line per line, as typed at a redis-cli prompt. Blank lines
+//! and lines whose first non-blank character is `#` are comments and are not sent.
+//! Each file runs in a fresh redis-cli connection (db 0, no MULTI) against a freshly
+//! FLUSHALLed server, and in a fresh `Session`.
+//!
+//! Environment:
+//! - `REDIS_SERVER`, `REDIS_CLI` — explicit binaries (otherwise PATH, /usr/bin, …).
+//! - `REDIS_DIFF_REQUIRED=1` — fail instead of skipping when redis-server is missing.
+//! - `REDIS_DIFF_FILTER=strings,expire` — only corpus files whose name contains one of these.
+//! - `REDIS_DIFF_DUMP=dir` — write each file's redis-cli and engine transcripts there.
+
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use redis_playground::Session;
+
+const MARKER_PREFIX: &str = "--8<--";
+/// How long one corpus file may take in redis-cli before the harness gives up on it.
+const CLI_TIMEOUT: Duration = Duration::from_secs(60);
+
+// ---------------------------------------------------------------------------------------
+// Finding the binaries
+// ---------------------------------------------------------------------------------------
+
+fn find_binary(name: &str, env_override: &str) -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os(env_override) {
+        let p = PathBuf::from(p);
+        return p.is_file().then_some(p);
+    }
+    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect())
+        .unwrap_or_default();
+    for d in ["/usr/bin", "/usr/local/bin", "/usr/sbin", "/bin"] {
+        dirs.push(PathBuf::from(d));
+    }
+    dirs.into_iter().map(|d| d.join(name)).find(|p| p.is_file())
+}
+
+/// Writes straight to the process's stderr, past libtest's output capture, so the
+/// message is seen even when the test passes (or is skipped).
+fn loud(msg: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(msg.as_bytes());
+    let _ = err.write_all(b"\n");
+    let _ = err.flush();
+}
+
+fn wall_ms() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock before 1970")
+        .as_millis() as f64
+}
+
+// ---------------------------------------------------------------------------------------
+// The redis-server child process
+// ---------------------------------------------------------------------------------------
+
+/// A `redis-server` on a loopback port, killed (and its temp dir removed) on drop —
+/// including when the test panics.
+struct RedisServer {
+    child: Child,
+    port: u16,
+    dir: PathBuf,
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn free_port() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral loopback port");
+    l.local_addr().unwrap().port()
+}
+
+impl RedisServer {
+    fn start(bin: &Path) -> RedisServer {
+        let mut last_log = String::new();
+        for attempt in 0..5 {
+            let port = free_port();
+            let dir = std::env::temp_dir().join(format!(
+                "redis-playground-diff-{}-{}-{}",
+                std::process::id(),
+                port,
+                attempt
+            ));
+            std::fs::create_dir_all(&dir).expect("create the server's temp dir");
+            let log = std::fs::File::create(dir.join("server.log")).expect("create server.log");
+            let child = Command::new(bin)
+                .args(["--port", &port.to_string()])
+                .args(["--bind", "127.0.0.1"])
+                .args(["--save", ""])
+                .args(["--appendonly", "no"])
+                .args(["--daemonize", "no"])
+                .arg("--dir")
+                .arg(&dir)
+                .stdin(Stdio::null())
+                .stdout(Stdio::from(log.try_clone().unwrap()))
+                .stderr(Stdio::from(log))
+                .spawn()
+                .expect("spawn redis-server");
+            let mut server = RedisServer { child, port, dir };
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = server.child.try_wait() {
+                    break; // exited: port taken between our probe and its bind? try another
+                }
+                if let Ok(reply) = server.command(&["PING"]) {
+                    if reply == "+PONG" {
+                        return server;
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            last_log = std::fs::read_to_string(server.dir.join("server.log")).unwrap_or_default();
+            drop(server);
+        }
+        panic!("redis-server did not come up (5 attempts); its last log:\n{last_log}");
+    }
+
+    /// One command over a fresh connection; returns the first line of the RESP reply
+    /// (enough for PING and FLUSHALL).
+    fn command(&self, args: &[&str]) -> std::io::Result<String> {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port))?;
+        s.set_read_timeout(Some(Duration::from_secs(10)))?;
+        let mut req = format!("*{}\r\n", args.len());
+        for a in args {
+            let _ = write!(req, "${}\r\n{}\r\n", a.len(), a);
+        }
+        s.write_all(req.as_bytes())?;
+        let mut line = String::new();
+        BufReader::new(s).read_line(&mut line)?;
+        Ok(line.trim_end().to_string())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Corpus
+// ---------------------------------------------------------------------------------------
+
+struct CorpusLine {
+    /// 1-based line number in the file.
+    lineno: usize,
+    text: String,
+}
+
+fn read_corpus(path: &Path) -> Vec<CorpusLine> {
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    text.split('\n')
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.strip_suffix('\r').unwrap_or(l)))
+        .filter(|(_, l)| {
+            let t = l.trim_start();
+            !t.is_empty() && !t.starts_with('#')
+        })
+        .map(|(lineno, l)| CorpusLine {
+            lineno,
+            text: l.to_string(),
+        })
+        .collect()
+}
+
+fn corpus_files() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "redis"))
+        .collect();
+    files.sort();
+    if let Ok(filter) = std::env::var("REDIS_DIFF_FILTER") {
+        let wanted: Vec<&str> = filter
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        files.retain(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            wanted.iter().any(|w| name.contains(w))
+        });
+    }
+    files
+}
+
+fn marker_token(file: &str, lineno: usize) -> String {
+    format!("{MARKER_PREFIX}:{file}:{lineno}")
+}
+
+/// What redis-cli prints for the marker line `:set TOKEN`.
+fn marker_output(token: &str) -> String {
+    format!("unknown redis-cli preference '{token}'")
+}
+
+// ---------------------------------------------------------------------------------------
+// The two sides
+// ---------------------------------------------------------------------------------------
+
+/// Per corpus line, what redis-cli printed for it (None: redis-cli never got there —
+/// it exited or timed out), plus anything it wrote to stderr.
+struct CliRun {
+    outputs: Vec<Option<String>>,
+    stderr: String,
+    trouble: Option<String>,
+    transcript: String,
+}
+
+fn run_redis_cli(cli: &Path, port: u16, file: &str, lines: &[CorpusLine]) -> CliRun {
+    let mut input = String::new();
+    for l in lines {
+        input.push_str(&l.text);
+        input.push('\n');
+        input.push_str(":set ");
+        input.push_str(&marker_token(file, l.lineno));
+        input.push('\n');
+    }
+    let mut child = Command::new(cli)
+        .args(["-h", "127.0.0.1", "-p", &port.to_string(), "--no-raw"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn redis-cli");
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(input.as_bytes()); // EPIPE if redis-cli exits early: fine
+    });
+    let mut stdout = child.stdout.take().unwrap();
+    let out_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stdout.read_to_end(&mut buf);
+        buf
+    });
+    let mut stderr = child.stderr.take().unwrap();
+    let err_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stderr.read_to_end(&mut buf);
+        buf
+    });
+    let deadline = Instant::now() + CLI_TIMEOUT;
+    let mut trouble = None;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => {
+                if !status.success() {
+                    trouble = Some(format!("redis-cli exited with {status}"));
+                }
+                break;
+            }
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(10)),
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                trouble = Some(format!(
+                    "redis-cli timed out after {CLI_TIMEOUT:?} and was killed"
+                ));
+                break;
+            }
+            Err(e) => panic!("waiting for redis-cli: {e}"),
+        }
+    }
+    let _ = writer.join();
+    let stdout = String::from_utf8_lossy(&out_reader.join().unwrap()).into_owned();
+    let stderr = String::from_utf8_lossy(&err_reader.join().unwrap()).into_owned();
+
+    // Cut the transcript at the markers: the text before marker i is line i's output.
+    let mut outputs = Vec::with_capacity(lines.len());
+    let mut pos = 0;
+    for l in lines {
+        let want = format!("{}\n", marker_output(&marker_token(file, l.lineno)));
+        let found = find_line(&stdout, pos, &want);
+        match found {
+            Some(at) => {
+                let chunk = &stdout[pos..at];
+                outputs.push(Some(chunk.strip_suffix('\n').unwrap_or(chunk).to_string()));
+                pos = at + want.len();
+            }
+            None => outputs.push(None),
+        }
+    }
+    if trouble.is_none() && pos > 0 && pos < stdout.len() {
+        let rest: String = stdout[pos..].chars().take(300).collect();
+        trouble = Some(format!(
+            "redis-cli printed text after the last marker: {rest:?}"
+        ));
+    }
+    CliRun {
+        outputs,
+        stderr,
+        trouble,
+        transcript: stdout,
+    }
+}
+
+/// The byte offset of `want` (which ends in '\n') at a line start at or after `from`.
+fn find_line(hay: &str, from: usize, want: &str) -> Option<usize> {
+    let mut start = from;
+    while let Some(i) = hay[start..].find(want) {
+        let at = start + i;
+        if at == from || hay.as_bytes()[at - 1] == b'\n' {
+            return Some(at);
+        }
+        start = at + 1;
+    }
+    None
+}
+
+/// The engine's output per line; a panic is reported as that line's output.
+fn run_engine(lines: &[CorpusLine]) -> Vec<String> {
+    let mut session = Session::new(wall_ms());
+    let mut outputs = Vec::with_capacity(lines.len());
+    for l in lines {
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            session.sync(wall_ms());
+            session.exec(&l.text)
+        }));
+        outputs.push(match result {
+            Ok(out) => out,
+            Err(e) => {
+                let msg = e
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_else(|| "(non-string panic payload)".into());
+                format!("<<engine panicked: {msg}>>")
+            }
+        });
+    }
+    outputs
+}
+
+// ---------------------------------------------------------------------------------------
+// Reporting
+// ---------------------------------------------------------------------------------------
+
+/// Control characters (redis-cli's HELP colours, stray bytes) made visible.
+fn visible(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+fn indent_block(out: &mut String, label: &str, text: &str) {
+    if text.is_empty() {
+        let _ = writeln!(out, "    {label} (nothing printed)");
+        return;
+    }
+    for (i, l) in visible(text).split('\n').enumerate() {
+        let _ = writeln!(out, "    {} {}", if i == 0 { label } else { "      " }, l);
+    }
+}
+
+/// Outputs up to this many lines are shown in full; longer ones as diff hunks.
+const FULL_OUTPUT_LINES: usize = 12;
+const CONTEXT_LINES: usize = 2;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Op {
+    Same,
+    Redis,
+    Ours,
+}
+
+/// A minimal line diff (longest common subsequence) of two outputs.
+fn line_diff<'a>(exp: &[&'a str], act: &[&'a str]) -> Vec<(Op, &'a str)> {
+    let (n, m) = (exp.len(), act.len());
+    // lcs[i][j]: LCS length of exp[i..] and act[j..]
+    let mut lcs = vec![vec![0u32; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if exp[i] == act[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j, mut ops) = (0, 0, Vec::with_capacity(n + m));
+    while i < n || j < m {
+        if i < n && j < m && exp[i] == act[j] {
+            ops.push((Op::Same, exp[i]));
+            i += 1;
+            j += 1;
+        } else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
+            ops.push((Op::Ours, act[j]));
+            j += 1;
+        } else {
+            ops.push((Op::Redis, exp[i]));
+            i += 1;
+        }
+    }
+    // Within a run of changes, show redis's lines before ours.
+    let mut k = 0;
+    while k < ops.len() {
+        if ops[k].0 == Op::Same {
+            k += 1;
+            continue;
+        }
+        let end = ops[k..]
+            .iter()
+            .position(|o| o.0 == Op::Same)
+            .map_or(ops.len(), |p| k + p);
+        ops[k..end].sort_by_key(|o| o.0 == Op::Ours);
+        k = end;
+    }
+    ops
+}
+
+/// A mismatch, readable: short outputs in full one above the other, long ones
+/// (COMMAND INFO…) as diff hunks (`-` redis, `+` ours, ` ` both) with a little context.
+fn describe(file: &str, line: &CorpusLine, expected: &str, actual: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{file}:{}: {}", line.lineno, visible(&line.text));
+    let exp: Vec<&str> = expected.split('\n').collect();
+    let act: Vec<&str> = actual.split('\n').collect();
+    if exp.len().max(act.len()) <= FULL_OUTPUT_LINES {
+        indent_block(&mut out, "redis:", expected);
+        indent_block(&mut out, "ours: ", actual);
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "    redis printed {} lines, ours {} (- redis only, + ours only):",
+        exp.len(),
+        act.len()
+    );
+    let ops = line_diff(&exp, &act);
+    let near_change = |k: usize| {
+        let lo = k.saturating_sub(CONTEXT_LINES);
+        let hi = (k + CONTEXT_LINES + 1).min(ops.len());
+        ops[lo..hi].iter().any(|o| o.0 != Op::Same)
+    };
+    let mut skipped = false;
+    for (k, (op, l)) in ops.iter().enumerate() {
+        if *op == Op::Same && !near_change(k) {
+            skipped = true;
+            continue;
+        }
+        if skipped {
+            let _ = writeln!(out, "      …");
+            skipped = false;
+        }
+        let sign = match op {
+            Op::Same => ' ',
+            Op::Redis => '-',
+            Op::Ours => '+',
+        };
+        let _ = writeln!(out, "    {sign} {}", visible(l));
+    }
+    if skipped {
+        let _ = writeln!(out, "      …");
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// The test
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn engine_prints_what_redis_cli_prints_for_every_corpus_line() {
+    let server_bin = find_binary("redis-server", "REDIS_SERVER");
+    let cli_bin = find_binary("redis-cli", "REDIS_CLI");
+    let (server_bin, cli_bin) = match (server_bin, cli_bin) {
+        (Some(s), Some(c)) => (s, c),
+        (s, _) => {
+            let missing = if s.is_none() {
+                "redis-server"
+            } else {
+                "redis-cli"
+            };
+            let msg = format!(
+                "\n{bar}\nSKIPPED: {missing} not installed; the differential tier did not run\n\
+                 (install it: apt-get install redis-server; or set REDIS_SERVER / REDIS_CLI)\n{bar}\n",
+                bar = "!".repeat(78)
+            );
+            if std::env::var("REDIS_DIFF_REQUIRED").is_ok_and(|v| v == "1") {
+                panic!("{msg}REDIS_DIFF_REQUIRED=1, so this is a failure");
+            }
+            loud(&msg);
+            return;
+        }
+    };
+
+    let version = Command::new(&server_bin)
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    loud(&format!(
+        "differential: {} ({})",
+        server_bin.display(),
+        version
+    ));
+    if !version.contains("v=7.0.") {
+        loud(&format!(
+            "\n{bar}\nWARNING: the reference is Redis 7.0.x; this redis-server is not ({version}).\n\
+             Differences below may be version differences.\n{bar}\n",
+            bar = "!".repeat(78)
+        ));
+    }
+
+    let server = RedisServer::start(&server_bin);
+    let dump_dir = std::env::var_os("REDIS_DIFF_DUMP").map(PathBuf::from);
+    if let Some(d) = &dump_dir {
+        std::fs::create_dir_all(d).expect("create REDIS_DIFF_DUMP dir");
+    }
+
+    let files = corpus_files();
+    assert!(
+        !files.is_empty(),
+        "no tests/corpus/*.redis files (or REDIS_DIFF_FILTER matched none)"
+    );
+
+    let mut mismatches: Vec<String> = Vec::new();
+    let mut problems: Vec<String> = Vec::new();
+    let (mut total_lines, mut total_bad) = (0, 0);
+
+    for path in &files {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let lines = read_corpus(path);
+        if lines.is_empty() {
+            continue;
+        }
+        assert_eq!(
+            server.command(&["FLUSHALL"]).expect("FLUSHALL the server"),
+            "+OK",
+            "FLUSHALL before {name}"
+        );
+
+        let cli = run_redis_cli(&cli_bin, server.port, &name, &lines);
+        let ours = run_engine(&lines);
+
+        if let Some(d) = &dump_dir {
+            let _ = std::fs::write(d.join(format!("{name}.redis-cli.txt")), &cli.transcript);
+            let mut t = String::new();
+            for (l, o) in lines.iter().zip(&ours) {
+                let _ = writeln!(t, "{}\n:set {}", o, marker_token(&name, l.lineno));
+            }
+            let _ = std::fs::write(d.join(format!("{name}.engine.txt")), t);
+        }
+
+        if let Some(t) = &cli.trouble {
+            problems.push(format!("{name}: {t}"));
+        }
+        if !cli.stderr.trim().is_empty() {
+            problems.push(format!(
+                "{name}: redis-cli wrote to stderr:\n{}",
+                cli.stderr.trim_end()
+            ));
+        }
+
+        let mut bad = 0;
+        let mut missing = 0;
+        for ((line, expected), actual) in lines.iter().zip(&cli.outputs).zip(&ours) {
+            match expected {
+                None => missing += 1,
+                Some(expected) if expected != actual => {
+                    bad += 1;
+                    mismatches.push(describe(&name, line, expected, actual));
+                }
+                Some(_) => {}
+            }
+        }
+        if missing == lines.len() && !cli.transcript.is_empty() {
+            problems.push(format!(
+                "{name}: none of the `:set {MARKER_PREFIX}:…` marker lines came back as \
+                 \"unknown redis-cli preference '…'\"; this redis-cli does not handle `:set` \
+                 client-side, so lines cannot be attributed. Its output began:\n{}",
+                cli.transcript
+                    .lines()
+                    .take(5)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ));
+        } else if missing > 0 {
+            problems.push(format!(
+                "{name}: redis-cli printed nothing for the last {missing} line(s) \
+                 (did a line make it exit, e.g. QUIT, or block?)"
+            ));
+        }
+        total_lines += lines.len();
+        total_bad += bad;
+        loud(&format!(
+            "differential: {name:<20} {:>4} lines compared, {:>3} mismatched",
+            lines.len() - missing,
+            bad
+        ));
+    }
+    drop(server);
+
+    loud(&format!(
+        "differential: {} files, {total_lines} lines, {total_bad} mismatched",
+        files.len()
+    ));
+    if !mismatches.is_empty() || !problems.is_empty() {
+        let mut report = String::new();
+        for p in &problems {
+            let _ = writeln!(report, "PROBLEM: {p}\n");
+        }
+        for m in &mismatches {
+            let _ = writeln!(report, "{m}");
+        }
+        panic!(
+            "\n{} of {total_lines} corpus lines print differently from redis-cli + redis-server:\n\n{report}",
+            mismatches.len()
+        );
+    }
+}
