@@ -7,6 +7,40 @@ use crate::error::CmdError;
 use crate::reply::Reply;
 
 pub const NUM_DBS: usize = 16;
+
+/// Keyspace event classes, with the letters `notify-keyspace-events` uses for them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Class {
+    Generic,
+    String,
+    List,
+    Set,
+    Hash,
+    ZSet,
+    Expired,
+    Evicted,
+    Stream,
+    KeyMiss,
+    New,
+}
+
+impl Class {
+    pub fn letter(self) -> char {
+        match self {
+            Class::Generic => 'g',
+            Class::String => '$',
+            Class::List => 'l',
+            Class::Set => 's',
+            Class::Hash => 'h',
+            Class::ZSet => 'z',
+            Class::Expired => 'x',
+            Class::Evicted => 'e',
+            Class::Stream => 't',
+            Class::KeyMiss => 'm',
+            Class::New => 'n',
+        }
+    }
+}
 pub type ClientId = usize;
 
 /// Work bound of one active-expiry pass over all databases, in sampled keys.
@@ -76,6 +110,14 @@ impl<'a> Ctx<'a> {
     pub fn written(&mut self, key: &[u8]) {
         let db = self.db_index();
         self.server.key_modified(db, key);
+    }
+
+    /// A write to `key` that Redis reports as keyspace event `event` of class `class`
+    /// (`Class::List, "lpush"`): watchers are marked dirty and the change is counted; the
+    /// event itself is what keyspace notifications publish.
+    pub fn notify(&mut self, class: Class, event: &'static str, key: &[u8]) {
+        let _ = (class, event);
+        self.written(key);
     }
 
     /// Count a read lookup's outcome in INFO's keyspace_hits/keyspace_misses.

@@ -9,7 +9,7 @@ fn keyspace_commands_answer_like_redis() {
     common::check_file("keyspace.txt");
 }
 
-use redis_playground::types::{Value, ZSet};
+use redis_playground::types::{Hash, Set, Value, ZSet};
 use redis_playground::Session;
 use std::collections::{HashSet, VecDeque};
 
@@ -20,12 +20,9 @@ fn all_types() -> Session {
     let b = |x: &str| x.as_bytes().to_vec();
     let db = &mut s.server.dbs[0];
     db.set(b"list", Value::List(Box::new(VecDeque::from(vec![b("a"), b("b")]))), false, now);
-    db.set(b"set", Value::Set(Box::new(HashSet::from([b("1"), b("2")]))), false, now);
-    let mut z = ZSet::default();
-    z.scores.insert(b("m"), 1.0);
-    z.order.push((1.0, b("m")));
-    db.set(b"zset", Value::ZSet(Box::new(z)), false, now);
-    db.set(b"hash", Value::Hash(Box::new(vec![(b("f"), b("v"))])), false, now);
+    db.set(b"set", Value::Set(Box::new(Set::from_members([b("1"), b("2")]))), false, now);
+    db.set(b"zset", Value::ZSet(Box::new(ZSet::from_pairs([(1.0, b("m"))]))), false, now);
+    db.set(b"hash", Value::Hash(Box::new(Hash::from_pairs([(b("f"), b("v"))]))), false, now);
     s.exec("SET str v");
     s
 }
@@ -47,7 +44,7 @@ zset
 > TYPE hash
 hash
 > OBJECT ENCODING list
-"listpack"
+"quicklist"
 > OBJECT ENCODING set
 "intset"
 > OBJECT ENCODING zset

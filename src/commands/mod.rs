@@ -2,13 +2,19 @@
 //! drives dispatch and the arity check, COMMAND INFO/DOCS/LIST/COUNT, HELP, the console's
 //! hints and completion, and the README's table of supported commands.
 
+pub mod hash;
 pub mod keyspace;
+pub mod list;
 pub mod server;
+pub mod set;
+pub mod sort;
 pub mod string;
 pub mod tx;
+pub mod zset;
 
 use crate::error::{CmdError, CmdResult};
 use crate::server::Ctx;
+use crate::types::Value;
 
 /// A command handler: `argv` includes the command name (and sub-command) as typed.
 pub type Handler = fn(&mut Ctx, &[Vec<u8>]) -> CmdResult;
@@ -76,10 +82,15 @@ pub fn container_handler(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 }
 
 /// Every family's entries, in the order the README lists them.
-pub fn families() -> [(&'static str, &'static [Command]); 4] {
+pub fn families() -> [(&'static str, &'static [Command]); 9] {
     [
         ("Keys", keyspace::COMMANDS),
         ("Strings", string::COMMANDS),
+        ("Lists", list::COMMANDS),
+        ("Sets", set::COMMANDS),
+        ("Sorted sets", zset::COMMANDS),
+        ("Hashes", hash::COMMANDS),
+        ("Sorting", sort::COMMANDS),
         ("Server and connection", server::COMMANDS),
         ("Transactions", tx::COMMANDS),
     ]
@@ -128,7 +139,48 @@ fn table() -> &'static std::collections::HashMap<Lower, &'static Command> {
     TABLE.get_or_init(|| all().filter_map(|c| Lower::new(c.name.as_bytes()).map(|l| (l, c))).collect())
 }
 
-// ---- argument helpers shared by the families ----
+// ---- access and argument helpers shared by the families ----
+
+/// The live value at `key` in the selected db, for any family. A read command passes
+/// `read = true` so the lookup counts as a keyspace hit or miss (INFO stats). The caller
+/// matches the variant it wants and answers `CmdError::WrongType` for the others.
+pub fn value_of<'c>(ctx: &'c mut Ctx, key: &[u8], read: bool) -> Option<&'c mut Value> {
+    let now = ctx.now;
+    if read {
+        let found = ctx.db().contains(key, now);
+        ctx.count_lookup(found);
+    }
+    ctx.db().get_mut(key, now)
+}
+
+/// Delete `key` if it holds an empty collection (Redis never keeps an empty list, set,
+/// sorted set or hash). Returns true if it did.
+pub fn remove_if_empty(ctx: &mut Ctx, key: &[u8]) -> bool {
+    let now = ctx.now;
+    let empty = match ctx.db().peek(key, now).map(|e| &e.value) {
+        Some(Value::List(l)) => l.is_empty(),
+        Some(Value::Set(s)) => s.is_empty(),
+        Some(Value::ZSet(z)) => z.is_empty(),
+        Some(Value::Hash(h)) => h.is_empty(),
+        _ => false,
+    };
+    if empty {
+        ctx.db().remove(key, now);
+    }
+    empty
+}
+
+/// A blocking command's timeout in seconds (BLPOP, BZPOPMIN, …), validated like Redis:
+/// a float, not negative. Returns the timeout in ms (0 = forever).
+pub fn timeout_arg(arg: &[u8]) -> CmdResult<i64> {
+    let t = crate::num::ldouble::parse(arg)
+        .ok_or_else(|| CmdError::Err("timeout is not a float or out of range".into()))?;
+    let ms = (t.to_f64() * 1000.0) as i64;
+    if ms < 0 {
+        return Err(CmdError::Err("timeout is negative".into()));
+    }
+    Ok(ms)
+}
 
 /// An argument as an integer, with Redis's generic error.
 pub fn int_arg(arg: &[u8]) -> CmdResult<i64> {

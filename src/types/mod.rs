@@ -1,11 +1,17 @@
 //! The five value types. Each knows its Redis type name, what OBJECT ENCODING reports for
 //! it under Redis 7.0's default thresholds, and a rough size for the keyspace view.
 
+pub mod hash;
+pub mod list;
+pub mod set;
 pub mod string;
+pub mod zset;
 
-use std::collections::{HashMap, HashSet, VecDeque};
-
+pub use hash::Hash;
+pub use list::List;
+pub use set::Set;
 pub use string::RString;
+pub use zset::ZSet;
 
 /// Redis 7.0's default encoding thresholds (redis.conf defaults).
 pub mod limits {
@@ -19,20 +25,13 @@ pub mod limits {
     pub const PROTO_MAX_BULK_LEN: usize = 512 * 1024 * 1024;
 }
 
-/// A sorted set: member → score, plus members ordered by (score, member).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ZSet {
-    pub scores: HashMap<Vec<u8>, f64>,
-    pub order: Vec<(f64, Vec<u8>)>,
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Str(RString),
-    List(Box<VecDeque<Vec<u8>>>),
-    Set(Box<HashSet<Vec<u8>>>),
+    List(Box<List>),
+    Set(Box<Set>),
     ZSet(Box<ZSet>),
-    Hash(Box<Vec<(Vec<u8>, Vec<u8>)>>),
+    Hash(Box<Hash>),
 }
 
 impl Value {
@@ -49,43 +48,12 @@ impl Value {
 
     /// What OBJECT ENCODING reports in Redis 7.0 with default settings.
     pub fn encoding(&self) -> &'static str {
-        use limits::*;
         match self {
             Value::Str(s) => s.encoding(),
-            Value::List(l) => {
-                // A list is a single listpack while it would fit one 8 KB node.
-                let bytes: usize = l.iter().map(|e| e.len() + 11).sum::<usize>() + 7;
-                if bytes <= 8192 {
-                    "listpack"
-                } else {
-                    "quicklist"
-                }
-            }
-            Value::Set(s) => {
-                if s.len() <= SET_MAX_INTSET_ENTRIES && s.iter().all(|m| crate::num::parse_i64(m).is_some()) {
-                    "intset"
-                } else {
-                    "hashtable"
-                }
-            }
-            Value::ZSet(z) => {
-                if z.order.len() <= ZSET_MAX_LISTPACK_ENTRIES
-                    && z.order.iter().all(|(_, m)| m.len() <= ZSET_MAX_LISTPACK_VALUE)
-                {
-                    "listpack"
-                } else {
-                    "skiplist"
-                }
-            }
-            Value::Hash(h) => {
-                if h.len() <= HASH_MAX_LISTPACK_ENTRIES
-                    && h.iter().all(|(f, v)| f.len() <= HASH_MAX_LISTPACK_VALUE && v.len() <= HASH_MAX_LISTPACK_VALUE)
-                {
-                    "listpack"
-                } else {
-                    "hashtable"
-                }
-            }
+            Value::List(l) => list::encoding(l),
+            Value::Set(s) => s.encoding(),
+            Value::ZSet(z) => z.encoding(),
+            Value::Hash(h) => h.encoding(),
         }
     }
 
@@ -95,7 +63,7 @@ impl Value {
             Value::Str(s) => s.len(),
             Value::List(l) => l.len(),
             Value::Set(s) => s.len(),
-            Value::ZSet(z) => z.order.len(),
+            Value::ZSet(z) => z.len(),
             Value::Hash(h) => h.len(),
         }
     }

@@ -1,0 +1,5 @@
+//! Lists. (Being written: data operations first, then handlers, then the table entries.)
+
+use super::Command;
+
+pub const COMMANDS: &[Command] = &[];
