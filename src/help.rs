@@ -72,6 +72,25 @@ pub fn help(args: &[Vec<u8>]) -> String {
     out
 }
 
+/// The README's table of supported commands, generated from the command table: one
+/// section per family, one row per command (sub-commands listed with their container).
+pub fn supported_commands_markdown() -> String {
+    let mut out = String::new();
+    for (family, cmds) in commands::families() {
+        if cmds.is_empty() {
+            continue;
+        }
+        let mut rows: Vec<&Command> = cmds.iter().flat_map(|c| std::iter::once(c).chain(c.subcommands.iter())).collect();
+        rows.sort_by_key(|c| c.display_name());
+        out.push_str(&format!("\n**{family}** ({})\n\n| command | syntax | what it does |\n|---|---|---|\n", rows.len()));
+        for c in rows {
+            let syntax = c.syntax.replace('|', "\\|");
+            out.push_str(&format!("| `{}` | {} | {} |\n", c.display_name(), if syntax.is_empty() { String::new() } else { format!("`{syntax}`") }, c.summary));
+        }
+    }
+    out
+}
+
 fn banner() -> String {
     [
         "redis-cli 7.0.15 (Redis Playground)",

@@ -25,137 +25,19 @@
 //! - `REDIS_DIFF_DUMP=dir` — write each file's redis-cli and engine transcripts there.
 
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use redis_playground::Session;
+
+mod common;
+use common::redis_server::{find_binary, loud, wall_ms, RedisServer};
 
 const MARKER_PREFIX: &str = "--8<--";
 /// How long one corpus file may take in redis-cli before the harness gives up on it.
 const CLI_TIMEOUT: Duration = Duration::from_secs(60);
-
-// ---------------------------------------------------------------------------------------
-// Finding the binaries
-// ---------------------------------------------------------------------------------------
-
-fn find_binary(name: &str, env_override: &str) -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os(env_override) {
-        let p = PathBuf::from(p);
-        return p.is_file().then_some(p);
-    }
-    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).collect())
-        .unwrap_or_default();
-    for d in ["/usr/bin", "/usr/local/bin", "/usr/sbin", "/bin"] {
-        dirs.push(PathBuf::from(d));
-    }
-    dirs.into_iter().map(|d| d.join(name)).find(|p| p.is_file())
-}
-
-/// Writes straight to the process's stderr, past libtest's output capture, so the
-/// message is seen even when the test passes (or is skipped).
-fn loud(msg: &str) {
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(msg.as_bytes());
-    let _ = err.write_all(b"\n");
-    let _ = err.flush();
-}
-
-fn wall_ms() -> f64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("clock before 1970")
-        .as_millis() as f64
-}
-
-// ---------------------------------------------------------------------------------------
-// The redis-server child process
-// ---------------------------------------------------------------------------------------
-
-/// A `redis-server` on a loopback port, killed (and its temp dir removed) on drop —
-/// including when the test panics.
-struct RedisServer {
-    child: Child,
-    port: u16,
-    dir: PathBuf,
-}
-
-impl Drop for RedisServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn free_port() -> u16 {
-    let l = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral loopback port");
-    l.local_addr().unwrap().port()
-}
-
-impl RedisServer {
-    fn start(bin: &Path) -> RedisServer {
-        let mut last_log = String::new();
-        for attempt in 0..5 {
-            let port = free_port();
-            let dir = std::env::temp_dir().join(format!(
-                "redis-playground-diff-{}-{}-{}",
-                std::process::id(),
-                port,
-                attempt
-            ));
-            std::fs::create_dir_all(&dir).expect("create the server's temp dir");
-            let log = std::fs::File::create(dir.join("server.log")).expect("create server.log");
-            let child = Command::new(bin)
-                .args(["--port", &port.to_string()])
-                .args(["--bind", "127.0.0.1"])
-                .args(["--save", ""])
-                .args(["--appendonly", "no"])
-                .args(["--daemonize", "no"])
-                .arg("--dir")
-                .arg(&dir)
-                .stdin(Stdio::null())
-                .stdout(Stdio::from(log.try_clone().unwrap()))
-                .stderr(Stdio::from(log))
-                .spawn()
-                .expect("spawn redis-server");
-            let mut server = RedisServer { child, port, dir };
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while Instant::now() < deadline {
-                if let Ok(Some(_)) = server.child.try_wait() {
-                    break; // exited: port taken between our probe and its bind? try another
-                }
-                if let Ok(reply) = server.command(&["PING"]) {
-                    if reply == "+PONG" {
-                        return server;
-                    }
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            last_log = std::fs::read_to_string(server.dir.join("server.log")).unwrap_or_default();
-            drop(server);
-        }
-        panic!("redis-server did not come up (5 attempts); its last log:\n{last_log}");
-    }
-
-    /// One command over a fresh connection; returns the first line of the RESP reply
-    /// (enough for PING and FLUSHALL).
-    fn command(&self, args: &[&str]) -> std::io::Result<String> {
-        let mut s = TcpStream::connect(("127.0.0.1", self.port))?;
-        s.set_read_timeout(Some(Duration::from_secs(10)))?;
-        let mut req = format!("*{}\r\n", args.len());
-        for a in args {
-            let _ = write!(req, "${}\r\n{}\r\n", a.len(), a);
-        }
-        s.write_all(req.as_bytes())?;
-        let mut line = String::new();
-        BufReader::new(s).read_line(&mut line)?;
-        Ok(line.trim_end().to_string())
-    }
-}
 
 // ---------------------------------------------------------------------------------------
 // Corpus

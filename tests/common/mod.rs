@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod redis_server;
+
 use redis_playground::Session;
 
 /// A fixed start time: 2023-11-14T22:13:20Z.
