@@ -44,17 +44,17 @@ pub fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
         let (mut in_dq, mut in_sq) = (false, false);
         loop {
             let c = at(i);
-            if in_dq {
-                if c == b'\\' && at(i + 1) == b'x' {
+            if in_dq || in_sq {
+                let next = at(i + 1);
+                if in_dq && c == b'\\' && next == b'x' {
                     if let (Some(h), Some(l)) = (hex_val(at(i + 2)), hex_val(at(i + 3))) {
                         cur.push(h * 16 + l);
                         i += 4;
                         continue;
                     }
                 }
-                if c == b'\\' && at(i + 1) != 0 {
-                    let e = at(i + 1);
-                    cur.push(match e {
+                if in_dq && c == b'\\' && next != 0 {
+                    cur.push(match next {
                         b'n' => b'\n',
                         b'r' => b'\r',
                         b't' => b'\t',
@@ -63,32 +63,18 @@ pub fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
                         other => other,
                     });
                     i += 2;
-                } else if c == b'"' {
-                    let next = at(i + 1);
-                    if next != 0 && !is_c_space(next) {
-                        return None;
-                    }
-                    i += 1;
-                    break;
-                } else if c == 0 {
-                    return None;
-                } else {
-                    cur.push(c);
-                    i += 1;
-                }
-            } else if in_sq {
-                if c == b'\\' && at(i + 1) == b'\'' {
+                } else if in_sq && c == b'\\' && next == b'\'' {
                     cur.push(b'\'');
                     i += 2;
-                } else if c == b'\'' {
-                    let next = at(i + 1);
+                } else if c == if in_dq { b'"' } else { b'\'' } {
+                    // A closing quote must be followed by whitespace or the end.
                     if next != 0 && !is_c_space(next) {
                         return None;
                     }
                     i += 1;
                     break;
                 } else if c == 0 {
-                    return None;
+                    return None; // unterminated quotes
                 } else {
                     cur.push(c);
                     i += 1;

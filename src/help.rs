@@ -91,6 +91,63 @@ pub fn supported_commands_markdown() -> String {
     out
 }
 
+/// redis-cli's grey inline hint for a partly typed line: the syntax of the longest command
+/// name the line starts with, minus one word per argument already typed (stopping at the
+/// first optional `[` part), with a leading space unless the line ends in one. None when
+/// the line names no command.
+pub fn hint(line: &str) -> Option<String> {
+    let args = crate::cli::split_args(line.as_bytes())?;
+    if args.is_empty() {
+        return None;
+    }
+    let mut best: Option<(&Command, usize)> = None;
+    for c in entries() {
+        let words: Vec<&str> = c.name.split('|').collect();
+        if words.len() <= args.len()
+            && words.iter().zip(&args).all(|(w, a)| a.eq_ignore_ascii_case(w.as_bytes()))
+            && best.is_none_or(|(_, n)| words.len() > n)
+        {
+            best = Some((c, words.len()));
+        }
+    }
+    let (cmd, matched) = best?;
+    let mut hint = cmd.syntax;
+    let mut to_remove = args.len() - matched;
+    while to_remove > 0 && !hint.is_empty() {
+        if hint.starts_with('[') {
+            break;
+        }
+        if hint.starts_with(' ') {
+            to_remove -= 1;
+        }
+        hint = &hint[1..];
+    }
+    let ends_in_space = line.chars().last().is_some_and(|c| c.is_ascii_whitespace());
+    Some(if ends_in_space { hint.to_string() } else { format!(" {hint}") })
+}
+
+/// redis-cli's Tab completions for a line: command names (`GET`, `GETDEL`, `OBJECT
+/// ENCODING`) starting with what was typed, case-insensitively; after `help ` also the
+/// `@group` topics. Each completion is the whole new line.
+pub fn completions(line: &str) -> Vec<String> {
+    let (start, with_groups) = if line.len() >= 5 && line[..5].eq_ignore_ascii_case("help ") {
+        let rest = line[5..].trim_start();
+        (line.len() - rest.len(), true)
+    } else {
+        (0, false)
+    };
+    let typed = &line[start..];
+    let mut topics: Vec<String> = entries().into_iter().map(|c| c.display_name()).collect();
+    if with_groups {
+        topics.extend(GROUPS.iter().map(|g| format!("@{g}")));
+    }
+    topics
+        .into_iter()
+        .filter(|t| t.len() >= typed.len() && t.as_bytes()[..typed.len()].eq_ignore_ascii_case(typed.as_bytes()))
+        .map(|t| format!("{}{t}", &line[..start]))
+        .collect()
+}
+
 fn banner() -> String {
     [
         "redis-cli 7.0.15 (Redis Playground)",
@@ -123,6 +180,30 @@ mod tests {
         assert!(append < decr);
         assert!(!h.contains("group:"));
         assert!(!h.contains("EXPIRE"));
+    }
+
+    #[test]
+    fn hints_show_the_syntax_still_to_type_like_redis_cli() {
+        assert_eq!(hint("set").as_deref(), Some(" key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]"));
+        assert_eq!(hint("SET ").as_deref(), Some("key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]"));
+        assert_eq!(hint("set k").as_deref(), Some(" value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]"));
+        assert_eq!(hint("set k v ").as_deref(), Some("[NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]"));
+        assert_eq!(hint("object encoding").as_deref(), Some(" key"));
+        assert_eq!(hint("get k extra ").as_deref(), Some(""));
+        assert_eq!(hint("nosuch"), None);
+        assert_eq!(hint(""), None);
+    }
+
+    #[test]
+    fn tab_completes_command_names_and_help_topics() {
+        let c = completions("getr");
+        assert_eq!(c, vec!["GETRANGE".to_string()]);
+        assert!(completions("GET").contains(&"GETDEL".to_string()));
+        assert!(completions("object e").contains(&"OBJECT ENCODING".to_string()));
+        assert_eq!(completions("help @stri"), vec!["help @string".to_string()]);
+        assert_eq!(completions("help @str").len(), 2);
+        assert!(completions("help  ex").contains(&"help  EXPIRE".to_string()));
+        assert!(completions("zzzz").is_empty());
     }
 
     #[test]

@@ -30,6 +30,24 @@ fn word() -> impl Strategy<Value = String> {
             "OBJECT", "ENCODING", "COMMAND", "INFO", "DOCS", "GETKEYS", "SELECT", "SWAPDB", "FLUSHDB", "TYPE",
             "EX", "PX", "EXAT", "PXAT", "KEEPTTL", "NX", "XX", "GT", "LT", "GET", "IDX", "LEN", "MINMATCHLEN",
             "WITHMATCHLEN", "MATCH", "COUNT", "DB", "REPLACE", "PERSIST", "MULTI", "EXEC", "DISCARD", "WATCH",
+            // lists
+            "LPUSH", "RPUSH", "LPUSHX", "RPUSHX", "LPOP", "RPOP", "LRANGE", "LLEN", "LINDEX", "LSET", "LINSERT",
+            "LREM", "LTRIM", "LPOS", "LMOVE", "RPOPLPUSH", "LMPOP", "BLPOP", "BRPOP", "BLMOVE", "BLMPOP",
+            "BRPOPLPUSH", "BEFORE", "AFTER", "LEFT", "RIGHT", "RANK", "MAXLEN",
+            // sets
+            "SADD", "SREM", "SMEMBERS", "SISMEMBER", "SMISMEMBER", "SCARD", "SPOP", "SRANDMEMBER", "SMOVE",
+            "SINTER", "SINTERCARD", "SINTERSTORE", "SUNION", "SUNIONSTORE", "SDIFF", "SDIFFSTORE", "SSCAN", "LIMIT",
+            // sorted sets
+            "ZADD", "ZINCRBY", "ZSCORE", "ZMSCORE", "ZCARD", "ZCOUNT", "ZLEXCOUNT", "ZRANGE", "ZRANGESTORE",
+            "ZREVRANGE", "ZRANGEBYSCORE", "ZREVRANGEBYSCORE", "ZRANGEBYLEX", "ZREVRANGEBYLEX", "ZRANK", "ZREVRANK",
+            "ZREM", "ZREMRANGEBYRANK", "ZREMRANGEBYSCORE", "ZREMRANGEBYLEX", "ZPOPMIN", "ZPOPMAX", "ZMPOP",
+            "ZRANDMEMBER", "ZUNION", "ZINTER", "ZDIFF", "ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE", "ZINTERCARD",
+            "ZSCAN", "BZPOPMIN", "BZPOPMAX", "BZMPOP", "BYSCORE", "BYLEX", "REV", "WITHSCORES", "WEIGHTS",
+            "AGGREGATE", "SUM", "MIN", "MAX", "CH", "INCR", "(1", "[a", "-", "+", "-inf", "+inf",
+            // hashes and SORT
+            "HSET", "HSETNX", "HMSET", "HGET", "HMGET", "HGETALL", "HDEL", "HEXISTS", "HLEN", "HKEYS", "HVALS",
+            "HINCRBY", "HINCRBYFLOAT", "HSTRLEN", "HRANDFIELD", "HSCAN", "WITHVALUES", "SORT", "SORT_RO", "BY",
+            "ALPHA", "DESC", "ASC", "STORE", "#", "*->f", "nosort",
             "a", "b", "k", "0", "1", "-1", "15", "16", "9223372036854775807", "-9223372036854775808",
             "1.5", "inf", "nan", "1e400", "*", "[a", "\\", "",
         ])
@@ -54,6 +72,10 @@ proptest! {
     fn random_lines_never_panic_and_errors_change_nothing(lines in prop::collection::vec(line(), 1..8)) {
         let mut s = common::session();
         s.exec("MSET a 1 b hello k 10");
+        s.exec("RPUSH l a b 1");
+        s.exec("SADD s a 1 2");
+        s.exec("ZADD z 1 a 2 b");
+        s.exec("HSET h f 1 g x");
         for l in &lines {
             let before = snapshot(&s);
             let in_multi = s.prompt().contains("(TX)");
