@@ -67,8 +67,10 @@ fn kind_of(name: &str, command: &str) -> &'static str {
         "key" | "key1" | "key2" | "source" | "destination" | "newkey" => "key",
         "pattern" => "pattern",
         "increment" if command.contains("float") => "double",
+        "timeout" | "score" | "weight" => "double",
         "seconds" | "milliseconds" | "count" | "index" | "index1" | "index2" | "offset" | "start" | "end"
-        | "increment" | "decrement" | "db" | "destination-db" | "len" | "cursor" => "integer",
+        | "increment" | "decrement" | "db" | "destination-db" | "len" | "cursor" | "numkeys" | "limit" | "rank"
+        | "num-matches" | "maxlen" | "stop" => "integer",
         n if n.starts_with("unix-time") => "unix-time",
         _ => "string",
     }

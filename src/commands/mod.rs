@@ -4,6 +4,7 @@
 
 pub mod hash;
 pub mod keyspace;
+pub mod keyspec;
 pub mod list;
 pub mod server;
 pub mod set;

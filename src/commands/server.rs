@@ -2,7 +2,7 @@
 //! TIME, INFO, and COMMAND, whose answers are generated from the command table.
 
 use super::keyspace::{db_index_arg, help_lines};
-use super::{is, Command};
+use super::{is, keyspec, Command};
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
 use crate::server::{Ctx, NUM_DBS};
@@ -40,61 +40,40 @@ fn status_set(words: &str) -> Reply {
     Reply::Set(words.split(' ').filter(|w| !w.is_empty()).map(Reply::status).collect())
 }
 
-/// One key spec of the table (`RW,access|index:1|range:0,1,0[|notes]`) as COMMAND INFO shows it.
-fn key_spec_reply(spec: &str) -> Reply {
-    let mut parts = spec.split('|');
-    let flags = parts.next().unwrap_or("");
-    let begin = parts.next().unwrap_or("");
-    let find = parts.next().unwrap_or("");
-    let notes = parts.next();
-    let nums = |s: &str| -> Vec<i64> { s.split(',').filter_map(|n| n.parse().ok()).collect() };
+/// One key spec as COMMAND INFO shows it.
+fn key_spec_reply(spec: &keyspec::KeySpec) -> Reply {
+    use keyspec::{Begin, Find};
     let b = |s: &str| Reply::bulk(s);
-    let begin_reply = match begin.split_once(':') {
-        Some(("index", n)) => Reply::Map(vec![
-            (b("type"), b("index")),
-            (b("spec"), Reply::Map(vec![(b("index"), Reply::Int(n.parse().unwrap_or(0)))])),
-        ]),
-        Some(("keyword", rest)) => {
-            let (kw, from) = rest.split_once(',').unwrap_or((rest, "1"));
-            Reply::Map(vec![
-                (b("type"), b("keyword")),
-                (b("spec"), Reply::Map(vec![(b("keyword"), b(kw)), (b("startfrom"), Reply::Int(from.parse().unwrap_or(1)))])),
-            ])
-        }
-        _ => Reply::Map(vec![(b("type"), b("unknown")), (b("spec"), Reply::Map(vec![]))]),
+    let map = |kind: &str, spec: Vec<(Reply, Reply)>| Reply::Map(vec![(b("type"), b(kind)), (b("spec"), Reply::Map(spec))]);
+    let begin = match spec.begin {
+        Begin::Index(i) => map("index", vec![(b("index"), Reply::Int(i))]),
+        Begin::Keyword(kw, from) => map("keyword", vec![(b("keyword"), b(kw)), (b("startfrom"), Reply::Int(from))]),
+        Begin::Unknown => map("unknown", vec![]),
     };
-    let find_reply = match find.split_once(':') {
-        Some(("range", n)) => {
-            let v = nums(n);
-            let g = |i: usize| Reply::Int(v.get(i).copied().unwrap_or(0));
-            Reply::Map(vec![
-                (b("type"), b("range")),
-                (b("spec"), Reply::Map(vec![(b("lastkey"), g(0)), (b("keystep"), g(1)), (b("limit"), g(2))])),
-            ])
-        }
-        Some(("keynum", n)) => {
-            let v = nums(n);
-            let g = |i: usize| Reply::Int(v.get(i).copied().unwrap_or(0));
-            Reply::Map(vec![
-                (b("type"), b("keynum")),
-                (b("spec"), Reply::Map(vec![(b("keynumidx"), g(0)), (b("firstkey"), g(1)), (b("keystep"), g(2))])),
-            ])
-        }
-        _ => Reply::Map(vec![(b("type"), b("unknown")), (b("spec"), Reply::Map(vec![]))]),
+    let find = match spec.find {
+        Find::Range(last, step, limit) => map(
+            "range",
+            vec![(b("lastkey"), Reply::Int(last)), (b("keystep"), Reply::Int(step)), (b("limit"), Reply::Int(limit))],
+        ),
+        Find::Keynum(idx, first, step) => map(
+            "keynum",
+            vec![(b("keynumidx"), Reply::Int(idx)), (b("firstkey"), Reply::Int(first)), (b("keystep"), Reply::Int(step))],
+        ),
+        Find::Unknown => map("unknown", vec![]),
     };
-    let mut spec = Vec::new();
-    if let Some(n) = notes {
-        spec.push((b("notes"), b(n)));
+    let mut out = Vec::new();
+    if let Some(n) = spec.notes {
+        out.push((b("notes"), b(n)));
     }
-    spec.push((b("flags"), status_set(&flags.replace(',', " "))));
-    spec.push((b("begin_search"), begin_reply));
-    spec.push((b("find_keys"), find_reply));
-    Reply::Map(spec)
+    out.push((b("flags"), Reply::Set(spec.flags.iter().map(|f| Reply::status(f)).collect())));
+    out.push((b("begin_search"), begin));
+    out.push((b("find_keys"), find));
+    Reply::Map(out)
 }
 
 /// COMMAND INFO's ten fields for one command.
 fn command_info(c: &Command) -> Reply {
-    let specs: Vec<Reply> = c.key_specs.split(';').filter(|s| !s.is_empty()).map(key_spec_reply).collect();
+    let specs: Vec<Reply> = keyspec::specs(c).iter().map(key_spec_reply).collect();
     Reply::Array(vec![
         Reply::bulk(c.name),
         Reply::Int(c.arity as i64),
@@ -357,27 +336,19 @@ fn command_docs_cmd(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 /// COMMAND GETKEYS command [arg ...]
 fn command_getkeys(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let target = &argv[2..];
-    let Some(mut c) = super::lookup(&target[0]) else {
-        return Err(CmdError::Err("Invalid command specified".into()));
-    };
+    let invalid = |m: &str| CmdError::Err(m.into());
+    let mut c = super::lookup(&target[0]).ok_or_else(|| invalid("Invalid command specified"))?;
     if !c.subcommands.is_empty() && target.len() >= 2 {
-        c = super::lookup_sub(c, &target[1]).ok_or_else(|| CmdError::Err("Invalid command specified".into()))?;
+        c = super::lookup_sub(c, &target[1]).ok_or_else(|| invalid("Invalid command specified"))?;
+    }
+    if c.key_specs.is_empty() {
+        return Err(invalid("The command has no key arguments"));
     }
     if !c.arity_ok(target.len()) {
-        return Err(CmdError::Err("Invalid number of arguments specified for command".into()));
+        return Err(invalid("Invalid number of arguments specified for command"));
     }
-    let (first, last, step) = c.keys;
-    if first <= 0 {
-        return Err(CmdError::Err("The command has no key arguments".into()));
-    }
-    let last = if last < 0 { target.len() as i32 + last } else { last };
-    let mut keys = Vec::new();
-    let mut i = first;
-    while i <= last && (i as usize) < target.len() {
-        keys.push(Reply::bulk(&target[i as usize]));
-        i += step.max(1);
-    }
-    Ok(Reply::Array(keys))
+    let keys = keyspec::key_positions(c, target).ok_or_else(|| invalid("Invalid arguments specified for command"))?;
+    Ok(Reply::Array(keys.into_iter().map(|i| Reply::bulk(&target[i])).collect()))
 }
 
 /// COMMAND HELP
