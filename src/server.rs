@@ -106,18 +106,31 @@ impl<'a> Ctx<'a> {
         &mut self.server.clients[self.client]
     }
 
-    /// A key in the selected db was written: mark watchers dirty and count the change.
+    /// A key in the selected db was written as one change: mark watchers dirty and count it.
     pub fn written(&mut self, key: &[u8]) {
         let db = self.db_index();
         self.server.key_modified(db, key);
+        self.changes(1);
     }
 
     /// A write to `key` that Redis reports as keyspace event `event` of class `class`
-    /// (`Class::List, "lpush"`): watchers are marked dirty and the change is counted; the
-    /// event itself is what keyspace notifications publish.
+    /// (`Class::List, "lpush"`): watchers of the key are marked dirty; the event is what
+    /// keyspace notifications publish. Count the write's changes with `changes`.
     pub fn notify(&mut self, class: Class, event: &'static str, key: &[u8]) {
+        let db = self.db_index();
+        self.notify_in(db, class, event, key);
+    }
+
+    /// As `notify`, for a key in another db (MOVE, COPY … DB).
+    pub fn notify_in(&mut self, db: usize, class: Class, event: &'static str, key: &[u8]) {
         let _ = (class, event);
-        self.written(key);
+        self.server.key_modified(db, key);
+    }
+
+    /// Count `n` changes (INFO's `rdb_changes_since_last_save`), as Redis counts them:
+    /// SADD one per member added, LPUSH one per element, SET one.
+    pub fn changes(&mut self, n: u64) {
+        self.server.dirty = self.server.dirty.saturating_add(n);
     }
 
     /// Count a read lookup's outcome in INFO's keyspace_hits/keyspace_misses.
@@ -156,7 +169,6 @@ impl Server {
 
     /// A key was modified (or deleted): flag the clients watching it.
     pub fn key_modified(&mut self, db: usize, key: &[u8]) {
-        self.dirty += 1;
         for c in &mut self.clients {
             if !c.dirty_cas && c.watched.iter().any(|(d, k)| *d == db && k == key) {
                 c.dirty_cas = true;

@@ -64,7 +64,7 @@ fn is_token(w: &str) -> bool {
 
 fn kind_of(name: &str, command: &str) -> &'static str {
     match name {
-        "key" | "key1" | "key2" | "source" | "destination" | "newkey" => "key",
+        "key" | "key1" | "key2" | "source" | "destination" | "newkey" | "dst" | "src" => "key",
         "pattern" => "pattern",
         "increment" if command.contains("float") => "double",
         "timeout" | "score" | "weight" => "double",
@@ -179,9 +179,38 @@ fn empty() -> Arg {
     Arg { name: String::new(), kind: "string", token: None, optional: false, multiple: false, children: vec![] }
 }
 
+/// Outside brackets, `LEFT|RIGHT` is a choice between single words: wrap each such run in
+/// parentheses so it parses as one `oneof` argument, not a split of the whole line.
+fn group_top_level_choices(toks: Vec<Lex>) -> Vec<Lex> {
+    let mut out = Vec::with_capacity(toks.len());
+    let mut depth = 0;
+    let mut i = 0;
+    while i < toks.len() {
+        match &toks[i] {
+            Lex::Open(_) => depth += 1,
+            Lex::Close(_) => depth -= 1,
+            Lex::Word(_) if depth == 0 && toks.get(i + 1) == Some(&Lex::Bar) => {
+                let mut j = i;
+                while matches!(toks.get(j), Some(Lex::Word(_))) && toks.get(j + 1) == Some(&Lex::Bar) && matches!(toks.get(j + 2), Some(Lex::Word(_))) {
+                    j += 2;
+                }
+                out.push(Lex::Open('('));
+                out.extend(toks[i..=j].iter().cloned());
+                out.push(Lex::Close(')'));
+                i = j + 1;
+                continue;
+            }
+            _ => {}
+        }
+        out.push(toks[i].clone());
+        i += 1;
+    }
+    out
+}
+
 /// Parse a syntax line. `command` (the lower-case name) helps type an `increment`.
 pub fn parse(syntax: &str, command: &str) -> Vec<Arg> {
-    let toks = lex(syntax);
+    let toks = group_top_level_choices(lex(syntax));
     let mut p = Parser { toks: &toks, pos: 0, command };
     let mut out = Vec::new();
     while p.pos < toks.len() {
@@ -217,6 +246,16 @@ mod tests {
         assert_eq!(a[4].children[0].name, "seconds");
         assert_eq!(a[4].children[0].kind, "integer");
         assert_eq!(a[4].children[2].kind, "pure-token");
+    }
+
+    #[test]
+    fn a_choice_outside_brackets_is_one_argument() {
+        let a = parse("source destination LEFT|RIGHT LEFT|RIGHT", "lmove");
+        assert_eq!(names(&a).iter().map(|n| n.1).collect::<Vec<_>>(), vec!["key", "key", "oneof", "oneof"]);
+        assert_eq!(a[2].children.len(), 2);
+        let l = parse("key BEFORE|AFTER pivot element", "linsert");
+        assert_eq!(l.len(), 4);
+        assert_eq!(l[1].children[1].token.as_deref(), Some("AFTER"));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use super::{int_arg, is, Command};
 use crate::error::{CmdError, CmdResult};
 use crate::glob::Pattern;
 use crate::reply::Reply;
-use crate::server::{Ctx, NUM_DBS};
+use crate::server::{Class, Ctx, NUM_DBS};
 
 // ---- data operations ----
 
@@ -147,8 +147,9 @@ fn rename_generic(ctx: &mut Ctx, argv: &[Vec<u8>], nx: bool) -> CmdResult {
     }
     let Some(entry) = ctx.db().remove(src, now) else { return Err(CmdError::NoSuchKey) };
     ctx.db().insert_entry(dst, entry, now);
-    ctx.written(src);
-    ctx.written(dst);
+    ctx.notify(Class::Generic, "rename_from", src);
+    ctx.notify(Class::Generic, "rename_to", dst);
+    ctx.changes(1);
     Ok(if nx { Reply::Int(1) } else { Reply::ok() })
 }
 
@@ -284,8 +285,9 @@ fn move_(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     }
     let Some(entry) = ctx.db().remove(key, now) else { return Ok(Reply::Int(0)) };
     ctx.server.dbs[dst].insert_entry(key, entry, now);
-    ctx.written(key);
-    ctx.server.key_modified(dst, key);
+    ctx.notify(Class::Generic, "move_from", key);
+    ctx.notify_in(dst, Class::Generic, "move_to", key);
+    ctx.changes(1);
     Ok(Reply::Int(1))
 }
 
@@ -318,7 +320,8 @@ fn copy(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         return Ok(Reply::Int(0));
     }
     ctx.server.dbs[dst].insert_entry(dst_key, entry, now);
-    ctx.server.key_modified(dst, dst_key);
+    ctx.notify_in(dst, Class::Generic, "copy_to", dst_key);
+    ctx.changes(1);
     Ok(Reply::Int(1))
 }
 

@@ -171,16 +171,19 @@ pub fn remove_if_empty(ctx: &mut Ctx, key: &[u8]) -> bool {
     empty
 }
 
-/// A blocking command's timeout in seconds (BLPOP, BZPOPMIN, …), validated like Redis:
-/// a float, not negative. Returns the timeout in ms (0 = forever).
-pub fn timeout_arg(arg: &[u8]) -> CmdResult<i64> {
+/// A blocking command's timeout in seconds (BLPOP, BZPOPMIN, …), validated exactly like
+/// Redis: parsed as a long double, multiplied by 1000 and cast to an integer in long double
+/// arithmetic (so `inf` or `1e17` overflow to a negative number, and `-0.0001` truncates
+/// to 0). Returns the absolute deadline in ms (`now` + timeout), 0 = forever.
+pub fn timeout_arg(arg: &[u8], now: i64) -> CmdResult<i64> {
     let t = crate::num::ldouble::parse(arg)
         .ok_or_else(|| CmdError::Err("timeout is not a float or out of range".into()))?;
-    let ms = (t.to_f64() * 1000.0) as i64;
+    let ms = t.mul_small(1000).trunc_to_i64();
     if ms < 0 {
         return Err(CmdError::Err("timeout is negative".into()));
     }
-    Ok(ms)
+    // Redis 7.0 adds the current time with no overflow check; C's add wraps.
+    Ok(if ms > 0 { ms.wrapping_add(now) } else { 0 })
 }
 
 /// An argument as an integer, with Redis's generic error.

@@ -116,6 +116,43 @@ impl LongDouble {
         LongDouble::round(v < 0, u128::from(v.unsigned_abs()), 0, false, false)
     }
 
+    /// The product with a small integer, rounded once, as the x87 multiplies.
+    pub fn mul_small(self, k: u64) -> LongDouble {
+        if !self.is_finite() {
+            return if k == 0 && self.is_infinite() { LongDouble::NAN } else { self };
+        }
+        let (sign, m, e) = self.unpack();
+        LongDouble::round(sign, u128::from(m) * u128::from(k), e, false, false)
+    }
+
+    /// C's `(long long)` cast on x86-64: truncate toward zero; NaN, infinities and values
+    /// outside the i64 range give the "integer indefinite" value, i64::MIN.
+    pub fn trunc_to_i64(&self) -> i64 {
+        if !self.is_finite() {
+            return i64::MIN;
+        }
+        let (sign, m, e) = self.unpack();
+        let magnitude: u128 = if e >= 0 {
+            if e >= 64 || (u128::from(m) << e) >> 63 != 0 && !(sign && u128::from(m) << e == 1 << 63) {
+                return i64::MIN;
+            }
+            u128::from(m) << e
+        } else if e <= -64 {
+            0
+        } else {
+            u128::from(m >> (-e) as u32)
+        };
+        if magnitude >= 1 << 63 {
+            return i64::MIN; // only -2^63 itself gets here, and it is i64::MIN
+        }
+        let v = magnitude as i64;
+        if sign {
+            -v
+        } else {
+            v
+        }
+    }
+
     /// The nearest f64 (ties to even), as a C cast `(double)` would give.
     pub fn to_f64(&self) -> f64 {
         if self.is_nan() {
