@@ -1,5 +1,424 @@
-//! Lists. (Being written: data operations first, then handlers, then the table entries.)
+//! Lists: pushes and pops at both ends, ranges, indices, LINSERT/LREM/LTRIM/LPOS here;
+//! moves between lists, multi-key pops and the blocking variants in `list/moves.rs`.
+//!
+//! Data operations first (typed access to a list value, Redis's write reporting), then the
+//! command handlers, then the table entries (for the whole family).
 
-use super::Command;
+mod moves;
 
-pub const COMMANDS: &[Command] = &[];
+use super::{int_arg, is, value_of, Command};
+use crate::error::{CmdError, CmdResult};
+use crate::reply::Reply;
+use crate::server::{Class, Ctx};
+use crate::types::list::{self, End};
+use crate::types::{List, Value};
+
+// ---- data operations ----
+
+/// The list at `key`: Ok(None) if missing, WRONGTYPE if another type. A read command
+/// passes `read = true` so the lookup counts as a keyspace hit or miss.
+fn list_at<'c>(ctx: &'c mut Ctx, key: &[u8], read: bool) -> CmdResult<Option<&'c mut List>> {
+    match value_of(ctx, key, read) {
+        None => Ok(None),
+        Some(Value::List(l)) => Ok(Some(l)),
+        Some(_) => Err(CmdError::WrongType),
+    }
+}
+
+/// The list at `key` for a push, created empty if the key is missing.
+fn list_or_new<'c>(ctx: &'c mut Ctx, key: &[u8]) -> CmdResult<&'c mut List> {
+    if list_at(ctx, key, false)?.is_none() {
+        let now = ctx.now;
+        ctx.db().set(key, Value::List(Box::default()), false, now);
+    }
+    list_at(ctx, key, false)?.ok_or_else(|| CmdError::Err("list vanished".into()))
+}
+
+/// LEFT or RIGHT, as LMOVE, LMPOP and friends take it.
+fn end_arg(arg: &[u8]) -> CmdResult<End> {
+    if is(arg, "left") {
+        Ok(End::Left)
+    } else if is(arg, "right") {
+        Ok(End::Right)
+    } else {
+        Err(CmdError::Syntax)
+    }
+}
+
+/// An integer argument in `min..`, with the one error text Redis gives for anything else
+/// (not an integer, or too small).
+fn int_at_least(arg: &[u8], min: i64, msg: &str) -> CmdResult<i64> {
+    match crate::num::parse_i64(arg) {
+        Some(v) if v >= min => Ok(v),
+        _ => Err(CmdError::Err(msg.into())),
+    }
+}
+
+fn push_event(end: End) -> &'static str {
+    match end {
+        End::Left => "lpush",
+        End::Right => "rpush",
+    }
+}
+
+fn pop_event(end: End) -> &'static str {
+    match end {
+        End::Left => "lpop",
+        End::Right => "rpop",
+    }
+}
+
+
+/// After elements were popped from `key`: the lpop/rpop event, and the key's deletion
+/// (with a `del` event) if the list is now empty.
+fn popped(ctx: &mut Ctx, key: &[u8], end: End) {
+    ctx.notify(Class::List, pop_event(end), key);
+    if super::remove_if_empty(ctx, key) {
+        ctx.notify(Class::Generic, "del", key);
+    }
+}
+
+/// Pop up to `count` elements (at least one: the list is not empty) from the list at
+/// `key`, reporting the write. The popped elements, in pop order.
+fn pop_from(ctx: &mut Ctx, key: &[u8], end: End, count: u64) -> CmdResult<Vec<Vec<u8>>> {
+    let items = match list_at(ctx, key, false)? {
+        Some(l) => list::pop_many(l, end, count),
+        None => Vec::new(),
+    };
+    popped(ctx, key, end);
+    ctx.changes(items.len() as u64);
+    Ok(items)
+}
+
+// ---- command handlers ----
+
+/// LPUSH, RPUSH, LPUSHX, RPUSHX: push every element in turn; `only_existing` for the X
+/// forms, which answer 0 for a missing key.
+fn push_generic(ctx: &mut Ctx, argv: &[Vec<u8>], end: End, only_existing: bool) -> CmdResult {
+    let key = &argv[1];
+    let target = if only_existing { list_at(ctx, key, false)? } else { Some(list_or_new(ctx, key)?) };
+    let Some(l) = target else {
+        return Ok(Reply::Int(0));
+    };
+    for e in &argv[2..] {
+        list::push(l, end, e.clone());
+    }
+    let len = l.len();
+    ctx.notify(Class::List, push_event(end), key);
+    ctx.changes((argv.len() - 2) as u64);
+    Ok(Reply::from(len))
+}
+
+/// LPUSH key element [element ...]
+fn lpush(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    push_generic(ctx, argv, End::Left, false)
+}
+
+/// RPUSH key element [element ...]
+fn rpush(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    push_generic(ctx, argv, End::Right, false)
+}
+
+/// LPUSHX key element [element ...]
+fn lpushx(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    push_generic(ctx, argv, End::Left, true)
+}
+
+/// RPUSHX key element [element ...]
+fn rpushx(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    push_generic(ctx, argv, End::Right, true)
+}
+
+/// LPOP and RPOP: one element as a bulk string (nil if missing), or with a count up to
+/// that many as an array (a nil array if missing, an empty one for count 0).
+fn pop_generic(ctx: &mut Ctx, argv: &[Vec<u8>], end: End, name: &str) -> CmdResult {
+    if argv.len() > 3 {
+        return Err(CmdError::WrongArity(name.into()));
+    }
+    let count = match argv.get(2) {
+        Some(a) => Some(int_at_least(a, 0, "value is out of range, must be positive")?),
+        None => None,
+    };
+    let key = &argv[1];
+    if list_at(ctx, key, false)?.is_none() {
+        return Ok(if count.is_some() { Reply::NilArray } else { Reply::Nil });
+    }
+    Ok(match count {
+        Some(0) => Reply::Array(vec![]),
+        Some(n) => Reply::bulks(pop_from(ctx, key, end, n as u64)?),
+        None => Reply::opt_bulk(pop_from(ctx, key, end, 1)?.pop()),
+    })
+}
+
+/// LPOP key [count]
+fn lpop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    pop_generic(ctx, argv, End::Left, "lpop")
+}
+
+/// RPOP key [count]
+fn rpop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    pop_generic(ctx, argv, End::Right, "rpop")
+}
+
+/// LLEN key
+fn llen(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    Ok(Reply::from(list_at(ctx, &argv[1], true)?.map_or(0, |l| l.len())))
+}
+
+/// LRANGE key start stop
+fn lrange(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let start = int_arg(&argv[2])?;
+    let stop = int_arg(&argv[3])?;
+    let Some(l) = list_at(ctx, &argv[1], true)? else {
+        return Ok(Reply::Array(vec![]));
+    };
+    Ok(match list::range(l.len(), start, stop) {
+        Some((a, b)) => Reply::bulks(l.range(a..=b)),
+        None => Reply::Array(vec![]),
+    })
+}
+
+/// LINDEX key index
+fn lindex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let Some(l) = list_at(ctx, &argv[1], true)? else {
+        return Ok(Reply::Nil);
+    };
+    let i = int_arg(&argv[2])?;
+    Ok(Reply::opt_bulk(list::index(l.len(), i).and_then(|i| l.get(i))))
+}
+
+/// LSET key index element
+fn lset(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let key = &argv[1];
+    let Some(l) = list_at(ctx, key, false)? else {
+        return Err(CmdError::NoSuchKey);
+    };
+    let i = int_arg(&argv[2])?;
+    let slot = list::index(l.len(), i).and_then(|i| l.get_mut(i));
+    let Some(slot) = slot else {
+        return Err(CmdError::Err("index out of range".into()));
+    };
+    *slot = argv[3].clone();
+    ctx.notify(Class::List, "lset", key);
+    Ok(Reply::ok())
+}
+
+/// LINSERT key BEFORE|AFTER pivot element
+fn linsert(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let before = if is(&argv[2], "after") {
+        false
+    } else if is(&argv[2], "before") {
+        true
+    } else {
+        return Err(CmdError::Syntax);
+    };
+    let key = &argv[1];
+    let Some(l) = list_at(ctx, key, false)? else {
+        return Ok(Reply::Int(0));
+    };
+    if !list::insert(l, before, &argv[3], argv[4].clone()) {
+        return Ok(Reply::Int(-1));
+    }
+    let len = l.len();
+    ctx.notify(Class::List, "linsert", key);
+    Ok(Reply::from(len))
+}
+
+/// LREM key count element
+fn lrem(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let count = int_arg(&argv[2])?;
+    let key = &argv[1];
+    let Some(l) = list_at(ctx, key, false)? else {
+        return Ok(Reply::Int(0));
+    };
+    let removed = list::remove(l, count, &argv[3]);
+    if removed > 0 {
+        ctx.notify(Class::List, "lrem", key);
+        if super::remove_if_empty(ctx, key) {
+            ctx.notify(Class::Generic, "del", key);
+        }
+        ctx.changes(removed as u64);
+    }
+    Ok(Reply::from(removed))
+}
+
+/// LTRIM key start stop
+fn ltrim(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let start = int_arg(&argv[2])?;
+    let stop = int_arg(&argv[3])?;
+    let key = &argv[1];
+    let Some(l) = list_at(ctx, key, false)? else {
+        return Ok(Reply::ok());
+    };
+    let removed = list::trim(l, start, stop);
+    // Redis reports the trim (and signals watchers) even when nothing was removed.
+    ctx.notify(Class::List, "ltrim", key);
+    if super::remove_if_empty(ctx, key) {
+        ctx.notify(Class::Generic, "del", key);
+    }
+    ctx.changes(removed as u64);
+    Ok(Reply::ok())
+}
+
+/// LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]
+fn lpos(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let (mut rank, mut count, mut maxlen) = (1i64, None, 0i64);
+    let mut j = 3;
+    while j < argv.len() {
+        let more = j + 1 < argv.len();
+        if is(&argv[j], "rank") && more {
+            j += 1;
+            rank = int_arg(&argv[j])?;
+            if rank == 0 {
+                return Err(CmdError::Err(
+                    "RANK can't be zero: use 1 to start from the first match, 2 from the second ... \
+                     or use negative to start from the end of the list"
+                        .into(),
+                ));
+            }
+        } else if is(&argv[j], "count") && more {
+            j += 1;
+            count = Some(int_at_least(&argv[j], 0, "COUNT can't be negative")?);
+        } else if is(&argv[j], "maxlen") && more {
+            j += 1;
+            maxlen = int_at_least(&argv[j], 0, "MAXLEN can't be negative")?;
+        } else {
+            return Err(CmdError::Syntax);
+        }
+        j += 1;
+    }
+    let Some(l) = list_at(ctx, &argv[1], true)? else {
+        return Ok(if count.is_some() { Reply::Array(vec![]) } else { Reply::Nil });
+    };
+    let found = list::positions(l, &argv[2], rank, count.unwrap_or(1), maxlen);
+    Ok(match count {
+        Some(_) => Reply::Array(found.into_iter().map(Reply::from).collect()),
+        None => found.first().map_or(Reply::Nil, |&i| Reply::from(i)),
+    })
+}
+
+// ---- the table ----
+
+const L: Command = Command {
+    name: "",
+    arity: -3,
+    flags: "write denyoom fast",
+    acl: "@write @list @fast",
+    keys: (1, 1, 1),
+    key_specs: "RW,insert|index:1|range:0,1,0",
+    tips: "",
+    group: "list",
+    since: "1.0.0",
+    complexity: "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
+    summary: "",
+    syntax: "key element [element ...]",
+    handler: lpush,
+    subcommands: &[],
+};
+
+/// A read command.
+const R: Command = Command { flags: "readonly", acl: "@read @list @slow", key_specs: "RO,access|index:1|range:0,1,0", ..L };
+
+/// A slow write command.
+const W: Command = Command { flags: "write", acl: "@write @list @slow", ..L };
+
+/// LMOVE and its relatives: a source and a destination.
+const MOVE: Command = Command {
+    flags: "write denyoom",
+    acl: "@write @list @slow",
+    keys: (1, 2, 1),
+    key_specs: "RW,access,delete|index:1|range:0,1,0;RW,insert|index:2|range:0,1,0",
+    complexity: "O(1)",
+    ..L
+};
+
+/// The blocking commands.
+const B: Command = Command {
+    flags: "write noscript blocking",
+    acl: "@write @list @slow @blocking",
+    keys: (1, -2, 1),
+    key_specs: "RW,access,delete|index:1|range:-2,1,0",
+    since: "2.0.0",
+    complexity: "O(N) where N is the number of provided keys.",
+    syntax: "key [key ...] timeout",
+    ..L
+};
+
+const POP: Command = Command {
+    arity: -2,
+    flags: "write fast",
+    key_specs: "RW,access,delete|index:1|range:0,1,0",
+    complexity: "O(N) where N is the number of elements returned",
+    syntax: "key [count]",
+    ..L
+};
+
+const MPOP_COMPLEXITY: &str = "O(N+M) where N is the number of provided keys and M is the number of elements returned.";
+
+pub const COMMANDS: &[Command] = &[
+    Command { name: "blmove", arity: 6, flags: "write denyoom noscript blocking", acl: "@write @list @slow @blocking",
+        since: "6.2.0", summary: "LMOVE that would wait for the source list to get data (here: nil when it is empty)",
+        syntax: "source destination LEFT|RIGHT LEFT|RIGHT timeout", handler: moves::blmove, ..MOVE },
+    Command { name: "blmpop", arity: -5, flags: "write blocking movablekeys", keys: (0, 0, 0),
+        key_specs: "RW,access,delete|index:2|keynum:0,1,1", since: "7.0.0", complexity: MPOP_COMPLEXITY,
+        summary: "LMPOP that would wait for one of the lists to get data (here: nil when all are empty)",
+        syntax: "timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]", handler: moves::blmpop, ..B },
+    Command { name: "blpop", summary: "Pop the first element of the first non-empty list, with its key (would wait for data; here: nil)",
+        handler: moves::blpop, ..B },
+    Command { name: "brpop", summary: "Pop the last element of the first non-empty list, with its key (would wait for data; here: nil)",
+        handler: moves::brpop, ..B },
+    Command { name: "brpoplpush", arity: 4, flags: "write denyoom noscript blocking", acl: "@write @list @slow @blocking",
+        since: "2.2.0", summary: "RPOPLPUSH that would wait for the source list to get data (here: nil when it is empty)",
+        syntax: "source destination timeout", handler: moves::brpoplpush, ..MOVE },
+    Command { name: "lindex", arity: 3, complexity: "O(1)",
+        summary: "The element at an index of a list (negative indices count from the tail); nil if out of range",
+        syntax: "key index", handler: lindex, ..R },
+    Command { name: "linsert", arity: 5, flags: "write denyoom", acl: "@write @list @slow", since: "2.2.0",
+        complexity: "O(N) where N is the number of elements to traverse before seeing the value pivot.",
+        summary: "Insert an element before or after the first occurrence of a pivot; the new length, -1 without pivot",
+        syntax: "key BEFORE|AFTER pivot element", handler: linsert, ..L },
+    Command { name: "llen", arity: 2, flags: "readonly fast", acl: "@read @list @fast", key_specs: "RO|index:1|range:0,1,0",
+        complexity: "O(1)", summary: "How many elements a list holds (0 if the key is missing)", syntax: "key",
+        handler: llen, ..L },
+    Command { name: "lmove", arity: 5, since: "6.2.0",
+        summary: "Pop an element from one end of a list and push it onto an end of another (or the same) list",
+        syntax: "source destination LEFT|RIGHT LEFT|RIGHT", handler: moves::lmove, ..MOVE },
+    Command { name: "lmpop", arity: -4, flags: "write movablekeys", acl: "@write @list @slow", keys: (0, 0, 0),
+        key_specs: "RW,access,delete|index:1|keynum:0,1,1", since: "7.0.0", complexity: MPOP_COMPLEXITY,
+        summary: "Pop one or more elements from the first non-empty list of several, with its key",
+        syntax: "numkeys key [key ...] LEFT|RIGHT [COUNT count]", handler: moves::lmpop, ..L },
+    Command { name: "lpop", summary: "Remove and return the first element of a list, or its first count elements",
+        handler: lpop, ..POP },
+    Command { name: "lpos", arity: -3, since: "6.0.6",
+        complexity: "O(N) where N is the number of elements in the list; MAXLEN bounds the scan.",
+        summary: "Positions of the elements equal to a value: the first, the rank-th, or count of them",
+        syntax: "key element [RANK rank] [COUNT num-matches] [MAXLEN len]", handler: lpos, ..R },
+    Command { name: "lpush", summary: "Insert elements at the head of a list, creating it if missing; returns the new length",
+        handler: lpush, ..L },
+    Command { name: "lpushx", since: "2.2.0", summary: "Insert elements at the head of a list only if the list exists",
+        handler: lpushx, ..L },
+    Command { name: "lrange", arity: 4,
+        complexity: "O(S+N) where S is the distance of the start offset from the head and N the number of elements in the range.",
+        summary: "The elements between two indices, both included (negative indices count from the tail)",
+        syntax: "key start stop", handler: lrange, ..R },
+    Command { name: "lrem", arity: 4, key_specs: "RW,delete|index:1|range:0,1,0",
+        complexity: "O(N+M) where N is the length of the list and M is the number of elements removed.",
+        summary: "Remove elements equal to a value: count from the head, -count from the tail, or all (0)",
+        syntax: "key count element", handler: lrem, ..W },
+    Command { name: "lset", arity: 4, flags: "write denyoom", acl: "@write @list @slow", key_specs: "RW,update|index:1|range:0,1,0",
+        complexity: "O(1)", summary: "Replace the element at an index of a list (negative indices count from the tail)",
+        syntax: "key index element", handler: lset, ..L },
+    Command { name: "ltrim", arity: 4, key_specs: "RW,delete|index:1|range:0,1,0",
+        complexity: "O(N) where N is the number of elements to be removed by the operation.",
+        summary: "Keep only the elements between two indices of a list, deleting it if nothing is left",
+        syntax: "key start stop", handler: ltrim, ..W },
+    Command { name: "rpop", summary: "Remove and return the last element of a list, or its last count elements",
+        handler: rpop, ..POP },
+    Command { name: "rpoplpush", arity: 3, since: "1.2.0",
+        summary: "Pop the last element of a list and push it at the head of another (or the same) list",
+        syntax: "source destination", handler: moves::rpoplpush, ..MOVE },
+    Command { name: "rpush", summary: "Append elements at the tail of a list, creating it if missing; returns the new length",
+        handler: rpush, ..L },
+    Command { name: "rpushx", since: "2.2.0", summary: "Append elements at the tail of a list only if the list exists",
+        handler: rpushx, ..L },
+];
