@@ -1,0 +1,199 @@
+//! Random picks: SPOP and SRANDMEMBER, drawn from the server's seeded RNG so a session
+//! replays the same picks. The strategies follow Redis 7.0's, including what they leave
+//! behind: SPOP of nearly the whole set rebuilds the few survivors into a fresh set,
+//! which is an intset again if they are all integers.
+
+use std::collections::HashSet;
+
+use super::{set_at, set_reply};
+use crate::commands::int_arg;
+use crate::error::{CmdError, CmdResult};
+use crate::reply::Reply;
+use crate::server::{Class, Ctx};
+use crate::types::{Set, Value};
+
+/// SPOP pops members one at a time while the members left outnumber the popped ones by
+/// more than this; otherwise it picks the survivors instead (Redis's SPOP_MOVE_STRATEGY_MUL).
+const SPOP_MOVE_STRATEGY_MUL: u64 = 5;
+/// SRANDMEMBER with a positive count copies the set and drops members when the count is
+/// more than a third of it, else picks distinct members (Redis's SRANDMEMBER_SUB_STRATEGY_MUL).
+const SRANDMEMBER_SUB_STRATEGY_MUL: u64 = 3;
+/// A negative SRANDMEMBER count asks for that many picks, whatever the set's size. Redis
+/// would try to build any such reply; a browser tab can't hold billions of them, so past
+/// this many the answer is Redis's out-of-memory error rather than a crash.
+pub const MAX_REPEATED_PICKS: u64 = 1 << 20;
+
+// ---- data operations ----
+
+/// Run `f` on the set at `key` (already type-checked) with the server's RNG.
+fn with_set_rng<R>(ctx: &mut Ctx, key: &[u8], f: impl FnOnce(&mut Set, &mut fastrand::Rng) -> R) -> Option<R> {
+    let now = ctx.now;
+    let db = ctx.db_index();
+    let server = &mut *ctx.server;
+    match server.dbs[db].get_mut(key, now) {
+        Some(Value::Set(s)) => Some(f(s, &mut server.rng)),
+        _ => None,
+    }
+}
+
+/// A random position in the set (None for an empty set, which Redis never keeps).
+fn random_pos(s: &Set, rng: &mut fastrand::Rng) -> Option<usize> {
+    (!s.is_empty()).then(|| rng.usize(..s.len()))
+}
+
+/// `count` distinct positions in 0..size, in random order (count < size).
+fn distinct_positions(rng: &mut fastrand::Rng, size: usize, count: usize) -> Vec<usize> {
+    if (count as u64) * SRANDMEMBER_SUB_STRATEGY_MUL > size as u64 {
+        // Most of the set: a partial shuffle of all positions.
+        let mut all: Vec<usize> = (0..size).collect();
+        for i in 0..count {
+            let j = rng.usize(i..size);
+            all.swap(i, j);
+        }
+        all.truncate(count);
+        all
+    } else {
+        // A small part: draw until enough distinct positions came up.
+        let mut seen = HashSet::with_capacity(count);
+        let mut out = Vec::with_capacity(count);
+        while out.len() < count {
+            let i = rng.usize(..size);
+            if seen.insert(i) {
+                out.push(i);
+            }
+        }
+        out
+    }
+}
+
+/// SPOP/SRANDMEMBER of the whole set: Redis answers it through a union, so an
+/// all-integer set comes out ascending even when it is a hash table.
+fn whole_set(s: &Set) -> Reply {
+    match s {
+        Set::Ints(_) => set_reply(s.iter()),
+        Set::Table(_) => set_reply(Set::from_members(s.members()).iter()),
+    }
+}
+
+/// The pops of SPOP key count when 0 < count < size.
+fn pop_some(s: &mut Set, rng: &mut fastrand::Rng, count: usize) -> Vec<Vec<u8>> {
+    let size = s.len();
+    let remaining = size - count;
+    if remaining as u64 * SPOP_MOVE_STRATEGY_MUL > count as u64 {
+        // Pop one random member at a time.
+        return (0..count).map_while(|_| random_pos(s, rng).and_then(|i| s.take_at(i))).collect();
+    }
+    // Pick the few survivors and rebuild the set from them (its encoding follows them),
+    // keeping their relative order so a running SSCAN still sees each of them.
+    let mut keep = vec![false; size];
+    for i in distinct_positions(rng, size, remaining) {
+        keep[i] = true;
+    }
+    let (mut kept, mut popped) = (Vec::with_capacity(remaining), Vec::with_capacity(count));
+    for (m, k) in s.iter().zip(keep) {
+        if k { kept.push(m.into_owned()) } else { popped.push(m.into_owned()) }
+    }
+    *s = Set::from_members(kept);
+    popped
+}
+
+/// A count argument for SPOP: a non-negative integer, one message for anything else.
+fn spop_count(arg: &[u8]) -> CmdResult<u64> {
+    match int_arg(arg) {
+        Ok(n) if n >= 0 => Ok(n as u64),
+        _ => Err(CmdError::Err("value is out of range, must be positive".into())),
+    }
+}
+
+// ---- command handlers ----
+
+/// SPOP key [count]
+pub fn spop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let key = &argv[1];
+    let count = match argv.len() {
+        2 => None,
+        3 => Some(spop_count(&argv[2])?),
+        _ => return Err(CmdError::Syntax),
+    };
+    let empty = || if count.is_some() { Reply::Set(vec![]) } else { Reply::Nil };
+    let Some(size) = set_at(ctx, key, false)?.map(|s| s.len() as u64) else {
+        return Ok(empty());
+    };
+    if count == Some(0) {
+        return Ok(empty());
+    }
+    let reply = match count {
+        None => {
+            let m = with_set_rng(ctx, key, |s, rng| random_pos(s, rng).and_then(|i| s.take_at(i))).flatten();
+            Reply::opt_bulk(m)
+        }
+        Some(n) if n >= size => {
+            // Redis answers through its SUNION code, which looks the key up again as a
+            // read (one more keyspace hit), and counts one change per member.
+            ctx.count_lookup(true);
+            let now = ctx.now;
+            let reply = match ctx.db().remove(key, now).map(|e| e.value) {
+                Some(Value::Set(s)) => whole_set(&s),
+                _ => Reply::Set(vec![]),
+            };
+            ctx.notify(Class::Set, "spop", key);
+            ctx.notify(Class::Generic, "del", key);
+            ctx.changes(size);
+            return Ok(reply);
+        }
+        Some(n) => set_reply(with_set_rng(ctx, key, |s, rng| pop_some(s, rng, n as usize)).unwrap_or_default()),
+    };
+    ctx.notify(Class::Set, "spop", key);
+    super::delete_if_empty(ctx, key);
+    ctx.changes(count.unwrap_or(1));
+    Ok(reply)
+}
+
+/// SRANDMEMBER key [count]
+pub fn srandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let key = &argv[1];
+    if argv.len() > 3 {
+        return Err(CmdError::Syntax);
+    }
+    if argv.len() == 2 {
+        if set_at(ctx, key, true)?.is_none() {
+            return Ok(Reply::Nil);
+        }
+        let pick = |s: &mut Set, rng: &mut fastrand::Rng| random_pos(s, rng).and_then(|i| s.get(i)).map(|m| m.into_owned());
+        let m = with_set_rng(ctx, key, pick).flatten();
+        return Ok(Reply::opt_bulk(m));
+    }
+    let l = int_arg(&argv[2])?;
+    if l == i64::MIN {
+        return Err(CmdError::Err(format!(
+            "value is out of range, value must between {} and {}",
+            -i64::MAX,
+            i64::MAX
+        )));
+    }
+    let (count, repeats) = (l.unsigned_abs(), l < 0);
+    let Some(size) = set_at(ctx, key, true)?.map(|s| s.len() as u64) else {
+        return Ok(Reply::Array(vec![]));
+    };
+    if count == 0 {
+        return Ok(Reply::Array(vec![]));
+    }
+    if repeats || count == 1 {
+        if count > MAX_REPEATED_PICKS {
+            return Err(CmdError::Raw("OOM command not allowed when used memory > 'maxmemory'.".into()));
+        }
+        let picks = with_set_rng(ctx, key, |s, rng| {
+            (0..count).map_while(|_| random_pos(s, rng).and_then(|i| s.get(i)).map(Reply::bulk)).collect()
+        });
+        return Ok(Reply::Array(picks.unwrap_or_default()));
+    }
+    let picks = with_set_rng(ctx, key, |s, rng| {
+        if count >= size {
+            // The whole set, in its own order.
+            return s.iter().map(Reply::bulk).collect();
+        }
+        let positions = distinct_positions(rng, s.len(), count as usize);
+        positions.into_iter().filter_map(|i| s.get(i).map(Reply::bulk)).collect()
+    });
+    Ok(Reply::Array(picks.unwrap_or_default()))
+}
