@@ -1,0 +1,128 @@
+//! ZRANDMEMBER and ZSCAN: the commands whose output Redis leaves unordered or random.
+//! Random picks use the server's seeded RNG, so a session replays the same way.
+
+use std::collections::HashSet;
+
+use super::{members_reply, zset_at};
+use crate::commands::keyspace::parse_cursor;
+use crate::commands::{int_arg, is};
+use crate::error::{CmdError, CmdResult};
+use crate::glob::Pattern;
+use crate::num::double::fmt_g17;
+use crate::reply::Reply;
+use crate::server::Ctx;
+
+/// The most members one ZRANDMEMBER may return. Redis would try to build any reply it is
+/// asked for (a count near 2^63 exhausts its memory); a browser tab can't, so beyond this
+/// the command is refused the way Redis refuses commands when memory runs out.
+const MAX_RANDOM_REPLY: u64 = 10_000_000;
+
+fn oom() -> CmdError {
+    CmdError::Raw("OOM command not allowed when used memory > 'maxmemory'.".into())
+}
+
+/// ZRANDMEMBER key [count [WITHSCORES]]
+pub(super) fn zrandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let key = &argv[1];
+    let Some(count) = argv.get(2) else {
+        let Some(size) = zset_at(ctx, key, true)?.map(|z| z.len()) else {
+            return Ok(Reply::Nil);
+        };
+        let i = ctx.server.rng.usize(..size.max(1));
+        return Ok(zset_at(ctx, key, false)?.and_then(|z| z.get(i)).map_or(Reply::Nil, |(_, m)| Reply::bulk(m)));
+    };
+    let l = int_arg(count)?;
+    if l == i64::MIN {
+        return Err(CmdError::Err("value is out of range, value must between -9223372036854775807 and 9223372036854775807".into()));
+    }
+    if argv.len() > 4 || (argv.len() == 4 && !is(&argv[3], "withscores")) {
+        return Err(CmdError::Syntax);
+    }
+    let withscores = argv.len() == 4;
+    if withscores && !(-(i64::MAX / 2)..=i64::MAX / 2).contains(&l) {
+        return Err(CmdError::Err("value is out of range".into()));
+    }
+    let Some(z) = zset_at(ctx, key, true)? else {
+        return Ok(Reply::Array(vec![]));
+    };
+    let size = z.len();
+    let (count, unique) = (l.unsigned_abs(), l >= 0);
+    if count == 0 {
+        return Ok(Reply::Array(vec![]));
+    }
+    // The whole set, when at least that many distinct members are asked for: Redis walks
+    // it from the top.
+    if unique && count >= size as u64 {
+        return Ok(members_reply(z.iter_rev(), withscores));
+    }
+    if count > MAX_RANDOM_REPLY {
+        return Err(oom());
+    }
+    let listpack = z.is_listpack();
+    let count = count as usize;
+    let rng = &mut ctx.server.rng;
+    let mut ranks: Vec<usize>;
+    if !unique || count == 1 {
+        // Picks may repeat, in random order.
+        ranks = (0..count).map(|_| rng.usize(..size)).collect();
+    } else if count * 3 > size {
+        // Many of them: drop random members from the whole set until `count` remain.
+        ranks = (0..size).collect();
+        while ranks.len() > count {
+            let i = rng.usize(..ranks.len());
+            ranks.swap_remove(i);
+        }
+    } else {
+        // Few of them: pick distinct ranks at random (a listpack gives them in order).
+        let mut seen = HashSet::with_capacity(count);
+        ranks = Vec::with_capacity(count);
+        while ranks.len() < count {
+            let r = rng.usize(..size);
+            if seen.insert(r) {
+                ranks.push(r);
+            }
+        }
+        if listpack {
+            ranks.sort_unstable();
+        }
+    }
+    let Some(z) = zset_at(ctx, key, false)? else {
+        return Ok(Reply::Array(vec![]));
+    };
+    Ok(members_reply(ranks.into_iter().filter_map(|r| z.get(r)), withscores))
+}
+
+/// ZSCAN key cursor [MATCH pattern] [COUNT count]
+pub(super) fn zscan(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let cursor = parse_cursor(&argv[2])?;
+    let Some(z) = zset_at(ctx, &argv[1], true)? else {
+        return Ok(Reply::Array(vec![Reply::bulk("0"), Reply::Array(vec![])]));
+    };
+    let (mut count, mut pattern) = (10i64, None);
+    let mut i = 3;
+    while i < argv.len() {
+        let more = i + 1 < argv.len();
+        if is(&argv[i], "count") && more {
+            count = int_arg(&argv[i + 1])?;
+            if count < 1 {
+                return Err(CmdError::Syntax);
+            }
+        } else if is(&argv[i], "match") && more {
+            pattern = Some(&argv[i + 1]);
+        } else {
+            return Err(CmdError::Syntax);
+        }
+        i += 2;
+    }
+    let pattern = pattern.filter(|p| p.as_slice() != b"*").map(|p| Pattern::new(p));
+    let (next, found) = z.scan(cursor, usize::try_from(count).unwrap_or(usize::MAX));
+    let mut out = Vec::new();
+    for (m, s) in found {
+        if pattern.as_ref().is_some_and(|p| !p.matches(m)) {
+            continue;
+        }
+        out.push(Reply::bulk(m));
+        out.push(Reply::Bulk(fmt_g17(s).into_bytes()));
+    }
+    Ok(Reply::Array(vec![Reply::bulk(next.to_string()), Reply::Array(out)]))
+}
