@@ -1,5 +1,380 @@
-//! Hashes. (Being written: data operations first, then handlers, then the table entries.)
+//! Hashes: HSET and its variants, reads of one, some or all fields, counters, HRANDFIELD
+//! and HSCAN.
+//!
+//! Data operations first (typed access to a hash value, the shared write paths, the
+//! counter arithmetic), then the command handlers, then the table entries. A listpack
+//! hash answers in listpack order, as Redis does; see `types/hash.rs` for the encodings.
 
-use super::Command;
+use super::keyspace::parse_cursor;
+use super::{int_arg, is, remove_if_empty, value_of, Command};
+use crate::error::{CmdError, CmdResult};
+use crate::glob::Pattern;
+use crate::num::ldouble::{self, LongDouble};
+use crate::reply::Reply;
+use crate::server::{Class, Ctx};
+use crate::types::{Hash, Value};
 
-pub const COMMANDS: &[Command] = &[];
+// ---- data operations ----
+
+/// The hash at `key` for a read command: Ok(None) if missing, WRONGTYPE if another type.
+/// Counts the lookup as a keyspace hit or miss.
+fn read_hash<'c>(ctx: &'c mut Ctx, key: &[u8]) -> CmdResult<Option<&'c mut Hash>> {
+    match value_of(ctx, key, true) {
+        None => Ok(None),
+        Some(Value::Hash(h)) => Ok(Some(h)),
+        Some(_) => Err(CmdError::WrongType),
+    }
+}
+
+/// The hash at `key` for a write path (no hit/miss counting).
+fn write_hash<'c>(ctx: &'c mut Ctx, key: &[u8]) -> CmdResult<Option<&'c mut Hash>> {
+    match value_of(ctx, key, false) {
+        None => Ok(None),
+        Some(Value::Hash(h)) => Ok(Some(h)),
+        Some(_) => Err(CmdError::WrongType),
+    }
+}
+
+/// Redis's `hashTypeLookupWriteOrCreate`: the hash at `key`, created empty if missing.
+/// Callers only use it once nothing can fail any more, so no empty hash is left behind.
+fn hash_or_new<'c>(ctx: &'c mut Ctx, key: &[u8]) -> CmdResult<&'c mut Hash> {
+    let now = ctx.now;
+    if !ctx.db().contains(key, now) {
+        ctx.db().set(key, Value::Hash(Box::default()), false, now);
+    }
+    write_hash(ctx, key)?.ok_or(CmdError::WrongType)
+}
+
+/// Report a write as Redis does: keyspace event `event` of class hash, and `dirty` changes
+/// counted (Redis counts one per field written, not one per command).
+fn notify_hash(ctx: &mut Ctx, event: &'static str, key: &[u8], dirty: u64) {
+    ctx.notify(Class::Hash, event, key);
+    ctx.changes(dirty);
+}
+
+/// HSET and HMSET: write field/value pairs, returning how many fields were new. As in
+/// Redis, every field and value is checked against the listpack limit before any is
+/// written.
+fn hset_generic(ctx: &mut Ctx, argv: &[Vec<u8>], cmd: &str) -> CmdResult<usize> {
+    if argv.len() % 2 == 1 {
+        return Err(CmdError::WrongArity(cmd.into()));
+    }
+    let key = &argv[1];
+    let h = hash_or_new(ctx, key)?;
+    h.prepare_for(argv[2..].iter().map(|a| a.as_slice()));
+    let created = argv[2..].chunks(2).filter(|fv| h.insert(fv[0].clone(), fv[1].clone())).count();
+    notify_hash(ctx, "hset", key, (argv.len() as u64 - 2) / 2);
+    Ok(created)
+}
+
+/// Redis refuses negative counts this large in HRANDFIELD only by running out of memory;
+/// we answer its out-of-memory error instead of trying.
+const MAX_RANDOM_REPLY: u64 = 1 << 20;
+
+fn oom() -> CmdError {
+    CmdError::Raw("OOM command not allowed when used memory > 'maxmemory'.".into())
+}
+
+/// Pairs as a flat RESP2 array: field, value, field, value…
+fn flat_pairs<'a>(pairs: impl IntoIterator<Item = (&'a [u8], &'a [u8])>) -> Vec<Reply> {
+    pairs.into_iter().flat_map(|(f, v)| [Reply::bulk(f), Reply::bulk(v)]).collect()
+}
+
+// ---- command handlers ----
+
+/// HSET key field value [field value ...]
+fn hset(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    hset_generic(ctx, argv, "hset").map(Reply::from)
+}
+
+/// HMSET key field value [field value ...]
+fn hmset(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    hset_generic(ctx, argv, "hmset").map(|_| Reply::ok())
+}
+
+/// HSETNX key field value
+fn hsetnx(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let (key, f, v) = (&argv[1], &argv[2], &argv[3]);
+    if write_hash(ctx, key)?.is_some_and(|h| h.contains(f)) {
+        return Ok(Reply::Int(0));
+    }
+    let h = hash_or_new(ctx, key)?;
+    h.prepare_for([f.as_slice(), v.as_slice()]);
+    h.insert(f.clone(), v.clone());
+    notify_hash(ctx, "hset", key, 1);
+    Ok(Reply::Int(1))
+}
+
+/// HGET key field
+fn hget(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    Ok(Reply::opt_bulk(read_hash(ctx, &argv[1])?.and_then(|h| h.get(&argv[2]))))
+}
+
+/// HMGET key field [field ...]
+fn hmget(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let h = read_hash(ctx, &argv[1])?;
+    Ok(Reply::Array(argv[2..].iter().map(|f| Reply::opt_bulk(h.as_ref().and_then(|h| h.get(f)))).collect()))
+}
+
+/// HGETALL key
+fn hgetall(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let pairs = match read_hash(ctx, &argv[1])? {
+        None => Vec::new(),
+        Some(h) => h.iter().map(|(f, v)| (Reply::bulk(f), Reply::bulk(v))).collect(),
+    };
+    Ok(Reply::Map(pairs))
+}
+
+/// HKEYS key
+fn hkeys(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    Ok(match read_hash(ctx, &argv[1])? {
+        None => Reply::Array(Vec::new()),
+        Some(h) => Reply::bulks(h.iter().map(|(f, _)| f)),
+    })
+}
+
+/// HVALS key
+fn hvals(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    Ok(match read_hash(ctx, &argv[1])? {
+        None => Reply::Array(Vec::new()),
+        Some(h) => Reply::bulks(h.iter().map(|(_, v)| v)),
+    })
+}
+
+/// HLEN key
+fn hlen(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    Ok(Reply::from(read_hash(ctx, &argv[1])?.map_or(0, |h| h.len())))
+}
+
+/// HEXISTS key field
+fn hexists(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    Ok(Reply::from(read_hash(ctx, &argv[1])?.is_some_and(|h| h.contains(&argv[2]))))
+}
+
+/// HSTRLEN key field
+fn hstrlen(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    Ok(Reply::from(read_hash(ctx, &argv[1])?.and_then(|h| h.get(&argv[2])).map_or(0, |v| v.len())))
+}
+
+/// HDEL key field [field ...] — stops counting once the hash is empty, and deletes it.
+fn hdel(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let key = &argv[1];
+    let Some(h) = write_hash(ctx, key)? else {
+        return Ok(Reply::Int(0));
+    };
+    let mut deleted = 0;
+    for f in &argv[2..] {
+        if h.remove(f) {
+            deleted += 1;
+            if h.is_empty() {
+                break;
+            }
+        }
+    }
+    if deleted > 0 {
+        ctx.notify(Class::Hash, "hdel", key);
+        if remove_if_empty(ctx, key) {
+            ctx.notify(Class::Generic, "del", key);
+        }
+        ctx.changes(deleted as u64);
+    }
+    Ok(Reply::Int(deleted))
+}
+
+/// HINCRBY key field increment
+fn hincrby(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let (key, f) = (&argv[1], &argv[2]);
+    let incr = int_arg(&argv[3])?;
+    let current = match write_hash(ctx, key)?.and_then(|h| h.get(f)) {
+        None => 0,
+        Some(v) => crate::num::parse_i64(v).ok_or_else(|| CmdError::Err("hash value is not an integer".into()))?,
+    };
+    let next = current.checked_add(incr).ok_or(CmdError::Overflow)?;
+    hash_or_new(ctx, key)?.insert(f.clone(), next.to_string().into_bytes());
+    notify_hash(ctx, "hincrby", key, 1);
+    Ok(Reply::Int(next))
+}
+
+/// HINCRBYFLOAT key field increment — in 80-bit long double, as Redis on x86-64 computes it.
+fn hincrbyfloat(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let (key, f) = (&argv[1], &argv[2]);
+    let incr = ldouble::parse(&argv[3]).ok_or(CmdError::NotFloat)?;
+    if !incr.is_finite() {
+        return Err(CmdError::Err("value is NaN or Infinity".into()));
+    }
+    let current = match write_hash(ctx, key)?.and_then(|h| h.get(f)) {
+        None => LongDouble::from_i64(0),
+        Some(v) => ldouble::parse(v).ok_or_else(|| CmdError::Err("hash value is not a float".into()))?,
+    };
+    let sum = current.add(incr);
+    if !sum.is_finite() {
+        return Err(CmdError::IncrNanOrInf);
+    }
+    let text = sum.fmt_human().into_bytes();
+    hash_or_new(ctx, key)?.insert(f.clone(), text.clone());
+    notify_hash(ctx, "hincrbyfloat", key, 1);
+    Ok(Reply::Bulk(text))
+}
+
+/// HRANDFIELD key [count [WITHVALUES]] — a negative count allows repeats; a listpack
+/// answers distinct picks in listpack order, as Redis does.
+fn hrandfield(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let mut count = None;
+    let mut withvalues = false;
+    if argv.len() >= 3 {
+        let l = int_arg(&argv[2])?;
+        if l < -i64::MAX {
+            return Err(CmdError::Err(
+                "value is out of range, value must between -9223372036854775807 and 9223372036854775807".into(),
+            ));
+        }
+        if argv.len() > 4 || (argv.len() == 4 && !is(&argv[3], "withvalues")) {
+            return Err(CmdError::Syntax);
+        }
+        withvalues = argv.len() == 4;
+        if withvalues && !(-(i64::MAX / 2)..=i64::MAX / 2).contains(&l) {
+            return Err(CmdError::Err("value is out of range".into()));
+        }
+        count = Some(l);
+    }
+    let (key, now, db) = (&argv[1], ctx.now, ctx.db_index());
+    let found = ctx.db().contains(key, now);
+    ctx.count_lookup(found);
+    let server = &mut *ctx.server;
+    let h = match server.dbs[db].get(key, now) {
+        None => return Ok(if count.is_some() { Reply::Array(Vec::new()) } else { Reply::Nil }),
+        Some(Value::Hash(h)) => h,
+        Some(_) => return Err(CmdError::WrongType),
+    };
+    let rng = &mut server.rng;
+    let Some(l) = count else {
+        return Ok(Reply::opt_bulk(h.random_pair(rng).map(|(f, _)| f)));
+    };
+    let picks: Vec<(&[u8], &[u8])> = if l >= 0 {
+        h.random_distinct(rng, usize::try_from(l).unwrap_or(usize::MAX))
+    } else {
+        let n = l.unsigned_abs();
+        if n > MAX_RANDOM_REPLY {
+            return Err(oom());
+        }
+        (0..n).filter_map(|_| h.random_pair(rng)).collect()
+    };
+    Ok(Reply::Array(if withvalues {
+        flat_pairs(picks)
+    } else {
+        picks.into_iter().map(|(f, _)| Reply::bulk(f)).collect()
+    }))
+}
+
+/// HSCAN key cursor [MATCH pattern] [COUNT count]
+fn hscan(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let cursor = parse_cursor(&argv[2])?;
+    let Some(h) = read_hash(ctx, &argv[1])? else {
+        return Ok(Reply::Array(vec![Reply::bulk("0"), Reply::Array(Vec::new())]));
+    };
+    let mut count: i64 = 10;
+    let mut pattern: Option<&[u8]> = None;
+    let mut i = 3;
+    while i < argv.len() {
+        let more = i + 1 < argv.len();
+        if is(&argv[i], "count") && more {
+            count = int_arg(&argv[i + 1])?;
+            if count < 1 {
+                return Err(CmdError::Syntax);
+            }
+        } else if is(&argv[i], "match") && more {
+            pattern = Some(&argv[i + 1]);
+        } else {
+            return Err(CmdError::Syntax);
+        }
+        i += 2;
+    }
+    // `*` alone matches everything, even an empty field, as in Redis.
+    let filter = pattern.filter(|p| *p != b"*").map(Pattern::new);
+    let (next, found) = h.scan(cursor, usize::try_from(count).unwrap_or(usize::MAX));
+    let kept = found.into_iter().filter(|(f, _)| filter.as_ref().is_none_or(|p| p.matches(f)));
+    Ok(Reply::Array(vec![Reply::bulk(next.to_string()), Reply::Array(flat_pairs(kept))]))
+}
+
+// ---- the table ----
+
+const R: Command = Command {
+    name: "",
+    arity: 3,
+    flags: "readonly fast",
+    acl: "@read @hash @fast",
+    keys: (1, 1, 1),
+    key_specs: "RO,access|index:1|range:0,1,0",
+    tips: "",
+    group: "hash",
+    since: "2.0.0",
+    complexity: "O(1)",
+    summary: "",
+    syntax: "key field",
+    handler: hget,
+    subcommands: &[],
+};
+
+const W: Command = Command {
+    arity: -4,
+    flags: "write denyoom fast",
+    acl: "@write @hash @fast",
+    key_specs: "RW,update|index:1|range:0,1,0",
+    ..R
+};
+
+/// The whole-hash reads: HGETALL, HKEYS, HVALS.
+const ALL: Command = Command {
+    arity: 2,
+    flags: "readonly",
+    acl: "@read @hash @slow",
+    tips: "nondeterministic_output_order",
+    complexity: "O(N) where N is the size of the hash.",
+    syntax: "key",
+    ..R
+};
+
+pub const COMMANDS: &[Command] = &[
+    Command { name: "hdel", arity: -3, flags: "write fast", key_specs: "RW,delete|index:1|range:0,1,0",
+        complexity: "O(N) where N is the number of fields to be removed.",
+        summary: "Delete fields from a hash; returns how many existed (an emptied hash is deleted)",
+        syntax: "key field [field ...]", handler: hdel, ..W },
+    Command { name: "hexists", key_specs: "RO|index:1|range:0,1,0",
+        summary: "Whether a hash has a field: 1 or 0", handler: hexists, ..R },
+    Command { name: "hget", summary: "Read the value of one field of a hash", handler: hget, ..R },
+    Command { name: "hgetall", summary: "Every field and value of a hash, field, value, field, value…",
+        handler: hgetall, ..ALL },
+    Command { name: "hincrby", arity: 4, key_specs: "RW,access,update|index:1|range:0,1,0",
+        summary: "Add an integer to the integer in a hash field (missing counts as 0)",
+        syntax: "key field increment", handler: hincrby, ..W },
+    Command { name: "hincrbyfloat", arity: 4, key_specs: "RW,access,update|index:1|range:0,1,0", since: "2.6.0",
+        summary: "Add a decimal number to the number in a hash field (missing counts as 0)",
+        syntax: "key field increment", handler: hincrbyfloat, ..W },
+    Command { name: "hkeys", summary: "Every field name of a hash", handler: hkeys, ..ALL },
+    Command { name: "hlen", arity: 2, key_specs: "RO|index:1|range:0,1,0",
+        summary: "How many fields a hash has (0 if missing)", syntax: "key", handler: hlen, ..R },
+    Command { name: "hmget", arity: -3, complexity: "O(N) where N is the number of fields being requested.",
+        summary: "Read several fields of a hash at once (nil for missing ones)",
+        syntax: "key field [field ...]", handler: hmget, ..R },
+    Command { name: "hmset", complexity: "O(N) where N is the number of fields being set.",
+        summary: "The old form of HSET: set fields of a hash, replying OK",
+        syntax: "key field value [field value ...]", handler: hmset, ..W },
+    Command { name: "hrandfield", arity: -2, flags: "readonly", acl: "@read @hash @slow", tips: "nondeterministic_output",
+        since: "6.2.0", complexity: "O(N) where N is the number of fields returned",
+        summary: "Random fields of a hash: count of them distinct, or with a negative count possibly repeated, optionally with values",
+        syntax: "key [count [WITHVALUES]]", handler: hrandfield, ..R },
+    Command { name: "hscan", arity: -3, flags: "readonly", acl: "@read @hash @slow", tips: "nondeterministic_output",
+        since: "2.8.0",
+        complexity: "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.",
+        summary: "Iterate the fields and values of a hash a few at a time with a cursor, optionally filtered by pattern",
+        syntax: "key cursor [MATCH pattern] [COUNT count]", handler: hscan, ..R },
+    Command { name: "hset", complexity: "O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs.",
+        summary: "Set fields of a hash, creating it if missing; returns how many fields were new",
+        syntax: "key field value [field value ...]", handler: hset, ..W },
+    Command { name: "hsetnx", arity: 4, key_specs: "RW,insert|index:1|range:0,1,0",
+        summary: "Set a field of a hash only if the field does not exist yet; 1 if set",
+        syntax: "key field value", handler: hsetnx, ..W },
+    Command { name: "hstrlen", key_specs: "RO|index:1|range:0,1,0", since: "3.2.0",
+        summary: "The length in bytes of the value of a hash field (0 if missing)", handler: hstrlen, ..R },
+    Command { name: "hvals", summary: "Every value of a hash", handler: hvals, ..ALL },
+];
