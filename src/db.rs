@@ -355,10 +355,7 @@ impl Db {
                 Some(i) => i,
                 None => {
                     let start = rng.usize(..n);
-                    match (0..n).map(|k| (start + k) % n).find(|&i| self.slots[i].is_some()) {
-                        Some(i) => i,
-                        None => return None,
-                    }
+                    (0..n).map(|k| (start + k) % n).find(|&i| self.slots[i].is_some())?
                 }
             };
             let expired = self.slots[i].as_ref().is_some_and(|e| e.is_expired(now));
@@ -483,7 +480,7 @@ mod tests {
         let first = db.active_expire(11, &mut rng, 200);
         assert!(first <= 200 && first > 0);
         let mut rounds = 0;
-        while db.len() > 0 {
+        while !db.is_empty() {
             db.active_expire(11, &mut rng, 200);
             rounds += 1;
             assert!(rounds < 10_000);

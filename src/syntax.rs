@@ -161,7 +161,7 @@ impl Parser<'_> {
 fn combine(mut alts: Vec<Vec<Arg>>) -> Arg {
     let block = |items: Vec<Arg>| -> Arg {
         if items.len() == 1 {
-            items.into_iter().next().unwrap_or_else(|| empty())
+            items.into_iter().next().unwrap_or_else(empty)
         } else {
             let name = items.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join("-");
             Arg { name, kind: "block", token: None, optional: false, multiple: false, children: items }

@@ -2,7 +2,6 @@
 //! the virtual clock and the commands' behaviour on every value type.
 
 mod common;
-use common::check;
 
 #[test]
 fn keyspace_commands_answer_like_redis() {

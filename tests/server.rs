@@ -2,7 +2,6 @@
 //! frozen from Redis 7.0.15 (tests/scripts/server.txt), plus what depends on time or state.
 
 mod common;
-use common::check;
 
 #[test]
 fn server_commands_answer_like_redis() {

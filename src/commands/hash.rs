@@ -5,10 +5,9 @@
 //! counter arithmetic), then the command handlers, then the table entries. A listpack
 //! hash answers in listpack order, as Redis does; see `types/hash.rs` for the encodings.
 
-use super::keyspace::parse_cursor;
+use super::keyspace::{parse_cursor, scan_options, scan_reply};
 use super::{int_arg, is, remove_if_empty, value_of, Command};
 use crate::error::{CmdError, CmdResult};
-use crate::glob::Pattern;
 use crate::num::ldouble::{self, LongDouble};
 use crate::reply::Reply;
 use crate::server::{Class, Ctx};
@@ -270,30 +269,12 @@ fn hrandfield(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 fn hscan(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let cursor = parse_cursor(&argv[2])?;
     let Some(h) = read_hash(ctx, &argv[1])? else {
-        return Ok(Reply::Array(vec![Reply::bulk("0"), Reply::Array(Vec::new())]));
+        return Ok(scan_reply(0, vec![]));
     };
-    let mut count: i64 = 10;
-    let mut pattern: Option<&[u8]> = None;
-    let mut i = 3;
-    while i < argv.len() {
-        let more = i + 1 < argv.len();
-        if is(&argv[i], "count") && more {
-            count = int_arg(&argv[i + 1])?;
-            if count < 1 {
-                return Err(CmdError::Syntax);
-            }
-        } else if is(&argv[i], "match") && more {
-            pattern = Some(&argv[i + 1]);
-        } else {
-            return Err(CmdError::Syntax);
-        }
-        i += 2;
-    }
-    // `*` alone matches everything, even an empty field, as in Redis.
-    let filter = pattern.filter(|p| *p != b"*").map(Pattern::new);
-    let (next, found) = h.scan(cursor, usize::try_from(count).unwrap_or(usize::MAX));
-    let kept = found.into_iter().filter(|(f, _)| filter.as_ref().is_none_or(|p| p.matches(f)));
-    Ok(Reply::Array(vec![Reply::bulk(next.to_string()), Reply::Array(flat_pairs(kept))]))
+    let o = scan_options(&argv[3..], false)?;
+    let (next, found) = h.scan(cursor, o.count);
+    let kept = found.into_iter().filter(|(f, _)| o.matches(f));
+    Ok(scan_reply(next, flat_pairs(kept)))
 }
 
 // ---- the table ----

@@ -210,39 +210,62 @@ pub fn parse_cursor(arg: &[u8]) -> CmdResult<u64> {
     Ok(if neg { v.wrapping_neg() } else { v })
 }
 
-/// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
-fn scan(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let cursor = parse_cursor(&argv[1])?;
-    let mut count: i64 = 10;
-    let mut pattern: Option<&[u8]> = None;
-    let mut type_name: Option<&[u8]> = None;
-    let mut i = 2;
-    while i < argv.len() {
-        let more = i + 1 < argv.len();
-        if is(&argv[i], "count") && more {
-            count = int_arg(&argv[i + 1])?;
-            if count < 1 {
+/// The options of SCAN and of SSCAN/HSCAN/ZSCAN: COUNT (at least 1, default 10), MATCH
+/// (`*` alone filters nothing), and for SCAN only, TYPE.
+pub struct ScanOptions<'a> {
+    pub count: usize,
+    pub pattern: Option<Pattern>,
+    pub type_name: Option<&'a [u8]>,
+}
+
+impl ScanOptions<'_> {
+    /// Whether a key, member or field passes MATCH.
+    pub fn matches(&self, s: &[u8]) -> bool {
+        self.pattern.as_ref().is_none_or(|p| p.matches(s))
+    }
+}
+
+/// Parse scan options (the arguments after the cursor), with Redis's errors.
+pub fn scan_options(opts: &[Vec<u8>], allow_type: bool) -> CmdResult<ScanOptions<'_>> {
+    let mut o = ScanOptions { count: 10, pattern: None, type_name: None };
+    let mut i = 0;
+    while i < opts.len() {
+        let more = i + 1 < opts.len();
+        if is(&opts[i], "count") && more {
+            let n = int_arg(&opts[i + 1])?;
+            if n < 1 {
                 return Err(CmdError::Syntax);
             }
-        } else if is(&argv[i], "match") && more {
-            pattern = Some(&argv[i + 1]);
-        } else if is(&argv[i], "type") && more {
-            type_name = Some(&argv[i + 1]);
+            o.count = usize::try_from(n).unwrap_or(usize::MAX);
+        } else if is(&opts[i], "match") && more {
+            o.pattern = key_filter(Some(&opts[i + 1]));
+        } else if allow_type && is(&opts[i], "type") && more {
+            o.type_name = Some(&opts[i + 1]);
         } else {
             return Err(CmdError::Syntax);
         }
         i += 2;
     }
+    Ok(o)
+}
+
+/// A scan step's reply: the next cursor and the items found.
+pub fn scan_reply(next: u64, items: Vec<Reply>) -> Reply {
+    Reply::Array(vec![Reply::bulk(next.to_string()), Reply::Array(items)])
+}
+
+/// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
+fn scan(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let cursor = parse_cursor(&argv[1])?;
+    let o = scan_options(&argv[2..], true)?;
     let now = ctx.now;
-    let filter = key_filter(pattern);
-    let count = usize::try_from(count).unwrap_or(usize::MAX);
-    let (next, found) = ctx.db().scan(cursor, count, now);
+    let (next, found) = ctx.db().scan(cursor, o.count, now);
     let mut out = Vec::new();
     for key in found {
-        if filter.as_ref().is_some_and(|p| !p.matches(&key)) {
+        if !o.matches(&key) {
             continue;
         }
-        if let Some(t) = type_name {
+        if let Some(t) = o.type_name {
             let Some(e) = ctx.db().peek(&key, now) else { continue };
             if !t.eq_ignore_ascii_case(e.value.type_name().as_bytes()) {
                 continue;
@@ -250,7 +273,7 @@ fn scan(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         }
         out.push(Reply::Bulk(key));
     }
-    Ok(Reply::Array(vec![Reply::bulk(next.to_string()), Reply::Array(out)]))
+    Ok(scan_reply(next, out))
 }
 
 /// RANDOMKEY

@@ -200,6 +200,7 @@ fn lset(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     };
     *slot = argv[3].clone();
     ctx.notify(Class::List, "lset", key);
+    ctx.changes(1);
     Ok(Reply::ok())
 }
 
@@ -221,6 +222,7 @@ fn linsert(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     }
     let len = l.len();
     ctx.notify(Class::List, "linsert", key);
+    ctx.changes(1);
     Ok(Reply::from(len))
 }
 

@@ -8,9 +8,8 @@
 mod algebra;
 mod random;
 
-use super::{int_arg, is, remove_if_empty, value_of, Command};
+use super::{remove_if_empty, value_of, Command};
 use crate::error::{CmdError, CmdResult};
-use crate::glob::Pattern;
 use crate::reply::Reply;
 use crate::server::{Class, Ctx};
 use crate::types::{Set, Value};
@@ -53,30 +52,6 @@ where
     B: AsRef<[u8]>,
 {
     Reply::Set(members.into_iter().map(Reply::bulk).collect())
-}
-
-/// SSCAN's options, MATCH and COUNT, as Redis parses them (TYPE is for SCAN only).
-fn scan_options(opts: &[Vec<u8>]) -> CmdResult<(usize, Option<Pattern>)> {
-    let mut count = 10usize;
-    let mut pattern = None;
-    let mut i = 0;
-    while i < opts.len() {
-        let has_value = i + 1 < opts.len();
-        if is(&opts[i], "count") && has_value {
-            let n = int_arg(&opts[i + 1])?;
-            if n < 1 {
-                return Err(CmdError::Syntax);
-            }
-            count = usize::try_from(n).unwrap_or(usize::MAX);
-        } else if is(&opts[i], "match") && has_value {
-            // `*` alone matches everything: no filter at all, as in Redis.
-            pattern = (opts[i + 1] != b"*").then(|| Pattern::new(&opts[i + 1]));
-        } else {
-            return Err(CmdError::Syntax);
-        }
-        i += 2;
-    }
-    Ok((count, pattern))
 }
 
 // ---- command handlers ----
@@ -178,14 +153,14 @@ fn smove(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 fn sscan(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     // Redis checks the cursor, then the key, then the options.
     let cursor = super::keyspace::parse_cursor(&argv[2])?;
-    let options = scan_options(&argv[3..]);
+    let options = super::keyspace::scan_options(&argv[3..], false);
     let Some(set) = set_at(ctx, &argv[1], true)? else {
-        return Ok(Reply::Array(vec![Reply::bulk("0"), Reply::Array(vec![])]));
+        return Ok(super::keyspace::scan_reply(0, vec![]));
     };
-    let (count, pattern) = options?;
-    let (next, found) = set.scan(cursor, count);
-    let found = found.into_iter().filter(|m| pattern.as_ref().is_none_or(|p| p.matches(m)));
-    Ok(Reply::Array(vec![Reply::bulk(next.to_string()), Reply::bulks(found)]))
+    let o = options?;
+    let (next, found) = set.scan(cursor, o.count);
+    let found = found.into_iter().filter(|m| o.matches(m)).map(Reply::Bulk).collect();
+    Ok(super::keyspace::scan_reply(next, found))
 }
 
 // ---- the table ----

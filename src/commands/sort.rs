@@ -414,6 +414,7 @@ fn sort_generic(ctx: &mut Ctx, argv: &[Vec<u8>], readonly: bool) -> CmdResult {
         ctx.changes(n as u64);
     } else if ctx.db().remove(dst, now).is_some() {
         ctx.notify(Class::Generic, "del", dst);
+        ctx.changes(1);
     }
     Ok(Reply::from(n))
 }

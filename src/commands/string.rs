@@ -330,11 +330,10 @@ fn getex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             ctx.db().set_expire(key, at, now);
             ctx.written(key);
         }
-        (ExpireOpt::Persist, None) => {
-            if ctx.db().persist(key, now) {
+        (ExpireOpt::Persist, None)
+            if ctx.db().persist(key, now) => {
                 ctx.written(key);
             }
-        }
         _ => {}
     }
     Ok(Reply::Bulk(value))
@@ -371,7 +370,7 @@ fn msetnx(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 }
 
 fn mset_generic(ctx: &mut Ctx, argv: &[Vec<u8>], nx: bool) -> CmdResult<bool> {
-    if argv.len() % 2 == 0 {
+    if argv.len().is_multiple_of(2) {
         return Err(CmdError::WrongArity(if nx { "msetnx" } else { "mset" }.into()));
     }
     let now = ctx.now;

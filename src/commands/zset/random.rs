@@ -4,10 +4,9 @@
 use std::collections::HashSet;
 
 use super::{members_reply, zset_at};
-use crate::commands::keyspace::parse_cursor;
+use crate::commands::keyspace::{parse_cursor, scan_options, scan_reply};
 use crate::commands::{int_arg, is};
 use crate::error::{CmdError, CmdResult};
-use crate::glob::Pattern;
 use crate::num::double::fmt_g17;
 use crate::reply::Reply;
 use crate::server::Ctx;
@@ -96,33 +95,14 @@ pub(super) fn zrandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 pub(super) fn zscan(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let cursor = parse_cursor(&argv[2])?;
     let Some(z) = zset_at(ctx, &argv[1], true)? else {
-        return Ok(Reply::Array(vec![Reply::bulk("0"), Reply::Array(vec![])]));
+        return Ok(scan_reply(0, vec![]));
     };
-    let (mut count, mut pattern) = (10i64, None);
-    let mut i = 3;
-    while i < argv.len() {
-        let more = i + 1 < argv.len();
-        if is(&argv[i], "count") && more {
-            count = int_arg(&argv[i + 1])?;
-            if count < 1 {
-                return Err(CmdError::Syntax);
-            }
-        } else if is(&argv[i], "match") && more {
-            pattern = Some(&argv[i + 1]);
-        } else {
-            return Err(CmdError::Syntax);
-        }
-        i += 2;
-    }
-    let pattern = pattern.filter(|p| p.as_slice() != b"*").map(|p| Pattern::new(p));
-    let (next, found) = z.scan(cursor, usize::try_from(count).unwrap_or(usize::MAX));
+    let o = scan_options(&argv[3..], false)?;
+    let (next, found) = z.scan(cursor, o.count);
     let mut out = Vec::new();
-    for (m, s) in found {
-        if pattern.as_ref().is_some_and(|p| !p.matches(m)) {
-            continue;
-        }
+    for (m, s) in found.into_iter().filter(|(m, _)| o.matches(m)) {
         out.push(Reply::bulk(m));
         out.push(Reply::Bulk(fmt_g17(s).into_bytes()));
     }
-    Ok(Reply::Array(vec![Reply::bulk(next.to_string()), Reply::Array(out)]))
+    Ok(scan_reply(next, out))
 }
