@@ -28,6 +28,12 @@ fn hex_val(c: u8) -> Option<u8> {
 /// but a closing quote must be followed by whitespace or the end of the line. Returns None
 /// for an unbalanced or badly closed quote. A NUL ends the line, as it does for C.
 pub fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
+    split_args_spans(line).map(|v| v.into_iter().map(|(a, _, _)| a).collect())
+}
+
+/// As `split_args`, with each argument's byte span in the line (quotes included), for
+/// colouring a line as it is typed.
+pub fn split_args_spans(line: &[u8]) -> Option<Vec<(Vec<u8>, usize, usize)>> {
     let end = line.iter().position(|&c| c == 0).unwrap_or(line.len());
     let line = &line[..end];
     let at = |i: usize| -> u8 { line.get(i).copied().unwrap_or(0) };
@@ -41,6 +47,8 @@ pub fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
             return Some(args);
         }
         let mut cur = Vec::new();
+        let start = i;
+        let stop;
         let (mut in_dq, mut in_sq) = (false, false);
         loop {
             let c = at(i);
@@ -72,6 +80,7 @@ pub fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
                         return None;
                     }
                     i += 1;
+                    stop = i;
                     break;
                 } else if c == 0 {
                     return None; // unterminated quotes
@@ -82,6 +91,7 @@ pub fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
             } else {
                 match c {
                     b' ' | b'\n' | b'\r' | b'\t' | 0 => {
+                        stop = i.min(line.len());
                         i += 1;
                         break;
                     }
@@ -92,7 +102,7 @@ pub fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
                 i += 1;
             }
         }
-        args.push(cur);
+        args.push((cur, start, stop));
     }
 }
 

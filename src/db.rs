@@ -334,6 +334,27 @@ impl Db {
         (next, found)
     }
 
+    /// A SCAN step that changes nothing (for views): like `scan`, but expired keys are
+    /// skipped rather than deleted, and nothing counts as an access.
+    pub fn scan_view(&self, cursor: u64, count: usize, now: i64) -> (u64, Vec<&Entry>) {
+        let count = count.max(1);
+        let max_visits = count.saturating_mul(10);
+        let mut pos = usize::try_from(cursor).unwrap_or(usize::MAX);
+        let mut found = Vec::new();
+        let mut visits = 0;
+        while pos < self.slots.len() && found.len() < count && visits < max_visits {
+            if let Some(e) = &self.slots[pos] {
+                if !e.is_expired(now) {
+                    found.push(e);
+                }
+            }
+            pos += 1;
+            visits += 1;
+        }
+        let next = if pos >= self.slots.len() { 0 } else { pos as u64 };
+        (next, found)
+    }
+
     /// A random live key, or None when the database is empty.
     pub fn random_key(&mut self, rng: &mut fastrand::Rng, now: i64) -> Option<Vec<u8>> {
         // Random probes first (fast when the slab is dense), then a sweep from a random
@@ -412,6 +433,11 @@ impl Db {
     /// Drop everything.
     pub fn clear(&mut self) {
         *self = Db { hasher: std::mem::take(&mut self.hasher), ..Db::default() };
+    }
+
+    /// The live entry for a key without deleting it if expired or touching it (views).
+    pub fn iter_key(&self, key: &[u8], now: i64) -> Option<&Entry> {
+        self.find_slot(key).and_then(|s| self.entry_at(s)).filter(|e| !e.is_expired(now))
     }
 
     /// Every live entry, for the keyspace view and tests (does not delete expired ones).

@@ -148,6 +148,21 @@ pub fn completions(line: &str) -> Vec<String> {
         .collect()
 }
 
+/// Which arguments of a (possibly partly typed) line are key names, as indices into its
+/// split arguments (0 is the command); empty when the line names no command or its keys
+/// can't be told yet.
+pub fn key_positions(line: &str) -> Vec<usize> {
+    let Some(args) = crate::cli::split_args(line.as_bytes()) else { return vec![] };
+    let Some(mut cmd) = args.first().and_then(|n| commands::lookup(n)) else { return vec![] };
+    if !cmd.subcommands.is_empty() {
+        match args.get(1).and_then(|s| commands::lookup_sub(cmd, s)) {
+            Some(sub) => cmd = sub,
+            None => return vec![],
+        }
+    }
+    commands::keyspec::key_positions(cmd, &args).unwrap_or_default()
+}
+
 fn banner() -> String {
     [
         "redis-cli 7.0.15 (Redis Playground)",
@@ -204,6 +219,16 @@ mod tests {
         assert_eq!(completions("help @str").len(), 2);
         assert!(completions("help  ex").contains(&"help  EXPIRE".to_string()));
         assert!(completions("zzzz").is_empty());
+    }
+
+    #[test]
+    fn key_positions_mark_the_keys_of_a_line() {
+        assert_eq!(key_positions("SET k v EX 10"), vec![1]);
+        assert_eq!(key_positions("MSET a 1 b 2"), vec![1, 3]);
+        assert_eq!(key_positions("object encoding k"), vec![2]);
+        assert_eq!(key_positions("ZUNIONSTORE d 2 a b WEIGHTS 1 2"), vec![1, 3, 4]);
+        assert_eq!(key_positions("PING"), Vec::<usize>::new());
+        assert_eq!(key_positions("nosuch a"), Vec::<usize>::new());
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod db;
 pub mod error;
 pub mod glob;
 pub mod help;
+pub mod inspect;
 pub mod num;
 pub mod reply;
 pub mod server;

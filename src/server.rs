@@ -83,6 +83,9 @@ pub struct Server {
     pub dirty: u64,
     last_expire_cycle_ms: i64,
     next_client_id: u64,
+    /// Bumped whenever any key changes anywhere (a write, a deletion, an expiry, a flush),
+    /// so a view can tell cheaply whether it needs refreshing.
+    pub generation: u64,
 }
 
 /// What a command handler works with: the server, the calling client and the time.
@@ -155,6 +158,7 @@ impl Server {
             dirty: 0,
             last_expire_cycle_ms: now,
             next_client_id: 1,
+            generation: 0,
         }
     }
 
@@ -169,6 +173,7 @@ impl Server {
 
     /// A key was modified (or deleted): flag the clients watching it.
     pub fn key_modified(&mut self, db: usize, key: &[u8]) {
+        self.generation += 1;
         for c in &mut self.clients {
             if !c.dirty_cas && c.watched.iter().any(|(d, k)| *d == db && k == key) {
                 c.dirty_cas = true;
@@ -178,6 +183,7 @@ impl Server {
 
     /// Every watched key of `db` that `exists` says is present gets flagged (FLUSHDB, SWAPDB).
     pub fn touch_all_watched(&mut self, db: usize, exists: impl Fn(&[u8]) -> bool) {
+        self.generation += 1;
         for c in &mut self.clients {
             if c.watched.iter().any(|(d, k)| *d == db && exists(k)) {
                 c.dirty_cas = true;

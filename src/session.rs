@@ -6,6 +6,13 @@ use crate::clock::Clock;
 use crate::reply::Reply;
 use crate::server::{ClientId, Server};
 
+/// What a console line did: the text redis-cli prints, and each command with its reply.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Executed {
+    pub text: String,
+    pub replies: Vec<(Vec<Vec<u8>>, Reply)>,
+}
+
 pub struct Session {
     pub server: Server,
     pub client: ClientId,
@@ -52,26 +59,34 @@ impl Session {
     /// Run a line as typed into redis-cli and return what `redis-cli --no-raw` prints for
     /// it (lines joined by `\n`, no trailing newline).
     pub fn exec(&mut self, line: &str) -> String {
+        self.exec_detailed(line).text
+    }
+
+    /// As `exec`, also returning each command run (a repeat count runs several) with its
+    /// reply, for views that show a reply as a table.
+    pub fn exec_detailed(&mut self, line: &str) -> Executed {
+        let mut done = Executed { text: String::new(), replies: Vec::new() };
         match cli::parse_line(line) {
-            Line::Empty => String::new(),
-            Line::Message(m) => m.to_string(),
+            Line::Empty => {}
+            Line::Message(m) => done.text = m.to_string(),
             Line::Command { repeat, argv } => {
                 let name = argv[0].to_ascii_lowercase();
                 if name == b"help" || name == b"?" {
-                    return cli::trim_final_newline(crate::help::help(&argv[1..]));
-                }
-                if (name == b"quit" || name == b"exit") && argv.len() == 1 {
+                    done.text = cli::trim_final_newline(crate::help::help(&argv[1..]));
+                } else if (name == b"quit" || name == b"exit") && argv.len() == 1 {
                     // redis-cli exits here; a playground console just stays.
-                    return String::new();
+                } else {
+                    let mut out = String::new();
+                    for _ in 0..repeat {
+                        let reply = self.exec_argv(argv.clone());
+                        out.push_str(&cli::printed(&argv, &reply));
+                        done.replies.push((argv.clone(), reply));
+                    }
+                    done.text = cli::trim_final_newline(out);
                 }
-                let mut out = String::new();
-                for _ in 0..repeat {
-                    let reply = self.exec_argv(argv.clone());
-                    out.push_str(&cli::printed(&argv, &reply));
-                }
-                cli::trim_final_newline(out)
             }
         }
+        done
     }
 
     /// The prompt redis-cli would show now (`127.0.0.1:6379[2](TX)> `).

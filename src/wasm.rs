@@ -4,6 +4,7 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use crate::inspect::{self, Items, KeyRow};
 use crate::reply::Reply;
 use crate::session::Session;
 
@@ -16,18 +17,6 @@ fn wall_now() -> f64 {
     js_sys::Date::now()
 }
 
-/// One key for the keyspace view.
-#[derive(Serialize)]
-struct KeyInfo {
-    key: String,
-    #[serde(rename = "type")]
-    type_name: &'static str,
-    /// Remaining time to live in ms, or -1.
-    ttl: f64,
-    size: usize,
-    encoding: &'static str,
-}
-
 /// A command for hints, completion and help.
 #[derive(Serialize)]
 struct CommandInfo {
@@ -38,6 +27,37 @@ struct CommandInfo {
     since: &'static str,
     arity: i32,
     flags: &'static str,
+}
+
+/// A plain JS object from (name, value) pairs.
+fn obj(fields: Vec<(&str, JsValue)>) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in fields {
+        let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), &v);
+    }
+    o.into()
+}
+
+fn s(v: &str) -> JsValue {
+    JsValue::from_str(v)
+}
+
+fn n(v: f64) -> JsValue {
+    JsValue::from_f64(v)
+}
+
+fn row_to_js(r: &KeyRow) -> JsValue {
+    obj(vec![
+        ("key", s(&r.key)),
+        ("type", s(r.type_name)),
+        ("ttl", n(r.ttl as f64)),
+        ("size", n(r.size as f64)),
+        ("encoding", s(r.encoding)),
+    ])
+}
+
+fn array(items: impl IntoIterator<Item = JsValue>) -> JsValue {
+    items.into_iter().collect::<js_sys::Array>().into()
 }
 
 fn reply_to_js(r: &Reply) -> JsValue {
@@ -151,32 +171,152 @@ impl Playground {
         self.session.sync(wall_now());
     }
 
-    /// Keys of a db for the keyspace view: `[{key, type, ttl, size, encoding}]`, at most
-    /// `limit`, optionally filtered by a glob pattern. Does not count as access.
+    /// Keys of a db: `[{key, type, ttl, size, encoding}]`, at most `limit`, optionally
+    /// filtered by a glob pattern (a whole read-only scan; `scanKeys` goes a step at a time).
     #[wasm_bindgen(js_name = keyspace)]
     pub fn keyspace(&mut self, db: u32, pattern: Option<String>, limit: u32) -> JsValue {
         let now = self.session.now_ms();
-        let Some(d) = self.session.server.dbs.get(db as usize) else { return JsValue::NULL };
-        let pat = pattern.filter(|p| p != "*").map(|p| crate::glob::Pattern::new(p.as_bytes()));
-        let keys: Vec<KeyInfo> = d
-            .iter(now)
-            .filter(|e| pat.as_ref().is_none_or(|p| p.matches(e.key())))
-            .take(limit as usize)
-            .map(|e| KeyInfo {
-                key: String::from_utf8_lossy(e.key()).into_owned(),
-                type_name: e.value.type_name(),
-                ttl: e.expire_at().map_or(-1.0, |at| (at - now).max(0) as f64),
-                size: e.value.size(),
-                encoding: e.value.encoding(),
-            })
-            .collect();
-        serde_wasm_bindgen::to_value(&keys).unwrap_or(JsValue::NULL)
+        let mut rows = Vec::new();
+        let mut cursor = 0;
+        loop {
+            let Some((next, found)) =
+                inspect::scan_keys(&self.session.server, db as usize, cursor, pattern.as_deref(), None, 1000, now)
+            else {
+                return JsValue::NULL;
+            };
+            rows.extend(found);
+            cursor = next;
+            if cursor == 0 || rows.len() >= limit as usize {
+                break;
+            }
+        }
+        rows.truncate(limit as usize);
+        array(rows.iter().map(row_to_js))
     }
 
     /// Number of keys in each of the 16 databases.
     #[wasm_bindgen(js_name = dbSizes)]
     pub fn db_sizes(&self) -> Vec<u32> {
         self.session.server.dbs.iter().map(|d| d.len() as u32).collect()
+    }
+
+    /// As `exec`, plus each command run with its reply tree:
+    /// `{ text, replies: [{ command, argv, reply }] }` (`command` lower-case).
+    #[wasm_bindgen(js_name = execDetailed)]
+    pub fn exec_detailed(&mut self, line: &str) -> JsValue {
+        self.session.sync(wall_now());
+        let done = self.session.exec_detailed(line);
+        let replies = done.replies.iter().map(|(argv, reply)| {
+            let command = argv.first().map(|c| String::from_utf8_lossy(c).to_ascii_lowercase()).unwrap_or_default();
+            obj(vec![
+                ("command", s(&command)),
+                ("argv", array(argv.iter().map(|a| s(&String::from_utf8_lossy(a))))),
+                ("reply", reply_to_js(reply)),
+            ])
+        });
+        obj(vec![("text", s(&done.text)), ("replies", array(replies))])
+    }
+
+    /// redis-cli's grey hint for a partly typed line, or undefined.
+    pub fn hint(&self, line: &str) -> Option<String> {
+        crate::help::hint(line)
+    }
+
+    /// redis-cli's Tab completions for a line, each the whole new line.
+    pub fn completions(&self, line: &str) -> Vec<String> {
+        crate::help::completions(line)
+    }
+
+    /// The line's arguments with their spans, in UTF-16 offsets as JS strings count:
+    /// `[{ text, start, end }]`, or null when its quotes don't parse.
+    #[wasm_bindgen(js_name = splitArgs)]
+    pub fn split_args(&self, line: &str) -> JsValue {
+        let Some(args) = crate::cli::split_args_spans(line.as_bytes()) else { return JsValue::NULL };
+        // Byte offset → UTF-16 offset.
+        let mut utf16 = vec![0u32; line.len() + 1];
+        let mut u = 0u32;
+        for (b, c) in line.char_indices() {
+            for k in 0..c.len_utf8() {
+                utf16[b + k] = u;
+            }
+            u += c.len_utf16() as u32;
+        }
+        utf16[line.len()] = u;
+        let at = |b: usize| n(utf16.get(b).copied().unwrap_or(u) as f64);
+        array(args.iter().map(|(text, start, end)| {
+            obj(vec![("text", s(&String::from_utf8_lossy(text))), ("start", at(*start)), ("end", at(*end))])
+        }))
+    }
+
+    /// Indices (into `splitArgs`) of the arguments that are key names.
+    #[wasm_bindgen(js_name = keyPositions)]
+    pub fn key_positions(&self, line: &str) -> Vec<u32> {
+        crate::help::key_positions(line).into_iter().map(|i| i as u32).collect()
+    }
+
+    /// Bumped whenever any key changes (writes, deletions, expiry, flushes).
+    pub fn generation(&self) -> f64 {
+        self.session.server.generation as f64
+    }
+
+    /// One read-only SCAN step for the keyspace view: `{ cursor, keys: [{key, type, ttl,
+    /// size, encoding}] }` (ttl in ms or -1). Expired keys are skipped, not deleted, and
+    /// nothing counts as an access.
+    #[wasm_bindgen(js_name = scanKeys)]
+    pub fn scan_keys(&self, db: u32, cursor: f64, pattern: Option<String>, type_name: Option<String>, count: u32) -> JsValue {
+        let now = self.session.now_ms();
+        let cursor = if cursor.is_finite() && cursor >= 0.0 { cursor as u64 } else { 0 };
+        let Some((next, rows)) = inspect::scan_keys(
+            &self.session.server,
+            db as usize,
+            cursor,
+            pattern.as_deref(),
+            type_name.as_deref().filter(|t| !t.is_empty()),
+            count.max(1) as usize,
+            now,
+        ) else {
+            return JsValue::NULL;
+        };
+        obj(vec![("cursor", n(next as f64)), ("keys", array(rows.iter().map(row_to_js)))])
+    }
+
+    /// A page of the value at a key for the keyspace view, or null. Strings give
+    /// `{text, hex, binary}`; collections give `items` (list `{index, value}`, set
+    /// `{member}`, zset `{rank, member, score}`, hash `{field, value}`).
+    pub fn inspect(&self, db: u32, key: &str, offset: u32, limit: u32) -> JsValue {
+        let now = self.session.now_ms();
+        let Some(v) = inspect::inspect(&self.session.server, db as usize, key.as_bytes(), offset as usize, limit as usize, now)
+        else {
+            return JsValue::NULL;
+        };
+        let mut fields = vec![
+            ("key", s(&v.row.key)),
+            ("type", s(v.row.type_name)),
+            ("ttl", n(v.row.ttl as f64)),
+            ("size", n(v.row.size as f64)),
+            ("encoding", s(v.row.encoding)),
+        ];
+        match v.items {
+            Items::Str { text, hex, binary } => {
+                fields.push(("text", s(&text)));
+                fields.push(("hex", s(&hex)));
+                fields.push(("binary", JsValue::from_bool(binary)));
+            }
+            Items::List(items) => fields.push((
+                "items",
+                array(items.iter().map(|(i, v)| obj(vec![("index", n(*i as f64)), ("value", s(v))]))),
+            )),
+            Items::Set(items) => fields.push(("items", array(items.iter().map(|m| obj(vec![("member", s(m))]))))),
+            Items::ZSet(items) => fields.push((
+                "items",
+                array(items.iter().map(|(r, m, sc)| obj(vec![("rank", n(*r as f64)), ("member", s(m)), ("score", s(sc))]))),
+            )),
+            Items::Hash(items) => fields.push((
+                "items",
+                array(items.iter().map(|(f, v)| obj(vec![("field", s(f)), ("value", s(v))]))),
+            )),
+        }
+        obj(fields)
     }
 
     /// Every command and sub-command: `[{name, syntax, summary, group, since, arity, flags}]`.

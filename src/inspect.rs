@@ -1,0 +1,197 @@
+//! Read-only views of the keyspace for the page's keyspace view: a SCAN that changes
+//! nothing (no expired-key deletion, no access time, no hit/miss counting) and a paged
+//! look at one value. Strings are decoded as UTF-8 with replacement characters; the page
+//! shows them as text only.
+
+use crate::db::Entry;
+use crate::glob::Pattern;
+use crate::num::double::fmt_g17;
+use crate::server::Server;
+use crate::types::Value;
+
+/// One key in a listing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyRow {
+    pub key: String,
+    pub type_name: &'static str,
+    /// Milliseconds left, or -1 without a TTL.
+    pub ttl: i64,
+    /// Elements for collections, bytes for strings.
+    pub size: usize,
+    pub encoding: &'static str,
+}
+
+/// What a value holds, a page of it at a time.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Items {
+    /// The text (UTF-8, lossy), the first 256 bytes in hex, and whether the bytes are not
+    /// plain printable UTF-8 (so the hex view is the better one).
+    Str { text: String, hex: String, binary: bool },
+    List(Vec<(usize, String)>),
+    Set(Vec<String>),
+    /// (rank, member, score as Redis prints it)
+    ZSet(Vec<(usize, String, String)>),
+    Hash(Vec<(String, String)>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueView {
+    pub row: KeyRow,
+    pub items: Items,
+}
+
+/// Sets up to this size are shown sorted; bigger ones in their own order.
+pub const SORTED_SET_VIEW_LIMIT: usize = 10_000;
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn row(e: &Entry, now: i64) -> KeyRow {
+    KeyRow {
+        key: text(e.key()),
+        type_name: e.value.type_name(),
+        ttl: e.expire_at().map_or(-1, |at| (at - now).max(0)),
+        size: e.value.size(),
+        encoding: e.value.encoding(),
+    }
+}
+
+/// One step of a read-only SCAN over `db`, filtered by glob and type.
+pub fn scan_keys(
+    server: &Server,
+    db: usize,
+    cursor: u64,
+    pattern: Option<&str>,
+    type_name: Option<&str>,
+    count: usize,
+    now: i64,
+) -> Option<(u64, Vec<KeyRow>)> {
+    let d = server.dbs.get(db)?;
+    let pat = pattern.filter(|p| *p != "*").map(|p| Pattern::new(p.as_bytes()));
+    let (next, found) = d.scan_view(cursor, count, now);
+    let rows = found
+        .into_iter()
+        .filter(|e| pat.as_ref().is_none_or(|p| p.matches(e.key())))
+        .filter(|e| type_name.is_none_or(|t| t.eq_ignore_ascii_case(e.value.type_name())))
+        .map(|e| row(e, now))
+        .collect();
+    Some((next, rows))
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().take(256).map(|c| format!("{c:02x}")).collect::<Vec<_>>().join(" ")
+}
+
+/// A page (`offset`, at most `limit` items) of the value at `key` in `db`, or None.
+pub fn inspect(server: &Server, db: usize, key: &[u8], offset: usize, limit: usize, now: i64) -> Option<ValueView> {
+    let d = server.dbs.get(db)?;
+    let e = d.iter_key(key, now)?;
+    let items = match &e.value {
+        Value::Str(s) => {
+            let b = s.as_bytes();
+            let binary = std::str::from_utf8(b).map_or(true, |t| t.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r')));
+            Items::Str { text: text(b), hex: hex(b), binary }
+        }
+        Value::List(l) => Items::List(l.iter().enumerate().skip(offset).take(limit).map(|(i, v)| (i, text(v))).collect()),
+        Value::Set(s) => {
+            let members: Vec<String> = if s.len() <= SORTED_SET_VIEW_LIMIT {
+                let mut all = s.members();
+                all.sort();
+                all.into_iter().skip(offset).take(limit).map(|m| text(&m)).collect()
+            } else {
+                s.iter().skip(offset).take(limit).map(|m| text(&m)).collect()
+            };
+            Items::Set(members)
+        }
+        Value::ZSet(z) => Items::ZSet(
+            z.iter_from(offset, false)
+                .take(limit)
+                .enumerate()
+                .map(|(i, (score, m))| (offset + i, text(m), fmt_g17(score)))
+                .collect(),
+        ),
+        Value::Hash(h) => Items::Hash(h.iter().skip(offset).take(limit).map(|(f, v)| (text(f), text(v))).collect()),
+    };
+    Some(ValueView { row: row(e, now), items })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Session;
+
+    fn session() -> Session {
+        Session::with_seed(1_700_000_000_000.0, 1)
+    }
+
+    #[test]
+    fn scanning_for_a_view_changes_nothing() {
+        let mut s = session();
+        s.exec("SET a 1");
+        s.exec("SET gone 1 PX 10");
+        s.exec("RPUSH l x y");
+        s.clock.advance(20.0);
+        let before = s.exec("INFO stats");
+        let (next, rows) = scan_keys(&s.server, 0, 0, None, None, 100, s.now_ms()).unwrap();
+        assert_eq!(next, 0);
+        let mut keys: Vec<_> = rows.iter().map(|r| r.key.as_str()).collect();
+        keys.sort();
+        assert_eq!(keys, vec!["a", "l"]);
+        // The expired key is skipped, not deleted: DBSIZE still counts it, stats unchanged.
+        assert_eq!(s.exec("DBSIZE"), "(integer) 3");
+        let after = s.exec("INFO stats");
+        let without_count = |t: &str| t.lines().filter(|l| !l.starts_with("total_commands_processed:")).collect::<Vec<_>>().join("\n");
+        assert_eq!(without_count(&before), without_count(&after));
+    }
+
+    #[test]
+    fn scan_filters_by_glob_and_type() {
+        let mut s = session();
+        s.exec("MSET user:1 a user:2 b order:1 c");
+        s.exec("SADD user:set x");
+        let (_, rows) = scan_keys(&s.server, 0, 0, Some("user:*"), Some("string"), 100, s.now_ms()).unwrap();
+        let mut keys: Vec<_> = rows.iter().map(|r| r.key.clone()).collect();
+        keys.sort();
+        assert_eq!(keys, vec!["user:1", "user:2"]);
+    }
+
+    #[test]
+    fn inspect_shows_each_type_a_page_at_a_time() {
+        let mut s = session();
+        s.exec("SET s \"hi\\x00\"");
+        s.exec("RPUSH l a b c d");
+        s.exec("SADD st 3 1 2");
+        s.exec("ZADD z 1.1 a 2 b");
+        s.exec("HSET h f v g w");
+        s.exec("EXPIRE l 100");
+        let now = s.now_ms();
+        let v = inspect(&s.server, 0, b"s", 0, 10, now).unwrap();
+        assert_eq!(v.items, Items::Str { text: "hi\0".into(), hex: "68 69 00".into(), binary: true });
+        let v = inspect(&s.server, 0, b"l", 1, 2, now).unwrap();
+        assert_eq!(v.items, Items::List(vec![(1, "b".into()), (2, "c".into())]));
+        assert_eq!((v.row.ttl, v.row.size, v.row.encoding), (100_000, 4, "quicklist"));
+        let v = inspect(&s.server, 0, b"st", 0, 10, now).unwrap();
+        assert_eq!(v.items, Items::Set(vec!["1".into(), "2".into(), "3".into()]));
+        let v = inspect(&s.server, 0, b"z", 0, 10, now).unwrap();
+        assert_eq!(v.items, Items::ZSet(vec![(0, "a".into(), "1.1000000000000001".into()), (1, "b".into(), "2".into())]));
+        let v = inspect(&s.server, 0, b"h", 0, 10, now).unwrap();
+        assert_eq!(v.items, Items::Hash(vec![("f".into(), "v".into()), ("g".into(), "w".into())]));
+        assert!(inspect(&s.server, 0, b"nokey", 0, 10, now).is_none());
+    }
+
+    #[test]
+    fn the_generation_moves_on_every_change_and_expiry() {
+        let mut s = session();
+        let g0 = s.server.generation;
+        s.exec("GET a");
+        assert_eq!(s.server.generation, g0);
+        s.exec("SET a 1 PX 50");
+        let g1 = s.server.generation;
+        assert!(g1 > g0);
+        s.clock.advance(60.0);
+        s.sync(1_700_000_000_000.0);
+        s.exec("EXISTS a");
+        assert!(s.server.generation > g1);
+    }
+}
