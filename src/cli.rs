@@ -286,6 +286,16 @@ pub fn format_reply(reply: &Reply) -> String {
     out
 }
 
+/// redis-cli enters its "reading messages" loop after these commands, whatever the reply.
+pub fn enters_pubsub_mode(argv: &[Vec<u8>]) -> bool {
+    argv.first().is_some_and(|c| {
+        c.eq_ignore_ascii_case(b"subscribe") || c.eq_ignore_ascii_case(b"psubscribe") || c.eq_ignore_ascii_case(b"ssubscribe")
+    })
+}
+
+/// What redis-cli prints when it starts reading messages.
+pub const READING_MESSAGES: &str = "Reading messages... (press Ctrl-C to quit)";
+
 /// redis-cli prints the replies of a few commands raw even in `--no-raw` mode (INFO, whose
 /// reply is a text report): the bytes as they are, with no quoting and no added newline.
 pub fn prints_raw(argv: &[Vec<u8>]) -> bool {
@@ -323,6 +333,7 @@ fn format_raw(out: &mut String, reply: &Reply) {
                 format_raw(out, it);
             }
         }
+        Reply::Multi(items) => items.iter().for_each(|it| format_raw(out, it)),
         Reply::Map(pairs) => {
             for (i, (k, v)) in pairs.iter().enumerate() {
                 if i > 0 {
@@ -372,6 +383,7 @@ fn format_into(out: &mut String, reply: &Reply, prefix: &str) {
             out.push('\n');
         }
         Reply::Nil | Reply::NilArray => out.push_str("(nil)\n"),
+        Reply::Multi(items) => items.iter().for_each(|it| format_into(out, it, prefix)),
         Reply::Array(items) | Reply::Set(items) => format_array(out, items.iter(), items.len(), prefix),
         Reply::Map(pairs) => {
             // RESP2 sends a map as a flat array: key, value, key, value…

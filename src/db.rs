@@ -55,6 +55,8 @@ pub struct Db {
     len: usize,
     /// Keys deleted because their TTL ran out, since the server last collected them.
     expired: Vec<Box<[u8]>>,
+    /// Keys created since the server last collected them, when `new` events are wanted.
+    created: Option<Vec<Box<[u8]>>>,
 }
 
 fn lru_of(now: i64) -> u32 {
@@ -171,7 +173,24 @@ impl Db {
             hasher.hash_one(slots.get(i as usize).and_then(|s| s.as_ref()).map(|e| &*e.key).unwrap_or(&[]))
         });
         self.len += 1;
+        if let (Some(log), Some(e)) = (self.created.as_mut(), self.slots.get(slot as usize).and_then(|s| s.as_ref())) {
+            log.push(e.key.clone());
+        }
         slot
+    }
+
+    /// Start or stop logging created keys (for `new` keyspace events).
+    pub fn log_created(&mut self, on: bool) {
+        match (on, self.created.is_some()) {
+            (true, false) => self.created = Some(Vec::new()),
+            (false, true) => self.created = None,
+            _ => {}
+        }
+    }
+
+    /// The keys created since the last call.
+    pub fn take_created(&mut self) -> Vec<Box<[u8]>> {
+        self.created.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     /// Remove a live key, returning its entry (an expired key counts as already gone).

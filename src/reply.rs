@@ -22,6 +22,8 @@ pub enum Reply {
     Set(Vec<Reply>),
     /// A RESP3 double; in RESP2 a bulk string formatted like Redis 7.0 (`%.17g`).
     Double(f64),
+    /// Several replies in a row for one command: SUBSCRIBE a b confirms each channel.
+    Multi(Vec<Reply>),
 }
 
 impl Reply {

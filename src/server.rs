@@ -45,8 +45,6 @@ pub type ClientId = usize;
 
 /// Work bound of one active-expiry pass over all databases, in sampled keys.
 pub const ACTIVE_EXPIRE_BUDGET: usize = 4_000;
-/// Redis runs its active expiry cycle ten times a second (hz 10).
-pub const ACTIVE_EXPIRE_PERIOD_MS: i64 = 100;
 
 #[derive(Default, Debug, Clone)]
 pub struct Stats {
@@ -70,6 +68,18 @@ pub struct Client {
     pub watched: Vec<(usize, Vec<u8>)>,
     /// A watched key was modified: EXEC must fail.
     pub dirty_cas: bool,
+    /// Subscribed channels and patterns, in subscription order.
+    pub channels: Vec<Vec<u8>>,
+    pub patterns: Vec<Vec<u8>>,
+    /// Messages pushed to this client (pub/sub), not yet read.
+    pub inbox: std::collections::VecDeque<Reply>,
+}
+
+impl Client {
+    /// A subscribed client (RESP2) may only run pub/sub commands, PING, QUIT and RESET.
+    pub fn is_subscribed(&self) -> bool {
+        !self.channels.is_empty() || !self.patterns.is_empty()
+    }
 }
 
 pub struct Server {
@@ -86,6 +96,14 @@ pub struct Server {
     /// Bumped whenever any key changes anywhere (a write, a deletion, an expiry, a flush),
     /// so a view can tell cheaply whether it needs refreshing.
     pub generation: u64,
+    /// Channel → subscribed clients, in subscription order.
+    pub channel_subscribers: std::collections::HashMap<Vec<u8>, Vec<ClientId>>,
+    /// (pattern, client), in subscription order.
+    pub pattern_subscribers: Vec<(Vec<u8>, ClientId)>,
+    /// `notify-keyspace-events`, as flag bits (commands::config::flags).
+    pub notify_flags: u32,
+    /// How many times a second the active expiry cycle runs (`hz`).
+    pub hz: u32,
 }
 
 /// What a command handler works with: the server, the calling client and the time.
@@ -126,8 +144,8 @@ impl<'a> Ctx<'a> {
 
     /// As `notify`, for a key in another db (MOVE, COPY … DB).
     pub fn notify_in(&mut self, db: usize, class: Class, event: &'static str, key: &[u8]) {
-        let _ = (class, event);
         self.server.key_modified(db, key);
+        self.server.notify_keyspace_event(db, class, event, key);
     }
 
     /// Count `n` changes (INFO's `rdb_changes_since_last_save`), as Redis counts them:
@@ -136,12 +154,15 @@ impl<'a> Ctx<'a> {
         self.server.dirty = self.server.dirty.saturating_add(n);
     }
 
-    /// Count a read lookup's outcome in INFO's keyspace_hits/keyspace_misses.
-    pub fn count_lookup(&mut self, found: bool) {
+    /// Count a read lookup's outcome in INFO's keyspace_hits/keyspace_misses; a miss is
+    /// also a `keymiss` keyspace event.
+    pub fn count_lookup(&mut self, found: bool, key: &[u8]) {
         if found {
             self.server.stats.keyspace_hits += 1;
         } else {
             self.server.stats.keyspace_misses += 1;
+            let db = self.db_index();
+            self.server.notify_keyspace_event(db, Class::KeyMiss, "keymiss", key);
         }
     }
 }
@@ -159,6 +180,10 @@ impl Server {
             last_expire_cycle_ms: now,
             next_client_id: 1,
             generation: 0,
+            channel_subscribers: Default::default(),
+            pattern_subscribers: Vec::new(),
+            notify_flags: 0,
+            hz: 10,
         }
     }
 
@@ -169,6 +194,75 @@ impl Server {
         self.stats.connections_received += 1;
         self.clients.push(Client { id, ..Client::default() });
         self.clients.len() - 1
+    }
+
+    /// Publish a keyspace event if `notify-keyspace-events` asks for its class: on
+    /// `__keyspace@<db>__:<key>` (message: the event) with K, on `__keyevent@<db>__:<event>`
+    /// (message: the key) with E. Keys created since the last event go first, as `new`.
+    pub fn notify_keyspace_event(&mut self, db: usize, class: Class, event: &str, key: &[u8]) {
+        if self.notify_flags == 0 {
+            return;
+        }
+        if class != Class::New {
+            // A key created by this command (in any db: MOVE creates in the target) is
+            // announced as new before the command's own events.
+            for d in 0..self.dbs.len() {
+                self.flush_new_key_events(d);
+            }
+        }
+        use crate::commands::config::flags;
+        let bit = match class {
+            Class::Generic => flags::GENERIC,
+            Class::String => flags::STRING,
+            Class::List => flags::LIST,
+            Class::Set => flags::SET,
+            Class::Hash => flags::HASH,
+            Class::ZSet => flags::ZSET,
+            Class::Expired => flags::EXPIRED,
+            Class::Evicted => flags::EVICTED,
+            Class::Stream => flags::STREAM,
+            Class::KeyMiss => flags::KEY_MISS,
+            Class::New => flags::NEW,
+        };
+        if self.notify_flags & bit == 0 {
+            return;
+        }
+        if self.notify_flags & flags::KEYSPACE != 0 {
+            let mut ch = format!("__keyspace@{db}__:").into_bytes();
+            ch.extend_from_slice(key);
+            self.publish(&ch, event.as_bytes());
+        }
+        if self.notify_flags & flags::KEYEVENT != 0 {
+            let ch = format!("__keyevent@{db}__:{event}").into_bytes();
+            self.publish(&ch, key);
+        }
+    }
+
+    /// Publish the `new` events for keys the db created since the last flush.
+    fn flush_new_key_events(&mut self, db: usize) {
+        let created = self.dbs[db].take_created();
+        for key in created {
+            self.notify_keyspace_event(db, Class::New, "new", &key);
+        }
+    }
+
+    /// Turn the dbs' logging of created keys on or off to match `notify-keyspace-events`.
+    fn sync_new_key_logging(&mut self) {
+        use crate::commands::config::flags;
+        let on = self.notify_flags & flags::NEW != 0 && self.notify_flags & (flags::KEYSPACE | flags::KEYEVENT) != 0;
+        for d in &mut self.dbs {
+            d.log_created(on);
+        }
+    }
+
+    /// A client's connection closed: its subscriptions, transaction and watches end.
+    pub fn disconnect(&mut self, client: ClientId) {
+        self.unsubscribe_all(client);
+        let c = &mut self.clients[client];
+        c.multi = None;
+        c.multi_error = false;
+        c.watched.clear();
+        c.inbox.clear();
     }
 
     /// A key was modified (or deleted): flag the clients watching it.
@@ -200,6 +294,7 @@ impl Server {
             for key in self.dbs[db].take_expired() {
                 self.stats.expired_keys += 1;
                 self.key_modified(db, &key);
+                self.notify_keyspace_event(db, Class::Expired, "expired", &key);
             }
         }
     }
@@ -207,7 +302,7 @@ impl Server {
     /// Let world time pass: run the active expiry cycle if one is due. The work done is
     /// bounded, so a million keys expiring at once never stalls the caller.
     pub fn tick(&mut self, now: i64) {
-        if now - self.last_expire_cycle_ms >= ACTIVE_EXPIRE_PERIOD_MS {
+        if now - self.last_expire_cycle_ms >= 1000 / i64::from(self.hz.max(1)) {
             self.last_expire_cycle_ms = now;
             self.stats.expire_cycles += 1;
             let per_db = ACTIVE_EXPIRE_BUDGET / NUM_DBS;
@@ -222,8 +317,12 @@ impl Server {
     /// Run one command for a client: the table lookup, the arity check, MULTI queueing,
     /// then the handler. Never panics; every failure is a Redis error reply.
     pub fn execute(&mut self, client: ClientId, argv: Vec<Vec<u8>>, now: i64) -> Reply {
+        self.sync_new_key_logging();
         let reply = self.execute_inner(client, &argv, now);
         self.collect_expired();
+        for db in 0..self.dbs.len() {
+            self.flush_new_key_events(db);
+        }
         reply
     }
 
@@ -249,6 +348,14 @@ impl Server {
                 return e.into();
             }
         };
+        if self.clients[client].is_subscribed() && !crate::commands::pubsub::allowed_while_subscribed(cmd.name) {
+            return crate::commands::pubsub::not_while_subscribed(cmd.name).into();
+        }
+        if cmd.name == "ping" && self.clients[client].is_subscribed() {
+            // A subscribed client's PING answers as a message would: ["pong", message].
+            let msg = argv.get(1).cloned().unwrap_or_default();
+            return Reply::Array(vec![Reply::bulk("pong"), Reply::Bulk(msg)]);
+        }
         let in_multi = self.clients[client].multi.is_some();
         if in_multi && !matches!(cmd.name, "exec" | "discard" | "multi" | "watch" | "quit" | "reset") {
             if let Some(q) = self.clients[client].multi.as_mut() {

@@ -18,6 +18,9 @@ pub struct Session {
     pub client: ClientId,
     pub clock: Clock,
     pub prompt_state: PromptState,
+    /// redis-cli is in its "Reading messages..." loop (after SUBSCRIBE/PSUBSCRIBE): it
+    /// prints pushed messages and takes no commands until Ctrl-C.
+    pub reading_messages: bool,
 }
 
 impl Session {
@@ -32,7 +35,7 @@ impl Session {
         let clock = Clock::new(wall_ms);
         let mut server = Server::new(clock.now_ms(), seed);
         let client = server.connect();
-        Session { server, client, clock, prompt_state: PromptState::default() }
+        Session { server, client, clock, prompt_state: PromptState::default(), reading_messages: false }
     }
 
     /// Tell the session what time the wall clock says (moves world time per the clock's
@@ -77,6 +80,11 @@ impl Session {
                     // redis-cli exits here; a playground console just stays.
                 } else {
                     let mut out = String::new();
+                    if cli::enters_pubsub_mode(&argv) {
+                        out.push_str(cli::READING_MESSAGES);
+                        out.push('\n');
+                        self.reading_messages = true;
+                    }
                     for _ in 0..repeat {
                         let reply = self.exec_argv(argv.clone());
                         out.push_str(&cli::printed(&argv, &reply));
@@ -87,6 +95,32 @@ impl Session {
             }
         }
         done
+    }
+
+    /// The messages pushed to this console's client since the last call (pub/sub), each
+    /// printed as redis-cli prints it, joined by `\n`; empty when there are none.
+    pub fn take_messages(&mut self) -> String {
+        let inbox = std::mem::take(&mut self.server.clients[self.client].inbox);
+        let mut out = String::new();
+        for m in inbox {
+            out.push_str(&cli::printed(&[], &m));
+        }
+        cli::trim_final_newline(out)
+    }
+
+    /// Ctrl-C: in the "Reading messages" loop redis-cli closes the connection, so the
+    /// subscriptions (and any MULTI or WATCH) end, and the next command goes over a new
+    /// connection to the db the prompt shows. Returns whether anything was interrupted.
+    pub fn interrupt(&mut self) -> bool {
+        if !self.reading_messages {
+            return false;
+        }
+        self.reading_messages = false;
+        self.server.disconnect(self.client);
+        self.client = self.server.connect();
+        let db = usize::try_from(self.prompt_state.dbnum).unwrap_or(0).min(crate::server::NUM_DBS - 1);
+        self.server.clients[self.client].db = db;
+        true
     }
 
     /// The prompt redis-cli would show now (`127.0.0.1:6379[2](TX)> `).

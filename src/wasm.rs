@@ -75,6 +75,7 @@ fn reply_to_js(r: &Reply) -> JsValue {
         Reply::Array(items) | Reply::Set(items) => {
             ("array", items.iter().map(reply_to_js).collect::<js_sys::Array>().into())
         }
+        Reply::Multi(items) => ("multi", items.iter().map(reply_to_js).collect::<js_sys::Array>().into()),
         Reply::Map(pairs) => (
             "array",
             pairs.iter().flat_map(|(k, v)| [reply_to_js(k), reply_to_js(v)]).collect::<js_sys::Array>().into(),
@@ -215,6 +216,27 @@ impl Playground {
             ])
         });
         obj(vec![("text", s(&done.text)), ("replies", array(replies))])
+    }
+
+    /// Messages pushed to the console's client since the last call (pub/sub), printed as
+    /// redis-cli prints them; "" when none. Poll it while `isReadingMessages()`.
+    #[wasm_bindgen(js_name = takeMessages)]
+    pub fn take_messages(&mut self) -> String {
+        self.session.sync(wall_now());
+        self.session.take_messages()
+    }
+
+    /// True after SUBSCRIBE/PSUBSCRIBE, when redis-cli shows messages and takes no
+    /// commands until Ctrl-C.
+    #[wasm_bindgen(js_name = isReadingMessages)]
+    pub fn is_reading_messages(&self) -> bool {
+        self.session.reading_messages
+    }
+
+    /// Ctrl-C while reading messages: the connection closes (subscriptions end) and the
+    /// next command uses a new one. Returns whether anything was interrupted.
+    pub fn interrupt(&mut self) -> bool {
+        self.session.interrupt()
     }
 
     /// redis-cli's grey hint for a partly typed line, or undefined.

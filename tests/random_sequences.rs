@@ -6,87 +6,13 @@
 //! replies are random (SPOP, SRANDMEMBER, RANDOMKEY, …) are left out; their properties
 //! are tested natively.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::time::Duration;
-
 use redis_playground::{Reply, Session};
 
 mod common;
-use common::redis_server::{find_binary, loud, wall_ms, RedisServer};
+use common::redis_server::{find_binary, loud, resp2, wall_ms, Conn, RedisServer};
 
 const SEQUENCES: u64 = 200;
 const COMMANDS_PER_SEQUENCE: usize = 50;
-
-// ---- a minimal RESP2 client ----
-
-struct Conn {
-    reader: BufReader<TcpStream>,
-    writer: TcpStream,
-}
-
-impl Conn {
-    fn open(port: u16) -> Conn {
-        let s = TcpStream::connect(("127.0.0.1", port)).expect("connect to redis-server");
-        s.set_read_timeout(Some(Duration::from_secs(10))).expect("set a read timeout");
-        Conn { reader: BufReader::new(s.try_clone().expect("clone the socket")), writer: s }
-    }
-
-    fn call(&mut self, argv: &[Vec<u8>]) -> Reply {
-        let mut req = format!("*{}\r\n", argv.len()).into_bytes();
-        for a in argv {
-            req.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-            req.extend_from_slice(a);
-            req.extend_from_slice(b"\r\n");
-        }
-        self.writer.write_all(&req).expect("send to redis-server");
-        self.read()
-    }
-
-    fn line(&mut self) -> String {
-        let mut l = String::new();
-        self.reader.read_line(&mut l).expect("read from redis-server");
-        l.trim_end_matches("\r\n").to_string()
-    }
-
-    fn read(&mut self) -> Reply {
-        let l = self.line();
-        let (t, rest) = l.split_at(1);
-        match t {
-            "+" => Reply::Status(rest.into()),
-            "-" => Reply::Error(rest.into()),
-            ":" => Reply::Int(rest.parse().expect("an integer reply")),
-            "$" => {
-                let n: i64 = rest.parse().expect("a bulk length");
-                if n < 0 {
-                    return Reply::Nil;
-                }
-                let mut buf = vec![0; n as usize + 2];
-                self.reader.read_exact(&mut buf).expect("read a bulk string");
-                buf.truncate(n as usize);
-                Reply::Bulk(buf)
-            }
-            "*" => {
-                let n: i64 = rest.parse().expect("an array length");
-                if n < 0 {
-                    return Reply::NilArray;
-                }
-                Reply::Array((0..n).map(|_| self.read()).collect())
-            }
-            _ => panic!("unexpected RESP line {l:?}"),
-        }
-    }
-}
-
-/// The engine's reply as a RESP2 client receives it.
-fn resp2(r: Reply) -> Reply {
-    match r {
-        Reply::Map(pairs) => Reply::Array(pairs.into_iter().flat_map(|(k, v)| [resp2(k), resp2(v)]).collect()),
-        Reply::Set(items) | Reply::Array(items) => Reply::Array(items.into_iter().map(resp2).collect()),
-        Reply::Double(d) => Reply::Bulk(redis_playground::num::double::fmt_g17(d).into_bytes()),
-        other => other,
-    }
-}
 
 // ---- the generator ----
 

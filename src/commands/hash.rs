@@ -238,7 +238,7 @@ fn hrandfield(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     }
     let (key, now, db) = (&argv[1], ctx.now, ctx.db_index());
     let found = ctx.db().contains(key, now);
-    ctx.count_lookup(found);
+    ctx.count_lookup(found, key);
     let server = &mut *ctx.server;
     let h = match server.dbs[db].get(key, now) {
         None => return Ok(if count.is_some() { Reply::Array(Vec::new()) } else { Reply::Nil }),

@@ -87,10 +87,12 @@ fn expire_generic(ctx: &mut Ctx, argv: &[Vec<u8>], base: i64, seconds: bool, cmd
     }
     if when <= now {
         ctx.db().remove(key, now);
+        ctx.notify(Class::Generic, "del", key);
     } else {
         ctx.db().set_expire(key, when, now);
+        ctx.notify(Class::Generic, "expire", key);
     }
-    ctx.written(key);
+    ctx.changes(1);
     Ok(Reply::Int(1))
 }
 
@@ -125,7 +127,8 @@ fn delete_keys(ctx: &mut Ctx, keys: &[Vec<u8>]) -> CmdResult {
     let mut n = 0;
     for key in keys {
         if ctx.db().remove(key, now).is_some() {
-            ctx.written(key);
+            ctx.notify(Class::Generic, "del", key);
+            ctx.changes(1);
             n += 1;
         }
     }
@@ -395,7 +398,8 @@ fn persist(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let now = ctx.now;
     let done = ctx.db().persist(&argv[1], now);
     if done {
-        ctx.written(&argv[1]);
+        ctx.notify(Class::Generic, "persist", &argv[1]);
+        ctx.changes(1);
     }
     Ok(Reply::from(done))
 }

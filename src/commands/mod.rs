@@ -2,10 +2,12 @@
 //! drives dispatch and the arity check, COMMAND INFO/DOCS/LIST/COUNT, HELP, the console's
 //! hints and completion, and the README's table of supported commands.
 
+pub mod config;
 pub mod hash;
 pub mod keyspace;
 pub mod keyspec;
 pub mod list;
+pub mod pubsub;
 pub mod server;
 pub mod set;
 pub mod sort;
@@ -83,7 +85,7 @@ pub fn container_handler(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 }
 
 /// Every family's entries, in the order the README lists them.
-pub fn families() -> [(&'static str, &'static [Command]); 9] {
+pub fn families() -> [(&'static str, &'static [Command]); 11] {
     [
         ("Keys", keyspace::COMMANDS),
         ("Strings", string::COMMANDS),
@@ -92,7 +94,9 @@ pub fn families() -> [(&'static str, &'static [Command]); 9] {
         ("Sorted sets", zset::COMMANDS),
         ("Hashes", hash::COMMANDS),
         ("Sorting", sort::COMMANDS),
+        ("Pub/sub", pubsub::COMMANDS),
         ("Server and connection", server::COMMANDS),
+        ("Configuration", config::COMMANDS),
         ("Transactions", tx::COMMANDS),
     ]
 }
@@ -149,7 +153,7 @@ pub fn value_of<'c>(ctx: &'c mut Ctx, key: &[u8], read: bool) -> Option<&'c mut 
     let now = ctx.now;
     if read {
         let found = ctx.db().contains(key, now);
-        ctx.count_lookup(found);
+        ctx.count_lookup(found, key);
     }
     ctx.db().get_mut(key, now)
 }

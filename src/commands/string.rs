@@ -7,7 +7,7 @@ use super::{int_arg, is, Command};
 use crate::error::{CmdError, CmdResult};
 use crate::num::ldouble::{self, LongDouble};
 use crate::reply::Reply;
-use crate::server::Ctx;
+use crate::server::{Class, Ctx};
 use crate::types::{limits::PROTO_MAX_BULK_LEN, RString, Value};
 
 // ---- data operations ----
@@ -17,7 +17,7 @@ use crate::types::{limits::PROTO_MAX_BULK_LEN, RString, Value};
 fn read_str<'c>(ctx: &'c mut Ctx, key: &[u8]) -> CmdResult<Option<&'c RString>> {
     let now = ctx.now;
     let found = ctx.db().contains(key, now);
-    ctx.count_lookup(found);
+    ctx.count_lookup(found, key);
     match ctx.db().get(key, now) {
         None => Ok(None),
         Some(Value::Str(s)) => Ok(Some(s)),
@@ -33,6 +33,12 @@ fn write_str<'c>(ctx: &'c mut Ctx, key: &[u8]) -> CmdResult<Option<&'c mut RStri
         Some(Value::Str(s)) => Ok(Some(s)),
         Some(_) => Err(CmdError::WrongType),
     }
+}
+
+/// One write of one change, announced as keyspace event `event` of `class`.
+fn wrote(ctx: &mut Ctx, class: Class, event: &'static str, key: &[u8]) {
+    ctx.notify(class, event, key);
+    ctx.changes(1);
 }
 
 /// Redis refuses to grow a string past proto-max-bulk-len (512 MB).
@@ -168,7 +174,11 @@ fn set_generic(
     if let Some(at) = at {
         ctx.db().set_expire(key, at, now);
     }
-    ctx.written(key);
+    ctx.notify(Class::String, "set", key);
+    if at.is_some() {
+        ctx.notify(Class::Generic, "expire", key);
+    }
+    ctx.changes(1);
     Ok((true, old))
 }
 
@@ -185,7 +195,7 @@ fn incr_by(ctx: &mut Ctx, key: &[u8], by: i64) -> CmdResult {
     } else {
         ctx.db().set(key, Value::Str(RString::from_i64(next)), false, now);
     }
-    ctx.written(key);
+    wrote(ctx, Class::String, "incrby", key);
     Ok(Reply::Int(next))
 }
 
@@ -324,15 +334,15 @@ fn getex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     match (exp, at) {
         (ExpireOpt::At(_), Some(at)) if at <= now => {
             ctx.db().remove(key, now);
-            ctx.written(key);
+            wrote(ctx, Class::Generic, "del", key);
         }
         (_, Some(at)) => {
             ctx.db().set_expire(key, at, now);
-            ctx.written(key);
+            wrote(ctx, Class::Generic, "expire", key);
         }
         (ExpireOpt::Persist, None)
             if ctx.db().persist(key, now) => {
-                ctx.written(key);
+                wrote(ctx, Class::Generic, "persist", key);
             }
         _ => {}
     }
@@ -346,7 +356,7 @@ fn getdel(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     };
     let now = ctx.now;
     ctx.db().remove(&argv[1], now);
-    ctx.written(&argv[1]);
+    wrote(ctx, Class::Generic, "del", &argv[1]);
     Ok(Reply::Bulk(value))
 }
 
@@ -355,7 +365,7 @@ fn getset(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let old = read_str(ctx, &argv[1])?.map(|s| s.as_bytes().to_vec());
     let now = ctx.now;
     ctx.db().set(&argv[1], Value::Str(RString::from_arg(argv[2].clone())), false, now);
-    ctx.written(&argv[1]);
+    wrote(ctx, Class::String, "set", &argv[1]);
     Ok(Reply::opt_bulk(old))
 }
 
@@ -379,7 +389,7 @@ fn mset_generic(ctx: &mut Ctx, argv: &[Vec<u8>], nx: bool) -> CmdResult<bool> {
     }
     for kv in argv[1..].chunks(2) {
         ctx.db().set(&kv[0], Value::Str(RString::from_arg(kv[1].clone())), false, now);
-        ctx.written(&kv[0]);
+        wrote(ctx, Class::String, "set", &kv[0]);
     }
     Ok(true)
 }
@@ -389,12 +399,13 @@ fn mget(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let now = ctx.now;
     let mut out = Vec::with_capacity(argv.len() - 1);
     for key in &argv[1..] {
+        // A key of another type is a hit (Redis looks it up, then answers nil for it).
+        let found = ctx.db().contains(key, now);
+        ctx.count_lookup(found, key);
         let v = match ctx.db().get(key, now) {
             Some(Value::Str(s)) => Reply::bulk(s.as_bytes()),
             _ => Reply::Nil,
         };
-        let hit = !matches!(v, Reply::Nil);
-        ctx.count_lookup(hit);
         out.push(v);
     }
     Ok(Reply::Array(out))
@@ -417,7 +428,7 @@ fn append(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             bytes.len()
         }
     };
-    ctx.written(key);
+    wrote(ctx, Class::String, "append", key);
     Ok(Reply::from(len))
 }
 
@@ -477,7 +488,7 @@ fn setrange(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             bytes.len()
         }
     };
-    ctx.written(key);
+    wrote(ctx, Class::String, "setrange", key);
     Ok(Reply::from(len))
 }
 
@@ -526,7 +537,7 @@ fn incrbyfloat(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     } else {
         ctx.db().set(key, value, false, now);
     }
-    ctx.written(key);
+    wrote(ctx, Class::String, "incrbyfloat", key);
     Ok(Reply::Bulk(text))
 }
 

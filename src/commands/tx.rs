@@ -47,7 +47,11 @@ fn exec(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
             Ok(cmd) => ctx.server.call(cmd, ctx.client, &argv, ctx.now),
             Err(e) => e.into(),
         };
-        replies.push(reply);
+        // SUBSCRIBE a b inside a transaction answers once per channel, all in the array.
+        match reply {
+            Reply::Multi(items) => replies.extend(items),
+            other => replies.push(other),
+        }
     }
     Ok(Reply::Array(replies))
 }

@@ -4,11 +4,13 @@
 #![allow(dead_code)]
 
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use redis_playground::Reply;
 
 // ---------------------------------------------------------------------------------------
 // Finding the binaries
@@ -127,6 +129,84 @@ impl RedisServer {
         let mut line = String::new();
         BufReader::new(s).read_line(&mut line)?;
         Ok(line.trim_end().to_string())
+    }
+}
+
+
+// ---- a minimal RESP2 client ----
+
+
+pub struct Conn {
+    reader: BufReader<TcpStream>,
+    writer: TcpStream,
+}
+
+impl Conn {
+    pub fn open(port: u16) -> Conn {
+        let s = TcpStream::connect(("127.0.0.1", port)).expect("connect to redis-server");
+        s.set_read_timeout(Some(Duration::from_secs(10))).expect("set a read timeout");
+        Conn { reader: BufReader::new(s.try_clone().expect("clone the socket")), writer: s }
+    }
+
+    /// Send a command and read its reply.
+    pub fn call(&mut self, argv: &[Vec<u8>]) -> Reply {
+        self.send(argv);
+        self.read()
+    }
+
+    /// Send a command without reading anything.
+    pub fn send(&mut self, argv: &[Vec<u8>]) {
+        let mut req = format!("*{}\r\n", argv.len()).into_bytes();
+        for a in argv {
+            req.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+            req.extend_from_slice(a);
+            req.extend_from_slice(b"\r\n");
+        }
+        self.writer.write_all(&req).expect("send to redis-server");
+    }
+
+    fn line(&mut self) -> String {
+        let mut l = String::new();
+        self.reader.read_line(&mut l).expect("read from redis-server");
+        l.trim_end_matches("\r\n").to_string()
+    }
+
+    pub fn read(&mut self) -> Reply {
+        let l = self.line();
+        let (t, rest) = l.split_at(1);
+        match t {
+            "+" => Reply::Status(rest.into()),
+            "-" => Reply::Error(rest.into()),
+            ":" => Reply::Int(rest.parse().expect("an integer reply")),
+            "$" => {
+                let n: i64 = rest.parse().expect("a bulk length");
+                if n < 0 {
+                    return Reply::Nil;
+                }
+                let mut buf = vec![0; n as usize + 2];
+                self.reader.read_exact(&mut buf).expect("read a bulk string");
+                buf.truncate(n as usize);
+                Reply::Bulk(buf)
+            }
+            "*" => {
+                let n: i64 = rest.parse().expect("an array length");
+                if n < 0 {
+                    return Reply::NilArray;
+                }
+                Reply::Array((0..n).map(|_| self.read()).collect())
+            }
+            _ => panic!("unexpected RESP line {l:?}"),
+        }
+    }
+}
+
+/// The engine's reply as a RESP2 client receives it.
+pub fn resp2(r: Reply) -> Reply {
+    match r {
+        Reply::Map(pairs) => Reply::Array(pairs.into_iter().flat_map(|(k, v)| [resp2(k), resp2(v)]).collect()),
+        Reply::Set(items) | Reply::Array(items) => Reply::Array(items.into_iter().map(resp2).collect()),
+        Reply::Double(d) => Reply::Bulk(redis_playground::num::double::fmt_g17(d).into_bytes()),
+        other => other,
     }
 }
 

@@ -130,7 +130,7 @@ pub fn spop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         Some(n) if n >= size => {
             // Redis answers through its SUNION code, which looks the key up again as a
             // read (one more keyspace hit), and counts one change per member.
-            ctx.count_lookup(true);
+            ctx.count_lookup(true, key);
             let now = ctx.now;
             let reply = match ctx.db().remove(key, now).map(|e| e.value) {
                 Some(Value::Set(s)) => whole_set(&s),

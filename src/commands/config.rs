@@ -1,0 +1,287 @@
+//! CONFIG: the server parameters a learner can read, and the ones that change how this
+//! server behaves — `notify-keyspace-events` (keyspace notifications) and `hz` (how often
+//! the active expiry cycle runs). The other parameters report Redis 7.0.15's defaults.
+
+use super::keyspace::help_lines;
+use super::Command;
+use crate::error::{CmdError, CmdResult};
+use crate::glob::Pattern;
+use crate::reply::Reply;
+use crate::server::{Ctx, Server};
+
+// ---- data operations ----
+
+/// Notification flag bits, as Redis numbers them.
+pub mod flags {
+    pub const KEYSPACE: u32 = 1 << 0;
+    pub const KEYEVENT: u32 = 1 << 1;
+    pub const GENERIC: u32 = 1 << 2;
+    pub const STRING: u32 = 1 << 3;
+    pub const LIST: u32 = 1 << 4;
+    pub const SET: u32 = 1 << 5;
+    pub const HASH: u32 = 1 << 6;
+    pub const ZSET: u32 = 1 << 7;
+    pub const EXPIRED: u32 = 1 << 8;
+    pub const EVICTED: u32 = 1 << 9;
+    pub const STREAM: u32 = 1 << 10;
+    pub const KEY_MISS: u32 = 1 << 11;
+    pub const MODULE: u32 = 1 << 12;
+    pub const NEW: u32 = 1 << 13;
+    /// `A`: every class but key-miss and new-key.
+    pub const ALL: u32 = GENERIC | STRING | LIST | SET | HASH | ZSET | EXPIRED | EVICTED | STREAM | MODULE;
+}
+
+/// Parse `notify-keyspace-events` letters; None for an unknown letter.
+pub fn parse_notify_flags(s: &[u8]) -> Option<u32> {
+    use flags::*;
+    let mut f = 0;
+    for &c in s {
+        f |= match c {
+            b'A' => ALL,
+            b'g' => GENERIC,
+            b'$' => STRING,
+            b'l' => LIST,
+            b's' => SET,
+            b'h' => HASH,
+            b'z' => ZSET,
+            b'x' => EXPIRED,
+            b'e' => EVICTED,
+            b'K' => KEYSPACE,
+            b'E' => KEYEVENT,
+            b't' => STREAM,
+            b'm' => KEY_MISS,
+            b'd' => MODULE,
+            b'n' => NEW,
+            _ => return None,
+        };
+    }
+    Some(f)
+}
+
+/// The letters CONFIG GET shows for a flag set, in Redis's canonical order.
+pub fn notify_flags_string(f: u32) -> String {
+    use flags::*;
+    let mut s = String::new();
+    if f & ALL == ALL {
+        s.push('A');
+    } else {
+        for (bit, c) in [
+            (GENERIC, 'g'),
+            (STRING, '$'),
+            (LIST, 'l'),
+            (SET, 's'),
+            (HASH, 'h'),
+            (ZSET, 'z'),
+            (EXPIRED, 'x'),
+            (EVICTED, 'e'),
+            (STREAM, 't'),
+            (MODULE, 'd'),
+            (NEW, 'n'),
+        ] {
+            if f & bit != 0 {
+                s.push(c);
+            }
+        }
+    }
+    for (bit, c) in [(KEYSPACE, 'K'), (KEYEVENT, 'E'), (KEY_MISS, 'm')] {
+        if f & bit != 0 {
+            s.push(c);
+        }
+    }
+    s
+}
+
+/// Parameters with fixed values: Redis 7.0.15's defaults as Debian's server reports them
+/// (the encoding thresholds are the ones the engine uses).
+const FIXED: &[(&str, &str)] = &[
+    ("databases", "16"),
+    ("save", ""),
+    ("appendonly", "no"),
+    ("maxmemory", "0"),
+    ("maxmemory-policy", "noeviction"),
+    ("maxmemory-samples", "5"),
+    ("maxclients", "10000"),
+    ("timeout", "0"),
+    ("port", "6379"),
+    ("bind", "127.0.0.1"),
+    ("proto-max-bulk-len", "536870912"),
+    ("list-max-listpack-size", "-2"),
+    ("list-max-ziplist-size", "-2"),
+    ("hash-max-listpack-entries", "512"),
+    ("hash-max-ziplist-entries", "512"),
+    ("hash-max-listpack-value", "64"),
+    ("hash-max-ziplist-value", "64"),
+    ("set-max-intset-entries", "512"),
+    ("zset-max-listpack-entries", "128"),
+    ("zset-max-ziplist-entries", "128"),
+    ("zset-max-listpack-value", "64"),
+    ("zset-max-ziplist-value", "64"),
+    ("lazyfree-lazy-expire", "no"),
+    ("active-expire-effort", "1"),
+];
+
+/// Every parameter with its current value.
+fn parameters(server: &Server) -> Vec<(&'static str, String)> {
+    let mut all = vec![
+        ("notify-keyspace-events", notify_flags_string(server.notify_flags)),
+        ("hz", server.hz.to_string()),
+    ];
+    all.extend(FIXED.iter().map(|(k, v)| (*k, v.to_string())));
+    all
+}
+
+fn set_failed(param: &[u8], why: &str) -> CmdError {
+    CmdError::Err(format!(
+        "CONFIG SET failed (possibly related to argument '{}') - {why}",
+        String::from_utf8_lossy(param)
+    ))
+}
+
+// ---- command handlers ----
+
+/// CONFIG GET parameter [parameter ...]
+fn config_get(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let patterns: Vec<Pattern> = argv[2..].iter().map(|p| Pattern::new(&p.to_ascii_lowercase())).collect();
+    let mut out = Vec::new();
+    for (name, value) in parameters(ctx.server) {
+        if patterns.iter().any(|p| p.matches(name.as_bytes())) {
+            out.push((Reply::bulk(name), Reply::bulk(value)));
+        }
+    }
+    Ok(Reply::Map(out))
+}
+
+/// CONFIG SET parameter value [parameter value ...] — all or nothing.
+fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    if !argv.len().is_multiple_of(2) {
+        return Err(CmdError::Syntax);
+    }
+    let mut notify = None;
+    let mut hz = None;
+    let mut seen: Vec<Vec<u8>> = Vec::new();
+    for pair in argv[2..].chunks(2) {
+        let (param, value) = (&pair[0], &pair[1]);
+        let lower = param.to_ascii_lowercase();
+        if seen.contains(&lower) {
+            return Err(set_failed(param, "duplicate parameter"));
+        }
+        seen.push(lower.clone());
+        match lower.as_slice() {
+            b"notify-keyspace-events" => {
+                notify = Some(parse_notify_flags(value).ok_or_else(|| {
+                    set_failed(param, "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.")
+                })?)
+            }
+            b"hz" => {
+                let v = crate::num::parse_i64(value)
+                    .ok_or_else(|| set_failed(param, "argument couldn't be parsed into an integer"))?;
+                if !(0..=i32::MAX as i64).contains(&v) {
+                    return Err(set_failed(param, "argument must be between 0 and 2147483647 inclusive"));
+                }
+                hz = Some(v.clamp(1, 500) as u32);
+            }
+            name if FIXED.iter().any(|(k, _)| k.as_bytes() == name) => {
+                return Err(set_failed(param, "this parameter can't be changed in Redis Playground"));
+            }
+            _ => {
+                return Err(CmdError::Err(format!(
+                    "Unknown option or number of arguments for CONFIG SET - '{}'",
+                    String::from_utf8_lossy(param)
+                )))
+            }
+        }
+    }
+    if let Some(f) = notify {
+        ctx.server.notify_flags = f;
+    }
+    if let Some(h) = hz {
+        ctx.server.hz = h;
+    }
+    Ok(Reply::ok())
+}
+
+/// CONFIG RESETSTAT
+fn config_resetstat(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
+    ctx.server.stats = Default::default();
+    Ok(Reply::ok())
+}
+
+/// CONFIG REWRITE
+fn config_rewrite(_: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
+    Err(CmdError::Err("The server is running without a config file".into()))
+}
+
+/// CONFIG HELP
+fn config_help(_: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
+    Ok(help_lines(
+        "CONFIG",
+        &[
+            "GET <pattern>",
+            "    The parameters whose names match the glob <pattern>, with their values.",
+            "SET <directive> <value>",
+            "    Change a parameter (here: notify-keyspace-events and hz).",
+            "RESETSTAT",
+            "    Zero the statistics INFO reports.",
+            "REWRITE",
+            "    Write the configuration file (there is none in a playground).",
+        ],
+    ))
+}
+
+// ---- the table ----
+
+const C: Command = Command {
+    name: "",
+    arity: 2,
+    flags: "admin noscript loading stale",
+    acl: "@admin @slow @dangerous",
+    keys: (0, 0, 0),
+    key_specs: "",
+    tips: "",
+    group: "server",
+    since: "2.0.0",
+    complexity: "O(1)",
+    summary: "",
+    syntax: "",
+    handler: config_help,
+    subcommands: &[],
+};
+
+pub const COMMANDS: &[Command] = &[Command {
+    name: "config",
+    arity: -2,
+    flags: "",
+    acl: "@slow",
+    complexity: "Depends on subcommand.",
+    summary: "Read and change server parameters",
+    syntax: "subcommand [arguments]",
+    handler: super::container_handler,
+    subcommands: &[
+        Command { name: "config|get", arity: -3, complexity: "O(N) when N is the number of configuration parameters provided",
+            summary: "The parameters matching glob patterns, with their values", syntax: "parameter [parameter ...]",
+            handler: config_get, ..C },
+        Command { name: "config|help", flags: "loading stale", acl: "@slow", since: "5.0.0",
+            summary: "Show what CONFIG can do", handler: config_help, ..C },
+        Command { name: "config|resetstat", summary: "Zero the statistics INFO reports", handler: config_resetstat, ..C },
+        Command { name: "config|rewrite", since: "2.8.0", summary: "Write the configuration file (none exists here)",
+            handler: config_rewrite, ..C },
+        Command { name: "config|set", arity: -4, tips: "request_policy:all_nodes response_policy:all_succeeded",
+            complexity: "O(N) when N is the number of configuration parameters provided",
+            summary: "Change parameters: notify-keyspace-events, hz", syntax: "parameter value [parameter value ...]",
+            handler: config_set, ..C },
+    ],
+    ..C
+}];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notify_flags_round_trip_in_redis_canonical_form() {
+        for (input, shown) in [("KEA", "AKE"), ("Ex", "xE"), ("gK", "gK"), ("Am", "Am"), ("", ""), ("lsK$", "$lsK"), ("nE", "nE")] {
+            assert_eq!(notify_flags_string(parse_notify_flags(input.as_bytes()).unwrap()), shown, "{input}");
+        }
+        assert_eq!(parse_notify_flags(b"xyz"), None);
+    }
+}
