@@ -60,32 +60,40 @@ fn array(items: impl IntoIterator<Item = JsValue>) -> JsValue {
     items.into_iter().collect::<js_sys::Array>().into()
 }
 
-fn reply_to_js(r: &Reply) -> JsValue {
-    let obj = js_sys::Object::new();
-    let set = |k: &str, v: JsValue| {
-        let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(k), &v);
-    };
-    let (t, v): (&str, JsValue) = match r {
-        Reply::Status(s) => ("status", JsValue::from_str(s)),
-        Reply::Error(e) => ("error", JsValue::from_str(e)),
-        Reply::Int(n) => ("integer", JsValue::from_f64(*n as f64)),
-        Reply::Bulk(b) => ("bulk", JsValue::from_str(&String::from_utf8_lossy(b))),
-        Reply::Double(d) => ("bulk", JsValue::from_str(&crate::num::double::fmt_g17(*d))),
-        Reply::Nil | Reply::NilArray => ("nil", JsValue::NULL),
-        Reply::Array(items) | Reply::Set(items) => {
-            ("array", items.iter().map(reply_to_js).collect::<js_sys::Array>().into())
-        }
-        Reply::Multi(items) => ("multi", items.iter().map(reply_to_js).collect::<js_sys::Array>().into()),
+thread_local! {
+    /// Property names and type tags, made once: a 100,000-element reply would otherwise
+    /// create two key strings per element.
+    static NAMES: [JsValue; 3] = [JsValue::from_str("type"), JsValue::from_str("value"), JsValue::from_str("bytes")];
+    static TAGS: [JsValue; 7] = ["status", "error", "integer", "bulk", "nil", "array", "multi"].map(JsValue::from_str);
+}
+
+/// A reply tree `{type, value}` (arrays nest); with `bytes`, bulk strings also carry their
+/// raw bytes as a Uint8Array.
+fn reply_to_js(r: &Reply, bytes: bool) -> JsValue {
+    let (tag, v): (usize, JsValue) = match r {
+        Reply::Status(s) => (0, JsValue::from_str(s)),
+        Reply::Error(e) => (1, JsValue::from_str(e)),
+        Reply::Int(n) => (2, JsValue::from_f64(*n as f64)),
+        Reply::Bulk(b) => (3, JsValue::from_str(&String::from_utf8_lossy(b))),
+        Reply::Double(d) => (3, JsValue::from_str(&crate::num::double::fmt_g17(*d))),
+        Reply::Nil | Reply::NilArray => (4, JsValue::NULL),
+        Reply::Array(items) | Reply::Set(items) => (5, items.iter().map(|i| reply_to_js(i, bytes)).collect::<js_sys::Array>().into()),
+        Reply::Multi(items) => (6, items.iter().map(|i| reply_to_js(i, bytes)).collect::<js_sys::Array>().into()),
         Reply::Map(pairs) => (
-            "array",
-            pairs.iter().flat_map(|(k, v)| [reply_to_js(k), reply_to_js(v)]).collect::<js_sys::Array>().into(),
+            5,
+            pairs.iter().flat_map(|(k, v)| [reply_to_js(k, bytes), reply_to_js(v, bytes)]).collect::<js_sys::Array>().into(),
         ),
     };
-    set("type", JsValue::from_str(t));
-    set("value", v);
-    if let Reply::Bulk(b) = r {
-        set("bytes", js_sys::Uint8Array::from(b.as_slice()).into());
-    }
+    let obj = js_sys::Object::new();
+    NAMES.with(|names| {
+        TAGS.with(|tags| {
+            let _ = js_sys::Reflect::set(&obj, &names[0], &tags[tag]);
+        });
+        let _ = js_sys::Reflect::set(&obj, &names[1], &v);
+        if let (true, Reply::Bulk(b)) = (bytes, r) {
+            let _ = js_sys::Reflect::set(&obj, &names[2], &js_sys::Uint8Array::from(b.as_slice()).into());
+        }
+    });
     obj.into()
 }
 
@@ -109,7 +117,7 @@ impl Playground {
     pub fn exec_argv(&mut self, argv: Vec<String>) -> JsValue {
         self.session.sync(wall_now());
         let reply = self.session.exec_argv(argv.into_iter().map(String::into_bytes).collect());
-        reply_to_js(&reply)
+        reply_to_js(&reply, true)
     }
 
     /// The prompt redis-cli would show: `127.0.0.1:6379[2](TX)> `.
@@ -202,7 +210,8 @@ impl Playground {
     }
 
     /// As `exec`, plus each command run with its reply tree:
-    /// `{ text, replies: [{ command, argv, reply }] }` (`command` lower-case).
+    /// `{ text, replies: [{ command, argv, reply }] }` (`command` lower-case; bulk strings
+    /// without `bytes`, to keep huge replies cheap).
     #[wasm_bindgen(js_name = execDetailed)]
     pub fn exec_detailed(&mut self, line: &str) -> JsValue {
         self.session.sync(wall_now());
@@ -212,7 +221,7 @@ impl Playground {
             obj(vec![
                 ("command", s(&command)),
                 ("argv", array(argv.iter().map(|a| s(&String::from_utf8_lossy(a))))),
-                ("reply", reply_to_js(reply)),
+                ("reply", reply_to_js(reply, false)),
             ])
         });
         obj(vec![("text", s(&done.text)), ("replies", array(replies))])

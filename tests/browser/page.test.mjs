@@ -161,14 +161,18 @@ test('HELP renders redis-cli\'s ANSI escapes as styled text', async (t) => {
 });
 
 test('the page loads nothing from another origin, and a screenshot is taken', async (t) => {
-  const { page, seen } = await openConsole(t, { viewport: { width: 1100, height: 860 } });
-  for (const line of ['SET greeting "Hello, World!"', 'GET greeting', '3 INCR page:views',
-    'SET session:42 alice EX 300', 'TTL session:42', 'MSET user:1 Ada user:2 Linus', 'KEYS user:*',
-    'GET', 'help get']) {
+  const { page, seen } = await openConsole(t, { viewport: { width: 1440, height: 900 } });
+  for (const line of ['SELECT 1', 'SET greeting "Hello, World!"', 'GET greeting', 'SET session:42 alice EX 300',
+    'HSET user:1 name Alice email alice@example.com visits 3', 'HGETALL user:1',
+    'ZADD leaderboard 95 Alice 87 Bob 78 Carol', 'ZREVRANGE leaderboard 0 -1 WITHSCORES', '3 INCR page:views']) {
     await run(page, line);
   }
-  await page.locator('#input').pressSequentially('SELECT 2');
-  await page.waitForTimeout(150);
+  // The HGETALL reply as a table; a partly typed line shows its colours and hint.
+  await page.locator('#output .entry', { hasText: 'HGETALL user:1' }).locator('.tool-table').click();
+  assert.equal(await promptText(page), '127.0.0.1:6379[1]> ');
+  await page.locator('#input').pressSequentially('ZINCRBY leaderboard ');
+  await page.mouse.move(0, 0);
+  await page.waitForTimeout(300); // the keyspace pane catches up
 
   const origin = new URL(baseUrl).origin;
   const foreign = seen.requests.filter((u) => !u.startsWith(origin + '/') && !u.startsWith('data:'));

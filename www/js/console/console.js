@@ -1,17 +1,29 @@
-// The redis-cli console: a prompt, an input line, and a scrolling transcript.
+// The redis-cli console: a prompt, an input line (editor.js) and a scrolling transcript.
 //
-// Every line runs through `engine.exec(line)`, which returns exactly what `redis-cli
-// --no-raw` prints. Output is always inserted as text (text nodes / textContent): a stored
-// value such as `<img src=x onerror=alert(1)>` shows literally. HELP output's ANSI escapes
-// become styled spans (see ansi.js).
-import { renderAnsi } from './ansi.js';
+// Every line runs through the engine (`execDetailed(line)`, or `exec(line)`), which returns
+// exactly what `redis-cli --no-raw` prints plus each command's reply tree. Output is always
+// inserted as text (text nodes / textContent): a stored value such as
+// `<img src=x onerror=alert(1)>` shows literally. HELP output's ANSI escapes become styled
+// spans (ansi.js). Each reply can be copied and, when table-shaped, shown as a table
+// (reply.js); huge replies are shown a chunk at a time.
+//
+// The other panes use the API `mountConsole` returns:
+//   run(line)     run a line as if typed and entered (echo, output, history); returns its text
+//   onCommand(fn) fn({ line, text, replies }) after every line the console runs, whoever
+//                 entered it; returns an unsubscribe function
+//   focus()       put the caret on the input line
+//   prompt()      the current prompt, e.g. "127.0.0.1:6379[2]> "
 import { History } from './history.js';
+import { createEditor } from './editor.js';
+import { renderReply } from './reply.js';
+import { highlight, renderRuns } from './highlight.js';
 
 const MAX_ENTRIES = 1000; // transcript entries kept in the page
 const DEFAULT_PROMPT = '127.0.0.1:6379> ';
+const MAX_ECHO = 2000; // an echoed line longer than this is cut (the whole line still ran)
 
 const WELCOME = [
-  { text: 'Welcome to Redis Playground: Redis 7.0, running right here in your browser tab.' },
+  { text: 'Welcome to Redis Playground: Redis 7.0 in your browser tab.' },
   { text: 'Try ', examples: ['SET greeting "Hello, World!"', 'GET greeting', 'help @string'] },
 ];
 
@@ -23,15 +35,33 @@ function el(tag, className, text) {
 }
 
 /**
- * Wire the console to its elements. Returns `{ attach(engine), run(line), clear(), status(msg),
- * fatal(msg) }`; the input stays disabled until `attach` gives it an engine.
+ * Wire the console to its elements. Returns the API above plus `attach(engine)`, `clear()`,
+ * `status(msg)` and `fatal(msg)`; the input stays disabled until `attach` gives it an engine.
  */
 export function mountConsole({
-  output, form, input, prompt, screen = output, root = output.parentElement, history = new History(),
+  output, form, input, prompt, screen = output, root = output.parentElement, tools = null,
+  history = new History(),
 }) {
   let engine = null;
   let promptText = DEFAULT_PROMPT;
   let statusLine = null;
+  const listeners = new Set();
+
+  // Screen-reader announcements for things that are not transcript lines ("Copied").
+  const announcer = el('div', 'sr-only');
+  announcer.setAttribute('role', 'status');
+  root.appendChild(announcer);
+  const announce = (msg) => {
+    announcer.textContent = '';
+    requestAnimationFrame(() => { announcer.textContent = msg; });
+  };
+
+  const editor = createEditor({
+    form, input, promptEl: prompt, history,
+    onSubmit: (line) => run(line),
+    onClear: () => clear(),
+    onPasteLines: (lines) => { for (const line of lines) run(line); },
+  });
 
   const scrollToBottom = () => { screen.scrollTop = screen.scrollHeight; };
 
@@ -45,7 +75,7 @@ export function mountConsole({
 
   function setPrompt(text) {
     promptText = text;
-    prompt.textContent = text;
+    editor.setPrompt(text);
   }
 
   function welcome() {
@@ -61,6 +91,7 @@ export function mountConsole({
           input.value = ex;
           input.focus();
           input.setSelectionRange(ex.length, ex.length);
+          editor.render();
         });
         p.appendChild(b);
       });
@@ -72,7 +103,14 @@ export function mountConsole({
   function echo(line) {
     const entry = el('div', 'entry');
     const cmd = el('div', 'echo');
-    cmd.append(el('span', 'echo-prompt', promptText), el('span', 'echo-line', line));
+    const typed = el('span', 'echo-line');
+    if (line.length > MAX_ECHO) {
+      typed.textContent = line.slice(0, MAX_ECHO);
+      typed.appendChild(el('span', 'echo-cut', ` … (${(line.length - MAX_ECHO).toLocaleString('en-US')} more characters)`));
+    } else {
+      renderRuns(typed, highlight(line, engine, editor.index));
+    }
+    cmd.append(el('span', 'echo-prompt', promptText), typed);
     entry.appendChild(cmd);
     return entry;
   }
@@ -82,35 +120,49 @@ export function mountConsole({
     statusLine = null;
   }
 
-  /** Run one console line as if typed (also used by examples). */
+  function notify(event) {
+    for (const fn of [...listeners]) {
+      try {
+        fn(event);
+      } catch (e) {
+        console.error('console onCommand listener failed:', e);
+      }
+    }
+  }
+
+  function execute(line) {
+    if (typeof engine.execDetailed === 'function') {
+      const r = engine.execDetailed(line);
+      return { text: String(r?.text ?? ''), replies: Array.from(r?.replies ?? []) };
+    }
+    return { text: engine.exec(line), replies: [] };
+  }
+
+  /** Run one console line as if typed and entered; returns what redis-cli prints for it. */
   function run(line) {
-    if (!engine) return;
+    if (!engine) return '';
+    line = String(line);
     const entry = echo(line);
     if (line.trim().toLowerCase() === 'clear') {
       clear(); // redis-cli clears the screen itself, without a round trip
       history.add(line);
-      return;
+      notify({ line, text: '', replies: [] });
+      return '';
     }
+    let text = '';
+    let replies = [];
     if (line.trim() !== '') {
-      let text;
       let failed = false;
       try {
-        text = engine.exec(line);
+        ({ text, replies } = execute(line));
       } catch (e) {
         failed = true;
         text = `The engine failed on this command (${e && e.message ? e.message : e}). Reload the page to start again.`;
         console.error(e);
       }
-      if (text !== '') {
-        const out = el('div', 'result');
-        if (failed) out.classList.add('engine-error');
-        else if (text.startsWith('(error)')) out.classList.add('error');
-        // exec joins lines with "\n": a trailing "\n" means a last, empty line (HELP ends
-        // with one), which a pre-wrap block would not show without a second "\n".
-        out.appendChild(renderAnsi(/\r?\n$/.test(text) ? `${text}\n` : text));
-        entry.appendChild(out);
-      }
+      renderReply(entry, { text, replies, engineError: failed, announce });
       history.add(line);
+      if (failed) text = '';
     }
     append(entry);
     try {
@@ -118,38 +170,26 @@ export function mountConsole({
     } catch {
       /* keep the last prompt */
     }
+    editor.render();
+    notify({ line, text, replies });
+    return text;
   }
 
-  form.addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    const line = input.value;
-    input.value = '';
-    run(line);
-  });
-
-  input.addEventListener('keydown', (ev) => {
-    if (ev.key === 'ArrowUp' || ev.key === 'ArrowDown') {
-      const v = ev.key === 'ArrowUp' ? history.prev(input.value) : history.next();
-      ev.preventDefault();
-      if (v !== null) {
-        input.value = v;
-        input.setSelectionRange(v.length, v.length);
-      }
-    } else if (ev.key === 'Enter' && !ev.isComposing) {
-      ev.preventDefault();
-      form.requestSubmit();
-    } else if ((ev.key === 'l' || ev.key === 'L') && ev.ctrlKey && !ev.altKey && !ev.metaKey) {
-      ev.preventDefault();
-      clear();
-    }
-  });
-
-  // A click on the console (not a text selection, not a button) puts the caret back on the input.
+  // A click on the console (not a text selection, not a control) puts the caret back on the input.
   root.addEventListener('click', (ev) => {
-    if (ev.target.closest('button, a, input')) return;
+    if (ev.target.closest('button, a, input, table, .more')) return;
     if (String(window.getSelection?.() ?? '') !== '') return;
-    if (!input.disabled) input.focus();
+    if (!input.disabled) input.focus({ preventScroll: true });
   });
+
+  if (tools) {
+    const clearButton = el('button', 'bar-button', 'Clear');
+    clearButton.type = 'button';
+    clearButton.title = 'Clear the screen (Ctrl+L)';
+    clearButton.setAttribute('aria-label', 'Clear the console screen');
+    clearButton.addEventListener('click', () => { clear(); input.focus(); });
+    tools.appendChild(clearButton);
+  }
 
   return {
     attach(e) {
@@ -157,10 +197,23 @@ export function mountConsole({
       if (statusLine) { statusLine.remove(); statusLine = null; }
       welcome();
       setPrompt(engine.prompt());
+      editor.attach(engine);
       input.disabled = false;
       input.focus();
+      // The command table (for colouring) is built when the page is idle, not before typing.
+      (window.requestIdleCallback ?? ((f) => setTimeout(f, 50)))(() => { editor.warm(); editor.render(); });
     },
     run,
+    onCommand(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    focus() {
+      if (!input.disabled) input.focus();
+    },
+    prompt() {
+      return promptText;
+    },
     clear,
     status(message) {
       if (statusLine) statusLine.remove();
@@ -171,7 +224,7 @@ export function mountConsole({
       append(el('div', 'entry result engine-error', message));
       input.disabled = true;
       engine = null;
+      editor.detach();
     },
-    get prompt() { return promptText; },
   };
 }

@@ -2,6 +2,7 @@
 // kept in localStorage (when the browser allows it).
 
 export const STORAGE_KEY = 'redis-playground:console:history';
+const MAX_LINE = 16 * 1024; // longer lines (a pasted bulk load) are run but not remembered
 
 function safeStorage() {
   try {
@@ -40,7 +41,7 @@ export class History {
 
   /** Record a line that was run (blank lines and repeats of the last line are skipped). */
   add(line) {
-    if (line.trim() !== '' && this.lines[this.lines.length - 1] !== line) {
+    if (line.trim() !== '' && line.length <= MAX_LINE && this.lines[this.lines.length - 1] !== line) {
       this.lines.push(line);
       if (this.lines.length > this.max) this.lines.splice(0, this.lines.length - this.max);
       this.#save();
@@ -60,6 +61,18 @@ export class History {
     if (this.pos === this.lines.length) this.draft = current;
     this.pos -= 1;
     return this.lines[this.pos];
+  }
+
+  /**
+   * Ctrl+R: the index of the newest line before `before` that contains `query`, or -1.
+   * (An empty query matches nothing, as in readline.)
+   */
+  search(query, before = this.lines.length) {
+    if (query === '') return -1;
+    for (let i = Math.min(before, this.lines.length) - 1; i >= 0; i--) {
+      if (this.lines[i].includes(query)) return i;
+    }
+    return -1;
   }
 
   /** ↓: the next line, the unsent draft after the newest, or null when not browsing. */

@@ -1,0 +1,98 @@
+// Shared set-up for the console's browser tests (console*.test.mjs): the static server on
+// a free loopback port, Debian's chromium through playwright-core, and small helpers.
+// Not a test file itself (node --test picks up *.test.mjs only).
+import { before, after } from 'node:test';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../scripts/static-server.mjs';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const SCRATCH = path.join(ROOT, 'screenshots', 'tmp'); // ignored by git: pictures to look at
+const CHROMIUM = '/usr/bin/chromium';
+
+export const env = { server: null, baseUrl: null, browser: null };
+
+/** Start the server and the browser before this file's tests, stop them after. */
+export function useBrowser() {
+  before(async () => {
+    if (!fs.existsSync(CHROMIUM)) {
+      throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), or run scripts/test as root`);
+    }
+    if (!fs.existsSync(path.join(ROOT, 'www', 'pkg', 'redis_playground_bg.wasm'))) {
+      throw new Error('www/pkg/redis_playground_bg.wasm is missing: build it first with scripts/build');
+    }
+    const started = await startServer({ root: path.join(ROOT, 'www'), port: 0 });
+    env.server = started.server;
+    env.baseUrl = started.url;
+    env.browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+        '--no-first-run', '--disable-sync', '--disable-quic'],
+    });
+  });
+  after(async () => {
+    await env.browser?.close();
+    await new Promise((resolve) => (env.server ? env.server.close(resolve) : resolve()));
+  });
+}
+
+/**
+ * A fresh page on the console with page errors and dialogs recorded. `clipboard: 'stub'`
+ * replaces navigator.clipboard.writeText with a recorder (window.__copied).
+ */
+export async function openConsole(t, { viewport = { width: 1280, height: 800 }, clipboard = null, context: ctxOptions = {} } = {}) {
+  const context = await env.browser.newContext({ viewport, ...ctxOptions });
+  t.after(() => context.close());
+  if (clipboard === 'stub') {
+    await context.addInitScript(() => {
+      window.__copied = [];
+      const fake = { writeText: async (s) => { window.__copied.push(String(s)); } };
+      Object.defineProperty(navigator, 'clipboard', { value: fake, configurable: true });
+    });
+  }
+  const page = await context.newPage();
+  const seen = { dialogs: [], errors: [] };
+  page.on('dialog', (d) => { seen.dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+  page.on('pageerror', (e) => seen.errors.push(String(e)));
+  await page.goto(env.baseUrl);
+  await page.waitForSelector('#input:not([disabled])', { timeout: 20_000 });
+  return { page, seen, context };
+}
+
+/** Type a line into the console and press Enter; returns the text of that line's result. */
+export async function run(page, line) {
+  const count = await page.locator('#output .entry').count();
+  await page.locator('#input').pressSequentially(line);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((n) => document.querySelectorAll('#output .entry').length > n, count);
+  return lastResult(page);
+}
+
+/** The text of the newest entry's result (its text view). */
+export function lastResult(page) {
+  return page.locator('#output .entry').last().evaluate((e) => e.querySelector('.result')?.textContent ?? '');
+}
+
+/** The hint shown after the input text, '' when none. */
+export function hintText(page) {
+  return page.evaluate(() => document.querySelector('.input-overlay .hint')?.textContent ?? '');
+}
+
+/** Dispatch a paste of `text` on the input, as the browser does for Ctrl+V. */
+export function paste(page, text) {
+  return page.locator('#input').evaluate((input, s) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', s);
+    input.focus();
+    input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, text);
+}
+
+export async function screenshot(page, name) {
+  fs.mkdirSync(SCRATCH, { recursive: true });
+  const file = path.join(SCRATCH, name);
+  await page.screenshot({ path: file });
+  return file;
+}
