@@ -21,6 +21,8 @@ pub struct Session {
     /// redis-cli is in its "Reading messages..." loop (after SUBSCRIBE/PSUBSCRIBE): it
     /// prints pushed messages and takes no commands until Ctrl-C.
     pub reading_messages: bool,
+    /// The second connection `side_exec` uses.
+    side: Option<ClientId>,
 }
 
 impl Session {
@@ -35,7 +37,7 @@ impl Session {
         let clock = Clock::new(wall_ms);
         let mut server = Server::new(clock.now_ms(), seed);
         let client = server.connect();
-        Session { server, client, clock, prompt_state: PromptState::default(), reading_messages: false }
+        Session { server, client, clock, prompt_state: PromptState::default(), reading_messages: false, side: None }
     }
 
     /// Tell the session what time the wall clock says (moves world time per the clock's
@@ -95,6 +97,34 @@ impl Session {
             }
         }
         done
+    }
+
+    /// Run a line on a second connection to the same server (created on first use), as
+    /// another redis-cli would: the console's client, prompt and db are not touched. For
+    /// publishing to a subscribed console, and for checks that must not disturb it.
+    pub fn side_exec(&mut self, line: &str) -> String {
+        let side = match self.side {
+            Some(c) => c,
+            None => {
+                let c = self.server.connect();
+                self.side = Some(c);
+                c
+            }
+        };
+        let now = self.clock.now_ms();
+        self.server.tick(now);
+        match cli::parse_line(line) {
+            Line::Empty => String::new(),
+            Line::Message(m) => m.to_string(),
+            Line::Command { repeat, argv } => {
+                let mut out = String::new();
+                for _ in 0..repeat {
+                    let reply = self.server.execute(side, argv.clone(), now);
+                    out.push_str(&cli::printed(&argv, &reply));
+                }
+                cli::trim_final_newline(out)
+            }
+        }
     }
 
     /// The messages pushed to this console's client since the last call (pub/sub), each

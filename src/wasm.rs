@@ -248,6 +248,14 @@ impl Playground {
         self.session.interrupt()
     }
 
+    /// Run a line on a second connection to the same server (another redis-cli): the
+    /// console's client, prompt and db are untouched. Returns what redis-cli prints.
+    #[wasm_bindgen(js_name = sideExec)]
+    pub fn side_exec(&mut self, line: &str) -> String {
+        self.session.sync(wall_now());
+        self.session.side_exec(line)
+    }
+
     /// redis-cli's grey hint for a partly typed line, or undefined.
     pub fn hint(&self, line: &str) -> Option<String> {
         crate::help::hint(line)

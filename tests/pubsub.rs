@@ -228,3 +228,19 @@ OK
 "#,
     );
 }
+
+#[test]
+fn a_side_connection_publishes_to_the_subscribed_console_without_touching_it() {
+    let mut s = common::session();
+    s.exec("SELECT 2");
+    s.exec("SUBSCRIBE news");
+    assert_eq!(s.side_exec("PUBLISH news hello"), "(integer) 1");
+    assert_eq!(s.take_messages(), "1) \"message\"\n2) \"news\"\n3) \"hello\"");
+    // The side connection has its own db (0) and doesn't change the console's prompt.
+    assert_eq!(s.side_exec("SET k v"), "OK");
+    assert_eq!(s.prompt(), "127.0.0.1:6379[2]> ");
+    s.interrupt();
+    assert_eq!(s.exec("EXISTS k"), "(integer) 0");
+    assert_eq!(s.exec("SELECT 0"), "OK");
+    assert_eq!(s.exec("GET k"), "\"v\"");
+}

@@ -138,9 +138,58 @@ export function mountConsole({
     return { text: engine.exec(line), replies: [] };
   }
 
+  // After SUBSCRIBE/PSUBSCRIBE redis-cli prints "Reading messages..." and then only shows
+  // pushed messages until Ctrl-C, which closes its connection. We do the same: poll the
+  // engine for messages, ignore Enter, and let Ctrl+C end it.
+  let readingTimer = null;
+
+  function pollMessages() {
+    if (!engine) return;
+    const text = engine.takeMessages();
+    if (text) {
+      const entry = el('div', 'entry');
+      renderReply(entry, { text, replies: [], engineError: false, announce });
+      append(entry);
+    }
+  }
+
+  function startReading() {
+    if (readingTimer || typeof engine.isReadingMessages !== 'function' || !engine.isReadingMessages()) return;
+    root.classList.add('reading-messages');
+    input.readOnly = true;
+    input.setAttribute('aria-description', 'Reading messages. Press Ctrl+C to stop.');
+    prompt.textContent = '';
+    readingTimer = setInterval(pollMessages, 100);
+  }
+
+  function stopReading() {
+    if (!readingTimer) return;
+    clearInterval(readingTimer);
+    readingTimer = null;
+    pollMessages();
+    engine.interrupt();
+    root.classList.remove('reading-messages');
+    input.readOnly = false;
+    input.removeAttribute('aria-description');
+    setPrompt(engine.prompt());
+    editor.render();
+  }
+
+  input.addEventListener('keydown', (ev) => {
+    if (!readingTimer) return;
+    if (ev.ctrlKey && !ev.altKey && !ev.metaKey && (ev.key === 'c' || ev.key === 'C')) {
+      ev.preventDefault();
+      ev.stopImmediatePropagation();
+      stopReading();
+    } else if (ev.key === 'Enter' || ev.key === 'Tab' || ev.key === 'ArrowUp' || ev.key === 'ArrowDown') {
+      ev.preventDefault();
+      ev.stopImmediatePropagation();
+    }
+  }, true);
+
   /** Run one console line as if typed and entered; returns what redis-cli prints for it. */
   function run(line) {
-    if (!engine) return '';
+    if (!engine || readingTimer) return '';
     line = String(line);
     const entry = echo(line);
     if (line.trim().toLowerCase() === 'clear') {
@@ -171,6 +220,7 @@ export function mountConsole({
       /* keep the last prompt */
     }
     editor.render();
+    startReading();
     notify({ line, text, replies });
     return text;
   }
@@ -213,6 +263,10 @@ export function mountConsole({
     },
     prompt() {
       return promptText;
+    },
+    /** True while the console shows pushed messages (after SUBSCRIBE), until Ctrl+C. */
+    readingMessages() {
+      return readingTimer !== null;
     },
     clear,
     status(message) {
