@@ -26,7 +26,7 @@ pub struct KeyRow {
 pub enum Items {
     /// The text (UTF-8, lossy), the first 256 bytes in hex, and whether the bytes are not
     /// plain printable UTF-8 (so the hex view is the better one).
-    Str { text: String, hex: String, binary: bool },
+    Str { text: String, hex: String, binary: bool, truncated: bool },
     List(Vec<(usize, String)>),
     Set(Vec<String>),
     /// (rank, member, score as Redis prints it)
@@ -42,6 +42,8 @@ pub struct ValueView {
 
 /// Sets up to this size are shown sorted; bigger ones in their own order.
 pub const SORTED_SET_VIEW_LIMIT: usize = 10_000;
+/// A string's text is sent up to this many bytes (a view never copies a 512 MB value).
+pub const STRING_VIEW_LIMIT: usize = 1 << 20;
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
@@ -89,13 +91,17 @@ pub fn inspect(server: &Server, db: usize, key: &[u8], offset: usize, limit: usi
     let e = d.iter_key(key, now)?;
     let items = match &e.value {
         Value::Str(s) => {
-            let b = s.as_bytes();
+            let all = s.as_bytes();
+            let b = &all[..all.len().min(STRING_VIEW_LIMIT)];
             let binary = std::str::from_utf8(b).map_or(true, |t| t.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r')));
-            Items::Str { text: text(b), hex: hex(b), binary }
+            Items::Str { text: text(b), hex: hex(b), binary, truncated: b.len() < all.len() }
         }
         Value::List(l) => Items::List(l.iter().enumerate().skip(offset).take(limit).map(|(i, v)| (i, text(v))).collect()),
         Value::Set(s) => {
-            let members: Vec<String> = if s.len() <= SORTED_SET_VIEW_LIMIT {
+            // An intset is already in numeric order (as SMEMBERS gives it); others sort.
+            let members: Vec<String> = if s.encoding() == "intset" {
+                s.iter().skip(offset).take(limit).map(|m| text(&m)).collect()
+            } else if s.len() <= SORTED_SET_VIEW_LIMIT {
                 let mut all = s.members();
                 all.sort();
                 all.into_iter().skip(offset).take(limit).map(|m| text(&m)).collect()
@@ -161,18 +167,21 @@ mod tests {
         let mut s = session();
         s.exec("SET s \"hi\\x00\"");
         s.exec("RPUSH l a b c d");
-        s.exec("SADD st 3 1 2");
+        s.exec("SADD st 3 1 2 10 100");
+        s.exec("SADD words b a c");
         s.exec("ZADD z 1.1 a 2 b");
         s.exec("HSET h f v g w");
         s.exec("EXPIRE l 100");
         let now = s.now_ms();
         let v = inspect(&s.server, 0, b"s", 0, 10, now).unwrap();
-        assert_eq!(v.items, Items::Str { text: "hi\0".into(), hex: "68 69 00".into(), binary: true });
+        assert_eq!(v.items, Items::Str { text: "hi\0".into(), hex: "68 69 00".into(), binary: true, truncated: false });
         let v = inspect(&s.server, 0, b"l", 1, 2, now).unwrap();
         assert_eq!(v.items, Items::List(vec![(1, "b".into()), (2, "c".into())]));
         assert_eq!((v.row.ttl, v.row.size, v.row.encoding), (100_000, 4, "quicklist"));
         let v = inspect(&s.server, 0, b"st", 0, 10, now).unwrap();
-        assert_eq!(v.items, Items::Set(vec!["1".into(), "2".into(), "3".into()]));
+        assert_eq!(v.items, Items::Set(vec!["1".into(), "2".into(), "3".into(), "10".into(), "100".into()]));
+        let v = inspect(&s.server, 0, b"words", 0, 10, now).unwrap();
+        assert_eq!(v.items, Items::Set(vec!["a".into(), "b".into(), "c".into()]));
         let v = inspect(&s.server, 0, b"z", 0, 10, now).unwrap();
         assert_eq!(v.items, Items::ZSet(vec![(0, "a".into(), "1.1000000000000001".into()), (1, "b".into(), "2".into())]));
         let v = inspect(&s.server, 0, b"h", 0, 10, now).unwrap();

@@ -336,10 +336,11 @@ impl Playground {
             ("encoding", s(v.row.encoding)),
         ];
         match v.items {
-            Items::Str { text, hex, binary } => {
+            Items::Str { text, hex, binary, truncated } => {
                 fields.push(("text", s(&text)));
                 fields.push(("hex", s(&hex)));
                 fields.push(("binary", JsValue::from_bool(binary)));
+                fields.push(("truncated", JsValue::from_bool(truncated)));
             }
             Items::List(items) => fields.push((
                 "items",

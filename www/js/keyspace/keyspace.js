@@ -1,0 +1,546 @@
+// The live keyspace view beside the console:
+//
+//   mountKeyspace({ root, engine, console })
+//
+// - the keys of one db (the console's, after every SELECT, unless the learner picked another
+//   db in the switcher), gathered with the engine's read-only SCAN a bounded amount per
+//   step (listing.js), filtered by a glob pattern and a type;
+// - shown as a flat list or as a tree grouped by `:` (rows.js), each key with a type badge,
+//   its size and its TTL counting down with the world clock (engine.now());
+// - the selected key's value (value.js), re-read whenever engine.generation() moves.
+//
+// One timer drives it all: every 100 ms (or at once after a console command) it looks at
+// engine.db() and engine.generation(), advances a running scan for at most a few ms, and
+// updates the TTLs. Every key and value is shown as text, never as HTML.
+import { h, setText, setAttr, fmtInt, fmtSize, fmtSizeLong, ttlText, TYPES } from './util.js';
+import { Listing } from './listing.js';
+import { flatRows, treeRows, ancestorPaths, keyId } from './rows.js';
+import { mountValue } from './value.js';
+
+const DATABASES = 16;
+const PAGE = 200; // keys per "load more"
+const IDLE_MS = 100; // how often the view looks for changes and updates TTLs
+const BUDGET_MS = 6; // scanning time per step while a scan runs
+const FILTER_DELAY_MS = 150;
+const VIEW_STORAGE = 'redis-playground:keyspace:view';
+
+const TYPE_LABELS = { string: 'strings', list: 'lists', set: 'sets', zset: 'sorted sets', hash: 'hashes' };
+
+let uid = 0;
+
+function savedView() {
+  try {
+    return localStorage.getItem(VIEW_STORAGE) === 'tree' ? 'tree' : 'list';
+  } catch {
+    return 'list';
+  }
+}
+
+/**
+ * Mount the keyspace view into `root` (the empty keyspace pane). `engine` is the Playground,
+ * `console` the console's API (run, onCommand, focus, prompt). Returns { refresh, destroy }.
+ */
+export function mountKeyspace({ root, engine, console: cli }) {
+  const n = ++uid;
+  const ids = { db: `ks-db-${n}`, pattern: `ks-pattern-${n}`, type: `ks-type-${n}`, list: `ks-list-${n}`, title: `ks-title-${n}` };
+
+  // --- state -------------------------------------------------------------------------------
+  let consoleDb = engine.db();
+  let viewDb = consoleDb;
+  let following = true; // the view follows the console's SELECT
+  let pattern = '';
+  let type = '';
+  let mode = savedView();
+  const expanded = new Set(); // folder paths open in the tree
+  let selected = null; // the key whose value is shown
+  let activeId = null; // the row the keyboard is on
+  let rows = [];
+  let renderedVersion = -1;
+  let lastGeneration = null;
+  let sizes = [];
+  let timer = 0;
+  let stopped = false;
+
+  const listing = new Listing(engine, { page: PAGE });
+
+  // --- DOM ---------------------------------------------------------------------------------
+  const dbSelect = h('select', { id: ids.db, className: 'ks-select ks-db' });
+  for (let i = 0; i < DATABASES; i++) dbSelect.append(h('option', { value: String(i), text: `db${i}` }));
+  const followNote = h('span', { className: 'ks-follow-note' });
+  const followButton = h('button', { type: 'button', className: 'ks-link', text: 'Follow the console', hidden: true });
+  const patternInput = h('input', {
+    id: ids.pattern, className: 'ks-input ks-pattern', type: 'search', placeholder: 'Filter: user:*',
+    autocomplete: 'off', spellcheck: 'false', autocapitalize: 'off',
+    'aria-description': 'A glob pattern, as in SCAN MATCH: * any characters, ? one, [abc] a set',
+  });
+  const typeSelect = h('select', { id: ids.type, className: 'ks-select ks-type' },
+    h('option', { value: '', text: 'All types' }),
+    TYPES.map((t) => h('option', { value: t, text: t })));
+  const listButton = h('button', { type: 'button', className: 'ks-toggle', text: 'List', 'aria-pressed': 'true' });
+  const treeButton = h('button', { type: 'button', className: 'ks-toggle', text: 'Tree', 'aria-pressed': 'false' });
+  const count = h('span', { className: 'ks-count' });
+  const list = h('div', { id: ids.list, className: 'ks-list', tabindex: '0' });
+  const emptyNote = h('p', { className: 'ks-list-empty', hidden: true });
+  const moreButton = h('button', { type: 'button', className: 'ks-button ks-more-button', text: `Load ${PAGE} more keys`, hidden: true });
+  const scanning = h('span', { className: 'ks-scanning', text: 'scanning…', hidden: true });
+  const valueRoot = h('section', { className: 'ks-value' }); // named by its title (value.js)
+
+  const frame = h('div', { className: 'ks' },
+    h('div', { className: 'ks-head' },
+      h('h2', { className: 'ks-title', id: ids.title, text: 'Keyspace' }),
+      h('label', { className: 'ks-sr-only', for: ids.db, text: 'Database' }),
+      dbSelect),
+    h('p', { className: 'ks-follow' }, followNote, ' ', followButton),
+    h('div', { className: 'ks-filters', role: 'search', 'aria-label': 'Filter keys' },
+      h('label', { className: 'ks-sr-only', for: ids.pattern, text: 'Filter keys by pattern' }),
+      patternInput,
+      h('label', { className: 'ks-sr-only', for: ids.type, text: 'Filter keys by type' }),
+      typeSelect),
+    h('div', { className: 'ks-toolbar' },
+      h('div', { className: 'ks-view-toggle', role: 'group', 'aria-label': 'Show keys as' }, listButton, treeButton),
+      count),
+    h('div', { className: 'ks-list-wrap' }, list, emptyNote),
+    h('div', { className: 'ks-more' }, moreButton, scanning),
+    valueRoot);
+  root.replaceChildren(frame);
+  root.classList.add('keyspace');
+
+  const value = mountValue(valueRoot, engine, { id: `ks-value-${n}`, lookup: (key) => listing.keys.get(key) ?? null });
+
+  // --- the listing -------------------------------------------------------------------------
+  function query() {
+    listing.setQuery({ db: viewDb, pattern: pattern === '' || pattern === '*' ? undefined : pattern, type: type || undefined });
+    renderedVersion = -1;
+  }
+
+  function setDb(db, { byUser = false } = {}) {
+    if (byUser) following = db === consoleDb;
+    if (db === viewDb) {
+      updateFollow();
+      return;
+    }
+    viewDb = db;
+    selected = null;
+    activeId = null;
+    value.clear();
+    dbSelect.value = String(db);
+    query();
+    updateFollow();
+    updateCount();
+  }
+
+  function updateFollow() {
+    if (following) {
+      setText(followNote, `Following the console (db${consoleDb}).`);
+      followButton.hidden = true;
+    } else {
+      setText(followNote, `The console is on db${consoleDb}.`);
+      followButton.hidden = false;
+    }
+    list.setAttribute('aria-label', `Keys in db${viewDb}`);
+  }
+
+  function updateSizes() {
+    try {
+      sizes = Array.from(engine.dbSizes());
+    } catch {
+      return;
+    }
+    for (let i = 0; i < DATABASES; i++) {
+      const opt = dbSelect.options[i];
+      setText(opt, `db${i} (${fmtInt(sizes[i] ?? 0)})`);
+    }
+  }
+
+  function updateCount() {
+    const shown = listing.keys.size;
+    const total = sizes[viewDb] ?? shown;
+    const filtered = (pattern !== '' && pattern !== '*') || type !== '';
+    const noun = (k) => (k === 1 ? 'key' : 'keys');
+    let text;
+    if (listing.complete) {
+      text = filtered ? `${fmtInt(shown)} of ${fmtInt(total)} ${noun(total)} match` : `${fmtInt(shown)} ${noun(shown)}`;
+    } else if (filtered) {
+      text = `${fmtInt(shown)} matching ${noun(shown)} so far`;
+    } else {
+      text = `${fmtInt(shown)} of ${fmtInt(total)} ${noun(total)} shown`;
+    }
+    setText(count, text);
+    const progressive = Boolean(listing.pass?.progressive);
+    moreButton.hidden = listing.complete || progressive;
+    scanning.hidden = !progressive;
+
+    emptyNote.hidden = rows.length > 0 || progressive;
+    if (!emptyNote.hidden) {
+      if (filtered) {
+        const what = type ? TYPE_LABELS[type] : 'keys';
+        setText(emptyNote, pattern ? `No ${what} match ${pattern} in db${viewDb}.` : `No ${what} in db${viewDb}.`);
+      } else setText(emptyNote, `db${viewDb} is empty. Keys you create in the console appear here.`);
+    }
+    list.hidden = rows.length === 0;
+  }
+
+  // --- rows --------------------------------------------------------------------------------
+  /** A long name wraps rather than hides: text nodes, with a line-break chance after each `:`. */
+  function breakable(text) {
+    const parts = text.split(/(?<=:)/);
+    return parts.flatMap((part, i) => (i < parts.length - 1 ? [part, h('wbr')] : [part]));
+  }
+
+  const elements = new Map(); // row id → element
+  let ttlCells = []; // [cell, info, row element] of the rows with a TTL
+
+  function rowElement(row) {
+    let el = elements.get(row.id); // ids differ by kind (k:… / f:…)
+    if (!el) {
+      el = h('div', { className: `ks-row ks-${row.kind}`, id: `ks-row-${n}-${++uid}`, dataset: { kind: row.kind } });
+      if (row.kind === 'key') {
+        el.append(
+          h('span', { className: 'ks-badge' }),
+          h('span', { className: 'ks-name' }),
+          h('span', { className: 'ks-ttl' }),
+          h('span', { className: 'ks-size' }));
+      } else {
+        el.append(
+          h('span', { className: 'ks-twisty', 'aria-hidden': 'true' }),
+          h('span', { className: 'ks-name' }),
+          h('span', { className: 'ks-folder-count' }));
+      }
+      elements.set(row.id, el);
+    }
+    el._row = row;
+    const tree = mode === 'tree';
+    setAttr(el, 'role', tree ? 'treeitem' : 'option');
+    setAttr(el, 'aria-level', tree ? row.level : null);
+    setAttr(el, 'aria-posinset', row.posinset);
+    setAttr(el, 'aria-setsize', row.setsize);
+    el.style.setProperty('--level', String(row.level - 1));
+    const [a, b, c, d] = el.children;
+    if (row.kind === 'key') {
+      const info = row.info;
+      a.className = `ks-badge ks-t-${info.type}`;
+      setText(a, info.type);
+      // The name: in the tree, the part the folders already say is dimmed.
+      const prefix = row.prefix && row.key.startsWith(row.prefix) ? row.prefix : '';
+      const rest = row.key.slice(prefix.length);
+      if (b.dataset.key !== row.key || b.dataset.prefix !== prefix) {
+        b.replaceChildren(
+          ...(prefix ? [h('span', { className: 'ks-prefix' }, ...breakable(prefix))] : []),
+          ...(rest === '' ? [h('span', { className: 'ks-muted', text: row.key === '' ? '(empty name)' : '' })] : breakable(rest)));
+        b.dataset.key = row.key;
+        b.dataset.prefix = prefix;
+        b.title = row.key;
+      }
+      setText(d, fmtSize(info.type, info.size));
+      setAttr(el, 'aria-label', `${row.key}, ${info.type}, ${fmtSizeLong(info.type, info.size)}${info.ttl >= 0 ? ', with a TTL' : ''}`);
+      setAttr(el, 'aria-selected', row.key === selected ? 'true' : 'false');
+      setAttr(el, 'aria-expanded', null);
+      el.classList.toggle('is-selected', row.key === selected);
+      el.dataset.key = row.key;
+      el.dataset.type = info.type;
+    } else {
+      setText(b, row.name === '' ? '(empty)' : row.name);
+      b.classList.toggle('ks-muted', row.name === '');
+      b.title = `${row.path}*`;
+      // Counts are of the keys gathered so far: "200+" until the listing is complete.
+      const more = listing.complete ? '' : '+';
+      setText(c, `${fmtInt(row.count)}${more}`);
+      setAttr(el, 'aria-expanded', row.expanded ? 'true' : 'false');
+      setAttr(el, 'aria-selected', null);
+      setAttr(el, 'aria-label', `${row.path}* — ${fmtInt(row.count)}${more ? ' or more' : ''} ${row.count === 1 && !more ? 'key' : 'keys'}`);
+      el.classList.toggle('is-open', row.expanded);
+      el.dataset.path = row.path;
+    }
+    el.classList.toggle('is-active', row.id === activeId);
+    return el;
+  }
+
+  function render() {
+    rows = mode === 'tree' ? treeRows(listing.keys, expanded) : flatRows(listing.keys);
+    renderedVersion = listing.version;
+    list.setAttribute('role', mode === 'tree' ? 'tree' : 'listbox');
+    const keep = new Set(rows.map((r) => r.id));
+    for (const [id, el] of elements) {
+      if (!keep.has(id)) {
+        el.remove();
+        elements.delete(id);
+      }
+    }
+    if (activeId !== null && !keep.has(activeId)) activeId = null;
+    let cursor = list.firstElementChild;
+    ttlCells = [];
+    for (const row of rows) {
+      const el = rowElement(row);
+      if (el !== cursor) list.insertBefore(el, cursor);
+      else cursor = cursor.nextElementSibling;
+      if (row.kind === 'key' && row.info.ttl >= 0) ttlCells.push([el.children[2], row.info, el]);
+      else if (row.kind === 'key') setText(el.children[2], '');
+    }
+    updateActive();
+    updateCount();
+    // The value pane tells "expired, not yet deleted" from "gone" by the listing: read again.
+    value.refresh();
+    tickTtls(engine.now());
+  }
+
+  function updateActive() {
+    const row = rows.find((r) => r.id === activeId);
+    const el = row ? elements.get(row.id) : null;
+    setAttr(list, 'aria-activedescendant', el ? el.id : null);
+    for (const [id, e] of elements) e.classList.toggle('is-active', id === activeId);
+  }
+
+  function tickTtls(now) {
+    for (const [cell, info, el] of ttlCells) {
+      const t = ttlText(info, now);
+      setText(cell, t);
+      el.classList.toggle('is-expiring', t === 'expiring…');
+    }
+    value.tick(now);
+  }
+
+  // --- selection and keyboard --------------------------------------------------------------
+  function activate(id, { scroll = true } = {}) {
+    activeId = id;
+    updateActive();
+    if (scroll) elements.get(id)?.scrollIntoView({ block: 'nearest' });
+  }
+
+  function select(key) {
+    selected = key;
+    value.show(viewDb, key);
+    for (const [, el] of elements) {
+      const on = el._row?.kind === 'key' && el._row.key === key;
+      setAttr(el, 'aria-selected', el._row?.kind === 'key' ? (on ? 'true' : 'false') : null);
+      el.classList.toggle('is-selected', on);
+    }
+  }
+
+  function toggleFolder(path, open = !expanded.has(path)) {
+    if (open) expanded.add(path);
+    else expanded.delete(path);
+    render();
+  }
+
+  function choose(row) {
+    if (!row) return;
+    if (row.kind === 'folder') toggleFolder(row.path);
+    else select(row.key);
+  }
+
+  const rowIndex = () => rows.findIndex((r) => r.id === activeId);
+
+  function move(to) {
+    if (rows.length === 0) return;
+    activate(rows[Math.max(0, Math.min(rows.length - 1, to))].id);
+  }
+
+  function pageSize() {
+    const first = list.firstElementChild;
+    const rowHeight = first ? first.getBoundingClientRect().height : 24;
+    return Math.max(1, Math.floor(list.clientHeight / (rowHeight || 24)) - 1);
+  }
+
+  let typed = '';
+  let typedAt = 0;
+
+  // The active row's ring shows for keyboard use, not after a click.
+  let pointing = false; // a focus that comes from a click: the click picks the row
+  list.addEventListener('pointerdown', () => {
+    list.classList.remove('ks-kbd');
+    pointing = true;
+    setTimeout(() => { pointing = false; }, 0);
+  });
+  list.addEventListener('keydown', (ev) => {
+    if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    list.classList.add('ks-kbd');
+    const i = rowIndex();
+    const row = rows[i];
+    if (ev.key.length !== 1 || ev.key === ' ') typed = ''; // any other key ends a type-ahead
+    let handled = true;
+    switch (ev.key) {
+      case 'ArrowDown': move(i < 0 ? 0 : i + 1); break;
+      case 'ArrowUp': move(i < 0 ? 0 : i - 1); break;
+      case 'Home': move(0); break;
+      case 'End': move(rows.length - 1); break;
+      case 'PageDown': move((i < 0 ? 0 : i) + pageSize()); break;
+      case 'PageUp': move((i < 0 ? 0 : i) - pageSize()); break;
+      case 'Enter':
+      case ' ':
+        if (i < 0) move(0);
+        else choose(row);
+        break;
+      case 'ArrowRight':
+        if (row?.kind === 'folder') {
+          if (!row.expanded) toggleFolder(row.path, true);
+          else if (rows[i + 1]?.parentId === row.id) move(i + 1);
+        } else handled = mode === 'tree';
+        break;
+      case 'ArrowLeft':
+        if (row?.kind === 'folder' && row.expanded) toggleFolder(row.path, false);
+        else if (row?.parentId) activate(row.parentId);
+        else handled = mode === 'tree';
+        break;
+      case 'Escape':
+        handled = false;
+        break;
+      default:
+        handled = false;
+        if (ev.key.length === 1 && ev.key !== ' ') {
+          // Type-ahead: jump to the next row whose name starts with what was typed.
+          const t = performance.now();
+          typed = t - typedAt > 700 ? ev.key : typed + ev.key;
+          typedAt = t;
+          const label = (r) => (r.kind === 'key' ? r.key.slice(r.prefix.length) : r.name).toLowerCase();
+          const from = typed.length === 1 ? i + 1 : Math.max(0, i);
+          for (let k = 0; k < rows.length; k++) {
+            const r = rows[(from + k) % rows.length];
+            if (label(r).startsWith(typed.toLowerCase())) {
+              activate(r.id);
+              break;
+            }
+          }
+          handled = true;
+        }
+    }
+    if (handled) ev.preventDefault();
+  });
+
+  list.addEventListener('focus', () => {
+    if (activeId === null && rows.length > 0 && !pointing) {
+      const sel = selected !== null ? rows.find((r) => r.id === keyId(selected)) : null;
+      activate((sel || rows[0]).id);
+    }
+  });
+
+  list.addEventListener('click', (ev) => {
+    const el = ev.target.closest('.ks-row');
+    if (!el || !el._row) return;
+    activate(el._row.id, { scroll: false });
+    choose(el._row);
+  });
+
+  // --- controls ----------------------------------------------------------------------------
+  dbSelect.addEventListener('change', () => setDb(Number(dbSelect.value), { byUser: true }));
+  followButton.addEventListener('click', () => {
+    following = true;
+    setDb(consoleDb);
+    updateFollow();
+    dbSelect.focus();
+  });
+
+  let filterTimer = 0;
+  patternInput.addEventListener('input', () => {
+    clearTimeout(filterTimer);
+    filterTimer = setTimeout(() => {
+      if (patternInput.value === pattern) return;
+      pattern = patternInput.value;
+      query();
+      kick();
+    }, FILTER_DELAY_MS);
+  });
+  patternInput.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter') {
+      ev.preventDefault();
+      clearTimeout(filterTimer);
+      if (patternInput.value !== pattern) {
+        pattern = patternInput.value;
+        query();
+        kick();
+      }
+    } else if (ev.key === 'ArrowDown' && rows.length > 0) {
+      ev.preventDefault();
+      list.focus();
+    }
+  });
+  typeSelect.addEventListener('change', () => {
+    type = typeSelect.value;
+    query();
+    kick();
+  });
+
+  function setMode(m) {
+    mode = m;
+    listButton.setAttribute('aria-pressed', String(m === 'list'));
+    treeButton.setAttribute('aria-pressed', String(m === 'tree'));
+    root.classList.toggle('ks-mode-tree', m === 'tree');
+    try {
+      localStorage.setItem(VIEW_STORAGE, m);
+    } catch { /* private mode */ }
+    if (m === 'tree' && selected !== null) for (const p of ancestorPaths(selected)) expanded.add(p);
+    if (renderedVersion !== -1) render();
+  }
+  listButton.addEventListener('click', () => setMode('list'));
+  treeButton.addEventListener('click', () => setMode('tree'));
+  moreButton.addEventListener('click', () => {
+    listing.loadMore();
+    updateCount();
+    kick();
+  });
+
+  // --- the loop ----------------------------------------------------------------------------
+  function step() {
+    timer = 0;
+    if (stopped) return;
+    try {
+      const cdb = engine.db();
+      if (cdb !== consoleDb) {
+        consoleDb = cdb;
+        if (following || cdb === viewDb) {
+          following = true;
+          setDb(cdb);
+        }
+        updateFollow();
+      }
+      const gen = engine.generation();
+      const changed = gen !== lastGeneration;
+      if (changed) {
+        lastGeneration = gen;
+        updateSizes();
+        listing.invalidate();
+      }
+      if (listing.busy) listing.work(BUDGET_MS);
+      if (listing.version !== renderedVersion) render(); // re-reads the value too
+      else {
+        if (changed) value.refresh();
+        updateCount();
+      }
+      tickTtls(engine.now());
+    } catch (e) {
+      // The engine stopped (the console says so); keep the last picture.
+      stopped = true;
+      globalThis.console.error(e);
+      return;
+    }
+    timer = setTimeout(step, listing.busy ? 0 : IDLE_MS);
+  }
+
+  /** Look again now (after a console command, a filter change…). */
+  function kick() {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(step, 0);
+  }
+
+  const unsubscribe = typeof cli?.onCommand === 'function' ? cli.onCommand(() => kick()) : null;
+
+  dbSelect.value = String(viewDb);
+  lastGeneration = engine.generation();
+  updateSizes();
+  updateFollow();
+  setMode(mode);
+  query();
+  step();
+
+  return {
+    /** Look for changes now rather than at the next 100 ms step. */
+    refresh: kick,
+    /** Stop the timer and the console subscription. */
+    destroy() {
+      stopped = true;
+      clearTimeout(timer);
+      clearTimeout(filterTimer);
+      if (typeof unsubscribe === 'function') unsubscribe();
+    },
+  };
+}

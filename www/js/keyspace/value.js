@@ -1,0 +1,286 @@
+// The value of the selected key, by type, a page at a time, through the engine's read-only
+// `inspect(db, key, offset, limit)`:
+//   string → text and hex;  list → index/value;  set → member;  zset → rank/member/score;
+//   hash → field/value.
+// `refresh()` reads it again (the keyspace view calls it when generation() moves), and the
+// TTL in the header counts down with the world clock (`tick(now)`). Values are text nodes only.
+import { h, setText, fmtInt, fmtSize, fmtSizeLong, ttlText, remaining } from './util.js';
+
+const PAGE = 100; // items per page of a collection
+const TEXT_PAGE = 20_000; // characters per page of a string's text
+const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+/g; // shown as \xNN in a binary string's text
+
+const COLUMNS = {
+  list: [['index', 'index'], ['value', 'value']],
+  set: [['member', 'member']],
+  zset: [['rank', 'rank'], ['member', 'member'], ['score', 'score']],
+  hash: [['field', 'field'], ['value', 'value']],
+};
+
+const hexBytes = (hex) => (hex.trim() === '' ? [] : hex.trim().split(/\s+/));
+
+/**
+ * Fill `pre` with a hex dump of `hex` (the engine's `68 65 6c`): offset, bytes, and their
+ * printable ASCII; 16, 8 or 4 bytes a row, the most that fit the pane's width.
+ */
+function hexDump(pre, hex) {
+  const bytes = hexBytes(hex);
+  if (bytes.length === 0) {
+    pre.replaceChildren('(no bytes)');
+    return;
+  }
+  const digits = Math.max(2, (bytes.length - 1).toString(16).length); // offsets: 00…f8 for 256 bytes
+  for (let perRow = 16; ; perRow /= 2) {
+    const nodes = [];
+    for (let i = 0; i < bytes.length; i += perRow) {
+      const row = bytes.slice(i, i + perRow);
+      const ascii = row.map((b) => {
+        const c = parseInt(b, 16);
+        return c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '.';
+      }).join('');
+      if (i > 0) nodes.push('\n');
+      nodes.push(`${i.toString(16).padStart(digits, '0')}  ${row.join(' ').padEnd(Math.min(perRow, bytes.length) * 3 - 1)}  `);
+      nodes.push(h('span', { className: 'ks-ascii', text: ascii }));
+    }
+    pre.replaceChildren(...nodes);
+    pre.dataset.perRow = String(perRow);
+    if (perRow === 4 || pre.clientWidth === 0 || pre.scrollWidth <= pre.clientWidth) return;
+  }
+}
+
+/** A binary string's text with its control characters as visible `\xNN` escapes. */
+function escapedText(text) {
+  const nodes = [];
+  let last = 0;
+  for (const m of text.matchAll(CONTROL)) {
+    if (m.index > last) nodes.push(text.slice(last, m.index));
+    // One element per run of control characters, however long.
+    const escaped = [...m[0]].map((c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join('');
+    nodes.push(h('span', { className: 'ks-escape', title: 'control characters, as bytes', text: escaped }));
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) nodes.push(text.slice(last));
+  return nodes;
+}
+
+/** What changed in a value (everything but the TTL, which moves on its own). */
+const signature = (v) => JSON.stringify(v, (k, x) => (k === 'ttl' ? undefined : x));
+
+/**
+ * Mount the value pane in `root`. `lookup(key)` gives the listing's row for a key (to tell
+ * "deleted" from "expired but not yet deleted"). Returns { show, clear, refresh, tick, key }.
+ */
+export function mountValue(root, engine, { id = 'ks-value', lookup = () => null } = {}) {
+  let db = 0;
+  let key = null;
+  let offset = 0;
+  let view = null; // the last inspect() result, with `at`
+  let sig = '';
+
+  const badge = h('span', { className: 'ks-badge', hidden: true });
+  const title = h('h3', { className: 'ks-value-key', id: `${id}-title` });
+  const ttl = h('span', { className: 'ks-meta-ttl' });
+  const size = h('span', { className: 'ks-meta-size' });
+  const encoding = h('span', { className: 'ks-meta-encoding' });
+  const meta = h('p', { className: 'ks-meta' }, ttl, size, encoding);
+  const head = h('header', { className: 'ks-value-head' }, h('div', { className: 'ks-value-title' }, badge, title), meta);
+  // Focusable when it shows a value, so the keyboard can scroll a long one.
+  const body = h('div', { className: 'ks-value-body', role: 'region', 'aria-label': 'Value contents', tabindex: '-1' });
+  const prev = h('button', { type: 'button', className: 'ks-button', text: '‹ Previous', onClick: () => page(-1) });
+  const next = h('button', { type: 'button', className: 'ks-button', text: 'Next ›', onClick: () => page(1) });
+  const range = h('span', { className: 'ks-pager-range', 'aria-live': 'polite' });
+  const pager = h('nav', { className: 'ks-pager', 'aria-label': 'Pages of the value', hidden: true }, prev, range, next);
+
+  root.replaceChildren(head, body, pager);
+  // The hex dump fits as many bytes a row as the pane's width allows (presenter mode, resizes).
+  let bodyWidth = 0;
+  new ResizeObserver(() => {
+    if (body.clientWidth === bodyWidth) return;
+    bodyWidth = body.clientWidth;
+    const pre = body.querySelector('.ks-hex');
+    if (pre && view?.type === 'string') hexDump(pre, view.hex);
+  }).observe(body);
+  root.setAttribute('aria-labelledby', `${id}-title`);
+  clear();
+
+  function empty(message, className = 'ks-empty') {
+    body.replaceChildren(h('p', { className, text: message }));
+  }
+
+  function clear() {
+    key = null;
+    view = null;
+    sig = '';
+    root.classList.add('is-empty');
+    body.tabIndex = -1;
+    badge.hidden = true;
+    setText(title, 'Value');
+    for (const part of [ttl, size, encoding]) setText(part, '');
+    pager.hidden = true;
+    empty('Select a key to see its value. Values update live as commands change them.');
+  }
+
+  /** Show `k` of database `d` from its first page. */
+  function show(d, k) {
+    if (key === k && db === d) return;
+    db = d;
+    key = k;
+    offset = 0;
+    sig = '';
+    root.classList.remove('is-empty');
+    body.tabIndex = 0;
+    body.scrollTop = 0;
+    refresh();
+  }
+
+  function page(dir) {
+    if (!view) return;
+    const step = view.type === 'string' ? TEXT_PAGE : PAGE;
+    const total = view.type === 'string' ? view.text.length : view.size;
+    const last = Math.max(0, Math.floor((total - 1) / step) * step);
+    offset = Math.min(last, Math.max(0, offset + dir * step));
+    sig = '';
+    refresh();
+    body.scrollTop = 0;
+  }
+
+  /** Read the key again; re-render only what changed. */
+  function refresh() {
+    if (key === null) return;
+    const at = engine.now();
+    let v = engine.inspect(db, key, view?.type === 'string' ? 0 : offset, PAGE);
+    if (v && v.type !== 'string' && offset > 0 && offset >= v.size) {
+      // The collection shrank under the page we were on: go to its last page.
+      offset = Math.max(0, Math.floor((v.size - 1) / PAGE) * PAGE);
+      v = engine.inspect(db, key, offset, PAGE);
+    }
+    if (!v) {
+      missing();
+      return;
+    }
+    if (v.type === 'string' && offset >= v.text.length) offset = 0;
+    view = { ...v, at };
+    const s = signature(v) + offset;
+    renderHead();
+    if (s !== sig) {
+      sig = s;
+      const scroll = body.scrollTop;
+      renderBody();
+      body.scrollTop = scroll;
+    }
+    tick(at);
+  }
+
+  function missing() {
+    const row = lookup(key);
+    const left = row ? remaining(row, engine.now()) : null;
+    view = null;
+    sig = '';
+    pager.hidden = true;
+    setText(size, '');
+    setText(encoding, '');
+    if (left !== null && left <= 0) {
+      setText(ttl, 'expiring…');
+      empty(`Its time to live has run out. Redis deletes an expired key when a command touches it, or when its active expiry cycle (ten times a second) finds it.`);
+    } else {
+      badge.hidden = true;
+      setText(ttl, '');
+      setText(title, key);
+      empty(`This key no longer exists in db${db}: it was deleted or expired.`, 'ks-empty ks-gone');
+    }
+  }
+
+  function renderHead() {
+    badge.hidden = false;
+    badge.className = `ks-badge ks-t-${view.type}`;
+    setText(badge, view.type);
+    setText(title, view.key);
+    setText(size, fmtSize(view.type, view.size));
+    size.title = fmtSizeLong(view.type, view.size);
+    setText(encoding, view.encoding);
+    encoding.title = `OBJECT ENCODING: ${view.encoding}`;
+  }
+
+  function renderBody() {
+    if (view.type === 'string') renderString();
+    else renderTable();
+  }
+
+  function renderString() {
+    const text = view.text;
+    const shown = text.length > TEXT_PAGE ? text.slice(offset, offset + TEXT_PAGE) : text;
+    const inHex = hexBytes(view.hex).length;
+    const hex = h('pre', { className: 'ks-hex', 'aria-label': 'Value as hexadecimal bytes' });
+    const parts = [
+      h('h4', { className: 'ks-section', text: 'Text' }),
+      view.binary
+        ? h('p', { className: 'ks-note', text: 'Not plain text: control characters show as \\xNN, bytes that aren\'t UTF-8 as �. The hex below is exact.' })
+        : null,
+      h('pre', { className: 'ks-text', 'aria-label': 'Value as text' },
+        text === '' ? h('span', { className: 'ks-muted', text: '(empty string)' }) : view.binary ? escapedText(shown) : shown),
+      h('h4', { className: 'ks-section', text: 'Hex' }),
+      inHex < view.size
+        ? h('p', { className: 'ks-note', text: `The first ${fmtInt(inHex)} of ${fmtInt(view.size)} bytes.` })
+        : null,
+      hex,
+    ];
+    body.replaceChildren(...parts.filter(Boolean));
+    hexDump(hex, view.hex); // after it is in the page: it measures what fits
+    setPager(text.length, TEXT_PAGE, 'characters');
+  }
+
+  function renderTable() {
+    const cols = COLUMNS[view.type] || [];
+    const items = view.items || [];
+    const caption = h('caption', { className: 'ks-sr-only', text: `${view.type} ${view.key}` });
+    const headRow = h('tr', {}, cols.map(([, label]) => h('th', { scope: 'col', className: `ks-col-${label}`, text: label })));
+    const rows = items.map((item) => h('tr', {}, cols.map(([field], i) => {
+      const value = String(item[field]);
+      const cell = h(i === 0 && cols.length > 1 && (field === 'index' || field === 'rank') ? 'th' : 'td', {
+        className: `ks-col-${field}`,
+      }, value === '' ? h('span', { className: 'ks-muted', text: '(empty)' }) : value);
+      if (cell.tagName === 'TH') cell.setAttribute('scope', 'row');
+      return cell;
+    })));
+    const table = h('table', { className: `ks-table ks-table-${view.type}` }, caption, h('thead', {}, headRow), h('tbody', {}, rows));
+    const setNote = view.size > 10_000 ? 'Members in the set\'s own order.'
+      : view.encoding === 'intset' ? 'Members in sorted order.'
+        : 'Members sorted here; SMEMBERS returns them in no particular order.';
+    const note = view.type === 'set'
+      ? h('p', { className: 'ks-note', text: setNote })
+      : view.type === 'zset' ? h('p', { className: 'ks-note', text: 'By rank: lowest score first, as ZRANGE 0 -1 WITHSCORES.' })
+        : null;
+    body.replaceChildren(...[note, table].filter(Boolean));
+    setPager(view.size, PAGE, 'items');
+  }
+
+  function setPager(total, step, unit) {
+    if (total <= step) {
+      pager.hidden = true;
+      return;
+    }
+    pager.hidden = false;
+    const end = Math.min(total, offset + step);
+    setText(range, `${fmtInt(offset + 1)}–${fmtInt(end)} of ${fmtInt(total)} ${unit}`);
+    prev.disabled = offset === 0;
+    next.disabled = end >= total;
+  }
+
+  /** Follow the world clock: the TTL in the header. */
+  function tick(now) {
+    if (!view) return;
+    const t = ttlText(view, now);
+    setText(ttl, t === '' ? 'no TTL' : t === 'expiring…' ? t : `TTL ${t}`);
+    ttl.classList.toggle('is-expiring', t === 'expiring…');
+    ttl.classList.toggle('has-ttl', t !== '');
+  }
+
+  return {
+    show,
+    clear,
+    refresh,
+    tick,
+    get key() { return key; },
+    get db() { return db; },
+  };
+}
