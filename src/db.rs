@@ -435,6 +435,11 @@ impl Db {
         deleted
     }
 
+    /// The earliest expiry time among keys with a TTL, in world ms.
+    pub fn next_expiry(&self) -> Option<i64> {
+        self.expires.iter().filter_map(|&slot| self.entry_at(slot).and_then(|e| e.expire_at())).min()
+    }
+
     /// The average remaining TTL of keys with a TTL, in ms (INFO keyspace `avg_ttl`).
     pub fn avg_ttl(&self, now: i64) -> i64 {
         if self.expires.is_empty() {

@@ -255,6 +255,12 @@ impl Server {
         }
     }
 
+    /// The earliest expiry time of any key in any db (world ms), for "step to the next
+    /// due event".
+    pub fn next_expiry(&self) -> Option<i64> {
+        self.dbs.iter().filter_map(|d| d.next_expiry()).min()
+    }
+
     /// A client's connection closed: its subscriptions, transaction and watches end.
     pub fn disconnect(&mut self, client: ClientId) {
         self.unsubscribe_all(client);

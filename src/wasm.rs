@@ -180,6 +180,12 @@ impl Playground {
         self.session.sync(wall_now());
     }
 
+    /// The earliest time (world ms) at which some key's TTL runs out, or undefined.
+    #[wasm_bindgen(js_name = nextExpiry)]
+    pub fn next_expiry(&self) -> Option<f64> {
+        self.session.server.next_expiry().map(|t| t as f64)
+    }
+
     /// Keys of a db: `[{key, type, ttl, size, encoding}]`, at most `limit`, optionally
     /// filtered by a glob pattern (a whole read-only scan; `scanKeys` goes a step at a time).
     #[wasm_bindgen(js_name = keyspace)]

@@ -260,3 +260,15 @@ OK
 "#,
     );
 }
+
+#[test]
+fn the_next_expiry_is_the_earliest_ttl_in_any_db() {
+    let mut s = common::session();
+    assert_eq!(s.server.next_expiry(), None);
+    s.exec("SET a 1 EX 100");
+    s.exec("SELECT 4");
+    s.exec("SET b 1 PX 500");
+    assert_eq!(s.server.next_expiry(), Some(common::T0 as i64 + 500));
+    s.exec("PERSIST b");
+    assert_eq!(s.server.next_expiry(), Some(common::T0 as i64 + 100_000));
+}
