@@ -459,6 +459,11 @@ impl Db {
         *self = Db { hasher: std::mem::take(&mut self.hasher), ..Db::default() };
     }
 
+    /// Whether a key is stored at all, expired or not, without touching it.
+    pub fn is_stored(&self, key: &[u8]) -> bool {
+        self.find_slot(key).is_some()
+    }
+
     /// The live entry for a key without deleting it if expired or touching it (views).
     pub fn iter_key(&self, key: &[u8], now: i64) -> Option<&Entry> {
         self.find_slot(key).and_then(|s| self.entry_at(s)).filter(|e| !e.is_expired(now))

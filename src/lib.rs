@@ -15,6 +15,7 @@ pub mod help;
 pub mod inspect;
 pub mod num;
 pub mod reply;
+pub mod retry;
 pub mod server;
 pub mod session;
 pub mod syntax;

@@ -308,7 +308,11 @@ impl Server {
     /// Let world time pass: run the active expiry cycle if one is due. The work done is
     /// bounded, so a million keys expiring at once never stalls the caller.
     pub fn tick(&mut self, now: i64) {
-        if now - self.last_expire_cycle_ms >= 1000 / i64::from(self.hz.max(1)) {
+        if now < self.last_expire_cycle_ms {
+            // The world clock was set back (a reset): start the cycle's timing afresh.
+            self.last_expire_cycle_ms = now;
+        }
+        if now.saturating_sub(self.last_expire_cycle_ms) >= 1000 / i64::from(self.hz.max(1)) {
             self.last_expire_cycle_ms = now;
             self.stats.expire_cycles += 1;
             let per_db = ACTIVE_EXPIRE_BUDGET / NUM_DBS;

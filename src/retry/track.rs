@@ -1,0 +1,364 @@
+//! One strategy's record of its operations: where each one is (waiting, done, given up,
+//! lost), its attempts, and the counters. The strategies decide *when* an attempt happens
+//! (from the replies and events they get); this decides how it turns out and what comes
+//! next, the same way for all three.
+
+use std::collections::BTreeSet;
+
+use super::config::StrategyKind;
+use super::metrics::{LatenessStats, Metrics, Series};
+use super::schedule::{Failures, Schedule};
+
+/// Where an operation is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpState {
+    /// Its original failure hasn't happened yet.
+    NotArrived,
+    /// Waiting for its next retry.
+    Waiting,
+    Succeeded,
+    /// Its last retry failed.
+    GaveUp,
+    /// Its retry will never happen (the expired event was sent while no one listened).
+    Lost,
+}
+
+impl OpState {
+    pub fn is_final(self) -> bool {
+        matches!(self, OpState::Succeeded | OpState::GaveUp | OpState::Lost)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Failed,
+    /// Failed because it fell inside the outage window.
+    FailedInOutage,
+    Succeeded,
+}
+
+/// One attempt on the timeline. Retry 0 is the original failure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AttemptMark {
+    pub at_ms: i64,
+    pub due_ms: i64,
+    pub retry: u32,
+    pub outcome: Outcome,
+    /// The same retry made again (another listener got the same event).
+    pub duplicate: bool,
+}
+
+/// A wait between an attempt and the next: from `from_ms`, due at `due_ms`, ended by the
+/// attempt at `until_ms` (None while still waiting, or if the retry was lost).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Wait {
+    pub from_ms: i64,
+    pub due_ms: i64,
+    pub until_ms: Option<i64>,
+}
+
+/// An operation's story, for the timeline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpTimeline {
+    pub op: u32,
+    pub key: String,
+    pub state: OpState,
+    pub arrived_ms: Option<i64>,
+    pub ended_ms: Option<i64>,
+    pub attempts: Vec<AttemptMark>,
+    pub waits: Vec<Wait>,
+}
+
+/// What the strategy does after an attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Next {
+    /// It failed: record the retry and wait this many seconds.
+    Retry { delay_s: u32 },
+    /// It failed and was the last: delete the keys.
+    GiveUp,
+    /// It succeeded: delete the keys.
+    Done,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct OpRun {
+    pub state: OpState,
+    pub arrived: Option<i64>,
+    pub due: i64,
+    pub retries_done: u32,
+    prev_sleep_s: f64,
+    pub ended: Option<i64>,
+    marks: Vec<AttemptMark>,
+    last: Option<Next>,
+}
+
+/// The key of operation `op`.
+pub fn op_key(op: u32) -> String {
+    format!("order:{op}")
+}
+
+/// Its retry counter.
+pub fn retry_count_key(op: u32) -> String {
+    format!("order:{op}:retry_count")
+}
+
+/// The operation a key names (`order:42` → 42), if it is one of `n`.
+pub fn parse_op_key(key: &[u8], n: u32) -> Option<u32> {
+    let digits = key.strip_prefix(b"order:")?;
+    if digits.is_empty() || digits.len() > 9 || !digits.iter().all(u8::is_ascii_digit) || digits[0] == b'0' {
+        return None;
+    }
+    let op: u32 = std::str::from_utf8(digits).ok()?.parse().ok()?;
+    (1..=n).contains(&op).then_some(op)
+}
+
+#[derive(Default, Clone, Debug)]
+pub(crate) struct Counters {
+    pub commands: u64,
+    pub idle_polls: u64,
+    pub retries: u64,
+    pub successes: u64,
+    pub given_up: u64,
+    pub lost: u64,
+    pub duplicates: u64,
+    pub conflicts: u64,
+    pub events: u64,
+}
+
+pub(crate) struct Track {
+    pub kind: StrategyKind,
+    pub db: u8,
+    pub start: i64,
+    pub ops: Vec<OpRun>,
+    /// (due, op) of every waiting operation.
+    pub waiting: BTreeSet<(i64, u32)>,
+    pub c: Counters,
+    lateness: LatenessStats,
+    pub series: Series,
+    finished: u32,
+}
+
+impl Track {
+    pub fn new(kind: StrategyKind, db: u8, n: u32, start: i64, bucket_ms: i64, schedule: &Schedule) -> Track {
+        let run = OpRun {
+            state: OpState::NotArrived,
+            arrived: None,
+            due: 0,
+            retries_done: 0,
+            prev_sleep_s: schedule.initial_prev_s(),
+            ended: None,
+            marks: Vec::new(),
+            last: None,
+        };
+        Track {
+            kind,
+            db,
+            start,
+            ops: vec![run; n as usize],
+            waiting: BTreeSet::new(),
+            c: Counters::default(),
+            lateness: LatenessStats::new(),
+            series: Series::new(start, bucket_ms),
+            finished: 0,
+        }
+    }
+
+    fn run(&self, op: u32) -> Option<&OpRun> {
+        self.ops.get((op as usize).wrapping_sub(1))
+    }
+
+    fn run_mut(&mut self, op: u32) -> Option<&mut OpRun> {
+        self.ops.get_mut((op as usize).wrapping_sub(1))
+    }
+
+    pub fn state(&self, op: u32) -> Option<OpState> {
+        self.run(op).map(|r| r.state)
+    }
+
+    pub fn due(&self, op: u32) -> Option<i64> {
+        self.run(op).filter(|r| r.state == OpState::Waiting).map(|r| r.due)
+    }
+
+    pub fn all_final(&self) -> bool {
+        self.finished as usize == self.ops.len()
+    }
+
+    /// Count commands sent (or counted) at `now`.
+    pub fn commands(&mut self, now: i64, n: u64) {
+        self.c.commands += n;
+        self.series.at(now).commands += n;
+    }
+
+    fn wait(&mut self, op: u32, due: i64) {
+        if let Some(r) = self.run_mut(op) {
+            r.state = OpState::Waiting;
+            r.due = due;
+        }
+        self.waiting.insert((due, op));
+    }
+
+    fn finish(&mut self, op: u32, state: OpState, now: i64) {
+        let Some(r) = self.run_mut(op) else { return };
+        if r.state.is_final() {
+            return;
+        }
+        let due = r.due;
+        let was_waiting = r.state == OpState::Waiting;
+        r.state = state;
+        r.ended = Some(now);
+        if was_waiting {
+            self.waiting.remove(&(due, op));
+        }
+        self.finished += 1;
+    }
+
+    /// The original failure of `op` at `now`: the delay before its first retry, or None if
+    /// no retries are allowed (given up at once).
+    pub fn arrive(&mut self, op: u32, now: i64, schedule: &Schedule, failures: &Failures) -> Option<u32> {
+        let outage = failures.in_outage(now.saturating_sub(self.start));
+        let r = self.run_mut(op)?;
+        if r.state != OpState::NotArrived {
+            return None;
+        }
+        r.arrived = Some(now);
+        let outcome = if outage { Outcome::FailedInOutage } else { Outcome::Failed };
+        r.marks.push(AttemptMark { at_ms: now, due_ms: now, retry: 0, outcome, duplicate: false });
+        if schedule.max_retries() == 0 {
+            r.last = Some(Next::GiveUp);
+            self.c.given_up += 1;
+            self.finish(op, OpState::GaveUp, now);
+            return None;
+        }
+        let (delay_s, raw) = schedule.delay_s(op, 1, r.prev_sleep_s);
+        r.prev_sleep_s = raw;
+        self.wait(op, now.saturating_add(i64::from(delay_s) * 1000));
+        Some(delay_s)
+    }
+
+    /// The next retry of a waiting `op`, made at `now`: how it turned out decides what next.
+    pub fn attempt(&mut self, op: u32, now: i64, schedule: &Schedule, failures: &Failures) -> Option<Next> {
+        let start = self.start;
+        let r = self.run_mut(op)?;
+        if r.state != OpState::Waiting {
+            return None;
+        }
+        let k = r.retries_done + 1;
+        let due = r.due;
+        let (failed, in_outage) = failures.fails(op, k, now.saturating_sub(start));
+        let outcome = match (failed, in_outage) {
+            (false, _) => Outcome::Succeeded,
+            (true, true) => Outcome::FailedInOutage,
+            (true, false) => Outcome::Failed,
+        };
+        r.marks.push(AttemptMark { at_ms: now, due_ms: due, retry: k, outcome, duplicate: false });
+        r.retries_done = k;
+        let next = if !failed {
+            Next::Done
+        } else if k >= schedule.max_retries() {
+            Next::GiveUp
+        } else {
+            let (delay_s, raw) = schedule.delay_s(op, k + 1, r.prev_sleep_s);
+            r.prev_sleep_s = raw;
+            Next::Retry { delay_s }
+        };
+        r.last = Some(next);
+        self.waiting.remove(&(due, op));
+        self.lateness.record(now.saturating_sub(due));
+        self.c.retries += 1;
+        let b = self.series.at(now);
+        b.retries += 1;
+        if failed {
+            b.failures += 1;
+        } else {
+            b.successes += 1;
+        }
+        match next {
+            Next::Retry { delay_s } => self.wait(op, now.saturating_add(i64::from(delay_s) * 1000)),
+            Next::GiveUp => {
+                self.c.given_up += 1;
+                self.finish(op, OpState::GaveUp, now);
+            }
+            Next::Done => {
+                self.c.successes += 1;
+                self.finish(op, OpState::Succeeded, now);
+            }
+        }
+        Some(next)
+    }
+
+    /// `op`'s last retry made again at `now` by someone who didn't know it was made: it
+    /// turns out the same way, and leads to the same commands.
+    pub fn duplicate(&mut self, op: u32, now: i64) -> Option<Next> {
+        let r = self.run_mut(op)?;
+        let next = r.last?;
+        let last = *r.marks.iter().rev().find(|m| !m.duplicate && m.retry > 0)?;
+        r.marks.push(AttemptMark { at_ms: now, duplicate: true, ..last });
+        self.c.retries += 1;
+        self.c.duplicates += 1;
+        let b = self.series.at(now);
+        b.retries += 1;
+        if last.outcome == Outcome::Succeeded {
+            b.successes += 1;
+        } else {
+            b.failures += 1;
+        }
+        Some(next)
+    }
+
+    /// `op`'s next retry will never happen.
+    pub fn lose(&mut self, op: u32, now: i64) {
+        if self.state(op) == Some(OpState::Waiting) {
+            self.c.lost += 1;
+            self.finish(op, OpState::Lost, now);
+        }
+    }
+
+    pub fn metrics(&self, now: i64) -> Metrics {
+        let elapsed_s = now.saturating_sub(self.start).max(0) as f64 / 1000.0;
+        let not_arrived = self.ops.iter().filter(|r| r.state == OpState::NotArrived).count() as u64;
+        Metrics {
+            strategy: self.kind,
+            db: self.db,
+            commands: self.c.commands,
+            commands_per_sec: if elapsed_s > 0.0 { self.c.commands as f64 / elapsed_s } else { 0.0 },
+            idle_polls_counted: self.c.idle_polls,
+            retries: self.c.retries,
+            successes: self.c.successes,
+            given_up: self.c.given_up,
+            lost: self.c.lost,
+            duplicate_retries: self.c.duplicates,
+            claim_conflicts: self.c.conflicts,
+            events_received: self.c.events,
+            not_arrived,
+            waiting: self.waiting.len() as u64,
+            lateness: self.lateness.summary(),
+        }
+    }
+
+    pub fn timeline(&self, op: u32) -> Option<OpTimeline> {
+        let r = self.run(op)?;
+        let firsts: Vec<&AttemptMark> = r.marks.iter().filter(|m| !m.duplicate).collect();
+        let mut waits = Vec::new();
+        for (i, m) in firsts.iter().enumerate() {
+            if m.outcome == Outcome::Succeeded {
+                break;
+            }
+            match firsts.get(i + 1) {
+                Some(next) => waits.push(Wait { from_ms: m.at_ms, due_ms: next.due_ms, until_ms: Some(next.at_ms) }),
+                None if matches!(r.state, OpState::Waiting | OpState::Lost) => {
+                    waits.push(Wait { from_ms: m.at_ms, due_ms: r.due, until_ms: None })
+                }
+                None => {}
+            }
+        }
+        Some(OpTimeline {
+            op,
+            key: op_key(op),
+            state: r.state,
+            arrived_ms: r.arrived,
+            ended_ms: r.ended,
+            attempts: r.marks.clone(),
+            waits,
+        })
+    }
+}
