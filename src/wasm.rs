@@ -5,12 +5,26 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::inspect::{self, Items, KeyRow};
+use crate::retry::{Config as SimConfig, Simulation, StrategyKind};
 use crate::reply::Reply;
 use crate::session::Session;
 
 #[wasm_bindgen]
 pub struct Playground {
     session: Session,
+    /// The retry simulation, when one runs.
+    sim: Option<Simulation>,
+}
+
+/// Work the simulation may do per call (commands plus expiry cycles): a frame's worth.
+const SIM_FRAME_BUDGET: u64 = 20_000;
+
+fn to_js<T: Serialize>(v: &T) -> JsValue {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or_else(|e| JsValue::from_str(&format!("serialize: {e}")))
+}
+
+fn strategy(name: &str) -> Option<StrategyKind> {
+    StrategyKind::ALL.into_iter().find(|k| k.name() == name)
 }
 
 fn wall_now() -> f64 {
@@ -97,25 +111,38 @@ fn reply_to_js(r: &Reply, bytes: bool) -> JsValue {
     obj.into()
 }
 
+impl Playground {
+    /// Follow the wall clock in the order the simulation needs: the world clock moves,
+    /// the simulation catches up (bounded), then the server runs its expiry cycle.
+    fn sync(&mut self) {
+        self.session.clock.sync(wall_now());
+        let now = self.session.now_ms();
+        if let Some(sim) = self.sim.as_mut() {
+            sim.advance_bounded(&mut self.session.server, now, SIM_FRAME_BUDGET);
+        }
+        self.session.server.tick(now);
+    }
+}
+
 #[wasm_bindgen]
 impl Playground {
     /// 16 empty databases, one client, the world clock at 1× real time.
     #[wasm_bindgen(constructor)]
     pub fn new() -> Playground {
         console_error_panic_hook::set_once();
-        Playground { session: Session::new(wall_now()) }
+        Playground { session: Session::new(wall_now()), sim: None }
     }
 
     /// Run one console line; returns exactly what `redis-cli --no-raw` prints.
     pub fn exec(&mut self, line: &str) -> String {
-        self.session.sync(wall_now());
+        self.sync();
         self.session.exec(line)
     }
 
     /// Run one command from its arguments; returns `{type, value}` (arrays nest).
     #[wasm_bindgen(js_name = execArgv)]
     pub fn exec_argv(&mut self, argv: Vec<String>) -> JsValue {
-        self.session.sync(wall_now());
+        self.sync();
         let reply = self.session.exec_argv(argv.into_iter().map(String::into_bytes).collect());
         reply_to_js(&reply, true)
     }
@@ -139,7 +166,7 @@ impl Playground {
     /// Let time pass: follow the wall clock and run the active expiry cycle. Call it from
     /// a timer (requestAnimationFrame or setInterval).
     pub fn tick(&mut self) {
-        self.session.sync(wall_now());
+        self.sync();
     }
 
     /// World time, ms since the Unix epoch.
@@ -150,7 +177,7 @@ impl Playground {
     /// World clock speed: 1 is real time; clamped to 0..3600.
     #[wasm_bindgen(js_name = setSpeed)]
     pub fn set_speed(&mut self, speed: f64) {
-        self.session.sync(wall_now());
+        self.sync();
         self.session.clock.set_speed(speed);
     }
 
@@ -159,12 +186,12 @@ impl Playground {
     }
 
     pub fn pause(&mut self) {
-        self.session.sync(wall_now());
+        self.sync();
         self.session.clock.pause();
     }
 
     pub fn resume(&mut self) {
-        self.session.sync(wall_now());
+        self.sync();
         self.session.clock.resume();
     }
 
@@ -175,9 +202,9 @@ impl Playground {
 
     /// Jump world time forward by `ms`.
     pub fn advance(&mut self, ms: f64) {
-        self.session.sync(wall_now());
+        self.sync();
         self.session.clock.advance(ms);
-        self.session.sync(wall_now());
+        self.sync();
     }
 
     /// The earliest time (world ms) at which some key's TTL runs out, or undefined.
@@ -220,7 +247,7 @@ impl Playground {
     /// without `bytes`, to keep huge replies cheap).
     #[wasm_bindgen(js_name = execDetailed)]
     pub fn exec_detailed(&mut self, line: &str) -> JsValue {
-        self.session.sync(wall_now());
+        self.sync();
         let done = self.session.exec_detailed(line);
         let replies = done.replies.iter().map(|(argv, reply)| {
             let command = argv.first().map(|c| String::from_utf8_lossy(c).to_ascii_lowercase()).unwrap_or_default();
@@ -237,7 +264,7 @@ impl Playground {
     /// redis-cli prints them; "" when none. Poll it while `isReadingMessages()`.
     #[wasm_bindgen(js_name = takeMessages)]
     pub fn take_messages(&mut self) -> String {
-        self.session.sync(wall_now());
+        self.sync();
         self.session.take_messages()
     }
 
@@ -258,7 +285,7 @@ impl Playground {
     /// console's client, prompt and db are untouched. Returns what redis-cli prints.
     #[wasm_bindgen(js_name = sideExec)]
     pub fn side_exec(&mut self, line: &str) -> String {
-        self.session.sync(wall_now());
+        self.sync();
         self.session.side_exec(line)
     }
 
@@ -363,6 +390,129 @@ impl Playground {
             )),
         }
         obj(fields)
+    }
+
+    /// Start (or restart) the retry simulation from a config object (camelCase fields of
+    /// `retry::Config`; missing fields take the defaults: the seed's schedule). Throws the
+    /// config error's message.
+    #[wasm_bindgen(js_name = simStart)]
+    pub fn sim_start(&mut self, config: JsValue) -> Result<(), JsValue> {
+        self.sync();
+        let config: SimConfig = if config.is_undefined() || config.is_null() {
+            SimConfig::default()
+        } else {
+            serde_wasm_bindgen::from_value(config).map_err(|e| JsValue::from_str(&e.to_string()))?
+        };
+        if let Some(mut old) = self.sim.take() {
+            old.stop(&mut self.session.server);
+        }
+        let now = self.session.now_ms();
+        let sim = Simulation::new(&config, &mut self.session.server, now)
+            .map_err(|e| JsValue::from_str(&format!("{}: {}", e.field, e.message)))?;
+        self.sim = Some(sim);
+        Ok(())
+    }
+
+    /// Catch the simulation up with the world clock (bounded work); returns
+    /// `{nowMs, caughtUp, work}` or null when none runs.
+    #[wasm_bindgen(js_name = simAdvance)]
+    pub fn sim_advance(&mut self, max_work: f64) -> JsValue {
+        self.session.clock.sync(wall_now());
+        let now = self.session.now_ms();
+        let budget = if max_work.is_finite() && max_work > 0.0 { max_work as u64 } else { SIM_FRAME_BUDGET };
+        let Some(sim) = self.sim.as_mut() else { return JsValue::NULL };
+        let p = sim.advance_bounded(&mut self.session.server, now, budget);
+        self.session.server.tick(now);
+        to_js(&p)
+    }
+
+    /// Step to the next retry attempt: the simulation runs up to it and the world clock
+    /// jumps there. Returns the progress, or null.
+    #[wasm_bindgen(js_name = simStep)]
+    pub fn sim_step(&mut self) -> JsValue {
+        self.sync();
+        let now = self.session.now_ms();
+        let Some(sim) = self.sim.as_mut() else { return JsValue::NULL };
+        let p = sim.step(&mut self.session.server, i64::MAX, u64::MAX);
+        if p.now_ms > now {
+            self.session.clock.advance((p.now_ms - now) as f64);
+        }
+        to_js(&p)
+    }
+
+    /// The simulation's next due time (world ms), or undefined.
+    #[wasm_bindgen(js_name = simNextDue)]
+    pub fn sim_next_due(&self) -> Option<f64> {
+        self.sim.as_ref().and_then(|s| s.next_due_time()).map(|t| t as f64)
+    }
+
+    /// Replay the run from the start at the current world time.
+    #[wasm_bindgen(js_name = simReset)]
+    pub fn sim_reset(&mut self) {
+        self.session.clock.sync(wall_now());
+        let now = self.session.now_ms();
+        if let Some(sim) = self.sim.as_mut() {
+            sim.reset(&mut self.session.server, now);
+        }
+    }
+
+    /// Stop the simulation (its keys stay for inspection).
+    #[wasm_bindgen(js_name = simStop)]
+    pub fn sim_stop(&mut self) {
+        if let Some(mut sim) = self.sim.take() {
+            sim.stop(&mut self.session.server);
+        }
+    }
+
+    /// `{ running, finished, startMs, nowMs, bucketMs, config, metrics: [Metrics per strategy] }`.
+    #[wasm_bindgen(js_name = simState)]
+    pub fn sim_state(&self) -> JsValue {
+        let Some(sim) = self.sim.as_ref() else { return obj(vec![("running", JsValue::FALSE)]) };
+        obj(vec![
+            ("running", JsValue::TRUE),
+            ("finished", JsValue::from_bool(sim.is_finished())),
+            ("startMs", n(sim.start_ms() as f64)),
+            ("nowMs", n(sim.now_ms() as f64)),
+            ("bucketMs", n(sim.bucket_ms() as f64)),
+            ("config", to_js(sim.config())),
+            ("metrics", to_js(&sim.all_metrics())),
+        ])
+    }
+
+    /// Per-operation timelines of one strategy ("polling", "events", "queue").
+    #[wasm_bindgen(js_name = simTimelines)]
+    pub fn sim_timelines(&self, strategy_name: &str, first_op: u32, count: u32) -> JsValue {
+        match (self.sim.as_ref(), strategy(strategy_name)) {
+            (Some(sim), Some(k)) => to_js(&sim.timelines(k, first_op, count)),
+            _ => JsValue::NULL,
+        }
+    }
+
+    /// Retries over time for one strategy: `[{startMs, retries, successes, failures, commands}]`.
+    #[wasm_bindgen(js_name = simSeries)]
+    pub fn sim_series(&self, strategy_name: &str) -> JsValue {
+        match (self.sim.as_ref(), strategy(strategy_name)) {
+            (Some(sim), Some(k)) => to_js(&sim.series(k)),
+            _ => JsValue::NULL,
+        }
+    }
+
+    /// The commands the simulation sent since `seq` (MONITOR-style), at most `limit`:
+    /// `[{seq, atMs, strategy, db, line, reply}]`.
+    #[wasm_bindgen(js_name = simLog)]
+    pub fn sim_log(&self, seq: f64, limit: u32) -> JsValue {
+        let Some(sim) = self.sim.as_ref() else { return JsValue::NULL };
+        let since = if seq.is_finite() && seq >= 0.0 { seq as u64 } else { 0 };
+        array(sim.log_since(since).take(limit as usize).map(|e| {
+            obj(vec![
+                ("seq", n(e.seq as f64)),
+                ("atMs", n(e.at_ms as f64)),
+                ("strategy", e.strategy.map_or(JsValue::NULL, |k| s(k.name()))),
+                ("db", n(f64::from(e.db))),
+                ("line", s(&e.monitor_line())),
+                ("reply", s(&e.reply_text())),
+            ])
+        }))
     }
 
     /// Every command and sub-command: `[{name, syntax, summary, group, since, arity, flags}]`.

@@ -10,6 +10,7 @@ use std::fmt;
 
 /// The three ways of running retries the simulation compares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "camelCase"))]
 pub enum StrategyKind {
     /// The seed's: a key with a TTL per operation, polled with TTL.
     Polling,
@@ -33,6 +34,7 @@ impl StrategyKind {
 
 /// A window of world time `[start_ms, end_ms)`, relative to the simulation's start.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "camelCase"))]
 pub struct Window {
     pub start_ms: i64,
     pub end_ms: i64,
@@ -46,6 +48,11 @@ impl Window {
 
 /// The delays between attempts, before jitter.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")
+)]
 pub enum Backoff {
     /// A list of intervals in seconds: the delay before retry k is the k-th (the last
     /// repeats if there are more retries than intervals).
@@ -65,6 +72,7 @@ pub const SEED_INTERVALS_S: [u32; 6] = [300, 600, 900, 7_200, 14_400, 21_600];
 
 /// Jitter, as in AWS's "Exponential Backoff and Jitter" (d = the delay before jitter).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "camelCase"))]
 pub enum Jitter {
     /// d.
     None,
@@ -77,6 +85,7 @@ pub enum Jitter {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "camelCase", default))]
 pub struct ScheduleConfig {
     pub backoff: Backoff,
     pub jitter: Jitter,
@@ -96,6 +105,7 @@ impl Default for ScheduleConfig {
 pub const TEST_MODE_DELAY_S: u32 = 60;
 
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "camelCase", default))]
 pub struct Config {
     /// Everything random (arrivals, outcomes, jitter, the server's expiry sampling) follows it.
     pub seed: u64,

@@ -10,6 +10,7 @@ use crate::server::{ClientId, Server};
 
 /// Who sent a command. Instances are numbered from 1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub enum Actor {
     /// Preparing the run: SELECT, FLUSHDB, CONFIG, the first SUBSCRIBE.
     Setup,

@@ -7,6 +7,7 @@ use super::config::StrategyKind;
 
 /// A strategy's measurements, as the page shows them.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub struct Metrics {
     pub strategy: StrategyKind,
     pub db: u8,
@@ -35,6 +36,7 @@ pub struct Metrics {
 
 /// Attempt time minus due time, over first attempts of retries (not duplicates).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub struct Lateness {
     pub count: u64,
     /// Attempts made before their due time (a key deleted by hand, say).
@@ -48,10 +50,12 @@ pub struct Lateness {
     pub histogram: Vec<LatenessBucket>,
 }
 
-/// Lateness in `[from_ms, to_ms)`; `to_ms` None is open-ended.
+/// Lateness in `[from_ms, to_ms)`; None is open-ended (the first bucket has no lower
+/// edge, the last no upper one).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub struct LatenessBucket {
-    pub from_ms: i64,
+    pub from_ms: Option<i64>,
     pub to_ms: Option<i64>,
     pub count: u64,
 }
@@ -140,7 +144,7 @@ impl LatenessStats {
     pub fn summary(&self) -> Lateness {
         let mut histogram = Vec::with_capacity(self.coarse.len());
         for (i, &count) in self.coarse.iter().enumerate() {
-            let from_ms = if i == 0 { i64::MIN } else { HISTOGRAM_EDGES_MS[i - 1] };
+            let from_ms = if i == 0 { None } else { Some(HISTOGRAM_EDGES_MS[i - 1]) };
             let to_ms = HISTOGRAM_EDGES_MS.get(i).copied();
             histogram.push(LatenessBucket { from_ms, to_ms, count });
         }
@@ -161,6 +165,7 @@ impl LatenessStats {
 
 /// One bucket of the retries-over-time chart; `start_ms` is relative to the start.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub struct SeriesBucket {
     pub start_ms: i64,
     /// Retry attempts (duplicates included).

@@ -40,6 +40,7 @@ use track::Track;
 
 /// How far a call got.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub struct Progress {
     /// The simulation's time now.
     pub now_ms: i64,

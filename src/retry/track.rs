@@ -11,6 +11,7 @@ use super::schedule::{Failures, Schedule};
 
 /// Where an operation is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub enum OpState {
     /// Its original failure hasn't happened yet.
     NotArrived,
@@ -30,6 +31,7 @@ impl OpState {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub enum Outcome {
     Failed,
     /// Failed because it fell inside the outage window.
@@ -39,6 +41,7 @@ pub enum Outcome {
 
 /// One attempt on the timeline. Retry 0 is the original failure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub struct AttemptMark {
     pub at_ms: i64,
     pub due_ms: i64,
@@ -51,6 +54,7 @@ pub struct AttemptMark {
 /// A wait between an attempt and the next: from `from_ms`, due at `due_ms`, ended by the
 /// attempt at `until_ms` (None while still waiting, or if the retry was lost).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub struct Wait {
     pub from_ms: i64,
     pub due_ms: i64,
@@ -59,6 +63,7 @@ pub struct Wait {
 
 /// An operation's story, for the timeline.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub struct OpTimeline {
     pub op: u32,
     pub key: String,
