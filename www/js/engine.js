@@ -23,15 +23,32 @@ export async function createEngine() {
 /**
  * Call `engine.tick()` every `interval` ms so expiry happens while nobody types.
  * `onError(e)` is called (and ticking stops) if the engine throws. Returns a stop function.
+ *
+ * Each tick moves the world by the wall time elapsed since the last one × the speed, so a
+ * background tab whose timers the browser throttled (once a second, or once a minute) catches
+ * up in full on its next tick, and at once when it becomes visible again. The keys that
+ * expired meanwhile are deleted by the engine's active expiry cycle a bounded batch per tick
+ * (lazily, on access, before that), so a long gap never freezes the page.
  */
 export function startTicking(engine, { interval = 100, onError = console.error } = {}) {
-  const id = setInterval(() => {
+  let stopped = false;
+  const tick = () => {
+    if (stopped) return;
     try {
       engine.tick();
     } catch (e) {
-      clearInterval(id);
+      stop();
       onError(e);
     }
-  }, interval);
-  return () => clearInterval(id);
+  };
+  const doc = globalThis.document;
+  const onVisible = () => { if (doc.visibilityState === 'visible') tick(); };
+  const id = setInterval(tick, interval);
+  doc?.addEventListener('visibilitychange', onVisible);
+  function stop() {
+    stopped = true;
+    clearInterval(id);
+    doc?.removeEventListener('visibilitychange', onVisible);
+  }
+  return stop;
 }

@@ -4,10 +4,13 @@
 //                             run(line), onCommand(fn), focus(), prompt()
 //   keyspace  (js/keyspace/)  the live keyspace view: mountKeyspace({ root, engine, console })
 //   lessons   (js/lessons/)   examples and guided lessons: mountLessons({ root, engine, console })
+//   clock     (js/clock/)     the world clock in the header (speed, pause, step to the next
+//                             due event): mountClock({ root, engine, console }); its API is
+//                             window.redisPlayground.clock
 //   presenter (js/presenter.js, a classic script in <head>): large type, high contrast
 //
-// The console is enabled as soon as the engine is ready; the other two panes are loaded
-// after that (dynamic imports), so nothing they do delays the first command, and a pane
+// The console is enabled as soon as the engine is ready; the clock and the other two panes
+// are loaded after that (dynamic imports), so nothing they do delays the first command, and a pane
 // that fails to load leaves the console working.
 import { createEngine, startTicking } from './engine.js';
 import { mountConsole } from './console/console.js';
@@ -22,12 +25,15 @@ const ui = mountConsole({
   root: document.getElementById('console'),
 });
 
-/** Load one pane's module and mount it; a failure is reported in the pane, not fatal. */
+/**
+ * Load one pane's module and mount it; a failure is reported in the pane, not fatal.
+ * Returns what the mount function returned (the pane's API), or undefined on failure.
+ */
 async function mountPane(id, load, mount, engine) {
   const root = document.getElementById(id);
   try {
     const mod = await load();
-    await mod[mount]({ root, engine, console: ui });
+    return await mod[mount]({ root, engine, console: ui });
   } catch (e) {
     console.error(`The ${id} pane failed to load:`, e);
     const p = document.createElement('p');
@@ -47,6 +53,8 @@ try {
     onError: (e) => ui.fatal(`The engine stopped: ${e && e.message ? e.message : e}. Reload the page to start again.`),
   });
   await Promise.all([
+    mountPane('clock', () => import('./clock/clock.js'), 'mountClock', engine)
+      .then((clock) => { window.redisPlayground.clock = clock; }),
     mountPane('lessons', () => import('./lessons/lessons.js'), 'mountLessons', engine),
     mountPane('keyspace', () => import('./keyspace/keyspace.js'), 'mountKeyspace', engine),
   ]);
