@@ -4,46 +4,21 @@
 //
 // Every wait is for a state of the page (with a timeout), never for a duration: the view
 // refreshes every 100 ms of wall time and follows the engine's world clock.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startServer } from '../../scripts/static-server.mjs';
+import { useBrowser, env } from './console-harness.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
 const SCRATCH = path.join(ROOT, 'screenshots', 'tmp'); // ignored by git: pictures to look at
 
-let server;
-let baseUrl;
-let browser;
-
-before(async () => {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), or run scripts/test as root`);
-  }
-  if (!fs.existsSync(path.join(ROOT, 'www', 'pkg', 'redis_playground_bg.wasm'))) {
-    throw new Error('www/pkg/redis_playground_bg.wasm is missing: build it first with scripts/build');
-  }
-  ({ server, url: baseUrl } = await startServer({ root: path.join(ROOT, 'www'), port: 0 }));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--no-first-run', '--disable-sync', '--disable-quic'],
-  });
-  fs.mkdirSync(SCRATCH, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
-});
+useBrowser();
 
 /** A fresh page with the keyspace view mounted; dialogs and page errors are recorded. */
 async function openPage(t, { viewport = { width: 1280, height: 860 }, presenter = false } = {}) {
-  const context = await browser.newContext({ viewport });
+  const context = await env.browser.newContext({ viewport });
   t.after(() => context.close());
   const page = await context.newPage();
   const seen = { dialogs: [], errors: [] };
@@ -54,7 +29,7 @@ async function openPage(t, { viewport = { width: 1280, height: 860 }, presenter 
     if (m.type() === 'error' && !/lessons|Failed to load resource/.test(m.text())) seen.errors.push(m.text());
   });
   if (presenter) await page.addInitScript(() => localStorage.setItem('redis-playground:presenter', '1'));
-  await page.goto(baseUrl);
+  await page.goto(env.baseUrl);
   await page.waitForSelector('#input:not([disabled])', { timeout: 20_000 });
   await page.waitForSelector('#keyspace .ks-list', { state: 'attached', timeout: 10_000 });
   return { page, seen, ks: page.locator('#keyspace') };

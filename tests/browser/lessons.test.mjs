@@ -3,16 +3,14 @@
 // free loopback port. Every example's Run button, a guided lesson (own command, wrong command,
 // Type it for me, clock jump, next/previous, progress across a reload), keyboard use, and
 // screenshots into screenshots/tmp/. Needs www/pkg/ from scripts/build.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startServer } from '../../scripts/static-server.mjs';
+import { useBrowser, env } from './console-harness.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
 const SCRATCH = path.join(ROOT, 'screenshots', 'tmp'); // ignored by git: pictures to look at
 const DATA = path.join(ROOT, 'www', 'lessons');
 
@@ -22,33 +20,11 @@ const examples = readJson(index.examples);
 const lessons = Object.fromEntries(index.lessons.map(readJson).map((l) => [l.id, l]));
 const expected = (step) => (Array.isArray(step.expect) ? step.expect.join('\n') : step.expect);
 
-let server;
-let baseUrl;
-let browser;
-
-before(async () => {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), or run scripts/test as root`);
-  }
-  if (!fs.existsSync(path.join(ROOT, 'www', 'pkg', 'redis_playground_bg.wasm'))) {
-    throw new Error('www/pkg/redis_playground_bg.wasm is missing: build it first with scripts/build');
-  }
-  ({ server, url: baseUrl } = await startServer({ root: path.join(ROOT, 'www'), port: 0 }));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--no-first-run', '--disable-sync', '--disable-quic'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
-});
+useBrowser();
 
 /** A fresh page (own storage) with the lessons pane loaded; requests and page errors recorded. */
 async function openPage(t, { viewport = { width: 1280, height: 800 }, presenter = false } = {}) {
-  const context = await browser.newContext({ viewport });
+  const context = await env.browser.newContext({ viewport });
   t.after(() => context.close());
   if (presenter) await context.addInitScript(() => localStorage.setItem('redis-playground:presenter', '1'));
   const page = await context.newPage();
@@ -57,7 +33,7 @@ async function openPage(t, { viewport = { width: 1280, height: 800 }, presenter 
   page.on('pageerror', (e) => seen.errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') seen.errors.push(m.text()); });
   page.on('dialog', (d) => { seen.dialogs.push(d.message()); d.dismiss().catch(() => {}); });
-  await page.goto(baseUrl);
+  await page.goto(env.baseUrl);
   await ready(page);
   return { page, seen, context };
 }
@@ -321,7 +297,7 @@ test('screenshots: the gallery, presenter mode, a phone', async (t) => {
     await page.getByRole('button', { name: 'Run SET key "Hello, World!"', exact: true }).click();
     await page.getByRole('button', { name: 'Run GET key', exact: true }).click();
     await shot(page, 'lessons-examples.png');
-    const origin = new URL(baseUrl).origin;
+    const origin = new URL(env.baseUrl).origin;
     assert.deepEqual(seen.requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:')), [],
       'the lessons load from the page\'s own origin');
     assert.ok(seen.requests.some((u) => u.endsWith('/lessons/index.json')));

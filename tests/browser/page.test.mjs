@@ -1,15 +1,13 @@
 // Tier 4: the page in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core),
 // served by scripts/static-server.mjs on a free loopback port. Needs www/pkg/ from scripts/build.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startServer } from '../../scripts/static-server.mjs';
+import { useBrowser, env } from './console-harness.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
 // The README's picture (committed) is refreshed only on request, so a test run leaves the
 // tree clean: README_SCREENSHOT=1 node --test tests/browser/page.test.mjs
 const SCREENSHOT = process.env.README_SCREENSHOT
@@ -17,33 +15,11 @@ const SCREENSHOT = process.env.README_SCREENSHOT
   : path.join(ROOT, 'screenshots', 'tmp', 'console.png');
 const SCRATCH = path.join(ROOT, 'screenshots', 'tmp'); // ignored by git: more pictures to look at
 
-let server;
-let baseUrl;
-let browser;
-
-before(async () => {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), or run scripts/test as root`);
-  }
-  if (!fs.existsSync(path.join(ROOT, 'www', 'pkg', 'redis_playground_bg.wasm'))) {
-    throw new Error('www/pkg/redis_playground_bg.wasm is missing: build it first with scripts/build');
-  }
-  ({ server, url: baseUrl } = await startServer({ root: path.join(ROOT, 'www'), port: 0 }));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--no-first-run', '--disable-sync', '--disable-quic'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
-});
+useBrowser();
 
 /** A fresh page on the console, with every request, dialog and page error recorded. */
 async function openConsole(t, { viewport = { width: 1100, height: 720 } } = {}) {
-  const context = await browser.newContext({ viewport });
+  const context = await env.browser.newContext({ viewport });
   t.after(() => context.close());
   const page = await context.newPage();
   const seen = { requests: [], dialogs: [], errors: [] };
@@ -51,7 +27,7 @@ async function openConsole(t, { viewport = { width: 1100, height: 720 } } = {}) 
   page.on('dialog', (d) => { seen.dialogs.push(d.message()); d.dismiss().catch(() => {}); });
   page.on('pageerror', (e) => seen.errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') seen.errors.push(m.text()); });
-  await page.goto(baseUrl);
+  await page.goto(env.baseUrl);
   await page.waitForSelector('#input:not([disabled])', { timeout: 20_000 });
   return { page, seen };
 }
@@ -178,7 +154,7 @@ test('the page loads nothing from another origin, and a screenshot is taken', as
   await page.mouse.move(0, 0);
   await page.waitForTimeout(300); // the keyspace pane catches up
 
-  const origin = new URL(baseUrl).origin;
+  const origin = new URL(env.baseUrl).origin;
   const foreign = seen.requests.filter((u) => !u.startsWith(origin + '/') && !u.startsWith('data:'));
   assert.deepEqual(foreign, [], 'every request stays on the page\'s own origin');
   assert.ok(seen.requests.some((u) => u.endsWith('.wasm')), 'the wasm module was fetched from the server');
