@@ -5,7 +5,10 @@ use std::io::BufRead;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 fn wall() -> f64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .unwrap_or(0.0)
 }
 
 fn main() {

@@ -177,7 +177,10 @@ pub fn parse_line(line: &str) -> Line {
             argv.remove(0);
         }
     }
-    Line::Command { repeat: repeat.min(MAX_REPEAT), argv }
+    Line::Command {
+        repeat: repeat.min(MAX_REPEAT),
+        argv,
+    }
 }
 
 /// redis-cli's prompt state: it tracks the db and MULTI from the commands it sends, not by
@@ -289,7 +292,9 @@ pub fn format_reply(reply: &Reply) -> String {
 /// redis-cli enters its "reading messages" loop after these commands, whatever the reply.
 pub fn enters_pubsub_mode(argv: &[Vec<u8>]) -> bool {
     argv.first().is_some_and(|c| {
-        c.eq_ignore_ascii_case(b"subscribe") || c.eq_ignore_ascii_case(b"psubscribe") || c.eq_ignore_ascii_case(b"ssubscribe")
+        c.eq_ignore_ascii_case(b"subscribe")
+            || c.eq_ignore_ascii_case(b"psubscribe")
+            || c.eq_ignore_ascii_case(b"ssubscribe")
     })
 }
 
@@ -299,7 +304,8 @@ pub const READING_MESSAGES: &str = "Reading messages... (press Ctrl-C to quit)";
 /// redis-cli prints the replies of a few commands raw even in `--no-raw` mode (INFO, whose
 /// reply is a text report): the bytes as they are, with no quoting and no added newline.
 pub fn prints_raw(argv: &[Vec<u8>]) -> bool {
-    argv.first().is_some_and(|c| c.eq_ignore_ascii_case(b"info") || c.eq_ignore_ascii_case(b"lolwut"))
+    argv.first()
+        .is_some_and(|c| c.eq_ignore_ascii_case(b"info") || c.eq_ignore_ascii_case(b"lolwut"))
 }
 
 /// Everything redis-cli writes to the terminal for one reply, including line ends.
@@ -384,7 +390,9 @@ fn format_into(out: &mut String, reply: &Reply, prefix: &str) {
         }
         Reply::Nil | Reply::NilArray => out.push_str("(nil)\n"),
         Reply::Multi(items) => items.iter().for_each(|it| format_into(out, it, prefix)),
-        Reply::Array(items) | Reply::Set(items) => format_array(out, items.iter(), items.len(), prefix),
+        Reply::Array(items) | Reply::Set(items) => {
+            format_array(out, items.iter(), items.len(), prefix)
+        }
         Reply::Map(pairs) => {
             // RESP2 sends a map as a flat array: key, value, key, value…
             let flat = pairs.iter().flat_map(|(k, v)| [k, v]);
@@ -393,7 +401,12 @@ fn format_into(out: &mut String, reply: &Reply, prefix: &str) {
     }
 }
 
-fn format_array<'a>(out: &mut String, items: impl Iterator<Item = &'a Reply>, len: usize, prefix: &str) {
+fn format_array<'a>(
+    out: &mut String,
+    items: impl Iterator<Item = &'a Reply>,
+    len: usize,
+    prefix: &str,
+) {
     if len == 0 {
         out.push_str("(empty array)\n");
         return;
@@ -414,7 +427,11 @@ mod tests {
     use super::*;
 
     fn split(s: &str) -> Option<Vec<String>> {
-        split_args(s.as_bytes()).map(|v| v.into_iter().map(|a| String::from_utf8_lossy(&a).into_owned()).collect())
+        split_args(s.as_bytes()).map(|v| {
+            v.into_iter()
+                .map(|a| String::from_utf8_lossy(&a).into_owned())
+                .collect()
+        })
     }
 
     #[test]
@@ -441,7 +458,13 @@ mod tests {
             let want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
             assert_eq!(split(line), Some(want), "{line}");
         }
-        for bad in ["set \"abc", "set 'abc", "set \"a\"b", "set 'a'b", "get \"a\\\""] {
+        for bad in [
+            "set \"abc",
+            "set 'abc",
+            "set \"a\"b",
+            "set 'a'b",
+            "get \"a\\\"",
+        ] {
             assert_eq!(split(bad), None, "{bad}");
         }
     }
@@ -450,11 +473,20 @@ mod tests {
     fn a_leading_number_is_a_repeat_count() {
         assert_eq!(
             parse_line("3 INCR hits"),
-            Line::Command { repeat: 3, argv: vec![b"INCR".to_vec(), b"hits".to_vec()] }
+            Line::Command {
+                repeat: 3,
+                argv: vec![b"INCR".to_vec(), b"hits".to_vec()]
+            }
         );
         assert_eq!(parse_line("0 INCR hits"), Line::Message(INVALID_REPEAT));
         assert_eq!(parse_line("-2 INCR hits"), Line::Message(INVALID_REPEAT));
-        assert_eq!(parse_line("3"), Line::Command { repeat: 1, argv: vec![b"3".to_vec()] });
+        assert_eq!(
+            parse_line("3"),
+            Line::Command {
+                repeat: 1,
+                argv: vec![b"3".to_vec()]
+            }
+        );
         assert_eq!(parse_line("\"\" GET a"), Line::Message(INVALID_REPEAT));
         assert_eq!(parse_line("\"a b"), Line::Message(INVALID_ARGUMENTS));
         assert_eq!(parse_line("   "), Line::Empty);
@@ -466,8 +498,14 @@ mod tests {
         assert_eq!(format_reply(&Int(5)), "(integer) 5");
         assert_eq!(format_reply(&Nil), "(nil)");
         assert_eq!(format_reply(&Array(vec![])), "(empty array)");
-        assert_eq!(format_reply(&Bulk(b"a\"b\\\x01\xff\n".to_vec())), "\"a\\\"b\\\\\\x01\\xff\\n\"");
-        assert_eq!(format_reply(&Error("ERR syntax error".into())), "(error) ERR syntax error");
+        assert_eq!(
+            format_reply(&Bulk(b"a\"b\\\x01\xff\n".to_vec())),
+            "\"a\\\"b\\\\\\x01\\xff\\n\""
+        );
+        assert_eq!(
+            format_reply(&Error("ERR syntax error".into())),
+            "(error) ERR syntax error"
+        );
         let nested = Array(vec![
             Bulk(b"0".to_vec()),
             Array((1..=10).map(|i| Bulk(i.to_string().into_bytes())).collect()),
@@ -483,7 +521,10 @@ mod tests {
         assert_eq!(p.prompt(), "127.0.0.1:6379> ");
         p.after_reply(&argv("SELECT 2"), &Reply::ok());
         assert_eq!(p.prompt(), "127.0.0.1:6379[2]> ");
-        p.after_reply(&argv("SELECT 99"), &Reply::Error("ERR DB index is out of range".into()));
+        p.after_reply(
+            &argv("SELECT 99"),
+            &Reply::Error("ERR DB index is out of range".into()),
+        );
         assert_eq!(p.prompt(), "127.0.0.1:6379[2]> ");
         p.after_reply(&argv("multi"), &Reply::ok());
         assert_eq!(p.prompt(), "127.0.0.1:6379[2](TX)> ");

@@ -18,7 +18,12 @@ pub const MAX_SPEED: f64 = 3600.0;
 impl Clock {
     /// A clock whose world time starts equal to the given wall time.
     pub fn new(wall_ms: f64) -> Clock {
-        Clock { world_ms: wall_ms, wall_ms, speed: 1.0, paused: false }
+        Clock {
+            world_ms: wall_ms,
+            wall_ms,
+            speed: 1.0,
+            paused: false,
+        }
     }
 
     /// Tell the clock what time the wall says it is. World time moves forward by the wall

@@ -90,7 +90,12 @@ impl Db {
         let h = self.hash(key);
         let slots = &self.slots;
         self.index
-            .find(h, |&i| slots.get(i as usize).and_then(|s| s.as_ref()).is_some_and(|e| &*e.key == key))
+            .find(h, |&i| {
+                slots
+                    .get(i as usize)
+                    .and_then(|s| s.as_ref())
+                    .is_some_and(|e| &*e.key == key)
+            })
             .copied()
     }
 
@@ -157,7 +162,13 @@ impl Db {
 
     fn add_new(&mut self, key: Box<[u8]>, value: Value, now: i64) -> u32 {
         let h = self.hash(&key);
-        let entry = Entry { key, value, expire_at: NO_EXPIRE, expires_pos: NOT_LISTED, lru: lru_of(now) };
+        let entry = Entry {
+            key,
+            value,
+            expire_at: NO_EXPIRE,
+            expires_pos: NOT_LISTED,
+            lru: lru_of(now),
+        };
         let slot = match self.free.pop() {
             Some(s) => {
                 self.slots[s as usize] = Some(entry);
@@ -170,10 +181,19 @@ impl Db {
         };
         let (index, slots, hasher) = (&mut self.index, &self.slots, &self.hasher);
         index.insert_unique(h, slot, |&i| {
-            hasher.hash_one(slots.get(i as usize).and_then(|s| s.as_ref()).map(|e| &*e.key).unwrap_or(&[]))
+            hasher.hash_one(
+                slots
+                    .get(i as usize)
+                    .and_then(|s| s.as_ref())
+                    .map(|e| &*e.key)
+                    .unwrap_or(&[]),
+            )
         });
         self.len += 1;
-        if let (Some(log), Some(e)) = (self.created.as_mut(), self.slots.get(slot as usize).and_then(|s| s.as_ref())) {
+        if let (Some(log), Some(e)) = (
+            self.created.as_mut(),
+            self.slots.get(slot as usize).and_then(|s| s.as_ref()),
+        ) {
             log.push(e.key.clone());
         }
         slot
@@ -190,7 +210,10 @@ impl Db {
 
     /// The keys created since the last call.
     pub fn take_created(&mut self) -> Vec<Box<[u8]>> {
-        self.created.as_mut().map(std::mem::take).unwrap_or_default()
+        self.created
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     /// Remove a live key, returning its entry (an expired key counts as already gone).
@@ -255,7 +278,9 @@ impl Db {
 
     fn set_expire_slot(&mut self, slot: u32, at: i64) {
         let next_pos = self.expires.len() as u32;
-        let Some(e) = self.entry_at_mut(slot) else { return };
+        let Some(e) = self.entry_at_mut(slot) else {
+            return;
+        };
         e.expire_at = at;
         if e.expires_pos == NOT_LISTED {
             e.expires_pos = next_pos;
@@ -264,7 +289,9 @@ impl Db {
     }
 
     fn clear_expire_slot(&mut self, slot: u32) {
-        let Some(e) = self.entry_at_mut(slot) else { return };
+        let Some(e) = self.entry_at_mut(slot) else {
+            return;
+        };
         let pos = e.expires_pos;
         e.expire_at = NO_EXPIRE;
         e.expires_pos = NOT_LISTED;
@@ -293,7 +320,11 @@ impl Db {
     /// Remove a key's TTL; true if it had one.
     pub fn persist(&mut self, key: &[u8], now: i64) -> bool {
         match self.live_slot(key, now) {
-            Some(slot) if self.entry_at(slot).is_some_and(|e| e.expire_at != NO_EXPIRE) => {
+            Some(slot)
+                if self
+                    .entry_at(slot)
+                    .is_some_and(|e| e.expire_at != NO_EXPIRE) =>
+            {
                 self.clear_expire_slot(slot);
                 true
             }
@@ -370,7 +401,11 @@ impl Db {
             pos += 1;
             visits += 1;
         }
-        let next = if pos >= self.slots.len() { 0 } else { pos as u64 };
+        let next = if pos >= self.slots.len() {
+            0
+        } else {
+            pos as u64
+        };
         (next, found)
     }
 
@@ -395,7 +430,9 @@ impl Db {
                 Some(i) => i,
                 None => {
                     let start = rng.usize(..n);
-                    (0..n).map(|k| (start + k) % n).find(|&i| self.slots[i].is_some())?
+                    (0..n)
+                        .map(|k| (start + k) % n)
+                        .find(|&i| self.slots[i].is_some())?
                 }
             };
             let expired = self.slots[i].as_ref().is_some_and(|e| e.is_expired(now));
@@ -414,7 +451,9 @@ impl Db {
         let mut looked = 0;
         let mut deleted = 0;
         while !self.expires.is_empty() && looked < budget {
-            let sample = ACTIVE_EXPIRE_SAMPLE.min(self.expires.len()).min(budget - looked);
+            let sample = ACTIVE_EXPIRE_SAMPLE
+                .min(self.expires.len())
+                .min(budget - looked);
             let mut expired_here = 0;
             for _ in 0..sample {
                 if self.expires.is_empty() {
@@ -437,7 +476,10 @@ impl Db {
 
     /// The earliest expiry time among keys with a TTL, in world ms.
     pub fn next_expiry(&self) -> Option<i64> {
-        self.expires.iter().filter_map(|&slot| self.entry_at(slot).and_then(|e| e.expire_at())).min()
+        self.expires
+            .iter()
+            .filter_map(|&slot| self.entry_at(slot).and_then(|e| e.expire_at()))
+            .min()
     }
 
     /// The average remaining TTL of keys with a TTL, in ms (INFO keyspace `avg_ttl`).
@@ -456,7 +498,10 @@ impl Db {
 
     /// Drop everything.
     pub fn clear(&mut self) {
-        *self = Db { hasher: std::mem::take(&mut self.hasher), ..Db::default() };
+        *self = Db {
+            hasher: std::mem::take(&mut self.hasher),
+            ..Db::default()
+        };
     }
 
     /// Whether a key is stored at all, expired or not, without touching it.
@@ -466,12 +511,17 @@ impl Db {
 
     /// The live entry for a key without deleting it if expired or touching it (views).
     pub fn iter_key(&self, key: &[u8], now: i64) -> Option<&Entry> {
-        self.find_slot(key).and_then(|s| self.entry_at(s)).filter(|e| !e.is_expired(now))
+        self.find_slot(key)
+            .and_then(|s| self.entry_at(s))
+            .filter(|e| !e.is_expired(now))
     }
 
     /// Every live entry, for the keyspace view and tests (does not delete expired ones).
     pub fn iter(&self, now: i64) -> impl Iterator<Item = &Entry> {
-        self.slots.iter().flatten().filter(move |e| !e.is_expired(now))
+        self.slots
+            .iter()
+            .flatten()
+            .filter(move |e| !e.is_expired(now))
     }
 }
 
@@ -489,7 +539,10 @@ mod tests {
         let mut db = Db::new();
         db.set(b"a", s("1"), false, 0);
         assert!(db.set_expire(b"a", 100, 0));
-        assert!(db.get(b"a", 100).is_some(), "at its expiry time a key still exists");
+        assert!(
+            db.get(b"a", 100).is_some(),
+            "at its expiry time a key still exists"
+        );
         assert!(db.get(b"a", 101).is_none());
         assert_eq!(db.len(), 0);
         assert_eq!(db.take_expired(), vec![Box::from(&b"a"[..])]);

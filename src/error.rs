@@ -40,7 +40,9 @@ impl fmt::Display for CmdError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use CmdError::*;
         match self {
-            WrongType => f.write_str("WRONGTYPE Operation against a key holding the wrong kind of value"),
+            WrongType => {
+                f.write_str("WRONGTYPE Operation against a key holding the wrong kind of value")
+            }
             WrongArity(cmd) => write!(f, "ERR wrong number of arguments for '{cmd}' command"),
             UnknownCommand(name, args) => {
                 let mut shown = String::new();
@@ -53,7 +55,12 @@ impl fmt::Display for CmdError {
                     shown.push_str(&clip(a, room));
                     shown.push_str("' ");
                 }
-                write!(f, "ERR unknown command '{}', with args beginning with: {}", clip(name, 128), shown)
+                write!(
+                    f,
+                    "ERR unknown command '{}', with args beginning with: {}",
+                    clip(name, 128),
+                    shown
+                )
             }
             UnknownSubcommand(sub, container) => write!(
                 f,
@@ -69,7 +76,9 @@ impl fmt::Display for CmdError {
             NoSuchKey => f.write_str("ERR no such key"),
             InvalidExpire(cmd) => write!(f, "ERR invalid expire time in '{cmd}' command"),
             DbIndexOutOfRange => f.write_str("ERR DB index is out of range"),
-            StringTooLong => f.write_str("ERR string exceeds maximum allowed size (proto-max-bulk-len)"),
+            StringTooLong => {
+                f.write_str("ERR string exceeds maximum allowed size (proto-max-bulk-len)")
+            }
             OffsetOutOfRange => f.write_str("ERR offset is out of range"),
             Err(msg) => write!(f, "ERR {msg}"),
             Raw(msg) => f.write_str(msg),

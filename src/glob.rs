@@ -91,7 +91,10 @@ pub struct Pattern {
 
 impl Pattern {
     pub fn new(p: &[u8]) -> Pattern {
-        Pattern { toks: compile(p), empty: p.is_empty() }
+        Pattern {
+            toks: compile(p),
+            empty: p.is_empty(),
+        }
     }
 
     pub fn matches(&self, s: &[u8]) -> bool {
@@ -151,7 +154,11 @@ mod tests {
             ("[abc", "ab", false),
             ("a*", "a", true),
             ("a*b", "a", false),
-            ("*a*a*a*a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false),
+            (
+                "*a*a*a*a*a*a*a*a*b",
+                "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                false,
+            ),
             ("[\\]]", "]", true),
             ("\\", "\\", true),
             ("*", "", false),

@@ -27,14 +27,24 @@ pub const GROUPS: &[&str] = &[
 /// Every entry HELP knows: top-level commands without sub-commands, and sub-commands.
 pub fn entries() -> Vec<&'static Command> {
     let mut v: Vec<&'static Command> = commands::all()
-        .flat_map(|c| if c.subcommands.is_empty() { std::slice::from_ref(c) } else { c.subcommands })
+        .flat_map(|c| {
+            if c.subcommands.is_empty() {
+                std::slice::from_ref(c)
+            } else {
+                c.subcommands
+            }
+        })
         .collect();
     v.sort_by_key(|c| c.display_name());
     v
 }
 
 fn entry_text(out: &mut String, c: &Command, with_group: bool) {
-    out.push_str(&format!("\r\n  \x1b[1m{}\x1b[0m \x1b[90m{}\x1b[0m\r\n", c.display_name(), c.syntax));
+    out.push_str(&format!(
+        "\r\n  \x1b[1m{}\x1b[0m \x1b[90m{}\x1b[0m\r\n",
+        c.display_name(),
+        c.syntax
+    ));
     out.push_str(&format!("  \x1b[33msummary:\x1b[0m {}\r\n", c.summary));
     out.push_str(&format!("  \x1b[33msince:\x1b[0m {}\r\n", c.since));
     if with_group {
@@ -48,9 +58,11 @@ pub fn help(args: &[Vec<u8>]) -> String {
         return banner();
     }
     let mut out = String::new();
-    let group = args[0]
-        .strip_prefix(b"@")
-        .and_then(|g| GROUPS.iter().find(|name| name.as_bytes().eq_ignore_ascii_case(g)));
+    let group = args[0].strip_prefix(b"@").and_then(|g| {
+        GROUPS
+            .iter()
+            .find(|name| name.as_bytes().eq_ignore_ascii_case(g))
+    });
     for c in entries() {
         match group {
             Some(g) => {
@@ -61,7 +73,10 @@ pub fn help(args: &[Vec<u8>]) -> String {
             None => {
                 let words: Vec<&str> = c.name.split('|').collect();
                 if args.len() <= words.len()
-                    && args.iter().zip(&words).all(|(a, w)| a.eq_ignore_ascii_case(w.as_bytes()))
+                    && args
+                        .iter()
+                        .zip(&words)
+                        .all(|(a, w)| a.eq_ignore_ascii_case(w.as_bytes()))
                 {
                     entry_text(&mut out, c, true);
                 }
@@ -80,12 +95,27 @@ pub fn supported_commands_markdown() -> String {
         if cmds.is_empty() {
             continue;
         }
-        let mut rows: Vec<&Command> = cmds.iter().flat_map(|c| std::iter::once(c).chain(c.subcommands.iter())).collect();
+        let mut rows: Vec<&Command> = cmds
+            .iter()
+            .flat_map(|c| std::iter::once(c).chain(c.subcommands.iter()))
+            .collect();
         rows.sort_by_key(|c| c.display_name());
-        out.push_str(&format!("\n**{family}** ({})\n\n| command | syntax | what it does |\n|---|---|---|\n", rows.len()));
+        out.push_str(&format!(
+            "\n**{family}** ({})\n\n| command | syntax | what it does |\n|---|---|---|\n",
+            rows.len()
+        ));
         for c in rows {
             let syntax = c.syntax.replace('|', "\\|");
-            out.push_str(&format!("| `{}` | {} | {} |\n", c.display_name(), if syntax.is_empty() { String::new() } else { format!("`{syntax}`") }, c.summary));
+            out.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                c.display_name(),
+                if syntax.is_empty() {
+                    String::new()
+                } else {
+                    format!("`{syntax}`")
+                },
+                c.summary
+            ));
         }
     }
     out
@@ -104,7 +134,10 @@ pub fn hint(line: &str) -> Option<String> {
     for c in entries() {
         let words: Vec<&str> = c.name.split('|').collect();
         if words.len() <= args.len()
-            && words.iter().zip(&args).all(|(w, a)| a.eq_ignore_ascii_case(w.as_bytes()))
+            && words
+                .iter()
+                .zip(&args)
+                .all(|(w, a)| a.eq_ignore_ascii_case(w.as_bytes()))
             && best.is_none_or(|(_, n)| words.len() > n)
         {
             best = Some((c, words.len()));
@@ -123,7 +156,11 @@ pub fn hint(line: &str) -> Option<String> {
         hint = &hint[1..];
     }
     let ends_in_space = line.chars().last().is_some_and(|c| c.is_ascii_whitespace());
-    Some(if ends_in_space { hint.to_string() } else { format!(" {hint}") })
+    Some(if ends_in_space {
+        hint.to_string()
+    } else {
+        format!(" {hint}")
+    })
 }
 
 /// redis-cli's Tab completions for a line: command names (`GET`, `GETDEL`, `OBJECT
@@ -143,7 +180,10 @@ pub fn completions(line: &str) -> Vec<String> {
     }
     topics
         .into_iter()
-        .filter(|t| t.len() >= typed.len() && t.as_bytes()[..typed.len()].eq_ignore_ascii_case(typed.as_bytes()))
+        .filter(|t| {
+            t.len() >= typed.len()
+                && t.as_bytes()[..typed.len()].eq_ignore_ascii_case(typed.as_bytes())
+        })
         .map(|t| format!("{}{t}", &line[..start]))
         .collect()
 }
@@ -152,8 +192,12 @@ pub fn completions(line: &str) -> Vec<String> {
 /// split arguments (0 is the command); empty when the line names no command or its keys
 /// can't be told yet.
 pub fn key_positions(line: &str) -> Vec<usize> {
-    let Some(args) = crate::cli::split_args(line.as_bytes()) else { return vec![] };
-    let Some(mut cmd) = args.first().and_then(|n| commands::lookup(n)) else { return vec![] };
+    let Some(args) = crate::cli::split_args(line.as_bytes()) else {
+        return vec![];
+    };
+    let Some(mut cmd) = args.first().and_then(|n| commands::lookup(n)) else {
+        return vec![];
+    };
     if !cmd.subcommands.is_empty() {
         match args.get(1).and_then(|s| commands::lookup_sub(cmd, s)) {
             Some(sub) => cmd = sub,
@@ -183,7 +227,12 @@ mod tests {
     #[test]
     fn help_for_a_command_has_redis_cli_layout() {
         let h = help(&[b"get".to_vec()]);
-        assert!(h.starts_with("\r\n  \x1b[1mGET\x1b[0m \x1b[90mkey\x1b[0m\r\n  \x1b[33msummary:\x1b[0m "), "{h:?}");
+        assert!(
+            h.starts_with(
+                "\r\n  \x1b[1mGET\x1b[0m \x1b[90mkey\x1b[0m\r\n  \x1b[33msummary:\x1b[0m "
+            ),
+            "{h:?}"
+        );
         assert!(h.ends_with("\x1b[33mgroup:\x1b[0m string\r\n\r\n"), "{h:?}");
     }
 
@@ -226,7 +275,10 @@ mod tests {
         assert_eq!(key_positions("SET k v EX 10"), vec![1]);
         assert_eq!(key_positions("MSET a 1 b 2"), vec![1, 3]);
         assert_eq!(key_positions("object encoding k"), vec![2]);
-        assert_eq!(key_positions("ZUNIONSTORE d 2 a b WEIGHTS 1 2"), vec![1, 3, 4]);
+        assert_eq!(
+            key_positions("ZUNIONSTORE d 2 a b WEIGHTS 1 2"),
+            vec![1, 3, 4]
+        );
         assert_eq!(key_positions("PING"), Vec::<usize>::new());
         assert_eq!(key_positions("nosuch a"), Vec::<usize>::new());
     }

@@ -26,7 +26,12 @@ pub struct KeyRow {
 pub enum Items {
     /// The text (UTF-8, lossy), the first 256 bytes in hex, and whether the bytes are not
     /// plain printable UTF-8 (so the hex view is the better one).
-    Str { text: String, hex: String, binary: bool, truncated: bool },
+    Str {
+        text: String,
+        hex: String,
+        binary: bool,
+        truncated: bool,
+    },
     List(Vec<(usize, String)>),
     Set(Vec<String>),
     /// (rank, member, score as Redis prints it)
@@ -70,7 +75,9 @@ pub fn scan_keys(
     now: i64,
 ) -> Option<(u64, Vec<KeyRow>)> {
     let d = server.dbs.get(db)?;
-    let pat = pattern.filter(|p| *p != "*").map(|p| Pattern::new(p.as_bytes()));
+    let pat = pattern
+        .filter(|p| *p != "*")
+        .map(|p| Pattern::new(p.as_bytes()));
     let (next, found) = d.scan_view(cursor, count, now);
     let rows = found
         .into_iter()
@@ -82,31 +89,69 @@ pub fn scan_keys(
 }
 
 fn hex(b: &[u8]) -> String {
-    b.iter().take(256).map(|c| format!("{c:02x}")).collect::<Vec<_>>().join(" ")
+    b.iter()
+        .take(256)
+        .map(|c| format!("{c:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A page (`offset`, at most `limit` items) of the value at `key` in `db`, or None.
-pub fn inspect(server: &Server, db: usize, key: &[u8], offset: usize, limit: usize, now: i64) -> Option<ValueView> {
+pub fn inspect(
+    server: &Server,
+    db: usize,
+    key: &[u8],
+    offset: usize,
+    limit: usize,
+    now: i64,
+) -> Option<ValueView> {
     let d = server.dbs.get(db)?;
     let e = d.iter_key(key, now)?;
     let items = match &e.value {
         Value::Str(s) => {
             let all = s.as_bytes();
             let b = &all[..all.len().min(STRING_VIEW_LIMIT)];
-            let binary = std::str::from_utf8(b).map_or(true, |t| t.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r')));
-            Items::Str { text: text(b), hex: hex(b), binary, truncated: b.len() < all.len() }
+            let binary = std::str::from_utf8(b).map_or(true, |t| {
+                t.chars()
+                    .any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+            });
+            Items::Str {
+                text: text(b),
+                hex: hex(b),
+                binary,
+                truncated: b.len() < all.len(),
+            }
         }
-        Value::List(l) => Items::List(l.iter().enumerate().skip(offset).take(limit).map(|(i, v)| (i, text(v))).collect()),
+        Value::List(l) => Items::List(
+            l.iter()
+                .enumerate()
+                .skip(offset)
+                .take(limit)
+                .map(|(i, v)| (i, text(v)))
+                .collect(),
+        ),
         Value::Set(s) => {
             // An intset is already in numeric order (as SMEMBERS gives it); others sort.
             let members: Vec<String> = if s.encoding() == "intset" {
-                s.iter().skip(offset).take(limit).map(|m| text(&m)).collect()
+                s.iter()
+                    .skip(offset)
+                    .take(limit)
+                    .map(|m| text(&m))
+                    .collect()
             } else if s.len() <= SORTED_SET_VIEW_LIMIT {
                 let mut all = s.members();
                 all.sort();
-                all.into_iter().skip(offset).take(limit).map(|m| text(&m)).collect()
+                all.into_iter()
+                    .skip(offset)
+                    .take(limit)
+                    .map(|m| text(&m))
+                    .collect()
             } else {
-                s.iter().skip(offset).take(limit).map(|m| text(&m)).collect()
+                s.iter()
+                    .skip(offset)
+                    .take(limit)
+                    .map(|m| text(&m))
+                    .collect()
             };
             Items::Set(members)
         }
@@ -117,9 +162,18 @@ pub fn inspect(server: &Server, db: usize, key: &[u8], offset: usize, limit: usi
                 .map(|(i, (score, m))| (offset + i, text(m), fmt_g17(score)))
                 .collect(),
         ),
-        Value::Hash(h) => Items::Hash(h.iter().skip(offset).take(limit).map(|(f, v)| (text(f), text(v))).collect()),
+        Value::Hash(h) => Items::Hash(
+            h.iter()
+                .skip(offset)
+                .take(limit)
+                .map(|(f, v)| (text(f), text(v)))
+                .collect(),
+        ),
     };
-    Some(ValueView { row: row(e, now), items })
+    Some(ValueView {
+        row: row(e, now),
+        items,
+    })
 }
 
 #[cfg(test)]
@@ -147,7 +201,12 @@ mod tests {
         // The expired key is skipped, not deleted: DBSIZE still counts it, stats unchanged.
         assert_eq!(s.exec("DBSIZE"), "(integer) 3");
         let after = s.exec("INFO stats");
-        let without_count = |t: &str| t.lines().filter(|l| !l.starts_with("total_commands_processed:")).collect::<Vec<_>>().join("\n");
+        let without_count = |t: &str| {
+            t.lines()
+                .filter(|l| !l.starts_with("total_commands_processed:"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
         assert_eq!(without_count(&before), without_count(&after));
     }
 
@@ -156,7 +215,16 @@ mod tests {
         let mut s = session();
         s.exec("MSET user:1 a user:2 b order:1 c");
         s.exec("SADD user:set x");
-        let (_, rows) = scan_keys(&s.server, 0, 0, Some("user:*"), Some("string"), 100, s.now_ms()).unwrap();
+        let (_, rows) = scan_keys(
+            &s.server,
+            0,
+            0,
+            Some("user:*"),
+            Some("string"),
+            100,
+            s.now_ms(),
+        )
+        .unwrap();
         let mut keys: Vec<_> = rows.iter().map(|r| r.key.clone()).collect();
         keys.sort();
         assert_eq!(keys, vec!["user:1", "user:2"]);
@@ -174,18 +242,50 @@ mod tests {
         s.exec("EXPIRE l 100");
         let now = s.now_ms();
         let v = inspect(&s.server, 0, b"s", 0, 10, now).unwrap();
-        assert_eq!(v.items, Items::Str { text: "hi\0".into(), hex: "68 69 00".into(), binary: true, truncated: false });
+        assert_eq!(
+            v.items,
+            Items::Str {
+                text: "hi\0".into(),
+                hex: "68 69 00".into(),
+                binary: true,
+                truncated: false
+            }
+        );
         let v = inspect(&s.server, 0, b"l", 1, 2, now).unwrap();
         assert_eq!(v.items, Items::List(vec![(1, "b".into()), (2, "c".into())]));
-        assert_eq!((v.row.ttl, v.row.size, v.row.encoding), (100_000, 4, "quicklist"));
+        assert_eq!(
+            (v.row.ttl, v.row.size, v.row.encoding),
+            (100_000, 4, "quicklist")
+        );
         let v = inspect(&s.server, 0, b"st", 0, 10, now).unwrap();
-        assert_eq!(v.items, Items::Set(vec!["1".into(), "2".into(), "3".into(), "10".into(), "100".into()]));
+        assert_eq!(
+            v.items,
+            Items::Set(vec![
+                "1".into(),
+                "2".into(),
+                "3".into(),
+                "10".into(),
+                "100".into()
+            ])
+        );
         let v = inspect(&s.server, 0, b"words", 0, 10, now).unwrap();
-        assert_eq!(v.items, Items::Set(vec!["a".into(), "b".into(), "c".into()]));
+        assert_eq!(
+            v.items,
+            Items::Set(vec!["a".into(), "b".into(), "c".into()])
+        );
         let v = inspect(&s.server, 0, b"z", 0, 10, now).unwrap();
-        assert_eq!(v.items, Items::ZSet(vec![(0, "a".into(), "1.1000000000000001".into()), (1, "b".into(), "2".into())]));
+        assert_eq!(
+            v.items,
+            Items::ZSet(vec![
+                (0, "a".into(), "1.1000000000000001".into()),
+                (1, "b".into(), "2".into())
+            ])
+        );
         let v = inspect(&s.server, 0, b"h", 0, 10, now).unwrap();
-        assert_eq!(v.items, Items::Hash(vec![("f".into(), "v".into()), ("g".into(), "w".into())]));
+        assert_eq!(
+            v.items,
+            Items::Hash(vec![("f".into(), "v".into()), ("g".into(), "w".into())])
+        );
         assert!(inspect(&s.server, 0, b"nokey", 0, 10, now).is_none());
     }
 

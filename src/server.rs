@@ -162,7 +162,8 @@ impl<'a> Ctx<'a> {
         } else {
             self.server.stats.keyspace_misses += 1;
             let db = self.db_index();
-            self.server.notify_keyspace_event(db, Class::KeyMiss, "keymiss", key);
+            self.server
+                .notify_keyspace_event(db, Class::KeyMiss, "keymiss", key);
         }
     }
 }
@@ -192,7 +193,10 @@ impl Server {
         let id = self.next_client_id;
         self.next_client_id += 1;
         self.stats.connections_received += 1;
-        self.clients.push(Client { id, ..Client::default() });
+        self.clients.push(Client {
+            id,
+            ..Client::default()
+        });
         self.clients.len() - 1
     }
 
@@ -249,7 +253,8 @@ impl Server {
     /// Turn the dbs' logging of created keys on or off to match `notify-keyspace-events`.
     fn sync_new_key_logging(&mut self) {
         use crate::commands::config::flags;
-        let on = self.notify_flags & flags::NEW != 0 && self.notify_flags & (flags::KEYSPACE | flags::KEYEVENT) != 0;
+        let on = self.notify_flags & flags::NEW != 0
+            && self.notify_flags & (flags::KEYSPACE | flags::KEYEVENT) != 0;
         for d in &mut self.dbs {
             d.log_created(on);
         }
@@ -352,13 +357,17 @@ impl Server {
                     c.dirty_cas = false;
                     let why = e.to_string();
                     let why = why.strip_prefix("ERR ").unwrap_or(&why);
-                    return Reply::Error(format!("EXECABORT Transaction discarded because of: {why}"));
+                    return Reply::Error(format!(
+                        "EXECABORT Transaction discarded because of: {why}"
+                    ));
                 }
                 self.flag_multi_error(client);
                 return e.into();
             }
         };
-        if self.clients[client].is_subscribed() && !crate::commands::pubsub::allowed_while_subscribed(cmd.name) {
+        if self.clients[client].is_subscribed()
+            && !crate::commands::pubsub::allowed_while_subscribed(cmd.name)
+        {
             return crate::commands::pubsub::not_while_subscribed(cmd.name).into();
         }
         if cmd.name == "ping" && self.clients[client].is_subscribed() {
@@ -367,7 +376,12 @@ impl Server {
             return Reply::Array(vec![Reply::bulk("pong"), Reply::Bulk(msg)]);
         }
         let in_multi = self.clients[client].multi.is_some();
-        if in_multi && !matches!(cmd.name, "exec" | "discard" | "multi" | "watch" | "quit" | "reset") {
+        if in_multi
+            && !matches!(
+                cmd.name,
+                "exec" | "discard" | "multi" | "watch" | "quit" | "reset"
+            )
+        {
             if let Some(q) = self.clients[client].multi.as_mut() {
                 q.push(argv.to_vec());
             }
@@ -382,8 +396,9 @@ impl Server {
         let unknown = || CmdError::UnknownCommand(name.clone(), argv[1..].to_vec());
         let mut cmd = commands::lookup(name).ok_or_else(unknown)?;
         if !cmd.subcommands.is_empty() && argv.len() >= 2 {
-            cmd = commands::lookup_sub(cmd, &argv[1])
-                .ok_or_else(|| CmdError::UnknownSubcommand(argv[1].clone(), cmd.name.to_string()))?;
+            cmd = commands::lookup_sub(cmd, &argv[1]).ok_or_else(|| {
+                CmdError::UnknownSubcommand(argv[1].clone(), cmd.name.to_string())
+            })?;
         }
         if !cmd.arity_ok(argv.len()) {
             return Err(CmdError::WrongArity(cmd.name.to_string()));
@@ -392,8 +407,18 @@ impl Server {
     }
 
     /// Run a resolved command (also used by EXEC for queued commands).
-    pub fn call(&mut self, cmd: &'static Command, client: ClientId, argv: &[Vec<u8>], now: i64) -> Reply {
-        let mut ctx = Ctx { server: self, client, now };
+    pub fn call(
+        &mut self,
+        cmd: &'static Command,
+        client: ClientId,
+        argv: &[Vec<u8>],
+        now: i64,
+    ) -> Reply {
+        let mut ctx = Ctx {
+            server: self,
+            client,
+            now,
+        };
         let reply = match (cmd.handler)(&mut ctx, argv) {
             Ok(r) => r,
             Err(e) => e.into(),

@@ -37,7 +37,14 @@ impl Session {
         let clock = Clock::new(wall_ms);
         let mut server = Server::new(clock.now_ms(), seed);
         let client = server.connect();
-        Session { server, client, clock, prompt_state: PromptState::default(), reading_messages: false, side: None }
+        Session {
+            server,
+            client,
+            clock,
+            prompt_state: PromptState::default(),
+            reading_messages: false,
+            side: None,
+        }
     }
 
     /// Tell the session what time the wall clock says (moves world time per the clock's
@@ -70,7 +77,10 @@ impl Session {
     /// As `exec`, also returning each command run (a repeat count runs several) with its
     /// reply, for views that show a reply as a table.
     pub fn exec_detailed(&mut self, line: &str) -> Executed {
-        let mut done = Executed { text: String::new(), replies: Vec::new() };
+        let mut done = Executed {
+            text: String::new(),
+            replies: Vec::new(),
+        };
         match cli::parse_line(line) {
             Line::Empty => {}
             Line::Message(m) => done.text = m.to_string(),
@@ -148,7 +158,9 @@ impl Session {
         self.reading_messages = false;
         self.server.disconnect(self.client);
         self.client = self.server.connect();
-        let db = usize::try_from(self.prompt_state.dbnum).unwrap_or(0).min(crate::server::NUM_DBS - 1);
+        let db = usize::try_from(self.prompt_state.dbnum)
+            .unwrap_or(0)
+            .min(crate::server::NUM_DBS - 1);
         self.server.clients[self.client].db = db;
         true
     }

@@ -68,9 +68,9 @@ fn kind_of(name: &str, command: &str) -> &'static str {
         "pattern" => "pattern",
         "increment" if command.contains("float") => "double",
         "timeout" | "score" | "weight" => "double",
-        "seconds" | "milliseconds" | "count" | "index" | "index1" | "index2" | "offset" | "start" | "end"
-        | "increment" | "decrement" | "db" | "destination-db" | "len" | "cursor" | "numkeys" | "limit" | "rank"
-        | "num-matches" | "maxlen" | "stop" => "integer",
+        "seconds" | "milliseconds" | "count" | "index" | "index1" | "index2" | "offset"
+        | "start" | "end" | "increment" | "decrement" | "db" | "destination-db" | "len"
+        | "cursor" | "numkeys" | "limit" | "rank" | "num-matches" | "maxlen" | "stop" => "integer",
         n if n.starts_with("unix-time") => "unix-time",
         _ => "string",
     }
@@ -118,16 +118,40 @@ impl Parser<'_> {
                     let mut group = combine(alts);
                     // `key [key ...]` and `key value [key value ...]`: a repetition of
                     // what came just before, not a new argument.
-                    let block_repeats = group.kind == "block" && group.children.last().is_some_and(|a| a.multiple);
+                    let block_repeats =
+                        group.kind == "block" && group.children.last().is_some_and(|a| a.multiple);
                     if c == '[' && (group.multiple || block_repeats) {
-                        let inner = if block_repeats { group.children.clone() } else { vec![Arg { multiple: false, ..group.clone() }] };
+                        let inner = if block_repeats {
+                            group.children.clone()
+                        } else {
+                            vec![Arg {
+                                multiple: false,
+                                ..group.clone()
+                            }]
+                        };
                         let n = inner.len();
-                        if n > 0 && items.len() >= n && items[items.len() - n..].iter().map(|a| &a.name).eq(inner.iter().map(|a| &a.name)) {
+                        if n > 0
+                            && items.len() >= n
+                            && items[items.len() - n..]
+                                .iter()
+                                .map(|a| &a.name)
+                                .eq(inner.iter().map(|a| &a.name))
+                        {
                             let tail: Vec<Arg> = items.drain(items.len() - n..).collect();
                             items.push(if n == 1 {
-                                Arg { multiple: true, ..tail.into_iter().next().unwrap_or(group) }
+                                Arg {
+                                    multiple: true,
+                                    ..tail.into_iter().next().unwrap_or(group)
+                                }
                             } else {
-                                Arg { name: "data".into(), kind: "block", token: None, optional: false, multiple: true, children: tail }
+                                Arg {
+                                    name: "data".into(),
+                                    kind: "block",
+                                    token: None,
+                                    optional: false,
+                                    multiple: true,
+                                    children: tail,
+                                }
                             });
                             continue;
                         }
@@ -142,13 +166,34 @@ impl Parser<'_> {
                         if let Some(Lex::Word(v)) = self.peek().cloned() {
                             if !is_token(&v) {
                                 self.pos += 1;
-                                items.push(Arg { name: v.clone(), kind: kind_of(&v, self.command), token: Some(w), optional: false, multiple: false, children: vec![] });
+                                items.push(Arg {
+                                    name: v.clone(),
+                                    kind: kind_of(&v, self.command),
+                                    token: Some(w),
+                                    optional: false,
+                                    multiple: false,
+                                    children: vec![],
+                                });
                                 continue;
                             }
                         }
-                        items.push(Arg { name: w.to_ascii_lowercase(), kind: "pure-token", token: Some(w), optional: false, multiple: false, children: vec![] });
+                        items.push(Arg {
+                            name: w.to_ascii_lowercase(),
+                            kind: "pure-token",
+                            token: Some(w),
+                            optional: false,
+                            multiple: false,
+                            children: vec![],
+                        });
                     } else {
-                        items.push(Arg { name: w.clone(), kind: kind_of(&w, self.command), token: None, optional: false, multiple: false, children: vec![] });
+                        items.push(Arg {
+                            name: w.clone(),
+                            kind: kind_of(&w, self.command),
+                            token: None,
+                            optional: false,
+                            multiple: false,
+                            children: vec![],
+                        });
                     }
                 }
             }
@@ -163,20 +208,49 @@ fn combine(mut alts: Vec<Vec<Arg>>) -> Arg {
         if items.len() == 1 {
             items.into_iter().next().unwrap_or_else(empty)
         } else {
-            let name = items.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join("-");
-            Arg { name, kind: "block", token: None, optional: false, multiple: false, children: items }
+            let name = items
+                .iter()
+                .map(|a| a.name.as_str())
+                .collect::<Vec<_>>()
+                .join("-");
+            Arg {
+                name,
+                kind: "block",
+                token: None,
+                optional: false,
+                multiple: false,
+                children: items,
+            }
         }
     };
     if alts.len() == 1 {
         return block(alts.pop().unwrap_or_default());
     }
     let children: Vec<Arg> = alts.into_iter().map(block).collect();
-    let name = children.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join("-");
-    Arg { name, kind: "oneof", token: None, optional: false, multiple: false, children }
+    let name = children
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect::<Vec<_>>()
+        .join("-");
+    Arg {
+        name,
+        kind: "oneof",
+        token: None,
+        optional: false,
+        multiple: false,
+        children,
+    }
 }
 
 fn empty() -> Arg {
-    Arg { name: String::new(), kind: "string", token: None, optional: false, multiple: false, children: vec![] }
+    Arg {
+        name: String::new(),
+        kind: "string",
+        token: None,
+        optional: false,
+        multiple: false,
+        children: vec![],
+    }
 }
 
 /// Outside brackets, `LEFT|RIGHT` is a choice between single words: wrap each such run in
@@ -191,7 +265,10 @@ fn group_top_level_choices(toks: Vec<Lex>) -> Vec<Lex> {
             Lex::Close(_) => depth -= 1,
             Lex::Word(_) if depth == 0 && toks.get(i + 1) == Some(&Lex::Bar) => {
                 let mut j = i;
-                while matches!(toks.get(j), Some(Lex::Word(_))) && toks.get(j + 1) == Some(&Lex::Bar) && matches!(toks.get(j + 2), Some(Lex::Word(_))) {
+                while matches!(toks.get(j), Some(Lex::Word(_)))
+                    && toks.get(j + 1) == Some(&Lex::Bar)
+                    && matches!(toks.get(j + 2), Some(Lex::Word(_)))
+                {
                     j += 2;
                 }
                 out.push(Lex::Open('('));
@@ -211,7 +288,11 @@ fn group_top_level_choices(toks: Vec<Lex>) -> Vec<Lex> {
 /// Parse a syntax line. `command` (the lower-case name) helps type an `increment`.
 pub fn parse(syntax: &str, command: &str) -> Vec<Arg> {
     let toks = group_top_level_choices(lex(syntax));
-    let mut p = Parser { toks: &toks, pos: 0, command };
+    let mut p = Parser {
+        toks: &toks,
+        pos: 0,
+        command,
+    };
     let mut out = Vec::new();
     while p.pos < toks.len() {
         let alts = p.alternatives();
@@ -232,12 +313,17 @@ mod tests {
     use super::*;
 
     fn names(args: &[Arg]) -> Vec<(String, &'static str, bool, bool)> {
-        args.iter().map(|a| (a.name.clone(), a.kind, a.optional, a.multiple)).collect()
+        args.iter()
+            .map(|a| (a.name.clone(), a.kind, a.optional, a.multiple))
+            .collect()
     }
 
     #[test]
     fn set_syntax_becomes_redis_style_arguments() {
-        let a = parse("key value [NX|XX] [GET] [EX seconds|PX milliseconds|KEEPTTL]", "set");
+        let a = parse(
+            "key value [NX|XX] [GET] [EX seconds|PX milliseconds|KEEPTTL]",
+            "set",
+        );
         assert_eq!(a[0].kind, "key");
         assert_eq!(a[1].kind, "string");
         assert_eq!((a[2].kind, a[2].optional), ("oneof", true));
@@ -251,7 +337,10 @@ mod tests {
     #[test]
     fn a_choice_outside_brackets_is_one_argument() {
         let a = parse("source destination LEFT|RIGHT LEFT|RIGHT", "lmove");
-        assert_eq!(names(&a).iter().map(|n| n.1).collect::<Vec<_>>(), vec!["key", "key", "oneof", "oneof"]);
+        assert_eq!(
+            names(&a).iter().map(|n| n.1).collect::<Vec<_>>(),
+            vec!["key", "key", "oneof", "oneof"]
+        );
         assert_eq!(a[2].children.len(), 2);
         let l = parse("key BEFORE|AFTER pivot element", "linsert");
         assert_eq!(l.len(), 4);
@@ -260,11 +349,20 @@ mod tests {
 
     #[test]
     fn repetitions_fold_into_multiple_arguments() {
-        assert_eq!(names(&parse("key [key ...]", "del")), vec![("key".into(), "key", false, true)]);
+        assert_eq!(
+            names(&parse("key [key ...]", "del")),
+            vec![("key".into(), "key", false, true)]
+        );
         let mset = parse("key value [key value ...]", "mset");
         assert_eq!(mset.len(), 1);
-        assert_eq!((mset[0].kind, mset[0].multiple, mset[0].children.len()), ("block", true, 2));
+        assert_eq!(
+            (mset[0].kind, mset[0].multiple, mset[0].children.len()),
+            ("block", true, 2)
+        );
         let docs = parse("[command-name [command-name ...]]", "command|docs");
-        assert_eq!(names(&docs), vec![("command-name".into(), "string", true, true)]);
+        assert_eq!(
+            names(&docs),
+            vec![("command-name".into(), "string", true, true)]
+        );
     }
 }

@@ -5,8 +5,8 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::inspect::{self, Items, KeyRow};
-use crate::retry::{Config as SimConfig, Simulation, StrategyKind};
 use crate::reply::Reply;
+use crate::retry::{Config as SimConfig, Simulation, StrategyKind};
 use crate::session::Session;
 
 #[wasm_bindgen]
@@ -20,7 +20,8 @@ pub struct Playground {
 const SIM_FRAME_BUDGET: u64 = 20_000;
 
 fn to_js<T: Serialize>(v: &T) -> JsValue {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or_else(|e| JsValue::from_str(&format!("serialize: {e}")))
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or_else(|e| JsValue::from_str(&format!("serialize: {e}")))
 }
 
 fn strategy(name: &str) -> Option<StrategyKind> {
@@ -91,11 +92,29 @@ fn reply_to_js(r: &Reply, bytes: bool) -> JsValue {
         Reply::Bulk(b) => (3, JsValue::from_str(&String::from_utf8_lossy(b))),
         Reply::Double(d) => (3, JsValue::from_str(&crate::num::double::fmt_g17(*d))),
         Reply::Nil | Reply::NilArray => (4, JsValue::NULL),
-        Reply::Array(items) | Reply::Set(items) => (5, items.iter().map(|i| reply_to_js(i, bytes)).collect::<js_sys::Array>().into()),
-        Reply::Multi(items) => (6, items.iter().map(|i| reply_to_js(i, bytes)).collect::<js_sys::Array>().into()),
+        Reply::Array(items) | Reply::Set(items) => (
+            5,
+            items
+                .iter()
+                .map(|i| reply_to_js(i, bytes))
+                .collect::<js_sys::Array>()
+                .into(),
+        ),
+        Reply::Multi(items) => (
+            6,
+            items
+                .iter()
+                .map(|i| reply_to_js(i, bytes))
+                .collect::<js_sys::Array>()
+                .into(),
+        ),
         Reply::Map(pairs) => (
             5,
-            pairs.iter().flat_map(|(k, v)| [reply_to_js(k, bytes), reply_to_js(v, bytes)]).collect::<js_sys::Array>().into(),
+            pairs
+                .iter()
+                .flat_map(|(k, v)| [reply_to_js(k, bytes), reply_to_js(v, bytes)])
+                .collect::<js_sys::Array>()
+                .into(),
         ),
     };
     let obj = js_sys::Object::new();
@@ -105,7 +124,11 @@ fn reply_to_js(r: &Reply, bytes: bool) -> JsValue {
         });
         let _ = js_sys::Reflect::set(&obj, &names[1], &v);
         if let (true, Reply::Bulk(b)) = (bytes, r) {
-            let _ = js_sys::Reflect::set(&obj, &names[2], &js_sys::Uint8Array::from(b.as_slice()).into());
+            let _ = js_sys::Reflect::set(
+                &obj,
+                &names[2],
+                &js_sys::Uint8Array::from(b.as_slice()).into(),
+            );
         }
     });
     obj.into()
@@ -130,7 +153,10 @@ impl Playground {
     #[wasm_bindgen(constructor)]
     pub fn new() -> Playground {
         console_error_panic_hook::set_once();
-        Playground { session: Session::new(wall_now()), sim: None }
+        Playground {
+            session: Session::new(wall_now()),
+            sim: None,
+        }
     }
 
     /// Run one console line; returns exactly what `redis-cli --no-raw` prints.
@@ -143,7 +169,9 @@ impl Playground {
     #[wasm_bindgen(js_name = execArgv)]
     pub fn exec_argv(&mut self, argv: Vec<String>) -> JsValue {
         self.sync();
-        let reply = self.session.exec_argv(argv.into_iter().map(String::into_bytes).collect());
+        let reply = self
+            .session
+            .exec_argv(argv.into_iter().map(String::into_bytes).collect());
         reply_to_js(&reply, true)
     }
 
@@ -221,9 +249,15 @@ impl Playground {
         let mut rows = Vec::new();
         let mut cursor = 0;
         loop {
-            let Some((next, found)) =
-                inspect::scan_keys(&self.session.server, db as usize, cursor, pattern.as_deref(), None, 1000, now)
-            else {
+            let Some((next, found)) = inspect::scan_keys(
+                &self.session.server,
+                db as usize,
+                cursor,
+                pattern.as_deref(),
+                None,
+                1000,
+                now,
+            ) else {
                 return JsValue::NULL;
             };
             rows.extend(found);
@@ -239,7 +273,12 @@ impl Playground {
     /// Number of keys in each of the 16 databases.
     #[wasm_bindgen(js_name = dbSizes)]
     pub fn db_sizes(&self) -> Vec<u32> {
-        self.session.server.dbs.iter().map(|d| d.len() as u32).collect()
+        self.session
+            .server
+            .dbs
+            .iter()
+            .map(|d| d.len() as u32)
+            .collect()
     }
 
     /// As `exec`, plus each command run with its reply tree:
@@ -250,10 +289,16 @@ impl Playground {
         self.sync();
         let done = self.session.exec_detailed(line);
         let replies = done.replies.iter().map(|(argv, reply)| {
-            let command = argv.first().map(|c| String::from_utf8_lossy(c).to_ascii_lowercase()).unwrap_or_default();
+            let command = argv
+                .first()
+                .map(|c| String::from_utf8_lossy(c).to_ascii_lowercase())
+                .unwrap_or_default();
             obj(vec![
                 ("command", s(&command)),
-                ("argv", array(argv.iter().map(|a| s(&String::from_utf8_lossy(a))))),
+                (
+                    "argv",
+                    array(argv.iter().map(|a| s(&String::from_utf8_lossy(a)))),
+                ),
                 ("reply", reply_to_js(reply, false)),
             ])
         });
@@ -303,7 +348,9 @@ impl Playground {
     /// `[{ text, start, end }]`, or null when its quotes don't parse.
     #[wasm_bindgen(js_name = splitArgs)]
     pub fn split_args(&self, line: &str) -> JsValue {
-        let Some(args) = crate::cli::split_args_spans(line.as_bytes()) else { return JsValue::NULL };
+        let Some(args) = crate::cli::split_args_spans(line.as_bytes()) else {
+            return JsValue::NULL;
+        };
         // Byte offset → UTF-16 offset.
         let mut utf16 = vec![0u32; line.len() + 1];
         let mut u = 0u32;
@@ -316,14 +363,21 @@ impl Playground {
         utf16[line.len()] = u;
         let at = |b: usize| n(utf16.get(b).copied().unwrap_or(u) as f64);
         array(args.iter().map(|(text, start, end)| {
-            obj(vec![("text", s(&String::from_utf8_lossy(text))), ("start", at(*start)), ("end", at(*end))])
+            obj(vec![
+                ("text", s(&String::from_utf8_lossy(text))),
+                ("start", at(*start)),
+                ("end", at(*end)),
+            ])
         }))
     }
 
     /// Indices (into `splitArgs`) of the arguments that are key names.
     #[wasm_bindgen(js_name = keyPositions)]
     pub fn key_positions(&self, line: &str) -> Vec<u32> {
-        crate::help::key_positions(line).into_iter().map(|i| i as u32).collect()
+        crate::help::key_positions(line)
+            .into_iter()
+            .map(|i| i as u32)
+            .collect()
     }
 
     /// Bumped whenever any key changes (writes, deletions, expiry, flushes).
@@ -335,9 +389,20 @@ impl Playground {
     /// size, encoding}] }` (ttl in ms or -1). Expired keys are skipped, not deleted, and
     /// nothing counts as an access.
     #[wasm_bindgen(js_name = scanKeys)]
-    pub fn scan_keys(&self, db: u32, cursor: f64, pattern: Option<String>, type_name: Option<String>, count: u32) -> JsValue {
+    pub fn scan_keys(
+        &self,
+        db: u32,
+        cursor: f64,
+        pattern: Option<String>,
+        type_name: Option<String>,
+        count: u32,
+    ) -> JsValue {
         let now = self.session.now_ms();
-        let cursor = if cursor.is_finite() && cursor >= 0.0 { cursor as u64 } else { 0 };
+        let cursor = if cursor.is_finite() && cursor >= 0.0 {
+            cursor as u64
+        } else {
+            0
+        };
         let Some((next, rows)) = inspect::scan_keys(
             &self.session.server,
             db as usize,
@@ -349,7 +414,10 @@ impl Playground {
         ) else {
             return JsValue::NULL;
         };
-        obj(vec![("cursor", n(next as f64)), ("keys", array(rows.iter().map(row_to_js)))])
+        obj(vec![
+            ("cursor", n(next as f64)),
+            ("keys", array(rows.iter().map(row_to_js))),
+        ])
     }
 
     /// A page of the value at a key for the keyspace view, or null. Strings give
@@ -357,8 +425,14 @@ impl Playground {
     /// `{member}`, zset `{rank, member, score}`, hash `{field, value}`).
     pub fn inspect(&self, db: u32, key: &str, offset: u32, limit: u32) -> JsValue {
         let now = self.session.now_ms();
-        let Some(v) = inspect::inspect(&self.session.server, db as usize, key.as_bytes(), offset as usize, limit as usize, now)
-        else {
+        let Some(v) = inspect::inspect(
+            &self.session.server,
+            db as usize,
+            key.as_bytes(),
+            offset as usize,
+            limit as usize,
+            now,
+        ) else {
             return JsValue::NULL;
         };
         let mut fields = vec![
@@ -369,7 +443,12 @@ impl Playground {
             ("encoding", s(v.row.encoding)),
         ];
         match v.items {
-            Items::Str { text, hex, binary, truncated } => {
+            Items::Str {
+                text,
+                hex,
+                binary,
+                truncated,
+            } => {
                 fields.push(("text", s(&text)));
                 fields.push(("hex", s(&hex)));
                 fields.push(("binary", JsValue::from_bool(binary)));
@@ -377,16 +456,33 @@ impl Playground {
             }
             Items::List(items) => fields.push((
                 "items",
-                array(items.iter().map(|(i, v)| obj(vec![("index", n(*i as f64)), ("value", s(v))]))),
+                array(
+                    items
+                        .iter()
+                        .map(|(i, v)| obj(vec![("index", n(*i as f64)), ("value", s(v))])),
+                ),
             )),
-            Items::Set(items) => fields.push(("items", array(items.iter().map(|m| obj(vec![("member", s(m))]))))),
+            Items::Set(items) => fields.push((
+                "items",
+                array(items.iter().map(|m| obj(vec![("member", s(m))]))),
+            )),
             Items::ZSet(items) => fields.push((
                 "items",
-                array(items.iter().map(|(r, m, sc)| obj(vec![("rank", n(*r as f64)), ("member", s(m)), ("score", s(sc))]))),
+                array(items.iter().map(|(r, m, sc)| {
+                    obj(vec![
+                        ("rank", n(*r as f64)),
+                        ("member", s(m)),
+                        ("score", s(sc)),
+                    ])
+                })),
             )),
             Items::Hash(items) => fields.push((
                 "items",
-                array(items.iter().map(|(f, v)| obj(vec![("field", s(f)), ("value", s(v))]))),
+                array(
+                    items
+                        .iter()
+                        .map(|(f, v)| obj(vec![("field", s(f)), ("value", s(v))])),
+                ),
             )),
         }
         obj(fields)
@@ -419,8 +515,14 @@ impl Playground {
     pub fn sim_advance(&mut self, max_work: f64) -> JsValue {
         self.session.clock.sync(wall_now());
         let now = self.session.now_ms();
-        let budget = if max_work.is_finite() && max_work > 0.0 { max_work as u64 } else { SIM_FRAME_BUDGET };
-        let Some(sim) = self.sim.as_mut() else { return JsValue::NULL };
+        let budget = if max_work.is_finite() && max_work > 0.0 {
+            max_work as u64
+        } else {
+            SIM_FRAME_BUDGET
+        };
+        let Some(sim) = self.sim.as_mut() else {
+            return JsValue::NULL;
+        };
         let p = sim.advance_bounded(&mut self.session.server, now, budget);
         self.session.server.tick(now);
         to_js(&p)
@@ -432,7 +534,9 @@ impl Playground {
     pub fn sim_step(&mut self) -> JsValue {
         self.sync();
         let now = self.session.now_ms();
-        let Some(sim) = self.sim.as_mut() else { return JsValue::NULL };
+        let Some(sim) = self.sim.as_mut() else {
+            return JsValue::NULL;
+        };
         let p = sim.step(&mut self.session.server, i64::MAX, u64::MAX);
         if p.now_ms > now {
             self.session.clock.advance((p.now_ms - now) as f64);
@@ -443,7 +547,10 @@ impl Playground {
     /// The simulation's next due time (world ms), or undefined.
     #[wasm_bindgen(js_name = simNextDue)]
     pub fn sim_next_due(&self) -> Option<f64> {
-        self.sim.as_ref().and_then(|s| s.next_due_time()).map(|t| t as f64)
+        self.sim
+            .as_ref()
+            .and_then(|s| s.next_due_time())
+            .map(|t| t as f64)
     }
 
     /// Replay the run from the start at the current world time.
@@ -467,7 +574,9 @@ impl Playground {
     /// `{ running, finished, startMs, nowMs, bucketMs, config, metrics: [Metrics per strategy] }`.
     #[wasm_bindgen(js_name = simState)]
     pub fn sim_state(&self) -> JsValue {
-        let Some(sim) = self.sim.as_ref() else { return obj(vec![("running", JsValue::FALSE)]) };
+        let Some(sim) = self.sim.as_ref() else {
+            return obj(vec![("running", JsValue::FALSE)]);
+        };
         obj(vec![
             ("running", JsValue::TRUE),
             ("finished", JsValue::from_bool(sim.is_finished())),
@@ -501,13 +610,22 @@ impl Playground {
     /// `[{seq, atMs, strategy, db, line, reply}]`.
     #[wasm_bindgen(js_name = simLog)]
     pub fn sim_log(&self, seq: f64, limit: u32) -> JsValue {
-        let Some(sim) = self.sim.as_ref() else { return JsValue::NULL };
-        let since = if seq.is_finite() && seq >= 0.0 { seq as u64 } else { 0 };
+        let Some(sim) = self.sim.as_ref() else {
+            return JsValue::NULL;
+        };
+        let since = if seq.is_finite() && seq >= 0.0 {
+            seq as u64
+        } else {
+            0
+        };
         array(sim.log_since(since).take(limit as usize).map(|e| {
             obj(vec![
                 ("seq", n(e.seq as f64)),
                 ("atMs", n(e.at_ms as f64)),
-                ("strategy", e.strategy.map_or(JsValue::NULL, |k| s(k.name()))),
+                (
+                    "strategy",
+                    e.strategy.map_or(JsValue::NULL, |k| s(k.name())),
+                ),
                 ("db", n(f64::from(e.db))),
                 ("line", s(&e.monitor_line())),
                 ("reply", s(&e.reply_text())),

@@ -83,11 +83,17 @@ OK
 fn help_prints_the_table_in_redis_cli_layout() {
     let mut s = common::session();
     let h = s.exec("help SET");
-    assert!(h.starts_with("\r\n  \x1b[1mSET\x1b[0m \x1b[90mkey value [NX|XX] [GET]"), "{h:?}");
+    assert!(
+        h.starts_with("\r\n  \x1b[1mSET\x1b[0m \x1b[90mkey value [NX|XX] [GET]"),
+        "{h:?}"
+    );
     assert!(h.contains("\x1b[33mgroup:\x1b[0m string"));
     let g = s.exec("HELP @generic");
     for name in ["DEL", "EXPIRE", "SCAN", "OBJECT ENCODING", "TTL"] {
-        assert!(g.contains(&format!("\x1b[1m{name}\x1b[0m")), "{name} missing from HELP @generic");
+        assert!(
+            g.contains(&format!("\x1b[1m{name}\x1b[0m")),
+            "{name} missing from HELP @generic"
+        );
     }
     assert!(s.exec("help").contains("help @<group>"));
     assert_eq!(s.exec("help nosuchcommand"), "");

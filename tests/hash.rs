@@ -44,7 +44,9 @@ fn bulks(r: &Reply) -> Vec<Vec<u8>> {
 }
 
 fn pairs(flat: &[Vec<u8>]) -> Vec<(Vec<u8>, Vec<u8>)> {
-    flat.chunks(2).map(|c| (c[0].clone(), c[1].clone())).collect()
+    flat.chunks(2)
+        .map(|c| (c[0].clone(), c[1].clone()))
+        .collect()
 }
 
 /// A session with `n` fields `f0..` (values `v0..`) in hash `h`, written by HSET.
@@ -103,8 +105,9 @@ fn whole_hash_reads_of_a_hashtable_return_every_pair_once() {
     let all = pairs(&bulks(&run(&mut s, &[b"HGETALL", b"h"])));
     let keys = bulks(&run(&mut s, &[b"HKEYS", b"h"]));
     let vals = bulks(&run(&mut s, &[b"HVALS", b"h"]));
-    let mut want: BTreeMap<Vec<u8>, Vec<u8>> =
-        (0..600).map(|i| (format!("f{i}").into_bytes(), format!("v{i}").into_bytes())).collect();
+    let mut want: BTreeMap<Vec<u8>, Vec<u8>> = (0..600)
+        .map(|i| (format!("f{i}").into_bytes(), format!("v{i}").into_bytes()))
+        .collect();
     want.remove(&b("f10"));
     want.remove(&b("f30"));
     want.insert(b("f20"), b("back"));
@@ -123,8 +126,12 @@ fn hscan_of_a_hashtable_walks_everything_in_small_steps() {
     let mut calls = 0;
     loop {
         let r = run(&mut s, &[b"HSCAN", b"h", &cursor, b"COUNT", b"25"]);
-        let Reply::Array(parts) = r else { panic!("{r:?}") };
-        let Reply::Bulk(next) = &parts[0] else { panic!() };
+        let Reply::Array(parts) = r else {
+            panic!("{r:?}")
+        };
+        let Reply::Bulk(next) = &parts[0] else {
+            panic!()
+        };
         for (f, v) in pairs(&bulks(&parts[1])) {
             seen.insert(f, v);
         }
@@ -147,8 +154,12 @@ fn hscan_never_misses_a_field_present_for_the_whole_scan() {
     let mut round = 0;
     loop {
         let r = run(&mut s, &[b"HSCAN", b"h", &cursor, b"COUNT", b"10"]);
-        let Reply::Array(parts) = r else { panic!("{r:?}") };
-        let Reply::Bulk(next) = &parts[0] else { panic!() };
+        let Reply::Array(parts) = r else {
+            panic!("{r:?}")
+        };
+        let Reply::Bulk(next) = &parts[0] else {
+            panic!()
+        };
         seen.extend(pairs(&bulks(&parts[1])).into_iter().map(|p| p.0));
         // Meanwhile: fields 600.. come and go, new ones arrive.
         round += 1;
@@ -167,11 +178,16 @@ fn hscan_never_misses_a_field_present_for_the_whole_scan() {
 #[test]
 fn hscan_match_filters_a_hashtable_by_field() {
     let mut s = with_fields(600);
-    let r = run(&mut s, &[b"HSCAN", b"h", b"0", b"MATCH", b"f5?", b"COUNT", b"10000"]);
+    let r = run(
+        &mut s,
+        &[b"HSCAN", b"h", b"0", b"MATCH", b"f5?", b"COUNT", b"10000"],
+    );
     let Reply::Array(parts) = r else { panic!() };
     assert_eq!(parts[0], Reply::bulk("0"));
     let got: BTreeMap<_, _> = pairs(&bulks(&parts[1])).into_iter().collect();
-    let want: BTreeMap<_, _> = (50..60).map(|i| (format!("f{i}").into_bytes(), format!("v{i}").into_bytes())).collect();
+    let want: BTreeMap<_, _> = (50..60)
+        .map(|i| (format!("f{i}").into_bytes(), format!("v{i}").into_bytes()))
+        .collect();
     assert_eq!(got, want);
 }
 
@@ -186,7 +202,9 @@ fn hrandfield_without_count_returns_one_existing_field() {
         let mut s = with_fields(n);
         let fields: BTreeSet<_> = order(&mut s).into_iter().collect();
         for _ in 0..50 {
-            let Reply::Bulk(f) = run(&mut s, &[b"HRANDFIELD", b"h"]) else { panic!() };
+            let Reply::Bulk(f) = run(&mut s, &[b"HRANDFIELD", b"h"]) else {
+                panic!()
+            };
             assert!(fields.contains(&f));
         }
     }
@@ -199,12 +217,18 @@ fn hrandfield_with_a_positive_count_returns_distinct_fields_in_listpack_order() 
     let mut picked_anything_but_the_first = false;
     for count in [1usize, 2, 5, 10, 19, 20, 25] {
         for _ in 0..20 {
-            let got = bulks(&run(&mut s, &[b"HRANDFIELD", b"h", count.to_string().as_bytes()]));
+            let got = bulks(&run(
+                &mut s,
+                &[b"HRANDFIELD", b"h", count.to_string().as_bytes()],
+            ));
             assert_eq!(got.len(), count.min(20));
             // A subsequence of the listpack order (so distinct, too).
             let mut it = all.iter();
             for f in &got {
-                assert!(it.any(|x| x == f), "{count}: {got:?} is not in listpack order");
+                assert!(
+                    it.any(|x| x == f),
+                    "{count}: {got:?} is not in listpack order"
+                );
             }
             picked_anything_but_the_first |= got[0] != all[0];
         }
@@ -217,7 +241,10 @@ fn hrandfield_with_a_positive_count_on_a_hashtable_returns_distinct_fields() {
     let mut s = with_fields(600);
     let all: BTreeSet<_> = order(&mut s).into_iter().collect();
     for count in [1usize, 3, 100, 199, 200, 201, 599, 600, 1000] {
-        let got = bulks(&run(&mut s, &[b"HRANDFIELD", b"h", count.to_string().as_bytes()]));
+        let got = bulks(&run(
+            &mut s,
+            &[b"HRANDFIELD", b"h", count.to_string().as_bytes()],
+        ));
         assert_eq!(got.len(), count.min(600), "count {count}");
         let distinct: BTreeSet<_> = got.iter().cloned().collect();
         assert_eq!(distinct.len(), got.len());
@@ -236,7 +263,11 @@ fn hrandfield_with_a_negative_count_may_repeat_and_returns_exactly_that_many() {
         let distinct: BTreeSet<_> = got.iter().collect();
         assert!(distinct.len() < 1000, "repeats are allowed");
         if n == 3 {
-            assert_eq!(distinct.len(), 3, "1000 picks from 3 fields find all of them");
+            assert_eq!(
+                distinct.len(),
+                3,
+                "1000 picks from 3 fields find all of them"
+            );
         }
     }
 }
@@ -246,8 +277,15 @@ fn hrandfield_withvalues_pairs_each_field_with_its_own_value() {
     for n in [4, 600] {
         let mut s = with_fields(n);
         for count in ["2", "-7", "1000"] {
-            let got = pairs(&bulks(&run(&mut s, &[b"HRANDFIELD", b"h", count.as_bytes(), b"WITHVALUES"])));
-            let want_len = if count.starts_with('-') { 7 } else { n.min(count.parse().unwrap()) };
+            let got = pairs(&bulks(&run(
+                &mut s,
+                &[b"HRANDFIELD", b"h", count.as_bytes(), b"WITHVALUES"],
+            )));
+            let want_len = if count.starts_with('-') {
+                7
+            } else {
+                n.min(count.parse().unwrap())
+            };
             assert_eq!(got.len(), want_len);
             for (f, v) in got {
                 assert_eq!(f[1..], v[1..], "field {f:?} came with {v:?}");
@@ -316,16 +354,30 @@ QUEUED
     };
     check(&script("HDEL h nosuch", "(integer) 0"));
     check(&script("HSETNX h a 2", "(integer) 0"));
-    check(&script("HINCRBY h a abc", "(error) ERR value is not an integer or out of range"));
+    check(&script(
+        "HINCRBY h a abc",
+        "(error) ERR value is not an integer or out of range",
+    ));
     check(&script("HGET h a", "\"1\""));
-    for write in ["HSET h a 2", "HSETNX h b 2", "HINCRBY h a 1", "HINCRBYFLOAT h a 1", "HDEL h a", "HMSET h a 1"] {
+    for write in [
+        "HSET h a 2",
+        "HSETNX h b 2",
+        "HINCRBY h a 1",
+        "HINCRBYFLOAT h a 1",
+        "HDEL h a",
+        "HMSET h a 1",
+    ] {
         let mut s = common::session();
         s.exec("HSET h a 1");
         s.exec("WATCH h");
         s.exec(write);
         s.exec("MULTI");
         s.exec("HGET h a");
-        assert_eq!(s.exec("EXEC"), "(nil)", "{write} must abort the transaction");
+        assert_eq!(
+            s.exec("EXEC"),
+            "(nil)",
+            "{write} must abort the transaction"
+        );
     }
 }
 
@@ -425,10 +477,24 @@ fn op() -> impl Strategy<Value = Op> {
         (field(), value()).prop_map(|(f, v)| Op::IncrBy(f, v)),
         (field(), value()).prop_map(|(f, v)| Op::IncrByFloat(f, v)),
         field().prop_map(Op::Get),
-        (prop::sample::select(vec!["0", "1", "-2", "5", "-9223372036854775808", "x", "100"]).prop_map(String::from), any::<bool>())
+        (
+            prop::sample::select(vec![
+                "0",
+                "1",
+                "-2",
+                "5",
+                "-9223372036854775808",
+                "x",
+                "100"
+            ])
+            .prop_map(String::from),
+            any::<bool>()
+        )
             .prop_map(|(c, w)| Op::RandField(c, w)),
-        (prop::sample::select(vec!["0", "3", "x", "-1"]).prop_map(String::from),
-         prop::sample::select(vec!["1", "2", "0", "10"]).prop_map(String::from))
+        (
+            prop::sample::select(vec!["0", "3", "x", "-1"]).prop_map(String::from),
+            prop::sample::select(vec!["1", "2", "0", "10"]).prop_map(String::from)
+        )
             .prop_map(|(c, n)| Op::Scan(c, n)),
         (0usize..700).prop_map(Op::Many),
     ]

@@ -18,10 +18,30 @@ fn all_types() -> Session {
     let now = s.now_ms();
     let b = |x: &str| x.as_bytes().to_vec();
     let db = &mut s.server.dbs[0];
-    db.set(b"list", Value::List(Box::new(VecDeque::from(vec![b("a"), b("b")]))), false, now);
-    db.set(b"set", Value::Set(Box::new(Set::from_members([b("1"), b("2")]))), false, now);
-    db.set(b"zset", Value::ZSet(Box::new(ZSet::from_pairs([(1.0, b("m"))]))), false, now);
-    db.set(b"hash", Value::Hash(Box::new(Hash::from_pairs([(b("f"), b("v"))]))), false, now);
+    db.set(
+        b"list",
+        Value::List(Box::new(VecDeque::from(vec![b("a"), b("b")]))),
+        false,
+        now,
+    );
+    db.set(
+        b"set",
+        Value::Set(Box::new(Set::from_members([b("1"), b("2")]))),
+        false,
+        now,
+    );
+    db.set(
+        b"zset",
+        Value::ZSet(Box::new(ZSet::from_pairs([(1.0, b("m"))]))),
+        false,
+        now,
+    );
+    db.set(
+        b"hash",
+        Value::Hash(Box::new(Hash::from_pairs([(b("f"), b("v"))]))),
+        false,
+        now,
+    );
     s.exec("SET str v");
     s
 }
@@ -160,7 +180,10 @@ fn scan_visits_every_key_that_stays_while_others_come_and_go() {
         let out = s.exec(&format!("SCAN {cursor} COUNT 7"));
         let mut lines = out.lines();
         let first = lines.next().unwrap();
-        cursor = first.trim_start_matches("1) ").trim_matches('"').to_string();
+        cursor = first
+            .trim_start_matches("1) ")
+            .trim_matches('"')
+            .to_string();
         for l in lines {
             if let Some(k) = l.split('"').nth(1) {
                 seen.insert(k.to_string());
@@ -192,7 +215,12 @@ fn scan_with_match_and_count_filters_after_visiting() {
     loop {
         let out = s.exec(&format!("SCAN {cursor} MATCH user:* COUNT 10"));
         let mut lines = out.lines();
-        cursor = lines.next().unwrap().trim_start_matches("1) ").trim_matches('"').to_string();
+        cursor = lines
+            .next()
+            .unwrap()
+            .trim_start_matches("1) ")
+            .trim_matches('"')
+            .to_string();
         found += lines.filter(|l| l.contains("\"user:")).count();
         assert!(!out.contains("order:"));
         if cursor == "0" {

@@ -147,12 +147,21 @@ fn blocking_replies_without_data_are_a_nil_array_or_a_nil_bulk_as_in_redis() {
     let nil_array = Reply::NilArray;
     assert_eq!(s.exec_argv(argv(&["BLPOP", "x", "0"])), nil_array);
     assert_eq!(s.exec_argv(argv(&["BRPOP", "x", "0"])), nil_array);
-    assert_eq!(s.exec_argv(argv(&["BLMPOP", "0", "1", "x", "LEFT"])), nil_array);
+    assert_eq!(
+        s.exec_argv(argv(&["BLMPOP", "0", "1", "x", "LEFT"])),
+        nil_array
+    );
     assert_eq!(s.exec_argv(argv(&["LMPOP", "1", "x", "LEFT"])), nil_array);
     assert_eq!(s.exec_argv(argv(&["LPOP", "x", "1"])), nil_array);
     assert_eq!(s.exec_argv(argv(&["LPOP", "x"])), Reply::Nil);
-    assert_eq!(s.exec_argv(argv(&["BLMOVE", "x", "y", "LEFT", "LEFT", "0"])), Reply::Nil);
-    assert_eq!(s.exec_argv(argv(&["BRPOPLPUSH", "x", "y", "0"])), Reply::Nil);
+    assert_eq!(
+        s.exec_argv(argv(&["BLMOVE", "x", "y", "LEFT", "LEFT", "0"])),
+        Reply::Nil
+    );
+    assert_eq!(
+        s.exec_argv(argv(&["BRPOPLPUSH", "x", "y", "0"])),
+        Reply::Nil
+    );
 }
 
 // ---- what a write changes besides the list ----
@@ -256,14 +265,26 @@ fn writes_count_one_change_per_element_as_redis_does() {
         ("LMOVE m m LEFT RIGHT", "\"a\"", 1),
         ("LMOVE m n LEFT RIGHT", "\"x\"", 1),
         ("RPOPLPUSH m n", "\"a\"", 1),
-        ("LMPOP 2 no n LEFT COUNT 5", "1) \"n\"\n2) 1) \"a\"\n   2) \"x\"", 2),
+        (
+            "LMPOP 2 no n LEFT COUNT 5",
+            "1) \"n\"\n2) 1) \"a\"\n   2) \"x\"",
+            2,
+        ),
         ("RPUSH b a b c", "(integer) 3", 3),
         ("BLPOP b 0", "1) \"b\"\n2) \"a\"", 1),
-        ("BLMPOP 0 1 b RIGHT COUNT 5", "1) \"b\"\n2) 1) \"c\"\n   2) \"b\"", 2),
+        (
+            "BLMPOP 0 1 b RIGHT COUNT 5",
+            "1) \"b\"\n2) 1) \"c\"\n   2) \"b\"",
+            2,
+        ),
         ("RPUSH t a b c", "(integer) 3", 3),
         ("LTRIM t 5 6", "OK", 3),
         ("SET s v", "OK", 1),
-        ("LPUSH s a", "(error) WRONGTYPE Operation against a key holding the wrong kind of value", 0),
+        (
+            "LPUSH s a",
+            "(error) WRONGTYPE Operation against a key holding the wrong kind of value",
+            0,
+        ),
     ];
     let mut s = session();
     for (cmd, want, changes) in steps {
@@ -298,9 +319,15 @@ fn read_commands_count_keyspace_hits_and_misses_but_writes_do_not() {
     ];
     let mut s = session();
     for (cmd, hits, misses) in steps {
-        let (h0, m0) = (info_field(&mut s, "stats", "keyspace_hits"), info_field(&mut s, "stats", "keyspace_misses"));
+        let (h0, m0) = (
+            info_field(&mut s, "stats", "keyspace_hits"),
+            info_field(&mut s, "stats", "keyspace_misses"),
+        );
         s.exec(cmd);
-        let (h1, m1) = (info_field(&mut s, "stats", "keyspace_hits"), info_field(&mut s, "stats", "keyspace_misses"));
+        let (h1, m1) = (
+            info_field(&mut s, "stats", "keyspace_hits"),
+            info_field(&mut s, "stats", "keyspace_misses"),
+        );
         assert_eq!((h1 - h0, m1 - m0), (*hits, *misses), "{cmd}");
     }
 }
@@ -370,12 +397,51 @@ fn argv(words: &[&str]) -> Vec<Vec<u8>> {
 #[test]
 fn extreme_numbers_empty_arguments_and_odd_words_never_panic() {
     let values = [
-        "-9223372036854775808", "9223372036854775807", "9223372036854775808", "-1", "0", "1", "2", "",
-        "abc", "LEFT", "right", "COUNT", "RANK", "MAXLEN", "BEFORE", "after", "1e300", "inf", "-0.001", "l", "s",
+        "-9223372036854775808",
+        "9223372036854775807",
+        "9223372036854775808",
+        "-1",
+        "0",
+        "1",
+        "2",
+        "",
+        "abc",
+        "LEFT",
+        "right",
+        "COUNT",
+        "RANK",
+        "MAXLEN",
+        "BEFORE",
+        "after",
+        "1e300",
+        "inf",
+        "-0.001",
+        "l",
+        "s",
     ];
     let commands = [
-        "LPUSH", "RPUSH", "LPUSHX", "RPUSHX", "LPOP", "RPOP", "LRANGE", "LLEN", "LINDEX", "LSET", "LINSERT",
-        "LREM", "LTRIM", "LPOS", "LMOVE", "RPOPLPUSH", "LMPOP", "BLPOP", "BRPOP", "BLMOVE", "BLMPOP", "BRPOPLPUSH",
+        "LPUSH",
+        "RPUSH",
+        "LPUSHX",
+        "RPUSHX",
+        "LPOP",
+        "RPOP",
+        "LRANGE",
+        "LLEN",
+        "LINDEX",
+        "LSET",
+        "LINSERT",
+        "LREM",
+        "LTRIM",
+        "LPOS",
+        "LMOVE",
+        "RPOPLPUSH",
+        "LMPOP",
+        "BLPOP",
+        "BRPOP",
+        "BLMOVE",
+        "BLMPOP",
+        "BRPOPLPUSH",
     ];
     let mut s = session();
     let mut rng = 0x2545_f491_4f6c_dd1du64;

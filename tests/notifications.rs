@@ -10,15 +10,61 @@ use common::redis_server::{find_binary, loud, wall_ms, Conn, RedisServer};
 
 /// Commands of every family, chosen so each emits its events (and a few emit none).
 const SCRIPT: &[&str] = &[
-    "SET s v", "SET s v2 EX 100", "SETEX s2 100 v", "SETNX s3 v", "SETNX s3 w", "GETSET s3 x", "MSET m1 a m2 b",
-    "APPEND s4 abc", "SETRANGE s4 5 z", "INCR n", "DECRBY n 3", "INCRBYFLOAT f 1.5", "GETEX s PERSIST", "GETEX s EX 50",
-    "GETDEL s2", "GET missing", "EXPIRE s3 1000", "PERSIST s3", "EXPIRE s3 -1", "RENAME m1 m3", "COPY m3 m4",
-    "MOVE m4 1", "DEL m2 m3 nothing", "RPUSH l a b c", "LPUSH l z", "LPOP l", "RPOP l 2", "LINSERT l BEFORE a q",
-    "LSET l 0 w", "LREM l 0 w", "LTRIM l 0 0", "LMOVE l l2 LEFT RIGHT", "RPOPLPUSH l2 l3", "SADD st a b 1",
-    "SREM st a", "SMOVE st st2 b", "SPOP st", "SINTERSTORE st3 st2 st2", "SUNIONSTORE st4 st2 st3",
-    "SDIFFSTORE st5 st2 st2", "ZADD z 1 a 2 b 3 c", "ZINCRBY z 5 a", "ZREM z b", "ZPOPMIN z", "ZREMRANGEBYSCORE z 0 10",
-    "ZADD z2 1 x 2 y", "ZUNIONSTORE z3 1 z2", "ZRANGESTORE z4 z2 0 0", "HSET h f v g w", "HSETNX h f x", "HINCRBY h n 2",
-    "HINCRBYFLOAT h f2 1.5", "HDEL h f g n f2", "SORT l3 STORE sorted", "FLUSHDB",
+    "SET s v",
+    "SET s v2 EX 100",
+    "SETEX s2 100 v",
+    "SETNX s3 v",
+    "SETNX s3 w",
+    "GETSET s3 x",
+    "MSET m1 a m2 b",
+    "APPEND s4 abc",
+    "SETRANGE s4 5 z",
+    "INCR n",
+    "DECRBY n 3",
+    "INCRBYFLOAT f 1.5",
+    "GETEX s PERSIST",
+    "GETEX s EX 50",
+    "GETDEL s2",
+    "GET missing",
+    "EXPIRE s3 1000",
+    "PERSIST s3",
+    "EXPIRE s3 -1",
+    "RENAME m1 m3",
+    "COPY m3 m4",
+    "MOVE m4 1",
+    "DEL m2 m3 nothing",
+    "RPUSH l a b c",
+    "LPUSH l z",
+    "LPOP l",
+    "RPOP l 2",
+    "LINSERT l BEFORE a q",
+    "LSET l 0 w",
+    "LREM l 0 w",
+    "LTRIM l 0 0",
+    "LMOVE l l2 LEFT RIGHT",
+    "RPOPLPUSH l2 l3",
+    "SADD st a b 1",
+    "SREM st a",
+    "SMOVE st st2 b",
+    "SPOP st",
+    "SINTERSTORE st3 st2 st2",
+    "SUNIONSTORE st4 st2 st3",
+    "SDIFFSTORE st5 st2 st2",
+    "ZADD z 1 a 2 b 3 c",
+    "ZINCRBY z 5 a",
+    "ZREM z b",
+    "ZPOPMIN z",
+    "ZREMRANGEBYSCORE z 0 10",
+    "ZADD z2 1 x 2 y",
+    "ZUNIONSTORE z3 1 z2",
+    "ZRANGESTORE z4 z2 0 0",
+    "HSET h f v g w",
+    "HSETNX h f x",
+    "HINCRBY h n 2",
+    "HINCRBYFLOAT h f2 1.5",
+    "HDEL h f g n f2",
+    "SORT l3 STORE sorted",
+    "FLUSHDB",
 ];
 
 /// The events a subscriber got: (channel, message) pairs.
@@ -42,7 +88,10 @@ fn events(replies: Vec<Reply>) -> Vec<(String, String)> {
 fn keyspace_events_come_in_redis_order() {
     let Some(bin) = find_binary("redis-server", "REDIS_SERVER") else {
         loud("\n*** SKIPPED: redis-server not installed; the notifications differential test did not run ***\n");
-        assert!(std::env::var_os("REDIS_DIFF_REQUIRED").is_none(), "REDIS_DIFF_REQUIRED is set but redis-server is missing");
+        assert!(
+            std::env::var_os("REDIS_DIFF_REQUIRED").is_none(),
+            "REDIS_DIFF_REQUIRED is set but redis-server is missing"
+        );
         return;
     };
     let server = RedisServer::start(&bin);
@@ -55,7 +104,8 @@ fn keyspace_events_come_in_redis_order() {
     let mut ours = Session::new(wall_ms());
     let watcher = ours.server.connect();
     let now = ours.now_ms();
-    ours.server.execute(watcher, argv("PSUBSCRIBE __key*__:*"), now);
+    ours.server
+        .execute(watcher, argv("PSUBSCRIBE __key*__:*"), now);
     ours.exec("CONFIG SET notify-keyspace-events KEAnm");
 
     let pong = Reply::Array(vec![Reply::Bulk(b"pong".to_vec()), Reply::Bulk(Vec::new())]);
@@ -77,13 +127,25 @@ fn keyspace_events_come_in_redis_order() {
         let want = events(pushed);
         ours.sync(wall_ms());
         ours.exec(line);
-        let got = events(std::mem::take(&mut ours.server.clients[watcher].inbox).into_iter().collect());
+        let got = events(
+            std::mem::take(&mut ours.server.clients[watcher].inbox)
+                .into_iter()
+                .collect(),
+        );
         compared += want.len();
         if want != got {
             mismatches.push(format!("> {line}\n    redis: {want:?}\n    ours:  {got:?}"));
         }
     }
-    loud(&format!("notifications: {} commands, {compared} events compared, {} commands differing", SCRIPT.len(), mismatches.len()));
-    assert!(mismatches.is_empty(), "events differ from Redis:\n{}", mismatches.join("\n"));
+    loud(&format!(
+        "notifications: {} commands, {compared} events compared, {} commands differing",
+        SCRIPT.len(),
+        mismatches.len()
+    ));
+    assert!(
+        mismatches.is_empty(),
+        "events differ from Redis:\n{}",
+        mismatches.join("\n")
+    );
     drop(server);
 }

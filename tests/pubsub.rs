@@ -46,16 +46,26 @@ fn publish_reaches_channel_and_pattern_subscribers_in_order() {
     let psub = other(&mut s);
     assert_eq!(
         run(&mut s, sub, "SUBSCRIBE news"),
-        Reply::Multi(vec![Reply::Array(vec![Reply::Bulk(b("subscribe")), Reply::Bulk(b("news")), Reply::Int(1)])])
+        Reply::Multi(vec![Reply::Array(vec![
+            Reply::Bulk(b("subscribe")),
+            Reply::Bulk(b("news")),
+            Reply::Int(1)
+        ])])
     );
     run(&mut s, psub, "PSUBSCRIBE n*");
     assert_eq!(s.exec("PUBLISH news hello"), "(integer) 2");
     assert_eq!(s.exec("PUBLISH other x"), "(integer) 0");
     assert_eq!(inbox(&mut s, sub), vec![vec!["message", "news", "hello"]]);
-    assert_eq!(inbox(&mut s, psub), vec![vec!["pmessage", "n*", "news", "hello"]]);
+    assert_eq!(
+        inbox(&mut s, psub),
+        vec![vec!["pmessage", "n*", "news", "hello"]]
+    );
     assert_eq!(s.exec("PUBSUB CHANNELS"), "1) \"news\"");
     assert_eq!(s.exec("PUBSUB CHANNELS x*"), "(empty array)");
-    assert_eq!(s.exec("PUBSUB NUMSUB news nothing"), "1) \"news\"\n2) (integer) 1\n3) \"nothing\"\n4) (integer) 0");
+    assert_eq!(
+        s.exec("PUBSUB NUMSUB news nothing"),
+        "1) \"news\"\n2) (integer) 1\n3) \"nothing\"\n4) (integer) 0"
+    );
     assert_eq!(s.exec("PUBSUB NUMPAT"), "(integer) 1");
 }
 
@@ -72,18 +82,55 @@ fn a_subscribed_client_may_only_run_pubsub_commands_ping_quit_and_reset() {
     assert_eq!(run(&mut s, c, "GET x"), err("get"));
     assert_eq!(run(&mut s, c, "MULTI"), err("multi"));
     assert_eq!(run(&mut s, c, "PUBSUB NUMSUB a"), err("pubsub|numsub"));
-    assert_eq!(run(&mut s, c, "PING"), Reply::Array(vec![Reply::Bulk(b("pong")), Reply::Bulk(b(""))]));
-    assert_eq!(run(&mut s, c, "PING m"), Reply::Array(vec![Reply::Bulk(b("pong")), Reply::Bulk(b("m"))]));
-    let confirm = |kind: &str, name: &str, n: i64| Reply::Array(vec![Reply::Bulk(b(kind)), Reply::Bulk(b(name)), Reply::Int(n)]);
-    assert_eq!(run(&mut s, c, "SUBSCRIBE a c"), Reply::Multi(vec![confirm("subscribe", "a", 1), confirm("subscribe", "c", 2)]));
-    assert_eq!(run(&mut s, c, "PSUBSCRIBE p*"), Reply::Multi(vec![confirm("psubscribe", "p*", 3)]));
-    assert_eq!(run(&mut s, c, "UNSUBSCRIBE"), Reply::Multi(vec![confirm("unsubscribe", "a", 2), confirm("unsubscribe", "c", 1)]));
-    assert_eq!(run(&mut s, c, "PUNSUBSCRIBE"), Reply::Multi(vec![confirm("punsubscribe", "p*", 0)]));
-    assert_eq!(run(&mut s, c, "GET x"), Reply::Nil);
-    assert_eq!(run(&mut s, c, "UNSUBSCRIBE zz"), Reply::Multi(vec![confirm("unsubscribe", "zz", 0)]));
+    assert_eq!(
+        run(&mut s, c, "PING"),
+        Reply::Array(vec![Reply::Bulk(b("pong")), Reply::Bulk(b(""))])
+    );
+    assert_eq!(
+        run(&mut s, c, "PING m"),
+        Reply::Array(vec![Reply::Bulk(b("pong")), Reply::Bulk(b("m"))])
+    );
+    let confirm = |kind: &str, name: &str, n: i64| {
+        Reply::Array(vec![
+            Reply::Bulk(b(kind)),
+            Reply::Bulk(b(name)),
+            Reply::Int(n),
+        ])
+    };
+    assert_eq!(
+        run(&mut s, c, "SUBSCRIBE a c"),
+        Reply::Multi(vec![
+            confirm("subscribe", "a", 1),
+            confirm("subscribe", "c", 2)
+        ])
+    );
+    assert_eq!(
+        run(&mut s, c, "PSUBSCRIBE p*"),
+        Reply::Multi(vec![confirm("psubscribe", "p*", 3)])
+    );
     assert_eq!(
         run(&mut s, c, "UNSUBSCRIBE"),
-        Reply::Multi(vec![Reply::Array(vec![Reply::Bulk(b("unsubscribe")), Reply::Nil, Reply::Int(0)])])
+        Reply::Multi(vec![
+            confirm("unsubscribe", "a", 2),
+            confirm("unsubscribe", "c", 1)
+        ])
+    );
+    assert_eq!(
+        run(&mut s, c, "PUNSUBSCRIBE"),
+        Reply::Multi(vec![confirm("punsubscribe", "p*", 0)])
+    );
+    assert_eq!(run(&mut s, c, "GET x"), Reply::Nil);
+    assert_eq!(
+        run(&mut s, c, "UNSUBSCRIBE zz"),
+        Reply::Multi(vec![confirm("unsubscribe", "zz", 0)])
+    );
+    assert_eq!(
+        run(&mut s, c, "UNSUBSCRIBE"),
+        Reply::Multi(vec![Reply::Array(vec![
+            Reply::Bulk(b("unsubscribe")),
+            Reply::Nil,
+            Reply::Int(0)
+        ])])
     );
 }
 
@@ -100,7 +147,10 @@ fn the_console_reads_messages_after_subscribe_until_ctrl_c() {
     let publisher = other(&mut s);
     run(&mut s, publisher, "PUBLISH a hello");
     run(&mut s, publisher, "PUBLISH b \"x y\"");
-    assert_eq!(s.take_messages(), "1) \"message\"\n2) \"a\"\n3) \"hello\"\n1) \"message\"\n2) \"b\"\n3) \"x y\"");
+    assert_eq!(
+        s.take_messages(),
+        "1) \"message\"\n2) \"a\"\n3) \"hello\"\n1) \"message\"\n2) \"b\"\n3) \"x y\""
+    );
     assert_eq!(s.take_messages(), "");
     // Ctrl-C closes the connection: the subscriptions end; the next command runs on a new
     // connection in the db the prompt shows.
@@ -119,7 +169,10 @@ fn keyspace_notifications_follow_notify_keyspace_events() {
     let w = other(&mut s);
     run(&mut s, w, "PSUBSCRIBE __key*__:*");
     s.exec("SET quiet 1");
-    assert!(inbox(&mut s, w).is_empty(), "no events while notify-keyspace-events is empty");
+    assert!(
+        inbox(&mut s, w).is_empty(),
+        "no events while notify-keyspace-events is empty"
+    );
     assert_eq!(s.exec("CONFIG SET notify-keyspace-events KEA"), "OK");
     s.exec("SET k v EX 100");
     s.exec("RPUSH l a");
@@ -146,7 +199,15 @@ fn keyspace_notifications_follow_notify_keyspace_events() {
     assert!(inbox(&mut s, w).is_empty());
     s.clock.advance(101.0);
     assert_eq!(s.exec("GET t"), "(nil)");
-    assert_eq!(inbox(&mut s, w), vec![vec!["pmessage", "__key*__:*", "__keyevent@0__:expired", "t"]]);
+    assert_eq!(
+        inbox(&mut s, w),
+        vec![vec![
+            "pmessage",
+            "__key*__:*",
+            "__keyevent@0__:expired",
+            "t"
+        ]]
+    );
 }
 
 #[test]
@@ -160,7 +221,10 @@ fn expired_fires_when_the_active_cycle_deletes_the_key() {
         s.clock.advance(100.0);
         s.sync(common::T0);
     }
-    assert_eq!(inbox(&mut s, w), vec![vec!["message", "__keyevent@0__:expired", "job:1"]]);
+    assert_eq!(
+        inbox(&mut s, w),
+        vec![vec!["message", "__keyevent@0__:expired", "job:1"]]
+    );
     assert!(s.exec("INFO stats").contains("expired_keys:1\r\n"));
 }
 
@@ -173,7 +237,10 @@ fn new_and_keymiss_events_come_only_when_asked_for() {
     s.exec("SET a 1");
     s.exec("SET a 2");
     s.exec("GET nothing");
-    let got: Vec<(String, String)> = inbox(&mut s, w).into_iter().map(|m| (m[2].clone(), m[3].clone())).collect();
+    let got: Vec<(String, String)> = inbox(&mut s, w)
+        .into_iter()
+        .map(|m| (m[2].clone(), m[3].clone()))
+        .collect();
     assert_eq!(
         got,
         vec![
@@ -235,7 +302,10 @@ fn a_side_connection_publishes_to_the_subscribed_console_without_touching_it() {
     s.exec("SELECT 2");
     s.exec("SUBSCRIBE news");
     assert_eq!(s.side_exec("PUBLISH news hello"), "(integer) 1");
-    assert_eq!(s.take_messages(), "1) \"message\"\n2) \"news\"\n3) \"hello\"");
+    assert_eq!(
+        s.take_messages(),
+        "1) \"message\"\n2) \"news\"\n3) \"hello\""
+    );
     // The side connection has its own db (0) and doesn't change the console's prompt.
     assert_eq!(s.side_exec("SET k v"), "OK");
     assert_eq!(s.prompt(), "127.0.0.1:6379[2]> ");

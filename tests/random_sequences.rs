@@ -58,7 +58,12 @@ impl Gen {
                 let k = g.key("k");
                 match g.rng.u8(..16) {
                     0 => vec![w("SET"), k, g.v()],
-                    1 => vec![w("SET"), k, g.v(), w(g.pick(&["NX", "XX", "GET", "KEEPTTL"]))],
+                    1 => vec![
+                        w("SET"),
+                        k,
+                        g.v(),
+                        w(g.pick(&["NX", "XX", "GET", "KEEPTTL"])),
+                    ],
                     2 => vec![w("GET"), k],
                     3 => vec![w("APPEND"), k, g.v()],
                     4 => vec![w("INCR"), k],
@@ -86,14 +91,42 @@ impl Gen {
                     6 => vec![w("LLEN"), k],
                     7 => vec![w("LINDEX"), k, g.int(-3, 3)],
                     8 => vec![w("LSET"), k, g.int(-2, 2), g.m()],
-                    9 => vec![w("LINSERT"), k, w(g.pick(&["BEFORE", "AFTER"])), g.m(), g.m()],
+                    9 => vec![
+                        w("LINSERT"),
+                        k,
+                        w(g.pick(&["BEFORE", "AFTER"])),
+                        g.m(),
+                        g.m(),
+                    ],
                     10 => vec![w("LREM"), k, g.int(-2, 2), g.m()],
                     11 => vec![w("LTRIM"), k, g.int(-3, 3), g.int(-3, 3)],
                     12 => vec![w("LPOS"), k, g.m()],
-                    13 => vec![w("LPOS"), k, g.m(), w("RANK"), w(g.pick(&["1", "-1", "2"])), w("COUNT"), g.int(0, 3)],
-                    14 => vec![w("LMOVE"), k, g.key("l"), w(g.pick(&["LEFT", "RIGHT"])), w(g.pick(&["LEFT", "RIGHT"]))],
+                    13 => vec![
+                        w("LPOS"),
+                        k,
+                        g.m(),
+                        w("RANK"),
+                        w(g.pick(&["1", "-1", "2"])),
+                        w("COUNT"),
+                        g.int(0, 3),
+                    ],
+                    14 => vec![
+                        w("LMOVE"),
+                        k,
+                        g.key("l"),
+                        w(g.pick(&["LEFT", "RIGHT"])),
+                        w(g.pick(&["LEFT", "RIGHT"])),
+                    ],
                     15 => vec![w("RPOPLPUSH"), k, g.key("l")],
-                    _ => vec![w("LMPOP"), w("2"), k, g.key("l"), w(g.pick(&["LEFT", "RIGHT"])), w("COUNT"), g.int(1, 3)],
+                    _ => vec![
+                        w("LMPOP"),
+                        w("2"),
+                        k,
+                        g.key("l"),
+                        w(g.pick(&["LEFT", "RIGHT"])),
+                        w("COUNT"),
+                        g.int(1, 3),
+                    ],
                 }
             }
             2 => {
@@ -107,7 +140,12 @@ impl Gen {
                     6 => vec![w("SCARD"), k],
                     7 => vec![w("SMOVE"), k, g.key("s"), g.m()],
                     8 => vec![w(g.pick(&["SINTER", "SUNION", "SDIFF"])), k, g.key("s")],
-                    9 => vec![w(g.pick(&["SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"])), g.key("s"), k, g.key("s")],
+                    9 => vec![
+                        w(g.pick(&["SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"])),
+                        g.key("s"),
+                        k,
+                        g.key("s"),
+                    ],
                     10 => vec![w("SINTERCARD"), w("2"), k, g.key("s")],
                     11 => vec![w("OBJECT"), w("ENCODING"), k],
                     12 => vec![w("SADD"), k, g.int(0, 600)],
@@ -117,24 +155,84 @@ impl Gen {
             3 => {
                 let k = g.key("z");
                 match g.rng.u8(..20) {
-                    0 | 1 => vec![w("ZADD"), k, w(g.pick(SCORES)), g.m(), w(g.pick(SCORES)), g.m()],
-                    2 => vec![w("ZADD"), k, w(g.pick(&["NX", "XX", "GT", "LT", "CH"])), w(g.pick(SCORES)), g.m()],
+                    0 | 1 => vec![
+                        w("ZADD"),
+                        k,
+                        w(g.pick(SCORES)),
+                        g.m(),
+                        w(g.pick(SCORES)),
+                        g.m(),
+                    ],
+                    2 => vec![
+                        w("ZADD"),
+                        k,
+                        w(g.pick(&["NX", "XX", "GT", "LT", "CH"])),
+                        w(g.pick(SCORES)),
+                        g.m(),
+                    ],
                     3 => vec![w("ZINCRBY"), k, w(g.pick(&["1", "-1", "0.5"])), g.m()],
                     4 => vec![w("ZSCORE"), k, g.m()],
                     5 => vec![w("ZMSCORE"), k, g.m(), g.m()],
                     6 => vec![w("ZCARD"), k],
-                    7 => vec![w("ZCOUNT"), k, w(g.pick(SCORE_RANGES)), w(g.pick(SCORE_RANGES))],
+                    7 => vec![
+                        w("ZCOUNT"),
+                        k,
+                        w(g.pick(SCORE_RANGES)),
+                        w(g.pick(SCORE_RANGES)),
+                    ],
                     8 => vec![w("ZRANGE"), k, g.int(-3, 3), g.int(-3, 3), w("WITHSCORES")],
-                    9 => vec![w("ZRANGE"), k, w(g.pick(SCORE_RANGES)), w(g.pick(SCORE_RANGES)), w("BYSCORE"), w("LIMIT"), g.int(0, 2), g.int(-1, 3)],
-                    10 => vec![w("ZRANGEBYLEX"), k, w(g.pick(LEX_RANGES)), w(g.pick(LEX_RANGES))],
-                    11 => vec![w("ZREVRANGE"), k, g.int(-3, 3), g.int(-3, 3), w("WITHSCORES")],
+                    9 => vec![
+                        w("ZRANGE"),
+                        k,
+                        w(g.pick(SCORE_RANGES)),
+                        w(g.pick(SCORE_RANGES)),
+                        w("BYSCORE"),
+                        w("LIMIT"),
+                        g.int(0, 2),
+                        g.int(-1, 3),
+                    ],
+                    10 => vec![
+                        w("ZRANGEBYLEX"),
+                        k,
+                        w(g.pick(LEX_RANGES)),
+                        w(g.pick(LEX_RANGES)),
+                    ],
+                    11 => vec![
+                        w("ZREVRANGE"),
+                        k,
+                        g.int(-3, 3),
+                        g.int(-3, 3),
+                        w("WITHSCORES"),
+                    ],
                     12 => vec![w(g.pick(&["ZRANK", "ZREVRANK"])), k, g.m()],
                     13 => vec![w("ZREM"), k, g.m(), g.m()],
                     14 => vec![w("ZREMRANGEBYRANK"), k, g.int(-3, 3), g.int(-3, 3)],
-                    15 => vec![w("ZREMRANGEBYSCORE"), k, w(g.pick(SCORE_RANGES)), w(g.pick(SCORE_RANGES))],
+                    15 => vec![
+                        w("ZREMRANGEBYSCORE"),
+                        k,
+                        w(g.pick(SCORE_RANGES)),
+                        w(g.pick(SCORE_RANGES)),
+                    ],
                     16 => vec![w(g.pick(&["ZPOPMIN", "ZPOPMAX"])), k, g.int(1, 3)],
-                    17 => vec![w(g.pick(&["ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE"])), g.key("z"), w("2"), k, g.key("z")],
-                    18 => vec![w(g.pick(&["ZUNION", "ZINTER"])), w("2"), k, g.key("z"), w("WEIGHTS"), w("1"), w("2"), w("AGGREGATE"), w(g.pick(&["SUM", "MIN", "MAX"])), w("WITHSCORES")],
+                    17 => vec![
+                        w(g.pick(&["ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE"])),
+                        g.key("z"),
+                        w("2"),
+                        k,
+                        g.key("z"),
+                    ],
+                    18 => vec![
+                        w(g.pick(&["ZUNION", "ZINTER"])),
+                        w("2"),
+                        k,
+                        g.key("z"),
+                        w("WEIGHTS"),
+                        w("1"),
+                        w("2"),
+                        w("AGGREGATE"),
+                        w(g.pick(&["SUM", "MIN", "MAX"])),
+                        w("WITHSCORES"),
+                    ],
                     _ => vec![w("ZRANGESTORE"), g.key("z"), k, g.int(0, 1), g.int(-1, 2)],
                 }
             }
@@ -151,7 +249,12 @@ impl Gen {
                     8 => vec![w("HLEN"), k],
                     9 => vec![w(g.pick(&["HKEYS", "HVALS"])), k],
                     10 => vec![w("HINCRBY"), k, g.m(), g.int(-3, 3)],
-                    11 => vec![w("HINCRBYFLOAT"), k, g.m(), w(g.pick(&["1.5", "-2", "0.1"]))],
+                    11 => vec![
+                        w("HINCRBYFLOAT"),
+                        k,
+                        g.m(),
+                        w(g.pick(&["1.5", "-2", "0.1"])),
+                    ],
                     _ => vec![w("HSTRLEN"), k, g.m()],
                 }
             }
@@ -178,7 +281,10 @@ impl Gen {
 
 /// Commands whose reply order Redis leaves unspecified: compared as multisets.
 fn unordered(cmd: &str) -> bool {
-    matches!(cmd, "SMEMBERS" | "SINTER" | "SUNION" | "SDIFF" | "HKEYS" | "HVALS" | "KEYS")
+    matches!(
+        cmd,
+        "SMEMBERS" | "SINTER" | "SUNION" | "SDIFF" | "HKEYS" | "HVALS" | "KEYS"
+    )
 }
 
 fn sorted(r: &Reply) -> Reply {
@@ -196,8 +302,16 @@ fn sorted(r: &Reply) -> Reply {
 fn sorted_pairs(r: &Reply) -> Reply {
     match r {
         Reply::Array(items) => {
-            let mut pairs: Vec<(String, Reply, Reply)> =
-                items.chunks(2).map(|p| (format!("{:?}", p), p[0].clone(), p.get(1).cloned().unwrap_or(Reply::Nil))).collect();
+            let mut pairs: Vec<(String, Reply, Reply)> = items
+                .chunks(2)
+                .map(|p| {
+                    (
+                        format!("{:?}", p),
+                        p[0].clone(),
+                        p.get(1).cloned().unwrap_or(Reply::Nil),
+                    )
+                })
+                .collect();
             pairs.sort_by(|a, b| a.0.cmp(&b.0));
             Reply::Array(pairs.into_iter().flat_map(|(_, k, v)| [k, v]).collect())
         }
@@ -222,7 +336,10 @@ fn same(cmd: &str, redis: &Reply, ours: &Reply) -> bool {
 fn random_sequences_answer_exactly_like_redis() {
     let Some(server_bin) = find_binary("redis-server", "REDIS_SERVER") else {
         loud("\n*** SKIPPED: redis-server not installed; the random-sequence differential test did not run ***\n");
-        assert!(std::env::var_os("REDIS_DIFF_REQUIRED").is_none(), "REDIS_DIFF_REQUIRED is set but redis-server is missing");
+        assert!(
+            std::env::var_os("REDIS_DIFF_REQUIRED").is_none(),
+            "REDIS_DIFF_REQUIRED is set but redis-server is missing"
+        );
         return;
     };
     let server = RedisServer::start(&server_bin);
@@ -232,7 +349,9 @@ fn random_sequences_answer_exactly_like_redis() {
     for seed in 0..SEQUENCES {
         conn.call(&[b"FLUSHALL".to_vec()]);
         let mut ours = Session::with_seed(wall_ms(), seed);
-        let mut g = Gen { rng: fastrand::Rng::with_seed(seed) };
+        let mut g = Gen {
+            rng: fastrand::Rng::with_seed(seed),
+        };
         let mut log = Vec::new();
         for _ in 0..COMMANDS_PER_SEQUENCE {
             let cmd = g.command();
@@ -243,13 +362,23 @@ fn random_sequences_answer_exactly_like_redis() {
             compared += 1;
             let line = cmd.join(" ");
             if !same(&cmd[0], &want, &got) {
-                log.push(format!("  > {line}\n    redis: {want:?}\n    ours:  {got:?}"));
+                log.push(format!(
+                    "  > {line}\n    redis: {want:?}\n    ours:  {got:?}"
+                ));
                 failures.push(format!("seed {seed}, after:\n{}", log.join("\n")));
                 break;
             }
             log.push(format!("  > {line}   => {want:?}"));
         }
     }
-    loud(&format!("random sequences: {SEQUENCES} sequences, {compared} replies compared, {} differing", failures.len()));
-    assert!(failures.is_empty(), "{} sequences differ from Redis:\n\n{}", failures.len(), failures.join("\n\n"));
+    loud(&format!(
+        "random sequences: {SEQUENCES} sequences, {compared} replies compared, {} differing",
+        failures.len()
+    ));
+    assert!(
+        failures.is_empty(),
+        "{} sequences differ from Redis:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }

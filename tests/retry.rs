@@ -14,7 +14,11 @@ fn session() -> Session {
 }
 
 fn test_mode(max_retries: u32) -> ScheduleConfig {
-    ScheduleConfig { test_mode: true, max_retries, ..ScheduleConfig::default() }
+    ScheduleConfig {
+        test_mode: true,
+        max_retries,
+        ..ScheduleConfig::default()
+    }
 }
 
 /// Advance an hour of world time at a time until every operation is settled.
@@ -39,7 +43,11 @@ fn start(cfg: &Config) -> (Session, Simulation) {
 /// Run one command on a fresh connection at world time `now`.
 fn cmd(server: &mut Server, db: u8, now: i64, line: &str) -> Reply {
     let c = server.connect();
-    server.execute(c, vec![b"SELECT".to_vec(), db.to_string().into_bytes()], now);
+    server.execute(
+        c,
+        vec![b"SELECT".to_vec(), db.to_string().into_bytes()],
+        now,
+    );
     let argv = redis_playground::cli::split_args(line.as_bytes()).expect("a valid line");
     let r = server.execute(c, argv, now);
     server.disconnect(c);
@@ -49,14 +57,29 @@ fn cmd(server: &mut Server, db: u8, now: i64, line: &str) -> Reply {
 /// (retry, outcome) of each first attempt of `op`.
 fn outcomes(sim: &Simulation, kind: StrategyKind, op: u32) -> Vec<(u32, Outcome)> {
     let tl = sim.timeline(kind, op).expect("an op");
-    tl.attempts.iter().filter(|a| !a.duplicate).map(|a| (a.retry, a.outcome)).collect()
+    tl.attempts
+        .iter()
+        .filter(|a| !a.duplicate)
+        .map(|a| (a.retry, a.outcome))
+        .collect()
 }
 
 /// `rel_ms db actor argv -> reply` for every logged command after the connections opened.
 fn log_lines(sim: &Simulation) -> Vec<String> {
     sim.log_since(0)
-        .filter(|e| e.actor != Actor::Setup && !matches!(e.argv[0].as_slice(), b"SELECT" | b"SUBSCRIBE"))
-        .map(|e| format!("{} {} {} {} -> {}", e.at_ms - T0, e.db, e.actor, e.argv_text().join(" "), e.reply_text()))
+        .filter(|e| {
+            e.actor != Actor::Setup && !matches!(e.argv[0].as_slice(), b"SELECT" | b"SUBSCRIBE")
+        })
+        .map(|e| {
+            format!(
+                "{} {} {} {} -> {}",
+                e.at_ms - T0,
+                e.db,
+                e.actor,
+                e.argv_text().join(" "),
+                e.reply_text()
+            )
+        })
         .collect()
 }
 
@@ -168,22 +191,43 @@ fn a_small_run_sends_exactly_these_commands_and_retries_at_these_times() {
     // Retry times (ms after the start, due → made) and how each ended.
     let times = |kind| {
         let tl = |op| sim.timeline(kind, op).unwrap();
-        let marks =
-            |op| -> Vec<(i64, i64)> { tl(op).attempts.iter().skip(1).map(|a| (a.due_ms - T0, a.at_ms - T0)).collect() };
+        let marks = |op| -> Vec<(i64, i64)> {
+            tl(op)
+                .attempts
+                .iter()
+                .skip(1)
+                .map(|a| (a.due_ms - T0, a.at_ms - T0))
+                .collect()
+        };
         (marks(1), tl(1).state, marks(2), tl(2).state)
     };
     use OpState::{GaveUp, Succeeded};
     assert_eq!(
         times(StrategyKind::Polling),
-        (vec![(60_752, 75_000), (135_000, 150_000), (210_000, 225_000)], GaveUp, vec![(62_959, 75_000)], Succeeded)
+        (
+            vec![(60_752, 75_000), (135_000, 150_000), (210_000, 225_000)],
+            GaveUp,
+            vec![(62_959, 75_000)],
+            Succeeded
+        )
     );
     assert_eq!(
         times(StrategyKind::Events),
-        (vec![(60_752, 60_800), (120_800, 120_900), (180_900, 181_000)], GaveUp, vec![(62_959, 63_100)], Succeeded)
+        (
+            vec![(60_752, 60_800), (120_800, 120_900), (180_900, 181_000)],
+            GaveUp,
+            vec![(62_959, 63_100)],
+            Succeeded
+        )
     );
     assert_eq!(
         times(StrategyKind::Queue),
-        (vec![(60_752, 75_000), (135_000, 135_000), (195_000, 195_000)], GaveUp, vec![(62_959, 75_000)], Succeeded)
+        (
+            vec![(60_752, 75_000), (135_000, 135_000), (195_000, 195_000)],
+            GaveUp,
+            vec![(62_959, 75_000)],
+            Succeeded
+        )
     );
 }
 
@@ -195,14 +239,24 @@ fn setup_flushes_the_dbs_adds_expired_events_and_subscribes() {
     s.exec("CONFIG SET notify-keyspace-events Kg");
     let sim = Simulation::new(&Config::default(), &mut s.server, T0).unwrap();
     assert_eq!(s.exec("DBSIZE"), "(integer) 0");
-    assert_eq!(s.exec("CONFIG GET notify-keyspace-events"), "1) \"notify-keyspace-events\"\n2) \"gxKE\"");
-    assert_eq!(s.exec("PUBSUB NUMSUB __keyevent@11__:expired"), "1) \"__keyevent@11__:expired\"\n2) (integer) 1");
+    assert_eq!(
+        s.exec("CONFIG GET notify-keyspace-events"),
+        "1) \"notify-keyspace-events\"\n2) \"gxKE\""
+    );
+    assert_eq!(
+        s.exec("PUBSUB NUMSUB __keyevent@11__:expired"),
+        "1) \"__keyevent@11__:expired\"\n2) (integer) 1"
+    );
     assert_eq!(sim.strategies(), StrategyKind::ALL.to_vec());
 }
 
 #[test]
 fn the_console_can_watch_the_keys_of_a_run() {
-    let cfg = Config { operations: 3, arrival_spread_ms: 0, ..Config::default() };
+    let cfg = Config {
+        operations: 3,
+        arrival_spread_ms: 0,
+        ..Config::default()
+    };
     let (mut s, mut sim) = start(&cfg);
     sim.advance_to(&mut s.server, T0 + 100_000);
     s.clock.advance(100_000.0);
@@ -218,15 +272,26 @@ fn the_console_can_watch_the_keys_of_a_run() {
 
 #[test]
 fn the_seeds_schedule_waits_5_10_15_minutes_then_2_4_6_hours() {
-    let cfg = Config { operations: 5, failure_probability: 1.0, ..Config::default() };
+    let cfg = Config {
+        operations: 5,
+        failure_probability: 1.0,
+        ..Config::default()
+    };
     let (mut s, mut sim) = start(&cfg);
-    assert_eq!(sim.schedule().delays_for(1), vec![300, 600, 900, 7_200, 14_400, 21_600]);
+    assert_eq!(
+        sim.schedule().delays_for(1),
+        vec![300, 600, 900, 7_200, 14_400, 21_600]
+    );
     run_to_end(&mut s, &mut sim);
     for kind in sim.strategies() {
         for op in 1..=5 {
             let tl = sim.timeline(kind, op).unwrap();
             let waits: Vec<i64> = tl.waits.iter().map(|w| w.due_ms - w.from_ms).collect();
-            assert_eq!(waits, vec![300_000, 600_000, 900_000, 7_200_000, 14_400_000, 21_600_000], "{kind:?} {op}");
+            assert_eq!(
+                waits,
+                vec![300_000, 600_000, 900_000, 7_200_000, 14_400_000, 21_600_000],
+                "{kind:?} {op}"
+            );
             assert_eq!(tl.state, OpState::GaveUp);
         }
     }
@@ -234,7 +299,11 @@ fn the_seeds_schedule_waits_5_10_15_minutes_then_2_4_6_hours() {
 
 #[test]
 fn the_seeds_test_mode_uses_60_second_ttls() {
-    let cfg = Config { operations: 20, schedule: test_mode(6), ..Config::default() };
+    let cfg = Config {
+        operations: 20,
+        schedule: test_mode(6),
+        ..Config::default()
+    };
     let (mut s, mut sim) = start(&cfg);
     assert_eq!(sim.schedule().delays_for(1), vec![60; 6]);
     run_to_end(&mut s, &mut sim);
@@ -254,25 +323,46 @@ fn the_seeds_test_mode_uses_60_second_ttls() {
 
 #[test]
 fn max_retries_is_honoured_and_the_keys_are_deleted_after_the_last_retry() {
-    let cfg = Config { operations: 30, failure_probability: 1.0, schedule: test_mode(2), ..Config::default() };
+    let cfg = Config {
+        operations: 30,
+        failure_probability: 1.0,
+        schedule: test_mode(2),
+        ..Config::default()
+    };
     let (mut s, mut sim) = start(&cfg);
     run_to_end(&mut s, &mut sim);
     let now = sim.now_ms();
     for kind in sim.strategies() {
         let m = sim.metrics(kind).unwrap();
-        assert_eq!((m.given_up, m.successes, m.retries, m.waiting), (30, 0, 60, 0), "{kind:?}");
+        assert_eq!(
+            (m.given_up, m.successes, m.retries, m.waiting),
+            (30, 0, 60, 0),
+            "{kind:?}"
+        );
         for op in 1..=30 {
             let tl = sim.timeline(kind, op).unwrap();
             assert_eq!(tl.state, OpState::GaveUp);
-            assert_eq!(tl.attempts.iter().map(|a| a.retry).collect::<Vec<_>>(), vec![0, 1, 2]);
+            assert_eq!(
+                tl.attempts.iter().map(|a| a.retry).collect::<Vec<_>>(),
+                vec![0, 1, 2]
+            );
         }
-        assert_eq!(cmd(&mut s.server, m.db, now, "DBSIZE"), Reply::Int(0), "{kind:?}");
+        assert_eq!(
+            cmd(&mut s.server, m.db, now, "DBSIZE"),
+            Reply::Int(0),
+            "{kind:?}"
+        );
     }
 }
 
 #[test]
 fn keys_are_gone_after_success() {
-    let cfg = Config { operations: 10, failure_probability: 0.0, schedule: test_mode(6), ..Config::default() };
+    let cfg = Config {
+        operations: 10,
+        failure_probability: 0.0,
+        schedule: test_mode(6),
+        ..Config::default()
+    };
     let (mut s, mut sim) = start(&cfg);
     // Waiting: the keys are there.
     sim.advance_to(&mut s.server, T0 + 61_000);
@@ -286,7 +376,11 @@ fn keys_are_gone_after_success() {
         assert_eq!((m.successes, m.retries), (10, 10), "{kind:?}");
         for op in 1..=10 {
             let keys = format!("EXISTS {} {}", op_key(op), retry_count_key(op));
-            assert_eq!(cmd(&mut s.server, m.db, now, &keys), Reply::Int(0), "{kind:?} {op}");
+            assert_eq!(
+                cmd(&mut s.server, m.db, now, &keys),
+                Reply::Int(0),
+                "{kind:?} {op}"
+            );
         }
     }
     assert_eq!(cmd(&mut s.server, 12, now, "EXISTS retry"), Reply::Int(0));
@@ -307,7 +401,14 @@ fn event_lag(ops: u32, hz: u32) -> (Lateness, Vec<i64>) {
     let mut sim = Simulation::new(&cfg, &mut s.server, T0).unwrap();
     run_to_end(&mut s, &mut sim);
     let times = (1..=ops)
-        .flat_map(|op| sim.timeline(StrategyKind::Events, op).unwrap().attempts.into_iter().skip(1).map(|a| a.at_ms))
+        .flat_map(|op| {
+            sim.timeline(StrategyKind::Events, op)
+                .unwrap()
+                .attempts
+                .into_iter()
+                .skip(1)
+                .map(|a| a.at_ms)
+        })
         .collect();
     (sim.metrics(StrategyKind::Events).unwrap().lateness, times)
 }
@@ -322,8 +423,18 @@ fn the_expired_event_lags_the_due_time_by_the_active_expiry_cycle() {
     assert!(times_10.iter().all(|t| (t - T0) % 100 == 0));
     assert!(times_1.iter().all(|t| (t - T0) % 1000 == 0));
     // Fewer cycles a second, longer waits.
-    assert!(at_1.mean_ms > 3.0 * at_10.mean_ms, "hz 1: {} ms, hz 10: {} ms", at_1.mean_ms, at_10.mean_ms);
-    assert!(at_1.p90_ms >= 1_000 && at_10.p90_ms < 1_000, "p90: hz 1 {} ms, hz 10 {} ms", at_1.p90_ms, at_10.p90_ms);
+    assert!(
+        at_1.mean_ms > 3.0 * at_10.mean_ms,
+        "hz 1: {} ms, hz 10: {} ms",
+        at_1.mean_ms,
+        at_10.mean_ms
+    );
+    assert!(
+        at_1.p90_ms >= 1_000 && at_10.p90_ms < 1_000,
+        "p90: hz 1 {} ms, hz 10 {} ms",
+        at_1.p90_ms,
+        at_10.p90_ms
+    );
     println!("event lag with 50 keys: hz 10 {at_10:?}\nhz 1 {at_1:?}");
 }
 
@@ -332,19 +443,38 @@ fn the_expired_event_lags_more_when_many_keys_wait() {
     // The cycle samples 20 keys at a time: among thousands, an expired one waits its turn.
     let (few, _) = event_lag(20, 10);
     let (many, _) = event_lag(3_000, 10);
-    assert!(many.p90_ms > 5 * few.p90_ms.max(100), "20 keys: p90 {} ms; 3000 keys: p90 {} ms", few.p90_ms, many.p90_ms);
+    assert!(
+        many.p90_ms > 5 * few.p90_ms.max(100),
+        "20 keys: p90 {} ms; 3000 keys: p90 {} ms",
+        few.p90_ms,
+        many.p90_ms
+    );
     println!("event lag at hz 10: 20 keys {few:?}\n3000 keys {many:?}");
 }
 
 #[test]
 fn events_sent_while_the_listeners_are_disconnected_are_lost_retries() {
-    let window = Window { start_ms: 30_000, end_ms: 90_000 };
-    let cfg = Config { operations: 100, schedule: test_mode(3), listener_outage: Some(window), ..Config::default() };
+    let window = Window {
+        start_ms: 30_000,
+        end_ms: 90_000,
+    };
+    let cfg = Config {
+        operations: 100,
+        schedule: test_mode(3),
+        listener_outage: Some(window),
+        ..Config::default()
+    };
     let (mut s, mut sim) = start(&cfg);
     sim.advance_to(&mut s.server, T0 + 60_000);
-    assert_eq!(s.exec("PUBSUB NUMSUB __keyevent@11__:expired"), "1) \"__keyevent@11__:expired\"\n2) (integer) 0");
+    assert_eq!(
+        s.exec("PUBSUB NUMSUB __keyevent@11__:expired"),
+        "1) \"__keyevent@11__:expired\"\n2) (integer) 0"
+    );
     run_to_end(&mut s, &mut sim);
-    assert_eq!(s.exec("PUBSUB NUMSUB __keyevent@11__:expired"), "1) \"__keyevent@11__:expired\"\n2) (integer) 1");
+    assert_eq!(
+        s.exec("PUBSUB NUMSUB __keyevent@11__:expired"),
+        "1) \"__keyevent@11__:expired\"\n2) (integer) 1"
+    );
 
     let m = sim.metrics(StrategyKind::Events).unwrap();
     assert!(m.lost > 0 && m.lost < 100, "{m:?}");
@@ -365,24 +495,42 @@ fn events_sent_while_the_listeners_are_disconnected_are_lost_retries() {
         assert_eq!((m.lost, m.successes + m.given_up), (0, 100));
     }
     // Without the outage, the same run loses nothing.
-    let (mut s, mut sim) = start(&Config { listener_outage: None, ..cfg });
+    let (mut s, mut sim) = start(&Config {
+        listener_outage: None,
+        ..cfg
+    });
     run_to_end(&mut s, &mut sim);
     assert_eq!(sim.metrics(StrategyKind::Events).unwrap().lost, 0);
 }
 
 #[test]
 fn two_listeners_make_every_retry_twice() {
-    let cfg =
-        Config { operations: 40, arrival_spread_ms: 0, listeners: 2, schedule: test_mode(3), ..Config::default() };
+    let cfg = Config {
+        operations: 40,
+        arrival_spread_ms: 0,
+        listeners: 2,
+        schedule: test_mode(3),
+        ..Config::default()
+    };
     let (mut s, mut sim) = start(&cfg);
     // After the first retries: where one failed, both listeners counted it.
     sim.advance_to(&mut s.server, T0 + 65_000);
     let failed_once = (1..=40)
-        .find(|&op| outcomes(&sim, StrategyKind::Polling, op).get(1).is_some_and(|o| o.1 == Outcome::Failed))
+        .find(|&op| {
+            outcomes(&sim, StrategyKind::Polling, op)
+                .get(1)
+                .is_some_and(|o| o.1 == Outcome::Failed)
+        })
         .expect("some first retry failed");
     let counter = format!("GET {}", retry_count_key(failed_once));
-    assert_eq!(cmd(&mut s.server, 10, T0 + 65_000, &counter), Reply::Bulk(b"1".to_vec()));
-    assert_eq!(cmd(&mut s.server, 11, T0 + 65_000, &counter), Reply::Bulk(b"2".to_vec()));
+    assert_eq!(
+        cmd(&mut s.server, 10, T0 + 65_000, &counter),
+        Reply::Bulk(b"1".to_vec())
+    );
+    assert_eq!(
+        cmd(&mut s.server, 11, T0 + 65_000, &counter),
+        Reply::Bulk(b"2".to_vec())
+    );
     run_to_end(&mut s, &mut sim);
     let m = sim.metrics(StrategyKind::Events).unwrap();
     assert!(m.retries > 40);
@@ -394,10 +542,23 @@ fn two_listeners_make_every_retry_twice() {
 
 #[test]
 fn turning_expired_events_off_loses_the_event_driven_retries() {
-    let cfg = Config { operations: 25, arrival_spread_ms: 0, schedule: test_mode(3), ..Config::default() };
+    let cfg = Config {
+        operations: 25,
+        arrival_spread_ms: 0,
+        schedule: test_mode(3),
+        ..Config::default()
+    };
     let (mut s, mut sim) = start(&cfg);
     sim.advance_to(&mut s.server, T0 + 30_000);
-    assert_eq!(cmd(&mut s.server, 0, T0 + 30_000, "CONFIG SET notify-keyspace-events \"\""), Reply::ok());
+    assert_eq!(
+        cmd(
+            &mut s.server,
+            0,
+            T0 + 30_000,
+            "CONFIG SET notify-keyspace-events \"\""
+        ),
+        Reply::ok()
+    );
     run_to_end(&mut s, &mut sim);
     let m = sim.metrics(StrategyKind::Events).unwrap();
     assert_eq!((m.lost, m.retries, m.events_received), (25, 0, 0));
@@ -419,25 +580,40 @@ fn the_delayed_queue_never_retries_an_operation_twice_even_with_several_workers(
     run_to_end(&mut s, &mut sim);
     let m = sim.metrics(StrategyKind::Queue).unwrap();
     assert_eq!(m.duplicate_retries, 0);
-    assert_eq!(m.claim_conflicts, 7 * m.retries, "every claim was raced by the 7 other workers");
+    assert_eq!(
+        m.claim_conflicts,
+        7 * m.retries,
+        "every claim was raced by the 7 other workers"
+    );
     let mut retries = 0;
     for op in 1..=300 {
         let tl = sim.timeline(StrategyKind::Queue, op).unwrap();
         let numbers: Vec<u32> = tl.attempts.iter().map(|a| a.retry).collect();
-        assert_eq!(numbers, (0..numbers.len() as u32).collect::<Vec<_>>(), "op {op}");
+        assert_eq!(
+            numbers,
+            (0..numbers.len() as u32).collect::<Vec<_>>(),
+            "op {op}"
+        );
         assert!(tl.attempts.iter().all(|a| !a.duplicate));
         retries += numbers.len() as u64 - 1;
     }
     assert_eq!(retries, m.retries);
     assert_eq!(m.successes + m.given_up, 300);
     // Each ZREM that answered 1 is one retry.
-    let claimed = sim.log_since(0).filter(|e| e.argv[0] == b"ZREM" && e.reply == Reply::Int(1)).count() as u64;
+    let claimed = sim
+        .log_since(0)
+        .filter(|e| e.argv[0] == b"ZREM" && e.reply == Reply::Int(1))
+        .count() as u64;
     assert!(claimed <= m.retries);
 }
 
 #[test]
 fn the_same_seed_gives_every_strategy_the_same_failures() {
-    let cfg = Config { operations: 200, schedule: test_mode(5), ..Config::default() };
+    let cfg = Config {
+        operations: 200,
+        schedule: test_mode(5),
+        ..Config::default()
+    };
     let (mut s, mut sim) = start(&cfg);
     run_to_end(&mut s, &mut sim);
     for op in 1..=200 {
@@ -453,32 +629,56 @@ fn the_same_seed_gives_every_strategy_the_same_failures() {
     let (mut s3, mut other) = start(&Config { seed: 2, ..cfg });
     run_to_end(&mut s3, &mut other);
     let differ = (1..=200)
-        .filter(|&op| outcomes(&sim, StrategyKind::Queue, op) != outcomes(&other, StrategyKind::Queue, op))
+        .filter(|&op| {
+            outcomes(&sim, StrategyKind::Queue, op) != outcomes(&other, StrategyKind::Queue, op)
+        })
         .count();
-    assert!(differ > 50, "only {differ} of 200 operations turned out differently");
+    assert!(
+        differ > 50,
+        "only {differ} of 200 operations turned out differently"
+    );
 }
 
 #[test]
 fn jitter_stays_within_its_bounds() {
     for i in 0..=1_000 {
         let u = f64::from(i) / 1_000.0 * 0.999_999;
-        for &(d, base, cap, prev) in &[(60.0, 1.0, 600.0, 1.0), (300.0, 300.0, 21_600.0, 900.0), (7.5, 2.0, 10.0, 9.0)]
-        {
+        for &(d, base, cap, prev) in &[
+            (60.0, 1.0, 600.0, 1.0),
+            (300.0, 300.0, 21_600.0, 900.0),
+            (7.5, 2.0, 10.0, 9.0),
+        ] {
             let input = JitterInput { d, base, cap, prev };
             assert_eq!(jittered(Jitter::None, input, u), d);
             let full = jittered(Jitter::Full, input, u);
             assert!((0.0..=d).contains(&full), "full {full} not in [0, {d}]");
             let equal = jittered(Jitter::Equal, input, u);
-            assert!((d / 2.0..=d).contains(&equal), "equal {equal} not in [{}, {d}]", d / 2.0);
+            assert!(
+                (d / 2.0..=d).contains(&equal),
+                "equal {equal} not in [{}, {d}]",
+                d / 2.0
+            );
             let dec = jittered(Jitter::Decorrelated, input, u);
             let hi = cap.min(prev * 3.0);
-            assert!(dec >= base.min(cap) && dec <= hi.max(base.min(cap)), "decorrelated {dec} not in [{base}, {hi}]");
+            assert!(
+                dec >= base.min(cap) && dec <= hi.max(base.min(cap)),
+                "decorrelated {dec} not in [{base}, {hi}]"
+            );
         }
     }
     // Through a schedule: exponential 2^k s capped at 60 s, each delay within its formula.
-    for jitter in [Jitter::None, Jitter::Full, Jitter::Equal, Jitter::Decorrelated] {
+    for jitter in [
+        Jitter::None,
+        Jitter::Full,
+        Jitter::Equal,
+        Jitter::Decorrelated,
+    ] {
         let cfg = ScheduleConfig {
-            backoff: Backoff::Exponential { base_s: 1, factor: 2.0, cap_s: 60 },
+            backoff: Backoff::Exponential {
+                base_s: 1,
+                factor: 2.0,
+                cap_s: 60,
+            },
             jitter,
             max_retries: 12,
             test_mode: false,
@@ -494,7 +694,11 @@ fn jitter_stays_within_its_bounds() {
                     Jitter::Equal => (temp / 2..=temp).contains(&d),
                     Jitter::Decorrelated => (1..=60).contains(&d),
                 };
-                assert!(ok, "{jitter:?} retry {}: {d} s (before jitter {temp} s)", i + 1);
+                assert!(
+                    ok,
+                    "{jitter:?} retry {}: {d} s (before jitter {temp} s)",
+                    i + 1
+                );
             }
             if jitter == Jitter::Decorrelated {
                 // Each sleep is at most three times the one before (rounding aside).
@@ -513,9 +717,16 @@ fn an_outage_fails_every_attempt_inside_it_and_jitter_spreads_the_herd_after_it(
             operations: 500,
             arrival_spread_ms: 1_000,
             failure_probability: 0.3,
-            outage: Some(Window { start_ms: 0, end_ms: 300_000 }),
+            outage: Some(Window {
+                start_ms: 0,
+                end_ms: 300_000,
+            }),
             schedule: ScheduleConfig {
-                backoff: Backoff::Exponential { base_s: 10, factor: 2.0, cap_s: 120 },
+                backoff: Backoff::Exponential {
+                    base_s: 10,
+                    factor: 2.0,
+                    cap_s: 120,
+                },
                 jitter,
                 max_retries: 10,
                 test_mode: false,
@@ -528,16 +739,34 @@ fn an_outage_fails_every_attempt_inside_it_and_jitter_spreads_the_herd_after_it(
         let (mut s, mut sim) = start(&cfg);
         run_to_end(&mut s, &mut sim);
         for op in 1..=500 {
-            for a in sim.timeline(StrategyKind::Queue, op).unwrap().attempts.iter().skip(1) {
+            for a in sim
+                .timeline(StrategyKind::Queue, op)
+                .unwrap()
+                .attempts
+                .iter()
+                .skip(1)
+            {
                 let inside = a.at_ms - T0 < 300_000;
-                assert_eq!(inside, a.outcome == Outcome::FailedInOutage, "op {op} at {}", a.at_ms - T0);
+                assert_eq!(
+                    inside,
+                    a.outcome == Outcome::FailedInOutage,
+                    "op {op} at {}",
+                    a.at_ms - T0
+                );
             }
         }
-        sim.series(StrategyKind::Queue).iter().map(|b| b.retries).max().unwrap_or(0)
+        sim.series(StrategyKind::Queue)
+            .iter()
+            .map(|b| b.retries)
+            .max()
+            .unwrap_or(0)
     };
     let herd = peak(Jitter::None);
     let spread = peak(Jitter::Full);
-    assert!(herd > 3 * spread, "without jitter {herd} retries in one second, with full jitter {spread}");
+    assert!(
+        herd > 3 * spread,
+        "without jitter {herd} retries in one second, with full jitter {spread}"
+    );
 }
 
 #[test]
@@ -545,7 +774,10 @@ fn advancing_in_small_steps_or_with_a_work_bound_gives_the_same_run() {
     let cfg = Config {
         operations: 40,
         schedule: test_mode(3),
-        listener_outage: Some(Window { start_ms: 50_000, end_ms: 70_000 }),
+        listener_outage: Some(Window {
+            start_ms: 50_000,
+            end_ms: 70_000,
+        }),
         log_capacity: 100_000,
         ..Config::default()
     };
@@ -566,7 +798,10 @@ fn advancing_in_small_steps_or_with_a_work_bound_gives_the_same_run() {
     let bounded = {
         let (mut s, mut sim) = start(&cfg);
         let mut calls = 0;
-        while !sim.advance_bounded(&mut s.server, T0 + 600_000, 5).caught_up {
+        while !sim
+            .advance_bounded(&mut s.server, T0 + 600_000, 5)
+            .caught_up
+        {
             calls += 1;
         }
         assert!(calls > 100);
@@ -585,12 +820,23 @@ fn advancing_in_small_steps_or_with_a_work_bound_gives_the_same_run() {
 
 #[test]
 fn counting_idle_polls_gives_the_same_run_with_fewer_commands_sent() {
-    let cfg = Config { operations: 50, schedule: test_mode(4), log_capacity: 100_000, ..Config::default() };
+    let cfg = Config {
+        operations: 50,
+        schedule: test_mode(4),
+        log_capacity: 100_000,
+        ..Config::default()
+    };
     let (mut s, mut sent) = start(&cfg);
     run_to_end(&mut s, &mut sent);
-    let (mut s2, mut counted) = start(&Config { count_only_idle_polls: true, ..cfg });
+    let (mut s2, mut counted) = start(&Config {
+        count_only_idle_polls: true,
+        ..cfg
+    });
     run_to_end(&mut s2, &mut counted);
-    let (a, b) = (sent.metrics(StrategyKind::Polling).unwrap(), counted.metrics(StrategyKind::Polling).unwrap());
+    let (a, b) = (
+        sent.metrics(StrategyKind::Polling).unwrap(),
+        counted.metrics(StrategyKind::Polling).unwrap(),
+    );
     assert_eq!(a.commands, b.commands);
     assert_eq!(
         (a.retries, a.successes, a.given_up, a.lateness.clone()),
@@ -600,7 +846,10 @@ fn counting_idle_polls_gives_the_same_run_with_fewer_commands_sent() {
     assert_eq!(a.idle_polls_counted, 0);
     let ttls = |sim: &Simulation| sim.log_since(0).filter(|e| e.argv[0] == b"TTL").count() as u64;
     assert_eq!(ttls(&sent) - ttls(&counted), b.idle_polls_counted);
-    assert_eq!(sent.timelines(StrategyKind::Polling, 1, 50), counted.timelines(StrategyKind::Polling, 1, 50));
+    assert_eq!(
+        sent.timelines(StrategyKind::Polling, 1, 50),
+        counted.timelines(StrategyKind::Polling, 1, 50)
+    );
 }
 
 #[test]
@@ -631,15 +880,27 @@ fn polling_costs_one_ttl_per_waiting_key_per_interval() {
 
 #[test]
 fn step_goes_to_the_next_retry_and_next_times_say_what_is_coming() {
-    let cfg = Config { operations: 5, schedule: test_mode(3), ..Config::default() };
+    let cfg = Config {
+        operations: 5,
+        schedule: test_mode(3),
+        ..Config::default()
+    };
     let (mut s, mut sim) = start(&cfg);
-    assert_eq!(sim.next_event_time(), Some(T0 + 100).min(Some(sim.next_due_time().unwrap())));
+    assert_eq!(
+        sim.next_event_time(),
+        Some(T0 + 100).min(Some(sim.next_due_time().unwrap()))
+    );
     sim.advance_to(&mut s.server, T0 + 60_000);
     let due = sim.next_due_time().unwrap();
     assert!(due > T0 + 60_000 && due <= T0 + 120_000);
     let p = sim.step(&mut s.server, T0 + 3_600_000, u64::MAX);
     assert!(p.caught_up);
-    assert!(p.now_ms >= due && p.now_ms < due + 1_000, "stepped to {} for a retry due at {}", p.now_ms - T0, due - T0);
+    assert!(
+        p.now_ms >= due && p.now_ms < due + 1_000,
+        "stepped to {} for a retry due at {}",
+        p.now_ms - T0,
+        due - T0
+    );
     let made: u64 = sim.all_metrics().iter().map(|m| m.retries).sum();
     assert!(made >= 1);
     // Stepping with a limit before anything is due just moves to the limit.
@@ -652,7 +913,11 @@ fn step_goes_to_the_next_retry_and_next_times_say_what_is_coming() {
 
 #[test]
 fn reset_replays_the_run_and_stop_closes_its_connections() {
-    let cfg = Config { operations: 20, schedule: test_mode(3), ..Config::default() };
+    let cfg = Config {
+        operations: 20,
+        schedule: test_mode(3),
+        ..Config::default()
+    };
     let (mut s, mut sim) = start(&cfg);
     run_to_end(&mut s, &mut sim);
     let first = sim.all_metrics();
@@ -662,7 +927,10 @@ fn reset_replays_the_run_and_stop_closes_its_connections() {
     run_to_end(&mut s, &mut sim);
     assert_eq!(sim.all_metrics(), first);
     sim.stop(&mut s.server);
-    assert_eq!(s.exec("PUBSUB NUMSUB __keyevent@11__:expired"), "1) \"__keyevent@11__:expired\"\n2) (integer) 0");
+    assert_eq!(
+        s.exec("PUBSUB NUMSUB __keyevent@11__:expired"),
+        "1) \"__keyevent@11__:expired\"\n2) (integer) 0"
+    );
     let p = sim.advance_to(&mut s.server, sim.now_ms() + 1_000);
     assert!(p.caught_up);
 }
@@ -680,7 +948,11 @@ fn a_config_out_of_range_is_clamped_or_rejected() {
         queue_batch: 0,
         log_capacity: u32::MAX,
         schedule: ScheduleConfig {
-            backoff: Backoff::Exponential { base_s: 0, factor: -3.0, cap_s: 0 },
+            backoff: Backoff::Exponential {
+                base_s: 0,
+                factor: -3.0,
+                cap_s: 0,
+            },
             max_retries: 1_000,
             ..ScheduleConfig::default()
         },
@@ -688,31 +960,118 @@ fn a_config_out_of_range_is_clamped_or_rejected() {
     }
     .normalized()
     .unwrap();
-    assert_eq!((c.operations, c.failure_probability, c.arrival_spread_ms), (1, 1.0, 0));
-    assert_eq!((c.pollers, c.listeners, c.queue_workers, c.poll_interval_ms, c.queue_batch), (16, 1, 16, 10, 1));
-    assert_eq!(c.schedule.backoff, Backoff::Exponential { base_s: 1, factor: 1.0, cap_s: 1 });
+    assert_eq!(
+        (c.operations, c.failure_probability, c.arrival_spread_ms),
+        (1, 1.0, 0)
+    );
+    assert_eq!(
+        (
+            c.pollers,
+            c.listeners,
+            c.queue_workers,
+            c.poll_interval_ms,
+            c.queue_batch
+        ),
+        (16, 1, 16, 10, 1)
+    );
+    assert_eq!(
+        c.schedule.backoff,
+        Backoff::Exponential {
+            base_s: 1,
+            factor: 1.0,
+            cap_s: 1
+        }
+    );
     assert_eq!(c.schedule.max_retries, 50);
-    assert_eq!(Config { operations: 1_000_000, ..Config::default() }.normalized().unwrap().operations, 10_000);
+    assert_eq!(
+        Config {
+            operations: 1_000_000,
+            ..Config::default()
+        }
+        .normalized()
+        .unwrap()
+        .operations,
+        10_000
+    );
 
     let rejected = |c: Config| c.normalized().unwrap_err().field;
-    assert_eq!(rejected(Config { failure_probability: f64::NAN, ..Config::default() }), "failure_probability");
-    let empty = ScheduleConfig { backoff: Backoff::List { intervals_s: vec![] }, ..ScheduleConfig::default() };
-    assert_eq!(rejected(Config { schedule: empty, ..Config::default() }), "schedule");
-    assert_eq!(rejected(Config { queue_db: 10, ..Config::default() }), "queue_db");
-    assert_eq!(rejected(Config { events_db: 16, ..Config::default() }), "events_db");
-    assert_eq!(rejected(Config { polling: false, events: false, queue: false, ..Config::default() }), "strategies");
-    let backwards = Some(Window { start_ms: 10, end_ms: 5 });
-    assert_eq!(rejected(Config { outage: backwards, ..Config::default() }), "outage");
+    assert_eq!(
+        rejected(Config {
+            failure_probability: f64::NAN,
+            ..Config::default()
+        }),
+        "failure_probability"
+    );
+    let empty = ScheduleConfig {
+        backoff: Backoff::List {
+            intervals_s: vec![],
+        },
+        ..ScheduleConfig::default()
+    };
+    assert_eq!(
+        rejected(Config {
+            schedule: empty,
+            ..Config::default()
+        }),
+        "schedule"
+    );
+    assert_eq!(
+        rejected(Config {
+            queue_db: 10,
+            ..Config::default()
+        }),
+        "queue_db"
+    );
+    assert_eq!(
+        rejected(Config {
+            events_db: 16,
+            ..Config::default()
+        }),
+        "events_db"
+    );
+    assert_eq!(
+        rejected(Config {
+            polling: false,
+            events: false,
+            queue: false,
+            ..Config::default()
+        }),
+        "strategies"
+    );
+    let backwards = Some(Window {
+        start_ms: 10,
+        end_ms: 5,
+    });
+    assert_eq!(
+        rejected(Config {
+            outage: backwards,
+            ..Config::default()
+        }),
+        "outage"
+    );
     let mut s = session();
-    assert!(Simulation::new(&Config { listener_outage: backwards, ..Config::default() }, &mut s.server, T0).is_err());
+    assert!(Simulation::new(
+        &Config {
+            listener_outage: backwards,
+            ..Config::default()
+        },
+        &mut s.server,
+        T0
+    )
+    .is_err());
 
     // Extreme but valid values run without trouble.
     let cfg = Config {
         operations: 3,
         arrival_spread_ms: i64::MAX,
-        outage: Some(Window { start_ms: i64::MIN, end_ms: i64::MAX }),
+        outage: Some(Window {
+            start_ms: i64::MIN,
+            end_ms: i64::MAX,
+        }),
         schedule: ScheduleConfig {
-            backoff: Backoff::List { intervals_s: vec![u32::MAX, 0] },
+            backoff: Backoff::List {
+                intervals_s: vec![u32::MAX, 0],
+            },
             max_retries: 3,
             ..ScheduleConfig::default()
         },
@@ -721,13 +1080,23 @@ fn a_config_out_of_range_is_clamped_or_rejected() {
     let mut sim = Simulation::new(&cfg, &mut s.server, T0).unwrap();
     sim.advance_to(&mut s.server, T0 + 86_400_000);
     sim.advance_to(&mut s.server, T0 - 5);
-    assert!(!sim.advance_bounded(&mut s.server, i64::MAX, 10_000).caught_up);
+    assert!(
+        !sim.advance_bounded(&mut s.server, i64::MAX, 10_000)
+            .caught_up
+    );
     for now in [i64::MIN, -1, i64::MAX - 10] {
-        assert_eq!(Simulation::new(&cfg, &mut s.server, now).err().map(|e| e.field), Some("now_ms"));
+        assert_eq!(
+            Simulation::new(&cfg, &mut s.server, now)
+                .err()
+                .map(|e| e.field),
+            Some("now_ms")
+        );
     }
     assert!(sim.timeline(StrategyKind::Polling, 0).is_none());
     assert!(sim.timeline(StrategyKind::Polling, 4).is_none());
-    assert!(sim.timelines(StrategyKind::Queue, u32::MAX, u32::MAX).is_empty());
+    assert!(sim
+        .timelines(StrategyKind::Queue, u32::MAX, u32::MAX)
+        .is_empty());
 }
 
 #[test]
@@ -735,9 +1104,18 @@ fn ten_thousand_operations_run_to_completion_without_panics() {
     let cfg = Config {
         operations: 10_000,
         arrival_spread_ms: 300_000,
-        schedule: ScheduleConfig { jitter: Jitter::Equal, ..test_mode(6) },
-        outage: Some(Window { start_ms: 60_000, end_ms: 240_000 }),
-        listener_outage: Some(Window { start_ms: 400_000, end_ms: 420_000 }),
+        schedule: ScheduleConfig {
+            jitter: Jitter::Equal,
+            ..test_mode(6)
+        },
+        outage: Some(Window {
+            start_ms: 60_000,
+            end_ms: 240_000,
+        }),
+        listener_outage: Some(Window {
+            start_ms: 400_000,
+            end_ms: 420_000,
+        }),
         ..Config::default()
     };
     let (mut s, mut sim) = start(&cfg);

@@ -26,17 +26,30 @@ fn info_reports_real_figures() {
     s.exec("SELECT 3");
     s.exec("SET c 3");
     let ks = s.exec("INFO keyspace");
-    assert_eq!(ks, "# Keyspace\r\ndb0:keys=2,expires=1,avg_ttl=100000\r\ndb3:keys=1,expires=0,avg_ttl=0");
+    assert_eq!(
+        ks,
+        "# Keyspace\r\ndb0:keys=2,expires=1,avg_ttl=100000\r\ndb3:keys=1,expires=0,avg_ttl=0"
+    );
     let stats = s.exec("INFO stats");
     assert!(stats.contains("keyspace_hits:1\r\n"), "{stats}");
     assert!(stats.contains("keyspace_misses:1\r\n"), "{stats}");
     assert!(stats.contains("total_commands_processed:7\r\n"), "{stats}");
     let server = s.exec("INFO server");
-    assert!(server.starts_with("# Server\r\nredis_version:7.0.15\r\n"), "{server}");
+    assert!(
+        server.starts_with("# Server\r\nredis_version:7.0.15\r\n"),
+        "{server}"
+    );
     s.clock.advance(90_000.0);
     assert!(s.exec("INFO server").contains("uptime_in_seconds:90\r\n"));
     let all = s.exec("INFO");
-    for section in ["# Server", "# Clients", "# Persistence", "# Stats", "# Replication", "# Keyspace"] {
+    for section in [
+        "# Server",
+        "# Clients",
+        "# Persistence",
+        "# Stats",
+        "# Replication",
+        "# Keyspace",
+    ] {
         assert!(all.contains(section), "{section} missing");
     }
     assert_eq!(s.exec("INFO nosuchsection"), "");
@@ -45,13 +58,20 @@ fn info_reports_real_figures() {
 #[test]
 fn command_count_list_and_docs_come_from_the_table() {
     let mut s = common::session();
-    let count: usize = s.exec("COMMAND COUNT").trim_start_matches("(integer) ").parse().unwrap();
+    let count: usize = s
+        .exec("COMMAND COUNT")
+        .trim_start_matches("(integer) ")
+        .parse()
+        .unwrap();
     assert_eq!(count, redis_playground::commands::all().count());
     let list = s.exec("COMMAND LIST");
     for name in ["get", "set", "object|encoding", "command|docs", "multi"] {
         assert!(list.contains(&format!("\"{name}\"")), "{name} not listed");
     }
-    assert_eq!(s.exec("COMMAND LIST FILTERBY PATTERN incrby*"), "1) \"incrby\"\n2) \"incrbyfloat\"");
+    assert_eq!(
+        s.exec("COMMAND LIST FILTERBY PATTERN incrby*"),
+        "1) \"incrby\"\n2) \"incrbyfloat\""
+    );
     let strings = s.exec("COMMAND LIST FILTERBY ACLCAT string");
     assert!(strings.contains("\"append\"") && !strings.contains("\"del\""));
     let docs = s.exec("COMMAND DOCS get");
@@ -80,7 +100,14 @@ fn every_table_command_is_known_to_command_info_and_help() {
     let mut s = common::session();
     for c in redis_playground::commands::all() {
         let info = s.exec(&format!("COMMAND INFO {}", c.name));
-        assert!(info.starts_with(&format!("1)  1) \"{}\"", c.name)), "{info}");
-        assert!(!s.exec(&format!("HELP {}", c.name)).is_empty(), "no help for {}", c.name);
+        assert!(
+            info.starts_with(&format!("1)  1) \"{}\"", c.name)),
+            "{info}"
+        );
+        assert!(
+            !s.exec(&format!("HELP {}", c.name)).is_empty(),
+            "no help for {}",
+            c.name
+        );
     }
 }

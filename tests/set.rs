@@ -22,7 +22,9 @@ fn items(out: &str) -> Vec<String> {
     }
     out.lines()
         .map(|l| {
-            let (_, v) = l.split_once(") ").unwrap_or_else(|| panic!("not an array item: {l:?} in {out:?}"));
+            let (_, v) = l
+                .split_once(") ")
+                .unwrap_or_else(|| panic!("not an array item: {l:?} in {out:?}"));
             v.trim_matches('"').to_string()
         })
         .collect()
@@ -43,13 +45,18 @@ fn range(a: i64, b: i64) -> String {
 }
 
 fn int(out: &str) -> i64 {
-    out.strip_prefix("(integer) ").and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("not an integer: {out:?}"))
+    out.strip_prefix("(integer) ")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("not an integer: {out:?}"))
 }
 
 /// A set of `n` members named m0..m{n-1} (a hash table).
 fn words(s: &mut Session, key: &str, n: usize) -> BTreeSet<String> {
     let members: Vec<String> = (0..n).map(|i| format!("m{i}")).collect();
-    assert_eq!(s.exec(&format!("SADD {key} {}", members.join(" "))), format!("(integer) {n}"));
+    assert_eq!(
+        s.exec(&format!("SADD {key} {}", members.join(" "))),
+        format!("(integer) {n}")
+    );
     members.into_iter().collect()
 }
 
@@ -60,12 +67,21 @@ fn a_hash_table_set_holds_its_members_in_some_order() {
     let mut s = session();
     s.exec("SADD h apple banana cherry 1 2");
     assert_eq!(s.exec("OBJECT ENCODING h"), "\"hashtable\"");
-    assert_eq!(sorted(items(&s.exec("SMEMBERS h"))), strs(&["1", "2", "apple", "banana", "cherry"]));
+    assert_eq!(
+        sorted(items(&s.exec("SMEMBERS h"))),
+        strs(&["1", "2", "apple", "banana", "cherry"])
+    );
     assert_eq!(s.exec("SADD h banana durian"), "(integer) 1");
     assert_eq!(s.exec("SREM h apple nope 1"), "(integer) 2");
-    assert_eq!(sorted(items(&s.exec("SMEMBERS h"))), strs(&["2", "banana", "cherry", "durian"]));
+    assert_eq!(
+        sorted(items(&s.exec("SMEMBERS h"))),
+        strs(&["2", "banana", "cherry", "durian"])
+    );
     assert_eq!(s.exec("SCARD h"), "(integer) 4");
-    assert_eq!(s.exec("SMISMEMBER h banana apple 2 1"), "1) (integer) 1\n2) (integer) 0\n3) (integer) 1\n4) (integer) 0");
+    assert_eq!(
+        s.exec("SMISMEMBER h banana apple 2 1"),
+        "1) (integer) 1\n2) (integer) 0\n3) (integer) 1\n4) (integer) 0"
+    );
     // Members are bytes: case, spaces and binary data are kept exactly.
     s.exec(r#"SADD bin "a b" "A B" "\x00\xff" """#);
     assert_eq!(s.exec("SCARD bin"), "(integer) 4");
@@ -81,7 +97,10 @@ fn algebra_on_hash_table_sets_gives_the_right_members() {
     s.exec("SADD c z 2 q");
     assert_eq!(sorted(items(&s.exec("SINTER a b"))), strs(&["2", "y", "z"]));
     assert_eq!(sorted(items(&s.exec("SINTER a b c"))), strs(&["2", "z"]));
-    assert_eq!(sorted(items(&s.exec("SUNION a b"))), strs(&["1", "2", "3", "w", "x", "y", "z"]));
+    assert_eq!(
+        sorted(items(&s.exec("SUNION a b"))),
+        strs(&["1", "2", "3", "w", "x", "y", "z"])
+    );
     assert_eq!(sorted(items(&s.exec("SDIFF a b"))), strs(&["1", "x"]));
     assert_eq!(sorted(items(&s.exec("SDIFF a b c"))), strs(&["1", "x"]));
     assert_eq!(s.exec("SINTERCARD 3 a b c"), "(integer) 2");
@@ -91,7 +110,10 @@ fn algebra_on_hash_table_sets_gives_the_right_members() {
     assert_eq!(s.exec("SDIFFSTORE d a b"), "(integer) 2");
     assert_eq!(sorted(items(&s.exec("SMEMBERS d"))), strs(&["1", "x"]));
     // The STORE forms write the same members the plain forms answer.
-    assert_eq!(sorted(items(&s.exec("SMEMBERS u"))), sorted(items(&s.exec("SUNION a b c"))));
+    assert_eq!(
+        sorted(items(&s.exec("SMEMBERS u"))),
+        sorted(items(&s.exec("SUNION a b c")))
+    );
     // Integers left in a hash table after the strings went: a union or difference
     // collects them into a fresh intset, which answers ascending.
     assert_eq!(s.exec("SREM a x y z"), "(integer) 3");
@@ -109,7 +131,10 @@ fn an_intersection_follows_the_smallest_set_and_keeps_ties_in_argument_order() {
     s.exec("SADD small 7 3 5");
     assert_eq!(s.exec("SINTER big small"), "1) \"3\"\n2) \"5\"\n3) \"7\"");
     assert_eq!(s.exec("SINTERCARD 2 big small LIMIT 2"), "(integer) 2");
-    assert_eq!(s.exec("SINTER small big small"), "1) \"3\"\n2) \"5\"\n3) \"7\"");
+    assert_eq!(
+        s.exec("SINTER small big small"),
+        "1) \"3\"\n2) \"5\"\n3) \"7\""
+    );
 }
 
 // ---- encodings ----
@@ -230,7 +255,10 @@ fn spop_with_a_count_removes_that_many_distinct_members() {
             let left: BTreeSet<String> = items(&s.exec("SMEMBERS k")).into_iter().collect();
             assert_eq!(left.len(), 50 - want);
             assert!(left.is_disjoint(&distinct));
-            assert_eq!(left.union(&distinct).cloned().collect::<BTreeSet<_>>(), members);
+            assert_eq!(
+                left.union(&distinct).cloned().collect::<BTreeSet<_>>(),
+                members
+            );
             if want == 50 {
                 assert_eq!(s.exec("EXISTS k"), "(integer) 0");
             }
@@ -261,7 +289,9 @@ fn srandmember_with_a_positive_count_returns_distinct_members_and_changes_nothin
     assert_eq!(s.exec("SCARD w"), "(integer) 30");
     s.exec(&format!("SADD n {}", range(0, 40)));
     for count in [5, 20, 39] {
-        let got: BTreeSet<String> = items(&s.exec(&format!("SRANDMEMBER n {count}"))).into_iter().collect();
+        let got: BTreeSet<String> = items(&s.exec(&format!("SRANDMEMBER n {count}")))
+            .into_iter()
+            .collect();
         assert_eq!(got.len(), count);
     }
 }
@@ -274,7 +304,11 @@ fn srandmember_with_a_negative_count_may_repeat_members() {
     assert_eq!(got.len(), 50);
     assert!(got.iter().all(|m| ["a", "b", "c"].contains(&m.as_str())));
     let distinct: BTreeSet<&String> = got.iter().collect();
-    assert_eq!(distinct.len(), 3, "50 picks from 3 members should meet all of them");
+    assert_eq!(
+        distinct.len(),
+        3,
+        "50 picks from 3 members should meet all of them"
+    );
     assert_eq!(items(&s.exec("SRANDMEMBER w -1")).len(), 1);
     assert_eq!(items(&s.exec("SRANDMEMBER w -2")).len(), 2);
     assert_eq!(s.exec("SCARD w"), "(integer) 3");
@@ -303,7 +337,14 @@ fn random_picks_are_reproducible_from_the_seed() {
         let mut s = session();
         s.exec(&format!("SADD k {}", range(0, 100)));
         s.exec("SADD w a b c d e f g h");
-        let script = ["SRANDMEMBER k 5", "SRANDMEMBER w -6", "SPOP k 3", "SPOP w", "SRANDMEMBER k", "SPOP k 90"];
+        let script = [
+            "SRANDMEMBER k 5",
+            "SRANDMEMBER w -6",
+            "SPOP k 3",
+            "SPOP w",
+            "SRANDMEMBER k",
+            "SPOP k 90",
+        ];
         script.iter().map(|c| s.exec(c)).collect::<Vec<_>>()
     };
     assert_eq!(run(), run());
@@ -326,14 +367,24 @@ fn sscan_of_a_small_hash_table_set_answers_in_one_call() {
 }
 
 /// Run a whole SSCAN over `key`, calling `between` after every step; returns what it saw.
-fn full_scan(s: &mut Session, key: &str, opts: &str, mut between: impl FnMut(&mut Session, usize)) -> Vec<String> {
+fn full_scan(
+    s: &mut Session,
+    key: &str,
+    opts: &str,
+    mut between: impl FnMut(&mut Session, usize),
+) -> Vec<String> {
     let mut cursor = "0".to_string();
     let mut seen = Vec::new();
     for step in 0.. {
         assert!(step < 100_000, "scan never ended");
         let out = s.exec(&format!("SSCAN {key} {cursor} {opts}"));
         let mut lines = out.lines();
-        cursor = lines.next().unwrap().trim_start_matches("1) ").trim_matches('"').to_string();
+        cursor = lines
+            .next()
+            .unwrap()
+            .trim_start_matches("1) ")
+            .trim_matches('"')
+            .to_string();
         for l in lines {
             if l.contains("(empty array)") {
                 continue;
@@ -354,15 +405,22 @@ fn sscan_never_misses_a_member_present_for_the_whole_scan() {
     let members = words(&mut s, "w", 1000);
     // Churn while scanning: remove some members, add new ones, pop at random.
     let seen = full_scan(&mut s, "w", "COUNT 7", |s, step| {
-        let gone: Vec<String> = (0..3).map(|j| format!("m{}", 500 + (step * 3 + j) % 500)).collect();
+        let gone: Vec<String> = (0..3)
+            .map(|j| format!("m{}", 500 + (step * 3 + j) % 500))
+            .collect();
         s.exec(&format!("SREM w {}", gone.join(" ")));
-        s.exec(&format!("SADD w new{step}a new{step}b new{step}c new{step}d"));
+        s.exec(&format!(
+            "SADD w new{step}a new{step}b new{step}c new{step}d"
+        ));
         s.exec("SPOP w");
     });
     let seen: BTreeSet<String> = seen.into_iter().collect();
     let now: BTreeSet<String> = items(&s.exec("SMEMBERS w")).into_iter().collect();
     for m in members.iter().filter(|m| now.contains(*m)) {
-        assert!(seen.contains(m), "{m} was there all along but the scan missed it");
+        assert!(
+            seen.contains(m),
+            "{m} was there all along but the scan missed it"
+        );
     }
 }
 
@@ -375,10 +433,17 @@ fn sscan_count_and_match_work_on_hash_tables() {
     assert_eq!(seen.iter().collect::<BTreeSet<_>>().len(), 100);
     let mut matched = full_scan(&mut s, "w", "MATCH m1? COUNT 1000", |_, _| {});
     matched.sort();
-    assert_eq!(matched, (10..20).map(|i| format!("m{i}")).collect::<Vec<_>>());
+    assert_eq!(
+        matched,
+        (10..20).map(|i| format!("m{i}")).collect::<Vec<_>>()
+    );
     // A cursor from elsewhere (or past the end) is still a valid place to resume.
-    assert!(s.exec("SSCAN w 99999999 COUNT 1000").starts_with("1) \"0\""));
-    assert!(s.exec("SSCAN w 18446744073709551615 COUNT 5").starts_with("1) \""));
+    assert!(s
+        .exec("SSCAN w 99999999 COUNT 1000")
+        .starts_with("1) \"0\""));
+    assert!(s
+        .exec("SSCAN w 18446744073709551615 COUNT 5")
+        .starts_with("1) \""));
 }
 
 // ---- change counting, hits and misses, WATCH ----
@@ -523,7 +588,10 @@ fn extreme_arguments_get_redis_s_errors_and_never_a_panic() {
     }
     // Huge counts over big sets stay bounded by the set.
     s.exec(&format!("SADD big {}", range(0, 2000)));
-    assert_eq!(items(&s.exec("SRANDMEMBER big 9223372036854775807")).len(), 2000);
+    assert_eq!(
+        items(&s.exec("SRANDMEMBER big 9223372036854775807")).len(),
+        2000
+    );
     let k_scan = s.exec("SSCAN k 18446744073709551615 COUNT 9223372036854775807");
     assert!(k_scan.starts_with("1) \"0\""), "{k_scan}");
     assert_eq!(items(&s.exec("SPOP big 9223372036854775807")).len(), 2000);
@@ -533,12 +601,45 @@ fn extreme_arguments_get_redis_s_errors_and_never_a_panic() {
 #[test]
 fn every_set_command_survives_arbitrary_arguments() {
     let names = [
-        "SADD", "SREM", "SMEMBERS", "SISMEMBER", "SMISMEMBER", "SCARD", "SPOP", "SRANDMEMBER", "SMOVE", "SINTER",
-        "SINTERCARD", "SINTERSTORE", "SUNION", "SUNIONSTORE", "SDIFF", "SDIFFSTORE", "SSCAN",
+        "SADD",
+        "SREM",
+        "SMEMBERS",
+        "SISMEMBER",
+        "SMISMEMBER",
+        "SCARD",
+        "SPOP",
+        "SRANDMEMBER",
+        "SMOVE",
+        "SINTER",
+        "SINTERCARD",
+        "SINTERSTORE",
+        "SUNION",
+        "SUNIONSTORE",
+        "SDIFF",
+        "SDIFFSTORE",
+        "SSCAN",
     ];
     let words = [
-        "k", "s", "str", "n", "\"\"", "0", "1", "-1", "2", "5", "LIMIT", "COUNT", "MATCH", "*", "9223372036854775807",
-        "-9223372036854775808", "18446744073709551616", "x", "1.5", "007",
+        "k",
+        "s",
+        "str",
+        "n",
+        "\"\"",
+        "0",
+        "1",
+        "-1",
+        "2",
+        "5",
+        "LIMIT",
+        "COUNT",
+        "MATCH",
+        "*",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "18446744073709551616",
+        "x",
+        "1.5",
+        "007",
     ];
     let mut rng = 12345u64;
     let mut next = |n: usize| {
@@ -562,6 +663,9 @@ fn every_set_command_survives_arbitrary_arguments() {
         }
         let out = s.exec(&line);
         assert!(!out.is_empty(), "{line}");
-        assert!(!out.contains("OOM") || line.starts_with("SRANDMEMBER"), "{line}: {out}");
+        assert!(
+            !out.contains("OOM") || line.starts_with("SRANDMEMBER"),
+            "{line}: {out}"
+        );
     }
 }

@@ -48,11 +48,42 @@ fn with_values() -> Session {
     let db = &mut s.server.dbs[0];
     let list: VecDeque<Vec<u8>> = ["3", "1", "2"].iter().map(|x| b(x)).collect();
     db.set(b"list", Value::List(Box::new(list)), false, now);
-    db.set(b"set", Value::Set(Box::new(Set::from_members(["b", "c", "a"].iter().map(|x| b(x))))), false, now);
-    db.set(b"zset", Value::ZSet(Box::new(ZSet::from_pairs([(2.0, b("x")), (1.0, b("y")), (3.0, b("w"))]))), false, now);
-    db.set(b"hw_1", Value::Hash(Box::new(Hash::from_pairs([(b("f"), b("30"))]))), false, now);
-    db.set(b"hw_2", Value::Hash(Box::new(Hash::from_pairs([(b("f"), b("10"))]))), false, now);
-    db.set(b"hw_3", Value::Hash(Box::new(Hash::from_pairs([(b("f"), b("20"))]))), false, now);
+    db.set(
+        b"set",
+        Value::Set(Box::new(Set::from_members(
+            ["b", "c", "a"].iter().map(|x| b(x)),
+        ))),
+        false,
+        now,
+    );
+    db.set(
+        b"zset",
+        Value::ZSet(Box::new(ZSet::from_pairs([
+            (2.0, b("x")),
+            (1.0, b("y")),
+            (3.0, b("w")),
+        ]))),
+        false,
+        now,
+    );
+    db.set(
+        b"hw_1",
+        Value::Hash(Box::new(Hash::from_pairs([(b("f"), b("30"))]))),
+        false,
+        now,
+    );
+    db.set(
+        b"hw_2",
+        Value::Hash(Box::new(Hash::from_pairs([(b("f"), b("10"))]))),
+        false,
+        now,
+    );
+    db.set(
+        b"hw_3",
+        Value::Hash(Box::new(Hash::from_pairs([(b("f"), b("20"))]))),
+        false,
+        now,
+    );
     s
 }
 
@@ -112,7 +143,12 @@ fn with_big_set() -> Session {
     let mut s = common::session();
     let now = s.now_ms();
     let members = (0..600).map(|i| format!("m{i}").into_bytes());
-    s.server.dbs[0].set(b"s", Value::Set(Box::new(Set::from_members(members))), false, now);
+    s.server.dbs[0].set(
+        b"s",
+        Value::Set(Box::new(Set::from_members(members))),
+        false,
+        now,
+    );
     assert_eq!(s.exec("OBJECT ENCODING s"), "\"hashtable\"");
     s
 }
@@ -129,14 +165,22 @@ fn sorting_a_hashtable_set_is_deterministic_because_the_order_is_total() {
     assert_eq!(got, rev[10..15].to_vec());
     // Every score is 0 when BY finds nothing: the elements break the ties.
     assert_eq!(bulks(&run(&mut s, "SORT s BY nokey_*")), want);
-    assert_eq!(bulks(&run(&mut s, "SORT s BY nokey_* LIMIT 100 7")), want[100..107].to_vec());
-    assert_eq!(run(&mut s, "SORT s"), Reply::Error("ERR One or more scores can't be converted into double".into()));
+    assert_eq!(
+        bulks(&run(&mut s, "SORT s BY nokey_* LIMIT 100 7")),
+        want[100..107].to_vec()
+    );
+    assert_eq!(
+        run(&mut s, "SORT s"),
+        Reply::Error("ERR One or more scores can't be converted into double".into())
+    );
 }
 
 #[test]
 fn sort_by_nosort_on_a_hashtable_set_returns_every_member_unless_stored_sorted() {
     let mut s = with_big_set();
-    let got: BTreeSet<_> = bulks(&run(&mut s, "SORT s BY nosort")).into_iter().collect();
+    let got: BTreeSet<_> = bulks(&run(&mut s, "SORT s BY nosort"))
+        .into_iter()
+        .collect();
     assert_eq!(got.len(), 600);
     assert_eq!(bulks(&run(&mut s, "SORT s BY nosort LIMIT 0 10")).len(), 10);
     // With STORE, Redis sorts a set ALPHA whatever BY says, so replicas agree.

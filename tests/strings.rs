@@ -15,7 +15,9 @@ fn with_list() -> redis_playground::Session {
     use redis_playground::types::Value;
     let mut s = common::session();
     let now = s.now_ms();
-    let list = Value::List(Box::new(std::collections::VecDeque::from(vec![b"a".to_vec()])));
+    let list = Value::List(Box::new(std::collections::VecDeque::from(vec![
+        b"a".to_vec()
+    ])));
     s.server.dbs[0].set(b"list", list, false, now);
     s.exec("SET key1 ohmytext");
     s
@@ -24,7 +26,11 @@ fn with_list() -> redis_playground::Session {
 #[test]
 fn string_commands_on_another_type_answer_wrongtype() {
     let mut s = with_list();
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scripts/strings_wrongtype.txt")).unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/scripts/strings_wrongtype.txt"
+    ))
+    .unwrap();
     common::check_on(&mut s, &text);
 }
 

@@ -151,7 +151,10 @@ fn zrandmember_with_a_negative_count_may_repeat_and_gives_exactly_that_many() {
     assert_eq!(got.len(), 50);
     assert!(got.iter().all(|m| model.contains_key(m)));
     let distinct: BTreeSet<&String> = got.iter().collect();
-    assert!(distinct.len() > 1, "50 picks of 4 members all alike: {got:?}");
+    assert!(
+        distinct.len() > 1,
+        "50 picks of 4 members all alike: {got:?}"
+    );
 }
 
 #[test]
@@ -163,7 +166,11 @@ fn zrandmember_withscores_pairs_each_member_with_its_score() {
             let got = strings(&run(&mut s, &["ZRANDMEMBER", "z", count, "WITHSCORES"]));
             assert_eq!(got.len() % 2, 0);
             for pair in got.chunks(2) {
-                assert_eq!(pair[1].parse::<f64>().ok(), model.get(&pair[0]).copied(), "{pair:?}");
+                assert_eq!(
+                    pair[1].parse::<f64>().ok(),
+                    model.get(&pair[0]).copied(),
+                    "{pair:?}"
+                );
             }
         }
     }
@@ -184,7 +191,9 @@ fn zrandmember_picks_are_reproducible_for_a_seed_and_vary_between_calls() {
     let picks = |seed| {
         let mut s = Session::with_seed(common::T0, seed);
         fill(&mut s, "z", 1000);
-        (0..5).map(|_| strings(&run(&mut s, &["ZRANDMEMBER", "z", "5"]))).collect::<Vec<_>>()
+        (0..5)
+            .map(|_| strings(&run(&mut s, &["ZRANDMEMBER", "z", "5"])))
+            .collect::<Vec<_>>()
     };
     assert_eq!(picks(1), picks(1));
     let a = picks(1);
@@ -197,10 +206,16 @@ fn zrandmember_refuses_a_count_too_large_to_answer_instead_of_hanging() {
     fill(&mut s, "z", 3);
     for count in ["-9223372036854775807", "-100000000"] {
         let r = run(&mut s, &["ZRANDMEMBER", "z", count]);
-        assert!(matches!(&r, Reply::Error(e) if e.starts_with("OOM")), "{r:?}");
+        assert!(
+            matches!(&r, Reply::Error(e) if e.starts_with("OOM")),
+            "{r:?}"
+        );
     }
     // A huge positive count is just "all of them".
-    assert_eq!(strings(&run(&mut s, &["ZRANDMEMBER", "z", "9223372036854775807"])), ["m2", "m1", "m0"]);
+    assert_eq!(
+        strings(&run(&mut s, &["ZRANDMEMBER", "z", "9223372036854775807"])),
+        ["m2", "m1", "m0"]
+    );
 }
 
 // ---- ZSCAN of a skiplist ----
@@ -212,7 +227,9 @@ fn scan_all(s: &mut Session, key: &str, opts: &[&str]) -> Vec<(String, String)> 
     for _ in 0..100_000 {
         let mut args = vec!["ZSCAN", key, &cursor];
         args.extend_from_slice(opts);
-        let Reply::Array(parts) = run(s, &args) else { panic!("ZSCAN reply") };
+        let Reply::Array(parts) = run(s, &args) else {
+            panic!("ZSCAN reply")
+        };
         let items = strings(&parts[1]);
         seen.extend(items.chunks(2).map(|p| (p[0].clone(), p[1].clone())));
         cursor = text(&parts[0]);
@@ -241,7 +258,9 @@ fn zscan_of_a_skiplist_visits_every_member_once_with_its_score() {
 fn zscan_count_bounds_each_batch_and_match_filters_members() {
     let mut s = session();
     fill(&mut s, "z", 500);
-    let Reply::Array(parts) = run(&mut s, &["ZSCAN", "z", "0", "COUNT", "10"]) else { panic!() };
+    let Reply::Array(parts) = run(&mut s, &["ZSCAN", "z", "0", "COUNT", "10"]) else {
+        panic!()
+    };
     assert_eq!(strings(&parts[1]).len(), 20);
     assert_ne!(text(&parts[0]), "0");
     let seen = scan_all(&mut s, "z", &["MATCH", "m4?", "COUNT", "100"]);
@@ -257,7 +276,9 @@ fn zscan_returns_every_member_present_throughout_despite_changes_meanwhile() {
     let mut seen = BTreeSet::new();
     let mut round = 0;
     loop {
-        let Reply::Array(parts) = run(&mut s, &["ZSCAN", "z", &cursor, "COUNT", "25"]) else { panic!() };
+        let Reply::Array(parts) = run(&mut s, &["ZSCAN", "z", &cursor, "COUNT", "25"]) else {
+            panic!()
+        };
         for p in strings(&parts[1]).chunks(2) {
             seen.insert(p[0].clone());
         }
@@ -266,7 +287,10 @@ fn zscan_returns_every_member_present_throughout_despite_changes_meanwhile() {
         round += 1;
         run(&mut s, &["ZREM", "z", &format!("m{}", 300 + round)]);
         run(&mut s, &["ZADD", "z", "5", &format!("new{round}")]);
-        run(&mut s, &["ZINCRBY", "z", "1000", &format!("m{}", round * 7)]);
+        run(
+            &mut s,
+            &["ZINCRBY", "z", "1000", &format!("m{}", round * 7)],
+        );
         cursor = text(&parts[0]);
         if cursor == "0" {
             break;
@@ -306,13 +330,25 @@ fn a_quarter_million_members_answer_ranks_ranges_and_counts() {
     assert_eq!(s.exec("ZCARD z"), format!("(integer) {n}"));
     assert_eq!(s.exec("ZRANK z m123456"), "(integer) 123456");
     assert_eq!(s.exec("ZREVRANK z m0"), format!("(integer) {}", n - 1));
-    assert_eq!(s.exec("ZRANGE z 200000 200001"), "1) \"m200000\"\n2) \"m200001\"");
-    assert_eq!(s.exec("ZRANGE z (99998 +inf BYSCORE LIMIT 0 2"), "1) \"m99999\"\n2) \"m100000\"");
-    assert_eq!(s.exec("ZREVRANGEBYSCORE z 10 -inf LIMIT 3 1 WITHSCORES"), "1) \"m7\"\n2) \"7\"");
+    assert_eq!(
+        s.exec("ZRANGE z 200000 200001"),
+        "1) \"m200000\"\n2) \"m200001\""
+    );
+    assert_eq!(
+        s.exec("ZRANGE z (99998 +inf BYSCORE LIMIT 0 2"),
+        "1) \"m99999\"\n2) \"m100000\""
+    );
+    assert_eq!(
+        s.exec("ZREVRANGEBYSCORE z 10 -inf LIMIT 3 1 WITHSCORES"),
+        "1) \"m7\"\n2) \"7\""
+    );
     assert_eq!(s.exec("ZCOUNT z 1000 (2000"), "(integer) 1000");
     assert_eq!(s.exec("ZREMRANGEBYSCORE z 0 (100000"), "(integer) 100000");
     assert_eq!(s.exec("ZRANK z m123456"), "(integer) 23456");
-    assert_eq!(s.exec("ZPOPMAX z"), format!("1) \"m{}\"\n2) \"{}\"", n - 1, n - 1));
+    assert_eq!(
+        s.exec("ZPOPMAX z"),
+        format!("1) \"m{}\"\n2) \"{}\"", n - 1, n - 1)
+    );
     assert_eq!(s.exec("ZINTERCARD 1 z LIMIT 10"), "(integer) 10");
 }
 
@@ -401,16 +437,97 @@ fn write_commands_count_their_changes_like_redis() {
 #[test]
 fn odd_arguments_never_panic_and_keep_every_set_consistent() {
     let words: &[&str] = &[
-        "z", "y", "str", "nokey", "0", "1", "-1", "2", "3", "10", "-10", "100", "9223372036854775807",
-        "-9223372036854775808", "18446744073709551616", "1.5", "nan", "inf", "-inf", "+inf", "(1", "(", "[a", "(a", "-",
-        "+", "[", "", " ", "1e400", "-0", "0x1p-1074", "a", "b", "c", "NX", "XX", "GT", "LT", "CH", "INCR", "BYSCORE",
-        "BYLEX", "REV", "LIMIT", "WITHSCORES", "WEIGHTS", "AGGREGATE", "SUM", "MIN", "MAX", "COUNT", "MATCH", "*", "m*",
+        "z",
+        "y",
+        "str",
+        "nokey",
+        "0",
+        "1",
+        "-1",
+        "2",
+        "3",
+        "10",
+        "-10",
+        "100",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "18446744073709551616",
+        "1.5",
+        "nan",
+        "inf",
+        "-inf",
+        "+inf",
+        "(1",
+        "(",
+        "[a",
+        "(a",
+        "-",
+        "+",
+        "[",
+        "",
+        " ",
+        "1e400",
+        "-0",
+        "0x1p-1074",
+        "a",
+        "b",
+        "c",
+        "NX",
+        "XX",
+        "GT",
+        "LT",
+        "CH",
+        "INCR",
+        "BYSCORE",
+        "BYLEX",
+        "REV",
+        "LIMIT",
+        "WITHSCORES",
+        "WEIGHTS",
+        "AGGREGATE",
+        "SUM",
+        "MIN",
+        "MAX",
+        "COUNT",
+        "MATCH",
+        "*",
+        "m*",
     ];
     let cmds: &[&str] = &[
-        "ZADD", "ZINCRBY", "ZSCORE", "ZMSCORE", "ZCARD", "ZCOUNT", "ZLEXCOUNT", "ZRANGE", "ZRANGESTORE", "ZREVRANGE",
-        "ZRANGEBYSCORE", "ZREVRANGEBYSCORE", "ZRANGEBYLEX", "ZREVRANGEBYLEX", "ZRANK", "ZREVRANK", "ZREM",
-        "ZREMRANGEBYRANK", "ZREMRANGEBYSCORE", "ZREMRANGEBYLEX", "ZPOPMIN", "ZPOPMAX", "ZMPOP", "ZRANDMEMBER", "ZUNION",
-        "ZINTER", "ZDIFF", "ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE", "ZINTERCARD", "ZSCAN", "BZPOPMIN", "BZPOPMAX",
+        "ZADD",
+        "ZINCRBY",
+        "ZSCORE",
+        "ZMSCORE",
+        "ZCARD",
+        "ZCOUNT",
+        "ZLEXCOUNT",
+        "ZRANGE",
+        "ZRANGESTORE",
+        "ZREVRANGE",
+        "ZRANGEBYSCORE",
+        "ZREVRANGEBYSCORE",
+        "ZRANGEBYLEX",
+        "ZREVRANGEBYLEX",
+        "ZRANK",
+        "ZREVRANK",
+        "ZREM",
+        "ZREMRANGEBYRANK",
+        "ZREMRANGEBYSCORE",
+        "ZREMRANGEBYLEX",
+        "ZPOPMIN",
+        "ZPOPMAX",
+        "ZMPOP",
+        "ZRANDMEMBER",
+        "ZUNION",
+        "ZINTER",
+        "ZDIFF",
+        "ZUNIONSTORE",
+        "ZINTERSTORE",
+        "ZDIFFSTORE",
+        "ZINTERCARD",
+        "ZSCAN",
+        "BZPOPMIN",
+        "BZPOPMAX",
         "BZMPOP",
     ];
     let mut rng = fastrand::Rng::with_seed(99);
@@ -418,7 +535,11 @@ fn odd_arguments_never_panic_and_keep_every_set_consistent() {
     run(&mut s, &["SET", "str", "x"]);
     for step in 0..30_000 {
         if step % 500 == 0 {
-            fill(&mut s, if step % 1000 == 0 { "z" } else { "y" }, 1 + step % 200);
+            fill(
+                &mut s,
+                if step % 1000 == 0 { "z" } else { "y" },
+                1 + step % 200,
+            );
         }
         let mut argv = vec![cmds[rng.usize(..cmds.len())].as_bytes().to_vec()];
         for _ in 0..rng.usize(0..9) {
@@ -431,7 +552,9 @@ fn odd_arguments_never_panic_and_keep_every_set_consistent() {
     }
     // Every sorted set left agrees with itself across commands.
     for key in ["z", "y", "a", "b", "c", "0", "1"] {
-        let Reply::Int(card) = run(&mut s, &["ZCARD", key]) else { continue };
+        let Reply::Int(card) = run(&mut s, &["ZCARD", key]) else {
+            continue;
+        };
         let all = strings(&run(&mut s, &["ZRANGE", key, "0", "-1", "WITHSCORES"]));
         assert_eq!(all.len() as i64, card * 2, "{key}");
         let mut prev: Option<(f64, String)> = None;
@@ -439,12 +562,19 @@ fn odd_arguments_never_panic_and_keep_every_set_consistent() {
             let score: f64 = p[1].parse().unwrap_or_else(|_| panic!("score {:?}", p[1]));
             assert_eq!(run(&mut s, &["ZRANK", key, &p[0]]), Reply::Int(i as i64));
             if let Some((ps, pm)) = &prev {
-                assert!(*ps < score || (*ps == score && pm.as_bytes() < p[0].as_bytes()), "{key} order");
+                assert!(
+                    *ps < score || (*ps == score && pm.as_bytes() < p[0].as_bytes()),
+                    "{key} order"
+                );
             }
             prev = Some((score, p[0].clone()));
         }
         if card == 0 {
-            assert_eq!(s.exec(&format!("EXISTS {key}")), "(integer) 0", "empty {key} kept");
+            assert_eq!(
+                s.exec(&format!("EXISTS {key}")),
+                "(integer) 0",
+                "empty {key} kept"
+            );
         }
     }
 }

@@ -28,7 +28,8 @@ pub mod flags {
     pub const MODULE: u32 = 1 << 12;
     pub const NEW: u32 = 1 << 13;
     /// `A`: every class but key-miss and new-key.
-    pub const ALL: u32 = GENERIC | STRING | LIST | SET | HASH | ZSET | EXPIRED | EVICTED | STREAM | MODULE;
+    pub const ALL: u32 =
+        GENERIC | STRING | LIST | SET | HASH | ZSET | EXPIRED | EVICTED | STREAM | MODULE;
 }
 
 /// Parse `notify-keyspace-events` letters; None for an unknown letter.
@@ -123,7 +124,10 @@ const FIXED: &[(&str, &str)] = &[
 /// Every parameter with its current value.
 fn parameters(server: &Server) -> Vec<(&'static str, String)> {
     let mut all = vec![
-        ("notify-keyspace-events", notify_flags_string(server.notify_flags)),
+        (
+            "notify-keyspace-events",
+            notify_flags_string(server.notify_flags),
+        ),
         ("hz", server.hz.to_string()),
     ];
     all.extend(FIXED.iter().map(|(k, v)| (*k, v.to_string())));
@@ -141,7 +145,10 @@ fn set_failed(param: &[u8], why: &str) -> CmdError {
 
 /// CONFIG GET parameter [parameter ...]
 fn config_get(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let patterns: Vec<Pattern> = argv[2..].iter().map(|p| Pattern::new(&p.to_ascii_lowercase())).collect();
+    let patterns: Vec<Pattern> = argv[2..]
+        .iter()
+        .map(|p| Pattern::new(&p.to_ascii_lowercase()))
+        .collect();
     let mut out = Vec::new();
     for (name, value) in parameters(ctx.server) {
         if patterns.iter().any(|p| p.matches(name.as_bytes())) {
@@ -169,19 +176,29 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         match lower.as_slice() {
             b"notify-keyspace-events" => {
                 notify = Some(parse_notify_flags(value).ok_or_else(|| {
-                    set_failed(param, "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.")
+                    set_failed(
+                        param,
+                        "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.",
+                    )
                 })?)
             }
             b"hz" => {
-                let v = crate::num::parse_i64(value)
-                    .ok_or_else(|| set_failed(param, "argument couldn't be parsed into an integer"))?;
+                let v = crate::num::parse_i64(value).ok_or_else(|| {
+                    set_failed(param, "argument couldn't be parsed into an integer")
+                })?;
                 if !(0..=i32::MAX as i64).contains(&v) {
-                    return Err(set_failed(param, "argument must be between 0 and 2147483647 inclusive"));
+                    return Err(set_failed(
+                        param,
+                        "argument must be between 0 and 2147483647 inclusive",
+                    ));
                 }
                 hz = Some(v.clamp(1, 500) as u32);
             }
             name if FIXED.iter().any(|(k, _)| k.as_bytes() == name) => {
-                return Err(set_failed(param, "this parameter can't be changed in Redis Playground"));
+                return Err(set_failed(
+                    param,
+                    "this parameter can't be changed in Redis Playground",
+                ));
             }
             _ => {
                 return Err(CmdError::Err(format!(
@@ -208,7 +225,9 @@ fn config_resetstat(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
 
 /// CONFIG REWRITE
 fn config_rewrite(_: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
-    Err(CmdError::Err("The server is running without a config file".into()))
+    Err(CmdError::Err(
+        "The server is running without a config file".into(),
+    ))
 }
 
 /// CONFIG HELP
@@ -257,18 +276,47 @@ pub const COMMANDS: &[Command] = &[Command {
     syntax: "subcommand [arguments]",
     handler: super::container_handler,
     subcommands: &[
-        Command { name: "config|get", arity: -3, complexity: "O(N) when N is the number of configuration parameters provided",
-            summary: "The parameters matching glob patterns, with their values", syntax: "parameter [parameter ...]",
-            handler: config_get, ..C },
-        Command { name: "config|help", flags: "loading stale", acl: "@slow", since: "5.0.0",
-            summary: "Show what CONFIG can do", handler: config_help, ..C },
-        Command { name: "config|resetstat", summary: "Zero the statistics INFO reports", handler: config_resetstat, ..C },
-        Command { name: "config|rewrite", since: "2.8.0", summary: "Write the configuration file (none exists here)",
-            handler: config_rewrite, ..C },
-        Command { name: "config|set", arity: -4, tips: "request_policy:all_nodes response_policy:all_succeeded",
+        Command {
+            name: "config|get",
+            arity: -3,
             complexity: "O(N) when N is the number of configuration parameters provided",
-            summary: "Change parameters: notify-keyspace-events, hz", syntax: "parameter value [parameter value ...]",
-            handler: config_set, ..C },
+            summary: "The parameters matching glob patterns, with their values",
+            syntax: "parameter [parameter ...]",
+            handler: config_get,
+            ..C
+        },
+        Command {
+            name: "config|help",
+            flags: "loading stale",
+            acl: "@slow",
+            since: "5.0.0",
+            summary: "Show what CONFIG can do",
+            handler: config_help,
+            ..C
+        },
+        Command {
+            name: "config|resetstat",
+            summary: "Zero the statistics INFO reports",
+            handler: config_resetstat,
+            ..C
+        },
+        Command {
+            name: "config|rewrite",
+            since: "2.8.0",
+            summary: "Write the configuration file (none exists here)",
+            handler: config_rewrite,
+            ..C
+        },
+        Command {
+            name: "config|set",
+            arity: -4,
+            tips: "request_policy:all_nodes response_policy:all_succeeded",
+            complexity: "O(N) when N is the number of configuration parameters provided",
+            summary: "Change parameters: notify-keyspace-events, hz",
+            syntax: "parameter value [parameter value ...]",
+            handler: config_set,
+            ..C
+        },
     ],
     ..C
 }];
@@ -279,8 +327,20 @@ mod tests {
 
     #[test]
     fn notify_flags_round_trip_in_redis_canonical_form() {
-        for (input, shown) in [("KEA", "AKE"), ("Ex", "xE"), ("gK", "gK"), ("Am", "Am"), ("", ""), ("lsK$", "$lsK"), ("nE", "nE")] {
-            assert_eq!(notify_flags_string(parse_notify_flags(input.as_bytes()).unwrap()), shown, "{input}");
+        for (input, shown) in [
+            ("KEA", "AKE"),
+            ("Ex", "xE"),
+            ("gK", "gK"),
+            ("Am", "Am"),
+            ("", ""),
+            ("lsK$", "$lsK"),
+            ("nE", "nE"),
+        ] {
+            assert_eq!(
+                notify_flags_string(parse_notify_flags(input.as_bytes()).unwrap()),
+                shown,
+                "{input}"
+            );
         }
         assert_eq!(parse_notify_flags(b"xyz"), None);
     }

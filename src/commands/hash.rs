@@ -61,7 +61,10 @@ fn hset_generic(ctx: &mut Ctx, argv: &[Vec<u8>], cmd: &str) -> CmdResult<usize> 
     let key = &argv[1];
     let h = hash_or_new(ctx, key)?;
     h.prepare_for(argv[2..].iter().map(|a| a.as_slice()));
-    let created = argv[2..].chunks(2).filter(|fv| h.insert(fv[0].clone(), fv[1].clone())).count();
+    let created = argv[2..]
+        .chunks(2)
+        .filter(|fv| h.insert(fv[0].clone(), fv[1].clone()))
+        .count();
     notify_hash(ctx, "hset", key, (argv.len() as u64 - 2) / 2);
     Ok(created)
 }
@@ -76,7 +79,10 @@ fn oom() -> CmdError {
 
 /// Pairs as a flat RESP2 array: field, value, field, value…
 fn flat_pairs<'a>(pairs: impl IntoIterator<Item = (&'a [u8], &'a [u8])>) -> Vec<Reply> {
-    pairs.into_iter().flat_map(|(f, v)| [Reply::bulk(f), Reply::bulk(v)]).collect()
+    pairs
+        .into_iter()
+        .flat_map(|(f, v)| [Reply::bulk(f), Reply::bulk(v)])
+        .collect()
 }
 
 // ---- command handlers ----
@@ -106,20 +112,30 @@ fn hsetnx(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// HGET key field
 fn hget(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    Ok(Reply::opt_bulk(read_hash(ctx, &argv[1])?.and_then(|h| h.get(&argv[2]))))
+    Ok(Reply::opt_bulk(
+        read_hash(ctx, &argv[1])?.and_then(|h| h.get(&argv[2])),
+    ))
 }
 
 /// HMGET key field [field ...]
 fn hmget(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let h = read_hash(ctx, &argv[1])?;
-    Ok(Reply::Array(argv[2..].iter().map(|f| Reply::opt_bulk(h.as_ref().and_then(|h| h.get(f)))).collect()))
+    Ok(Reply::Array(
+        argv[2..]
+            .iter()
+            .map(|f| Reply::opt_bulk(h.as_ref().and_then(|h| h.get(f))))
+            .collect(),
+    ))
 }
 
 /// HGETALL key
 fn hgetall(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let pairs = match read_hash(ctx, &argv[1])? {
         None => Vec::new(),
-        Some(h) => h.iter().map(|(f, v)| (Reply::bulk(f), Reply::bulk(v))).collect(),
+        Some(h) => h
+            .iter()
+            .map(|(f, v)| (Reply::bulk(f), Reply::bulk(v)))
+            .collect(),
     };
     Ok(Reply::Map(pairs))
 }
@@ -142,17 +158,25 @@ fn hvals(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// HLEN key
 fn hlen(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    Ok(Reply::from(read_hash(ctx, &argv[1])?.map_or(0, |h| h.len())))
+    Ok(Reply::from(
+        read_hash(ctx, &argv[1])?.map_or(0, |h| h.len()),
+    ))
 }
 
 /// HEXISTS key field
 fn hexists(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    Ok(Reply::from(read_hash(ctx, &argv[1])?.is_some_and(|h| h.contains(&argv[2]))))
+    Ok(Reply::from(
+        read_hash(ctx, &argv[1])?.is_some_and(|h| h.contains(&argv[2])),
+    ))
 }
 
 /// HSTRLEN key field
 fn hstrlen(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    Ok(Reply::from(read_hash(ctx, &argv[1])?.and_then(|h| h.get(&argv[2])).map_or(0, |v| v.len())))
+    Ok(Reply::from(
+        read_hash(ctx, &argv[1])?
+            .and_then(|h| h.get(&argv[2]))
+            .map_or(0, |v| v.len()),
+    ))
 }
 
 /// HDEL key field [field ...] — stops counting once the hash is empty, and deletes it.
@@ -186,7 +210,8 @@ fn hincrby(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let incr = int_arg(&argv[3])?;
     let current = match write_hash(ctx, key)?.and_then(|h| h.get(f)) {
         None => 0,
-        Some(v) => crate::num::parse_i64(v).ok_or_else(|| CmdError::Err("hash value is not an integer".into()))?,
+        Some(v) => crate::num::parse_i64(v)
+            .ok_or_else(|| CmdError::Err("hash value is not an integer".into()))?,
     };
     let next = current.checked_add(incr).ok_or(CmdError::Overflow)?;
     hash_or_new(ctx, key)?.insert(f.clone(), next.to_string().into_bytes());
@@ -203,7 +228,9 @@ fn hincrbyfloat(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     }
     let current = match write_hash(ctx, key)?.and_then(|h| h.get(f)) {
         None => LongDouble::from_i64(0),
-        Some(v) => ldouble::parse(v).ok_or_else(|| CmdError::Err("hash value is not a float".into()))?,
+        Some(v) => {
+            ldouble::parse(v).ok_or_else(|| CmdError::Err("hash value is not a float".into()))?
+        }
     };
     let sum = current.add(incr);
     if !sum.is_finite() {
@@ -241,7 +268,13 @@ fn hrandfield(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     ctx.count_lookup(found, key);
     let server = &mut *ctx.server;
     let h = match server.dbs[db].get(key, now) {
-        None => return Ok(if count.is_some() { Reply::Array(Vec::new()) } else { Reply::Nil }),
+        None => {
+            return Ok(if count.is_some() {
+                Reply::Array(Vec::new())
+            } else {
+                Reply::Nil
+            })
+        }
         Some(Value::Hash(h)) => h,
         Some(_) => return Err(CmdError::WrongType),
     };

@@ -13,7 +13,9 @@ use crate::server::{Class, Ctx, NUM_DBS};
 pub fn db_index_arg(arg: &[u8]) -> CmdResult<usize> {
     let v = int_arg(arg)?;
     if v < i32::MIN as i64 || v > i32::MAX as i64 {
-        return Err(CmdError::Err("value is out of range, value must between -2147483648 and 2147483647".into()));
+        return Err(CmdError::Err(
+            "value is out of range, value must between -2147483648 and 2147483647".into(),
+        ));
     }
     if v < 0 || v as usize >= NUM_DBS {
         return Err(CmdError::DbIndexOutOfRange);
@@ -47,21 +49,34 @@ fn expire_condition(opts: &[Vec<u8>]) -> CmdResult<(bool, bool, bool, bool)> {
         } else if is(o, "lt") {
             lt = true;
         } else {
-            return Err(CmdError::Err(format!("Unsupported option {}", String::from_utf8_lossy(o))));
+            return Err(CmdError::Err(format!(
+                "Unsupported option {}",
+                String::from_utf8_lossy(o)
+            )));
         }
     }
     if nx && (xx || gt || lt) {
-        return Err(CmdError::Err("NX and XX, GT or LT options at the same time are not compatible".into()));
+        return Err(CmdError::Err(
+            "NX and XX, GT or LT options at the same time are not compatible".into(),
+        ));
     }
     if gt && lt {
-        return Err(CmdError::Err("GT and LT options at the same time are not compatible".into()));
+        return Err(CmdError::Err(
+            "GT and LT options at the same time are not compatible".into(),
+        ));
     }
     Ok((nx, xx, gt, lt))
 }
 
 /// EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT: `base` is now for the relative forms and 0 for
 /// the absolute ones; `seconds` says the argument's unit.
-fn expire_generic(ctx: &mut Ctx, argv: &[Vec<u8>], base: i64, seconds: bool, cmd: &str) -> CmdResult {
+fn expire_generic(
+    ctx: &mut Ctx,
+    argv: &[Vec<u8>],
+    base: i64,
+    seconds: bool,
+    cmd: &str,
+) -> CmdResult {
     let (nx, xx, gt, lt) = expire_condition(&argv[3..])?;
     let mut when = int_arg(&argv[2])?;
     let invalid = || CmdError::InvalidExpire(cmd.to_string());
@@ -148,7 +163,9 @@ fn rename_generic(ctx: &mut Ctx, argv: &[Vec<u8>], nx: bool) -> CmdResult {
     if nx && ctx.db().contains(dst, now) {
         return Ok(Reply::Int(0));
     }
-    let Some(entry) = ctx.db().remove(src, now) else { return Err(CmdError::NoSuchKey) };
+    let Some(entry) = ctx.db().remove(src, now) else {
+        return Err(CmdError::NoSuchKey);
+    };
     ctx.db().insert_entry(dst, entry, now);
     ctx.notify(Class::Generic, "rename_from", src);
     ctx.notify(Class::Generic, "rename_to", dst);
@@ -166,26 +183,39 @@ fn del(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 /// EXISTS key [key ...]
 fn exists(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let now = ctx.now;
-    Ok(Reply::Int(argv[1..].iter().filter(|k| ctx.db().contains(k, now)).count() as i64))
+    Ok(Reply::Int(
+        argv[1..]
+            .iter()
+            .filter(|k| ctx.db().contains(k, now))
+            .count() as i64,
+    ))
 }
 
 /// TOUCH key [key ...]
 fn touch(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let now = ctx.now;
-    Ok(Reply::Int(argv[1..].iter().filter(|k| ctx.db().touch(k, now)).count() as i64))
+    Ok(Reply::Int(
+        argv[1..].iter().filter(|k| ctx.db().touch(k, now)).count() as i64,
+    ))
 }
 
 /// TYPE key
 fn type_(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let now = ctx.now;
-    Ok(Reply::status(ctx.db().peek(&argv[1], now).map_or("none", |e| e.value.type_name())))
+    Ok(Reply::status(
+        ctx.db()
+            .peek(&argv[1], now)
+            .map_or("none", |e| e.value.type_name()),
+    ))
 }
 
 /// KEYS pattern
 fn keys(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let now = ctx.now;
     let filter = key_filter(Some(&argv[1]));
-    let found = ctx.db().keys_where(now, |e| filter.as_ref().is_none_or(|p| p.matches(e.key())));
+    let found = ctx
+        .db()
+        .keys_where(now, |e| filter.as_ref().is_none_or(|p| p.matches(e.key())));
     Ok(Reply::bulks(found))
 }
 
@@ -201,14 +231,21 @@ pub fn parse_cursor(arg: &[u8]) -> CmdResult<u64> {
         _ => (false, arg),
     };
     if digits.is_empty() {
-        return if arg.is_empty() { Ok(0) } else { Err(invalid()) };
+        return if arg.is_empty() {
+            Ok(0)
+        } else {
+            Err(invalid())
+        };
     }
     let mut v: u64 = 0;
     for &c in digits {
         if !c.is_ascii_digit() {
             return Err(invalid());
         }
-        v = v.checked_mul(10).and_then(|v| v.checked_add((c - b'0') as u64)).ok_or_else(invalid)?;
+        v = v
+            .checked_mul(10)
+            .and_then(|v| v.checked_add((c - b'0') as u64))
+            .ok_or_else(invalid)?;
     }
     Ok(if neg { v.wrapping_neg() } else { v })
 }
@@ -230,7 +267,11 @@ impl ScanOptions<'_> {
 
 /// Parse scan options (the arguments after the cursor), with Redis's errors.
 pub fn scan_options(opts: &[Vec<u8>], allow_type: bool) -> CmdResult<ScanOptions<'_>> {
-    let mut o = ScanOptions { count: 10, pattern: None, type_name: None };
+    let mut o = ScanOptions {
+        count: 10,
+        pattern: None,
+        type_name: None,
+    };
     let mut i = 0;
     while i < opts.len() {
         let more = i + 1 < opts.len();
@@ -269,7 +310,9 @@ fn scan(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             continue;
         }
         if let Some(t) = o.type_name {
-            let Some(e) = ctx.db().peek(&key, now) else { continue };
+            let Some(e) = ctx.db().peek(&key, now) else {
+                continue;
+            };
             if !t.eq_ignore_ascii_case(e.value.type_name().as_bytes()) {
                 continue;
             }
@@ -284,7 +327,9 @@ fn randomkey(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
     let now = ctx.now;
     let i = ctx.db_index();
     let server = &mut *ctx.server;
-    Ok(Reply::opt_bulk(server.dbs[i].random_key(&mut server.rng, now)))
+    Ok(Reply::opt_bulk(
+        server.dbs[i].random_key(&mut server.rng, now),
+    ))
 }
 
 /// RENAME key newkey
@@ -309,7 +354,9 @@ fn move_(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     if !ctx.db().contains(key, now) || ctx.server.dbs[dst].contains(key, now) {
         return Ok(Reply::Int(0));
     }
-    let Some(entry) = ctx.db().remove(key, now) else { return Ok(Reply::Int(0)) };
+    let Some(entry) = ctx.db().remove(key, now) else {
+        return Ok(Reply::Int(0));
+    };
     ctx.server.dbs[dst].insert_entry(key, entry, now);
     ctx.notify(Class::Generic, "move_from", key);
     ctx.notify_in(dst, Class::Generic, "move_to", key);
@@ -407,7 +454,9 @@ fn persist(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 /// OBJECT ENCODING key
 fn object_encoding(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let now = ctx.now;
-    Ok(Reply::opt_bulk(ctx.db().peek(&argv[2], now).map(|e| e.value.encoding())))
+    Ok(Reply::opt_bulk(
+        ctx.db().peek(&argv[2], now).map(|e| e.value.encoding()),
+    ))
 }
 
 /// OBJECT REFCOUNT key — small integers are shared objects in Redis.
@@ -416,7 +465,10 @@ fn object_refcount(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     Ok(match ctx.db().peek(&argv[2], now) {
         None => Reply::Nil,
         Some(e) => match &e.value {
-            crate::types::Value::Str(s) if s.encoding() == "int" && s.as_i64().is_some_and(|v| (0..10_000).contains(&v)) => {
+            crate::types::Value::Str(s)
+                if s.encoding() == "int"
+                    && s.as_i64().is_some_and(|v| (0..10_000).contains(&v)) =>
+            {
                 Reply::Int(i32::MAX as i64)
             }
             _ => Reply::Int(1),
@@ -464,7 +516,9 @@ fn object_help(_: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
 
 /// The shape of every Redis `<COMMAND> HELP` reply: a header, the lines, a HELP line.
 pub fn help_lines(cmd: &str, lines: &[&str]) -> Reply {
-    let mut out = vec![Reply::Status(format!("{cmd} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"))];
+    let mut out = vec![Reply::Status(format!(
+        "{cmd} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"
+    ))];
     out.extend(lines.iter().map(|l| Reply::status(l)));
     out.push(Reply::status("HELP"));
     out.push(Reply::status("    Print this help."));
@@ -490,7 +544,12 @@ const K: Command = Command {
     subcommands: &[],
 };
 
-const KW: Command = Command { flags: "write fast", acl: "@keyspace @write @fast", key_specs: "RW,update|index:1|range:0,1,0", ..K };
+const KW: Command = Command {
+    flags: "write fast",
+    acl: "@keyspace @write @fast",
+    key_specs: "RW,update|index:1|range:0,1,0",
+    ..K
+};
 
 const MULTI_KEYS: Command = Command {
     arity: -2,
@@ -502,7 +561,11 @@ const MULTI_KEYS: Command = Command {
     ..K
 };
 
-const EXPIRE_SYNTAX: Command = Command { arity: -3, since: "1.0.0", ..KW };
+const EXPIRE_SYNTAX: Command = Command {
+    arity: -3,
+    since: "1.0.0",
+    ..KW
+};
 
 const OBJ: Command = Command {
     arity: 3,

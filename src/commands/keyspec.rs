@@ -36,7 +36,12 @@ fn nums(s: &str) -> Vec<i64> {
 /// Parse one spec of the table's compact form.
 pub fn parse(spec: &str) -> KeySpec<'_> {
     let mut parts = spec.split('|');
-    let flags = parts.next().unwrap_or("").split(',').filter(|f| !f.is_empty()).collect();
+    let flags = parts
+        .next()
+        .unwrap_or("")
+        .split(',')
+        .filter(|f| !f.is_empty())
+        .collect();
     let begin = match parts.next().unwrap_or("").split_once(':') {
         Some(("index", n)) => Begin::Index(n.parse().unwrap_or(0)),
         Some(("keyword", rest)) => {
@@ -48,20 +53,37 @@ pub fn parse(spec: &str) -> KeySpec<'_> {
     let find = match parts.next().unwrap_or("").split_once(':') {
         Some(("range", n)) => {
             let v = nums(n);
-            Find::Range(v.first().copied().unwrap_or(0), v.get(1).copied().unwrap_or(1), v.get(2).copied().unwrap_or(0))
+            Find::Range(
+                v.first().copied().unwrap_or(0),
+                v.get(1).copied().unwrap_or(1),
+                v.get(2).copied().unwrap_or(0),
+            )
         }
         Some(("keynum", n)) => {
             let v = nums(n);
-            Find::Keynum(v.first().copied().unwrap_or(0), v.get(1).copied().unwrap_or(1), v.get(2).copied().unwrap_or(1))
+            Find::Keynum(
+                v.first().copied().unwrap_or(0),
+                v.get(1).copied().unwrap_or(1),
+                v.get(2).copied().unwrap_or(1),
+            )
         }
         _ => Find::Unknown,
     };
-    KeySpec { flags, begin, find, notes: parts.next() }
+    KeySpec {
+        flags,
+        begin,
+        find,
+        notes: parts.next(),
+    }
 }
 
 /// All specs of a command.
 pub fn specs(cmd: &Command) -> Vec<KeySpec<'static>> {
-    cmd.key_specs.split(';').filter(|s| !s.is_empty()).map(parse).collect()
+    cmd.key_specs
+        .split(';')
+        .filter(|s| !s.is_empty())
+        .map(parse)
+        .collect()
 }
 
 /// The argument positions one spec selects, or None when the line doesn't fit it (Redis's
@@ -71,7 +93,11 @@ fn positions(spec: &KeySpec, argv: &[Vec<u8>], arity: i32) -> Option<Vec<usize>>
     let first = match spec.begin {
         Begin::Index(i) => i,
         Begin::Keyword(kw, from) => {
-            let (start, end) = if from > 0 { (from, argc - 1) } else { (argc + from, 0) };
+            let (start, end) = if from > 0 {
+                (from, argc - 1)
+            } else {
+                (argc + from, 0)
+            };
             let mut i = start;
             let mut found = None;
             while i != end && (0..argc).contains(&i) {
@@ -84,7 +110,14 @@ fn positions(spec: &KeySpec, argv: &[Vec<u8>], arity: i32) -> Option<Vec<usize>>
             // A keyword that isn't there selects nothing (and is not an error).
             return match found {
                 None => Some(vec![]),
-                Some(first) => positions(&KeySpec { begin: Begin::Index(first), ..spec.clone() }, argv, arity),
+                Some(first) => positions(
+                    &KeySpec {
+                        begin: Begin::Index(first),
+                        ..spec.clone()
+                    },
+                    argv,
+                    arity,
+                ),
             };
         }
         Begin::Unknown => return None,
@@ -160,8 +193,18 @@ pub fn key_positions(cmd: &Command, argv: &[Vec<u8>]) -> Option<Vec<usize>> {
     // first/last/step positions, as Redis's own per-command key finders do.
     if specs.iter().any(|s| s.flags.contains(&"variable_flags")) {
         let (first, last, step) = cmd.keys;
-        let last = if last < 0 { argv.len() as i32 + last } else { last };
-        return Some((first..=last).step_by(step.max(1) as usize).filter(|&i| i >= 1 && (i as usize) < argv.len()).map(|i| i as usize).collect());
+        let last = if last < 0 {
+            argv.len() as i32 + last
+        } else {
+            last
+        };
+        return Some(
+            (first..=last)
+                .step_by(step.max(1) as usize)
+                .filter(|&i| i >= 1 && (i as usize) < argv.len())
+                .map(|i| i as usize)
+                .collect(),
+        );
     }
     let mut out = Vec::new();
     for s in &specs {
@@ -185,14 +228,20 @@ mod tests {
         assert_eq!(s.begin, Begin::Index(1));
         assert_eq!(s.find, Find::Range(0, 1, 0));
         assert_eq!(s.notes, Some("some notes"));
-        assert_eq!(parse("OW|keyword:STORE,1|range:0,1,0").begin, Begin::Keyword("STORE", 1));
+        assert_eq!(
+            parse("OW|keyword:STORE,1|range:0,1,0").begin,
+            Begin::Keyword("STORE", 1)
+        );
         assert_eq!(parse("RO|index:1|keynum:0,1,1").find, Find::Keynum(0, 1, 1));
     }
 
     #[test]
     fn keynum_specs_read_the_key_count_from_the_line() {
         let spec = parse("RO|index:1|keynum:0,1,1");
-        assert_eq!(positions(&spec, &argv("SINTERCARD 2 a b"), -3), Some(vec![2, 3]));
+        assert_eq!(
+            positions(&spec, &argv("SINTERCARD 2 a b"), -3),
+            Some(vec![2, 3])
+        );
         assert_eq!(positions(&spec, &argv("SINTERCARD 5 a b"), -3), None);
         assert_eq!(positions(&spec, &argv("SINTERCARD x a b"), -3), None);
         assert_eq!(positions(&spec, &argv("SINTERCARD 0 a"), -3), None);
@@ -201,7 +250,10 @@ mod tests {
     #[test]
     fn sort_finds_the_sorted_key_and_the_last_store() {
         assert_eq!(sort_keys(&argv("SORT k BY x STORE dst"), true), vec![1, 5]);
-        assert_eq!(sort_keys(&argv("SORT k LIMIT 0 1 STORE a STORE b"), true), vec![1, 8]);
+        assert_eq!(
+            sort_keys(&argv("SORT k LIMIT 0 1 STORE a STORE b"), true),
+            vec![1, 8]
+        );
         assert_eq!(sort_keys(&argv("SORT_RO k STORE a"), false), vec![1]);
     }
 }

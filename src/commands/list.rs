@@ -68,7 +68,6 @@ fn pop_event(end: End) -> &'static str {
     }
 }
 
-
 /// After elements were popped from `key`: the lpop/rpop event, and the key's deletion
 /// (with a `del` event) if the list is now empty.
 fn popped(ctx: &mut Ctx, key: &[u8], end: End) {
@@ -96,7 +95,11 @@ fn pop_from(ctx: &mut Ctx, key: &[u8], end: End, count: u64) -> CmdResult<Vec<Ve
 /// forms, which answer 0 for a missing key.
 fn push_generic(ctx: &mut Ctx, argv: &[Vec<u8>], end: End, only_existing: bool) -> CmdResult {
     let key = &argv[1];
-    let target = if only_existing { list_at(ctx, key, false)? } else { Some(list_or_new(ctx, key)?) };
+    let target = if only_existing {
+        list_at(ctx, key, false)?
+    } else {
+        Some(list_or_new(ctx, key)?)
+    };
     let Some(l) = target else {
         return Ok(Reply::Int(0));
     };
@@ -136,12 +139,20 @@ fn pop_generic(ctx: &mut Ctx, argv: &[Vec<u8>], end: End, name: &str) -> CmdResu
         return Err(CmdError::WrongArity(name.into()));
     }
     let count = match argv.get(2) {
-        Some(a) => Some(int_at_least(a, 0, "value is out of range, must be positive")?),
+        Some(a) => Some(int_at_least(
+            a,
+            0,
+            "value is out of range, must be positive",
+        )?),
         None => None,
     };
     let key = &argv[1];
     if list_at(ctx, key, false)?.is_none() {
-        return Ok(if count.is_some() { Reply::NilArray } else { Reply::Nil });
+        return Ok(if count.is_some() {
+            Reply::NilArray
+        } else {
+            Reply::Nil
+        });
     }
     Ok(match count {
         Some(0) => Reply::Array(vec![]),
@@ -162,7 +173,9 @@ fn rpop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// LLEN key
 fn llen(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    Ok(Reply::from(list_at(ctx, &argv[1], true)?.map_or(0, |l| l.len())))
+    Ok(Reply::from(
+        list_at(ctx, &argv[1], true)?.map_or(0, |l| l.len()),
+    ))
 }
 
 /// LRANGE key start stop
@@ -184,7 +197,9 @@ fn lindex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         return Ok(Reply::Nil);
     };
     let i = int_arg(&argv[2])?;
-    Ok(Reply::opt_bulk(list::index(l.len(), i).and_then(|i| l.get(i))))
+    Ok(Reply::opt_bulk(
+        list::index(l.len(), i).and_then(|i| l.get(i)),
+    ))
 }
 
 /// LSET key index element
@@ -290,7 +305,11 @@ fn lpos(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         j += 1;
     }
     let Some(l) = list_at(ctx, &argv[1], true)? else {
-        return Ok(if count.is_some() { Reply::Array(vec![]) } else { Reply::Nil });
+        return Ok(if count.is_some() {
+            Reply::Array(vec![])
+        } else {
+            Reply::Nil
+        });
     };
     let found = list::positions(l, &argv[2], rank, count.unwrap_or(1), maxlen);
     Ok(match count {
@@ -319,10 +338,19 @@ const L: Command = Command {
 };
 
 /// A read command.
-const R: Command = Command { flags: "readonly", acl: "@read @list @slow", key_specs: "RO,access|index:1|range:0,1,0", ..L };
+const R: Command = Command {
+    flags: "readonly",
+    acl: "@read @list @slow",
+    key_specs: "RO,access|index:1|range:0,1,0",
+    ..L
+};
 
 /// A slow write command.
-const W: Command = Command { flags: "write", acl: "@write @list @slow", ..L };
+const W: Command = Command {
+    flags: "write",
+    acl: "@write @list @slow",
+    ..L
+};
 
 /// LMOVE and its relatives: a source and a destination.
 const MOVE: Command = Command {
@@ -355,7 +383,8 @@ const POP: Command = Command {
     ..L
 };
 
-const MPOP_COMPLEXITY: &str = "O(N+M) where N is the number of provided keys and M is the number of elements returned.";
+const MPOP_COMPLEXITY: &str =
+    "O(N+M) where N is the number of provided keys and M is the number of elements returned.";
 
 pub const COMMANDS: &[Command] = &[
     Command { name: "blmove", arity: 6, flags: "write denyoom noscript blocking", acl: "@write @list @slow @blocking",

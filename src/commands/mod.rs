@@ -81,7 +81,10 @@ impl Command {
 /// A container command's handler is never called for its own name alone (the arity
 /// check or sub-command lookup answers first); this keeps the table total.
 pub fn container_handler(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    Err(CmdError::UnknownSubcommand(argv.get(1).cloned().unwrap_or_default(), "".into()))
+    Err(CmdError::UnknownSubcommand(
+        argv.get(1).cloned().unwrap_or_default(),
+        "".into(),
+    ))
 }
 
 /// Every family's entries, in the order the README lists them.
@@ -135,13 +138,21 @@ impl Lower {
         for (d, s) in buf.iter_mut().zip(name) {
             *d = s.to_ascii_lowercase();
         }
-        Some(Lower { len: name.len() as u8, buf })
+        Some(Lower {
+            len: name.len() as u8,
+            buf,
+        })
     }
 }
 
 fn table() -> &'static std::collections::HashMap<Lower, &'static Command> {
-    static TABLE: std::sync::OnceLock<std::collections::HashMap<Lower, &'static Command>> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| all().filter_map(|c| Lower::new(c.name.as_bytes()).map(|l| (l, c))).collect())
+    static TABLE: std::sync::OnceLock<std::collections::HashMap<Lower, &'static Command>> =
+        std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        all()
+            .filter_map(|c| Lower::new(c.name.as_bytes()).map(|l| (l, c)))
+            .collect()
+    })
 }
 
 // ---- access and argument helpers shared by the families ----
@@ -220,6 +231,9 @@ mod tests {
         assert_eq!(lookup(b"GeT").map(|c| c.name), Some("get"));
         assert!(lookup(b"nosuchcommand").is_none());
         let object = lookup(b"object").unwrap();
-        assert_eq!(lookup_sub(object, b"ENCODING").map(|c| c.name), Some("object|encoding"));
+        assert_eq!(
+            lookup_sub(object, b"ENCODING").map(|c| c.name),
+            Some("object|encoding")
+        );
     }
 }

@@ -15,7 +15,15 @@ use crate::server::{ClientId, Ctx, Server};
 pub fn allowed_while_subscribed(name: &str) -> bool {
     matches!(
         name,
-        "subscribe" | "unsubscribe" | "psubscribe" | "punsubscribe" | "ssubscribe" | "sunsubscribe" | "ping" | "quit" | "reset"
+        "subscribe"
+            | "unsubscribe"
+            | "psubscribe"
+            | "punsubscribe"
+            | "ssubscribe"
+            | "sunsubscribe"
+            | "ping"
+            | "quit"
+            | "reset"
     )
 }
 
@@ -25,7 +33,11 @@ fn subscription_count(server: &Server, client: ClientId) -> i64 {
 }
 
 fn confirmation(kind: &str, name: Option<&[u8]>, count: i64) -> Reply {
-    Reply::Array(vec![Reply::bulk(kind), name.map_or(Reply::Nil, Reply::bulk), Reply::Int(count)])
+    Reply::Array(vec![
+        Reply::bulk(kind),
+        name.map_or(Reply::Nil, Reply::bulk),
+        Reply::Int(count),
+    ])
 }
 
 impl Server {
@@ -33,7 +45,11 @@ impl Server {
     /// subscription order; returns how many clients received it.
     pub fn publish(&mut self, channel: &[u8], message: &[u8]) -> i64 {
         let mut receivers = 0;
-        let subscribers: Vec<ClientId> = self.channel_subscribers.get(channel).cloned().unwrap_or_default();
+        let subscribers: Vec<ClientId> = self
+            .channel_subscribers
+            .get(channel)
+            .cloned()
+            .unwrap_or_default();
         for id in subscribers {
             self.clients[id].inbox.push_back(Reply::Array(vec![
                 Reply::bulk("message"),
@@ -42,8 +58,12 @@ impl Server {
             ]));
             receivers += 1;
         }
-        let patterns: Vec<(Vec<u8>, ClientId)> =
-            self.pattern_subscribers.iter().filter(|(p, _)| Pattern::new(p).matches(channel)).cloned().collect();
+        let patterns: Vec<(Vec<u8>, ClientId)> = self
+            .pattern_subscribers
+            .iter()
+            .filter(|(p, _)| Pattern::new(p).matches(channel))
+            .cloned()
+            .collect();
         for (p, id) in patterns {
             self.clients[id].inbox.push_back(Reply::Array(vec![
                 Reply::bulk("pmessage"),
@@ -59,13 +79,18 @@ impl Server {
     fn subscribe(&mut self, client: ClientId, channel: &[u8]) {
         if !self.clients[client].channels.iter().any(|c| c == channel) {
             self.clients[client].channels.push(channel.to_vec());
-            self.channel_subscribers.entry(channel.to_vec()).or_default().push(client);
+            self.channel_subscribers
+                .entry(channel.to_vec())
+                .or_default()
+                .push(client);
         }
     }
 
     fn unsubscribe(&mut self, client: ClientId, channel: &[u8]) -> bool {
         let c = &mut self.clients[client];
-        let Some(pos) = c.channels.iter().position(|x| x == channel) else { return false };
+        let Some(pos) = c.channels.iter().position(|x| x == channel) else {
+            return false;
+        };
         c.channels.remove(pos);
         if let Some(list) = self.channel_subscribers.get_mut(channel) {
             list.retain(|&id| id != client);
@@ -85,9 +110,12 @@ impl Server {
 
     fn punsubscribe(&mut self, client: ClientId, pattern: &[u8]) -> bool {
         let c = &mut self.clients[client];
-        let Some(pos) = c.patterns.iter().position(|x| x == pattern) else { return false };
+        let Some(pos) = c.patterns.iter().position(|x| x == pattern) else {
+            return false;
+        };
         c.patterns.remove(pos);
-        self.pattern_subscribers.retain(|(p, id)| !(p == pattern && *id == client));
+        self.pattern_subscribers
+            .retain(|(p, id)| !(p == pattern && *id == client));
         true
     }
 
@@ -113,22 +141,37 @@ fn subscribe(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut out = Vec::new();
     for ch in &argv[1..] {
         ctx.server.subscribe(ctx.client, ch);
-        out.push(confirmation("subscribe", Some(ch), subscription_count(ctx.server, ctx.client)));
+        out.push(confirmation(
+            "subscribe",
+            Some(ch),
+            subscription_count(ctx.server, ctx.client),
+        ));
     }
     Ok(Reply::Multi(out))
 }
 
 /// UNSUBSCRIBE [channel [channel ...]]
 fn unsubscribe(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let channels: Vec<Vec<u8>> =
-        if argv.len() > 1 { argv[1..].to_vec() } else { ctx.server.clients[ctx.client].channels.clone() };
+    let channels: Vec<Vec<u8>> = if argv.len() > 1 {
+        argv[1..].to_vec()
+    } else {
+        ctx.server.clients[ctx.client].channels.clone()
+    };
     if channels.is_empty() {
-        return Ok(Reply::Multi(vec![confirmation("unsubscribe", None, subscription_count(ctx.server, ctx.client))]));
+        return Ok(Reply::Multi(vec![confirmation(
+            "unsubscribe",
+            None,
+            subscription_count(ctx.server, ctx.client),
+        )]));
     }
     let mut out = Vec::new();
     for ch in channels {
         ctx.server.unsubscribe(ctx.client, &ch);
-        out.push(confirmation("unsubscribe", Some(&ch), subscription_count(ctx.server, ctx.client)));
+        out.push(confirmation(
+            "unsubscribe",
+            Some(&ch),
+            subscription_count(ctx.server, ctx.client),
+        ));
     }
     Ok(Reply::Multi(out))
 }
@@ -138,22 +181,37 @@ fn psubscribe(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut out = Vec::new();
     for p in &argv[1..] {
         ctx.server.psubscribe(ctx.client, p);
-        out.push(confirmation("psubscribe", Some(p), subscription_count(ctx.server, ctx.client)));
+        out.push(confirmation(
+            "psubscribe",
+            Some(p),
+            subscription_count(ctx.server, ctx.client),
+        ));
     }
     Ok(Reply::Multi(out))
 }
 
 /// PUNSUBSCRIBE [pattern [pattern ...]]
 fn punsubscribe(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let patterns: Vec<Vec<u8>> =
-        if argv.len() > 1 { argv[1..].to_vec() } else { ctx.server.clients[ctx.client].patterns.clone() };
+    let patterns: Vec<Vec<u8>> = if argv.len() > 1 {
+        argv[1..].to_vec()
+    } else {
+        ctx.server.clients[ctx.client].patterns.clone()
+    };
     if patterns.is_empty() {
-        return Ok(Reply::Multi(vec![confirmation("punsubscribe", None, subscription_count(ctx.server, ctx.client))]));
+        return Ok(Reply::Multi(vec![confirmation(
+            "punsubscribe",
+            None,
+            subscription_count(ctx.server, ctx.client),
+        )]));
     }
     let mut out = Vec::new();
     for p in patterns {
         ctx.server.punsubscribe(ctx.client, &p);
-        out.push(confirmation("punsubscribe", Some(&p), subscription_count(ctx.server, ctx.client)));
+        out.push(confirmation(
+            "punsubscribe",
+            Some(&p),
+            subscription_count(ctx.server, ctx.client),
+        ));
     }
     Ok(Reply::Multi(out))
 }
@@ -166,8 +224,12 @@ fn publish(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 /// PUBSUB CHANNELS [pattern]
 fn pubsub_channels(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let pat = argv.get(2).map(|p| Pattern::new(p));
-    let mut names: Vec<&Vec<u8>> =
-        ctx.server.channel_subscribers.keys().filter(|c| pat.as_ref().is_none_or(|p| p.matches(c))).collect();
+    let mut names: Vec<&Vec<u8>> = ctx
+        .server
+        .channel_subscribers
+        .keys()
+        .filter(|c| pat.as_ref().is_none_or(|p| p.matches(c)))
+        .collect();
     names.sort();
     Ok(Reply::bulks(names))
 }
@@ -177,14 +239,24 @@ fn pubsub_numsub(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut out = Vec::new();
     for ch in &argv[2..] {
         out.push(Reply::bulk(ch));
-        out.push(Reply::Int(ctx.server.channel_subscribers.get(ch).map_or(0, |l| l.len()) as i64));
+        out.push(Reply::Int(
+            ctx.server
+                .channel_subscribers
+                .get(ch)
+                .map_or(0, |l| l.len()) as i64,
+        ));
     }
     Ok(Reply::Array(out))
 }
 
 /// PUBSUB NUMPAT
 fn pubsub_numpat(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
-    let mut distinct: Vec<&Vec<u8>> = ctx.server.pattern_subscribers.iter().map(|(p, _)| p).collect();
+    let mut distinct: Vec<&Vec<u8>> = ctx
+        .server
+        .pattern_subscribers
+        .iter()
+        .map(|(p, _)| p)
+        .collect();
     distinct.sort();
     distinct.dedup();
     Ok(Reply::Int(distinct.len() as i64))
@@ -197,7 +269,12 @@ fn pubsub_shardchannels(_: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
 
 /// PUBSUB SHARDNUMSUB [shardchannel [shardchannel ...]]
 fn pubsub_shardnumsub(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    Ok(Reply::Array(argv[2..].iter().flat_map(|c| [Reply::bulk(c), Reply::Int(0)]).collect()))
+    Ok(Reply::Array(
+        argv[2..]
+            .iter()
+            .flat_map(|c| [Reply::bulk(c), Reply::Int(0)])
+            .collect(),
+    ))
 }
 
 /// PUBSUB HELP
@@ -245,7 +322,13 @@ const P: Command = Command {
     subcommands: &[],
 };
 
-const PS: Command = Command { arity: 2, flags: "pubsub loading stale", acl: "@pubsub @slow", since: "2.8.0", ..P };
+const PS: Command = Command {
+    arity: 2,
+    flags: "pubsub loading stale",
+    acl: "@pubsub @slow",
+    since: "2.8.0",
+    ..P
+};
 
 pub const COMMANDS: &[Command] = &[
     Command { name: "psubscribe", summary: "Listen for messages on every channel matching glob patterns",

@@ -21,8 +21,17 @@ fn flush_mode(argv: &[Vec<u8>]) -> CmdResult<()> {
 fn flush_db(ctx: &mut Ctx, db: usize) {
     let now = ctx.now;
     let server = &mut *ctx.server;
-    let keys: Vec<Vec<u8>> = server.clients.iter().flat_map(|c| c.watched.iter()).filter(|(d, _)| *d == db).map(|(_, k)| k.clone()).collect();
-    let present: Vec<Vec<u8>> = keys.into_iter().filter(|k| server.dbs[db].contains(k, now)).collect();
+    let keys: Vec<Vec<u8>> = server
+        .clients
+        .iter()
+        .flat_map(|c| c.watched.iter())
+        .filter(|(d, _)| *d == db)
+        .map(|(_, k)| k.clone())
+        .collect();
+    let present: Vec<Vec<u8>> = keys
+        .into_iter()
+        .filter(|k| server.dbs[db].contains(k, now))
+        .collect();
     server.touch_all_watched(db, |k| present.iter().any(|p| p == k));
     server.dirty += server.dbs[db].len() as u64;
     server.dbs[db].clear();
@@ -37,27 +46,46 @@ fn int_in_c_range(arg: &[u8], msg: &str) -> CmdResult<i64> {
 }
 
 fn status_set(words: &str) -> Reply {
-    Reply::Set(words.split(' ').filter(|w| !w.is_empty()).map(Reply::status).collect())
+    Reply::Set(
+        words
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(Reply::status)
+            .collect(),
+    )
 }
 
 /// One key spec as COMMAND INFO shows it.
 fn key_spec_reply(spec: &keyspec::KeySpec) -> Reply {
     use keyspec::{Begin, Find};
     let b = |s: &str| Reply::bulk(s);
-    let map = |kind: &str, spec: Vec<(Reply, Reply)>| Reply::Map(vec![(b("type"), b(kind)), (b("spec"), Reply::Map(spec))]);
+    let map = |kind: &str, spec: Vec<(Reply, Reply)>| {
+        Reply::Map(vec![(b("type"), b(kind)), (b("spec"), Reply::Map(spec))])
+    };
     let begin = match spec.begin {
         Begin::Index(i) => map("index", vec![(b("index"), Reply::Int(i))]),
-        Begin::Keyword(kw, from) => map("keyword", vec![(b("keyword"), b(kw)), (b("startfrom"), Reply::Int(from))]),
+        Begin::Keyword(kw, from) => map(
+            "keyword",
+            vec![(b("keyword"), b(kw)), (b("startfrom"), Reply::Int(from))],
+        ),
         Begin::Unknown => map("unknown", vec![]),
     };
     let find = match spec.find {
         Find::Range(last, step, limit) => map(
             "range",
-            vec![(b("lastkey"), Reply::Int(last)), (b("keystep"), Reply::Int(step)), (b("limit"), Reply::Int(limit))],
+            vec![
+                (b("lastkey"), Reply::Int(last)),
+                (b("keystep"), Reply::Int(step)),
+                (b("limit"), Reply::Int(limit)),
+            ],
         ),
         Find::Keynum(idx, first, step) => map(
             "keynum",
-            vec![(b("keynumidx"), Reply::Int(idx)), (b("firstkey"), Reply::Int(first)), (b("keystep"), Reply::Int(step))],
+            vec![
+                (b("keynumidx"), Reply::Int(idx)),
+                (b("firstkey"), Reply::Int(first)),
+                (b("keystep"), Reply::Int(step)),
+            ],
         ),
         Find::Unknown => map("unknown", vec![]),
     };
@@ -65,7 +93,10 @@ fn key_spec_reply(spec: &keyspec::KeySpec) -> Reply {
     if let Some(n) = spec.notes {
         out.push((b("notes"), b(n)));
     }
-    out.push((b("flags"), Reply::Set(spec.flags.iter().map(|f| Reply::status(f)).collect())));
+    out.push((
+        b("flags"),
+        Reply::Set(spec.flags.iter().map(|f| Reply::status(f)).collect()),
+    ));
     out.push((b("begin_search"), begin));
     out.push((b("find_keys"), find));
     Reply::Map(out)
@@ -82,7 +113,13 @@ fn command_info(c: &Command) -> Reply {
         Reply::Int(c.keys.1 as i64),
         Reply::Int(c.keys.2 as i64),
         status_set(c.acl),
-        Reply::Set(c.tips.split(' ').filter(|t| !t.is_empty()).map(Reply::bulk).collect()),
+        Reply::Set(
+            c.tips
+                .split(' ')
+                .filter(|t| !t.is_empty())
+                .map(Reply::bulk)
+                .collect(),
+        ),
         Reply::Array(specs),
         Reply::Array(c.subcommands.iter().map(command_info).collect()),
     ])
@@ -101,11 +138,22 @@ fn command_docs(c: &Command) -> Reply {
     if !args.is_empty() {
         let key_specs = c.key_specs.split(';').filter(|s| !s.is_empty()).count() as i64;
         let mut key_no = 0;
-        let list = args.iter().map(|a| arg_reply(a, key_specs, &mut key_no)).collect();
+        let list = args
+            .iter()
+            .map(|a| arg_reply(a, key_specs, &mut key_no))
+            .collect();
         doc.push((b("arguments"), Reply::Array(list)));
     }
     if !c.subcommands.is_empty() {
-        doc.push((b("subcommands"), Reply::Map(c.subcommands.iter().map(|s| (b(s.name), command_docs(s))).collect())));
+        doc.push((
+            b("subcommands"),
+            Reply::Map(
+                c.subcommands
+                    .iter()
+                    .map(|s| (b(s.name), command_docs(s)))
+                    .collect(),
+            ),
+        ));
     }
     Reply::Map(doc)
 }
@@ -115,7 +163,10 @@ fn arg_reply(a: &crate::syntax::Arg, key_specs: i64, key_no: &mut i64) -> Reply 
     let b = |s: &str| Reply::bulk(s);
     let mut m = vec![(b("name"), b(&a.name)), (b("type"), b(a.kind))];
     if a.kind == "key" {
-        m.push((b("key_spec_index"), Reply::Int((*key_no).min(key_specs - 1).max(0))));
+        m.push((
+            b("key_spec_index"),
+            Reply::Int((*key_no).min(key_specs - 1).max(0)),
+        ));
         *key_no += 1;
     }
     if let Some(t) = &a.token {
@@ -132,7 +183,11 @@ fn arg_reply(a: &crate::syntax::Arg, key_specs: i64, key_no: &mut i64) -> Reply 
         m.push((b("flags"), Reply::Array(flags)));
     }
     if !a.children.is_empty() {
-        let kids = a.children.iter().map(|c| arg_reply(c, key_specs, key_no)).collect();
+        let kids = a
+            .children
+            .iter()
+            .map(|c| arg_reply(c, key_specs, key_no))
+            .collect();
         m.push((b("arguments"), Reply::Array(kids)));
     }
     Reply::Map(m)
@@ -142,7 +197,9 @@ fn arg_reply(a: &crate::syntax::Arg, key_specs: i64, key_no: &mut i64) -> Reply 
 fn find_command(name: &[u8]) -> Option<&'static Command> {
     let s = String::from_utf8_lossy(name).to_ascii_lowercase();
     match s.split_once('|') {
-        Some((parent, sub)) => super::lookup(parent.as_bytes()).and_then(|p| super::lookup_sub(p, sub.as_bytes())),
+        Some((parent, sub)) => {
+            super::lookup(parent.as_bytes()).and_then(|p| super::lookup_sub(p, sub.as_bytes()))
+        }
         None => super::lookup(name),
     }
 }
@@ -150,7 +207,10 @@ fn find_command(name: &[u8]) -> Option<&'static Command> {
 /// The INFO text for the asked sections, `\r\n` line ends as Redis sends it.
 fn info_text(ctx: &mut Ctx, sections: &[Vec<u8>]) -> String {
     let now = ctx.now;
-    let wants_all = sections.is_empty() || sections.iter().any(|s| is(s, "all") || is(s, "everything") || is(s, "default"));
+    let wants_all = sections.is_empty()
+        || sections
+            .iter()
+            .any(|s| is(s, "all") || is(s, "everything") || is(s, "default"));
     let want = |name: &str| wants_all || sections.iter().any(|s| is(s, name));
     let s = &*ctx.server;
     let uptime = (now - s.started_ms).max(0) / 1000;
@@ -192,7 +252,12 @@ fn info_text(ctx: &mut Ctx, sections: &[Vec<u8>]) -> String {
         let mut k = String::from("# Keyspace\r\n");
         for (i, db) in s.dbs.iter().enumerate() {
             if !db.is_empty() {
-                k.push_str(&format!("db{i}:keys={},expires={},avg_ttl={}\r\n", db.len(), db.expires_len(), db.avg_ttl(now)));
+                k.push_str(&format!(
+                    "db{i}:keys={},expires={},avg_ttl={}\r\n",
+                    db.len(),
+                    db.expires_len(),
+                    db.avg_ttl(now)
+                ));
             }
         }
         parts.push(k);
@@ -236,8 +301,17 @@ fn swapdb(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         let now = ctx.now;
         let server = &mut *ctx.server;
         for (x, y) in [(a, b), (b, a)] {
-            let keys: Vec<Vec<u8>> = server.clients.iter().flat_map(|c| c.watched.iter()).filter(|(d, _)| *d == x).map(|(_, k)| k.clone()).collect();
-            let present: Vec<Vec<u8>> = keys.into_iter().filter(|k| server.dbs[x].contains(k, now) || server.dbs[y].contains(k, now)).collect();
+            let keys: Vec<Vec<u8>> = server
+                .clients
+                .iter()
+                .flat_map(|c| c.watched.iter())
+                .filter(|(d, _)| *d == x)
+                .map(|(_, k)| k.clone())
+                .collect();
+            let present: Vec<Vec<u8>> = keys
+                .into_iter()
+                .filter(|k| server.dbs[x].contains(k, now) || server.dbs[y].contains(k, now))
+                .collect();
             server.touch_all_watched(x, |k| present.iter().any(|p| p == k));
         }
         server.dbs.swap(a, b);
@@ -271,7 +345,10 @@ fn flushall(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 /// TIME
 fn time(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
     let us = ctx.now.saturating_mul(1000);
-    Ok(Reply::Array(vec![Reply::bulk((us / 1_000_000).to_string()), Reply::bulk((us % 1_000_000).to_string())]))
+    Ok(Reply::Array(vec![
+        Reply::bulk((us / 1_000_000).to_string()),
+        Reply::bulk((us % 1_000_000).to_string()),
+    ]))
 }
 
 /// INFO [section [section ...]]
@@ -284,7 +361,10 @@ fn command(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     if argv.len() == 1 {
         return Ok(Reply::Array(super::all().map(command_info).collect()));
     }
-    Err(CmdError::UnknownSubcommand(argv[1].clone(), "command".into()))
+    Err(CmdError::UnknownSubcommand(
+        argv[1].clone(),
+        "command".into(),
+    ))
 }
 
 /// COMMAND COUNT
@@ -303,10 +383,18 @@ fn command_list(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
                 Ok(Reply::Array(vec![]))
             } else if is(&argv[3], "aclcat") {
                 let cat = format!("@{}", String::from_utf8_lossy(arg).to_ascii_lowercase());
-                Ok(Reply::bulks(names.filter(|c| c.acl.split(' ').any(|a| a == cat)).map(|c| c.name)))
+                Ok(Reply::bulks(
+                    names
+                        .filter(|c| c.acl.split(' ').any(|a| a == cat))
+                        .map(|c| c.name),
+                ))
             } else if is(&argv[3], "pattern") {
                 let p = crate::glob::Pattern::new(&arg.to_ascii_lowercase());
-                Ok(Reply::bulks(names.filter(|c| p.matches(c.name.as_bytes())).map(|c| c.name)))
+                Ok(Reply::bulks(
+                    names
+                        .filter(|c| p.matches(c.name.as_bytes()))
+                        .map(|c| c.name),
+                ))
             } else {
                 Err(CmdError::Syntax)
             }
@@ -320,7 +408,12 @@ fn command_info_cmd(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     if argv.len() == 2 {
         return Ok(Reply::Array(super::all().map(command_info).collect()));
     }
-    Ok(Reply::Array(argv[2..].iter().map(|n| find_command(n).map_or(Reply::NilArray, command_info)).collect()))
+    Ok(Reply::Array(
+        argv[2..]
+            .iter()
+            .map(|n| find_command(n).map_or(Reply::NilArray, command_info))
+            .collect(),
+    ))
 }
 
 /// COMMAND DOCS [command-name ...]
@@ -330,7 +423,11 @@ fn command_docs_cmd(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     } else {
         argv[2..].iter().filter_map(|n| find_command(n)).collect()
     };
-    Ok(Reply::Map(pick.into_iter().map(|c| (Reply::bulk(c.name), command_docs(c))).collect()))
+    Ok(Reply::Map(
+        pick.into_iter()
+            .map(|c| (Reply::bulk(c.name), command_docs(c)))
+            .collect(),
+    ))
 }
 
 /// COMMAND GETKEYS command [arg ...]
@@ -347,8 +444,11 @@ fn command_getkeys(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     if !c.arity_ok(target.len()) {
         return Err(invalid("Invalid number of arguments specified for command"));
     }
-    let keys = keyspec::key_positions(c, target).ok_or_else(|| invalid("Invalid arguments specified for command"))?;
-    Ok(Reply::Array(keys.into_iter().map(|i| Reply::bulk(&target[i])).collect()))
+    let keys = keyspec::key_positions(c, target)
+        .ok_or_else(|| invalid("Invalid arguments specified for command"))?;
+    Ok(Reply::Array(
+        keys.into_iter().map(|i| Reply::bulk(&target[i])).collect(),
+    ))
 }
 
 /// COMMAND HELP
@@ -401,52 +501,175 @@ const CMD_SUB: Command = Command {
 };
 
 pub const COMMANDS: &[Command] = &[
-    Command { name: "command", arity: -1, flags: "loading stale", acl: "@slow @connection",
-        tips: "nondeterministic_output_order", group: "server", since: "2.8.13",
+    Command {
+        name: "command",
+        arity: -1,
+        flags: "loading stale",
+        acl: "@slow @connection",
+        tips: "nondeterministic_output_order",
+        group: "server",
+        since: "2.8.13",
         complexity: "O(N) where N is the total number of Redis commands",
-        summary: "Details about every command the server knows", syntax: "", handler: command,
+        summary: "Details about every command the server knows",
+        syntax: "",
+        handler: command,
         subcommands: &[
-            Command { name: "command|count", summary: "How many commands the server knows", handler: command_count, ..CMD_SUB },
-            Command { name: "command|docs", arity: -2, tips: "nondeterministic_output_order", since: "7.0.0",
+            Command {
+                name: "command|count",
+                summary: "How many commands the server knows",
+                handler: command_count,
+                ..CMD_SUB
+            },
+            Command {
+                name: "command|docs",
+                arity: -2,
+                tips: "nondeterministic_output_order",
+                since: "7.0.0",
                 complexity: "O(N) where N is the number of commands to look up",
                 summary: "Documentation of the given commands, or of every command",
-                syntax: "[command-name [command-name ...]]", handler: command_docs_cmd, ..CMD_SUB },
-            Command { name: "command|getkeys", arity: -4, complexity: "O(N) where N is the number of arguments to the command",
+                syntax: "[command-name [command-name ...]]",
+                handler: command_docs_cmd,
+                ..CMD_SUB
+            },
+            Command {
+                name: "command|getkeys",
+                arity: -4,
+                complexity: "O(N) where N is the number of arguments to the command",
                 summary: "Which arguments of a full command line are key names",
-                syntax: "command [arg [arg ...]]", handler: command_getkeys, ..CMD_SUB },
-            Command { name: "command|help", since: "5.0.0", summary: "Show what COMMAND can do", handler: command_help, ..CMD_SUB },
-            Command { name: "command|info", arity: -2, tips: "nondeterministic_output_order",
+                syntax: "command [arg [arg ...]]",
+                handler: command_getkeys,
+                ..CMD_SUB
+            },
+            Command {
+                name: "command|help",
+                since: "5.0.0",
+                summary: "Show what COMMAND can do",
+                handler: command_help,
+                ..CMD_SUB
+            },
+            Command {
+                name: "command|info",
+                arity: -2,
+                tips: "nondeterministic_output_order",
                 complexity: "O(N) where N is the number of commands to look up",
-                summary: "Details (arity, flags, key positions, ACL categories) about the given commands",
-                syntax: "[command-name [command-name ...]]", handler: command_info_cmd, ..CMD_SUB },
-            Command { name: "command|list", arity: -2, tips: "nondeterministic_output_order", since: "7.0.0",
+                summary:
+                    "Details (arity, flags, key positions, ACL categories) about the given commands",
+                syntax: "[command-name [command-name ...]]",
+                handler: command_info_cmd,
+                ..CMD_SUB
+            },
+            Command {
+                name: "command|list",
+                arity: -2,
+                tips: "nondeterministic_output_order",
+                since: "7.0.0",
                 complexity: "O(N) where N is the total number of Redis commands",
-                summary: "The names of every command, optionally filtered by ACL category or pattern",
-                syntax: "[FILTERBY MODULE module-name|ACLCAT category|PATTERN pattern]", handler: command_list, ..CMD_SUB },
-        ], ..S },
-    Command { name: "dbsize", flags: "readonly fast", acl: "@keyspace @read @fast",
-        tips: "request_policy:all_shards response_policy:agg_sum", group: "server",
-        summary: "How many keys the selected database holds", handler: dbsize, ..S },
-    Command { name: "echo", arity: 2, summary: "Reply with the given message", syntax: "message", handler: echo, ..S },
-    Command { name: "flushall", arity: -1, flags: "write", acl: "@keyspace @write @slow @dangerous",
-        tips: "request_policy:all_shards response_policy:all_succeeded", group: "server",
+                summary:
+                    "The names of every command, optionally filtered by ACL category or pattern",
+                syntax: "[FILTERBY MODULE module-name|ACLCAT category|PATTERN pattern]",
+                handler: command_list,
+                ..CMD_SUB
+            },
+        ],
+        ..S
+    },
+    Command {
+        name: "dbsize",
+        flags: "readonly fast",
+        acl: "@keyspace @read @fast",
+        tips: "request_policy:all_shards response_policy:agg_sum",
+        group: "server",
+        summary: "How many keys the selected database holds",
+        handler: dbsize,
+        ..S
+    },
+    Command {
+        name: "echo",
+        arity: 2,
+        summary: "Reply with the given message",
+        syntax: "message",
+        handler: echo,
+        ..S
+    },
+    Command {
+        name: "flushall",
+        arity: -1,
+        flags: "write",
+        acl: "@keyspace @write @slow @dangerous",
+        tips: "request_policy:all_shards response_policy:all_succeeded",
+        group: "server",
         complexity: "O(N) where N is the total number of keys in all databases",
-        summary: "Delete every key of every database", syntax: "[ASYNC|SYNC]", handler: flushall, ..S },
-    Command { name: "flushdb", arity: -1, flags: "write", acl: "@keyspace @write @slow @dangerous",
-        tips: "request_policy:all_shards response_policy:all_succeeded", group: "server",
+        summary: "Delete every key of every database",
+        syntax: "[ASYNC|SYNC]",
+        handler: flushall,
+        ..S
+    },
+    Command {
+        name: "flushdb",
+        arity: -1,
+        flags: "write",
+        acl: "@keyspace @write @slow @dangerous",
+        tips: "request_policy:all_shards response_policy:all_succeeded",
+        group: "server",
         complexity: "O(N) where N is the number of keys in the selected database",
-        summary: "Delete every key of the selected database", syntax: "[ASYNC|SYNC]", handler: flushdb, ..S },
-    Command { name: "info", arity: -1, flags: "loading stale", acl: "@slow @dangerous",
-        tips: "nondeterministic_output request_policy:all_shards response_policy:special", group: "server",
-        summary: "Figures about the server: server, clients, persistence, stats, replication, keyspace",
-        syntax: "[section [section ...]]", handler: info, ..S },
-    Command { name: "ping", arity: -1, flags: "fast", tips: "request_policy:all_shards response_policy:all_succeeded",
-        summary: "Check the connection: PONG, or the message given", syntax: "[message]", handler: ping, ..S },
-    Command { name: "select", arity: 2, summary: "Switch this connection to another database (0 to 15)",
-        syntax: "index", handler: select, ..S },
-    Command { name: "swapdb", arity: 3, flags: "write fast", acl: "@keyspace @write @fast @dangerous", group: "server",
-        since: "4.0.0", complexity: "O(N) where N is the count of clients watching or blocking on keys from both databases",
-        summary: "Exchange the contents of two databases", syntax: "index1 index2", handler: swapdb, ..S },
-    Command { name: "time", acl: "@fast", tips: "nondeterministic_output", group: "server", since: "2.6.0",
-        summary: "The server's (world clock's) time: Unix seconds and microseconds", handler: time, ..S },
+        summary: "Delete every key of the selected database",
+        syntax: "[ASYNC|SYNC]",
+        handler: flushdb,
+        ..S
+    },
+    Command {
+        name: "info",
+        arity: -1,
+        flags: "loading stale",
+        acl: "@slow @dangerous",
+        tips: "nondeterministic_output request_policy:all_shards response_policy:special",
+        group: "server",
+        summary:
+            "Figures about the server: server, clients, persistence, stats, replication, keyspace",
+        syntax: "[section [section ...]]",
+        handler: info,
+        ..S
+    },
+    Command {
+        name: "ping",
+        arity: -1,
+        flags: "fast",
+        tips: "request_policy:all_shards response_policy:all_succeeded",
+        summary: "Check the connection: PONG, or the message given",
+        syntax: "[message]",
+        handler: ping,
+        ..S
+    },
+    Command {
+        name: "select",
+        arity: 2,
+        summary: "Switch this connection to another database (0 to 15)",
+        syntax: "index",
+        handler: select,
+        ..S
+    },
+    Command {
+        name: "swapdb",
+        arity: 3,
+        flags: "write fast",
+        acl: "@keyspace @write @fast @dangerous",
+        group: "server",
+        since: "4.0.0",
+        complexity:
+            "O(N) where N is the count of clients watching or blocking on keys from both databases",
+        summary: "Exchange the contents of two databases",
+        syntax: "index1 index2",
+        handler: swapdb,
+        ..S
+    },
+    Command {
+        name: "time",
+        acl: "@fast",
+        tips: "nondeterministic_output",
+        group: "server",
+        since: "2.6.0",
+        summary: "The server's (world clock's) time: Unix seconds and microseconds",
+        handler: time,
+        ..S
+    },
 ];

@@ -44,7 +44,6 @@ fn delete_if_empty(ctx: &mut Ctx, key: &[u8]) {
     }
 }
 
-
 /// Members as a RESP3-set-shaped reply (an array in RESP2).
 fn set_reply<I, B>(members: I) -> Reply
 where
@@ -100,14 +99,21 @@ fn smembers(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// SISMEMBER key member
 fn sismember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    Ok(set_at(ctx, &argv[1], true)?.is_some_and(|s| s.contains(&argv[2])).into())
+    Ok(set_at(ctx, &argv[1], true)?
+        .is_some_and(|s| s.contains(&argv[2]))
+        .into())
 }
 
 /// SMISMEMBER key member [member ...]
 fn smismember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let set = set_at(ctx, &argv[1], true)?;
     let set = set.as_deref();
-    Ok(Reply::Array(argv[2..].iter().map(|m| set.is_some_and(|s| s.contains(m)).into()).collect()))
+    Ok(Reply::Array(
+        argv[2..]
+            .iter()
+            .map(|m| set.is_some_and(|s| s.contains(m)).into())
+            .collect(),
+    ))
 }
 
 /// SCARD key
@@ -159,7 +165,11 @@ fn sscan(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     };
     let o = options?;
     let (next, found) = set.scan(cursor, o.count);
-    let found = found.into_iter().filter(|m| o.matches(m)).map(Reply::Bulk).collect();
+    let found = found
+        .into_iter()
+        .filter(|m| o.matches(m))
+        .map(Reply::Bulk)
+        .collect();
     Ok(super::keyspace::scan_reply(next, found))
 }
 
@@ -213,7 +223,8 @@ const STORE: Command = Command {
     ..R
 };
 
-const INTER_COST: &str = "O(N*M) worst case, N being the smallest set's cardinality and M the number of sets";
+const INTER_COST: &str =
+    "O(N*M) worst case, N being the smallest set's cardinality and M the number of sets";
 const UNION_COST: &str = "O(N) where N is the total number of members of all the given sets";
 
 pub const COMMANDS: &[Command] = &[

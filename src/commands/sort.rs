@@ -35,8 +35,13 @@ fn lookup_by_pattern(ctx: &mut Ctx, pattern: &[u8], elem: &[u8]) -> Option<Vec<u
         return Some(elem.to_vec());
     }
     let star = cpat.iter().position(|&c| c == b'*')?;
-    let arrow = cpat[star + 1..].windows(2).position(|w| w == b"->").map(|i| star + 1 + i);
-    let field = arrow.filter(|&f| f + 2 < cpat.len()).map(|f| &pattern[f + 2..]);
+    let arrow = cpat[star + 1..]
+        .windows(2)
+        .position(|w| w == b"->")
+        .map(|i| star + 1 + i);
+    let field = arrow
+        .filter(|&f| f + 2 < cpat.len())
+        .map(|f| &pattern[f + 2..]);
     let postfix_len = pattern.len() - (star + 1) - field.map_or(0, |f| f.len() + 2);
     let mut key = Vec::with_capacity(star + elem.len() + postfix_len);
     key.extend_from_slice(&pattern[..star]);
@@ -57,12 +62,17 @@ fn sort_score(value: &[u8]) -> Option<f64> {
     if s.is_empty() {
         return Some(0.0);
     }
-    let t = &s[s.iter().position(|c| !matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')).unwrap_or(s.len())..];
+    let t = &s[s
+        .iter()
+        .position(|c| !matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
+        .unwrap_or(s.len())..];
     let v = double::parse(t)?;
     if v != 0.0 && v.abs() < f64::MIN_POSITIVE {
         // glibc sets ERANGE for a subnormal result unless it is exact, which only a hex
         // literal can be (an exact decimal subnormal needs over a thousand digits).
-        let Some(Lexed::Hex { int, frac, exp, .. }) = lex(t) else { return None };
+        let Some(Lexed::Hex { int, frac, exp, .. }) = lex(t) else {
+            return None;
+        };
         let (m, e, sticky) = hex_mantissa(int, frac, exp);
         if sticky || i64::from(m.trailing_zeros()) + e < -1074 {
             return None;
@@ -92,10 +102,19 @@ struct Order {
 
 impl Order {
     fn cmp(&self, a: &Item, b: &Item) -> Ordering {
-        let text = |x: &[u8], y: &[u8]| if self.store { x.cmp(y) } else { c_str(x).cmp(c_str(y)) };
+        let text = |x: &[u8], y: &[u8]| {
+            if self.store {
+                x.cmp(y)
+            } else {
+                c_str(x).cmp(c_str(y))
+            }
+        };
         let c = if !self.alpha {
             // Equal scores fall back to the elements as binary strings, so it's deterministic.
-            a.score.partial_cmp(&b.score).unwrap_or(Ordering::Equal).then_with(|| a.elem.cmp(&b.elem))
+            a.score
+                .partial_cmp(&b.score)
+                .unwrap_or(Ordering::Equal)
+                .then_with(|| a.elem.cmp(&b.elem))
         } else if self.by_pattern {
             match (&a.by, &b.by) {
                 (Some(x), Some(y)) => text(x, y),
@@ -222,7 +241,14 @@ fn pqsort<T>(v: &mut [T], cmp: &impl Fn(&T, &T) -> Ordering, lrange: i64, rrange
 }
 
 /// `pqsort` on the sub-slice `v[a..a + n]`, keeping positions relative to the whole slice.
-fn pqsort_from<T>(v: &mut [T], a: usize, n: usize, cmp: &impl Fn(&T, &T) -> Ordering, lrange: i64, rrange: i64) {
+fn pqsort_from<T>(
+    v: &mut [T],
+    a: usize,
+    n: usize,
+    cmp: &impl Fn(&T, &T) -> Ordering,
+    lrange: i64,
+    rrange: i64,
+) {
     pqsort(&mut v[a..a + n], cmp, lrange - a as i64, rrange - a as i64);
 }
 
@@ -239,7 +265,15 @@ struct SortOpts<'a> {
 }
 
 fn parse_opts(argv: &[Vec<u8>], readonly: bool) -> CmdResult<SortOpts<'_>> {
-    let mut o = SortOpts { desc: false, alpha: false, limit: (0, -1), store: None, by: None, dontsort: false, gets: vec![] };
+    let mut o = SortOpts {
+        desc: false,
+        alpha: false,
+        limit: (0, -1),
+        store: None,
+        by: None,
+        dontsort: false,
+        gets: vec![],
+    };
     let mut j = 2;
     while j < argv.len() {
         let left = argv.len() - j - 1;
@@ -325,7 +359,11 @@ fn sort_generic(ctx: &mut Ctx, argv: &[Vec<u8>], readonly: bool) -> CmdResult {
     let len = all.len() as i64;
     let (limit_start, limit_count) = o.limit;
     let mut start = limit_start.max(0);
-    let mut end = if limit_count < 0 { len - 1 } else { start.saturating_add(limit_count - 1) };
+    let mut end = if limit_count < 0 {
+        len - 1
+    } else {
+        start.saturating_add(limit_count - 1)
+    };
     if start >= len {
         start = len - 1;
         end = len - 2;
@@ -348,9 +386,22 @@ fn sort_generic(ctx: &mut Ctx, argv: &[Vec<u8>], readonly: bool) -> CmdResult {
         };
         end -= start;
         start = 0;
-        picked.into_iter().map(|elem| Item { elem, score: 0.0, by: None }).collect()
+        picked
+            .into_iter()
+            .map(|elem| Item {
+                elem,
+                score: 0.0,
+                by: None,
+            })
+            .collect()
     } else {
-        all.into_iter().map(|elem| Item { elem, score: 0.0, by: None }).collect()
+        all.into_iter()
+            .map(|elem| Item {
+                elem,
+                score: 0.0,
+                by: None,
+            })
+            .collect()
     };
     let mut bad_score = false;
     if !o.dontsort {
@@ -373,7 +424,12 @@ fn sort_generic(ctx: &mut Ctx, argv: &[Vec<u8>], readonly: bool) -> CmdResult {
                 }
             }
         }
-        let order = Order { desc: o.desc, alpha: o.alpha, by_pattern: o.by.is_some(), store: o.store.is_some() };
+        let order = Order {
+            desc: o.desc,
+            alpha: o.alpha,
+            by_pattern: o.by.is_some(),
+            store: o.store.is_some(),
+        };
         let cmp = |a: &Item, b: &Item| order.cmp(a, b);
         if o.by.is_some() && (start != 0 || end != items.len() as i64 - 1) {
             pqsort(&mut items, &cmp, start, end);
@@ -382,9 +438,15 @@ fn sort_generic(ctx: &mut Ctx, argv: &[Vec<u8>], readonly: bool) -> CmdResult {
         }
     }
     if bad_score {
-        return Err(CmdError::Err("One or more scores can't be converted into double".into()));
+        return Err(CmdError::Err(
+            "One or more scores can't be converted into double".into(),
+        ));
     }
-    let picked: &[Item] = if end >= start { &items[start as usize..=end as usize] } else { &[] };
+    let picked: &[Item] = if end >= start {
+        &items[start as usize..=end as usize]
+    } else {
+        &[]
+    };
     let Some(dst) = o.store else {
         let mut out = Vec::with_capacity(picked.len() * o.gets.len().max(1));
         for it in picked {
@@ -409,7 +471,8 @@ fn sort_generic(ctx: &mut Ctx, argv: &[Vec<u8>], readonly: bool) -> CmdResult {
     let n = list.len();
     let now = ctx.now;
     if n > 0 {
-        ctx.db().set(dst, Value::List(Box::new(List::from(list))), false, now);
+        ctx.db()
+            .set(dst, Value::List(Box::new(List::from(list))), false, now);
         ctx.notify(Class::List, "sortstore", dst);
         ctx.changes(n as u64);
     } else if ctx.db().remove(dst, now).is_some() {
@@ -482,7 +545,16 @@ mod tests {
         assert_eq!(sort_score(b"0x10"), Some(16.0));
         assert_eq!(sort_score(b"-inf"), Some(f64::NEG_INFINITY));
         assert_eq!(sort_score(b"0x1p-1070"), Some(2f64.powi(-1070)));
-        for bad in [&b"5 "[..], b"   ", b"nan", b"1e400", b"1e-400", b"1e-310", b"x", b"0x"] {
+        for bad in [
+            &b"5 "[..],
+            b"   ",
+            b"nan",
+            b"1e400",
+            b"1e-400",
+            b"1e-310",
+            b"x",
+            b"0x",
+        ] {
             assert_eq!(sort_score(bad), None, "{:?}", String::from_utf8_lossy(bad));
         }
     }
@@ -495,7 +567,9 @@ mod tests {
                 let v: Vec<u32> = (0..n).map(|_| rng.u32(..50)).collect();
                 let mut full = v.clone();
                 full.sort();
-                let (l, r) = if n == 0 { (0, -1) } else {
+                let (l, r) = if n == 0 {
+                    (0, -1)
+                } else {
                     let a = rng.usize(..n);
                     let b = rng.usize(a..n);
                     (a as i64, b as i64)
@@ -503,7 +577,11 @@ mod tests {
                 let mut part = v.clone();
                 pqsort(&mut part, &|a: &u32, b: &u32| a.cmp(b), l, r);
                 if n > 0 {
-                    assert_eq!(part[l as usize..=r as usize], full[l as usize..=r as usize], "n={n} {l}..={r}");
+                    assert_eq!(
+                        part[l as usize..=r as usize],
+                        full[l as usize..=r as usize],
+                        "n={n} {l}..={r}"
+                    );
                 }
                 let mut whole = v.clone();
                 pqsort(&mut whole, &|a: &u32, b: &u32| a.cmp(b), 0, n as i64 - 1);

@@ -82,7 +82,10 @@ struct SetFlags {
 /// Parse the options of SET (from argv[3]) or GETEX (from argv[2]) with Redis's rules:
 /// NX/XX exclude each other, one expiry form at most (repeating the same one is fine),
 /// KEEPTTL only for SET, PERSIST only for GETEX, and an expiry needs its number.
-fn parse_string_options(argv: &[Vec<u8>], for_set: bool) -> CmdResult<(SetFlags, ExpireOpt, Option<Vec<u8>>)> {
+fn parse_string_options(
+    argv: &[Vec<u8>],
+    for_set: bool,
+) -> CmdResult<(SetFlags, ExpireOpt, Option<Vec<u8>>)> {
     let mut flags = SetFlags::default();
     let mut exp = ExpireOpt::None;
     let mut value = None;
@@ -107,9 +110,15 @@ fn parse_string_options(argv: &[Vec<u8>], for_set: bool) -> CmdResult<(SetFlags,
             flags.xx = true;
         } else if for_set && is(opt, "GET") {
             flags.get = true;
-        } else if for_set && is(opt, "KEEPTTL") && matches!(exp, ExpireOpt::None | ExpireOpt::KeepTtl) {
+        } else if for_set
+            && is(opt, "KEEPTTL")
+            && matches!(exp, ExpireOpt::None | ExpireOpt::KeepTtl)
+        {
             exp = ExpireOpt::KeepTtl;
-        } else if !for_set && is(opt, "PERSIST") && matches!(exp, ExpireOpt::None | ExpireOpt::Persist) {
+        } else if !for_set
+            && is(opt, "PERSIST")
+            && matches!(exp, ExpireOpt::None | ExpireOpt::Persist)
+        {
             exp = ExpireOpt::Persist;
         } else if let (Some(k), true) = (kind, has_next) {
             // One expiry form only; repeating the same one (EX 1 EX 2) is allowed.
@@ -163,14 +172,21 @@ fn set_generic(
         Some(a) => Some(expire_at_ms(a, exp, ctx.now, cmd)?),
         None => None,
     };
-    let old = if flags.get { Some(Reply::opt_bulk(read_str(ctx, key)?.map(|s| s.as_bytes().to_vec()))) } else { None };
+    let old = if flags.get {
+        Some(Reply::opt_bulk(
+            read_str(ctx, key)?.map(|s| s.as_bytes().to_vec()),
+        ))
+    } else {
+        None
+    };
     let now = ctx.now;
     let found = ctx.db().contains(key, now);
     if (flags.nx && found) || (flags.xx && !found) {
         return Ok((false, old));
     }
     let keep = exp == ExpireOpt::KeepTtl;
-    ctx.db().set(key, Value::Str(RString::from_arg(value)), keep, now);
+    ctx.db()
+        .set(key, Value::Str(RString::from_arg(value)), keep, now);
     if let Some(at) = at {
         ctx.db().set_expire(key, at, now);
     }
@@ -193,7 +209,8 @@ fn incr_by(ctx: &mut Ctx, key: &[u8], by: i64) -> CmdResult {
     if let Some(Value::Str(s)) = ctx.db().get_mut(key, now) {
         *s = RString::from_i64(next);
     } else {
-        ctx.db().set(key, Value::Str(RString::from_i64(next)), false, now);
+        ctx.db()
+            .set(key, Value::Str(RString::from_i64(next)), false, now);
     }
     wrote(ctx, Class::String, "incrby", key);
     Ok(Reply::Int(next))
@@ -285,7 +302,15 @@ fn lcs_walk(a: &[u8], b: &[u8], t: &[u32]) -> (Vec<u8>, Vec<((usize, usize), (us
 /// SET key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]
 fn set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let (flags, exp, exp_arg) = parse_string_options(argv, true)?;
-    let (done, old) = set_generic(ctx, &argv[1], argv[2].clone(), flags, exp, exp_arg.as_deref(), "set")?;
+    let (done, old) = set_generic(
+        ctx,
+        &argv[1],
+        argv[2].clone(),
+        flags,
+        exp,
+        exp_arg.as_deref(),
+        "set",
+    )?;
     Ok(match old {
         Some(old) => old,
         None if done => Reply::ok(),
@@ -295,28 +320,57 @@ fn set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// SETNX key value
 fn setnx(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let flags = SetFlags { nx: true, ..SetFlags::default() };
-    let (done, _) = set_generic(ctx, &argv[1], argv[2].clone(), flags, ExpireOpt::None, None, "setnx")?;
+    let flags = SetFlags {
+        nx: true,
+        ..SetFlags::default()
+    };
+    let (done, _) = set_generic(
+        ctx,
+        &argv[1],
+        argv[2].clone(),
+        flags,
+        ExpireOpt::None,
+        None,
+        "setnx",
+    )?;
     Ok(Reply::from(done))
 }
 
 /// SETEX key seconds value
 fn setex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let exp = ExpireOpt::In(Unit::Seconds);
-    set_generic(ctx, &argv[1], argv[3].clone(), SetFlags::default(), exp, Some(&argv[2]), "setex")?;
+    set_generic(
+        ctx,
+        &argv[1],
+        argv[3].clone(),
+        SetFlags::default(),
+        exp,
+        Some(&argv[2]),
+        "setex",
+    )?;
     Ok(Reply::ok())
 }
 
 /// PSETEX key milliseconds value
 fn psetex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let exp = ExpireOpt::In(Unit::Millis);
-    set_generic(ctx, &argv[1], argv[3].clone(), SetFlags::default(), exp, Some(&argv[2]), "psetex")?;
+    set_generic(
+        ctx,
+        &argv[1],
+        argv[3].clone(),
+        SetFlags::default(),
+        exp,
+        Some(&argv[2]),
+        "psetex",
+    )?;
     Ok(Reply::ok())
 }
 
 /// GET key
 fn get(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    Ok(Reply::opt_bulk(read_str(ctx, &argv[1])?.map(|s| s.as_bytes())))
+    Ok(Reply::opt_bulk(
+        read_str(ctx, &argv[1])?.map(|s| s.as_bytes()),
+    ))
 }
 
 /// GETEX key [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|PERSIST]
@@ -340,10 +394,9 @@ fn getex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             ctx.db().set_expire(key, at, now);
             wrote(ctx, Class::Generic, "expire", key);
         }
-        (ExpireOpt::Persist, None)
-            if ctx.db().persist(key, now) => {
-                wrote(ctx, Class::Generic, "persist", key);
-            }
+        (ExpireOpt::Persist, None) if ctx.db().persist(key, now) => {
+            wrote(ctx, Class::Generic, "persist", key);
+        }
         _ => {}
     }
     Ok(Reply::Bulk(value))
@@ -364,7 +417,12 @@ fn getdel(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 fn getset(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let old = read_str(ctx, &argv[1])?.map(|s| s.as_bytes().to_vec());
     let now = ctx.now;
-    ctx.db().set(&argv[1], Value::Str(RString::from_arg(argv[2].clone())), false, now);
+    ctx.db().set(
+        &argv[1],
+        Value::Str(RString::from_arg(argv[2].clone())),
+        false,
+        now,
+    );
     wrote(ctx, Class::String, "set", &argv[1]);
     Ok(Reply::opt_bulk(old))
 }
@@ -381,14 +439,21 @@ fn msetnx(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 fn mset_generic(ctx: &mut Ctx, argv: &[Vec<u8>], nx: bool) -> CmdResult<bool> {
     if argv.len().is_multiple_of(2) {
-        return Err(CmdError::WrongArity(if nx { "msetnx" } else { "mset" }.into()));
+        return Err(CmdError::WrongArity(
+            if nx { "msetnx" } else { "mset" }.into(),
+        ));
     }
     let now = ctx.now;
     if nx && argv[1..].chunks(2).any(|kv| ctx.db().contains(&kv[0], now)) {
         return Ok(false);
     }
     for kv in argv[1..].chunks(2) {
-        ctx.db().set(&kv[0], Value::Str(RString::from_arg(kv[1].clone())), false, now);
+        ctx.db().set(
+            &kv[0],
+            Value::Str(RString::from_arg(kv[1].clone())),
+            false,
+            now,
+        );
         wrote(ctx, Class::String, "set", &kv[0]);
     }
     Ok(true)
@@ -417,7 +482,8 @@ fn append(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let now = ctx.now;
     let len = match write_str(ctx, key)? {
         None => {
-            ctx.db().set(key, Value::Str(RString::from_arg(add.clone())), false, now);
+            ctx.db()
+                .set(key, Value::Str(RString::from_arg(add.clone())), false, now);
             add.len()
         }
         Some(s) => {
@@ -466,11 +532,14 @@ fn setrange(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             }
             check_len(offset, value.len())?;
             let mut bytes = Vec::new();
-            bytes.try_reserve_exact(offset + value.len()).map_err(|_| oom())?;
+            bytes
+                .try_reserve_exact(offset + value.len())
+                .map_err(|_| oom())?;
             bytes.resize(offset, 0);
             bytes.extend_from_slice(value);
             let len = bytes.len();
-            ctx.db().set(key, Value::Str(RString::raw(bytes)), false, now);
+            ctx.db()
+                .set(key, Value::Str(RString::raw(bytes)), false, now);
             len
         }
         Some(s) => {
@@ -548,7 +617,9 @@ fn lcs(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         match ctx.db().get(key, now) {
             None => Ok(Vec::new()),
             Some(Value::Str(s)) => Ok(s.as_bytes().to_vec()),
-            Some(_) => Err(CmdError::Err("The specified keys must contain string values".into())),
+            Some(_) => Err(CmdError::Err(
+                "The specified keys must contain string values".into(),
+            )),
         }
     };
     let a = fetch(ctx, &argv[1]);
@@ -574,7 +645,9 @@ fn lcs(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         j += 1;
     }
     if want_idx && want_len {
-        return Err(CmdError::Err("If you want both the length and indexes, please just use IDX.".into()));
+        return Err(CmdError::Err(
+            "If you want both the length and indexes, please just use IDX.".into(),
+        ));
     }
     let t = lcs_table(&a, &b)?;
     let total = t.last().copied().unwrap_or(0) as i64;

@@ -36,7 +36,9 @@ fn exec(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
     let dirty = ctx.client().dirty_cas || watched_key_expired(ctx);
     reset_multi(ctx);
     if aborted {
-        return Err(CmdError::Raw("EXECABORT Transaction discarded because of previous errors.".into()));
+        return Err(CmdError::Raw(
+            "EXECABORT Transaction discarded because of previous errors.".into(),
+        ));
     }
     if dirty {
         return Ok(Reply::NilArray);
@@ -125,15 +127,46 @@ const T: Command = Command {
 };
 
 pub const COMMANDS: &[Command] = &[
-    Command { name: "discard", since: "2.0.0", complexity: "O(N), when N is the number of queued commands",
-        summary: "Drop the commands queued since MULTI and leave the transaction", handler: discard, ..T },
-    Command { name: "exec", flags: "noscript loading stale skip_slowlog", acl: "@slow @transaction",
+    Command {
+        name: "discard",
+        since: "2.0.0",
+        complexity: "O(N), when N is the number of queued commands",
+        summary: "Drop the commands queued since MULTI and leave the transaction",
+        handler: discard,
+        ..T
+    },
+    Command {
+        name: "exec",
+        flags: "noscript loading stale skip_slowlog",
+        acl: "@slow @transaction",
         complexity: "Depends on commands in the transaction",
-        summary: "Run every command queued since MULTI, at once (nil if a watched key changed)", handler: exec, ..T },
-    Command { name: "multi", summary: "Start a transaction: commands are queued until EXEC", handler: multi, ..T },
-    Command { name: "unwatch", since: "2.2.0", summary: "Forget every WATCHed key", handler: unwatch, ..T },
-    Command { name: "watch", arity: -2, keys: (1, -1, 1), key_specs: "RO|index:1|range:-1,1,0", since: "2.2.0",
+        summary: "Run every command queued since MULTI, at once (nil if a watched key changed)",
+        handler: exec,
+        ..T
+    },
+    Command {
+        name: "multi",
+        summary: "Start a transaction: commands are queued until EXEC",
+        handler: multi,
+        ..T
+    },
+    Command {
+        name: "unwatch",
+        since: "2.2.0",
+        summary: "Forget every WATCHed key",
+        handler: unwatch,
+        ..T
+    },
+    Command {
+        name: "watch",
+        arity: -2,
+        keys: (1, -1, 1),
+        key_specs: "RO|index:1|range:-1,1,0",
+        since: "2.2.0",
         complexity: "O(1) for every key.",
-        summary: "Make the next EXEC fail if any of these keys changes first", syntax: "key [key ...]",
-        handler: watch, ..T },
+        summary: "Make the next EXEC fail if any of these keys changes first",
+        syntax: "key [key ...]",
+        handler: watch,
+        ..T
+    },
 ];

@@ -58,7 +58,6 @@ fn delete_if_empty(ctx: &mut Ctx, key: &[u8]) {
     }
 }
 
-
 /// A flat reply of members, each followed by its score when `withscores` (RESP2 shape).
 fn members_reply<'a>(items: impl IntoIterator<Item = (f64, &'a [u8])>, withscores: bool) -> Reply {
     let mut out = Vec::new();
@@ -81,7 +80,10 @@ fn score_arg(arg: &[u8]) -> CmdResult<f64> {
 /// ZADD and ZINCRBY (which is ZADD with INCR): options, the pairs, Redis's checks in
 /// Redis's order, then every pair through `ZSet::add`.
 fn zadd_generic(ctx: &mut Ctx, argv: &[Vec<u8>], incr: bool) -> CmdResult {
-    let mut f = AddFlags { incr, ..AddFlags::default() };
+    let mut f = AddFlags {
+        incr,
+        ..AddFlags::default()
+    };
     let mut ch = false;
     let mut at = 2;
     while let Some(opt) = argv.get(at) {
@@ -107,15 +109,24 @@ fn zadd_generic(ctx: &mut Ctx, argv: &[Vec<u8>], incr: bool) -> CmdResult {
         return Err(CmdError::Syntax);
     }
     if f.nx && f.xx {
-        return Err(CmdError::Err("XX and NX options at the same time are not compatible".into()));
+        return Err(CmdError::Err(
+            "XX and NX options at the same time are not compatible".into(),
+        ));
     }
     if (f.nx && (f.gt || f.lt)) || (f.gt && f.lt) {
-        return Err(CmdError::Err("GT, LT, and/or NX options at the same time are not compatible".into()));
+        return Err(CmdError::Err(
+            "GT, LT, and/or NX options at the same time are not compatible".into(),
+        ));
     }
     if f.incr && pairs.len() > 2 {
-        return Err(CmdError::Err("INCR option supports a single increment-element pair".into()));
+        return Err(CmdError::Err(
+            "INCR option supports a single increment-element pair".into(),
+        ));
     }
-    let scores = pairs.chunks(2).map(|p| score_arg(&p[0])).collect::<CmdResult<Vec<f64>>>()?;
+    let scores = pairs
+        .chunks(2)
+        .map(|p| score_arg(&p[0]))
+        .collect::<CmdResult<Vec<f64>>>()?;
     let key = &argv[1];
     let now = ctx.now;
     if zset_at(ctx, key, false)?.is_none() {
@@ -156,7 +167,9 @@ fn zadd_generic(ctx: &mut Ctx, argv: &[Vec<u8>], incr: bool) -> CmdResult {
     // Never keep an empty set (a key created for pairs that all failed).
     remove_if_empty(ctx, key);
     if nan {
-        return Err(CmdError::Err("resulting score is not a number (NaN)".into()));
+        return Err(CmdError::Err(
+            "resulting score is not a number (NaN)".into(),
+        ));
     }
     Ok(match (f.incr, processed) {
         (true, 0) => Reply::Nil,
@@ -177,22 +190,30 @@ fn zincrby(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// ZSCORE key member
 fn zscore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    Ok(match zset_at(ctx, &argv[1], true)?.and_then(|z| z.score(&argv[2])) {
-        Some(s) => Reply::Double(s),
-        None => Reply::Nil,
-    })
+    Ok(
+        match zset_at(ctx, &argv[1], true)?.and_then(|z| z.score(&argv[2])) {
+            Some(s) => Reply::Double(s),
+            None => Reply::Nil,
+        },
+    )
 }
 
 /// ZMSCORE key member [member ...]
 fn zmscore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let z = zset_at(ctx, &argv[1], true)?;
-    let score = |m: &[u8]| z.as_ref().and_then(|z| z.score(m)).map_or(Reply::Nil, Reply::Double);
+    let score = |m: &[u8]| {
+        z.as_ref()
+            .and_then(|z| z.score(m))
+            .map_or(Reply::Nil, Reply::Double)
+    };
     Ok(Reply::Array(argv[2..].iter().map(|m| score(m)).collect()))
 }
 
 /// ZCARD key
 fn zcard(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    Ok(Reply::Int(zset_at(ctx, &argv[1], true)?.map_or(0, |z| z.len()) as i64))
+    Ok(Reply::Int(
+        zset_at(ctx, &argv[1], true)?.map_or(0, |z| z.len()) as i64,
+    ))
 }
 
 /// ZREM key member [member ...]

@@ -119,7 +119,11 @@ impl LongDouble {
     /// The product with a small integer, rounded once, as the x87 multiplies.
     pub fn mul_small(self, k: u64) -> LongDouble {
         if !self.is_finite() {
-            return if k == 0 && self.is_infinite() { LongDouble::NAN } else { self };
+            return if k == 0 && self.is_infinite() {
+                LongDouble::NAN
+            } else {
+                self
+            };
         }
         let (sign, m, e) = self.unpack();
         LongDouble::round(sign, u128::from(m) * u128::from(k), e, false, false)
@@ -133,7 +137,9 @@ impl LongDouble {
         }
         let (sign, m, e) = self.unpack();
         let magnitude: u128 = if e >= 0 {
-            if e >= 64 || (u128::from(m) << e) >> 63 != 0 && !(sign && u128::from(m) << e == 1 << 63) {
+            if e >= 64
+                || (u128::from(m) << e) >> 63 != 0 && !(sign && u128::from(m) << e == 1 << 63)
+            {
                 return i64::MIN;
             }
             u128::from(m) << e

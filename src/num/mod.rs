@@ -19,7 +19,11 @@ pub fn parse_i64(s: &[u8]) -> Option<i64> {
         return None;
     }
     if digits[0] == b'0' {
-        return if digits.len() == 1 && !neg { Some(0) } else { None };
+        return if digits.len() == 1 && !neg {
+            Some(0)
+        } else {
+            None
+        };
     }
     let mut v: u64 = 0;
     for &c in digits {

@@ -10,7 +10,11 @@ use std::fmt;
 
 /// The three ways of running retries the simulation compares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "camelCase")
+)]
 pub enum StrategyKind {
     /// The seed's: a key with a TTL per operation, polled with TTL.
     Polling,
@@ -21,7 +25,11 @@ pub enum StrategyKind {
 }
 
 impl StrategyKind {
-    pub const ALL: [StrategyKind; 3] = [StrategyKind::Polling, StrategyKind::Events, StrategyKind::Queue];
+    pub const ALL: [StrategyKind; 3] = [
+        StrategyKind::Polling,
+        StrategyKind::Events,
+        StrategyKind::Queue,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -34,7 +42,11 @@ impl StrategyKind {
 
 /// A window of world time `[start_ms, end_ms)`, relative to the simulation's start.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct Window {
     pub start_ms: i64,
     pub end_ms: i64,
@@ -51,20 +63,30 @@ impl Window {
 #[cfg_attr(
     target_arch = "wasm32",
     derive(serde::Serialize, serde::Deserialize),
-    serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")
+    serde(
+        tag = "kind",
+        rename_all = "camelCase",
+        rename_all_fields = "camelCase"
+    )
 )]
 pub enum Backoff {
     /// A list of intervals in seconds: the delay before retry k is the k-th (the last
     /// repeats if there are more retries than intervals).
     List { intervals_s: Vec<u32> },
     /// `min(cap, base × factor^(k-1))` seconds before retry k.
-    Exponential { base_s: u32, factor: f64, cap_s: u32 },
+    Exponential {
+        base_s: u32,
+        factor: f64,
+        cap_s: u32,
+    },
 }
 
 impl Backoff {
     /// The seed's schedule: 5 min, 10 min, 15 min, 2 h, 4 h, 6 h.
     pub fn seed_list() -> Backoff {
-        Backoff::List { intervals_s: SEED_INTERVALS_S.to_vec() }
+        Backoff::List {
+            intervals_s: SEED_INTERVALS_S.to_vec(),
+        }
     }
 }
 
@@ -72,7 +94,11 @@ pub const SEED_INTERVALS_S: [u32; 6] = [300, 600, 900, 7_200, 14_400, 21_600];
 
 /// Jitter, as in AWS's "Exponential Backoff and Jitter" (d = the delay before jitter).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "camelCase")
+)]
 pub enum Jitter {
     /// d.
     None,
@@ -85,7 +111,11 @@ pub enum Jitter {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "camelCase", default))]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "camelCase", default)
+)]
 pub struct ScheduleConfig {
     pub backoff: Backoff,
     pub jitter: Jitter,
@@ -97,7 +127,12 @@ pub struct ScheduleConfig {
 
 impl Default for ScheduleConfig {
     fn default() -> ScheduleConfig {
-        ScheduleConfig { backoff: Backoff::seed_list(), jitter: Jitter::None, max_retries: 6, test_mode: false }
+        ScheduleConfig {
+            backoff: Backoff::seed_list(),
+            jitter: Jitter::None,
+            max_retries: 6,
+            test_mode: false,
+        }
     }
 }
 
@@ -105,7 +140,11 @@ impl Default for ScheduleConfig {
 pub const TEST_MODE_DELAY_S: u32 = 60;
 
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "camelCase", default))]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "camelCase", default)
+)]
 pub struct Config {
     /// Everything random (arrivals, outcomes, jitter, the server's expiry sampling) follows it.
     pub seed: u64,
@@ -208,7 +247,10 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 fn err(field: &'static str, message: &str) -> ConfigError {
-    ConfigError { field, message: message.to_string() }
+    ConfigError {
+        field,
+        message: message.to_string(),
+    }
 }
 
 fn window(w: Option<Window>, field: &'static str) -> Result<Option<Window>, ConfigError> {
@@ -218,7 +260,10 @@ fn window(w: Option<Window>, field: &'static str) -> Result<Option<Window>, Conf
     if end <= start {
         return Err(err(field, "the window must end after it starts"));
     }
-    Ok(Some(Window { start_ms: start, end_ms: end }))
+    Ok(Some(Window {
+        start_ms: start,
+        end_ms: end,
+    }))
 }
 
 fn finite(v: f64, field: &'static str) -> Result<f64, ConfigError> {
@@ -232,7 +277,13 @@ fn finite(v: f64, field: &'static str) -> Result<f64, ConfigError> {
 impl Config {
     /// The seed's mechanism with its test mode: 60 s TTLs, polled every second.
     pub fn seed_test_mode() -> Config {
-        Config { schedule: ScheduleConfig { test_mode: true, ..ScheduleConfig::default() }, ..Config::default() }
+        Config {
+            schedule: ScheduleConfig {
+                test_mode: true,
+                ..ScheduleConfig::default()
+            },
+            ..Config::default()
+        }
     }
 
     /// This config with every number clamped into range, or why it cannot run.
@@ -240,7 +291,8 @@ impl Config {
         let mut c = self.clone();
         c.operations = c.operations.clamp(1, MAX_OPERATIONS);
         c.arrival_spread_ms = c.arrival_spread_ms.clamp(0, MAX_SPAN_MS);
-        c.failure_probability = finite(c.failure_probability, "failure_probability")?.clamp(0.0, 1.0);
+        c.failure_probability =
+            finite(c.failure_probability, "failure_probability")?.clamp(0.0, 1.0);
         c.outage = window(c.outage, "outage")?;
         c.listener_outage = window(c.listener_outage, "listener_outage")?;
 
@@ -258,7 +310,11 @@ impl Config {
                     *i = (*i).clamp(1, MAX_DELAY_S);
                 }
             }
-            Backoff::Exponential { base_s, factor, cap_s } => {
+            Backoff::Exponential {
+                base_s,
+                factor,
+                cap_s,
+            } => {
                 *base_s = (*base_s).clamp(1, MAX_DELAY_S);
                 *factor = finite(*factor, "schedule.factor")?.clamp(1.0, 10.0);
                 *cap_s = (*cap_s).clamp(*base_s, MAX_DELAY_S);
@@ -292,14 +348,21 @@ impl Config {
         c.queue_workers = c.queue_workers.clamp(1, MAX_INSTANCES);
         c.queue_poll_ms = c.queue_poll_ms.clamp(10, 3_600_000);
         c.queue_batch = c.queue_batch.clamp(1, MAX_BATCH);
-        c.bucket_ms = if c.bucket_ms <= 0 { 0 } else { c.bucket_ms.clamp(100, 86_400_000) };
+        c.bucket_ms = if c.bucket_ms <= 0 {
+            0
+        } else {
+            c.bucket_ms.clamp(100, 86_400_000)
+        };
         c.log_capacity = c.log_capacity.min(MAX_LOG);
         Ok(c)
     }
 
     /// The strategies this config runs, in the order the page shows them.
     pub fn enabled(&self) -> Vec<StrategyKind> {
-        StrategyKind::ALL.into_iter().filter(|k| self.runs(*k)).collect()
+        StrategyKind::ALL
+            .into_iter()
+            .filter(|k| self.runs(*k))
+            .collect()
     }
 
     pub fn runs(&self, kind: StrategyKind) -> bool {

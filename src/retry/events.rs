@@ -36,7 +36,10 @@ pub(crate) struct Events {
 
 /// Is the key still stored, expired or not? (A look that neither deletes nor touches it.)
 fn stored(server: &Server, db: u8, key: &[u8]) -> bool {
-    server.dbs.get(usize::from(db)).is_some_and(|d| d.is_stored(key))
+    server
+        .dbs
+        .get(usize::from(db))
+        .is_some_and(|d| d.is_stored(key))
 }
 
 impl Events {
@@ -53,17 +56,33 @@ impl Events {
             subs.push(Some(sub));
         }
         let expired_seen = wire.server.stats.expired_keys;
-        Events { track, app, subs, workers, channel, expired_seen, n_ops: cfg.operations }
+        Events {
+            track,
+            app,
+            subs,
+            workers,
+            channel,
+            expired_seen,
+            n_ops: cfg.operations,
+        }
     }
 
     pub fn clients(&self) -> Vec<ClientId> {
         let subs = self.subs.iter().flatten().map(|c| c.id);
-        std::iter::once(self.app.id).chain(self.workers.iter().map(|c| c.id)).chain(subs).collect()
+        std::iter::once(self.app.id)
+            .chain(self.workers.iter().map(|c| c.id))
+            .chain(subs)
+            .collect()
     }
 
     pub fn arrive(&mut self, wire: &mut Wire, op: u32, schedule: &Schedule, failures: &Failures) {
         if let Some(delay_s) = self.track.arrive(op, wire.now, schedule, failures) {
-            let cmd = argv([b"SETEX", op_key(op).as_bytes(), delay_s.to_string().as_bytes(), b"pending"]);
+            let cmd = argv([
+                b"SETEX",
+                op_key(op).as_bytes(),
+                delay_s.to_string().as_bytes(),
+                b"pending",
+            ]);
             super::issue(&mut self.track, wire, &mut self.app, cmd);
         }
     }
@@ -89,7 +108,12 @@ impl Events {
         for (i, sub) in self.subs.iter_mut().enumerate() {
             if sub.is_none() {
                 let mut c = wire.connect(Actor::Subscriber(i as u8 + 1), Some(KIND), 0);
-                super::issue(&mut self.track, wire, &mut c, argv([b"SUBSCRIBE", &self.channel]));
+                super::issue(
+                    &mut self.track,
+                    wire,
+                    &mut c,
+                    argv([b"SUBSCRIBE", &self.channel]),
+                );
                 *sub = Some(c);
             }
         }
@@ -100,8 +124,14 @@ impl Events {
         // Handling an event sends commands, which could expire another key: go again until
         // quiet (bounded, to be safe).
         for _ in 0..64 {
-            let batches: Vec<Vec<Option<u32>>> =
-                self.subs.iter().map(|s| s.map(|c| self.take_events(wire.server, c.id)).unwrap_or_default()).collect();
+            let batches: Vec<Vec<Option<u32>>> = self
+                .subs
+                .iter()
+                .map(|s| {
+                    s.map(|c| self.take_events(wire.server, c.id))
+                        .unwrap_or_default()
+                })
+                .collect();
             let longest = batches.iter().map(Vec::len).max().unwrap_or(0);
             if longest == 0 {
                 break;
@@ -126,12 +156,15 @@ impl Events {
     /// The operations named by the expired events in a connection's inbox (None for a key
     /// that isn't one of ours).
     fn take_events(&self, server: &mut Server, client: ClientId) -> Vec<Option<u32>> {
-        let Some(c) = server.clients.get_mut(client) else { return Vec::new() };
+        let Some(c) = server.clients.get_mut(client) else {
+            return Vec::new();
+        };
         std::mem::take(&mut c.inbox)
             .into_iter()
             .filter_map(|m| match m {
                 Reply::Array(items)
-                    if items.len() == 3 && matches!(&items[1], Reply::Bulk(c) if *c == self.channel) =>
+                    if items.len() == 3
+                        && matches!(&items[1], Reply::Bulk(c) if *c == self.channel) =>
                 {
                     Some(match &items[2] {
                         Reply::Bulk(key) => parse_op_key(key, self.n_ops),
@@ -143,7 +176,15 @@ impl Events {
             .collect()
     }
 
-    fn handle(&mut self, wire: &mut Wire, listener: usize, op: u32, first: bool, s: &Schedule, f: &Failures) {
+    fn handle(
+        &mut self,
+        wire: &mut Wire,
+        listener: usize,
+        op: u32,
+        first: bool,
+        s: &Schedule,
+        f: &Failures,
+    ) {
         let next = if first {
             if self.track.state(op) != Some(OpState::Waiting) {
                 return;
@@ -152,17 +193,34 @@ impl Events {
         } else {
             self.track.duplicate(op, wire.now)
         };
-        let (Some(next), Some(client)) = (next, self.workers.get_mut(listener)) else { return };
+        let (Some(next), Some(client)) = (next, self.workers.get_mut(listener)) else {
+            return;
+        };
         let key = op_key(op);
         let rc = retry_count_key(op);
         match next {
             Next::Retry { delay_s } => {
-                super::issue(&mut self.track, wire, client, argv([b"INCR", rc.as_bytes()]));
-                let cmd = argv([b"SETEX", key.as_bytes(), delay_s.to_string().as_bytes(), b"pending"]);
+                super::issue(
+                    &mut self.track,
+                    wire,
+                    client,
+                    argv([b"INCR", rc.as_bytes()]),
+                );
+                let cmd = argv([
+                    b"SETEX",
+                    key.as_bytes(),
+                    delay_s.to_string().as_bytes(),
+                    b"pending",
+                ]);
                 super::issue(&mut self.track, wire, client, cmd);
             }
             Next::GiveUp | Next::Done => {
-                super::issue(&mut self.track, wire, client, argv([b"DEL", key.as_bytes(), rc.as_bytes()]));
+                super::issue(
+                    &mut self.track,
+                    wire,
+                    client,
+                    argv([b"DEL", key.as_bytes(), rc.as_bytes()]),
+                );
             }
         }
     }
@@ -179,12 +237,18 @@ impl Events {
         }
         self.expired_seen = seen;
         let wanted = flags::KEYEVENT | flags::EXPIRED;
-        let deaf = self.subs.iter().all(Option::is_none) || wire.server.notify_flags & wanted != wanted;
+        let deaf =
+            self.subs.iter().all(Option::is_none) || wire.server.notify_flags & wanted != wanted;
         if !deaf {
             return;
         }
         let now = wire.now;
-        let overdue: Vec<u32> = self.track.waiting.range(..(now, 0)).map(|&(_, op)| op).collect();
+        let overdue: Vec<u32> = self
+            .track
+            .waiting
+            .range(..(now, 0))
+            .map(|&(_, op)| op)
+            .collect();
         for op in overdue {
             if !stored(wire.server, self.track.db, op_key(op).as_bytes()) {
                 self.track.lose(op, now);

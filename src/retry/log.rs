@@ -10,7 +10,11 @@ use crate::server::{ClientId, Server};
 
 /// Who sent a command. Instances are numbered from 1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub enum Actor {
     /// Preparing the run: SELECT, FLUSHDB, CONFIG, the first SUBSCRIBE.
     Setup,
@@ -57,7 +61,10 @@ pub struct LogEntry {
 impl LogEntry {
     /// The arguments as text (invalid UTF-8 replaced).
     pub fn argv_text(&self) -> Vec<String> {
-        self.argv.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect()
+        self.argv
+            .iter()
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect()
     }
 
     /// As MONITOR prints it: `1700000000.123000 [10 poller-1] "TTL" "order:1"`.
@@ -126,7 +133,11 @@ pub(crate) struct CommandLog {
 
 impl CommandLog {
     pub fn new(capacity: usize) -> CommandLog {
-        CommandLog { capacity, entries: VecDeque::new(), next_seq: 1 }
+        CommandLog {
+            capacity,
+            entries: VecDeque::new(),
+            next_seq: 1,
+        }
     }
 
     fn push(&mut self, at_ms: i64, c: &SimClient, argv: Vec<Vec<u8>>, reply: Reply) {
@@ -138,13 +149,22 @@ impl CommandLog {
         if self.entries.len() == self.capacity {
             self.entries.pop_front();
         }
-        self.entries.push_back(LogEntry { seq, at_ms, strategy: c.strategy, db: c.db, actor: c.actor, argv, reply });
+        self.entries.push_back(LogEntry {
+            seq,
+            at_ms,
+            strategy: c.strategy,
+            db: c.db,
+            actor: c.actor,
+            argv,
+            reply,
+        });
     }
 
     /// The kept entries with `seq > after`, oldest first.
     pub fn since(&self, after: u64) -> impl Iterator<Item = &LogEntry> {
         let first = self.entries.front().map_or(0, |e| e.seq);
-        let skip = usize::try_from(after.saturating_add(1).saturating_sub(first)).unwrap_or(usize::MAX);
+        let skip =
+            usize::try_from(after.saturating_add(1).saturating_sub(first)).unwrap_or(usize::MAX);
         self.entries.iter().skip(skip)
     }
 
@@ -186,9 +206,17 @@ impl Wire<'_> {
     /// Open a connection (and SELECT its db unless it is 0).
     pub fn connect(&mut self, actor: Actor, strategy: Option<StrategyKind>, db: u8) -> SimClient {
         let id = self.server.connect();
-        let mut c = SimClient { id, actor, db: 0, strategy };
+        let mut c = SimClient {
+            id,
+            actor,
+            db: 0,
+            strategy,
+        };
         if db != 0 {
-            self.send(&mut c, vec![b"SELECT".to_vec(), db.to_string().into_bytes()]);
+            self.send(
+                &mut c,
+                vec![b"SELECT".to_vec(), db.to_string().into_bytes()],
+            );
         }
         c
     }

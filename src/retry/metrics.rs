@@ -7,7 +7,11 @@ use super::config::StrategyKind;
 
 /// A strategy's measurements, as the page shows them.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct Metrics {
     pub strategy: StrategyKind,
     pub db: u8,
@@ -36,7 +40,11 @@ pub struct Metrics {
 
 /// Attempt time minus due time, over first attempts of retries (not duplicates).
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct Lateness {
     pub count: u64,
     /// Attempts made before their due time (a key deleted by hand, say).
@@ -53,7 +61,11 @@ pub struct Lateness {
 /// Lateness in `[from_ms, to_ms)`; None is open-ended (the first bucket has no lower
 /// edge, the last no upper one).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct LatenessBucket {
     pub from_ms: Option<i64>,
     pub to_ms: Option<i64>,
@@ -61,8 +73,10 @@ pub struct LatenessBucket {
 }
 
 /// The histogram's edges in ms (a first bucket below 0 counts early attempts).
-pub const HISTOGRAM_EDGES_MS: [i64; 17] =
-    [0, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 30_000, 60_000, 300_000, 600_000, 1_800_000, 3_600_000];
+pub const HISTOGRAM_EDGES_MS: [i64; 17] = [
+    0, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 30_000, 60_000, 300_000, 600_000,
+    1_800_000, 3_600_000,
+];
 
 const FINE_EXACT: usize = 32;
 const FINE_SUB: u32 = 16;
@@ -144,9 +158,17 @@ impl LatenessStats {
     pub fn summary(&self) -> Lateness {
         let mut histogram = Vec::with_capacity(self.coarse.len());
         for (i, &count) in self.coarse.iter().enumerate() {
-            let from_ms = if i == 0 { None } else { Some(HISTOGRAM_EDGES_MS[i - 1]) };
+            let from_ms = if i == 0 {
+                None
+            } else {
+                Some(HISTOGRAM_EDGES_MS[i - 1])
+            };
             let to_ms = HISTOGRAM_EDGES_MS.get(i).copied();
-            histogram.push(LatenessBucket { from_ms, to_ms, count });
+            histogram.push(LatenessBucket {
+                from_ms,
+                to_ms,
+                count,
+            });
         }
         let empty = self.count == 0;
         Lateness {
@@ -154,7 +176,11 @@ impl LatenessStats {
             early: self.early,
             min_ms: if empty { 0 } else { self.min },
             max_ms: if empty { 0 } else { self.max },
-            mean_ms: if empty { 0.0 } else { self.sum as f64 / self.count as f64 },
+            mean_ms: if empty {
+                0.0
+            } else {
+                self.sum as f64 / self.count as f64
+            },
             p50_ms: self.percentile(0.50),
             p90_ms: self.percentile(0.90),
             p99_ms: self.percentile(0.99),
@@ -165,7 +191,11 @@ impl LatenessStats {
 
 /// One bucket of the retries-over-time chart; `start_ms` is relative to the start.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct SeriesBucket {
     pub start_ms: i64,
     /// Retry attempts (duplicates included).
@@ -187,7 +217,11 @@ pub(crate) struct Series {
 
 impl Series {
     pub fn new(start: i64, bucket_ms: i64) -> Series {
-        Series { start, bucket_ms: bucket_ms.max(1), buckets: Vec::new() }
+        Series {
+            start,
+            bucket_ms: bucket_ms.max(1),
+            buckets: Vec::new(),
+        }
     }
 
     pub fn at(&mut self, now: i64) -> &mut SeriesBucket {
@@ -196,7 +230,10 @@ impl Series {
             .min(MAX_SERIES_BUCKETS - 1);
         while self.buckets.len() <= i {
             let start_ms = self.buckets.len() as i64 * self.bucket_ms;
-            self.buckets.push(SeriesBucket { start_ms, ..SeriesBucket::default() });
+            self.buckets.push(SeriesBucket {
+                start_ms,
+                ..SeriesBucket::default()
+            });
         }
         &mut self.buckets[i]
     }
@@ -206,11 +243,14 @@ impl Series {
 /// duration a person reads easily.
 pub fn auto_bucket_ms(horizon_ms: i64) -> i64 {
     const NICE: [i64; 16] = [
-        1_000, 2_000, 5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000,
-        7_200_000, 21_600_000, 86_400_000,
+        1_000, 2_000, 5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000,
+        1_800_000, 3_600_000, 7_200_000, 21_600_000, 86_400_000,
     ];
     let want = horizon_ms / 240;
-    NICE.iter().copied().find(|&n| n >= want).unwrap_or(86_400_000)
+    NICE.iter()
+        .copied()
+        .find(|&n| n >= want)
+        .unwrap_or(86_400_000)
 }
 
 #[cfg(test)]
@@ -220,10 +260,29 @@ mod tests {
     #[test]
     fn fine_buckets_cover_every_value_in_order() {
         let mut last = 0;
-        for v in [0i64, 1, 31, 32, 33, 47, 48, 63, 64, 100, 1_000, 65_536, 1 << 40, i64::MAX] {
+        for v in [
+            0i64,
+            1,
+            31,
+            32,
+            33,
+            47,
+            48,
+            63,
+            64,
+            100,
+            1_000,
+            65_536,
+            1 << 40,
+            i64::MAX,
+        ] {
             let i = fine_index(v);
             assert!(i >= last, "{v}");
-            assert!(fine_upper(i) >= v, "{v} above its bucket's top {}", fine_upper(i));
+            assert!(
+                fine_upper(i) >= v,
+                "{v} above its bucket's top {}",
+                fine_upper(i)
+            );
             last = i;
         }
     }

@@ -40,7 +40,11 @@ use track::Track;
 
 /// How far a call got.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct Progress {
     /// The simulation's time now.
     pub now_ms: i64,
@@ -101,14 +105,26 @@ impl Simulation {
     /// `notify-keyspace-events` gains `Ex` if the event strategy runs (it is server-wide),
     /// the server's RNG is reseeded from the seed (so expiry sampling replays), and the
     /// connections are opened.
-    pub fn new(config: &Config, server: &mut Server, now_ms: i64) -> Result<Simulation, ConfigError> {
+    pub fn new(
+        config: &Config,
+        server: &mut Server,
+        now_ms: i64,
+    ) -> Result<Simulation, ConfigError> {
         let config = config.normalized()?;
         if !(0..=MAX_WORLD_MS).contains(&now_ms) {
-            return Err(ConfigError { field: "now_ms", message: "world time must be between 1970 and 9999".into() });
+            return Err(ConfigError {
+                field: "now_ms",
+                message: "world time must be between 1970 and 9999".into(),
+            });
         }
-        server.rng = fastrand::Rng::with_seed(schedule::stream_seed(config.seed, Stream::ServerRng));
+        server.rng =
+            fastrand::Rng::with_seed(schedule::stream_seed(config.seed, Stream::ServerRng));
         let sched = Schedule::new(config.schedule.clone(), config.seed);
-        let failures = Failures { seed: config.seed, probability: config.failure_probability, outage: config.outage };
+        let failures = Failures {
+            seed: config.seed,
+            probability: config.failure_probability,
+            outage: config.outage,
+        };
         let arrivals = schedule::arrivals(config.seed, config.operations, config.arrival_spread_ms)
             .into_iter()
             .map(|(at, op)| (now_ms.saturating_add(at), op))
@@ -121,7 +137,12 @@ impl Simulation {
         };
 
         let mut log = CommandLog::new(config.log_capacity as usize);
-        let mut wire = Wire { server, log: &mut log, now: now_ms, work: 0 };
+        let mut wire = Wire {
+            server,
+            log: &mut log,
+            now: now_ms,
+            work: 0,
+        };
         let mut setup = wire.connect(Actor::Setup, None, 0);
         for kind in config.enabled() {
             let db = config.db_of(kind);
@@ -129,7 +150,10 @@ impl Simulation {
             wire.send(&mut setup, argv([b"FLUSHDB"]));
         }
         if config.events {
-            let reply = wire.send(&mut setup, argv([b"CONFIG", b"GET", b"notify-keyspace-events"]));
+            let reply = wire.send(
+                &mut setup,
+                argv([b"CONFIG", b"GET", b"notify-keyspace-events"]),
+            );
             let current = match reply {
                 Reply::Map(pairs) => pairs.into_iter().find_map(|(_, v)| match v {
                     Reply::Bulk(b) => parse_notify_flags(&b),
@@ -141,13 +165,36 @@ impl Simulation {
             let wanted = current | flags::KEYEVENT | flags::EXPIRED;
             if wanted != current {
                 let letters = notify_flags_string(wanted);
-                wire.send(&mut setup, argv([b"CONFIG", b"SET", b"notify-keyspace-events", letters.as_bytes()]));
+                wire.send(
+                    &mut setup,
+                    argv([
+                        b"CONFIG",
+                        b"SET",
+                        b"notify-keyspace-events",
+                        letters.as_bytes(),
+                    ]),
+                );
             }
         }
-        let track = |kind| Track::new(kind, config.db_of(kind), config.operations, now_ms, bucket_ms, &sched);
-        let polling = config.polling.then(|| Polling::new(&config, &mut wire, track(StrategyKind::Polling)));
-        let events = config.events.then(|| Events::new(&config, &mut wire, track(StrategyKind::Events)));
-        let queue = config.queue.then(|| Queue::new(&config, &mut wire, track(StrategyKind::Queue)));
+        let track = |kind| {
+            Track::new(
+                kind,
+                config.db_of(kind),
+                config.operations,
+                now_ms,
+                bucket_ms,
+                &sched,
+            )
+        };
+        let polling = config
+            .polling
+            .then(|| Polling::new(&config, &mut wire, track(StrategyKind::Polling)));
+        let events = config
+            .events
+            .then(|| Events::new(&config, &mut wire, track(StrategyKind::Events)));
+        let queue = config
+            .queue
+            .then(|| Queue::new(&config, &mut wire, track(StrategyKind::Queue)));
         let next_tick = now_ms.saturating_add(tick_period(wire.server));
         Ok(Simulation {
             config,
@@ -223,7 +270,10 @@ impl Simulation {
     /// the strategies then notice it at their own pace (see `step`).
     pub fn next_due_time(&self) -> Option<i64> {
         let after = (self.now.saturating_add(1), 0);
-        let due = self.tracks().filter_map(|t| t.waiting.range(after..).next().map(|&(d, _)| d)).min();
+        let due = self
+            .tracks()
+            .filter_map(|t| t.waiting.range(after..).next().map(|&(d, _)| d))
+            .min();
         let arrival = self.arrivals.get(self.next_arrival).map(|&(t, _)| t);
         match (due, arrival) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -246,9 +296,13 @@ impl Simulation {
 
     /// Timelines of ops `first_op ..` (at most `count`).
     pub fn timelines(&self, kind: StrategyKind, first_op: u32, count: u32) -> Vec<OpTimeline> {
-        let Some(t) = self.track(kind) else { return Vec::new() };
+        let Some(t) = self.track(kind) else {
+            return Vec::new();
+        };
         let first = first_op.max(1);
-        let last = first.saturating_add(count).min(self.config.operations.saturating_add(1));
+        let last = first
+            .saturating_add(count)
+            .min(self.config.operations.saturating_add(1));
         (first..last).filter_map(|op| t.timeline(op)).collect()
     }
 
@@ -278,8 +332,18 @@ impl Simulation {
     /// End the run: close its connections (the listeners unsubscribe). Its keys stay.
     pub fn stop(&mut self, server: &mut Server) {
         let mut ids = vec![self.setup.id];
-        ids.extend(self.polling.as_ref().map(|p| p.clients()).unwrap_or_default());
-        ids.extend(self.events.as_ref().map(|e| e.clients()).unwrap_or_default());
+        ids.extend(
+            self.polling
+                .as_ref()
+                .map(|p| p.clients())
+                .unwrap_or_default(),
+        );
+        ids.extend(
+            self.events
+                .as_ref()
+                .map(|e| e.clients())
+                .unwrap_or_default(),
+        );
         ids.extend(self.queue.as_ref().map(|q| q.clients()).unwrap_or_default());
         for id in ids {
             if id < server.clients.len() {
@@ -330,21 +394,47 @@ impl Simulation {
         };
         if let (Some(w), true) = (self.config.listener_outage, self.events.is_some()) {
             match self.listener_phase {
-                0 => offer(Some(self.start.saturating_add(w.start_ms)), Source::ListenerDown),
-                1 => offer(Some(self.start.saturating_add(w.end_ms)), Source::ListenerUp),
+                0 => offer(
+                    Some(self.start.saturating_add(w.start_ms)),
+                    Source::ListenerDown,
+                ),
+                1 => offer(
+                    Some(self.start.saturating_add(w.end_ms)),
+                    Source::ListenerUp,
+                ),
                 _ => {}
             }
         }
-        offer(self.arrivals.get(self.next_arrival).map(|&(t, _)| t), Source::Arrival);
+        offer(
+            self.arrivals.get(self.next_arrival).map(|&(t, _)| t),
+            Source::Arrival,
+        );
         offer(Some(self.next_tick), Source::Tick);
-        offer(self.polling.as_ref().and_then(|p| p.next_time()), Source::Poll);
-        offer(self.queue.as_ref().and_then(|q| q.next_time()), Source::QueuePoll);
+        offer(
+            self.polling.as_ref().and_then(|p| p.next_time()),
+            Source::Poll,
+        );
+        offer(
+            self.queue.as_ref().and_then(|q| q.next_time()),
+            Source::QueuePoll,
+        );
         best
     }
 
-    fn run(&mut self, server: &mut Server, until: i64, max_work: u64, stop_on_attempt: bool) -> Progress {
+    fn run(
+        &mut self,
+        server: &mut Server,
+        until: i64,
+        max_work: u64,
+        stop_on_attempt: bool,
+    ) -> Progress {
         let mut log = std::mem::take(&mut self.log);
-        let mut wire = Wire { server, log: &mut log, now: self.now, work: 0 };
+        let mut wire = Wire {
+            server,
+            log: &mut log,
+            now: self.now,
+            work: 0,
+        };
         // Events that came in since the last call (a console lookup expired a key).
         self.after_step(&mut wire);
         let retries_before = self.total_retries();
@@ -376,7 +466,11 @@ impl Simulation {
         }
         let work = wire.work;
         self.log = log;
-        Progress { now_ms: self.now, caught_up, work }
+        Progress {
+            now_ms: self.now,
+            caught_up,
+            work,
+        }
     }
 
     /// Process one source; false if the work bound interrupted it.
@@ -396,7 +490,9 @@ impl Simulation {
                 }
             }
             Source::Arrival => {
-                let Some(&(_, op)) = self.arrivals.get(self.next_arrival) else { return true };
+                let Some(&(_, op)) = self.arrivals.get(self.next_arrival) else {
+                    return true;
+                };
                 self.next_arrival += 1;
                 if let Some(p) = self.polling.as_mut() {
                     p.arrive(wire, op, s, f);

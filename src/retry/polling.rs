@@ -54,9 +54,13 @@ impl Polling {
         let app = wire.connect(Actor::App, Some(KIND), db);
         let n = i64::from(cfg.pollers);
         let interval = cfg.poll_interval_ms;
-        let pollers = (1..=cfg.pollers).map(|i| wire.connect(Actor::Poller(i as u8), Some(KIND), db)).collect();
+        let pollers = (1..=cfg.pollers)
+            .map(|i| wire.connect(Actor::Poller(i as u8), Some(KIND), db))
+            .collect();
         // Staggered evenly: poller j first polls (j+1)/n of an interval after the start.
-        let next_poll = (1..=n).map(|j| track.start.saturating_add(interval * j / n)).collect();
+        let next_poll = (1..=n)
+            .map(|j| track.start.saturating_add(interval * j / n))
+            .collect();
         Polling {
             track,
             app,
@@ -70,13 +74,20 @@ impl Polling {
     }
 
     pub fn clients(&self) -> Vec<ClientId> {
-        std::iter::once(self.app.id).chain(self.pollers.iter().map(|c| c.id)).collect()
+        std::iter::once(self.app.id)
+            .chain(self.pollers.iter().map(|c| c.id))
+            .collect()
     }
 
     /// The original failure: the first wait starts.
     pub fn arrive(&mut self, wire: &mut Wire, op: u32, schedule: &Schedule, failures: &Failures) {
         if let Some(delay_s) = self.track.arrive(op, wire.now, schedule, failures) {
-            let cmd = argv([b"SETEX", op_key(op).as_bytes(), delay_s.to_string().as_bytes(), b"pending"]);
+            let cmd = argv([
+                b"SETEX",
+                op_key(op).as_bytes(),
+                delay_s.to_string().as_bytes(),
+                b"pending",
+            ]);
             super::issue(&mut self.track, wire, &mut self.app, cmd);
             self.active.insert(op);
         }
@@ -95,15 +106,32 @@ impl Polling {
 
     /// Run the due poll (or go on with the one in progress) until it is done (true) or
     /// `max_work` is reached (false).
-    pub fn poll(&mut self, wire: &mut Wire, schedule: &Schedule, failures: &Failures, max_work: u64) -> bool {
+    pub fn poll(
+        &mut self,
+        wire: &mut Wire,
+        schedule: &Schedule,
+        failures: &Failures,
+        max_work: u64,
+    ) -> bool {
         let mut round = match self.round {
             Some(r) => r,
             None => {
-                let Some((poller, at)) = self.next_poll.iter().copied().enumerate().min_by_key(|&(j, t)| (t, j)) else {
+                let Some((poller, at)) = self
+                    .next_poll
+                    .iter()
+                    .copied()
+                    .enumerate()
+                    .min_by_key(|&(j, t)| (t, j))
+                else {
                     return true;
                 };
                 self.next_poll[poller] = at.saturating_add(self.interval);
-                Round { poller, at, cursor: Cursor::Start, idle_counted: false }
+                Round {
+                    poller,
+                    at,
+                    cursor: Cursor::Start,
+                    idle_counted: false,
+                }
             }
         };
         if self.count_only_idle && !round.idle_counted {
@@ -127,13 +155,20 @@ impl Polling {
                     Cursor::Due(_) => break,
                     _ => Bound::Unbounded,
                 };
-                self.track.waiting.range((from, Bound::Excluded(end))).next().map(|&d| (d.1, Cursor::Due(d)))
+                self.track
+                    .waiting
+                    .range((from, Bound::Excluded(end)))
+                    .next()
+                    .map(|&d| (d.1, Cursor::Due(d)))
             } else {
                 let from = match round.cursor {
                     Cursor::Op(c) => Bound::Excluded(c),
                     _ => Bound::Unbounded,
                 };
-                self.active.range((from, Bound::Unbounded)).next().map(|&op| (op, Cursor::Op(op)))
+                self.active
+                    .range((from, Bound::Unbounded))
+                    .next()
+                    .map(|&op| (op, Cursor::Op(op)))
             };
             let Some((op, cursor)) = next else { break };
             round.cursor = cursor;
@@ -144,24 +179,55 @@ impl Polling {
     }
 
     /// One TTL, and the retry if the key is gone.
-    fn check(&mut self, wire: &mut Wire, poller: usize, op: u32, schedule: &Schedule, failures: &Failures) {
+    fn check(
+        &mut self,
+        wire: &mut Wire,
+        poller: usize,
+        op: u32,
+        schedule: &Schedule,
+        failures: &Failures,
+    ) {
         let key = op_key(op);
-        let Some(client) = self.pollers.get_mut(poller) else { return };
-        let reply = super::issue(&mut self.track, wire, client, argv([b"TTL", key.as_bytes()]));
+        let Some(client) = self.pollers.get_mut(poller) else {
+            return;
+        };
+        let reply = super::issue(
+            &mut self.track,
+            wire,
+            client,
+            argv([b"TTL", key.as_bytes()]),
+        );
         if reply != Reply::Int(-2) {
             return;
         }
-        let Some(next) = self.track.attempt(op, wire.now, schedule, failures) else { return };
+        let Some(next) = self.track.attempt(op, wire.now, schedule, failures) else {
+            return;
+        };
         match next {
             Next::Retry { delay_s } => {
                 let rc = retry_count_key(op);
-                super::issue(&mut self.track, wire, client, argv([b"INCR", rc.as_bytes()]));
-                let cmd = argv([b"SETEX", key.as_bytes(), delay_s.to_string().as_bytes(), b"pending"]);
+                super::issue(
+                    &mut self.track,
+                    wire,
+                    client,
+                    argv([b"INCR", rc.as_bytes()]),
+                );
+                let cmd = argv([
+                    b"SETEX",
+                    key.as_bytes(),
+                    delay_s.to_string().as_bytes(),
+                    b"pending",
+                ]);
                 super::issue(&mut self.track, wire, client, cmd);
             }
             Next::GiveUp | Next::Done => {
                 let rc = retry_count_key(op);
-                super::issue(&mut self.track, wire, client, argv([b"DEL", key.as_bytes(), rc.as_bytes()]));
+                super::issue(
+                    &mut self.track,
+                    wire,
+                    client,
+                    argv([b"DEL", key.as_bytes(), rc.as_bytes()]),
+                );
                 self.active.remove(&op);
             }
         }

@@ -39,7 +39,9 @@ impl Queue {
     pub fn new(cfg: &Config, wire: &mut Wire, track: Track) -> Queue {
         let db = cfg.queue_db;
         let app = wire.connect(Actor::App, Some(KIND), db);
-        let workers = (1..=cfg.queue_workers).map(|i| wire.connect(Actor::Worker(i as u8), Some(KIND), db)).collect();
+        let workers = (1..=cfg.queue_workers)
+            .map(|i| wire.connect(Actor::Worker(i as u8), Some(KIND), db))
+            .collect();
         let next_poll = track.start.saturating_add(cfg.queue_poll_ms);
         Queue {
             track,
@@ -53,16 +55,27 @@ impl Queue {
     }
 
     pub fn clients(&self) -> Vec<ClientId> {
-        std::iter::once(self.app.id).chain(self.workers.iter().map(|c| c.id)).collect()
+        std::iter::once(self.app.id)
+            .chain(self.workers.iter().map(|c| c.id))
+            .collect()
     }
 
     fn schedule_cmd(&self, op: u32) -> Option<Vec<Vec<u8>>> {
         let due = self.track.due(op)?;
-        Some(argv([b"ZADD", QUEUE_KEY.as_bytes(), due.to_string().as_bytes(), op_key(op).as_bytes()]))
+        Some(argv([
+            b"ZADD",
+            QUEUE_KEY.as_bytes(),
+            due.to_string().as_bytes(),
+            op_key(op).as_bytes(),
+        ]))
     }
 
     pub fn arrive(&mut self, wire: &mut Wire, op: u32, schedule: &Schedule, failures: &Failures) {
-        if self.track.arrive(op, wire.now, schedule, failures).is_some() {
+        if self
+            .track
+            .arrive(op, wire.now, schedule, failures)
+            .is_some()
+        {
             if let Some(cmd) = self.schedule_cmd(op) {
                 super::issue(&mut self.track, wire, &mut self.app, cmd);
             }
@@ -90,8 +103,16 @@ impl Queue {
             let reply = super::issue(&mut self.track, wire, &mut self.workers[w], fetch.clone());
             if w == 0 {
                 if let Reply::Array(items) = reply {
-                    seen =
-                        items.into_iter().filter_map(|i| if let Reply::Bulk(b) = i { Some(b) } else { None }).collect();
+                    seen = items
+                        .into_iter()
+                        .filter_map(|i| {
+                            if let Reply::Bulk(b) = i {
+                                Some(b)
+                            } else {
+                                None
+                            }
+                        })
+                        .collect();
                 }
             }
         }
@@ -119,18 +140,32 @@ impl Queue {
             }
         }
         for (w, member) in claimed {
-            let Some(op) = parse_op_key(&member, self.n_ops) else { continue };
-            let Some(next) = self.track.attempt(op, wire.now, schedule, failures) else { continue };
+            let Some(op) = parse_op_key(&member, self.n_ops) else {
+                continue;
+            };
+            let Some(next) = self.track.attempt(op, wire.now, schedule, failures) else {
+                continue;
+            };
             let rc = retry_count_key(op);
             match next {
                 Next::Retry { .. } => {
-                    super::issue(&mut self.track, wire, &mut self.workers[w], argv([b"INCR", rc.as_bytes()]));
+                    super::issue(
+                        &mut self.track,
+                        wire,
+                        &mut self.workers[w],
+                        argv([b"INCR", rc.as_bytes()]),
+                    );
                     if let Some(cmd) = self.schedule_cmd(op) {
                         super::issue(&mut self.track, wire, &mut self.workers[w], cmd);
                     }
                 }
                 Next::GiveUp | Next::Done => {
-                    super::issue(&mut self.track, wire, &mut self.workers[w], argv([b"DEL", rc.as_bytes()]));
+                    super::issue(
+                        &mut self.track,
+                        wire,
+                        &mut self.workers[w],
+                        argv([b"DEL", rc.as_bytes()]),
+                    );
                 }
             }
         }

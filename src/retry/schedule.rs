@@ -49,7 +49,11 @@ pub struct JitterInput {
 /// none `d`; full `u·d` in [0, d]; equal `d/2 + u·d/2` in [d/2, d]; decorrelated
 /// `min(cap, base + u·(3·prev − base))` in [base, min(cap, 3·prev)].
 pub fn jittered(jitter: Jitter, i: JitterInput, u: f64) -> f64 {
-    let u = if u.is_finite() { u.clamp(0.0, 1.0) } else { 0.0 };
+    let u = if u.is_finite() {
+        u.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     match jitter {
         Jitter::None => i.d,
         Jitter::Full => u * i.d,
@@ -88,7 +92,11 @@ impl Schedule {
                 let i = (k as usize - 1).min(intervals_s.len().saturating_sub(1));
                 f64::from(intervals_s.get(i).copied().unwrap_or(1))
             }
-            Backoff::Exponential { base_s, factor, cap_s } => {
+            Backoff::Exponential {
+                base_s,
+                factor,
+                cap_s,
+            } => {
                 let d = f64::from(*base_s) * factor.powi((k - 1).min(1_000) as i32);
                 d.min(f64::from(*cap_s))
             }
@@ -121,9 +129,20 @@ impl Schedule {
     /// and the unrounded sleep to pass as `prev_s` for retry k+1.
     pub fn delay_s(&self, op: u32, k: u32, prev_s: f64) -> (u32, f64) {
         let (base, cap) = self.base_and_cap_s();
-        let input = JitterInput { d: self.base_delay_s(k), base, cap, prev: prev_s };
-        let raw = jittered(self.cfg.jitter, input, unit(self.seed, op, k, Stream::Jitter));
-        let whole = raw.round().clamp(1.0, f64::from(super::config::MAX_DELAY_S));
+        let input = JitterInput {
+            d: self.base_delay_s(k),
+            base,
+            cap,
+            prev: prev_s,
+        };
+        let raw = jittered(
+            self.cfg.jitter,
+            input,
+            unit(self.seed, op, k, Stream::Jitter),
+        );
+        let whole = raw
+            .round()
+            .clamp(1.0, f64::from(super::config::MAX_DELAY_S));
         (whole as u32, raw)
     }
 
@@ -166,7 +185,10 @@ impl Failures {
         if self.outage.is_some_and(|w| w.contains(rel_ms)) {
             return (true, true);
         }
-        (unit(self.seed, op, k, Stream::Outcome) < self.probability, false)
+        (
+            unit(self.seed, op, k, Stream::Outcome) < self.probability,
+            false,
+        )
     }
 
     pub fn in_outage(&self, rel_ms: i64) -> bool {
@@ -177,7 +199,9 @@ impl Failures {
 /// When each operation first fails: `(offset from the start, op)`, sorted; ops are 1..=n.
 pub fn arrivals(seed: u64, n: u32, spread_ms: i64) -> Vec<(i64, u32)> {
     let mut rng = fastrand::Rng::with_seed(stream_seed(seed, Stream::Arrival));
-    let mut out: Vec<(i64, u32)> = (1..=n).map(|op| (rng.i64(0..=spread_ms.max(0)), op)).collect();
+    let mut out: Vec<(i64, u32)> = (1..=n)
+        .map(|op| (rng.i64(0..=spread_ms.max(0)), op))
+        .collect();
     out.sort_unstable();
     out
 }

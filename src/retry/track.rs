@@ -11,7 +11,11 @@ use super::schedule::{Failures, Schedule};
 
 /// Where an operation is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub enum OpState {
     /// Its original failure hasn't happened yet.
     NotArrived,
@@ -31,7 +35,11 @@ impl OpState {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub enum Outcome {
     Failed,
     /// Failed because it fell inside the outage window.
@@ -41,7 +49,11 @@ pub enum Outcome {
 
 /// One attempt on the timeline. Retry 0 is the original failure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct AttemptMark {
     pub at_ms: i64,
     pub due_ms: i64,
@@ -54,7 +66,11 @@ pub struct AttemptMark {
 /// A wait between an attempt and the next: from `from_ms`, due at `due_ms`, ended by the
 /// attempt at `until_ms` (None while still waiting, or if the retry was lost).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct Wait {
     pub from_ms: i64,
     pub due_ms: i64,
@@ -63,7 +79,11 @@ pub struct Wait {
 
 /// An operation's story, for the timeline.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct OpTimeline {
     pub op: u32,
     pub key: String,
@@ -110,7 +130,11 @@ pub fn retry_count_key(op: u32) -> String {
 /// The operation a key names (`order:42` → 42), if it is one of `n`.
 pub fn parse_op_key(key: &[u8], n: u32) -> Option<u32> {
     let digits = key.strip_prefix(b"order:")?;
-    if digits.is_empty() || digits.len() > 9 || !digits.iter().all(u8::is_ascii_digit) || digits[0] == b'0' {
+    if digits.is_empty()
+        || digits.len() > 9
+        || !digits.iter().all(u8::is_ascii_digit)
+        || digits[0] == b'0'
+    {
         return None;
     }
     let op: u32 = std::str::from_utf8(digits).ok()?.parse().ok()?;
@@ -144,7 +168,14 @@ pub(crate) struct Track {
 }
 
 impl Track {
-    pub fn new(kind: StrategyKind, db: u8, n: u32, start: i64, bucket_ms: i64, schedule: &Schedule) -> Track {
+    pub fn new(
+        kind: StrategyKind,
+        db: u8,
+        n: u32,
+        start: i64,
+        bucket_ms: i64,
+        schedule: &Schedule,
+    ) -> Track {
         let run = OpRun {
             state: OpState::NotArrived,
             arrived: None,
@@ -181,7 +212,9 @@ impl Track {
     }
 
     pub fn due(&self, op: u32) -> Option<i64> {
-        self.run(op).filter(|r| r.state == OpState::Waiting).map(|r| r.due)
+        self.run(op)
+            .filter(|r| r.state == OpState::Waiting)
+            .map(|r| r.due)
     }
 
     pub fn all_final(&self) -> bool {
@@ -219,15 +252,31 @@ impl Track {
 
     /// The original failure of `op` at `now`: the delay before its first retry, or None if
     /// no retries are allowed (given up at once).
-    pub fn arrive(&mut self, op: u32, now: i64, schedule: &Schedule, failures: &Failures) -> Option<u32> {
+    pub fn arrive(
+        &mut self,
+        op: u32,
+        now: i64,
+        schedule: &Schedule,
+        failures: &Failures,
+    ) -> Option<u32> {
         let outage = failures.in_outage(now.saturating_sub(self.start));
         let r = self.run_mut(op)?;
         if r.state != OpState::NotArrived {
             return None;
         }
         r.arrived = Some(now);
-        let outcome = if outage { Outcome::FailedInOutage } else { Outcome::Failed };
-        r.marks.push(AttemptMark { at_ms: now, due_ms: now, retry: 0, outcome, duplicate: false });
+        let outcome = if outage {
+            Outcome::FailedInOutage
+        } else {
+            Outcome::Failed
+        };
+        r.marks.push(AttemptMark {
+            at_ms: now,
+            due_ms: now,
+            retry: 0,
+            outcome,
+            duplicate: false,
+        });
         if schedule.max_retries() == 0 {
             r.last = Some(Next::GiveUp);
             self.c.given_up += 1;
@@ -241,7 +290,13 @@ impl Track {
     }
 
     /// The next retry of a waiting `op`, made at `now`: how it turned out decides what next.
-    pub fn attempt(&mut self, op: u32, now: i64, schedule: &Schedule, failures: &Failures) -> Option<Next> {
+    pub fn attempt(
+        &mut self,
+        op: u32,
+        now: i64,
+        schedule: &Schedule,
+        failures: &Failures,
+    ) -> Option<Next> {
         let start = self.start;
         let r = self.run_mut(op)?;
         if r.state != OpState::Waiting {
@@ -255,7 +310,13 @@ impl Track {
             (true, true) => Outcome::FailedInOutage,
             (true, false) => Outcome::Failed,
         };
-        r.marks.push(AttemptMark { at_ms: now, due_ms: due, retry: k, outcome, duplicate: false });
+        r.marks.push(AttemptMark {
+            at_ms: now,
+            due_ms: due,
+            retry: k,
+            outcome,
+            duplicate: false,
+        });
         r.retries_done = k;
         let next = if !failed {
             Next::Done
@@ -297,7 +358,11 @@ impl Track {
         let r = self.run_mut(op)?;
         let next = r.last?;
         let last = *r.marks.iter().rev().find(|m| !m.duplicate && m.retry > 0)?;
-        r.marks.push(AttemptMark { at_ms: now, duplicate: true, ..last });
+        r.marks.push(AttemptMark {
+            at_ms: now,
+            duplicate: true,
+            ..last
+        });
         self.c.retries += 1;
         self.c.duplicates += 1;
         let b = self.series.at(now);
@@ -320,12 +385,20 @@ impl Track {
 
     pub fn metrics(&self, now: i64) -> Metrics {
         let elapsed_s = now.saturating_sub(self.start).max(0) as f64 / 1000.0;
-        let not_arrived = self.ops.iter().filter(|r| r.state == OpState::NotArrived).count() as u64;
+        let not_arrived = self
+            .ops
+            .iter()
+            .filter(|r| r.state == OpState::NotArrived)
+            .count() as u64;
         Metrics {
             strategy: self.kind,
             db: self.db,
             commands: self.c.commands,
-            commands_per_sec: if elapsed_s > 0.0 { self.c.commands as f64 / elapsed_s } else { 0.0 },
+            commands_per_sec: if elapsed_s > 0.0 {
+                self.c.commands as f64 / elapsed_s
+            } else {
+                0.0
+            },
             idle_polls_counted: self.c.idle_polls,
             retries: self.c.retries,
             successes: self.c.successes,
@@ -349,10 +422,16 @@ impl Track {
                 break;
             }
             match firsts.get(i + 1) {
-                Some(next) => waits.push(Wait { from_ms: m.at_ms, due_ms: next.due_ms, until_ms: Some(next.at_ms) }),
-                None if matches!(r.state, OpState::Waiting | OpState::Lost) => {
-                    waits.push(Wait { from_ms: m.at_ms, due_ms: r.due, until_ms: None })
-                }
+                Some(next) => waits.push(Wait {
+                    from_ms: m.at_ms,
+                    due_ms: next.due_ms,
+                    until_ms: Some(next.at_ms),
+                }),
+                None if matches!(r.state, OpState::Waiting | OpState::Lost) => waits.push(Wait {
+                    from_ms: m.at_ms,
+                    due_ms: r.due,
+                    until_ms: None,
+                }),
                 None => {}
             }
         }

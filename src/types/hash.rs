@@ -12,7 +12,6 @@ use std::hash::BuildHasher;
 
 use super::limits::{HASH_MAX_LISTPACK_ENTRIES, HASH_MAX_LISTPACK_VALUE};
 
-
 type Pair = (Vec<u8>, Vec<u8>);
 /// A borrowed (field, value).
 pub type PairRef<'a> = (&'a [u8], &'a [u8]);
@@ -61,7 +60,9 @@ impl Hash {
     /// they are about to write *before* writing any, and a listpack hash becomes a hash
     /// table if one of them is longer than 64 bytes.
     pub fn prepare_for<'a>(&mut self, args: impl IntoIterator<Item = &'a [u8]>) {
-        if matches!(self, Hash::Listpack(_)) && args.into_iter().any(|a| a.len() > HASH_MAX_LISTPACK_VALUE) {
+        if matches!(self, Hash::Listpack(_))
+            && args.into_iter().any(|a| a.len() > HASH_MAX_LISTPACK_VALUE)
+        {
             self.to_table();
         }
     }
@@ -93,7 +94,10 @@ impl Hash {
     /// The value of a field.
     pub fn get(&self, f: &[u8]) -> Option<&[u8]> {
         match self {
-            Hash::Listpack(pairs) => pairs.iter().find(|(k, _)| k == f).map(|(_, v)| v.as_slice()),
+            Hash::Listpack(pairs) => pairs
+                .iter()
+                .find(|(k, _)| k == f)
+                .map(|(_, v)| v.as_slice()),
             Hash::Table(t) => t.get(f),
         }
     }
@@ -122,7 +126,10 @@ impl Hash {
             Hash::Listpack(pairs) => (Some(pairs.iter()), None),
             Hash::Table(t) => (None, Some(t.slots.iter().flatten())),
         };
-        lp.into_iter().flatten().chain(table.into_iter().flatten()).map(|(f, v)| (f.as_slice(), v.as_slice()))
+        lp.into_iter()
+            .flatten()
+            .chain(table.into_iter().flatten())
+            .map(|(f, v)| (f.as_slice(), v.as_slice()))
     }
 
     /// One HSCAN step. A listpack answers everything at once with cursor 0 (as Redis does);
@@ -139,7 +146,9 @@ impl Hash {
     pub fn random_pair(&self, rng: &mut fastrand::Rng) -> Option<(&[u8], &[u8])> {
         match self {
             Hash::Listpack(pairs) if pairs.is_empty() => None,
-            Hash::Listpack(pairs) => pairs.get(rng.usize(..pairs.len())).map(|(f, v)| (f.as_slice(), v.as_slice())),
+            Hash::Listpack(pairs) => pairs
+                .get(rng.usize(..pairs.len()))
+                .map(|(f, v)| (f.as_slice(), v.as_slice())),
             Hash::Table(t) => t.random_slot(rng).and_then(|i| t.pair_at(i)),
         }
     }
@@ -222,7 +231,12 @@ pub struct Table {
 
 impl PartialEq for Table {
     fn eq(&self, other: &Table) -> bool {
-        self.len == other.len && self.slots.iter().flatten().all(|(f, v)| other.get(f) == Some(v.as_slice()))
+        self.len == other.len
+            && self
+                .slots
+                .iter()
+                .flatten()
+                .all(|(f, v)| other.get(f) == Some(v.as_slice()))
     }
 }
 
@@ -238,16 +252,28 @@ impl Table {
     fn find(&self, f: &[u8]) -> Option<u32> {
         let slots = &self.slots;
         self.index
-            .find(self.hasher.hash_one(f), |&i| slots.get(i as usize).and_then(|s| s.as_ref()).is_some_and(|(k, _)| k == f))
+            .find(self.hasher.hash_one(f), |&i| {
+                slots
+                    .get(i as usize)
+                    .and_then(|s| s.as_ref())
+                    .is_some_and(|(k, _)| k == f)
+            })
             .copied()
     }
 
     fn pair_at(&self, i: u32) -> Option<(&[u8], &[u8])> {
-        self.slots.get(i as usize)?.as_ref().map(|(f, v)| (f.as_slice(), v.as_slice()))
+        self.slots
+            .get(i as usize)?
+            .as_ref()
+            .map(|(f, v)| (f.as_slice(), v.as_slice()))
     }
 
     fn live_slots(&self) -> impl Iterator<Item = u32> + '_ {
-        self.slots.iter().enumerate().filter(|(_, s)| s.is_some()).map(|(i, _)| i as u32)
+        self.slots
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.is_some())
+            .map(|(i, _)| i as u32)
     }
 
     pub fn get(&self, f: &[u8]) -> Option<&[u8]> {
@@ -275,7 +301,13 @@ impl Table {
         };
         let (index, slots, hasher) = (&mut self.index, &self.slots, &self.hasher);
         index.insert_unique(h, slot, |&i| {
-            hasher.hash_one(slots.get(i as usize).and_then(|s| s.as_ref()).map(|(k, _)| k.as_slice()).unwrap_or(&[]))
+            hasher.hash_one(
+                slots
+                    .get(i as usize)
+                    .and_then(|s| s.as_ref())
+                    .map(|(k, _)| k.as_slice())
+                    .unwrap_or(&[]),
+            )
         });
         self.len += 1;
         true
@@ -294,9 +326,12 @@ impl Table {
     pub fn remove(&mut self, f: &[u8]) -> bool {
         let h = self.hasher.hash_one(f);
         let slots = &self.slots;
-        let found = self
-            .index
-            .find_entry(h, |&i| slots.get(i as usize).and_then(|s| s.as_ref()).is_some_and(|(k, _)| k == f));
+        let found = self.index.find_entry(h, |&i| {
+            slots
+                .get(i as usize)
+                .and_then(|s| s.as_ref())
+                .is_some_and(|(k, _)| k == f)
+        });
         let Ok(entry) = found else { return false };
         let (slot, _) = entry.remove();
         self.slots[slot as usize] = None;
@@ -310,7 +345,13 @@ impl Table {
             self.free.push(slot);
         }
         if self.free.len() > self.slots.len() + 16 {
-            self.free = self.slots.iter().enumerate().filter(|(_, s)| s.is_none()).map(|(i, _)| i as u32).collect();
+            self.free = self
+                .slots
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.is_none())
+                .map(|(i, _)| i as u32)
+                .collect();
         }
         true
     }
@@ -329,7 +370,10 @@ impl Table {
             }
         }
         let start = rng.usize(..n);
-        (0..n).map(|k| (start + k) % n).find(|&i| self.slots[i].is_some()).map(|i| i as u32)
+        (0..n)
+            .map(|k| (start + k) % n)
+            .find(|&i| self.slots[i].is_some())
+            .map(|i| i as u32)
     }
 
     fn scan(&self, cursor: u64, count: usize) -> (u64, Vec<PairRef<'_>>) {
@@ -345,7 +389,11 @@ impl Table {
             pos += 1;
             visits += 1;
         }
-        let next = if pos >= self.slots.len() { 0 } else { pos as u64 };
+        let next = if pos >= self.slots.len() {
+            0
+        } else {
+            pos as u64
+        };
         (next, found)
     }
 }

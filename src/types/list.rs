@@ -54,7 +54,11 @@ pub fn pop_many(list: &mut List, end: End, count: u64) -> Vec<Vec<u8>> {
 /// tail: -1 is the last), or None if it is outside the list.
 pub fn index(len: usize, index: i64) -> Option<usize> {
     let len = len as i64;
-    let i = if index < 0 { len.checked_add(index)? } else { index };
+    let i = if index < 0 {
+        len.checked_add(index)?
+    } else {
+        index
+    };
     (0..len).contains(&i).then_some(i as usize)
 }
 
@@ -107,7 +111,11 @@ pub fn insert(list: &mut List, before: bool, pivot: &[u8], element: Vec<u8>) -> 
 /// positive, the last `|count|` from the tail if negative, all of them if 0. Returns how
 /// many were removed.
 pub fn remove(list: &mut List, count: i64, element: &[u8]) -> usize {
-    let limit = if count == 0 { u64::MAX } else { count.unsigned_abs() };
+    let limit = if count == 0 {
+        u64::MAX
+    } else {
+        count.unsigned_abs()
+    };
     let mut removed: u64 = 0;
     if count >= 0 {
         list.retain(|e| {
@@ -153,7 +161,11 @@ pub fn remove(list: &mut List, count: i64, element: &[u8]) -> usize {
 /// stays negative when negated, so it matches from the first match found at the tail and
 /// never reaches its COUNT (Redis 7.0 answers every match).
 pub fn positions(list: &List, element: &[u8], rank: i64, count: i64, maxlen: i64) -> Vec<usize> {
-    let (rank, from_tail) = if rank < 0 { (rank.wrapping_neg(), true) } else { (rank, false) };
+    let (rank, from_tail) = if rank < 0 {
+        (rank.wrapping_neg(), true)
+    } else {
+        (rank, false)
+    };
     let mut out = Vec::new();
     let mut matches: i64 = 0;
     let mut visit = |i: usize, e: &Vec<u8>| {
@@ -168,7 +180,11 @@ pub fn positions(list: &List, element: &[u8], rank: i64, count: i64, maxlen: i64
         }
         true
     };
-    let scan = if maxlen == 0 { usize::MAX } else { usize::try_from(maxlen).unwrap_or(usize::MAX) };
+    let scan = if maxlen == 0 {
+        usize::MAX
+    } else {
+        usize::try_from(maxlen).unwrap_or(usize::MAX)
+    };
     if from_tail {
         for (i, e) in list.iter().enumerate().rev().take(scan) {
             if !visit(i, e) {
@@ -194,7 +210,9 @@ mod tests {
     }
 
     fn strs(l: &List) -> Vec<String> {
-        l.iter().map(|e| String::from_utf8_lossy(e).into_owned()).collect()
+        l.iter()
+            .map(|e| String::from_utf8_lossy(e).into_owned())
+            .collect()
     }
 
     #[test]
@@ -259,7 +277,10 @@ mod tests {
     #[test]
     fn pop_many_from_the_right_gives_the_tail_first() {
         let mut l = list(&["a", "b", "c"]);
-        assert_eq!(pop_many(&mut l, End::Right, 2), [b"c".to_vec(), b"b".to_vec()]);
+        assert_eq!(
+            pop_many(&mut l, End::Right, 2),
+            [b"c".to_vec(), b"b".to_vec()]
+        );
         assert_eq!(pop_many(&mut l, End::Left, u64::MAX), [b"a".to_vec()]);
     }
 }

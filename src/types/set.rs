@@ -39,7 +39,9 @@ impl PartialEq for Set {
     fn eq(&self, other: &Set) -> bool {
         match (self, other) {
             (Set::Ints(a), Set::Ints(b)) => a == b,
-            (Set::Table(a), Set::Table(b)) => a.len() == b.len() && a.items.iter().all(|m| b.contains(m)),
+            (Set::Table(a), Set::Table(b)) => {
+                a.len() == b.len() && a.items.iter().all(|m| b.contains(m))
+            }
             _ => false,
         }
     }
@@ -145,7 +147,10 @@ impl Set {
             Set::Ints(v) => (Some(v.iter()), None),
             Set::Table(t) => (None, Some(t.items.iter())),
         };
-        let ints = ints.into_iter().flatten().map(|&n| Cow::Owned(int_bytes(n)));
+        let ints = ints
+            .into_iter()
+            .flatten()
+            .map(|&n| Cow::Owned(int_bytes(n)));
         let table = table.into_iter().flatten().map(|m| Cow::Borrowed(&**m));
         ints.chain(table)
     }
@@ -181,7 +186,11 @@ impl Set {
             Ok(c) => c.min(len),
         };
         let bottom = top.saturating_sub(count.max(1));
-        let found = t.items[bottom..top].iter().rev().map(|m| m.to_vec()).collect();
+        let found = t.items[bottom..top]
+            .iter()
+            .rev()
+            .map(|m| m.to_vec())
+            .collect();
         (bottom as u64, found)
     }
 }
@@ -196,7 +205,9 @@ pub struct Table {
 
 impl std::fmt::Debug for Table {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_set().entries(self.items.iter().map(|m| String::from_utf8_lossy(m))).finish()
+        f.debug_set()
+            .entries(self.items.iter().map(|m| String::from_utf8_lossy(m)))
+            .finish()
     }
 }
 
@@ -215,7 +226,9 @@ impl Table {
 
     fn find(&self, m: &[u8]) -> Option<usize> {
         let items = &self.items;
-        self.index.find(self.hash(m), |&i| &*items[i as usize] == m).map(|&i| i as usize)
+        self.index
+            .find(self.hash(m), |&i| &*items[i as usize] == m)
+            .map(|&i| i as usize)
     }
 
     pub fn contains(&self, m: &[u8]) -> bool {
@@ -230,7 +243,8 @@ impl Table {
         let pos = self.items.len() as u32;
         self.items.push(m);
         let (items, hasher) = (&self.items, &self.hasher);
-        self.index.insert_unique(h, pos, |&i| hasher.hash_one(&*items[i as usize]));
+        self.index
+            .insert_unique(h, pos, |&i| hasher.hash_one(&*items[i as usize]));
         true
     }
 
@@ -265,7 +279,8 @@ impl Table {
         if self.items.capacity() > 64 && len < self.items.capacity() / 4 {
             self.items.shrink_to(len * 2);
             let (items, hasher) = (&self.items, &self.hasher);
-            self.index.shrink_to(len * 2, |&i| hasher.hash_one(&*items[i as usize]));
+            self.index
+                .shrink_to(len * 2, |&i| hasher.hash_one(&*items[i as usize]));
         }
     }
 }
@@ -280,9 +295,26 @@ mod tests {
 
     #[test]
     fn only_canonical_integers_stay_in_an_intset() {
-        assert_eq!(Set::from_members(vec![b("1"), b("-5"), b("9223372036854775807")]).encoding(), "intset");
-        for odd in ["007", "-0", " 1", "1 ", "+1", "1.0", "9223372036854775808", "", "a"] {
-            assert_eq!(Set::from_members(vec![b("1"), b(odd)]).encoding(), "hashtable", "{odd:?}");
+        assert_eq!(
+            Set::from_members(vec![b("1"), b("-5"), b("9223372036854775807")]).encoding(),
+            "intset"
+        );
+        for odd in [
+            "007",
+            "-0",
+            " 1",
+            "1 ",
+            "+1",
+            "1.0",
+            "9223372036854775808",
+            "",
+            "a",
+        ] {
+            assert_eq!(
+                Set::from_members(vec![b("1"), b(odd)]).encoding(),
+                "hashtable",
+                "{odd:?}"
+            );
         }
     }
 

@@ -34,18 +34,28 @@ impl RString {
     /// A value computed by the server as a fresh string object (INCRBYFLOAT's result):
     /// `embstr` when short, never `int`.
     pub fn fresh(bytes: Vec<u8>) -> RString {
-        let enc = if bytes.len() <= EMBSTR_MAX { StrEncoding::Embstr } else { StrEncoding::Raw };
+        let enc = if bytes.len() <= EMBSTR_MAX {
+            StrEncoding::Embstr
+        } else {
+            StrEncoding::Raw
+        };
         RString { bytes, enc }
     }
 
     /// A value modified in place (APPEND, SETRANGE): always `raw`.
     pub fn raw(bytes: Vec<u8>) -> RString {
-        RString { bytes, enc: StrEncoding::Raw }
+        RString {
+            bytes,
+            enc: StrEncoding::Raw,
+        }
     }
 
     /// The result of INCR and friends: always `int`.
     pub fn from_i64(v: i64) -> RString {
-        RString { bytes: v.to_string().into_bytes(), enc: StrEncoding::Int }
+        RString {
+            bytes: v.to_string().into_bytes(),
+            enc: StrEncoding::Int,
+        }
     }
 
     pub fn as_bytes(&self) -> &[u8] {

@@ -164,7 +164,10 @@ impl ZSet {
     /// A computed result (ZUNIONSTORE and friends): built as a skiplist, then turned into
     /// a listpack if it is small enough, as Redis does. Members must be distinct.
     pub fn from_result<I: IntoIterator<Item = (f64, Vec<u8>)>>(pairs: I) -> ZSet {
-        let mut z = ZSet { list: SkipList::new(), skiplist: true };
+        let mut z = ZSet {
+            list: SkipList::new(),
+            skiplist: true,
+        };
         let mut longest = 0;
         for (s, m) in pairs {
             longest = longest.max(m.len());
@@ -240,7 +243,10 @@ impl ZSet {
 
     /// Add or update a member; true if it was new. (A NaN score is refused: false.)
     pub fn insert(&mut self, score: f64, member: Vec<u8>) -> bool {
-        matches!(self.add(score, &member, AddFlags::default()), Some((Added::New, _)))
+        matches!(
+            self.add(score, &member, AddFlags::default()),
+            Some((Added::New, _))
+        )
     }
 
     /// Redis's `zsetAdd`: one ZADD/ZINCRBY pair under the given conditions. Returns what
@@ -304,7 +310,11 @@ impl ZSet {
 
     /// Take out the lowest (or, with `max`, the highest) member.
     pub fn pop(&mut self, max: bool) -> Option<(f64, Vec<u8>)> {
-        let node = if max { self.list.last() } else { self.list.first() };
+        let node = if max {
+            self.list.last()
+        } else {
+            self.list.first()
+        };
         if node == NIL {
             return None;
         }
@@ -333,12 +343,18 @@ impl ZSet {
 
     fn score_range_touches(&self, r: &ScoreRange) -> bool {
         let (first, last) = (self.list.first(), self.list.last());
-        !r.is_empty() && last != NIL && r.gte_min(self.list.score(last)) && r.lte_max(self.list.score(first))
+        !r.is_empty()
+            && last != NIL
+            && r.gte_min(self.list.score(last))
+            && r.lte_max(self.list.score(first))
     }
 
     fn lex_range_touches(&self, r: &LexRange) -> bool {
         let (first, last) = (self.list.first(), self.list.last());
-        !r.is_empty() && last != NIL && r.gte_min(self.list.member(last)) && r.lte_max(self.list.member(first))
+        !r.is_empty()
+            && last != NIL
+            && r.gte_min(self.list.member(last))
+            && r.lte_max(self.list.member(first))
     }
 
     /// 0-based rank of the first member in a lex range: a linear walk in a listpack
@@ -365,7 +381,10 @@ impl ZSet {
             let (node, rank) = self.list.last_where(|_, m| r.lte_max(m));
             return (node != NIL && r.gte_min(self.list.member(node))).then(|| rank - 1);
         }
-        let (i, (_, m)) = self.iter_rev().enumerate().find(|(_, (_, m))| r.lte_max(m))?;
+        let (i, (_, m)) = self
+            .iter_rev()
+            .enumerate()
+            .find(|(_, (_, m))| r.lte_max(m))?;
         r.gte_min(m).then(|| self.len() - 1 - i)
     }
 
@@ -375,7 +394,13 @@ impl ZSet {
             return (0, self.iter().map(|(s, m)| (m, s)).collect());
         }
         let (next, nodes) = self.list.scan(cursor, count);
-        (next, nodes.into_iter().map(|n| (self.list.member(n), self.list.score(n))).collect())
+        (
+            next,
+            nodes
+                .into_iter()
+                .map(|n| (self.list.member(n), self.list.score(n)))
+                .collect(),
+        )
     }
 
     #[cfg(test)]
@@ -440,7 +465,12 @@ mod tests {
                 _ => {
                     let a = rng.usize(..z.len().max(1));
                     let b = a + rng.usize(..5);
-                    let expect: Vec<Vec<u8>> = z.iter().skip(a).take(b - a + 1).map(|(_, m)| m.to_vec()).collect();
+                    let expect: Vec<Vec<u8>> = z
+                        .iter()
+                        .skip(a)
+                        .take(b - a + 1)
+                        .map(|(_, m)| m.to_vec())
+                        .collect();
                     assert_eq!(z.remove_ranks(a, b), expect.len());
                     for e in expect {
                         model.remove(&e);
@@ -453,7 +483,10 @@ mod tests {
             let mut sorted: Vec<(f64, &Vec<u8>)> = model.iter().map(|(m, s)| (*s, m)).collect();
             sorted.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(b.1)));
             if step % 97 == 0 {
-                assert!(z.iter().map(|(s, m)| (s, m.to_vec())).eq(sorted.iter().map(|(s, m)| (*s, (*m).clone()))));
+                assert!(z
+                    .iter()
+                    .map(|(s, m)| (s, m.to_vec()))
+                    .eq(sorted.iter().map(|(s, m)| (*s, (*m).clone()))));
             }
         }
         z.check();
@@ -474,8 +507,16 @@ mod tests {
             assert_eq!(z.score(&m(j)), Some(j as f64));
             assert_eq!(z.get(j).map(|(s, _)| s), Some(j as f64));
         }
-        let r = ScoreRange { min: 250_000.0, max: 250_010.0, minex: true, maxex: false };
-        assert_eq!((z.first_in_score(&r), z.last_in_score(&r)), (Some(250_001), Some(250_010)));
+        let r = ScoreRange {
+            min: 250_000.0,
+            max: 250_010.0,
+            minex: true,
+            maxex: false,
+        };
+        assert_eq!(
+            (z.first_in_score(&r), z.last_in_score(&r)),
+            (Some(250_001), Some(250_010))
+        );
         let got: Vec<f64> = z.iter_from(600_000, true).take(3).map(|(s, _)| s).collect();
         assert_eq!(got, [600_000.0, 599_999.0, 599_998.0]);
         // Move a member to the far end, delete a block, pop both ends.

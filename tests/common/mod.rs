@@ -61,7 +61,12 @@ pub fn check_on(s: &mut Session, script: &str) {
             failures.push(format!("> {cmd}\n--- expected\n{want}\n--- got\n{got}\n"));
         }
     }
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// Run a script file from tests/scripts/.

@@ -132,9 +132,7 @@ impl RedisServer {
     }
 }
 
-
 // ---- a minimal RESP2 client ----
-
 
 pub struct Conn {
     reader: BufReader<TcpStream>,
@@ -144,8 +142,12 @@ pub struct Conn {
 impl Conn {
     pub fn open(port: u16) -> Conn {
         let s = TcpStream::connect(("127.0.0.1", port)).expect("connect to redis-server");
-        s.set_read_timeout(Some(Duration::from_secs(10))).expect("set a read timeout");
-        Conn { reader: BufReader::new(s.try_clone().expect("clone the socket")), writer: s }
+        s.set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("set a read timeout");
+        Conn {
+            reader: BufReader::new(s.try_clone().expect("clone the socket")),
+            writer: s,
+        }
     }
 
     /// Send a command and read its reply.
@@ -167,7 +169,9 @@ impl Conn {
 
     fn line(&mut self) -> String {
         let mut l = String::new();
-        self.reader.read_line(&mut l).expect("read from redis-server");
+        self.reader
+            .read_line(&mut l)
+            .expect("read from redis-server");
         l.trim_end_matches("\r\n").to_string()
     }
 
@@ -184,7 +188,9 @@ impl Conn {
                     return Reply::Nil;
                 }
                 let mut buf = vec![0; n as usize + 2];
-                self.reader.read_exact(&mut buf).expect("read a bulk string");
+                self.reader
+                    .read_exact(&mut buf)
+                    .expect("read a bulk string");
                 buf.truncate(n as usize);
                 Reply::Bulk(buf)
             }
@@ -203,10 +209,16 @@ impl Conn {
 /// The engine's reply as a RESP2 client receives it.
 pub fn resp2(r: Reply) -> Reply {
     match r {
-        Reply::Map(pairs) => Reply::Array(pairs.into_iter().flat_map(|(k, v)| [resp2(k), resp2(v)]).collect()),
-        Reply::Set(items) | Reply::Array(items) => Reply::Array(items.into_iter().map(resp2).collect()),
+        Reply::Map(pairs) => Reply::Array(
+            pairs
+                .into_iter()
+                .flat_map(|(k, v)| [resp2(k), resp2(v)])
+                .collect(),
+        ),
+        Reply::Set(items) | Reply::Array(items) => {
+            Reply::Array(items.into_iter().map(resp2).collect())
+        }
         Reply::Double(d) => Reply::Bulk(redis_playground::num::double::fmt_g17(d).into_bytes()),
         other => other,
     }
 }
-

@@ -85,7 +85,10 @@ fn bpop_generic(ctx: &mut Ctx, argv: &[Vec<u8>], end: End) -> CmdResult {
         return Ok(Reply::NilArray);
     };
     let mut items = pop_from(ctx, key, end, 1)?;
-    Ok(Reply::Array(vec![Reply::bulk(key), Reply::opt_bulk(items.pop())]))
+    Ok(Reply::Array(vec![
+        Reply::bulk(key),
+        Reply::opt_bulk(items.pop()),
+    ]))
 }
 
 // ---- command handlers ----

@@ -17,7 +17,9 @@ use crate::types::Set;
 
 /// Look every key up (counting hits and misses): each set's size, None where missing.
 fn sizes(ctx: &mut Ctx, keys: &[Vec<u8>]) -> CmdResult<Vec<Option<usize>>> {
-    keys.iter().map(|k| Ok(set_at(ctx, k, true)?.map(|s| s.len()))).collect()
+    keys.iter()
+        .map(|k| Ok(set_at(ctx, k, true)?.map(|s| s.len())))
+        .collect()
 }
 
 /// The members in every set at `keys`, in the order of the smallest set (the first of
@@ -30,7 +32,9 @@ fn intersection(ctx: &mut Ctx, keys: &[Vec<u8>], limit: usize) -> CmdResult<Vec<
     let mut order: Vec<usize> = (0..keys.len()).collect();
     order.sort_by_key(|&i| sizes[i]);
     let first = &keys[order[0]];
-    let mut found = peek_set(ctx, first).map(|s| s.members()).unwrap_or_default();
+    let mut found = peek_set(ctx, first)
+        .map(|s| s.members())
+        .unwrap_or_default();
     for &j in &order[1..] {
         if found.is_empty() {
             break;
@@ -75,7 +79,9 @@ fn difference(ctx: &mut Ctx, keys: &[Vec<u8>]) -> CmdResult<Set> {
     let algo_one_work = first as u64 * present / 2;
     let algo_two_work: u64 = sizes.iter().flatten().map(|&n| n as u64).sum();
     if algo_one_work <= algo_two_work {
-        let mut left = peek_set(ctx, &keys[0]).map(|s| s.members()).unwrap_or_default();
+        let mut left = peek_set(ctx, &keys[0])
+            .map(|s| s.members())
+            .unwrap_or_default();
         for k in &keys[1..] {
             if left.is_empty() {
                 break;
@@ -136,7 +142,9 @@ pub fn sintercard(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         _ => return Err(CmdError::Err("numkeys should be greater than 0".into())),
     };
     if numkeys > argv.len() as i64 - 2 {
-        return Err(CmdError::Err("Number of keys can't be greater than number of args".into()));
+        return Err(CmdError::Err(
+            "Number of keys can't be greater than number of args".into(),
+        ));
     }
     let end = 2 + numkeys as usize;
     let mut limit = 0;

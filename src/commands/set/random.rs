@@ -26,7 +26,11 @@ pub const MAX_REPEATED_PICKS: u64 = 1 << 20;
 // ---- data operations ----
 
 /// Run `f` on the set at `key` (already type-checked) with the server's RNG.
-fn with_set_rng<R>(ctx: &mut Ctx, key: &[u8], f: impl FnOnce(&mut Set, &mut fastrand::Rng) -> R) -> Option<R> {
+fn with_set_rng<R>(
+    ctx: &mut Ctx,
+    key: &[u8],
+    f: impl FnOnce(&mut Set, &mut fastrand::Rng) -> R,
+) -> Option<R> {
     let now = ctx.now;
     let db = ctx.db_index();
     let server = &mut *ctx.server;
@@ -81,7 +85,9 @@ fn pop_some(s: &mut Set, rng: &mut fastrand::Rng, count: usize) -> Vec<Vec<u8>> 
     let remaining = size - count;
     if remaining as u64 * SPOP_MOVE_STRATEGY_MUL > count as u64 {
         // Pop one random member at a time.
-        return (0..count).map_while(|_| random_pos(s, rng).and_then(|i| s.take_at(i))).collect();
+        return (0..count)
+            .map_while(|_| random_pos(s, rng).and_then(|i| s.take_at(i)))
+            .collect();
     }
     // Pick the few survivors and rebuild the set from them (its encoding follows them),
     // keeping their relative order so a running SSCAN still sees each of them.
@@ -91,7 +97,11 @@ fn pop_some(s: &mut Set, rng: &mut fastrand::Rng, count: usize) -> Vec<Vec<u8>> 
     }
     let (mut kept, mut popped) = (Vec::with_capacity(remaining), Vec::with_capacity(count));
     for (m, k) in s.iter().zip(keep) {
-        if k { kept.push(m.into_owned()) } else { popped.push(m.into_owned()) }
+        if k {
+            kept.push(m.into_owned())
+        } else {
+            popped.push(m.into_owned())
+        }
     }
     *s = Set::from_members(kept);
     popped
@@ -101,7 +111,9 @@ fn pop_some(s: &mut Set, rng: &mut fastrand::Rng, count: usize) -> Vec<Vec<u8>> 
 fn spop_count(arg: &[u8]) -> CmdResult<u64> {
     match int_arg(arg) {
         Ok(n) if n >= 0 => Ok(n as u64),
-        _ => Err(CmdError::Err("value is out of range, must be positive".into())),
+        _ => Err(CmdError::Err(
+            "value is out of range, must be positive".into(),
+        )),
     }
 }
 
@@ -115,7 +127,13 @@ pub fn spop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         3 => Some(spop_count(&argv[2])?),
         _ => return Err(CmdError::Syntax),
     };
-    let empty = || if count.is_some() { Reply::Set(vec![]) } else { Reply::Nil };
+    let empty = || {
+        if count.is_some() {
+            Reply::Set(vec![])
+        } else {
+            Reply::Nil
+        }
+    };
     let Some(size) = set_at(ctx, key, false)?.map(|s| s.len() as u64) else {
         return Ok(empty());
     };
@@ -124,7 +142,10 @@ pub fn spop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     }
     let reply = match count {
         None => {
-            let m = with_set_rng(ctx, key, |s, rng| random_pos(s, rng).and_then(|i| s.take_at(i))).flatten();
+            let m = with_set_rng(ctx, key, |s, rng| {
+                random_pos(s, rng).and_then(|i| s.take_at(i))
+            })
+            .flatten();
             Reply::opt_bulk(m)
         }
         Some(n) if n >= size => {
@@ -141,7 +162,9 @@ pub fn spop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             ctx.changes(size);
             return Ok(reply);
         }
-        Some(n) => set_reply(with_set_rng(ctx, key, |s, rng| pop_some(s, rng, n as usize)).unwrap_or_default()),
+        Some(n) => set_reply(
+            with_set_rng(ctx, key, |s, rng| pop_some(s, rng, n as usize)).unwrap_or_default(),
+        ),
     };
     ctx.notify(Class::Set, "spop", key);
     super::delete_if_empty(ctx, key);
@@ -159,7 +182,11 @@ pub fn srandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         if set_at(ctx, key, true)?.is_none() {
             return Ok(Reply::Nil);
         }
-        let pick = |s: &mut Set, rng: &mut fastrand::Rng| random_pos(s, rng).and_then(|i| s.get(i)).map(|m| m.into_owned());
+        let pick = |s: &mut Set, rng: &mut fastrand::Rng| {
+            random_pos(s, rng)
+                .and_then(|i| s.get(i))
+                .map(|m| m.into_owned())
+        };
         let m = with_set_rng(ctx, key, pick).flatten();
         return Ok(Reply::opt_bulk(m));
     }
@@ -180,10 +207,14 @@ pub fn srandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     }
     if repeats || count == 1 {
         if count > MAX_REPEATED_PICKS {
-            return Err(CmdError::Raw("OOM command not allowed when used memory > 'maxmemory'.".into()));
+            return Err(CmdError::Raw(
+                "OOM command not allowed when used memory > 'maxmemory'.".into(),
+            ));
         }
         let picks = with_set_rng(ctx, key, |s, rng| {
-            (0..count).map_while(|_| random_pos(s, rng).and_then(|i| s.get(i)).map(Reply::bulk)).collect()
+            (0..count)
+                .map_while(|_| random_pos(s, rng).and_then(|i| s.get(i)).map(Reply::bulk))
+                .collect()
         });
         return Ok(Reply::Array(picks.unwrap_or_default()));
     }
@@ -193,7 +224,10 @@ pub fn srandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             return s.iter().map(Reply::bulk).collect();
         }
         let positions = distinct_positions(rng, s.len(), count as usize);
-        positions.into_iter().filter_map(|i| s.get(i).map(Reply::bulk)).collect()
+        positions
+            .into_iter()
+            .filter_map(|i| s.get(i).map(Reply::bulk))
+            .collect()
     });
     Ok(Reply::Array(picks.unwrap_or_default()))
 }

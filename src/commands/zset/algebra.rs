@@ -80,7 +80,13 @@ fn input_pairs(ctx: &mut Ctx, key: &[u8]) -> Vec<(Vec<u8>, f64)> {
 
 /// Keep the candidates that are (`present`) or are not in the input at `key`; each kept
 /// candidate present there is passed to `found` with its score there (1 in a set).
-fn filter_by(ctx: &mut Ctx, key: &[u8], cands: &mut Vec<(Vec<u8>, f64)>, present: bool, mut found: impl FnMut(&mut f64, f64)) {
+fn filter_by(
+    ctx: &mut Ctx,
+    key: &[u8],
+    cands: &mut Vec<(Vec<u8>, f64)>,
+    present: bool,
+    mut found: impl FnMut(&mut f64, f64),
+) {
     match value_of(ctx, key, false) {
         Some(Value::ZSet(z)) => cands.retain_mut(|(m, acc)| match z.score(m) {
             Some(s) => {
@@ -109,7 +115,14 @@ fn filter_by(ctx: &mut Ctx, key: &[u8], cands: &mut Vec<(Vec<u8>, f64)>, present
 }
 
 /// The result of an operation over `keys`, unordered.
-fn compute(ctx: &mut Ctx, keys: &[Vec<u8>], sizes: &[usize], weights: &[f64], op: Op, how: Aggregate) -> Vec<(Vec<u8>, f64)> {
+fn compute(
+    ctx: &mut Ctx,
+    keys: &[Vec<u8>],
+    sizes: &[usize],
+    weights: &[f64],
+    op: Op,
+    how: Aggregate,
+) -> Vec<(Vec<u8>, f64)> {
     let mut order: Vec<usize> = (0..keys.len()).collect();
     if op != Op::Diff {
         order.sort_by_key(|&i| sizes[i]);
@@ -153,7 +166,9 @@ fn compute(ctx: &mut Ctx, keys: &[Vec<u8>], sizes: &[usize], weights: &[f64], op
                     break;
                 }
                 let w = weights[j];
-                filter_by(ctx, &keys[j], &mut cands, true, |acc, s| aggregate(acc, s * w, how));
+                filter_by(ctx, &keys[j], &mut cands, true, |acc, s| {
+                    aggregate(acc, s * w, how)
+                });
             }
             cands
         }
@@ -178,7 +193,11 @@ fn compute(ctx: &mut Ctx, keys: &[Vec<u8>], sizes: &[usize], weights: &[f64], op
 
 /// Sort a result into sorted-set order.
 fn sorted(mut pairs: Vec<(Vec<u8>, f64)>) -> Vec<(Vec<u8>, f64)> {
-    pairs.sort_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal).then_with(|| a.0.cmp(&b.0)));
+    pairs.sort_by(|a, b| {
+        a.1.partial_cmp(&b.1)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| a.0.cmp(&b.0))
+    });
     pairs
 }
 
@@ -186,11 +205,20 @@ fn sorted(mut pairs: Vec<(Vec<u8>, f64)>) -> Vec<(Vec<u8>, f64)> {
 
 /// The shared command: `numkeys_at` is where numkeys sits (1, or 2 after a destination);
 /// `dst` is the STORE destination; `card` makes it ZINTERCARD.
-fn generic(ctx: &mut Ctx, argv: &[Vec<u8>], numkeys_at: usize, dst: Option<&[u8]>, op: Op, card: bool) -> CmdResult {
+fn generic(
+    ctx: &mut Ctx,
+    argv: &[Vec<u8>],
+    numkeys_at: usize,
+    dst: Option<&[u8]>,
+    op: Op,
+    card: bool,
+) -> CmdResult {
     let setnum = int_arg(&argv[numkeys_at])?;
     if setnum < 1 {
         let name = String::from_utf8_lossy(&argv[0]).to_ascii_lowercase();
-        return Err(CmdError::Err(format!("at least 1 input key is needed for '{name}' command")));
+        return Err(CmdError::Err(format!(
+            "at least 1 input key is needed for '{name}' command"
+        )));
     }
     let first_key = numkeys_at + 1;
     if setnum > (argv.len() - first_key) as i64 {
@@ -205,7 +233,8 @@ fn generic(ctx: &mut Ctx, argv: &[Vec<u8>], numkeys_at: usize, dst: Option<&[u8]
         let (arg, remaining) = (&argv[j], argv.len() - j);
         if op != Op::Diff && !card && remaining > keys.len() && is(arg, "weights") {
             for (i, w) in weights.iter_mut().enumerate() {
-                *w = double::parse(&argv[j + 1 + i]).ok_or_else(|| CmdError::Err("weight value is not a float".into()))?;
+                *w = double::parse(&argv[j + 1 + i])
+                    .ok_or_else(|| CmdError::Err("weight value is not a float".into()))?;
             }
             j += 1 + keys.len();
         } else if op != Op::Diff && !card && remaining >= 2 && is(arg, "aggregate") {
@@ -248,7 +277,10 @@ fn generic(ctx: &mut Ctx, argv: &[Vec<u8>], numkeys_at: usize, dst: Option<&[u8]
         }
         None => {
             let pairs = sorted(result);
-            Ok(members_reply(pairs.iter().map(|(m, s)| (*s, m.as_slice())), withscores))
+            Ok(members_reply(
+                pairs.iter().map(|(m, s)| (*s, m.as_slice())),
+                withscores,
+            ))
         }
     }
 }

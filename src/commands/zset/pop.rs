@@ -6,7 +6,7 @@
 //! it answers the way Redis answers a client that may not block (as inside MULTI): nil,
 //! as if the timeout had passed.
 
-use super::{zset_at};
+use super::zset_at;
 use crate::commands::{int_arg, is, remove_if_empty, timeout_arg};
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
@@ -25,7 +25,13 @@ enum Shape {
 
 /// Pop up to `count` members from the first of `keys` that exists (a key of another type
 /// first is WRONGTYPE). `count` None is the single pop of the commands without COUNT.
-fn pop_generic(ctx: &mut Ctx, keys: &[Vec<u8>], max: bool, count: Option<u64>, shape: Shape) -> CmdResult {
+fn pop_generic(
+    ctx: &mut Ctx,
+    keys: &[Vec<u8>],
+    max: bool,
+    count: Option<u64>,
+    shape: Shape,
+) -> CmdResult {
     let mut found = None;
     for k in keys {
         if zset_at(ctx, k, false)?.is_some() {
@@ -34,7 +40,11 @@ fn pop_generic(ctx: &mut Ctx, keys: &[Vec<u8>], max: bool, count: Option<u64>, s
         }
     }
     let Some(key) = found else {
-        return Ok(if shape == Shape::KeyNested { Reply::NilArray } else { Reply::Array(vec![]) });
+        return Ok(if shape == Shape::KeyNested {
+            Reply::NilArray
+        } else {
+            Reply::Array(vec![])
+        });
     };
     let count = count.unwrap_or(1);
     if count == 0 {
@@ -46,9 +56,14 @@ fn pop_generic(ctx: &mut Ctx, keys: &[Vec<u8>], max: bool, count: Option<u64>, s
     let n = (count.min(z.len() as u64)) as usize;
     let mut items = Vec::with_capacity(n * 2);
     for _ in 0..n {
-        let Some((score, member)) = z.pop(max) else { break };
+        let Some((score, member)) = z.pop(max) else {
+            break;
+        };
         match shape {
-            Shape::KeyNested => items.push(Reply::Array(vec![Reply::Bulk(member), Reply::Double(score)])),
+            Shape::KeyNested => items.push(Reply::Array(vec![
+                Reply::Bulk(member),
+                Reply::Double(score),
+            ])),
             _ => {
                 items.push(Reply::Bulk(member));
                 items.push(Reply::Double(score));
@@ -110,7 +125,14 @@ pub(super) fn zpopmax(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// BZPOPMIN/BZPOPMAX and BZMPOP once their arguments are read: the timeout is checked,
 /// then the first key with members is popped; none gives nil (see the module comment).
-fn blocking_pop(ctx: &mut Ctx, keys: &[Vec<u8>], timeout: &[u8], max: bool, count: Option<u64>, shape: Shape) -> CmdResult {
+fn blocking_pop(
+    ctx: &mut Ctx,
+    keys: &[Vec<u8>],
+    timeout: &[u8],
+    max: bool,
+    count: Option<u64>,
+    shape: Shape,
+) -> CmdResult {
     timeout_arg(timeout, ctx.now)?;
     for k in keys {
         if zset_at(ctx, k, false)?.is_some_and(|z| !z.is_empty()) {
@@ -123,7 +145,14 @@ fn blocking_pop(ctx: &mut Ctx, keys: &[Vec<u8>], timeout: &[u8], max: bool, coun
 /// BZPOPMIN key [key ...] timeout
 pub(super) fn bzpopmin(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let last = argv.len() - 1;
-    blocking_pop(ctx, &argv[1..last], &argv[last], false, None, Shape::KeyFlat)
+    blocking_pop(
+        ctx,
+        &argv[1..last],
+        &argv[last],
+        false,
+        None,
+        Shape::KeyFlat,
+    )
 }
 
 /// BZPOPMAX key [key ...] timeout
@@ -159,7 +188,14 @@ fn mpop_generic(ctx: &mut Ctx, argv: &[Vec<u8>], numkeys_at: usize, blocking: bo
     }
     let keys = &argv[numkeys_at + 1..where_at];
     if blocking {
-        blocking_pop(ctx, keys, &argv[1], max, Some(count.unwrap_or(1)), Shape::KeyNested)
+        blocking_pop(
+            ctx,
+            keys,
+            &argv[1],
+            max,
+            Some(count.unwrap_or(1)),
+            Shape::KeyNested,
+        )
     } else {
         pop_generic(ctx, keys, max, Some(count.unwrap_or(1)), Shape::KeyNested)
     }

@@ -28,7 +28,9 @@ pub(super) fn zrandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             return Ok(Reply::Nil);
         };
         let i = ctx.server.rng.usize(..size.max(1));
-        return Ok(zset_at(ctx, key, false)?.and_then(|z| z.get(i)).map_or(Reply::Nil, |(_, m)| Reply::bulk(m)));
+        return Ok(zset_at(ctx, key, false)?
+            .and_then(|z| z.get(i))
+            .map_or(Reply::Nil, |(_, m)| Reply::bulk(m)));
     };
     let l = int_arg(count)?;
     if l == i64::MIN {
@@ -88,7 +90,10 @@ pub(super) fn zrandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let Some(z) = zset_at(ctx, key, false)? else {
         return Ok(Reply::Array(vec![]));
     };
-    Ok(members_reply(ranks.into_iter().filter_map(|r| z.get(r)), withscores))
+    Ok(members_reply(
+        ranks.into_iter().filter_map(|r| z.get(r)),
+        withscores,
+    ))
 }
 
 /// ZSCAN key cursor [MATCH pattern] [COUNT count]

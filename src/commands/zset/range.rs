@@ -24,7 +24,9 @@ fn strtod_all(arg: &[u8]) -> Option<f64> {
     if s.is_empty() {
         return Some(0.0);
     }
-    let body = &s[s.iter().position(|c| !matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))?..];
+    let body = &s[s
+        .iter()
+        .position(|c| !matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))?..];
     let lexed = double::lex(body)?;
     if let Some(v) = double::parse(body) {
         return Some(v);
@@ -32,12 +34,30 @@ fn strtod_all(arg: &[u8]) -> Option<f64> {
     // Lexically a number, yet refused: it overflows or underflows. Decide which by the
     // position of its leading digit.
     let (neg, int, frac, exp, digit_bits) = match lexed {
-        Lexed::Inf { neg } => return Some(if neg { f64::NEG_INFINITY } else { f64::INFINITY }),
-        Lexed::Dec { neg, int, frac, exp } => (neg, int, frac, exp, 1),
-        Lexed::Hex { neg, int, frac, exp } => (neg, int, frac, exp, 4),
+        Lexed::Inf { neg } => {
+            return Some(if neg {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            })
+        }
+        Lexed::Dec {
+            neg,
+            int,
+            frac,
+            exp,
+        } => (neg, int, frac, exp, 1),
+        Lexed::Hex {
+            neg,
+            int,
+            frac,
+            exp,
+        } => (neg, int, frac, exp, 4),
     };
     let lead = int.iter().chain(frac).position(|&c| c != b'0')? as i64;
-    let magnitude = (int.len() as i64 - 1 - lead).saturating_mul(digit_bits).saturating_add(exp);
+    let magnitude = (int.len() as i64 - 1 - lead)
+        .saturating_mul(digit_bits)
+        .saturating_add(exp);
     let v = if magnitude >= 0 { f64::INFINITY } else { 0.0 };
     Some(if neg { -v } else { v })
 }
@@ -49,7 +69,12 @@ pub(super) fn score_range(min: &[u8], max: &[u8]) -> CmdResult<ScoreRange> {
         _ => strtod_all(a).map(|v| (v, false)),
     };
     match (bound(min), bound(max)) {
-        (Some((min, minex)), Some((max, maxex))) => Ok(ScoreRange { min, max, minex, maxex }),
+        (Some((min, minex)), Some((max, maxex))) => Ok(ScoreRange {
+            min,
+            max,
+            minex,
+            maxex,
+        }),
         _ => Err(CmdError::Err("min or max is not a float".into())),
     }
 }
@@ -65,7 +90,9 @@ pub(super) fn lex_range(min: &[u8], max: &[u8]) -> CmdResult<LexRange> {
     };
     match (edge(min), edge(max)) {
         (Some(min), Some(max)) => Ok(LexRange { min, max }),
-        _ => Err(CmdError::Err("min or max not valid string range item".into())),
+        _ => Err(CmdError::Err(
+            "min or max not valid string range item".into(),
+        )),
     }
 }
 
@@ -98,41 +125,94 @@ type InRange<'a> = Box<dyn Fn(f64, &[u8]) -> bool + 'a>;
 /// The members a range selects, in reply order: `rev` walks down from the top; `offset`
 /// and `limit` are LIMIT's (a negative offset selects nothing, a negative limit means
 /// no limit), and they only apply to score and lex ranges.
-pub(super) fn select<'z>(z: &'z ZSet, spec: &Spec, rev: bool, offset: i64, limit: i64) -> Vec<(f64, &'z [u8])> {
+pub(super) fn select<'z>(
+    z: &'z ZSet,
+    spec: &Spec,
+    rev: bool,
+    offset: i64,
+    limit: i64,
+) -> Vec<(f64, &'z [u8])> {
     let len = z.len();
     let (start, in_range): (Option<usize>, InRange<'_>) = match spec {
         Spec::Rank(start, stop) => {
-            let Some((a, b)) = rank_bounds(len, *start, *stop) else { return Vec::new() };
+            let Some((a, b)) = rank_bounds(len, *start, *stop) else {
+                return Vec::new();
+            };
             let n = b - a + 1;
-            return if rev { z.iter_from(len - 1 - a, true).take(n).collect() } else { z.iter_from(a, false).take(n).collect() };
+            return if rev {
+                z.iter_from(len - 1 - a, true).take(n).collect()
+            } else {
+                z.iter_from(a, false).take(n).collect()
+            };
         }
         Spec::Score(r) => {
             if offset > 0 && offset as u64 >= len as u64 {
                 return Vec::new();
             }
-            let start = if rev { z.last_in_score(r) } else { z.first_in_score(r) };
-            (start, if rev { Box::new(move |s, _| r.gte_min(s)) } else { Box::new(move |s, _| r.lte_max(s)) })
+            let start = if rev {
+                z.last_in_score(r)
+            } else {
+                z.first_in_score(r)
+            };
+            (
+                start,
+                if rev {
+                    Box::new(move |s, _| r.gte_min(s))
+                } else {
+                    Box::new(move |s, _| r.lte_max(s))
+                },
+            )
         }
         Spec::Lex(r) => {
-            let start = if rev { z.last_in_lex(r) } else { z.first_in_lex(r) };
-            (start, if rev { Box::new(move |_, m| r.gte_min(m)) } else { Box::new(move |_, m| r.lte_max(m)) })
+            let start = if rev {
+                z.last_in_lex(r)
+            } else {
+                z.first_in_lex(r)
+            };
+            (
+                start,
+                if rev {
+                    Box::new(move |_, m| r.gte_min(m))
+                } else {
+                    Box::new(move |_, m| r.lte_max(m))
+                },
+            )
         }
     };
-    let Some(start) = start else { return Vec::new() };
-    let Ok(offset) = usize::try_from(offset) else { return Vec::new() };
-    let at = if rev { start.checked_sub(offset) } else { start.checked_add(offset).filter(|&a| a < len) };
+    let Some(start) = start else {
+        return Vec::new();
+    };
+    let Ok(offset) = usize::try_from(offset) else {
+        return Vec::new();
+    };
+    let at = if rev {
+        start.checked_sub(offset)
+    } else {
+        start.checked_add(offset).filter(|&a| a < len)
+    };
     let Some(at) = at else { return Vec::new() };
     // A negative limit means no limit; one beyond usize (wasm32) is as good as none.
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-    z.iter_from(at, rev).take(limit).take_while(|(s, m)| in_range(*s, m)).collect()
+    z.iter_from(at, rev)
+        .take(limit)
+        .take_while(|(s, m)| in_range(*s, m))
+        .collect()
 }
 
 /// How many members a forward range covers, from its first member on: the run of
 /// consecutive members still in range (Redis walks it in a listpack), or, in a skiplist,
 /// the difference of the first and last ranks.
-fn count_from(z: &ZSet, first: usize, last: Option<usize>, in_range: impl Fn(f64, &[u8]) -> bool) -> i64 {
+fn count_from(
+    z: &ZSet,
+    first: usize,
+    last: Option<usize>,
+    in_range: impl Fn(f64, &[u8]) -> bool,
+) -> i64 {
     if z.is_listpack() {
-        return z.iter_from(first, false).take_while(|(s, m)| in_range(*s, m)).count() as i64;
+        return z
+            .iter_from(first, false)
+            .take_while(|(s, m)| in_range(*s, m))
+            .count() as i64;
     }
     let len = z.len() as i64;
     let mut count = len - first as i64;
@@ -155,7 +235,14 @@ enum By {
 /// ZRANGE, ZRANGESTORE and the older range commands (Redis's `zrangeGenericCommand`):
 /// `src` is the index of the source key; `dst` the destination of ZRANGESTORE; `by` and
 /// `rev` are fixed by the older commands and chosen by options in ZRANGE/ZRANGESTORE.
-fn zrange_generic(ctx: &mut Ctx, argv: &[Vec<u8>], src: usize, dst: Option<&[u8]>, mut by: By, mut rev: Option<bool>) -> CmdResult {
+fn zrange_generic(
+    ctx: &mut Ctx,
+    argv: &[Vec<u8>],
+    src: usize,
+    dst: Option<&[u8]>,
+    mut by: By,
+    mut rev: Option<bool>,
+) -> CmdResult {
     let (mut withscores, mut offset, mut limit) = (false, 0i64, -1i64);
     let mut j = src + 3;
     while j < argv.len() {
@@ -182,10 +269,15 @@ fn zrange_generic(ctx: &mut Ctx, argv: &[Vec<u8>], src: usize, dst: Option<&[u8]
         by = By::Rank;
     }
     if limit != -1 && by == By::Rank {
-        return Err(CmdError::Err("syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX".into()));
+        return Err(CmdError::Err(
+            "syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"
+                .into(),
+        ));
     }
     if withscores && by == By::Lex {
-        return Err(CmdError::Err("syntax error, WITHSCORES not supported in combination with BYLEX".into()));
+        return Err(CmdError::Err(
+            "syntax error, WITHSCORES not supported in combination with BYLEX".into(),
+        ));
     }
     let (mut lo, mut hi) = (&argv[src + 1], &argv[src + 2]);
     if rev && by != By::Rank {
@@ -204,11 +296,19 @@ fn zrange_generic(ctx: &mut Ctx, argv: &[Vec<u8>], src: usize, dst: Option<&[u8]
         });
     };
     let pairs: Vec<(f64, Vec<u8>)> = match z {
-        Some(z) => select(z, &spec, rev, offset, limit).into_iter().map(|(s, m)| (s, m.to_vec())).collect(),
+        Some(z) => select(z, &spec, rev, offset, limit)
+            .into_iter()
+            .map(|(s, m)| (s, m.to_vec()))
+            .collect(),
         None => Vec::new(),
     };
     // The destination fills like a fresh key under ZADD, in the order the range is walked.
-    Ok(store_result(ctx, dst, ZSet::from_pairs(pairs), "zrangestore"))
+    Ok(store_result(
+        ctx,
+        dst,
+        ZSet::from_pairs(pairs),
+        "zrangestore",
+    ))
 }
 
 /// ZRANGE key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]
@@ -273,7 +373,12 @@ pub(super) fn zlexcount(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// The ZREMRANGEBY* commands: the range is parsed before the key is looked at; a score
 /// or lex range removes the run of members in range from its first one.
-fn zremrange_generic(ctx: &mut Ctx, argv: &[Vec<u8>], spec: Spec, event: &'static str) -> CmdResult {
+fn zremrange_generic(
+    ctx: &mut Ctx,
+    argv: &[Vec<u8>],
+    spec: Spec,
+    event: &'static str,
+) -> CmdResult {
     let key = &argv[1];
     let Some(z) = zset_at(ctx, key, false)? else {
         return Ok(Reply::Int(0));
@@ -284,15 +389,29 @@ fn zremrange_generic(ctx: &mut Ctx, argv: &[Vec<u8>], spec: Spec, event: &'stati
             None => (0, 0),
         },
         Spec::Score(r) => match z.first_in_score(r) {
-            Some(a) => (a, z.iter_from(a, false).take_while(|(s, _)| r.lte_max(*s)).count()),
+            Some(a) => (
+                a,
+                z.iter_from(a, false)
+                    .take_while(|(s, _)| r.lte_max(*s))
+                    .count(),
+            ),
             None => (0, 0),
         },
         Spec::Lex(r) => match z.first_in_lex(r) {
-            Some(a) => (a, z.iter_from(a, false).take_while(|(_, m)| r.lte_max(m)).count()),
+            Some(a) => (
+                a,
+                z.iter_from(a, false)
+                    .take_while(|(_, m)| r.lte_max(m))
+                    .count(),
+            ),
             None => (0, 0),
         },
     };
-    let deleted = if count > 0 { z.remove_ranks(first, first + count - 1) } else { 0 };
+    let deleted = if count > 0 {
+        z.remove_ranks(first, first + count - 1)
+    } else {
+        0
+    };
     if deleted > 0 {
         ctx.notify(Class::ZSet, event, key);
         delete_if_empty(ctx, key);

@@ -66,7 +66,10 @@ impl Default for SkipList {
 impl std::fmt::Debug for SkipList {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_list()
-            .entries(self.iter_from(self.first(), false).map(|(s, m)| (s, String::from_utf8_lossy(m))))
+            .entries(
+                self.iter_from(self.first(), false)
+                    .map(|(s, m)| (s, String::from_utf8_lossy(m))),
+            )
             .finish()
     }
 }
@@ -79,7 +82,13 @@ fn less(a_score: f64, a_member: &[u8], b_score: f64, b_member: &[u8]) -> bool {
 
 impl SkipList {
     pub fn new() -> SkipList {
-        let head = Node { member: Box::default(), score: 0.0, prev: NIL, links: 0, height: MAX_LEVEL as u8 };
+        let head = Node {
+            member: Box::default(),
+            score: 0.0,
+            prev: NIL,
+            links: 0,
+            height: MAX_LEVEL as u8,
+        };
         SkipList {
             nodes: vec![head],
             free_nodes: Vec::new(),
@@ -163,13 +172,16 @@ impl SkipList {
     /// The node holding `member`.
     pub fn find(&self, member: &[u8]) -> Option<u32> {
         let nodes = &self.nodes;
-        self.index.find(self.hash(member), |&n| &*nodes[n as usize].member == member).copied()
+        self.index
+            .find(self.hash(member), |&n| &*nodes[n as usize].member == member)
+            .copied()
     }
 
     fn index_insert(&mut self, node: u32) {
         let h = self.hash(&self.nodes[node as usize].member);
         let (nodes, hasher) = (&self.nodes, &self.hasher);
-        self.index.insert_unique(h, node, |&n| hasher.hash_one(&*nodes[n as usize].member));
+        self.index
+            .insert_unique(h, node, |&n| hasher.hash_one(&*nodes[n as usize].member));
     }
 
     fn index_remove(&mut self, node: u32) {
@@ -201,11 +213,18 @@ impl SkipList {
             Some(at) => at,
             None => {
                 let at = self.links.len() as u32;
-                self.links.extend(std::iter::repeat_n(Link { next: NIL, span: 0 }, height));
+                self.links
+                    .extend(std::iter::repeat_n(Link { next: NIL, span: 0 }, height));
                 at
             }
         };
-        let node = Node { member, score, prev: NIL, links, height: height as u8 };
+        let node = Node {
+            member,
+            score,
+            prev: NIL,
+            links,
+            height: height as u8,
+        };
         match self.free_nodes.pop() {
             Some(slot) => {
                 self.nodes[slot as usize] = node;
@@ -268,8 +287,14 @@ impl SkipList {
         for i in 0..height {
             let u = self.link(update[i], i);
             let crossed = rank[0] - rank[i];
-            *self.link_mut(x, i) = Link { next: u.next, span: u.span - crossed };
-            *self.link_mut(update[i], i) = Link { next: x, span: crossed + 1 };
+            *self.link_mut(x, i) = Link {
+                next: u.next,
+                span: u.span - crossed,
+            };
+            *self.link_mut(update[i], i) = Link {
+                next: x,
+                span: crossed + 1,
+            };
         }
         for (i, &u) in update.iter().enumerate().take(self.level).skip(height) {
             self.link_mut(u, i).span += 1;
@@ -290,7 +315,10 @@ impl SkipList {
             let ul = self.link(u, i);
             if ul.next == x {
                 let xl = self.link(x, i);
-                *self.link_mut(u, i) = Link { next: xl.next, span: ul.span + xl.span - 1 };
+                *self.link_mut(u, i) = Link {
+                    next: xl.next,
+                    span: ul.span + xl.span - 1,
+                };
             } else {
                 self.link_mut(u, i).span -= 1;
             }
@@ -470,7 +498,11 @@ impl SkipList {
             }
             slot += 1;
         }
-        let next = if slot >= self.nodes.len() { 0 } else { slot as u64 };
+        let next = if slot >= self.nodes.len() {
+            0
+        } else {
+            slot as u64
+        };
         (next, out)
     }
 
@@ -484,7 +516,12 @@ impl SkipList {
             count += 1;
             assert_eq!(self.prev(cur), prev);
             if prev != NIL {
-                assert!(less(self.score(prev), self.member(prev), self.score(cur), self.member(cur)));
+                assert!(less(
+                    self.score(prev),
+                    self.member(prev),
+                    self.score(cur),
+                    self.member(cur)
+                ));
             }
             assert_eq!(self.rank(cur), count);
             assert_eq!(self.at_rank(count), cur);
