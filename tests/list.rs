@@ -419,30 +419,10 @@ fn extreme_numbers_empty_arguments_and_odd_words_never_panic() {
         "l",
         "s",
     ];
-    let commands = [
-        "LPUSH",
-        "RPUSH",
-        "LPUSHX",
-        "RPUSHX",
-        "LPOP",
-        "RPOP",
-        "LRANGE",
-        "LLEN",
-        "LINDEX",
-        "LSET",
-        "LINSERT",
-        "LREM",
-        "LTRIM",
-        "LPOS",
-        "LMOVE",
-        "RPOPLPUSH",
-        "LMPOP",
-        "BLPOP",
-        "BRPOP",
-        "BLMOVE",
-        "BLMPOP",
-        "BRPOPLPUSH",
-    ];
+    let commands: Vec<String> = redis_playground::commands::list::COMMANDS
+        .iter()
+        .map(|c| c.name.to_ascii_uppercase())
+        .collect();
     let mut s = session();
     let mut rng = 0x2545_f491_4f6c_dd1du64;
     let mut next = |n: usize| {

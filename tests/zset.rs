@@ -493,43 +493,10 @@ fn odd_arguments_never_panic_and_keep_every_set_consistent() {
         "*",
         "m*",
     ];
-    let cmds: &[&str] = &[
-        "ZADD",
-        "ZINCRBY",
-        "ZSCORE",
-        "ZMSCORE",
-        "ZCARD",
-        "ZCOUNT",
-        "ZLEXCOUNT",
-        "ZRANGE",
-        "ZRANGESTORE",
-        "ZREVRANGE",
-        "ZRANGEBYSCORE",
-        "ZREVRANGEBYSCORE",
-        "ZRANGEBYLEX",
-        "ZREVRANGEBYLEX",
-        "ZRANK",
-        "ZREVRANK",
-        "ZREM",
-        "ZREMRANGEBYRANK",
-        "ZREMRANGEBYSCORE",
-        "ZREMRANGEBYLEX",
-        "ZPOPMIN",
-        "ZPOPMAX",
-        "ZMPOP",
-        "ZRANDMEMBER",
-        "ZUNION",
-        "ZINTER",
-        "ZDIFF",
-        "ZUNIONSTORE",
-        "ZINTERSTORE",
-        "ZDIFFSTORE",
-        "ZINTERCARD",
-        "ZSCAN",
-        "BZPOPMIN",
-        "BZPOPMAX",
-        "BZMPOP",
-    ];
+    let cmds: Vec<String> = redis_playground::commands::zset::COMMANDS
+        .iter()
+        .map(|c| c.name.to_ascii_uppercase())
+        .collect();
     let mut rng = fastrand::Rng::with_seed(99);
     let mut s = session();
     run(&mut s, &["SET", "str", "x"]);
