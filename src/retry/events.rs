@@ -15,7 +15,7 @@
 use super::config::{Config, StrategyKind};
 use super::log::{argv, Actor, SimClient, Wire};
 use super::schedule::{Failures, Schedule};
-use super::track::{op_key, parse_op_key, retry_count_key, Next, OpState, Track};
+use super::track::{op_key, parse_op_key, OpState, Track};
 use crate::commands::config::flags;
 use crate::reply::Reply;
 use crate::server::{ClientId, Server};
@@ -196,33 +196,7 @@ impl Events {
         let (Some(next), Some(client)) = (next, self.workers.get_mut(listener)) else {
             return;
         };
-        let key = op_key(op);
-        let rc = retry_count_key(op);
-        match next {
-            Next::Retry { delay_s } => {
-                super::issue(
-                    &mut self.track,
-                    wire,
-                    client,
-                    argv([b"INCR", rc.as_bytes()]),
-                );
-                let cmd = argv([
-                    b"SETEX",
-                    key.as_bytes(),
-                    delay_s.to_string().as_bytes(),
-                    b"pending",
-                ]);
-                super::issue(&mut self.track, wire, client, cmd);
-            }
-            Next::GiveUp | Next::Done => {
-                super::issue(
-                    &mut self.track,
-                    wire,
-                    client,
-                    argv([b"DEL", key.as_bytes(), rc.as_bytes()]),
-                );
-            }
-        }
+        super::settle_ttl_attempt(&mut self.track, wire, client, op, next);
     }
 
     /// A waiting operation whose key is already gone had its expired event sent, and no

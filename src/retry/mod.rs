@@ -71,6 +71,40 @@ fn issue(track: &mut Track, wire: &mut Wire, client: &mut SimClient, argv: Vec<V
     wire.send(client, argv)
 }
 
+/// The seed's reaction to an attempt on an operation kept as a key with a TTL (the
+/// polling and event strategies): a retry counts itself and re-arms the key with the next
+/// delay; success or the last retry deletes both keys.
+fn settle_ttl_attempt(
+    track: &mut Track,
+    wire: &mut Wire,
+    client: &mut SimClient,
+    op: u32,
+    next: track::Next,
+) {
+    let key = track::op_key(op);
+    let rc = track::retry_count_key(op);
+    match next {
+        track::Next::Retry { delay_s } => {
+            issue(track, wire, client, log::argv([b"INCR", rc.as_bytes()]));
+            let delay = delay_s.to_string();
+            issue(
+                track,
+                wire,
+                client,
+                log::argv([b"SETEX", key.as_bytes(), delay.as_bytes(), b"pending"]),
+            );
+        }
+        track::Next::GiveUp | track::Next::Done => {
+            issue(
+                track,
+                wire,
+                client,
+                log::argv([b"DEL", key.as_bytes(), rc.as_bytes()]),
+            );
+        }
+    }
+}
+
 pub struct Simulation {
     config: Config,
     start: i64,

@@ -14,7 +14,7 @@ use std::ops::Bound;
 use super::config::{Config, StrategyKind};
 use super::log::{argv, Actor, SimClient, Wire};
 use super::schedule::{Failures, Schedule};
-use super::track::{op_key, retry_count_key, Next, Track};
+use super::track::{op_key, Next, Track};
 use crate::reply::Reply;
 use crate::server::ClientId;
 
@@ -203,33 +203,10 @@ impl Polling {
         let Some(next) = self.track.attempt(op, wire.now, schedule, failures) else {
             return;
         };
-        match next {
-            Next::Retry { delay_s } => {
-                let rc = retry_count_key(op);
-                super::issue(
-                    &mut self.track,
-                    wire,
-                    client,
-                    argv([b"INCR", rc.as_bytes()]),
-                );
-                let cmd = argv([
-                    b"SETEX",
-                    key.as_bytes(),
-                    delay_s.to_string().as_bytes(),
-                    b"pending",
-                ]);
-                super::issue(&mut self.track, wire, client, cmd);
-            }
-            Next::GiveUp | Next::Done => {
-                let rc = retry_count_key(op);
-                super::issue(
-                    &mut self.track,
-                    wire,
-                    client,
-                    argv([b"DEL", key.as_bytes(), rc.as_bytes()]),
-                );
-                self.active.remove(&op);
-            }
+        let finished = !matches!(next, Next::Retry { .. });
+        super::settle_ttl_attempt(&mut self.track, wire, client, op, next);
+        if finished {
+            self.active.remove(&op);
         }
     }
 }
