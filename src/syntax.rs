@@ -202,31 +202,8 @@ impl Parser<'_> {
     }
 }
 
-/// One argument from a bracketed group's alternatives.
-fn combine(mut alts: Vec<Vec<Arg>>) -> Arg {
-    let block = |items: Vec<Arg>| -> Arg {
-        if items.len() == 1 {
-            items.into_iter().next().unwrap_or_else(empty)
-        } else {
-            let name = items
-                .iter()
-                .map(|a| a.name.as_str())
-                .collect::<Vec<_>>()
-                .join("-");
-            Arg {
-                name,
-                kind: "block",
-                token: None,
-                optional: false,
-                multiple: false,
-                children: items,
-            }
-        }
-    };
-    if alts.len() == 1 {
-        return block(alts.pop().unwrap_or_default());
-    }
-    let children: Vec<Arg> = alts.into_iter().map(block).collect();
+/// A `block` or `oneof` argument over `children`, named after them (`nx-xx`).
+fn group(kind: &'static str, children: Vec<Arg>) -> Arg {
     let name = children
         .iter()
         .map(|a| a.name.as_str())
@@ -234,12 +211,27 @@ fn combine(mut alts: Vec<Vec<Arg>>) -> Arg {
         .join("-");
     Arg {
         name,
-        kind: "oneof",
+        kind,
         token: None,
         optional: false,
         multiple: false,
         children,
     }
+}
+
+/// One argument from a bracketed group's alternatives.
+fn combine(mut alts: Vec<Vec<Arg>>) -> Arg {
+    let block = |items: Vec<Arg>| -> Arg {
+        if items.len() == 1 {
+            items.into_iter().next().unwrap_or_else(empty)
+        } else {
+            group("block", items)
+        }
+    };
+    if alts.len() == 1 {
+        return block(alts.pop().unwrap_or_default());
+    }
+    group("oneof", alts.into_iter().map(block).collect())
 }
 
 fn empty() -> Arg {

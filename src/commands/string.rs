@@ -336,34 +336,29 @@ fn setnx(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     Ok(Reply::from(done))
 }
 
-/// SETEX key seconds value
-fn setex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let exp = ExpireOpt::In(Unit::Seconds);
+/// SETEX and PSETEX: a value with a relative TTL in the given unit.
+fn setex_generic(ctx: &mut Ctx, argv: &[Vec<u8>], unit: Unit, cmd: &str) -> CmdResult {
+    let flags = SetFlags::default();
     set_generic(
         ctx,
         &argv[1],
         argv[3].clone(),
-        SetFlags::default(),
-        exp,
+        flags,
+        ExpireOpt::In(unit),
         Some(&argv[2]),
-        "setex",
+        cmd,
     )?;
     Ok(Reply::ok())
 }
 
+/// SETEX key seconds value
+fn setex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    setex_generic(ctx, argv, Unit::Seconds, "setex")
+}
+
 /// PSETEX key milliseconds value
 fn psetex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let exp = ExpireOpt::In(Unit::Millis);
-    set_generic(
-        ctx,
-        &argv[1],
-        argv[3].clone(),
-        SetFlags::default(),
-        exp,
-        Some(&argv[2]),
-        "psetex",
-    )?;
-    Ok(Reply::ok())
+    setex_generic(ctx, argv, Unit::Millis, "psetex")
 }
 
 /// GET key
