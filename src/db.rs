@@ -130,7 +130,19 @@ impl Db {
 
     /// The live value for a key, mutable, marking it accessed.
     pub fn get_mut(&mut self, key: &[u8], now: i64) -> Option<&mut Value> {
-        let slot = self.live_slot(key, now)?;
+        let slot = self.slot_of(key, now)?;
+        self.value_at(slot, now)
+    }
+
+    /// A live key's slot, deleting the key first if its TTL ran out: the one hash lookup
+    /// of a command that then needs the value (`value_at`) after doing something else.
+    pub fn slot_of(&mut self, key: &[u8], now: i64) -> Option<u32> {
+        self.live_slot(key, now)
+    }
+
+    /// The value in a slot `slot_of` returned, marking it accessed; slots don't move
+    /// while their key exists.
+    pub fn value_at(&mut self, slot: u32, now: i64) -> Option<&mut Value> {
         let e = self.entry_at_mut(slot)?;
         e.lru = lru_of(now);
         Some(&mut e.value)

@@ -264,10 +264,10 @@ fn hrandfield(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         count = Some(l);
     }
     let (key, now, db) = (&argv[1], ctx.now, ctx.db_index());
-    let found = ctx.db().contains(key, now);
-    ctx.count_lookup(found, key);
+    let slot = ctx.db().slot_of(key, now);
+    ctx.count_lookup(slot.is_some(), key);
     let server = &mut *ctx.server;
-    let h = match server.dbs[db].get(key, now) {
+    let h = match slot.and_then(|s| server.dbs[db].value_at(s, now)) {
         None => {
             return Ok(if count.is_some() {
                 Reply::Array(Vec::new())

@@ -162,11 +162,11 @@ fn table() -> &'static std::collections::HashMap<Lower, &'static Command> {
 /// matches the variant it wants and answers `CmdError::WrongType` for the others.
 pub fn value_of<'c>(ctx: &'c mut Ctx, key: &[u8], read: bool) -> Option<&'c mut Value> {
     let now = ctx.now;
+    let slot = ctx.db().slot_of(key, now);
     if read {
-        let found = ctx.db().contains(key, now);
-        ctx.count_lookup(found, key);
+        ctx.count_lookup(slot.is_some(), key);
     }
-    ctx.db().get_mut(key, now)
+    ctx.db().value_at(slot?, now)
 }
 
 /// Delete `key` if it holds an empty collection (Redis never keeps an empty list, set,

@@ -15,20 +15,18 @@ use crate::types::{limits::PROTO_MAX_BULK_LEN, RString, Value};
 /// The string at `key`: Ok(None) if missing, WRONGTYPE if another type. Counts the lookup
 /// as a keyspace hit or miss.
 fn read_str<'c>(ctx: &'c mut Ctx, key: &[u8]) -> CmdResult<Option<&'c RString>> {
-    let now = ctx.now;
-    let found = ctx.db().contains(key, now);
-    ctx.count_lookup(found, key);
-    match ctx.db().get(key, now) {
-        None => Ok(None),
-        Some(Value::Str(s)) => Ok(Some(s)),
-        Some(_) => Err(CmdError::WrongType),
-    }
+    str_at(ctx, key, true).map(|s| s.map(|s| &*s))
 }
 
 /// The string bytes at `key` for a write path (no hit/miss counting).
 fn write_str<'c>(ctx: &'c mut Ctx, key: &[u8]) -> CmdResult<Option<&'c mut RString>> {
-    let now = ctx.now;
-    match ctx.db().get_mut(key, now) {
+    str_at(ctx, key, false)
+}
+
+/// The string at `key` (None if missing, WRONGTYPE for another type); `read` counts the
+/// lookup as a keyspace hit or miss.
+fn str_at<'c>(ctx: &'c mut Ctx, key: &[u8], read: bool) -> CmdResult<Option<&'c mut RString>> {
+    match super::value_of(ctx, key, read) {
         None => Ok(None),
         Some(Value::Str(s)) => Ok(Some(s)),
         Some(_) => Err(CmdError::WrongType),
@@ -456,13 +454,10 @@ fn mset_generic(ctx: &mut Ctx, argv: &[Vec<u8>], nx: bool) -> CmdResult<bool> {
 
 /// MGET key [key ...]
 fn mget(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let now = ctx.now;
     let mut out = Vec::with_capacity(argv.len() - 1);
     for key in &argv[1..] {
         // A key of another type is a hit (Redis looks it up, then answers nil for it).
-        let found = ctx.db().contains(key, now);
-        ctx.count_lookup(found, key);
-        let v = match ctx.db().get(key, now) {
+        let v = match super::value_of(ctx, key, true) {
             Some(Value::Str(s)) => Reply::bulk(s.as_bytes()),
             _ => Reply::Nil,
         };
