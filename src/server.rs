@@ -53,7 +53,6 @@ pub struct Stats {
     pub keyspace_hits: u64,
     pub keyspace_misses: u64,
     pub expired_keys: u64,
-    pub expire_cycles: u64,
 }
 
 #[derive(Default, Debug)]
@@ -319,7 +318,6 @@ impl Server {
         }
         if now.saturating_sub(self.last_expire_cycle_ms) >= 1000 / i64::from(self.hz.max(1)) {
             self.last_expire_cycle_ms = now;
-            self.stats.expire_cycles += 1;
             let per_db = ACTIVE_EXPIRE_BUDGET / NUM_DBS;
             let Server { dbs, rng, .. } = self;
             for db in dbs.iter_mut() {

@@ -43,11 +43,6 @@ pub fn parse_i64(s: &[u8]) -> Option<i64> {
     }
 }
 
-/// Redis's `string2l` is the same as `string2ll` on a 64-bit build.
-pub fn parse_u64_like_redis(s: &[u8]) -> Option<u64> {
-    parse_i64(s).and_then(|v| u64::try_from(v).ok())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
