@@ -16,7 +16,7 @@ use crate::error::{CmdError, CmdResult};
 use crate::num::double::{self, hex_mantissa, lex, Lexed};
 use crate::reply::Reply;
 use crate::server::{Class, Ctx};
-use crate::types::{List, Value, ZSet};
+use crate::types::{List, Value};
 
 // ---- data operations ----
 
@@ -314,21 +314,6 @@ enum Kind {
     ZSet,
 }
 
-/// Redis's SORT (and SORT_RO) converts a listpack sorted set to a skiplist for good
-/// before sorting it (`zsetConvert` in sort.c), which OBJECT ENCODING then shows. `ZSet`
-/// has no public conversion, so: add a member too long for a listpack (which converts it,
-/// one way) and remove it again.
-fn make_skiplist(z: &mut ZSet) {
-    if z.is_listpack() {
-        let mut probe = vec![b'~'; 65];
-        while z.score(&probe).is_some() {
-            probe.push(b'~');
-        }
-        z.insert(0.0, probe.clone());
-        z.remove(&probe);
-    }
-}
-
 /// The elements of the value at `key` (a missing key is an empty list), in the order
 /// Redis loads them: list order, set order, sorted set by score.
 fn load(ctx: &mut Ctx, key: &[u8]) -> CmdResult<(Kind, Vec<Vec<u8>>)> {
@@ -337,7 +322,9 @@ fn load(ctx: &mut Ctx, key: &[u8]) -> CmdResult<(Kind, Vec<Vec<u8>>)> {
         Some(Value::List(l)) => (Kind::List, l.iter().cloned().collect()),
         Some(Value::Set(s)) => (Kind::Set, s.members()),
         Some(Value::ZSet(z)) => {
-            make_skiplist(z);
+            // SORT converts a sorted set to a skiplist first (sort.c), which OBJECT
+            // ENCODING then shows.
+            z.to_skiplist();
             (Kind::ZSet, z.iter().map(|(_, m)| m.to_vec()).collect())
         }
         Some(_) => return Err(CmdError::WrongType),

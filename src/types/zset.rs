@@ -202,6 +202,12 @@ impl ZSet {
         !self.skiplist
     }
 
+    /// Convert to the skiplist encoding, for good (Redis's `zsetConvert`, as SORT does).
+    /// Members and scores are kept as stored.
+    pub fn to_skiplist(&mut self) {
+        self.skiplist = true;
+    }
+
     /// Every (score, member), ascending by score then member bytes.
     pub fn iter(&self) -> impl Iterator<Item = (f64, &[u8])> + '_ {
         self.list.iter_from(self.list.first(), false)
