@@ -521,6 +521,13 @@ impl Db {
         self.find_slot(key).is_some()
     }
 
+    /// The key is stored but its TTL has run out (it is deleted on the next access).
+    pub fn is_logically_expired(&self, key: &[u8], now: i64) -> bool {
+        self.find_slot(key)
+            .and_then(|s| self.entry_at(s))
+            .is_some_and(|e| e.is_expired(now))
+    }
+
     /// The live entry for a key without deleting it if expired or touching it (views).
     pub fn iter_key(&self, key: &[u8], now: i64) -> Option<&Entry> {
         self.find_slot(key)

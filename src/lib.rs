@@ -5,6 +5,7 @@
 //! and redis-cli's prompt state. `Session::exec` takes a line as typed into redis-cli and
 //! returns exactly what `redis-cli --no-raw` would print.
 
+pub mod blocking;
 pub mod cli;
 pub mod clock;
 pub mod commands;

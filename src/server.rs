@@ -55,6 +55,16 @@ pub struct Stats {
     pub expired_keys: u64,
 }
 
+/// A WATCHed key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Watched {
+    pub db: usize,
+    pub key: Vec<u8>,
+    /// Its TTL had already run out when WATCH was sent: its deletion is no change, and
+    /// it does not fail EXEC for having expired.
+    pub expired: bool,
+}
+
 #[derive(Default, Debug)]
 pub struct Client {
     pub id: u64,
@@ -63,21 +73,42 @@ pub struct Client {
     pub multi: Option<Vec<Vec<Vec<u8>>>>,
     /// A command was rejected while queueing: EXEC must abort.
     pub multi_error: bool,
-    /// WATCHed keys: (db, key).
-    pub watched: Vec<(usize, Vec<u8>)>,
+    /// WATCHed keys.
+    pub watched: Vec<Watched>,
     /// A watched key was modified: EXEC must fail.
     pub dirty_cas: bool,
     /// Subscribed channels and patterns, in subscription order.
     pub channels: Vec<Vec<u8>>,
     pub patterns: Vec<Vec<u8>>,
-    /// Messages pushed to this client (pub/sub), not yet read.
+    /// Messages pushed to this client (pub/sub, MONITOR lines, the reply of a blocking
+    /// command once served), not yet read.
     pub inbox: std::collections::VecDeque<Reply>,
+    /// CLIENT SETNAME.
+    pub name: Vec<u8>,
+    /// The port of its (pretend) address, `127.0.0.1:<port>`.
+    pub port: u32,
+    /// World time of connecting and of its last command.
+    pub connected_ms: i64,
+    pub last_ms: i64,
+    /// The last command's full name (`client|list`), or `NULL` before any.
+    pub last_cmd: &'static str,
+    /// MONITOR: every command any client runs is pushed to its inbox.
+    pub monitor: bool,
+    /// Waiting in a blocking command (BLPOP and friends).
+    pub blocked: Option<crate::blocking::Blocked>,
+    /// The connection was closed (CLIENT KILL, QUIT): it runs nothing more.
+    pub closed: bool,
 }
 
 impl Client {
     /// A subscribed client (RESP2) may only run pub/sub commands, PING, QUIT and RESET.
     pub fn is_subscribed(&self) -> bool {
         !self.channels.is_empty() || !self.patterns.is_empty()
+    }
+
+    /// `127.0.0.1:<port>`, as CLIENT LIST and MONITOR show it.
+    pub fn addr(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
     }
 }
 
@@ -103,6 +134,16 @@ pub struct Server {
     pub notify_flags: u32,
     /// How many times a second the active expiry cycle runs (`hz`).
     pub hz: u32,
+    /// The latest world time a command or tick was given (for CLIENT LIST ages).
+    pub now_ms: i64,
+    /// (db, key) → the clients blocked on it, first blocked first.
+    pub blocking: std::collections::HashMap<(usize, Vec<u8>), std::collections::VecDeque<ClientId>>,
+    /// Keys clients block on that were created since the last serving round, in order.
+    pub ready: Vec<(usize, Vec<u8>)>,
+    /// Clients in MONITOR mode.
+    pub monitors: Vec<ClientId>,
+    /// EXEC is running its queued commands (they may not block or start MONITOR).
+    pub in_exec: bool,
 }
 
 /// What a command handler works with: the server, the calling client and the time.
@@ -184,6 +225,11 @@ impl Server {
             pattern_subscribers: Vec::new(),
             notify_flags: 0,
             hz: 10,
+            now_ms: now,
+            blocking: Default::default(),
+            ready: Vec::new(),
+            monitors: Vec::new(),
+            in_exec: false,
         }
     }
 
@@ -194,6 +240,11 @@ impl Server {
         self.stats.connections_received += 1;
         self.clients.push(Client {
             id,
+            // Ephemeral ports, spread as a kernel would hand them out.
+            port: 40_000 + ((id * 7_919) % 20_000) as u32,
+            connected_ms: self.now_ms,
+            last_ms: self.now_ms,
+            last_cmd: "NULL",
             ..Client::default()
         });
         self.clients.len() - 1
@@ -241,19 +292,30 @@ impl Server {
         }
     }
 
-    /// Publish the `new` events for keys the db created since the last flush.
+    /// Handle the keys the db created since the last flush: clients blocked on them are
+    /// served after the command, and `new` events are published.
     fn flush_new_key_events(&mut self, db: usize) {
         let created = self.dbs[db].take_created();
         for key in created {
+            self.signal_created(db, &key);
             self.notify_keyspace_event(db, Class::New, "new", &key);
         }
     }
 
-    /// Turn the dbs' logging of created keys on or off to match `notify-keyspace-events`.
+    /// Flush the created keys of every db.
+    pub(crate) fn collect_created(&mut self) {
+        for db in 0..self.dbs.len() {
+            self.flush_new_key_events(db);
+        }
+    }
+
+    /// Log created keys while `notify-keyspace-events` wants `new` events or a client is
+    /// blocked on a key.
     fn sync_new_key_logging(&mut self) {
         use crate::commands::config::flags;
-        let on = self.notify_flags & flags::NEW != 0
-            && self.notify_flags & (flags::KEYSPACE | flags::KEYEVENT) != 0;
+        let on = (self.notify_flags & flags::NEW != 0
+            && self.notify_flags & (flags::KEYSPACE | flags::KEYEVENT) != 0)
+            || self.has_blocked();
         for d in &mut self.dbs {
             d.log_created(on);
         }
@@ -265,31 +327,66 @@ impl Server {
         self.dbs.iter().filter_map(|d| d.next_expiry()).min()
     }
 
-    /// A client's connection closed: its subscriptions, transaction and watches end.
+    /// A client's connection closed: its subscriptions, transaction, watches, blocking
+    /// command and MONITOR end, and it runs nothing more.
     pub fn disconnect(&mut self, client: ClientId) {
+        let Some(c) = self.clients.get(client) else {
+            return;
+        };
+        if c.closed {
+            return;
+        }
         self.unsubscribe_all(client);
+        self.unblock(client, None);
+        self.monitors.retain(|&m| m != client);
         let c = &mut self.clients[client];
         c.multi = None;
         c.multi_error = false;
         c.watched.clear();
         c.inbox.clear();
+        c.monitor = false;
+        c.closed = true;
+    }
+
+    /// The clients still connected.
+    pub fn connected(&self) -> impl Iterator<Item = (ClientId, &Client)> {
+        self.clients.iter().enumerate().filter(|(_, c)| !c.closed)
     }
 
     /// A key was modified (or deleted): flag the clients watching it.
     pub fn key_modified(&mut self, db: usize, key: &[u8]) {
         self.generation += 1;
+        let stored = self.dbs[db].is_stored(key);
         for c in &mut self.clients {
-            if !c.dirty_cas && c.watched.iter().any(|(d, k)| *d == db && k == key) {
-                c.dirty_cas = true;
+            if c.dirty_cas {
+                continue;
+            }
+            for w in c.watched.iter_mut().filter(|w| w.db == db && w.key == key) {
+                if w.expired && !stored {
+                    // Deleting a key that had already expired when watched changes nothing.
+                    w.expired = false;
+                } else {
+                    c.dirty_cas = true;
+                }
             }
         }
+    }
+
+    /// The keys of `db` some client watches.
+    pub fn watched_keys_in(&self, db: usize) -> Vec<Vec<u8>> {
+        self.clients
+            .iter()
+            .flat_map(|c| c.watched.iter())
+            .filter(|w| w.db == db)
+            .map(|w| w.key.clone())
+            .collect()
     }
 
     /// Every watched key of `db` that `exists` says is present gets flagged (FLUSHDB, SWAPDB).
     pub fn touch_all_watched(&mut self, db: usize, exists: impl Fn(&[u8]) -> bool) {
         self.generation += 1;
         for c in &mut self.clients {
-            if c.watched.iter().any(|(d, k)| *d == db && exists(k)) {
+            if c.watched.iter().any(|w| w.db == db && exists(&w.key)) {
                 c.dirty_cas = true;
             }
         }
@@ -312,6 +409,8 @@ impl Server {
     /// Let world time pass: run the active expiry cycle if one is due. The work done is
     /// bounded, so a million keys expiring at once never stalls the caller.
     pub fn tick(&mut self, now: i64) {
+        self.now_ms = now;
+        self.expire_blocked(now);
         if now < self.last_expire_cycle_ms {
             // The world clock was set back (a reset): start the cycle's timing afresh.
             self.last_expire_cycle_ms = now;
@@ -329,13 +428,20 @@ impl Server {
 
     /// Run one command for a client: the table lookup, the arity check, MULTI queueing,
     /// then the handler. Never panics; every failure is a Redis error reply.
+    ///
+    /// A blocking command that finds no data blocks the client instead (see
+    /// `blocking.rs`): the reply returned is then meaningless, `clients[client].blocked`
+    /// says so, and the real reply arrives in the client's inbox later.
     pub fn execute(&mut self, client: ClientId, argv: Vec<Vec<u8>>, now: i64) -> Reply {
+        self.now_ms = now;
+        if self.clients.get(client).is_none_or(|c| c.closed) {
+            return Reply::Error("ERR the connection is closed".into());
+        }
         self.sync_new_key_logging();
         let reply = self.execute_inner(client, &argv, now);
         self.collect_expired();
-        for db in 0..self.dbs.len() {
-            self.flush_new_key_events(db);
-        }
+        self.collect_created();
+        self.serve_ready_keys(now);
         reply
     }
 
@@ -343,6 +449,7 @@ impl Server {
         if argv.is_empty() {
             return Reply::Array(vec![]);
         }
+        self.clients[client].last_ms = now;
         let cmd = match self.resolve(argv) {
             Ok(cmd) => cmd,
             Err(e) => {
@@ -363,6 +470,8 @@ impl Server {
                 return e.into();
             }
         };
+        // CLIENT LIST shows the command being run (or queued), as Redis does.
+        self.clients[client].last_cmd = cmd.name;
         if self.clients[client].is_subscribed()
             && !crate::commands::pubsub::allowed_while_subscribed(cmd.name)
         {
@@ -385,7 +494,11 @@ impl Server {
             }
             return Reply::status("QUEUED");
         }
-        self.call(cmd, client, argv, now)
+        let reply = self.call(cmd, client, argv, now);
+        if cmd.flags.contains("blocking") && matches!(reply, Reply::Nil | Reply::NilArray) {
+            self.block(client, cmd, argv, reply.clone(), now);
+        }
+        reply
     }
 
     /// Find the command (or sub-command) for an argv and check its arity.
@@ -423,7 +536,41 @@ impl Server {
         };
         // Redis counts a command once it has run, so INFO doesn't count itself.
         self.stats.commands_processed += 1;
+        // MONITOR sees a command after it ran (so SELECT shows the new db), except the
+        // administrative ones.
+        if !self.monitors.is_empty()
+            && !cmd
+                .flags
+                .split(' ')
+                .any(|f| f == "admin" || f == "skip_monitor")
+        {
+            self.feed_monitors(client, argv, now);
+        }
         reply
+    }
+
+    /// Push a command to every MONITOR client, in redis-cli's MONITOR format:
+    /// `1700000000.123456 [0 127.0.0.1:40001] "set" "k" "v"`.
+    fn feed_monitors(&mut self, client: ClientId, argv: &[Vec<u8>], now: i64) {
+        let Some(c) = self.clients.get(client) else {
+            return;
+        };
+        let mut line = format!(
+            "{}.{:06} [{} {}]",
+            now.div_euclid(1000),
+            now.rem_euclid(1000) * 1000,
+            c.db,
+            c.addr()
+        );
+        for a in argv {
+            line.push(' ');
+            crate::cli::repr(&mut line, a);
+        }
+        for &m in &self.monitors {
+            if let Some(mc) = self.clients.get_mut(m) {
+                mc.inbox.push_back(Reply::Status(line.clone()));
+            }
+        }
     }
 
     fn flag_multi_error(&mut self, client: ClientId) {

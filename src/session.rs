@@ -1,33 +1,77 @@
-//! A console session: one client of a server, with the world clock and redis-cli's
-//! behaviour on the client side (line splitting, repeat counts, HELP, the prompt).
+//! Consoles of one server: each is a client with redis-cli's behaviour on the client side
+//! (line splitting, repeat counts, HELP, the prompt, the "Reading messages" and MONITOR
+//! loops, waiting in a blocking command, "not connected" after the server closed the
+//! connection). The world clock is shared.
+//!
+//! Most methods act on the current console; `use_console` picks it, so a page with several
+//! consoles calls `use_console(id)` before acting for one of them.
 
 use crate::cli::{self, Line, PromptState};
 use crate::clock::Clock;
 use crate::reply::Reply;
 use crate::server::{ClientId, Server};
 
-/// What a console line did: the text redis-cli prints, and each command with its reply.
+/// What redis-cli prints when the server closed its connection.
+pub const CONNECTION_CLOSED: &str = "Error: Server closed the connection";
+
+/// What a line did: the text redis-cli prints, and each command with its reply.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Executed {
     pub text: String,
     pub replies: Vec<(Vec<Vec<u8>>, Reply)>,
 }
 
+/// What a console is doing when not waiting for a command.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// At the prompt.
+    #[default]
+    Ready,
+    /// After SUBSCRIBE/PSUBSCRIBE: printing pushed messages until Ctrl-C.
+    ReadingMessages,
+    /// After MONITOR: printing every command the server runs until Ctrl-C.
+    Monitoring,
+    /// In a blocking command (BLPOP…), until data arrives, the timeout, or Ctrl-C.
+    Blocked,
+}
+
+/// One console: a client of the server, and redis-cli's state beside it.
+#[derive(Debug)]
+pub struct Console {
+    pub client: ClientId,
+    pub prompt_state: PromptState,
+    pub mode: Mode,
+    /// The server closed the connection; the next command connects again.
+    pub not_connected: bool,
+    /// A blocked command, and how many more times its repeat count runs it.
+    waiting: Option<(Vec<Vec<u8>>, i64)>,
+}
+
+impl Console {
+    fn new(client: ClientId) -> Console {
+        Console {
+            client,
+            prompt_state: PromptState::default(),
+            mode: Mode::Ready,
+            not_connected: false,
+            waiting: None,
+        }
+    }
+}
+
 pub struct Session {
     pub server: Server,
-    pub client: ClientId,
     pub clock: Clock,
-    pub prompt_state: PromptState,
-    /// redis-cli is in its "Reading messages..." loop (after SUBSCRIBE/PSUBSCRIBE): it
-    /// prints pushed messages and takes no commands until Ctrl-C.
-    pub reading_messages: bool,
-    /// The second connection `side_exec` uses.
+    /// Consoles by id; closed ones leave a hole so ids stay stable.
+    consoles: Vec<Option<Console>>,
+    current: usize,
+    /// The connection `side_exec` uses.
     side: Option<ClientId>,
 }
 
 impl Session {
-    /// A fresh server (16 empty databases) with one client, its clock starting at `wall_ms`
-    /// (milliseconds since the Unix epoch) and running at 1×.
+    /// A fresh server (16 empty databases) with one console, its clock starting at
+    /// `wall_ms` (milliseconds since the Unix epoch) and running at 1×.
     pub fn new(wall_ms: f64) -> Session {
         Session::with_seed(wall_ms, 0x5eed_2024)
     }
@@ -39,16 +83,88 @@ impl Session {
         let client = server.connect();
         Session {
             server,
-            client,
             clock,
-            prompt_state: PromptState::default(),
-            reading_messages: false,
+            consoles: vec![Some(Console::new(client))],
+            current: 0,
             side: None,
         }
     }
 
+    // ---- consoles ----
+
+    /// Open another console (a new client at db 0); returns its id. It does not become
+    /// the current one.
+    pub fn open_console(&mut self) -> usize {
+        self.server.tick(self.clock.now_ms());
+        let client = self.server.connect();
+        self.consoles.push(Some(Console::new(client)));
+        self.consoles.len() - 1
+    }
+
+    /// Make console `id` the one the other methods act on; false if there is none.
+    pub fn use_console(&mut self, id: usize) -> bool {
+        if self.consoles.get(id).is_some_and(Option::is_some) {
+            self.current = id;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Close console `id` (its connection ends). The last console cannot be closed.
+    pub fn close_console(&mut self, id: usize) -> bool {
+        if self.console_ids().len() <= 1 {
+            return false;
+        }
+        let Some(c) = self.consoles.get_mut(id).and_then(Option::take) else {
+            return false;
+        };
+        self.server.disconnect(c.client);
+        if self.current == id {
+            self.current = self.console_ids()[0];
+        }
+        true
+    }
+
+    /// The ids of the open consoles, oldest first.
+    pub fn console_ids(&self) -> Vec<usize> {
+        (0..self.consoles.len())
+            .filter(|&i| self.consoles[i].is_some())
+            .collect()
+    }
+
+    /// The current console's id.
+    pub fn console_id(&self) -> usize {
+        self.current
+    }
+
+    /// The current console.
+    pub fn console(&self) -> &Console {
+        self.consoles[self.current]
+            .as_ref()
+            .expect("the current console is always open")
+    }
+
+    fn console_mut(&mut self) -> &mut Console {
+        self.consoles[self.current]
+            .as_mut()
+            .expect("the current console is always open")
+    }
+
+    /// The current console's client (as the server knows it).
+    pub fn client(&self) -> ClientId {
+        self.console().client
+    }
+
+    /// The current console's client id, as CLIENT ID reports it.
+    pub fn client_id(&self) -> u64 {
+        self.server.clients[self.client()].id
+    }
+
+    // ---- time ----
+
     /// Tell the session what time the wall clock says (moves world time per the clock's
-    /// speed), and let the server do its timed work (active expiry).
+    /// speed), and let the server do its timed work (active expiry, blocking timeouts).
     pub fn sync(&mut self, wall_ms: f64) {
         self.clock.sync(wall_ms);
         self.server.tick(self.clock.now_ms());
@@ -59,12 +175,35 @@ impl Session {
         self.clock.now_ms()
     }
 
-    /// Run one command given as arguments; returns the reply tree.
+    // ---- commands ----
+
+    /// Run one command given as arguments; returns the reply tree. A console whose
+    /// connection was closed connects again first. If the command blocks, the reply is
+    /// a placeholder, `mode()` is `Blocked`, and the answer comes from `take_messages`.
     pub fn exec_argv(&mut self, argv: Vec<Vec<u8>>) -> Reply {
+        if self.console().mode == Mode::Blocked {
+            // A redis-cli waiting in BLPOP takes no commands: this one comes after Ctrl-C.
+            self.interrupt();
+        }
+        if self.server.clients[self.client()].closed {
+            self.reconnect();
+        }
+        self.send(argv)
+    }
+
+    /// Send a command on the current console's connection and track redis-cli's state.
+    fn send(&mut self, argv: Vec<Vec<u8>>) -> Reply {
         let now = self.clock.now_ms();
         self.server.tick(now);
-        let reply = self.server.execute(self.client, argv.clone(), now);
-        self.prompt_state.after_reply(&argv, &reply);
+        let client = self.client();
+        let reply = self.server.execute(client, argv.clone(), now);
+        if self.server.clients[client].blocked.is_some() {
+            let c = self.console_mut();
+            c.mode = Mode::Blocked;
+            c.waiting = Some((argv, 0));
+        } else {
+            self.console_mut().prompt_state.after_reply(&argv, &reply);
+        }
         reply
     }
 
@@ -81,41 +220,65 @@ impl Session {
             text: String::new(),
             replies: Vec::new(),
         };
-        match cli::parse_line(line) {
-            Line::Empty => {}
-            Line::Message(m) => done.text = m.to_string(),
-            Line::Command { repeat, argv } => {
-                let name = argv[0].to_ascii_lowercase();
-                if name == b"help" || name == b"?" {
-                    done.text = cli::trim_final_newline(crate::help::help(&argv[1..]));
-                } else if (name == b"quit" || name == b"exit") && argv.len() == 1 {
-                    // redis-cli exits here; a playground console just stays.
-                } else {
-                    let mut out = String::new();
-                    if cli::enters_pubsub_mode(&argv) {
-                        out.push_str(cli::READING_MESSAGES);
-                        out.push('\n');
-                        self.reading_messages = true;
-                    }
-                    for _ in 0..repeat {
-                        let reply = self.exec_argv(argv.clone());
-                        out.push_str(&cli::printed(&argv, &reply));
-                        done.replies.push((argv.clone(), reply));
-                    }
-                    done.text = cli::trim_final_newline(out);
-                }
+        let (repeat, argv) = match cli::parse_line(line) {
+            Line::Empty => return done,
+            Line::Message(m) => {
+                done.text = m.to_string();
+                return done;
             }
+            Line::Command { repeat, argv } => (repeat, argv),
+        };
+        let name = argv[0].to_ascii_lowercase();
+        if name == b"help" || name == b"?" {
+            done.text = cli::trim_final_newline(crate::help::help(&argv[1..]));
+            return done;
         }
+        if (name == b"quit" || name == b"exit") && argv.len() == 1 {
+            // redis-cli exits here; a playground console just stays.
+            return done;
+        }
+        if self.console().mode == Mode::Blocked {
+            self.interrupt();
+        }
+        let client = self.client();
+        if self.server.clients[client].closed {
+            if !self.console().not_connected {
+                // Killed while idle: this command finds the connection gone.
+                self.connection_lost();
+                done.text = CONNECTION_CLOSED.to_string();
+                return done;
+            }
+            self.reconnect();
+        }
+        let mut out = String::new();
+        if cli::enters_pubsub_mode(&argv) {
+            out.push_str(cli::READING_MESSAGES);
+            out.push('\n');
+            self.console_mut().mode = Mode::ReadingMessages;
+        }
+        for i in 0..repeat {
+            let reply = self.send(argv.clone());
+            if self.console().mode == Mode::Blocked {
+                self.console_mut().waiting = Some((argv.clone(), repeat - i - 1));
+                break;
+            }
+            if name == b"monitor" && matches!(&reply, Reply::Status(s) if s == "OK") {
+                self.console_mut().mode = Mode::Monitoring;
+            }
+            out.push_str(&cli::printed(&argv, &reply));
+            done.replies.push((argv.clone(), reply));
+        }
+        done.text = cli::trim_final_newline(out);
         done
     }
 
     /// Run a line on a second connection to the same server (created on first use), as
-    /// another redis-cli would: the console's client, prompt and db are not touched. For
+    /// another redis-cli would: no console's client, prompt or db is touched. For
     /// publishing to a subscribed console, and for checks that must not disturb it.
     pub fn side_exec(&mut self, line: &str) -> String {
         let side = match self.side {
-            Some(c) => c,
-            None => {
+            Some(c) if !self.server.clients[c].closed => c,
+            _ => {
                 let c = self.server.connect();
                 self.side = Some(c);
                 c
@@ -137,36 +300,96 @@ impl Session {
         }
     }
 
-    /// The messages pushed to this console's client since the last call (pub/sub), each
-    /// printed as redis-cli prints it, joined by `\n`; empty when there are none.
+    /// What the current console prints since the last call while it is not at the prompt:
+    /// pushed messages, MONITOR lines, the answer of a blocking command (then the rest of
+    /// its repeat count), or that the server closed the connection. Joined by `\n`; empty
+    /// when there is nothing.
     pub fn take_messages(&mut self) -> String {
-        let inbox = std::mem::take(&mut self.server.clients[self.client].inbox);
+        let client = self.client();
+        if self.server.clients[client].closed && self.console().mode != Mode::Ready {
+            self.connection_lost();
+            return CONNECTION_CLOSED.to_string();
+        }
+        let inbox = std::mem::take(&mut self.server.clients[client].inbox);
         let mut out = String::new();
+        let mut last = None;
         for m in inbox {
             out.push_str(&cli::printed(&[], &m));
+            last = Some(m);
+        }
+        if self.console().mode == Mode::Blocked && self.server.clients[client].blocked.is_none() {
+            let c = self.console_mut();
+            c.mode = Mode::Ready;
+            if let Some((argv, remaining)) = c.waiting.take() {
+                if let Some(reply) = &last {
+                    c.prompt_state.after_reply(&argv, reply);
+                }
+                for i in 0..remaining {
+                    let reply = self.send(argv.clone());
+                    if self.console().mode == Mode::Blocked {
+                        self.console_mut().waiting = Some((argv.clone(), remaining - i - 1));
+                        break;
+                    }
+                    out.push_str(&cli::printed(&argv, &reply));
+                }
+            }
         }
         cli::trim_final_newline(out)
     }
 
-    /// Ctrl-C: in the "Reading messages" loop redis-cli closes the connection, so the
-    /// subscriptions (and any MULTI or WATCH) end, and the next command goes over a new
-    /// connection to the db the prompt shows. Returns whether anything was interrupted.
+    /// What the current console is doing.
+    pub fn mode(&self) -> Mode {
+        self.console().mode
+    }
+
+    /// Ctrl-C while redis-cli reads messages, monitors or waits in a blocking command:
+    /// redis-cli would quit; here the console connects again at once (to the db its
+    /// prompt shows), so the subscriptions, MONITOR or the blocked command end with the
+    /// old connection. Returns whether anything was interrupted.
     pub fn interrupt(&mut self) -> bool {
-        if !self.reading_messages {
+        if self.console().mode == Mode::Ready {
             return false;
         }
-        self.reading_messages = false;
-        self.server.disconnect(self.client);
-        self.client = self.server.connect();
-        let db = usize::try_from(self.prompt_state.dbnum)
-            .unwrap_or(0)
-            .min(crate::server::NUM_DBS - 1);
-        self.server.clients[self.client].db = db;
+        let old = self.client();
+        self.server.disconnect(old);
+        self.reconnect();
         true
     }
 
-    /// The prompt redis-cli would show now (`127.0.0.1:6379[2](TX)> `).
+    /// The prompt redis-cli would show now (`127.0.0.1:6379[2](TX)> `, or
+    /// `not connected> `).
     pub fn prompt(&self) -> String {
-        self.prompt_state.prompt()
+        if self.console().not_connected {
+            return "not connected> ".to_string();
+        }
+        self.console().prompt_state.prompt()
+    }
+
+    /// The server closed the current console's connection: redis-cli says so and shows
+    /// `not connected>` until the next command.
+    fn connection_lost(&mut self) {
+        let c = self.console_mut();
+        c.mode = Mode::Ready;
+        c.waiting = None;
+        c.not_connected = true;
+        c.prompt_state.in_multi = false;
+    }
+
+    /// Connect the current console again, selecting the db its prompt shows (redis-cli
+    /// sends that SELECT itself when it reconnects).
+    fn reconnect(&mut self) {
+        let client = self.server.connect();
+        let c = self.console_mut();
+        c.client = client;
+        c.mode = Mode::Ready;
+        c.waiting = None;
+        c.not_connected = false;
+        c.prompt_state.in_multi = false;
+        let db = c.prompt_state.dbnum;
+        if db != 0 {
+            let now = self.clock.now_ms();
+            let select = vec![b"SELECT".to_vec(), db.to_string().into_bytes()];
+            self.server.execute(client, select, now);
+        }
     }
 }

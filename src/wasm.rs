@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use crate::inspect::{self, Items, KeyRow};
 use crate::reply::Reply;
 use crate::retry::{Config as SimConfig, Simulation, StrategyKind};
-use crate::session::Session;
+use crate::session::{Mode, Session};
 
 #[wasm_bindgen]
 pub struct Playground {
@@ -182,13 +182,13 @@ impl Playground {
 
     /// The db the console has selected (as redis-cli tracks it).
     pub fn db(&self) -> u32 {
-        self.session.prompt_state.dbnum as u32
+        self.session.console().prompt_state.dbnum as u32
     }
 
     /// True between MULTI and EXEC/DISCARD.
     #[wasm_bindgen(js_name = inTransaction)]
     pub fn in_transaction(&self) -> bool {
-        self.session.prompt_state.in_multi
+        self.session.console().prompt_state.in_multi
     }
 
     /// Let time pass: follow the wall clock and run the active expiry cycle. Call it from
@@ -235,10 +235,16 @@ impl Playground {
         self.sync();
     }
 
-    /// The earliest time (world ms) at which some key's TTL runs out, or undefined.
+    /// The earliest time (world ms) at which some key's TTL runs out or a blocking
+    /// command times out, or undefined.
     #[wasm_bindgen(js_name = nextExpiry)]
     pub fn next_expiry(&self) -> Option<f64> {
-        self.session.server.next_expiry().map(|t| t as f64)
+        let server = &self.session.server;
+        [server.next_expiry(), server.next_block_deadline()]
+            .into_iter()
+            .flatten()
+            .min()
+            .map(|t| t as f64)
     }
 
     /// Keys of a db: `[{key, type, ttl, size, encoding}]`, at most `limit`, optionally
@@ -317,13 +323,74 @@ impl Playground {
     /// commands until Ctrl-C.
     #[wasm_bindgen(js_name = isReadingMessages)]
     pub fn is_reading_messages(&self) -> bool {
-        self.session.reading_messages
+        self.session.mode() == Mode::ReadingMessages
     }
 
-    /// Ctrl-C while reading messages: the connection closes (subscriptions end) and the
-    /// next command uses a new one. Returns whether anything was interrupted.
+    /// What the console is doing: "ready" (at the prompt), "reading" (messages, after
+    /// SUBSCRIBE), "monitor" (after MONITOR) or "blocked" (in BLPOP and friends). In any
+    /// but "ready", poll `takeMessages()` for what to print; "blocked" ends by itself
+    /// when the answer arrives (or the timeout passes), the others only by `interrupt()`.
+    pub fn mode(&self) -> String {
+        match self.session.mode() {
+            Mode::Ready => "ready",
+            Mode::ReadingMessages => "reading",
+            Mode::Monitoring => "monitor",
+            Mode::Blocked => "blocked",
+        }
+        .to_string()
+    }
+
+    /// Ctrl-C while reading messages, monitoring or blocked: the connection closes (its
+    /// subscriptions, MONITOR or blocking command end) and the console connects again.
+    /// Returns whether anything was interrupted.
     pub fn interrupt(&mut self) -> bool {
         self.session.interrupt()
+    }
+
+    /// Open another console: a new client of the same server, at db 0. Returns its id
+    /// (the first console is 0). It does not become the current console.
+    #[wasm_bindgen(js_name = openConsole)]
+    pub fn open_console(&mut self) -> u32 {
+        self.sync();
+        self.session.open_console() as u32
+    }
+
+    /// Make console `id` the one that `exec`, `execArgv`, `execDetailed`, `prompt`, `db`,
+    /// `inTransaction`, `mode`, `takeMessages`, `interrupt` and `clientId` act for.
+    /// False (and nothing changes) if there is no such console.
+    #[wasm_bindgen(js_name = useConsole)]
+    pub fn use_console(&mut self, id: u32) -> bool {
+        self.session.use_console(id as usize)
+    }
+
+    /// Close console `id` (its connection closes, as when a redis-cli exits). The last
+    /// open console cannot be closed (false).
+    #[wasm_bindgen(js_name = closeConsole)]
+    pub fn close_console(&mut self, id: u32) -> bool {
+        self.session.close_console(id as usize)
+    }
+
+    /// The ids of the open consoles, oldest first.
+    #[wasm_bindgen(js_name = consoleIds)]
+    pub fn console_ids(&self) -> Vec<u32> {
+        self.session
+            .console_ids()
+            .into_iter()
+            .map(|i| i as u32)
+            .collect()
+    }
+
+    /// The current console's id.
+    #[wasm_bindgen(js_name = consoleId)]
+    pub fn console_id(&self) -> u32 {
+        self.session.console_id() as u32
+    }
+
+    /// The current console's client id, as CLIENT ID would answer (it changes when the
+    /// console connects again).
+    #[wasm_bindgen(js_name = clientId)]
+    pub fn client_id(&self) -> f64 {
+        self.session.client_id() as f64
     }
 
     /// Run a line on a second connection to the same server (another redis-cli): the

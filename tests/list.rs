@@ -120,28 +120,6 @@ QUEUED
 }
 
 #[test]
-fn blocking_commands_that_find_no_data_outside_multi_answer_nil_since_nothing_could_push() {
-    // One client: nothing could ever push while it waits, so the engine answers as Redis
-    // does for a client that may not block, whatever the timeout.
-    check(
-        r#"
-> BLPOP nolist 0
-(nil)
-> BRPOP a b c 0.01
-(nil)
-> BLMOVE a b LEFT RIGHT 0
-(nil)
-> BRPOPLPUSH a b 5
-(nil)
-> BLMPOP 0 3 a b c RIGHT COUNT 2
-(nil)
-> DBSIZE
-(integer) 0
-"#,
-    );
-}
-
-#[test]
 fn blocking_replies_without_data_are_a_nil_array_or_a_nil_bulk_as_in_redis() {
     let mut s = session();
     let nil_array = Reply::NilArray;

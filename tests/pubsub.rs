@@ -3,6 +3,7 @@
 
 mod common;
 use common::check;
+use redis_playground::session::Mode;
 use redis_playground::{Reply, Session};
 
 fn b(s: &str) -> Vec<u8> {
@@ -143,7 +144,7 @@ fn the_console_reads_messages_after_subscribe_until_ctrl_c() {
         out,
         "Reading messages... (press Ctrl-C to quit)\n1) \"subscribe\"\n2) \"a\"\n3) (integer) 1\n1) \"subscribe\"\n2) \"b\"\n3) (integer) 2"
     );
-    assert!(s.reading_messages);
+    assert_eq!(s.mode(), Mode::ReadingMessages);
     let publisher = other(&mut s);
     run(&mut s, publisher, "PUBLISH a hello");
     run(&mut s, publisher, "PUBLISH b \"x y\"");
@@ -155,7 +156,7 @@ fn the_console_reads_messages_after_subscribe_until_ctrl_c() {
     // Ctrl-C closes the connection: the subscriptions end; the next command runs on a new
     // connection in the db the prompt shows.
     assert!(s.interrupt());
-    assert!(!s.reading_messages);
+    assert_eq!(s.mode(), Mode::Ready);
     assert_eq!(run(&mut s, publisher, "PUBLISH a again"), Reply::Int(0));
     s.exec("SET here 1");
     assert_eq!(s.exec("SELECT 3"), "OK");

@@ -3,6 +3,7 @@
 //! hints and completion, and the README's table of supported commands.
 
 pub mod config;
+pub mod connection;
 pub mod hash;
 pub mod keyspace;
 pub mod keyspec;
@@ -88,7 +89,7 @@ pub fn container_handler(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 }
 
 /// Every family's entries, in the order the README lists them.
-pub fn families() -> [(&'static str, &'static [Command]); 11] {
+pub fn families() -> [(&'static str, &'static [Command]); 12] {
     [
         ("Keys", keyspace::COMMANDS),
         ("Strings", string::COMMANDS),
@@ -99,6 +100,7 @@ pub fn families() -> [(&'static str, &'static [Command]); 11] {
         ("Sorting", sort::COMMANDS),
         ("Pub/sub", pubsub::COMMANDS),
         ("Server and connection", server::COMMANDS),
+        ("Clients", connection::COMMANDS),
         ("Configuration", config::COMMANDS),
         ("Transactions", tx::COMMANDS),
     ]

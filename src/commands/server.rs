@@ -21,13 +21,7 @@ fn flush_mode(argv: &[Vec<u8>]) -> CmdResult<()> {
 fn flush_db(ctx: &mut Ctx, db: usize) {
     let now = ctx.now;
     let server = &mut *ctx.server;
-    let keys: Vec<Vec<u8>> = server
-        .clients
-        .iter()
-        .flat_map(|c| c.watched.iter())
-        .filter(|(d, _)| *d == db)
-        .map(|(_, k)| k.clone())
-        .collect();
+    let keys = server.watched_keys_in(db);
     let present: Vec<Vec<u8>> = keys
         .into_iter()
         .filter(|k| server.dbs[db].contains(k, now))
@@ -225,10 +219,11 @@ fn info_text(ctx: &mut Ctx, sections: &[Vec<u8>]) -> String {
         ));
     }
     if want("clients") {
-        let watching = s.clients.iter().filter(|c| !c.watched.is_empty()).count();
+        let watching = s.connected().filter(|(_, c)| !c.watched.is_empty()).count();
         parts.push(format!(
-            "# Clients\r\nconnected_clients:{}\r\nblocked_clients:0\r\nwatching_clients:{}\r\n",
-            s.clients.len(),
+            "# Clients\r\nconnected_clients:{}\r\nblocked_clients:{}\r\nwatching_clients:{}\r\n",
+            s.connected().count(),
+            s.blocked_clients(),
             watching
         ));
     }
@@ -301,13 +296,7 @@ fn swapdb(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         let now = ctx.now;
         let server = &mut *ctx.server;
         for (x, y) in [(a, b), (b, a)] {
-            let keys: Vec<Vec<u8>> = server
-                .clients
-                .iter()
-                .flat_map(|c| c.watched.iter())
-                .filter(|(d, _)| *d == x)
-                .map(|(_, k)| k.clone())
-                .collect();
+            let keys = server.watched_keys_in(x);
             let present: Vec<Vec<u8>> = keys
                 .into_iter()
                 .filter(|k| server.dbs[x].contains(k, now) || server.dbs[y].contains(k, now))
@@ -316,6 +305,9 @@ fn swapdb(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         }
         server.dbs.swap(a, b);
         server.dirty += 1;
+        // Clients blocked on a key that the swap brought in are served after the command.
+        server.signal_existing(a, now);
+        server.signal_existing(b, now);
     }
     Ok(Reply::ok())
 }

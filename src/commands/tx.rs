@@ -4,7 +4,7 @@
 use super::Command;
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
-use crate::server::Ctx;
+use crate::server::{Ctx, Watched};
 
 // ---- data operations ----
 
@@ -44,6 +44,7 @@ fn exec(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
         return Ok(Reply::NilArray);
     }
     let mut replies = Vec::with_capacity(queue.len());
+    ctx.server.in_exec = true;
     for argv in queue {
         let reply = match ctx.server.resolve(&argv) {
             Ok(cmd) => ctx.server.call(cmd, ctx.client, &argv, ctx.now),
@@ -55,24 +56,20 @@ fn exec(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
             other => replies.push(other),
         }
     }
+    ctx.server.in_exec = false;
     Ok(Reply::Array(replies))
 }
 
-/// A watched key whose TTL ran out (even if not yet deleted) fails EXEC, as in Redis 7:
-/// looking each one up deletes it if expired, and that deletion marks the watchers dirty.
+/// A watched key whose TTL ran out since WATCH (even if not yet deleted) fails EXEC, as
+/// in Redis 7; one that had already expired when watched does not.
 fn watched_key_expired(ctx: &mut Ctx) -> bool {
     let now = ctx.now;
-    let watched = ctx.client().watched.clone();
-    let mut expired = false;
-    for (db, key) in &watched {
-        let d = &mut ctx.server.dbs[*db];
-        let had = d.has_no_expired();
-        d.contains(key, now);
-        if had && !d.has_no_expired() {
-            expired = true;
-        }
-    }
-    expired
+    let server = &mut *ctx.server;
+    server.clients[ctx.client]
+        .watched
+        .iter()
+        .filter(|w| !w.expired)
+        .any(|w| server.dbs[w.db].is_logically_expired(&w.key, now))
 }
 
 /// DISCARD
@@ -90,10 +87,16 @@ fn watch(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         return Err(CmdError::Err("WATCH inside MULTI is not allowed".into()));
     }
     let db = ctx.db_index();
+    let now = ctx.now;
     for key in &argv[1..] {
+        let expired = ctx.server.dbs[db].is_logically_expired(key, now);
         let c = ctx.client();
-        if !c.watched.iter().any(|(d, k)| *d == db && k == key) {
-            c.watched.push((db, key.clone()));
+        if !c.watched.iter().any(|w| w.db == db && w.key == *key) {
+            c.watched.push(Watched {
+                db,
+                key: key.clone(),
+                expired,
+            });
         }
     }
     Ok(Reply::ok())

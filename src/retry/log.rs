@@ -195,6 +195,15 @@ pub(crate) struct Wire<'a> {
 impl Wire<'_> {
     /// Send one command over a connection; the reply comes back as Redis would send it.
     pub fn send(&mut self, c: &mut SimClient, argv: Vec<Vec<u8>>) -> Reply {
+        if self.server.clients.get(c.id).is_none_or(|cl| cl.closed) {
+            // Someone ran CLIENT KILL on this connection: open a new one, as a real
+            // client library would, on the same db.
+            c.id = self.server.connect();
+            if c.db != 0 {
+                let select = vec![b"SELECT".to_vec(), c.db.to_string().into_bytes()];
+                self.server.execute(c.id, select, self.now);
+            }
+        }
         self.work += 1;
         let reply = self.server.execute(c.id, argv.clone(), self.now);
         let db = self.server.clients.get(c.id).map_or(c.db, |cl| cl.db as u8);

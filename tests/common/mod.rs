@@ -1,6 +1,10 @@
 //! Table-driven engine tests: a script of `> command` lines, each followed by the exact
 //! text `redis-cli --no-raw` prints for it. `@advance <ms>` moves the virtual clock (and
 //! runs the active expiry cycle); `#` lines are comments. Time never passes otherwise.
+//!
+//! Several consoles: `@console <n>` makes console n current (opening consoles up to it);
+//! `@messages` is followed by what that console prints meanwhile (pushed messages, MONITOR
+//! lines, a blocked command's answer: `Session::take_messages`); `@prompt` by its prompt.
 
 #![allow(dead_code)]
 
@@ -37,12 +41,23 @@ pub fn check_on(s: &mut Session, script: &str) {
             s.sync(T0);
             continue;
         }
-        let Some(cmd) = line.strip_prefix("> ") else {
-            panic!("expected a `> command` line, got {line:?}");
+        if let Some(n) = line.strip_prefix("@console ") {
+            let n: usize = n.trim().parse().expect("@console takes a number");
+            while s.console_ids().len() <= n {
+                s.open_console();
+            }
+            assert!(s.use_console(n), "no console {n}");
+            continue;
+        }
+        let directive = matches!(line, "@messages" | "@prompt");
+        let cmd = match line.strip_prefix("> ") {
+            Some(cmd) => cmd,
+            None if directive => line,
+            None => panic!("expected a `> command` line, got {line:?}"),
         };
         let mut want = Vec::new();
         while let Some(next) = lines.peek() {
-            if next.starts_with("> ") || next.starts_with("@advance ") {
+            if next.starts_with("> ") || next.starts_with('@') {
                 break;
             }
             let next = lines.next().unwrap_or_default();
@@ -55,7 +70,11 @@ pub fn check_on(s: &mut Session, script: &str) {
             want.pop();
         }
         let want = want.join("\n");
-        let got = s.exec(cmd);
+        let got = match cmd {
+            "@messages" => s.take_messages(),
+            "@prompt" => s.prompt(),
+            _ => s.exec(cmd),
+        };
         if got != want {
             failures.push(format!("> {cmd}\n--- expected\n{want}\n--- got\n{got}\n"));
         }

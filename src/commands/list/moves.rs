@@ -1,10 +1,10 @@
 //! Lists, continued: moving an element between lists (LMOVE, RPOPLPUSH), popping from the
 //! first non-empty of several lists (LMPOP), and the blocking variants of all of these.
 //!
-//! There is one client, so nothing could ever push to a list a blocking command waits on:
-//! when no list has data they answer at once, exactly as Redis answers a blocking command
-//! that may not block (inside MULTI): BLPOP, BRPOP and BLMPOP with a nil array, BLMOVE and
-//! BRPOPLPUSH with a nil bulk string. Their timeouts are still validated first.
+//! When no list has data the blocking forms answer as Redis answers inside MULTI: BLPOP,
+//! BRPOP and BLMPOP with a nil array, BLMOVE and BRPOPLPUSH with a nil bulk string (their
+//! timeouts validated first). Outside MULTI the server then blocks the client instead
+//! (`blocking.rs`), and that nil becomes its answer if the timeout passes.
 
 use super::{end_arg, int_at_least, list_at, list_or_new, pop_from, popped, push_event};
 use crate::commands::timeout_arg;

@@ -1,10 +1,9 @@
 //! Pops: ZPOPMIN, ZPOPMAX, ZMPOP and the blocking BZPOPMIN, BZPOPMAX, BZMPOP (Redis's
 //! `genericZpopCommand` and `blockingGenericZpopCommand`).
 //!
-//! The blocking forms answer at once when a key has members. When none has, Redis would
-//! block the client; the playground has a single client that nothing else could serve, so
-//! it answers the way Redis answers a client that may not block (as inside MULTI): nil,
-//! as if the timeout had passed.
+//! The blocking forms answer at once when a key has members. When none has they answer
+//! nil, as Redis answers inside MULTI; outside it the server then blocks the client
+//! (`blocking.rs`) and serves it again when a sorted set is created on one of its keys.
 
 use super::zset_at;
 use crate::commands::{int_arg, is, remove_if_empty, timeout_arg};

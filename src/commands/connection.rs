@@ -1,0 +1,539 @@
+//! Connections: CLIENT (ID, INFO, LIST, GETNAME, SETNAME, KILL, UNBLOCK, NO-EVICT, HELP),
+//! MONITOR, RESET and QUIT. Every console of the page and every connection of the retry
+//! simulation is a client; addresses are pretend (`127.0.0.1:<port>`), as are the buffer
+//! sizes CLIENT LIST reports.
+
+use super::keyspace::help_lines;
+use super::{int_arg, is, Command};
+use crate::error::{CmdError, CmdResult};
+use crate::reply::Reply;
+use crate::server::{Client, ClientId, Ctx, Server};
+
+// ---- data operations ----
+
+/// The kinds of client CLIENT LIST TYPE and CLIENT KILL TYPE select.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Normal,
+    Replica,
+    PubSub,
+    Master,
+}
+
+fn kind_arg(arg: &[u8]) -> CmdResult<Kind> {
+    Ok(match arg.to_ascii_lowercase().as_slice() {
+        b"normal" => Kind::Normal,
+        b"slave" | b"replica" => Kind::Replica,
+        b"pubsub" => Kind::PubSub,
+        b"master" => Kind::Master,
+        _ => {
+            return Err(CmdError::Err(format!(
+                "Unknown client type '{}'",
+                String::from_utf8_lossy(arg)
+            )))
+        }
+    })
+}
+
+fn kind_of(c: &Client) -> Kind {
+    if c.is_subscribed() {
+        Kind::PubSub
+    } else {
+        Kind::Normal
+    }
+}
+
+/// One line of CLIENT LIST / CLIENT INFO, ending in a newline.
+fn describe(server: &Server, i: ClientId, now: i64) -> String {
+    let c = &server.clients[i];
+    let mut flags = String::new();
+    if c.monitor {
+        flags.push('O');
+    }
+    if c.is_subscribed() {
+        flags.push('P');
+    }
+    if c.multi.is_some() {
+        flags.push('x');
+    }
+    if c.blocked.is_some() {
+        flags.push('b');
+    }
+    if c.dirty_cas {
+        flags.push('d');
+    }
+    if flags.is_empty() {
+        flags.push('N');
+    }
+    let multi = c.multi.as_ref().map_or(-1, |q| q.len() as i64);
+    let mem = 20_000 + 64 * (c.channels.len() + c.patterns.len() + c.watched.len());
+    format!(
+        "id={} addr={} laddr=127.0.0.1:6379 fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub=0 multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem={} events=r cmd={} user=default redir=-1 resp=2\n",
+        c.id,
+        c.addr(),
+        c.id + 7,
+        String::from_utf8_lossy(&c.name),
+        (now - c.connected_ms).max(0) / 1000,
+        (now - c.last_ms).max(0) / 1000,
+        flags,
+        c.db,
+        c.channels.len(),
+        c.patterns.len(),
+        multi,
+        mem,
+        c.last_cmd,
+    )
+}
+
+/// A client id argument (1 or more), with the error text the caller uses.
+fn client_id_arg(arg: &[u8], msg: &str) -> CmdResult<u64> {
+    match crate::num::parse_i64(arg) {
+        Some(v) if v >= 1 => Ok(v as u64),
+        _ => Err(CmdError::Err(msg.into())),
+    }
+}
+
+fn find_by_id(server: &Server, id: u64) -> Option<ClientId> {
+    server.connected().find(|(_, c)| c.id == id).map(|(i, _)| i)
+}
+
+/// What CLIENT KILL's filters select.
+#[derive(Default)]
+struct KillFilter {
+    id: Option<u64>,
+    kind: Option<Kind>,
+    addr: Option<Vec<u8>>,
+    laddr: Option<Vec<u8>>,
+    skip_me: bool,
+}
+
+impl KillFilter {
+    fn matches(&self, c: &Client, me: bool) -> bool {
+        !(self.skip_me && me)
+            && self.id.is_none_or(|id| c.id == id)
+            && self.kind.is_none_or(|k| kind_of(c) == k)
+            && self
+                .addr
+                .as_deref()
+                .is_none_or(|a| a == c.addr().as_bytes())
+            && self.laddr.as_deref().is_none_or(|a| a == b"127.0.0.1:6379")
+    }
+}
+
+fn kill_filter(argv: &[Vec<u8>]) -> CmdResult<KillFilter> {
+    let mut f = KillFilter {
+        skip_me: true,
+        ..KillFilter::default()
+    };
+    let mut i = 2;
+    while i < argv.len() {
+        let (opt, Some(val)) = (&argv[i], argv.get(i + 1)) else {
+            return Err(CmdError::Syntax);
+        };
+        if is(opt, "id") {
+            f.id = Some(client_id_arg(val, "client-id should be greater than 0")?);
+        } else if is(opt, "type") {
+            f.kind = Some(kind_arg(val)?);
+        } else if is(opt, "addr") {
+            f.addr = Some(val.clone());
+        } else if is(opt, "laddr") {
+            f.laddr = Some(val.clone());
+        } else if is(opt, "user") {
+            if val.as_slice() != b"default" {
+                return Err(CmdError::Err(format!(
+                    "No such user '{}'",
+                    String::from_utf8_lossy(val)
+                )));
+            }
+        } else if is(opt, "skipme") {
+            f.skip_me = if is(val, "yes") {
+                true
+            } else if is(val, "no") {
+                false
+            } else {
+                return Err(CmdError::Syntax);
+            };
+        } else {
+            return Err(CmdError::Syntax);
+        }
+        i += 2;
+    }
+    Ok(f)
+}
+
+/// Forget everything a connection set up (RESET): transaction, watches, subscriptions,
+/// MONITOR, name, selected db.
+fn reset_client(server: &mut Server, client: ClientId) {
+    server.unsubscribe_all(client);
+    server.monitors.retain(|&m| m != client);
+    let c = &mut server.clients[client];
+    c.multi = None;
+    c.multi_error = false;
+    c.watched.clear();
+    c.dirty_cas = false;
+    c.monitor = false;
+    c.name.clear();
+    c.db = 0;
+}
+
+// ---- command handlers ----
+
+/// CLIENT ID
+fn client_id(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
+    Ok(Reply::Int(ctx.client().id as i64))
+}
+
+/// CLIENT INFO
+fn client_info(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
+    Ok(Reply::Bulk(
+        describe(ctx.server, ctx.client, ctx.now).into_bytes(),
+    ))
+}
+
+/// CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]
+fn client_list(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let mut kind = None;
+    let mut ids = None;
+    if argv.len() == 4 && is(&argv[2], "type") {
+        kind = Some(kind_arg(&argv[3])?);
+    } else if argv.len() > 3 && is(&argv[2], "id") {
+        let mut list = Vec::new();
+        for a in &argv[3..] {
+            list.push(client_id_arg(a, "Invalid client ID")?);
+        }
+        ids = Some(list);
+    } else if argv.len() != 2 {
+        return Err(CmdError::Syntax);
+    }
+    let server = &*ctx.server;
+    let mut out = String::new();
+    for (i, c) in server.connected() {
+        let wanted = match (&kind, &ids) {
+            (Some(k), _) => kind_of(c) == *k,
+            (_, Some(ids)) => ids.contains(&c.id),
+            _ => true,
+        };
+        if wanted {
+            out.push_str(&describe(server, i, ctx.now));
+        }
+    }
+    Ok(Reply::Bulk(out.into_bytes()))
+}
+
+/// CLIENT GETNAME
+fn client_getname(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
+    let name = &ctx.client().name;
+    Ok(if name.is_empty() {
+        Reply::Nil
+    } else {
+        Reply::Bulk(name.clone())
+    })
+}
+
+/// CLIENT SETNAME connection-name
+fn client_setname(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let name = &argv[2];
+    if name.iter().any(|&b| !(b'!'..=b'~').contains(&b)) {
+        return Err(CmdError::Err(
+            "Client names cannot contain spaces, newlines or special characters.".into(),
+        ));
+    }
+    ctx.client().name = name.clone();
+    Ok(Reply::ok())
+}
+
+/// CLIENT KILL ip:port | CLIENT KILL [ID id] [TYPE type] [ADDR ip:port] [LADDR ip:port]
+/// [USER username] [SKIPME yes|no] ...
+fn client_kill(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    if argv.len() == 3 {
+        // The old form: one address, OK or an error.
+        let found = ctx
+            .server
+            .connected()
+            .find(|(_, c)| c.addr().as_bytes() == argv[2].as_slice())
+            .map(|(i, _)| i);
+        let Some(i) = found else {
+            return Err(CmdError::Err("No such client".into()));
+        };
+        ctx.server.disconnect(i);
+        return Ok(Reply::ok());
+    }
+    let filter = kill_filter(argv)?;
+    let victims: Vec<ClientId> = ctx
+        .server
+        .connected()
+        .filter(|(i, c)| filter.matches(c, *i == ctx.client))
+        .map(|(i, _)| i)
+        .collect();
+    for &i in &victims {
+        ctx.server.disconnect(i);
+    }
+    Ok(Reply::Int(victims.len() as i64))
+}
+
+/// CLIENT UNBLOCK client-id [TIMEOUT|ERROR]
+fn client_unblock(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let id = int_arg(&argv[2])?;
+    let as_error = match argv.get(3) {
+        None => false,
+        Some(a) if is(a, "timeout") => false,
+        Some(a) if is(a, "error") => true,
+        Some(_) => {
+            return Err(CmdError::Err(
+                "CLIENT UNBLOCK reason should be TIMEOUT or ERROR".into(),
+            ))
+        }
+    };
+    let target = u64::try_from(id)
+        .ok()
+        .and_then(|id| find_by_id(ctx.server, id));
+    let Some(i) = target else {
+        return Ok(Reply::Int(0));
+    };
+    let Some(empty) = ctx.server.clients[i]
+        .blocked
+        .as_ref()
+        .map(|b| b.on_timeout.clone())
+    else {
+        return Ok(Reply::Int(0));
+    };
+    let reply = if as_error {
+        Reply::Error("UNBLOCKED client unblocked via CLIENT UNBLOCK".into())
+    } else {
+        empty
+    };
+    ctx.server.unblock(i, Some(reply));
+    Ok(Reply::Int(1))
+}
+
+/// CLIENT NO-EVICT ON|OFF (there is no eviction here; the setting is accepted).
+fn client_no_evict(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    if is(&argv[2], "on") || is(&argv[2], "off") {
+        Ok(Reply::ok())
+    } else {
+        Err(CmdError::Syntax)
+    }
+}
+
+/// CLIENT HELP
+fn client_help(_: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
+    Ok(help_lines(
+        "CLIENT",
+        &[
+            "GETNAME",
+            "    The name of this connection (nil without one).",
+            "ID",
+            "    The id of this connection.",
+            "INFO",
+            "    A CLIENT LIST line about this connection.",
+            "KILL <ip:port>",
+            "    Close the connection from <ip:port>.",
+            "KILL <option> <value> [<option> <value> [...]]",
+            "    Close every connection that matches all the options:",
+            "    * ID <client-id>",
+            "      The connection with this id.",
+            "    * ADDR (<ip:port>|<unixsocket>:0)",
+            "      Connections from this address.",
+            "    * LADDR (<ip:port>|<unixsocket>:0)",
+            "      Connections to this local address.",
+            "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+            "      Connections of this kind.",
+            "    * USER <username>",
+            "      Connections logged in as <username>.",
+            "    * SKIPME (YES|NO)",
+            "      Spare this connection (the default: yes).",
+            "LIST [options ...]",
+            "    One line per connection. Options:",
+            "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+            "      Only connections of this kind.",
+            "    * ID <client-id> [<client-id> ...]",
+            "      Only these connections.",
+            "SETNAME <name>",
+            "    Name this connection (an empty name removes it).",
+            "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+            "    End a blocking command of another connection, as a timeout or an error.",
+            "NO-EVICT (ON|OFF)",
+            "    Keep this connection from being evicted.",
+        ],
+    ))
+}
+
+/// MONITOR
+fn monitor(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
+    if ctx.server.in_exec {
+        return Err(CmdError::Err(
+            "MONITOR isn't allowed for DENY BLOCKING client".into(),
+        ));
+    }
+    if !ctx.client().monitor {
+        ctx.client().monitor = true;
+        ctx.server.monitors.push(ctx.client);
+    }
+    Ok(Reply::ok())
+}
+
+/// RESET
+fn reset(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
+    reset_client(ctx.server, ctx.client);
+    Ok(Reply::status("RESET"))
+}
+
+/// QUIT: OK, then the server closes the connection.
+fn quit(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
+    ctx.server.disconnect(ctx.client);
+    Ok(Reply::ok())
+}
+
+// ---- the table ----
+
+const CLIENT_SUB: Command = Command {
+    name: "",
+    arity: 2,
+    flags: "noscript loading stale",
+    acl: "@slow @connection",
+    keys: (0, 0, 0),
+    key_specs: "",
+    tips: "",
+    group: "connection",
+    since: "2.4.0",
+    complexity: "O(1)",
+    summary: "",
+    syntax: "",
+    handler: client_id,
+    subcommands: &[],
+};
+
+const ADMIN: &str = "admin noscript loading stale";
+const ADMIN_ACL: &str = "@admin @slow @dangerous @connection";
+
+pub const COMMANDS: &[Command] = &[
+    Command {
+        name: "client",
+        arity: -2,
+        flags: "",
+        acl: "@slow",
+        complexity: "Depends on subcommand.",
+        summary: "Commands about client connections",
+        handler: super::container_handler,
+        subcommands: &[
+            Command {
+                name: "client|getname",
+                since: "2.6.9",
+                summary: "The name of this connection",
+                handler: client_getname,
+                ..CLIENT_SUB
+            },
+            Command {
+                name: "client|help",
+                flags: "loading stale",
+                since: "5.0.0",
+                summary: "Show what CLIENT can do",
+                handler: client_help,
+                ..CLIENT_SUB
+            },
+            Command {
+                name: "client|id",
+                since: "5.0.0",
+                summary: "The unique id of this connection",
+                handler: client_id,
+                ..CLIENT_SUB
+            },
+            Command {
+                name: "client|info",
+                tips: "nondeterministic_output",
+                since: "6.2.0",
+                summary: "What CLIENT LIST says about this connection",
+                handler: client_info,
+                ..CLIENT_SUB
+            },
+            Command {
+                name: "client|kill",
+                arity: -3,
+                flags: ADMIN,
+                acl: ADMIN_ACL,
+                complexity: "O(N) where N is the number of client connections",
+                summary: "Close connections chosen by address, id, type or user",
+                syntax: "ip:port | [ID client-id] [TYPE NORMAL|MASTER|SLAVE|REPLICA|PUBSUB] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME yes|no] ...",
+                handler: client_kill,
+                ..CLIENT_SUB
+            },
+            Command {
+                name: "client|list",
+                arity: -2,
+                flags: ADMIN,
+                acl: ADMIN_ACL,
+                tips: "nondeterministic_output",
+                complexity: "O(N) where N is the number of client connections",
+                summary: "One line about each connection: id, address, name, db, flags, last command",
+                syntax: "[TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]",
+                handler: client_list,
+                ..CLIENT_SUB
+            },
+            Command {
+                name: "client|no-evict",
+                arity: 3,
+                flags: ADMIN,
+                acl: ADMIN_ACL,
+                since: "7.0.0",
+                summary: "Keep this connection from being evicted under memory pressure",
+                syntax: "ON|OFF",
+                handler: client_no_evict,
+                ..CLIENT_SUB
+            },
+            Command {
+                name: "client|setname",
+                arity: 3,
+                since: "2.6.9",
+                summary: "Name this connection (shown by CLIENT LIST)",
+                syntax: "connection-name",
+                handler: client_setname,
+                ..CLIENT_SUB
+            },
+            Command {
+                name: "client|unblock",
+                arity: -3,
+                flags: ADMIN,
+                acl: ADMIN_ACL,
+                since: "5.0.0",
+                complexity: "O(log N) where N is the number of client connections",
+                summary: "End another connection's blocking command, as a timeout or an error",
+                syntax: "client-id [TIMEOUT|ERROR]",
+                handler: client_unblock,
+                ..CLIENT_SUB
+            },
+        ],
+        ..CLIENT_SUB
+    },
+    Command {
+        name: "monitor",
+        arity: 1,
+        flags: ADMIN,
+        acl: "@admin @slow @dangerous",
+        group: "server",
+        since: "1.0.0",
+        complexity: "",
+        summary: "Stream every command the server runs, from every client, as it runs",
+        handler: monitor,
+        ..CLIENT_SUB
+    },
+    Command {
+        name: "quit",
+        arity: -1,
+        flags: "noscript loading stale fast no_auth allow_busy",
+        acl: "@fast @connection",
+        since: "1.0.0",
+        summary: "Close the connection",
+        handler: quit,
+        ..CLIENT_SUB
+    },
+    Command {
+        name: "reset",
+        arity: 1,
+        flags: "noscript loading stale fast no_auth allow_busy",
+        acl: "@fast @connection",
+        since: "6.2.0",
+        summary: "Start the connection afresh: no transaction, watches, subscriptions or name; db 0",
+        handler: reset,
+        ..CLIENT_SUB
+    },
+];

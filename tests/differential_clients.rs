@@ -1,0 +1,243 @@
+//! Tier 2 — differential tests with several connections: transactions, WATCH races and
+//! blocking commands, run on a real `redis-server` (one RESP connection per console) and
+//! on the engine (one console per connection), compared as redis-cli prints each reply.
+//!
+//! A scenario is lines of `N> command` (console N sends it and reads the reply),
+//! `N>! command` (console N sends a command that blocks; nothing is read yet) and `N<`
+//! (console N reads the answer of its blocked command). Skipped loudly when no
+//! redis-server is installed (`REDIS_DIFF_REQUIRED=1` makes that a failure).
+
+mod common;
+
+use std::time::Duration;
+
+use common::redis_server::{find_binary, loud, Conn, RedisServer};
+use common::T0;
+use redis_playground::cli::{self, Line};
+use redis_playground::Session;
+
+const SCENARIOS: &[(&str, &str)] = &[
+    (
+        "another client's write fails EXEC",
+        "0> SET w 1\n0> WATCH w\n1> SET w 2\n0> MULTI\n0> INCR w\n0> EXEC\n0> GET w",
+    ),
+    (
+        "the same value written again still counts",
+        "0> SET w 1\n0> WATCH w\n1> SET w 1\n0> MULTI\n0> PING\n0> EXEC",
+    ),
+    (
+        "the watcher's own write fails its EXEC",
+        "0> WATCH w\n0> SET w 1\n0> MULTI\n0> PING\n0> EXEC",
+    ),
+    (
+        "EXPIRE by another client counts as a write",
+        "0> SET w 1\n0> WATCH w\n1> EXPIRE w 100\n0> MULTI\n0> PING\n0> EXEC",
+    ),
+    (
+        "deleting a missing key changes nothing",
+        "0> WATCH w\n1> DEL w\n0> MULTI\n0> PING\n0> EXEC",
+    ),
+    (
+        "created then deleted in between fails EXEC",
+        "0> WATCH w\n1> SET w 1\n1> DEL w\n0> MULTI\n0> PING\n0> EXEC",
+    ),
+    (
+        "FLUSHDB touches existing watched keys only",
+        "0> SET w 1\n0> WATCH w\n1> FLUSHDB\n0> MULTI\n0> PING\n0> EXEC\n\
+         0> WATCH w\n1> FLUSHDB\n0> MULTI\n0> PING\n0> EXEC",
+    ),
+    (
+        "FLUSHALL touches existing watched keys",
+        "0> SELECT 2\n0> SET w 1\n0> WATCH w\n1> FLUSHALL\n0> MULTI\n0> PING\n0> EXEC",
+    ),
+    (
+        "SWAPDB touches keys present on either side",
+        "0> SET w 1\n0> WATCH w\n1> SWAPDB 0 1\n0> MULTI\n0> PING\n0> EXEC\n\
+         0> FLUSHALL\n0> WATCH w\n1> SWAPDB 0 1\n0> MULTI\n0> PING\n0> EXEC\n\
+         1> SELECT 1\n1> SET w x\n0> WATCH w\n1> SWAPDB 0 1\n0> MULTI\n0> PING\n0> EXEC",
+    ),
+    (
+        "a write to the same name in another db is not a change",
+        "0> SELECT 1\n0> WATCH w\n1> SET w 1\n0> MULTI\n0> PING\n0> EXEC",
+    ),
+    (
+        "UNWATCH forgets, DISCARD unwatches too",
+        "0> WATCH w\n0> UNWATCH\n1> SET w 1\n0> MULTI\n0> PING\n0> EXEC\n\
+         0> WATCH w\n0> MULTI\n0> DISCARD\n1> SET w 2\n0> MULTI\n0> PING\n0> EXEC",
+    ),
+    (
+        "queued commands see writes made before EXEC",
+        "0> MULTI\n0> GET k\n1> SET k theirs\n0> SET k mine\n0> EXEC\n1> GET k",
+    ),
+    (
+        "queueing errors abort, runtime errors do not roll back",
+        "0> MULTI\n0> SET s x\n0> INCR s\n0> SET t 1\n0> EXEC\n\
+         0> MULTI\n0> SET s\n0> SET t 2\n0> EXEC\n0> GET t\n\
+         0> MULTI\n0> NOSUCH\n0> EXEC\n\
+         0> MULTI\n0> MULTI\n0> WATCH x\n0> EXEC\n0> EXEC\n0> DISCARD",
+    ),
+    (
+        "a watched key's transaction in one client, a plain one in another",
+        "0> SET n 1\n0> WATCH n\n1> MULTI\n1> INCR n\n1> EXEC\n0> MULTI\n0> INCR n\n0> EXEC\n0> GET n",
+    ),
+    (
+        "blocked clients are served first come, first served",
+        "0>! BLPOP q 0\n1>! BLPOP q 0\n2> RPUSH q a b c\n0<\n1<\n2> LRANGE q 0 -1",
+    ),
+    (
+        "a client is served from the key that became ready first",
+        "0>! BLPOP x y 0\n1> MULTI\n1> LPUSH y Y\n1> LPUSH x X\n1> EXEC\n0<\n1> LRANGE x 0 -1",
+    ),
+    (
+        "BLMOVE served pushes on to the next waiter",
+        "0>! BLMOVE s1 s2 LEFT RIGHT 0\n1>! BLPOP s2 0\n2> LPUSH s1 v\n0<\n1<\n2> EXISTS s1 s2",
+    ),
+    (
+        "sorted-set waiters, lowest and highest",
+        "0>! BZPOPMIN z 0\n1>! BZMPOP 0 1 z MAX COUNT 2\n2> ZADD z 3 c 1 a 2 b 4 d\n0<\n1<\n2> ZRANGE z 0 -1 WITHSCORES",
+    ),
+    (
+        "BLMPOP with a count takes what is there",
+        "0>! BLMPOP 0 2 a b RIGHT COUNT 5\n1> RPUSH b 1 2 3\n0<\n1> EXISTS b",
+    ),
+    (
+        "a string does not wake a list waiter; a list does",
+        "0>! BLPOP k 0\n1> SET k v\n1> DEL k\n1> RPUSH k v\n0<",
+    ),
+    (
+        "blocking commands inside MULTI answer at once",
+        "0> MULTI\n0> BLPOP none 0\n0> BZPOPMAX none 0\n0> BRPOPLPUSH none x 0\n0> EXEC",
+    ),
+];
+
+enum Step {
+    Call(usize, Vec<Vec<u8>>),
+    Block(usize, Vec<Vec<u8>>),
+    Answer(usize),
+}
+
+fn parse(script: &str) -> Vec<Step> {
+    script
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let (who, rest) = l.split_at(l.find(['>', '<']).expect("N> or N<"));
+            let n: usize = who.parse().expect("a console number");
+            let argv = |s: &str| match cli::parse_line(s.trim()) {
+                Line::Command { argv, .. } => argv,
+                _ => panic!("not a command: {s:?}"),
+            };
+            if let Some(cmd) = rest.strip_prefix(">!") {
+                Step::Block(n, argv(cmd))
+            } else if let Some(cmd) = rest.strip_prefix('>') {
+                Step::Call(n, argv(cmd))
+            } else {
+                Step::Answer(n)
+            }
+        })
+        .collect()
+}
+
+/// What each step printed on the real server, as redis-cli formats it.
+fn run_real(port: u16, steps: &[Step]) -> Vec<String> {
+    let mut conns: Vec<Conn> = Vec::new();
+    let mut pending: Vec<Option<Vec<Vec<u8>>>> = Vec::new();
+    let mut out = Vec::new();
+    for step in steps {
+        let n = match step {
+            Step::Call(n, _) | Step::Block(n, _) | Step::Answer(n) => *n,
+        };
+        while conns.len() <= n {
+            conns.push(Conn::open(port));
+            pending.push(None);
+        }
+        match step {
+            Step::Call(_, argv) => {
+                let reply = conns[n].call(argv);
+                out.push(cli::printed(argv, &reply));
+            }
+            Step::Block(_, argv) => {
+                conns[n].send(argv);
+                pending[n] = Some(argv.clone());
+                // Let the server take the command (and block the client) first.
+                std::thread::sleep(Duration::from_millis(60));
+                out.push(String::new());
+            }
+            Step::Answer(_) => {
+                let argv = pending[n].take().expect("a blocked command to answer");
+                let reply = conns[n].read();
+                out.push(cli::printed(&argv, &reply));
+            }
+        }
+    }
+    out
+}
+
+/// The same on the engine: one console per connection.
+fn run_engine(steps: &[Step]) -> Vec<String> {
+    let mut s = Session::with_seed(T0, 7);
+    let mut out = Vec::new();
+    for step in steps {
+        let n = match step {
+            Step::Call(n, _) | Step::Block(n, _) | Step::Answer(n) => *n,
+        };
+        while s.console_ids().len() <= n {
+            s.open_console();
+        }
+        s.use_console(n);
+        match step {
+            Step::Call(_, argv) | Step::Block(_, argv) => {
+                let reply = s.exec_argv(argv.clone());
+                let blocked = s.mode() == redis_playground::session::Mode::Blocked;
+                out.push(if blocked {
+                    String::new()
+                } else {
+                    cli::printed(argv, &reply)
+                });
+            }
+            Step::Answer(_) => {
+                let mut text = s.take_messages();
+                text.push('\n');
+                out.push(text);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn transactions_watch_and_blocking_across_connections_match_redis() {
+    let Some(bin) = find_binary("redis-server", "REDIS_SERVER") else {
+        if std::env::var("REDIS_DIFF_REQUIRED").is_ok_and(|v| v == "1") {
+            panic!("redis-server is required (REDIS_DIFF_REQUIRED=1) but was not found");
+        }
+        loud("redis-server not found: SKIPPING the multi-client differential test");
+        return;
+    };
+    let server = RedisServer::start(&bin);
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for (name, script) in SCENARIOS {
+        server.command(&["FLUSHALL"]).expect("FLUSHALL");
+        let steps = parse(script);
+        let real = run_real(server.port, &steps);
+        let ours = run_engine(&steps);
+        let lines: Vec<&str> = script.lines().map(str::trim).collect();
+        for (i, (r, o)) in real.iter().zip(&ours).enumerate() {
+            compared += 1;
+            if r != o {
+                failures.push(format!(
+                    "{name}: {}\n--- redis\n{r}--- engine\n{o}",
+                    lines[i]
+                ));
+            }
+        }
+    }
+    eprintln!(
+        "multi-client differential: {} scenarios, {compared} steps compared, {} mismatches",
+        SCENARIOS.len(),
+        failures.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
