@@ -40,6 +40,21 @@ impl Clock {
         self.wall_ms = wall_ms;
     }
 
+    /// A clock at a given world time, speed and pause state, following the wall from
+    /// `wall_ms` on (a restored world).
+    pub fn restored(world_ms: f64, wall_ms: f64, speed: f64, paused: bool) -> Clock {
+        let mut c = Clock::new(wall_ms);
+        c.world_ms = world_ms;
+        c.set_speed(speed);
+        c.paused = paused;
+        c
+    }
+
+    /// World time in milliseconds, with its fraction.
+    pub fn world_ms(&self) -> f64 {
+        self.world_ms
+    }
+
     /// World time in whole milliseconds since the Unix epoch.
     pub fn now_ms(&self) -> i64 {
         self.world_ms.floor() as i64

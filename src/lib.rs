@@ -15,6 +15,7 @@ pub mod glob;
 pub mod help;
 pub mod inspect;
 pub mod num;
+pub mod persist;
 pub mod reply;
 pub mod retry;
 pub mod server;

@@ -144,6 +144,10 @@ pub struct Server {
     pub monitors: Vec<ClientId>,
     /// EXEC is running its queued commands (they may not block or start MONITOR).
     pub in_exec: bool,
+    /// SAVE or BGSAVE asked the page to save the world now.
+    pub save_requested: bool,
+    /// World time of the last save (LASTSAVE), or the start.
+    pub last_save_ms: i64,
 }
 
 /// What a command handler works with: the server, the calling client and the time.
@@ -230,7 +234,15 @@ impl Server {
             ready: Vec::new(),
             monitors: Vec::new(),
             in_exec: false,
+            save_requested: false,
+            last_save_ms: now,
         }
+    }
+
+    /// The world was saved at `now`: LASTSAVE and the count of changes since follow.
+    pub fn saved(&mut self, now: i64) {
+        self.last_save_ms = now;
+        self.dirty = 0;
     }
 
     /// Connect a new client; returns its id.
@@ -483,6 +495,10 @@ impl Server {
             return Reply::Array(vec![Reply::bulk("pong"), Reply::Bulk(msg)]);
         }
         let in_multi = self.clients[client].multi.is_some();
+        if in_multi && cmd.has_flag("no_multi") {
+            self.flag_multi_error(client);
+            return Reply::Error("ERR Command not allowed inside a transaction".into());
+        }
         if in_multi
             && !matches!(
                 cmd.name,

@@ -175,6 +175,47 @@ impl Session {
         self.clock.now_ms()
     }
 
+    // ---- the world as a whole ----
+
+    /// The whole world (keyspace and clock) as a snapshot (`persist.rs`).
+    pub fn snapshot(&self, wall_ms: f64) -> Vec<u8> {
+        crate::persist::snapshot(&self.server, &self.clock, wall_ms)
+    }
+
+    /// Replace the keyspace and the clock with a snapshot's. The world clock goes on
+    /// from the saved world time by the wall time since the save, at 1× (exactly the
+    /// saved time if it was paused); keys whose TTL ran out meanwhile are not loaded. On
+    /// an error nothing changes.
+    pub fn restore(
+        &mut self,
+        bytes: &[u8],
+        wall_ms: f64,
+    ) -> Result<crate::persist::LoadStats, crate::persist::LoadError> {
+        let loaded = crate::persist::read_snapshot(bytes)?;
+        let gap = if loaded.paused {
+            0.0
+        } else {
+            (wall_ms - loaded.wall_ms).max(0.0)
+        };
+        self.clock = Clock::restored(loaded.world_ms + gap, wall_ms, loaded.speed, loaded.paused);
+        let now = self.clock.now_ms();
+        let stats = crate::persist::load_into(&mut self.server, loaded, now);
+        self.server.saved(now);
+        Ok(stats)
+    }
+
+    /// Start afresh: a new server (16 empty dbs), the clock at the wall clock at 1×, and
+    /// every console a new connection at db 0.
+    pub fn reset_world(&mut self, wall_ms: f64) {
+        let seed = self.server.rng.u64(..);
+        self.clock = Clock::new(wall_ms);
+        self.server = Server::new(self.clock.now_ms(), seed);
+        self.side = None;
+        for c in self.consoles.iter_mut().flatten() {
+            *c = Console::new(self.server.connect());
+        }
+    }
+
     // ---- commands ----
 
     /// Run one command given as arguments; returns the reply tree. A console whose

@@ -347,6 +347,80 @@ impl Playground {
         self.session.interrupt()
     }
 
+    /// The whole world (16 dbs with values and absolute TTLs, the world clock) as a
+    /// versioned binary snapshot with a checksum (see src/persist.rs).
+    pub fn snapshot(&self) -> Vec<u8> {
+        self.session.snapshot(wall_now())
+    }
+
+    /// Replace the world with a snapshot: `{keys, expired}` (keys loaded; keys not loaded
+    /// because their TTL ran out). The clock goes on from the saved world time by the wall
+    /// time since the save at 1× (not at all if it was paused), at the saved speed. Throws
+    /// an Error saying why for a snapshot that cannot be loaded; the world is then untouched.
+    pub fn restore(&mut self, bytes: &[u8]) -> Result<JsValue, JsValue> {
+        let stats = self
+            .session
+            .restore(bytes, wall_now())
+            .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))?;
+        if let Some(mut sim) = self.sim.take() {
+            sim.stop(&mut self.session.server);
+        }
+        Ok(obj(vec![
+            ("keys", n(stats.keys as f64)),
+            ("expired", n(stats.expired as f64)),
+        ]))
+    }
+
+    /// "save" once after a console ran SAVE or BGSAVE (the page should save now), else
+    /// undefined.
+    #[wasm_bindgen(js_name = takeSaveRequest)]
+    pub fn take_save_request(&mut self) -> Option<String> {
+        std::mem::take(&mut self.session.server.save_requested).then(|| "save".to_string())
+    }
+
+    /// The page saved the world: LASTSAVE and INFO persistence follow.
+    #[wasm_bindgen(js_name = markSaved)]
+    pub fn mark_saved(&mut self) {
+        let now = self.session.now_ms();
+        self.session.server.saved(now);
+    }
+
+    /// The keyspace as a redis-cli script (`redis-cli < file` recreates it).
+    #[wasm_bindgen(js_name = exportScript)]
+    pub fn export_script(&mut self) -> String {
+        self.sync();
+        crate::persist::export_script(&self.session.server, self.session.now_ms())
+    }
+
+    /// The same commands in RESP (`redis-cli --pipe < file`).
+    #[wasm_bindgen(js_name = exportResp)]
+    pub fn export_resp(&mut self) -> Vec<u8> {
+        self.sync();
+        crate::persist::export_resp(&self.session.server, self.session.now_ms())
+    }
+
+    /// Run a redis-cli script or a RESP stream (detected) on a connection of its own:
+    /// `{commands, errors, firstErrors}`.
+    #[wasm_bindgen(js_name = importData)]
+    pub fn import_data(&mut self, bytes: &[u8]) -> JsValue {
+        self.sync();
+        let now = self.session.now_ms();
+        let done = crate::persist::import(&mut self.session.server, bytes, now);
+        obj(vec![
+            ("commands", n(done.commands as f64)),
+            ("errors", n(done.errors as f64)),
+            ("firstErrors", array(done.first_errors.iter().map(|e| s(e)))),
+        ])
+    }
+
+    /// Start afresh: every db empty, the simulation stopped, the clock at the wall clock
+    /// at 1×, every console a new connection at db 0.
+    #[wasm_bindgen(js_name = resetWorld)]
+    pub fn reset_world(&mut self) {
+        self.sim = None;
+        self.session.reset_world(wall_now());
+    }
+
     /// Open another console: a new client of the same server, at db 0. Returns its id
     /// (the first console is 0). It does not become the current console.
     #[wasm_bindgen(js_name = openConsole)]

@@ -8,6 +8,7 @@ pub mod hash;
 pub mod keyspace;
 pub mod keyspec;
 pub mod list;
+pub mod persistence;
 pub mod pubsub;
 pub mod server;
 pub mod set;
@@ -89,7 +90,7 @@ pub fn container_handler(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 }
 
 /// Every family's entries, in the order the README lists them.
-pub fn families() -> [(&'static str, &'static [Command]); 12] {
+pub fn families() -> [(&'static str, &'static [Command]); 13] {
     [
         ("Keys", keyspace::COMMANDS),
         ("Strings", string::COMMANDS),
@@ -101,6 +102,7 @@ pub fn families() -> [(&'static str, &'static [Command]); 12] {
         ("Pub/sub", pubsub::COMMANDS),
         ("Server and connection", server::COMMANDS),
         ("Clients", connection::COMMANDS),
+        ("Persistence", persistence::COMMANDS),
         ("Configuration", config::COMMANDS),
         ("Transactions", tx::COMMANDS),
     ]

@@ -229,8 +229,9 @@ fn info_text(ctx: &mut Ctx, sections: &[Vec<u8>]) -> String {
     }
     if want("persistence") {
         parts.push(format!(
-            "# Persistence\r\nloading:0\r\nrdb_changes_since_last_save:{}\r\nrdb_bgsave_in_progress:0\r\naof_enabled:0\r\n",
-            s.dirty
+            "# Persistence\r\nloading:0\r\nrdb_changes_since_last_save:{}\r\nrdb_bgsave_in_progress:0\r\nrdb_last_save_time:{}\r\naof_enabled:0\r\n",
+            s.dirty,
+            s.last_save_ms.div_euclid(1000)
         ));
     }
     if want("stats") {

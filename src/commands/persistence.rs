@@ -1,0 +1,121 @@
+//! Persistence: SAVE, BGSAVE, LASTSAVE and DEBUG RELOAD. The playground's "disk" is the
+//! browser's IndexedDB, written by the page: SAVE and BGSAVE answer at once and ask the
+//! page to save now (`Server::save_requested`); the page reports each finished save
+//! (`Server::saved`). DEBUG RELOAD saves and loads the keyspace in place, as Redis does
+//! with its RDB file (here allowed, as Redis allows it with `enable-debug-command local`).
+
+use super::keyspace::help_lines;
+use super::{is, Command};
+use crate::clock::Clock;
+use crate::error::{CmdError, CmdResult};
+use crate::persist;
+use crate::reply::Reply;
+use crate::server::Ctx;
+
+// ---- command handlers ----
+
+/// SAVE
+fn save(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
+    ctx.server.save_requested = true;
+    ctx.server.saved(ctx.now);
+    Ok(Reply::ok())
+}
+
+/// BGSAVE [SCHEDULE]
+fn bgsave(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    if argv.len() > 2 || (argv.len() == 2 && !is(&argv[1], "schedule")) {
+        return Err(CmdError::Syntax);
+    }
+    ctx.server.save_requested = true;
+    ctx.server.saved(ctx.now);
+    Ok(Reply::status("Background saving started"))
+}
+
+/// LASTSAVE
+fn lastsave(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
+    Ok(Reply::Int(ctx.server.last_save_ms.div_euclid(1000)))
+}
+
+/// DEBUG RELOAD | DEBUG HELP
+fn debug(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    if is(&argv[1], "help") && argv.len() == 2 {
+        return Ok(help_lines(
+            "DEBUG",
+            &[
+                "RELOAD",
+                "    Save the keyspace and load it again (encodings are chosen afresh).",
+            ],
+        ));
+    }
+    if !is(&argv[1], "reload") {
+        return Err(CmdError::Err(format!(
+            "unknown subcommand or wrong number of arguments for '{}'. Try DEBUG HELP.",
+            String::from_utf8_lossy(&argv[1])
+        )));
+    }
+    let now = ctx.now;
+    let clock = Clock::restored(now as f64, 0.0, 1.0, false);
+    let bytes = persist::snapshot(ctx.server, &clock, 0.0);
+    let loaded = persist::read_snapshot(&bytes)
+        .map_err(|e| CmdError::Err(format!("Error trying to load the RDB dump: {e}")))?;
+    persist::load_into(ctx.server, loaded, now);
+    ctx.server.saved(now);
+    Ok(Reply::ok())
+}
+
+// ---- the table ----
+
+const P: Command = Command {
+    name: "",
+    arity: 1,
+    flags: "admin noscript no_async_loading",
+    acl: "@admin @slow @dangerous",
+    keys: (0, 0, 0),
+    key_specs: "",
+    tips: "",
+    group: "server",
+    since: "1.0.0",
+    complexity: "O(1)",
+    summary: "",
+    syntax: "",
+    handler: save,
+    subcommands: &[],
+};
+
+pub const COMMANDS: &[Command] = &[
+    Command {
+        name: "bgsave",
+        arity: -1,
+        summary: "Save the world to the browser's storage (at once, here)",
+        syntax: "[SCHEDULE]",
+        handler: bgsave,
+        ..P
+    },
+    Command {
+        name: "debug",
+        arity: -2,
+        flags: "admin noscript loading stale",
+        complexity: "Depends on subcommand.",
+        summary: "Debugging aids; here only RELOAD (save and load the keyspace again)",
+        syntax: "subcommand [argument [argument ...]]",
+        handler: debug,
+        ..P
+    },
+    Command {
+        name: "lastsave",
+        flags: "loading stale fast",
+        acl: "@admin @fast @dangerous",
+        tips: "nondeterministic_output",
+        summary: "When the world was last saved, as a Unix time in seconds",
+        handler: lastsave,
+        ..P
+    },
+    Command {
+        name: "save",
+        flags: "admin noscript no_async_loading no_multi",
+        complexity: "O(N) where N is the total number of keys in all databases",
+        summary: "Save the world to the browser's storage now",
+        handler: save,
+        ..P
+    },
+];

@@ -1,0 +1,560 @@
+//! Saving the world and taking it elsewhere.
+//!
+//! - A **snapshot** is the whole keyspace (every db, every value, absolute expiry times)
+//!   and the world clock, in a compact versioned binary format with a CRC-32 at the end.
+//!   Loading checks everything before touching the server, so a bad snapshot leaves the
+//!   world as it was. Keys whose TTL ran out before the load are not loaded, as Redis
+//!   skips expired keys when it loads an RDB file. Encodings are chosen afresh from the
+//!   sizes, as Redis does on load.
+//! - An **export** is the commands that recreate the keyspace in a real Redis: a
+//!   redis-cli script (`redis-cli < file`) or the same commands in RESP
+//!   (`redis-cli --pipe < file`). TTLs become `PEXPIRE` with the time left.
+//! - An **import** runs such a script or RESP stream on a connection of its own.
+//!
+//! Format, version 1 (integers little-endian, `len` = LEB128 varint):
+//! ```text
+//! "RPGSNAP\0" u16 version, f64 world_ms, f64 wall_ms, f64 speed, u8 paused
+//! then per non-empty db: u8 db, len key count, then per key:
+//!   u8 type (1 string, 2 list, 3 set, 4 zset, 5 hash) | 0x80 if it has a TTL,
+//!   [i64 expire_at_ms], bytes key, then the value:
+//!   string: bytes · list/set: len n, n × bytes · zset: len n, n × (f64 score, bytes)
+//!   hash: len n, n × (bytes field, bytes value)
+//! u8 0xFF, u32 CRC-32 of everything before it
+//! ```
+
+use crate::cli::{self, Line};
+use crate::clock::Clock;
+use crate::reply::Reply;
+use crate::server::{Server, NUM_DBS};
+use crate::types::hash::Hash;
+use crate::types::set::Set;
+use crate::types::string::RString;
+use crate::types::zset::ZSet;
+use crate::types::Value;
+
+const MAGIC: &[u8; 8] = b"RPGSNAP\0";
+pub const FORMAT_VERSION: u16 = 1;
+const END: u8 = 0xFF;
+const HAS_TTL: u8 = 0x80;
+
+/// Why a snapshot cannot be loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadError {
+    NotASnapshot,
+    Newer(u16),
+    Truncated,
+    Corrupted,
+    Invalid(&'static str),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            LoadError::NotASnapshot => write!(f, "not a Redis Playground snapshot"),
+            LoadError::Newer(v) => write!(
+                f,
+                "snapshot format {v} is newer than this page ({FORMAT_VERSION})"
+            ),
+            LoadError::Truncated => write!(f, "snapshot is truncated"),
+            LoadError::Corrupted => write!(f, "snapshot is corrupted (checksum mismatch)"),
+            LoadError::Invalid(why) => write!(f, "snapshot is invalid ({why})"),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+// ---- writing ----
+
+fn put_len(out: &mut Vec<u8>, mut n: u64) {
+    loop {
+        let byte = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
+    put_len(out, b.len() as u64);
+    out.extend_from_slice(b);
+}
+
+fn type_code(v: &Value) -> u8 {
+    match v {
+        Value::Str(_) => 1,
+        Value::List(_) => 2,
+        Value::Set(_) => 3,
+        Value::ZSet(_) => 4,
+        Value::Hash(_) => 5,
+    }
+}
+
+fn put_value(out: &mut Vec<u8>, v: &Value) {
+    match v {
+        Value::Str(s) => put_bytes(out, s.as_bytes()),
+        Value::List(l) => {
+            put_len(out, l.len() as u64);
+            for item in l.iter() {
+                put_bytes(out, item);
+            }
+        }
+        Value::Set(s) => {
+            put_len(out, s.len() as u64);
+            for m in s.iter() {
+                put_bytes(out, &m);
+            }
+        }
+        Value::ZSet(z) => {
+            put_len(out, z.len() as u64);
+            for (score, m) in z.iter() {
+                out.extend_from_slice(&score.to_le_bytes());
+                put_bytes(out, m);
+            }
+        }
+        Value::Hash(h) => {
+            put_len(out, h.len() as u64);
+            for (f, v) in h.iter() {
+                put_bytes(out, f);
+                put_bytes(out, v);
+            }
+        }
+    }
+}
+
+/// The whole world as bytes: the keys live at `now` and the clock.
+pub fn snapshot(server: &Server, clock: &Clock, wall_ms: f64) -> Vec<u8> {
+    let now = clock.now_ms();
+    let mut out = Vec::with_capacity(64);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&clock.world_ms().to_le_bytes());
+    out.extend_from_slice(&wall_ms.to_le_bytes());
+    out.extend_from_slice(&clock.speed().to_le_bytes());
+    out.push(u8::from(clock.is_paused()));
+    for (i, db) in server.dbs.iter().enumerate() {
+        let live: Vec<_> = db.iter(now).collect();
+        if live.is_empty() {
+            continue;
+        }
+        out.push(i as u8);
+        put_len(&mut out, live.len() as u64);
+        for e in live {
+            let ttl = e.expire_at();
+            out.push(type_code(&e.value) | if ttl.is_some() { HAS_TTL } else { 0 });
+            if let Some(at) = ttl {
+                out.extend_from_slice(&at.to_le_bytes());
+            }
+            put_bytes(&mut out, e.key());
+            put_value(&mut out, &e.value);
+        }
+    }
+    out.push(END);
+    let crc = crc32fast::hash(&out);
+    out.extend_from_slice(&crc.to_le_bytes());
+    out
+}
+
+// ---- reading ----
+
+struct Reader<'a> {
+    buf: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], LoadError> {
+        let end = self.pos.checked_add(n).ok_or(LoadError::Truncated)?;
+        let s = self.buf.get(self.pos..end).ok_or(LoadError::Truncated)?;
+        self.pos = end;
+        Ok(s)
+    }
+
+    fn u8(&mut self) -> Result<u8, LoadError> {
+        Ok(self.take(1)?[0])
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], LoadError> {
+        let mut a = [0; N];
+        a.copy_from_slice(self.take(N)?);
+        Ok(a)
+    }
+
+    fn f64(&mut self) -> Result<f64, LoadError> {
+        Ok(f64::from_le_bytes(self.array()?))
+    }
+
+    fn len(&mut self) -> Result<usize, LoadError> {
+        let mut n: u64 = 0;
+        for shift in (0..64).step_by(7) {
+            let b = self.u8()?;
+            n |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                // No count can exceed what is left to read (each item takes a byte or more).
+                let n = usize::try_from(n).map_err(|_| LoadError::Invalid("a length"))?;
+                return if n > self.buf.len() - self.pos {
+                    Err(LoadError::Truncated)
+                } else {
+                    Ok(n)
+                };
+            }
+        }
+        Err(LoadError::Invalid("a length"))
+    }
+
+    fn bytes(&mut self) -> Result<Vec<u8>, LoadError> {
+        let n = self.len()?;
+        Ok(self.take(n)?.to_vec())
+    }
+}
+
+/// A checked snapshot, ready to replace the world.
+pub struct Loaded {
+    pub world_ms: f64,
+    pub wall_ms: f64,
+    pub speed: f64,
+    pub paused: bool,
+    /// (db, key, value, expire_at)
+    entries: Vec<(usize, Vec<u8>, Value, Option<i64>)>,
+}
+
+fn read_value(r: &mut Reader, code: u8) -> Result<Value, LoadError> {
+    Ok(match code {
+        1 => Value::Str(RString::from_arg(r.bytes()?)),
+        2 => {
+            let n = r.len()?;
+            let mut l = crate::types::list::List::with_capacity(n);
+            for _ in 0..n {
+                l.push_back(r.bytes()?);
+            }
+            Value::List(Box::new(l))
+        }
+        3 => {
+            let n = r.len()?;
+            let mut members = Vec::with_capacity(n);
+            for _ in 0..n {
+                members.push(r.bytes()?);
+            }
+            Value::Set(Box::new(Set::from_members(members)))
+        }
+        4 => {
+            let n = r.len()?;
+            let mut pairs = Vec::with_capacity(n);
+            for _ in 0..n {
+                let score = r.f64()?;
+                if score.is_nan() {
+                    return Err(LoadError::Invalid("a NaN score"));
+                }
+                pairs.push((score, r.bytes()?));
+            }
+            Value::ZSet(Box::new(ZSet::from_pairs(pairs)))
+        }
+        5 => {
+            let n = r.len()?;
+            let mut pairs = Vec::with_capacity(n);
+            for _ in 0..n {
+                pairs.push((r.bytes()?, r.bytes()?));
+            }
+            Value::Hash(Box::new(Hash::from_pairs(pairs)))
+        }
+        _ => return Err(LoadError::Invalid("an unknown value type")),
+    })
+}
+
+/// Check and decode a snapshot without touching any server.
+pub fn read_snapshot(bytes: &[u8]) -> Result<Loaded, LoadError> {
+    if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+        return Err(LoadError::NotASnapshot);
+    }
+    let mut r = Reader {
+        buf: bytes,
+        pos: MAGIC.len(),
+    };
+    let version = u16::from_le_bytes(r.array()?);
+    if version > FORMAT_VERSION {
+        return Err(LoadError::Newer(version));
+    }
+    if version == 0 {
+        return Err(LoadError::Invalid("version 0"));
+    }
+    if bytes.len() < MAGIC.len() + 2 + 4 + 1 {
+        return Err(LoadError::Truncated);
+    }
+    let (body, crc) = bytes.split_at(bytes.len() - 4);
+    let want = u32::from_le_bytes([crc[0], crc[1], crc[2], crc[3]]);
+    if body.last() != Some(&END) {
+        return Err(LoadError::Truncated);
+    }
+    if crc32fast::hash(body) != want {
+        return Err(LoadError::Corrupted);
+    }
+    let mut r = Reader {
+        buf: &body[..body.len() - 1],
+        pos: r.pos,
+    };
+    let world_ms = r.f64()?;
+    let wall_ms = r.f64()?;
+    let speed = r.f64()?;
+    let paused = r.u8()? != 0;
+    if !world_ms.is_finite() || !wall_ms.is_finite() || !speed.is_finite() {
+        return Err(LoadError::Invalid("the clock"));
+    }
+    let mut entries = Vec::new();
+    while r.pos < r.buf.len() {
+        let db = usize::from(r.u8()?);
+        if db >= NUM_DBS {
+            return Err(LoadError::Invalid("a db index"));
+        }
+        let n = r.len()?;
+        for _ in 0..n {
+            let t = r.u8()?;
+            let expire = if t & HAS_TTL != 0 {
+                Some(i64::from_le_bytes(r.array()?))
+            } else {
+                None
+            };
+            let key = r.bytes()?;
+            let value = read_value(&mut r, t & !HAS_TTL)?;
+            entries.push((db, key, value, expire));
+        }
+    }
+    Ok(Loaded {
+        world_ms,
+        wall_ms,
+        speed,
+        paused,
+        entries,
+    })
+}
+
+/// What loading did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadStats {
+    pub keys: usize,
+    /// Keys not loaded because their TTL had run out by `now`.
+    pub expired: usize,
+}
+
+/// Replace every db's keys with a checked snapshot's, at world time `now`.
+pub fn load_into(server: &mut Server, loaded: Loaded, now: i64) -> LoadStats {
+    for db in server.dbs.iter_mut() {
+        db.clear();
+    }
+    let mut stats = LoadStats {
+        keys: 0,
+        expired: 0,
+    };
+    for (db, key, value, expire) in loaded.entries {
+        if expire.is_some_and(|at| at < now) {
+            stats.expired += 1;
+            continue;
+        }
+        let d = &mut server.dbs[db];
+        d.set(&key, value, false, now);
+        if let Some(at) = expire {
+            d.set_expire(&key, at, now);
+        }
+        stats.keys += 1;
+    }
+    // Everything changed: views refresh and WATCHers see it, as after a FLUSHALL + load.
+    server.generation += 1;
+    for c in &mut server.clients {
+        if !c.watched.is_empty() {
+            c.dirty_cas = true;
+        }
+    }
+    stats
+}
+
+// ---- export ----
+
+/// How many elements one exported command carries at most.
+const BATCH: usize = 100;
+
+/// The commands that recreate the keyspace live at `now` in a real Redis: per non-empty
+/// db a SELECT, then per key its commands (a DEL first, so the import replaces), then
+/// PEXPIRE with the time left.
+pub fn export_commands(server: &Server, now: i64) -> Vec<Vec<Vec<u8>>> {
+    let mut cmds = Vec::new();
+    let w = |s: &str| s.as_bytes().to_vec();
+    for (i, db) in server.dbs.iter().enumerate() {
+        let mut entries: Vec<_> = db.iter(now).collect();
+        if entries.is_empty() {
+            continue;
+        }
+        entries.sort_by(|a, b| a.key().cmp(b.key()));
+        cmds.push(vec![w("SELECT"), i.to_string().into_bytes()]);
+        for e in entries {
+            let key = e.key().to_vec();
+            cmds.push(vec![w("DEL"), key.clone()]);
+            let batched = |name: &str, items: Vec<Vec<u8>>, per: usize| {
+                items
+                    .chunks(BATCH * per)
+                    .map(|chunk| {
+                        let mut c = vec![w(name), key.clone()];
+                        c.extend_from_slice(chunk);
+                        c
+                    })
+                    .collect::<Vec<_>>()
+            };
+            match &e.value {
+                Value::Str(s) => cmds.push(vec![w("SET"), key.clone(), s.as_bytes().to_vec()]),
+                Value::List(l) => cmds.extend(batched("RPUSH", l.iter().cloned().collect(), 1)),
+                Value::Set(s) => {
+                    let mut m = s.members();
+                    m.sort();
+                    cmds.extend(batched("SADD", m, 1));
+                }
+                Value::ZSet(z) => {
+                    let flat = z
+                        .iter()
+                        .flat_map(|(score, m)| {
+                            [crate::num::double::fmt_g17(score).into_bytes(), m.to_vec()]
+                        })
+                        .collect();
+                    cmds.extend(batched("ZADD", flat, 2));
+                }
+                Value::Hash(h) => {
+                    let flat = h
+                        .iter()
+                        .flat_map(|(f, v)| [f.to_vec(), v.to_vec()])
+                        .collect();
+                    cmds.extend(batched("HSET", flat, 2));
+                }
+            }
+            if let Some(at) = e.expire_at() {
+                let left = (at - now).max(1);
+                cmds.push(vec![w("PEXPIRE"), key, left.to_string().into_bytes()]);
+            }
+        }
+    }
+    cmds
+}
+
+/// One command as a redis-cli line: every argument quoted the way redis-cli's own
+/// splitter reads back (`"…"` with `\"`, `\\`, `\n`, `\xHH` escapes).
+fn script_line(argv: &[Vec<u8>]) -> String {
+    let mut out = String::new();
+    for (i, a) in argv.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        cli::repr(&mut out, a);
+    }
+    out
+}
+
+/// The export as a redis-cli script (`redis-cli < file`).
+pub fn export_script(server: &Server, now: i64) -> String {
+    let mut out = String::new();
+    for c in export_commands(server, now) {
+        out.push_str(&script_line(&c));
+        out.push('\n');
+    }
+    out
+}
+
+/// The export as RESP (`redis-cli --pipe < file`).
+pub fn export_resp(server: &Server, now: i64) -> Vec<u8> {
+    let mut out = Vec::new();
+    for c in export_commands(server, now) {
+        out.extend_from_slice(format!("*{}\r\n", c.len()).as_bytes());
+        for a in c {
+            out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+            out.extend_from_slice(&a);
+            out.extend_from_slice(b"\r\n");
+        }
+    }
+    out
+}
+
+// ---- import ----
+
+/// The commands of a RESP stream (arrays of bulk strings), or None if it is not one.
+fn parse_resp(bytes: &[u8]) -> Option<Vec<Vec<Vec<u8>>>> {
+    let mut cmds = Vec::new();
+    let mut pos = 0;
+    let line = |pos: &mut usize| -> Option<&[u8]> {
+        let rest = bytes.get(*pos..)?;
+        let end = rest.windows(2).position(|w| w == b"\r\n")?;
+        *pos += end + 2;
+        Some(&rest[..end])
+    };
+    while pos < bytes.len() {
+        let head = line(&mut pos)?;
+        let n: usize = std::str::from_utf8(head.strip_prefix(b"*")?)
+            .ok()?
+            .parse()
+            .ok()?;
+        let mut argv = Vec::with_capacity(n.min(1024));
+        for _ in 0..n {
+            let h = line(&mut pos)?;
+            let len: usize = std::str::from_utf8(h.strip_prefix(b"$")?)
+                .ok()?
+                .parse()
+                .ok()?;
+            let arg = bytes.get(pos..pos.checked_add(len)?)?;
+            argv.push(arg.to_vec());
+            pos += len;
+            if bytes.get(pos..pos + 2)? != b"\r\n" {
+                return None;
+            }
+            pos += 2;
+        }
+        cmds.push(argv);
+    }
+    Some(cmds)
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Imported {
+    pub commands: usize,
+    pub errors: usize,
+    /// The first few errors, as `line N: (error) …`.
+    pub first_errors: Vec<String>,
+}
+
+/// Run a redis-cli script or a RESP stream (whichever it is) on a new connection.
+pub fn import(server: &mut Server, bytes: &[u8], now: i64) -> Imported {
+    let cmds: Vec<(usize, Vec<Vec<u8>>)> = match bytes.first() {
+        Some(b'*') => match parse_resp(bytes) {
+            Some(c) => c.into_iter().enumerate().map(|(i, c)| (i + 1, c)).collect(),
+            None => {
+                return Imported {
+                    commands: 0,
+                    errors: 1,
+                    first_errors: vec!["the RESP stream is malformed".into()],
+                }
+            }
+        },
+        _ => String::from_utf8_lossy(bytes)
+            .lines()
+            .enumerate()
+            .filter_map(|(i, l)| match cli::parse_line(l) {
+                Line::Command { argv, .. } => Some((i + 1, argv)),
+                _ => None,
+            })
+            .collect(),
+    };
+    let client = server.connect();
+    let mut done = Imported::default();
+    for (line, argv) in cmds {
+        let reply = server.execute(client, argv, now);
+        done.commands += 1;
+        if let Reply::Error(e) = reply {
+            done.errors += 1;
+            if done.first_errors.len() < 10 {
+                done.first_errors.push(format!("line {line}: (error) {e}"));
+            }
+        }
+        if server.clients[client].blocked.is_some() {
+            server.unblock(client, None);
+        }
+    }
+    server.disconnect(client);
+    done
+}

@@ -1,0 +1,279 @@
+//! Saving and loading the world (snapshots), SAVE/BGSAVE/LASTSAVE/DEBUG RELOAD, and the
+//! export/import formats.
+
+mod common;
+
+use common::{check, session, T0};
+use proptest::prelude::*;
+use redis_playground::persist::{self, LoadError};
+use redis_playground::Session;
+
+/// A world with every type, TTLs, several dbs and binary data.
+fn populated() -> Session {
+    let mut s = session();
+    for line in [
+        "SET greeting hello",
+        "SET counter 42",
+        "SET bin \"\\x00\\xff\\r\\n\"",
+        "SET temp soon PX 5000",
+        "RPUSH queue a b c",
+        "SADD tags red green",
+        "SADD ids 1 2 3",
+        "ZADD board 1.5 ann -inf low 3 bob",
+        "HSET user:1 name Ann age 30",
+        "SELECT 7",
+        "SET other db7 EX 3600",
+    ] {
+        s.exec(line);
+    }
+    s.exec("SELECT 0");
+    s
+}
+
+/// Every key of every db, with its type, TTL in ms and value, as text.
+fn world(s: &mut Session) -> Vec<String> {
+    let now = s.now_ms();
+    let mut out = Vec::new();
+    for db in 0..16 {
+        let mut keys: Vec<_> = s.server.dbs[db]
+            .iter(now)
+            .map(|e| (e.key().to_vec(), e.expire_at()))
+            .collect();
+        keys.sort();
+        for (k, at) in keys {
+            let key = String::from_utf8_lossy(&k).to_string();
+            let side = s.side_exec(&format!("SELECT {db}"));
+            assert_eq!(side, "OK");
+            let ty = s.side_exec(&format!("TYPE \"{key}\""));
+            let value = match ty.as_str() {
+                "string" => s.side_exec(&format!("GET \"{key}\"")),
+                "list" => s.side_exec(&format!("LRANGE \"{key}\" 0 -1")),
+                "set" => s.side_exec(&format!("SORT \"{key}\" ALPHA")),
+                "zset" => s.side_exec(&format!("ZRANGE \"{key}\" 0 -1 WITHSCORES")),
+                _ => s.side_exec(&format!("HGETALL \"{key}\"")),
+            };
+            out.push(format!(
+                "{db} {key:?} {ty} {:?} {value}",
+                at.map(|t| t - now)
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn a_snapshot_restores_every_type_every_db_and_the_ttls() {
+    let mut s = populated();
+    let before = world(&mut s);
+    let bytes = s.snapshot(T0);
+    let mut fresh = session();
+    let stats = fresh.restore(&bytes, T0).expect("loads");
+    assert_eq!(stats.keys, 10);
+    assert_eq!(stats.expired, 0);
+    assert_eq!(world(&mut fresh), before);
+    assert_eq!(fresh.exec("OBJECT ENCODING ids"), "\"intset\"");
+    assert_eq!(fresh.exec("OBJECT ENCODING counter"), "\"int\"");
+}
+
+#[test]
+fn time_passes_at_1x_while_closed_and_expired_keys_are_not_loaded() {
+    let mut s = populated();
+    s.clock.set_speed(600.0);
+    let bytes = s.snapshot(T0);
+    let mut later = session();
+    // Reopened 10 s of wall time later: temp (5 s) is gone, the others lost 10 s.
+    let stats = later.restore(&bytes, T0 + 10_000.0).expect("loads");
+    assert_eq!((stats.keys, stats.expired), (9, 1));
+    assert_eq!(later.exec("EXISTS temp"), "(integer) 0");
+    assert_eq!(later.exec("SELECT 7"), "OK");
+    assert_eq!(later.exec("TTL other"), "(integer) 3590");
+    assert_eq!(later.clock.speed(), 600.0);
+}
+
+#[test]
+fn a_paused_world_comes_back_at_the_same_instant() {
+    let mut s = populated();
+    s.clock.pause();
+    let bytes = s.snapshot(T0);
+    let mut later = session();
+    later.restore(&bytes, T0 + 86_400_000.0).expect("loads");
+    assert!(later.clock.is_paused());
+    assert_eq!(later.exec("PTTL temp"), "(integer) 5000");
+}
+
+#[test]
+fn bad_snapshots_are_refused_with_a_reason_and_change_nothing() {
+    let good = populated().snapshot(T0);
+    let mut s = session();
+    s.exec("SET mine stays");
+    let mut refuse = |bytes: &[u8]| {
+        let e = s.restore(bytes, T0).expect_err("refused");
+        assert_eq!(s.exec("GET mine"), "\"stays\"");
+        e
+    };
+    assert_eq!(refuse(b"{\"json\": true}"), LoadError::NotASnapshot);
+    assert_eq!(refuse(b""), LoadError::NotASnapshot);
+    let mut newer = good.clone();
+    newer[8] = 9;
+    assert_eq!(refuse(&newer), LoadError::Newer(9));
+    assert_eq!(
+        refuse(&newer).to_string(),
+        "snapshot format 9 is newer than this page (1)"
+    );
+    for cut in 8..good.len() {
+        let e = refuse(&good[..cut]);
+        assert!(
+            matches!(e, LoadError::Truncated | LoadError::Corrupted),
+            "cut at {cut}: {e:?}"
+        );
+    }
+    for i in 10..good.len() {
+        let mut flipped = good.clone();
+        flipped[i] ^= 0x20;
+        assert!(refuse(&flipped) != LoadError::NotASnapshot, "byte {i}");
+    }
+    let mut tail = good.clone();
+    let n = tail.len();
+    tail[n - 1] ^= 1;
+    assert_eq!(refuse(&tail), LoadError::Corrupted);
+    assert_eq!(LoadError::Truncated.to_string(), "snapshot is truncated");
+}
+
+proptest! {
+    #[test]
+    fn random_bytes_never_panic_the_loader(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+        let mut with_magic = b"RPGSNAP\0\x01\x00".to_vec();
+        with_magic.extend_from_slice(&bytes);
+        let _ = persist::read_snapshot(&bytes);
+        let _ = persist::read_snapshot(&with_magic);
+    }
+}
+
+#[test]
+fn save_bgsave_and_lastsave_ask_the_page_to_save() {
+    check(
+        r#"
+> LASTSAVE
+(integer) 1700000000
+> SET a 1
+OK
+@advance 5000
+> SAVE
+OK
+> LASTSAVE
+(integer) 1700000005
+> BGSAVE SCHEDULE
+Background saving started
+> BGSAVE NOW
+(error) ERR syntax error
+> SAVE now
+(error) ERR wrong number of arguments for 'save' command
+> MULTI
+OK
+> SAVE
+(error) ERR Command not allowed inside a transaction
+> EXEC
+(error) EXECABORT Transaction discarded because of previous errors.
+"#,
+    );
+    let mut s = session();
+    s.exec("SET a 1");
+    assert_eq!(
+        s.exec("INFO persistence"),
+        "# Persistence\r\nloading:0\r\nrdb_changes_since_last_save:1\r\nrdb_bgsave_in_progress:0\r\nrdb_last_save_time:1700000000\r\naof_enabled:0"
+    );
+    assert!(!s.server.save_requested);
+    s.exec("BGSAVE");
+    assert!(s.server.save_requested);
+}
+
+#[test]
+fn debug_reload_keeps_the_keys_and_chooses_encodings_afresh() {
+    check(
+        r#"
+> HSET h f1 v1
+(integer) 1
+> CONFIG SET hz 10
+OK
+> DEBUG RELOAD
+OK
+> HGETALL h
+1) "f1"
+2) "v1"
+> DEBUG SEGFAULT
+(error) ERR unknown subcommand or wrong number of arguments for 'SEGFAULT'. Try DEBUG HELP.
+"#,
+    );
+    // A hash that grew past the listpack limit and shrank again is a hashtable until it
+    // is reloaded, as in Redis.
+    let mut s = session();
+    let fields: Vec<String> = (0..600).map(|i| format!("f{i} v")).collect();
+    s.exec(&format!("HSET h {}", fields.join(" ")));
+    let extra: Vec<String> = (3..600).map(|i| format!("f{i}")).collect();
+    s.exec(&format!("HDEL h {}", extra.join(" ")));
+    assert_eq!(s.exec("OBJECT ENCODING h"), "\"hashtable\"");
+    assert_eq!(s.exec("DEBUG RELOAD"), "OK");
+    assert_eq!(s.exec("OBJECT ENCODING h"), "\"listpack\"");
+    assert_eq!(s.exec("HLEN h"), "(integer) 3");
+}
+
+#[test]
+fn an_exported_script_and_resp_stream_import_back_to_the_same_world() {
+    let mut s = populated();
+    let before = world(&mut s);
+    let now = s.now_ms();
+    let script = persist::export_script(&s.server, now);
+    assert!(script.starts_with("\"SELECT\" \"0\"\n"), "{script}");
+    assert!(
+        script.contains("\"SET\" \"bin\" \"\\x00\\xff\\r\\n\"\n"),
+        "{script}"
+    );
+    assert!(
+        script.contains("\"PEXPIRE\" \"temp\" \"5000\"\n"),
+        "{script}"
+    );
+    let resp = persist::export_resp(&s.server, now);
+    for data in [script.into_bytes(), resp] {
+        let mut fresh = session();
+        let done = persist::import(&mut fresh.server, &data, now);
+        assert_eq!(done.errors, 0, "{:?}", done.first_errors);
+        assert_eq!(world(&mut fresh), before);
+    }
+}
+
+#[test]
+fn an_import_reports_its_errors_by_line() {
+    let mut s = session();
+    let now = s.now_ms();
+    let done = persist::import(
+        &mut s.server,
+        b"SET a 1\nINCR a\nLPUSH a x\n\nNOSUCH cmd\n\"unbalanced\n",
+        now,
+    );
+    assert_eq!(done.commands, 4);
+    assert_eq!(done.errors, 2);
+    assert_eq!(
+        done.first_errors,
+        vec![
+            "line 3: (error) WRONGTYPE Operation against a key holding the wrong kind of value",
+            "line 5: (error) ERR unknown command 'NOSUCH', with args beginning with: 'cmd' ",
+        ]
+    );
+    assert_eq!(s.exec("GET a"), "\"2\"");
+    let bad = persist::import(&mut s.server, b"*2\r\n$3\r\nGET\r\n$9\r\na\r\n", now);
+    assert_eq!(bad.first_errors, vec!["the RESP stream is malformed"]);
+}
+
+#[test]
+fn reset_world_starts_afresh_with_every_console_at_db_0() {
+    let mut s = populated();
+    let other = s.open_console();
+    s.use_console(other);
+    s.exec("SELECT 3");
+    s.reset_world(T0 + 1.0);
+    assert_eq!(s.prompt(), "127.0.0.1:6379> ");
+    assert_eq!(s.exec("DBSIZE"), "(integer) 0");
+    s.use_console(0);
+    assert_eq!(s.exec("DBSIZE"), "(integer) 0");
+    assert_eq!(s.exec("CLIENT LIST").matches("id=").count(), 2);
+}
