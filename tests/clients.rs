@@ -736,3 +736,28 @@ fn consoles_open_close_and_keep_their_own_db_and_transaction() {
     assert!(!s.close_console(0), "the last console stays open");
     assert_eq!(s.exec("CLIENT LIST").matches("id=").count(), 1);
 }
+
+#[test]
+fn monitor_shows_the_retry_simulations_commands_too() {
+    use redis_playground::retry::{Config, Simulation};
+    let mut s = session();
+    assert_eq!(s.exec("MONITOR"), "OK");
+    let cfg = Config {
+        operations: 3,
+        ..Config::default()
+    };
+    let now = s.now_ms();
+    let mut sim = Simulation::new(&cfg, &mut s.server, now).expect("a valid config");
+    sim.advance_to(&mut s.server, now + 120_000);
+    let lines = s.take_messages();
+    // The seed's first step for a failed operation, in the polling strategy's db 10.
+    assert!(
+        lines
+            .lines()
+            .any(|l| l.contains(" [10 127.0.0.1:") && l.contains("\"SETEX\"")),
+        "{lines}"
+    );
+    // The event listener's subscription and the queue's ZADD in dbs 11 and 12.
+    assert!(lines.contains("\"SUBSCRIBE\""), "{lines}");
+    assert!(lines.contains(" [12 127.0.0.1:"), "{lines}");
+}
