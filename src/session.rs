@@ -45,6 +45,8 @@ pub struct Console {
     pub not_connected: bool,
     /// A blocked command, and how many more times its repeat count runs it.
     waiting: Option<(Vec<Vec<u8>>, i64)>,
+    /// World time the blocked command was sent (redis-cli prints how long it took).
+    waiting_since: i64,
 }
 
 impl Console {
@@ -55,6 +57,7 @@ impl Console {
             mode: Mode::Ready,
             not_connected: false,
             waiting: None,
+            waiting_since: 0,
         }
     }
 }
@@ -242,6 +245,7 @@ impl Session {
             let c = self.console_mut();
             c.mode = Mode::Blocked;
             c.waiting = Some((argv, 0));
+            c.waiting_since = now;
         } else {
             self.console_mut().prompt_state.after_reply(&argv, &reply);
         }
@@ -359,6 +363,11 @@ impl Session {
             last = Some(m);
         }
         if self.console().mode == Mode::Blocked && self.server.clients[client].blocked.is_none() {
+            // redis-cli reports a command that took half a second or more.
+            let took = self.clock.now_ms() - self.console().waiting_since;
+            if took >= 500 {
+                out.push_str(&format!("({:.2}s)\n", took as f64 / 1000.0));
+            }
             let c = self.console_mut();
             c.mode = Mode::Ready;
             if let Some((argv, remaining)) = c.waiting.take() {

@@ -128,7 +128,7 @@ fn blmove_served_pushes_on_and_wakes_the_next_waiter() {
 }
 
 #[test]
-fn a_blocking_command_times_out_on_the_world_clock() {
+fn a_blocking_command_times_out_on_the_world_clock_and_says_how_long_it_took() {
     check(
         r#"
 > BLPOP t 1.5
@@ -137,6 +137,7 @@ fn a_blocking_command_times_out_on_the_world_clock() {
 @advance 1
 @messages
 (nil)
+(1.50s)
 > BRPOPLPUSH t u 0.2
 @advance 200
 @messages
