@@ -211,8 +211,11 @@ impl Session {
     /// every console a new connection at db 0.
     pub fn reset_world(&mut self, wall_ms: f64) {
         let seed = self.server.rng.u64(..);
+        // Views compare generations: the new world's must be one they have not seen.
+        let generation = self.server.generation + 1;
         self.clock = Clock::new(wall_ms);
         self.server = Server::new(self.clock.now_ms(), seed);
+        self.server.generation = generation;
         self.side = None;
         for c in self.consoles.iter_mut().flatten() {
             *c = Console::new(self.server.connect());

@@ -349,7 +349,8 @@ impl Playground {
 
     /// The whole world (16 dbs with values and absolute TTLs, the world clock) as a
     /// versioned binary snapshot with a checksum (see src/persist.rs).
-    pub fn snapshot(&self) -> Vec<u8> {
+    pub fn snapshot(&mut self) -> Vec<u8> {
+        self.sync();
         self.session.snapshot(wall_now())
     }
 
@@ -381,6 +382,7 @@ impl Playground {
     /// The page saved the world: LASTSAVE and INFO persistence follow.
     #[wasm_bindgen(js_name = markSaved)]
     pub fn mark_saved(&mut self) {
+        self.sync();
         let now = self.session.now_ms();
         self.session.server.saved(now);
     }
