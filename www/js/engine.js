@@ -2,6 +2,7 @@
 //
 //   const engine = await createEngine();   // a Playground: exec, execArgv, prompt, tick, …
 //   const stop = startTicking(engine);     // world time follows the wall clock; active expiry runs
+//   const one = consoleEngine(engine, id); // the same API, acting for console `id` (several redis-cli)
 //
 // The Playground API is documented in src/wasm.rs.
 import init, { Playground } from '../pkg/redis_playground.js';
@@ -51,4 +52,50 @@ export function startTicking(engine, { interval = 100, onError = console.error }
     doc?.removeEventListener('visibilitychange', onVisible);
   }
   return stop;
+}
+
+/** The Playground methods that act for the current console (see `useConsole` in src/wasm.rs). */
+export const CONSOLE_SCOPED = Object.freeze([
+  'exec', 'execArgv', 'execDetailed', 'prompt', 'db', 'inTransaction', 'mode',
+  'isReadingMessages', 'takeMessages', 'interrupt', 'clientId',
+]);
+
+/**
+ * One console's view of the engine: an object with the Playground's methods where each
+ * console-scoped one (CONSOLE_SCOPED) acts for console `id` — it calls
+ * `engine.useConsole(id)` first — and the global ones (tick, hint, completions, keyspace,
+ * now, …) pass straight through. Each call leaves the engine's current console as it found
+ * it, so whatever the page made current (the console the learner is in: see
+ * js/console/consoles.js) stays current for the other panes (the keyspace view's
+ * `engine.db()`).
+ *
+ *   const a = consoleEngine(engine, 0), b = consoleEngine(engine, engine.openConsole());
+ *   a.exec('BLPOP jobs 0');  b.exec('RPUSH jobs 1');  a.takeMessages();  // '1) "jobs"\n2) "1"'
+ */
+export function consoleEngine(engine, id) {
+  const scoped = new Set(CONSOLE_SCOPED);
+  const cache = new Map();
+  const wrap = (name) => {
+    const method = engine[name];
+    if (!scoped.has(name)) return method.bind(engine);
+    return (...args) => {
+      const previous = engine.consoleId();
+      if (previous !== id && !engine.useConsole(id)) {
+        throw new Error(`console ${id} is closed`);
+      }
+      try {
+        return method.apply(engine, args);
+      } finally {
+        if (previous !== id) engine.useConsole(previous);
+      }
+    };
+  };
+  return new Proxy(engine, {
+    get(target, name) {
+      if (name === 'consoleId') return () => id;
+      if (typeof name !== 'string' || typeof target[name] !== 'function') return Reflect.get(target, name);
+      if (!cache.has(name)) cache.set(name, wrap(name));
+      return cache.get(name);
+    },
+  });
 }

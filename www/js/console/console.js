@@ -13,6 +13,10 @@
 //                 entered it; returns an unsubscribe function
 //   focus()       put the caret on the input line
 //   prompt()      the current prompt, e.g. "127.0.0.1:6379[2]> "
+//   mode()        "ready", "reading" (SUBSCRIBE), "monitor" (MONITOR), "blocked" (BLPOP …)
+//
+// One mountConsole per console: several consoles (consoles.js) are several clients of the
+// same server, each with its own engine facade (engine.js consoleEngine) and elements.
 import { History } from './history.js';
 import { createEditor } from './editor.js';
 import { renderReply } from './reply.js';
@@ -21,11 +25,42 @@ import { highlight, renderRuns } from './highlight.js';
 const MAX_ENTRIES = 1000; // transcript entries kept in the page
 const DEFAULT_PROMPT = '127.0.0.1:6379> ';
 const MAX_ECHO = 2000; // an echoed line longer than this is cut (the whole line still ran)
+const POLL_MS = 100; // how often a waiting console asks the engine for what to print
 
 const WELCOME = [
   { text: 'Welcome to Redis Playground: Redis 7.0 in your browser tab.' },
   { text: 'Try ', examples: ['SET greeting "Hello, World!"', 'GET greeting', 'help @string'] },
 ];
+
+/**
+ * What a blocked line waits for, from its arguments (a leading repeat count is skipped):
+ * `{ command, keys, timeout }`, the timeout in seconds (0: none).
+ */
+export function blockingInfo(args) {
+  let a = Array.from(args, String);
+  if (a.length > 1 && /^[0-9]+$/.test(a[0])) a = a.slice(1);
+  const command = (a[0] ?? '').toUpperCase();
+  let keys;
+  let timeout;
+  switch (command) {
+    case 'BLMPOP':
+    case 'BZMPOP': {
+      timeout = Number(a[1]);
+      const n = Number.parseInt(a[2], 10);
+      keys = a.slice(3, 3 + (Number.isFinite(n) && n > 0 ? n : 0));
+      break;
+    }
+    case 'BLMOVE':
+    case 'BRPOPLPUSH':
+      keys = a.slice(1, 2);
+      timeout = Number(a[a.length - 1]);
+      break;
+    default:
+      keys = a.slice(1, -1);
+      timeout = Number(a[a.length - 1]);
+  }
+  return { command, keys, timeout: Number.isFinite(timeout) && timeout > 0 ? timeout : 0 };
+}
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -35,12 +70,14 @@ function el(tag, className, text) {
 }
 
 /**
- * Wire the console to its elements. Returns the API above plus `attach(engine)`, `clear()`,
- * `status(msg)` and `fatal(msg)`; the input stays disabled until `attach` gives it an engine.
+ * Wire the console to its elements. Returns the API above plus `attach(engine, options)`,
+ * `clear()`, `status(msg)`, `fatal(msg)`, `poll()`, `cancel()` and `destroy()`; the input
+ * stays disabled until `attach` gives it an engine. `onState(mode)` hears every change of
+ * mode; `history` may be shared by several consoles.
  */
 export function mountConsole({
   output, form, input, prompt, screen = output, root = output.parentElement, tools = null,
-  history = new History(),
+  history = new History(), onState = null,
 }) {
   let engine = null;
   let promptText = DEFAULT_PROMPT;
@@ -78,9 +115,9 @@ export function mountConsole({
     editor.setPrompt(text);
   }
 
-  function welcome() {
+  function welcome(lines = WELCOME) {
     const box = el('div', 'entry welcome');
-    for (const line of WELCOME) {
+    for (const line of lines) {
       const p = el('div', 'welcome-line', line.text);
       (line.examples || []).forEach((ex, i) => {
         if (i > 0) p.appendChild(document.createTextNode(i === line.examples.length - 1 ? ' or ' : ', then '));
@@ -95,6 +132,7 @@ export function mountConsole({
         });
         p.appendChild(b);
       });
+      if (line.after) p.appendChild(document.createTextNode(line.after));
       box.appendChild(p);
     }
     append(box);
@@ -138,59 +176,208 @@ export function mountConsole({
     return { text: engine.exec(line), replies: [] };
   }
 
+  // --- Modes: reading messages, MONITOR, blocked ---------------------------------------------
+  //
   // After SUBSCRIBE/PSUBSCRIBE redis-cli prints "Reading messages..." and then only shows
-  // pushed messages until Ctrl-C, which closes its connection. We do the same: poll the
-  // engine for messages, ignore Enter, and let Ctrl+C end it.
-  let readingTimer = null;
+  // pushed messages until Ctrl-C; after MONITOR it shows every command of every client; in
+  // BLPOP and friends it shows nothing until the answer (or the timeout, on the world clock)
+  // arrives. We do the same: the input line gives way to a waiting bar (with a Cancel/Stop
+  // button), the engine is polled for what to print, Enter does nothing, and Ctrl+C closes
+  // the connection (the console connects again). A blocked command's answer is printed
+  // under its line, and lines pasted or run meanwhile wait their turn, as a piped redis-cli's would.
+  let mode = 'ready';
+  let pollTimer = null;
+  let pending = null; // the blocked line: { entry, line, info, since }
+  const queue = []; // lines run while blocked, run when it ends
 
-  function pollMessages() {
-    if (!engine) return;
-    const text = engine.takeMessages();
-    if (text) {
-      const entry = el('div', 'entry');
-      renderReply(entry, { text, replies: [], engineError: false, announce });
-      append(entry);
+  const bar = el('div', 'waiting');
+  bar.hidden = true;
+  const barIndicator = el('span', 'waiting-indicator');
+  barIndicator.setAttribute('aria-hidden', 'true');
+  barIndicator.append(el('span'), el('span'), el('span'));
+  const barText = el('span', 'waiting-text');
+  const barDetail = el('span', 'waiting-detail');
+  const barKeys = el('span', 'waiting-keys');
+  barDetail.setAttribute('aria-hidden', 'true'); // a countdown: not read out ten times a second
+  const barButton = el('button', 'bar-button waiting-cancel', 'Cancel');
+  barButton.type = 'button';
+  barButton.addEventListener('click', () => { cancel(); input.focus({ preventScroll: true }); });
+  const barMain = el('span', 'waiting-main');
+  barMain.append(barIndicator, barText);
+  const barSub = el('span', 'waiting-sub');
+  barSub.append(barDetail, barKeys, barButton);
+  bar.append(barMain, barSub);
+  form.after(bar);
+
+  function engineMode() {
+    if (typeof engine.mode === 'function') return String(engine.mode());
+    return typeof engine.isReadingMessages === 'function' && engine.isReadingMessages() ? 'reading' : 'ready';
+  }
+
+  function argsOf(line) {
+    try {
+      const got = engine.splitArgs?.(line);
+      if (got) return Array.from(got, (a) => String(a.text));
+    } catch { /* fall through */ }
+    return line.trim().split(/\s+/);
+  }
+
+  function updateBar() {
+    if (mode === 'blocked' && pending) {
+      const { info, since } = pending;
+      let detail = 'no timeout';
+      if (info.timeout > 0) {
+        let left = since + info.timeout * 1000 - Number(engine.now?.() ?? since);
+        left = Math.max(0, left) / 1000;
+        detail = `times out in ${left < 10 ? left.toFixed(1) : Math.ceil(left).toLocaleString('en-US')} s (world clock)`;
+      }
+      const queued = queue.length ? ` · ${queue.length} more line${queue.length > 1 ? 's' : ''} queued` : '';
+      barDetail.textContent = `${detail}${queued}`;
     }
   }
 
-  function startReading() {
-    if (readingTimer || typeof engine.isReadingMessages !== 'function' || !engine.isReadingMessages()) return;
-    root.classList.add('reading-messages');
-    input.readOnly = true;
-    input.setAttribute('aria-description', 'Reading messages. Press Ctrl+C to stop.');
-    prompt.textContent = '';
-    readingTimer = setInterval(pollMessages, 100);
+  function showBar() {
+    if (mode === 'blocked') {
+      const { info } = pending;
+      barText.textContent = `waiting for ${[info.command, ...info.keys].join(' ')}…`;
+      barKeys.textContent = 'Ctrl+C to cancel';
+      barButton.textContent = 'Cancel';
+      barButton.setAttribute('aria-label', `Cancel the waiting ${info.command}`);
+    } else {
+      barText.textContent = mode === 'monitor' ? 'monitoring every command…' : 'reading messages…';
+      barDetail.textContent = '';
+      barKeys.textContent = 'Ctrl+C to quit';
+      barButton.textContent = 'Stop';
+      barButton.setAttribute('aria-label', mode === 'monitor' ? 'Stop MONITOR' : 'Stop reading messages');
+    }
+    updateBar();
+    bar.hidden = false;
   }
 
-  function stopReading() {
-    if (!readingTimer) return;
-    clearInterval(readingTimer);
-    readingTimer = null;
-    pollMessages();
-    engine.interrupt();
-    root.classList.remove('reading-messages');
+  function enter(m, line, entry) {
+    mode = m;
+    pending = m === 'blocked'
+      ? { entry, line, info: blockingInfo(argsOf(line)), since: Number(engine.now?.() ?? 0) }
+      : null;
+    root.dataset.mode = m;
+    root.classList.add('suspended');
+    input.readOnly = true;
+    editor.suspend(true);
+    prompt.textContent = '';
+    showBar();
+    const what = barText.textContent;
+    input.setAttribute('aria-description', `${what} Press Ctrl+C or the ${barButton.textContent} button to end it.`);
+    announce(`${what} Press Ctrl+C to ${m === 'blocked' ? 'cancel' : 'quit'}.`);
+    pollTimer = setInterval(poll, POLL_MS);
+    onState?.(m);
+  }
+
+  function leave() {
+    clearInterval(pollTimer);
+    pollTimer = null;
+    mode = 'ready';
+    pending = null;
+    delete root.dataset.mode;
+    root.classList.remove('suspended');
+    bar.hidden = true;
     input.readOnly = false;
     input.removeAttribute('aria-description');
-    setPrompt(engine.prompt());
+    editor.suspend(false);
+    try { setPrompt(engine.prompt()); } catch { editor.setPrompt(promptText); }
     editor.render();
+    onState?.('ready');
   }
 
-  input.addEventListener('keydown', (ev) => {
-    if (!readingTimer) return;
-    if (ev.ctrlKey && !ev.altKey && !ev.metaKey && (ev.key === 'c' || ev.key === 'C')) {
+  /** Print what the engine pushed to this console; notice when its mode ends by itself. */
+  function poll() {
+    if (!engine || mode === 'ready') return;
+    let text = '';
+    let now = mode;
+    try {
+      text = String(engine.takeMessages() ?? '');
+      now = engineMode();
+    } catch (e) {
+      console.error(e);
+      now = 'ready';
+    }
+    if (text) {
+      if (mode === 'blocked' && pending && !pending.answered && pending.entry?.isConnected) {
+        renderReply(pending.entry, { text, replies: [], engineError: false, announce });
+        pending.answered = true;
+        scrollToBottom();
+      } else {
+        const entry = el('div', 'entry');
+        renderReply(entry, { text, replies: [], engineError: false, announce });
+        append(entry);
+      }
+    }
+    if (now === mode) { updateBar(); return; }
+    const done = pending;
+    if (now === 'ready') {
+      leave();
+      if (done) notify({ line: done.line, text, replies: [], unblocked: true });
+      drain();
+    } else {
+      // (Not expected: the engine went from one waiting mode to another.)
+      clearInterval(pollTimer);
+      enter(now, done?.line ?? '', done?.entry ?? null);
+    }
+  }
+
+  /** Ctrl+C: end reading, MONITOR or a wait; the connection closes and opens again. */
+  function cancel() {
+    if (!engine || mode === 'ready') return false;
+    poll();
+    if (mode === 'ready') return false;
+    const done = pending;
+    queue.length = 0;
+    let id = null;
+    try {
+      engine.interrupt();
+      id = typeof engine.clientId === 'function' ? engine.clientId() : null;
+    } catch (e) {
+      console.error(e);
+    }
+    const note = el('div', 'note', `^C: the connection closed${id === null ? '' : `; reconnected as client id ${id}`}`);
+    if (done?.entry?.isConnected) {
+      done.entry.appendChild(note);
+      scrollToBottom();
+    } else {
+      const entry = el('div', 'entry');
+      entry.appendChild(note);
+      append(entry);
+    }
+    leave();
+    if (done) notify({ line: done.line, text: '', replies: [], cancelled: true });
+    return true;
+  }
+
+  function drain() {
+    while (mode === 'ready' && queue.length) run(queue.shift());
+  }
+
+  root.addEventListener('keydown', (ev) => {
+    if (mode === 'ready' || ev.isComposing) return;
+    if (ev.ctrlKey && !ev.altKey && !ev.metaKey && !ev.shiftKey && (ev.key === 'c' || ev.key === 'C')) {
+      // With text selected in the transcript, Ctrl+C copies it.
+      if (ev.target !== input && String(window.getSelection?.() ?? '') !== '') return;
       ev.preventDefault();
-      ev.stopImmediatePropagation();
-      stopReading();
-    } else if (ev.key === 'Enter' || ev.key === 'Tab' || ev.key === 'ArrowUp' || ev.key === 'ArrowDown') {
-      ev.preventDefault();
-      ev.stopImmediatePropagation();
+      cancel();
+    } else if (ev.target === input && (ev.key === 'Enter' || ev.key === ' ')) {
+      ev.preventDefault(); // no submit; and a read-only input would let Space scroll the page
     }
   }, true);
 
   /** Run one console line as if typed and entered; returns what redis-cli prints for it. */
   function run(line) {
-    if (!engine || readingTimer) return '';
+    if (!engine) return '';
     line = String(line);
+    if (mode === 'blocked') {
+      queue.push(line); // a piped redis-cli sends it when the wait ends
+      updateBar();
+      return '';
+    }
+    if (mode !== 'ready') return '';
     const entry = echo(line);
     if (line.trim().toLowerCase() === 'clear') {
       clear(); // redis-cli clears the screen itself, without a round trip
@@ -220,7 +407,9 @@ export function mountConsole({
       /* keep the last prompt */
     }
     editor.render();
-    startReading();
+    let now = 'ready';
+    try { now = engineMode(); } catch { /* stay at the prompt */ }
+    if (now !== 'ready') enter(now, line, entry);
     notify({ line, text, replies });
     return text;
   }
@@ -242,14 +431,15 @@ export function mountConsole({
   }
 
   return {
-    attach(e) {
+    /** Start on an engine (a console's facade); `greeting` replaces the welcome lines. */
+    attach(e, { greeting = WELCOME, focus = true } = {}) {
       engine = e;
       if (statusLine) { statusLine.remove(); statusLine = null; }
-      welcome();
+      if (greeting && greeting.length) welcome(greeting);
       setPrompt(engine.prompt());
       editor.attach(engine);
       input.disabled = false;
-      input.focus();
+      if (focus) input.focus();
       // The command table (for colouring) is built when the page is idle, not before typing.
       (window.requestIdleCallback ?? ((f) => setTimeout(f, 50)))(() => { editor.warm(); editor.render(); });
     },
@@ -266,8 +456,16 @@ export function mountConsole({
     },
     /** True while the console shows pushed messages (after SUBSCRIBE), until Ctrl+C. */
     readingMessages() {
-      return readingTimer !== null;
+      return mode === 'reading';
     },
+    /** "ready", "reading" (after SUBSCRIBE), "monitor" or "blocked" (in BLPOP and friends). */
+    mode() {
+      return mode;
+    },
+    /** Look for pushed messages and a blocked command's answer now (another console just ran a command). */
+    poll,
+    /** Ctrl+C: end reading, MONITOR or a wait. Returns whether anything ended. */
+    cancel,
     clear,
     status(message) {
       if (statusLine) statusLine.remove();
@@ -275,10 +473,20 @@ export function mountConsole({
       output.appendChild(statusLine);
     },
     fatal(message) {
+      clearInterval(pollTimer);
+      pollTimer = null;
       append(el('div', 'entry result engine-error', message));
       input.disabled = true;
       engine = null;
       editor.detach();
+    },
+    /** Stop timers and listeners (the console is closed; its elements are removed by the caller). */
+    destroy() {
+      clearInterval(pollTimer);
+      pollTimer = null;
+      engine = null;
+      listeners.clear();
+      editor.destroy();
     },
   };
 }

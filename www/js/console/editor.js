@@ -21,6 +21,7 @@ export function createEditor({ form, input, promptEl, history, onSubmit, onClear
   let completion = null; // { original, candidates, at }
   let search = null; // { original, query, match (history index or -1), failed, lastQuery }
   let lastSearch = '';
+  let suspended = false; // the console waits (BLPOP, SUBSCRIBE, MONITOR): keys edit nothing
 
   // The overlay: <div.input-box> holds the input and, behind it, the coloured copy + hint.
   const box = document.createElement('div');
@@ -203,7 +204,7 @@ export function createEditor({ form, input, promptEl, history, onSubmit, onClear
   // --- Keys -----------------------------------------------------------------------------
 
   input.addEventListener('keydown', (ev) => {
-    if (ev.isComposing || !engine) return;
+    if (ev.isComposing || !engine || suspended) return;
     if (search) {
       const done = searchKey(ev);
       if (done === 'pass') return;
@@ -275,6 +276,11 @@ export function createEditor({ form, input, promptEl, history, onSubmit, onClear
       return;
     }
     if (!/[\r\n]/.test(text) || !engine) return;
+    if (suspended) { // the lines wait for the console (a blocked command), as piped lines would
+      ev.preventDefault();
+      onPasteLines(text.split(/\r\n|\n|\r/).filter((l) => l.trim() !== ''));
+      return;
+    }
     ev.preventDefault();
     completion = null;
     const start = input.selectionStart ?? input.value.length;
@@ -286,6 +292,7 @@ export function createEditor({ form, input, promptEl, history, onSubmit, onClear
 
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
+    if (suspended) return;
     if (search) searchEnd(false);
     completion = null;
     const line = input.value;
@@ -305,6 +312,18 @@ export function createEditor({ form, input, promptEl, history, onSubmit, onClear
     },
     setPrompt,
     render,
+    /** While the console waits, keys and Enter do nothing (a search in progress ends). */
+    suspend(on) {
+      suspended = Boolean(on);
+      if (suspended) {
+        if (search) searchEnd(true);
+        completion = null;
+      }
+    },
+    destroy() {
+      engine = null;
+      window.removeEventListener('resize', syncScroll);
+    },
     get searching() { return search !== null; },
     /** Build the command index now (when the page is idle) rather than on the first key. */
     warm() { commands(); },

@@ -535,6 +535,18 @@ export function mountKeyspace({ root, engine, console: cli }) {
   return {
     /** Look for changes now rather than at the next 100 ms step. */
     refresh: kick,
+    /** Show `key` of `db` (from a link elsewhere): switch to the db, select it, scroll to it. */
+    open({ db, key }) {
+      if (stopped) return;
+      setDb(Number(db), { byUser: true });
+      select(String(key));
+      clearTimeout(timer);
+      step(); // list the db now, so the key's row exists to scroll to
+      root.scrollIntoView({ block: 'nearest' });
+      const row = elements.get(keyId(String(key)));
+      if (row) activate(row._row.id);
+      else valueRoot.scrollIntoView({ block: 'nearest' });
+    },
     /** Stop the timer and the console subscription. */
     destroy() {
       stopped = true;

@@ -1,0 +1,405 @@
+// Issue 7 in headless Chromium: nothing lost on reload (IndexedDB), SAVE/LASTSAVE, the clock
+// across a closed tab, Reset, every kind of bad saved data, a full quota, no IndexedDB at
+// all, a slow IndexedDB, and Export/Import. No timing assertions: every wait is for a state.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { useBrowser, env, screenshot } from './console-harness.mjs';
+import { openPage, ready, reload, run, savedAt, waitSaved, side, keyCount, readStore, damageStore } from './persist-harness.mjs';
+
+useBrowser();
+
+const int = (text) => Number(String(text).replace('(integer) ', ''));
+
+/** Move the page's wall clock forward by `ms` from the next load on ("the tab was closed"). */
+async function closeFor(page, ms) {
+  await page.evaluate((d) => localStorage.setItem('test:skew', String(Number(localStorage.getItem('test:skew') || 0) + d)), ms);
+}
+
+async function saveNow(page) {
+  const before = await savedAt(page);
+  assert.equal(await run(page, 'SAVE'), 'OK');
+  await waitSaved(page, before);
+}
+
+const notice = (page, id) => page.locator(`[data-notice="${id}"]`);
+
+test('every type, TTLs, the dbs and the console history survive a reload', async (t) => {
+  const { page, seen } = await openPage(t);
+  const lines = [
+    'SET greeting "Hello, World!"',
+    'SET session:1 alice EX 3600',
+    'RPUSH queue a b "c d"',
+    'PEXPIRE queue 7200000',
+    'SADD tags red green',
+    'ZADD board 10 ann 20 bob',
+    'HSET user:1 name Alice age 30',
+    'SELECT 4',
+    'SET in:four yes',
+  ];
+  for (const l of lines) await run(page, l);
+  // Reload at once: the save happens on pagehide, not after the debounce.
+  await reload(page);
+  assert.equal(await side(page, 'GET greeting'), '"Hello, World!"');
+  const ttl = int(await side(page, 'TTL session:1'));
+  assert.ok(ttl > 3500 && ttl <= 3600, `TTL ${ttl}`);
+  assert.equal(await side(page, 'LRANGE queue 0 -1'), '1) "a"\n2) "b"\n3) "c d"');
+  const qttl = int(await side(page, 'PTTL queue'));
+  assert.ok(qttl > 7_100_000 && qttl <= 7_200_000, `PTTL ${qttl}`);
+  assert.equal(await side(page, 'SCARD tags'), '(integer) 2');
+  assert.equal(await side(page, 'ZSCORE board bob'), '"20"');
+  assert.equal(await side(page, 'HGET user:1 name'), '"Alice"');
+  assert.equal(await side(page, 'TTL greeting'), '(integer) -1');
+  assert.equal(await page.evaluate(() => window.redisPlayground.engine.dbSizes()[4]), 1);
+  // The console says what it restored; the history is there for ↑.
+  assert.match(await page.locator('#output').textContent(), /Restored 7 keys saved at/);
+  await page.locator('#input').click();
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await page.locator('#input').inputValue(), 'SET in:four yes');
+  const rec = await readStore(page, 'world');
+  assert.equal(rec.v, 1);
+  assert.ok(rec.history.includes('SET greeting "Hello, World!"'), 'the history is in the saved record');
+  assert.deepEqual(seen.errors, []);
+});
+
+test('a reload that cuts the last IndexedDB write short loses nothing (the localStorage copy)', async (t) => {
+  const { page } = await openPage(t);
+  await page.evaluate(() => localStorage.setItem('test:cut-leave', '1'));
+  await reload(page); // the hook is installed from this load on
+  await run(page, 'SET typed "just now"');
+  await run(page, 'RPUSH l 1 2 3');
+  await reload(page); // at once: the debounced save has not run; the pagehide write is aborted
+  assert.equal(await side(page, 'GET typed'), '"just now"');
+  assert.equal(await side(page, 'LLEN l'), '(integer) 3');
+  // …and it went on into IndexedDB, the localStorage copy gone.
+  await page.waitForFunction(() => localStorage.getItem('redis-playground:unsaved') === null);
+  assert.equal((await readStore(page, 'world')).keys, 2);
+});
+
+test('SAVE writes at once; LASTSAVE and INFO persistence follow; BGSAVE too', async (t) => {
+  const { page } = await openPage(t);
+  const lastsave = int(await run(page, 'LASTSAVE'));
+  await run(page, 'SET counter 41');
+  await run(page, 'INCR counter');
+  assert.match(await run(page, 'INFO persistence'), /rdb_changes_since_last_save:2/);
+  await closeFor(page, 2000); // LASTSAVE has a second's resolution
+  await reload(page);
+  const before = await savedAt(page);
+  await run(page, 'SET another 1');
+  assert.equal(await run(page, 'BGSAVE'), 'Background saving started');
+  await waitSaved(page, before);
+  assert.ok(int(await run(page, 'LASTSAVE')) > lastsave, 'LASTSAVE moved');
+  assert.match(await run(page, 'INFO persistence'), /rdb_changes_since_last_save:0/);
+  await saveNow(page);
+  const rec = await readStore(page, 'world');
+  assert.equal(rec.keys, 2);
+  await reload(page);
+  assert.equal(await side(page, 'GET counter'), '"42"');
+});
+
+test('keys whose TTL ran out while the tab was closed are gone; the others lost the closed time', async (t) => {
+  const { page } = await openPage(t);
+  await run(page, 'SET soon v EX 60');
+  await run(page, 'SET later v EX 7200');
+  await run(page, 'SET forever v');
+  await saveNow(page);
+  await closeFor(page, 600_000); // ten minutes
+  await reload(page);
+  assert.equal(await side(page, 'EXISTS soon'), '(integer) 0');
+  const ttl = int(await side(page, 'TTL later'));
+  assert.ok(ttl > 6590 && ttl <= 6600, `TTL ${ttl} (7200 minus the 600 s the tab was closed)`);
+  assert.equal(await side(page, 'TTL forever'), '(integer) -1');
+  assert.match(await page.locator('#output').textContent(), /Restored 2 keys saved at .*\(1 key expired while the tab was closed\)/);
+});
+
+test('a paused clock comes back paused at the saved time; a fast one at its speed, the closed time at 1×', async (t) => {
+  const { page } = await openPage(t);
+  await page.evaluate(() => window.redisPlayground.engine.pause());
+  await run(page, 'SET short v PX 300');
+  await saveNow(page);
+  await closeFor(page, 3_600_000);
+  await reload(page);
+  assert.equal(await page.evaluate(() => window.redisPlayground.engine.isPaused()), true);
+  assert.equal(await side(page, 'PTTL short'), '(integer) 300', 'nothing ran while paused, closed or not');
+  await page.locator('.clock').waitFor();
+  assert.equal(await page.locator('.clock').getAttribute('data-state'), 'paused', 'the clock in the header shows it');
+
+  await page.evaluate(() => { const e = window.redisPlayground.engine; e.resume(); e.setSpeed(600); });
+  await run(page, 'SET day v EX 86400');
+  await saveNow(page);
+  await closeFor(page, 3_600_000);
+  await reload(page);
+  assert.equal(await page.evaluate(() => window.redisPlayground.engine.speed()), 600);
+  const ttl = int(await side(page, 'TTL day'));
+  // An hour closed at 1× (not 600 hours), plus the seconds the page was open at 600×.
+  assert.ok(ttl <= 86400 - 3600 && ttl > 86400 - 3600 - 20 * 600, `TTL ${ttl}`);
+  assert.equal(await side(page, 'EXISTS short'), '(integer) 0', 'the short key ran out once the clock ran');
+});
+
+test('Reset asks first, then empties everything and the saved copy', async (t) => {
+  const { page } = await openPage(t);
+  await run(page, 'SET keep me');
+  await run(page, 'SELECT 3');
+  await run(page, 'SET three 3');
+  await saveNow(page);
+  const openReset = async () => {
+    await page.locator('#data-menu > summary').click();
+    await page.locator('#reset-button').click();
+    await page.locator('dialog.reset-dialog').waitFor();
+  };
+  await openReset();
+  await screenshot(page, 'persist-reset-dialog.png');
+  await page.locator('dialog.reset-dialog button', { hasText: 'Cancel' }).click();
+  assert.equal(await keyCount(page), 2, 'Cancel keeps everything');
+  await openReset();
+  await Promise.all([
+    page.waitForEvent('load'),
+    page.locator('dialog.reset-dialog button', { hasText: 'Reset everything' }).click(),
+  ]);
+  await ready(page);
+  assert.equal(await keyCount(page), 0);
+  assert.equal(await page.locator('#prompt').textContent(), '127.0.0.1:6379> ');
+  assert.match(await page.locator('#output').textContent(), /The playground was reset/);
+  await page.locator('#input').click();
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await page.locator('#input').inputValue(), '', 'the history is empty');
+  assert.equal(await readStore(page, 'world'), null, 'the saved copy is gone');
+  await reload(page);
+  assert.equal(await keyCount(page), 0, 'and stays gone');
+});
+
+const BAD = [
+  ['corrupted', /snapshot is corrupted \(checksum mismatch\)/],
+  ['truncated', /snapshot is truncated/],
+  ['newer', /snapshot format 2 is newer than this page \(1\)/],
+  ['newer-record', /saved by a newer version of this page/],
+  ['foreign', /not a Redis Playground save/],
+  ['not-snapshot', /not a Redis Playground snapshot/],
+];
+
+for (const [how, reason] of BAD) {
+  test(`saved data that is ${how}: an empty world, a notice, the data downloadable, the console working`, async (t) => {
+    const { page, seen } = await openPage(t);
+    await run(page, 'SET precious data');
+    await run(page, 'RPUSH list 1 2 3');
+    await saveNow(page);
+    await damageStore(page, how);
+    await reload(page);
+    const n = notice(page, 'bad-data');
+    await n.waitFor();
+    const text = await n.locator('.notice-text').textContent();
+    assert.match(text, reason);
+    assert.match(text, /could not be loaded .* started empty/);
+    assert.equal(await keyCount(page), 0, 'the world starts empty');
+    assert.equal(await run(page, 'SET works 1'), 'OK', 'the console works');
+    // The bad data: downloadable from the notice, and kept aside in the store.
+    const link = n.locator('a.notice-download');
+    assert.match(await link.getAttribute('href'), /^blob:/);
+    assert.equal(await link.getAttribute('download'), 'redis-playground-saved-data.bin');
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const size = fs.statSync(await download.path()).size;
+    const kept = await readStore(page, 'bad');
+    assert.ok(kept && kept.bytesLength > 0, 'the bad data is kept under "bad"');
+    assert.equal(size, kept.bytesLength, 'the download is the kept data');
+    assert.match(kept.reason, reason);
+    if (how === 'corrupted') {
+      await screenshot(page, 'persist-notice-bad-data.png');
+      // Kept until dismissed: a reload shows the notice again, and the new world is saved.
+      await saveNow(page);
+      await reload(page);
+      await n.waitFor();
+      assert.equal(await side(page, 'GET works'), '"1"', 'the new world was saved beside the kept data');
+      await n.locator('button', { hasText: 'Dismiss and delete it' }).click();
+      await n.waitFor({ state: 'detached' });
+      await page.waitForFunction(() => new Promise((res) => {
+        const r = indexedDB.open('redis-playground');
+        r.onsuccess = () => { const g = r.result.transaction('world').objectStore('world').get('bad'); g.onsuccess = () => { r.result.close(); res(g.result === undefined); }; };
+      }));
+      await reload(page);
+      assert.equal(await notice(page, 'bad-data').count(), 0, 'gone once dismissed');
+    }
+    assert.deepEqual(seen.dialogs, []);
+    assert.deepEqual(seen.errors, []);
+  });
+}
+
+test('a full storage quota: a notice, the page keeps working, saving resumes when there is room', async (t) => {
+  const { page, context, seen } = await openPage(t);
+  // A real QuotaExceededError: Chromium's quota for this origin set to 1 KB (DevTools protocol).
+  const cdp = await context.newCDPSession(page);
+  const origin = new URL(env.baseUrl).origin;
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 1024 });
+  await run(page, 'SET a 1');
+  await side(page, `SET big ${'x'.repeat(4000)}`);
+  assert.equal(await run(page, 'SAVE'), 'OK');
+  const n = notice(page, 'quota');
+  await n.waitFor();
+  assert.match(await n.textContent(), /storage for this page is full/);
+  assert.equal(await run(page, 'INCR a'), '(integer) 2', 'the console works');
+  await page.locator('#data-menu > summary').click();
+  assert.match(await page.locator('#save-status').textContent(), /storage is full/);
+  await page.keyboard.press('Escape');
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin }); // the usual quota again
+  await saveNow(page);
+  await n.waitFor({ state: 'detached' });
+  await reload(page);
+  assert.equal(await side(page, 'GET a'), '"2"');
+  assert.deepEqual(seen.errors, []);
+});
+
+const NO_IDB = [
+  ['indexedDB.open throws', () => { IDBFactory.prototype.open = function () { throw new DOMException('The user denied permission to access the database.', 'SecurityError'); }; }, /denied permission/],
+  ['reading indexedDB throws', () => { Object.defineProperty(window, 'indexedDB', { get() { throw new DOMException('Access is denied for this document.', 'SecurityError'); } }); }, /no IndexedDB/],
+  ['the open request fails (a private window)', () => {
+    IDBFactory.prototype.open = function () {
+      const req = new EventTarget();
+      Object.defineProperty(req, 'error', { value: new DOMException('A mutation operation was attempted on a database that did not allow mutations.', 'InvalidStateError') });
+      setTimeout(() => req.onerror?.(new Event('error')), 10);
+      return req;
+    };
+  }, /did not allow mutations/],
+];
+
+for (const [name, init, why] of NO_IDB) {
+  test(`no IndexedDB (${name}): a notice that changes won't be kept, the page works`, async (t) => {
+    const { page, seen } = await openPage(t, { init: [init] });
+    const n = notice(page, 'storage-unavailable');
+    await n.waitFor();
+    const text = await n.textContent();
+    assert.match(text, /changes won't be kept/);
+    assert.match(text, why);
+    assert.equal(await run(page, 'SET x 1'), 'OK');
+    assert.equal(await run(page, 'SAVE'), 'OK', 'SAVE still answers');
+    assert.equal(await run(page, 'GET x'), '"1"');
+    await page.locator('#data-menu > summary').click();
+    assert.match(await page.locator('#save-status').textContent(), /Not saved/);
+    if (name === 'indexedDB.open throws') await screenshot(page, 'persist-notice-unavailable.png');
+    assert.deepEqual(seen.errors, []);
+  });
+}
+
+test('a slow IndexedDB does not hold the console: it starts empty with a notice', async (t) => {
+  const { page, seen } = await openPage(t, {
+    init: [() => { IDBFactory.prototype.open = function () { return new EventTarget(); }; }], // never answers
+  });
+  await notice(page, 'slow-storage').waitFor();
+  assert.equal(await run(page, 'SET x 1'), 'OK');
+  assert.deepEqual(seen.errors, []);
+});
+
+test('a saved world that arrives late is restored when nothing was typed meanwhile', async (t) => {
+  const { page } = await openPage(t);
+  await run(page, 'SET a 1');
+  await run(page, 'SET b 2');
+  await saveNow(page);
+  await page.evaluate(() => localStorage.setItem('test:idb-delay', '3000')); // over the 2 s the console waits
+  await page.reload();
+  await ready(page);
+  await notice(page, 'slow-storage').waitFor();
+  assert.equal(await keyCount(page), 0, 'the console started empty');
+  await page.waitForFunction(() => Array.from(window.redisPlayground.engine.dbSizes()).reduce((a, b) => a + b, 0) === 2);
+  await notice(page, 'slow-storage').waitFor({ state: 'detached' });
+  assert.equal(await side(page, 'GET b'), '"2"');
+});
+
+test('a saved world that arrives after the learner started is kept aside, restorable', async (t) => {
+  const { page } = await openPage(t);
+  await run(page, 'SET old 1');
+  await saveNow(page);
+  await page.evaluate(() => localStorage.setItem('test:idb-delay', '5000'));
+  await page.reload();
+  await page.waitForSelector('#input:not([disabled])', { timeout: 20_000 });
+  // A line run before the store answered (at once: typing could outlast the delay on a busy machine).
+  assert.equal(await page.evaluate(() => (window.redisPlayground.persistence.status().state === 'loading'
+    ? window.redisPlayground.console.run('SET new 2') : 'too late')), 'OK', 'run before the store answered');
+  await ready(page);
+  const previous = notice(page, 'previous-world');
+  await previous.waitFor();
+  assert.match(await previous.textContent(), /loaded late, after you had started/);
+  assert.equal(await side(page, 'EXISTS old'), '(integer) 0', 'the new work is not overwritten');
+  await previous.locator('button', { hasText: 'Restore it' }).click();
+  await previous.waitFor({ state: 'detached' });
+  assert.equal(await side(page, 'GET old'), '"1"');
+});
+
+test('the open consoles come back after a reload', async (t) => {
+  const { page } = await openPage(t);
+  await page.locator('.console-new').click();
+  await page.waitForSelector('#input-2:not([disabled])');
+  await page.locator('.console-new').click();
+  await page.waitForSelector('#input-3:not([disabled])');
+  const before = await savedAt(page);
+  await waitSaved(page, before); // opening consoles is a change to save
+  await reload(page);
+  await page.waitForSelector('#input-3:not([disabled])');
+  assert.deepEqual(await page.evaluate(() => window.redisPlayground.console.ids()), [0, 1, 2]);
+  assert.equal(await page.evaluate(() => window.redisPlayground.console.active()), 2, 'the active one too');
+});
+
+test('Export downloads a redis-cli script and RESP; Import runs either and reports errors as text', async (t) => {
+  const { page, seen } = await openPage(t);
+  await run(page, 'SET greeting "Hello <b>World</b>"');
+  await run(page, 'SET temp v EX 500');
+  await run(page, 'HSET h f v');
+  await page.locator('#data-menu > summary').click();
+  await screenshot(page, 'persist-data-menu.png');
+  await page.locator('#export-button').click();
+  const dialog = page.locator('dialog.export-dialog');
+  await dialog.waitFor();
+  await screenshot(page, 'persist-export-dialog.png');
+  const [script] = await Promise.all([page.waitForEvent('download'), dialog.locator('[data-export="script"]').click()]);
+  assert.equal(script.suggestedFilename(), 'redis-playground.redis');
+  const scriptText = fs.readFileSync(await script.path(), 'utf8');
+  assert.match(scriptText, /PEXPIRE/);
+  assert.match(scriptText, /Hello <b>World<\/b>/);
+  const [resp] = await Promise.all([page.waitForEvent('download'), dialog.locator('[data-export="resp"]').click()]);
+  assert.equal(resp.suggestedFilename(), 'redis-playground.resp');
+  const respBytes = fs.readFileSync(await resp.path());
+  assert.equal(String.fromCharCode(respBytes[0]), '*');
+  await dialog.locator('button', { hasText: 'Close' }).click();
+
+  // Import each into a fresh playground.
+  for (const [name, bytes] of [['redis-playground.redis', Buffer.from(scriptText)], ['redis-playground.resp', respBytes]]) {
+    const other = await openPage(t);
+    await other.page.locator('#data-menu > summary').click();
+    const [chooser] = await Promise.all([other.page.waitForEvent('filechooser'), other.page.locator('#import-button').click()]);
+    await chooser.setFiles({ name, mimeType: 'application/octet-stream', buffer: bytes });
+    const n = notice(other.page, 'import');
+    await n.waitFor();
+    assert.match(await n.textContent(), new RegExp(`Imported ${name.replace('.', '\\.')}: \\d+ commands run, 0 errors`));
+    assert.equal(await side(other.page, 'GET greeting'), '"Hello <b>World</b>"');
+    const ttl = int(await side(other.page, 'TTL temp'));
+    assert.ok(ttl > 490 && ttl <= 500, `TTL ${ttl}`);
+    assert.equal(await side(other.page, 'HGET h f'), '"v"');
+    assert.equal(await other.page.locator('#prompt').textContent(), '127.0.0.1:6379> ', 'the import ran on its own connection');
+  }
+
+  // Errors are reported, as text.
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.evaluate(() => document.getElementById('import-button').click())]);
+  await chooser.setFiles({ name: 'bad.redis', mimeType: 'text/plain', buffer: Buffer.from('SET ok 1\nBOGUS <img src=x onerror=alert(1)>\nLPUSH ok x\n') });
+  const n = notice(page, 'import');
+  await n.waitFor();
+  await page.waitForFunction(() => /2 errors/.test(document.querySelector('[data-notice="import"]')?.textContent ?? ''));
+  assert.match(await n.textContent(), /3 commands run, 2 errors/);
+  assert.match(await n.locator('.notice-details').textContent(), /unknown command 'BOGUS'/);
+  assert.equal(await n.locator('img').count(), 0, 'shown as text');
+  assert.deepEqual(seen.dialogs, []);
+  assert.deepEqual(seen.errors, []);
+});
+
+test('presenter mode: the notices, the Data menu and the dialogs follow it', async (t) => {
+  const { page } = await openPage(t, { init: [() => localStorage.setItem('redis-playground:presenter', '1')], viewport: { width: 1280, height: 800 } });
+  await run(page, 'SET a 1');
+  await saveNow(page);
+  await damageStore(page, 'truncated');
+  await reload(page);
+  await notice(page, 'bad-data').waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.classList.contains('presenter')), true);
+  await page.locator('#data-menu > summary').click();
+  await screenshot(page, 'persist-presenter.png');
+  await page.keyboard.press('Escape');
+  await page.locator('#share-button').click();
+  await page.locator('dialog.share-dialog').waitFor();
+  await page.waitForFunction(() => document.querySelector('.share-url')?.value.includes('#run='));
+  await screenshot(page, 'share-presenter.png');
+});

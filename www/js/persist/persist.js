@@ -1,0 +1,569 @@
+// Nothing lost on reload: the whole world is kept in IndexedDB and restored on load.
+//
+//   const persistence = await startPersistence({ engine, console });   // before console.attach
+//   console.attach(engine);
+//   persistence.start();            // autosave from now on; shows what was restored
+//
+// What is saved (one record, record.js): engine.snapshot() (16 dbs, values, absolute TTLs, the
+// world clock) plus the page's own state (console history; anything registered with
+// registerPageState, e.g. the open consoles). When:
+//   - 1.5 s after the last change (engine.generation(), the clock's speed/pause, a console
+//     line), and at least every 10 s while changes keep coming;
+//   - at once on `pagehide` and when the tab is hidden (also to localStorage, synchronously, for
+//     a world under ~1.5 MB: a reload can cut an IndexedDB write short);
+//   - at once when a console runs SAVE or BGSAVE (engine.takeSaveRequest()); every finished
+//     save is reported back with engine.markSaved(), which LASTSAVE and INFO persistence show.
+// Restoring: engine.restore(bytes) expires the keys whose TTL ran out while the tab was
+// closed and moves the world clock on by the time it was closed (src/persist.rs).
+//
+// Records in the store (store.js): "world" (the saved world), "bad" (saved data that could not
+// be read, kept for download until the learner dismisses the notice), "previous" (a good world
+// that a shared link or a late load replaced, kept until restored or dismissed).
+//
+// Nothing here can break the page: unreadable data, a newer format, a full quota, or no
+// IndexedDB at all end in a notice under the header and an empty (or unsaved) world in which
+// the console works as usual. A load slower than `timeoutMs` lets the console start empty;
+// saving waits for the load to settle, so a slow store never overwrites the saved world.
+import { openStore, deleteDatabase } from './store.js';
+import { makeRecord, readRecord, bytesOf, plural, formatSize } from './record.js';
+import { h, mountNotices, downloadLink, openDialog } from './ui.js';
+import { STORAGE_KEY as HISTORY_KEY } from '../console/history.js';
+import { writePending, readPending, clearPending } from './pending.js';
+
+const DEBOUNCE_MS = 1500;
+const MAX_WAIT_MS = 10_000;
+const POLL_MS = 400;
+const RESET_FLAG = 'redis-playground:reset';
+
+const message = (e) => (e && typeof e === 'object' && 'message' in e ? e.message : String(e));
+
+function timeText(ms) {
+  if (!Number.isFinite(ms)) return 'an unknown time';
+  const d = new Date(ms);
+  const sameDay = d.toDateString() === new Date().toDateString();
+  const t = d.toLocaleTimeString('en-GB', { hour12: false });
+  return sameDay ? t : `${d.toLocaleDateString('en-GB')} ${t}`;
+}
+
+function localStorageOrNull() {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Restore the saved world into `engine` (awaits at most `timeoutMs`); returns the controller. */
+export async function startPersistence({ engine, console: ui, timeoutMs = 2000, notices = mountNotices() } = {}) {
+  const p = new Persistence({ engine, ui, notices });
+  await p.load(timeoutMs);
+  return p;
+}
+
+class Persistence {
+  constructor({ engine, ui, notices }) {
+    this.engine = engine;
+    this.ui = ui;
+    this.notices = notices;
+    this.store = null;
+    this.state = 'loading'; // loading | ready | unavailable | disabled
+    this.suspended = false; // no saving at all (during Reset)
+    this.providers = new Map();
+    this.pendingPage = {}; // page state read from the record, for providers not yet registered
+    this.restored = null; // { keys, expired, savedAt }
+    this.lastSavedAt = null;
+    this.quotaFull = false;
+    this.timer = null;
+    this.firstDirtyAt = null;
+    this.commandsSinceStart = 0;
+    this.listeners = new Set();
+    this.badUrl = null;
+    const supported = typeof engine.snapshot === 'function' && typeof engine.restore === 'function';
+    if (!supported) {
+      this.state = 'disabled';
+      console.warn('persistence: this engine build has no snapshot()/restore(); saving is off');
+    }
+  }
+
+  // --- loading --------------------------------------------------------------------------
+
+  async load(timeoutMs) {
+    if (this.state === 'disabled') return;
+    this.startGeneration = this.engine.generation();
+    const pending = (async () => {
+      const store = await openStore();
+      const [world, bad, previous] = await Promise.all([store.get('world'), store.get('bad'), store.get('previous')]);
+      return { store, world, bad, previous };
+    })();
+    const first = await Promise.race([
+      pending.then((v) => ({ v }), (e) => ({ e })),
+      new Promise((resolve) => setTimeout(() => resolve({ timeout: true }), timeoutMs)),
+    ]);
+    if (first.timeout) {
+      this.notices.show({
+        id: 'slow-storage',
+        kind: 'info',
+        text: 'Your saved playground is taking long to load, so the console started empty. ' +
+          'Nothing is saved until the browser\'s storage answers.',
+      });
+      pending.then(
+        (v) => { this.notices.remove('slow-storage'); return this.#apply(v, { late: true }); },
+        (e) => { this.notices.remove('slow-storage'); this.#unavailable(e); },
+      ).catch((e) => console.error('persistence: late load failed', e));
+      return;
+    }
+    if (first.e) {
+      this.#unavailable(first.e);
+      return;
+    }
+    await this.#apply(first.v, { late: false });
+  }
+
+  #unavailable(e) {
+    this.state = 'unavailable';
+    console.warn('persistence: storage unavailable:', e);
+    this.notices.show({
+      id: 'storage-unavailable',
+      kind: 'warning',
+      text: `Saving is not available in this window (${message(e)}), so changes won't be kept ` +
+        'after you close the tab. Everything else works; Export keeps a copy of your keys.',
+    });
+    this.#emit();
+  }
+
+  async #apply({ store, world, bad, previous }, { late }) {
+    this.store = store;
+    this.state = 'ready';
+    const pending = readPending();
+    let fromPending = false;
+    if (pending !== undefined) {
+      const savedAt = (v) => (v && typeof v === 'object' && Number.isFinite(v.savedAt) ? v.savedAt : -Infinity);
+      if (world === undefined || savedAt(pending) > savedAt(world)) {
+        world = pending;
+        fromPending = true;
+      } else {
+        clearPending(); // IndexedDB has it (or newer)
+      }
+    }
+    if (bad) this.#showBad(bad);
+    if (previous) this.#showPrevious(previous);
+    const rec = readRecord(world);
+    if (!rec.empty) {
+      if (!rec.ok) {
+        await this.#keepBad(world, rec.reason, rec.bytes, world?.savedAt);
+      } else if (late && this.#changedSinceStart()) {
+        // The learner started working while the store was slow: keep both worlds.
+        await this.#keepPrevious(world, 'loaded late, after you had started');
+      } else {
+        try {
+          const r = this.engine.restore(rec.engine);
+          this.restored = { keys: Number(r?.keys ?? 0), expired: Number(r?.expired ?? 0), savedAt: rec.savedAt };
+          this.#applyPage(rec.page);
+          if (late) this.#announceRestored();
+          // Into IndexedDB at once (which clears the localStorage copy once written).
+          if (fromPending) this.save('pending');
+        } catch (e) {
+          await this.#keepBad(world, message(e), rec.engine, rec.savedAt);
+        }
+      }
+    }
+    if (fromPending && !this.restored) clearPending(); // bad data: kept under "bad" instead
+    this.#emit();
+    if (late && this.started) this.#check();
+  }
+
+  #changedSinceStart() {
+    return this.commandsSinceStart > 0 || this.engine.generation() !== this.startGeneration;
+  }
+
+  async #keepBad(value, reason, bytes, savedAt) {
+    const bad = { v: 1, reason, at: Date.now(), savedAt: Number.isFinite(savedAt) ? savedAt : null, bytes: bytes ?? bytesOf(value) };
+    try {
+      await this.store.put('bad', bad);
+      await this.store.delete('world');
+    } catch (e) {
+      console.warn('persistence: could not keep the unreadable data aside:', e);
+      bad.unsaved = true;
+    }
+    this.#showBad(bad);
+  }
+
+  #showBad(bad) {
+    const bytes = bytesOf(bad?.bytes ?? bad);
+    const reason = typeof bad?.reason === 'string' ? bad.reason : 'unreadable data';
+    const link = downloadLink(bytes, 'redis-playground-saved-data.bin', `Download the saved data (${formatSize(bytes.length)})`);
+    link.node.classList.add('notice-download');
+    const when = Number.isFinite(bad?.savedAt) ? ` from ${timeText(bad.savedAt)}` : '';
+    this.notices.show({
+      id: 'bad-data',
+      kind: 'error',
+      text: `Your saved playground${when} could not be loaded (${reason}), so this page started ` +
+        'empty. The saved data is kept until you dismiss this notice.',
+      links: [link.node],
+      dismissLabel: 'Dismiss and delete it',
+      cleanup: link.release,
+      onDismiss: () => this.store?.delete('bad').catch(() => {}),
+    });
+  }
+
+  async #keepPrevious(world, why) {
+    const previous = { ...world, why, at: Date.now() };
+    try {
+      await this.store.put('previous', previous);
+    } catch (e) {
+      console.warn('persistence: could not keep the previous world:', e);
+    }
+    this.#showPrevious(previous);
+  }
+
+  #showPrevious(previous) {
+    const rec = readRecord(previous);
+    if (!rec.ok) {
+      this.store?.delete('previous').catch(() => {});
+      return;
+    }
+    const keys = Number.isFinite(previous.keys) ? ` (${plural(previous.keys, 'key')})` : '';
+    const why = typeof previous.why === 'string' ? `, ${previous.why}` : '';
+    this.notices.show({
+      id: 'previous-world',
+      kind: 'info',
+      text: `Your earlier playground${keys}, saved at ${timeText(rec.savedAt)}${why}, is kept. ` +
+        'Restoring it replaces the current keys.',
+      actions: [{
+        label: 'Restore it',
+        primary: true,
+        onClick: async () => {
+          try {
+            const r = this.engine.restore(rec.engine);
+            this.restored = { keys: Number(r?.keys ?? 0), expired: Number(r?.expired ?? 0), savedAt: rec.savedAt };
+            this.#applyPage(rec.page, { history: false });
+            this.#announceRestored();
+            await this.store?.delete('previous').catch(() => {});
+            this.#afterWorldChange();
+            await this.save('restore');
+          } catch (e) {
+            this.notices.show({ id: 'previous-failed', kind: 'error', text: `The earlier playground could not be restored (${message(e)}).` });
+          }
+        },
+      }],
+      dismissLabel: 'Dismiss and delete it',
+      onDismiss: () => this.store?.delete('previous').catch(() => {}),
+    });
+  }
+
+  #announceRestored() {
+    const r = this.restored;
+    if (!r || !this.ui?.status) return;
+    const expired = r.expired ? ` (${plural(r.expired, 'key')} expired while the tab was closed)` : '';
+    this.ui.status(`Restored ${plural(r.keys, 'key')} saved at ${timeText(r.savedAt)}${expired}.`);
+  }
+
+  // --- page state -----------------------------------------------------------------------
+
+  #historyLines() {
+    const hook = this.ui?.history;
+    if (hook && typeof hook.lines === 'function') return hook.lines();
+    const ls = localStorageOrNull();
+    try {
+      const v = JSON.parse(ls?.getItem(HISTORY_KEY) ?? '[]');
+      return Array.isArray(v) ? v.filter((x) => typeof x === 'string') : [];
+    } catch {
+      return [];
+    }
+  }
+
+  #applyPage(page, { history = true } = {}) {
+    if (history && Array.isArray(page.history) && page.history.length) {
+      const hook = this.ui?.history;
+      if (hook && typeof hook.replace === 'function') {
+        hook.replace(page.history);
+      } else {
+        // The console keeps its history in localStorage too; put it back there when that copy
+        // is gone (cleared site data, another browser profile's export…).
+        const ls = localStorageOrNull();
+        try {
+          if (ls && !ls.getItem(HISTORY_KEY)) ls.setItem(HISTORY_KEY, JSON.stringify(page.history));
+        } catch { /* storage blocked */ }
+      }
+    }
+    for (const [name, value] of Object.entries(page)) {
+      if (name === 'history') continue;
+      const p = this.providers.get(name);
+      if (p) this.#restoreProvider(name, p, value);
+      else this.pendingPage[name] = value;
+    }
+  }
+
+  #restoreProvider(name, p, value) {
+    try {
+      p.restore?.(value);
+    } catch (e) {
+      console.error(`persistence: restoring "${name}" failed`, e);
+    }
+  }
+
+  /**
+   * Keep some page state with the world: `save()` returns plain data (JSON-able), `restore(data)`
+   * gets it back after a reload (at once, if the record was read before the registration).
+   */
+  registerPageState(name, { save, restore }) {
+    if (name === 'history') throw new Error('"history" is the console history, kept by persistence itself');
+    this.providers.set(name, { save, restore });
+    if (name in this.pendingPage) {
+      const v = this.pendingPage[name];
+      delete this.pendingPage[name];
+      this.#restoreProvider(name, this.providers.get(name), v);
+    }
+    this.lastProviders = this.#providersSignature();
+    return () => this.providers.delete(name);
+  }
+
+  /** Page state changed (a console opened or closed…): save soon. */
+  changed() {
+    this.historyDirty = true;
+    if (this.started) this.#check();
+  }
+
+  /** The registered page state as text, to notice changes (a console opened) when polling. */
+  #providersSignature() {
+    if (this.providers.size === 0) return '';
+    try {
+      return JSON.stringify([...this.providers].map(([name, p]) => [name, p.save?.()]));
+    } catch {
+      return '';
+    }
+  }
+
+  #pageState() {
+    const page = { ...this.pendingPage, history: this.#historyLines() };
+    for (const [name, p] of this.providers) {
+      try {
+        const v = p.save?.();
+        if (v !== undefined) page[name] = v;
+      } catch (e) {
+        console.error(`persistence: saving "${name}" failed`, e);
+      }
+    }
+    return page;
+  }
+
+  // --- saving -----------------------------------------------------------------------------
+
+  /** Begin autosaving and wire the Reset button; call once the console is attached. */
+  start({ resetButton = document.getElementById('reset-button') } = {}) {
+    if (this.started) return;
+    this.started = true;
+    if (resetButton) {
+      resetButton.disabled = false;
+      resetButton.addEventListener('click', () => this.reset());
+    }
+    if (this.restored) this.#announceRestored();
+    try {
+      const ss = globalThis.sessionStorage;
+      if (ss?.getItem(RESET_FLAG)) {
+        ss.removeItem(RESET_FLAG);
+        this.ui?.status?.('The playground was reset: every database is empty and the console history is cleared.');
+      }
+    } catch { /* no session storage */ }
+    this.lastGeneration = this.engine.generation();
+    this.lastClock = this.#clockState();
+    this.ui?.onCommand?.(() => { this.commandsSinceStart += 1; this.historyDirty = true; this.#check(); });
+    this.poll = setInterval(() => this.#check(), POLL_MS);
+    // Leaving (or hiding) the page saves what has not been saved yet.
+    const flush = (reason) => { if (this.timer || this.historyDirty || this.#changed()) this.save(reason); };
+    addEventListener('pagehide', () => flush('pagehide'));
+    document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') flush('hidden'); });
+  }
+
+  #clockState() {
+    try {
+      return `${this.engine.speed()}|${this.engine.isPaused()}`;
+    } catch {
+      return '';
+    }
+  }
+
+  #changed() {
+    return this.engine.generation() !== this.lastGeneration || this.#clockState() !== this.lastClock;
+  }
+
+  #check() {
+    if (this.state === 'disabled') return;
+    let request = null;
+    try {
+      request = typeof this.engine.takeSaveRequest === 'function' ? this.engine.takeSaveRequest() : null;
+    } catch (e) {
+      console.error(e);
+    }
+    if (request) {
+      this.save('command');
+      return;
+    }
+    const providers = this.#providersSignature();
+    if (this.#changed() || this.historyDirty || providers !== this.lastProviders) {
+      this.lastGeneration = this.engine.generation();
+      this.lastClock = this.#clockState();
+      this.lastProviders = providers;
+      this.historyDirty = false;
+      this.#schedule();
+    }
+  }
+
+  #schedule() {
+    const now = Date.now();
+    this.firstDirtyAt ??= now;
+    const wait = Math.max(0, Math.min(DEBOUNCE_MS, MAX_WAIT_MS - (now - this.firstDirtyAt)));
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.save('auto'), wait);
+  }
+
+  /**
+   * Save now. The IndexedDB transaction starts before this returns (so it also works from
+   * `pagehide`); the promise settles when it is written: true when saved, false otherwise.
+   */
+  save(reason = 'manual') {
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.firstDirtyAt = null;
+    if (this.suspended || this.state !== 'ready' || !this.store) {
+      // Not saved; SAVE in the console still answered OK, as Redis does when a save fails
+      // in the background. The notice already says why.
+      return Promise.resolve(false);
+    }
+    let record;
+    try {
+      // The snapshot stamps the world time of the engine's last clock sync: sync it now.
+      this.engine.tick?.();
+      const engineBytes = this.engine.snapshot();
+      this.lastGeneration = this.engine.generation();
+      this.lastClock = this.#clockState();
+      this.historyDirty = false;
+      record = makeRecord({ engine: engineBytes, page: this.#pageState() });
+      record.keys = Array.from(this.engine.dbSizes?.() ?? []).reduce((a, b) => a + b, 0);
+    } catch (e) {
+      console.error('persistence: snapshot failed', e);
+      this.notices.show({ id: 'save-failed', kind: 'error', text: `The playground could not be saved (${message(e)}).` });
+      return Promise.resolve(false);
+    }
+    if (reason === 'pagehide' || reason === 'hidden') writePending(record);
+    const started = this.store.put('world', record);
+    return started.then(() => {
+      clearPending();
+      try {
+        this.engine.tick?.(); // markSaved stamps the last sync's world time
+        this.engine.markSaved?.();
+      } catch (e) { console.error(e); }
+      this.lastSavedAt = record.savedAt;
+      document.documentElement.dataset.savedAt = String(record.savedAt);
+      if (this.quotaFull) {
+        this.quotaFull = false;
+        this.notices.remove('quota');
+      }
+      this.notices.remove('save-failed');
+      this.#emit(reason);
+      return true;
+    }, (e) => {
+      if (e.kind === 'quota') {
+        if (!this.quotaFull) {
+          this.quotaFull = true;
+          this.notices.show({
+            id: 'quota',
+            kind: 'warning',
+            text: `The browser's storage for this page is full (the world is ${formatSize(record.engine.length)}), ` +
+              'so the latest changes are not saved. Everything else works; saving is tried again at the ' +
+              'next change, and Export keeps a copy of your keys.',
+          });
+        }
+      } else {
+        this.notices.show({ id: 'save-failed', kind: 'error', text: `The playground could not be saved (${message(e)}). It is tried again at the next change.` });
+      }
+      console.warn('persistence: save failed:', e);
+      this.#emit(reason);
+      return false;
+    });
+  }
+
+  // --- whole-world operations -------------------------------------------------------------
+
+  /**
+   * Before replacing the world (a shared link): keep the current one under "previous" when it
+   * has keys, so it can be restored. Returns whether it was kept.
+   */
+  async keepCurrentAsPrevious(why) {
+    if (this.state !== 'ready' || !this.store) return false;
+    const keys = Array.from(this.engine.dbSizes?.() ?? []).reduce((a, b) => a + b, 0);
+    if (keys === 0) return false;
+    this.engine.tick?.();
+    const record = makeRecord({ engine: this.engine.snapshot(), page: this.#pageState() });
+    record.keys = keys;
+    record.why = why;
+    try {
+      await this.store.put('previous', record);
+    } catch (e) {
+      console.warn('persistence: could not keep the current world:', e);
+      return false;
+    }
+    this.#showPrevious(record);
+    return true;
+  }
+
+  #afterWorldChange() {
+    this.lastGeneration = -1; // force the next check to see a change
+    window.redisPlayground?.clock?.refresh?.();
+  }
+
+  /** Ask, then empty everything (engine, saved data, console history) and reload the page. */
+  async reset({ confirm = true } = {}) {
+    if (confirm) {
+      const choice = await openDialog({
+        title: 'Reset the playground?',
+        className: 'reset-dialog',
+        body: [
+          h('p', { text: 'This deletes every key in all 16 databases, the console history and the copy saved in this browser, and puts the world clock back to real time.' }),
+          h('p', { class: 'pg-muted', text: 'Lesson progress is kept. Export first if you want a copy of your keys.' }),
+        ],
+        buttons: [
+          { label: 'Cancel', value: null },
+          { label: 'Reset everything', value: 'reset', danger: true, primary: true },
+        ],
+      });
+      if (choice !== 'reset') return false;
+    }
+    this.suspended = true;
+    clearTimeout(this.timer);
+    clearInterval(this.poll);
+    try { this.engine.resetWorld?.(); } catch (e) { console.error(e); }
+    const ls = localStorageOrNull();
+    try { ls?.removeItem(HISTORY_KEY); } catch { /* blocked */ }
+    clearPending();
+    this.ui?.history?.replace?.([]);
+    if (this.store) {
+      await Promise.all(['world', 'bad', 'previous'].map((k) => this.store.delete(k).catch(() => {})));
+    } else {
+      await deleteDatabase();
+    }
+    try { globalThis.sessionStorage?.setItem(RESET_FLAG, '1'); } catch { /* none */ }
+    this.ui?.clear?.();
+    location.reload();
+    return true;
+  }
+
+  // --- status -----------------------------------------------------------------------------
+
+  /** { state, lastSavedAt, restored, quotaFull } */
+  status() {
+    return { state: this.state, lastSavedAt: this.lastSavedAt, restored: this.restored, quotaFull: this.quotaFull };
+  }
+
+  /** fn(reason, status) after every save attempt and state change. Returns an unsubscribe. */
+  onChange(fn) {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  #emit(reason) {
+    for (const fn of this.listeners) {
+      try { fn(reason, this.status()); } catch (e) { console.error(e); }
+    }
+  }
+}

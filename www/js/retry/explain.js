@@ -1,0 +1,94 @@
+// The words beside the numbers: why each strategy behaves as it does, what jitter does to a
+// herd, what the seed's sample code gets wrong, and what to type in the console to watch.
+// Plain text built with h() (no HTML strings).
+import { h } from './util.js';
+
+const code = (text) => h('code', { text });
+
+/** The explanation of one strategy, and a slot for its live keys. */
+export const STRATEGY_TEXT = {
+  polling: {
+    title: 'Polling TTL — the seed’s way',
+    how: ['Each failure is a key with a TTL (', code('SETEX order:42 300 pending'), '). Every poll interval each poller asks ', code('TTL'), ' of every waiting key; ', code('-2'), ' (the key is gone) means “retry now”.'],
+    why: [
+      ['Late by up to one poll interval. ', code('TTL'), ' rounds to the nearest second, so it answers ', code('0'), ' for the last half second and even in the very millisecond the key expires; only after that does it answer ', code('-2'), '. A poller notices at its next poll: half an interval late on average, a whole one at worst. More pollers, staggered, shorten the wait and multiply the commands.'],
+      ['It costs O(waiting keys) commands per poll, whether or not anything is due. 10,000 keys polled each second is 10,000 commands a second to learn, almost always, “not yet”.'],
+      ['To re-arm, the key must be created again (', code('SETEX'), '): an ', code('EXPIRE'), ' on a key that has already gone answers 0 and sets nothing.'],
+    ],
+  },
+  events: {
+    title: 'Expired events — keyspace notifications',
+    how: ['The same keys, but instead of asking, listeners ', code('SUBSCRIBE __keyevent@11__:expired'), ' (after ', code('CONFIG SET notify-keyspace-events Ex'), ') and retry when an event names a key.'],
+    why: [
+      ['Redis sends the event when it deletes the key, not when the TTL runs out. Nobody reads these keys, so deletion waits for the active expiry cycle: 10 times a second it samples a few keys that have a TTL and deletes the expired ones it finds. The more keys wait, the longer a due key can go unsampled — the lag grows with the backlog: a few hundred milliseconds with a handful of keys, a median of several seconds (and a tail of a minute or more) with 10,000.'],
+      ['Pub/sub keeps nothing for absent subscribers. An event sent while no listener is connected is gone for good: that order is never retried and its retry counter stays behind (see “lost retries” with a listener outage).'],
+      ['Every listener receives every event: two listeners retry everything twice (duplicate retries) unless they coordinate.'],
+    ],
+  },
+  queue: {
+    title: 'Delayed queue — one sorted set',
+    how: ['All waiting orders live in one sorted set scored by due time (', code('ZADD retry 1700000300000 order:42'), '). Workers wake every poll interval, fetch what is due (', code('ZRANGEBYSCORE retry -inf <now> LIMIT 0 100'), ') and claim each entry with ', code('ZREM'), '. Sidekiq, BullMQ and resque-scheduler keep delayed jobs this way.'],
+    why: [
+      [code('ZREM'), ' is atomic and answers 1 to exactly one caller: when several workers race for the same entry, one wins and the others get 0 (a claim conflict), so each retry happens exactly once.'],
+      ['It costs one fetch per worker per interval however many orders wait, plus a few commands per retry. Lateness is at most one poll interval and does not grow with the backlog.'],
+      ['Nothing is lost while workers are away: entries stay in the set until someone claims them.'],
+    ],
+  },
+};
+
+export function strategyCard(s, keysSlot) {
+  const t = STRATEGY_TEXT[s];
+  return h('article', { className: `rs-card rs-s-${s}`, dataset: { strategy: s } },
+    h('h3', {}, h('span', { className: 'rs-swatch', 'aria-hidden': 'true' }), t.title),
+    h('p', { className: 'rs-how' }, ...t.how),
+    h('ul', { className: 'rs-why' }, t.why.map((parts) => h('li', {}, ...parts))),
+    keysSlot);
+}
+
+export function herdNote() {
+  return h('div', { className: 'rs-note-box' },
+    h('h4', { text: 'Why jitter matters' }),
+    h('p', {}, 'Without jitter, every order that failed in the same moment computes the same delay, so they all come back in the same instant: a thundering herd that hits a service just as it recovers — and if it is still down, they fail together and come back together again, at every step. ',
+      'Full jitter waits a random time between 0 and the delay, which spreads the herd over the whole interval: in the “Thundering herd” preset the peak drops from all 500 orders retrying in the same second to well under a hundred a second (compare the two presets). ',
+      'Equal jitter keeps at least half of each delay; decorrelated jitter draws each sleep from the previous one.'));
+}
+
+export function idleNote() {
+  return 'Idle TTLs are counted, not sent: at this size or speed the TTLs that can only answer “not yet” are added to the command count without being run. The results are the same — the same retries at the same moments, the same numbers — with far less work for your browser.';
+}
+
+/** What the seed's sample code (its retry section) gets wrong. */
+export function seedNotes() {
+  const items = [
+    ['It compares ', code('r.get(operation_id) == "pending"'), ', but redis-py returns bytes (', code('b"pending"'), ') unless the client was made with ', code('decode_responses=True'), '. The test is false on the very first pass, so the loop deletes the key and stops: nothing is ever retried.'],
+    ['Even with strings, once the TTL runs out ', code('GET'), ' finds nothing and the loop takes its “completed” branch. The retry branch only runs when a poll lands in the last half second, while ', code('TTL'), ' rounds down to 0 — about half the time with a one-second sleep.'],
+    ['Every retry re-arms with ', code('expire(operation_id, 600)'), ': always 10 minutes, so the 5 min/10 min/15 min/2 h/4 h/6 h schedule is never followed, and nothing stops it after the last step. The retry count is incremented but never read.'],
+    [code('EXPIRE'), ' on a key that has already expired answers 0 and does nothing; the wait has to be started again with ', code('SETEX'), ' (which is what the simulation does).'],
+    ['The ', code('<id>_retry_count'), ' key is never deleted — the success branch removes only the operation key — so one counter per order stays in Redis forever.'],
+    ['One blocking loop per operation, sending ', code('GET'), ' and ', code('TTL'), ' every second: two commands per second per waiting order, even when nothing is due, and a thread or process per order.'],
+    ['Nothing makes a retry happen once: ', code('GET'), ', ', code('TTL'), ', ', code('INCR'), ' and ', code('EXPIRE'), ' are separate commands, so two workers watching the same key can both retry it. The queue’s ', code('ZREM'), ' claim is the fix.'],
+    ['The retry does not check whether it worked, nothing ever sets a status other than “pending”, and ', code('current_time'), ' is computed and never used. (The prose above the code also says no failure count is needed, then the code keeps one.)'],
+  ];
+  return h('section', { className: 'rs-seed', 'aria-labelledby': 'rs-seed-title' },
+    h('h3', { id: 'rs-seed-title', text: 'About the seed’s sample code' }),
+    h('p', { text: 'The notes this project grew from sketch the retry in Python. The idea — a key whose TTL is the wait — is what the first two strategies run. The sketch itself has problems worth knowing before copying it:' }),
+    h('ol', {}, items.map((parts) => h('li', {}, ...parts))));
+}
+
+/** The lines to type in the console while a run goes, with buttons that type them. */
+export function consoleHint(run) {
+  const groups = [
+    ['db 10 (polling)', ['SELECT 10', 'TTL order:42', 'GET order:42:retry_count']],
+    ['db 11 (events)', ['SELECT 11', 'TTL order:42', 'CONFIG GET notify-keyspace-events']],
+    ['db 12 (queue)', ['SELECT 12', 'ZRANGE retry 0 -1 WITHSCORES', 'ZCARD retry']],
+  ];
+  return h('div', { className: 'rs-console-hint' },
+    h('p', {}, 'It is the same server as the console above: while it runs you can look at its keys there (the console and the keyspace view stay on db 0 until you ', code('SELECT'), ').'),
+    h('ul', { className: 'rs-try' }, groups.map(([label, lines]) => h('li', {},
+      h('span', { className: 'rs-try-label', text: label }),
+      lines.map((line) => h('code', { className: 'rs-try-line', text: line })),
+      run ? h('button', {
+        type: 'button', className: 'rs-small', title: `Type ${lines.join(', then ')} in the console`,
+        onclick: () => { for (const line of lines) run(line); },
+      }, `Run in the console`) : null))));
+}

@@ -1,0 +1,91 @@
+// The strategies' keys, live: for the TTL strategies (db 10, 11) a sample of `order:<id>`
+// keys read with engine.keyspace, soonest TTL first, counting down with the world clock;
+// for the queue (db 12) the sorted set `retry`'s first entries (engine.inspect), each with
+// the time left until its score (its due time). Each key opens in the keyspace view.
+//
+//   keys.setup({ strategies, dbs })     keys.update(engine, now)   (call every frame: the
+//   engine is read a db at a time, a few times a second; the countdowns move every frame)
+import { h, setText, fmtInt, fmtTtlShort, STRATEGY_NAMES } from './util.js';
+
+const SHOW = 6; // keys listed per strategy
+const SAMPLE = 120; // keys read per look
+const LOOK_MS = 300; // each db looked at this often (wall time), one db at a time
+
+export function mountKeys(root, { onOpenKey }) {
+  let cards = []; // { strategy, db, list, count, rows: [{ el, ttlEl, at, ttl }] }
+  let next = 0;
+  let lookedAt = -Infinity;
+
+  function setup({ strategies, dbs, slots }) {
+    cards = [];
+    for (const slot of slots) slot.replaceChildren();
+    strategies.forEach((s) => {
+      const slot = slots[['polling', 'events', 'queue'].indexOf(s)];
+      if (!slot) return;
+      const count = h('p', { className: 'rs-keys-count' });
+      const list = h('ul', { className: 'rs-keys', 'aria-label': `Keys of ${STRATEGY_NAMES[s]} in db ${dbs[s]}` });
+      slot.append(h('h4', { text: `Keys in db ${dbs[s]}` }), count, list);
+      cards.push({ strategy: s, db: dbs[s], list, count, rows: [] });
+    });
+    next = 0;
+    lookedAt = -Infinity;
+  }
+
+  function keyButton(db, key, text) {
+    return h('a', { className: 'rs-key-link', href: '#keyspace', dataset: { db, key }, title: `Open ${key} (db ${db}) in the keyspace view`, text });
+  }
+
+  function look(engine, card, now) {
+    const size = engine.dbSizes()[card.db] ?? 0;
+    let items;
+    if (card.strategy === 'queue') {
+      const v = engine.inspect(card.db, 'retry', 0, SHOW);
+      const members = v?.items ?? [];
+      items = members.map((m) => ({ key: 'retry', label: m.member, ttl: Number(m.score) - now, due: true }));
+      setText(card.count, v
+        ? `${fmtInt(size)} key${size === 1 ? '' : 's'}: the sorted set retry holds ${fmtInt(v.size)} waiting entr${v.size === 1 ? 'y' : 'ies'} scored by due time, plus the retry counters.`
+        : `${fmtInt(size)} key${size === 1 ? '' : 's'}; the sorted set retry is empty.`);
+    } else {
+      const rows = engine.keyspace(card.db, 'order:*', SAMPLE) ?? [];
+      const withTtl = rows.filter((r) => r.ttl >= 0).sort((a, b) => a.ttl - b.ttl);
+      items = withTtl.slice(0, SHOW).map((r) => ({ key: r.key, label: r.key, ttl: r.ttl }));
+      const sampled = rows.length < size ? ` (the soonest of ${fmtInt(rows.length)} read with SCAN)` : '';
+      setText(card.count, `${fmtInt(size)} key${size === 1 ? '' : 's'}: each waiting order with its TTL, and the retry counters${sampled}.`);
+    }
+    card.rows = items.map((it) => {
+      const ttlEl = h('span', { className: 'rs-keys-ttl' });
+      const el = h('li', {}, keyButton(card.db, it.key, it.label), ' ', ttlEl);
+      return { el, ttlEl, at: now, ttl: it.ttl, due: it.due };
+    });
+    card.list.replaceChildren(...card.rows.map((r) => r.el));
+    if (card.rows.length === 0) card.list.append(h('li', { className: 'rs-muted', text: 'nothing waiting' }));
+  }
+
+  function update(engine, now) {
+    const wall = performance.now();
+    if (cards.length && wall - lookedAt >= LOOK_MS / cards.length) {
+      lookedAt = wall;
+      const card = cards[next % cards.length];
+      next++;
+      look(engine, card, now);
+    }
+    for (const card of cards) {
+      for (const r of card.rows) {
+        const left = r.ttl - (now - r.at);
+        const text = r.due
+          ? (left > 0 ? `due in ${fmtTtlShort(left)}` : `due ${fmtTtlShort(-left)} ago`)
+          : (left > 0 ? `TTL ${fmtTtlShort(left)}` : 'expiring…');
+        setText(r.ttlEl, text);
+      }
+    }
+  }
+
+  root.addEventListener('click', (ev) => {
+    const a = ev.target.closest('a.rs-key-link');
+    if (!a) return;
+    ev.preventDefault();
+    onOpenKey({ db: Number(a.dataset.db), key: a.dataset.key });
+  });
+
+  return { setup, update, clear: () => setup({ strategies: [], dbs: {}, slots: [] }) };
+}

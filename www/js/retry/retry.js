@@ -1,0 +1,395 @@
+// The retry simulation page (the section below the workspace):
+//
+//   mountRetry({ root, engine, console, clock, keyspace }) → { start, stop, reset, step, … }
+//
+// The model (src/retry/, through engine.sim*) runs three strategies on the same failures;
+// this page sets it up (controls.js), drives it from requestAnimationFrame and shows it:
+// retries over time (chart.js), every operation (timeline.js), the numbers (metrics.js),
+// the keys (keys.js), the commands (log.js) and why (explain.js).
+//
+// Time is the world clock's (js/clock/): pause, speed and step in the header drive the
+// simulation too. Each frame calls engine.simAdvance(budget) — bounded work, sized to what
+// the frame needs (pace.js) — until it has caught up or a few ms went by (a background tab
+// catches up over a few frames), then redraws only what changed: counters in place, each
+// canvas at most once, the log and the keys a few times a second, and only what is on screen.
+import { h, setText, fmtSpan, watchVisibility, STRATEGIES } from './util.js';
+import { mountControls } from './controls.js';
+import { mountChart } from './chart.js';
+import { mountTimeline } from './timeline.js';
+import { mountMetrics } from './metrics.js';
+import { mountKeys } from './keys.js';
+import { mountLog } from './log.js';
+import { strategyCard, herdNote, seedNotes, consoleHint, idleNote } from './explain.js';
+import { horizonMs, suggestedSpeed, autoBucketMs } from './schedule.js';
+import { createPace } from './pace.js';
+import { registerDueSource, onClockChange, worldClock } from '../clock/clock.js';
+
+const ADVANCE_MS = 5; // simulation time per frame, at most (wall ms)
+const LOG_EVERY_MS = 100;
+const STATUS_EVERY_MS = 250;
+const SPANS = [['all', 'whole run'], [7_200_000, '2 h'], [1_800_000, '30 min'], [300_000, '5 min'], [60_000, '1 min']];
+
+/** The clock controls' API, or the engine itself when the header's clock failed to load. */
+function clockOf(engine, clock) {
+  const c = clock ?? worldClock();
+  if (c) return c;
+  return {
+    setSpeed: (s) => engine.setSpeed(s),
+    speed: () => engine.speed(),
+    pause: () => engine.pause(),
+    resume: () => engine.resume(),
+    togglePause: () => (engine.isPaused() ? engine.resume() : engine.pause()),
+    isPaused: () => engine.isPaused(),
+    refresh() {},
+  };
+}
+
+export function mountRetry({ root, engine, console: ui = null, clock = null, keyspace = null }) {
+  const clk = () => clockOf(engine, clock);
+
+  // --- the page ----------------------------------------------------------------------------
+  const announcer = h('p', { className: 'sr-only', role: 'status' });
+  const controlsRoot = h('div', { className: 'rs-controls' });
+  const chartRoot = h('section', { className: 'rs-panel rs-chart', 'aria-label': 'Retries over time' });
+  const timelineRoot = h('section', { className: 'rs-panel rs-timeline', 'aria-label': 'Every operation' });
+  const metricsRoot = h('section', { className: 'rs-panel rs-metrics-panel', 'aria-labelledby': 'rs-metrics-title' });
+  const logRoot = h('section', { className: 'rs-panel rs-log', 'aria-label': 'Commands sent' });
+  const keySlots = STRATEGIES.map(() => h('div', { className: 'rs-keys-slot' }));
+  const spanSelect = h('select', { id: 'rs-span', className: 'rs-input' }, SPANS.map(([v, t]) => h('option', { value: String(v), text: t })));
+  const cards = h('div', { className: 'rs-cards' }, STRATEGIES.map((s, i) => strategyCard(s, keySlots[i])));
+  const emptyNote = h('p', { className: 'rs-empty', text: 'Nothing has run yet: pick a preset, or change the settings, and press Start.' });
+
+  root.replaceChildren(
+    h('header', { className: 'rs-head' },
+      h('h2', { id: 'rs-title', text: 'Retry simulation' }),
+      h('p', { className: 'rs-intro' },
+        'Orders whose push failed are retried on a schedule — the seed’s 5 min, 10 min, 15 min, 2 h, 4 h, 6 h, or one you set. ',
+        'Three ways of running those retries work side by side on the same failures, each in its own database of this Redis, with real commands: ',
+        'polling each key’s TTL (db 10), waiting for Redis’s expired events (db 11), and one sorted set used as a delayed queue (db 12).'),
+      consoleHint(ui ? (line) => ui.run(line) : null)),
+    h('div', { className: 'rs-grid' },
+      controlsRoot,
+      h('div', { className: 'rs-main' },
+        h('div', { className: 'rs-view-tools' },
+          h('label', { for: 'rs-span', text: 'Time span of the chart and timeline' }), spanSelect,
+          h('span', { className: 'rs-hint', text: 'shorter spans follow “now”' })),
+        emptyNote, chartRoot, timelineRoot, herdNote())),
+    metricsRoot,
+    cards,
+    logRoot,
+    seedNotes(),
+    announcer);
+  root.setAttribute('aria-labelledby', 'rs-title');
+  metricsRoot.prepend(h('div', { className: 'rs-panel-head' }, h('h3', { id: 'rs-metrics-title', text: 'The numbers, per strategy' })));
+  const metricsBody = h('div');
+  metricsRoot.append(metricsBody);
+
+  const announce = (text) => {
+    announcer.textContent = '';
+    setTimeout(() => { announcer.textContent = text; }, 30);
+  };
+
+  const controls = mountControls(controlsRoot, { onStart: start, onPause: togglePause, onStep: step, onReset: reset });
+  const chart = mountChart(chartRoot);
+  const timeline = mountTimeline(timelineRoot);
+  const metrics = mountMetrics(metricsBody);
+  const openKey = (where) => {
+    if (keyspace && typeof keyspace.open === 'function') keyspace.open(where);
+    else document.getElementById('keyspace')?.scrollIntoView({ block: 'nearest' });
+  };
+  const keys = mountKeys(cards, { onOpenKey: openKey });
+  const log = mountLog(logRoot, { onOpenKey: openKey });
+
+  const seen = {
+    chart: watchVisibility(chartRoot),
+    timeline: watchVisibility(timelineRoot),
+    metrics: watchVisibility(metricsRoot),
+    log: watchVisibility(logRoot),
+    keys: watchVisibility(cards),
+  };
+
+  // --- the run ---------------------------------------------------------------------------------
+  let run = null; // { config, startMs, strategies, bucketMs, horizon }
+  let autoSpeed = null; // the speed Start set, if it set one
+  const pace = createPace(engine, clk, {
+    onSlowed(speed, note) {
+      autoSpeed = speed;
+      controls.setSpeedNote(note);
+      announce(`The world clock is at ${speed}× so the simulation can keep up.`);
+    },
+  });
+  let lastLog = -Infinity;
+  let lastStatus = -Infinity;
+  let wasFinished = false;
+
+  function setupViews(state) {
+    const config = state.config;
+    const strategies = STRATEGIES.filter((s) => config[s]);
+    run = {
+      config,
+      startMs: state.startMs,
+      strategies,
+      bucketMs: state.bucketMs,
+      horizon: horizonMs(config),
+      dbs: { polling: config.pollingDb, events: config.eventsDb, queue: config.queueDb },
+    };
+    emptyNote.hidden = true;
+    root.classList.add('rs-has-run');
+    metrics.setup(strategies);
+    chart.setup({ strategies, config, bucketMs: state.bucketMs });
+    timeline.setup({ strategies, config, startMs: state.startMs, operations: config.operations });
+    keys.setup({ strategies, dbs: run.dbs, slots: keySlots });
+    log.reset(config.logCapacity);
+    for (const card of cards.querySelectorAll('.rs-card')) card.classList.toggle('rs-off', !config[card.dataset.strategy]);
+    controls.setIdleNote(config.countOnlyIdlePolls && config.polling ? idleNote() : '');
+    lastLog = -Infinity;
+    wasFinished = false;
+    pace.reset(state.nowMs);
+  }
+
+  function teardown() {
+    run = null;
+    emptyNote.hidden = false;
+    root.classList.remove('rs-has-run');
+    metrics.setup([]);
+    chart.setup({ strategies: [], config: null, bucketMs: 1000 });
+    timeline.setup({ strategies: [], config: null, startMs: 0, operations: 0 });
+    keys.setup({ strategies: [], dbs: {}, slots: keySlots });
+    log.reset();
+    controls.setIdleNote('');
+  }
+
+  function start() {
+    controls.clearError();
+    const { config, errors, idlePolls, speedChoice } = controls.read();
+    if (errors.length) {
+      controls.showError(errors);
+      announce(`Not started: ${errors.map((e) => e.message).join('; ')}`);
+      return false;
+    }
+    if (config.bucketMs === 0) config.bucketMs = autoBucketMs(config);
+    const c = clk();
+    const current = c.speed();
+    // The learner picked a speed if it is neither real time nor the one Start chose before.
+    const picked = current !== 1 && current !== autoSpeed;
+    const suggested = suggestedSpeed(config);
+    const speed = speedChoice === 'suggest' && !picked ? suggested : current;
+    config.countOnlyIdlePolls = idlePolls === 'count'
+      || (idlePolls === 'auto' && (config.operations > 1000 || speed >= 600 || speed > pace.maxSendingSpeed(config)));
+    try {
+      engine.simStart(config);
+    } catch (e) {
+      const message = e && e.message ? e.message : String(e);
+      controls.showError(message);
+      announce(`Not started: ${message}`);
+      teardown();
+      return false;
+    }
+    if (speed !== current) {
+      c.setSpeed(speed);
+      autoSpeed = speed;
+    }
+    if (c.isPaused()) c.resume();
+    setupViews(engine.simState());
+    const real = run.horizon / speed;
+    controls.setSpeedNote(speed !== current
+      ? `Start set the world clock (in the page header) to ${speed}× for this schedule: the run, up to ${fmtSpan(run.horizon)} of world time, plays in about ${fmtSpan(real)}. Change the speed there at any time; its pause button pauses the simulation too.`
+      : `The world clock stays at your speed, ${current}×: the run, up to ${fmtSpan(run.horizon)} of world time, takes about ${fmtSpan(real)}${current < suggested ? ` (${suggested}× would take ${fmtSpan(run.horizon / suggested)})` : ''}. The header’s clock sets the speed.`);
+    announce(`Simulation started: ${config.operations} operations, ${run.strategies.length} strategies, at ${clk().speed()}×.`);
+    return true;
+  }
+
+  function togglePause() {
+    const c = clk();
+    c.togglePause();
+    announce(c.isPaused() ? 'Paused: the world clock and the simulation stop.' : 'Running again.');
+  }
+
+  /** A speed change (the header's clock): held to what the running simulation sustains. */
+  function onSpeed(ev) {
+    if (run) pace.hold(ev, engine.simState());
+  }
+
+  /** Work a simStep could need: every idle TTL sent until the next retry. */
+  function stepCost(state, due) {
+    const cfg = state.config;
+    if (!cfg.polling || cfg.countOnlyIdlePolls) return 0;
+    const waiting = state.metrics.find((m) => m.strategy === 'polling')?.waiting ?? 0;
+    return waiting * cfg.pollers * Math.max(0, due - state.nowMs) / cfg.pollIntervalMs;
+  }
+
+  function step() {
+    const state = engine.simState();
+    if (!state.running || state.finished) return null;
+    const c = clk();
+    if (!c.isPaused()) c.pause();
+    pace.catchUp(50);
+    const due = engine.simNextDue();
+    let result;
+    if (due !== undefined && stepCost(state, due) > 300_000) {
+      // Too much to do at once: jump the clock to the due time and let the frames catch up.
+      engine.advance(Math.max(0, due + 1 - engine.now()));
+      result = { nowMs: due + 1 };
+    } else {
+      result = engine.simStep();
+    }
+    c.refresh?.();
+    if (result) announce(`Stepped to the next retry, ${fmtSpan(result.nowMs - state.startMs)} after the start.`);
+    return result;
+  }
+
+  function reset() {
+    const state = engine.simState();
+    if (!state.running) return;
+    engine.simReset();
+    setupViews(engine.simState());
+    announce('The same run starts again from the beginning.');
+  }
+
+  // --- drawing -------------------------------------------------------------------------------
+  function lastActivityRel(series) {
+    let end = 0;
+    for (const s of run.strategies) {
+      const list = series[s] ?? [];
+      for (let i = list.length - 1; i >= 0; i--) {
+        if (list[i].retries > 0) {
+          end = Math.max(end, (i + 1) * run.bucketMs);
+          break;
+        }
+      }
+    }
+    return end;
+  }
+
+  function viewFor(nowRel, finished, series) {
+    const full = Math.max(run.horizon * 1.03, lastActivityRel(series) + run.bucketMs);
+    const spanValue = spanSelect.value;
+    if (spanValue === 'all') return { x0: 0, x1: finished ? full : Math.max(full, nowRel * 1.03) };
+    const span = Number(spanValue);
+    const focus = finished ? Math.min(nowRel, lastActivityRel(series)) : nowRel;
+    const x1 = Math.max(span, focus + span * 0.2);
+    return { x0: x1 - span, x1 };
+  }
+
+  function frame() {
+    raf = requestAnimationFrame(frame);
+    try {
+      // Nothing running: look a few times a second only (a run started from the console's
+      // developer tools, or the Start button, shows at once either way).
+      if (!run && performance.now() - lastStatus < STATUS_EVERY_MS) return;
+      const state0 = engine.simState();
+      if (!state0.running) {
+        if (run) teardown();
+        controls.setState({ running: false, finished: false, paused: engine.isPaused() });
+        root.dataset.runState = 'idle';
+        const wall = performance.now();
+        if (wall - lastStatus >= STATUS_EVERY_MS) {
+          lastStatus = wall;
+          controls.setStatus('No simulation is running.');
+        }
+        return;
+      }
+      pace.catchUp(ADVANCE_MS);
+      const state = engine.simState();
+      if (!run || run.startMs !== state.startMs) setupViews(state);
+      pace.keepUp(state);
+      render(state);
+    } catch (e) {
+      cancelAnimationFrame(raf);
+      console.error('The retry simulation stopped drawing:', e);
+      controls.setStatus(`The simulation view stopped: ${e && e.message ? e.message : e}`);
+    }
+  }
+
+  function render(state) {
+    const wall = performance.now();
+    const nowRel = state.nowMs - state.startMs;
+    const paused = engine.isPaused();
+    controls.setState({ running: true, finished: state.finished, paused });
+    root.dataset.runState = state.finished ? 'finished' : paused ? 'paused' : 'running';
+    if (seen.metrics.isVisible()) metrics.update(state.metrics);
+    const dataKey = state.metrics.map((m) => `${m.retries},${m.notArrived},${m.lost},${m.givenUp}`).join('|');
+    const needSeries = seen.chart.isVisible() || seen.timeline.isVisible();
+    const series = {};
+    if (needSeries) for (const s of run.strategies) series[s] = engine.simSeries(s) ?? [];
+    const view = needSeries ? viewFor(nowRel, state.finished, series) : null;
+    if (seen.chart.isVisible()) {
+      const commands = state.metrics.reduce((n, m) => n + m.commands, 0);
+      chart.update({ series, view, nowRel, dataKey: `${dataKey}|${commands}`, runSpan: run.horizon });
+    }
+    if (seen.timeline.isVisible()) timeline.update({ engine, view, nowRel, dataKey });
+    if (seen.keys.isVisible()) keys.update(engine, engine.now());
+    if (wall - lastLog >= LOG_EVERY_MS) {
+      lastLog = wall;
+      log.update(engine, { visible: seen.log.isVisible() });
+    }
+    if (wall - lastStatus >= STATUS_EVERY_MS || state.finished !== wasFinished) {
+      lastStatus = wall;
+      renderStatus(state, nowRel, paused);
+    }
+    if (state.finished && !wasFinished) announce(`The simulation finished after ${fmtSpan(nowRel)} of world time.`);
+    wasFinished = state.finished;
+  }
+
+  function renderStatus(state, nowRel, paused) {
+    const waiting = Math.max(...state.metrics.map((m) => m.waiting));
+    const notYet = Math.max(...state.metrics.map((m) => m.notArrived));
+    let text;
+    if (state.finished) {
+      text = `Finished: ${fmtSpan(lastActivityRel(Object.fromEntries(run.strategies.map((s) => [s, engine.simSeries(s) ?? []]))))} of world time; every operation succeeded, was given up, or was lost.`;
+    } else {
+      text = `${paused ? 'Paused at' : 'Running:'} ${fmtSpan(nowRel)} of world time since the start; ${waiting} waiting for a retry${notYet ? `, ${notYet} not failed yet` : ''}.`;
+      if (pace.behind) text += ` Catching up with the world clock (${fmtSpan(engine.now() - state.nowMs)} behind).`;
+    }
+    controls.setStatus(text);
+  }
+
+  // --- wiring --------------------------------------------------------------------------------
+  spanSelect.addEventListener('change', () => { /* the next frame redraws with the new span */ });
+  const onPresenter = () => {
+    chart.redraw();
+    timeline.redraw();
+    metrics.redraw();
+  };
+  document.addEventListener('presenterchange', onPresenter);
+  // The workspace keeps the viewport's height below the header (retry.css), now that the
+  // page goes on below it.
+  const header = document.querySelector('.site-header');
+  const measure = () => {
+    if (header) document.documentElement.style.setProperty('--rs-header-h', `${header.offsetHeight}px`);
+  };
+  measure();
+  const headerObserver = header && typeof ResizeObserver === 'function' ? new ResizeObserver(measure) : null;
+  headerObserver?.observe(header);
+  const offClock = onClockChange(onSpeed);
+  const unregister = registerDueSource(() => engine.simNextDue(), { label: 'the simulation’s next retry is due' });
+  let raf = requestAnimationFrame(frame);
+
+  // A run already going (the page's module reloaded): show it.
+  const initial = engine.simState();
+  if (initial.running) setupViews(initial);
+  else teardown();
+
+  return {
+    start,
+    step,
+    reset,
+    togglePause,
+    stop() {
+      engine.simStop();
+      teardown();
+    },
+    controls,
+    chart,
+    timeline,
+    log,
+    destroy() {
+      cancelAnimationFrame(raf);
+      unregister();
+      offClock();
+      document.removeEventListener('presenterchange', onPresenter);
+      headerObserver?.disconnect();
+      root.replaceChildren();
+    },
+  };
+}

@@ -1,0 +1,255 @@
+// Small helpers for the retry simulation page: DOM (text only, never HTML), number and
+// world-duration formatting, duration parsing, canvas set-up and theme colours.
+
+/**
+ * Make an element. `attrs`: className, text (→ textContent), dataset (an object), on<Event>
+ * handlers, any other attribute (false/null/undefined skip it). String children become text.
+ */
+export function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name === 'className') node.className = value;
+    else if (name === 'text') node.textContent = value;
+    else if (name === 'dataset') Object.assign(node.dataset, value);
+    else if (name.startsWith('on') && typeof value === 'function') node.addEventListener(name.slice(2).toLowerCase(), value);
+    else node.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(typeof child === 'string' ? document.createTextNode(child) : child);
+  }
+  return node;
+}
+
+/** Set textContent only when it differs. */
+export function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+/** Set or remove an attribute only when it differs. */
+export function setAttr(node, name, value) {
+  if (value === null || value === undefined || value === false) {
+    if (node.hasAttribute(name)) node.removeAttribute(name);
+  } else if (node.getAttribute(name) !== String(value)) {
+    node.setAttribute(name, String(value));
+  }
+}
+
+let ids = 0;
+/** A unique element id. */
+export const uid = (prefix) => `${prefix}-${++ids}`;
+
+const intFormat = new Intl.NumberFormat('en-US');
+/** `264,376` */
+export const fmtInt = (n) => intFormat.format(n);
+
+/** A number with at most `digits` decimals: `146.9`, `0.5`, `1,024`. */
+export function fmtNum(n, digits = 1) {
+  return new Intl.NumberFormat('en-US', { maximumFractionDigits: digits }).format(n);
+}
+
+export const STRATEGIES = ['polling', 'events', 'queue'];
+export const STRATEGY_NAMES = { polling: 'Polling TTL', events: 'Expired events', queue: 'Delayed queue' };
+/** CSS variable of each strategy's colour (style.css). */
+export const STRATEGY_VARS = { polling: '--blue', events: '--purple', queue: '--green' };
+
+/**
+ * A world duration, short and exact enough to read: `0 s`, `850 ms`, `12.3 s`, `4 min 9 s`,
+ * `2 h 5 min`, `3 d 4 h`.
+ */
+export function fmtSpan(ms) {
+  const neg = ms < 0;
+  const a = Math.abs(ms);
+  let out;
+  if (a === 0) out = '0 s';
+  else if (a < 1000) out = `${Math.round(a)} ms`;
+  else if (a < 10_000) out = `${(Math.round(a / 100) / 10).toFixed(1)} s`;
+  else {
+    const s = Math.round(a / 1000);
+    if (s < 60) out = `${s} s`;
+    else {
+      const m = Math.floor(s / 60);
+      if (m < 60) out = s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
+      else {
+        const hr = Math.floor(m / 60);
+        if (hr < 24) out = m % 60 ? `${hr} h ${m % 60} min` : `${hr} h`;
+        else out = hr % 24 ? `${Math.floor(hr / 24)} d ${hr % 24} h` : `${Math.floor(hr / 24)} d`;
+      }
+    }
+  }
+  return neg ? `−${out}` : out;
+}
+
+const pad2 = (n) => String(n).padStart(2, '0');
+
+/** A countdown, rounded up: `9.4s`, `42s`, `4m 09s`, `1h 05m`, `3d 02h`. */
+export function fmtTtlShort(ms) {
+  if (ms <= 9_900) return `${(Math.ceil(Math.max(0, ms) / 100) / 10).toFixed(1)}s`;
+  const s = Math.ceil(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${pad2(s % 60)}s`;
+  const hr = Math.floor(m / 60);
+  if (hr < 24) return `${hr}h ${pad2(m % 60)}m`;
+  return `${Math.floor(hr / 24)}d ${pad2(hr % 24)}h`;
+}
+
+/** An axis label for a time since the start: `0`, `30s`, `5m`, `1h`, `1h30m`, `2d`. */
+export function fmtAxis(ms) {
+  if (ms === 0) return '0';
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return s % 60 ? `${m}m${s % 60}s` : `${m}m`;
+  const hr = Math.floor(m / 60);
+  if (hr < 48) return m % 60 ? `${hr}h${m % 60}m` : `${hr}h`;
+  const d = Math.floor(hr / 24);
+  return hr % 24 ? `${d}d${hr % 24}h` : `${d}d`;
+}
+
+/** Axis steps a person reads easily, in ms. */
+const STEPS = [
+  1, 2, 5, 10, 20, 50, 100, 200, 500,
+  1_000, 2_000, 5_000, 10_000, 15_000, 30_000,
+  60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000,
+  3_600_000, 7_200_000, 10_800_000, 21_600_000, 43_200_000,
+  86_400_000, 172_800_000, 604_800_000,
+];
+
+/** The smallest readable step that gives at most `maxTicks` ticks over `span` ms. */
+export function niceStep(span, maxTicks) {
+  const want = span / Math.max(1, maxTicks);
+  return STEPS.find((s) => s >= want) ?? Math.ceil(want / 604_800_000) * 604_800_000;
+}
+
+/** A count step for a y axis: 1, 2, 5, 10, 20, 50… */
+export function niceCount(max, ticks = 2) {
+  const raw = max / ticks;
+  const p = 10 ** Math.floor(Math.log10(Math.max(raw, 1e-9)));
+  for (const m of [1, 2, 5, 10]) if (m * p >= raw) return m * p;
+  return 10 * p;
+}
+
+const UNITS = { ms: 1, s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000, hr: 3_600_000, d: 86_400_000 };
+
+/**
+ * Parse a duration typed by a person: `90` (seconds), `90s`, `1.5m`, `10 min`, `2h`, `1h30m`,
+ * `500ms`, `1d`. Returns ms, or null when it can't be read.
+ */
+export function parseDuration(text) {
+  const s = String(text).trim().toLowerCase();
+  if (s === '') return null;
+  if (/^\d+(\.\d+)?$/.test(s)) return Math.round(Number(s) * 1000);
+  const re = /(\d+(?:\.\d+)?)\s*(ms|sec|s|min|m|hr|h|d)/y;
+  let total = 0;
+  let pos = 0;
+  let parts = 0;
+  while (pos < s.length) {
+    while (s[pos] === ' ') pos++;
+    if (pos >= s.length) break;
+    re.lastIndex = pos;
+    const m = re.exec(s);
+    if (!m) return null;
+    total += Number(m[1]) * UNITS[m[2]];
+    pos = re.lastIndex;
+    parts++;
+  }
+  return parts ? Math.round(total) : null;
+}
+
+/** A duration as the controls write it: `500ms`, `90s`, `5m`, `1h30m`, `2d`. */
+export function durationText(ms) {
+  if (ms % 1000 !== 0) return `${ms}ms`;
+  const s = ms / 1000;
+  if (s === 0) return '0s';
+  if (s % 86_400 === 0) return `${s / 86_400}d`;
+  if (s % 3600 === 0) return `${s / 3600}h`;
+  if (s >= 3600 && s % 60 === 0) return `${Math.floor(s / 3600)}h${(s % 3600) / 60}m`;
+  if (s % 60 === 0) return `${s / 60}m`;
+  return `${s}s`;
+}
+
+/** A regular expression for a glob (`*` `?` `[abc]`), case-insensitive, matching anywhere. */
+export function globToRegExp(glob) {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*') re += '.*';
+    else if (c === '?') re += '.';
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 1);
+      if (end < 0) re += '\\[';
+      else {
+        let body = glob.slice(i + 1, end).replace(/\\/g, '\\\\');
+        if (body.startsWith('^')) body = `\\^${body.slice(1)}`;
+        re += `[${body}]`;
+        i = end;
+      }
+    } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
+  }
+  return new RegExp(re, 'i');
+}
+
+/** The theme's colours (re-read when presenter mode changes). */
+export function themeColors() {
+  const cs = getComputedStyle(document.documentElement);
+  const v = (name, fallback) => cs.getPropertyValue(name).trim() || fallback;
+  return {
+    bg: v('--bg', '#0d1016'),
+    panel: v('--panel', '#12161e'),
+    panel2: v('--panel-2', '#181d27'),
+    edge: v('--panel-edge', '#232a36'),
+    text: v('--text', '#d5dbe4'),
+    strong: v('--text-strong', '#f0f3f7'),
+    muted: v('--muted', '#8590a0'),
+    grey: v('--grey', '#7d8590'),
+    accent: v('--accent', '#ff4438'),
+    error: v('--error', '#ff7b72'),
+    yellow: v('--yellow', '#e3b341'),
+    green: v('--green', '#7ee787'),
+    blue: v('--blue', '#79c0ff'),
+    purple: v('--purple', '#d2a8ff'),
+    cyan: v('--cyan', '#76e3ea'),
+    orange: '#ffa657',
+    polling: v(STRATEGY_VARS.polling, '#79c0ff'),
+    events: v(STRATEGY_VARS.events, '#d2a8ff'),
+    queue: v(STRATEGY_VARS.queue, '#7ee787'),
+    presenter: document.documentElement.classList.contains('presenter'),
+    mono: v('--mono', 'monospace'),
+    sans: v('--sans', 'sans-serif'),
+    rem: parseFloat(cs.fontSize) || 16,
+  };
+}
+
+/**
+ * Size a canvas's backing store to its CSS box × devicePixelRatio; returns
+ * { ctx, width, height } in CSS pixels (the context is scaled), or null when not laid out.
+ */
+export function fitCanvas(canvas, cssHeight) {
+  const width = Math.floor(canvas.clientWidth);
+  const height = cssHeight ?? Math.floor(canvas.clientHeight);
+  if (width <= 0 || height <= 0) return null;
+  const dpr = Math.min(window.devicePixelRatio || 1, 2);
+  const w = Math.round(width * dpr);
+  const hgt = Math.round(height * dpr);
+  if (canvas.width !== w) canvas.width = w;
+  if (canvas.height !== hgt) canvas.height = hgt;
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  return { ctx, width, height };
+}
+
+/** Watch an element's visibility on screen: `isVisible()` (true until known otherwise). */
+export function watchVisibility(el) {
+  let visible = true;
+  let io = null;
+  if (typeof IntersectionObserver === 'function') {
+    io = new IntersectionObserver((entries) => {
+      for (const e of entries) visible = e.isIntersecting;
+    }, { rootMargin: '100px' });
+    io.observe(el);
+  }
+  return { isVisible: () => visible, disconnect: () => io?.disconnect() };
+}

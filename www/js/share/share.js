@@ -1,0 +1,285 @@
+// Share links: open a link and its scenario runs in a fresh world; the "Share" button makes one.
+//
+//   mountShare({ engine, console, persistence, notices, button })
+//     → { handleLocation(), openDialog({ lines }), linkFor(lines) }
+//
+// Opening a link (on load, and when a #run= fragment is pasted into this tab):
+//   - the fragment is decoded and every line checked (codec.js, validate.js); a link with any
+//     refused line runs nothing and says which lines and why;
+//   - when the learner has keys, the page asks first: "This link runs N commands in a fresh
+//     world; your current keys will be replaced." Run keeps the current world aside
+//     (persistence's "previous" record, restorable from a notice), so nothing is lost even
+//     after saying yes; Cancel runs nothing. A learner without keys (a first visit, a whole
+//     room opening the teacher's link) is not asked;
+//   - the world is reset (engine.resetWorld()), the console cleared, and each line run through
+//     the console as if typed (echo, reply, history); a notice says what ran;
+//   - the fragment is removed (history.replaceState), so a reload does not run it again.
+// The dialog builds a link from the console history (the last N lines) or a lesson's commands,
+// editable in a textarea, and shows the URL with a Copy button.
+//
+// Everything from a link is text: lines go through console.run (text rendering), messages
+// through textContent. Nothing is ever inserted as HTML.
+import { decodeFragment, encodeScenario, isShareFragment, scenarioLines, LIMITS, ShareError } from './codec.js';
+import { scenarioChecker, clip } from './validate.js';
+import { h, openDialog, mountNotices } from '../persist/ui.js';
+import { STORAGE_KEY as HISTORY_KEY } from '../console/history.js';
+
+const DEFAULT_LAST = 20;
+const MAX_LISTED = 12; // refused lines listed in a notice
+
+function keyCount(engine) {
+  return Array.from(engine.dbSizes?.() ?? []).reduce((a, b) => a + b, 0);
+}
+
+function plural(n, one, many = `${one}s`) {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+export function mountShare({ engine, console: ui, persistence = null, notices = mountNotices(), button = document.getElementById('share-button') } = {}) {
+  const check = scenarioChecker(engine);
+  const sessionLines = []; // lines run in this page, when localStorage keeps no history
+  ui?.onCommand?.(({ line }) => { if (line.trim()) sessionLines.push(line); });
+
+  function baseUrl() {
+    return `${location.origin}${location.pathname}${location.search}`;
+  }
+
+  function dropFragment() {
+    try {
+      history.replaceState(history.state, '', baseUrl());
+    } catch { /* sandboxed: leave it */ }
+  }
+
+  function refusedNotice(reason, details = []) {
+    notices.show({ id: 'share', kind: 'error', text: `This link was not run: ${reason}.`, details });
+  }
+
+  let handling = false;
+
+  /** Run the scenario of location.hash, if it is a share link. */
+  async function handleLocation() {
+    const hash = location.hash;
+    if (!isShareFragment(hash) || handling) return;
+    handling = true;
+    try {
+      let lines;
+      try {
+        lines = await decodeFragment(hash);
+      } catch (e) {
+        refusedNotice(e instanceof ShareError ? e.message : 'its data is damaged');
+        return;
+      }
+      const v = check(lines);
+      if (!v.ok) {
+        const details = v.refused.slice(0, MAX_LISTED).map((r) => `line ${r.n}: ${clip(r.line)} — ${r.reason}`);
+        if (v.refused.length > MAX_LISTED) details.push(`… and ${v.refused.length - MAX_LISTED} more`);
+        refusedNotice(`${plural(v.refused.length, 'line')} ${v.refused.length === 1 ? 'is' : 'are'} not allowed in a shared link`, details);
+        return;
+      }
+      const keys = keyCount(engine);
+      if (keys > 0) {
+        const choice = await openDialog({
+          title: 'Run a shared scenario?',
+          className: 'share-run-dialog',
+          body: [
+            h('p', { text: `This link runs ${plural(lines.length, 'command')} in a fresh world; your current keys (${keys.toLocaleString('en-US')}) will be replaced.` }),
+            h('p', { class: 'pg-muted', text: 'Your current keys are kept aside: a notice lets you bring them back.' }),
+            h('pre', { class: 'share-preview', text: lines.map((l) => clip(l)).join('\n') }),
+          ],
+          buttons: [
+            { label: 'Cancel', value: null },
+            { label: 'Run', value: 'run', primary: true },
+          ],
+        });
+        if (choice !== 'run') {
+          notices.show({ id: 'share', kind: 'info', text: 'The shared link was not run; your keys are as they were.' });
+          return;
+        }
+      }
+      await persistence?.keepCurrentAsPrevious?.('before you ran a shared link');
+      engine.resetWorld?.();
+      ui.clear?.();
+      for (const line of lines) ui.run(line);
+      persistence?.changed?.();
+      notices.show({
+        id: 'share',
+        kind: 'info',
+        text: `This page opened a shared link: it ran ${plural(lines.length, 'command')} in a fresh world, shown in the console.`,
+      });
+      ui.focus?.();
+    } finally {
+      dropFragment();
+      handling = false;
+    }
+  }
+
+  /** The link for some lines: { url, fragment, lines, refused, tooLong }. */
+  async function linkFor(lines) {
+    const v = check(lines);
+    const fragment = await encodeScenario(v.lines.join('\n'));
+    return {
+      url: baseUrl() + fragment,
+      fragment,
+      lines: v.lines,
+      refused: v.refused,
+      tooLong: fragment.length > LIMITS.fragmentChars,
+      tooMany: v.lines.length > LIMITS.lines,
+    };
+  }
+
+  function historyLines() {
+    const hook = ui?.history;
+    if (hook && typeof hook.lines === 'function') return hook.lines();
+    try {
+      const v = JSON.parse(localStorage.getItem(HISTORY_KEY) ?? 'null');
+      if (Array.isArray(v)) return v.filter((x) => typeof x === 'string');
+    } catch { /* blocked */ }
+    return sessionLines.slice();
+  }
+
+  /** The shareable lines among the last `n` of the history (refused ones left out). */
+  function lastShareable(n) {
+    const all = historyLines().filter((l) => l.trim() !== '');
+    const ok = [];
+    for (let i = all.length - 1; i >= 0 && ok.length < n; i--) {
+      if (check([all[i]]).ok) ok.unshift(all[i]);
+    }
+    return ok;
+  }
+
+  let lessonsPromise = null;
+  function lessons() {
+    lessonsPromise ??= import('../lessons/data.js').then((m) => m.loadLessons()).catch((e) => {
+      console.warn('share: lessons unavailable', e);
+      return { examples: { groups: [] }, lessons: [] };
+    });
+    return lessonsPromise;
+  }
+
+  async function openShareDialog({ lines = null } = {}) {
+    const sourceId = 'share-source';
+    const lastId = 'share-last';
+    const textId = 'share-text';
+    const urlId = 'share-url';
+    const source = h('select', { id: sourceId, class: 'pg-input' },
+      h('option', { value: 'history', text: 'Console history' }));
+    const last = h('input', { id: lastId, class: 'pg-input share-last', type: 'number', min: '1', max: String(LIMITS.lines), value: String(DEFAULT_LAST) });
+    const lastWrap = h('label', { class: 'share-last-label', for: lastId }, 'last ', last, ' commands');
+    const text = h('textarea', { id: textId, class: 'pg-input share-text', rows: '10', spellcheck: 'false', autocomplete: 'off', 'aria-describedby': 'share-status' });
+    const status = h('p', { class: 'share-status', id: 'share-status', role: 'status' });
+    const refusedList = h('ul', { class: 'share-refused', hidden: true });
+    const url = h('input', { id: urlId, class: 'pg-input share-url', type: 'text', readonly: true, 'aria-label': 'The link' });
+    const copied = h('span', { class: 'share-copied', role: 'status' });
+    const copy = h('button', { type: 'button', class: 'pg-button primary share-copy', text: 'Copy link' });
+
+    let seq = 0;
+    async function update() {
+      const mine = ++seq;
+      const lines = scenarioLines(text.value);
+      copied.textContent = '';
+      if (lines.length === 0) {
+        status.textContent = 'No commands yet: type some, one a line, or pick a source above.';
+        status.className = 'share-status';
+        refusedList.hidden = true;
+        url.value = '';
+        copy.disabled = true;
+        return;
+      }
+      const link = await linkFor(lines);
+      if (mine !== seq) return;
+      const problems = [];
+      if (link.refused.length) problems.push(`${plural(link.refused.length, 'line')} cannot be shared and ${link.refused.length === 1 ? 'is' : 'are'} left out`);
+      if (link.tooMany) problems.push(`a link holds at most ${LIMITS.lines} commands`);
+      if (link.tooLong) problems.push(`the link is too long (${link.fragment.length.toLocaleString('en-US')} of ${LIMITS.fragmentChars.toLocaleString('en-US')} characters): remove some lines`);
+      const bad = link.tooLong || link.tooMany || link.lines.length === 0;
+      status.textContent = `${plural(link.lines.length, 'command')} · ${link.url.length.toLocaleString('en-US')} characters` +
+        (problems.length ? ` — ${problems.join('; ')}.` : '.');
+      status.className = `share-status${bad ? ' bad' : problems.length ? ' warn' : ''}`;
+      refusedList.replaceChildren(...link.refused.slice(0, MAX_LISTED).map((r) => h('li', { text: `${clip(r.line, 80)} — ${r.reason}` })));
+      refusedList.hidden = link.refused.length === 0;
+      url.value = bad ? '' : link.url;
+      copy.disabled = bad;
+    }
+
+    function fill() {
+      const v = source.value;
+      last.disabled = v !== 'history';
+      lastWrap.classList.toggle('disabled', v !== 'history');
+      if (v === 'history') {
+        const n = Math.max(1, Math.min(LIMITS.lines, Number(last.value) || DEFAULT_LAST));
+        text.value = lastShareable(n).join('\n');
+      } else {
+        const [kind, id] = v.split(':');
+        lessons().then((data) => {
+          const list = kind === 'lesson' ? data.lessons : data.examples.groups;
+          const item = list.find((x) => x.id === id);
+          text.value = (item?.steps ?? []).filter((s) => typeof s.command === 'string').map((s) => s.command).join('\n');
+          update();
+        });
+        return;
+      }
+      update();
+    }
+
+    source.addEventListener('change', fill);
+    last.addEventListener('input', fill);
+    text.addEventListener('input', update);
+    copy.addEventListener('click', async () => {
+      if (!url.value) return;
+      let ok = false;
+      try {
+        await navigator.clipboard.writeText(url.value);
+        ok = true;
+      } catch {
+        url.focus();
+        url.select();
+        try { ok = document.execCommand('copy'); } catch { ok = false; }
+      }
+      copied.textContent = ok ? 'Copied.' : 'Select the link and copy it (Ctrl+C).';
+    });
+    url.addEventListener('focus', () => url.select());
+
+    const body = [
+      h('p', { class: 'pg-muted', text: 'Anyone who opens the link gets a fresh playground that runs these commands, one a line. Links carry Redis commands only.' }),
+      h('div', { class: 'share-row' }, h('label', { for: sourceId, text: 'From' }), source, lastWrap),
+      h('label', { class: 'share-label', for: textId, text: 'Commands' }),
+      text,
+      status,
+      refusedList,
+      h('label', { class: 'share-label', for: urlId, text: 'Link' }),
+      h('div', { class: 'share-row share-url-row' }, url, copy),
+      copied,
+    ];
+
+    if (lines) {
+      text.value = lines.join('\n');
+      update();
+    } else {
+      fill();
+    }
+    // The lessons and examples as sources, once loaded.
+    lessons().then((data) => {
+      const lessonGroup = h('optgroup', { label: 'Lessons' }, data.lessons.map((l) => h('option', { value: `lesson:${l.id}`, text: l.title })));
+      const exampleGroup = h('optgroup', { label: 'Examples' }, (data.examples.groups ?? []).map((g) => h('option', { value: `example:${g.id}`, text: g.title })));
+      if (data.lessons.length) source.append(lessonGroup);
+      if (data.examples.groups?.length) source.append(exampleGroup);
+    });
+
+    await openDialog({
+      title: 'Share a scenario',
+      className: 'share-dialog',
+      body,
+      buttons: [{ label: 'Close', value: null }],
+      onOpen: () => text.focus(),
+    });
+    ui?.focus?.();
+  }
+
+  if (button) {
+    button.disabled = false;
+    button.addEventListener('click', () => openShareDialog());
+  }
+  addEventListener('hashchange', () => handleLocation());
+
+  return { handleLocation, openDialog: openShareDialog, linkFor, ready: handleLocation() };
+}
