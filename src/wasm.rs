@@ -141,7 +141,12 @@ impl Playground {
         self.session.clock.sync(wall_now());
         let now = self.session.now_ms();
         if let Some(sim) = self.sim.as_mut() {
-            sim.advance_bounded(&mut self.session.server, now, SIM_FRAME_BUDGET);
+            let p = sim.advance_bounded(&mut self.session.server, now, SIM_FRAME_BUDGET);
+            if !p.caught_up {
+                // Expiring keys ahead of a simulation that lags would retry early.
+                self.session.server.tick(p.now_ms);
+                return;
+            }
         }
         self.session.server.tick(now);
     }
@@ -667,7 +672,10 @@ impl Playground {
             return JsValue::NULL;
         };
         let p = sim.advance_bounded(&mut self.session.server, now, budget);
-        self.session.server.tick(now);
+        // While the simulation lags, the server's expiry cycle follows it, not the clock.
+        self.session
+            .server
+            .tick(if p.caught_up { now } else { p.now_ms });
         to_js(&p)
     }
 
