@@ -512,6 +512,8 @@ impl Db {
     pub fn clear(&mut self) {
         *self = Db {
             hasher: std::mem::take(&mut self.hasher),
+            // Logging created keys is the server's setting, not the data's: it stays.
+            created: self.created.take().map(|_| Vec::new()),
             ..Db::default()
         };
     }

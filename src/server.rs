@@ -144,6 +144,8 @@ pub struct Server {
     pub monitors: Vec<ClientId>,
     /// EXEC is running its queued commands (they may not block or start MONITOR).
     pub in_exec: bool,
+    /// The dbs log the keys they create (for `new` events and blocked clients).
+    logging_created: bool,
     /// SAVE or BGSAVE asked the page to save the world now.
     pub save_requested: bool,
     /// World time of the last save (LASTSAVE), or the start.
@@ -234,6 +236,7 @@ impl Server {
             ready: Vec::new(),
             monitors: Vec::new(),
             in_exec: false,
+            logging_created: false,
             save_requested: false,
             last_save_ms: now,
         }
@@ -316,6 +319,9 @@ impl Server {
 
     /// Flush the created keys of every db.
     pub(crate) fn collect_created(&mut self) {
+        if !self.logging_created {
+            return;
+        }
         for db in 0..self.dbs.len() {
             self.flush_new_key_events(db);
         }
@@ -328,6 +334,10 @@ impl Server {
         let on = (self.notify_flags & flags::NEW != 0
             && self.notify_flags & (flags::KEYSPACE | flags::KEYEVENT) != 0)
             || self.has_blocked();
+        if on == self.logging_created {
+            return;
+        }
+        self.logging_created = on;
         for d in &mut self.dbs {
             d.log_created(on);
         }
@@ -511,7 +521,7 @@ impl Server {
             return Reply::status("QUEUED");
         }
         let reply = self.call(cmd, client, argv, now);
-        if cmd.flags.contains("blocking") && matches!(reply, Reply::Nil | Reply::NilArray) {
+        if matches!(reply, Reply::Nil | Reply::NilArray) && cmd.has_flag("blocking") {
             self.block(client, cmd, argv, reply.clone(), now);
         }
         reply

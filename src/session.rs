@@ -304,20 +304,35 @@ impl Session {
             out.push('\n');
             self.console_mut().mode = Mode::ReadingMessages;
         }
-        for i in 0..repeat {
-            let reply = self.send(argv.clone());
-            if self.console().mode == Mode::Blocked {
-                self.console_mut().waiting = Some((argv.clone(), repeat - i - 1));
-                break;
-            }
-            if name == b"monitor" && matches!(&reply, Reply::Status(s) if s == "OK") {
-                self.console_mut().mode = Mode::Monitoring;
-            }
-            out.push_str(&cli::printed(&argv, &reply));
-            done.replies.push((argv.clone(), reply));
-        }
+        done.replies = self.send_repeated(&argv, repeat, &mut out);
         done.text = cli::trim_final_newline(out);
         done
+    }
+
+    /// Send `argv` `count` times (a repeat count), printing each answer into `out`, until
+    /// one blocks: the rest of the count then waits for its answer (`take_messages`).
+    fn send_repeated(
+        &mut self,
+        argv: &[Vec<u8>],
+        count: i64,
+        out: &mut String,
+    ) -> Vec<(Vec<Vec<u8>>, Reply)> {
+        let mut replies = Vec::new();
+        for i in 0..count {
+            let reply = self.send(argv.to_vec());
+            if self.console().mode == Mode::Blocked {
+                self.console_mut().waiting = Some((argv.to_vec(), count - i - 1));
+                break;
+            }
+            if argv[0].eq_ignore_ascii_case(b"monitor")
+                && matches!(&reply, Reply::Status(s) if s == "OK")
+            {
+                self.console_mut().mode = Mode::Monitoring;
+            }
+            out.push_str(&cli::printed(argv, &reply));
+            replies.push((argv.to_vec(), reply));
+        }
+        replies
     }
 
     /// Run a line on a second connection to the same server (created on first use), as
@@ -377,14 +392,7 @@ impl Session {
                 if let Some(reply) = &last {
                     c.prompt_state.after_reply(&argv, reply);
                 }
-                for i in 0..remaining {
-                    let reply = self.send(argv.clone());
-                    if self.console().mode == Mode::Blocked {
-                        self.console_mut().waiting = Some((argv.clone(), remaining - i - 1));
-                        break;
-                    }
-                    out.push_str(&cli::printed(&argv, &reply));
-                }
+                self.send_repeated(&argv, remaining, &mut out);
             }
         }
         cli::trim_final_newline(out)

@@ -34,6 +34,7 @@
 // (registerDueSource and onClockChange are described in world.js.)
 import { DueTracker, emitClockChange, onClockChange, registerDueSource, EXPIRE_CYCLE_MS } from './world.js';
 import { formatDate, formatDuration, formatFull, formatSpeed, formatTime, perRealSecond } from './format.js';
+import { h } from '../dom.js';
 
 export { registerDueSource, onClockChange, EXPIRE_CYCLE_MS };
 
@@ -42,19 +43,6 @@ export const MIN_SPEED = 1;
 export const MAX_SPEED = 3600;
 const STEP_REFRESH_MS = 200; // how often the step button re-reads what is due
 
-/** A DOM element: string children become text nodes, never HTML. */
-function h(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') node.className = v;
-    else if (k === 'text') node.textContent = v;
-    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) node.append(c);
-  return node;
-}
 
 function presetTitle(speed) {
   return speed === 1 ? 'Real time (1×)' : `${speed}×: ${perRealSecond(speed)} of world time every real second`;

@@ -18,21 +18,8 @@
 import { loadLessons } from './data.js';
 import { Progress } from './progress.js';
 import { commandName, evaluateCheck, formatDuration, keyLookup, splitterOf, stepCheck } from './checks.js';
+import { h } from '../dom.js';
 
-/** A DOM element: string children become text nodes, never HTML. */
-function h(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') node.className = v;
-    else if (k === 'text') node.textContent = v;
-    else if (k === 'hidden') node.hidden = true;
-    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) node.append(c);
-  return node;
-}
 
 const TABS = [
   { id: 'examples', label: 'Examples' },

@@ -2,20 +2,9 @@
 // the notice banner under the header and a modal dialog. Nothing here ever sets innerHTML:
 // every string, wherever it came from (a saved record, a link, a file), becomes text.
 
-/** An element; string children become text nodes. props: class, text, hidden, on*, attributes. */
-export function h(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') node.className = v;
-    else if (k === 'text') node.textContent = v;
-    else if (k === 'hidden') node.hidden = true;
-    else if (k.startsWith('on') && typeof v === 'function') node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) node.append(c);
-  return node;
-}
+import { h } from '../dom.js';
+
+export { h };
 
 /** A download link for `bytes` (a Blob URL, revoked when `release()` is called). */
 export function downloadLink(bytes, filename, label, type = 'application/octet-stream') {
