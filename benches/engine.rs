@@ -6,7 +6,8 @@
 //! Groups: `simple` (one command through `Session::exec` — line split, dispatch, redis-cli
 //! formatting — and through `Session::exec_argv`), `parts` (the line splitter and the
 //! formatter alone), `growth` (LPUSH/SADD/ZADD/HSET per-op cost as a collection grows to
-//! 1,000,000, and ZRANGE/ZRANK/ZRANGEBYSCORE/LRANGE at each size), `load` (1,000,000 SETs)
+//! 1,000,000, and ZRANGE/ZRANK/ZRANGEBYSCORE/LRANGE at each size), `zset` (range reads by
+//! score and lex, counts, and printed ZRANGE WITHSCORES on 1,000,000 members), `load` (1,000,000 SETs)
 //! and `expiry` (1,000,000 keys whose TTLs all ran out while commands keep flowing: the
 //! worst single call). Numbers are ns per operation; each case is timed in several rounds
 //! and the best round is reported (the least disturbed by other work on the machine).
@@ -149,7 +150,19 @@ fn parts(out: &mut Out) {
         black_box(cli::printed(black_box(&a), black_box(&r)));
     });
     out.record("parts", "cli::printed bulk", ns, None);
-    for d in [1234.0, 0.1, 2.5e-7] {
+    // Integral scores (the common case: counters, timestamps), fractional ones, and values
+    // outside the fast paths' ranges.
+    for d in [
+        1234.0,
+        -42.0,
+        1_700_000_000_123.0,
+        1e20,
+        0.1,
+        2.5e-7,
+        1234.5678,
+        -3.0e-3,
+        1e-300,
+    ] {
         let ns = time_ns(5, 200_000, |_| {
             black_box(redis_playground::num::double::fmt_g17(black_box(d)));
         });
@@ -269,6 +282,151 @@ fn growth(out: &mut Out) {
     );
 }
 
+/// Range reads on sorted sets of 1,000,000 members: by score (with LIMIT, from the low and
+/// the high end), counts, by lex (all scores equal), and ZRANGE WITHSCORES through the
+/// redis-cli formatter (where every score goes through `%.17g`), integral and fractional.
+fn zset(out: &mut Out) {
+    const N: u64 = 1_000_000;
+    let mut s = paused_session();
+    for i in 0..N {
+        // Distinct integral scores, inserted in a scrambled order.
+        let j = i.wrapping_mul(2_654_435_761) % N;
+        s.exec_argv(argv(&["ZADD", "zint", &j.to_string(), &format!("m:{j}")]));
+        s.exec_argv(argv(&[
+            "ZADD",
+            "zfrac",
+            &format!("{}", j as f64 * 0.37),
+            &format!("m:{j}"),
+        ]));
+        s.exec_argv(argv(&["ZADD", "zlex", "0", &format!("m:{j:07}")]));
+    }
+    let at = |i: u64| (i.wrapping_mul(7_919) % (N - 2_000)).to_string();
+    type Read = Box<dyn Fn(u64) -> Vec<Vec<u8>>>;
+    let reads: Vec<(&str, Read)> = vec![
+        (
+            "ZRANGE BYSCORE LIMIT 0 10",
+            Box::new(move |i| {
+                argv(&[
+                    "ZRANGE",
+                    "zint",
+                    &at(i),
+                    "+inf",
+                    "BYSCORE",
+                    "LIMIT",
+                    "0",
+                    "10",
+                ])
+            }),
+        ),
+        (
+            "ZRANGE BYSCORE LIMIT 1000 10",
+            Box::new(move |i| {
+                argv(&[
+                    "ZRANGE",
+                    "zint",
+                    &at(i),
+                    "+inf",
+                    "BYSCORE",
+                    "LIMIT",
+                    "1000",
+                    "10",
+                ])
+            }),
+        ),
+        (
+            "ZRANGE BYSCORE REV LIMIT 0 10",
+            Box::new(move |i| {
+                argv(&[
+                    "ZRANGE",
+                    "zint",
+                    &at(i),
+                    "-inf",
+                    "BYSCORE",
+                    "REV",
+                    "LIMIT",
+                    "0",
+                    "10",
+                ])
+            }),
+        ),
+        (
+            "ZRANGEBYSCORE x (x+10 (10 members)",
+            Box::new(move |i| {
+                let lo = i.wrapping_mul(7_919) % (N - 2_000);
+                argv(&[
+                    "ZRANGEBYSCORE",
+                    "zint",
+                    &lo.to_string(),
+                    &format!("({}", lo + 10),
+                ])
+            }),
+        ),
+        (
+            "ZCOUNT x x+1000",
+            Box::new(move |i| {
+                let lo = i.wrapping_mul(7_919) % (N - 2_000);
+                argv(&["ZCOUNT", "zint", &lo.to_string(), &(lo + 1_000).to_string()])
+            }),
+        ),
+        (
+            "ZRANGE BYLEX LIMIT 0 10 (equal scores)",
+            Box::new(move |i| {
+                let lo = i.wrapping_mul(7_919) % (N - 2_000);
+                argv(&[
+                    "ZRANGE",
+                    "zlex",
+                    &format!("[m:{lo:07}"),
+                    "+",
+                    "BYLEX",
+                    "LIMIT",
+                    "0",
+                    "10",
+                ])
+            }),
+        ),
+        (
+            "ZLEXCOUNT [x [x+1000 (equal scores)",
+            Box::new(move |i| {
+                let lo = i.wrapping_mul(7_919) % (N - 2_000);
+                argv(&[
+                    "ZLEXCOUNT",
+                    "zlex",
+                    &format!("[m:{lo:07}"),
+                    &format!("[m:{:07}", lo + 1_000),
+                ])
+            }),
+        ),
+    ];
+    for (name, read) in &reads {
+        let ns = time_ns(5, 20_000, |i| {
+            black_box(s.exec_argv(read(i)));
+        });
+        out.record("zset", name, ns, Some(N));
+    }
+    for key in ["zint", "zfrac"] {
+        let lines: Vec<String> = (0..100u64)
+            .map(|i| {
+                let lo = i.wrapping_mul(7_919) % (N - 2_000);
+                format!("ZRANGE {key} {lo} {} WITHSCORES", lo + 99)
+            })
+            .collect();
+        let ns = time_ns(5, 2_000, |i| {
+            black_box(s.exec(&lines[(i % 100) as usize]));
+        });
+        let what = if key == "zint" {
+            "integral"
+        } else {
+            "fractional"
+        };
+        out.record(
+            "zset",
+            &format!("exec ZRANGE a a+99 WITHSCORES ({what} scores, printed)"),
+            ns,
+            Some(N),
+        );
+    }
+}
+
 fn load(out: &mut Out) {
     let mut s = paused_session();
     let t = Instant::now();
@@ -373,10 +531,11 @@ fn main() {
     let mut out = Out { json, filter };
     println!("native engine benchmarks (best of several rounds; ns per operation)");
     type Group = (&'static str, fn(&mut Out));
-    let groups: [Group; 5] = [
+    let groups: [Group; 6] = [
         ("simple", simple),
         ("parts", parts),
         ("growth", growth),
+        ("zset", zset),
         ("load", load),
         ("expiry", expiry),
     ];

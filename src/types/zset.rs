@@ -128,6 +128,19 @@ impl LexRange {
     }
 }
 
+/// A member found by a range search: its 0-based rank (ascending) and its place in the
+/// list, so a walk from it needs no second search. It borrows the set, which therefore
+/// cannot change while it is held.
+#[derive(Clone, Copy, Debug)]
+pub struct Found<'z> {
+    pub rank: usize,
+    node: u32,
+    _set: std::marker::PhantomData<&'z ZSet>,
+}
+
+/// Up to this many steps from a found member are walked; more take a descent by rank.
+const SHORT_WALK: usize = 16;
+
 /// ZADD's conditions.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct AddFlags {
@@ -328,23 +341,24 @@ impl ZSet {
         Some((score, member.into_vec()))
     }
 
-    /// 0-based rank of the first member in a score range (Redis's `zslFirstInRange`).
-    pub fn first_in_score(&self, r: &ScoreRange) -> Option<usize> {
+    /// The first member in a score range (Redis's `zslFirstInRange`): one descent of the
+    /// skip list, which also counts its rank.
+    pub fn first_in_score(&self, r: &ScoreRange) -> Option<Found<'_>> {
         if !self.score_range_touches(r) {
             return None;
         }
-        let (_, rank) = self.list.last_where(|s, _| !r.gte_min(s));
-        let node = self.list.at_rank(rank + 1);
-        (node != NIL && r.lte_max(self.list.score(node))).then_some(rank)
+        let (before, rank) = self.list.last_where(|s, _| !r.gte_min(s));
+        let node = self.after(before);
+        (node != NIL && r.lte_max(self.list.score(node))).then(|| self.found(rank, node))
     }
 
-    /// 0-based rank of the last member in a score range (Redis's `zslLastInRange`).
-    pub fn last_in_score(&self, r: &ScoreRange) -> Option<usize> {
+    /// The last member in a score range (Redis's `zslLastInRange`), in one descent.
+    pub fn last_in_score(&self, r: &ScoreRange) -> Option<Found<'_>> {
         if !self.score_range_touches(r) {
             return None;
         }
         let (node, rank) = self.list.last_where(|s, _| r.lte_max(s));
-        (node != NIL && r.gte_min(self.list.score(node))).then(|| rank - 1)
+        (node != NIL && r.gte_min(self.list.score(node))).then(|| self.found(rank - 1, node))
     }
 
     fn score_range_touches(&self, r: &ScoreRange) -> bool {
@@ -363,35 +377,93 @@ impl ZSet {
             && r.lte_max(self.list.member(first))
     }
 
-    /// 0-based rank of the first member in a lex range: a linear walk in a listpack
-    /// (`zzlFirstInLexRange`), a skip-list search in a skiplist (`zslFirstInLexRange`).
-    pub fn first_in_lex(&self, r: &LexRange) -> Option<usize> {
+    /// The first member in a lex range: a linear walk in a listpack (`zzlFirstInLexRange`),
+    /// one skip-list descent in a skiplist (`zslFirstInLexRange`).
+    pub fn first_in_lex(&self, r: &LexRange) -> Option<Found<'_>> {
         if !self.lex_range_touches(r) {
             return None;
         }
-        if self.skiplist {
-            let (_, rank) = self.list.last_where(|_, m| !r.gte_min(m));
-            let node = self.list.at_rank(rank + 1);
-            return (node != NIL && r.lte_max(self.list.member(node))).then_some(rank);
-        }
-        let (i, (_, m)) = self.iter().enumerate().find(|(_, (_, m))| r.gte_min(m))?;
-        r.lte_max(m).then_some(i)
+        let (node, rank) = if self.skiplist {
+            let (before, rank) = self.list.last_where(|_, m| !r.gte_min(m));
+            (self.after(before), rank)
+        } else {
+            let mut at = (self.list.first(), 0);
+            while at.0 != NIL && !r.gte_min(self.list.member(at.0)) {
+                at = (self.list.next(at.0), at.1 + 1);
+            }
+            at
+        };
+        (node != NIL && r.lte_max(self.list.member(node))).then(|| self.found(rank, node))
     }
 
-    /// 0-based rank of the last member in a lex range (see [`ZSet::first_in_lex`]).
-    pub fn last_in_lex(&self, r: &LexRange) -> Option<usize> {
+    /// The last member in a lex range (see [`ZSet::first_in_lex`]).
+    pub fn last_in_lex(&self, r: &LexRange) -> Option<Found<'_>> {
         if !self.lex_range_touches(r) {
             return None;
         }
-        if self.skiplist {
-            let (node, rank) = self.list.last_where(|_, m| r.lte_max(m));
-            return (node != NIL && r.gte_min(self.list.member(node))).then(|| rank - 1);
+        let (node, rank) = if self.skiplist {
+            self.list.last_where(|_, m| r.lte_max(m))
+        } else {
+            let mut at = (self.list.last(), self.len());
+            while at.0 != NIL && !r.lte_max(self.list.member(at.0)) {
+                at = (self.list.prev(at.0), at.1 - 1);
+            }
+            at
+        };
+        (node != NIL && r.gte_min(self.list.member(node))).then(|| self.found(rank - 1, node))
+    }
+
+    /// The member `n` places after (`rev`: before) a found one, if there is one: a short
+    /// walk for a small `n`, one descent by rank for a larger one.
+    pub fn step<'z>(&'z self, at: Found<'z>, n: usize, rev: bool) -> Option<Found<'z>> {
+        let rank = if rev {
+            at.rank.checked_sub(n)?
+        } else {
+            at.rank.checked_add(n).filter(|&r| r < self.len())?
+        };
+        let node = if n <= SHORT_WALK {
+            let mut node = at.node;
+            for _ in 0..n {
+                node = if rev {
+                    self.list.prev(node)
+                } else {
+                    self.list.next(node)
+                };
+                if node == NIL {
+                    return None;
+                }
+            }
+            node
+        } else {
+            self.list.at_rank(rank + 1)
+        };
+        (node != NIL).then(|| self.found(rank, node))
+    }
+
+    /// From a found member on, ascending or (`rev`) descending.
+    pub fn iter_at<'z>(
+        &'z self,
+        at: Found<'z>,
+        rev: bool,
+    ) -> impl Iterator<Item = (f64, &'z [u8])> + 'z {
+        self.list.iter_from(at.node, rev)
+    }
+
+    fn found(&self, rank: usize, node: u32) -> Found<'_> {
+        Found {
+            rank,
+            node,
+            _set: std::marker::PhantomData,
         }
-        let (i, (_, m)) = self
-            .iter_rev()
-            .enumerate()
-            .find(|(_, (_, m))| r.lte_max(m))?;
-        r.gte_min(m).then(|| self.len() - 1 - i)
+    }
+
+    /// The node after `node`, or the first one when `node` is NIL (the head).
+    fn after(&self, node: u32) -> u32 {
+        if node == NIL {
+            self.list.first()
+        } else {
+            self.list.next(node)
+        }
     }
 
     /// ZSCAN: (next cursor, (member, score) pairs). A listpack answers whole, cursor 0.
@@ -520,7 +592,10 @@ mod tests {
             maxex: false,
         };
         assert_eq!(
-            (z.first_in_score(&r), z.last_in_score(&r)),
+            (
+                z.first_in_score(&r).map(|f| f.rank),
+                z.last_in_score(&r).map(|f| f.rank)
+            ),
             (Some(250_001), Some(250_010))
         );
         let got: Vec<f64> = z.iter_from(600_000, true).take(3).map(|(s, _)| s).collect();

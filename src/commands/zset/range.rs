@@ -11,7 +11,7 @@ use crate::error::{CmdError, CmdResult};
 use crate::num::double::{self, Lexed};
 use crate::reply::Reply;
 use crate::server::{Class, Ctx};
-use crate::types::zset::{LexEdge, LexRange, ScoreRange};
+use crate::types::zset::{Found, LexEdge, LexRange, ScoreRange};
 use crate::types::ZSet;
 
 // ---- parsing ----
@@ -133,7 +133,7 @@ pub(super) fn select<'z>(
     limit: i64,
 ) -> Vec<(f64, &'z [u8])> {
     let len = z.len();
-    let (start, in_range): (Option<usize>, InRange<'_>) = match spec {
+    let (start, in_range): (Option<Found<'z>>, InRange<'_>) = match spec {
         Spec::Rank(start, stop) => {
             let Some((a, b)) = rank_bounds(len, *start, *stop) else {
                 return Vec::new();
@@ -185,15 +185,12 @@ pub(super) fn select<'z>(
     let Ok(offset) = usize::try_from(offset) else {
         return Vec::new();
     };
-    let at = if rev {
-        start.checked_sub(offset)
-    } else {
-        start.checked_add(offset).filter(|&a| a < len)
+    let Some(at) = z.step(start, offset, rev) else {
+        return Vec::new();
     };
-    let Some(at) = at else { return Vec::new() };
     // A negative limit means no limit; one beyond usize (wasm32) is as good as none.
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-    z.iter_from(at, rev)
+    z.iter_at(at, rev)
         .take(limit)
         .take_while(|(s, m)| in_range(*s, m))
         .collect()
@@ -204,20 +201,20 @@ pub(super) fn select<'z>(
 /// the difference of the first and last ranks.
 fn count_from(
     z: &ZSet,
-    first: usize,
-    last: Option<usize>,
+    first: Found<'_>,
+    last: Option<Found<'_>>,
     in_range: impl Fn(f64, &[u8]) -> bool,
 ) -> i64 {
     if z.is_listpack() {
         return z
-            .iter_from(first, false)
+            .iter_at(first, false)
             .take_while(|(s, m)| in_range(*s, m))
             .count() as i64;
     }
     let len = z.len() as i64;
-    let mut count = len - first as i64;
+    let mut count = len - first.rank as i64;
     if let Some(last) = last {
-        count -= len - (last as i64 + 1);
+        count -= len - (last.rank as i64 + 1);
     }
     count
 }
@@ -390,8 +387,8 @@ fn zremrange_generic(
         },
         Spec::Score(r) => match z.first_in_score(r) {
             Some(a) => (
-                a,
-                z.iter_from(a, false)
+                a.rank,
+                z.iter_at(a, false)
                     .take_while(|(s, _)| r.lte_max(*s))
                     .count(),
             ),
@@ -399,8 +396,8 @@ fn zremrange_generic(
         },
         Spec::Lex(r) => match z.first_in_lex(r) {
             Some(a) => (
-                a,
-                z.iter_from(a, false)
+                a.rank,
+                z.iter_at(a, false)
                     .take_while(|(_, m)| r.lte_max(m))
                     .count(),
             ),
