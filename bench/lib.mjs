@@ -13,14 +13,18 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 // $BENCH_PKG: another wasm-bindgen output directory to measure (A/B builds); www/pkg by default.
 export const PKG = process.env.BENCH_PKG ? path.resolve(process.env.BENCH_PKG) : path.join(ROOT, 'www', 'pkg');
 export const WASM = path.join(PKG, 'redis_playground_bg.wasm');
+// The same build with its function names (www/pkg/ ships without them): scripts/build
+// writes it for profiles and the size breakdown.
+export const NAMED_PKG = path.join(ROOT, 'target', 'bench', 'pkg-named');
 
 /** Load the wasm engine as the node tests do; returns { Playground, exports }. */
-export async function loadEngine() {
-  if (!fs.existsSync(WASM)) {
-    throw new Error(`${path.relative(ROOT, WASM)} is missing: build it first with scripts/build`);
+export async function loadEngine(dir = PKG) {
+  const wasm = path.join(dir, 'redis_playground_bg.wasm');
+  if (!fs.existsSync(wasm)) {
+    throw new Error(`${path.relative(ROOT, wasm)} is missing: build it first with scripts/build`);
   }
-  const pkg = await import(path.join(PKG, 'redis_playground.js'));
-  const exports = pkg.initSync({ module: fs.readFileSync(WASM) });
+  const pkg = await import(path.join(dir, 'redis_playground.js'));
+  const exports = pkg.initSync({ module: fs.readFileSync(wasm) });
   return { Playground: pkg.Playground, exports };
 }
 

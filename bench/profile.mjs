@@ -1,20 +1,30 @@
 // Where the time of one workload goes, in the wasm engine in node: a CPU profile (V8's
 // sampling profiler, through node:inspector) summarised as self time per function — wasm
-// functions by their Rust names (the module keeps its name section), JS glue by name.
+// functions by their Rust names (from target/bench/pkg-named/, the build scripts/build makes
+// with its name section; www/pkg/ ships without one), JS glue by name.
 //
 //   node bench/profile.mjs [WORKLOAD] [SECONDS] [--rate]     (scripts/bench profile WORKLOAD)
 //
-// --rate: only the rate, unprofiled (for A/B builds with BENCH_PKG=dir).
+// --rate: only the rate, unprofiled (for A/B builds with BENCH_PKG=dir; BENCH_PKG is profiled
+// as it is, names or not).
 //
 // WORKLOAD: one of the names in bench/workloads.mjs (default exec-get). Writes the raw profile
 // to target/bench/WORKLOAD.cpuprofile (open it in Chrome's DevTools for the call tree).
 import fs from 'node:fs';
 import path from 'node:path';
 import inspector from 'node:inspector/promises';
-import { loadEngine, ROOT, now, log } from './lib.mjs';
+import { loadEngine, ROOT, PKG, WASM, NAMED_PKG, now, log } from './lib.mjs';
+import { breakdown, namesFromNamedBuild } from './wasm-size.mjs';
 import { workloads } from './workloads.mjs';
 
-const { Playground } = await loadEngine();
+// The named build instead of www/pkg/, when it is the same code (names added).
+const named = !process.env.BENCH_PKG && fs.existsSync(WASM)
+  && namesFromNamedBuild(breakdown(fs.readFileSync(WASM)).funcs) !== null;
+if (!process.env.BENCH_PKG && !named) {
+  log(`${path.relative(ROOT, NAMED_PKG)}/ is missing or not the build in www/pkg/: wasm functions ` +
+    'show as wasm-function[N]; run scripts/build for their names');
+}
+const { Playground } = await loadEngine(named ? NAMED_PKG : PKG);
 const WORKLOADS = workloads(new Playground());
 
 const name = process.argv[2] ?? 'exec-get';

@@ -3,11 +3,15 @@
 //
 //   node bench/wasm-size.mjs [FILE.wasm] [--top N]      (scripts/bench size)
 //
+// www/pkg/ ships without a name section: the names then come from target/bench/pkg-named/
+// (scripts/build writes both), if its code is the same function for function.
+//
 // Also exported: `sizes(buf)` → { raw, gzip, brotli } and `breakdown(buf)`.
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { WASM } from './lib.mjs';
+import path from 'node:path';
+import { WASM, NAMED_PKG, ROOT } from './lib.mjs';
 
 export function sizes(buf) {
   return {
@@ -90,6 +94,17 @@ export function breakdown(buf) {
   return { sections, funcs, dataSegments };
 }
 
+/**
+ * The function names of `buf` when it has no name section: those of the named build
+ * scripts/build writes beside www/pkg/, if its code is the same function for function.
+ */
+export function namesFromNamedBuild(funcs) {
+  const namedFile = path.join(NAMED_PKG, 'redis_playground_bg.wasm');
+  if (!fs.existsSync(namedFile)) return null;
+  const other = breakdown(fs.readFileSync(namedFile)).funcs;
+  return other.length === funcs.length && other.every((f, i) => f.size === funcs[i].size) ? other : null;
+}
+
 /** The group a (demangled-ish) Rust function name belongs to: crate::module. */
 export function groupOf(name) {
   let n = name.replace(/^<+/, '').replace(/\[[0-9a-f]+\]/g, '');
@@ -109,9 +124,17 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const file = args.find((a, i) => !a.startsWith('--') && !(ti >= 0 && i === ti + 1)) ?? WASM;
   const buf = fs.readFileSync(file);
   const s = sizes(buf);
-  const { sections, funcs, dataSegments } = breakdown(buf);
+  const { sections, dataSegments, funcs: bodies } = breakdown(buf);
+  let funcs = bodies;
   const kb = (b) => `${(b / 1024).toFixed(1)} KiB`;
   console.log(`${file}: ${kb(s.raw)} raw, ${kb(s.gzip)} gzip -9, ${kb(s.brotli)} brotli`);
+  if (!sections.some((x) => x.name === 'custom "name"')) {
+    const named = path.relative(ROOT, NAMED_PKG);
+    funcs = namesFromNamedBuild(bodies) ?? bodies;
+    console.log(funcs !== bodies
+      ? `(function names from ${named}/, the same code with its name section)`
+      : `(no name section, and ${named}/ is not the same build: run scripts/build for names)`);
+  }
   console.log('\nsections:');
   for (const sec of sections.filter((x) => x.size > 1024).sort((a, b) => b.size - a.size)) {
     console.log(`  ${kb(sec.size).padStart(11)}  ${sec.name}`);

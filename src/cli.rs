@@ -28,25 +28,54 @@ fn hex_val(c: u8) -> Option<u8> {
 /// but a closing quote must be followed by whitespace or the end of the line. Returns None
 /// for an unbalanced or badly closed quote. A NUL ends the line, as it does for C.
 pub fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
-    split_args_spans(line).map(|v| v.into_iter().map(|(a, _, _)| a).collect())
+    let mut args = Vec::with_capacity(4);
+    split_each(line, |arg, _, _| args.push(arg)).then_some(args)
 }
 
 /// As `split_args`, with each argument's byte span in the line (quotes included), for
 /// colouring a line as it is typed.
 pub fn split_args_spans(line: &[u8]) -> Option<Vec<(Vec<u8>, usize, usize)>> {
+    let mut args = Vec::new();
+    split_each(line, |arg, start, stop| args.push((arg, start, stop))).then_some(args)
+}
+
+/// The splitter behind both: hands each argument and its span to `found`; false when the
+/// quotes don't parse.
+fn split_each(line: &[u8], mut found: impl FnMut(Vec<u8>, usize, usize)) -> bool {
     let end = line.iter().position(|&c| c == 0).unwrap_or(line.len());
     let line = &line[..end];
+    if !line.iter().any(|&c| c == b'"' || c == b'\'') {
+        // No quotes (most lines): words between whitespace, as they are.
+        let mut i = 0;
+        while i < line.len() {
+            if is_c_space(line[i]) {
+                i += 1;
+                continue;
+            }
+            let len = line[i..]
+                .iter()
+                .position(|&c| is_c_space(c))
+                .unwrap_or(line.len() - i);
+            found(line[i..i + len].to_vec(), i, i + len);
+            i += len;
+        }
+        return true;
+    }
     let at = |i: usize| -> u8 { line.get(i).copied().unwrap_or(0) };
-    let mut args = Vec::new();
     let mut i = 0;
     loop {
         while i < line.len() && is_c_space(line[i]) {
             i += 1;
         }
         if i >= line.len() {
-            return Some(args);
+            return true;
         }
-        let mut cur = Vec::new();
+        // Most arguments are plain words: size the buffer for the word up to the next space.
+        let word = line[i..]
+            .iter()
+            .position(|&c| is_c_space(c))
+            .unwrap_or(line.len() - i);
+        let mut cur = Vec::with_capacity(word);
         let start = i;
         let stop;
         let (mut in_dq, mut in_sq) = (false, false);
@@ -77,13 +106,13 @@ pub fn split_args_spans(line: &[u8]) -> Option<Vec<(Vec<u8>, usize, usize)>> {
                 } else if c == if in_dq { b'"' } else { b'\'' } {
                     // A closing quote must be followed by whitespace or the end.
                     if next != 0 && !is_c_space(next) {
-                        return None;
+                        return false;
                     }
                     i += 1;
                     stop = i;
                     break;
                 } else if c == 0 {
-                    return None; // unterminated quotes
+                    return false; // unterminated quotes
                 } else {
                     cur.push(c);
                     i += 1;
@@ -102,7 +131,7 @@ pub fn split_args_spans(line: &[u8]) -> Option<Vec<(Vec<u8>, usize, usize)>> {
                 i += 1;
             }
         }
-        args.push((cur, start, stop));
+        found(cur, start, stop);
     }
 }
 
@@ -230,24 +259,24 @@ impl PromptState {
     pub fn after_reply(&mut self, argv: &[Vec<u8>], reply: &Reply) {
         let Some(name) = argv.first() else { return };
         let is_err = reply.is_error();
-        let name = name.to_ascii_lowercase();
-        match (name.as_slice(), argv.len()) {
-            (b"select", 2) if !is_err => self.dbnum = atoi(&argv[1]),
-            (b"multi", 1) if !is_err => {
+        let is = |word: &[u8]| name.eq_ignore_ascii_case(word);
+        match argv.len() {
+            2 if !is_err && is(b"select") => self.dbnum = atoi(&argv[1]),
+            1 if !is_err && is(b"multi") => {
                 self.in_multi = true;
                 self.pre_multi_dbnum = self.dbnum;
             }
-            (b"exec", 1) if self.in_multi => {
+            1 if self.in_multi && is(b"exec") => {
                 self.in_multi = false;
                 if is_err || matches!(reply, Reply::Nil | Reply::NilArray) {
                     self.dbnum = self.pre_multi_dbnum;
                 }
             }
-            (b"discard", 1) if !is_err => {
+            1 if !is_err && is(b"discard") => {
                 self.in_multi = false;
                 self.dbnum = self.pre_multi_dbnum;
             }
-            (b"reset", 1) if !is_err => {
+            1 if !is_err && is(b"reset") => {
                 self.in_multi = false;
                 self.dbnum = 0;
             }
@@ -259,7 +288,19 @@ impl PromptState {
 /// A bulk string as redis-cli quotes it (`sdscatrepr`).
 pub fn repr(out: &mut String, bytes: &[u8]) {
     out.push('"');
-    for &b in bytes {
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        // Printable bytes that need no escape go in as one run.
+        let run = rest
+            .iter()
+            .position(|&b| !(0x20..=0x7e).contains(&b) || b == b'\\' || b == b'"')
+            .unwrap_or(rest.len());
+        if let Ok(plain) = std::str::from_utf8(&rest[..run]) {
+            out.push_str(plain);
+        }
+        let Some(&b) = rest.get(run) else {
+            break;
+        };
         match b {
             b'\\' => out.push_str("\\\\"),
             b'"' => out.push_str("\\\""),
@@ -268,13 +309,13 @@ pub fn repr(out: &mut String, bytes: &[u8]) {
             b'\t' => out.push_str("\\t"),
             7 => out.push_str("\\a"),
             8 => out.push_str("\\b"),
-            0x20..=0x7e => out.push(b as char),
             _ => {
                 out.push_str("\\x");
                 out.push(char::from_digit((b >> 4) as u32, 16).unwrap_or('0'));
                 out.push(char::from_digit((b & 15) as u32, 16).unwrap_or('0'));
             }
         }
+        rest = &rest[run + 1..];
     }
     out.push('"');
 }
@@ -311,12 +352,38 @@ pub fn prints_raw(argv: &[Vec<u8>]) -> bool {
 /// Everything redis-cli writes to the terminal for one reply, including line ends.
 pub fn printed(argv: &[Vec<u8>], reply: &Reply) -> String {
     let mut out = String::new();
-    if prints_raw(argv) {
-        format_raw(&mut out, reply);
-    } else {
-        format_into(&mut out, reply, "");
-    }
+    print_into(&mut out, argv, reply);
     out
+}
+
+/// As `printed`, appending to `out`.
+pub fn print_into(out: &mut String, argv: &[Vec<u8>], reply: &Reply) {
+    if prints_raw(argv) {
+        format_raw(out, reply);
+    } else {
+        format_into(out, reply, "");
+    }
+}
+
+/// Append an integer's decimal digits without going through `fmt`.
+pub fn push_int(out: &mut String, n: i64) {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    let mut v = n.unsigned_abs();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push('-');
+    }
+    for &d in &buf[at..] {
+        out.push(d as char);
+    }
 }
 
 /// redis-cli's raw form: nil prints nothing, errors get a newline, strings print as is.
@@ -329,8 +396,8 @@ fn format_raw(out: &mut String, reply: &Reply) {
         }
         Reply::Status(s) => out.push_str(s),
         Reply::Bulk(b) => out.push_str(&String::from_utf8_lossy(b)),
-        Reply::Int(n) => out.push_str(&n.to_string()),
-        Reply::Double(d) => out.push_str(&crate::num::double::fmt_g17(*d)),
+        Reply::Int(n) => push_int(out, *n),
+        Reply::Double(d) => crate::num::double::fmt_g17_into(*d, out),
         Reply::Array(items) | Reply::Set(items) => {
             for (i, it) in items.iter().enumerate() {
                 if i > 0 {
@@ -355,13 +422,18 @@ fn format_raw(out: &mut String, reply: &Reply) {
 
 /// What `exec` returns for a stretch of terminal output: without its final line end.
 pub fn trim_final_newline(mut s: String) -> String {
+    trim_final_newline_in(&mut s);
+    s
+}
+
+/// As `trim_final_newline`, in place.
+pub fn trim_final_newline_in(s: &mut String) {
     if s.ends_with('\n') {
         s.pop();
         if s.ends_with('\r') {
             s.pop();
         }
     }
-    s
 }
 
 fn format_into(out: &mut String, reply: &Reply, prefix: &str) {
@@ -377,7 +449,7 @@ fn format_into(out: &mut String, reply: &Reply, prefix: &str) {
         }
         Reply::Int(n) => {
             out.push_str("(integer) ");
-            out.push_str(&n.to_string());
+            push_int(out, *n);
             out.push('\n');
         }
         Reply::Bulk(b) => {
@@ -385,7 +457,7 @@ fn format_into(out: &mut String, reply: &Reply, prefix: &str) {
             out.push('\n');
         }
         Reply::Double(d) => {
-            repr(out, crate::num::double::fmt_g17(*d).as_bytes());
+            repr(out, crate::num::double::G17::new(*d).as_bytes());
             out.push('\n');
         }
         Reply::Nil | Reply::NilArray => out.push_str("(nil)\n"),
@@ -411,15 +483,30 @@ fn format_array<'a>(
         out.push_str("(empty array)\n");
         return;
     }
-    let width = len.to_string().len();
-    let child_prefix = format!("{prefix}{}", " ".repeat(width + 2));
+    let width = digits(len);
+    let mut child_prefix = String::with_capacity(prefix.len() + width + 2);
+    child_prefix.push_str(prefix);
+    child_prefix.extend(std::iter::repeat_n(' ', width + 2));
     for (i, item) in items.enumerate() {
         if i > 0 {
             out.push_str(prefix);
         }
-        out.push_str(&format!("{:>width$}) ", i + 1));
+        // The index right-aligned to the widest one: ` 9) ` then `10) `.
+        out.extend(std::iter::repeat_n(' ', width - digits(i + 1)));
+        push_int(out, (i + 1) as i64);
+        out.push_str(") ");
         format_into(out, item, &child_prefix);
     }
+}
+
+/// How many decimal digits `n` has.
+fn digits(mut n: usize) -> usize {
+    let mut d = 1;
+    while n >= 10 {
+        n /= 10;
+        d += 1;
+    }
+    d
 }
 
 #[cfg(test)]

@@ -458,8 +458,14 @@ impl Db {
 
     /// One active expiry pass, Redis-style: sample up to 20 keys that have a TTL, delete
     /// the expired ones, and go again while more than 10% of a sample had expired, but
-    /// never look at more than `budget` keys. Returns how many keys were deleted.
-    pub fn active_expire(&mut self, now: i64, rng: &mut fastrand::Rng, budget: usize) -> usize {
+    /// never look at more than `budget` keys. Returns how many keys were deleted and how
+    /// many were looked at.
+    pub fn active_expire(
+        &mut self,
+        now: i64,
+        rng: &mut fastrand::Rng,
+        budget: usize,
+    ) -> (usize, usize) {
         let mut looked = 0;
         let mut deleted = 0;
         while !self.expires.is_empty() && looked < budget {
@@ -483,7 +489,7 @@ impl Db {
                 break;
             }
         }
-        deleted
+        (deleted, looked)
     }
 
     /// The earliest expiry time among keys with a TTL, in world ms.
@@ -606,8 +612,8 @@ mod tests {
             db.set(k.as_bytes(), s("v"), false, 0);
             db.set_expire(k.as_bytes(), 10, 0);
         }
-        let first = db.active_expire(11, &mut rng, 200);
-        assert!(first <= 200 && first > 0);
+        let (first, looked) = db.active_expire(11, &mut rng, 200);
+        assert!(first <= 200 && first > 0 && looked <= 200);
         let mut rounds = 0;
         while !db.is_empty() {
             db.active_expire(11, &mut rng, 200);

@@ -35,7 +35,7 @@ pub fn entries() -> Vec<&'static Command> {
             }
         })
         .collect();
-    v.sort_by_key(|c| c.display_name());
+    crate::sorting::sort_by(&mut v, |a, b| a.display_name().cmp(&b.display_name()));
     v
 }
 
@@ -99,7 +99,7 @@ pub fn supported_commands_markdown() -> String {
             .iter()
             .flat_map(|c| std::iter::once(c).chain(c.subcommands.iter()))
             .collect();
-        rows.sort_by_key(|c| c.display_name());
+        crate::sorting::sort_by(&mut rows, |a, b| a.display_name().cmp(&b.display_name()));
         out.push_str(&format!(
             "\n**{family}** ({})\n\n| command | syntax | what it does |\n|---|---|---|\n",
             rows.len()

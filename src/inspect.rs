@@ -140,7 +140,7 @@ pub fn inspect(
                     .collect()
             } else if s.len() <= SORTED_SET_VIEW_LIMIT {
                 let mut all = s.members();
-                all.sort();
+                crate::sorting::sort(&mut all);
                 all.into_iter()
                     .skip(offset)
                     .take(limit)

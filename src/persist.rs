@@ -153,7 +153,7 @@ pub fn snapshot(server: &Server, clock: &Clock, wall_ms: f64) -> Vec<u8> {
         }
     }
     out.push(END);
-    let crc = crc32fast::hash(&out);
+    let crc = crate::crc32::hash(&out);
     out.extend_from_slice(&crc.to_le_bytes());
     out
 }
@@ -288,7 +288,7 @@ pub fn read_snapshot(bytes: &[u8]) -> Result<Loaded, LoadError> {
     if body.last() != Some(&END) {
         return Err(LoadError::Truncated);
     }
-    if crc32fast::hash(body) != want {
+    if crate::crc32::hash(body) != want {
         return Err(LoadError::Corrupted);
     }
     let mut r = Reader {
@@ -385,7 +385,7 @@ pub fn export_commands(server: &Server, now: i64) -> Vec<Vec<Vec<u8>>> {
         if entries.is_empty() {
             continue;
         }
-        entries.sort_by(|a, b| a.key().cmp(b.key()));
+        crate::sorting::sort_by(&mut entries, |a, b| a.key().cmp(b.key()));
         cmds.push(vec![w("SELECT"), i.to_string().into_bytes()]);
         for e in entries {
             let key = e.key().to_vec();
@@ -405,7 +405,7 @@ pub fn export_commands(server: &Server, now: i64) -> Vec<Vec<Vec<u8>>> {
                 Value::List(l) => cmds.extend(batched("RPUSH", l.iter().cloned().collect(), 1)),
                 Value::Set(s) => {
                     let mut m = s.members();
-                    m.sort();
+                    crate::sorting::sort(&mut m);
                     cmds.extend(batched("SADD", m, 1));
                 }
                 Value::ZSet(z) => {
@@ -543,7 +543,7 @@ pub fn import(server: &mut Server, bytes: &[u8], now: i64) -> Imported {
     let client = server.connect();
     let mut done = Imported::default();
     for (line, argv) in cmds {
-        let reply = server.execute(client, argv, now);
+        let reply = server.execute(client, &argv, now);
         done.commands += 1;
         if let Reply::Error(e) = reply {
             done.errors += 1;

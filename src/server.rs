@@ -45,6 +45,10 @@ pub type ClientId = usize;
 
 /// Work bound of one active-expiry pass over all databases, in sampled keys.
 pub const ACTIVE_EXPIRE_BUDGET: usize = 4_000;
+/// Work bound of one fast pass, run between regular ones while expired keys pile up.
+pub const FAST_EXPIRE_BUDGET: usize = 1_000;
+/// Fast passes run at most this often (world ms), as Redis's do.
+pub const FAST_EXPIRE_EVERY_MS: i64 = 2;
 
 #[derive(Default, Debug, Clone)]
 pub struct Stats {
@@ -122,6 +126,9 @@ pub struct Server {
     /// Changes since the last save (INFO persistence `rdb_changes_since_last_save`).
     pub dirty: u64,
     last_expire_cycle_ms: i64,
+    last_fast_cycle_ms: i64,
+    /// The last expiry pass ran out of budget: fast passes run until one doesn't.
+    expire_backlog: bool,
     next_client_id: u64,
     /// Bumped whenever any key changes anywhere (a write, a deletion, an expiry, a flush),
     /// so a view can tell cheaply whether it needs refreshing.
@@ -225,6 +232,8 @@ impl Server {
             started_ms: now,
             dirty: 0,
             last_expire_cycle_ms: now,
+            last_fast_cycle_ms: now,
+            expire_backlog: false,
             next_client_id: 1,
             generation: 0,
             channel_subscribers: Default::default(),
@@ -436,16 +445,36 @@ impl Server {
         if now < self.last_expire_cycle_ms {
             // The world clock was set back (a reset): start the cycle's timing afresh.
             self.last_expire_cycle_ms = now;
+            self.last_fast_cycle_ms = now;
         }
         if now.saturating_sub(self.last_expire_cycle_ms) >= 1000 / i64::from(self.hz.max(1)) {
             self.last_expire_cycle_ms = now;
-            let per_db = ACTIVE_EXPIRE_BUDGET / NUM_DBS;
-            let Server { dbs, rng, .. } = self;
-            for db in dbs.iter_mut() {
-                db.active_expire(now, rng, per_db);
-            }
-            self.collect_expired();
+            self.last_fast_cycle_ms = now;
+            self.expire_backlog = self.expire_cycle(now, ACTIVE_EXPIRE_BUDGET);
+        } else if self.expire_backlog
+            && now.saturating_sub(self.last_fast_cycle_ms) >= FAST_EXPIRE_EVERY_MS
+        {
+            // As Redis's fast cycle: while the last cycle ran out of budget with expired
+            // keys left, small extra passes between the regular ones.
+            self.last_fast_cycle_ms = now;
+            self.expire_backlog = self.expire_cycle(now, FAST_EXPIRE_BUDGET);
         }
+    }
+
+    /// One active expiry pass over the dbs that have keys with a TTL, looking at no more
+    /// than `budget` keys in all: what one db doesn't use passes to the next, so one big
+    /// db gets all of it. True when the budget ran out (expired keys are probably left).
+    fn expire_cycle(&mut self, now: i64, budget: usize) -> bool {
+        let Server { dbs, rng, .. } = self;
+        let mut volatile: Vec<&mut Db> = dbs.iter_mut().filter(|d| d.expires_len() > 0).collect();
+        let mut left = budget;
+        let count = volatile.len();
+        for (i, db) in volatile.iter_mut().enumerate() {
+            let (_, looked) = db.active_expire(now, rng, left / (count - i));
+            left -= looked.min(left);
+        }
+        self.collect_expired();
+        count > 0 && left == 0
     }
 
     /// Run one command for a client: the table lookup, the arity check, MULTI queueing,
@@ -454,13 +483,13 @@ impl Server {
     /// A blocking command that finds no data blocks the client instead (see
     /// `blocking.rs`): the reply returned is then meaningless, `clients[client].blocked`
     /// says so, and the real reply arrives in the client's inbox later.
-    pub fn execute(&mut self, client: ClientId, argv: Vec<Vec<u8>>, now: i64) -> Reply {
+    pub fn execute(&mut self, client: ClientId, argv: &[Vec<u8>], now: i64) -> Reply {
         self.now_ms = now;
         if self.clients.get(client).is_none_or(|c| c.closed) {
             return Reply::Error("ERR the connection is closed".into());
         }
         self.sync_new_key_logging();
-        let reply = self.execute_inner(client, &argv, now);
+        let reply = self.execute_inner(client, argv, now);
         self.collect_expired();
         self.collect_created();
         self.serve_ready_keys(now);

@@ -14,11 +14,14 @@ use crate::server::{ClientId, Server};
 /// What redis-cli prints when the server closed its connection.
 pub const CONNECTION_CLOSED: &str = "Error: Server closed the connection";
 
+/// One command a console line ran, with its reply.
+pub type Ran = (Vec<Vec<u8>>, Reply);
+
 /// What a line did: the text redis-cli prints, and each command with its reply.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Executed {
     pub text: String,
-    pub replies: Vec<(Vec<Vec<u8>>, Reply)>,
+    pub replies: Vec<Ran>,
 }
 
 /// What a console is doing when not waiting for a command.
@@ -235,22 +238,22 @@ impl Session {
         if self.server.clients[self.client()].closed {
             self.reconnect();
         }
-        self.send(argv)
+        self.send(&argv)
     }
 
     /// Send a command on the current console's connection and track redis-cli's state.
-    fn send(&mut self, argv: Vec<Vec<u8>>) -> Reply {
+    fn send(&mut self, argv: &[Vec<u8>]) -> Reply {
         let now = self.clock.now_ms();
         self.server.tick(now);
         let client = self.client();
-        let reply = self.server.execute(client, argv.clone(), now);
+        let reply = self.server.execute(client, argv, now);
         if self.server.clients[client].blocked.is_some() {
             let c = self.console_mut();
             c.mode = Mode::Blocked;
-            c.waiting = Some((argv, 0));
+            c.waiting = Some((argv.to_vec(), 0));
             c.waiting_since = now;
         } else {
-            self.console_mut().prompt_state.after_reply(&argv, &reply);
+            self.console_mut().prompt_state.after_reply(argv, &reply);
         }
         reply
     }
@@ -258,32 +261,44 @@ impl Session {
     /// Run a line as typed into redis-cli and return what `redis-cli --no-raw` prints for
     /// it (lines joined by `\n`, no trailing newline).
     pub fn exec(&mut self, line: &str) -> String {
-        self.exec_detailed(line).text
+        let mut out = String::new();
+        self.run_line(line, &mut out, None);
+        out
+    }
+
+    /// As `exec`, writing into `out` (cleared first): a caller running many lines can keep
+    /// one buffer.
+    pub fn exec_into(&mut self, line: &str, out: &mut String) {
+        out.clear();
+        self.run_line(line, out, None);
     }
 
     /// As `exec`, also returning each command run (a repeat count runs several) with its
     /// reply, for views that show a reply as a table.
     pub fn exec_detailed(&mut self, line: &str) -> Executed {
-        let mut done = Executed {
-            text: String::new(),
-            replies: Vec::new(),
-        };
+        let mut replies = Vec::new();
+        let mut text = String::new();
+        self.run_line(line, &mut text, Some(&mut replies));
+        Executed { text, replies }
+    }
+
+    /// Run a console line, appending what redis-cli prints to the empty `out` (without the
+    /// final newline); each command run and its reply also go into `keep` when given.
+    fn run_line(&mut self, line: &str, out: &mut String, keep: Option<&mut Vec<Ran>>) {
         let (repeat, argv) = match cli::parse_line(line) {
-            Line::Empty => return done,
-            Line::Message(m) => {
-                done.text = m.to_string();
-                return done;
-            }
+            Line::Empty => return,
+            Line::Message(m) => return out.push_str(m),
             Line::Command { repeat, argv } => (repeat, argv),
         };
-        let name = argv[0].to_ascii_lowercase();
-        if name == b"help" || name == b"?" {
-            done.text = cli::trim_final_newline(crate::help::help(&argv[1..]));
-            return done;
+        let name = &argv[0];
+        if name.eq_ignore_ascii_case(b"help") || name == b"?" {
+            return out.push_str(&cli::trim_final_newline(crate::help::help(&argv[1..])));
         }
-        if (name == b"quit" || name == b"exit") && argv.len() == 1 {
+        if (name.eq_ignore_ascii_case(b"quit") || name.eq_ignore_ascii_case(b"exit"))
+            && argv.len() == 1
+        {
             // redis-cli exits here; a playground console just stays.
-            return done;
+            return;
         }
         if self.console().mode == Mode::Blocked {
             self.interrupt();
@@ -293,20 +308,17 @@ impl Session {
             if !self.console().not_connected {
                 // Killed while idle: this command finds the connection gone.
                 self.connection_lost();
-                done.text = CONNECTION_CLOSED.to_string();
-                return done;
+                return out.push_str(CONNECTION_CLOSED);
             }
             self.reconnect();
         }
-        let mut out = String::new();
         if cli::enters_pubsub_mode(&argv) {
             out.push_str(cli::READING_MESSAGES);
             out.push('\n');
             self.console_mut().mode = Mode::ReadingMessages;
         }
-        done.replies = self.send_repeated(&argv, repeat, &mut out);
-        done.text = cli::trim_final_newline(out);
-        done
+        self.send_repeated(&argv, repeat, out, keep);
+        cli::trim_final_newline_in(out);
     }
 
     /// Send `argv` `count` times (a repeat count), printing each answer into `out`, until
@@ -316,10 +328,10 @@ impl Session {
         argv: &[Vec<u8>],
         count: i64,
         out: &mut String,
-    ) -> Vec<(Vec<Vec<u8>>, Reply)> {
-        let mut replies = Vec::new();
+        mut keep: Option<&mut Vec<Ran>>,
+    ) {
         for i in 0..count {
-            let reply = self.send(argv.to_vec());
+            let reply = self.send(argv);
             if self.console().mode == Mode::Blocked {
                 self.console_mut().waiting = Some((argv.to_vec(), count - i - 1));
                 break;
@@ -329,10 +341,11 @@ impl Session {
             {
                 self.console_mut().mode = Mode::Monitoring;
             }
-            out.push_str(&cli::printed(argv, &reply));
-            replies.push((argv.to_vec(), reply));
+            cli::print_into(out, argv, &reply);
+            if let Some(keep) = keep.as_deref_mut() {
+                keep.push((argv.to_vec(), reply));
+            }
         }
-        replies
     }
 
     /// Run a line on a second connection to the same server (created on first use), as
@@ -355,8 +368,8 @@ impl Session {
             Line::Command { repeat, argv } => {
                 let mut out = String::new();
                 for _ in 0..repeat {
-                    let reply = self.server.execute(side, argv.clone(), now);
-                    out.push_str(&cli::printed(&argv, &reply));
+                    let reply = self.server.execute(side, &argv, now);
+                    cli::print_into(&mut out, &argv, &reply);
                 }
                 cli::trim_final_newline(out)
             }
@@ -377,7 +390,7 @@ impl Session {
         let mut out = String::new();
         let mut last = None;
         for m in inbox {
-            out.push_str(&cli::printed(&[], &m));
+            cli::print_into(&mut out, &[], &m);
             last = Some(m);
         }
         if self.console().mode == Mode::Blocked && self.server.clients[client].blocked.is_none() {
@@ -392,7 +405,7 @@ impl Session {
                 if let Some(reply) = &last {
                     c.prompt_state.after_reply(&argv, reply);
                 }
-                self.send_repeated(&argv, remaining, &mut out);
+                self.send_repeated(&argv, remaining, &mut out, None);
             }
         }
         cli::trim_final_newline(out)
@@ -450,7 +463,7 @@ impl Session {
         if db != 0 {
             let now = self.clock.now_ms();
             let select = vec![b"SELECT".to_vec(), db.to_string().into_bytes()];
-            self.server.execute(client, select, now);
+            self.server.execute(client, &select, now);
         }
     }
 }

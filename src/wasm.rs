@@ -5,6 +5,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::inspect::{self, Items, KeyRow};
+use crate::packed::{self, PackedReply};
 use crate::reply::Reply;
 use crate::retry::{Config as SimConfig, Simulation, StrategyKind};
 use crate::session::{Mode, Session};
@@ -14,6 +15,10 @@ pub struct Playground {
     session: Session,
     /// The retry simulation, when one runs.
     sim: Option<Simulation>,
+    /// `exec`'s output, kept between calls so a line costs no allocation for it.
+    out: String,
+    /// The same for replies handed over as trees.
+    packed: PackedReply,
 }
 
 /// Work the simulation may do per call (commands plus expiry cycles): a frame's worth.
@@ -22,14 +27,6 @@ const SIM_FRAME_BUDGET: u64 = 20_000;
 fn to_js<T: Serialize>(v: &T) -> JsValue {
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .unwrap_or_else(|e| JsValue::from_str(&format!("serialize: {e}")))
-}
-
-fn strategy(name: &str) -> Option<StrategyKind> {
-    StrategyKind::ALL.into_iter().find(|k| k.name() == name)
-}
-
-fn wall_now() -> f64 {
-    js_sys::Date::now()
 }
 
 /// A command for hints, completion and help.
@@ -42,6 +39,14 @@ struct CommandInfo {
     since: &'static str,
     arity: i32,
     flags: &'static str,
+}
+
+fn strategy(name: &str) -> Option<StrategyKind> {
+    StrategyKind::ALL.into_iter().find(|k| k.name() == name)
+}
+
+fn wall_now() -> f64 {
+    js_sys::Date::now()
 }
 
 /// A plain JS object from (name, value) pairs.
@@ -75,63 +80,50 @@ fn array(items: impl IntoIterator<Item = JsValue>) -> JsValue {
     items.into_iter().collect::<js_sys::Array>().into()
 }
 
-thread_local! {
-    /// Property names and type tags, made once: a 100,000-element reply would otherwise
-    /// create two key strings per element.
-    static NAMES: [JsValue; 3] = [JsValue::from_str("type"), JsValue::from_str("value"), JsValue::from_str("bytes")];
-    static TAGS: [JsValue; 7] = ["status", "error", "integer", "bulk", "nil", "array", "multi"].map(JsValue::from_str);
+#[wasm_bindgen(module = "/src/wasm/codec.js")]
+extern "C" {
+    /// `<length>:<argument>` repeated: the whole list in one crossing. None when the
+    /// value isn't an array.
+    #[wasm_bindgen(js_name = joinArgv)]
+    fn join_argv(argv: &JsValue) -> Option<String>;
+    /// The `{type, value}` tree of a packed reply.
+    #[wasm_bindgen(js_name = buildReply)]
+    fn build_reply(text: &str, shape: &[u32]) -> JsValue;
+    /// As `build_reply`, with the bytes of bulk strings that aren't valid UTF-8.
+    #[wasm_bindgen(js_name = buildReply)]
+    fn build_reply_raw(text: &str, shape: &[u32], raw: &[u8]) -> JsValue;
+    /// A reply that is one string (status, error or bulk).
+    #[wasm_bindgen(js_name = stringReply)]
+    fn string_reply(tag: u32, text: &str) -> JsValue;
+    #[wasm_bindgen(js_name = integerReply)]
+    fn integer_reply(value: f64) -> JsValue;
+    #[wasm_bindgen(js_name = nilReply)]
+    fn nil_reply() -> JsValue;
 }
 
-/// A reply tree `{type, value}` (arrays nest); with `bytes`, bulk strings also carry their
-/// raw bytes as a Uint8Array.
-fn reply_to_js(r: &Reply, bytes: bool) -> JsValue {
-    let (tag, v): (usize, JsValue) = match r {
-        Reply::Status(s) => (0, JsValue::from_str(s)),
-        Reply::Error(e) => (1, JsValue::from_str(e)),
-        Reply::Int(n) => (2, JsValue::from_f64(*n as f64)),
-        Reply::Bulk(b) => (3, JsValue::from_str(&String::from_utf8_lossy(b))),
-        Reply::Double(d) => (3, JsValue::from_str(&crate::num::double::fmt_g17(*d))),
-        Reply::Nil | Reply::NilArray => (4, JsValue::NULL),
-        Reply::Array(items) | Reply::Set(items) => (
-            5,
-            items
-                .iter()
-                .map(|i| reply_to_js(i, bytes))
-                .collect::<js_sys::Array>()
-                .into(),
-        ),
-        Reply::Multi(items) => (
-            6,
-            items
-                .iter()
-                .map(|i| reply_to_js(i, bytes))
-                .collect::<js_sys::Array>()
-                .into(),
-        ),
-        Reply::Map(pairs) => (
-            5,
-            pairs
-                .iter()
-                .flat_map(|(k, v)| [reply_to_js(k, bytes), reply_to_js(v, bytes)])
-                .collect::<js_sys::Array>()
-                .into(),
-        ),
-    };
-    let obj = js_sys::Object::new();
-    NAMES.with(|names| {
-        TAGS.with(|tags| {
-            let _ = js_sys::Reflect::set(&obj, &names[0], &tags[tag]);
-        });
-        let _ = js_sys::Reflect::set(&obj, &names[1], &v);
-        if let (true, Reply::Bulk(b)) = (bytes, r) {
-            let _ = js_sys::Reflect::set(
-                &obj,
-                &names[2],
-                &js_sys::Uint8Array::from(b.as_slice()).into(),
-            );
+/// A reply as the JS tree `{type, value}` (plus `bytes` on a bulk string that isn't
+/// UTF-8), through `buf`.
+/// Single values, most replies, skip the packing.
+fn reply_to_js(buf: &mut PackedReply, reply: &Reply) -> JsValue {
+    match reply {
+        Reply::Status(s) => return string_reply(packed::tag::STATUS, s),
+        Reply::Error(e) => return string_reply(packed::tag::ERROR, e),
+        Reply::Int(n) => return integer_reply(*n as f64),
+        Reply::Nil | Reply::NilArray => return nil_reply(),
+        Reply::Bulk(b) => {
+            if let Ok(text) = std::str::from_utf8(b) {
+                return string_reply(packed::tag::BULK, text);
+            }
         }
-    });
-    obj.into()
+        _ => {}
+    }
+    buf.clear();
+    buf.push(reply);
+    if buf.raw.is_empty() {
+        build_reply(&buf.text, &buf.shape)
+    } else {
+        build_reply_raw(&buf.text, &buf.shape, &buf.raw)
+    }
 }
 
 impl Playground {
@@ -161,23 +153,39 @@ impl Playground {
         Playground {
             session: Session::new(wall_now()),
             sim: None,
+            out: String::new(),
+            packed: PackedReply::default(),
         }
     }
 
     /// Run one console line; returns exactly what `redis-cli --no-raw` prints.
-    pub fn exec(&mut self, line: &str) -> String {
+    #[wasm_bindgen(unchecked_return_type = "string")]
+    pub fn exec(&mut self, line: &str) -> JsValue {
         self.sync();
-        self.session.exec(line)
+        self.session.exec_into(line, &mut self.out);
+        // One decode into a JS string, straight from the kept buffer.
+        JsValue::from_str(&self.out)
     }
 
-    /// Run one command from its arguments; returns `{type, value}` (arrays nest).
-    #[wasm_bindgen(js_name = execArgv)]
-    pub fn exec_argv(&mut self, argv: Vec<String>) -> JsValue {
+    /// Run one command from its arguments (strings; anything else is made a string);
+    /// returns `{type, value}`: type `status`, `error`, `integer`, `bulk`, `nil`, `array`
+    /// or `multi`, arrays nesting. A bulk string that isn't valid UTF-8 (its bad bytes
+    /// show as U+FFFD in `value`) also has `bytes`, a Uint8Array; for any other, the bytes
+    /// are `new TextEncoder().encode(value)`.
+    #[wasm_bindgen(
+        js_name = execArgv,
+        unchecked_return_type = "{ type: string, value: any, bytes?: Uint8Array }"
+    )]
+    pub fn exec_argv(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] argv: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let argv = join_argv(argv)
+            .and_then(|joined| packed::split_argv(&joined))
+            .ok_or_else(|| js_sys::TypeError::new("execArgv takes an array of strings"))?;
         self.sync();
-        let reply = self
-            .session
-            .exec_argv(argv.into_iter().map(String::into_bytes).collect());
-        reply_to_js(&reply, true)
+        let reply = self.session.exec_argv(argv);
+        Ok(reply_to_js(&mut self.packed, &reply))
     }
 
     /// The prompt redis-cli would show: `127.0.0.1:6379[2](TX)> `.
@@ -310,7 +318,7 @@ impl Playground {
                     "argv",
                     array(argv.iter().map(|a| s(&String::from_utf8_lossy(a)))),
                 ),
-                ("reply", reply_to_js(reply, false)),
+                ("reply", reply_to_js(&mut self.packed, reply)),
             ])
         });
         obj(vec![("text", s(&done.text)), ("replies", array(replies))])
@@ -647,12 +655,16 @@ impl Playground {
         } else {
             serde_wasm_bindgen::from_value(config).map_err(|e| JsValue::from_str(&e.to_string()))?
         };
+        let refused = |e: crate::retry::ConfigError| {
+            JsValue::from_str(&format!("{}: {}", e.field, e.message))
+        };
+        // A config that can't run leaves the running simulation alone.
+        config.normalized().map_err(refused)?;
         if let Some(mut old) = self.sim.take() {
             old.stop(&mut self.session.server);
         }
         let now = self.session.now_ms();
-        let sim = Simulation::new(&config, &mut self.session.server, now)
-            .map_err(|e| JsValue::from_str(&format!("{}: {}", e.field, e.message)))?;
+        let sim = Simulation::new(&config, &mut self.session.server, now).map_err(refused)?;
         self.sim = Some(sim);
         Ok(())
     }
@@ -755,6 +767,15 @@ impl Playground {
             (Some(sim), Some(k)) => to_js(&sim.series(k)),
             _ => JsValue::NULL,
         }
+    }
+
+    /// The seq of the newest command the simulation logged (0 before the first); undefined
+    /// when none runs. `simLog(simLogLast() - n, n)` reads the newest `n`.
+    #[wasm_bindgen(js_name = simLogLast)]
+    pub fn sim_log_last(&self) -> Option<f64> {
+        self.sim
+            .as_ref()
+            .map(|sim| sim.next_log_seq().saturating_sub(1) as f64)
     }
 
     /// The commands the simulation sent since `seq` (MONITOR-style), at most `limit`:

@@ -138,6 +138,33 @@ fn active_expiry_deletes_keys_nobody_reads() {
 }
 
 #[test]
+fn a_big_db_gets_the_whole_expiry_budget_and_fast_passes_clear_a_backlog() {
+    // 200,000 keys expire at once in db 5, the other dbs have none: within 4 s of world
+    // time (a tick every 10 ms, as a page's frames would) the cycle reclaims them all.
+    // Splitting the budget over all 16 dbs without fast passes took over a minute.
+    let mut s = common::session();
+    let now = s.now_ms();
+    let db = &mut s.server.dbs[5];
+    for i in 0..200_000 {
+        let k = format!("k{i}");
+        let v = Value::Str(redis_playground::types::RString::from_arg(b"v".to_vec()));
+        db.set(k.as_bytes(), v, false, now);
+        db.set_expire(k.as_bytes(), now + 1_000, now);
+    }
+    s.exec("SELECT 5");
+    assert_eq!(s.exec("DBSIZE"), "(integer) 200000");
+    let mut elapsed = 0.0;
+    while s.exec("DBSIZE") != "(integer) 0" {
+        assert!(elapsed < 5_000.0, "{} left after 4 s", s.exec("DBSIZE"));
+        s.clock.advance(10.0);
+        s.sync(common::T0);
+        elapsed += 10.0;
+    }
+    let info = s.exec("INFO stats");
+    assert!(info.contains("expired_keys:200000\r\n"), "{info}");
+}
+
+#[test]
 fn lazy_expiry_removes_a_key_on_access_and_counts_it() {
     common::check(
         r#"

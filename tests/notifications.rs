@@ -105,7 +105,7 @@ fn keyspace_events_come_in_redis_order() {
     let watcher = ours.server.connect();
     let now = ours.now_ms();
     ours.server
-        .execute(watcher, argv("PSUBSCRIBE __key*__:*"), now);
+        .execute(watcher, &argv("PSUBSCRIBE __key*__:*"), now);
     ours.exec("CONFIG SET notify-keyspace-events KEAnm");
 
     let pong = Reply::Array(vec![Reply::Bulk(b"pong".to_vec()), Reply::Bulk(Vec::new())]);

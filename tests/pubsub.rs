@@ -21,7 +21,7 @@ fn other(s: &mut Session) -> usize {
 
 fn run(s: &mut Session, client: usize, line: &str) -> Reply {
     let now = s.now_ms();
-    s.server.execute(client, argv(line), now)
+    s.server.execute(client, &argv(line), now)
 }
 
 fn inbox(s: &mut Session, client: usize) -> Vec<Vec<String>> {

@@ -43,13 +43,9 @@ fn start(cfg: &Config) -> (Session, Simulation) {
 /// Run one command on a fresh connection at world time `now`.
 fn cmd(server: &mut Server, db: u8, now: i64, line: &str) -> Reply {
     let c = server.connect();
-    server.execute(
-        c,
-        vec![b"SELECT".to_vec(), db.to_string().into_bytes()],
-        now,
-    );
+    server.execute(c, &[b"SELECT".to_vec(), db.to_string().into_bytes()], now);
     let argv = redis_playground::cli::split_args(line.as_bytes()).expect("a valid line");
-    let r = server.execute(c, argv, now);
+    let r = server.execute(c, &argv, now);
     server.disconnect(c);
     r
 }

@@ -230,7 +230,7 @@ fn pubsub_channels(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         .keys()
         .filter(|c| pat.as_ref().is_none_or(|p| p.matches(c)))
         .collect();
-    names.sort();
+    crate::sorting::sort(&mut names);
     Ok(Reply::bulks(names))
 }
 
@@ -257,7 +257,7 @@ fn pubsub_numpat(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
         .iter()
         .map(|(p, _)| p)
         .collect();
-    distinct.sort();
+    crate::sorting::sort(&mut distinct);
     distinct.dedup();
     Ok(Reply::Int(distinct.len() as i64))
 }

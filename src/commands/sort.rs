@@ -421,7 +421,7 @@ fn sort_generic(ctx: &mut Ctx, argv: &[Vec<u8>], readonly: bool) -> CmdResult {
         if o.by.is_some() && (start != 0 || end != items.len() as i64 - 1) {
             pqsort(&mut items, &cmp, start, end);
         } else {
-            items.sort_by(cmp);
+            crate::sorting::sort_by(&mut items, cmp);
         }
     }
     if bad_score {

@@ -97,7 +97,7 @@ fn one_line(out: &mut String, r: &Reply) {
         Reply::Int(n) => out.push_str(&format!("(integer) {n}")),
         Reply::Bulk(b) => crate::cli::repr(out, b),
         Reply::Nil | Reply::NilArray => out.push_str("(nil)"),
-        Reply::Double(d) => out.push_str(&crate::num::double::fmt_g17(*d)),
+        Reply::Double(d) => crate::num::double::fmt_g17_into(*d, out),
         Reply::Array(items) | Reply::Set(items) | Reply::Multi(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
@@ -201,11 +201,11 @@ impl Wire<'_> {
             c.id = self.server.connect();
             if c.db != 0 {
                 let select = vec![b"SELECT".to_vec(), c.db.to_string().into_bytes()];
-                self.server.execute(c.id, select, self.now);
+                self.server.execute(c.id, &select, self.now);
             }
         }
         self.work += 1;
-        let reply = self.server.execute(c.id, argv.clone(), self.now);
+        let reply = self.server.execute(c.id, &argv, self.now);
         let db = self.server.clients.get(c.id).map_or(c.db, |cl| cl.db as u8);
         self.log.push(self.now, c, argv, reply.clone());
         c.db = db;

@@ -202,6 +202,7 @@ pub fn arrivals(seed: u64, n: u32, spread_ms: i64) -> Vec<(i64, u32)> {
     let mut out: Vec<(i64, u32)> = (1..=n)
         .map(|op| (rng.i64(0..=spread_ms.max(0)), op))
         .collect();
-    out.sort_unstable();
+    // Equal pairs are identical: a stable sort orders them as an unstable one would.
+    crate::sorting::sort(&mut out);
     out
 }

@@ -91,6 +91,45 @@ test('values are binary safe: "\\x00\\xff" goes in and comes back escaped', () =
   assert.deepEqual(Array.from(got.bytes), [0x00, 0xff]);
 });
 
+test('execArgv carries any reply tree across in one piece', () => {
+  const p = new Playground();
+  p.execArgv(['RPUSH', 'l', 'a', 'clé', '😀', '']);
+  assert.deepEqual(p.execArgv(['LRANGE', 'l', '0', '-1']), {
+    type: 'array',
+    value: ['a', 'clé', '😀', ''].map((value) => ({ type: 'bulk', value })),
+  });
+  p.execArgv(['ZADD', 'z', '1.5', 'm', '-2', 'n']);
+  assert.deepEqual(p.execArgv(['ZRANGE', 'z', '0', '-1', 'WITHSCORES']).value.map((r) => r.value), ['n', '-2', 'm', '1.5']);
+  assert.deepEqual(p.execArgv(['INCRBY', 'big', '-9007199254740993']), { type: 'integer', value: -9007199254740992 });
+  assert.deepEqual(p.execArgv(['INCRBY', 'n', '-4294967297']), { type: 'integer', value: -4294967297 });
+  assert.deepEqual(p.execArgv(['BLPOP', 'nothing', '0', 'x']).type, 'error');
+  // One command answering several times (SUBSCRIBE a b), then an empty array.
+  const sub = p.execArgv(['SUBSCRIBE', 'a', 'b']);
+  assert.equal(sub.type, 'multi');
+  assert.deepEqual(sub.value[1], { type: 'array', value: [{ type: 'bulk', value: 'subscribe' }, { type: 'bulk', value: 'b' }, { type: 'integer', value: 2 }] });
+  const q = new Playground();
+  assert.deepEqual(q.execArgv(['KEYS', '*']), { type: 'array', value: [] });
+  // A nested array with a binary member among text ones.
+  q.exec('HSET h f "\\xff\\x00" g v');
+  const all = q.execArgv(['HGETALL', 'h']);
+  assert.equal(all.value[1].value, '\ufffd\u0000');
+  assert.deepEqual(Array.from(all.value[1].bytes), [0xff, 0x00]);
+  assert.deepEqual(all.value[3], { type: 'bulk', value: 'v' });
+});
+
+test('execArgv turns numbers into strings and refuses what is not a list, staying usable', () => {
+  const p = new Playground();
+  assert.deepEqual(p.execArgv(['SET', 'n', 41]), { type: 'status', value: 'OK' });
+  assert.deepEqual(p.execArgv(['INCR', 'n']), { type: 'integer', value: 42 });
+  for (const bad of ['GET n', undefined, { 0: 'GET' }]) {
+    assert.throws(() => p.execArgv(bad), TypeError);
+  }
+  const hostile = { toString() { throw new Error('no'); } };
+  assert.throws(() => p.execArgv(['GET', hostile]), TypeError);
+  assert.deepEqual(p.execArgv(['GET', 'n']), { type: 'bulk', value: '42' });
+  assert.deepEqual(p.execArgv([]), { type: 'array', value: [] });
+});
+
 test('keyspace lists keys with their type and ttl', () => {
   const p = new Playground();
   p.exec('SET plain 1');

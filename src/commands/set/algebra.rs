@@ -30,7 +30,7 @@ fn intersection(ctx: &mut Ctx, keys: &[Vec<u8>], limit: usize) -> CmdResult<Vec<
         return Ok(Vec::new());
     }
     let mut order: Vec<usize> = (0..keys.len()).collect();
-    order.sort_by_key(|&i| sizes[i]);
+    crate::sorting::sort_by(&mut order, |&a, &b| sizes[a].cmp(&sizes[b]));
     let first = &keys[order[0]];
     let mut found = peek_set(ctx, first)
         .map(|s| s.members())
