@@ -76,8 +76,83 @@ test('reset replays the same run and stop ends it', () => {
   assert.equal(p.simAdvance(10), null);
 });
 
+test('a refused config leaves the running simulation as it was', () => {
+  const p = new Playground();
+  p.pause();
+  p.simStart({ seed: 5, operations: 4, failureProbability: 1, schedule: { testMode: true } });
+  const before = p.simState();
+  assert.throws(() => p.simStart({ polling: false, events: false, queue: false }), /strategies/);
+  assert.throws(() => p.simStart({ operations: 'many' }));
+  const after = p.simState();
+  assert.equal(after.running, true);
+  assert.equal(after.startMs, before.startMs);
+  assert.deepEqual(after.config, before.config);
+});
+
+test('simLogLast names the newest logged command, so the newest lines read in one call', () => {
+  const p = new Playground();
+  assert.equal(p.simLogLast(), undefined);
+  p.pause();
+  p.simStart({ seed: 2, operations: 30, failureProbability: 1, arrivalSpreadMs: 0, schedule: { testMode: true } });
+  p.simStep();
+  const last = p.simLogLast();
+  const all = p.simLog(0, 1_000_000);
+  assert.ok(last > 0);
+  assert.equal(all.at(-1).seq, last);
+  const newest = p.simLog(last - 3, 3);
+  assert.deepEqual(newest.map((e) => e.seq), [last - 2, last - 1, last]);
+});
+
 test('a bad config is refused with a message', () => {
   const p = new Playground();
   assert.throws(() => p.simStart({ schedule: { backoff: { kind: 'list', intervalsS: [] } } }), /interval/i);
   assert.throws(() => p.simStart({ operations: 'many' }));
+});
+
+test('a config that cannot be read is refused with the field\'s type error', () => {
+  const p = new Playground();
+  const message = (config) => {
+    try {
+      p.simStart(config);
+    } catch (e) {
+      return e;
+    }
+    return 'started';
+  };
+  // serde-wasm-bindgen's texts: what is wrong, and where.
+  assert.equal(message({ operations: 'many' }), 'Error: invalid type: string "many", expected u32');
+  assert.equal(message({ operations: -1 }), 'Error: invalid type: floating point `-1.0`, expected u32');
+  assert.equal(message({ pollingDb: 300 }), 'Error: invalid value: integer `300`, expected u8');
+  assert.equal(message({ outage: { startMs: 0 } }), 'Error: missing field `endMs`');
+  assert.equal(message({ schedule: { jitter: 'some' } }),
+    'Error: unknown variant `some`, expected one of `none`, `full`, `equal`, `decorrelated`');
+  assert.equal(message({ schedule: { backoff: { kind: 'linear' } } }),
+    'Error: unknown variant `linear`, expected `list` or `exponential`');
+  assert.equal(message({ schedule: { backoff: { kind: 'exponential', baseS: 2, factor: 2 } } }),
+    'Error: missing field `capS`');
+  assert.equal(message({ schedule: { backoff: { kind: 'list', intervalsS: [60, '5m'] } } }),
+    'Error: invalid type: string "5m", expected u32');
+  // Read, then normalized: its own texts.
+  assert.equal(message({ polling: false, events: false, queue: false }), 'strategies: enable at least one strategy');
+  assert.equal(message({ unknownField: 1, operations: 2 }), 'started');
+});
+
+test('simState echoes the normalized config with camelCase fields and the defaults', () => {
+  const p = new Playground();
+  p.pause();
+  p.simStart({ operations: 50_000, schedule: { backoff: { kind: 'exponential', baseS: 5, factor: 2, capS: 1 }, jitter: 'full' } });
+  const { config } = p.simState();
+  assert.deepEqual(Object.keys(config), [
+    'seed', 'operations', 'arrivalSpreadMs', 'failureProbability', 'outage', 'schedule', 'polling',
+    'events', 'queue', 'pollingDb', 'eventsDb', 'queueDb', 'pollIntervalMs', 'pollers',
+    'countOnlyIdlePolls', 'listeners', 'listenerOutage', 'queueWorkers', 'queuePollMs', 'queueBatch',
+    'bucketMs', 'logCapacity',
+  ]);
+  assert.equal(config.operations, 10_000);
+  assert.equal(config.outage, null);
+  assert.deepEqual(config.schedule, {
+    backoff: { kind: 'exponential', baseS: 5, factor: 2, capS: 5 }, jitter: 'full', maxRetries: 6, testMode: false,
+  });
+  p.simStart();
+  assert.deepEqual(p.simState().config.schedule.backoff, { kind: 'list', intervalsS: [300, 600, 900, 7200, 14400, 21600] });
 });

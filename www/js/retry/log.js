@@ -61,33 +61,20 @@ export function mountLog(root, { onOpenKey }) {
   let skipped = 0;
   let shownCount = 0;
   let matcher = () => true;
-  let capacity = 2000;
 
-  function reset(logCapacity = 2000) {
+  function reset() {
     entries = [];
     stale = false;
     lastSeq = 0;
     skipped = 0;
     shownCount = 0;
-    capacity = Math.max(1, logCapacity);
     list.replaceChildren();
     setText(status, '');
   }
 
-  /** The newest seq in the engine's log, found with a few one-entry reads. */
+  /** The newest seq in the engine's log. */
   function newestSeq(engine) {
-    const first = engine.simLog(lastSeq, 1);
-    if (!first || first.length === 0) return lastSeq;
-    let lo = first[0].seq; // exists
-    let hi = lo + capacity; // no entry above this
-    while (hi - lo > 1) {
-      const mid = Math.floor((lo + hi) / 2);
-      const r = engine.simLog(mid - 1, 1);
-      if (r && r.length && r[0].seq === mid) lo = mid;
-      else if (r && r.length && r[0].seq > mid) lo = r[0].seq; // cannot happen with a contiguous log
-      else hi = mid;
-    }
-    return lo;
+    return engine.simLogLast() ?? lastSeq;
   }
 
   let stale = false; // entries were read while the list was off screen

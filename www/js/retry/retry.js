@@ -139,7 +139,7 @@ export function mountRetry({ root, engine, console: ui = null, clock = null, key
     chart.setup({ strategies, config, bucketMs: state.bucketMs });
     timeline.setup({ strategies, config, startMs: state.startMs, operations: config.operations });
     keys.setup({ strategies, dbs: run.dbs, slots: keySlots });
-    log.reset(config.logCapacity);
+    log.reset();
     for (const card of cards.querySelectorAll('.rs-card')) card.classList.toggle('rs-off', !config[card.dataset.strategy]);
     controls.setIdleNote(config.countOnlyIdlePolls && config.polling ? idleNote() : '');
     lastLog = -Infinity;
