@@ -2,8 +2,9 @@
 //!
 //! Handing JavaScript a reply element by element costs several boundary calls per element
 //! (an object, its properties, a string); an argument list costs as many. Packed, a call
-//! crosses once each way: the arguments come in as one string, and a reply goes out as
-//! the text of all its strings plus a list of 32-bit words describing the tree. The
+//! crosses once each way: JavaScript writes the arguments into one buffer in wasm memory,
+//! each as a little-endian u32 length and its UTF-8 bytes, and a reply goes out as the
+//! text of all its strings plus a list of 32-bit words describing the tree. The
 //! JavaScript half is `src/wasm/codec.js`.
 
 use crate::reply::Reply;
@@ -73,16 +74,18 @@ impl PackedReply {
             }
             Reply::Nil | Reply::NilArray => self.shape.push(tag::NIL),
             Reply::Array(items) | Reply::Set(items) => {
-                self.shape.extend([tag::ARRAY, items.len() as u32]);
+                self.shape.reserve(2 + 2 * items.len());
+                self.words(tag::ARRAY, items.len() as u32);
                 items.iter().for_each(|i| self.push(i));
             }
             Reply::Multi(items) => {
-                self.shape.extend([tag::MULTI, items.len() as u32]);
+                self.words(tag::MULTI, items.len() as u32);
                 items.iter().for_each(|i| self.push(i));
             }
             Reply::Map(pairs) => {
                 // As RESP2 sends it: a flat array of key, value, key, value…
-                self.shape.extend([tag::ARRAY, 2 * pairs.len() as u32]);
+                self.shape.reserve(2 + 4 * pairs.len());
+                self.words(tag::ARRAY, 2 * pairs.len() as u32);
                 for (k, v) in pairs {
                     self.push(k);
                     self.push(v);
@@ -93,7 +96,12 @@ impl PackedReply {
 
     fn string(&mut self, tag: u32, s: &str) {
         self.text.push_str(s);
-        self.shape.extend([tag, utf16_len(s) as u32]);
+        self.words(tag, utf16_len(s) as u32);
+    }
+
+    fn words(&mut self, a: u32, b: u32) {
+        self.shape.push(a);
+        self.shape.push(b);
     }
 }
 
@@ -105,37 +113,16 @@ fn utf16_len(s: &str) -> usize {
     }
 }
 
-/// Split an argument list joined as `<length>:<argument>` repeated, each length counted
-/// in UTF-16 units (what JavaScript's `length` says). Returns None if the text doesn't
-/// follow that form.
-pub fn split_argv(joined: &str) -> Option<Vec<Vec<u8>>> {
+/// Read an argument list written as `<u32 length, little-endian><bytes>` repeated. None
+/// if the bytes don't follow that form.
+pub fn read_argv(mut buf: &[u8]) -> Option<Vec<Vec<u8>>> {
     let mut argv = Vec::with_capacity(4);
-    let mut rest = joined;
-    let ascii = joined.is_ascii();
-    while !rest.is_empty() {
-        let colon = rest.find(':')?;
-        let units: usize = rest[..colon].parse().ok()?;
-        rest = &rest[colon + 1..];
-        let bytes = if ascii {
-            units
-        } else {
-            let mut seen = 0;
-            let mut end = 0;
-            for c in rest.chars() {
-                if seen >= units {
-                    break;
-                }
-                seen += c.len_utf16();
-                end += c.len_utf8();
-            }
-            if seen != units {
-                return None;
-            }
-            end
-        };
-        let arg = rest.get(..bytes)?;
-        argv.push(arg.as_bytes().to_vec());
-        rest = &rest[bytes..];
+    while !buf.is_empty() {
+        let (len, rest) = buf.split_first_chunk::<4>()?;
+        let len = usize::try_from(u32::from_le_bytes(*len)).ok()?;
+        let arg = rest.get(..len)?;
+        argv.push(arg.to_vec());
+        buf = &rest[len..];
     }
     Some(argv)
 }
@@ -144,30 +131,38 @@ pub fn split_argv(joined: &str) -> Option<Vec<Vec<u8>>> {
 mod tests {
     use super::*;
 
-    fn join(args: &[&str]) -> String {
-        args.iter()
-            .map(|a| format!("{}:{a}", a.encode_utf16().count()))
-            .collect()
+    fn write(args: &[&[u8]]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for a in args {
+            out.extend((a.len() as u32).to_le_bytes());
+            out.extend_from_slice(a);
+        }
+        out
     }
 
     #[test]
-    fn an_argument_list_comes_back_as_it_was_joined() {
+    fn an_argument_list_comes_back_as_it_was_written() {
         for args in [
-            vec!["GET", "key:1"],
-            vec!["SET", "", "a:b:c"],
-            vec!["SET", "clé", "😀 emoji", "12:34"],
+            vec![&b"GET"[..], b"key:1"],
+            vec![b"SET", b"", b"\0\xff"],
+            vec!["SET".as_bytes(), "clé".as_bytes(), "😀 emoji".as_bytes()],
             vec![],
         ] {
-            let want: Vec<Vec<u8>> = args.iter().map(|a| a.as_bytes().to_vec()).collect();
-            assert_eq!(split_argv(&join(&args)), Some(want), "{args:?}");
+            let want: Vec<Vec<u8>> = args.iter().map(|a| a.to_vec()).collect();
+            assert_eq!(read_argv(&write(&args)), Some(want), "{args:?}");
         }
     }
 
     #[test]
-    fn a_malformed_join_is_refused_not_misread() {
-        for bad in ["3GET", "x:GET", "4:GET", "1:😀", "3:GET1"] {
-            assert_eq!(split_argv(bad), None, "{bad}");
+    fn a_malformed_list_is_refused_not_misread() {
+        let good = write(&[b"GET", b"k"]);
+        for cut in 1..good.len() {
+            if cut != 7 {
+                assert_eq!(read_argv(&good[..cut]), None, "cut at {cut}");
+            }
         }
+        assert_eq!(read_argv(&[9, 0, 0, 0, b'x']), None);
+        assert_eq!(read_argv(&[255, 255, 255, 255]), None);
     }
 
     #[test]

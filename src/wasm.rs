@@ -19,6 +19,8 @@ pub struct Playground {
     out: String,
     /// The same for replies handed over as trees.
     packed: PackedReply,
+    /// Where `execArgv`'s arguments are written by JavaScript.
+    args: Vec<u8>,
 }
 
 /// Work the simulation may do per call (commands plus expiry cycles): a frame's worth.
@@ -82,10 +84,10 @@ fn array(items: impl IntoIterator<Item = JsValue>) -> JsValue {
 
 #[wasm_bindgen(module = "/src/wasm/codec.js")]
 extern "C" {
-    /// `<length>:<argument>` repeated: the whole list in one crossing. None when the
-    /// value isn't an array.
-    #[wasm_bindgen(js_name = joinArgv)]
-    fn join_argv(argv: &JsValue) -> Option<String>;
+    /// Write `argv` into `buf` (`<u32 length><bytes>` each): the bytes written, -1 when
+    /// it isn't an array of strings, `-n` when `buf` needs `n` bytes.
+    #[wasm_bindgen(js_name = encodeArgv)]
+    fn encode_argv(argv: &JsValue, buf: &mut [u8]) -> i32;
     /// The `{type, value}` tree of a packed reply.
     #[wasm_bindgen(js_name = buildReply)]
     fn build_reply(text: &str, shape: &[u32]) -> JsValue;
@@ -155,6 +157,7 @@ impl Playground {
             sim: None,
             out: String::new(),
             packed: PackedReply::default(),
+            args: vec![0; 1024],
         }
     }
 
@@ -180,8 +183,14 @@ impl Playground {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string[]")] argv: &JsValue,
     ) -> Result<JsValue, JsValue> {
-        let argv = join_argv(argv)
-            .and_then(|joined| packed::split_argv(&joined))
+        let mut written = encode_argv(argv, &mut self.args);
+        if written < -1 {
+            self.args.resize(written.unsigned_abs() as usize, 0);
+            written = encode_argv(argv, &mut self.args);
+        }
+        let argv = usize::try_from(written)
+            .ok()
+            .and_then(|n| packed::read_argv(self.args.get(..n)?))
             .ok_or_else(|| js_sys::TypeError::new("execArgv takes an array of strings"))?;
         self.sync();
         let reply = self.session.exec_argv(argv);

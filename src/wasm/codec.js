@@ -1,24 +1,47 @@
-// The JavaScript half of src/packed.rs: an argument list goes into the engine as one
-// string, and a reply comes out as one text plus a list of words describing its tree, so a
-// call crosses the wasm boundary once each way however many elements it carries.
+// The JavaScript half of src/packed.rs: an argument list is written straight into a buffer
+// in wasm memory, and a reply comes out as one text plus a list of words describing its
+// tree, so a call crosses the wasm boundary once each way however many elements it carries.
+
+const encoder = new TextEncoder();
 
 /**
- * Join arguments as `<length>:<argument>` repeated (lengths in UTF-16 units); anything
- * that isn't a string is made one. Undefined when `argv` isn't an array (or an argument
- * can't be made a string): it never throws into the engine.
+ * Write the arguments into `buf` (a view of wasm memory) as `<u32 length LE><UTF-8 bytes>`
+ * each; anything that isn't a string is made one. Returns the bytes written, -1 when
+ * `argv` isn't an array (or an argument can't be made a string), or `-n` (n ≥ 2) when
+ * `buf` is too small and `n` bytes would surely do. Never throws into the engine.
  */
-export function joinArgv(argv) {
-  if (!Array.isArray(argv)) return undefined;
-  let joined = '';
+export function encodeArgv(argv, buf) {
+  if (!Array.isArray(argv)) return -1;
+  let at = 0;
   try {
     for (let i = 0; i < argv.length; i++) {
       const arg = typeof argv[i] === 'string' ? argv[i] : String(argv[i]);
-      joined += arg.length + ':' + arg;
+      const n = arg.length;
+      if (at + 4 + 3 * n > buf.length) return -worstCase(argv);
+      let len = 0;
+      for (; len < n; len++) {
+        const c = arg.charCodeAt(len);
+        if (c > 0x7f) break;
+        buf[at + 4 + len] = c;
+      }
+      if (len < n) len += encoder.encodeInto(arg.slice(len), buf.subarray(at + 4 + len)).written;
+      buf[at] = len & 0xff;
+      buf[at + 1] = (len >>> 8) & 0xff;
+      buf[at + 2] = (len >>> 16) & 0xff;
+      buf[at + 3] = len >>> 24;
+      at += 4 + len;
     }
   } catch {
-    return undefined;
+    return -1;
   }
-  return joined;
+  return at;
+}
+
+/** Bytes that hold any arguments `argv` could encode to (at most 3 per UTF-16 unit). */
+function worstCase(argv) {
+  let n = 2;
+  for (const a of argv) n += 4 + 3 * String(a).length;
+  return n;
 }
 
 const EMPTY = new Uint8Array(0);

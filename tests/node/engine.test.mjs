@@ -128,6 +128,13 @@ test('execArgv turns numbers into strings and refuses what is not a list, stayin
   assert.throws(() => p.execArgv(['GET', hostile]), TypeError);
   assert.deepEqual(p.execArgv(['GET', 'n']), { type: 'bulk', value: '42' });
   assert.deepEqual(p.execArgv([]), { type: 'array', value: [] });
+  // Arguments larger than the engine's buffer, some not ASCII, come through whole.
+  const big = 'é'.repeat(3000) + 'x'.repeat(5000) + '😀';
+  assert.deepEqual(p.execArgv(['SET', 'big', big]), { type: 'status', value: 'OK' });
+  assert.deepEqual(p.execArgv(['GET', 'big']), { type: 'bulk', value: big });
+  assert.equal(p.exec('STRLEN big'), `(integer) ${3000 * 2 + 5000 + 4}`);
+  const members = Array.from({ length: 2000 }, (_, i) => `m${i}`);
+  assert.deepEqual(p.execArgv(['SADD', 's', ...members]), { type: 'integer', value: 2000 });
 });
 
 test('keyspace lists keys with their type and ttl', () => {
