@@ -44,7 +44,7 @@ impl Class {
 pub type ClientId = usize;
 
 /// Work bound of one active-expiry pass over all databases, in sampled keys.
-pub const ACTIVE_EXPIRE_BUDGET: usize = 4_000;
+pub const ACTIVE_EXPIRE_BUDGET: usize = 2_000;
 /// Work bound of one fast pass, run between regular ones while expired keys pile up.
 pub const FAST_EXPIRE_BUDGET: usize = 1_000;
 /// Fast passes run at most this often (world ms), as Redis's do.
