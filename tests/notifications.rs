@@ -6,7 +6,7 @@
 use redis_playground::{Reply, Session};
 
 mod common;
-use common::redis_server::{find_binary, loud, wall_ms, Conn, RedisServer};
+use common::redis_server::{loud, reference_server, wall_ms, Conn};
 
 /// Commands of every family, chosen so each emits its events (and a few emit none).
 const SCRIPT: &[&str] = &[
@@ -86,15 +86,9 @@ fn events(replies: Vec<Reply>) -> Vec<(String, String)> {
 
 #[test]
 fn keyspace_events_come_in_redis_order() {
-    let Some(bin) = find_binary("redis-server", "REDIS_SERVER") else {
-        loud("\n*** SKIPPED: redis-server not installed; the notifications differential test did not run ***\n");
-        assert!(
-            std::env::var_os("REDIS_DIFF_REQUIRED").is_none(),
-            "REDIS_DIFF_REQUIRED is set but redis-server is missing"
-        );
+    let Some(server) = reference_server("the notifications differential test") else {
         return;
     };
-    let server = RedisServer::start(&bin);
     let mut cmd = Conn::open(server.port);
     let mut sub = Conn::open(server.port);
     let argv = |l: &str| redis_playground::cli::split_args(l.as_bytes()).unwrap();

@@ -9,7 +9,7 @@
 use redis_playground::{Reply, Session};
 
 mod common;
-use common::redis_server::{find_binary, loud, resp2, wall_ms, Conn, RedisServer};
+use common::redis_server::{loud, reference_server, resp2, wall_ms, Conn};
 
 const SEQUENCES: u64 = 200;
 const COMMANDS_PER_SEQUENCE: usize = 50;
@@ -334,15 +334,9 @@ fn same(cmd: &str, redis: &Reply, ours: &Reply) -> bool {
 
 #[test]
 fn random_sequences_answer_exactly_like_redis() {
-    let Some(server_bin) = find_binary("redis-server", "REDIS_SERVER") else {
-        loud("\n*** SKIPPED: redis-server not installed; the random-sequence differential test did not run ***\n");
-        assert!(
-            std::env::var_os("REDIS_DIFF_REQUIRED").is_none(),
-            "REDIS_DIFF_REQUIRED is set but redis-server is missing"
-        );
+    let Some(server) = reference_server("the random-sequence differential test") else {
         return;
     };
-    let server = RedisServer::start(&server_bin);
     let mut conn = Conn::open(server.port);
     let mut failures = Vec::new();
     let mut compared = 0;

@@ -7,7 +7,7 @@
 use redis_playground::{Reply, Session};
 
 mod common;
-use common::redis_server::{find_binary, loud, resp2, wall_ms, Conn, RedisServer};
+use common::redis_server::{loud, reference_server, resp2, wall_ms, Conn};
 
 const QUERIES: usize = 6_000;
 
@@ -196,15 +196,9 @@ fn text(r: &Reply) -> String {
 
 #[test]
 fn sorted_set_ranges_answer_exactly_like_redis() {
-    let Some(server_bin) = find_binary("redis-server", "REDIS_SERVER") else {
-        loud("\n*** SKIPPED: redis-server not installed; the sorted-set range differential test did not run ***\n");
-        assert!(
-            std::env::var_os("REDIS_DIFF_REQUIRED").is_none(),
-            "REDIS_DIFF_REQUIRED is set but redis-server is missing"
-        );
+    let Some(server) = reference_server("the sorted-set range differential test") else {
         return;
     };
-    let server = RedisServer::start(&server_bin);
     let mut conn = Conn::open(server.port);
     let mut ours = Session::with_seed(wall_ms(), 1);
     let mut g = Gen {
@@ -284,15 +278,9 @@ fn sorted_set_ranges_answer_exactly_like_redis() {
 /// through ZSCORE, ZRANGE WITHSCORES and ZINCRBY exactly as Redis prints them.
 #[test]
 fn edge_scores_print_exactly_like_redis() {
-    let Some(server_bin) = find_binary("redis-server", "REDIS_SERVER") else {
-        loud("\n*** SKIPPED: redis-server not installed; the score printing differential test did not run ***\n");
-        assert!(
-            std::env::var_os("REDIS_DIFF_REQUIRED").is_none(),
-            "REDIS_DIFF_REQUIRED is set but redis-server is missing"
-        );
+    let Some(server) = reference_server("the score printing differential test") else {
         return;
     };
-    let server = RedisServer::start(&server_bin);
     let mut conn = Conn::open(server.port);
     let mut ours = Session::with_seed(wall_ms(), 1);
     let scores = [

@@ -16,6 +16,23 @@ use redis_playground::Reply;
 // Finding the binaries
 // ---------------------------------------------------------------------------------------
 
+/// The reference server for a differential test, started; None after saying loudly that
+/// `what` did not run because redis-server is missing (a failure when
+/// `REDIS_DIFF_REQUIRED` is set).
+pub fn reference_server(what: &str) -> Option<RedisServer> {
+    let Some(bin) = find_binary("redis-server", "REDIS_SERVER") else {
+        loud(&format!(
+            "\n*** SKIPPED: redis-server not installed; {what} did not run ***\n"
+        ));
+        assert!(
+            std::env::var_os("REDIS_DIFF_REQUIRED").is_none(),
+            "REDIS_DIFF_REQUIRED is set but redis-server is missing"
+        );
+        return None;
+    };
+    Some(RedisServer::start(&bin))
+}
+
 pub fn find_binary(name: &str, env_override: &str) -> Option<PathBuf> {
     if let Some(p) = std::env::var_os(env_override) {
         let p = PathBuf::from(p);
