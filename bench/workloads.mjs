@@ -11,10 +11,14 @@ export function workloads(p) {
   const lines = Array.from({ length: 10_000 }, (_, i) => `GET key:${i}`);
   const argvs = Array.from({ length: 10_000 }, (_, i) => ['GET', `key:${i}`]);
   const sets = Array.from({ length: 10_000 }, (_, i) => `SET key:${i} xxx`);
+  const setArgvs = Array.from({ length: 10_000 }, (_, i) => ['SET', `key:${i}`, 'xxx']);
+  const incrArgvs = Array.from({ length: 10_000 }, (_, i) => ['INCR', `counter:${i}`]);
   return {
     'exec-get': (i) => p.exec(lines[i % 10_000]),
     'argv-get': (i) => p.execArgv(argvs[i % 10_000]),
     'exec-set': (i) => p.exec(sets[i % 10_000]),
+    'argv-set': (i) => p.execArgv(setArgvs[i % 10_000]),
+    'argv-incr': (i) => p.execArgv(incrArgvs[i % 10_000]),
     'argv-hgetall': (i) => p.execArgv(['HGETALL', `user:${i % 1000}`]),
     'exec-hgetall': (i) => p.exec(`HGETALL user:${i % 1000}`),
     'exec-lrange': () => p.exec('LRANGE mylist 0 99'),

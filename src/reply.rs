@@ -1,12 +1,14 @@
 //! A reply as the engine produces it, shaped like RESP3 so that a later RESP3 client
 //! (HELLO 3) needs no new variants; `cli.rs` renders it the way redis-cli shows RESP2.
 
+use std::borrow::Cow;
+
 use crate::error::CmdError;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Reply {
-    /// `+OK` and friends.
-    Status(String),
+    /// `+OK` and friends (most are fixed words: no allocation for those).
+    Status(Cow<'static, str>),
     /// `-ERR ...`: the full text, including its code word.
     Error(String),
     Int(i64),
@@ -28,10 +30,10 @@ pub enum Reply {
 
 impl Reply {
     pub fn ok() -> Reply {
-        Reply::Status("OK".into())
+        Reply::Status(Cow::Borrowed("OK"))
     }
-    pub fn status(s: &str) -> Reply {
-        Reply::Status(s.to_string())
+    pub fn status(s: impl Into<Cow<'static, str>>) -> Reply {
+        Reply::Status(s.into())
     }
     pub fn bulk(b: impl AsRef<[u8]>) -> Reply {
         Reply::Bulk(b.as_ref().to_vec())

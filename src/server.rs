@@ -623,7 +623,7 @@ impl Server {
         }
         for &m in &self.monitors {
             if let Some(mc) = self.clients.get_mut(m) {
-                mc.inbox.push_back(Reply::Status(line.clone()));
+                mc.inbox.push_back(Reply::Status(line.clone().into()));
             }
         }
     }

@@ -87,7 +87,10 @@ extern "C" {
     /// Write `argv` into `buf` (`<u32 length><bytes>` each): the bytes written, -1 when
     /// it isn't an array of strings, `-n` when `buf` needs `n` bytes.
     #[wasm_bindgen(js_name = encodeArgv)]
-    fn encode_argv(argv: &JsValue, buf: &mut [u8]) -> i32;
+    fn encode_argv(argv: &JsValue, ptr: u32, cap: u32) -> i32;
+    /// Tell the codec where wasm memory is (once).
+    #[wasm_bindgen(js_name = useMemory)]
+    fn use_memory(memory: &JsValue);
     /// The `{type, value}` tree of a packed reply.
     #[wasm_bindgen(js_name = buildReply)]
     fn build_reply(text: &str, shape: &[u32]) -> JsValue;
@@ -97,10 +100,17 @@ extern "C" {
     /// A reply that is one string (status, error or bulk).
     #[wasm_bindgen(js_name = stringReply)]
     fn string_reply(tag: u32, text: &str) -> JsValue;
+    #[wasm_bindgen(js_name = okReply)]
+    fn ok_reply() -> JsValue;
     #[wasm_bindgen(js_name = integerReply)]
     fn integer_reply(value: f64) -> JsValue;
     #[wasm_bindgen(js_name = nilReply)]
     fn nil_reply() -> JsValue;
+}
+
+thread_local! {
+    static OK: JsValue = JsValue::from_str("OK");
+    static MEMORY_SHARED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// A reply as the JS tree `{type, value}` (plus `bytes` on a bulk string that isn't
@@ -108,6 +118,7 @@ extern "C" {
 /// Single values, most replies, skip the packing.
 fn reply_to_js(buf: &mut PackedReply, reply: &Reply) -> JsValue {
     match reply {
+        Reply::Status(s) if s == "OK" => return ok_reply(),
         Reply::Status(s) => return string_reply(packed::tag::STATUS, s),
         Reply::Error(e) => return string_reply(packed::tag::ERROR, e),
         Reply::Int(n) => return integer_reply(*n as f64),
@@ -129,6 +140,13 @@ fn reply_to_js(buf: &mut PackedReply, reply: &Reply) -> JsValue {
 }
 
 impl Playground {
+    /// Have JavaScript write `argv` into `self.args` (see `encodeArgv`).
+    fn encode_args(&mut self, argv: &JsValue) -> i32 {
+        // The address and room of the buffer; JavaScript writes into it during the call.
+        let (ptr, cap) = (self.args.as_mut_ptr() as usize, self.args.len());
+        encode_argv(argv, ptr as u32, cap as u32)
+    }
+
     /// Follow the wall clock in the order the simulation needs: the world clock moves,
     /// the simulation catches up (bounded), then the server runs its expiry cycle.
     fn sync(&mut self) {
@@ -152,6 +170,11 @@ impl Playground {
     #[wasm_bindgen(constructor)]
     pub fn new() -> Playground {
         console_error_panic_hook::set_once();
+        MEMORY_SHARED.with(|done| {
+            if !done.replace(true) {
+                use_memory(&wasm_bindgen::memory());
+            }
+        });
         Playground {
             session: Session::new(wall_now()),
             sim: None,
@@ -166,6 +189,10 @@ impl Playground {
     pub fn exec(&mut self, line: &str) -> JsValue {
         self.sync();
         self.session.exec_into(line, &mut self.out);
+        if self.out == "OK" {
+            // The most common answer, kept as a JS string: no decode.
+            return OK.with(JsValue::clone);
+        }
         // One decode into a JS string, straight from the kept buffer.
         JsValue::from_str(&self.out)
     }
@@ -183,10 +210,10 @@ impl Playground {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string[]")] argv: &JsValue,
     ) -> Result<JsValue, JsValue> {
-        let mut written = encode_argv(argv, &mut self.args);
+        let mut written = self.encode_args(argv);
         if written < -1 {
             self.args.resize(written.unsigned_abs() as usize, 0);
-            written = encode_argv(argv, &mut self.args);
+            written = self.encode_args(argv);
         }
         let argv = usize::try_from(written)
             .ok()

@@ -516,10 +516,10 @@ fn object_help(_: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
 
 /// The shape of every Redis `<COMMAND> HELP` reply: a header, the lines, a HELP line.
 pub fn help_lines(cmd: &str, lines: &[&str]) -> Reply {
-    let mut out = vec![Reply::Status(format!(
+    let mut out = vec![Reply::status(format!(
         "{cmd} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"
     ))];
-    out.extend(lines.iter().map(|l| Reply::status(l)));
+    out.extend(lines.iter().map(|l| Reply::status(l.to_string())));
     out.push(Reply::status("HELP"));
     out.push(Reply::status("    Print this help."));
     Reply::Array(out)

@@ -44,7 +44,7 @@ fn status_set(words: &str) -> Reply {
         words
             .split(' ')
             .filter(|w| !w.is_empty())
-            .map(Reply::status)
+            .map(|w| Reply::status(w.to_string()))
             .collect(),
     )
 }
@@ -89,7 +89,12 @@ fn key_spec_reply(spec: &keyspec::KeySpec) -> Reply {
     }
     out.push((
         b("flags"),
-        Reply::Set(spec.flags.iter().map(|f| Reply::status(f)).collect()),
+        Reply::Set(
+            spec.flags
+                .iter()
+                .map(|f| Reply::status(f.to_string()))
+                .collect(),
+        ),
     ));
     out.push((b("begin_search"), begin));
     out.push((b("find_keys"), find));

@@ -4,27 +4,57 @@
 
 const encoder = new TextEncoder();
 
+let memory = null; // the engine's WebAssembly.Memory
+let bytes = new Uint8Array(0); // a view of all of it, made again when memory grows
+
+/** Called once by the engine: where `encodeArgv` writes. */
+export function useMemory(m) {
+  memory = m;
+  bytes = new Uint8Array(memory.buffer);
+}
+
 /**
- * Write the arguments into `buf` (a view of wasm memory) as `<u32 length LE><UTF-8 bytes>`
- * each; anything that isn't a string is made one. Returns the bytes written, -1 when
- * `argv` isn't an array (or an argument can't be made a string), or `-n` (n ≥ 2) when
- * `buf` is too small and `n` bytes would surely do. Never throws into the engine.
+ * Write the arguments into wasm memory at `ptr` (room for `cap` bytes) as
+ * `<u32 length LE><UTF-8 bytes>` each; anything that isn't a string is made one. Returns
+ * the bytes written, -1 when `argv` isn't an array (or an argument can't be made a
+ * string), or `-n` (n ≥ 2) when `cap` is too small and `n` bytes would surely do. Never
+ * throws into the engine.
  */
-export function encodeArgv(argv, buf) {
+export function encodeArgv(argv, ptr, cap) {
   if (!Array.isArray(argv)) return -1;
-  let at = 0;
+  const written = write(argv, ptr, cap);
+  if (!Number.isNaN(written)) return written;
+  // Reading the arguments ran the caller's code (a toString, a Proxy) that grew wasm
+  // memory and detached the view mid-write: make them plain strings first (that code runs
+  // now), then write them again with nothing else running.
+  let plain;
+  try {
+    plain = Array.from(argv, (a) => (typeof a === 'string' ? a : String(a)));
+  } catch {
+    return -1;
+  }
+  const again = write(plain, ptr, cap);
+  return Number.isNaN(again) ? -1 : again;
+}
+
+function write(argv, ptr, cap) {
+  // A view of a buffer that memory growth detached has no bytes left.
+  if (bytes.byteLength === 0) bytes = new Uint8Array(memory.buffer);
+  const buf = bytes;
+  const end = ptr + cap;
+  let at = ptr;
   try {
     for (let i = 0; i < argv.length; i++) {
       const arg = typeof argv[i] === 'string' ? argv[i] : String(argv[i]);
       const n = arg.length;
-      if (at + 4 + 3 * n > buf.length) return -worstCase(argv);
+      if (at + 4 + 3 * n > end) return -worstCase(argv);
       let len = 0;
       for (; len < n; len++) {
         const c = arg.charCodeAt(len);
         if (c > 0x7f) break;
         buf[at + 4 + len] = c;
       }
-      if (len < n) len += encoder.encodeInto(arg.slice(len), buf.subarray(at + 4 + len)).written;
+      if (len < n) len += encoder.encodeInto(arg.slice(len), buf.subarray(at + 4 + len, end)).written;
       buf[at] = len & 0xff;
       buf[at + 1] = (len >>> 8) & 0xff;
       buf[at + 2] = (len >>> 16) & 0xff;
@@ -34,7 +64,7 @@ export function encodeArgv(argv, buf) {
   } catch {
     return -1;
   }
-  return at;
+  return buf.byteLength === 0 ? NaN : at - ptr; // NaN: detached while writing
 }
 
 /** Bytes that hold any arguments `argv` could encode to (at most 3 per UTF-16 unit). */
@@ -51,6 +81,11 @@ const TYPES = ['status', 'error', 'integer', 'bulk'];
 /** A reply that is one string: tag 0 status, 1 error, 3 bulk (as in src/packed.rs). */
 export function stringReply(tag, text) {
   return { type: TYPES[tag], value: text };
+}
+
+/** The `+OK` status, the most common reply, made without decoding its text. */
+export function okReply() {
+  return { type: 'status', value: 'OK' };
 }
 
 /** An integer reply. */

@@ -196,7 +196,7 @@ impl Conn {
         let l = self.line();
         let (t, rest) = l.split_at(1);
         match t {
-            "+" => Reply::Status(rest.into()),
+            "+" => Reply::Status(rest.to_string().into()),
             "-" => Reply::Error(rest.into()),
             ":" => Reply::Int(rest.parse().expect("an integer reply")),
             "$" => {

@@ -133,6 +133,13 @@ test('execArgv turns numbers into strings and refuses what is not a list, stayin
   assert.deepEqual(p.execArgv(['SET', 'big', big]), { type: 'status', value: 'OK' });
   assert.deepEqual(p.execArgv(['GET', 'big']), { type: 'bulk', value: big });
   assert.equal(p.exec('STRLEN big'), `(integer) ${3000 * 2 + 5000 + 4}`);
+  // An argument whose toString makes wasm memory grow (through another Playground) while
+  // the arguments are being written: the command still gets exactly its arguments.
+  const other = new Playground();
+  const grows = { toString() { other.execArgv(['SET', 'huge', 'x'.repeat(40_000_000)]); return 'grown'; } };
+  assert.deepEqual(p.execArgv(['SET', 'mid', grows]), { type: 'status', value: 'OK' });
+  assert.deepEqual(p.execArgv(['GET', 'mid']), { type: 'bulk', value: 'grown' });
+  assert.equal(other.exec('STRLEN huge'), '(integer) 40000000');
   const members = Array.from({ length: 2000 }, (_, i) => `m${i}`);
   assert.deepEqual(p.execArgv(['SADD', 's', ...members]), { type: 'integer', value: 2000 });
 });
