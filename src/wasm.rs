@@ -97,15 +97,32 @@ extern "C" {
     /// As `build_reply`, with the bytes of bulk strings that aren't valid UTF-8.
     #[wasm_bindgen(js_name = buildReply)]
     fn build_reply_raw(text: &str, shape: &[u32], raw: &[u8]) -> JsValue;
-    /// A reply that is one string (status, error or bulk).
+    /// A reply that is one string (status, error or bulk), its text at `ptr`.
     #[wasm_bindgen(js_name = stringReply)]
-    fn string_reply(tag: u32, text: &str) -> JsValue;
+    fn string_reply_at(tag: u32, ptr: u32, len: u32, ascii: bool) -> JsValue;
+    /// The text at `ptr` as a JS string.
+    #[wasm_bindgen(js_name = text)]
+    fn text_at(ptr: u32, len: u32, ascii: bool) -> JsValue;
     #[wasm_bindgen(js_name = okReply)]
     fn ok_reply() -> JsValue;
     #[wasm_bindgen(js_name = integerReply)]
     fn integer_reply(value: f64) -> JsValue;
     #[wasm_bindgen(js_name = nilReply)]
     fn nil_reply() -> JsValue;
+}
+
+/// `s` as a JS string, read by JavaScript straight from wasm memory.
+fn js_text(s: &str) -> JsValue {
+    text_at(s.as_ptr() as usize as u32, s.len() as u32, s.is_ascii())
+}
+
+fn string_reply(tag: u32, s: &str) -> JsValue {
+    string_reply_at(
+        tag,
+        s.as_ptr() as usize as u32,
+        s.len() as u32,
+        s.is_ascii(),
+    )
 }
 
 thread_local! {
@@ -194,7 +211,7 @@ impl Playground {
             return OK.with(JsValue::clone);
         }
         // One decode into a JS string, straight from the kept buffer.
-        JsValue::from_str(&self.out)
+        js_text(&self.out)
     }
 
     /// Run one command from its arguments (strings; anything else is made a string);

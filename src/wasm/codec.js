@@ -78,9 +78,37 @@ const EMPTY = new Uint8Array(0);
 
 const TYPES = ['status', 'error', 'integer', 'bulk'];
 
-/** A reply that is one string: tag 0 status, 1 error, 3 bulk (as in src/packed.rs). */
-export function stringReply(tag, text) {
-  return { type: TYPES[tag], value: text };
+const decoder = new TextDecoder();
+
+/**
+ * The UTF-8 text at `ptr` (`len` bytes) in wasm memory as a JS string. Short ASCII text
+ * (most keys and values) is built with String.fromCharCode, several times faster than a
+ * TextDecoder call for a few bytes.
+ */
+export function text(ptr, len, ascii) {
+  if (bytes.byteLength === 0) bytes = new Uint8Array(memory.buffer);
+  const b = bytes;
+  if (!ascii || len > 64) return decoder.decode(b.subarray(ptr, ptr + len));
+  const from = String.fromCharCode;
+  let s = '';
+  let p = ptr;
+  let n = len;
+  for (; n >= 8; p += 8, n -= 8) s += from(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5], b[p + 6], b[p + 7]);
+  switch (n) {
+    case 7: return s + from(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5], b[p + 6]);
+    case 6: return s + from(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5]);
+    case 5: return s + from(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4]);
+    case 4: return s + from(b[p], b[p + 1], b[p + 2], b[p + 3]);
+    case 3: return s + from(b[p], b[p + 1], b[p + 2]);
+    case 2: return s + from(b[p], b[p + 1]);
+    case 1: return s + from(b[p]);
+    default: return s;
+  }
+}
+
+/** A reply that is one string (`text` at `ptr`): tag 0 status, 1 error, 3 bulk. */
+export function stringReply(tag, ptr, len, ascii) {
+  return { type: TYPES[tag], value: text(ptr, len, ascii) };
 }
 
 /** The `+OK` status, the most common reply, made without decoding its text. */
