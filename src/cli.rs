@@ -381,9 +381,26 @@ pub fn push_int(out: &mut String, n: i64) {
     if n < 0 {
         out.push('-');
     }
-    for &d in &buf[at..] {
-        out.push(d as char);
+    out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
+}
+
+/// Append an array item's number as redis-cli aligns it: `i` right-aligned to `width`
+/// digits, then `) `.
+fn push_index(out: &mut String, width: usize, i: usize) {
+    let mut buf = [b' '; 24];
+    let width = width.min(buf.len() - 2);
+    let mut at = width;
+    let mut v = i;
+    while at > 0 {
+        at -= 1;
+        buf[at] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
     }
+    buf[width] = b')';
+    out.push_str(std::str::from_utf8(&buf[..width + 2]).unwrap_or_default());
 }
 
 /// redis-cli's raw form: nil prints nothing, errors get a newline, strings print as is.
@@ -492,9 +509,7 @@ fn format_array<'a>(
             out.push_str(prefix);
         }
         // The index right-aligned to the widest one: ` 9) ` then `10) `.
-        out.extend(std::iter::repeat_n(' ', width - digits(i + 1)));
-        push_int(out, (i + 1) as i64);
-        out.push_str(") ");
+        push_index(out, width, i + 1);
         format_into(out, item, &child_prefix);
     }
 }
