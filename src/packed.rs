@@ -127,6 +127,34 @@ pub fn read_argv(mut buf: &[u8]) -> Option<Vec<Vec<u8>>> {
     Some(argv)
 }
 
+/// As `read_argv`, into `argv`, reusing its vectors (a call then allocates nothing for
+/// arguments no longer than the last call's). False if the bytes don't follow the form.
+pub fn read_argv_into(mut buf: &[u8], argv: &mut Vec<Vec<u8>>) -> bool {
+    let mut n = 0;
+    while !buf.is_empty() {
+        let Some((len, rest)) = buf.split_first_chunk::<4>() else {
+            return false;
+        };
+        let Some(arg) = usize::try_from(u32::from_le_bytes(*len))
+            .ok()
+            .and_then(|len| rest.get(..len))
+        else {
+            return false;
+        };
+        match argv.get_mut(n) {
+            Some(slot) => {
+                slot.clear();
+                slot.extend_from_slice(arg);
+            }
+            None => argv.push(arg.to_vec()),
+        }
+        n += 1;
+        buf = &rest[arg.len()..];
+    }
+    argv.truncate(n);
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,7 +177,10 @@ mod tests {
             vec![],
         ] {
             let want: Vec<Vec<u8>> = args.iter().map(|a| a.to_vec()).collect();
-            assert_eq!(read_argv(&write(&args)), Some(want), "{args:?}");
+            assert_eq!(read_argv(&write(&args)), Some(want.clone()), "{args:?}");
+            let mut reused = vec![b"previous".to_vec(); 3];
+            assert!(read_argv_into(&write(&args), &mut reused));
+            assert_eq!(reused, want, "{args:?}");
         }
     }
 
@@ -162,6 +193,7 @@ mod tests {
             }
         }
         assert_eq!(read_argv(&[9, 0, 0, 0, b'x']), None);
+        assert!(!read_argv_into(&[9, 0, 0, 0, b'x'], &mut Vec::new()));
         assert_eq!(read_argv(&[255, 255, 255, 255]), None);
     }
 

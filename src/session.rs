@@ -231,6 +231,11 @@ impl Session {
     /// connection was closed connects again first. If the command blocks, the reply is
     /// a placeholder, `mode()` is `Blocked`, and the answer comes from `take_messages`.
     pub fn exec_argv(&mut self, argv: Vec<Vec<u8>>) -> Reply {
+        self.exec_args(&argv)
+    }
+
+    /// As `exec_argv`, from borrowed arguments.
+    pub fn exec_args(&mut self, argv: &[Vec<u8>]) -> Reply {
         if self.console().mode == Mode::Blocked {
             // A redis-cli waiting in BLPOP takes no commands: this one comes after Ctrl-C.
             self.interrupt();
@@ -238,7 +243,7 @@ impl Session {
         if self.server.clients[self.client()].closed {
             self.reconnect();
         }
-        self.send(&argv)
+        self.send(argv)
     }
 
     /// Send a command on the current console's connection and track redis-cli's state.

@@ -21,6 +21,8 @@ pub struct Playground {
     packed: PackedReply,
     /// Where `execArgv`'s arguments are written by JavaScript.
     args: Vec<u8>,
+    /// The arguments read from it, vectors kept between calls.
+    argv: Vec<Vec<u8>>,
 }
 
 /// Work the simulation may do per call (commands plus expiry cycles): a frame's worth.
@@ -198,6 +200,7 @@ impl Playground {
             out: String::new(),
             packed: PackedReply::default(),
             args: vec![0; 1024],
+            argv: Vec::new(),
         }
     }
 
@@ -232,12 +235,20 @@ impl Playground {
             self.args.resize(written.unsigned_abs() as usize, 0);
             written = self.encode_args(argv);
         }
-        let argv = usize::try_from(written)
+        let read = usize::try_from(written)
             .ok()
-            .and_then(|n| packed::read_argv(self.args.get(..n)?))
-            .ok_or_else(|| js_sys::TypeError::new("execArgv takes an array of strings"))?;
+            .and_then(|n| self.args.get(..n))
+            .is_some_and(|bytes| packed::read_argv_into(bytes, &mut self.argv));
+        if !read {
+            return Err(js_sys::TypeError::new("execArgv takes an array of strings").into());
+        }
         self.sync();
-        let reply = self.session.exec_argv(argv);
+        let reply = self.session.exec_args(&self.argv);
+        // Keep small buffers for the next call, not a huge value's.
+        self.argv.retain(|a| a.capacity() <= 4096);
+        if self.args.len() > 1 << 16 {
+            self.args = vec![0; 1024];
+        }
         Ok(reply_to_js(&mut self.packed, &reply))
     }
 
