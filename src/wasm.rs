@@ -86,8 +86,9 @@ fn array(items: impl IntoIterator<Item = JsValue>) -> JsValue {
 
 #[wasm_bindgen(module = "/src/wasm/codec.js")]
 extern "C" {
-    /// Write `argv` into `buf` (`<u32 length><bytes>` each): the bytes written, -1 when
-    /// it isn't an array of strings, `-n` when `buf` needs `n` bytes.
+    /// Write `argv` into wasm memory at `ptr` (room for `cap` bytes) as `<u32 length>
+    /// <bytes>` each: the bytes written, -1 when it isn't an array of strings, `-n` when
+    /// `n` bytes are needed.
     #[wasm_bindgen(js_name = encodeArgv)]
     fn encode_argv(argv: &JsValue, ptr: u32, cap: u32) -> i32;
     /// Tell the codec where wasm memory is (once).
@@ -151,12 +152,19 @@ fn reply_to_js(buf: &mut PackedReply, reply: &Reply) -> JsValue {
     }
     buf.clear();
     buf.push(reply);
-    if buf.raw.is_empty() {
+    let tree = if buf.raw.is_empty() {
         build_reply(&buf.text, &buf.shape)
     } else {
         build_reply_raw(&buf.text, &buf.shape, &buf.raw)
+    };
+    if buf.text.capacity() + 4 * buf.shape.capacity() + buf.raw.capacity() > KEEP_BYTES {
+        *buf = PackedReply::default();
     }
+    tree
 }
+
+/// Buffers kept between calls are let go past this size.
+const KEEP_BYTES: usize = 1 << 20;
 
 impl Playground {
     /// Have JavaScript write `argv` into `self.args` (see `encodeArgv`).
@@ -214,7 +222,12 @@ impl Playground {
             return OK.with(JsValue::clone);
         }
         // One decode into a JS string, straight from the kept buffer.
-        js_text(&self.out)
+        let text = js_text(&self.out);
+        if self.out.capacity() > KEEP_BYTES {
+            // A huge answer (KEYS * on a big db): don't hold its memory.
+            self.out = String::new();
+        }
+        text
     }
 
     /// Run one command from its arguments (strings; anything else is made a string);
@@ -246,7 +259,7 @@ impl Playground {
         let reply = self.session.exec_args(&self.argv);
         // Keep small buffers for the next call, not a huge value's.
         self.argv.retain(|a| a.capacity() <= 4096);
-        if self.args.len() > 1 << 16 {
+        if self.args.len() > KEEP_BYTES {
             self.args = vec![0; 1024];
         }
         Ok(reply_to_js(&mut self.packed, &reply))
