@@ -28,20 +28,75 @@ fn hex_val(c: u8) -> Option<u8> {
 /// but a closing quote must be followed by whitespace or the end of the line. Returns None
 /// for an unbalanced or badly closed quote. A NUL ends the line, as it does for C.
 pub fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
-    let mut args = Vec::with_capacity(4);
-    split_each(line, |arg, _, _| args.push(arg)).then_some(args)
+    let mut argv = Vec::with_capacity(4);
+    split_into(line, &mut argv).then_some(argv)
+}
+
+/// As `split_args`, into `argv`, reusing its vectors (a console line then allocates
+/// nothing for arguments no longer than the last line's). False when the quotes don't
+/// parse (`argv` then holds no meaning).
+pub fn split_into(line: &[u8], argv: &mut Vec<Vec<u8>>) -> bool {
+    let mut reuse = Reuse { argv, n: 0 };
+    let ok = split_each(line, &mut reuse);
+    let n = reuse.n;
+    argv.truncate(n);
+    ok
 }
 
 /// As `split_args`, with each argument's byte span in the line (quotes included), for
 /// colouring a line as it is typed.
 pub fn split_args_spans(line: &[u8]) -> Option<Vec<(Vec<u8>, usize, usize)>> {
-    let mut args = Vec::new();
-    split_each(line, |arg, start, stop| args.push((arg, start, stop))).then_some(args)
+    let mut spans = Spans::default();
+    split_each(line, &mut spans).then_some(spans.args)
 }
 
-/// The splitter behind both: hands each argument and its span to `found`; false when the
-/// quotes don't parse.
-fn split_each(line: &[u8], mut found: impl FnMut(Vec<u8>, usize, usize)) -> bool {
+/// Where the splitter puts the arguments it finds.
+trait Args {
+    /// An empty buffer for the next argument.
+    fn next(&mut self) -> &mut Vec<u8>;
+    /// The argument just written spans `start..stop` of the line.
+    fn done(&mut self, start: usize, stop: usize);
+}
+
+/// Arguments into a list's existing vectors.
+struct Reuse<'a> {
+    argv: &'a mut Vec<Vec<u8>>,
+    n: usize,
+}
+
+impl Args for Reuse<'_> {
+    fn next(&mut self) -> &mut Vec<u8> {
+        if self.n == self.argv.len() {
+            self.argv.push(Vec::new());
+        }
+        let arg = &mut self.argv[self.n];
+        arg.clear();
+        arg
+    }
+    fn done(&mut self, _: usize, _: usize) {
+        self.n += 1;
+    }
+}
+
+/// Arguments with their spans.
+#[derive(Default)]
+struct Spans {
+    args: Vec<(Vec<u8>, usize, usize)>,
+    cur: Vec<u8>,
+}
+
+impl Args for Spans {
+    fn next(&mut self) -> &mut Vec<u8> {
+        &mut self.cur
+    }
+    fn done(&mut self, start: usize, stop: usize) {
+        self.args.push((std::mem::take(&mut self.cur), start, stop));
+    }
+}
+
+/// The splitter behind them all: hands each argument and its span to `found`; false when
+/// the quotes don't parse.
+fn split_each(line: &[u8], found: &mut impl Args) -> bool {
     let end = line.iter().position(|&c| c == 0).unwrap_or(line.len());
     let line = &line[..end];
     if !line.iter().any(|&c| c == b'"' || c == b'\'') {
@@ -56,7 +111,8 @@ fn split_each(line: &[u8], mut found: impl FnMut(Vec<u8>, usize, usize)) -> bool
                 .iter()
                 .position(|&c| is_c_space(c))
                 .unwrap_or(line.len() - i);
-            found(line[i..i + len].to_vec(), i, i + len);
+            found.next().extend_from_slice(&line[i..i + len]);
+            found.done(i, i + len);
             i += len;
         }
         return true;
@@ -70,12 +126,7 @@ fn split_each(line: &[u8], mut found: impl FnMut(Vec<u8>, usize, usize)) -> bool
         if i >= line.len() {
             return true;
         }
-        // Most arguments are plain words: size the buffer for the word up to the next space.
-        let word = line[i..]
-            .iter()
-            .position(|&c| is_c_space(c))
-            .unwrap_or(line.len() - i);
-        let mut cur = Vec::with_capacity(word);
+        let cur = found.next();
         let start = i;
         let stop;
         let (mut in_dq, mut in_sq) = (false, false);
@@ -131,7 +182,7 @@ fn split_each(line: &[u8], mut found: impl FnMut(Vec<u8>, usize, usize)) -> bool
                 i += 1;
             }
         }
-        found(cur, start, stop);
+        found.done(start, stop);
     }
 }
 
@@ -189,11 +240,32 @@ pub enum Line {
 /// Parse a console line the way redis-cli's prompt loop does, including a leading repeat
 /// count (`3 INCR hits`): a first word that is entirely a number, followed by a command.
 pub fn parse_line(line: &str) -> Line {
-    let Some(mut argv) = split_args(line.as_bytes()) else {
-        return Line::Message(INVALID_ARGUMENTS);
-    };
+    let mut argv = Vec::with_capacity(4);
+    match parse_line_into(line, &mut argv) {
+        Parsed::Empty => Line::Empty,
+        Parsed::Message(m) => Line::Message(m),
+        Parsed::Command { repeat } => Line::Command { repeat, argv },
+    }
+}
+
+/// What `parse_line_into` found.
+#[derive(Debug, PartialEq)]
+pub enum Parsed {
+    Empty,
+    Message(&'static str),
+    /// The arguments are in the list passed in.
+    Command {
+        repeat: i64,
+    },
+}
+
+/// As `parse_line`, with the arguments into `argv` (its vectors reused).
+pub fn parse_line_into(line: &str, argv: &mut Vec<Vec<u8>>) -> Parsed {
+    if !split_into(line.as_bytes(), argv) {
+        return Parsed::Message(INVALID_ARGUMENTS);
+    }
     if argv.is_empty() {
-        return Line::Empty;
+        return Parsed::Empty;
     }
     let mut repeat = 1;
     if argv.len() > 1 {
@@ -201,14 +273,13 @@ pub fn parse_line(line: &str) -> Line {
             // redis-cli keeps the count in a C int: values beyond it wrap.
             match r {
                 Ok(v) if (v as i32) > 0 => repeat = (v as i32) as i64,
-                _ => return Line::Message(INVALID_REPEAT),
+                _ => return Parsed::Message(INVALID_REPEAT),
             }
             argv.remove(0);
         }
     }
-    Line::Command {
+    Parsed::Command {
         repeat: repeat.min(MAX_REPEAT),
-        argv,
     }
 }
 

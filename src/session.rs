@@ -6,7 +6,7 @@
 //! Most methods act on the current console; `use_console` picks it, so a page with several
 //! consoles calls `use_console(id)` before acting for one of them.
 
-use crate::cli::{self, Line, PromptState};
+use crate::cli::{self, Line, Parsed, PromptState};
 use crate::clock::Clock;
 use crate::reply::Reply;
 use crate::server::{ClientId, Server};
@@ -73,6 +73,9 @@ pub struct Session {
     current: usize,
     /// The connection `side_exec` uses.
     side: Option<ClientId>,
+    /// Argument vectors kept from line to line (a console line then costs no allocation
+    /// for its arguments).
+    argv: Vec<Vec<u8>>,
 }
 
 impl Session {
@@ -91,6 +94,7 @@ impl Session {
             server,
             clock,
             consoles: vec![Some(Console::new(client))],
+            argv: Vec::new(),
             current: 0,
             side: None,
         }
@@ -290,11 +294,27 @@ impl Session {
     /// Run a console line, appending what redis-cli prints to the empty `out` (without the
     /// final newline); each command run and its reply also go into `keep` when given.
     fn run_line(&mut self, line: &str, out: &mut String, keep: Option<&mut Vec<Ran>>) {
-        let (repeat, argv) = match cli::parse_line(line) {
-            Line::Empty => return,
-            Line::Message(m) => return out.push_str(m),
-            Line::Command { repeat, argv } => (repeat, argv),
+        let mut argv = std::mem::take(&mut self.argv);
+        self.run_parsed(line, &mut argv, out, keep);
+        // Keep small vectors for the next line, not a huge value's.
+        argv.retain(|a| a.capacity() <= 4096);
+        self.argv = argv;
+    }
+
+    /// `run_line` with `argv` to parse the line into.
+    fn run_parsed(
+        &mut self,
+        line: &str,
+        argv: &mut Vec<Vec<u8>>,
+        out: &mut String,
+        keep: Option<&mut Vec<Ran>>,
+    ) {
+        let repeat = match cli::parse_line_into(line, argv) {
+            Parsed::Empty => return,
+            Parsed::Message(m) => return out.push_str(m),
+            Parsed::Command { repeat } => repeat,
         };
+        let argv = &argv[..];
         let name = &argv[0];
         if name.eq_ignore_ascii_case(b"help") || name == b"?" {
             return out.push_str(&cli::trim_final_newline(crate::help::help(&argv[1..])));
@@ -317,12 +337,12 @@ impl Session {
             }
             self.reconnect();
         }
-        if cli::enters_pubsub_mode(&argv) {
+        if cli::enters_pubsub_mode(argv) {
             out.push_str(cli::READING_MESSAGES);
             out.push('\n');
             self.console_mut().mode = Mode::ReadingMessages;
         }
-        self.send_repeated(&argv, repeat, out, keep);
+        self.send_repeated(argv, repeat, out, keep);
         cli::trim_final_newline_in(out);
     }
 
