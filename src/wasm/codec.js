@@ -78,7 +78,8 @@ const EMPTY = new Uint8Array(0);
 
 const TYPES = ['status', 'error', 'integer', 'bulk'];
 
-const decoder = new TextDecoder();
+// ignoreBOM: a value that starts with U+FEFF keeps it (the default would drop it).
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
  * The UTF-8 text at `ptr` (`len` bytes) in wasm memory as a JS string. Short ASCII text

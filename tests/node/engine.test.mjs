@@ -128,6 +128,11 @@ test('execArgv turns numbers into strings and refuses what is not a list, stayin
   assert.throws(() => p.execArgv(['GET', hostile]), TypeError);
   assert.deepEqual(p.execArgv(['GET', 'n']), { type: 'bulk', value: '42' });
   assert.deepEqual(p.execArgv([]), { type: 'array', value: [] });
+  // A value that starts with a byte-order mark keeps it, alone or inside an array.
+  assert.deepEqual(p.execArgv(['SET', 'bom', '\ufeffabc']), { type: 'status', value: 'OK' });
+  assert.deepEqual(p.execArgv(['GET', 'bom']), { type: 'bulk', value: '\ufeffabc' });
+  assert.deepEqual(p.execArgv(['MGET', 'bom']), { type: 'array', value: [{ type: 'bulk', value: '\ufeffabc' }] });
+  assert.equal(p.exec('GET bom'), '"\\xef\\xbb\\xbfabc"');
   // Arguments larger than the engine's buffer, some not ASCII, come through whole.
   const big = 'é'.repeat(3000) + 'x'.repeat(5000) + '😀';
   assert.deepEqual(p.execArgv(['SET', 'big', big]), { type: 'status', value: 'OK' });
