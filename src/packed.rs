@@ -113,22 +113,9 @@ fn utf16_len(s: &str) -> usize {
     }
 }
 
-/// Read an argument list written as `<u32 length, little-endian><bytes>` repeated. None
-/// if the bytes don't follow that form.
-pub fn read_argv(mut buf: &[u8]) -> Option<Vec<Vec<u8>>> {
-    let mut argv = Vec::with_capacity(4);
-    while !buf.is_empty() {
-        let (len, rest) = buf.split_first_chunk::<4>()?;
-        let len = usize::try_from(u32::from_le_bytes(*len)).ok()?;
-        let arg = rest.get(..len)?;
-        argv.push(arg.to_vec());
-        buf = &rest[len..];
-    }
-    Some(argv)
-}
-
-/// As `read_argv`, into `argv`, reusing its vectors (a call then allocates nothing for
-/// arguments no longer than the last call's). False if the bytes don't follow the form.
+/// Read an argument list written as `<u32 length, little-endian><bytes>` repeated into
+/// `argv`, reusing its vectors (a call then allocates nothing for arguments no longer
+/// than the last call's). False if the bytes don't follow that form.
 pub fn read_argv_into(mut buf: &[u8], argv: &mut Vec<Vec<u8>>) -> bool {
     let mut n = 0;
     while !buf.is_empty() {
@@ -158,6 +145,11 @@ pub fn read_argv_into(mut buf: &[u8], argv: &mut Vec<Vec<u8>>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read_argv(buf: &[u8]) -> Option<Vec<Vec<u8>>> {
+        let mut argv = Vec::new();
+        read_argv_into(buf, &mut argv).then_some(argv)
+    }
 
     fn write(args: &[&[u8]]) -> Vec<u8> {
         let mut out = Vec::new();

@@ -94,12 +94,12 @@ extern "C" {
     /// Tell the codec where wasm memory is (once).
     #[wasm_bindgen(js_name = useMemory)]
     fn use_memory(memory: &JsValue);
-    /// The `{type, value}` tree of a packed reply.
+    /// The `{type, value}` tree of a packed reply, its text at `ptr`.
     #[wasm_bindgen(js_name = buildReply)]
-    fn build_reply(text: &str, shape: &[u32]) -> JsValue;
+    fn build_reply(ptr: u32, len: u32, ascii: bool, shape: &[u32]) -> JsValue;
     /// As `build_reply`, with the bytes of bulk strings that aren't valid UTF-8.
     #[wasm_bindgen(js_name = buildReply)]
-    fn build_reply_raw(text: &str, shape: &[u32], raw: &[u8]) -> JsValue;
+    fn build_reply_raw(ptr: u32, len: u32, ascii: bool, shape: &[u32], raw: &[u8]) -> JsValue;
     /// A reply that is one string (status, error or bulk), its text at `ptr`.
     #[wasm_bindgen(js_name = stringReply)]
     fn string_reply_at(tag: u32, ptr: u32, len: u32, ascii: bool) -> JsValue;
@@ -114,18 +114,20 @@ extern "C" {
     fn nil_reply() -> JsValue;
 }
 
+/// Where `s` is in wasm memory, for the codec's `text`: address, length, all ASCII.
+fn text_at_args(s: &str) -> (u32, u32, bool) {
+    (s.as_ptr() as usize as u32, s.len() as u32, s.is_ascii())
+}
+
 /// `s` as a JS string, read by JavaScript straight from wasm memory.
 fn js_text(s: &str) -> JsValue {
-    text_at(s.as_ptr() as usize as u32, s.len() as u32, s.is_ascii())
+    let (ptr, len, ascii) = text_at_args(s);
+    text_at(ptr, len, ascii)
 }
 
 fn string_reply(tag: u32, s: &str) -> JsValue {
-    string_reply_at(
-        tag,
-        s.as_ptr() as usize as u32,
-        s.len() as u32,
-        s.is_ascii(),
-    )
+    let (ptr, len, ascii) = text_at_args(s);
+    string_reply_at(tag, ptr, len, ascii)
 }
 
 thread_local! {
@@ -152,10 +154,11 @@ fn reply_to_js(buf: &mut PackedReply, reply: &Reply) -> JsValue {
     }
     buf.clear();
     buf.push(reply);
+    let (ptr, len, ascii) = text_at_args(&buf.text);
     let tree = if buf.raw.is_empty() {
-        build_reply(&buf.text, &buf.shape)
+        build_reply(ptr, len, ascii, &buf.shape)
     } else {
-        build_reply_raw(&buf.text, &buf.shape, &buf.raw)
+        build_reply_raw(ptr, len, ascii, &buf.shape, &buf.raw)
     };
     if buf.text.capacity() + 4 * buf.shape.capacity() + buf.raw.capacity() > KEEP_BYTES {
         *buf = PackedReply::default();

@@ -129,17 +129,18 @@ export function nilReply() {
 
 /**
  * Build the reply tree `{ type, value }` from a packed reply (a bulk string that isn't
- * valid UTF-8 also carries its `bytes`): `text` holds every string,
- * `shape` the words (tags as in src/packed.rs), `raw` the bytes of bulk strings that
- * aren't valid UTF-8. `shape` and `raw` are views of wasm memory: read, never kept.
+ * valid UTF-8 also carries its `bytes`): the `text` at `ptr` holds every string, `shape`
+ * the words (tags as in src/packed.rs), `raw` the bytes of bulk strings that aren't valid
+ * UTF-8. `shape` and `raw` are views of wasm memory: read, never kept.
  */
-export function buildReply(text, shape, raw = EMPTY) {
+export function buildReply(ptr, textLen, ascii, shape, raw = EMPTY) {
+  const all = text(ptr, textLen, ascii);
   let at = 0;
   let pos = 0;
   let rawAt = 0;
   const str = () => {
     const len = shape[at++];
-    const s = text.slice(pos, pos + len);
+    const s = all.slice(pos, pos + len);
     pos += len;
     return s;
   };

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { loadPlayground, fixtureLines, dumpKeyspace, engineCall, compareDumps, connectRedis } from './persist-helpers.mjs';
+import { loadPlayground, filledPlayground, dumpKeyspace, engineCall, compareDumps, connectRedis } from './persist-helpers.mjs';
 
 const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const missing = ['redis-server', 'redis-cli'].filter((c) => !have(c));
@@ -72,14 +72,7 @@ after(async () => {
 });
 
 /** A playground holding the fixture (every type, TTLs, dbs 0, 3 and 15, awkward values). */
-function filled() {
-  const p = new Playground();
-  for (const line of fixtureLines()) {
-    const out = p.exec(line);
-    assert.ok(!out.startsWith('(error)'), `${line.slice(0, 60)} → ${out}`);
-  }
-  return p;
-}
+const filled = () => filledPlayground(Playground);
 
 /** Run redis-cli with a file on stdin; resolves with its stdout. */
 function redisCli(args, file) {

@@ -1,6 +1,7 @@
 // Shared by persist.test.mjs and export-real.test.mjs (not a test file itself): load the
 // wasm engine, fill a keyspace with every type, and dump a keyspace (the engine's or a real
 // redis-server's) in one comparable shape.
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -74,6 +75,16 @@ const hex = (bytes) => Buffer.from(bytes).toString('hex');
 
 /** Sort [a, b] pairs or strings, for unordered types. */
 const sorted = (arr) => [...arr].sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
+
+/** A new Playground holding the fixture (`fixtureLines`); every line must succeed. */
+export function filledPlayground(Playground) {
+  const p = new Playground();
+  for (const line of fixtureLines()) {
+    const out = p.exec(line);
+    assert.ok(!out.startsWith('(error)'), `${line.slice(0, 60)} → ${out}`);
+  }
+  return p;
+}
 
 /**
  * The whole keyspace as { "db/key": { type, value, pttl } } through `call(argv) → reply`,

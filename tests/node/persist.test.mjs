@@ -4,7 +4,7 @@
 // reads through wasm-bindgen at each call, so the tests move it to "close the tab" for a while.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadPlayground, fixtureLines, dumpKeyspace, engineCall, compareDumps } from './persist-helpers.mjs';
+import { loadPlayground, filledPlayground, dumpKeyspace, engineCall, compareDumps } from './persist-helpers.mjs';
 import { encodeScenario, decodeFragment, toBase64Url, LIMITS, PREFIX, scenarioLines } from '../../www/js/share/codec.js';
 import { scenarioChecker } from '../../www/js/share/validate.js';
 import { readRecord, makeRecord, bytesOf, RECORD_VERSION } from '../../www/js/persist/record.js';
@@ -20,14 +20,8 @@ before(async () => {
   Playground = await loadPlayground();
 });
 
-function filled() {
-  const p = new Playground();
-  for (const line of fixtureLines()) {
-    const out = p.exec(line);
-    assert.ok(!out.startsWith('(error)'), `${line.slice(0, 60)} → ${out}`);
-  }
-  return p;
-}
+/** A playground holding the fixture (every type, TTLs, dbs 0, 3 and 15, awkward values). */
+const filled = () => filledPlayground(Playground);
 
 const dump = (p) => dumpKeyspace(engineCall(p));
 

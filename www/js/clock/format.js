@@ -1,6 +1,10 @@
 // Texts the world clock shows: the time of day, the date when it is not today, speeds and
 // durations. Pure functions (no DOM, no engine), local time zone, 24-hour clock.
 
+import { formatDuration } from '../format.js';
+
+export { formatDuration };
+
 const pad = (n) => String(n).padStart(2, '0');
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -34,20 +38,6 @@ export function formatFull(ms) {
 export function formatSpeed(speed) {
   const rounded = Math.round(speed * 100) / 100;
   return `${rounded}×`;
-}
-
-/** A world duration, short: `250 ms`, `59 s`, `4 min 9 s`, `2 h 5 min`, `3 d 4 h`. */
-export function formatDuration(ms) {
-  if (!(ms > 0)) return '0 s';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
-  const h = Math.floor(m / 60);
-  if (h < 24) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
-  const d = Math.floor(h / 24);
-  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
 }
 
 /** What one real second is worth at a speed: `1 s`, `1 min`, `1 h`, `2 min 30 s`. */

@@ -1,11 +1,9 @@
 // Small helpers for the keyspace view: building DOM (text only, never HTML) and formatting.
 
 import { h, setText, setAttr } from '../dom.js';
+import { fmtInt, fmtTtl } from '../format.js';
 
-export { h, setText, setAttr };
-
-const numberFormat = new Intl.NumberFormat('en-US');
-export const fmtInt = (n) => numberFormat.format(n);
+export { h, setText, setAttr, fmtInt, fmtTtl };
 
 /** Natural order for key names: `user:2` before `user:10`. */
 export const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'variant' });
@@ -32,24 +30,6 @@ export function fmtSize(type, size) {
 export function fmtSizeLong(type, size) {
   const u = UNITS[type] || ['', '', ''];
   return `${fmtInt(size)} ${u[2]}`;
-}
-
-const pad2 = (n) => String(n).padStart(2, '0');
-
-/**
- * A remaining time to live in ms as a short countdown, rounded up: `9.4s`, `42s`, `4m 09s`,
- * `1h 05m`, `3d 02h`. Zero or less is the caller's business ("expiring…").
- */
-export function fmtTtl(ms) {
-  if (ms <= 9_900) return `${(Math.ceil(ms / 100) / 10).toFixed(1)}s`;
-  const s = Math.ceil(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${pad2(s % 60)}s`;
-  const hr = Math.floor(m / 60);
-  if (hr < 24) return `${hr}h ${pad2(m % 60)}m`;
-  const d = Math.floor(hr / 24);
-  return `${fmtInt(d)}d ${pad2(hr % 24)}h`;
 }
 
 /** Remaining TTL of a fetched item now: `info.ttl` was measured at world time `info.at`. */

@@ -5,7 +5,8 @@
 //
 //   keys.setup({ strategies, dbs })     keys.update(engine, now)   (call every frame: the
 //   engine is read a db at a time, a few times a second; the countdowns move every frame)
-import { h, setText, fmtInt, fmtTtlShort, STRATEGY_NAMES } from './util.js';
+import { h, setText, fmtInt, STRATEGY_NAMES } from './util.js';
+import { fmtTtl } from '../format.js';
 
 const SHOW = 6; // keys listed per strategy
 const SAMPLE = 120; // keys read per look
@@ -73,8 +74,8 @@ export function mountKeys(root, { onOpenKey }) {
       for (const r of card.rows) {
         const left = r.ttl - (now - r.at);
         const text = r.due
-          ? (left > 0 ? `due in ${fmtTtlShort(left)}` : `due ${fmtTtlShort(-left)} ago`)
-          : (left > 0 ? `TTL ${fmtTtlShort(left)}` : 'expiring…');
+          ? (left > 0 ? `due in ${fmtTtl(left)}` : `due ${fmtTtl(-left)} ago`)
+          : (left > 0 ? `TTL ${fmtTtl(left)}` : 'expiring…');
         setText(r.ttlEl, text);
       }
     }

@@ -2,16 +2,13 @@
 // world-duration formatting, duration parsing, canvas set-up and theme colours.
 
 import { h, setText, setAttr } from '../dom.js';
+import { fmtInt, formatDuration } from '../format.js';
 
-export { h, setText, setAttr };
+export { h, setText, setAttr, fmtInt };
 
 let ids = 0;
 /** A unique element id. */
 export const uid = (prefix) => `${prefix}-${++ids}`;
-
-const intFormat = new Intl.NumberFormat('en-US');
-/** `264,376` */
-export const fmtInt = (n) => intFormat.format(n);
 
 /** A number with at most `digits` decimals: `146.9`, `0.5`, `1,024`. */
 export function fmtNum(n, digits = 1) {
@@ -28,40 +25,9 @@ export const STRATEGY_VARS = { polling: '--blue', events: '--purple', queue: '--
  * `2 h 5 min`, `3 d 4 h`.
  */
 export function fmtSpan(ms) {
-  const neg = ms < 0;
   const a = Math.abs(ms);
-  let out;
-  if (a === 0) out = '0 s';
-  else if (a < 1000) out = `${Math.round(a)} ms`;
-  else if (a < 10_000) out = `${(Math.round(a / 100) / 10).toFixed(1)} s`;
-  else {
-    const s = Math.round(a / 1000);
-    if (s < 60) out = `${s} s`;
-    else {
-      const m = Math.floor(s / 60);
-      if (m < 60) out = s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
-      else {
-        const hr = Math.floor(m / 60);
-        if (hr < 24) out = m % 60 ? `${hr} h ${m % 60} min` : `${hr} h`;
-        else out = hr % 24 ? `${Math.floor(hr / 24)} d ${hr % 24} h` : `${Math.floor(hr / 24)} d`;
-      }
-    }
-  }
-  return neg ? `−${out}` : out;
-}
-
-const pad2 = (n) => String(n).padStart(2, '0');
-
-/** A countdown, rounded up: `9.4s`, `42s`, `4m 09s`, `1h 05m`, `3d 02h`. */
-export function fmtTtlShort(ms) {
-  if (ms <= 9_900) return `${(Math.ceil(Math.max(0, ms) / 100) / 10).toFixed(1)}s`;
-  const s = Math.ceil(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${pad2(s % 60)}s`;
-  const hr = Math.floor(m / 60);
-  if (hr < 24) return `${hr}h ${pad2(m % 60)}m`;
-  return `${Math.floor(hr / 24)}d ${pad2(hr % 24)}h`;
+  const out = a === 0 || a >= 10_000 || a < 1000 ? formatDuration(a) : `${(Math.round(a / 100) / 10).toFixed(1)} s`;
+  return ms < 0 ? `−${out}` : out;
 }
 
 /** An axis label for a time since the start: `0`, `30s`, `5m`, `1h`, `1h30m`, `2d`. */
