@@ -14,6 +14,7 @@
 //! - serving a client runs its command again for that key alone, so its effects (the
 //!   push of BLMOVE, keyspace events, watched keys) are those of the command.
 
+use crate::commands::table::Group;
 use crate::commands::{timeout_arg, Command};
 use crate::reply::Reply;
 use crate::server::{ClientId, Ctx, Server};
@@ -43,46 +44,16 @@ impl std::fmt::Debug for Blocked {
 }
 
 /// The keys a blocking command waits on, and the index of its timeout argument.
-fn wait_args(name: &str, argv: &[Vec<u8>]) -> Option<(Vec<Vec<u8>>, usize)> {
-    let last = argv.len().checked_sub(1)?;
-    match name {
-        "blpop" | "brpop" | "bzpopmin" | "bzpopmax" => Some((argv[1..last].to_vec(), last)),
-        "blmove" | "brpoplpush" => Some((vec![argv.get(1)?.clone()], last)),
-        "blmpop" | "bzmpop" => {
-            let n = crate::num::parse_i64(argv.get(2)?)?;
-            let n = usize::try_from(n).ok()?;
-            Some((argv.get(3..3 + n)?.to_vec(), 1))
-        }
-        _ => None,
-    }
-}
-
-/// The command that serves a client from one ready key: its own with that key alone.
-fn narrowed(name: &str, argv: &[Vec<u8>], key: &[u8]) -> Vec<Vec<u8>> {
-    match name {
-        "blpop" | "brpop" | "bzpopmin" | "bzpopmax" => {
-            vec![argv[0].clone(), key.to_vec(), argv[argv.len() - 1].clone()]
-        }
-        "blmpop" | "bzmpop" => {
-            let n = wait_args(name, argv).map_or(0, |(keys, _)| keys.len());
-            let mut out = vec![
-                argv[0].clone(),
-                argv[1].clone(),
-                b"1".to_vec(),
-                key.to_vec(),
-            ];
-            out.extend_from_slice(&argv[3 + n..]);
-            out
-        }
-        _ => argv.to_vec(),
-    }
+fn wait_args(cmd: &Command, argv: &[Vec<u8>]) -> Option<(Vec<Vec<u8>>, usize)> {
+    let (keys, timeout) = cmd.block?.keys_and_timeout(argv)?;
+    Some((keys.to_vec(), timeout))
 }
 
 /// Whether a value is what a blocked command waits for (a list, or a sorted set).
 fn feeds(cmd: &Command, value: &Value) -> bool {
     match value {
-        Value::List(l) => cmd.group == "list" && !l.is_empty(),
-        Value::ZSet(z) => cmd.group == "sorted-set" && !z.is_empty(),
+        Value::List(l) => cmd.group == Group::List && !l.is_empty(),
+        Value::ZSet(z) => cmd.group == Group::SortedSet && !z.is_empty(),
         _ => false,
     }
 }
@@ -98,7 +69,7 @@ impl Server {
         empty: Reply,
         now: i64,
     ) -> bool {
-        let Some((keys, timeout_at)) = wait_args(cmd.name, argv) else {
+        let Some((keys, timeout_at)) = wait_args(cmd, argv) else {
             return false;
         };
         let deadline = timeout_arg(&argv[timeout_at], now).unwrap_or(0);
@@ -191,7 +162,10 @@ impl Server {
                     let Some(b) = self.clients[client].blocked.as_ref() else {
                         continue;
                     };
-                    let (cmd, argv) = (b.cmd, narrowed(b.cmd.name, &b.argv, &key));
+                    let Some(layout) = b.cmd.block else {
+                        continue;
+                    };
+                    let (cmd, argv) = (b.cmd, layout.narrowed(&b.argv, &key));
                     match self.dbs[db].get(&key, now) {
                         Some(v) if feeds(cmd, v) => {}
                         Some(_) => continue,

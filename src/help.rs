@@ -2,27 +2,8 @@
 //! `HELP @string` (a group), and a banner for HELP alone. The layout, colours and line ends
 //! are redis-cli's; the words are ours.
 
+use crate::commands::table::Group;
 use crate::commands::{self, Command};
-
-/// redis-cli's help groups, in its order.
-pub const GROUPS: &[&str] = &[
-    "generic",
-    "string",
-    "list",
-    "set",
-    "sorted-set",
-    "hash",
-    "pubsub",
-    "transactions",
-    "connection",
-    "server",
-    "scripting",
-    "hyperloglog",
-    "cluster",
-    "geo",
-    "stream",
-    "bitmap",
-];
 
 /// Every entry HELP knows: top-level commands without sub-commands, and sub-commands.
 pub fn entries() -> Vec<&'static Command> {
@@ -48,7 +29,7 @@ fn entry_text(out: &mut String, c: &Command, with_group: bool) {
     out.push_str(&format!("  \x1b[33msummary:\x1b[0m {}\r\n", c.summary));
     out.push_str(&format!("  \x1b[33msince:\x1b[0m {}\r\n", c.since));
     if with_group {
-        out.push_str(&format!("  \x1b[33mgroup:\x1b[0m {}\r\n", c.group));
+        out.push_str(&format!("  \x1b[33mgroup:\x1b[0m {}\r\n", c.group.name()));
     }
 }
 
@@ -58,15 +39,11 @@ pub fn help(args: &[Vec<u8>]) -> String {
         return banner();
     }
     let mut out = String::new();
-    let group = args[0].strip_prefix(b"@").and_then(|g| {
-        GROUPS
-            .iter()
-            .find(|name| name.as_bytes().eq_ignore_ascii_case(g))
-    });
+    let group = args[0].strip_prefix(b"@").and_then(Group::by_name);
     for c in entries() {
         match group {
             Some(g) => {
-                if c.group == *g {
+                if c.group == g {
                     entry_text(&mut out, c, false);
                 }
             }
@@ -176,7 +153,7 @@ pub fn completions(line: &str) -> Vec<String> {
     let typed = &line[start..];
     let mut topics: Vec<String> = entries().into_iter().map(|c| c.display_name()).collect();
     if with_groups {
-        topics.extend(GROUPS.iter().map(|g| format!("@{g}")));
+        topics.extend(Group::ALL.iter().map(|g| format!("@{}", g.name())));
     }
     topics
         .into_iter()

@@ -1,6 +1,7 @@
 //! The server: sixteen databases, the clients, statistics, and dispatch through the
 //! command table (arity check, unknown commands, MULTI queueing).
 
+use crate::commands::table::{Flags, InMulti};
 use crate::commands::{self, Command};
 use crate::db::Db;
 use crate::error::CmdError;
@@ -505,7 +506,7 @@ impl Server {
             Ok(cmd) => cmd,
             Err(e) => {
                 // A rejected EXEC ends the transaction at once, saying why.
-                if commands::lookup(&argv[0]).is_some_and(|c| c.name == "exec") {
+                if commands::lookup(&argv[0]).is_some_and(|c| c.in_multi == InMulti::Exec) {
                     let c = &mut self.clients[client];
                     c.multi = None;
                     c.multi_error = false;
@@ -523,34 +524,22 @@ impl Server {
         };
         // CLIENT LIST shows the command being run (or queued), as Redis does.
         self.clients[client].last_cmd = cmd.name;
-        if self.clients[client].is_subscribed()
-            && !crate::commands::pubsub::allowed_while_subscribed(cmd.name)
-        {
+        if self.clients[client].is_subscribed() && !cmd.has_flag(Flags::SUBSCRIBED_OK) {
             return crate::commands::pubsub::not_while_subscribed(cmd.name).into();
         }
-        if cmd.name == "ping" && self.clients[client].is_subscribed() {
-            // A subscribed client's PING answers as a message would: ["pong", message].
-            let msg = argv.get(1).cloned().unwrap_or_default();
-            return Reply::Array(vec![Reply::bulk("pong"), Reply::Bulk(msg)]);
-        }
         let in_multi = self.clients[client].multi.is_some();
-        if in_multi && cmd.has_flag("no_multi") {
+        if in_multi && cmd.has_flag(Flags::NO_MULTI) {
             self.flag_multi_error(client);
             return Reply::Error("ERR Command not allowed inside a transaction".into());
         }
-        if in_multi
-            && !matches!(
-                cmd.name,
-                "exec" | "discard" | "multi" | "watch" | "quit" | "reset"
-            )
-        {
+        if in_multi && cmd.in_multi == InMulti::Queued {
             if let Some(q) = self.clients[client].multi.as_mut() {
                 q.push(argv.to_vec());
             }
             return Reply::status("QUEUED");
         }
         let reply = self.call(cmd, client, argv, now);
-        if matches!(reply, Reply::Nil | Reply::NilArray) && cmd.has_flag("blocking") {
+        if matches!(reply, Reply::Nil | Reply::NilArray) && cmd.has_flag(Flags::BLOCKING) {
             self.block(client, cmd, argv, reply.clone(), now);
         }
         reply
@@ -594,10 +583,8 @@ impl Server {
         // MONITOR sees a command after it ran (so SELECT shows the new db), except the
         // administrative ones.
         if !self.monitors.is_empty()
-            && !cmd
-                .flags
-                .split(' ')
-                .any(|f| f == "admin" || f == "skip_monitor")
+            && !cmd.has_flag(Flags::ADMIN)
+            && !cmd.has_flag(Flags::SKIP_MONITOR)
         {
             self.feed_monitors(client, argv, now);
         }

@@ -42,7 +42,7 @@ struct CommandInfo {
     group: &'static str,
     since: &'static str,
     arity: i32,
-    flags: &'static str,
+    flags: String,
 }
 
 fn strategy(name: &str) -> Option<StrategyKind> {
@@ -893,10 +893,10 @@ impl Playground {
                 name: c.display_name(),
                 syntax: c.syntax,
                 summary: c.summary,
-                group: c.group,
+                group: c.group.name(),
                 since: c.since,
                 arity: c.arity,
-                flags: c.flags,
+                flags: c.flags.names().collect::<Vec<_>>().join(" "),
             })
             .collect();
         serde_wasm_bindgen::to_value(&list).unwrap_or(JsValue::NULL)

@@ -3,6 +3,7 @@
 //! the active expiry cycle runs). The other parameters report Redis 7.0.15's defaults.
 
 use super::keyspace::help_lines;
+use super::table::{Group, Shape, BASE};
 use super::Command;
 use crate::error::{CmdError, CmdResult};
 use crate::glob::Pattern;
@@ -252,25 +253,26 @@ fn config_help(_: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
 const C: Command = Command {
     name: "",
     arity: 2,
-    flags: "admin noscript loading stale",
-    acl: "@admin @slow @dangerous",
+    flags: flags![ADMIN, NOSCRIPT, LOADING, STALE],
+    acl: acl![ADMIN, SLOW, DANGEROUS],
     keys: (0, 0, 0),
-    key_specs: "",
-    tips: "",
-    group: "server",
+    key_specs: &[],
+    tips: &[],
+    group: Group::Server,
     since: "2.0.0",
     complexity: "O(1)",
     summary: "",
     syntax: "",
     handler: config_help,
     subcommands: &[],
+    ..BASE
 };
 
 pub const COMMANDS: &[Command] = &[Command {
     name: "config",
     arity: -2,
-    flags: "",
-    acl: "@slow",
+    flags: flags![],
+    acl: acl![SLOW],
     complexity: "Depends on subcommand.",
     summary: "Read and change server parameters",
     syntax: "subcommand [arguments]",
@@ -278,6 +280,7 @@ pub const COMMANDS: &[Command] = &[Command {
     subcommands: &[
         Command {
             name: "config|get",
+            shape: Shape::Pairs("field", "value"),
             arity: -3,
             complexity: "O(N) when N is the number of configuration parameters provided",
             summary: "The parameters matching glob patterns, with their values",
@@ -287,8 +290,8 @@ pub const COMMANDS: &[Command] = &[Command {
         },
         Command {
             name: "config|help",
-            flags: "loading stale",
-            acl: "@slow",
+            flags: flags![LOADING, STALE],
+            acl: acl![SLOW],
             since: "5.0.0",
             summary: "Show what CONFIG can do",
             handler: config_help,
@@ -310,7 +313,7 @@ pub const COMMANDS: &[Command] = &[Command {
         Command {
             name: "config|set",
             arity: -4,
-            tips: "request_policy:all_nodes response_policy:all_succeeded",
+            tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
             complexity: "O(N) when N is the number of configuration parameters provided",
             summary: "Change parameters: notify-keyspace-events, hz",
             syntax: "parameter value [parameter value ...]",

@@ -4,6 +4,7 @@
 //! sizes CLIENT LIST reports.
 
 use super::keyspace::help_lines;
+use super::table::{Acl, Flags, Group, InMulti, Link, BASE};
 use super::{int_arg, is, Command};
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
@@ -389,29 +390,30 @@ fn quit(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
 const CLIENT_SUB: Command = Command {
     name: "",
     arity: 2,
-    flags: "noscript loading stale",
-    acl: "@slow @connection",
+    flags: flags![NOSCRIPT, LOADING, STALE],
+    acl: acl![SLOW, CONNECTION],
     keys: (0, 0, 0),
-    key_specs: "",
-    tips: "",
-    group: "connection",
+    key_specs: &[],
+    tips: &[],
+    group: Group::Connection,
     since: "2.4.0",
     complexity: "O(1)",
     summary: "",
     syntax: "",
     handler: client_id,
     subcommands: &[],
+    ..BASE
 };
 
-const ADMIN: &str = "admin noscript loading stale";
-const ADMIN_ACL: &str = "@admin @slow @dangerous @connection";
+const ADMIN: Flags = flags![ADMIN, NOSCRIPT, LOADING, STALE];
+const ADMIN_ACL: Acl = acl![ADMIN, SLOW, DANGEROUS, CONNECTION];
 
 pub const COMMANDS: &[Command] = &[
     Command {
         name: "client",
         arity: -2,
-        flags: "",
-        acl: "@slow",
+        flags: flags![],
+        acl: acl![SLOW],
         complexity: "Depends on subcommand.",
         summary: "Commands about client connections",
         handler: super::container_handler,
@@ -425,7 +427,7 @@ pub const COMMANDS: &[Command] = &[
             },
             Command {
                 name: "client|help",
-                flags: "loading stale",
+                flags: flags![LOADING, STALE],
                 since: "5.0.0",
                 summary: "Show what CLIENT can do",
                 handler: client_help,
@@ -440,14 +442,14 @@ pub const COMMANDS: &[Command] = &[
             },
             Command {
                 name: "client|info",
-                tips: "nondeterministic_output",
+                tips: &["nondeterministic_output"],
                 since: "6.2.0",
                 summary: "What CLIENT LIST says about this connection",
                 handler: client_info,
                 ..CLIENT_SUB
             },
             Command {
-                name: "client|kill",
+                name: "client|kill", link: Link::Refused("CLIENT KILL closes connections"),
                 arity: -3,
                 flags: ADMIN,
                 acl: ADMIN_ACL,
@@ -462,7 +464,7 @@ pub const COMMANDS: &[Command] = &[
                 arity: -2,
                 flags: ADMIN,
                 acl: ADMIN_ACL,
-                tips: "nondeterministic_output",
+                tips: &["nondeterministic_output"],
                 complexity: "O(N) where N is the number of client connections",
                 summary: "One line about each connection: id, address, name, db, flags, last command",
                 syntax: "[TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]",
@@ -505,11 +507,11 @@ pub const COMMANDS: &[Command] = &[
         ..CLIENT_SUB
     },
     Command {
-        name: "monitor",
+        name: "monitor", link: Link::Refused("MONITOR takes the console over"),
         arity: 1,
         flags: ADMIN,
-        acl: "@admin @slow @dangerous",
-        group: "server",
+        acl: acl![ADMIN, SLOW, DANGEROUS],
+        group: Group::Server,
         since: "1.0.0",
         complexity: "",
         summary: "Stream every command the server runs, from every client, as it runs",
@@ -517,20 +519,20 @@ pub const COMMANDS: &[Command] = &[
         ..CLIENT_SUB
     },
     Command {
-        name: "quit",
+        name: "quit", in_multi: InMulti::RunsNow, link: Link::Refused("QUIT closes the console's connection"),
         arity: -1,
-        flags: "noscript loading stale fast no_auth allow_busy",
-        acl: "@fast @connection",
+        flags: flags![NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY, SUBSCRIBED_OK],
+        acl: acl![FAST, CONNECTION],
         since: "1.0.0",
         summary: "Close the connection",
         handler: quit,
         ..CLIENT_SUB
     },
     Command {
-        name: "reset",
+        name: "reset", in_multi: InMulti::RunsNow, link: Link::Refused("RESET resets the console's connection"),
         arity: 1,
-        flags: "noscript loading stale fast no_auth allow_busy",
-        acl: "@fast @connection",
+        flags: flags![NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY, SUBSCRIBED_OK],
+        acl: acl![FAST, CONNECTION],
         since: "6.2.0",
         summary: "Start the connection afresh: no transaction, watches, subscriptions or name; db 0",
         handler: reset,

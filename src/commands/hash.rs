@@ -6,6 +6,7 @@
 //! hash answers in listpack order, as Redis does; see `types/hash.rs` for the encodings.
 
 use super::keyspace::{parse_cursor, scan_options, scan_reply};
+use super::table::{key, Group, Link, Shape, BASE};
 use super::{int_arg, is, remove_if_empty, value_of, Command};
 use crate::error::{CmdError, CmdResult};
 use crate::num::ldouble::{self, LongDouble};
@@ -315,69 +316,70 @@ fn hscan(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 const R: Command = Command {
     name: "",
     arity: 3,
-    flags: "readonly fast",
-    acl: "@read @hash @fast",
+    flags: flags![READONLY, FAST],
+    acl: acl![READ, HASH, FAST],
     keys: (1, 1, 1),
-    key_specs: "RO,access|index:1|range:0,1,0",
-    tips: "",
-    group: "hash",
+    key_specs: &[key(1, key_flags![RO, ACCESS])],
+    tips: &[],
+    group: Group::Hash,
     since: "2.0.0",
     complexity: "O(1)",
     summary: "",
     syntax: "key field",
     handler: hget,
     subcommands: &[],
+    ..BASE
 };
 
 const W: Command = Command {
     arity: -4,
-    flags: "write denyoom fast",
-    acl: "@write @hash @fast",
-    key_specs: "RW,update|index:1|range:0,1,0",
+    flags: flags![WRITE, DENYOOM, FAST],
+    acl: acl![WRITE, HASH, FAST],
+    key_specs: &[key(1, key_flags![RW, UPDATE])],
     ..R
 };
 
 /// The whole-hash reads: HGETALL, HKEYS, HVALS.
 const ALL: Command = Command {
     arity: 2,
-    flags: "readonly",
-    acl: "@read @hash @slow",
-    tips: "nondeterministic_output_order",
+    flags: flags![READONLY],
+    acl: acl![READ, HASH, SLOW],
+    tips: &["nondeterministic_output_order"],
     complexity: "O(N) where N is the size of the hash.",
     syntax: "key",
     ..R
 };
 
 pub const COMMANDS: &[Command] = &[
-    Command { name: "hdel", arity: -3, flags: "write fast", key_specs: "RW,delete|index:1|range:0,1,0",
+    Command { name: "hdel", arity: -3, flags: flags![WRITE, FAST], key_specs: &[key(1, key_flags![RW, DELETE])],
         complexity: "O(N) where N is the number of fields to be removed.",
         summary: "Delete fields from a hash; returns how many existed (an emptied hash is deleted)",
         syntax: "key field [field ...]", handler: hdel, ..W },
-    Command { name: "hexists", key_specs: "RO|index:1|range:0,1,0",
+    Command { name: "hexists", key_specs: &[key(1, key_flags![RO])],
         summary: "Whether a hash has a field: 1 or 0", handler: hexists, ..R },
     Command { name: "hget", summary: "Read the value of one field of a hash", handler: hget, ..R },
-    Command { name: "hgetall", summary: "Every field and value of a hash, field, value, field, value…",
+    Command { name: "hgetall", shape: Shape::Pairs("field", "value"), summary: "Every field and value of a hash, field, value, field, value…",
         handler: hgetall, ..ALL },
-    Command { name: "hincrby", arity: 4, key_specs: "RW,access,update|index:1|range:0,1,0",
+    Command { name: "hincrby", arity: 4, key_specs: &[key(1, key_flags![RW, ACCESS, UPDATE])],
         summary: "Add an integer to the integer in a hash field (missing counts as 0)",
         syntax: "key field increment", handler: hincrby, ..W },
-    Command { name: "hincrbyfloat", arity: 4, key_specs: "RW,access,update|index:1|range:0,1,0", since: "2.6.0",
+    Command { name: "hincrbyfloat", arity: 4, key_specs: &[key(1, key_flags![RW, ACCESS, UPDATE])], since: "2.6.0",
         summary: "Add a decimal number to the number in a hash field (missing counts as 0)",
         syntax: "key field increment", handler: hincrbyfloat, ..W },
     Command { name: "hkeys", summary: "Every field name of a hash", handler: hkeys, ..ALL },
-    Command { name: "hlen", arity: 2, key_specs: "RO|index:1|range:0,1,0",
+    Command { name: "hlen", arity: 2, key_specs: &[key(1, key_flags![RO])],
         summary: "How many fields a hash has (0 if missing)", syntax: "key", handler: hlen, ..R },
-    Command { name: "hmget", arity: -3, complexity: "O(N) where N is the number of fields being requested.",
+    Command { name: "hmget", shape: Shape::PerArg(2, "field", "value"), arity: -3, complexity: "O(N) where N is the number of fields being requested.",
         summary: "Read several fields of a hash at once (nil for missing ones)",
         syntax: "key field [field ...]", handler: hmget, ..R },
     Command { name: "hmset", complexity: "O(N) where N is the number of fields being set.",
         summary: "The old form of HSET: set fields of a hash, replying OK",
         syntax: "key field value [field value ...]", handler: hmset, ..W },
-    Command { name: "hrandfield", arity: -2, flags: "readonly", acl: "@read @hash @slow", tips: "nondeterministic_output",
+    Command { name: "hrandfield", link: Link::Bounded { arg: 2, max: 10_000, what: "count" }, shape: Shape::PairsWith("withvalues", "field", "value"), arity: -2, flags: flags![READONLY], acl: acl![READ, HASH, SLOW], tips: &["nondeterministic_output"],
         since: "6.2.0", complexity: "O(N) where N is the number of fields returned",
         summary: "Random fields of a hash: count of them distinct, or with a negative count possibly repeated, optionally with values",
         syntax: "key [count [WITHVALUES]]", handler: hrandfield, ..R },
-    Command { name: "hscan", arity: -3, flags: "readonly", acl: "@read @hash @slow", tips: "nondeterministic_output",
+    Command { name: "hscan", shape: Shape::Scan(&Shape::Pairs("field", "value")), arity: -3, flags: flags![READONLY], acl: acl![READ, HASH, SLOW], tips: &["nondeterministic_output"],
         since: "2.8.0",
         complexity: "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.",
         summary: "Iterate the fields and values of a hash a few at a time with a cursor, optionally filtered by pattern",
@@ -385,10 +387,10 @@ pub const COMMANDS: &[Command] = &[
     Command { name: "hset", complexity: "O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs.",
         summary: "Set fields of a hash, creating it if missing; returns how many fields were new",
         syntax: "key field value [field value ...]", handler: hset, ..W },
-    Command { name: "hsetnx", arity: 4, key_specs: "RW,insert|index:1|range:0,1,0",
+    Command { name: "hsetnx", arity: 4, key_specs: &[key(1, key_flags![RW, INSERT])],
         summary: "Set a field of a hash only if the field does not exist yet; 1 if set",
         syntax: "key field value", handler: hsetnx, ..W },
-    Command { name: "hstrlen", key_specs: "RO|index:1|range:0,1,0", since: "3.2.0",
+    Command { name: "hstrlen", key_specs: &[key(1, key_flags![RO])], since: "3.2.0",
         summary: "The length in bytes of the value of a hash field (0 if missing)", handler: hstrlen, ..R },
     Command { name: "hvals", summary: "Every value of a hash", handler: hvals, ..ALL },
 ];

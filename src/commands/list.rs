@@ -6,6 +6,7 @@
 
 mod moves;
 
+use super::table::{key, Block, Group, Shape, BASE};
 use super::{int_arg, is, value_of, Command};
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
@@ -323,51 +324,55 @@ fn lpos(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 const L: Command = Command {
     name: "",
     arity: -3,
-    flags: "write denyoom fast",
-    acl: "@write @list @fast",
+    flags: flags![WRITE, DENYOOM, FAST],
+    acl: acl![WRITE, LIST, FAST],
     keys: (1, 1, 1),
-    key_specs: "RW,insert|index:1|range:0,1,0",
-    tips: "",
-    group: "list",
+    key_specs: &[key(1, key_flags![RW, INSERT])],
+    tips: &[],
+    group: Group::List,
     since: "1.0.0",
     complexity: "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
     summary: "",
     syntax: "key element [element ...]",
     handler: lpush,
     subcommands: &[],
+    ..BASE
 };
 
 /// A read command.
 const R: Command = Command {
-    flags: "readonly",
-    acl: "@read @list @slow",
-    key_specs: "RO,access|index:1|range:0,1,0",
+    flags: flags![READONLY],
+    acl: acl![READ, LIST, SLOW],
+    key_specs: &[key(1, key_flags![RO, ACCESS])],
     ..L
 };
 
 /// A slow write command.
 const W: Command = Command {
-    flags: "write",
-    acl: "@write @list @slow",
+    flags: flags![WRITE],
+    acl: acl![WRITE, LIST, SLOW],
     ..L
 };
 
 /// LMOVE and its relatives: a source and a destination.
 const MOVE: Command = Command {
-    flags: "write denyoom",
-    acl: "@write @list @slow",
+    flags: flags![WRITE, DENYOOM],
+    acl: acl![WRITE, LIST, SLOW],
     keys: (1, 2, 1),
-    key_specs: "RW,access,delete|index:1|range:0,1,0;RW,insert|index:2|range:0,1,0",
+    key_specs: &[
+        key(1, key_flags![RW, ACCESS, DELETE]),
+        key(2, key_flags![RW, INSERT]),
+    ],
     complexity: "O(1)",
     ..L
 };
 
 /// The blocking commands.
 const B: Command = Command {
-    flags: "write noscript blocking",
-    acl: "@write @list @slow @blocking",
+    flags: flags![WRITE, NOSCRIPT, BLOCKING],
+    acl: acl![WRITE, LIST, SLOW, BLOCKING],
     keys: (1, -2, 1),
-    key_specs: "RW,access,delete|index:1|range:-2,1,0",
+    key_specs: &[key(1, key_flags![RW, ACCESS, DELETE]).range(-2, 1, 0)],
     since: "2.0.0",
     complexity: "O(N) where N is the number of provided keys.",
     syntax: "key [key ...] timeout",
@@ -376,8 +381,8 @@ const B: Command = Command {
 
 const POP: Command = Command {
     arity: -2,
-    flags: "write fast",
-    key_specs: "RW,access,delete|index:1|range:0,1,0",
+    flags: flags![WRITE, FAST],
+    key_specs: &[key(1, key_flags![RW, ACCESS, DELETE])],
     complexity: "O(N) where N is the number of elements returned",
     syntax: "key [count]",
     ..L
@@ -387,35 +392,35 @@ const MPOP_COMPLEXITY: &str =
     "O(N+M) where N is the number of provided keys and M is the number of elements returned.";
 
 pub const COMMANDS: &[Command] = &[
-    Command { name: "blmove", arity: 6, flags: "write denyoom noscript blocking", acl: "@write @list @slow @blocking",
+    Command { name: "blmove", block: Some(Block::FirstKey), arity: 6, flags: flags![WRITE, DENYOOM, NOSCRIPT, BLOCKING], acl: acl![WRITE, LIST, SLOW, BLOCKING],
         since: "6.2.0", summary: "LMOVE that waits, up to a timeout, for the source list to get data",
         syntax: "source destination LEFT|RIGHT LEFT|RIGHT timeout", handler: moves::blmove, ..MOVE },
-    Command { name: "blmpop", arity: -5, flags: "write blocking movablekeys", keys: (0, 0, 0),
-        key_specs: "RW,access,delete|index:2|keynum:0,1,1", since: "7.0.0", complexity: MPOP_COMPLEXITY,
+    Command { name: "blmpop", block: Some(Block::TimeoutNumkeys), shape: Shape::Popped(&Shape::List("value")), arity: -5, flags: flags![WRITE, BLOCKING, MOVABLEKEYS], keys: (0, 0, 0),
+        key_specs: &[key(2, key_flags![RW, ACCESS, DELETE]).keynum(0, 1, 1)], since: "7.0.0", complexity: MPOP_COMPLEXITY,
         summary: "LMPOP that waits, up to a timeout, for one of the lists to get data",
         syntax: "timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]", handler: moves::blmpop, ..B },
-    Command { name: "blpop", summary: "Pop the first element of the first non-empty list, with its key, waiting up to a timeout",
+    Command { name: "blpop", block: Some(Block::KeysThenTimeout), shape: Shape::Row(&["key", "value"]), summary: "Pop the first element of the first non-empty list, with its key, waiting up to a timeout",
         handler: moves::blpop, ..B },
-    Command { name: "brpop", summary: "Pop the last element of the first non-empty list, with its key, waiting up to a timeout",
+    Command { name: "brpop", block: Some(Block::KeysThenTimeout), shape: Shape::Row(&["key", "value"]), summary: "Pop the last element of the first non-empty list, with its key, waiting up to a timeout",
         handler: moves::brpop, ..B },
-    Command { name: "brpoplpush", arity: 4, flags: "write denyoom noscript blocking", acl: "@write @list @slow @blocking",
+    Command { name: "brpoplpush", block: Some(Block::FirstKey), arity: 4, flags: flags![WRITE, DENYOOM, NOSCRIPT, BLOCKING], acl: acl![WRITE, LIST, SLOW, BLOCKING],
         since: "2.2.0", summary: "RPOPLPUSH that waits, up to a timeout, for the source list to get data",
         syntax: "source destination timeout", handler: moves::brpoplpush, ..MOVE },
     Command { name: "lindex", arity: 3, complexity: "O(1)",
         summary: "The element at an index of a list (negative indices count from the tail); nil if out of range",
         syntax: "key index", handler: lindex, ..R },
-    Command { name: "linsert", arity: 5, flags: "write denyoom", acl: "@write @list @slow", since: "2.2.0",
+    Command { name: "linsert", arity: 5, flags: flags![WRITE, DENYOOM], acl: acl![WRITE, LIST, SLOW], since: "2.2.0",
         complexity: "O(N) where N is the number of elements to traverse before seeing the value pivot.",
         summary: "Insert an element before or after the first occurrence of a pivot; the new length, -1 without pivot",
         syntax: "key BEFORE|AFTER pivot element", handler: linsert, ..L },
-    Command { name: "llen", arity: 2, flags: "readonly fast", acl: "@read @list @fast", key_specs: "RO|index:1|range:0,1,0",
+    Command { name: "llen", arity: 2, flags: flags![READONLY, FAST], acl: acl![READ, LIST, FAST], key_specs: &[key(1, key_flags![RO])],
         complexity: "O(1)", summary: "How many elements a list holds (0 if the key is missing)", syntax: "key",
         handler: llen, ..L },
     Command { name: "lmove", arity: 5, since: "6.2.0",
         summary: "Pop an element from one end of a list and push it onto an end of another (or the same) list",
         syntax: "source destination LEFT|RIGHT LEFT|RIGHT", handler: moves::lmove, ..MOVE },
-    Command { name: "lmpop", arity: -4, flags: "write movablekeys", acl: "@write @list @slow", keys: (0, 0, 0),
-        key_specs: "RW,access,delete|index:1|keynum:0,1,1", since: "7.0.0", complexity: MPOP_COMPLEXITY,
+    Command { name: "lmpop", shape: Shape::Popped(&Shape::List("value")), arity: -4, flags: flags![WRITE, MOVABLEKEYS], acl: acl![WRITE, LIST, SLOW], keys: (0, 0, 0),
+        key_specs: &[key(1, key_flags![RW, ACCESS, DELETE]).keynum(0, 1, 1)], since: "7.0.0", complexity: MPOP_COMPLEXITY,
         summary: "Pop one or more elements from the first non-empty list of several, with its key",
         syntax: "numkeys key [key ...] LEFT|RIGHT [COUNT count]", handler: moves::lmpop, ..L },
     Command { name: "lpop", summary: "Remove and return the first element of a list, or its first count elements",
@@ -432,14 +437,14 @@ pub const COMMANDS: &[Command] = &[
         complexity: "O(S+N) where S is the distance of the start offset from the head and N the number of elements in the range.",
         summary: "The elements between two indices, both included (negative indices count from the tail)",
         syntax: "key start stop", handler: lrange, ..R },
-    Command { name: "lrem", arity: 4, key_specs: "RW,delete|index:1|range:0,1,0",
+    Command { name: "lrem", arity: 4, key_specs: &[key(1, key_flags![RW, DELETE])],
         complexity: "O(N+M) where N is the length of the list and M is the number of elements removed.",
         summary: "Remove elements equal to a value: count from the head, -count from the tail, or all (0)",
         syntax: "key count element", handler: lrem, ..W },
-    Command { name: "lset", arity: 4, flags: "write denyoom", acl: "@write @list @slow", key_specs: "RW,update|index:1|range:0,1,0",
+    Command { name: "lset", arity: 4, flags: flags![WRITE, DENYOOM], acl: acl![WRITE, LIST, SLOW], key_specs: &[key(1, key_flags![RW, UPDATE])],
         complexity: "O(1)", summary: "Replace the element at an index of a list (negative indices count from the tail)",
         syntax: "key index element", handler: lset, ..L },
-    Command { name: "ltrim", arity: 4, key_specs: "RW,delete|index:1|range:0,1,0",
+    Command { name: "ltrim", arity: 4, key_specs: &[key(1, key_flags![RW, DELETE])],
         complexity: "O(N) where N is the number of elements to be removed by the operation.",
         summary: "Keep only the elements between two indices of a list, deleting it if nothing is left",
         syntax: "key start stop", handler: ltrim, ..W },

@@ -2,6 +2,9 @@
 //! drives dispatch and the arity check, COMMAND INFO/DOCS/LIST/COUNT, HELP, the console's
 //! hints and completion, and the README's table of supported commands.
 
+#[macro_use]
+pub mod table;
+
 pub mod config;
 pub mod connection;
 pub mod hash;
@@ -21,64 +24,10 @@ use crate::error::{CmdError, CmdResult};
 use crate::server::Ctx;
 use crate::types::Value;
 
+pub use table::Command;
+
 /// A command handler: `argv` includes the command name (and sub-command) as typed.
 pub type Handler = fn(&mut Ctx, &[Vec<u8>]) -> CmdResult;
-
-/// One command, as Redis 7.0 describes it. The interface facts (arity, flags, ACL
-/// categories, key positions, key specs, tips) are Redis's, so COMMAND INFO prints what a
-/// real server prints; summaries and syntax lines are ours.
-pub struct Command {
-    /// Full lower-case name: `get`, or `object|encoding` for a sub-command.
-    pub name: &'static str,
-    /// Redis convention: N means exactly N words, -N at least N, counting the name.
-    pub arity: i32,
-    /// COMMAND INFO flags, space-separated (`write denyoom`).
-    pub flags: &'static str,
-    /// ACL categories, space-separated (`@write @string @slow`).
-    pub acl: &'static str,
-    /// Legacy first key, last key, step.
-    pub keys: (i32, i32, i32),
-    /// Key specs, `;`-separated, each `FLAGS|begin_search|find_keys`, e.g.
-    /// `RW,access,update|index:1|range:0,1,0` or `RO|keyword:STORE,1|keynum:0,1,1`, with
-    /// Redis's notes on the spec as an optional fourth part.
-    pub key_specs: &'static str,
-    /// Command tips, space-separated.
-    pub tips: &'static str,
-    /// The COMMAND DOCS group (`string`, `generic`, `server`, `connection`, `transactions`).
-    pub group: &'static str,
-    pub since: &'static str,
-    pub complexity: &'static str,
-    pub summary: &'static str,
-    /// The arguments after the name, in the Redis docs' notation.
-    pub syntax: &'static str,
-    pub handler: Handler,
-    pub subcommands: &'static [Command],
-}
-
-impl Command {
-    pub fn has_flag(&self, flag: &str) -> bool {
-        self.flags.split(' ').any(|f| f == flag)
-    }
-
-    pub fn is_write(&self) -> bool {
-        self.has_flag("write")
-    }
-
-    /// The name as HELP and the docs write it: `GET`, `OBJECT ENCODING`.
-    pub fn display_name(&self) -> String {
-        self.name.replace('|', " ").to_ascii_uppercase()
-    }
-
-    pub fn arity_ok(&self, argc: usize) -> bool {
-        let argc = argc as i64;
-        let arity = self.arity as i64;
-        if arity >= 0 {
-            argc == arity
-        } else {
-            argc >= -arity
-        }
-    }
-}
 
 /// A container command's handler is never called for its own name alone (the arity
 /// check or sub-command lookup answers first); this keeps the table total.

@@ -5,6 +5,7 @@
 //! with its RDB file (here allowed, as Redis allows it with `enable-debug-command local`).
 
 use super::keyspace::help_lines;
+use super::table::{Group, BASE};
 use super::{is, Command};
 use crate::clock::Clock;
 use crate::error::{CmdError, CmdResult};
@@ -68,18 +69,19 @@ fn debug(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 const P: Command = Command {
     name: "",
     arity: 1,
-    flags: "admin noscript no_async_loading",
-    acl: "@admin @slow @dangerous",
+    flags: flags![ADMIN, NOSCRIPT, NO_ASYNC_LOADING],
+    acl: acl![ADMIN, SLOW, DANGEROUS],
     keys: (0, 0, 0),
-    key_specs: "",
-    tips: "",
-    group: "server",
+    key_specs: &[],
+    tips: &[],
+    group: Group::Server,
     since: "1.0.0",
     complexity: "O(1)",
     summary: "",
     syntax: "",
     handler: save,
     subcommands: &[],
+    ..BASE
 };
 
 pub const COMMANDS: &[Command] = &[
@@ -94,7 +96,7 @@ pub const COMMANDS: &[Command] = &[
     Command {
         name: "debug",
         arity: -2,
-        flags: "admin noscript loading stale",
+        flags: flags![ADMIN, NOSCRIPT, LOADING, STALE],
         complexity: "Depends on subcommand.",
         summary: "Debugging aids; here only RELOAD (save and load the keyspace again)",
         syntax: "subcommand [argument [argument ...]]",
@@ -103,16 +105,16 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "lastsave",
-        flags: "loading stale fast",
-        acl: "@admin @fast @dangerous",
-        tips: "nondeterministic_output",
+        flags: flags![LOADING, STALE, FAST],
+        acl: acl![ADMIN, FAST, DANGEROUS],
+        tips: &["nondeterministic_output"],
         summary: "When the world was last saved, as a Unix time in seconds",
         handler: lastsave,
         ..P
     },
     Command {
         name: "save",
-        flags: "admin noscript no_async_loading no_multi",
+        flags: flags![ADMIN, NOSCRIPT, NO_ASYNC_LOADING, NO_MULTI],
         complexity: "O(N) where N is the total number of keys in all databases",
         summary: "Save the world to the browser's storage now",
         handler: save,

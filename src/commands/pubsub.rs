@@ -3,6 +3,7 @@
 //! Keyspace notifications are published through `Server::publish` too.
 
 use super::keyspace::help_lines;
+use super::table::{Group, Link, BASE};
 use super::Command;
 use crate::error::{CmdError, CmdResult};
 use crate::glob::Pattern;
@@ -10,22 +11,6 @@ use crate::reply::Reply;
 use crate::server::{ClientId, Ctx, Server};
 
 // ---- data operations ----
-
-/// The commands a client may run while subscribed (RESP2).
-pub fn allowed_while_subscribed(name: &str) -> bool {
-    matches!(
-        name,
-        "subscribe"
-            | "unsubscribe"
-            | "psubscribe"
-            | "punsubscribe"
-            | "ssubscribe"
-            | "sunsubscribe"
-            | "ping"
-            | "quit"
-            | "reset"
-    )
-}
 
 fn subscription_count(server: &Server, client: ClientId) -> i64 {
     let c = &server.clients[client];
@@ -308,43 +293,44 @@ pub fn not_while_subscribed(cmd: &str) -> CmdError {
 const P: Command = Command {
     name: "",
     arity: -2,
-    flags: "pubsub noscript loading stale",
-    acl: "@pubsub @slow",
+    flags: flags![PUBSUB, NOSCRIPT, LOADING, STALE, SUBSCRIBED_OK],
+    acl: acl![PUBSUB, SLOW],
     keys: (0, 0, 0),
-    key_specs: "",
-    tips: "",
-    group: "pubsub",
+    key_specs: &[],
+    tips: &[],
+    group: Group::Pubsub,
     since: "2.0.0",
     complexity: "O(N) where N is the number of channels to subscribe to.",
     summary: "",
     syntax: "",
     handler: publish,
     subcommands: &[],
+    ..BASE
 };
 
 const PS: Command = Command {
     arity: 2,
-    flags: "pubsub loading stale",
-    acl: "@pubsub @slow",
+    flags: flags![PUBSUB, LOADING, STALE],
+    acl: acl![PUBSUB, SLOW],
     since: "2.8.0",
     ..P
 };
 
 pub const COMMANDS: &[Command] = &[
-    Command { name: "psubscribe", summary: "Listen for messages on every channel matching glob patterns",
+    Command { name: "psubscribe", link: Link::Refused("subscribing takes the console over"), summary: "Listen for messages on every channel matching glob patterns",
         complexity: "O(N) where N is the number of patterns the client is already subscribed to.",
         syntax: "pattern [pattern ...]", handler: psubscribe, ..P },
-    Command { name: "publish", arity: 3, flags: "pubsub loading stale fast", acl: "@pubsub @fast", since: "2.0.0",
+    Command { name: "publish", arity: 3, flags: flags![PUBSUB, LOADING, STALE, FAST], acl: acl![PUBSUB, FAST], since: "2.0.0",
         complexity: "O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).",
         summary: "Send a message to a channel; returns how many clients received it",
         syntax: "channel message", handler: publish, ..P },
-    Command { name: "pubsub", arity: -2, flags: "", acl: "@slow", since: "2.8.0", complexity: "Depends on subcommand.",
+    Command { name: "pubsub", arity: -2, flags: flags![], acl: acl![SLOW], since: "2.8.0", complexity: "Depends on subcommand.",
         summary: "Look at the state of pub/sub: active channels, subscriber counts", syntax: "subcommand [arguments]",
         handler: super::container_handler,
         subcommands: &[
             Command { name: "pubsub|channels", arity: -2, complexity: "O(N) where N is the number of active channels, and assuming constant time pattern matching (relatively short channels and patterns)",
                 summary: "The channels that have at least one subscriber", syntax: "[pattern]", handler: pubsub_channels, ..PS },
-            Command { name: "pubsub|help", arity: 2, flags: "loading stale", acl: "@slow", since: "6.2.0", complexity: "O(1)",
+            Command { name: "pubsub|help", arity: 2, flags: flags![LOADING, STALE], acl: acl![SLOW], since: "6.2.0", complexity: "O(1)",
                 summary: "Show what PUBSUB can do", handler: pubsub_help, ..PS },
             Command { name: "pubsub|numpat", complexity: "O(1)", summary: "How many distinct patterns have subscribers",
                 handler: pubsub_numpat, ..PS },
@@ -361,7 +347,7 @@ pub const COMMANDS: &[Command] = &[
     Command { name: "punsubscribe", arity: -1, complexity: "O(N+M) where N is the number of patterns the client is already subscribed and M is the number of total patterns subscribed in the system (by any client).",
         summary: "Stop listening on patterns (all of them if none is given)", syntax: "[pattern [pattern ...]]",
         handler: punsubscribe, ..P },
-    Command { name: "subscribe", summary: "Listen for messages on channels", syntax: "channel [channel ...]",
+    Command { name: "subscribe", link: Link::Refused("subscribing takes the console over"), summary: "Listen for messages on channels", syntax: "channel [channel ...]",
         handler: subscribe, ..P },
     Command { name: "unsubscribe", arity: -1, complexity: "O(N) where N is the number of clients already subscribed to a channel.",
         summary: "Stop listening on channels (all of them if none is given)", syntax: "[channel [channel ...]]",

@@ -2,6 +2,7 @@
 //! TIME, INFO, and COMMAND, whose answers are generated from the command table.
 
 use super::keyspace::{db_index_arg, help_lines};
+use super::table::{Acl, Begin, Find, Group, KeySpec, BASE};
 use super::{is, keyspec, Command};
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
@@ -39,46 +40,42 @@ fn int_in_c_range(arg: &[u8], msg: &str) -> CmdResult<i64> {
     }
 }
 
-fn status_set(words: &str) -> Reply {
-    Reply::Set(
-        words
-            .split(' ')
-            .filter(|w| !w.is_empty())
-            .map(|w| Reply::status(w.to_string()))
-            .collect(),
-    )
+fn status_set<'a>(words: impl Iterator<Item = &'a str>) -> Reply {
+    Reply::Set(words.map(|w| Reply::status(w.to_string())).collect())
 }
 
 /// One key spec as COMMAND INFO shows it.
-fn key_spec_reply(spec: &keyspec::KeySpec) -> Reply {
-    use keyspec::{Begin, Find};
+fn key_spec_reply(spec: &KeySpec) -> Reply {
     let b = |s: &str| Reply::bulk(s);
     let map = |kind: &str, spec: Vec<(Reply, Reply)>| {
         Reply::Map(vec![(b("type"), b(kind)), (b("spec"), Reply::Map(spec))])
     };
     let begin = match spec.begin {
-        Begin::Index(i) => map("index", vec![(b("index"), Reply::Int(i))]),
+        Begin::Index(i) => map("index", vec![(b("index"), Reply::Int(i.into()))]),
         Begin::Keyword(kw, from) => map(
             "keyword",
-            vec![(b("keyword"), b(kw)), (b("startfrom"), Reply::Int(from))],
+            vec![
+                (b("keyword"), b(kw)),
+                (b("startfrom"), Reply::Int(from.into())),
+            ],
         ),
         Begin::Unknown => map("unknown", vec![]),
     };
     let find = match spec.find {
-        Find::Range(last, step, limit) => map(
+        Find::Range { last, step, limit } => map(
             "range",
             vec![
-                (b("lastkey"), Reply::Int(last)),
-                (b("keystep"), Reply::Int(step)),
-                (b("limit"), Reply::Int(limit)),
+                (b("lastkey"), Reply::Int(last.into())),
+                (b("keystep"), Reply::Int(step.into())),
+                (b("limit"), Reply::Int(limit.into())),
             ],
         ),
-        Find::Keynum(idx, first, step) => map(
+        Find::Keynum { index, first, step } => map(
             "keynum",
             vec![
-                (b("keynumidx"), Reply::Int(idx)),
-                (b("firstkey"), Reply::Int(first)),
-                (b("keystep"), Reply::Int(step)),
+                (b("keynumidx"), Reply::Int(index.into())),
+                (b("firstkey"), Reply::Int(first.into())),
+                (b("keystep"), Reply::Int(step.into())),
             ],
         ),
         Find::Unknown => map("unknown", vec![]),
@@ -87,15 +84,7 @@ fn key_spec_reply(spec: &keyspec::KeySpec) -> Reply {
     if let Some(n) = spec.notes {
         out.push((b("notes"), b(n)));
     }
-    out.push((
-        b("flags"),
-        Reply::Set(
-            spec.flags
-                .iter()
-                .map(|f| Reply::status(f.to_string()))
-                .collect(),
-        ),
-    ));
+    out.push((b("flags"), status_set(spec.flags.names())));
     out.push((b("begin_search"), begin));
     out.push((b("find_keys"), find));
     Reply::Map(out)
@@ -103,22 +92,16 @@ fn key_spec_reply(spec: &keyspec::KeySpec) -> Reply {
 
 /// COMMAND INFO's ten fields for one command.
 fn command_info(c: &Command) -> Reply {
-    let specs: Vec<Reply> = keyspec::specs(c).iter().map(key_spec_reply).collect();
+    let specs: Vec<Reply> = c.key_specs.iter().map(key_spec_reply).collect();
     Reply::Array(vec![
         Reply::bulk(c.name),
         Reply::Int(c.arity as i64),
-        status_set(c.flags),
+        status_set(c.flags.names()),
         Reply::Int(c.keys.0 as i64),
         Reply::Int(c.keys.1 as i64),
         Reply::Int(c.keys.2 as i64),
-        status_set(c.acl),
-        Reply::Set(
-            c.tips
-                .split(' ')
-                .filter(|t| !t.is_empty())
-                .map(Reply::bulk)
-                .collect(),
-        ),
+        status_set(c.acl.names()),
+        Reply::Set(c.tips.iter().map(Reply::bulk).collect()),
         Reply::Array(specs),
         Reply::Array(c.subcommands.iter().map(command_info).collect()),
     ])
@@ -130,12 +113,12 @@ fn command_docs(c: &Command) -> Reply {
     let mut doc = vec![
         (b("summary"), b(c.summary)),
         (b("since"), b(c.since)),
-        (b("group"), b(c.group)),
+        (b("group"), b(c.group.name())),
         (b("complexity"), b(c.complexity)),
     ];
     let args = crate::syntax::parse(c.syntax, c.name);
     if !args.is_empty() {
-        let key_specs = c.key_specs.split(';').filter(|s| !s.is_empty()).count() as i64;
+        let key_specs = c.key_specs.len() as i64;
         let mut key_no = 0;
         let list = args
             .iter()
@@ -269,7 +252,12 @@ fn info_text(ctx: &mut Ctx, sections: &[Vec<u8>]) -> String {
 // ---- command handlers ----
 
 /// PING [message]
-fn ping(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+fn ping(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    if argv.len() <= 2 && ctx.client().is_subscribed() {
+        // A subscribed client's PING answers as a message would: ["pong", message].
+        let msg = argv.get(1).cloned().unwrap_or_default();
+        return Ok(Reply::Array(vec![Reply::bulk("pong"), Reply::Bulk(msg)]));
+    }
     match argv.len() {
         1 => Ok(Reply::status("PONG")),
         2 => Ok(Reply::bulk(&argv[1])),
@@ -380,10 +368,10 @@ fn command_list(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             if is(&argv[3], "module") {
                 Ok(Reply::Array(vec![]))
             } else if is(&argv[3], "aclcat") {
-                let cat = format!("@{}", String::from_utf8_lossy(arg).to_ascii_lowercase());
+                let cat = Acl::by_name(&format!("@{}", String::from_utf8_lossy(arg)));
                 Ok(Reply::bulks(
                     names
-                        .filter(|c| c.acl.split(' ').any(|a| a == cat))
+                        .filter(|c| cat.is_some_and(|cat| c.acl.contains(cat)))
                         .map(|c| c.name),
                 ))
             } else if is(&argv[3], "pattern") {
@@ -475,25 +463,26 @@ fn command_help(_: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
 const S: Command = Command {
     name: "",
     arity: 1,
-    flags: "loading stale fast",
-    acl: "@fast @connection",
+    flags: flags![LOADING, STALE, FAST],
+    acl: acl![FAST, CONNECTION],
     keys: (0, 0, 0),
-    key_specs: "",
-    tips: "",
-    group: "connection",
+    key_specs: &[],
+    tips: &[],
+    group: Group::Connection,
     since: "1.0.0",
     complexity: "O(1)",
     summary: "",
     syntax: "",
     handler: ping,
     subcommands: &[],
+    ..BASE
 };
 
 const CMD_SUB: Command = Command {
     arity: 2,
-    flags: "loading stale",
-    acl: "@slow @connection",
-    group: "server",
+    flags: flags![LOADING, STALE],
+    acl: acl![SLOW, CONNECTION],
+    group: Group::Server,
     since: "2.8.13",
     ..S
 };
@@ -502,10 +491,10 @@ pub const COMMANDS: &[Command] = &[
     Command {
         name: "command",
         arity: -1,
-        flags: "loading stale",
-        acl: "@slow @connection",
-        tips: "nondeterministic_output_order",
-        group: "server",
+        flags: flags![LOADING, STALE],
+        acl: acl![SLOW, CONNECTION],
+        tips: &["nondeterministic_output_order"],
+        group: Group::Server,
         since: "2.8.13",
         complexity: "O(N) where N is the total number of Redis commands",
         summary: "Details about every command the server knows",
@@ -521,7 +510,7 @@ pub const COMMANDS: &[Command] = &[
             Command {
                 name: "command|docs",
                 arity: -2,
-                tips: "nondeterministic_output_order",
+                tips: &["nondeterministic_output_order"],
                 since: "7.0.0",
                 complexity: "O(N) where N is the number of commands to look up",
                 summary: "Documentation of the given commands, or of every command",
@@ -548,7 +537,7 @@ pub const COMMANDS: &[Command] = &[
             Command {
                 name: "command|info",
                 arity: -2,
-                tips: "nondeterministic_output_order",
+                tips: &["nondeterministic_output_order"],
                 complexity: "O(N) where N is the number of commands to look up",
                 summary:
                     "Details (arity, flags, key positions, ACL categories) about the given commands",
@@ -559,7 +548,7 @@ pub const COMMANDS: &[Command] = &[
             Command {
                 name: "command|list",
                 arity: -2,
-                tips: "nondeterministic_output_order",
+                tips: &["nondeterministic_output_order"],
                 since: "7.0.0",
                 complexity: "O(N) where N is the total number of Redis commands",
                 summary:
@@ -573,10 +562,10 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "dbsize",
-        flags: "readonly fast",
-        acl: "@keyspace @read @fast",
-        tips: "request_policy:all_shards response_policy:agg_sum",
-        group: "server",
+        flags: flags![READONLY, FAST],
+        acl: acl![KEYSPACE, READ, FAST],
+        tips: &["request_policy:all_shards", "response_policy:agg_sum"],
+        group: Group::Server,
         summary: "How many keys the selected database holds",
         handler: dbsize,
         ..S
@@ -592,10 +581,10 @@ pub const COMMANDS: &[Command] = &[
     Command {
         name: "flushall",
         arity: -1,
-        flags: "write",
-        acl: "@keyspace @write @slow @dangerous",
-        tips: "request_policy:all_shards response_policy:all_succeeded",
-        group: "server",
+        flags: flags![WRITE],
+        acl: acl![KEYSPACE, WRITE, SLOW, DANGEROUS],
+        tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+        group: Group::Server,
         complexity: "O(N) where N is the total number of keys in all databases",
         summary: "Delete every key of every database",
         syntax: "[ASYNC|SYNC]",
@@ -605,10 +594,10 @@ pub const COMMANDS: &[Command] = &[
     Command {
         name: "flushdb",
         arity: -1,
-        flags: "write",
-        acl: "@keyspace @write @slow @dangerous",
-        tips: "request_policy:all_shards response_policy:all_succeeded",
-        group: "server",
+        flags: flags![WRITE],
+        acl: acl![KEYSPACE, WRITE, SLOW, DANGEROUS],
+        tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+        group: Group::Server,
         complexity: "O(N) where N is the number of keys in the selected database",
         summary: "Delete every key of the selected database",
         syntax: "[ASYNC|SYNC]",
@@ -618,10 +607,14 @@ pub const COMMANDS: &[Command] = &[
     Command {
         name: "info",
         arity: -1,
-        flags: "loading stale",
-        acl: "@slow @dangerous",
-        tips: "nondeterministic_output request_policy:all_shards response_policy:special",
-        group: "server",
+        flags: flags![LOADING, STALE],
+        acl: acl![SLOW, DANGEROUS],
+        tips: &[
+            "nondeterministic_output",
+            "request_policy:all_shards",
+            "response_policy:special",
+        ],
+        group: Group::Server,
         summary:
             "Figures about the server: server, clients, persistence, stats, replication, keyspace",
         syntax: "[section [section ...]]",
@@ -631,8 +624,8 @@ pub const COMMANDS: &[Command] = &[
     Command {
         name: "ping",
         arity: -1,
-        flags: "fast",
-        tips: "request_policy:all_shards response_policy:all_succeeded",
+        flags: flags![FAST, SUBSCRIBED_OK],
+        tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
         summary: "Check the connection: PONG, or the message given",
         syntax: "[message]",
         handler: ping,
@@ -649,9 +642,9 @@ pub const COMMANDS: &[Command] = &[
     Command {
         name: "swapdb",
         arity: 3,
-        flags: "write fast",
-        acl: "@keyspace @write @fast @dangerous",
-        group: "server",
+        flags: flags![WRITE, FAST],
+        acl: acl![KEYSPACE, WRITE, FAST, DANGEROUS],
+        group: Group::Server,
         since: "4.0.0",
         complexity:
             "O(N) where N is the count of clients watching or blocking on keys from both databases",
@@ -662,9 +655,9 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "time",
-        acl: "@fast",
-        tips: "nondeterministic_output",
-        group: "server",
+        acl: acl![FAST],
+        tips: &["nondeterministic_output"],
+        group: Group::Server,
         since: "2.6.0",
         summary: "The server's (world clock's) time: Unix seconds and microseconds",
         handler: time,

@@ -8,6 +8,7 @@
 mod algebra;
 mod random;
 
+use super::table::{key, Group, Link, Shape, BASE};
 use super::{remove_if_empty, value_of, Command};
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
@@ -178,24 +179,25 @@ fn sscan(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 const R: Command = Command {
     name: "",
     arity: 2,
-    flags: "readonly fast",
-    acl: "@read @set @fast",
+    flags: flags![READONLY, FAST],
+    acl: acl![READ, SET, FAST],
     keys: (1, 1, 1),
-    key_specs: "RO|index:1|range:0,1,0",
-    tips: "",
-    group: "set",
+    key_specs: &[key(1, key_flags![RO])],
+    tips: &[],
+    group: Group::Set,
     since: "1.0.0",
     complexity: "O(1)",
     summary: "",
     syntax: "key",
     handler: scard,
     subcommands: &[],
+    ..BASE
 };
 
 const W: Command = Command {
     arity: -3,
-    flags: "write fast",
-    acl: "@write @set @fast",
+    flags: flags![WRITE, FAST],
+    acl: acl![WRITE, SET, FAST],
     syntax: "key member [member ...]",
     ..R
 };
@@ -203,11 +205,11 @@ const W: Command = Command {
 /// SINTER, SUNION, SDIFF.
 const ALGEBRA: Command = Command {
     arity: -2,
-    flags: "readonly",
-    acl: "@read @set @slow",
+    flags: flags![READONLY],
+    acl: acl![READ, SET, SLOW],
     keys: (1, -1, 1),
-    key_specs: "RO,access|index:1|range:-1,1,0",
-    tips: "nondeterministic_output_order",
+    key_specs: &[key(1, key_flags![RO, ACCESS]).range(-1, 1, 0)],
+    tips: &["nondeterministic_output_order"],
     syntax: "key [key ...]",
     ..R
 };
@@ -215,10 +217,13 @@ const ALGEBRA: Command = Command {
 /// SINTERSTORE, SUNIONSTORE, SDIFFSTORE.
 const STORE: Command = Command {
     arity: -3,
-    flags: "write denyoom",
-    acl: "@write @set @slow",
+    flags: flags![WRITE, DENYOOM],
+    acl: acl![WRITE, SET, SLOW],
     keys: (1, -1, 1),
-    key_specs: "OW,update|index:1|range:0,1,0;RO,access|index:2|range:-1,1,0",
+    key_specs: &[
+        key(1, key_flags![OW, UPDATE]),
+        key(2, key_flags![RO, ACCESS]).range(-1, 1, 0),
+    ],
     syntax: "destination key [key ...]",
     ..R
 };
@@ -228,7 +233,7 @@ const INTER_COST: &str =
 const UNION_COST: &str = "O(N) where N is the total number of members of all the given sets";
 
 pub const COMMANDS: &[Command] = &[
-    Command { name: "sadd", flags: "write denyoom fast", key_specs: "RW,insert|index:1|range:0,1,0",
+    Command { name: "sadd", flags: flags![WRITE, DENYOOM, FAST], key_specs: &[key(1, key_flags![RW, INSERT])],
         complexity: "O(1) for each member added, so O(N) for N members",
         summary: "Add members to the set at a key, creating it if missing; returns how many were new",
         handler: sadd, ..W },
@@ -242,42 +247,42 @@ pub const COMMANDS: &[Command] = &[
     Command { name: "sinter", complexity: INTER_COST,
         summary: "The members present in every one of the given sets (a missing key makes it empty)",
         handler: algebra::sinter, ..ALGEBRA },
-    Command { name: "sintercard", arity: -3, flags: "readonly movablekeys", keys: (0, 0, 0),
-        key_specs: "RO,access|index:1|keynum:0,1,1", tips: "", since: "7.0.0", complexity: INTER_COST,
+    Command { name: "sintercard", arity: -3, flags: flags![READONLY, MOVABLEKEYS], keys: (0, 0, 0),
+        key_specs: &[key(1, key_flags![RO, ACCESS]).keynum(0, 1, 1)], tips: &[], since: "7.0.0", complexity: INTER_COST,
         summary: "Count the members of the intersection of sets without returning them, optionally stopping at a limit",
         syntax: "numkeys key [key ...] [LIMIT limit]", handler: algebra::sintercard, ..ALGEBRA },
-    Command { name: "sinterstore", key_specs: "RW,update|index:1|range:0,1,0;RO,access|index:2|range:-1,1,0",
+    Command { name: "sinterstore", key_specs: &[key(1, key_flags![RW, UPDATE]), key(2, key_flags![RO, ACCESS]).range(-1, 1, 0)],
         complexity: INTER_COST,
         summary: "Store the intersection of sets at a destination (deleting it if empty); returns its size",
         handler: algebra::sinterstore, ..STORE },
     Command { name: "sismember", arity: 3, summary: "1 if a value is a member of the set at a key, else 0",
         syntax: "key member", handler: sismember, ..R },
-    Command { name: "smembers", flags: "readonly", acl: "@read @set @slow", key_specs: "RO,access|index:1|range:0,1,0",
-        tips: "nondeterministic_output_order", complexity: "O(N) where N is the set's cardinality",
+    Command { name: "smembers", flags: flags![READONLY], acl: acl![READ, SET, SLOW], key_specs: &[key(1, key_flags![RO, ACCESS])],
+        tips: &["nondeterministic_output_order"], complexity: "O(N) where N is the set's cardinality",
         summary: "Every member of the set at a key", handler: smembers, ..R },
-    Command { name: "smismember", arity: -3, key_specs: "RO,access|index:1|range:0,1,0", since: "6.2.0",
+    Command { name: "smismember", shape: Shape::PerArg(2, "member", "is member"), arity: -3, key_specs: &[key(1, key_flags![RO, ACCESS])], since: "6.2.0",
         complexity: "O(N) where N is the number of values checked",
         summary: "For each value, 1 if it is a member of the set at a key, else 0",
         syntax: "key member [member ...]", handler: smismember, ..R },
     Command { name: "smove", arity: 4, keys: (1, 2, 1),
-        key_specs: "RW,access,delete|index:1|range:0,1,0;RW,insert|index:2|range:0,1,0",
+        key_specs: &[key(1, key_flags![RW, ACCESS, DELETE]), key(2, key_flags![RW, INSERT])],
         summary: "Move a member from one set to another; 1 if it was moved",
         syntax: "source destination member", handler: smove, ..W },
-    Command { name: "spop", arity: -2, tips: "nondeterministic_output", key_specs: "RW,access,delete|index:1|range:0,1,0",
+    Command { name: "spop", arity: -2, tips: &["nondeterministic_output"], key_specs: &[key(1, key_flags![RW, ACCESS, DELETE])],
         complexity: "O(1) without a count, otherwise O(N) where N is the count",
         summary: "Remove and return a random member, or up to count distinct random members",
         syntax: "key [count]", handler: random::spop, ..W },
-    Command { name: "srandmember", arity: -2, flags: "readonly", acl: "@read @set @slow", tips: "nondeterministic_output",
-        key_specs: "RO,access|index:1|range:0,1,0",
+    Command { name: "srandmember", link: Link::Bounded { arg: 2, max: 10_000, what: "count" }, arity: -2, flags: flags![READONLY], acl: acl![READ, SET, SLOW], tips: &["nondeterministic_output"],
+        key_specs: &[key(1, key_flags![RO, ACCESS])],
         complexity: "O(1) without a count, otherwise O(N) where N is the count's absolute value",
         summary: "A random member; with a count, up to that many distinct members (a negative count may repeat)",
         syntax: "key [count]", handler: random::srandmember, ..R },
-    Command { name: "srem", key_specs: "RW,delete|index:1|range:0,1,0",
+    Command { name: "srem", key_specs: &[key(1, key_flags![RW, DELETE])],
         complexity: "O(N) where N is the number of members to remove",
         summary: "Remove members from the set at a key (deleting it once empty); returns how many were there",
         handler: srem, ..W },
-    Command { name: "sscan", arity: -3, flags: "readonly", acl: "@read @set @slow", tips: "nondeterministic_output",
-        key_specs: "RO,access|index:1|range:0,1,0", since: "2.8.0",
+    Command { name: "sscan", shape: Shape::Scan(&Shape::List("member")), arity: -3, flags: flags![READONLY], acl: acl![READ, SET, SLOW], tips: &["nondeterministic_output"],
+        key_specs: &[key(1, key_flags![RO, ACCESS])], since: "2.8.0",
         complexity: "O(1) for every call, O(N) for a complete iteration",
         summary: "Iterate the members of a set a few at a time with a cursor, optionally filtered by pattern",
         syntax: "key cursor [MATCH pattern] [COUNT count]", handler: sscan, ..R },

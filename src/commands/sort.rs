@@ -9,6 +9,7 @@
 //! with `BY nosort` comes in score order, and ALPHA with BY leaves ties where the sort put
 //! them — glibc's stable merge sort, or Redis's `pqsort` when LIMIT narrows the range.
 
+use super::table::{key, unknown, Group, BASE};
 use std::cmp::Ordering;
 
 use super::{int_arg, is, value_of, Command};
@@ -485,37 +486,38 @@ pub const COMMANDS: &[Command] = &[
     Command {
         name: "sort",
         arity: -2,
-        flags: "write denyoom movablekeys",
-        acl: "@write @set @sortedset @list @slow @dangerous",
+        flags: flags![WRITE, DENYOOM, MOVABLEKEYS],
+        acl: acl![WRITE, SET, SORTEDSET, LIST, SLOW, DANGEROUS],
         keys: (1, 1, 1),
-        key_specs: "RO,access|index:1|range:0,1,0;\
-            RO,access|unknown|unknown|For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort;\
-            OW,update|unknown|unknown|For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array",
-        tips: "",
-        group: "generic",
+        key_specs: &[key(1, key_flags![RO, ACCESS]), unknown(key_flags![RO, ACCESS]).notes("For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort"), unknown(key_flags![OW, UPDATE]).notes("For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array")],
+        tips: &[],
+        group: Group::Generic,
         since: "1.0.0",
         complexity: "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).",
         summary: "Sort a list, set or sorted set numerically or ALPHA, by itself or BY other keys, optionally GETting other keys and STOREing the result",
         syntax: "key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC|DESC] [ALPHA] [STORE destination]",
         handler: sort,
+        find_keys: Some(super::keyspec::sort_keys),
         subcommands: &[],
+        ..BASE
     },
     Command {
         name: "sort_ro",
         arity: -2,
-        flags: "readonly movablekeys",
-        acl: "@read @set @sortedset @list @slow @dangerous",
+        flags: flags![READONLY, MOVABLEKEYS],
+        acl: acl![READ, SET, SORTEDSET, LIST, SLOW, DANGEROUS],
         keys: (1, 1, 1),
-        key_specs: "RO,access|index:1|range:0,1,0;\
-            RO,access|unknown|unknown|For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort",
-        tips: "",
-        group: "generic",
+        key_specs: &[key(1, key_flags![RO, ACCESS]), unknown(key_flags![RO, ACCESS]).notes("For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort")],
+        tips: &[],
+        group: Group::Generic,
         since: "7.0.0",
         complexity: "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).",
         summary: "The read-only SORT: sort a list, set or sorted set without STORE",
         syntax: "key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC|DESC] [ALPHA]",
         handler: sort_ro,
+        find_keys: Some(super::keyspec::sort_ro_keys),
         subcommands: &[],
+        ..BASE
     },
 ];
 

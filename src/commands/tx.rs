@@ -1,6 +1,7 @@
 //! Transactions: MULTI queues commands, EXEC runs them all at once, DISCARD drops them;
 //! WATCH makes EXEC fail if a watched key changed (or expired) in between.
 
+use super::table::{key, Group, InMulti, BASE};
 use super::Command;
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
@@ -115,23 +116,25 @@ fn unwatch(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
 const T: Command = Command {
     name: "",
     arity: 1,
-    flags: "noscript loading stale fast allow_busy",
-    acl: "@fast @transaction",
+    flags: flags![NOSCRIPT, LOADING, STALE, FAST, ALLOW_BUSY],
+    acl: acl![FAST, TRANSACTION],
     keys: (0, 0, 0),
-    key_specs: "",
-    tips: "",
-    group: "transactions",
+    key_specs: &[],
+    tips: &[],
+    group: Group::Transactions,
     since: "1.2.0",
     complexity: "O(1)",
     summary: "",
     syntax: "",
     handler: multi,
     subcommands: &[],
+    ..BASE
 };
 
 pub const COMMANDS: &[Command] = &[
     Command {
         name: "discard",
+        in_multi: InMulti::RunsNow,
         since: "2.0.0",
         complexity: "O(N), when N is the number of queued commands",
         summary: "Drop the commands queued since MULTI and leave the transaction",
@@ -140,8 +143,9 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "exec",
-        flags: "noscript loading stale skip_slowlog",
-        acl: "@slow @transaction",
+        in_multi: InMulti::Exec,
+        flags: flags![NOSCRIPT, LOADING, STALE, SKIP_SLOWLOG],
+        acl: acl![SLOW, TRANSACTION],
         complexity: "Depends on commands in the transaction",
         summary: "Run every command queued since MULTI, at once (nil if a watched key changed)",
         handler: exec,
@@ -149,6 +153,7 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "multi",
+        in_multi: InMulti::RunsNow,
         summary: "Start a transaction: commands are queued until EXEC",
         handler: multi,
         ..T
@@ -162,9 +167,10 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "watch",
+        in_multi: InMulti::RunsNow,
         arity: -2,
         keys: (1, -1, 1),
-        key_specs: "RO|index:1|range:-1,1,0",
+        key_specs: &[key(1, key_flags![RO]).range(-1, 1, 0)],
         since: "2.2.0",
         complexity: "O(1) for every key.",
         summary: "Make the next EXEC fail if any of these keys changes first",
