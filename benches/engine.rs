@@ -3,8 +3,8 @@
 //!   cargo bench --bench engine               every group
 //!   cargo bench --bench engine -- simple     only groups whose name contains "simple"
 //!
-//! Groups: `simple` (one command through `Session::exec` — line split, dispatch, redis-cli
-//! formatting — and through `Session::exec_argv`), `parts` (the line splitter and the
+//! Groups: `simple` (one command through `World::exec` — line split, dispatch, redis-cli
+//! formatting — and through `World::exec_args`), `parts` (the line splitter and the
 //! formatter alone), `growth` (LPUSH/SADD/ZADD/HSET per-op cost as a collection grows to
 //! 1,000,000, and ZRANGE/ZRANK/ZRANGEBYSCORE/LRANGE at each size), `zset` (range reads by
 //! score and lex, counts, and printed ZRANGE WITHSCORES on 1,000,000 members), `load` (1,000,000 SETs)
@@ -22,7 +22,7 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use redis_playground::cli;
-use redis_playground::Session;
+use redis_playground::World;
 
 const T0: f64 = 1_700_000_000_000.0;
 
@@ -86,9 +86,9 @@ fn argv(parts: &[&str]) -> Vec<Vec<u8>> {
     parts.iter().map(|p| p.as_bytes().to_vec()).collect()
 }
 
-fn paused_session() -> Session {
-    let mut s = Session::new(T0);
-    s.clock.pause();
+fn paused_session() -> World {
+    let mut s = World::new(T0);
+    s.pause(T0);
     s
 }
 
@@ -133,7 +133,7 @@ fn simple(out: &mut Out) {
             .map(|l| l.split(' ').map(|p| p.as_bytes().to_vec()).collect())
             .collect();
         let ns = time_ns(5, 200_000, |i| {
-            black_box(s.exec_argv(argvs[(i % 10_000) as usize].clone()));
+            black_box(s.exec_args(&argvs[(i % 10_000) as usize].clone()));
         });
         out.record("simple", &format!("exec_argv {name}"), ns, None);
     }
@@ -179,7 +179,7 @@ fn parts(out: &mut Out) {
     });
     out.record("parts", "exec PING", ns, None);
     let ns = time_ns(5, 500_000, |_| {
-        black_box(s.exec_argv(vec![b"PING".to_vec()]));
+        black_box(s.exec_args(&[b"PING".to_vec()]));
     });
     out.record("parts", "exec_argv PING", ns, None);
 }
@@ -193,7 +193,7 @@ const SIZES: [u64; 4] = [1_000, 10_000, 100_000, 1_000_000];
 /// size; then time `read` 2,000 times at that size.
 fn grow(
     out: &mut Out,
-    s: &mut Session,
+    s: &mut World,
     what: &str,
     add: impl Fn(u64) -> Vec<Vec<u8>>,
     reads: &[(&str, &ReadFn)],
@@ -202,19 +202,19 @@ fn grow(
     for &size in &SIZES {
         let timed_from = size - 1_000;
         while n < timed_from {
-            s.exec_argv(add(n));
+            s.exec_args(&add(n));
             n += 1;
         }
         let t = Instant::now();
         while n < size {
-            black_box(s.exec_argv(add(n)));
+            black_box(s.exec_args(&add(n)));
             n += 1;
         }
         let ns = t.elapsed().as_nanos() as f64 / 1_000.0;
         out.record("growth", what, ns, Some(size));
         for (name, read) in reads {
             let ns = time_ns(3, 2_000, |i| {
-                black_box(s.exec_argv(read(i, size)));
+                black_box(s.exec_args(&read(i, size)));
             });
             out.record("growth", name, ns, Some(size));
         }
@@ -291,14 +291,14 @@ fn zset(out: &mut Out) {
     for i in 0..N {
         // Distinct integral scores, inserted in a scrambled order.
         let j = i.wrapping_mul(2_654_435_761) % N;
-        s.exec_argv(argv(&["ZADD", "zint", &j.to_string(), &format!("m:{j}")]));
-        s.exec_argv(argv(&[
+        s.exec_args(&argv(&["ZADD", "zint", &j.to_string(), &format!("m:{j}")]));
+        s.exec_args(&argv(&[
             "ZADD",
             "zfrac",
             &format!("{}", j as f64 * 0.37),
             &format!("m:{j}"),
         ]));
-        s.exec_argv(argv(&["ZADD", "zlex", "0", &format!("m:{j:07}")]));
+        s.exec_args(&argv(&["ZADD", "zlex", "0", &format!("m:{j:07}")]));
     }
     let at = |i: u64| (i.wrapping_mul(7_919) % (N - 2_000)).to_string();
     type Read = Box<dyn Fn(u64) -> Vec<Vec<u8>>>;
@@ -399,7 +399,7 @@ fn zset(out: &mut Out) {
     ];
     for (name, read) in &reads {
         let ns = time_ns(5, 20_000, |i| {
-            black_box(s.exec_argv(read(i)));
+            black_box(s.exec_args(&read(i)));
         });
         out.record("zset", name, ns, Some(N));
     }
@@ -431,7 +431,7 @@ fn load(out: &mut Out) {
     let mut s = paused_session();
     let t = Instant::now();
     for i in 0..1_000_000u64 {
-        s.exec_argv(argv(&["SET", &format!("key:{i}"), "xxx"]));
+        s.exec_args(&argv(&["SET", &format!("key:{i}"), "xxx"]));
     }
     let ns = t.elapsed().as_nanos() as f64 / 1e6;
     out.record(
@@ -446,7 +446,7 @@ fn expiry(out: &mut Out) {
     let mut s = paused_session();
     for i in 0..1_000_000u64 {
         let ttl = 1_000 + (i % 1_000);
-        s.exec_argv(argv(&[
+        s.exec_args(&argv(&[
             "SET",
             &format!("key:{i}"),
             "xxx",
@@ -454,7 +454,7 @@ fn expiry(out: &mut Out) {
             &ttl.to_string(),
         ]));
     }
-    s.clock.advance(10_000.0);
+    s.advance(T0, 10_000.0);
     let mut worst = Duration::ZERO;
     let mut worst_at = (0u64, "");
     let mut calls = 0u64;
@@ -462,14 +462,13 @@ fn expiry(out: &mut Out) {
     let t = Instant::now();
     // Commands keep flowing, and every 100th call the page's timer ticks (100 ms of
     // world time) — the active cycle runs on each tick.
-    while !s.server.dbs[0].is_empty() && calls < 5_000_000 {
+    while !s.server().db(0).is_empty() && calls < 5_000_000 {
         let c = Instant::now();
         if calls.is_multiple_of(100) {
-            s.clock.advance(100.0);
             wall += 1.0;
-            s.sync(wall);
+            s.advance(wall, 100.0);
         } else {
-            black_box(s.exec_argv(argv(&["GET", &format!("key:{}", calls % 1_000_000)])));
+            black_box(s.exec_args(&argv(&["GET", &format!("key:{}", calls % 1_000_000)])));
         }
         let dt = c.elapsed();
         if dt > worst {
@@ -490,7 +489,7 @@ fn expiry(out: &mut Out) {
         "  (worst call: #{} of {calls}, a {}, {} keys left then)",
         worst_at.0,
         worst_at.1,
-        s.server.dbs[0].len()
+        s.server().db(0).len()
     );
     out.record(
         "expiry",

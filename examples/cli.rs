@@ -12,7 +12,7 @@ fn wall() -> f64 {
 }
 
 fn main() {
-    let mut s = redis_playground::Session::new(wall());
+    let mut s = redis_playground::World::new(wall());
     for line in std::io::stdin().lock().lines().map_while(Result::ok) {
         s.sync(wall());
         let out = s.exec(&line);

@@ -410,6 +410,13 @@ pub fn enters_pubsub_mode(argv: &[Vec<u8>]) -> bool {
     })
 }
 
+/// redis-cli enters its MONITOR loop once MONITOR answered OK.
+pub fn enters_monitor_mode(argv: &[Vec<u8>], reply: &Reply) -> bool {
+    argv.first()
+        .is_some_and(|c| c.eq_ignore_ascii_case(b"monitor"))
+        && matches!(reply, Reply::Status(s) if s == "OK")
+}
+
 /// What redis-cli prints when it starts reading messages.
 pub const READING_MESSAGES: &str = "Reading messages... (press Ctrl-C to quit)";
 

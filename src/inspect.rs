@@ -74,7 +74,7 @@ pub fn scan_keys(
     count: usize,
     now: i64,
 ) -> Option<(u64, Vec<KeyRow>)> {
-    let d = server.dbs.get(db)?;
+    let d = server.dbs().get(db)?;
     let pat = pattern
         .filter(|p| *p != "*")
         .map(|p| Pattern::new(p.as_bytes()));
@@ -105,7 +105,7 @@ pub fn inspect(
     limit: usize,
     now: i64,
 ) -> Option<ValueView> {
-    let d = server.dbs.get(db)?;
+    let d = server.dbs().get(db)?;
     let e = d.iter_key(key, now)?;
     let items = match &e.value {
         Value::Str(s) => {
@@ -179,10 +179,12 @@ pub fn inspect(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Session;
+    use crate::World;
 
-    fn session() -> Session {
-        Session::with_seed(1_700_000_000_000.0, 1)
+    const T0: f64 = 1_700_000_000_000.0;
+
+    fn session() -> World {
+        World::with_seed(T0, 1)
     }
 
     #[test]
@@ -191,9 +193,9 @@ mod tests {
         s.exec("SET a 1");
         s.exec("SET gone 1 PX 10");
         s.exec("RPUSH l x y");
-        s.clock.advance(20.0);
+        s.advance(T0, 20.0);
         let before = s.exec("INFO stats");
-        let (next, rows) = scan_keys(&s.server, 0, 0, None, None, 100, s.now_ms()).unwrap();
+        let (next, rows) = s.scan_keys(0, 0, None, None, 100).unwrap();
         assert_eq!(next, 0);
         let mut keys: Vec<_> = rows.iter().map(|r| r.key.as_str()).collect();
         keys.sort();
@@ -215,16 +217,9 @@ mod tests {
         let mut s = session();
         s.exec("MSET user:1 a user:2 b order:1 c");
         s.exec("SADD user:set x");
-        let (_, rows) = scan_keys(
-            &s.server,
-            0,
-            0,
-            Some("user:*"),
-            Some("string"),
-            100,
-            s.now_ms(),
-        )
-        .unwrap();
+        let (_, rows) = s
+            .scan_keys(0, 0, Some("user:*"), Some("string"), 100)
+            .unwrap();
         let mut keys: Vec<_> = rows.iter().map(|r| r.key.clone()).collect();
         keys.sort();
         assert_eq!(keys, vec!["user:1", "user:2"]);
@@ -240,8 +235,7 @@ mod tests {
         s.exec("ZADD z 1.1 a 2 b");
         s.exec("HSET h f v g w");
         s.exec("EXPIRE l 100");
-        let now = s.now_ms();
-        let v = inspect(&s.server, 0, b"s", 0, 10, now).unwrap();
+        let v = s.inspect(0, b"s", 0, 10).unwrap();
         assert_eq!(
             v.items,
             Items::Str {
@@ -251,13 +245,13 @@ mod tests {
                 truncated: false
             }
         );
-        let v = inspect(&s.server, 0, b"l", 1, 2, now).unwrap();
+        let v = s.inspect(0, b"l", 1, 2).unwrap();
         assert_eq!(v.items, Items::List(vec![(1, "b".into()), (2, "c".into())]));
         assert_eq!(
             (v.row.ttl, v.row.size, v.row.encoding),
             (100_000, 4, "quicklist")
         );
-        let v = inspect(&s.server, 0, b"st", 0, 10, now).unwrap();
+        let v = s.inspect(0, b"st", 0, 10).unwrap();
         assert_eq!(
             v.items,
             Items::Set(vec![
@@ -268,12 +262,12 @@ mod tests {
                 "100".into()
             ])
         );
-        let v = inspect(&s.server, 0, b"words", 0, 10, now).unwrap();
+        let v = s.inspect(0, b"words", 0, 10).unwrap();
         assert_eq!(
             v.items,
             Items::Set(vec!["a".into(), "b".into(), "c".into()])
         );
-        let v = inspect(&s.server, 0, b"z", 0, 10, now).unwrap();
+        let v = s.inspect(0, b"z", 0, 10).unwrap();
         assert_eq!(
             v.items,
             Items::ZSet(vec![
@@ -281,26 +275,25 @@ mod tests {
                 (1, "b".into(), "2".into())
             ])
         );
-        let v = inspect(&s.server, 0, b"h", 0, 10, now).unwrap();
+        let v = s.inspect(0, b"h", 0, 10).unwrap();
         assert_eq!(
             v.items,
             Items::Hash(vec![("f".into(), "v".into()), ("g".into(), "w".into())])
         );
-        assert!(inspect(&s.server, 0, b"nokey", 0, 10, now).is_none());
+        assert!(s.inspect(0, b"nokey", 0, 10).is_none());
     }
 
     #[test]
     fn the_generation_moves_on_every_change_and_expiry() {
         let mut s = session();
-        let g0 = s.server.generation;
+        let g0 = s.generation();
         s.exec("GET a");
-        assert_eq!(s.server.generation, g0);
+        assert_eq!(s.generation(), g0);
         s.exec("SET a 1 PX 50");
-        let g1 = s.server.generation;
+        let g1 = s.generation();
         assert!(g1 > g0);
-        s.clock.advance(60.0);
-        s.sync(1_700_000_000_000.0);
+        s.advance(T0, 60.0);
         s.exec("EXISTS a");
-        assert!(s.server.generation > g1);
+        assert!(s.generation() > g1);
     }
 }

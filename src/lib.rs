@@ -1,14 +1,15 @@
 //! Redis Playground: a Redis 7.0 keyspace engine that runs anywhere Rust does, and in a
 //! browser tab through WebAssembly (`wasm.rs` is the only browser-specific code).
 //!
-//! A [`Session`] is what a console talks to: a server, one client of it, the world clock,
-//! and redis-cli's prompt state. `Session::exec` takes a line as typed into redis-cli and
-//! returns exactly what `redis-cli --no-raw` would print.
+//! A [`World`] is everything a page runs: one server, its consoles (each a client with
+//! redis-cli's behaviour), the world clock and the retry simulation. `World::exec` (or
+//! `world.console(id).exec`) takes a line as typed into redis-cli and returns exactly what
+//! `redis-cli --no-raw` would print.
 
-pub mod blocking;
 pub mod cli;
 pub mod clock;
 pub mod commands;
+pub mod console;
 mod crc32;
 pub mod db;
 pub mod error;
@@ -21,13 +22,13 @@ pub mod persist;
 pub mod reply;
 pub mod retry;
 pub mod server;
-pub mod session;
 mod sorting;
 pub mod syntax;
 pub mod types;
+pub mod world;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
 pub use reply::Reply;
-pub use session::Session;
+pub use world::World;

@@ -135,7 +135,7 @@ pub fn snapshot(server: &Server, clock: &Clock, wall_ms: f64) -> Vec<u8> {
     out.extend_from_slice(&wall_ms.to_le_bytes());
     out.extend_from_slice(&clock.speed().to_le_bytes());
     out.push(u8::from(clock.is_paused()));
-    for (i, db) in server.dbs.iter().enumerate() {
+    for (i, db) in server.dbs().iter().enumerate() {
         let live: Vec<_> = db.iter(now).collect();
         if live.is_empty() {
             continue;
@@ -340,33 +340,28 @@ pub struct LoadStats {
 
 /// Replace every db's keys with a checked snapshot's, at world time `now`.
 pub fn load_into(server: &mut Server, loaded: Loaded, now: i64) -> LoadStats {
-    for db in server.dbs.iter_mut() {
-        db.clear();
-    }
-    let mut stats = LoadStats {
-        keys: 0,
-        expired: 0,
-    };
-    for (db, key, value, expire) in loaded.entries {
-        if expire.is_some_and(|at| at < now) {
-            stats.expired += 1;
-            continue;
+    // Everything changes: views refresh and WATCHers see it, as after a FLUSHALL + load.
+    server.replace_keyspace(|dbs| {
+        let mut stats = LoadStats {
+            keys: 0,
+            expired: 0,
+        };
+        for (db, key, value, expire) in loaded.entries {
+            if expire.is_some_and(|at| at < now) {
+                stats.expired += 1;
+                continue;
+            }
+            let Some(d) = dbs.get_mut(db) else {
+                continue;
+            };
+            d.set(&key, value, false, now);
+            if let Some(at) = expire {
+                d.set_expire(&key, at, now);
+            }
+            stats.keys += 1;
         }
-        let d = &mut server.dbs[db];
-        d.set(&key, value, false, now);
-        if let Some(at) = expire {
-            d.set_expire(&key, at, now);
-        }
-        stats.keys += 1;
-    }
-    // Everything changed: views refresh and WATCHers see it, as after a FLUSHALL + load.
-    server.generation += 1;
-    for c in &mut server.clients {
-        if !c.watched.is_empty() {
-            c.dirty_cas = true;
-        }
-    }
-    stats
+        stats
+    })
 }
 
 // ---- export ----
@@ -380,7 +375,7 @@ const BATCH: usize = 100;
 pub fn export_commands(server: &Server, now: i64) -> Vec<Vec<Vec<u8>>> {
     let mut cmds = Vec::new();
     let w = |s: &str| s.as_bytes().to_vec();
-    for (i, db) in server.dbs.iter().enumerate() {
+    for (i, db) in server.dbs().iter().enumerate() {
         let mut entries: Vec<_> = db.iter(now).collect();
         if entries.is_empty() {
             continue;
@@ -551,9 +546,8 @@ pub fn import(server: &mut Server, bytes: &[u8], now: i64) -> Imported {
                 done.first_errors.push(format!("line {line}: (error) {e}"));
             }
         }
-        if server.clients[client].blocked.is_some() {
-            server.unblock(client, None);
-        }
+        // A blocking command in an import can't wait for anybody: it answers nothing.
+        server.cancel_block(client);
     }
     server.disconnect(client);
     done

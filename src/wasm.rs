@@ -1,20 +1,27 @@
-//! The browser boundary: one small `Playground` class that converts between JavaScript
-//! and the native [`Session`]. No logic lives here.
+//! The browser boundary: the `Playground` class (the world) and the `Console` class (one
+//! console of it) convert between JavaScript and the native [`World`]; each method
+//! converts its arguments, calls one `World` or console method, and converts the answer
+//! back. No logic lives here.
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::inspect::{self, Items, KeyRow};
+use crate::commands::table::{Link, Shape};
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::console::{ConsoleMut, Mode};
+use crate::inspect::{Items, KeyRow, ValueView};
 use crate::packed::{self, PackedReply};
 use crate::reply::Reply;
-use crate::retry::{Config as SimConfig, Simulation, StrategyKind};
-use crate::session::{Mode, Session};
+use crate::retry::{Config as SimConfig, StrategyKind};
+use crate::world::{World, SIM_FRAME_BUDGET};
 
-#[wasm_bindgen]
-pub struct Playground {
-    session: Session,
-    /// The retry simulation, when one runs.
-    sim: Option<Simulation>,
+/// The world and the buffers the boundary keeps between calls, shared by the Playground
+/// and its Console handles.
+struct Shared {
+    world: World,
     /// `exec`'s output, kept between calls so a line costs no allocation for it.
     out: String,
     /// The same for replies handed over as trees.
@@ -25,16 +32,29 @@ pub struct Playground {
     argv: Vec<Vec<u8>>,
 }
 
-/// Work the simulation may do per call (commands plus expiry cycles): a frame's worth.
-const SIM_FRAME_BUDGET: u64 = 20_000;
+/// The world: its clock, views, saving, the simulation; `console(id)` for a console.
+#[wasm_bindgen]
+pub struct Playground {
+    shared: Rc<RefCell<Shared>>,
+}
+
+/// One console of a Playground (a client with redis-cli's behaviour), from
+/// `playground.console(id)`.
+#[wasm_bindgen]
+pub struct Console {
+    shared: Rc<RefCell<Shared>>,
+    id: usize,
+}
 
 fn to_js<T: Serialize>(v: &T) -> JsValue {
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .unwrap_or_else(|e| JsValue::from_str(&format!("serialize: {e}")))
 }
 
-/// A command for hints, completion and help.
+/// A command, as the page needs it: hints, completion and help, the table view's reply
+/// shape, share-link policy, whether it blocks.
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct CommandInfo {
     name: String,
     syntax: &'static str,
@@ -43,6 +63,93 @@ struct CommandInfo {
     since: &'static str,
     arity: i32,
     flags: String,
+    blocking: bool,
+    shape: ShapeInfo,
+    link: LinkInfo,
+}
+
+/// `Shape` as data: `{kind, columns?, option?, from?, inner?}`.
+#[derive(Serialize)]
+struct ShapeInfo {
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    columns: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    option: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    inner: Option<Box<ShapeInfo>>,
+}
+
+fn shape_info(shape: &Shape) -> ShapeInfo {
+    let plain = |kind, columns: Vec<&'static str>| ShapeInfo {
+        kind,
+        columns,
+        option: None,
+        from: None,
+        inner: None,
+    };
+    match *shape {
+        Shape::List(c) => plain("list", vec![c]),
+        Shape::Pairs(a, b) => plain("pairs", vec![a, b]),
+        Shape::PairsWith(opt, a, b) => ShapeInfo {
+            option: Some(opt),
+            ..plain("pairsWith", vec![a, b])
+        },
+        Shape::PerArg(from, a, b) => ShapeInfo {
+            from: Some(from),
+            ..plain("perArg", vec![a, b])
+        },
+        Shape::Scan(inner) => ShapeInfo {
+            inner: Some(Box::new(shape_info(inner))),
+            ..plain("scan", vec![])
+        },
+        Shape::Popped(inner) => ShapeInfo {
+            inner: Some(Box::new(shape_info(inner))),
+            ..plain("popped", vec![])
+        },
+        Shape::Nested(a, b) => plain("nested", vec![a, b]),
+        Shape::Row(cols) => plain("row", cols.to_vec()),
+    }
+}
+
+/// `Link` as data: `{allowed}`, `{allowed: false, reason}` or `{allowed, arg, max, what}`.
+#[derive(Serialize)]
+struct LinkInfo {
+    allowed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    arg: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    what: Option<&'static str>,
+}
+
+fn link_info(link: Link) -> LinkInfo {
+    let none = LinkInfo {
+        allowed: true,
+        reason: None,
+        arg: None,
+        max: None,
+        what: None,
+    };
+    match link {
+        Link::Allowed => none,
+        Link::Refused(reason) => LinkInfo {
+            allowed: false,
+            reason: Some(reason),
+            ..none
+        },
+        Link::Bounded { arg, max, what } => LinkInfo {
+            arg: Some(arg),
+            max: Some(max),
+            what: Some(what),
+            ..none
+        },
+    }
 }
 
 fn strategy(name: &str) -> Option<StrategyKind> {
@@ -70,14 +177,67 @@ fn n(v: f64) -> JsValue {
     JsValue::from_f64(v)
 }
 
-fn row_to_js(r: &KeyRow) -> JsValue {
-    obj(vec![
+/// A key row's fields, the start of every key view.
+fn row_fields(r: &KeyRow) -> Vec<(&'static str, JsValue)> {
+    vec![
         ("key", s(&r.key)),
         ("type", s(r.type_name)),
         ("ttl", n(r.ttl as f64)),
         ("size", n(r.size as f64)),
         ("encoding", s(r.encoding)),
-    ])
+    ]
+}
+
+fn row_to_js(r: &KeyRow) -> JsValue {
+    obj(row_fields(r))
+}
+
+/// A page of a value: the row's fields, then the string's or the items.
+fn value_to_js(v: &ValueView) -> JsValue {
+    let mut fields = row_fields(&v.row);
+    let items = |list: Vec<JsValue>| ("items", array(list));
+    match &v.items {
+        Items::Str {
+            text,
+            hex,
+            binary,
+            truncated,
+        } => {
+            fields.push(("text", s(text)));
+            fields.push(("hex", s(hex)));
+            fields.push(("binary", JsValue::from_bool(*binary)));
+            fields.push(("truncated", JsValue::from_bool(*truncated)));
+        }
+        Items::List(list) => fields.push(items(
+            list.iter()
+                .map(|(i, v)| obj(vec![("index", n(*i as f64)), ("value", s(v))]))
+                .collect(),
+        )),
+        Items::Set(list) => fields.push(items(
+            list.iter().map(|m| obj(vec![("member", s(m))])).collect(),
+        )),
+        Items::ZSet(list) => fields.push(items(
+            list.iter()
+                .map(|(r, m, sc)| {
+                    obj(vec![
+                        ("rank", n(*r as f64)),
+                        ("member", s(m)),
+                        ("score", s(sc)),
+                    ])
+                })
+                .collect(),
+        )),
+        Items::Hash(list) => fields.push(items(
+            list.iter()
+                .map(|(f, v)| obj(vec![("field", s(f)), ("value", s(v))]))
+                .collect(),
+        )),
+    }
+    obj(fields)
+}
+
+fn js_error(message: &str) -> JsValue {
+    js_sys::Error::new(message).into()
 }
 
 fn array(items: impl IntoIterator<Item = JsValue>) -> JsValue {
@@ -169,34 +329,71 @@ fn reply_to_js(buf: &mut PackedReply, reply: &Reply) -> JsValue {
 /// Buffers kept between calls are let go past this size.
 const KEEP_BYTES: usize = 1 << 20;
 
-impl Playground {
-    /// Have JavaScript write `argv` into `self.args` (see `encodeArgv`).
-    fn encode_args(&mut self, argv: &JsValue) -> i32 {
-        // The address and room of the buffer; JavaScript writes into it during the call.
-        let (ptr, cap) = (self.args.as_mut_ptr() as usize, self.args.len());
-        encode_argv(argv, ptr as u32, cap as u32)
+impl Shared {
+    /// Have JavaScript write `argv` into `self.args` and read it into `self.argv`; false
+    /// when it isn't an array of strings.
+    fn read_argv(&mut self, argv: &JsValue) -> bool {
+        let mut written = encode_args(&mut self.args, argv);
+        if written < -1 {
+            self.args.resize(written.unsigned_abs() as usize, 0);
+            written = encode_args(&mut self.args, argv);
+        }
+        usize::try_from(written)
+            .ok()
+            .and_then(|n| self.args.get(..n))
+            .is_some_and(|bytes| packed::read_argv_into(bytes, &mut self.argv))
     }
 
-    /// Follow the wall clock in the order the simulation needs: the world clock moves,
-    /// the simulation catches up (bounded), then the server runs its expiry cycle.
-    fn sync(&mut self) {
-        self.session.clock.sync(wall_now());
-        let now = self.session.now_ms();
-        if let Some(sim) = self.sim.as_mut() {
-            let p = sim.advance_bounded(&mut self.session.server, now, SIM_FRAME_BUDGET);
-            if !p.caught_up {
-                // Expiring keys ahead of a simulation that lags would retry early.
-                self.session.server.tick(p.now_ms);
-                return;
-            }
+    /// Let go of big buffers after a call.
+    fn trim(&mut self) {
+        self.argv.retain(|a| a.capacity() <= 4096);
+        if self.args.len() > KEEP_BYTES {
+            self.args = vec![0; 1024];
         }
-        self.session.server.tick(now);
+        if self.out.capacity() > KEEP_BYTES {
+            // A huge answer (KEYS * on a big db): don't hold its memory.
+            self.out = String::new();
+        }
     }
+}
+
+/// JavaScript writes `argv` into `args` (see `encodeArgv`).
+fn encode_args(args: &mut [u8], argv: &JsValue) -> i32 {
+    // The address and room of the buffer; JavaScript writes into it during the call.
+    let (ptr, cap) = (args.as_mut_ptr() as usize, args.len());
+    encode_argv(argv, ptr as u32, cap as u32)
+}
+
+/// The text in `out` as a JS string (`OK` from a kept string: the commonest answer).
+fn out_to_js(out: &str) -> JsValue {
+    if out == "OK" {
+        return OK.with(JsValue::clone);
+    }
+    js_text(out)
+}
+
+/// `execArgv`'s shared body: read the arguments, run them on `console`, the reply tree.
+fn exec_argv_on(
+    shared: &mut Shared,
+    argv: &JsValue,
+    run: impl FnOnce(&mut World, &[Vec<u8>]) -> Option<Reply>,
+) -> Result<JsValue, JsValue> {
+    if !shared.read_argv(argv) {
+        return Err(js_sys::TypeError::new("execArgv takes an array of strings").into());
+    }
+    shared.world.sync(wall_now());
+    let reply = run(&mut shared.world, &shared.argv);
+    let js = match reply {
+        Some(r) => reply_to_js(&mut shared.packed, &r),
+        None => return Err(js_error("the console is closed")),
+    };
+    shared.trim();
+    Ok(js)
 }
 
 #[wasm_bindgen]
 impl Playground {
-    /// 16 empty databases, one client, the world clock at 1× real time.
+    /// 16 empty databases, one console (id 0), the world clock at 1× real time.
     #[wasm_bindgen(constructor)]
     pub fn new() -> Playground {
         console_error_panic_hook::set_once();
@@ -206,259 +403,223 @@ impl Playground {
             }
         });
         Playground {
-            session: Session::new(wall_now()),
-            sim: None,
-            out: String::new(),
-            packed: PackedReply::default(),
-            args: vec![0; 1024],
-            argv: Vec::new(),
+            shared: Rc::new(RefCell::new(Shared {
+                world: World::new(wall_now()),
+                out: String::new(),
+                packed: PackedReply::default(),
+                args: vec![0; 1024],
+                argv: Vec::new(),
+            })),
         }
     }
 
-    /// Run one console line; returns exactly what `redis-cli --no-raw` prints.
+    /// Run one console line in the first console; returns exactly what
+    /// `redis-cli --no-raw` prints.
     #[wasm_bindgen(unchecked_return_type = "string")]
-    pub fn exec(&mut self, line: &str) -> JsValue {
-        self.sync();
-        self.session.exec_into(line, &mut self.out);
-        if self.out == "OK" {
-            // The most common answer, kept as a JS string: no decode.
-            return OK.with(JsValue::clone);
-        }
-        // One decode into a JS string, straight from the kept buffer.
-        let text = js_text(&self.out);
-        if self.out.capacity() > KEEP_BYTES {
-            // A huge answer (KEYS * on a big db): don't hold its memory.
-            self.out = String::new();
-        }
+    pub fn exec(&self, line: &str) -> JsValue {
+        let sh = &mut *self.shared.borrow_mut();
+        sh.world.sync(wall_now());
+        sh.world.first_console().exec_into(line, &mut sh.out);
+        let text = out_to_js(&sh.out);
+        sh.trim();
         text
     }
 
-    /// Run one command from its arguments (strings; anything else is made a string);
-    /// returns `{type, value}`: type `status`, `error`, `integer`, `bulk`, `nil`, `array`
-    /// or `multi`, arrays nesting. A bulk string that isn't valid UTF-8 (its bad bytes
-    /// show as U+FFFD in `value`) also has `bytes`, a Uint8Array; for any other, the bytes
-    /// are `new TextEncoder().encode(value)`.
+    /// Run one command from its arguments in the first console; returns `{type, value}`
+    /// (see `Console.execArgv`).
     #[wasm_bindgen(
         js_name = execArgv,
         unchecked_return_type = "{ type: string, value: any, bytes?: Uint8Array }"
     )]
     pub fn exec_argv(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "string[]")] argv: &JsValue,
     ) -> Result<JsValue, JsValue> {
-        let mut written = self.encode_args(argv);
-        if written < -1 {
-            self.args.resize(written.unsigned_abs() as usize, 0);
-            written = self.encode_args(argv);
-        }
-        let read = usize::try_from(written)
-            .ok()
-            .and_then(|n| self.args.get(..n))
-            .is_some_and(|bytes| packed::read_argv_into(bytes, &mut self.argv));
-        if !read {
-            return Err(js_sys::TypeError::new("execArgv takes an array of strings").into());
-        }
-        self.sync();
-        let reply = self.session.exec_args(&self.argv);
-        // Keep small buffers for the next call, not a huge value's.
-        self.argv.retain(|a| a.capacity() <= 4096);
-        if self.args.len() > KEEP_BYTES {
-            self.args = vec![0; 1024];
-        }
-        Ok(reply_to_js(&mut self.packed, &reply))
+        exec_argv_on(&mut self.shared.borrow_mut(), argv, |w, a| {
+            Some(w.exec_args(a))
+        })
     }
 
-    /// The prompt redis-cli would show: `127.0.0.1:6379[2](TX)> `.
-    pub fn prompt(&self) -> String {
-        self.session.prompt()
+    /// Console `id` as a handle whose methods act for that console alone, or undefined
+    /// when there is no such console.
+    pub fn console(&self, id: u32) -> Option<Console> {
+        let open = self
+            .shared
+            .borrow()
+            .world
+            .console_ids()
+            .contains(&(id as usize));
+        open.then(|| Console {
+            shared: Rc::clone(&self.shared),
+            id: id as usize,
+        })
     }
 
-    /// The db the console has selected (as redis-cli tracks it).
-    pub fn db(&self) -> u32 {
-        self.session.console().prompt_state.dbnum as u32
+    /// Open another console: a new client of the same server, at db 0. Returns its id.
+    #[wasm_bindgen(js_name = openConsole)]
+    pub fn open_console(&self) -> u32 {
+        self.shared.borrow_mut().world.open_console(wall_now()) as u32
     }
 
-    /// True between MULTI and EXEC/DISCARD.
-    #[wasm_bindgen(js_name = inTransaction)]
-    pub fn in_transaction(&self) -> bool {
-        self.session.console().prompt_state.in_multi
+    /// Close console `id` (its connection closes, as when a redis-cli exits). The last
+    /// open console cannot be closed (false).
+    #[wasm_bindgen(js_name = closeConsole)]
+    pub fn close_console(&self, id: u32) -> bool {
+        self.shared.borrow_mut().world.close_console(id as usize)
     }
 
-    /// Let time pass: follow the wall clock and run the active expiry cycle. Call it from
-    /// a timer (requestAnimationFrame or setInterval).
-    pub fn tick(&mut self) {
-        self.sync();
+    /// The ids of the open consoles, oldest first.
+    #[wasm_bindgen(js_name = consoleIds)]
+    pub fn console_ids(&self) -> Vec<u32> {
+        let ids = self.shared.borrow().world.console_ids();
+        ids.into_iter().map(|i| i as u32).collect()
+    }
+
+    /// Run a line on a second connection to the same server (another redis-cli): no
+    /// console is touched. Returns what redis-cli prints.
+    #[wasm_bindgen(js_name = sideExec)]
+    pub fn side_exec(&self, line: &str) -> String {
+        let mut sh = self.shared.borrow_mut();
+        sh.world.sync(wall_now());
+        sh.world.side_exec(line)
+    }
+
+    // ---- time ----
+
+    /// Let time pass: follow the wall clock, let the simulation catch up, run the active
+    /// expiry cycle. Call it from a timer.
+    pub fn tick(&self) {
+        self.shared.borrow_mut().world.sync(wall_now());
     }
 
     /// World time, ms since the Unix epoch.
     pub fn now(&self) -> f64 {
-        self.session.now_ms() as f64
+        self.shared.borrow().world.now_ms() as f64
     }
 
     /// World clock speed: 1 is real time; clamped to 0..3600.
     #[wasm_bindgen(js_name = setSpeed)]
-    pub fn set_speed(&mut self, speed: f64) {
-        self.sync();
-        self.session.clock.set_speed(speed);
+    pub fn set_speed(&self, speed: f64) {
+        self.shared.borrow_mut().world.set_speed(wall_now(), speed);
     }
 
     pub fn speed(&self) -> f64 {
-        self.session.clock.speed()
+        self.shared.borrow().world.clock().speed()
     }
 
-    pub fn pause(&mut self) {
-        self.sync();
-        self.session.clock.pause();
+    pub fn pause(&self) {
+        self.shared.borrow_mut().world.pause(wall_now());
     }
 
-    pub fn resume(&mut self) {
-        self.sync();
-        self.session.clock.resume();
+    pub fn resume(&self) {
+        self.shared.borrow_mut().world.resume(wall_now());
     }
 
     #[wasm_bindgen(js_name = isPaused)]
     pub fn is_paused(&self) -> bool {
-        self.session.clock.is_paused()
+        self.shared.borrow().world.clock().is_paused()
     }
 
     /// Jump world time forward by `ms`.
-    pub fn advance(&mut self, ms: f64) {
-        self.sync();
-        self.session.clock.advance(ms);
-        self.sync();
+    pub fn advance(&self, ms: f64) {
+        self.shared.borrow_mut().world.advance(wall_now(), ms);
     }
 
     /// The earliest time (world ms) at which some key's TTL runs out or a blocking
     /// command times out, or undefined.
     #[wasm_bindgen(js_name = nextExpiry)]
     pub fn next_expiry(&self) -> Option<f64> {
-        let server = &self.session.server;
-        [server.next_expiry(), server.next_block_deadline()]
-            .into_iter()
-            .flatten()
-            .min()
-            .map(|t| t as f64)
+        self.shared.borrow().world.next_due().map(|t| t as f64)
     }
+
+    // ---- views ----
 
     /// Keys of a db: `[{key, type, ttl, size, encoding}]`, at most `limit`, optionally
     /// filtered by a glob pattern (a whole read-only scan; `scanKeys` goes a step at a time).
-    #[wasm_bindgen(js_name = keyspace)]
-    pub fn keyspace(&mut self, db: u32, pattern: Option<String>, limit: u32) -> JsValue {
-        let now = self.session.now_ms();
-        let mut rows = Vec::new();
-        let mut cursor = 0;
-        loop {
-            let Some((next, found)) = inspect::scan_keys(
-                &self.session.server,
-                db as usize,
-                cursor,
-                pattern.as_deref(),
-                None,
-                1000,
-                now,
-            ) else {
-                return JsValue::NULL;
-            };
-            rows.extend(found);
-            cursor = next;
-            if cursor == 0 || rows.len() >= limit as usize {
-                break;
-            }
+    pub fn keyspace(&self, db: u32, pattern: Option<String>, limit: u32) -> JsValue {
+        let sh = self.shared.borrow();
+        match sh
+            .world
+            .keyspace(db as usize, pattern.as_deref(), limit as usize)
+        {
+            Some(rows) => array(rows.iter().map(row_to_js)),
+            None => JsValue::NULL,
         }
-        rows.truncate(limit as usize);
-        array(rows.iter().map(row_to_js))
+    }
+
+    /// One read-only SCAN step for the keyspace view: `{ cursor, keys: [{key, type, ttl,
+    /// size, encoding}] }` (ttl in ms or -1). Expired keys are skipped, not deleted, and
+    /// nothing counts as an access.
+    #[wasm_bindgen(js_name = scanKeys)]
+    pub fn scan_keys(
+        &self,
+        db: u32,
+        cursor: f64,
+        pattern: Option<String>,
+        type_name: Option<String>,
+        count: u32,
+    ) -> JsValue {
+        let cursor = if cursor.is_finite() && cursor >= 0.0 {
+            cursor as u64
+        } else {
+            0
+        };
+        let sh = self.shared.borrow();
+        let found = sh.world.scan_keys(
+            db as usize,
+            cursor,
+            pattern.as_deref(),
+            type_name.as_deref().filter(|t| !t.is_empty()),
+            count.max(1) as usize,
+        );
+        match found {
+            Some((next, rows)) => obj(vec![
+                ("cursor", n(next as f64)),
+                ("keys", array(rows.iter().map(row_to_js))),
+            ]),
+            None => JsValue::NULL,
+        }
+    }
+
+    /// A page of the value at a key for the keyspace view, or null. Strings give
+    /// `{text, hex, binary, truncated}`; collections give `items` (list `{index, value}`,
+    /// set `{member}`, zset `{rank, member, score}`, hash `{field, value}`).
+    pub fn inspect(&self, db: u32, key: &str, offset: u32, limit: u32) -> JsValue {
+        let sh = self.shared.borrow();
+        sh.world
+            .inspect(db as usize, key.as_bytes(), offset as usize, limit as usize)
+            .map_or(JsValue::NULL, |v| value_to_js(&v))
     }
 
     /// Number of keys in each of the 16 databases.
     #[wasm_bindgen(js_name = dbSizes)]
     pub fn db_sizes(&self) -> Vec<u32> {
-        self.session
-            .server
-            .dbs
-            .iter()
-            .map(|d| d.len() as u32)
-            .collect()
+        let sizes = self.shared.borrow().world.db_sizes();
+        sizes.into_iter().map(|n| n as u32).collect()
     }
 
-    /// As `exec`, plus each command run with its reply tree:
-    /// `{ text, replies: [{ command, argv, reply }] }` (`command` lower-case; bulk strings
-    /// without `bytes`, to keep huge replies cheap).
-    #[wasm_bindgen(js_name = execDetailed)]
-    pub fn exec_detailed(&mut self, line: &str) -> JsValue {
-        self.sync();
-        let done = self.session.exec_detailed(line);
-        let replies = done.replies.iter().map(|(argv, reply)| {
-            let command = argv
-                .first()
-                .map(|c| String::from_utf8_lossy(c).to_ascii_lowercase())
-                .unwrap_or_default();
-            obj(vec![
-                ("command", s(&command)),
-                (
-                    "argv",
-                    array(argv.iter().map(|a| s(&String::from_utf8_lossy(a)))),
-                ),
-                ("reply", reply_to_js(&mut self.packed, reply)),
-            ])
-        });
-        obj(vec![("text", s(&done.text)), ("replies", array(replies))])
+    /// Bumped whenever any key changes (writes, deletions, expiry, flushes).
+    pub fn generation(&self) -> f64 {
+        self.shared.borrow().world.generation() as f64
     }
 
-    /// Messages pushed to the console's client since the last call (pub/sub), printed as
-    /// redis-cli prints them; "" when none. Poll it while `isReadingMessages()`.
-    #[wasm_bindgen(js_name = takeMessages)]
-    pub fn take_messages(&mut self) -> String {
-        self.sync();
-        self.session.take_messages()
-    }
-
-    /// True after SUBSCRIBE/PSUBSCRIBE, when redis-cli shows messages and takes no
-    /// commands until Ctrl-C.
-    #[wasm_bindgen(js_name = isReadingMessages)]
-    pub fn is_reading_messages(&self) -> bool {
-        self.session.mode() == Mode::ReadingMessages
-    }
-
-    /// What the console is doing: "ready" (at the prompt), "reading" (messages, after
-    /// SUBSCRIBE), "monitor" (after MONITOR) or "blocked" (in BLPOP and friends). In any
-    /// but "ready", poll `takeMessages()` for what to print; "blocked" ends by itself
-    /// when the answer arrives (or the timeout passes), the others only by `interrupt()`.
-    pub fn mode(&self) -> String {
-        match self.session.mode() {
-            Mode::Ready => "ready",
-            Mode::ReadingMessages => "reading",
-            Mode::Monitoring => "monitor",
-            Mode::Blocked => "blocked",
-        }
-        .to_string()
-    }
-
-    /// Ctrl-C while reading messages, monitoring or blocked: the connection closes (its
-    /// subscriptions, MONITOR or blocking command end) and the console connects again.
-    /// Returns whether anything was interrupted.
-    pub fn interrupt(&mut self) -> bool {
-        self.session.interrupt()
-    }
+    // ---- the world as a whole ----
 
     /// The whole world (16 dbs with values and absolute TTLs, the world clock) as a
     /// versioned binary snapshot with a checksum (see src/persist.rs).
-    pub fn snapshot(&mut self) -> Vec<u8> {
-        self.sync();
-        self.session.snapshot(wall_now())
+    pub fn snapshot(&self) -> Vec<u8> {
+        self.shared.borrow_mut().world.snapshot(wall_now())
     }
 
-    /// Replace the world with a snapshot: `{keys, expired}` (keys loaded; keys not loaded
-    /// because their TTL ran out). The clock goes on from the saved world time by the wall
-    /// time since the save at 1× (not at all if it was paused), at the saved speed. Throws
+    /// Replace the world with a snapshot: `{keys, expired}`. The simulation stops. Throws
     /// an Error saying why for a snapshot that cannot be loaded; the world is then untouched.
-    pub fn restore(&mut self, bytes: &[u8]) -> Result<JsValue, JsValue> {
+    pub fn restore(&self, bytes: &[u8]) -> Result<JsValue, JsValue> {
         let stats = self
-            .session
+            .shared
+            .borrow_mut()
+            .world
             .restore(bytes, wall_now())
-            .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))?;
-        if let Some(mut sim) = self.sim.take() {
-            sim.stop(&mut self.session.server);
-        }
+            .map_err(|e| js_error(&e.to_string()))?;
         Ok(obj(vec![
             ("keys", n(stats.keys as f64)),
             ("expired", n(stats.expired as f64)),
@@ -468,39 +629,34 @@ impl Playground {
     /// "save" once after a console ran SAVE or BGSAVE (the page should save now), else
     /// undefined.
     #[wasm_bindgen(js_name = takeSaveRequest)]
-    pub fn take_save_request(&mut self) -> Option<String> {
-        std::mem::take(&mut self.session.server.save_requested).then(|| "save".to_string())
+    pub fn take_save_request(&self) -> Option<String> {
+        let asked = self.shared.borrow_mut().world.take_save_request();
+        asked.then(|| "save".to_string())
     }
 
     /// The page saved the world: LASTSAVE and INFO persistence follow.
     #[wasm_bindgen(js_name = markSaved)]
-    pub fn mark_saved(&mut self) {
-        self.sync();
-        let now = self.session.now_ms();
-        self.session.server.saved(now);
+    pub fn mark_saved(&self) {
+        self.shared.borrow_mut().world.mark_saved(wall_now());
     }
 
     /// The keyspace as a redis-cli script (`redis-cli < file` recreates it).
     #[wasm_bindgen(js_name = exportScript)]
-    pub fn export_script(&mut self) -> String {
-        self.sync();
-        crate::persist::export_script(&self.session.server, self.session.now_ms())
+    pub fn export_script(&self) -> String {
+        self.shared.borrow_mut().world.export_script(wall_now())
     }
 
     /// The same commands in RESP (`redis-cli --pipe < file`).
     #[wasm_bindgen(js_name = exportResp)]
-    pub fn export_resp(&mut self) -> Vec<u8> {
-        self.sync();
-        crate::persist::export_resp(&self.session.server, self.session.now_ms())
+    pub fn export_resp(&self) -> Vec<u8> {
+        self.shared.borrow_mut().world.export_resp(wall_now())
     }
 
     /// Run a redis-cli script or a RESP stream (detected) on a connection of its own:
     /// `{commands, errors, firstErrors}`.
     #[wasm_bindgen(js_name = importData)]
-    pub fn import_data(&mut self, bytes: &[u8]) -> JsValue {
-        self.sync();
-        let now = self.session.now_ms();
-        let done = crate::persist::import(&mut self.session.server, bytes, now);
+    pub fn import_data(&self, bytes: &[u8]) -> JsValue {
+        let done = self.shared.borrow_mut().world.import(bytes, wall_now());
         obj(vec![
             ("commands", n(done.commands as f64)),
             ("errors", n(done.errors as f64)),
@@ -511,64 +667,11 @@ impl Playground {
     /// Start afresh: every db empty, the simulation stopped, the clock at the wall clock
     /// at 1×, every console a new connection at db 0.
     #[wasm_bindgen(js_name = resetWorld)]
-    pub fn reset_world(&mut self) {
-        self.sim = None;
-        self.session.reset_world(wall_now());
+    pub fn reset_world(&self) {
+        self.shared.borrow_mut().world.reset(wall_now());
     }
 
-    /// Open another console: a new client of the same server, at db 0. Returns its id
-    /// (the first console is 0). It does not become the current console.
-    #[wasm_bindgen(js_name = openConsole)]
-    pub fn open_console(&mut self) -> u32 {
-        self.sync();
-        self.session.open_console() as u32
-    }
-
-    /// Make console `id` the one that `exec`, `execArgv`, `execDetailed`, `prompt`, `db`,
-    /// `inTransaction`, `mode`, `takeMessages`, `interrupt` and `clientId` act for.
-    /// False (and nothing changes) if there is no such console.
-    #[wasm_bindgen(js_name = useConsole)]
-    pub fn use_console(&mut self, id: u32) -> bool {
-        self.session.use_console(id as usize)
-    }
-
-    /// Close console `id` (its connection closes, as when a redis-cli exits). The last
-    /// open console cannot be closed (false).
-    #[wasm_bindgen(js_name = closeConsole)]
-    pub fn close_console(&mut self, id: u32) -> bool {
-        self.session.close_console(id as usize)
-    }
-
-    /// The ids of the open consoles, oldest first.
-    #[wasm_bindgen(js_name = consoleIds)]
-    pub fn console_ids(&self) -> Vec<u32> {
-        self.session
-            .console_ids()
-            .into_iter()
-            .map(|i| i as u32)
-            .collect()
-    }
-
-    /// The current console's id.
-    #[wasm_bindgen(js_name = consoleId)]
-    pub fn console_id(&self) -> u32 {
-        self.session.console_id() as u32
-    }
-
-    /// The current console's client id, as CLIENT ID would answer (it changes when the
-    /// console connects again).
-    #[wasm_bindgen(js_name = clientId)]
-    pub fn client_id(&self) -> f64 {
-        self.session.client_id() as f64
-    }
-
-    /// Run a line on a second connection to the same server (another redis-cli): the
-    /// console's client, prompt and db are untouched. Returns what redis-cli prints.
-    #[wasm_bindgen(js_name = sideExec)]
-    pub fn side_exec(&mut self, line: &str) -> String {
-        self.sync();
-        self.session.side_exec(line)
-    }
+    // ---- the command table and the console's line tools ----
 
     /// redis-cli's grey hint for a partly typed line, or undefined.
     pub fn hint(&self, line: &str) -> Option<String> {
@@ -616,208 +719,98 @@ impl Playground {
             .collect()
     }
 
-    /// Bumped whenever any key changes (writes, deletions, expiry, flushes).
-    pub fn generation(&self) -> f64 {
-        self.session.server.generation as f64
+    /// Every command and sub-command from the table: `[{name, syntax, summary, group,
+    /// since, arity, flags, blocking, shape, link}]`.
+    pub fn commands(&self) -> JsValue {
+        let list: Vec<CommandInfo> = crate::help::entries()
+            .into_iter()
+            .map(|c| CommandInfo {
+                name: c.display_name(),
+                syntax: c.syntax,
+                summary: c.summary,
+                group: c.group.name(),
+                since: c.since,
+                arity: c.arity,
+                flags: c.flags.names().collect::<Vec<_>>().join(" "),
+                blocking: c.block.is_some(),
+                shape: shape_info(&c.shape),
+                link: link_info(c.link_policy()),
+            })
+            .collect();
+        to_js(&list)
     }
 
-    /// One read-only SCAN step for the keyspace view: `{ cursor, keys: [{key, type, ttl,
-    /// size, encoding}] }` (ttl in ms or -1). Expired keys are skipped, not deleted, and
-    /// nothing counts as an access.
-    #[wasm_bindgen(js_name = scanKeys)]
-    pub fn scan_keys(
-        &self,
-        db: u32,
-        cursor: f64,
-        pattern: Option<String>,
-        type_name: Option<String>,
-        count: u32,
-    ) -> JsValue {
-        let now = self.session.now_ms();
-        let cursor = if cursor.is_finite() && cursor >= 0.0 {
-            cursor as u64
-        } else {
-            0
-        };
-        let Some((next, rows)) = inspect::scan_keys(
-            &self.session.server,
-            db as usize,
-            cursor,
-            pattern.as_deref(),
-            type_name.as_deref().filter(|t| !t.is_empty()),
-            count.max(1) as usize,
-            now,
-        ) else {
-            return JsValue::NULL;
-        };
-        obj(vec![
-            ("cursor", n(next as f64)),
-            ("keys", array(rows.iter().map(row_to_js))),
-        ])
-    }
-
-    /// A page of the value at a key for the keyspace view, or null. Strings give
-    /// `{text, hex, binary}`; collections give `items` (list `{index, value}`, set
-    /// `{member}`, zset `{rank, member, score}`, hash `{field, value}`).
-    pub fn inspect(&self, db: u32, key: &str, offset: u32, limit: u32) -> JsValue {
-        let now = self.session.now_ms();
-        let Some(v) = inspect::inspect(
-            &self.session.server,
-            db as usize,
-            key.as_bytes(),
-            offset as usize,
-            limit as usize,
-            now,
-        ) else {
-            return JsValue::NULL;
-        };
-        let mut fields = vec![
-            ("key", s(&v.row.key)),
-            ("type", s(v.row.type_name)),
-            ("ttl", n(v.row.ttl as f64)),
-            ("size", n(v.row.size as f64)),
-            ("encoding", s(v.row.encoding)),
-        ];
-        match v.items {
-            Items::Str {
-                text,
-                hex,
-                binary,
-                truncated,
-            } => {
-                fields.push(("text", s(&text)));
-                fields.push(("hex", s(&hex)));
-                fields.push(("binary", JsValue::from_bool(binary)));
-                fields.push(("truncated", JsValue::from_bool(truncated)));
-            }
-            Items::List(items) => fields.push((
-                "items",
-                array(
-                    items
-                        .iter()
-                        .map(|(i, v)| obj(vec![("index", n(*i as f64)), ("value", s(v))])),
-                ),
-            )),
-            Items::Set(items) => fields.push((
-                "items",
-                array(items.iter().map(|m| obj(vec![("member", s(m))]))),
-            )),
-            Items::ZSet(items) => fields.push((
-                "items",
-                array(items.iter().map(|(r, m, sc)| {
-                    obj(vec![
-                        ("rank", n(*r as f64)),
-                        ("member", s(m)),
-                        ("score", s(sc)),
-                    ])
-                })),
-            )),
-            Items::Hash(items) => fields.push((
-                "items",
-                array(
-                    items
-                        .iter()
-                        .map(|(f, v)| obj(vec![("field", s(f)), ("value", s(v))])),
-                ),
-            )),
-        }
-        obj(fields)
-    }
+    // ---- the retry simulation ----
 
     /// Start (or restart) the retry simulation from a config object (camelCase fields of
     /// `retry::Config`; missing fields take the defaults: the seed's schedule). Throws the
-    /// config error's message.
+    /// config error's message; a refused config leaves the running simulation alone.
     #[wasm_bindgen(js_name = simStart)]
-    pub fn sim_start(&mut self, config: JsValue) -> Result<(), JsValue> {
-        self.sync();
+    pub fn sim_start(&self, config: JsValue) -> Result<(), JsValue> {
         let config: SimConfig = if config.is_undefined() || config.is_null() {
             SimConfig::default()
         } else {
             serde_wasm_bindgen::from_value(config).map_err(|e| JsValue::from_str(&e.to_string()))?
         };
-        let refused = |e: crate::retry::ConfigError| {
-            JsValue::from_str(&format!("{}: {}", e.field, e.message))
-        };
-        // A config that can't run leaves the running simulation alone.
-        config.normalized().map_err(refused)?;
-        if let Some(mut old) = self.sim.take() {
-            old.stop(&mut self.session.server);
-        }
-        let now = self.session.now_ms();
-        let sim = Simulation::new(&config, &mut self.session.server, now).map_err(refused)?;
-        self.sim = Some(sim);
-        Ok(())
+        self.shared
+            .borrow_mut()
+            .world
+            .sim_start(&config, wall_now())
+            .map_err(|e| JsValue::from_str(&format!("{}: {}", e.field, e.message)))
     }
 
     /// Catch the simulation up with the world clock (bounded work); returns
     /// `{nowMs, caughtUp, work}` or null when none runs.
     #[wasm_bindgen(js_name = simAdvance)]
-    pub fn sim_advance(&mut self, max_work: f64) -> JsValue {
-        self.session.clock.sync(wall_now());
-        let now = self.session.now_ms();
+    pub fn sim_advance(&self, max_work: f64) -> JsValue {
         let budget = if max_work.is_finite() && max_work > 0.0 {
             max_work as u64
         } else {
             SIM_FRAME_BUDGET
         };
-        let Some(sim) = self.sim.as_mut() else {
-            return JsValue::NULL;
-        };
-        let p = sim.advance_bounded(&mut self.session.server, now, budget);
-        // While the simulation lags, the server's expiry cycle follows it, not the clock.
-        self.session
-            .server
-            .tick(if p.caught_up { now } else { p.now_ms });
-        to_js(&p)
+        let p = self
+            .shared
+            .borrow_mut()
+            .world
+            .sim_advance(wall_now(), budget);
+        p.map_or(JsValue::NULL, |p| to_js(&p))
     }
 
     /// Step to the next retry attempt: the simulation runs up to it and the world clock
     /// jumps there. Returns the progress, or null.
     #[wasm_bindgen(js_name = simStep)]
-    pub fn sim_step(&mut self) -> JsValue {
-        self.sync();
-        let now = self.session.now_ms();
-        let Some(sim) = self.sim.as_mut() else {
-            return JsValue::NULL;
-        };
-        let p = sim.step(&mut self.session.server, i64::MAX, u64::MAX);
-        if p.now_ms > now {
-            self.session.clock.advance((p.now_ms - now) as f64);
-        }
-        to_js(&p)
+    pub fn sim_step(&self) -> JsValue {
+        let p = self.shared.borrow_mut().world.sim_step(wall_now());
+        p.map_or(JsValue::NULL, |p| to_js(&p))
     }
 
     /// The simulation's next due time (world ms), or undefined.
     #[wasm_bindgen(js_name = simNextDue)]
     pub fn sim_next_due(&self) -> Option<f64> {
-        self.sim
-            .as_ref()
+        let sh = self.shared.borrow();
+        sh.world
+            .sim()
             .and_then(|s| s.next_due_time())
             .map(|t| t as f64)
     }
 
     /// Replay the run from the start at the current world time.
     #[wasm_bindgen(js_name = simReset)]
-    pub fn sim_reset(&mut self) {
-        self.session.clock.sync(wall_now());
-        let now = self.session.now_ms();
-        if let Some(sim) = self.sim.as_mut() {
-            sim.reset(&mut self.session.server, now);
-        }
+    pub fn sim_reset(&self) {
+        self.shared.borrow_mut().world.sim_reset(wall_now());
     }
 
     /// Stop the simulation (its keys stay for inspection).
     #[wasm_bindgen(js_name = simStop)]
-    pub fn sim_stop(&mut self) {
-        if let Some(mut sim) = self.sim.take() {
-            sim.stop(&mut self.session.server);
-        }
+    pub fn sim_stop(&self) {
+        self.shared.borrow_mut().world.sim_stop();
     }
 
     /// `{ running, finished, startMs, nowMs, bucketMs, config, metrics: [Metrics per strategy] }`.
     #[wasm_bindgen(js_name = simState)]
     pub fn sim_state(&self) -> JsValue {
-        let Some(sim) = self.sim.as_ref() else {
+        let sh = self.shared.borrow();
+        let Some(sim) = sh.world.sim() else {
             return obj(vec![("running", JsValue::FALSE)]);
         };
         obj(vec![
@@ -834,7 +827,8 @@ impl Playground {
     /// Per-operation timelines of one strategy ("polling", "events", "queue").
     #[wasm_bindgen(js_name = simTimelines)]
     pub fn sim_timelines(&self, strategy_name: &str, first_op: u32, count: u32) -> JsValue {
-        match (self.sim.as_ref(), strategy(strategy_name)) {
+        let sh = self.shared.borrow();
+        match (sh.world.sim(), strategy(strategy_name)) {
             (Some(sim), Some(k)) => to_js(&sim.timelines(k, first_op, count)),
             _ => JsValue::NULL,
         }
@@ -843,7 +837,8 @@ impl Playground {
     /// Retries over time for one strategy: `[{startMs, retries, successes, failures, commands}]`.
     #[wasm_bindgen(js_name = simSeries)]
     pub fn sim_series(&self, strategy_name: &str) -> JsValue {
-        match (self.sim.as_ref(), strategy(strategy_name)) {
+        let sh = self.shared.borrow();
+        match (sh.world.sim(), strategy(strategy_name)) {
             (Some(sim), Some(k)) => to_js(&sim.series(k)),
             _ => JsValue::NULL,
         }
@@ -853,8 +848,9 @@ impl Playground {
     /// when none runs. `simLog(simLogLast() - n, n)` reads the newest `n`.
     #[wasm_bindgen(js_name = simLogLast)]
     pub fn sim_log_last(&self) -> Option<f64> {
-        self.sim
-            .as_ref()
+        let sh = self.shared.borrow();
+        sh.world
+            .sim()
             .map(|sim| sim.next_log_seq().saturating_sub(1) as f64)
     }
 
@@ -862,7 +858,8 @@ impl Playground {
     /// `[{seq, atMs, strategy, db, line, reply}]`.
     #[wasm_bindgen(js_name = simLog)]
     pub fn sim_log(&self, seq: f64, limit: u32) -> JsValue {
-        let Some(sim) = self.sim.as_ref() else {
+        let sh = self.shared.borrow();
+        let Some(sim) = sh.world.sim() else {
             return JsValue::NULL;
         };
         let since = if seq.is_finite() && seq >= 0.0 {
@@ -884,27 +881,173 @@ impl Playground {
             ])
         }))
     }
-
-    /// Every command and sub-command: `[{name, syntax, summary, group, since, arity, flags}]`.
-    pub fn commands(&self) -> JsValue {
-        let list: Vec<CommandInfo> = crate::help::entries()
-            .into_iter()
-            .map(|c| CommandInfo {
-                name: c.display_name(),
-                syntax: c.syntax,
-                summary: c.summary,
-                group: c.group.name(),
-                since: c.since,
-                arity: c.arity,
-                flags: c.flags.names().collect::<Vec<_>>().join(" "),
-            })
-            .collect();
-        serde_wasm_bindgen::to_value(&list).unwrap_or(JsValue::NULL)
-    }
 }
 
 impl Default for Playground {
     fn default() -> Self {
         Playground::new()
+    }
+}
+
+impl Console {
+    /// Run `f` on this console, after bringing the world up to the wall clock; an Error
+    /// when the console was closed.
+    fn with<T>(&self, f: impl FnOnce(&mut ConsoleMut<'_>) -> T) -> Result<T, JsValue> {
+        let mut sh = self.shared.borrow_mut();
+        let w = &mut sh.world;
+        w.sync(wall_now());
+        let mut c = w
+            .console(self.id)
+            .ok_or_else(|| js_error(&format!("console {} is closed", self.id)))?;
+        Ok(f(&mut c))
+    }
+
+    /// As `with`, reading without letting time pass.
+    fn read<T>(&self, f: impl FnOnce(&ConsoleMut<'_>) -> T) -> Result<T, JsValue> {
+        let mut sh = self.shared.borrow_mut();
+        let c = sh
+            .world
+            .console(self.id)
+            .ok_or_else(|| js_error(&format!("console {} is closed", self.id)))?;
+        Ok(f(&c))
+    }
+}
+
+#[wasm_bindgen]
+impl Console {
+    /// This console's id.
+    #[wasm_bindgen(getter)]
+    pub fn id(&self) -> u32 {
+        self.id as u32
+    }
+
+    /// Whether the console is still open.
+    #[wasm_bindgen(js_name = isOpen)]
+    pub fn is_open(&self) -> bool {
+        self.shared.borrow().world.console_ids().contains(&self.id)
+    }
+
+    /// Run one console line; returns exactly what `redis-cli --no-raw` prints.
+    #[wasm_bindgen(unchecked_return_type = "string")]
+    pub fn exec(&self, line: &str) -> Result<JsValue, JsValue> {
+        let sh = &mut *self.shared.borrow_mut();
+        sh.world.sync(wall_now());
+        let mut c = sh
+            .world
+            .console(self.id)
+            .ok_or_else(|| js_error(&format!("console {} is closed", self.id)))?;
+        c.exec_into(line, &mut sh.out);
+        let text = out_to_js(&sh.out);
+        sh.trim();
+        Ok(text)
+    }
+
+    /// Run one command from its arguments (strings; anything else is made a string);
+    /// returns `{type, value}`: type `status`, `error`, `integer`, `bulk`, `nil`, `array`
+    /// or `multi`, arrays nesting. A bulk string that isn't valid UTF-8 (its bad bytes
+    /// show as U+FFFD in `value`) also has `bytes`, a Uint8Array.
+    #[wasm_bindgen(
+        js_name = execArgv,
+        unchecked_return_type = "{ type: string, value: any, bytes?: Uint8Array }"
+    )]
+    pub fn exec_argv(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] argv: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let id = self.id;
+        exec_argv_on(&mut self.shared.borrow_mut(), argv, |w, a| {
+            w.console(id).map(|mut c| c.exec_args(a))
+        })
+    }
+
+    /// As `exec`, plus each command run with its reply tree and table shape:
+    /// `{ text, replies: [{ command, argv, reply, shape }] }` (`command` lower-case).
+    #[wasm_bindgen(js_name = execDetailed)]
+    pub fn exec_detailed(&self, line: &str) -> Result<JsValue, JsValue> {
+        let sh = &mut *self.shared.borrow_mut();
+        sh.world.sync(wall_now());
+        let done = sh
+            .world
+            .console(self.id)
+            .ok_or_else(|| js_error(&format!("console {} is closed", self.id)))?
+            .exec_detailed(line);
+        let server = sh.world.server();
+        let replies = done.replies.iter().map(|(argv, reply)| {
+            let cmd = server.resolve(argv).ok();
+            let command = cmd.map_or_else(
+                || {
+                    argv.first()
+                        .map(|c| String::from_utf8_lossy(c).to_ascii_lowercase())
+                        .unwrap_or_default()
+                },
+                |c| c.name.to_string(),
+            );
+            obj(vec![
+                ("command", s(&command)),
+                (
+                    "argv",
+                    array(argv.iter().map(|a| s(&String::from_utf8_lossy(a)))),
+                ),
+                ("reply", reply_to_js(&mut sh.packed, reply)),
+                (
+                    "shape",
+                    cmd.map_or(JsValue::NULL, |c| to_js(&shape_info(&c.shape))),
+                ),
+            ])
+        });
+        let replies = array(replies.collect::<Vec<_>>());
+        Ok(obj(vec![("text", s(&done.text)), ("replies", replies)]))
+    }
+
+    /// The prompt redis-cli would show: `127.0.0.1:6379[2](TX)> `.
+    pub fn prompt(&self) -> Result<String, JsValue> {
+        self.read(|c| c.prompt())
+    }
+
+    /// The db the console has selected (as redis-cli tracks it).
+    pub fn db(&self) -> Result<u32, JsValue> {
+        self.read(|c| c.db() as u32)
+    }
+
+    /// True between MULTI and EXEC/DISCARD.
+    #[wasm_bindgen(js_name = inTransaction)]
+    pub fn in_transaction(&self) -> Result<bool, JsValue> {
+        self.read(|c| c.in_transaction())
+    }
+
+    /// What the console is doing: "ready" (at the prompt), "reading" (messages, after
+    /// SUBSCRIBE), "monitor" (after MONITOR) or "blocked" (in BLPOP and friends). In any
+    /// but "ready", poll `takeMessages()` for what to print; "blocked" ends by itself
+    /// when the answer arrives (or the timeout passes), the others only by `interrupt()`.
+    pub fn mode(&self) -> Result<String, JsValue> {
+        self.read(|c| c.mode().name().to_string())
+    }
+
+    /// True after SUBSCRIBE/PSUBSCRIBE, when redis-cli shows messages and takes no
+    /// commands until Ctrl-C.
+    #[wasm_bindgen(js_name = isReadingMessages)]
+    pub fn is_reading_messages(&self) -> Result<bool, JsValue> {
+        self.read(|c| c.mode() == Mode::ReadingMessages)
+    }
+
+    /// What the console prints since the last call while it is not at the prompt
+    /// (pushed messages, MONITOR lines, a blocked command's answer); "" when nothing.
+    #[wasm_bindgen(js_name = takeMessages)]
+    pub fn take_messages(&self) -> Result<String, JsValue> {
+        self.with(|c| c.take_messages())
+    }
+
+    /// Ctrl-C while reading messages, monitoring or blocked: the connection closes (its
+    /// subscriptions, MONITOR or blocking command end) and the console connects again.
+    /// Returns whether anything was interrupted.
+    pub fn interrupt(&self) -> Result<bool, JsValue> {
+        self.with(|c| c.interrupt())
+    }
+
+    /// The console's client id, as CLIENT ID would answer (it changes when the console
+    /// connects again).
+    #[wasm_bindgen(js_name = clientId)]
+    pub fn client_id(&self) -> Result<f64, JsValue> {
+        self.read(|c| c.client_id() as f64)
     }
 }

@@ -6,8 +6,8 @@
 
 mod common;
 
-use common::{check, session};
-use redis_playground::session::Mode;
+use common::{check, session, T0};
+use redis_playground::console::Mode;
 
 #[test]
 fn blpop_waits_until_another_console_pushes_then_prints_the_answer() {
@@ -36,18 +36,17 @@ fn blpop_waits_until_another_console_pushes_then_prints_the_answer() {
 fn the_console_is_blocked_until_served_and_ready_afterwards() {
     let mut s = session();
     assert_eq!(s.exec("BRPOP q 0"), "");
-    assert_eq!(s.mode(), Mode::Blocked);
-    let other = s.open_console();
-    s.use_console(other);
+    assert_eq!(s.first_console().mode(), Mode::Blocked);
+    let other = s.open_console(T0);
+    let mut o = s.console(other).unwrap();
     assert_eq!(
-        s.exec("INFO clients").lines().nth(2),
+        o.exec("INFO clients").lines().nth(2),
         Some("blocked_clients:1")
     );
-    s.exec("LPUSH q x");
-    s.use_console(0);
-    assert_eq!(s.take_messages(), "1) \"q\"\n2) \"x\"");
-    assert_eq!(s.mode(), Mode::Ready);
-    assert_eq!(s.take_messages(), "");
+    o.exec("LPUSH q x");
+    assert_eq!(s.first_console().take_messages(), "1) \"q\"\n2) \"x\"");
+    assert_eq!(s.first_console().mode(), Mode::Ready);
+    assert_eq!(s.first_console().take_messages(), "");
 }
 
 #[test]
@@ -243,16 +242,16 @@ QUEUED
 fn ctrl_c_ends_the_wait_and_the_console_connects_again() {
     let mut s = session();
     s.exec("SELECT 3");
-    let before = s.client_id();
+    let before = s.first_console().client_id();
     s.exec("BLPOP q 0");
-    assert!(s.interrupt());
-    assert_eq!(s.mode(), Mode::Ready);
-    assert_ne!(s.client_id(), before);
-    assert_eq!(s.prompt(), "127.0.0.1:6379[3]> ");
+    assert!(s.first_console().interrupt());
+    assert_eq!(s.first_console().mode(), Mode::Ready);
+    assert_ne!(s.first_console().client_id(), before);
+    assert_eq!(s.first_console().prompt(), "127.0.0.1:6379[3]> ");
     // The abandoned wait takes nothing: the pushed value stays.
     s.exec("RPUSH q v");
     assert_eq!(s.exec("LRANGE q 0 -1"), "1) \"v\"");
-    assert_eq!(s.take_messages(), "");
+    assert_eq!(s.first_console().take_messages(), "");
 }
 
 #[test]
@@ -260,7 +259,7 @@ fn a_new_line_typed_while_blocked_comes_after_an_implied_ctrl_c() {
     let mut s = session();
     s.exec("BLPOP q 0");
     assert_eq!(s.exec("PING"), "PONG");
-    assert_eq!(s.mode(), Mode::Ready);
+    assert_eq!(s.first_console().mode(), Mode::Ready);
     s.exec("RPUSH q v");
     assert_eq!(s.exec("LLEN q"), "(integer) 1");
 }
@@ -480,12 +479,12 @@ QUEUED
 fn ctrl_c_ends_monitor() {
     let mut s = session();
     assert_eq!(s.exec("MONITOR"), "OK");
-    assert_eq!(s.mode(), Mode::Monitoring);
-    assert!(s.interrupt());
-    assert_eq!(s.mode(), Mode::Ready);
+    assert_eq!(s.first_console().mode(), Mode::Monitoring);
+    assert!(s.first_console().interrupt());
+    assert_eq!(s.first_console().mode(), Mode::Ready);
     s.exec("SET a 1");
-    assert_eq!(s.take_messages(), "");
-    assert!(s.server.monitors.is_empty());
+    assert_eq!(s.first_console().take_messages(), "");
+    assert!(!s.exec("CLIENT LIST").contains("flags=O"));
 }
 
 #[test]
@@ -705,35 +704,34 @@ Reading messages... (press Ctrl-C to quit)
 fn quit_through_the_api_closes_the_connection_and_the_next_command_reconnects() {
     let mut s = session();
     let args = |w: &[&str]| w.iter().map(|a| a.as_bytes().to_vec()).collect::<Vec<_>>();
-    let first = s.client_id();
+    let first = s.first_console().client_id();
     assert_eq!(
-        s.exec_argv(args(&["QUIT"])),
+        s.exec_args(&args(&["QUIT"])),
         redis_playground::Reply::Status("OK".into())
     );
-    assert!(s.server.clients[s.client()].closed);
+    assert!(!s.server().is_connected(first));
     assert_eq!(
-        s.exec_argv(args(&["PING"])),
+        s.exec_args(&args(&["PING"])),
         redis_playground::Reply::Status("PONG".into())
     );
-    assert_ne!(s.client_id(), first);
+    assert_ne!(s.first_console().client_id(), first);
 }
 
 #[test]
 fn consoles_open_close_and_keep_their_own_db_and_transaction() {
     let mut s = session();
-    let b = s.open_console();
+    let b = s.open_console(T0);
     assert_eq!(s.console_ids(), vec![0, b]);
     s.exec("SELECT 5");
     s.exec("MULTI");
-    s.use_console(b);
-    assert_eq!(s.prompt(), "127.0.0.1:6379> ");
-    assert_eq!(s.exec("SET k v"), "OK");
-    s.use_console(0);
-    assert_eq!(s.prompt(), "127.0.0.1:6379[5](TX)> ");
+    let mut other = s.console(b).unwrap();
+    assert_eq!(other.prompt(), "127.0.0.1:6379> ");
+    assert_eq!(other.exec("SET k v"), "OK");
+    assert_eq!(s.first_console().prompt(), "127.0.0.1:6379[5](TX)> ");
     assert_eq!(s.exec("GET k"), "QUEUED");
     assert_eq!(s.exec("EXEC"), "1) (nil)");
     assert!(s.close_console(b));
-    assert!(!s.use_console(b));
+    assert!(s.console(b).is_none());
     assert!(!s.close_console(0), "the last console stays open");
     assert_eq!(s.exec("CLIENT LIST").matches("id=").count(), 1);
 }
@@ -748,9 +746,9 @@ fn monitor_shows_the_retry_simulations_commands_too() {
         ..Config::default()
     };
     let now = s.now_ms();
-    let mut sim = Simulation::new(&cfg, &mut s.server, now).expect("a valid config");
-    sim.advance_to(&mut s.server, now + 120_000);
-    let lines = s.take_messages();
+    let mut sim = Simulation::new(&cfg, s.server_mut(), now).expect("a valid config");
+    sim.advance_to(s.server_mut(), now + 120_000);
+    let lines = s.first_console().take_messages();
     // The seed's first step for a failed operation, in the polling strategy's db 10.
     assert!(
         lines

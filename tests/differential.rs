@@ -1,6 +1,6 @@
 //! Tier 2 — differential tests: every line of `tests/corpus/*.redis` goes to a real
 //! `redis-server` (through one `redis-cli --no-raw` process per file, exactly as if typed
-//! at its prompt) and to one `redis_playground::Session`; the printed outputs must match.
+//! at its prompt) and to one `redis_playground::World`; the printed outputs must match.
 //!
 //! How lines are attributed on the redis-cli side without disturbing the server: after
 //! every corpus line the harness sends redis-cli a *client-side* marker line,
@@ -9,7 +9,7 @@
 //! the server, so the marker cannot be QUEUED inside MULTI, cannot abort a transaction,
 //! and does not change the selected database or anything else the corpus is testing. The
 //! text between consecutive markers is exactly what redis-cli printed for that one line.
-//! The engine is given only the corpus lines (one `Session::exec` per line), so its output
+//! The engine is given only the corpus lines (one `World::exec` per line), so its output
 //! is already attributed; the two are compared line by line and every mismatch is
 //! reported, not just the first.
 //!
@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use redis_playground::Session;
+use redis_playground::World;
 
 mod common;
 use common::redis_server::{find_binary, loud, wall_ms, RedisServer};
@@ -212,7 +212,7 @@ fn find_line(hay: &str, from: usize, want: &str) -> Option<usize> {
 
 /// The engine's output per line; a panic is reported as that line's output.
 fn run_engine(lines: &[CorpusLine]) -> Vec<String> {
-    let mut session = Session::new(wall_ms());
+    let mut session = World::new(wall_ms());
     let mut outputs = Vec::with_capacity(lines.len());
     for l in lines {
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

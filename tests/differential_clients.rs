@@ -14,7 +14,7 @@ use std::time::Duration;
 use common::redis_server::{find_binary, loud, Conn, RedisServer};
 use common::T0;
 use redis_playground::cli::{self, Line};
-use redis_playground::Session;
+use redis_playground::World;
 
 const SCENARIOS: &[(&str, &str)] = &[
     (
@@ -176,20 +176,22 @@ fn run_real(port: u16, steps: &[Step]) -> Vec<String> {
 
 /// The same on the engine: one console per connection.
 fn run_engine(steps: &[Step]) -> Vec<String> {
-    let mut s = Session::with_seed(T0, 7);
+    let mut s = World::with_seed(T0, 7);
     let mut out = Vec::new();
     for step in steps {
         let n = match step {
             Step::Call(n, _) | Step::Block(n, _) | Step::Answer(n) => *n,
         };
         while s.console_ids().len() <= n {
-            s.open_console();
+            s.open_console(T0);
         }
-        s.use_console(n);
+        let Some(mut console) = s.console(n) else {
+            panic!("console {n} is closed");
+        };
         match step {
             Step::Call(_, argv) | Step::Block(_, argv) => {
-                let reply = s.exec_argv(argv.clone());
-                let blocked = s.mode() == redis_playground::session::Mode::Blocked;
+                let reply = console.exec_args(argv);
+                let blocked = console.mode() == redis_playground::console::Mode::Blocked;
                 out.push(if blocked {
                     String::new()
                 } else {
@@ -197,7 +199,7 @@ fn run_engine(steps: &[Step]) -> Vec<String> {
                 });
             }
             Step::Answer(_) => {
-                let mut text = s.take_messages();
+                let mut text = console.take_messages();
                 text.push('\n');
                 out.push(text);
             }

@@ -13,7 +13,7 @@ use proptest::prelude::*;
 use redis_playground::num::parse_i64;
 use redis_playground::reply::Reply;
 use redis_playground::types::{Hash, Value};
-use redis_playground::Session;
+use redis_playground::World;
 
 #[test]
 fn hash_commands_answer_like_redis() {
@@ -24,8 +24,8 @@ fn b(s: &str) -> Vec<u8> {
     s.as_bytes().to_vec()
 }
 
-fn run(s: &mut Session, args: &[&[u8]]) -> Reply {
-    s.exec_argv(args.iter().map(|a| a.to_vec()).collect())
+fn run(s: &mut World, args: &[&[u8]]) -> Reply {
+    s.exec_args(&args.iter().map(|a| a.to_vec()).collect::<Vec<_>>())
 }
 
 fn bulks(r: &Reply) -> Vec<Vec<u8>> {
@@ -50,7 +50,7 @@ fn pairs(flat: &[Vec<u8>]) -> Vec<(Vec<u8>, Vec<u8>)> {
 }
 
 /// A session with `n` fields `f0..` (values `v0..`) in hash `h`, written by HSET.
-fn with_fields(n: usize) -> Session {
+fn with_fields(n: usize) -> World {
     let mut s = common::session();
     for i in 0..n {
         s.exec(&format!("HSET h f{i} v{i}"));
@@ -58,7 +58,7 @@ fn with_fields(n: usize) -> Session {
     s
 }
 
-fn encoding(s: &mut Session, key: &str) -> String {
+fn encoding(s: &mut World, key: &str) -> String {
     s.exec(&format!("OBJECT ENCODING {key}"))
 }
 
@@ -192,7 +192,7 @@ fn hscan_match_filters_a_hashtable_by_field() {
 }
 
 /// Fields of `h` in HGETALL order.
-fn order(s: &mut Session) -> Vec<Vec<u8>> {
+fn order(s: &mut World) -> Vec<Vec<u8>> {
     bulks(&run(s, &[b"HKEYS", b"h"]))
 }
 
@@ -383,8 +383,8 @@ QUEUED
 
 /// INFO persistence's rdb_changes_since_last_save, as Redis counts hash writes: one per
 /// field/value pair written, one per field deleted.
-fn changes(s: &mut Session) -> u64 {
-    s.server.dirty
+fn changes(s: &mut World) -> u64 {
+    s.server().dirty()
 }
 
 #[test]
@@ -415,11 +415,13 @@ fn a_hash_built_through_the_db_api_reads_back_through_commands() {
     let mut s = common::session();
     let now = s.now_ms();
     let h = Hash::from_pairs([(b("a"), b("1")), (b("b"), b("2"))]);
-    s.server.dbs[0].set(b"h", Value::Hash(Box::new(h)), false, now);
+    s.server_mut()
+        .db_mut(0)
+        .set(b"h", Value::Hash(Box::new(h)), false, now);
     check_on_session(&mut s);
 }
 
-fn check_on_session(s: &mut Session) {
+fn check_on_session(s: &mut World) {
     common::check_on(
         s,
         r#"
@@ -515,7 +517,7 @@ proptest! {
                         argv.push(b(f));
                         argv.push(b(v));
                     }
-                    let r = s.exec_argv(argv);
+                    let r = s.exec_args(&argv);
                     let mut new = 0;
                     for (f, v) in fvs {
                         new += model.insert(b(&f), b(&v)).is_none() as i64;

@@ -9,15 +9,15 @@ fn keyspace_commands_answer_like_redis() {
 }
 
 use redis_playground::types::{Hash, Set, Value, ZSet};
-use redis_playground::Session;
+use redis_playground::World;
 use std::collections::{HashSet, VecDeque};
 
 /// One value of each of the five types in db 0: str, list, set, zset, hash.
-fn all_types() -> Session {
+fn all_types() -> World {
     let mut s = common::session();
     let now = s.now_ms();
     let b = |x: &str| x.as_bytes().to_vec();
-    let db = &mut s.server.dbs[0];
+    let db = &mut s.server_mut().db_mut(0);
     db.set(
         b"list",
         Value::List(Box::new(VecDeque::from(vec![b("a"), b("b")]))),
@@ -129,8 +129,7 @@ fn active_expiry_deletes_keys_nobody_reads() {
     assert_eq!(s.exec("DBSIZE"), "(integer) 101");
     // Nobody touches the keys: only the timed cycle can remove them.
     for _ in 0..50 {
-        s.clock.advance(100.0);
-        s.sync(common::T0);
+        s.advance(common::T0, 100.0);
     }
     assert_eq!(s.exec("DBSIZE"), "(integer) 1");
     let info = s.exec("INFO stats");
@@ -144,7 +143,7 @@ fn a_big_db_gets_the_whole_expiry_budget_and_fast_passes_clear_a_backlog() {
     // Splitting the budget over all 16 dbs without fast passes took over a minute.
     let mut s = common::session();
     let now = s.now_ms();
-    let db = &mut s.server.dbs[5];
+    let db = &mut s.server_mut().db_mut(5);
     for i in 0..200_000 {
         let k = format!("k{i}");
         let v = Value::Str(redis_playground::types::RString::from_arg(b"v".to_vec()));
@@ -156,8 +155,7 @@ fn a_big_db_gets_the_whole_expiry_budget_and_fast_passes_clear_a_backlog() {
     let mut elapsed = 0.0;
     while s.exec("DBSIZE") != "(integer) 0" {
         assert!(elapsed < 5_000.0, "{} left after 4 s", s.exec("DBSIZE"));
-        s.clock.advance(10.0);
-        s.sync(common::T0);
+        s.advance(common::T0, 10.0);
         elapsed += 10.0;
     }
     let info = s.exec("INFO stats");
@@ -186,7 +184,7 @@ fn keys_scan_and_randomkey_never_return_expired_keys() {
     let mut s = common::session();
     s.exec("SET live v");
     s.exec("SET dead v PX 10");
-    s.clock.advance(11.0);
+    s.advance(common::T0, 11.0);
     assert_eq!(s.exec("KEYS *"), "1) \"live\"");
     assert_eq!(s.exec("SCAN 0"), "1) \"0\"\n2) 1) \"live\"");
     for _ in 0..20 {
@@ -260,7 +258,7 @@ fn scan_with_match_and_count_filters_after_visiting() {
 #[test]
 fn randomkey_is_reproducible_with_the_same_seed_and_covers_the_keys() {
     let run = |seed| {
-        let mut s = Session::with_seed(common::T0, seed);
+        let mut s = World::with_seed(common::T0, seed);
         for i in 0..10 {
             s.exec(&format!("SET k{i} v"));
         }
@@ -319,11 +317,11 @@ OK
 #[test]
 fn the_next_expiry_is_the_earliest_ttl_in_any_db() {
     let mut s = common::session();
-    assert_eq!(s.server.next_expiry(), None);
+    assert_eq!(s.server().next_expiry(), None);
     s.exec("SET a 1 EX 100");
     s.exec("SELECT 4");
     s.exec("SET b 1 PX 500");
-    assert_eq!(s.server.next_expiry(), Some(common::T0 as i64 + 500));
+    assert_eq!(s.server().next_expiry(), Some(common::T0 as i64 + 500));
     s.exec("PERSIST b");
-    assert_eq!(s.server.next_expiry(), Some(common::T0 as i64 + 100_000));
+    assert_eq!(s.server().next_expiry(), Some(common::T0 as i64 + 100_000));
 }

@@ -5,7 +5,7 @@
 
 mod common;
 use common::{check, check_file, check_on, session};
-use redis_playground::{Reply, Session};
+use redis_playground::{Reply, World};
 
 // ---- frozen from the real server ----
 
@@ -123,21 +123,21 @@ QUEUED
 fn blocking_replies_without_data_are_a_nil_array_or_a_nil_bulk_as_in_redis() {
     let mut s = session();
     let nil_array = Reply::NilArray;
-    assert_eq!(s.exec_argv(argv(&["BLPOP", "x", "0"])), nil_array);
-    assert_eq!(s.exec_argv(argv(&["BRPOP", "x", "0"])), nil_array);
+    assert_eq!(s.exec_args(&argv(&["BLPOP", "x", "0"])), nil_array);
+    assert_eq!(s.exec_args(&argv(&["BRPOP", "x", "0"])), nil_array);
     assert_eq!(
-        s.exec_argv(argv(&["BLMPOP", "0", "1", "x", "LEFT"])),
+        s.exec_args(&argv(&["BLMPOP", "0", "1", "x", "LEFT"])),
         nil_array
     );
-    assert_eq!(s.exec_argv(argv(&["LMPOP", "1", "x", "LEFT"])), nil_array);
-    assert_eq!(s.exec_argv(argv(&["LPOP", "x", "1"])), nil_array);
-    assert_eq!(s.exec_argv(argv(&["LPOP", "x"])), Reply::Nil);
+    assert_eq!(s.exec_args(&argv(&["LMPOP", "1", "x", "LEFT"])), nil_array);
+    assert_eq!(s.exec_args(&argv(&["LPOP", "x", "1"])), nil_array);
+    assert_eq!(s.exec_args(&argv(&["LPOP", "x"])), Reply::Nil);
     assert_eq!(
-        s.exec_argv(argv(&["BLMOVE", "x", "y", "LEFT", "LEFT", "0"])),
+        s.exec_args(&argv(&["BLMOVE", "x", "y", "LEFT", "LEFT", "0"])),
         Reply::Nil
     );
     assert_eq!(
-        s.exec_argv(argv(&["BRPOPLPUSH", "x", "y", "0"])),
+        s.exec_args(&argv(&["BRPOPLPUSH", "x", "y", "0"])),
         Reply::Nil
     );
 }
@@ -211,7 +211,7 @@ QUEUED
 }
 
 /// A field of INFO, e.g. `rdb_changes_since_last_save`.
-fn info_field(s: &mut Session, section: &str, field: &str) -> i64 {
+fn info_field(s: &mut World, section: &str, field: &str) -> i64 {
     let text = s.exec(&format!("INFO {section}"));
     let prefix = format!("{field}:");
     text.lines()
@@ -411,15 +411,15 @@ fn extreme_numbers_empty_arguments_and_odd_words_never_panic() {
     };
     for round in 0..20_000 {
         if round % 500 == 0 {
-            s.exec_argv(argv(&["DEL", "l", "s"]));
-            s.exec_argv(argv(&["RPUSH", "l", "a", "b", "1", "0", "LEFT", "", "a"]));
-            s.exec_argv(argv(&["SET", "s", "v"]));
+            s.exec_args(&argv(&["DEL", "l", "s"]));
+            s.exec_args(&argv(&["RPUSH", "l", "a", "b", "1", "0", "LEFT", "", "a"]));
+            s.exec_args(&argv(&["SET", "s", "v"]));
         }
         let mut line = vec![commands[next(commands.len())].as_bytes().to_vec()];
         for _ in 0..next(7) {
             line.push(values[next(values.len())].as_bytes().to_vec());
         }
-        let reply = s.exec_argv(line);
+        let reply = s.exec_args(&line);
         assert!(!matches!(reply, Reply::Error(ref e) if e.is_empty()));
     }
     // The list is still a list, and the engine still answers.
@@ -486,7 +486,7 @@ fn a_long_list_keeps_constant_time_ends_and_indices() {
     let mut s = session();
     let mut push = vec![b"RPUSH".to_vec(), b"big".to_vec()];
     push.extend((0..100_000).map(|i| i.to_string().into_bytes()));
-    assert_eq!(s.exec_argv(push), Reply::Int(100_000));
+    assert_eq!(s.exec_args(&push), Reply::Int(100_000));
     check_on(
         &mut s,
         r#"

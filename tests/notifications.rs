@@ -3,7 +3,7 @@
 //! events), and the stream of events a `PSUBSCRIBE __key*__:*` client receives must be the
 //! same event for event, in the same order.
 
-use redis_playground::{Reply, Session};
+use redis_playground::{Reply, World};
 
 mod common;
 use common::redis_server::{loud, reference_server, wall_ms, Conn};
@@ -95,10 +95,10 @@ fn keyspace_events_come_in_redis_order() {
     cmd.call(&argv("CONFIG SET notify-keyspace-events KEAnm"));
     sub.call(&argv("PSUBSCRIBE __key*__:*"));
 
-    let mut ours = Session::new(wall_ms());
-    let watcher = ours.server.connect();
+    let mut ours = World::new(wall_ms());
+    let watcher = ours.server_mut().connect();
     let now = ours.now_ms();
-    ours.server
+    ours.server_mut()
         .execute(watcher, &argv("PSUBSCRIBE __key*__:*"), now);
     ours.exec("CONFIG SET notify-keyspace-events KEAnm");
 
@@ -122,7 +122,10 @@ fn keyspace_events_come_in_redis_order() {
         ours.sync(wall_ms());
         ours.exec(line);
         let got = events(
-            std::mem::take(&mut ours.server.clients[watcher].inbox)
+            ours.server_mut()
+                .client_mut(watcher)
+                .map(|c| c.take_inbox())
+                .unwrap_or_default()
                 .into_iter()
                 .collect(),
         );

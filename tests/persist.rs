@@ -6,10 +6,10 @@ mod common;
 use common::{check, session, T0};
 use proptest::prelude::*;
 use redis_playground::persist::{self, LoadError};
-use redis_playground::Session;
+use redis_playground::World;
 
 /// A world with every type, TTLs, several dbs and binary data.
-fn populated() -> Session {
+fn populated() -> World {
     let mut s = session();
     for line in [
         "SET greeting hello",
@@ -31,11 +31,13 @@ fn populated() -> Session {
 }
 
 /// Every key of every db, with its type, TTL in ms and value, as text.
-fn world(s: &mut Session) -> Vec<String> {
+fn world(s: &mut World) -> Vec<String> {
     let now = s.now_ms();
     let mut out = Vec::new();
     for db in 0..16 {
-        let mut keys: Vec<_> = s.server.dbs[db]
+        let mut keys: Vec<_> = s
+            .server_mut()
+            .db_mut(db)
             .iter(now)
             .map(|e| (e.key().to_vec(), e.expire_at()))
             .collect();
@@ -78,7 +80,7 @@ fn a_snapshot_restores_every_type_every_db_and_the_ttls() {
 #[test]
 fn time_passes_at_1x_while_closed_and_expired_keys_are_not_loaded() {
     let mut s = populated();
-    s.clock.set_speed(600.0);
+    s.set_speed(T0, 600.0);
     let bytes = s.snapshot(T0);
     let mut later = session();
     // Reopened 10 s of wall time later: temp (5 s) is gone, the others lost 10 s.
@@ -87,17 +89,17 @@ fn time_passes_at_1x_while_closed_and_expired_keys_are_not_loaded() {
     assert_eq!(later.exec("EXISTS temp"), "(integer) 0");
     assert_eq!(later.exec("SELECT 7"), "OK");
     assert_eq!(later.exec("TTL other"), "(integer) 3590");
-    assert_eq!(later.clock.speed(), 600.0);
+    assert_eq!(later.clock().speed(), 600.0);
 }
 
 #[test]
 fn a_paused_world_comes_back_at_the_same_instant() {
     let mut s = populated();
-    s.clock.pause();
+    s.pause(T0);
     let bytes = s.snapshot(T0);
     let mut later = session();
     later.restore(&bytes, T0 + 86_400_000.0).expect("loads");
-    assert!(later.clock.is_paused());
+    assert!(later.clock().is_paused());
     assert_eq!(later.exec("PTTL temp"), "(integer) 5000");
 }
 
@@ -182,9 +184,9 @@ OK
         s.exec("INFO persistence"),
         "# Persistence\r\nloading:0\r\nrdb_changes_since_last_save:1\r\nrdb_bgsave_in_progress:0\r\nrdb_last_save_time:1700000000\r\naof_enabled:0"
     );
-    assert!(!s.server.save_requested);
+    assert!(!s.take_save_request());
     s.exec("BGSAVE");
-    assert!(s.server.save_requested);
+    assert!(s.take_save_request());
 }
 
 #[test]
@@ -222,7 +224,7 @@ fn an_exported_script_and_resp_stream_import_back_to_the_same_world() {
     let mut s = populated();
     let before = world(&mut s);
     let now = s.now_ms();
-    let script = persist::export_script(&s.server, now);
+    let script = persist::export_script(s.server(), now);
     assert!(script.starts_with("\"SELECT\" \"0\"\n"), "{script}");
     assert!(
         script.contains("\"SET\" \"bin\" \"\\x00\\xff\\r\\n\"\n"),
@@ -232,10 +234,10 @@ fn an_exported_script_and_resp_stream_import_back_to_the_same_world() {
         script.contains("\"PEXPIRE\" \"temp\" \"5000\"\n"),
         "{script}"
     );
-    let resp = persist::export_resp(&s.server, now);
+    let resp = persist::export_resp(s.server(), now);
     for data in [script.into_bytes(), resp] {
         let mut fresh = session();
-        let done = persist::import(&mut fresh.server, &data, now);
+        let done = persist::import(fresh.server_mut(), &data, now);
         assert_eq!(done.errors, 0, "{:?}", done.first_errors);
         assert_eq!(world(&mut fresh), before);
     }
@@ -246,7 +248,7 @@ fn an_import_reports_its_errors_by_line() {
     let mut s = session();
     let now = s.now_ms();
     let done = persist::import(
-        &mut s.server,
+        s.server_mut(),
         b"SET a 1\nINCR a\nLPUSH a x\n\nNOSUCH cmd\n\"unbalanced\n",
         now,
     );
@@ -260,20 +262,19 @@ fn an_import_reports_its_errors_by_line() {
         ]
     );
     assert_eq!(s.exec("GET a"), "\"2\"");
-    let bad = persist::import(&mut s.server, b"*2\r\n$3\r\nGET\r\n$9\r\na\r\n", now);
+    let bad = persist::import(s.server_mut(), b"*2\r\n$3\r\nGET\r\n$9\r\na\r\n", now);
     assert_eq!(bad.first_errors, vec!["the RESP stream is malformed"]);
 }
 
 #[test]
 fn reset_world_starts_afresh_with_every_console_at_db_0() {
     let mut s = populated();
-    let other = s.open_console();
-    s.use_console(other);
-    s.exec("SELECT 3");
-    s.reset_world(T0 + 1.0);
-    assert_eq!(s.prompt(), "127.0.0.1:6379> ");
-    assert_eq!(s.exec("DBSIZE"), "(integer) 0");
-    s.use_console(0);
+    let other = s.open_console(T0);
+    s.console(other).unwrap().exec("SELECT 3");
+    s.reset(T0 + 1.0);
+    let mut o = s.console(other).unwrap();
+    assert_eq!(o.prompt(), "127.0.0.1:6379> ");
+    assert_eq!(o.exec("DBSIZE"), "(integer) 0");
     assert_eq!(s.exec("DBSIZE"), "(integer) 0");
     assert_eq!(s.exec("CLIENT LIST").matches("id=").count(), 2);
 }

@@ -5,13 +5,13 @@ mod common;
 
 use proptest::prelude::*;
 use redis_playground::types::Value;
-use redis_playground::Session;
+use redis_playground::World;
 
-fn snapshot(s: &Session) -> Vec<(usize, Vec<u8>, Value, Option<i64>)> {
+fn snapshot(s: &World) -> Vec<(usize, Vec<u8>, Value, Option<i64>)> {
     let now = s.now_ms();
     let mut v: Vec<_> = s
-        .server
-        .dbs
+        .server()
+        .dbs()
         .iter()
         .enumerate()
         .flat_map(|(i, db)| {
@@ -134,7 +134,7 @@ proptest! {
         s.exec("HSET h f 1 g x");
         for l in &lines {
             let before = snapshot(&s);
-            let in_multi = s.prompt().contains("(TX)");
+            let in_multi = s.first_console().prompt().contains("(TX)");
             let out = s.exec(l);
             let is_error_only = out.starts_with("(error)") && !out.contains('\n');
             // SELECT/SWAPDB errors and EXECABORT end a state, but never touch keys.

@@ -3,8 +3,9 @@
 
 mod common;
 use common::check;
-use redis_playground::session::Mode;
-use redis_playground::{Reply, Session};
+use redis_playground::console::Mode;
+use redis_playground::server::ClientId;
+use redis_playground::{Reply, World};
 
 fn b(s: &str) -> Vec<u8> {
     s.as_bytes().to_vec()
@@ -15,17 +16,20 @@ fn argv(line: &str) -> Vec<Vec<u8>> {
 }
 
 /// A second client of the session's server (another connection).
-fn other(s: &mut Session) -> usize {
-    s.server.connect()
+fn other(s: &mut World) -> ClientId {
+    s.server_mut().connect()
 }
 
-fn run(s: &mut Session, client: usize, line: &str) -> Reply {
+fn run(s: &mut World, client: ClientId, line: &str) -> Reply {
     let now = s.now_ms();
-    s.server.execute(client, &argv(line), now)
+    s.server_mut().execute(client, &argv(line), now)
 }
 
-fn inbox(s: &mut Session, client: usize) -> Vec<Vec<String>> {
-    std::mem::take(&mut s.server.clients[client].inbox)
+fn inbox(s: &mut World, client: ClientId) -> Vec<Vec<String>> {
+    s.server_mut()
+        .client_mut(client)
+        .map(|c| c.take_inbox())
+        .unwrap_or_default()
         .into_iter()
         .map(|r| match r {
             Reply::Array(items) => items
@@ -144,24 +148,24 @@ fn the_console_reads_messages_after_subscribe_until_ctrl_c() {
         out,
         "Reading messages... (press Ctrl-C to quit)\n1) \"subscribe\"\n2) \"a\"\n3) (integer) 1\n1) \"subscribe\"\n2) \"b\"\n3) (integer) 2"
     );
-    assert_eq!(s.mode(), Mode::ReadingMessages);
+    assert_eq!(s.first_console().mode(), Mode::ReadingMessages);
     let publisher = other(&mut s);
     run(&mut s, publisher, "PUBLISH a hello");
     run(&mut s, publisher, "PUBLISH b \"x y\"");
     assert_eq!(
-        s.take_messages(),
+        s.first_console().take_messages(),
         "1) \"message\"\n2) \"a\"\n3) \"hello\"\n1) \"message\"\n2) \"b\"\n3) \"x y\""
     );
-    assert_eq!(s.take_messages(), "");
+    assert_eq!(s.first_console().take_messages(), "");
     // Ctrl-C closes the connection: the subscriptions end; the next command runs on a new
     // connection in the db the prompt shows.
-    assert!(s.interrupt());
-    assert_eq!(s.mode(), Mode::Ready);
+    assert!(s.first_console().interrupt());
+    assert_eq!(s.first_console().mode(), Mode::Ready);
     assert_eq!(run(&mut s, publisher, "PUBLISH a again"), Reply::Int(0));
     s.exec("SET here 1");
     assert_eq!(s.exec("SELECT 3"), "OK");
     assert_eq!(s.exec("GET here"), "\"1\"");
-    assert!(!s.interrupt());
+    assert!(!s.first_console().interrupt());
 }
 
 #[test]
@@ -198,7 +202,7 @@ fn keyspace_notifications_follow_notify_keyspace_events() {
     s.exec("SET t v PX 100");
     s.exec("SET other v");
     assert!(inbox(&mut s, w).is_empty());
-    s.clock.advance(101.0);
+    s.advance(common::T0, 101.0);
     assert_eq!(s.exec("GET t"), "(nil)");
     assert_eq!(
         inbox(&mut s, w),
@@ -219,8 +223,7 @@ fn expired_fires_when_the_active_cycle_deletes_the_key() {
     s.exec("CONFIG SET notify-keyspace-events Ex");
     s.exec("SET job:1 pending PX 250");
     for _ in 0..10 {
-        s.clock.advance(100.0);
-        s.sync(common::T0);
+        s.advance(common::T0, 100.0);
     }
     assert_eq!(
         inbox(&mut s, w),
@@ -304,13 +307,13 @@ fn a_side_connection_publishes_to_the_subscribed_console_without_touching_it() {
     s.exec("SUBSCRIBE news");
     assert_eq!(s.side_exec("PUBLISH news hello"), "(integer) 1");
     assert_eq!(
-        s.take_messages(),
+        s.first_console().take_messages(),
         "1) \"message\"\n2) \"news\"\n3) \"hello\""
     );
     // The side connection has its own db (0) and doesn't change the console's prompt.
     assert_eq!(s.side_exec("SET k v"), "OK");
-    assert_eq!(s.prompt(), "127.0.0.1:6379[2]> ");
-    s.interrupt();
+    assert_eq!(s.first_console().prompt(), "127.0.0.1:6379[2]> ");
+    s.first_console().interrupt();
     assert_eq!(s.exec("EXISTS k"), "(integer) 0");
     assert_eq!(s.exec("SELECT 0"), "OK");
     assert_eq!(s.exec("GET k"), "\"v\"");

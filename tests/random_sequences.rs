@@ -6,7 +6,7 @@
 //! replies are random (SPOP, SRANDMEMBER, RANDOMKEY, …) are left out; their properties
 //! are tested natively.
 
-use redis_playground::{Reply, Session};
+use redis_playground::{Reply, World};
 
 mod common;
 use common::redis_server::{loud, reference_server, resp2, wall_ms, Conn};
@@ -342,7 +342,7 @@ fn random_sequences_answer_exactly_like_redis() {
     let mut compared = 0;
     for seed in 0..SEQUENCES {
         conn.call(&[b"FLUSHALL".to_vec()]);
-        let mut ours = Session::with_seed(wall_ms(), seed);
+        let mut ours = World::with_seed(wall_ms(), seed);
         let mut g = Gen {
             rng: fastrand::Rng::with_seed(seed),
         };
@@ -352,7 +352,7 @@ fn random_sequences_answer_exactly_like_redis() {
             let argv: Vec<Vec<u8>> = cmd.iter().map(|s| s.clone().into_bytes()).collect();
             let want = conn.call(&argv);
             ours.sync(wall_ms());
-            let got = resp2(ours.exec_argv(argv));
+            let got = resp2(ours.exec_args(&argv));
             compared += 1;
             let line = cmd.join(" ");
             if !same(&cmd[0], &want, &got) {

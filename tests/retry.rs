@@ -5,12 +5,12 @@
 use redis_playground::retry::schedule::{jittered, JitterInput};
 use redis_playground::retry::*;
 use redis_playground::server::Server;
-use redis_playground::{Reply, Session};
+use redis_playground::{Reply, World};
 
 const T0: i64 = 1_700_000_000_000;
 
-fn session() -> Session {
-    Session::with_seed(T0 as f64, 42)
+fn session() -> World {
+    World::with_seed(T0 as f64, 42)
 }
 
 fn test_mode(max_retries: u32) -> ScheduleConfig {
@@ -22,21 +22,21 @@ fn test_mode(max_retries: u32) -> ScheduleConfig {
 }
 
 /// Advance an hour of world time at a time until every operation is settled.
-fn run_to_end(s: &mut Session, sim: &mut Simulation) {
+fn run_to_end(s: &mut World, sim: &mut Simulation) {
     let mut t = sim.now_ms();
     for _ in 0..1_000 {
         if sim.is_finished() {
             return;
         }
         t += 3_600_000;
-        sim.advance_to(&mut s.server, t);
+        sim.advance_to(s.server_mut(), t);
     }
     panic!("the simulation did not finish");
 }
 
-fn start(cfg: &Config) -> (Session, Simulation) {
+fn start(cfg: &Config) -> (World, Simulation) {
     let mut s = session();
-    let sim = Simulation::new(cfg, &mut s.server, T0).expect("valid config");
+    let sim = Simulation::new(cfg, s.server_mut(), T0).expect("valid config");
     (s, sim)
 }
 
@@ -92,7 +92,7 @@ fn a_small_run_sends_exactly_these_commands_and_retries_at_these_times() {
         ..Config::default()
     };
     let (mut s, mut sim) = start(&cfg);
-    sim.advance_to(&mut s.server, T0 + 600_000);
+    sim.advance_to(s.server_mut(), T0 + 600_000);
     assert!(sim.is_finished());
     let want = [
         "752 10 app SETEX order:1 60 pending -> OK",
@@ -233,7 +233,7 @@ fn setup_flushes_the_dbs_adds_expired_events_and_subscribes() {
     s.exec("SELECT 10");
     s.exec("SET leftover 1");
     s.exec("CONFIG SET notify-keyspace-events Kg");
-    let sim = Simulation::new(&Config::default(), &mut s.server, T0).unwrap();
+    let sim = Simulation::new(&Config::default(), s.server_mut(), T0).unwrap();
     assert_eq!(s.exec("DBSIZE"), "(integer) 0");
     assert_eq!(
         s.exec("CONFIG GET notify-keyspace-events"),
@@ -254,8 +254,8 @@ fn the_console_can_watch_the_keys_of_a_run() {
         ..Config::default()
     };
     let (mut s, mut sim) = start(&cfg);
-    sim.advance_to(&mut s.server, T0 + 100_000);
-    s.clock.advance(100_000.0);
+    sim.advance_to(s.server_mut(), T0 + 100_000);
+    s.advance(T0 as f64, 100_000.0);
     s.exec("SELECT 10");
     assert_eq!(s.exec("TTL order:1"), "(integer) 200");
     assert_eq!(s.exec("GET order:1"), "\"pending\"");
@@ -344,7 +344,7 @@ fn max_retries_is_honoured_and_the_keys_are_deleted_after_the_last_retry() {
             );
         }
         assert_eq!(
-            cmd(&mut s.server, m.db, now, "DBSIZE"),
+            cmd(s.server_mut(), m.db, now, "DBSIZE"),
             Reply::Int(0),
             "{kind:?}"
         );
@@ -361,10 +361,13 @@ fn keys_are_gone_after_success() {
     };
     let (mut s, mut sim) = start(&cfg);
     // Waiting: the keys are there.
-    sim.advance_to(&mut s.server, T0 + 61_000);
+    sim.advance_to(s.server_mut(), T0 + 61_000);
     let now = sim.now_ms();
-    assert_eq!(cmd(&mut s.server, 10, now, "EXISTS order:1"), Reply::Int(1));
-    assert_eq!(cmd(&mut s.server, 12, now, "ZCARD retry"), Reply::Int(10));
+    assert_eq!(
+        cmd(s.server_mut(), 10, now, "EXISTS order:1"),
+        Reply::Int(1)
+    );
+    assert_eq!(cmd(s.server_mut(), 12, now, "ZCARD retry"), Reply::Int(10));
     run_to_end(&mut s, &mut sim);
     let now = sim.now_ms();
     for kind in sim.strategies() {
@@ -373,13 +376,13 @@ fn keys_are_gone_after_success() {
         for op in 1..=10 {
             let keys = format!("EXISTS {} {}", op_key(op), retry_count_key(op));
             assert_eq!(
-                cmd(&mut s.server, m.db, now, &keys),
+                cmd(s.server_mut(), m.db, now, &keys),
                 Reply::Int(0),
                 "{kind:?} {op}"
             );
         }
     }
-    assert_eq!(cmd(&mut s.server, 12, now, "EXISTS retry"), Reply::Int(0));
+    assert_eq!(cmd(s.server_mut(), 12, now, "EXISTS retry"), Reply::Int(0));
 }
 
 /// The events strategy's lateness (event time minus due time) with `ops` keys at `hz`.
@@ -394,7 +397,7 @@ fn event_lag(ops: u32, hz: u32) -> (Lateness, Vec<i64>) {
         schedule: test_mode(3),
         ..Config::default()
     };
-    let mut sim = Simulation::new(&cfg, &mut s.server, T0).unwrap();
+    let mut sim = Simulation::new(&cfg, s.server_mut(), T0).unwrap();
     run_to_end(&mut s, &mut sim);
     let times = (1..=ops)
         .flat_map(|op| {
@@ -461,7 +464,7 @@ fn events_sent_while_the_listeners_are_disconnected_are_lost_retries() {
         ..Config::default()
     };
     let (mut s, mut sim) = start(&cfg);
-    sim.advance_to(&mut s.server, T0 + 60_000);
+    sim.advance_to(s.server_mut(), T0 + 60_000);
     assert_eq!(
         s.exec("PUBSUB NUMSUB __keyevent@11__:expired"),
         "1) \"__keyevent@11__:expired\"\n2) (integer) 0"
@@ -510,7 +513,7 @@ fn two_listeners_make_every_retry_twice() {
     };
     let (mut s, mut sim) = start(&cfg);
     // After the first retries: where one failed, both listeners counted it.
-    sim.advance_to(&mut s.server, T0 + 65_000);
+    sim.advance_to(s.server_mut(), T0 + 65_000);
     let failed_once = (1..=40)
         .find(|&op| {
             outcomes(&sim, StrategyKind::Polling, op)
@@ -520,11 +523,11 @@ fn two_listeners_make_every_retry_twice() {
         .expect("some first retry failed");
     let counter = format!("GET {}", retry_count_key(failed_once));
     assert_eq!(
-        cmd(&mut s.server, 10, T0 + 65_000, &counter),
+        cmd(s.server_mut(), 10, T0 + 65_000, &counter),
         Reply::Bulk(b"1".to_vec())
     );
     assert_eq!(
-        cmd(&mut s.server, 11, T0 + 65_000, &counter),
+        cmd(s.server_mut(), 11, T0 + 65_000, &counter),
         Reply::Bulk(b"2".to_vec())
     );
     run_to_end(&mut s, &mut sim);
@@ -545,10 +548,10 @@ fn turning_expired_events_off_loses_the_event_driven_retries() {
         ..Config::default()
     };
     let (mut s, mut sim) = start(&cfg);
-    sim.advance_to(&mut s.server, T0 + 30_000);
+    sim.advance_to(s.server_mut(), T0 + 30_000);
     assert_eq!(
         cmd(
-            &mut s.server,
+            s.server_mut(),
             0,
             T0 + 30_000,
             "CONFIG SET notify-keyspace-events \"\""
@@ -779,7 +782,7 @@ fn advancing_in_small_steps_or_with_a_work_bound_gives_the_same_run() {
     };
     let whole = {
         let (mut s, mut sim) = start(&cfg);
-        sim.advance_to(&mut s.server, T0 + 600_000);
+        sim.advance_to(s.server_mut(), T0 + 600_000);
         sim
     };
     let stepped = {
@@ -787,7 +790,7 @@ fn advancing_in_small_steps_or_with_a_work_bound_gives_the_same_run() {
         let mut t = T0;
         while t < T0 + 600_000 {
             t += 337;
-            sim.advance_to(&mut s.server, t.min(T0 + 600_000));
+            sim.advance_to(s.server_mut(), t.min(T0 + 600_000));
         }
         sim
     };
@@ -795,7 +798,7 @@ fn advancing_in_small_steps_or_with_a_work_bound_gives_the_same_run() {
         let (mut s, mut sim) = start(&cfg);
         let mut calls = 0;
         while !sim
-            .advance_bounded(&mut s.server, T0 + 600_000, 5)
+            .advance_bounded(s.server_mut(), T0 + 600_000, 5)
             .caught_up
         {
             calls += 1;
@@ -860,10 +863,10 @@ fn polling_costs_one_ttl_per_waiting_key_per_interval() {
     let (mut s, mut sim) = start(&cfg);
     // All 100 keys wait 60 s: 60 polls of 100 TTLs (the 60th finds them still there, at
     // their expiry millisecond), then the 61st finds them gone.
-    sim.advance_to(&mut s.server, T0 + 59_999);
+    sim.advance_to(s.server_mut(), T0 + 59_999);
     let m = sim.metrics(StrategyKind::Polling).unwrap();
     assert_eq!(m.commands, 100 + 59 * 100);
-    sim.advance_to(&mut s.server, T0 + 61_000);
+    sim.advance_to(s.server_mut(), T0 + 61_000);
     let m = sim.metrics(StrategyKind::Polling).unwrap();
     assert_eq!(m.commands, 100 + 61 * 100 + 100);
     assert_eq!(m.given_up, 100);
@@ -886,10 +889,10 @@ fn step_goes_to_the_next_retry_and_next_times_say_what_is_coming() {
         sim.next_event_time(),
         Some(T0 + 100).min(Some(sim.next_due_time().unwrap()))
     );
-    sim.advance_to(&mut s.server, T0 + 60_000);
+    sim.advance_to(s.server_mut(), T0 + 60_000);
     let due = sim.next_due_time().unwrap();
     assert!(due > T0 + 60_000 && due <= T0 + 120_000);
-    let p = sim.step(&mut s.server, T0 + 3_600_000, u64::MAX);
+    let p = sim.step(s.server_mut(), T0 + 3_600_000, u64::MAX);
     assert!(p.caught_up);
     assert!(
         p.now_ms >= due && p.now_ms < due + 1_000,
@@ -901,7 +904,7 @@ fn step_goes_to_the_next_retry_and_next_times_say_what_is_coming() {
     assert!(made >= 1);
     // Stepping with a limit before anything is due just moves to the limit.
     let now = sim.now_ms();
-    let p = sim.step(&mut s.server, now + 1, u64::MAX);
+    let p = sim.step(s.server_mut(), now + 1, u64::MAX);
     assert_eq!(p.now_ms, now + 1);
     run_to_end(&mut s, &mut sim);
     assert_eq!(sim.next_event_time(), None);
@@ -918,16 +921,16 @@ fn reset_replays_the_run_and_stop_closes_its_connections() {
     run_to_end(&mut s, &mut sim);
     let first = sim.all_metrics();
     // Reset where the world is now (its clock never goes back).
-    sim.reset(&mut s.server, sim.now_ms());
+    sim.reset(s.server_mut(), sim.now_ms());
     assert_eq!(sim.all_metrics().iter().map(|m| m.retries).sum::<u64>(), 0);
     run_to_end(&mut s, &mut sim);
     assert_eq!(sim.all_metrics(), first);
-    sim.stop(&mut s.server);
+    sim.stop(s.server_mut());
     assert_eq!(
         s.exec("PUBSUB NUMSUB __keyevent@11__:expired"),
         "1) \"__keyevent@11__:expired\"\n2) (integer) 0"
     );
-    let p = sim.advance_to(&mut s.server, sim.now_ms() + 1_000);
+    let p = sim.advance_to(s.server_mut(), sim.now_ms() + 1_000);
     assert!(p.caught_up);
 }
 
@@ -1051,7 +1054,7 @@ fn a_config_out_of_range_is_clamped_or_rejected() {
             listener_outage: backwards,
             ..Config::default()
         },
-        &mut s.server,
+        s.server_mut(),
         T0
     )
     .is_err());
@@ -1073,16 +1076,16 @@ fn a_config_out_of_range_is_clamped_or_rejected() {
         },
         ..Config::default()
     };
-    let mut sim = Simulation::new(&cfg, &mut s.server, T0).unwrap();
-    sim.advance_to(&mut s.server, T0 + 86_400_000);
-    sim.advance_to(&mut s.server, T0 - 5);
+    let mut sim = Simulation::new(&cfg, s.server_mut(), T0).unwrap();
+    sim.advance_to(s.server_mut(), T0 + 86_400_000);
+    sim.advance_to(s.server_mut(), T0 - 5);
     assert!(
-        !sim.advance_bounded(&mut s.server, i64::MAX, 10_000)
+        !sim.advance_bounded(s.server_mut(), i64::MAX, 10_000)
             .caught_up
     );
     for now in [i64::MIN, -1, i64::MAX - 10] {
         assert_eq!(
-            Simulation::new(&cfg, &mut s.server, now)
+            Simulation::new(&cfg, s.server_mut(), now)
                 .err()
                 .map(|e| e.field),
             Some("now_ms")
@@ -1120,7 +1123,7 @@ fn ten_thousand_operations_run_to_completion_without_panics() {
     let mut frames = 0;
     while !sim.is_finished() {
         now += 57_600;
-        while !sim.advance_bounded(&mut s.server, now, 100_000).caught_up {}
+        while !sim.advance_bounded(s.server_mut(), now, 100_000).caught_up {}
         frames += 1;
         assert!(frames < 10_000);
     }

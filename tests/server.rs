@@ -12,7 +12,7 @@ fn server_commands_answer_like_redis() {
 fn time_reports_the_world_clock() {
     let mut s = common::session();
     assert_eq!(s.exec("TIME"), "1) \"1700000000\"\n2) \"0\"");
-    s.clock.advance(1500.25);
+    s.advance(common::T0, 1500.25);
     assert_eq!(s.exec("TIME"), "1) \"1700000001\"\n2) \"500000\"");
 }
 
@@ -39,7 +39,7 @@ fn info_reports_real_figures() {
         server.starts_with("# Server\r\nredis_version:7.0.15\r\n"),
         "{server}"
     );
-    s.clock.advance(90_000.0);
+    s.advance(common::T0, 90_000.0);
     assert!(s.exec("INFO server").contains("uptime_in_seconds:90\r\n"));
     let all = s.exec("INFO");
     for section in [

@@ -5,7 +5,7 @@
 
 mod common;
 use common::{check, session};
-use redis_playground::Session;
+use redis_playground::World;
 use std::collections::{BTreeSet, HashMap};
 
 #[test]
@@ -51,7 +51,7 @@ fn int(out: &str) -> i64 {
 }
 
 /// A set of `n` members named m0..m{n-1} (a hash table).
-fn words(s: &mut Session, key: &str, n: usize) -> BTreeSet<String> {
+fn words(s: &mut World, key: &str, n: usize) -> BTreeSet<String> {
     let members: Vec<String> = (0..n).map(|i| format!("m{i}")).collect();
     assert_eq!(
         s.exec(&format!("SADD {key} {}", members.join(" "))),
@@ -368,10 +368,10 @@ fn sscan_of_a_small_hash_table_set_answers_in_one_call() {
 
 /// Run a whole SSCAN over `key`, calling `between` after every step; returns what it saw.
 fn full_scan(
-    s: &mut Session,
+    s: &mut World,
     key: &str,
     opts: &str,
-    mut between: impl FnMut(&mut Session, usize),
+    mut between: impl FnMut(&mut World, usize),
 ) -> Vec<String> {
     let mut cursor = "0".to_string();
     let mut seen = Vec::new();
@@ -448,7 +448,7 @@ fn sscan_count_and_match_work_on_hash_tables() {
 
 // ---- change counting, hits and misses, WATCH ----
 
-fn info_field(s: &mut Session, section: &str, field: &str) -> i64 {
+fn info_field(s: &mut World, section: &str, field: &str) -> i64 {
     let out = s.exec(&format!("INFO {section}"));
     out.lines()
         .find_map(|l| l.strip_prefix(&format!("{field}:")))

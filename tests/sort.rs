@@ -11,7 +11,7 @@ use std::collections::{BTreeSet, VecDeque};
 use proptest::prelude::*;
 use redis_playground::reply::Reply;
 use redis_playground::types::{Hash, Set, Value, ZSet};
-use redis_playground::Session;
+use redis_playground::World;
 
 #[test]
 fn sort_answers_like_redis() {
@@ -35,17 +35,17 @@ fn bulks(r: &Reply) -> Vec<Vec<u8>> {
     }
 }
 
-fn run(s: &mut Session, line: &str) -> Reply {
+fn run(s: &mut World, line: &str) -> Reply {
     let argv = redis_playground::cli::split_args(line.as_bytes()).expect("a valid line");
-    s.exec_argv(argv)
+    s.exec_args(&argv)
 }
 
 /// A session whose db 0 holds a list, a set, a sorted set and a hash written straight
 /// through the db API (no list/set/zset commands needed).
-fn with_values() -> Session {
+fn with_values() -> World {
     let mut s = common::session();
     let now = s.now_ms();
-    let db = &mut s.server.dbs[0];
+    let db = &mut s.server_mut().db_mut(0);
     let list: VecDeque<Vec<u8>> = ["3", "1", "2"].iter().map(|x| b(x)).collect();
     db.set(b"list", Value::List(Box::new(list)), false, now);
     db.set(
@@ -139,11 +139,11 @@ list
 }
 
 /// A set with 600 members: a hashtable, whose iteration order is unspecified.
-fn with_big_set() -> Session {
+fn with_big_set() -> World {
     let mut s = common::session();
     let now = s.now_ms();
     let members = (0..600).map(|i| format!("m{i}").into_bytes());
-    s.server.dbs[0].set(
+    s.server_mut().db_mut(0).set(
         b"s",
         Value::Set(Box::new(Set::from_members(members))),
         false,
@@ -250,9 +250,9 @@ fn store_counts_one_change_per_stored_element_like_redis() {
         ("SORT l LIMIT 0 0 STORE dst", 0),
         ("SORT l", 0),
     ] {
-        let before = s.server.dirty;
+        let before = s.server().dirty();
         s.exec(cmd);
-        assert_eq!(s.server.dirty - before, want, "{cmd}");
+        assert_eq!(s.server().dirty() - before, want, "{cmd}");
     }
 }
 
@@ -341,7 +341,7 @@ proptest! {
     ) {
         let mut s = common::session();
         for e in &elems {
-            s.exec_argv(vec![b("RPUSH"), b("l"), b(e)]);
+            s.exec_args(&[b("RPUSH"), b("l"), b(e)]);
         }
         let mut argv = vec![b("SORT"), b("l")];
         if desc { argv.push(b("DESC")); }
@@ -349,7 +349,7 @@ proptest! {
         if let Some((o, c)) = limit {
             argv.extend([b("LIMIT"), b(&o.to_string()), b(&c.to_string())]);
         }
-        let got = s.exec_argv(argv);
+        let got = s.exec_args(&argv);
         let mut model: Vec<(f64, Vec<u8>)> = Vec::new();
         let mut bad = false;
         for e in &elems {
@@ -396,7 +396,7 @@ proptest! {
         }
         let mut argv = vec![b(if ro { "SORT_RO" } else { "SORT" }), b(key)];
         argv.extend(words.iter().map(|w| b(w)));
-        let r = s.exec_argv(argv);
+        let r = s.exec_args(&argv);
         prop_assert!(matches!(r, Reply::Array(_) | Reply::Int(_) | Reply::Error(_)));
     }
 }

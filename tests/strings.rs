@@ -11,14 +11,14 @@ fn string_commands_answer_like_redis() {
 
 /// A session whose db 0 holds a list at `list` (list commands arrive with the data-types
 /// work; the keyspace already stores every type).
-fn with_list() -> redis_playground::Session {
+fn with_list() -> redis_playground::World {
     use redis_playground::types::Value;
     let mut s = common::session();
     let now = s.now_ms();
     let list = Value::List(Box::new(std::collections::VecDeque::from(vec![
         b"a".to_vec()
     ])));
-    s.server.dbs[0].set(b"list", list, false, now);
+    s.server_mut().db_mut(0).set(b"list", list, false, now);
     s.exec("SET key1 ohmytext");
     s
 }

@@ -170,19 +170,19 @@ OK
 #[test]
 fn the_prompt_shows_the_db_and_tx_like_redis_cli() {
     let mut s = common::session();
-    assert_eq!(s.prompt(), "127.0.0.1:6379> ");
+    assert_eq!(s.first_console().prompt(), "127.0.0.1:6379> ");
     s.exec("SELECT 2");
-    assert_eq!(s.prompt(), "127.0.0.1:6379[2]> ");
+    assert_eq!(s.first_console().prompt(), "127.0.0.1:6379[2]> ");
     s.exec("MULTI");
-    assert_eq!(s.prompt(), "127.0.0.1:6379[2](TX)> ");
+    assert_eq!(s.first_console().prompt(), "127.0.0.1:6379[2](TX)> ");
     s.exec("SELECT 4");
-    assert_eq!(s.prompt(), "127.0.0.1:6379[4](TX)> ");
+    assert_eq!(s.first_console().prompt(), "127.0.0.1:6379[4](TX)> ");
     s.exec("EXEC");
-    assert_eq!(s.prompt(), "127.0.0.1:6379[4]> ");
+    assert_eq!(s.first_console().prompt(), "127.0.0.1:6379[4]> ");
     s.exec("MULTI");
     s.exec("SELECT 9");
     s.exec("DISCARD");
-    assert_eq!(s.prompt(), "127.0.0.1:6379[4]> ");
+    assert_eq!(s.first_console().prompt(), "127.0.0.1:6379[4]> ");
     s.exec("SELECT 99");
-    assert_eq!(s.prompt(), "127.0.0.1:6379[4]> ");
+    assert_eq!(s.first_console().prompt(), "127.0.0.1:6379[4]> ");
 }

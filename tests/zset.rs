@@ -5,7 +5,7 @@
 
 mod common;
 use common::{check, session};
-use redis_playground::{Reply, Session};
+use redis_playground::{Reply, World};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 #[test]
@@ -30,8 +30,13 @@ fn pops_random_members_and_listpack_scans_answer_like_redis() {
 
 // ---- helpers ----
 
-fn run(s: &mut Session, args: &[&str]) -> Reply {
-    s.exec_argv(args.iter().map(|a| a.as_bytes().to_vec()).collect())
+fn run(s: &mut World, args: &[&str]) -> Reply {
+    s.exec_args(
+        &args
+            .iter()
+            .map(|a| a.as_bytes().to_vec())
+            .collect::<Vec<_>>(),
+    )
 }
 
 fn text(r: &Reply) -> String {
@@ -51,7 +56,7 @@ fn strings(r: &Reply) -> Vec<String> {
 }
 
 /// A sorted set `key` of `n` members m0..m{n-1} with score i for mi.
-fn fill(s: &mut Session, key: &str, n: usize) -> BTreeMap<String, f64> {
+fn fill(s: &mut World, key: &str, n: usize) -> BTreeMap<String, f64> {
     let mut model = BTreeMap::new();
     for chunk in (0..n).collect::<Vec<_>>().chunks(500) {
         let mut argv = vec![b"ZADD".to_vec(), key.as_bytes().to_vec()];
@@ -60,7 +65,7 @@ fn fill(s: &mut Session, key: &str, n: usize) -> BTreeMap<String, f64> {
             argv.push(format!("m{i}").into_bytes());
             model.insert(format!("m{i}"), i as f64);
         }
-        s.exec_argv(argv);
+        s.exec_args(&argv);
     }
     model
 }
@@ -184,7 +189,7 @@ fn zrandmember_without_a_count_answers_one_member_and_nil_for_a_missing_key() {
 #[test]
 fn zrandmember_picks_are_reproducible_for_a_seed_and_vary_between_calls() {
     let picks = |seed| {
-        let mut s = Session::with_seed(common::T0, seed);
+        let mut s = World::with_seed(common::T0, seed);
         fill(&mut s, "z", 1000);
         (0..5)
             .map(|_| strings(&run(&mut s, &["ZRANDMEMBER", "z", "5"])))
@@ -216,7 +221,7 @@ fn zrandmember_refuses_a_count_too_large_to_answer_instead_of_hanging() {
 // ---- ZSCAN of a skiplist ----
 
 /// Scan `key` to the end with the given options; every (member, score) seen.
-fn scan_all(s: &mut Session, key: &str, opts: &[&str]) -> Vec<(String, String)> {
+fn scan_all(s: &mut World, key: &str, opts: &[&str]) -> Vec<(String, String)> {
     let mut cursor = "0".to_string();
     let mut seen = Vec::new();
     for _ in 0..100_000 {
@@ -408,7 +413,7 @@ QUEUED
 #[test]
 fn write_commands_count_their_changes_like_redis() {
     let mut s = session();
-    let dirty = |s: &Session| s.server.dirty;
+    let dirty = |s: &World| s.server().dirty();
     let d0 = dirty(&s);
     run(&mut s, &["ZADD", "z", "1", "a", "2", "b", "3", "c"]);
     assert_eq!(dirty(&s) - d0, 3);
@@ -507,7 +512,7 @@ fn odd_arguments_never_panic_and_keep_every_set_consistent() {
         for _ in 0..rng.usize(0..9) {
             argv.push(words[rng.usize(..words.len())].as_bytes().to_vec());
         }
-        let reply = s.exec_argv(argv.clone());
+        let reply = s.exec_args(&argv.clone());
         if let Reply::Error(e) = &reply {
             assert!(!e.is_empty(), "{argv:?}");
         }

@@ -4,7 +4,7 @@
 //! real `redis-server` and the engine, on listpack-sized and skiplist-sized sets with tied
 //! scores, infinite scores and equal-score (lex) sets. Replies are compared as RESP2 trees.
 
-use redis_playground::{Reply, Session};
+use redis_playground::{Reply, World};
 
 mod common;
 use common::redis_server::{loud, reference_server, resp2, wall_ms, Conn};
@@ -170,11 +170,11 @@ fn setup(g: &mut Gen) -> Vec<Vec<String>> {
     cmds
 }
 
-fn run(cmd: &[String], conn: &mut Conn, ours: &mut Session) -> (Reply, Reply) {
+fn run(cmd: &[String], conn: &mut Conn, ours: &mut World) -> (Reply, Reply) {
     let argv: Vec<Vec<u8>> = cmd.iter().map(|s| s.clone().into_bytes()).collect();
     let want = conn.call(&argv);
     ours.sync(wall_ms());
-    let got = resp2(ours.exec_argv(argv));
+    let got = resp2(ours.exec_args(&argv));
     (want, got)
 }
 
@@ -200,7 +200,7 @@ fn sorted_set_ranges_answer_exactly_like_redis() {
         return;
     };
     let mut conn = Conn::open(server.port);
-    let mut ours = Session::with_seed(wall_ms(), 1);
+    let mut ours = World::with_seed(wall_ms(), 1);
     let mut g = Gen {
         rng: fastrand::Rng::with_seed(2024),
     };
@@ -282,7 +282,7 @@ fn edge_scores_print_exactly_like_redis() {
         return;
     };
     let mut conn = Conn::open(server.port);
-    let mut ours = Session::with_seed(wall_ms(), 1);
+    let mut ours = World::with_seed(wall_ms(), 1);
     let scores = [
         "0",
         "-0",
@@ -331,7 +331,7 @@ fn edge_scores_print_exactly_like_redis() {
         "0x1.fffffffffffffp1023",
     ];
     let mut failures = Vec::new();
-    let mut compare = |cmd: Vec<String>, conn: &mut Conn, ours: &mut Session| {
+    let mut compare = |cmd: Vec<String>, conn: &mut Conn, ours: &mut World| {
         let (want, got) = run(&cmd, conn, ours);
         if want != got {
             failures.push(format!(

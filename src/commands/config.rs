@@ -8,90 +8,9 @@ use super::Command;
 use crate::error::{CmdError, CmdResult};
 use crate::glob::Pattern;
 use crate::reply::Reply;
-use crate::server::{Ctx, Server};
+use crate::server::{Ctx, NotifyFlags, Server};
 
 // ---- data operations ----
-
-/// Notification flag bits, as Redis numbers them.
-pub mod flags {
-    pub const KEYSPACE: u32 = 1 << 0;
-    pub const KEYEVENT: u32 = 1 << 1;
-    pub const GENERIC: u32 = 1 << 2;
-    pub const STRING: u32 = 1 << 3;
-    pub const LIST: u32 = 1 << 4;
-    pub const SET: u32 = 1 << 5;
-    pub const HASH: u32 = 1 << 6;
-    pub const ZSET: u32 = 1 << 7;
-    pub const EXPIRED: u32 = 1 << 8;
-    pub const EVICTED: u32 = 1 << 9;
-    pub const STREAM: u32 = 1 << 10;
-    pub const KEY_MISS: u32 = 1 << 11;
-    pub const MODULE: u32 = 1 << 12;
-    pub const NEW: u32 = 1 << 13;
-    /// `A`: every class but key-miss and new-key.
-    pub const ALL: u32 =
-        GENERIC | STRING | LIST | SET | HASH | ZSET | EXPIRED | EVICTED | STREAM | MODULE;
-}
-
-/// Parse `notify-keyspace-events` letters; None for an unknown letter.
-pub fn parse_notify_flags(s: &[u8]) -> Option<u32> {
-    use flags::*;
-    let mut f = 0;
-    for &c in s {
-        f |= match c {
-            b'A' => ALL,
-            b'g' => GENERIC,
-            b'$' => STRING,
-            b'l' => LIST,
-            b's' => SET,
-            b'h' => HASH,
-            b'z' => ZSET,
-            b'x' => EXPIRED,
-            b'e' => EVICTED,
-            b'K' => KEYSPACE,
-            b'E' => KEYEVENT,
-            b't' => STREAM,
-            b'm' => KEY_MISS,
-            b'd' => MODULE,
-            b'n' => NEW,
-            _ => return None,
-        };
-    }
-    Some(f)
-}
-
-/// The letters CONFIG GET shows for a flag set, in Redis's canonical order.
-pub fn notify_flags_string(f: u32) -> String {
-    use flags::*;
-    let mut s = String::new();
-    if f & ALL == ALL {
-        s.push('A');
-    } else {
-        for (bit, c) in [
-            (GENERIC, 'g'),
-            (STRING, '$'),
-            (LIST, 'l'),
-            (SET, 's'),
-            (HASH, 'h'),
-            (ZSET, 'z'),
-            (EXPIRED, 'x'),
-            (EVICTED, 'e'),
-            (STREAM, 't'),
-            (MODULE, 'd'),
-            (NEW, 'n'),
-        ] {
-            if f & bit != 0 {
-                s.push(c);
-            }
-        }
-    }
-    for (bit, c) in [(KEYSPACE, 'K'), (KEYEVENT, 'E'), (KEY_MISS, 'm')] {
-        if f & bit != 0 {
-            s.push(c);
-        }
-    }
-    s
-}
 
 /// Parameters with fixed values: Redis 7.0.15's defaults as Debian's server reports them
 /// (the encoding thresholds are the ones the engine uses).
@@ -125,11 +44,8 @@ const FIXED: &[(&str, &str)] = &[
 /// Every parameter with its current value.
 fn parameters(server: &Server) -> Vec<(&'static str, String)> {
     let mut all = vec![
-        (
-            "notify-keyspace-events",
-            notify_flags_string(server.notify_flags),
-        ),
-        ("hz", server.hz.to_string()),
+        ("notify-keyspace-events", server.notify_flags().letters()),
+        ("hz", server.hz().to_string()),
     ];
     all.extend(FIXED.iter().map(|(k, v)| (*k, v.to_string())));
     all
@@ -176,7 +92,7 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         seen.push(lower.clone());
         match lower.as_slice() {
             b"notify-keyspace-events" => {
-                notify = Some(parse_notify_flags(value).ok_or_else(|| {
+                notify = Some(NotifyFlags::parse(value).ok_or_else(|| {
                     set_failed(
                         param,
                         "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.",
@@ -210,17 +126,17 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         }
     }
     if let Some(f) = notify {
-        ctx.server.notify_flags = f;
+        ctx.server.set_notify_flags(f);
     }
     if let Some(h) = hz {
-        ctx.server.hz = h;
+        ctx.server.set_hz(h);
     }
     Ok(Reply::ok())
 }
 
 /// CONFIG RESETSTAT
 fn config_resetstat(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
-    ctx.server.stats = Default::default();
+    ctx.server.reset_stats();
     Ok(Reply::ok())
 }
 
@@ -323,28 +239,3 @@ pub const COMMANDS: &[Command] = &[Command {
     ],
     ..C
 }];
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn notify_flags_round_trip_in_redis_canonical_form() {
-        for (input, shown) in [
-            ("KEA", "AKE"),
-            ("Ex", "xE"),
-            ("gK", "gK"),
-            ("Am", "Am"),
-            ("", ""),
-            ("lsK$", "$lsK"),
-            ("nE", "nE"),
-        ] {
-            assert_eq!(
-                notify_flags_string(parse_notify_flags(input.as_bytes()).unwrap()),
-                shown,
-                "{input}"
-            );
-        }
-        assert_eq!(parse_notify_flags(b"xyz"), None);
-    }
-}

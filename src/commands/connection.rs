@@ -8,6 +8,7 @@ use super::table::{Acl, Flags, Group, InMulti, Link, BASE};
 use super::{int_arg, is, Command};
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
+use crate::server::pubsub::Kind as SubKind;
 use crate::server::{Client, ClientId, Ctx, Server};
 
 // ---- data operations ----
@@ -36,8 +37,8 @@ fn kind_arg(arg: &[u8]) -> CmdResult<Kind> {
     })
 }
 
-fn kind_of(c: &Client) -> Kind {
-    if c.is_subscribed() {
+fn kind_of(server: &Server, c: &Client) -> Kind {
+    if server.is_subscribed(c.id()) {
         Kind::PubSub
     } else {
         Kind::Normal
@@ -45,44 +46,49 @@ fn kind_of(c: &Client) -> Kind {
 }
 
 /// One line of CLIENT LIST / CLIENT INFO, ending in a newline.
-fn describe(server: &Server, i: ClientId, now: i64) -> String {
-    let c = &server.clients[i];
+fn describe(server: &Server, c: &Client, now: i64) -> String {
+    let subs = server.subscriptions();
+    let (channels, patterns) = (
+        subs.of(c.id(), SubKind::Channel).len(),
+        subs.of(c.id(), SubKind::Pattern).len(),
+    );
     let mut flags = String::new();
-    if c.monitor {
+    if c.is_monitor() {
         flags.push('O');
     }
-    if c.is_subscribed() {
+    if channels + patterns > 0 {
         flags.push('P');
     }
-    if c.multi.is_some() {
+    if c.tx().in_multi() {
         flags.push('x');
     }
-    if c.blocked.is_some() {
+    if server.is_blocked(c.id()) {
         flags.push('b');
     }
-    if c.dirty_cas {
+    if c.tx().is_dirty() {
         flags.push('d');
     }
     if flags.is_empty() {
         flags.push('N');
     }
-    let multi = c.multi.as_ref().map_or(-1, |q| q.len() as i64);
-    let mem = 20_000 + 64 * (c.channels.len() + c.patterns.len() + c.watched.len());
+    let multi = c.tx().queued().map_or(-1, |n| n as i64);
+    let mem = 20_000 + 64 * (channels + patterns + c.tx().watched_len());
+    let (age, idle) = c.ages(now);
     format!(
         "id={} addr={} laddr=127.0.0.1:6379 fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub=0 multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem={} events=r cmd={} user=default redir=-1 resp=2\n",
-        c.id,
+        c.id(),
         c.addr(),
-        c.id + 7,
-        String::from_utf8_lossy(&c.name),
-        (now - c.connected_ms).max(0) / 1000,
-        (now - c.last_ms).max(0) / 1000,
+        c.id() + 7,
+        String::from_utf8_lossy(c.name()),
+        age,
+        idle,
         flags,
-        c.db,
-        c.channels.len(),
-        c.patterns.len(),
+        c.db(),
+        channels,
+        patterns,
         multi,
         mem,
-        c.last_cmd,
+        c.last_command(),
     )
 }
 
@@ -92,10 +98,6 @@ fn client_id_arg(arg: &[u8], msg: &str) -> CmdResult<u64> {
         Some(v) if v >= 1 => Ok(v as u64),
         _ => Err(CmdError::Err(msg.into())),
     }
-}
-
-fn find_by_id(server: &Server, id: u64) -> Option<ClientId> {
-    server.connected().find(|(_, c)| c.id == id).map(|(i, _)| i)
 }
 
 /// What CLIENT KILL's filters select.
@@ -109,10 +111,10 @@ struct KillFilter {
 }
 
 impl KillFilter {
-    fn matches(&self, c: &Client, me: bool) -> bool {
+    fn matches(&self, server: &Server, c: &Client, me: bool) -> bool {
         !(self.skip_me && me)
-            && self.id.is_none_or(|id| c.id == id)
-            && self.kind.is_none_or(|k| kind_of(c) == k)
+            && self.id.is_none_or(|id| c.id() == id)
+            && self.kind.is_none_or(|k| kind_of(server, c) == k)
             && self
                 .addr
                 .as_deref()
@@ -162,33 +164,21 @@ fn kill_filter(argv: &[Vec<u8>]) -> CmdResult<KillFilter> {
     Ok(f)
 }
 
-/// Forget everything a connection set up (RESET): transaction, watches, subscriptions,
-/// MONITOR, name, selected db.
-fn reset_client(server: &mut Server, client: ClientId) {
-    server.unsubscribe_all(client);
-    server.monitors.retain(|&m| m != client);
-    let c = &mut server.clients[client];
-    c.multi = None;
-    c.multi_error = false;
-    c.watched.clear();
-    c.dirty_cas = false;
-    c.monitor = false;
-    c.name.clear();
-    c.db = 0;
-}
-
 // ---- command handlers ----
 
 /// CLIENT ID
 fn client_id(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
-    Ok(Reply::Int(ctx.client().id as i64))
+    Ok(Reply::Int(ctx.client as i64))
 }
 
 /// CLIENT INFO
 fn client_info(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
-    Ok(Reply::Bulk(
-        describe(ctx.server, ctx.client, ctx.now).into_bytes(),
-    ))
+    let server = &*ctx.server;
+    let line = server
+        .client(ctx.client)
+        .map(|c| describe(server, c, ctx.now))
+        .unwrap_or_default();
+    Ok(Reply::Bulk(line.into_bytes()))
 }
 
 /// CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]
@@ -208,14 +198,14 @@ fn client_list(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     }
     let server = &*ctx.server;
     let mut out = String::new();
-    for (i, c) in server.connected() {
+    for c in server.clients().iter() {
         let wanted = match (&kind, &ids) {
-            (Some(k), _) => kind_of(c) == *k,
-            (_, Some(ids)) => ids.contains(&c.id),
+            (Some(k), _) => kind_of(server, c) == *k,
+            (_, Some(ids)) => ids.contains(&c.id()),
             _ => true,
         };
         if wanted {
-            out.push_str(&describe(server, i, ctx.now));
+            out.push_str(&describe(server, c, ctx.now));
         }
     }
     Ok(Reply::Bulk(out.into_bytes()))
@@ -223,11 +213,11 @@ fn client_list(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// CLIENT GETNAME
 fn client_getname(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
-    let name = &ctx.client().name;
+    let name = ctx.client().name();
     Ok(if name.is_empty() {
         Reply::Nil
     } else {
-        Reply::Bulk(name.clone())
+        Reply::bulk(name)
     })
 }
 
@@ -239,7 +229,7 @@ fn client_setname(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             "Client names cannot contain spaces, newlines or special characters.".into(),
         ));
     }
-    ctx.client().name = name.clone();
+    ctx.client().set_name(name);
     Ok(Reply::ok())
 }
 
@@ -250,9 +240,10 @@ fn client_kill(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         // The old form: one address, OK or an error.
         let found = ctx
             .server
-            .connected()
-            .find(|(_, c)| c.addr().as_bytes() == argv[2].as_slice())
-            .map(|(i, _)| i);
+            .clients()
+            .iter()
+            .find(|c| c.addr().as_bytes() == argv[2].as_slice())
+            .map(Client::id);
         let Some(i) = found else {
             return Err(CmdError::Err("No such client".into()));
         };
@@ -260,11 +251,12 @@ fn client_kill(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         return Ok(Reply::ok());
     }
     let filter = kill_filter(argv)?;
-    let victims: Vec<ClientId> = ctx
-        .server
-        .connected()
-        .filter(|(i, c)| filter.matches(c, *i == ctx.client))
-        .map(|(i, _)| i)
+    let server = &*ctx.server;
+    let victims: Vec<ClientId> = server
+        .clients()
+        .iter()
+        .filter(|c| filter.matches(server, c, c.id() == ctx.client))
+        .map(Client::id)
         .collect();
     for &i in &victims {
         ctx.server.disconnect(i);
@@ -285,26 +277,10 @@ fn client_unblock(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             ))
         }
     };
-    let target = u64::try_from(id)
+    let unblocked = u64::try_from(id)
         .ok()
-        .and_then(|id| find_by_id(ctx.server, id));
-    let Some(i) = target else {
-        return Ok(Reply::Int(0));
-    };
-    let Some(empty) = ctx.server.clients[i]
-        .blocked
-        .as_ref()
-        .map(|b| b.on_timeout.clone())
-    else {
-        return Ok(Reply::Int(0));
-    };
-    let reply = if as_error {
-        Reply::Error("UNBLOCKED client unblocked via CLIENT UNBLOCK".into())
-    } else {
-        empty
-    };
-    ctx.server.unblock(i, Some(reply));
-    Ok(Reply::Int(1))
+        .is_some_and(|id| ctx.server.unblock_client(id, as_error));
+    Ok(Reply::from(unblocked))
 }
 
 /// CLIENT NO-EVICT ON|OFF (there is no eviction here; the setting is accepted).
@@ -361,21 +337,18 @@ fn client_help(_: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
 
 /// MONITOR
 fn monitor(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
-    if ctx.server.in_exec {
+    if ctx.deny_blocking() {
         return Err(CmdError::Err(
             "MONITOR isn't allowed for DENY BLOCKING client".into(),
         ));
     }
-    if !ctx.client().monitor {
-        ctx.client().monitor = true;
-        ctx.server.monitors.push(ctx.client);
-    }
+    ctx.server.start_monitor(ctx.client);
     Ok(Reply::ok())
 }
 
 /// RESET
 fn reset(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
-    reset_client(ctx.server, ctx.client);
+    ctx.server.reset_client(ctx.client);
     Ok(Reply::status("RESET"))
 }
 

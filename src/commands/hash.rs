@@ -267,8 +267,8 @@ fn hrandfield(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let (key, now, db) = (&argv[1], ctx.now, ctx.db_index());
     let slot = ctx.db().slot_of(key, now);
     ctx.count_lookup(slot.is_some(), key);
-    let server = &mut *ctx.server;
-    let h = match slot.and_then(|s| server.dbs[db].value_at(s, now)) {
+    let (d, rng) = ctx.server.db_and_rng(db);
+    let h = match slot.and_then(|s| d.value_at(s, now)) {
         None => {
             return Ok(if count.is_some() {
                 Reply::Array(Vec::new())
@@ -279,7 +279,6 @@ fn hrandfield(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         Some(Value::Hash(h)) => h,
         Some(_) => return Err(CmdError::WrongType),
     };
-    let rng = &mut server.rng;
     let Some(l) = count else {
         return Ok(Reply::opt_bulk(h.random_pair(rng).map(|(f, _)| f)));
     };

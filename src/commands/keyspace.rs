@@ -327,10 +327,8 @@ fn scan(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 fn randomkey(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
     let now = ctx.now;
     let i = ctx.db_index();
-    let server = &mut *ctx.server;
-    Ok(Reply::opt_bulk(
-        server.dbs[i].random_key(&mut server.rng, now),
-    ))
+    let (db, rng) = ctx.server.db_and_rng(i);
+    Ok(Reply::opt_bulk(db.random_key(rng, now)))
 }
 
 /// RENAME key newkey
@@ -352,13 +350,13 @@ fn move_(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         return Err(same_object());
     }
     let now = ctx.now;
-    if !ctx.db().contains(key, now) || ctx.server.dbs[dst].contains(key, now) {
+    if !ctx.db().contains(key, now) || ctx.server.db_mut(dst).contains(key, now) {
         return Ok(Reply::Int(0));
     }
     let Some(entry) = ctx.db().remove(key, now) else {
         return Ok(Reply::Int(0));
     };
-    ctx.server.dbs[dst].insert_entry(key, entry, now);
+    ctx.server.db_mut(dst).insert_entry(key, entry, now);
     ctx.notify(Class::Generic, "move_from", key);
     ctx.notify_in(dst, Class::Generic, "move_to", key);
     ctx.changes(1);
@@ -390,10 +388,10 @@ fn copy(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let Some(entry) = ctx.db().peek(src_key, now).cloned() else {
         return Ok(Reply::Int(0));
     };
-    if ctx.server.dbs[dst].contains(dst_key, now) && !replace {
+    if ctx.server.db_mut(dst).contains(dst_key, now) && !replace {
         return Ok(Reply::Int(0));
     }
-    ctx.server.dbs[dst].insert_entry(dst_key, entry, now);
+    ctx.server.db_mut(dst).insert_entry(dst_key, entry, now);
     ctx.notify_in(dst, Class::Generic, "copy_to", dst_key);
     ctx.changes(1);
     Ok(Reply::Int(1))

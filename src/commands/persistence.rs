@@ -17,7 +17,7 @@ use crate::server::Ctx;
 
 /// SAVE
 fn save(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
-    ctx.server.save_requested = true;
+    ctx.server.request_save();
     ctx.server.saved(ctx.now);
     Ok(Reply::ok())
 }
@@ -27,14 +27,14 @@ fn bgsave(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     if argv.len() > 2 || (argv.len() == 2 && !is(&argv[1], "schedule")) {
         return Err(CmdError::Syntax);
     }
-    ctx.server.save_requested = true;
+    ctx.server.request_save();
     ctx.server.saved(ctx.now);
     Ok(Reply::status("Background saving started"))
 }
 
 /// LASTSAVE
 fn lastsave(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
-    Ok(Reply::Int(ctx.server.last_save_ms.div_euclid(1000)))
+    Ok(Reply::Int(ctx.server.last_save_ms().div_euclid(1000)))
 }
 
 /// DEBUG RELOAD | DEBUG HELP

@@ -5,200 +5,74 @@
 use super::keyspace::help_lines;
 use super::table::{Group, Link, BASE};
 use super::Command;
-use crate::error::{CmdError, CmdResult};
+use crate::error::CmdResult;
 use crate::glob::Pattern;
 use crate::reply::Reply;
-use crate::server::{ClientId, Ctx, Server};
+use crate::server::pubsub::Kind;
+use crate::server::Ctx;
 
 // ---- data operations ----
 
-fn subscription_count(server: &Server, client: ClientId) -> i64 {
-    let c = &server.clients[client];
-    (c.channels.len() + c.patterns.len()) as i64
-}
-
-fn confirmation(kind: &str, name: Option<&[u8]>, count: i64) -> Reply {
+fn confirmation(kind: &str, name: Option<&[u8]>, count: usize) -> Reply {
     Reply::Array(vec![
         Reply::bulk(kind),
         name.map_or(Reply::Nil, Reply::bulk),
-        Reply::Int(count),
+        Reply::Int(count as i64),
     ])
 }
 
-impl Server {
-    /// Deliver `message` on `channel` to its subscribers and to matching patterns, in
-    /// subscription order; returns how many clients received it.
-    pub fn publish(&mut self, channel: &[u8], message: &[u8]) -> i64 {
-        let mut receivers = 0;
-        let subscribers: Vec<ClientId> = self
-            .channel_subscribers
-            .get(channel)
-            .cloned()
-            .unwrap_or_default();
-        for id in subscribers {
-            self.clients[id].inbox.push_back(Reply::Array(vec![
-                Reply::bulk("message"),
-                Reply::bulk(channel),
-                Reply::bulk(message),
-            ]));
-            receivers += 1;
-        }
-        let patterns: Vec<(Vec<u8>, ClientId)> = self
-            .pattern_subscribers
-            .iter()
-            .filter(|(p, _)| Pattern::new(p).matches(channel))
-            .cloned()
-            .collect();
-        for (p, id) in patterns {
-            self.clients[id].inbox.push_back(Reply::Array(vec![
-                Reply::bulk("pmessage"),
-                Reply::Bulk(p),
-                Reply::bulk(channel),
-                Reply::bulk(message),
-            ]));
-            receivers += 1;
-        }
-        receivers
+/// SUBSCRIBE and PSUBSCRIBE: one confirmation per name, with the client's count after it.
+fn subscribe_generic(ctx: &mut Ctx, names: &[Vec<u8>], kind: Kind, word: &str) -> CmdResult {
+    let mut out = Vec::with_capacity(names.len());
+    for name in names {
+        ctx.server.subscribe(ctx.client, kind, name);
+        let count = ctx.server.subscriptions().count(ctx.client);
+        out.push(confirmation(word, Some(name), count));
     }
+    Ok(Reply::Multi(out))
+}
 
-    fn subscribe(&mut self, client: ClientId, channel: &[u8]) {
-        if !self.clients[client].channels.iter().any(|c| c == channel) {
-            self.clients[client].channels.push(channel.to_vec());
-            self.channel_subscribers
-                .entry(channel.to_vec())
-                .or_default()
-                .push(client);
-        }
+/// UNSUBSCRIBE and PUNSUBSCRIBE: the names given, or every one of the kind; with none at
+/// all, one confirmation with a nil name.
+fn unsubscribe_generic(ctx: &mut Ctx, names: &[Vec<u8>], kind: Kind, word: &str) -> CmdResult {
+    let names: Vec<Vec<u8>> = if names.is_empty() {
+        ctx.server.subscriptions().of(ctx.client, kind).to_vec()
+    } else {
+        names.to_vec()
+    };
+    if names.is_empty() {
+        let count = ctx.server.subscriptions().count(ctx.client);
+        return Ok(Reply::Multi(vec![confirmation(word, None, count)]));
     }
-
-    fn unsubscribe(&mut self, client: ClientId, channel: &[u8]) -> bool {
-        let c = &mut self.clients[client];
-        let Some(pos) = c.channels.iter().position(|x| x == channel) else {
-            return false;
-        };
-        c.channels.remove(pos);
-        if let Some(list) = self.channel_subscribers.get_mut(channel) {
-            list.retain(|&id| id != client);
-            if list.is_empty() {
-                self.channel_subscribers.remove(channel);
-            }
-        }
-        true
+    let mut out = Vec::with_capacity(names.len());
+    for name in names {
+        ctx.server.unsubscribe(ctx.client, kind, &name);
+        let count = ctx.server.subscriptions().count(ctx.client);
+        out.push(confirmation(word, Some(&name), count));
     }
-
-    fn psubscribe(&mut self, client: ClientId, pattern: &[u8]) {
-        if !self.clients[client].patterns.iter().any(|p| p == pattern) {
-            self.clients[client].patterns.push(pattern.to_vec());
-            self.pattern_subscribers.push((pattern.to_vec(), client));
-        }
-    }
-
-    fn punsubscribe(&mut self, client: ClientId, pattern: &[u8]) -> bool {
-        let c = &mut self.clients[client];
-        let Some(pos) = c.patterns.iter().position(|x| x == pattern) else {
-            return false;
-        };
-        c.patterns.remove(pos);
-        self.pattern_subscribers
-            .retain(|(p, id)| !(p == pattern && *id == client));
-        true
-    }
-
-    /// Drop every subscription of a client (a closed connection, RESET).
-    pub fn unsubscribe_all(&mut self, client: ClientId) {
-        for ch in std::mem::take(&mut self.clients[client].channels) {
-            if let Some(list) = self.channel_subscribers.get_mut(&ch) {
-                list.retain(|&id| id != client);
-                if list.is_empty() {
-                    self.channel_subscribers.remove(&ch);
-                }
-            }
-        }
-        self.clients[client].patterns.clear();
-        self.pattern_subscribers.retain(|(_, id)| *id != client);
-    }
+    Ok(Reply::Multi(out))
 }
 
 // ---- command handlers ----
 
 /// SUBSCRIBE channel [channel ...]
 fn subscribe(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let mut out = Vec::new();
-    for ch in &argv[1..] {
-        ctx.server.subscribe(ctx.client, ch);
-        out.push(confirmation(
-            "subscribe",
-            Some(ch),
-            subscription_count(ctx.server, ctx.client),
-        ));
-    }
-    Ok(Reply::Multi(out))
+    subscribe_generic(ctx, &argv[1..], Kind::Channel, "subscribe")
 }
 
 /// UNSUBSCRIBE [channel [channel ...]]
 fn unsubscribe(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let channels: Vec<Vec<u8>> = if argv.len() > 1 {
-        argv[1..].to_vec()
-    } else {
-        ctx.server.clients[ctx.client].channels.clone()
-    };
-    if channels.is_empty() {
-        return Ok(Reply::Multi(vec![confirmation(
-            "unsubscribe",
-            None,
-            subscription_count(ctx.server, ctx.client),
-        )]));
-    }
-    let mut out = Vec::new();
-    for ch in channels {
-        ctx.server.unsubscribe(ctx.client, &ch);
-        out.push(confirmation(
-            "unsubscribe",
-            Some(&ch),
-            subscription_count(ctx.server, ctx.client),
-        ));
-    }
-    Ok(Reply::Multi(out))
+    unsubscribe_generic(ctx, &argv[1..], Kind::Channel, "unsubscribe")
 }
 
 /// PSUBSCRIBE pattern [pattern ...]
 fn psubscribe(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let mut out = Vec::new();
-    for p in &argv[1..] {
-        ctx.server.psubscribe(ctx.client, p);
-        out.push(confirmation(
-            "psubscribe",
-            Some(p),
-            subscription_count(ctx.server, ctx.client),
-        ));
-    }
-    Ok(Reply::Multi(out))
+    subscribe_generic(ctx, &argv[1..], Kind::Pattern, "psubscribe")
 }
 
 /// PUNSUBSCRIBE [pattern [pattern ...]]
 fn punsubscribe(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let patterns: Vec<Vec<u8>> = if argv.len() > 1 {
-        argv[1..].to_vec()
-    } else {
-        ctx.server.clients[ctx.client].patterns.clone()
-    };
-    if patterns.is_empty() {
-        return Ok(Reply::Multi(vec![confirmation(
-            "punsubscribe",
-            None,
-            subscription_count(ctx.server, ctx.client),
-        )]));
-    }
-    let mut out = Vec::new();
-    for p in patterns {
-        ctx.server.punsubscribe(ctx.client, &p);
-        out.push(confirmation(
-            "punsubscribe",
-            Some(&p),
-            subscription_count(ctx.server, ctx.client),
-        ));
-    }
-    Ok(Reply::Multi(out))
+    unsubscribe_generic(ctx, &argv[1..], Kind::Pattern, "punsubscribe")
 }
 
 /// PUBLISH channel message
@@ -209,10 +83,10 @@ fn publish(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 /// PUBSUB CHANNELS [pattern]
 fn pubsub_channels(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let pat = argv.get(2).map(|p| Pattern::new(p));
-    let mut names: Vec<&Vec<u8>> = ctx
+    let mut names: Vec<&[u8]> = ctx
         .server
-        .channel_subscribers
-        .keys()
+        .subscriptions()
+        .active_channels()
         .filter(|c| pat.as_ref().is_none_or(|p| p.matches(c)))
         .collect();
     crate::sorting::sort(&mut names);
@@ -224,27 +98,14 @@ fn pubsub_numsub(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut out = Vec::new();
     for ch in &argv[2..] {
         out.push(Reply::bulk(ch));
-        out.push(Reply::Int(
-            ctx.server
-                .channel_subscribers
-                .get(ch)
-                .map_or(0, |l| l.len()) as i64,
-        ));
+        out.push(Reply::from(ctx.server.subscriptions().subscribers(ch)));
     }
     Ok(Reply::Array(out))
 }
 
 /// PUBSUB NUMPAT
 fn pubsub_numpat(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
-    let mut distinct: Vec<&Vec<u8>> = ctx
-        .server
-        .pattern_subscribers
-        .iter()
-        .map(|(p, _)| p)
-        .collect();
-    crate::sorting::sort(&mut distinct);
-    distinct.dedup();
-    Ok(Reply::Int(distinct.len() as i64))
+    Ok(Reply::from(ctx.server.subscriptions().distinct_patterns()))
 }
 
 /// PUBSUB SHARDCHANNELS [pattern] — no sharded channels exist here.
@@ -278,13 +139,6 @@ fn pubsub_help(_: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
             "SHARDNUMSUB [<shardchannel> ...]",
             "    How many clients subscribe to each shard channel.",
         ],
-    ))
-}
-
-/// The error for a command a subscribed client may not run.
-pub fn not_while_subscribed(cmd: &str) -> CmdError {
-    CmdError::Err(format!(
-        "Can't execute '{cmd}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
     ))
 }
 

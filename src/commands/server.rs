@@ -19,19 +19,6 @@ fn flush_mode(argv: &[Vec<u8>]) -> CmdResult<()> {
     }
 }
 
-fn flush_db(ctx: &mut Ctx, db: usize) {
-    let now = ctx.now;
-    let server = &mut *ctx.server;
-    let keys = server.watched_keys_in(db);
-    let present: Vec<Vec<u8>> = keys
-        .into_iter()
-        .filter(|k| server.dbs[db].contains(k, now))
-        .collect();
-    server.touch_all_watched(db, |k| present.iter().any(|p| p == k));
-    server.dirty += server.dbs[db].len() as u64;
-    server.dbs[db].clear();
-}
-
 /// An integer argument in C int range, with a custom error message (SWAPDB's).
 fn int_in_c_range(arg: &[u8], msg: &str) -> CmdResult<i64> {
     match crate::num::parse_i64(arg) {
@@ -195,7 +182,7 @@ fn info_text(ctx: &mut Ctx, sections: &[Vec<u8>]) -> String {
             .any(|s| is(s, "all") || is(s, "everything") || is(s, "default"));
     let want = |name: &str| wants_all || sections.iter().any(|s| is(s, name));
     let s = &*ctx.server;
-    let uptime = (now - s.started_ms).max(0) / 1000;
+    let uptime = (now - s.started_ms()).max(0) / 1000;
     let mut parts: Vec<String> = Vec::new();
     if want("server") {
         parts.push(format!(
@@ -207,10 +194,10 @@ fn info_text(ctx: &mut Ctx, sections: &[Vec<u8>]) -> String {
         ));
     }
     if want("clients") {
-        let watching = s.connected().filter(|(_, c)| !c.watched.is_empty()).count();
+        let watching = s.watching_clients();
         parts.push(format!(
             "# Clients\r\nconnected_clients:{}\r\nblocked_clients:{}\r\nwatching_clients:{}\r\n",
-            s.connected().count(),
+            s.clients().len(),
             s.blocked_clients(),
             watching
         ));
@@ -218,12 +205,12 @@ fn info_text(ctx: &mut Ctx, sections: &[Vec<u8>]) -> String {
     if want("persistence") {
         parts.push(format!(
             "# Persistence\r\nloading:0\r\nrdb_changes_since_last_save:{}\r\nrdb_bgsave_in_progress:0\r\nrdb_last_save_time:{}\r\naof_enabled:0\r\n",
-            s.dirty,
-            s.last_save_ms.div_euclid(1000)
+            s.dirty(),
+            s.last_save_ms().div_euclid(1000)
         ));
     }
     if want("stats") {
-        let st = &s.stats;
+        let st = s.stats();
         parts.push(format!(
             "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\nexpired_keys:{}\r\nevicted_keys:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:0\r\npubsub_patterns:0\r\n",
             st.connections_received, st.commands_processed, st.expired_keys, st.keyspace_hits, st.keyspace_misses
@@ -234,7 +221,7 @@ fn info_text(ctx: &mut Ctx, sections: &[Vec<u8>]) -> String {
     }
     if want("keyspace") {
         let mut k = String::from("# Keyspace\r\n");
-        for (i, db) in s.dbs.iter().enumerate() {
+        for (i, db) in s.dbs().iter().enumerate() {
             if !db.is_empty() {
                 k.push_str(&format!(
                     "db{i}:keys={},expires={},avg_ttl={}\r\n",
@@ -253,7 +240,7 @@ fn info_text(ctx: &mut Ctx, sections: &[Vec<u8>]) -> String {
 
 /// PING [message]
 fn ping(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    if argv.len() <= 2 && ctx.client().is_subscribed() {
+    if argv.len() <= 2 && ctx.server.is_subscribed(ctx.client) {
         // A subscribed client's PING answers as a message would: ["pong", message].
         let msg = argv.get(1).cloned().unwrap_or_default();
         return Ok(Reply::Array(vec![Reply::bulk("pong"), Reply::Bulk(msg)]));
@@ -273,7 +260,7 @@ fn echo(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 /// SELECT index
 fn select(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let db = db_index_arg(&argv[1])?;
-    ctx.client().db = db;
+    ctx.client().select(db);
     Ok(Reply::ok())
 }
 
@@ -285,24 +272,7 @@ fn swapdb(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     if !range.contains(&a) || !range.contains(&b) {
         return Err(CmdError::DbIndexOutOfRange);
     }
-    let (a, b) = (a as usize, b as usize);
-    if a != b {
-        let now = ctx.now;
-        let server = &mut *ctx.server;
-        for (x, y) in [(a, b), (b, a)] {
-            let keys = server.watched_keys_in(x);
-            let present: Vec<Vec<u8>> = keys
-                .into_iter()
-                .filter(|k| server.dbs[x].contains(k, now) || server.dbs[y].contains(k, now))
-                .collect();
-            server.touch_all_watched(x, |k| present.iter().any(|p| p == k));
-        }
-        server.dbs.swap(a, b);
-        server.dirty += 1;
-        // Clients blocked on a key that the swap brought in are served after the command.
-        server.signal_existing(a, now);
-        server.signal_existing(b, now);
-    }
+    ctx.server.swap_dbs(a as usize, b as usize, ctx.now);
     Ok(Reply::ok())
 }
 
@@ -315,7 +285,7 @@ fn dbsize(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
 fn flushdb(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     flush_mode(argv)?;
     let db = ctx.db_index();
-    flush_db(ctx, db);
+    ctx.server.flush_db(db, ctx.now);
     Ok(Reply::ok())
 }
 
@@ -323,7 +293,7 @@ fn flushdb(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 fn flushall(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     flush_mode(argv)?;
     for db in 0..NUM_DBS {
-        flush_db(ctx, db);
+        ctx.server.flush_db(db, ctx.now);
     }
     Ok(Reply::ok())
 }

@@ -5,50 +5,35 @@ use super::table::{key, Group, InMulti, BASE};
 use super::Command;
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
-use crate::server::{Ctx, Watched};
-
-// ---- data operations ----
-
-fn reset_multi(ctx: &mut Ctx) {
-    let c = ctx.client();
-    c.multi = None;
-    c.multi_error = false;
-    c.watched.clear();
-    c.dirty_cas = false;
-}
+use crate::server::Ctx;
 
 // ---- command handlers ----
 
 /// MULTI
 fn multi(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
-    if ctx.client().multi.is_some() {
+    if !ctx.server.begin_multi(ctx.client) {
         return Err(CmdError::Err("MULTI calls can not be nested".into()));
     }
-    ctx.client().multi = Some(Vec::new());
     Ok(Reply::ok())
 }
 
 /// EXEC
 fn exec(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
-    let Some(queue) = ctx.client().multi.take() else {
+    let Some(tx) = ctx.server.take_transaction(ctx.client, ctx.now) else {
         return Err(CmdError::Err("EXEC without MULTI".into()));
     };
-    let aborted = ctx.client().multi_error;
-    let dirty = ctx.client().dirty_cas || watched_key_expired(ctx);
-    reset_multi(ctx);
-    if aborted {
+    if tx.aborted {
         return Err(CmdError::Raw(
             "EXECABORT Transaction discarded because of previous errors.".into(),
         ));
     }
-    if dirty {
+    if tx.dirty {
         return Ok(Reply::NilArray);
     }
-    let mut replies = Vec::with_capacity(queue.len());
-    ctx.server.in_exec = true;
-    for argv in queue {
+    let mut replies = Vec::with_capacity(tx.queue.len());
+    for argv in tx.queue {
         let reply = match ctx.server.resolve(&argv) {
-            Ok(cmd) => ctx.server.call(cmd, ctx.client, &argv, ctx.now),
+            Ok(cmd) => ctx.server.call(cmd, ctx.client, &argv, ctx.now, false),
             Err(e) => e.into(),
         };
         // SUBSCRIBE a b inside a transaction answers once per channel, all in the array.
@@ -57,57 +42,33 @@ fn exec(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
             other => replies.push(other),
         }
     }
-    ctx.server.in_exec = false;
     Ok(Reply::Array(replies))
-}
-
-/// A watched key whose TTL ran out since WATCH (even if not yet deleted) fails EXEC, as
-/// in Redis 7; one that had already expired when watched does not.
-fn watched_key_expired(ctx: &mut Ctx) -> bool {
-    let now = ctx.now;
-    let server = &mut *ctx.server;
-    server.clients[ctx.client]
-        .watched
-        .iter()
-        .filter(|w| !w.expired)
-        .any(|w| server.dbs[w.db].is_logically_expired(&w.key, now))
 }
 
 /// DISCARD
 fn discard(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
-    if ctx.client().multi.is_none() {
+    if !ctx.client().tx().in_multi() {
         return Err(CmdError::Err("DISCARD without MULTI".into()));
     }
-    reset_multi(ctx);
+    ctx.server.discard_transaction(ctx.client);
     Ok(Reply::ok())
 }
 
 /// WATCH key [key ...]
 fn watch(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    if ctx.client().multi.is_some() {
+    if ctx.client().tx().in_multi() {
         return Err(CmdError::Err("WATCH inside MULTI is not allowed".into()));
     }
     let db = ctx.db_index();
-    let now = ctx.now;
     for key in &argv[1..] {
-        let expired = ctx.server.dbs[db].is_logically_expired(key, now);
-        let c = ctx.client();
-        if !c.watched.iter().any(|w| w.db == db && w.key == *key) {
-            c.watched.push(Watched {
-                db,
-                key: key.clone(),
-                expired,
-            });
-        }
+        ctx.server.watch(ctx.client, db, key, ctx.now);
     }
     Ok(Reply::ok())
 }
 
 /// UNWATCH
 fn unwatch(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
-    let c = ctx.client();
-    c.watched.clear();
-    c.dirty_cas = false;
+    ctx.server.unwatch_all(ctx.client);
     Ok(Reply::ok())
 }
 

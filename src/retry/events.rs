@@ -16,7 +16,6 @@ use super::config::{Config, StrategyKind};
 use super::log::{argv, Actor, SimClient, Wire};
 use super::schedule::{Failures, Schedule};
 use super::track::{op_key, parse_op_key, OpState, Track};
-use crate::commands::config::flags;
 use crate::reply::Reply;
 use crate::server::{ClientId, Server};
 
@@ -37,7 +36,7 @@ pub(crate) struct Events {
 /// Is the key still stored, expired or not? (A look that neither deletes nor touches it.)
 fn stored(server: &Server, db: u8, key: &[u8]) -> bool {
     server
-        .dbs
+        .dbs()
         .get(usize::from(db))
         .is_some_and(|d| d.is_stored(key))
 }
@@ -55,7 +54,7 @@ impl Events {
             wire.send(&mut sub, argv([b"SUBSCRIBE", &channel]));
             subs.push(Some(sub));
         }
-        let expired_seen = wire.server.stats.expired_keys;
+        let expired_seen = wire.server.stats().expired_keys;
         Events {
             track,
             app,
@@ -156,10 +155,10 @@ impl Events {
     /// The operations named by the expired events in a connection's inbox (None for a key
     /// that isn't one of ours).
     fn take_events(&self, server: &mut Server, client: ClientId) -> Vec<Option<u32>> {
-        let Some(c) = server.clients.get_mut(client) else {
+        let Some(c) = server.client_mut(client) else {
             return Vec::new();
         };
-        std::mem::take(&mut c.inbox)
+        c.take_inbox()
             .into_iter()
             .filter_map(|m| match m {
                 Reply::Array(items)
@@ -205,14 +204,13 @@ impl Events {
     /// so there is only something to look for when some key expired while no listener
     /// was connected, or with `notify-keyspace-events` lacking `E` or `x`.
     fn check_lost(&mut self, wire: &mut Wire) {
-        let seen = wire.server.stats.expired_keys;
+        let seen = wire.server.stats().expired_keys;
         if seen == self.expired_seen {
             return;
         }
         self.expired_seen = seen;
-        let wanted = flags::KEYEVENT | flags::EXPIRED;
-        let deaf =
-            self.subs.iter().all(Option::is_none) || wire.server.notify_flags & wanted != wanted;
+        let deaf = self.subs.iter().all(Option::is_none)
+            || !wire.server.notify_flags().covers(super::EXPIRED_KEYEVENTS);
         if !deaf {
             return;
         }

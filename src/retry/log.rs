@@ -195,7 +195,7 @@ pub(crate) struct Wire<'a> {
 impl Wire<'_> {
     /// Send one command over a connection; the reply comes back as Redis would send it.
     pub fn send(&mut self, c: &mut SimClient, argv: Vec<Vec<u8>>) -> Reply {
-        if self.server.clients.get(c.id).is_none_or(|cl| cl.closed) {
+        if !self.server.is_connected(c.id) {
             // Someone ran CLIENT KILL on this connection: open a new one, as a real
             // client library would, on the same db.
             c.id = self.server.connect();
@@ -206,7 +206,7 @@ impl Wire<'_> {
         }
         self.work += 1;
         let reply = self.server.execute(c.id, &argv, self.now);
-        let db = self.server.clients.get(c.id).map_or(c.db, |cl| cl.db as u8);
+        let db = self.server.client(c.id).map_or(c.db, |cl| cl.db() as u8);
         self.log.push(self.now, c, argv, reply.clone());
         c.db = db;
         reply

@@ -28,8 +28,8 @@ pub use queue::QUEUE_KEY;
 pub use schedule::Schedule;
 pub use track::{op_key, retry_count_key, AttemptMark, OpState, OpTimeline, Outcome, Wait};
 
-use crate::commands::config::{flags, notify_flags_string, parse_notify_flags};
 use crate::reply::Reply;
+use crate::server::NotifyFlags;
 use crate::server::Server;
 use events::Events;
 use log::{argv, CommandLog, SimClient, Wire};
@@ -130,8 +130,14 @@ pub struct Simulation {
 /// its times stay far from overflowing.
 pub const MAX_WORLD_MS: i64 = 253_402_300_799_999;
 
+/// `notify-keyspace-events` must have these for the event strategy: `Ex`.
+pub(crate) const EXPIRED_KEYEVENTS: NotifyFlags = match NotifyFlags::parse(b"Ex") {
+    Some(f) => f,
+    None => NotifyFlags::NONE,
+};
+
 fn tick_period(server: &Server) -> i64 {
-    1000 / i64::from(server.hz.max(1))
+    1000 / i64::from(server.hz().max(1))
 }
 
 impl Simulation {
@@ -151,8 +157,7 @@ impl Simulation {
                 message: "world time must be between 1970 and 9999".into(),
             });
         }
-        server.rng =
-            fastrand::Rng::with_seed(schedule::stream_seed(config.seed, Stream::ServerRng));
+        server.reseed(schedule::stream_seed(config.seed, Stream::ServerRng));
         let sched = Schedule::new(config.schedule.clone(), config.seed);
         let failures = Failures {
             seed: config.seed,
@@ -190,15 +195,15 @@ impl Simulation {
             );
             let current = match reply {
                 Reply::Map(pairs) => pairs.into_iter().find_map(|(_, v)| match v {
-                    Reply::Bulk(b) => parse_notify_flags(&b),
+                    Reply::Bulk(b) => NotifyFlags::parse(&b),
                     _ => None,
                 }),
                 _ => None,
             }
-            .unwrap_or(0);
-            let wanted = current | flags::KEYEVENT | flags::EXPIRED;
+            .unwrap_or(NotifyFlags::NONE);
+            let wanted = current.with(EXPIRED_KEYEVENTS);
             if wanted != current {
-                let letters = notify_flags_string(wanted);
+                let letters = wanted.letters();
                 wire.send(
                     &mut setup,
                     argv([
@@ -380,9 +385,7 @@ impl Simulation {
         );
         ids.extend(self.queue.as_ref().map(|q| q.clients()).unwrap_or_default());
         for id in ids {
-            if id < server.clients.len() {
-                server.disconnect(id);
-            }
+            server.disconnect(id);
         }
         if let Some(e) = self.events.as_mut() {
             e.forget_connections();

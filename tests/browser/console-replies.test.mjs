@@ -166,7 +166,7 @@ test('the table shape is decided from the command and its reply', async (t) => {
     const { cellText } = await import('./js/console/table.js');
     const e = window.redisPlayground.engine;
     const shape = (line) => {
-      const r = e.execDetailed(line).replies;
+      const r = e.console(0).execDetailed(line).replies;
       const tb = r.length === 1 ? tableOf(r[0]) : null;
       return tb && [tb.columns.join('|'), tb.rows.map((row) => row.map(cellText).join('|')), tb.caption ?? null];
     };

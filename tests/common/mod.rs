@@ -4,19 +4,19 @@
 //!
 //! Several consoles: `@console <n>` makes console n current (opening consoles up to it);
 //! `@messages` is followed by what that console prints meanwhile (pushed messages, MONITOR
-//! lines, a blocked command's answer: `Session::take_messages`); `@prompt` by its prompt.
+//! lines, a blocked command's answer: `ConsoleMut::take_messages`); `@prompt` by its prompt.
 
 #![allow(dead_code)]
 
 pub mod redis_server;
 
-use redis_playground::Session;
+use redis_playground::World;
 
 /// A fixed start time: 2023-11-14T22:13:20Z.
 pub const T0: f64 = 1_700_000_000_000.0;
 
-pub fn session() -> Session {
-    Session::with_seed(T0, 42)
+pub fn session() -> World {
+    World::with_seed(T0, 42)
 }
 
 /// Run a script against a fresh session and assert every output.
@@ -25,9 +25,10 @@ pub fn check(script: &str) {
     check_on(&mut s, script);
 }
 
-/// Run a script against a given session and assert every output.
-pub fn check_on(s: &mut Session, script: &str) {
+/// Run a script against a given world and assert every output.
+pub fn check_on(s: &mut World, script: &str) {
     let mut failures = Vec::new();
+    let mut current = s.console_ids()[0];
     let mut lines = script.lines().peekable();
     while let Some(line) = lines.next() {
         let line = line.trim_end_matches('\r');
@@ -36,17 +37,17 @@ pub fn check_on(s: &mut Session, script: &str) {
         }
         if let Some(ms) = line.strip_prefix("@advance ") {
             let ms: f64 = ms.trim().parse().expect("@advance takes milliseconds");
-            s.clock.advance(ms);
-            // The wall clock stands still: sync only runs the timed work (active expiry).
-            s.sync(T0);
+            // The wall clock stands still: only world time moves, and the timed work runs.
+            s.advance(T0, ms);
             continue;
         }
         if let Some(n) = line.strip_prefix("@console ") {
             let n: usize = n.trim().parse().expect("@console takes a number");
             while s.console_ids().len() <= n {
-                s.open_console();
+                s.open_console(T0);
             }
-            assert!(s.use_console(n), "no console {n}");
+            assert!(s.console(n).is_some(), "no console {n}");
+            current = n;
             continue;
         }
         let directive = matches!(line, "@messages" | "@prompt");
@@ -70,10 +71,13 @@ pub fn check_on(s: &mut Session, script: &str) {
             want.pop();
         }
         let want = want.join("\n");
+        let Some(mut console) = s.console(current) else {
+            panic!("console {current} is closed");
+        };
         let got = match cmd {
-            "@messages" => s.take_messages(),
-            "@prompt" => s.prompt(),
-            _ => s.exec(cmd),
+            "@messages" => console.take_messages(),
+            "@prompt" => console.prompt(),
+            _ => console.exec(cmd),
         };
         if got != want {
             failures.push(format!("> {cmd}\n--- expected\n{want}\n--- got\n{got}\n"));

@@ -44,13 +44,13 @@ test('keyPositions marks key arguments', () => {
 test('execDetailed returns the text and each reply tree', () => {
   const p = new Playground();
   p.exec('ZADD z 1 a 2.5 b');
-  const d = p.execDetailed('ZRANGE z 0 -1 WITHSCORES');
+  const d = p.console(0).execDetailed('ZRANGE z 0 -1 WITHSCORES');
   assert.equal(d.text, '1) "a"\n2) "1"\n3) "b"\n4) "2.5"');
   assert.equal(d.replies.length, 1);
   assert.equal(d.replies[0].command, 'zrange');
   assert.deepEqual(d.replies[0].reply.value.map((r) => r.value), ['a', '1', 'b', '2.5']);
-  assert.equal(p.execDetailed('3 INCR n').replies.length, 3);
-  assert.deepEqual(p.execDetailed('"bad').replies, []);
+  assert.equal(p.console(0).execDetailed('3 INCR n').replies.length, 3);
+  assert.deepEqual(p.console(0).execDetailed('"bad').replies, []);
 });
 
 test('scanKeys and inspect read without touching anything', () => {

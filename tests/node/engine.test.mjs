@@ -24,9 +24,9 @@ before(async () => {
 test('a new playground answers PING and starts on db 0 with the plain prompt', () => {
   const p = new Playground();
   assert.equal(p.exec('PING'), 'PONG');
-  assert.equal(p.prompt(), '127.0.0.1:6379> ');
-  assert.equal(p.db(), 0);
-  assert.equal(p.inTransaction(), false);
+  assert.equal(p.console(0).prompt(), '127.0.0.1:6379> ');
+  assert.equal(p.console(0).db(), 0);
+  assert.equal(p.console(0).inTransaction(), false);
   assert.deepEqual(Array.from(p.dbSizes()), new Array(16).fill(0));
 });
 
@@ -52,15 +52,15 @@ test('a wrong number of arguments gives Redis\'s arity error', () => {
 test('SELECT shows the db in the prompt and MULTI adds (TX)', () => {
   const p = new Playground();
   assert.equal(p.exec('SELECT 2'), 'OK');
-  assert.equal(p.prompt(), '127.0.0.1:6379[2]> ');
-  assert.equal(p.db(), 2);
+  assert.equal(p.console(0).prompt(), '127.0.0.1:6379[2]> ');
+  assert.equal(p.console(0).db(), 2);
   assert.equal(p.exec('MULTI'), 'OK');
-  assert.equal(p.prompt(), '127.0.0.1:6379[2](TX)> ');
-  assert.equal(p.inTransaction(), true);
+  assert.equal(p.console(0).prompt(), '127.0.0.1:6379[2](TX)> ');
+  assert.equal(p.console(0).inTransaction(), true);
   assert.equal(p.exec('INCR counter'), 'QUEUED');
   assert.equal(p.exec('EXEC'), '1) (integer) 1');
-  assert.equal(p.prompt(), '127.0.0.1:6379[2]> ');
-  assert.equal(p.inTransaction(), false);
+  assert.equal(p.console(0).prompt(), '127.0.0.1:6379[2]> ');
+  assert.equal(p.console(0).inTransaction(), false);
 });
 
 test('a leading count repeats the command like redis-cli', () => {

@@ -238,14 +238,14 @@ test('a key look-up is read-only: no stats, no prompt change, no access', () => 
   p.exec('OBJECT IDLETIME weird*[key]');
   const before = stats();
   p.advance(5_000);
-  const look = keyLookup(p);
+  const look = keyLookup(p, () => p.console(0).db());
   assert.equal(look('weird*[key]').key, 'weird*[key]', 'a key with glob characters is found by its own name');
   assert.equal(look('weird*[key]').type, 'string');
   assert.equal(look('weird?key'), null, 'glob characters in the name are not patterns');
   assert.equal(look('missing'), null);
   assert.equal(look('short'), null, 'an expired key is not there');
   assert.deepEqual(stats(), before, 'hits and misses unchanged');
-  assert.equal(p.prompt(), '127.0.0.1:6379[3]> ');
+  assert.equal(p.console(0).prompt(), '127.0.0.1:6379[3]> ');
   assert.equal(p.exec('OBJECT IDLETIME weird*[key]'), '(integer) 5', 'the look-up did not touch the key');
 });
 

@@ -189,7 +189,7 @@ test('the redis-cli script export imports back into an empty playground', async 
   assert.equal(r.errors, 0, JSON.stringify(r.firstErrors));
   assert.ok(r.commands > 10);
   assert.deepEqual(compareDumps(want, await dump(q)), []);
-  assert.equal(q.prompt(), '127.0.0.1:6379> ', 'the import ran on its own connection');
+  assert.equal(q.console(0).prompt(), '127.0.0.1:6379> ', 'the import ran on its own connection');
 });
 
 test('the RESP export imports back into an empty playground', async () => {
@@ -224,7 +224,7 @@ test('resetWorld empties every db and puts the clock and consoles back', () => {
   assert.deepEqual(Array.from(p.dbSizes()), new Array(16).fill(0));
   assert.equal(p.speed(), 1);
   assert.equal(p.isPaused(), false);
-  assert.equal(p.prompt(), '127.0.0.1:6379> ');
+  assert.equal(p.console(0).prompt(), '127.0.0.1:6379> ');
   assert.ok(Math.abs(p.now() - Date.now()) < 1000, 'world time is wall time again');
 });
 

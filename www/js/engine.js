@@ -54,48 +54,55 @@ export function startTicking(engine, { interval = 100, onError = console.error }
   return stop;
 }
 
-/** The Playground methods that act for the current console (see `useConsole` in src/wasm.rs). */
+/** The Console methods (src/wasm.rs `Console`): these act for one console. */
 export const CONSOLE_SCOPED = Object.freeze([
   'exec', 'execArgv', 'execDetailed', 'prompt', 'db', 'inTransaction', 'mode',
   'isReadingMessages', 'takeMessages', 'interrupt', 'clientId',
 ]);
 
 /**
- * One console's view of the engine: an object with the Playground's methods where each
- * console-scoped one (CONSOLE_SCOPED) acts for console `id` — it calls
- * `engine.useConsole(id)` first — and the global ones (tick, hint, completions, keyspace,
- * now, …) pass straight through. Each call leaves the engine's current console as it found
- * it, so whatever the page made current (the console the learner is in: see
- * js/console/consoles.js) stays current for the other panes (the keyspace view's
- * `engine.db()`).
+ * One console's view of the engine: the Playground's methods, where the console-scoped ones
+ * (CONSOLE_SCOPED) act for console `id` through its handle (`engine.console(id)`), and the
+ * global ones (tick, hint, completions, keyspace, now, …) pass straight through.
  *
  *   const a = consoleEngine(engine, 0), b = consoleEngine(engine, engine.openConsole());
  *   a.exec('BLPOP jobs 0');  b.exec('RPUSH jobs 1');  a.takeMessages();  // '1) "jobs"\n2) "1"'
  */
 export function consoleEngine(engine, id) {
   const scoped = new Set(CONSOLE_SCOPED);
-  const cache = new Map();
-  const wrap = (name) => {
-    const method = engine[name];
-    if (!scoped.has(name)) return method.bind(engine);
-    return (...args) => {
-      const previous = engine.consoleId();
-      if (previous !== id && !engine.useConsole(id)) {
-        throw new Error(`console ${id} is closed`);
-      }
-      try {
-        return method.apply(engine, args);
-      } finally {
-        if (previous !== id) engine.useConsole(previous);
-      }
-    };
+  let handle = null;
+  const console = () => {
+    if (!handle || !handle.isOpen()) handle = engine.console(id) ?? null;
+    if (!handle) throw new Error(`console ${id} is closed`);
+    return handle;
   };
+  const cache = new Map();
   return new Proxy(engine, {
     get(target, name) {
       if (name === 'consoleId') return () => id;
-      if (typeof name !== 'string' || typeof target[name] !== 'function') return Reflect.get(target, name);
-      if (!cache.has(name)) cache.set(name, wrap(name));
-      return cache.get(name);
+      if (typeof name === 'string' && scoped.has(name)) {
+        if (!cache.has(name)) cache.set(name, (...args) => console()[name](...args));
+        return cache.get(name);
+      }
+      const v = Reflect.get(target, name);
+      return typeof v === 'function' ? v.bind(target) : v;
     },
   });
+}
+
+/**
+ * The page's active console (the one the learner is in): the keyspace view follows its db.
+ * `setActiveConsole(engine, id)` records it; `activeDb(engine)` reads its db.
+ */
+const active = new WeakMap();
+export function setActiveConsole(engine, id) {
+  active.set(engine, id);
+}
+export function activeDb(engine) {
+  const id = active.get(engine) ?? engine.consoleIds()[0];
+  try {
+    return engine.console(id)?.db() ?? 0;
+  } catch {
+    return 0;
+  }
 }

@@ -80,8 +80,10 @@ fn mpop_generic(ctx: &mut Ctx, keys: &[Vec<u8>], end: End, count: u64) -> CmdRes
 
 /// BLPOP and BRPOP: `[key, element]` from the first list with data, or a nil array.
 fn bpop_generic(ctx: &mut Ctx, argv: &[Vec<u8>], end: End) -> CmdResult {
-    timeout_arg(&argv[argv.len() - 1], ctx.now)?;
-    let Some(key) = first_with_data(ctx, &argv[1..argv.len() - 1])? else {
+    let deadline = timeout_arg(&argv[argv.len() - 1], ctx.now)?;
+    let keys = &argv[1..argv.len() - 1];
+    let Some(key) = first_with_data(ctx, keys)? else {
+        ctx.block(keys, deadline);
         return Ok(Reply::NilArray);
     };
     let mut items = pop_from(ctx, key, end, 1)?;
@@ -89,6 +91,14 @@ fn bpop_generic(ctx: &mut Ctx, argv: &[Vec<u8>], end: End) -> CmdResult {
         Reply::bulk(key),
         Reply::opt_bulk(items.pop()),
     ]))
+}
+
+/// A blocking command's answer: found nothing (nil), it waits on `keys` until `deadline`.
+fn block_if_nil(ctx: &mut Ctx, keys: &[Vec<u8>], deadline: i64, answer: CmdResult) -> CmdResult {
+    if matches!(answer, Ok(Reply::Nil | Reply::NilArray)) {
+        ctx.block(keys, deadline);
+    }
+    answer
 }
 
 // ---- command handlers ----
@@ -109,14 +119,16 @@ pub(super) fn rpoplpush(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 pub(super) fn blmove(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let from = end_arg(&argv[3])?;
     let to = end_arg(&argv[4])?;
-    timeout_arg(&argv[5], ctx.now)?;
-    move_generic(ctx, &argv[1], &argv[2], from, to)
+    let deadline = timeout_arg(&argv[5], ctx.now)?;
+    let moved = move_generic(ctx, &argv[1], &argv[2], from, to);
+    block_if_nil(ctx, &argv[1..2], deadline, moved)
 }
 
 /// BRPOPLPUSH source destination timeout
 pub(super) fn brpoplpush(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    timeout_arg(&argv[3], ctx.now)?;
-    move_generic(ctx, &argv[1], &argv[2], End::Right, End::Left)
+    let deadline = timeout_arg(&argv[3], ctx.now)?;
+    let moved = move_generic(ctx, &argv[1], &argv[2], End::Right, End::Left);
+    block_if_nil(ctx, &argv[1..2], deadline, moved)
 }
 
 /// LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]
@@ -128,8 +140,9 @@ pub(super) fn lmpop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 /// BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]
 pub(super) fn blmpop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let (keys, end, count) = mpop_args(argv, 2)?;
-    timeout_arg(&argv[1], ctx.now)?;
-    mpop_generic(ctx, keys, end, count)
+    let deadline = timeout_arg(&argv[1], ctx.now)?;
+    let popped = mpop_generic(ctx, keys, end, count);
+    block_if_nil(ctx, keys, deadline, popped)
 }
 
 /// BLPOP key [key ...] timeout

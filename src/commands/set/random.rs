@@ -33,9 +33,9 @@ fn with_set_rng<R>(
 ) -> Option<R> {
     let now = ctx.now;
     let db = ctx.db_index();
-    let server = &mut *ctx.server;
-    match server.dbs[db].get_mut(key, now) {
-        Some(Value::Set(s)) => Some(f(s, &mut server.rng)),
+    let (d, rng) = ctx.server.db_and_rng(db);
+    match d.get_mut(key, now) {
+        Some(Value::Set(s)) => Some(f(s, rng)),
         _ => None,
     }
 }

@@ -132,12 +132,13 @@ fn blocking_pop(
     count: Option<u64>,
     shape: Shape,
 ) -> CmdResult {
-    timeout_arg(timeout, ctx.now)?;
+    let deadline = timeout_arg(timeout, ctx.now)?;
     for k in keys {
         if zset_at(ctx, k, false)?.is_some_and(|z| !z.is_empty()) {
             return pop_generic(ctx, std::slice::from_ref(k), max, count, shape);
         }
     }
+    ctx.block(keys, deadline);
     Ok(Reply::NilArray)
 }
 

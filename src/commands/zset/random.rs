@@ -27,7 +27,7 @@ pub(super) fn zrandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         let Some(size) = zset_at(ctx, key, true)?.map(|z| z.len()) else {
             return Ok(Reply::Nil);
         };
-        let i = ctx.server.rng.usize(..size.max(1));
+        let i = ctx.server.rng().usize(..size.max(1));
         return Ok(zset_at(ctx, key, false)?
             .and_then(|z| z.get(i))
             .map_or(Reply::Nil, |(_, m)| Reply::bulk(m)));
@@ -61,7 +61,7 @@ pub(super) fn zrandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     }
     let listpack = z.is_listpack();
     let count = count as usize;
-    let rng = &mut ctx.server.rng;
+    let rng = ctx.server.rng();
     let mut ranks: Vec<usize>;
     if !unique || count == 1 {
         // Picks may repeat, in random order.

@@ -8,9 +8,8 @@
 // Each console is one mountConsole (console.js) with its own elements and its own engine
 // facade (`facade(engine, id)`, engine.js consoleEngine), so the console module knows
 // nothing of the others. This module keeps the tab strip, the Split toggle and which
-// console is *active*: the one the learner last typed in (or clicked, or picked). The
-// engine's current console is kept on the active one, so the other panes' `engine.db()`
-// (the keyspace view) follows it.
+// console is *active*: the one the learner last typed in (or clicked, or picked); the
+// other panes follow its db (engine.js activeDb: the keyspace view).
 //
 // The object returned forwards the console API (run, onCommand, focus, prompt, mode, …) to
 // the active console — it is window.redisPlayground.console — and adds
@@ -26,6 +25,7 @@
 //
 // Shortcuts: Alt+T opens a console, Alt+O goes to the next one, Alt+S toggles Split. The
 // consoles share one command history (↑/↓, Ctrl+R).
+import { setActiveConsole } from '../engine.js';
 import { History } from './history.js';
 import { mountConsole } from './console.js';
 
@@ -207,7 +207,7 @@ export function mountConsoles({ root, tabs, tools, views, first, facade, history
     if (!rec) return false;
     activeId = id;
     recent = [id, ...recent.filter((x) => x !== id)];
-    try { engine?.useConsole(id); } catch (e) { console.error(e); }
+    if (engine) setActiveConsole(engine, id);
     refresh();
     if (focus) rec.ui.focus();
     return true;
@@ -307,7 +307,7 @@ export function mountConsoles({ root, tabs, tools, views, first, facade, history
       engine = e;
       const rec = consoles.get(0);
       rec.engine = facade(engine, 0);
-      try { engine.useConsole(0); } catch (err) { console.error(err); }
+      setActiveConsole(engine, 0);
       rec.ui.attach(rec.engine);
       newButton.disabled = false;
       splitButton.disabled = false;

@@ -10,8 +10,9 @@
 // - the selected key's value (value.js), re-read whenever engine.generation() moves.
 //
 // One timer drives it all: every 100 ms (or at once after a console command) it looks at
-// engine.db() and engine.generation(), advances a running scan for at most a few ms, and
+// the active console's db (engine.js activeDb) and engine.generation(), advances a running scan for at most a few ms, and
 // updates the TTLs. Every key and value is shown as text, never as HTML.
+import { activeDb } from '../engine.js';
 import { h, setText, setAttr, fmtInt, fmtSize, fmtSizeLong, ttlText, TYPES } from './util.js';
 import { Listing } from './listing.js';
 import { flatRows, treeRows, ancestorPaths, keyId } from './rows.js';
@@ -45,7 +46,7 @@ export function mountKeyspace({ root, engine, console: cli }) {
   const ids = { db: `ks-db-${n}`, pattern: `ks-pattern-${n}`, type: `ks-type-${n}`, list: `ks-list-${n}`, title: `ks-title-${n}` };
 
   // --- state -------------------------------------------------------------------------------
-  let consoleDb = engine.db();
+  let consoleDb = activeDb(engine);
   let viewDb = consoleDb;
   let following = true; // the view follows the console's SELECT
   let pattern = '';
@@ -483,7 +484,7 @@ export function mountKeyspace({ root, engine, console: cli }) {
     timer = 0;
     if (stopped) return;
     try {
-      const cdb = engine.db();
+      const cdb = activeDb(engine);
       if (cdb !== consoleDb) {
         consoleDb = cdb;
         if (following || cdb === viewDb) {

@@ -134,12 +134,12 @@ export function stepCheck(step) {
 }
 
 /**
- * Look a key up in the engine's selected db without touching it: engine.inspect() reads
- * without counting an access, deleting an expired key or changing any statistic. Gives
- * `{ key, type, ttl (ms, or -1), … }` or null.
+ * Look a key up in db `dbOf()` (the learner's console's db) without touching it:
+ * engine.inspect() reads without counting an access, deleting an expired key or changing
+ * any statistic. Gives `{ key, type, ttl (ms, or -1), … }` or null.
  */
-export function keyLookup(engine) {
-  return (name) => engine.inspect(engine.db(), name, 0, 0) ?? null;
+export function keyLookup(engine, dbOf = () => 0) {
+  return (name) => engine.inspect(dbOf(), name, 0, 0) ?? null;
 }
 
 /** "5 min 1 s", "2 h", "10 s": a world-clock jump for a button label. */

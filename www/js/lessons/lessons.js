@@ -17,6 +17,7 @@
 // access (no stats, no prompt or db change). Every text from the data files is inserted as text.
 import { loadLessons } from './data.js';
 import { Progress } from './progress.js';
+import { activeDb } from '../engine.js';
 import { commandName, evaluateCheck, formatDuration, keyLookup, splitterOf, stepCheck } from './checks.js';
 import { h } from '../dom.js';
 
@@ -36,7 +37,7 @@ function checkCommandNames(check, split, names = new Set()) {
 
 export function mountLessons({ root, engine, console: cli, load = loadLessons, storage } = {}) {
   const progress = new Progress(storage);
-  const lookupKey = keyLookup(engine);
+  const lookupKey = keyLookup(engine, () => activeDb(engine));
   const split = splitterOf(engine);
   const cleanups = [];
 

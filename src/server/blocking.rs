@@ -1,0 +1,275 @@
+//! Clients waiting in a blocking command (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP,
+//! BZPOPMIN, BZPOPMAX, BZMPOP) until another client's write creates one of their keys, or
+//! until their timeout passes on the world clock.
+//!
+//! A handler that finds nothing calls `Ctx::block` with its keys and deadline, as Redis's
+//! handlers call `blockForKeys`; the reply it then returns is the one the client gets on
+//! timeout. As in Redis 7.0:
+//! - inside MULTI/EXEC a blocking command answers at once (`block` does nothing there);
+//! - a key is "ready" when it is created (a push into a missing list, a ZADD, RENAME,
+//!   MOVE, SWAPDB…); after the command that created it, the ready keys are served in the
+//!   order they became ready, and each key's waiting clients first-blocked first-served,
+//!   while the key still holds data of their type;
+//! - a client is served from the key that became ready, not from the first of its keys
+//!   that has data (`BLPOP a b 0`, then `MULTI, LPUSH b …, LPUSH a …, EXEC` pops from b);
+//! - serving a client runs its command again for that key alone (the table's blocking
+//!   layout narrows the line), so its effects (the push of BLMOVE, keyspace events,
+//!   watched keys) are those of the command.
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+
+use super::{ClientId, Ctx, Server};
+use crate::commands::table::Group;
+use crate::commands::Command;
+use crate::reply::Reply;
+use crate::types::Value;
+
+/// What a handler asks for when it blocks.
+#[derive(Debug, Clone)]
+pub struct Wait {
+    pub keys: Vec<Vec<u8>>,
+    /// World ms when it gives up; 0 waits forever.
+    pub deadline: i64,
+}
+
+/// A client waiting in a blocking command.
+struct Blocked {
+    cmd: &'static Command,
+    argv: Vec<Vec<u8>>,
+    db: usize,
+    keys: Vec<Vec<u8>>,
+    deadline: i64,
+    /// Its answer on timeout (what it answered finding nothing: a nil or nil array).
+    on_timeout: Reply,
+}
+
+/// Every waiting client, the keys they wait on and their deadlines.
+#[derive(Default)]
+pub struct Blocking {
+    clients: HashMap<ClientId, Blocked>,
+    /// (db, key) → the clients blocked on it, first blocked first.
+    waiting: HashMap<(usize, Vec<u8>), VecDeque<ClientId>>,
+    /// Keys clients wait on that were created since the last serving round, in order.
+    ready: Vec<(usize, Vec<u8>)>,
+    /// (deadline, client) of the clients with a timeout.
+    deadlines: BTreeSet<(i64, ClientId)>,
+}
+
+/// Whether a value is what a blocked command waits for (a list, or a sorted set).
+fn feeds(cmd: &Command, value: &Value) -> bool {
+    match value {
+        Value::List(l) => cmd.group == Group::List && !l.is_empty(),
+        Value::ZSet(z) => cmd.group == Group::SortedSet && !z.is_empty(),
+        _ => false,
+    }
+}
+
+impl Blocking {
+    fn add(&mut self, client: ClientId, b: Blocked) {
+        for k in &b.keys {
+            self.waiting
+                .entry((b.db, k.clone()))
+                .or_default()
+                .push_back(client);
+        }
+        if b.deadline != 0 {
+            self.deadlines.insert((b.deadline, client));
+        }
+        self.clients.insert(client, b);
+    }
+
+    fn remove(&mut self, client: ClientId) -> Option<Blocked> {
+        let b = self.clients.remove(&client)?;
+        for k in &b.keys {
+            let slot = (b.db, k.clone());
+            if let Some(q) = self.waiting.get_mut(&slot) {
+                q.retain(|&c| c != client);
+                if q.is_empty() {
+                    self.waiting.remove(&slot);
+                }
+            }
+        }
+        self.deadlines.remove(&(b.deadline, client));
+        Some(b)
+    }
+
+    pub fn is_blocked(&self, client: ClientId) -> bool {
+        self.clients.contains_key(&client)
+    }
+
+    /// How many clients wait (INFO's `blocked_clients`).
+    pub fn len(&self) -> usize {
+        self.clients.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.clients.is_empty()
+    }
+
+    /// The earliest time a waiting client times out (world ms).
+    pub fn next_deadline(&self) -> Option<i64> {
+        self.deadlines.first().map(|&(d, _)| d)
+    }
+}
+
+impl Server {
+    /// Block `client` in the command it just ran (`argv`), which asked to wait as `wait`
+    /// says and answered `on_timeout`.
+    pub(super) fn block(
+        &mut self,
+        client: ClientId,
+        cmd: &'static Command,
+        argv: &[Vec<u8>],
+        wait: Wait,
+        on_timeout: Reply,
+    ) {
+        let db = self.client_db(client);
+        let mut keys: Vec<Vec<u8>> = Vec::with_capacity(wait.keys.len());
+        for k in wait.keys {
+            if !keys.contains(&k) {
+                keys.push(k);
+            }
+        }
+        self.blocking.add(
+            client,
+            Blocked {
+                cmd,
+                argv: argv.to_vec(),
+                db,
+                keys,
+                deadline: wait.deadline,
+                on_timeout,
+            },
+        );
+    }
+
+    /// Stop `client` waiting; `reply` (if any) is what it gets. True if it was blocked.
+    pub(super) fn unblock(&mut self, client: ClientId, reply: Option<Reply>) -> bool {
+        if self.blocking.remove(client).is_none() {
+            return false;
+        }
+        if let (Some(r), Some(c)) = (reply, self.clients.get_mut(client)) {
+            c.push(r);
+        }
+        true
+    }
+
+    /// End a client's wait without an answer (a connection that can't wait, like an
+    /// import's). False if it wasn't waiting.
+    pub fn cancel_block(&mut self, client: ClientId) -> bool {
+        self.unblock(client, None)
+    }
+
+    /// CLIENT UNBLOCK: end a client's wait as a timeout, or with the UNBLOCKED error.
+    /// False if it isn't waiting.
+    pub fn unblock_client(&mut self, client: ClientId, as_error: bool) -> bool {
+        let Some(b) = self.blocking.remove(client) else {
+            return false;
+        };
+        let reply = if as_error {
+            Reply::Error("UNBLOCKED client unblocked via CLIENT UNBLOCK".into())
+        } else {
+            b.on_timeout
+        };
+        if let Some(c) = self.clients.get_mut(client) {
+            c.push(reply);
+        }
+        true
+    }
+
+    /// Whether a client waits in a blocking command.
+    pub fn is_blocked(&self, client: ClientId) -> bool {
+        self.blocking.is_blocked(client)
+    }
+
+    /// How many clients wait (INFO's `blocked_clients`).
+    pub fn blocked_clients(&self) -> usize {
+        self.blocking.len()
+    }
+
+    /// The earliest time a blocked client times out (world ms).
+    pub fn next_block_deadline(&self) -> Option<i64> {
+        self.blocking.next_deadline()
+    }
+
+    /// A key was created: if clients wait on it, serve them after the current command.
+    pub(super) fn signal_created(&mut self, db: usize, key: &[u8]) {
+        if self.blocking.waiting.is_empty() {
+            return;
+        }
+        let slot = (db, key.to_vec());
+        if self.blocking.waiting.contains_key(&slot) && !self.blocking.ready.contains(&slot) {
+            self.blocking.ready.push(slot);
+        }
+    }
+
+    /// After SWAPDB: every key of `db` that clients wait on and that now exists is ready.
+    pub(super) fn signal_existing(&mut self, db: usize, now: i64) {
+        let waited: Vec<Vec<u8>> = self
+            .blocking
+            .waiting
+            .keys()
+            .filter(|(d, _)| *d == db)
+            .map(|(_, k)| k.clone())
+            .collect();
+        for k in waited {
+            if self.dbs[db].contains(&k, now) {
+                self.signal_created(db, &k);
+            }
+        }
+    }
+
+    /// Serve the clients waiting on ready keys, in order, until no key is ready (serving
+    /// BLMOVE can create another ready key).
+    pub(super) fn serve_ready_keys(&mut self, now: i64) {
+        let mut rounds = 0;
+        while !self.blocking.ready.is_empty() && rounds < 10_000 {
+            rounds += 1;
+            for (db, key) in std::mem::take(&mut self.blocking.ready) {
+                let waiting: Vec<ClientId> = self
+                    .blocking
+                    .waiting
+                    .get(&(db, key.clone()))
+                    .map(|q| q.iter().copied().collect())
+                    .unwrap_or_default();
+                for client in waiting {
+                    let Some(b) = self.blocking.clients.get(&client) else {
+                        continue;
+                    };
+                    let Some(layout) = b.cmd.block else {
+                        continue;
+                    };
+                    let (cmd, argv) = (b.cmd, layout.narrowed(&b.argv, &key));
+                    match self.dbs[db].get(&key, now) {
+                        Some(v) if feeds(cmd, v) => {}
+                        Some(_) => continue,
+                        None => break,
+                    }
+                    let mut ctx = Ctx::new(self, client, now);
+                    let reply = (cmd.handler)(&mut ctx, &argv).unwrap_or_else(Reply::from);
+                    if matches!(reply, Reply::Nil | Reply::NilArray) {
+                        continue;
+                    }
+                    self.unblock(client, Some(reply));
+                    self.collect_created();
+                }
+            }
+        }
+    }
+
+    /// Answer the clients whose timeout has passed with their nil.
+    pub(super) fn expire_blocked(&mut self, now: i64) {
+        while let Some(&(deadline, client)) = self.blocking.deadlines.first() {
+            if deadline > now {
+                break;
+            }
+            if let Some(b) = self.blocking.remove(client) {
+                if let Some(c) = self.clients.get_mut(client) {
+                    c.push(b.on_timeout);
+                }
+            } else {
+                self.blocking.deadlines.pop_first();
+            }
+        }
+    }
+}

@@ -1,0 +1,236 @@
+//! The server's connections: each client's own state (selected db, name, pushed messages,
+//! its transaction) and the registry that connects, finds and frees them. A closed
+//! client is freed (at the end of the command that closed it), so a server that has seen
+//! a million connections costs no more than one that has seen ten.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use super::tx::TxState;
+use crate::reply::Reply;
+
+/// A client's id, as CLIENT ID reports it: never reused.
+pub type ClientId = u64;
+
+/// One connection.
+#[derive(Debug)]
+pub struct Client {
+    id: ClientId,
+    db: usize,
+    pub(super) tx: TxState,
+    /// Messages pushed to this client (pub/sub, MONITOR lines, the reply of a blocking
+    /// command once served), not yet read.
+    inbox: VecDeque<Reply>,
+    /// CLIENT SETNAME.
+    name: Vec<u8>,
+    /// The port of its (pretend) address, `127.0.0.1:<port>`.
+    port: u32,
+    /// World time of connecting and of its last command.
+    connected_ms: i64,
+    last_ms: i64,
+    /// The last command's full name (`client|list`), or `NULL` before any.
+    last_cmd: &'static str,
+    /// MONITOR: every command any client runs is pushed to its inbox.
+    monitor: bool,
+    /// The connection was closed (CLIENT KILL, QUIT): it runs nothing more and is freed
+    /// once the command that closed it ends.
+    closed: bool,
+}
+
+impl Client {
+    fn new(id: ClientId, now: i64) -> Client {
+        Client {
+            id,
+            db: 0,
+            tx: TxState::default(),
+            inbox: VecDeque::new(),
+            name: Vec::new(),
+            // Ephemeral ports, spread as a kernel would hand them out.
+            port: 40_000 + ((id * 7_919) % 20_000) as u32,
+            connected_ms: now,
+            last_ms: now,
+            last_cmd: "NULL",
+            monitor: false,
+            closed: false,
+        }
+    }
+
+    pub fn id(&self) -> ClientId {
+        self.id
+    }
+
+    /// The selected db.
+    pub fn db(&self) -> usize {
+        self.db
+    }
+
+    pub fn select(&mut self, db: usize) {
+        self.db = db;
+    }
+
+    pub fn name(&self) -> &[u8] {
+        &self.name
+    }
+
+    pub fn set_name(&mut self, name: &[u8]) {
+        self.name = name.to_vec();
+    }
+
+    /// `127.0.0.1:<port>`, as CLIENT LIST and MONITOR show it.
+    pub fn addr(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    pub fn is_monitor(&self) -> bool {
+        self.monitor
+    }
+
+    pub fn tx(&self) -> &TxState {
+        &self.tx
+    }
+
+    /// Seconds since it connected, and since its last command.
+    pub fn ages(&self, now: i64) -> (i64, i64) {
+        (
+            (now - self.connected_ms).max(0) / 1000,
+            (now - self.last_ms).max(0) / 1000,
+        )
+    }
+
+    pub fn last_command(&self) -> &'static str {
+        self.last_cmd
+    }
+
+    /// A command starts: CLIENT LIST shows it, and the idle time starts again.
+    pub(super) fn started(&mut self, name: &'static str, now: i64) {
+        self.last_ms = now;
+        self.last_cmd = name;
+    }
+
+    pub(super) fn push(&mut self, message: Reply) {
+        self.inbox.push_back(message);
+    }
+
+    /// What was pushed to the client since the last call, oldest first.
+    pub fn take_inbox(&mut self) -> VecDeque<Reply> {
+        std::mem::take(&mut self.inbox)
+    }
+
+    /// Forget what RESET forgets of the client itself: its name and db (the server
+    /// resets its transaction, subscriptions and MONITOR).
+    pub(super) fn reset_identity(&mut self) {
+        self.name.clear();
+        self.db = 0;
+    }
+}
+
+/// Every connected client, in the order they connected, and the MONITORs among them.
+#[derive(Debug, Default)]
+pub struct Clients {
+    map: BTreeMap<ClientId, Client>,
+    last_id: ClientId,
+    /// Clients in MONITOR mode, in the order they started it.
+    monitors: Vec<ClientId>,
+    /// Answers for a client id that is gone (never stored anywhere).
+    scratch: Option<Box<Client>>,
+}
+
+impl Clients {
+    /// A new client at world time `now`; returns its id.
+    pub fn connect(&mut self, now: i64) -> ClientId {
+        self.last_id += 1;
+        let id = self.last_id;
+        self.map.insert(id, Client::new(id, now));
+        id
+    }
+
+    pub fn get(&self, id: ClientId) -> Option<&Client> {
+        self.map.get(&id).filter(|c| !c.closed)
+    }
+
+    pub fn get_mut(&mut self, id: ClientId) -> Option<&mut Client> {
+        self.map.get_mut(&id).filter(|c| !c.closed)
+    }
+
+    /// The client, or a blank stand-in when it is gone: a command that closed its own
+    /// connection can still finish without a special case.
+    pub fn get_or_scratch(&mut self, id: ClientId) -> &mut Client {
+        match self.map.get_mut(&id) {
+            Some(c) => c,
+            None => self
+                .scratch
+                .get_or_insert_with(|| Box::new(Client::new(0, 0))),
+        }
+    }
+
+    pub fn is_connected(&self, id: ClientId) -> bool {
+        self.get(id).is_some()
+    }
+
+    /// The connected clients, oldest first.
+    pub fn iter(&self) -> impl Iterator<Item = &Client> {
+        self.map.values().filter(|c| !c.closed)
+    }
+
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Mark a client closed (it is freed by `reap`); false if it was not connected.
+    pub(super) fn close(&mut self, id: ClientId) -> bool {
+        match self.map.get_mut(&id) {
+            Some(c) if !c.closed => {
+                c.closed = true;
+                c.inbox.clear();
+                c.monitor = false;
+                self.monitors.retain(|&m| m != id);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Free the clients that were closed.
+    pub(super) fn reap(&mut self) {
+        self.map.retain(|_, c| !c.closed);
+    }
+
+    /// Free one closed client.
+    pub(super) fn reap_one(&mut self, id: ClientId) {
+        if self.map.get(&id).is_some_and(|c| c.closed) {
+            self.map.remove(&id);
+        }
+    }
+
+    pub(super) fn start_monitor(&mut self, id: ClientId) {
+        if let Some(c) = self.get_mut(id) {
+            if !c.monitor {
+                c.monitor = true;
+                self.monitors.push(id);
+            }
+        }
+    }
+
+    pub(super) fn stop_monitor(&mut self, id: ClientId) {
+        if let Some(c) = self.map.get_mut(&id) {
+            c.monitor = false;
+        }
+        self.monitors.retain(|&m| m != id);
+    }
+
+    pub(super) fn has_monitors(&self) -> bool {
+        !self.monitors.is_empty()
+    }
+
+    /// Push a line to every MONITOR.
+    pub(super) fn feed_monitors(&mut self, line: &str) {
+        for &m in &self.monitors {
+            if let Some(c) = self.map.get_mut(&m) {
+                c.inbox.push_back(Reply::Status(line.to_string().into()));
+            }
+        }
+    }
+}

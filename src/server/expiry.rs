@@ -1,0 +1,107 @@
+//! Keys whose TTL ran out: the active expiry cycle (a bounded, sampled pass ten times a
+//! second of world time, with fast passes between while expired keys pile up, as Redis
+//! runs it) and the accounting of keys that lazy or active expiry deleted.
+
+use super::notify::Class;
+use super::Server;
+use crate::db::Db;
+
+/// Work bound of one active-expiry pass over all databases, in sampled keys.
+pub const ACTIVE_EXPIRE_BUDGET: usize = 2_000;
+/// Work bound of one fast pass, run between regular ones while expired keys pile up.
+pub const FAST_EXPIRE_BUDGET: usize = 1_000;
+/// Fast passes run at most this often (world ms), as Redis's do.
+pub const FAST_EXPIRE_EVERY_MS: i64 = 2;
+
+/// When the cycle last ran, and whether it left expired keys behind.
+#[derive(Debug, Clone, Copy)]
+pub struct ExpiryCycle {
+    last_ms: i64,
+    last_fast_ms: i64,
+    /// The last pass ran out of budget: fast passes run until one doesn't.
+    backlog: bool,
+}
+
+impl ExpiryCycle {
+    pub fn new(now: i64) -> ExpiryCycle {
+        ExpiryCycle {
+            last_ms: now,
+            last_fast_ms: now,
+            backlog: false,
+        }
+    }
+}
+
+impl Server {
+    /// Let world time pass: blocked clients whose timeout passed get their answer, and
+    /// the active expiry cycle runs if one is due. The work done is bounded, so a million
+    /// keys expiring at once never stalls the caller.
+    pub fn tick(&mut self, now: i64) {
+        self.now_ms = now;
+        self.expire_blocked(now);
+        let cycle = &mut self.expiry;
+        if now < cycle.last_ms {
+            // The world clock was set back (a reset): start the cycle's timing afresh.
+            *cycle = ExpiryCycle::new(now);
+        }
+        let period = 1000 / i64::from(self.hz.max(1));
+        if now.saturating_sub(cycle.last_ms) >= period {
+            cycle.last_ms = now;
+            cycle.last_fast_ms = now;
+            let backlog = self.expire_cycle(now, ACTIVE_EXPIRE_BUDGET);
+            self.expiry.backlog = backlog;
+        } else if cycle.backlog && now.saturating_sub(cycle.last_fast_ms) >= FAST_EXPIRE_EVERY_MS {
+            // As Redis's fast cycle: while the last cycle ran out of budget with expired
+            // keys left, small extra passes between the regular ones.
+            cycle.last_fast_ms = now;
+            let backlog = self.expire_cycle(now, FAST_EXPIRE_BUDGET);
+            self.expiry.backlog = backlog;
+        }
+    }
+
+    /// One active expiry pass over the dbs that have keys with a TTL, looking at no more
+    /// than `budget` keys in all: what one db doesn't use passes to the next, so one big
+    /// db gets all of it. True when the budget ran out (expired keys are probably left).
+    fn expire_cycle(&mut self, now: i64, budget: usize) -> bool {
+        let Server { dbs, rng, .. } = self;
+        let mut volatile: Vec<&mut Db> = dbs.iter_mut().filter(|d| d.expires_len() > 0).collect();
+        let mut left = budget;
+        let count = volatile.len();
+        for (i, db) in volatile.iter_mut().enumerate() {
+            let (_, looked) = db.active_expire(now, rng, left / (count - i));
+            left -= looked.min(left);
+        }
+        self.collect_expired();
+        count > 0 && left == 0
+    }
+
+    /// Account for keys that lazy or active expiry deleted: counted, watchers told, an
+    /// `expired` event each.
+    pub(super) fn collect_expired(&mut self) {
+        for db in 0..self.dbs.len() {
+            if self.dbs[db].has_no_expired() {
+                continue;
+            }
+            for key in self.dbs[db].take_expired() {
+                self.stats.expired_keys += 1;
+                self.key_modified(db, &key);
+                self.notify_keyspace_event(db, Class::Expired, "expired", &key);
+            }
+        }
+    }
+
+    /// The earliest expiry time of any key in any db (world ms), for "step to the next
+    /// due event".
+    pub fn next_expiry(&self) -> Option<i64> {
+        self.dbs.iter().filter_map(|d| d.next_expiry()).min()
+    }
+
+    /// How many times a second the active expiry cycle runs (`hz`).
+    pub fn hz(&self) -> u32 {
+        self.hz
+    }
+
+    pub fn set_hz(&mut self, hz: u32) {
+        self.hz = hz.clamp(1, 500);
+    }
+}

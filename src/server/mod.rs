@@ -1,0 +1,561 @@
+//! The server: sixteen databases and the state around them, each part with one owner —
+//! the clients and their transactions (`clients.rs`, `tx.rs`), pub/sub (`pubsub.rs`),
+//! clients waiting in blocking commands (`blocking.rs`), keyspace notifications
+//! (`notify.rs`) and expiry (`expiry.rs`) — and dispatch through the command table
+//! (arity check, unknown commands, MULTI queueing, the subscribed context, MONITOR).
+//!
+//! Command handlers see the server through `Ctx` and the methods here; nothing outside
+//! this module touches its parts directly.
+
+mod blocking;
+mod clients;
+mod expiry;
+pub mod notify;
+pub mod pubsub;
+mod tx;
+
+pub use blocking::Wait;
+pub use clients::{Client, ClientId, Clients};
+pub use notify::{Class, NotifyFlags};
+pub use tx::{Taken, TxState};
+
+use crate::commands::table::{Flags, InMulti};
+use crate::commands::{self, Command};
+use crate::db::Db;
+use crate::error::CmdError;
+use crate::reply::Reply;
+
+pub const NUM_DBS: usize = 16;
+
+/// What INFO stats counts.
+#[derive(Default, Debug, Clone)]
+pub struct Stats {
+    pub commands_processed: u64,
+    pub connections_received: u64,
+    pub keyspace_hits: u64,
+    pub keyspace_misses: u64,
+    pub expired_keys: u64,
+}
+
+pub struct Server {
+    dbs: Vec<Db>,
+    clients: Clients,
+    subs: pubsub::Subscriptions,
+    blocking: blocking::Blocking,
+    watches: tx::Watches,
+    rng: fastrand::Rng,
+    stats: Stats,
+    /// World time the server started, ms.
+    started_ms: i64,
+    /// Changes since the last save (INFO persistence `rdb_changes_since_last_save`).
+    dirty: u64,
+    expiry: expiry::ExpiryCycle,
+    /// Bumped whenever any key changes anywhere (a write, a deletion, an expiry, a flush),
+    /// so a view can tell cheaply whether it needs refreshing.
+    generation: u64,
+    /// `notify-keyspace-events`.
+    notify_flags: NotifyFlags,
+    /// How many times a second the active expiry cycle runs (`hz`).
+    hz: u32,
+    /// The latest world time a command or tick was given (for CLIENT LIST ages).
+    now_ms: i64,
+    /// The dbs log the keys they create (for `new` events and blocked clients).
+    logging_created: bool,
+    /// Commands running (a closed client is freed when none is).
+    executing: u32,
+    /// SAVE or BGSAVE asked the page to save the world now.
+    save_requested: bool,
+    /// World time of the last save (LASTSAVE), or the start.
+    last_save_ms: i64,
+}
+
+/// What a command handler works with: the server, the calling client and the time.
+pub struct Ctx<'a> {
+    pub server: &'a mut Server,
+    pub client: ClientId,
+    pub now: i64,
+    /// Whether the command may block (not inside EXEC, nor when serving a blocked client).
+    may_block: bool,
+    /// What the handler asked to wait for.
+    wait: Option<Wait>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(server: &'a mut Server, client: ClientId, now: i64) -> Ctx<'a> {
+        Ctx {
+            server,
+            client,
+            now,
+            may_block: false,
+            wait: None,
+        }
+    }
+
+    /// Wait for one of `keys` to be created (or until `deadline`, world ms; 0 = never),
+    /// as Redis's `blockForKeys`: the reply the handler returns is then the answer on
+    /// timeout. Where a command may not block (inside EXEC), it answers that reply at once.
+    pub fn block(&mut self, keys: &[Vec<u8>], deadline: i64) {
+        if self.may_block {
+            self.wait = Some(Wait {
+                keys: keys.to_vec(),
+                deadline,
+            });
+        }
+    }
+
+    /// True where a command may not block or take the connection over (inside EXEC):
+    /// Redis's CLIENT_DENY_BLOCKING.
+    pub fn deny_blocking(&self) -> bool {
+        !self.may_block
+    }
+
+    pub fn db_index(&self) -> usize {
+        self.server.client_db(self.client)
+    }
+
+    /// The selected db.
+    pub fn db(&mut self) -> &mut Db {
+        let i = self.db_index();
+        &mut self.server.dbs[i]
+    }
+
+    /// The calling client.
+    pub fn client(&mut self) -> &mut Client {
+        self.server.clients.get_or_scratch(self.client)
+    }
+
+    /// A key in the selected db was written as one change: mark watchers dirty and count it.
+    pub fn written(&mut self, key: &[u8]) {
+        let db = self.db_index();
+        self.server.key_modified(db, key);
+        self.changes(1);
+    }
+
+    /// A write to `key` that Redis reports as keyspace event `event` of class `class`
+    /// (`Class::List, "lpush"`): watchers of the key are marked dirty; the event is what
+    /// keyspace notifications publish. Count the write's changes with `changes`.
+    pub fn notify(&mut self, class: Class, event: &'static str, key: &[u8]) {
+        let db = self.db_index();
+        self.notify_in(db, class, event, key);
+    }
+
+    /// As `notify`, for a key in another db (MOVE, COPY … DB).
+    pub fn notify_in(&mut self, db: usize, class: Class, event: &'static str, key: &[u8]) {
+        self.server.key_modified(db, key);
+        self.server.notify_keyspace_event(db, class, event, key);
+    }
+
+    /// Count `n` changes (INFO's `rdb_changes_since_last_save`), as Redis counts them:
+    /// SADD one per member added, LPUSH one per element, SET one.
+    pub fn changes(&mut self, n: u64) {
+        self.server.dirty = self.server.dirty.saturating_add(n);
+    }
+
+    /// Count a read lookup's outcome in INFO's keyspace_hits/keyspace_misses; a miss is
+    /// also a `keymiss` keyspace event.
+    pub fn count_lookup(&mut self, found: bool, key: &[u8]) {
+        if found {
+            self.server.stats.keyspace_hits += 1;
+        } else {
+            self.server.stats.keyspace_misses += 1;
+            let db = self.db_index();
+            self.server
+                .notify_keyspace_event(db, Class::KeyMiss, "keymiss", key);
+        }
+    }
+}
+
+impl Server {
+    /// A new server at world time `now`, with its RNG seeded for reproducible runs.
+    pub fn new(now: i64, seed: u64) -> Server {
+        Server {
+            dbs: (0..NUM_DBS).map(|_| Db::new()).collect(),
+            clients: Clients::default(),
+            subs: Default::default(),
+            blocking: Default::default(),
+            watches: Default::default(),
+            rng: fastrand::Rng::with_seed(seed),
+            stats: Stats::default(),
+            started_ms: now,
+            dirty: 0,
+            expiry: expiry::ExpiryCycle::new(now),
+            generation: 0,
+            notify_flags: NotifyFlags::NONE,
+            hz: 10,
+            now_ms: now,
+            logging_created: false,
+            executing: 0,
+            save_requested: false,
+            last_save_ms: now,
+        }
+    }
+
+    // ---- the databases ----
+
+    pub fn db(&self, i: usize) -> &Db {
+        &self.dbs[i.min(NUM_DBS - 1)]
+    }
+
+    pub fn db_mut(&mut self, i: usize) -> &mut Db {
+        &mut self.dbs[i.min(NUM_DBS - 1)]
+    }
+
+    pub fn dbs(&self) -> &[Db] {
+        &self.dbs
+    }
+
+    /// A db and the server's RNG together (RANDOMKEY, SRANDMEMBER…).
+    pub fn db_and_rng(&mut self, i: usize) -> (&mut Db, &mut fastrand::Rng) {
+        (&mut self.dbs[i.min(NUM_DBS - 1)], &mut self.rng)
+    }
+
+    pub fn rng(&mut self) -> &mut fastrand::Rng {
+        &mut self.rng
+    }
+
+    /// Seed the RNG afresh (the retry simulation replays a run exactly).
+    pub fn reseed(&mut self, seed: u64) {
+        self.rng = fastrand::Rng::with_seed(seed);
+    }
+
+    /// FLUSHDB: every key of `db` goes; clients watching one that existed see a change.
+    pub fn flush_db(&mut self, db: usize, now: i64) {
+        let present: Vec<Vec<u8>> = self
+            .watched_keys_in(db)
+            .into_iter()
+            .filter(|k| self.dbs[db].contains(k, now))
+            .collect();
+        self.touch_watched_in(db, |k| present.iter().any(|p| p == k));
+        self.dirty += self.dbs[db].len() as u64;
+        self.dbs[db].clear();
+    }
+
+    /// SWAPDB: the two dbs trade places. Watchers of a key present in either see a
+    /// change; clients blocked on a key the swap brought in are served.
+    pub fn swap_dbs(&mut self, a: usize, b: usize, now: i64) {
+        if a == b {
+            return;
+        }
+        for (x, y) in [(a, b), (b, a)] {
+            let present: Vec<Vec<u8>> = self
+                .watched_keys_in(x)
+                .into_iter()
+                .filter(|k| self.dbs[x].contains(k, now) || self.dbs[y].contains(k, now))
+                .collect();
+            self.touch_watched_in(x, |k| present.iter().any(|p| p == k));
+        }
+        self.dbs.swap(a, b);
+        self.dirty += 1;
+        self.signal_existing(a, now);
+        self.signal_existing(b, now);
+    }
+
+    /// Replace the whole keyspace (a restore): `load` fills the emptied dbs. Views
+    /// refresh and every WATCHer sees a change, as after FLUSHALL and a load.
+    pub fn replace_keyspace<T>(&mut self, load: impl FnOnce(&mut [Db]) -> T) -> T {
+        for db in &mut self.dbs {
+            db.clear();
+        }
+        let out = load(&mut self.dbs);
+        self.generation += 1;
+        for db in 0..NUM_DBS {
+            self.touch_watched_in(db, |_| true);
+        }
+        out
+    }
+
+    /// A number that moves whenever any key changes.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Continue the generation count of a previous server (a reset world), so views
+    /// that compare generations see a change.
+    pub fn follow_generation(&mut self, previous: u64) {
+        self.generation = self.generation.max(previous + 1);
+    }
+
+    // ---- statistics and persistence ----
+
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// CONFIG RESETSTAT.
+    pub fn reset_stats(&mut self) {
+        self.stats = Stats::default();
+    }
+
+    /// World time the server started.
+    pub fn started_ms(&self) -> i64 {
+        self.started_ms
+    }
+
+    /// Changes since the last save.
+    pub fn dirty(&self) -> u64 {
+        self.dirty
+    }
+
+    /// SAVE/BGSAVE: ask the page to save the world now.
+    pub fn request_save(&mut self) {
+        self.save_requested = true;
+    }
+
+    /// Whether a save was asked for since the last call.
+    pub fn take_save_request(&mut self) -> bool {
+        std::mem::take(&mut self.save_requested)
+    }
+
+    /// The world was saved at `now`: LASTSAVE and the count of changes since follow.
+    pub fn saved(&mut self, now: i64) {
+        self.last_save_ms = now;
+        self.dirty = 0;
+    }
+
+    pub fn last_save_ms(&self) -> i64 {
+        self.last_save_ms
+    }
+
+    // ---- clients ----
+
+    /// Connect a new client; returns its id.
+    pub fn connect(&mut self) -> ClientId {
+        self.stats.connections_received += 1;
+        self.clients.connect(self.now_ms)
+    }
+
+    pub fn clients(&self) -> &Clients {
+        &self.clients
+    }
+
+    pub fn client(&self, id: ClientId) -> Option<&Client> {
+        self.clients.get(id)
+    }
+
+    pub fn client_mut(&mut self, id: ClientId) -> Option<&mut Client> {
+        self.clients.get_mut(id)
+    }
+
+    pub fn is_connected(&self, id: ClientId) -> bool {
+        self.clients.is_connected(id)
+    }
+
+    /// The db a client has selected (0 for a client that is gone).
+    pub fn client_db(&self, id: ClientId) -> usize {
+        self.clients.get(id).map_or(0, Client::db)
+    }
+
+    /// Whether a client listens on channels or patterns (RESP2: it may then only run
+    /// pub/sub commands, PING, QUIT and RESET).
+    pub fn is_subscribed(&self, id: ClientId) -> bool {
+        self.subs.is_subscribed(id)
+    }
+
+    /// A client's connection closed: its subscriptions, transaction, watches, blocking
+    /// command and MONITOR end, it runs nothing more, and it is freed (once the command
+    /// running, if any, ends).
+    pub fn disconnect(&mut self, client: ClientId) {
+        if !self.clients.is_connected(client) {
+            return;
+        }
+        self.subs.remove_client(client);
+        self.unblock(client, None);
+        self.discard_transaction(client);
+        self.clients.close(client);
+        if self.executing == 0 {
+            self.clients.reap_one(client);
+        }
+    }
+
+    /// RESET: forget everything the connection set up — transaction, watches,
+    /// subscriptions, MONITOR, name, selected db.
+    pub fn reset_client(&mut self, client: ClientId) {
+        self.subs.remove_client(client);
+        self.clients.stop_monitor(client);
+        self.discard_transaction(client);
+        if let Some(c) = self.clients.get_mut(client) {
+            c.reset_identity();
+        }
+    }
+
+    /// MONITOR: every command any client runs is pushed to this client.
+    pub fn start_monitor(&mut self, client: ClientId) {
+        self.clients.start_monitor(client);
+    }
+
+    /// The latest world time a command or tick was given.
+    pub fn now_ms(&self) -> i64 {
+        self.now_ms
+    }
+
+    // ---- created keys: `new` events and blocked clients ----
+
+    /// Handle the keys the dbs created since the last flush: clients blocked on them are
+    /// served after the command, and `new` events are published.
+    fn flush_created_keys(&mut self) {
+        for db in 0..self.dbs.len() {
+            for key in self.dbs[db].take_created() {
+                self.signal_created(db, &key);
+                self.notify_keyspace_event(db, Class::New, "new", &key);
+            }
+        }
+    }
+
+    /// Flush the created keys of every db, if the dbs log them.
+    fn collect_created(&mut self) {
+        if self.logging_created {
+            self.flush_created_keys();
+        }
+    }
+
+    /// Log created keys while `notify-keyspace-events` wants `new` events or a client is
+    /// blocked on a key.
+    fn sync_new_key_logging(&mut self) {
+        let on = self.notify_flags.wants(Class::New) || !self.blocking.is_empty();
+        if on == self.logging_created {
+            return;
+        }
+        self.logging_created = on;
+        for d in &mut self.dbs {
+            d.log_created(on);
+        }
+    }
+
+    // ---- running commands ----
+
+    /// Run one command for a client: the table lookup, the arity check, MULTI queueing,
+    /// then the handler. Never panics; every failure is a Redis error reply.
+    ///
+    /// A blocking command that finds no data blocks the client instead (see
+    /// `blocking.rs`): the reply returned is then meaningless, `is_blocked(client)` says
+    /// so, and the real reply arrives in the client's inbox later.
+    pub fn execute(&mut self, client: ClientId, argv: &[Vec<u8>], now: i64) -> Reply {
+        self.now_ms = now;
+        if !self.clients.is_connected(client) {
+            return Reply::Error("ERR the connection is closed".into());
+        }
+        self.executing += 1;
+        self.sync_new_key_logging();
+        let reply = self.execute_inner(client, argv, now);
+        self.collect_expired();
+        self.collect_created();
+        self.serve_ready_keys(now);
+        self.executing -= 1;
+        if self.executing == 0 {
+            self.clients.reap();
+        }
+        reply
+    }
+
+    fn execute_inner(&mut self, client: ClientId, argv: &[Vec<u8>], now: i64) -> Reply {
+        if argv.is_empty() {
+            return Reply::Array(vec![]);
+        }
+        let cmd = match self.resolve(argv) {
+            Ok(cmd) => cmd,
+            Err(e) => {
+                // A rejected EXEC ends the transaction at once, saying why.
+                if commands::lookup(&argv[0]).is_some_and(|c| c.in_multi == InMulti::Exec) {
+                    self.discard_transaction(client);
+                    let why = e.to_string();
+                    let why = why.strip_prefix("ERR ").unwrap_or(&why);
+                    return Reply::Error(format!(
+                        "EXECABORT Transaction discarded because of: {why}"
+                    ));
+                }
+                self.flag_multi_error(client);
+                return e.into();
+            }
+        };
+        // CLIENT LIST shows the command being run (or queued), as Redis does.
+        if let Some(c) = self.clients.get_mut(client) {
+            c.started(cmd.name, now);
+        }
+        if self.is_subscribed(client) && !cmd.has_flag(Flags::SUBSCRIBED_OK) {
+            return not_while_subscribed(cmd.name).into();
+        }
+        let in_multi = self.clients.get(client).is_some_and(|c| c.tx().in_multi());
+        if in_multi && cmd.has_flag(Flags::NO_MULTI) {
+            self.flag_multi_error(client);
+            return Reply::Error("ERR Command not allowed inside a transaction".into());
+        }
+        if in_multi && cmd.in_multi == InMulti::Queued {
+            self.queue_command(client, argv);
+            return Reply::status("QUEUED");
+        }
+        self.call(cmd, client, argv, now, true)
+    }
+
+    /// Find the command (or sub-command) for an argv and check its arity.
+    pub fn resolve(&self, argv: &[Vec<u8>]) -> Result<&'static Command, CmdError> {
+        let name = argv.first().ok_or(CmdError::Syntax)?;
+        let unknown = || CmdError::UnknownCommand(name.clone(), argv[1..].to_vec());
+        let mut cmd = commands::lookup(name).ok_or_else(unknown)?;
+        if !cmd.subcommands.is_empty() && argv.len() >= 2 {
+            cmd = commands::lookup_sub(cmd, &argv[1]).ok_or_else(|| {
+                CmdError::UnknownSubcommand(argv[1].clone(), cmd.name.to_string())
+            })?;
+        }
+        if !cmd.arity_ok(argv.len()) {
+            return Err(CmdError::WrongArity(cmd.name.to_string()));
+        }
+        Ok(cmd)
+    }
+
+    /// Run a resolved command (EXEC runs its queue through here, with `may_block` false).
+    pub fn call(
+        &mut self,
+        cmd: &'static Command,
+        client: ClientId,
+        argv: &[Vec<u8>],
+        now: i64,
+        may_block: bool,
+    ) -> Reply {
+        let mut ctx = Ctx::new(self, client, now);
+        ctx.may_block = may_block;
+        let reply = (cmd.handler)(&mut ctx, argv).unwrap_or_else(Reply::from);
+        let wait = ctx.wait.take();
+        // Redis counts a command once it has run, so INFO doesn't count itself.
+        self.stats.commands_processed += 1;
+        // MONITOR sees a command after it ran (so SELECT shows the new db), except the
+        // administrative ones.
+        if self.clients.has_monitors()
+            && !cmd.has_flag(Flags::ADMIN)
+            && !cmd.has_flag(Flags::SKIP_MONITOR)
+        {
+            self.feed_monitors(client, argv, now);
+        }
+        if let Some(wait) = wait {
+            self.block(client, cmd, argv, wait, reply.clone());
+        }
+        reply
+    }
+
+    /// Push a command to every MONITOR client, in redis-cli's MONITOR format:
+    /// `1700000000.123456 [0 127.0.0.1:40001] "set" "k" "v"`.
+    fn feed_monitors(&mut self, client: ClientId, argv: &[Vec<u8>], now: i64) {
+        let (db, addr) = match self.clients.get_or_scratch(client) {
+            c if c.id() == client => (c.db(), c.addr()),
+            _ => return,
+        };
+        let mut line = format!(
+            "{}.{:06} [{} {}]",
+            now.div_euclid(1000),
+            now.rem_euclid(1000) * 1000,
+            db,
+            addr
+        );
+        for a in argv {
+            line.push(' ');
+            crate::cli::repr(&mut line, a);
+        }
+        self.clients.feed_monitors(&line);
+    }
+}
+
+/// The error for a command a subscribed client may not run.
+fn not_while_subscribed(cmd: &str) -> CmdError {
+    CmdError::Err(format!(
+        "Can't execute '{cmd}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
+    ))
+}

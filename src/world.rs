@@ -1,0 +1,413 @@
+//! The world a page (or a test, or the RESP bridge) runs: one server, its consoles, the
+//! world clock and the retry simulation, and the order in which time moves them.
+//!
+//! Every method that lets time pass takes the wall clock's reading (`wall_ms`, ms since
+//! the Unix epoch) and first brings the world up to it (`sync`): the clock moves by the
+//! wall time elapsed times its speed, the simulation catches up (a bounded amount of
+//! work), then the server runs its timed work (blocking timeouts, active expiry). The
+//! engine never reads a clock itself.
+
+use crate::clock::Clock;
+use crate::console::{Console, ConsoleMut};
+use crate::inspect::{self, KeyRow, ValueView};
+use crate::persist::{self, Imported, LoadError, LoadStats};
+use crate::reply::Reply;
+use crate::retry::{Config as SimConfig, ConfigError, Progress, Simulation};
+use crate::server::{ClientId, Server};
+
+/// Work the simulation may do per sync (commands plus expiry cycles): a frame's worth.
+pub const SIM_FRAME_BUDGET: u64 = 20_000;
+
+/// Rows a whole-db listing reads per scan step.
+const LISTING_STEP: usize = 1000;
+
+pub struct World {
+    server: Server,
+    clock: Clock,
+    /// Consoles by id; a closed one leaves a hole so ids stay stable.
+    consoles: Vec<Option<Console>>,
+    /// The connection `side_exec` uses.
+    side: Option<ClientId>,
+    /// The retry simulation, when one runs.
+    sim: Option<Simulation>,
+    /// Argument vectors kept from line to line, shared by the consoles.
+    argv: Vec<Vec<u8>>,
+}
+
+impl World {
+    /// A fresh server (16 empty databases) with one console (id 0), its clock starting at
+    /// `wall_ms` and running at 1×.
+    pub fn new(wall_ms: f64) -> World {
+        World::with_seed(wall_ms, 0x5eed_2024)
+    }
+
+    /// As `new`, with an explicit seed for the server's RNG (RANDOMKEY, expiry sampling).
+    pub fn with_seed(wall_ms: f64, seed: u64) -> World {
+        let clock = Clock::new(wall_ms);
+        let mut server = Server::new(clock.now_ms(), seed);
+        let first = Console::connect(&mut server);
+        World {
+            server,
+            clock,
+            consoles: vec![Some(first)],
+            side: None,
+            sim: None,
+            argv: Vec::new(),
+        }
+    }
+
+    pub fn server(&self) -> &Server {
+        &self.server
+    }
+
+    pub fn server_mut(&mut self) -> &mut Server {
+        &mut self.server
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    // ---- time ----
+
+    /// Bring the world up to the wall clock: the clock moves, the simulation catches up
+    /// (bounded), then the server runs its timed work. While the simulation lags, the
+    /// server's expiry follows the simulation, not the clock (expiring keys ahead of it
+    /// would make its retries early).
+    pub fn sync(&mut self, wall_ms: f64) {
+        self.clock.sync(wall_ms);
+        let now = self.clock.now_ms();
+        if let Some(sim) = self.sim.as_mut() {
+            let p = sim.advance_bounded(&mut self.server, now, SIM_FRAME_BUDGET);
+            if !p.caught_up {
+                self.server.tick(p.now_ms);
+                return;
+            }
+        }
+        self.server.tick(now);
+    }
+
+    /// World time, ms since the epoch.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// Run the world at `speed` × real time (clamped to 0…3600).
+    pub fn set_speed(&mut self, wall_ms: f64, speed: f64) {
+        self.sync(wall_ms);
+        self.clock.set_speed(speed);
+    }
+
+    pub fn pause(&mut self, wall_ms: f64) {
+        self.sync(wall_ms);
+        self.clock.pause();
+    }
+
+    pub fn resume(&mut self, wall_ms: f64) {
+        self.sync(wall_ms);
+        self.clock.resume();
+    }
+
+    /// Jump world time forward by `ms`, and let everything due meanwhile happen.
+    pub fn advance(&mut self, wall_ms: f64, ms: f64) {
+        self.sync(wall_ms);
+        self.clock.advance(ms);
+        self.sync(wall_ms);
+    }
+
+    /// The earliest world time at which something is due: a key's TTL runs out or a
+    /// blocking command times out.
+    pub fn next_due(&self) -> Option<i64> {
+        [self.server.next_expiry(), self.server.next_block_deadline()]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+
+    // ---- consoles ----
+
+    /// Open another console (a new client at db 0); returns its id.
+    pub fn open_console(&mut self, wall_ms: f64) -> usize {
+        self.sync(wall_ms);
+        self.consoles.push(Some(Console::connect(&mut self.server)));
+        self.consoles.len() - 1
+    }
+
+    /// Close console `id` (its connection ends). The last console cannot be closed.
+    pub fn close_console(&mut self, id: usize) -> bool {
+        if self.console_ids().len() <= 1 {
+            return false;
+        }
+        let Some(c) = self.consoles.get_mut(id).and_then(Option::take) else {
+            return false;
+        };
+        self.server.disconnect(c.client());
+        true
+    }
+
+    /// The ids of the open consoles, oldest first.
+    pub fn console_ids(&self) -> Vec<usize> {
+        (0..self.consoles.len())
+            .filter(|&i| self.consoles[i].is_some())
+            .collect()
+    }
+
+    /// Console `id` at work, or None if there is no such console.
+    pub fn console(&mut self, id: usize) -> Option<ConsoleMut<'_>> {
+        let console = self.consoles.get_mut(id)?.as_mut()?;
+        Some(ConsoleMut {
+            console,
+            server: &mut self.server,
+            clock: &self.clock,
+            argv: &mut self.argv,
+        })
+    }
+
+    /// The oldest open console (there always is one: the last can't be closed).
+    pub fn first_console(&mut self) -> ConsoleMut<'_> {
+        if self.consoles.is_empty() {
+            self.consoles.push(None);
+        }
+        let i = self.consoles.iter().position(Option::is_some).unwrap_or(0);
+        let server = &mut self.server;
+        let console = self.consoles[i].get_or_insert_with(|| Console::connect(server));
+        ConsoleMut {
+            console,
+            server: &mut self.server,
+            clock: &self.clock,
+            argv: &mut self.argv,
+        }
+    }
+
+    /// Run a line in the first console (the one a page starts with): what `redis-cli
+    /// --no-raw` prints for it.
+    pub fn exec(&mut self, line: &str) -> String {
+        self.first_console().exec(line)
+    }
+
+    /// Run one command in the first console; the reply tree.
+    pub fn exec_args(&mut self, argv: &[Vec<u8>]) -> Reply {
+        self.first_console().exec_args(argv)
+    }
+
+    /// Run a line on a second connection to the same server (created on first use), as
+    /// another redis-cli would: no console's client, prompt or db is touched. For
+    /// publishing to a subscribed console, and for checks that must not disturb it.
+    pub fn side_exec(&mut self, line: &str) -> String {
+        let side = match self.side {
+            Some(c) if self.server.is_connected(c) => c,
+            _ => {
+                let c = self.server.connect();
+                self.side = Some(c);
+                c
+            }
+        };
+        let now = self.clock.now_ms();
+        self.server.tick(now);
+        match crate::cli::parse_line(line) {
+            crate::cli::Line::Empty => String::new(),
+            crate::cli::Line::Message(m) => m.to_string(),
+            crate::cli::Line::Command { repeat, argv } => {
+                let mut out = String::new();
+                for _ in 0..repeat {
+                    let reply = self.server.execute(side, &argv, now);
+                    crate::cli::print_into(&mut out, &argv, &reply);
+                }
+                crate::cli::trim_final_newline(out)
+            }
+        }
+    }
+
+    // ---- views (read-only, no access counted) ----
+
+    /// Up to `limit` keys of a db, optionally matching a glob pattern: a whole read-only
+    /// scan. None for a db that doesn't exist.
+    pub fn keyspace(&self, db: usize, pattern: Option<&str>, limit: usize) -> Option<Vec<KeyRow>> {
+        let now = self.now_ms();
+        let mut rows = Vec::new();
+        let mut cursor = 0;
+        loop {
+            let (next, found) =
+                inspect::scan_keys(&self.server, db, cursor, pattern, None, LISTING_STEP, now)?;
+            rows.extend(found);
+            cursor = next;
+            if cursor == 0 || rows.len() >= limit {
+                break;
+            }
+        }
+        rows.truncate(limit);
+        Some(rows)
+    }
+
+    /// One read-only SCAN step for a view.
+    pub fn scan_keys(
+        &self,
+        db: usize,
+        cursor: u64,
+        pattern: Option<&str>,
+        type_name: Option<&str>,
+        count: usize,
+    ) -> Option<(u64, Vec<KeyRow>)> {
+        inspect::scan_keys(
+            &self.server,
+            db,
+            cursor,
+            pattern,
+            type_name,
+            count,
+            self.now_ms(),
+        )
+    }
+
+    /// A page of the value at a key.
+    pub fn inspect(&self, db: usize, key: &[u8], offset: usize, limit: usize) -> Option<ValueView> {
+        inspect::inspect(&self.server, db, key, offset, limit, self.now_ms())
+    }
+
+    /// The number of keys in each database.
+    pub fn db_sizes(&self) -> Vec<usize> {
+        self.server.dbs().iter().map(|d| d.len()).collect()
+    }
+
+    /// A number that moves whenever any key changes.
+    pub fn generation(&self) -> u64 {
+        self.server.generation()
+    }
+
+    // ---- the world as a whole ----
+
+    /// The whole world (keyspace and clock) as a snapshot (`persist.rs`).
+    pub fn snapshot(&mut self, wall_ms: f64) -> Vec<u8> {
+        self.sync(wall_ms);
+        persist::snapshot(&self.server, &self.clock, wall_ms)
+    }
+
+    /// Replace the keyspace and the clock with a snapshot's; the simulation stops. The
+    /// world clock goes on from the saved world time by the wall time since the save, at
+    /// 1× (exactly the saved time if it was paused); keys whose TTL ran out meanwhile are
+    /// not loaded. On an error nothing changes.
+    pub fn restore(&mut self, bytes: &[u8], wall_ms: f64) -> Result<LoadStats, LoadError> {
+        let loaded = persist::read_snapshot(bytes)?;
+        let gap = if loaded.paused {
+            0.0
+        } else {
+            (wall_ms - loaded.wall_ms).max(0.0)
+        };
+        self.clock = Clock::restored(loaded.world_ms + gap, wall_ms, loaded.speed, loaded.paused);
+        let now = self.clock.now_ms();
+        let stats = persist::load_into(&mut self.server, loaded, now);
+        self.server.saved(now);
+        if let Some(mut sim) = self.sim.take() {
+            sim.stop(&mut self.server);
+        }
+        Ok(stats)
+    }
+
+    /// Whether a console ran SAVE or BGSAVE since the last call (the page saves now).
+    pub fn take_save_request(&mut self) -> bool {
+        self.server.take_save_request()
+    }
+
+    /// The page saved the world: LASTSAVE and INFO persistence follow.
+    pub fn mark_saved(&mut self, wall_ms: f64) {
+        self.sync(wall_ms);
+        let now = self.now_ms();
+        self.server.saved(now);
+    }
+
+    /// The keyspace as a redis-cli script (`redis-cli < file` recreates it).
+    pub fn export_script(&mut self, wall_ms: f64) -> String {
+        self.sync(wall_ms);
+        persist::export_script(&self.server, self.now_ms())
+    }
+
+    /// The same commands in RESP (`redis-cli --pipe < file`).
+    pub fn export_resp(&mut self, wall_ms: f64) -> Vec<u8> {
+        self.sync(wall_ms);
+        persist::export_resp(&self.server, self.now_ms())
+    }
+
+    /// Run a redis-cli script or a RESP stream (detected) on a connection of its own.
+    pub fn import(&mut self, bytes: &[u8], wall_ms: f64) -> Imported {
+        self.sync(wall_ms);
+        let now = self.now_ms();
+        persist::import(&mut self.server, bytes, now)
+    }
+
+    /// Start afresh: a new server (16 empty dbs), the simulation gone, the clock at the
+    /// wall clock at 1×, and every console a new connection at db 0.
+    pub fn reset(&mut self, wall_ms: f64) {
+        let seed = self.server.rng().u64(..);
+        let generation = self.server.generation();
+        self.sim = None;
+        self.clock = Clock::new(wall_ms);
+        self.server = Server::new(self.clock.now_ms(), seed);
+        // Views compare generations: the new world's must be one they have not seen.
+        self.server.follow_generation(generation);
+        self.side = None;
+        for c in self.consoles.iter_mut().flatten() {
+            *c = Console::connect(&mut self.server);
+        }
+    }
+
+    // ---- the retry simulation ----
+
+    /// Start (or restart) the simulation. A config that can't run leaves the running
+    /// simulation alone.
+    pub fn sim_start(&mut self, config: &SimConfig, wall_ms: f64) -> Result<(), ConfigError> {
+        self.sync(wall_ms);
+        config.normalized()?;
+        if let Some(mut old) = self.sim.take() {
+            old.stop(&mut self.server);
+        }
+        let now = self.now_ms();
+        self.sim = Some(Simulation::new(config, &mut self.server, now)?);
+        Ok(())
+    }
+
+    /// Catch the simulation up with the world clock in at most `max_work` work; None
+    /// when none runs.
+    pub fn sim_advance(&mut self, wall_ms: f64, max_work: u64) -> Option<Progress> {
+        self.clock.sync(wall_ms);
+        let now = self.now_ms();
+        let sim = self.sim.as_mut()?;
+        let p = sim.advance_bounded(&mut self.server, now, max_work);
+        // While the simulation lags, the server's expiry cycle follows it, not the clock.
+        self.server.tick(if p.caught_up { now } else { p.now_ms });
+        Some(p)
+    }
+
+    /// Step to the next retry attempt: the simulation runs up to it and the world clock
+    /// jumps there.
+    pub fn sim_step(&mut self, wall_ms: f64) -> Option<Progress> {
+        self.sync(wall_ms);
+        let now = self.now_ms();
+        let sim = self.sim.as_mut()?;
+        let p = sim.step(&mut self.server, i64::MAX, u64::MAX);
+        if p.now_ms > now {
+            self.clock.advance((p.now_ms - now) as f64);
+        }
+        Some(p)
+    }
+
+    /// Replay the run from the start at the current world time.
+    pub fn sim_reset(&mut self, wall_ms: f64) {
+        self.clock.sync(wall_ms);
+        let now = self.now_ms();
+        if let Some(sim) = self.sim.as_mut() {
+            sim.reset(&mut self.server, now);
+        }
+    }
+
+    /// Stop the simulation (its keys stay for inspection).
+    pub fn sim_stop(&mut self) {
+        if let Some(mut sim) = self.sim.take() {
+            sim.stop(&mut self.server);
+        }
+    }
+
+    /// The running simulation, for views.
+    pub fn sim(&self) -> Option<&Simulation> {
+        self.sim.as_ref()
+    }
+}
