@@ -5,7 +5,8 @@
 //! counter arithmetic), then the command handlers, then the table entries. A listpack
 //! hash answers in listpack order, as Redis does; see `types/hash.rs` for the encodings.
 
-use super::keyspace::{parse_cursor, scan_options, scan_reply};
+use super::args::{parse_cursor, scan_options, Args};
+use super::common::scan_reply;
 use super::table::{key, Group, Link, Shape, BASE};
 use super::{int_arg, is, remove_if_empty, value_of, Command};
 use crate::error::{CmdError, CmdResult};
@@ -301,11 +302,13 @@ fn hrandfield(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// HSCAN key cursor [MATCH pattern] [COUNT count]
 fn hscan(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let cursor = parse_cursor(&argv[2])?;
-    let Some(h) = read_hash(ctx, &argv[1])? else {
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let cursor = args.next_with(parse_cursor)?;
+    let Some(h) = read_hash(ctx, key)? else {
         return Ok(scan_reply(0, vec![]));
     };
-    let o = scan_options(&argv[3..], false)?;
+    let o = scan_options(&mut args, false)?;
     let (next, found) = h.scan(cursor, o.count);
     let kept = found.into_iter().filter(|(f, _)| o.matches(f));
     Ok(scan_reply(next, flat_pairs(kept)))

@@ -8,6 +8,8 @@
 mod algebra;
 mod random;
 
+use super::args::{parse_cursor, scan_options, Args};
+use super::common::scan_reply;
 use super::table::{key, Group, Link, Shape, BASE};
 use super::{remove_if_empty, value_of, Command};
 use crate::error::{CmdError, CmdResult};
@@ -159,10 +161,12 @@ fn smove(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 /// SSCAN key cursor [MATCH pattern] [COUNT count]
 fn sscan(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     // Redis checks the cursor, then the key, then the options.
-    let cursor = super::keyspace::parse_cursor(&argv[2])?;
-    let options = super::keyspace::scan_options(&argv[3..], false);
-    let Some(set) = set_at(ctx, &argv[1], true)? else {
-        return Ok(super::keyspace::scan_reply(0, vec![]));
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let cursor = args.next_with(parse_cursor)?;
+    let options = scan_options(&mut args, false);
+    let Some(set) = set_at(ctx, key, true)? else {
+        return Ok(scan_reply(0, vec![]));
     };
     let o = options?;
     let (next, found) = set.scan(cursor, o.count);
@@ -171,7 +175,7 @@ fn sscan(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         .filter(|m| o.matches(m))
         .map(Reply::Bulk)
         .collect();
-    Ok(super::keyspace::scan_reply(next, found))
+    Ok(scan_reply(next, found))
 }
 
 // ---- the table ----

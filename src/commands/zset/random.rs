@@ -4,7 +4,8 @@
 use std::collections::HashSet;
 
 use super::{members_reply, zset_at};
-use crate::commands::keyspace::{parse_cursor, scan_options, scan_reply};
+use crate::commands::args::{parse_cursor, scan_options, Args};
+use crate::commands::common::scan_reply;
 use crate::commands::{int_arg, is};
 use crate::error::{CmdError, CmdResult};
 use crate::num::double::fmt_g17;
@@ -98,11 +99,13 @@ pub(super) fn zrandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// ZSCAN key cursor [MATCH pattern] [COUNT count]
 pub(super) fn zscan(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let cursor = parse_cursor(&argv[2])?;
-    let Some(z) = zset_at(ctx, &argv[1], true)? else {
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let cursor = args.next_with(parse_cursor)?;
+    let Some(z) = zset_at(ctx, key, true)? else {
         return Ok(scan_reply(0, vec![]));
     };
-    let o = scan_options(&argv[3..], false)?;
+    let o = scan_options(&mut args, false)?;
     let (next, found) = z.scan(cursor, o.count);
     let mut out = Vec::new();
     for (m, s) in found.into_iter().filter(|(m, _)| o.matches(m)) {
