@@ -4,9 +4,8 @@
 use std::collections::HashSet;
 
 use super::{members_reply, zset_at};
-use crate::commands::args::{parse_cursor, scan_options, Args};
+use crate::commands::args::{int_arg, parse_cursor, scan_options, Args};
 use crate::commands::common::scan_reply;
-use crate::commands::{int_arg, is};
 use crate::error::{CmdError, CmdResult};
 use crate::num::double::fmt_g17;
 use crate::reply::Reply;
@@ -23,8 +22,9 @@ fn oom() -> CmdError {
 
 /// ZRANDMEMBER key [count [WITHSCORES]]
 pub(super) fn zrandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let key = &argv[1];
-    let Some(count) = argv.get(2) else {
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let Some(count) = args.next_opt() else {
         let Some(size) = zset_at(ctx, key, true)?.map(|z| z.len()) else {
             return Ok(Reply::Nil);
         };
@@ -37,10 +37,10 @@ pub(super) fn zrandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     if l == i64::MIN {
         return Err(CmdError::Err("value is out of range, value must between -9223372036854775807 and 9223372036854775807".into()));
     }
-    if argv.len() > 4 || (argv.len() == 4 && !is(&argv[3], "withscores")) {
+    let withscores = args.eat("withscores");
+    if !args.is_empty() {
         return Err(CmdError::Syntax);
     }
-    let withscores = argv.len() == 4;
     if withscores && !(-(i64::MAX / 2)..=i64::MAX / 2).contains(&l) {
         return Err(CmdError::Err("value is out of range".into()));
     }
