@@ -253,7 +253,9 @@ fn split_first(argv: &[Vec<u8>]) -> (&[u8], &[Vec<u8>]) {
 /// The longest keyword any command takes (WITHMATCHLEN) fits with room to spare.
 const WORD_MAX: usize = 16;
 
-/// An argument read as a keyword, matched case-insensitively. `as_str()` is the lower-cased keyword, ready for a `match`; an argument that can't be
+/// An argument read as a keyword: matched case-insensitively, the way Redis's
+/// `strcasecmp` does — as a C string, so it ends at a NUL byte (`"NX\0junk"` is NX).
+/// `as_str()` is the lower-cased keyword, ready for a `match`; an argument that can't be
 /// a keyword (too long, not ASCII) is `""`, which no keyword equals. `raw()` is the
 /// argument as typed, for error messages that quote it.
 #[derive(Clone, Copy, Debug)]
@@ -265,7 +267,7 @@ pub struct Word<'a> {
 
 impl<'a> Word<'a> {
     pub fn new(raw: &'a [u8]) -> Word<'a> {
-        let c = raw;
+        let c = &raw[..raw.iter().position(|&b| b == 0).unwrap_or(raw.len())];
         let mut lower = [0u8; WORD_MAX];
         let mut len = 0;
         if c.len() <= WORD_MAX && c.is_ascii() {
@@ -323,7 +325,8 @@ pub fn float_arg(arg: &[u8]) -> CmdResult<f64> {
     crate::num::double::parse(arg).ok_or(CmdError::NotFloat)
 }
 
-/// Case-insensitive comparison of an argument with an option name.
+/// Case-insensitive comparison of an argument with an option name (whole argument, NUL
+/// bytes included; `Word` is the C-string matcher the cursor uses).
 pub fn is(arg: &[u8], word: &str) -> bool {
     arg.eq_ignore_ascii_case(word.as_bytes())
 }
@@ -539,9 +542,10 @@ mod tests {
     }
 
     #[test]
-    fn keywords_match_in_any_case() {
+    fn keywords_match_in_any_case_and_end_at_a_nul_like_strcasecmp() {
         assert_eq!(Word::new(b"WithScores").as_str(), "withscores");
         assert!(Word::new(b"nX").is("nx"));
+        assert!(Word::new(b"NX\0junk").is("nx"));
         assert!(!Word::new(b"nxx").is("nx"));
         assert!(!Word::new(b"").is(""));
         assert_eq!(Word::new(b"a-very-long-argument-indeed").as_str(), "");
