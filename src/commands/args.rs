@@ -6,7 +6,7 @@
 //! or allocated unless an error is built. It never panics: asking for more than is left
 //! is an error, chosen the way Redis would answer:
 //!
-//! - a positional argument (`next`, `next_key`, `next_i64`, …) that is missing can only
+//! - a positional argument (`next_arg`, `next_key`, `next_i64`, …) that is missing can only
 //!   mean the command table's arity let too few through, so it is the arity error;
 //! - an option's value (`value`, `values`, `values_n`) that is missing is a syntax error,
 //!   as in Redis's option loops (`… && j+1 < c->argc` falls through to `syntax error`).
@@ -17,7 +17,7 @@
 //! // LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]
 //! let mut args = Args::new(argv);
 //! let key = args.next_key()?;
-//! let element = args.next()?;
+//! let element = args.next_arg()?;
 //! while let Some(opt) = args.next_option() {
 //!     match opt.as_str() {
 //!         "rank" => rank = int_arg(args.value()?)?,
@@ -107,13 +107,14 @@ impl<'a> Args<'a> {
     // ---- positional arguments ----
 
     /// The next argument.
-    pub fn next(&mut self) -> CmdResult<&'a [u8]> {
+    pub fn next_arg(&mut self) -> CmdResult<&'a [u8]> {
         self.next_opt().ok_or_else(|| self.missing())
     }
 
-    /// The next argument, which names a key (the same as `next`; it says what it reads).
+    /// The next argument, which names a key (the same as `next_arg`; it says what it
+    /// reads).
     pub fn next_key(&mut self) -> CmdResult<&'a [u8]> {
-        self.next()
+        self.next_arg()
     }
 
     /// The next argument if there is one: an optional trailing positional (`LPOP key
@@ -146,26 +147,26 @@ impl<'a> Args<'a> {
 
     /// The next argument as an integer, with Redis's generic error.
     pub fn next_i64(&mut self) -> CmdResult<i64> {
-        int_arg(self.next()?)
+        int_arg(self.next_arg()?)
     }
 
     /// The next argument as an integer within `range`; `ERR <msg>` for anything else (not
     /// an integer or out of range), like Redis's `getRangeLongFromObjectOrReply` with a
     /// message.
     pub fn next_int_in(&mut self, range: impl RangeBounds<i64>, msg: &str) -> CmdResult<i64> {
-        int_in(self.next()?, range, msg)
+        int_in(self.next_arg()?, range, msg)
     }
 
     /// The next argument as a double (Redis's `getDoubleFromObject`), with Redis's
     /// generic error.
     pub fn next_f64(&mut self) -> CmdResult<f64> {
-        float_arg(self.next()?)
+        float_arg(self.next_arg()?)
     }
 
     /// The next argument through a parser that already answers Redis's errors
     /// (`parse_cursor`, `db_index_arg`, `|a| timeout_arg(a, now)`, …).
     pub fn next_with<T>(&mut self, parse: impl FnOnce(&'a [u8]) -> CmdResult<T>) -> CmdResult<T> {
-        parse(self.next()?)
+        parse(self.next_arg()?)
     }
 
     /// The next argument through a parser that only says yes or no; `ERR <msg>` for no.
@@ -174,12 +175,12 @@ impl<'a> Args<'a> {
         parse: impl FnOnce(&'a [u8]) -> Option<T>,
         msg: &str,
     ) -> CmdResult<T> {
-        parse(self.next()?).ok_or_else(|| CmdError::Err(msg.into()))
+        parse(self.next_arg()?).ok_or_else(|| CmdError::Err(msg.into()))
     }
 
     /// The next argument as a keyword to match (`BEFORE|AFTER`, `LEFT|RIGHT`).
     pub fn next_word(&mut self) -> CmdResult<Word<'a>> {
-        self.next().map(Word::new)
+        self.next_arg().map(Word::new)
     }
 
     /// Everything left, as a slice (the keys of DEL, the members of SADD); the cursor is
@@ -285,7 +286,7 @@ impl<'a> Word<'a> {
         std::str::from_utf8(b).unwrap_or_default()
     }
 
-    /// Whether this is `word` (given in lower case, as every keyword in the code is).
+    /// Whether this is `word`, in any case.
     pub fn is(&self, word: &str) -> bool {
         !word.is_empty() && self.as_str().eq_ignore_ascii_case(word)
     }
@@ -497,7 +498,7 @@ mod tests {
         assert_eq!(a.peek(), Some(&b"k"[..]));
         assert_eq!(a.next_key().unwrap(), b"k");
         assert!(a.is_empty());
-        assert_eq!(a.next(), Err(CmdError::WrongArity("get".into())));
+        assert_eq!(a.next_arg(), Err(CmdError::WrongArity("get".into())));
         assert_eq!(a.next_i64(), Err(CmdError::WrongArity("get".into())));
         assert_eq!(a.next_back(), Err(CmdError::WrongArity("get".into())));
         assert_eq!(a.next_opt(), None);
@@ -509,12 +510,12 @@ mod tests {
         let mut a = Args::of_sub(&v);
         assert!(a.is_empty());
         assert_eq!(
-            a.next(),
+            a.next_arg(),
             Err(CmdError::WrongArity("object|encoding".into()))
         );
         // Even an empty vector is read without a panic.
         let mut none = Args::of_sub(&[]);
-        assert!(none.next().is_err());
+        assert!(none.next_arg().is_err());
         assert!(Args::new(&[]).rest().is_empty());
     }
 
@@ -665,6 +666,9 @@ mod tests {
         assert_eq!(db_index_arg(b"16"), Err(CmdError::DbIndexOutOfRange));
         assert_eq!(db_index_arg(b"-1"), Err(CmdError::DbIndexOutOfRange));
         assert_eq!(db_index_arg(b"x"), Err(CmdError::NotInteger));
-        assert!(matches!(db_index_arg(b"99999999999"), Err(CmdError::Err(_))));
+        assert!(matches!(
+            db_index_arg(b"99999999999"),
+            Err(CmdError::Err(_))
+        ));
     }
 }

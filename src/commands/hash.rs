@@ -104,8 +104,8 @@ fn hmset(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 fn hsetnx(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut args = Args::new(argv);
     let key = args.next_key()?;
-    let f = args.next()?;
-    let v = args.next()?;
+    let f = args.next_arg()?;
+    let v = args.next_arg()?;
     if write_hash(ctx, key)?.is_some_and(|h| h.contains(f)) {
         return Ok(Reply::Int(0));
     }
@@ -120,7 +120,7 @@ fn hsetnx(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 fn hget(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut args = Args::new(argv);
     let key = args.next_key()?;
-    let field = args.next()?;
+    let field = args.next_arg()?;
     Ok(Reply::opt_bulk(
         read_hash(ctx, key)?.and_then(|h| h.get(field)),
     ))
@@ -181,7 +181,7 @@ fn hlen(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 fn hexists(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut args = Args::new(argv);
     let key = args.next_key()?;
-    let field = args.next()?;
+    let field = args.next_arg()?;
     Ok(Reply::from(
         read_hash(ctx, key)?.is_some_and(|h| h.contains(field)),
     ))
@@ -191,7 +191,7 @@ fn hexists(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 fn hstrlen(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut args = Args::new(argv);
     let key = args.next_key()?;
-    let field = args.next()?;
+    let field = args.next_arg()?;
     Ok(Reply::from(
         read_hash(ctx, key)?
             .and_then(|h| h.get(field))
@@ -230,7 +230,7 @@ fn hdel(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 fn hincrby(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut args = Args::new(argv);
     let key = args.next_key()?;
-    let f = args.next()?;
+    let f = args.next_arg()?;
     let incr = args.next_i64()?;
     let current = match write_hash(ctx, key)?.and_then(|h| h.get(f)) {
         None => 0,
@@ -247,8 +247,8 @@ fn hincrby(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 fn hincrbyfloat(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut args = Args::new(argv);
     let key = args.next_key()?;
-    let f = args.next()?;
-    let incr = ldouble::parse(args.next()?).ok_or(CmdError::NotFloat)?;
+    let f = args.next_arg()?;
+    let incr = ldouble::parse(args.next_arg()?).ok_or(CmdError::NotFloat)?;
     if !incr.is_finite() {
         return Err(CmdError::Err("value is NaN or Infinity".into()));
     }

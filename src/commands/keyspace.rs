@@ -33,7 +33,7 @@ fn expire_generic(
 ) -> CmdResult {
     let mut args = Args::new(argv);
     let key = args.next_key()?;
-    let time = args.next()?;
+    let time = args.next_arg()?;
     let ExpireCondition { nx, xx, gt, lt } = expire_condition(&mut args)?;
     let mut when = int_arg(time)?;
     let invalid = || CmdError::InvalidExpire(cmd.to_string());
@@ -172,7 +172,7 @@ fn type_(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// KEYS pattern
 fn keys(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let filter = pattern_arg(Args::new(argv).next()?);
+    let filter = pattern_arg(Args::new(argv).next_arg()?);
     let now = ctx.now;
     let found = ctx
         .db()

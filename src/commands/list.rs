@@ -188,7 +188,7 @@ fn lrange(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 fn lindex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut args = Args::new(argv);
     let key = args.next_key()?;
-    let index = args.next()?;
+    let index = args.next_arg()?;
     let Some(l) = list_at(ctx, key, true)? else {
         return Ok(Reply::Nil);
     };
@@ -202,8 +202,8 @@ fn lindex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 fn lset(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut args = Args::new(argv);
     let key = args.next_key()?;
-    let index = args.next()?;
-    let element = args.next()?;
+    let index = args.next_arg()?;
+    let element = args.next_arg()?;
     let Some(l) = list_at(ctx, key, false)? else {
         return Err(CmdError::NoSuchKey);
     };
@@ -227,8 +227,8 @@ fn linsert(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         "before" => true,
         _ => return Err(CmdError::Syntax),
     };
-    let pivot = args.next()?;
-    let element = args.next()?;
+    let pivot = args.next_arg()?;
+    let element = args.next_arg()?;
     let Some(l) = list_at(ctx, key, false)? else {
         return Ok(Reply::Int(0));
     };
@@ -246,7 +246,7 @@ fn lrem(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut args = Args::new(argv);
     let key = args.next_key()?;
     let count = args.next_i64()?;
-    let element = args.next()?;
+    let element = args.next_arg()?;
     let Some(l) = list_at(ctx, key, false)? else {
         return Ok(Reply::Int(0));
     };
@@ -284,7 +284,7 @@ fn ltrim(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 fn lpos(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut args = Args::new(argv);
     let key = args.next_key()?;
-    let element = args.next()?;
+    let element = args.next_arg()?;
     let (mut rank, mut count, mut maxlen) = (1i64, None, 0i64);
     while let Some(opt) = args.next_option() {
         match opt.as_str() {

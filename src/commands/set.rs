@@ -109,7 +109,7 @@ fn smembers(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 fn sismember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut args = Args::new(argv);
     let key = args.next_key()?;
-    let member = args.next()?;
+    let member = args.next_arg()?;
     Ok(set_at(ctx, key, true)?
         .is_some_and(|s| s.contains(member))
         .into())
@@ -141,7 +141,7 @@ fn smove(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut args = Args::new(argv);
     let src = args.next_key()?;
     let dst = args.next_key()?;
-    let member = args.next()?;
+    let member = args.next_arg()?;
     // A missing source answers 0 before the destination's type is looked at.
     let is_member = match set_at(ctx, src, false)? {
         None => return Ok(Reply::Int(0)),

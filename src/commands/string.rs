@@ -290,7 +290,7 @@ fn lcs_walk(a: &[u8], b: &[u8], t: &[u32]) -> (Vec<u8>, Vec<((usize, usize), (us
 fn set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut args = Args::new(argv);
     let key = args.next_key()?;
-    let value = args.next()?;
+    let value = args.next_arg()?;
     let (flags, exp, exp_arg) = parse_string_options(&mut args, true)?;
     let (done, old) = set_generic(ctx, key, value.to_vec(), flags, exp, exp_arg, "set")?;
     Ok(match old {
@@ -304,7 +304,7 @@ fn set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 fn setnx(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut args = Args::new(argv);
     let key = args.next_key()?;
-    let value = args.next()?;
+    let value = args.next_arg()?;
     let flags = SetFlags {
         nx: true,
         ..SetFlags::default()
@@ -325,8 +325,8 @@ fn setnx(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 fn setex_generic(ctx: &mut Ctx, argv: &[Vec<u8>], unit: Unit, cmd: &str) -> CmdResult {
     let mut args = Args::new(argv);
     let key = args.next_key()?;
-    let time = args.next()?;
-    let value = args.next()?;
+    let time = args.next_arg()?;
+    let value = args.next_arg()?;
     let flags = SetFlags::default();
     set_generic(
         ctx,
@@ -402,11 +402,15 @@ fn getdel(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 fn getset(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut args = Args::new(argv);
     let key = args.next_key()?;
-    let value = args.next()?;
+    let value = args.next_arg()?;
     let old = read_str(ctx, key)?.map(|s| s.as_bytes().to_vec());
     let now = ctx.now;
-    ctx.db()
-        .set(key, Value::Str(RString::from_arg(value.to_vec())), false, now);
+    ctx.db().set(
+        key,
+        Value::Str(RString::from_arg(value.to_vec())),
+        false,
+        now,
+    );
     wrote(ctx, Class::String, "set", key);
     Ok(Reply::opt_bulk(old))
 }
@@ -460,7 +464,7 @@ fn mget(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 fn append(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut args = Args::new(argv);
     let key = args.next_key()?;
-    let add = args.next()?;
+    let add = args.next_arg()?;
     let now = ctx.now;
     let len = match write_str(ctx, key)? {
         None => {
@@ -506,7 +510,7 @@ fn setrange(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut args = Args::new(argv);
     let key = args.next_key()?;
     let offset = args.next_i64()?;
-    let value = args.next()?;
+    let value = args.next_arg()?;
     if offset < 0 {
         return Err(CmdError::OffsetOutOfRange);
     }
@@ -582,7 +586,7 @@ fn decrby(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 fn incrbyfloat(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut args = Args::new(argv);
     let key = args.next_key()?;
-    let increment = args.next()?;
+    let increment = args.next_arg()?;
     let now = ctx.now;
     let current = match write_str(ctx, key)? {
         None => LongDouble::from_i64(0),

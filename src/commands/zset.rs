@@ -182,11 +182,13 @@ fn zincrby(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 fn zscore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut args = Args::new(argv);
     let key = args.next_key()?;
-    let member = args.next()?;
-    Ok(match zset_at(ctx, key, true)?.and_then(|z| z.score(member)) {
-        Some(s) => Reply::Double(s),
-        None => Reply::Nil,
-    })
+    let member = args.next_arg()?;
+    Ok(
+        match zset_at(ctx, key, true)?.and_then(|z| z.score(member)) {
+            Some(s) => Reply::Double(s),
+            None => Reply::Nil,
+        },
+    )
 }
 
 /// ZMSCORE key member [member ...]
@@ -207,7 +209,7 @@ fn zmscore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 fn zcard(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let key = Args::new(argv).next_key()?;
     Ok(Reply::Int(
-        zset_at(ctx, key, true)?.map_or(0, |z| z.len()) as i64,
+        zset_at(ctx, key, true)?.map_or(0, |z| z.len()) as i64
     ))
 }
 
@@ -240,7 +242,7 @@ fn zrem(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 fn rank_generic(ctx: &mut Ctx, argv: &[Vec<u8>], rev: bool) -> CmdResult {
     let mut args = Args::new(argv);
     let key = args.next_key()?;
-    let member = args.next()?;
+    let member = args.next_arg()?;
     let Some(z) = zset_at(ctx, key, true)? else {
         return Ok(Reply::Nil);
     };

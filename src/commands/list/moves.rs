@@ -47,7 +47,8 @@ fn mpop_args<'a>(args: &mut Args<'a>) -> CmdResult<(&'a [Vec<u8>], End, u64)> {
     while let Some(opt) = args.next_option() {
         match opt.as_str() {
             "count" if count.is_none() => {
-                count = Some(int_in(args.value()?, 1.., "count should be greater than 0")?)
+                let n = int_in(args.value()?, 1.., "count should be greater than 0")?;
+                count = Some(n);
             }
             _ => return Err(CmdError::Syntax),
         }
@@ -143,7 +144,7 @@ pub(super) fn lmpop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 /// checked after the rest, as in Redis.
 pub(super) fn blmpop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut args = Args::new(argv);
-    let timeout = args.next()?;
+    let timeout = args.next_arg()?;
     let (keys, end, count) = mpop_args(&mut args)?;
     timeout_arg(timeout, ctx.now)?;
     mpop_generic(ctx, keys, end, count)

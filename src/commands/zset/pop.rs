@@ -165,7 +165,8 @@ fn mpop_args<'a>(args: &mut Args<'a>) -> CmdResult<(&'a [Vec<u8>], bool, u64)> {
     while let Some(opt) = args.next_option() {
         match opt.as_str() {
             "count" if count.is_none() => {
-                count = Some(int_in(args.value()?, 1.., "count should be greater than 0")?)
+                let n = int_in(args.value()?, 1.., "count should be greater than 0")?;
+                count = Some(n);
             }
             _ => return Err(CmdError::Syntax),
         }
@@ -183,7 +184,7 @@ pub(super) fn zmpop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 /// after the rest, as in Redis.
 pub(super) fn bzmpop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut args = Args::new(argv);
-    let timeout = args.next()?;
+    let timeout = args.next_arg()?;
     let (keys, max, count) = mpop_args(&mut args)?;
     blocking_pop(ctx, keys, timeout, max, Some(count), Shape::KeyNested)
 }

@@ -244,7 +244,7 @@ fn zrange_generic(
     let mut args = Args::new(argv);
     let dst = if store { Some(args.next_key()?) } else { None };
     let src = args.next_key()?;
-    let (mut lo, mut hi) = (args.next()?, args.next()?);
+    let (mut lo, mut hi) = (args.next_arg()?, args.next_arg()?);
     let (mut withscores, mut offset, mut limit) = (false, 0i64, -1i64);
     while let Some(opt) = args.next_option() {
         match opt.as_str() {
@@ -345,7 +345,7 @@ pub(super) fn zrevrangebylex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 pub(super) fn zcount(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut args = Args::new(argv);
     let key = args.next_key()?;
-    let r = score_range(args.next()?, args.next()?)?;
+    let r = score_range(args.next_arg()?, args.next_arg()?)?;
     let Some(z) = zset_at(ctx, key, true)? else {
         return Ok(Reply::Int(0));
     };
@@ -359,7 +359,7 @@ pub(super) fn zcount(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 pub(super) fn zlexcount(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut args = Args::new(argv);
     let key = args.next_key()?;
-    let r = lex_range(args.next()?, args.next()?)?;
+    let r = lex_range(args.next_arg()?, args.next_arg()?)?;
     let Some(z) = zset_at(ctx, key, true)? else {
         return Ok(Reply::Int(0));
     };
@@ -380,7 +380,7 @@ fn zremrange_generic(
 ) -> CmdResult {
     let mut args = Args::new(argv);
     let key = args.next_key()?;
-    let spec = parse(args.next()?, args.next()?)?;
+    let spec = parse(args.next_arg()?, args.next_arg()?)?;
     let Some(z) = zset_at(ctx, key, false)? else {
         return Ok(Reply::Int(0));
     };
