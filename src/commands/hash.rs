@@ -5,9 +5,10 @@
 //! counter arithmetic), then the command handlers, then the table entries. A listpack
 //! hash answers in listpack order, as Redis does; see `types/hash.rs` for the encodings.
 
-use super::keyspace::{parse_cursor, scan_options, scan_reply};
+use super::args::{int_arg, pairs, parse_cursor, scan_options, Args};
+use super::common::scan_reply;
 use super::table::{key, Group, Link, Shape, BASE};
-use super::{int_arg, is, remove_if_empty, value_of, Command};
+use super::{remove_if_empty, value_of, Command};
 use crate::error::{CmdError, CmdResult};
 use crate::num::ldouble::{self, LongDouble};
 use crate::reply::Reply;
@@ -52,21 +53,22 @@ fn notify_hash(ctx: &mut Ctx, event: &'static str, key: &[u8], dirty: u64) {
     ctx.changes(dirty);
 }
 
-/// HSET and HMSET: write field/value pairs, returning how many fields were new. As in
-/// Redis, every field and value is checked against the listpack limit before any is
-/// written.
+/// HSET and HMSET (`key field value [field value ...]`): write the pairs, returning how
+/// many fields were new; an odd count is the arity error. As in Redis, every field and
+/// value is checked against the listpack limit before any is written.
 fn hset_generic(ctx: &mut Ctx, argv: &[Vec<u8>], cmd: &str) -> CmdResult<usize> {
-    if argv.len() % 2 == 1 {
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let fvs = args.rest();
+    if !fvs.len().is_multiple_of(2) {
         return Err(CmdError::WrongArity(cmd.into()));
     }
-    let key = &argv[1];
     let h = hash_or_new(ctx, key)?;
-    h.prepare_for(argv[2..].iter().map(|a| a.as_slice()));
-    let created = argv[2..]
-        .chunks(2)
-        .filter(|fv| h.insert(fv[0].clone(), fv[1].clone()))
+    h.prepare_for(fvs.iter().map(|a| a.as_slice()));
+    let created = pairs(fvs)
+        .filter(|&(f, v)| h.insert(f.to_vec(), v.to_vec()))
         .count();
-    notify_hash(ctx, "hset", key, (argv.len() as u64 - 2) / 2);
+    notify_hash(ctx, "hset", key, fvs.len() as u64 / 2);
     Ok(created)
 }
 
@@ -100,29 +102,38 @@ fn hmset(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// HSETNX key field value
 fn hsetnx(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let (key, f, v) = (&argv[1], &argv[2], &argv[3]);
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let f = args.next_arg()?;
+    let v = args.next_arg()?;
     if write_hash(ctx, key)?.is_some_and(|h| h.contains(f)) {
         return Ok(Reply::Int(0));
     }
     let h = hash_or_new(ctx, key)?;
-    h.prepare_for([f.as_slice(), v.as_slice()]);
-    h.insert(f.clone(), v.clone());
+    h.prepare_for([f, v]);
+    h.insert(f.to_vec(), v.to_vec());
     notify_hash(ctx, "hset", key, 1);
     Ok(Reply::Int(1))
 }
 
 /// HGET key field
 fn hget(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let field = args.next_arg()?;
     Ok(Reply::opt_bulk(
-        read_hash(ctx, &argv[1])?.and_then(|h| h.get(&argv[2])),
+        read_hash(ctx, key)?.and_then(|h| h.get(field)),
     ))
 }
 
 /// HMGET key field [field ...]
 fn hmget(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let h = read_hash(ctx, &argv[1])?;
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let fields = args.rest();
+    let h = read_hash(ctx, key)?;
     Ok(Reply::Array(
-        argv[2..]
+        fields
             .iter()
             .map(|f| Reply::opt_bulk(h.as_ref().and_then(|h| h.get(f))))
             .collect(),
@@ -131,7 +142,8 @@ fn hmget(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// HGETALL key
 fn hgetall(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let pairs = match read_hash(ctx, &argv[1])? {
+    let key = Args::new(argv).next_key()?;
+    let pairs = match read_hash(ctx, key)? {
         None => Vec::new(),
         Some(h) => h
             .iter()
@@ -143,7 +155,8 @@ fn hgetall(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// HKEYS key
 fn hkeys(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    Ok(match read_hash(ctx, &argv[1])? {
+    let key = Args::new(argv).next_key()?;
+    Ok(match read_hash(ctx, key)? {
         None => Reply::Array(Vec::new()),
         Some(h) => Reply::bulks(h.iter().map(|(f, _)| f)),
     })
@@ -151,7 +164,8 @@ fn hkeys(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// HVALS key
 fn hvals(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    Ok(match read_hash(ctx, &argv[1])? {
+    let key = Args::new(argv).next_key()?;
+    Ok(match read_hash(ctx, key)? {
         None => Reply::Array(Vec::new()),
         Some(h) => Reply::bulks(h.iter().map(|(_, v)| v)),
     })
@@ -159,35 +173,42 @@ fn hvals(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// HLEN key
 fn hlen(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    Ok(Reply::from(
-        read_hash(ctx, &argv[1])?.map_or(0, |h| h.len()),
-    ))
+    let key = Args::new(argv).next_key()?;
+    Ok(Reply::from(read_hash(ctx, key)?.map_or(0, |h| h.len())))
 }
 
 /// HEXISTS key field
 fn hexists(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let field = args.next_arg()?;
     Ok(Reply::from(
-        read_hash(ctx, &argv[1])?.is_some_and(|h| h.contains(&argv[2])),
+        read_hash(ctx, key)?.is_some_and(|h| h.contains(field)),
     ))
 }
 
 /// HSTRLEN key field
 fn hstrlen(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let field = args.next_arg()?;
     Ok(Reply::from(
-        read_hash(ctx, &argv[1])?
-            .and_then(|h| h.get(&argv[2]))
+        read_hash(ctx, key)?
+            .and_then(|h| h.get(field))
             .map_or(0, |v| v.len()),
     ))
 }
 
 /// HDEL key field [field ...] — stops counting once the hash is empty, and deletes it.
 fn hdel(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let key = &argv[1];
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let fields = args.rest();
     let Some(h) = write_hash(ctx, key)? else {
         return Ok(Reply::Int(0));
     };
     let mut deleted = 0;
-    for f in &argv[2..] {
+    for f in fields {
         if h.remove(f) {
             deleted += 1;
             if h.is_empty() {
@@ -207,23 +228,27 @@ fn hdel(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// HINCRBY key field increment
 fn hincrby(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let (key, f) = (&argv[1], &argv[2]);
-    let incr = int_arg(&argv[3])?;
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let f = args.next_arg()?;
+    let incr = args.next_i64()?;
     let current = match write_hash(ctx, key)?.and_then(|h| h.get(f)) {
         None => 0,
         Some(v) => crate::num::parse_i64(v)
             .ok_or_else(|| CmdError::Err("hash value is not an integer".into()))?,
     };
     let next = current.checked_add(incr).ok_or(CmdError::Overflow)?;
-    hash_or_new(ctx, key)?.insert(f.clone(), next.to_string().into_bytes());
+    hash_or_new(ctx, key)?.insert(f.to_vec(), next.to_string().into_bytes());
     notify_hash(ctx, "hincrby", key, 1);
     Ok(Reply::Int(next))
 }
 
 /// HINCRBYFLOAT key field increment — in 80-bit long double, as Redis on x86-64 computes it.
 fn hincrbyfloat(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let (key, f) = (&argv[1], &argv[2]);
-    let incr = ldouble::parse(&argv[3]).ok_or(CmdError::NotFloat)?;
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let f = args.next_arg()?;
+    let incr = ldouble::parse(args.next_arg()?).ok_or(CmdError::NotFloat)?;
     if !incr.is_finite() {
         return Err(CmdError::Err("value is NaN or Infinity".into()));
     }
@@ -238,7 +263,7 @@ fn hincrbyfloat(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         return Err(CmdError::IncrNanOrInf);
     }
     let text = sum.fmt_human().into_bytes();
-    hash_or_new(ctx, key)?.insert(f.clone(), text.clone());
+    hash_or_new(ctx, key)?.insert(f.to_vec(), text.clone());
     notify_hash(ctx, "hincrbyfloat", key, 1);
     Ok(Reply::Bulk(text))
 }
@@ -246,25 +271,27 @@ fn hincrbyfloat(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 /// HRANDFIELD key [count [WITHVALUES]] — a negative count allows repeats; a listpack
 /// answers distinct picks in listpack order, as Redis does.
 fn hrandfield(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
     let mut count = None;
     let mut withvalues = false;
-    if argv.len() >= 3 {
-        let l = int_arg(&argv[2])?;
+    if let Some(c) = args.next_opt() {
+        let l = int_arg(c)?;
         if l < -i64::MAX {
             return Err(CmdError::Err(
                 "value is out of range, value must between -9223372036854775807 and 9223372036854775807".into(),
             ));
         }
-        if argv.len() > 4 || (argv.len() == 4 && !is(&argv[3], "withvalues")) {
+        withvalues = args.eat("withvalues");
+        if !args.is_empty() {
             return Err(CmdError::Syntax);
         }
-        withvalues = argv.len() == 4;
         if withvalues && !(-(i64::MAX / 2)..=i64::MAX / 2).contains(&l) {
             return Err(CmdError::Err("value is out of range".into()));
         }
         count = Some(l);
     }
-    let (key, now, db) = (&argv[1], ctx.now, ctx.db_index());
+    let (now, db) = (ctx.now, ctx.db_index());
     let slot = ctx.db().slot_of(key, now);
     ctx.count_lookup(slot.is_some(), key);
     let (d, rng) = ctx.server.db_and_rng(db);
@@ -300,11 +327,13 @@ fn hrandfield(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// HSCAN key cursor [MATCH pattern] [COUNT count]
 fn hscan(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let cursor = parse_cursor(&argv[2])?;
-    let Some(h) = read_hash(ctx, &argv[1])? else {
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let cursor = args.next_with(parse_cursor)?;
+    let Some(h) = read_hash(ctx, key)? else {
         return Ok(scan_reply(0, vec![]));
     };
-    let o = scan_options(&argv[3..], false)?;
+    let o = scan_options(&mut args, false)?;
     let (next, found) = h.scan(cursor, o.count);
     let kept = found.into_iter().filter(|(f, _)| o.matches(f));
     Ok(scan_reply(next, flat_pairs(kept)))

@@ -1,76 +1,29 @@
 //! Keys of any type: existence, deletion, renaming, moving and copying between databases,
 //! iteration (KEYS, SCAN, RANDOMKEY), time to live, and OBJECT introspection.
 
+use super::args::{expire_condition, int_arg, parse_cursor, pattern_arg};
+use super::args::{scan_options, Args, ExpireCondition};
+use super::common::scan_reply;
 use super::table::{key, Group, Shape, BASE};
-use super::{int_arg, is, Command};
+use super::Command;
 use crate::error::{CmdError, CmdResult};
-use crate::glob::Pattern;
 use crate::reply::Reply;
-use crate::server::{Class, Ctx, NUM_DBS};
+use crate::server::{Class, Ctx};
+
+// Two shared helpers that used to live here, re-exported for the families that still
+// import them from this module (server, connection, config, pub/sub, persistence).
+pub use super::args::db_index_arg;
+pub use super::common::help_lines;
 
 // ---- data operations ----
-
-/// A db index argument: an integer (Redis's int range), then 0..16.
-pub fn db_index_arg(arg: &[u8]) -> CmdResult<usize> {
-    let v = int_arg(arg)?;
-    if v < i32::MIN as i64 || v > i32::MAX as i64 {
-        return Err(CmdError::Err(
-            "value is out of range, value must between -2147483648 and 2147483647".into(),
-        ));
-    }
-    if v < 0 || v as usize >= NUM_DBS {
-        return Err(CmdError::DbIndexOutOfRange);
-    }
-    Ok(v as usize)
-}
 
 fn same_object() -> CmdError {
     CmdError::Err("source and destination objects are the same".into())
 }
 
-/// A KEYS/SCAN pattern; `*` alone matches every key (even the empty one), as in Redis.
-fn key_filter(pattern: Option<&[u8]>) -> Option<Pattern> {
-    match pattern {
-        None | Some(b"*") => None,
-        Some(p) => Some(Pattern::new(p)),
-    }
-}
-
-/// The NX|XX|GT|LT options of the EXPIRE family, with Redis's conflict errors.
-/// Returns (nx, xx, gt, lt).
-fn expire_condition(opts: &[Vec<u8>]) -> CmdResult<(bool, bool, bool, bool)> {
-    let (mut nx, mut xx, mut gt, mut lt) = (false, false, false, false);
-    for o in opts {
-        if is(o, "nx") {
-            nx = true;
-        } else if is(o, "xx") {
-            xx = true;
-        } else if is(o, "gt") {
-            gt = true;
-        } else if is(o, "lt") {
-            lt = true;
-        } else {
-            return Err(CmdError::Err(format!(
-                "Unsupported option {}",
-                String::from_utf8_lossy(o)
-            )));
-        }
-    }
-    if nx && (xx || gt || lt) {
-        return Err(CmdError::Err(
-            "NX and XX, GT or LT options at the same time are not compatible".into(),
-        ));
-    }
-    if gt && lt {
-        return Err(CmdError::Err(
-            "GT and LT options at the same time are not compatible".into(),
-        ));
-    }
-    Ok((nx, xx, gt, lt))
-}
-
-/// EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT: `base` is now for the relative forms and 0 for
-/// the absolute ones; `seconds` says the argument's unit.
+/// EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT (`key time [NX|XX|GT|LT]`): `base` is now for
+/// the relative forms and 0 for the absolute ones; `seconds` says the time's unit. As in
+/// Redis, the flags are checked before the time is parsed.
 fn expire_generic(
     ctx: &mut Ctx,
     argv: &[Vec<u8>],
@@ -78,8 +31,11 @@ fn expire_generic(
     seconds: bool,
     cmd: &str,
 ) -> CmdResult {
-    let (nx, xx, gt, lt) = expire_condition(&argv[3..])?;
-    let mut when = int_arg(&argv[2])?;
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let time = args.next_arg()?;
+    let ExpireCondition { nx, xx, gt, lt } = expire_condition(&mut args)?;
+    let mut when = int_arg(time)?;
     let invalid = || CmdError::InvalidExpire(cmd.to_string());
     if seconds {
         when = when.checked_mul(1000).ok_or_else(invalid)?;
@@ -88,7 +44,6 @@ fn expire_generic(
         return Err(invalid());
     }
     when += base;
-    let key = &argv[1];
     let now = ctx.now;
     let Some(current) = ctx.db().expire_of(key, now) else {
         return Ok(Reply::Int(0));
@@ -151,9 +106,11 @@ fn delete_keys(ctx: &mut Ctx, keys: &[Vec<u8>]) -> CmdResult {
     Ok(Reply::Int(n))
 }
 
-/// RENAME and RENAMENX.
+/// RENAME and RENAMENX: `key newkey`.
 fn rename_generic(ctx: &mut Ctx, argv: &[Vec<u8>], nx: bool) -> CmdResult {
-    let (src, dst) = (&argv[1], &argv[2]);
+    let mut args = Args::new(argv);
+    let src = args.next_key()?;
+    let dst = args.next_key()?;
     let now = ctx.now;
     if !ctx.db().contains(src, now) {
         return Err(CmdError::NoSuchKey);
@@ -178,14 +135,15 @@ fn rename_generic(ctx: &mut Ctx, argv: &[Vec<u8>], nx: bool) -> CmdResult {
 
 /// DEL key [key ...]
 fn del(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    delete_keys(ctx, &argv[1..])
+    delete_keys(ctx, Args::new(argv).rest())
 }
 
 /// EXISTS key [key ...]
 fn exists(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let now = ctx.now;
     Ok(Reply::Int(
-        argv[1..]
+        Args::new(argv)
+            .rest()
             .iter()
             .filter(|k| ctx.db().contains(k, now))
             .count() as i64,
@@ -195,114 +153,38 @@ fn exists(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 /// TOUCH key [key ...]
 fn touch(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let now = ctx.now;
+    let keys = Args::new(argv).rest();
     Ok(Reply::Int(
-        argv[1..].iter().filter(|k| ctx.db().touch(k, now)).count() as i64,
+        keys.iter().filter(|k| ctx.db().touch(k, now)).count() as i64,
     ))
 }
 
 /// TYPE key
 fn type_(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let key = Args::new(argv).next_key()?;
     let now = ctx.now;
     Ok(Reply::status(
         ctx.db()
-            .peek(&argv[1], now)
+            .peek(key, now)
             .map_or("none", |e| e.value.type_name()),
     ))
 }
 
 /// KEYS pattern
 fn keys(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let filter = pattern_arg(Args::new(argv).next_arg()?);
     let now = ctx.now;
-    let filter = key_filter(Some(&argv[1]));
     let found = ctx
         .db()
         .keys_where(now, |e| filter.as_ref().is_none_or(|p| p.matches(e.key())));
     Ok(Reply::bulks(found))
 }
 
-/// Redis's SCAN cursor: C's strtoul, no leading space, all consumed, in range.
-pub fn parse_cursor(arg: &[u8]) -> CmdResult<u64> {
-    let invalid = || CmdError::Err("invalid cursor".into());
-    if arg.first().is_some_and(|c| c.is_ascii_whitespace()) {
-        return Err(invalid());
-    }
-    let (neg, digits) = match arg.first() {
-        Some(b'-') => (true, &arg[1..]),
-        Some(b'+') => (false, &arg[1..]),
-        _ => (false, arg),
-    };
-    if digits.is_empty() {
-        return if arg.is_empty() {
-            Ok(0)
-        } else {
-            Err(invalid())
-        };
-    }
-    let mut v: u64 = 0;
-    for &c in digits {
-        if !c.is_ascii_digit() {
-            return Err(invalid());
-        }
-        v = v
-            .checked_mul(10)
-            .and_then(|v| v.checked_add((c - b'0') as u64))
-            .ok_or_else(invalid)?;
-    }
-    Ok(if neg { v.wrapping_neg() } else { v })
-}
-
-/// The options of SCAN and of SSCAN/HSCAN/ZSCAN: COUNT (at least 1, default 10), MATCH
-/// (`*` alone filters nothing), and for SCAN only, TYPE.
-pub struct ScanOptions<'a> {
-    pub count: usize,
-    pub pattern: Option<Pattern>,
-    pub type_name: Option<&'a [u8]>,
-}
-
-impl ScanOptions<'_> {
-    /// Whether a key, member or field passes MATCH.
-    pub fn matches(&self, s: &[u8]) -> bool {
-        self.pattern.as_ref().is_none_or(|p| p.matches(s))
-    }
-}
-
-/// Parse scan options (the arguments after the cursor), with Redis's errors.
-pub fn scan_options(opts: &[Vec<u8>], allow_type: bool) -> CmdResult<ScanOptions<'_>> {
-    let mut o = ScanOptions {
-        count: 10,
-        pattern: None,
-        type_name: None,
-    };
-    let mut i = 0;
-    while i < opts.len() {
-        let more = i + 1 < opts.len();
-        if is(&opts[i], "count") && more {
-            let n = int_arg(&opts[i + 1])?;
-            if n < 1 {
-                return Err(CmdError::Syntax);
-            }
-            o.count = usize::try_from(n).unwrap_or(usize::MAX);
-        } else if is(&opts[i], "match") && more {
-            o.pattern = key_filter(Some(&opts[i + 1]));
-        } else if allow_type && is(&opts[i], "type") && more {
-            o.type_name = Some(&opts[i + 1]);
-        } else {
-            return Err(CmdError::Syntax);
-        }
-        i += 2;
-    }
-    Ok(o)
-}
-
-/// A scan step's reply: the next cursor and the items found.
-pub fn scan_reply(next: u64, items: Vec<Reply>) -> Reply {
-    Reply::Array(vec![Reply::bulk(next.to_string()), Reply::Array(items)])
-}
-
 /// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
 fn scan(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let cursor = parse_cursor(&argv[1])?;
-    let o = scan_options(&argv[2..], true)?;
+    let mut args = Args::new(argv);
+    let cursor = args.next_with(parse_cursor)?;
+    let o = scan_options(&mut args, true)?;
     let now = ctx.now;
     let (next, found) = ctx.db().scan(cursor, o.count, now);
     let mut out = Vec::new();
@@ -343,8 +225,9 @@ fn renamenx(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// MOVE key db
 fn move_(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let key = &argv[1];
-    let dst = db_index_arg(&argv[2])?;
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let dst = args.next_with(db_index_arg)?;
     let src = ctx.db_index();
     if src == dst {
         return Err(same_object());
@@ -365,21 +248,18 @@ fn move_(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// COPY source destination [DB destination-db] [REPLACE]
 fn copy(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let (src_key, dst_key) = (&argv[1], &argv[2]);
+    let mut args = Args::new(argv);
+    let src_key = args.next_key()?;
+    let dst_key = args.next_key()?;
     let src = ctx.db_index();
     let mut dst = src;
     let mut replace = false;
-    let mut j = 3;
-    while j < argv.len() {
-        if is(&argv[j], "replace") {
-            replace = true;
-        } else if is(&argv[j], "db") && j + 1 < argv.len() {
-            dst = db_index_arg(&argv[j + 1])?;
-            j += 1;
-        } else {
-            return Err(CmdError::Syntax);
+    while let Some(opt) = args.next_option() {
+        match opt.as_str() {
+            "replace" => replace = true,
+            "db" => dst = db_index_arg(args.value()?)?,
+            _ => return Err(CmdError::Syntax),
         }
-        j += 1;
     }
     if src == dst && src_key == dst_key {
         return Err(same_object());
@@ -421,30 +301,31 @@ fn pexpireat(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// TTL key
 fn ttl(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    ttl_generic(ctx, &argv[1], false, false)
+    ttl_generic(ctx, Args::new(argv).next_key()?, false, false)
 }
 
 /// PTTL key
 fn pttl(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    ttl_generic(ctx, &argv[1], true, false)
+    ttl_generic(ctx, Args::new(argv).next_key()?, true, false)
 }
 
 /// EXPIRETIME key
 fn expiretime(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    ttl_generic(ctx, &argv[1], false, true)
+    ttl_generic(ctx, Args::new(argv).next_key()?, false, true)
 }
 
 /// PEXPIRETIME key
 fn pexpiretime(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    ttl_generic(ctx, &argv[1], true, true)
+    ttl_generic(ctx, Args::new(argv).next_key()?, true, true)
 }
 
 /// PERSIST key
 fn persist(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let key = Args::new(argv).next_key()?;
     let now = ctx.now;
-    let done = ctx.db().persist(&argv[1], now);
+    let done = ctx.db().persist(key, now);
     if done {
-        ctx.notify(Class::Generic, "persist", &argv[1]);
+        ctx.notify(Class::Generic, "persist", key);
         ctx.changes(1);
     }
     Ok(Reply::from(done))
@@ -452,16 +333,18 @@ fn persist(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// OBJECT ENCODING key
 fn object_encoding(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let key = Args::of_sub(argv).next_key()?;
     let now = ctx.now;
     Ok(Reply::opt_bulk(
-        ctx.db().peek(&argv[2], now).map(|e| e.value.encoding()),
+        ctx.db().peek(key, now).map(|e| e.value.encoding()),
     ))
 }
 
 /// OBJECT REFCOUNT key — small integers are shared objects in Redis.
 fn object_refcount(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let key = Args::of_sub(argv).next_key()?;
     let now = ctx.now;
-    Ok(match ctx.db().peek(&argv[2], now) {
+    Ok(match ctx.db().peek(key, now) {
         None => Reply::Nil,
         Some(e) => match &e.value {
             crate::types::Value::Str(s)
@@ -477,9 +360,10 @@ fn object_refcount(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// OBJECT IDLETIME key
 fn object_idletime(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let key = Args::of_sub(argv).next_key()?;
     let now = ctx.now;
     let secs = (now.max(0) / 1000) as u32;
-    Ok(match ctx.db().peek(&argv[2], now) {
+    Ok(match ctx.db().peek(key, now) {
         None => Reply::Nil,
         Some(e) => Reply::Int(secs.saturating_sub(e.lru) as i64),
     })
@@ -487,8 +371,9 @@ fn object_idletime(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// OBJECT FREQ key — only tracked under an LFU eviction policy, which we don't run.
 fn object_freq(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let key = Args::of_sub(argv).next_key()?;
     let now = ctx.now;
-    if ctx.db().peek(&argv[2], now).is_none() {
+    if ctx.db().peek(key, now).is_none() {
         return Ok(Reply::Nil);
     }
     Err(CmdError::Err(
@@ -511,17 +396,6 @@ fn object_help(_: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
             "    How many references the value at <key> has.",
         ],
     ))
-}
-
-/// The shape of every Redis `<COMMAND> HELP` reply: a header, the lines, a HELP line.
-pub fn help_lines(cmd: &str, lines: &[&str]) -> Reply {
-    let mut out = vec![Reply::status(format!(
-        "{cmd} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"
-    ))];
-    out.extend(lines.iter().map(|l| Reply::status(l.to_string())));
-    out.push(Reply::status("HELP"));
-    out.push(Reply::status("    Print this help."));
-    Reply::Array(out)
 }
 
 // ---- the table ----
@@ -653,19 +527,3 @@ pub const COMMANDS: &[Command] = &[
         since: "4.0.0", summary: "Delete keys (Redis frees big values in the background); returns how many existed",
         handler: del, ..MULTI_KEYS },
 ];
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursors_parse_like_strtoul() {
-        assert_eq!(parse_cursor(b"0").unwrap(), 0);
-        assert_eq!(parse_cursor(b"").unwrap(), 0);
-        assert_eq!(parse_cursor(b"+7").unwrap(), 7);
-        assert_eq!(parse_cursor(b"-1").unwrap(), u64::MAX);
-        assert!(parse_cursor(b" 1").is_err());
-        assert!(parse_cursor(b"1x").is_err());
-        assert!(parse_cursor(b"99999999999999999999999").is_err());
-    }
-}

@@ -6,8 +6,9 @@
 
 mod moves;
 
+use super::args::{int_arg, int_in, Args, Word};
 use super::table::{key, Block, Group, Shape, BASE};
-use super::{int_arg, is, value_of, Command};
+use super::{value_of, Command};
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
 use crate::server::{Class, Ctx};
@@ -36,22 +37,11 @@ fn list_or_new<'c>(ctx: &'c mut Ctx, key: &[u8]) -> CmdResult<&'c mut List> {
 }
 
 /// LEFT or RIGHT, as LMOVE, LMPOP and friends take it.
-fn end_arg(arg: &[u8]) -> CmdResult<End> {
-    if is(arg, "left") {
-        Ok(End::Left)
-    } else if is(arg, "right") {
-        Ok(End::Right)
-    } else {
-        Err(CmdError::Syntax)
-    }
-}
-
-/// An integer argument in `min..`, with the one error text Redis gives for anything else
-/// (not an integer, or too small).
-fn int_at_least(arg: &[u8], min: i64, msg: &str) -> CmdResult<i64> {
-    match crate::num::parse_i64(arg) {
-        Some(v) if v >= min => Ok(v),
-        _ => Err(CmdError::Err(msg.into())),
+fn end_arg(word: Word<'_>) -> CmdResult<End> {
+    match word.as_str() {
+        "left" => Ok(End::Left),
+        "right" => Ok(End::Right),
+        _ => Err(CmdError::Syntax),
     }
 }
 
@@ -92,10 +82,12 @@ fn pop_from(ctx: &mut Ctx, key: &[u8], end: End, count: u64) -> CmdResult<Vec<Ve
 
 // ---- command handlers ----
 
-/// LPUSH, RPUSH, LPUSHX, RPUSHX: push every element in turn; `only_existing` for the X
-/// forms, which answer 0 for a missing key.
+/// LPUSH, RPUSH, LPUSHX, RPUSHX (`key element [element ...]`): push every element in
+/// turn; `only_existing` for the X forms, which answer 0 for a missing key.
 fn push_generic(ctx: &mut Ctx, argv: &[Vec<u8>], end: End, only_existing: bool) -> CmdResult {
-    let key = &argv[1];
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let elements = args.rest();
     let target = if only_existing {
         list_at(ctx, key, false)?
     } else {
@@ -104,12 +96,12 @@ fn push_generic(ctx: &mut Ctx, argv: &[Vec<u8>], end: End, only_existing: bool) 
     let Some(l) = target else {
         return Ok(Reply::Int(0));
     };
-    for e in &argv[2..] {
+    for e in elements {
         list::push(l, end, e.clone());
     }
     let len = l.len();
     ctx.notify(Class::List, push_event(end), key);
-    ctx.changes((argv.len() - 2) as u64);
+    ctx.changes(elements.len() as u64);
     Ok(Reply::from(len))
 }
 
@@ -133,21 +125,20 @@ fn rpushx(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     push_generic(ctx, argv, End::Right, true)
 }
 
-/// LPOP and RPOP: one element as a bulk string (nil if missing), or with a count up to
-/// that many as an array (a nil array if missing, an empty one for count 0).
+/// LPOP and RPOP (`key [count]`): one element as a bulk string (nil if missing), or
+/// with a count up to that many as an array (a nil array if missing, an empty one for
+/// count 0). Too many arguments is the arity error, before the count is looked at.
 fn pop_generic(ctx: &mut Ctx, argv: &[Vec<u8>], end: End, name: &str) -> CmdResult {
-    if argv.len() > 3 {
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let count = args.next_opt();
+    if !args.is_empty() {
         return Err(CmdError::WrongArity(name.into()));
     }
-    let count = match argv.get(2) {
-        Some(a) => Some(int_at_least(
-            a,
-            0,
-            "value is out of range, must be positive",
-        )?),
+    let count = match count {
+        Some(a) => Some(int_in(a, 0.., "value is out of range, must be positive")?),
         None => None,
     };
-    let key = &argv[1];
     if list_at(ctx, key, false)?.is_none() {
         return Ok(if count.is_some() {
             Reply::NilArray
@@ -174,16 +165,17 @@ fn rpop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// LLEN key
 fn llen(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    Ok(Reply::from(
-        list_at(ctx, &argv[1], true)?.map_or(0, |l| l.len()),
-    ))
+    let key = Args::new(argv).next_key()?;
+    Ok(Reply::from(list_at(ctx, key, true)?.map_or(0, |l| l.len())))
 }
 
 /// LRANGE key start stop
 fn lrange(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let start = int_arg(&argv[2])?;
-    let stop = int_arg(&argv[3])?;
-    let Some(l) = list_at(ctx, &argv[1], true)? else {
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let start = args.next_i64()?;
+    let stop = args.next_i64()?;
+    let Some(l) = list_at(ctx, key, true)? else {
         return Ok(Reply::Array(vec![]));
     };
     Ok(match list::range(l.len(), start, stop) {
@@ -192,29 +184,35 @@ fn lrange(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     })
 }
 
-/// LINDEX key index
+/// LINDEX key index — the key is looked up before the index is parsed, as in Redis.
 fn lindex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let Some(l) = list_at(ctx, &argv[1], true)? else {
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let index = args.next_arg()?;
+    let Some(l) = list_at(ctx, key, true)? else {
         return Ok(Reply::Nil);
     };
-    let i = int_arg(&argv[2])?;
+    let i = int_arg(index)?;
     Ok(Reply::opt_bulk(
         list::index(l.len(), i).and_then(|i| l.get(i)),
     ))
 }
 
-/// LSET key index element
+/// LSET key index element — the key is looked up before the index is parsed.
 fn lset(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let key = &argv[1];
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let index = args.next_arg()?;
+    let element = args.next_arg()?;
     let Some(l) = list_at(ctx, key, false)? else {
         return Err(CmdError::NoSuchKey);
     };
-    let i = int_arg(&argv[2])?;
+    let i = int_arg(index)?;
     let slot = list::index(l.len(), i).and_then(|i| l.get_mut(i));
     let Some(slot) = slot else {
         return Err(CmdError::Err("index out of range".into()));
     };
-    *slot = argv[3].clone();
+    *slot = element.to_vec();
     ctx.notify(Class::List, "lset", key);
     ctx.changes(1);
     Ok(Reply::ok())
@@ -222,18 +220,19 @@ fn lset(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// LINSERT key BEFORE|AFTER pivot element
 fn linsert(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let before = if is(&argv[2], "after") {
-        false
-    } else if is(&argv[2], "before") {
-        true
-    } else {
-        return Err(CmdError::Syntax);
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let before = match args.next_word()?.as_str() {
+        "after" => false,
+        "before" => true,
+        _ => return Err(CmdError::Syntax),
     };
-    let key = &argv[1];
+    let pivot = args.next_arg()?;
+    let element = args.next_arg()?;
     let Some(l) = list_at(ctx, key, false)? else {
         return Ok(Reply::Int(0));
     };
-    if !list::insert(l, before, &argv[3], argv[4].clone()) {
+    if !list::insert(l, before, pivot, element.to_vec()) {
         return Ok(Reply::Int(-1));
     }
     let len = l.len();
@@ -244,12 +243,14 @@ fn linsert(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// LREM key count element
 fn lrem(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let count = int_arg(&argv[2])?;
-    let key = &argv[1];
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let count = args.next_i64()?;
+    let element = args.next_arg()?;
     let Some(l) = list_at(ctx, key, false)? else {
         return Ok(Reply::Int(0));
     };
-    let removed = list::remove(l, count, &argv[3]);
+    let removed = list::remove(l, count, element);
     if removed > 0 {
         ctx.notify(Class::List, "lrem", key);
         if super::remove_if_empty(ctx, key) {
@@ -262,9 +263,10 @@ fn lrem(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// LTRIM key start stop
 fn ltrim(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let start = int_arg(&argv[2])?;
-    let stop = int_arg(&argv[3])?;
-    let key = &argv[1];
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let start = args.next_i64()?;
+    let stop = args.next_i64()?;
     let Some(l) = list_at(ctx, key, false)? else {
         return Ok(Reply::ok());
     };
@@ -280,39 +282,35 @@ fn ltrim(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]
 fn lpos(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let element = args.next_arg()?;
     let (mut rank, mut count, mut maxlen) = (1i64, None, 0i64);
-    let mut j = 3;
-    while j < argv.len() {
-        let more = j + 1 < argv.len();
-        if is(&argv[j], "rank") && more {
-            j += 1;
-            rank = int_arg(&argv[j])?;
-            if rank == 0 {
-                return Err(CmdError::Err(
-                    "RANK can't be zero: use 1 to start from the first match, 2 from the second ... \
-                     or use negative to start from the end of the list"
-                        .into(),
-                ));
+    while let Some(opt) = args.next_option() {
+        match opt.as_str() {
+            "rank" => {
+                rank = int_arg(args.value()?)?;
+                if rank == 0 {
+                    return Err(CmdError::Err(
+                        "RANK can't be zero: use 1 to start from the first match, 2 from the second ... \
+                         or use negative to start from the end of the list"
+                            .into(),
+                    ));
+                }
             }
-        } else if is(&argv[j], "count") && more {
-            j += 1;
-            count = Some(int_at_least(&argv[j], 0, "COUNT can't be negative")?);
-        } else if is(&argv[j], "maxlen") && more {
-            j += 1;
-            maxlen = int_at_least(&argv[j], 0, "MAXLEN can't be negative")?;
-        } else {
-            return Err(CmdError::Syntax);
+            "count" => count = Some(int_in(args.value()?, 0.., "COUNT can't be negative")?),
+            "maxlen" => maxlen = int_in(args.value()?, 0.., "MAXLEN can't be negative")?,
+            _ => return Err(CmdError::Syntax),
         }
-        j += 1;
     }
-    let Some(l) = list_at(ctx, &argv[1], true)? else {
+    let Some(l) = list_at(ctx, key, true)? else {
         return Ok(if count.is_some() {
             Reply::Array(vec![])
         } else {
             Reply::Nil
         });
     };
-    let found = list::positions(l, &argv[2], rank, count.unwrap_or(1), maxlen);
+    let found = list::positions(l, element, rank, count.unwrap_or(1), maxlen);
     Ok(match count {
         Some(_) => Reply::Array(found.into_iter().map(Reply::from).collect()),
         None => found.first().map_or(Reply::Nil, |&i| Reply::from(i)),

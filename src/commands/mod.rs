@@ -5,6 +5,8 @@
 #[macro_use]
 pub mod table;
 
+pub mod args;
+pub mod common;
 pub mod config;
 pub mod connection;
 pub mod hash;
@@ -169,30 +171,9 @@ pub fn remove_if_empty(ctx: &mut Ctx, key: &[u8]) -> bool {
     empty
 }
 
-/// A blocking command's timeout in seconds (BLPOP, BZPOPMIN, …), validated exactly like
-/// Redis: parsed as a long double, multiplied by 1000 and cast to an integer in long double
-/// arithmetic (so `inf` or `1e17` overflow to a negative number, and `-0.0001` truncates
-/// to 0). Returns the absolute deadline in ms (`now` + timeout), 0 = forever.
-pub fn timeout_arg(arg: &[u8], now: i64) -> CmdResult<i64> {
-    let t = crate::num::ldouble::parse(arg)
-        .ok_or_else(|| CmdError::Err("timeout is not a float or out of range".into()))?;
-    let ms = t.mul_small(1000).trunc_to_i64();
-    if ms < 0 {
-        return Err(CmdError::Err("timeout is negative".into()));
-    }
-    // Redis 7.0 adds the current time with no overflow check; C's add wraps.
-    Ok(if ms > 0 { ms.wrapping_add(now) } else { 0 })
-}
-
-/// An argument as an integer, with Redis's generic error.
-pub fn int_arg(arg: &[u8]) -> CmdResult<i64> {
-    crate::num::parse_i64(arg).ok_or(CmdError::NotInteger)
-}
-
-/// Case-insensitive comparison of an argument with an option name.
-pub fn is(arg: &[u8], word: &str) -> bool {
-    arg.eq_ignore_ascii_case(word.as_bytes())
-}
+// The argument parsers live with the argument cursor; these names stay here for the
+// families that import them from `commands`.
+pub use args::{int_arg, is, timeout_arg};
 
 #[cfg(test)]
 mod tests {

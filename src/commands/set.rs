@@ -8,6 +8,8 @@
 mod algebra;
 mod random;
 
+use super::args::{parse_cursor, scan_options, Args};
+use super::common::scan_reply;
 use super::table::{key, Group, Link, Shape, BASE};
 use super::{remove_if_empty, value_of, Command};
 use crate::error::{CmdError, CmdResult};
@@ -58,11 +60,13 @@ where
 
 /// SADD key member [member ...]
 fn sadd(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let key = &argv[1];
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let members = args.rest();
     let added = match set_at(ctx, key, false)? {
-        Some(s) => argv[2..].iter().filter(|m| s.insert(m.to_vec())).count(),
+        Some(s) => members.iter().filter(|m| s.insert(m.to_vec())).count(),
         None => {
-            let s = Set::from_members(argv[2..].iter().cloned());
+            let s = Set::from_members(members.iter().cloned());
             let n = s.len();
             store(ctx, key, s);
             n
@@ -77,9 +81,11 @@ fn sadd(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// SREM key member [member ...]
 fn srem(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let key = &argv[1];
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let members = args.rest();
     let removed = match set_at(ctx, key, false)? {
-        Some(s) => argv[2..].iter().filter(|m| s.remove(m)).count(),
+        Some(s) => members.iter().filter(|m| s.remove(m)).count(),
         None => 0,
     };
     if removed > 0 {
@@ -92,7 +98,8 @@ fn srem(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// SMEMBERS key
 fn smembers(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    Ok(match set_at(ctx, &argv[1], true)? {
+    let key = Args::new(argv).next_key()?;
+    Ok(match set_at(ctx, key, true)? {
         Some(s) => set_reply(s.iter()),
         None => Reply::Set(vec![]),
     })
@@ -100,17 +107,23 @@ fn smembers(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// SISMEMBER key member
 fn sismember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    Ok(set_at(ctx, &argv[1], true)?
-        .is_some_and(|s| s.contains(&argv[2]))
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let member = args.next_arg()?;
+    Ok(set_at(ctx, key, true)?
+        .is_some_and(|s| s.contains(member))
         .into())
 }
 
 /// SMISMEMBER key member [member ...]
 fn smismember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let set = set_at(ctx, &argv[1], true)?;
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let members = args.rest();
+    let set = set_at(ctx, key, true)?;
     let set = set.as_deref();
     Ok(Reply::Array(
-        argv[2..]
+        members
             .iter()
             .map(|m| set.is_some_and(|s| s.contains(m)).into())
             .collect(),
@@ -119,12 +132,16 @@ fn smismember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// SCARD key
 fn scard(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    Ok(set_at(ctx, &argv[1], true)?.map_or(0, |s| s.len()).into())
+    let key = Args::new(argv).next_key()?;
+    Ok(set_at(ctx, key, true)?.map_or(0, |s| s.len()).into())
 }
 
 /// SMOVE source destination member
 fn smove(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let (src, dst, member) = (&argv[1], &argv[2], &argv[3]);
+    let mut args = Args::new(argv);
+    let src = args.next_key()?;
+    let dst = args.next_key()?;
+    let member = args.next_arg()?;
     // A missing source answers 0 before the destination's type is looked at.
     let is_member = match set_at(ctx, src, false)? {
         None => return Ok(Reply::Int(0)),
@@ -143,9 +160,9 @@ fn smove(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     ctx.notify(Class::Set, "srem", src);
     delete_if_empty(ctx, src);
     let added = match peek_set(ctx, dst) {
-        Some(s) => s.insert(member.clone()),
+        Some(s) => s.insert(member.to_vec()),
         None => {
-            store(ctx, dst, Set::from_members([member.clone()]));
+            store(ctx, dst, Set::from_members([member.to_vec()]));
             true
         }
     };
@@ -159,10 +176,12 @@ fn smove(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 /// SSCAN key cursor [MATCH pattern] [COUNT count]
 fn sscan(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     // Redis checks the cursor, then the key, then the options.
-    let cursor = super::keyspace::parse_cursor(&argv[2])?;
-    let options = super::keyspace::scan_options(&argv[3..], false);
-    let Some(set) = set_at(ctx, &argv[1], true)? else {
-        return Ok(super::keyspace::scan_reply(0, vec![]));
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let cursor = args.next_with(parse_cursor)?;
+    let options = scan_options(&mut args, false);
+    let Some(set) = set_at(ctx, key, true)? else {
+        return Ok(scan_reply(0, vec![]));
     };
     let o = options?;
     let (next, found) = set.scan(cursor, o.count);
@@ -171,7 +190,7 @@ fn sscan(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         .filter(|m| o.matches(m))
         .map(Reply::Bulk)
         .collect();
-    Ok(super::keyspace::scan_reply(next, found))
+    Ok(scan_reply(next, found))
 }
 
 // ---- the table ----

@@ -12,7 +12,8 @@
 use super::table::{key, unknown, Group, BASE};
 use std::cmp::Ordering;
 
-use super::{int_arg, is, value_of, Command};
+use super::args::{int_arg, Args};
+use super::{value_of, Command};
 use crate::error::{CmdError, CmdResult};
 use crate::num::double::{self, hex_mantissa, lex, Lexed};
 use crate::reply::Reply;
@@ -265,7 +266,9 @@ struct SortOpts<'a> {
     gets: Vec<&'a [u8]>,
 }
 
-fn parse_opts(argv: &[Vec<u8>], readonly: bool) -> CmdResult<SortOpts<'_>> {
+/// The options after SORT's key, in any order and repeatable (the last LIMIT, STORE, ASC
+/// or DESC wins; GETs add up); each option's values must all be there.
+fn parse_opts<'a>(args: &mut Args<'a>, readonly: bool) -> CmdResult<SortOpts<'a>> {
     let mut o = SortOpts {
         desc: false,
         alpha: false,
@@ -275,35 +278,26 @@ fn parse_opts(argv: &[Vec<u8>], readonly: bool) -> CmdResult<SortOpts<'_>> {
         dontsort: false,
         gets: vec![],
     };
-    let mut j = 2;
-    while j < argv.len() {
-        let left = argv.len() - j - 1;
-        let a = &argv[j];
-        if is(a, "asc") {
-            o.desc = false;
-        } else if is(a, "desc") {
-            o.desc = true;
-        } else if is(a, "alpha") {
-            o.alpha = true;
-        } else if is(a, "limit") && left >= 2 {
-            o.limit = (int_arg(&argv[j + 1])?, int_arg(&argv[j + 2])?);
-            j += 2;
-        } else if !readonly && is(a, "store") && left >= 1 {
-            o.store = Some(&argv[j + 1]);
-            j += 1;
-        } else if is(a, "by") && left >= 1 {
-            o.by = Some(&argv[j + 1]);
-            if !c_str(&argv[j + 1]).contains(&b'*') {
-                o.dontsort = true;
+    while let Some(opt) = args.next_option() {
+        match opt.as_str() {
+            "asc" => o.desc = false,
+            "desc" => o.desc = true,
+            "alpha" => o.alpha = true,
+            "limit" => {
+                let [offset, count] = args.values()?;
+                o.limit = (int_arg(offset)?, int_arg(count)?);
             }
-            j += 1;
-        } else if is(a, "get") && left >= 1 {
-            o.gets.push(&argv[j + 1]);
-            j += 1;
-        } else {
-            return Err(CmdError::Syntax);
+            "store" if !readonly => o.store = Some(args.value()?),
+            "by" => {
+                let pattern = args.value()?;
+                o.by = Some(pattern);
+                if !c_str(pattern).contains(&b'*') {
+                    o.dontsort = true;
+                }
+            }
+            "get" => o.gets.push(args.value()?),
+            _ => return Err(CmdError::Syntax),
         }
-        j += 1;
     }
     Ok(o)
 }
@@ -334,10 +328,13 @@ fn load(ctx: &mut Ctx, key: &[u8]) -> CmdResult<(Kind, Vec<Vec<u8>>)> {
 
 // ---- command handlers ----
 
-/// The shared path of SORT and SORT_RO (`sortCommandGeneric`).
+/// The shared path of SORT and SORT_RO (`sortCommandGeneric`): every option is read
+/// before the key is looked up.
 fn sort_generic(ctx: &mut Ctx, argv: &[Vec<u8>], readonly: bool) -> CmdResult {
-    let mut o = parse_opts(argv, readonly)?;
-    let (kind, all) = load(ctx, &argv[1])?;
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let mut o = parse_opts(&mut args, readonly)?;
+    let (kind, all) = load(ctx, key)?;
     // A set has no order of its own: when STOREd it is sorted ALPHA whatever BY says.
     if o.dontsort && kind == Kind::Set && o.store.is_some() {
         o.dontsort = false;

@@ -3,8 +3,9 @@
 //! Data operations first (typed access to a string value, the shared SET path, the
 //! counter arithmetic), then the command handlers, then the table entries.
 
+use super::args::{int_arg, pairs, Args};
 use super::table::{key, Group, Link, Shape, BASE};
-use super::{int_arg, is, Command};
+use super::Command;
 use crate::error::{CmdError, CmdResult};
 use crate::num::ldouble::{self, LongDouble};
 use crate::reply::Reply;
@@ -78,61 +79,48 @@ struct SetFlags {
     get: bool,
 }
 
-/// Parse the options of SET (from argv[3]) or GETEX (from argv[2]) with Redis's rules:
-/// NX/XX exclude each other, one expiry form at most (repeating the same one is fine),
-/// KEEPTTL only for SET, PERSIST only for GETEX, and an expiry needs its number.
-fn parse_string_options(
-    argv: &[Vec<u8>],
+/// Read the options of SET (after `key value`) or GETEX (after `key`) with Redis's
+/// rules: NX/XX exclude each other, one expiry form at most (repeating the same one is
+/// fine), KEEPTTL only for SET, PERSIST only for GETEX, and an expiry needs its number.
+/// The number is only taken here; it is validated later, as Redis does.
+fn parse_string_options<'a>(
+    args: &mut Args<'a>,
     for_set: bool,
-) -> CmdResult<(SetFlags, ExpireOpt, Option<Vec<u8>>)> {
+) -> CmdResult<(SetFlags, ExpireOpt, Option<&'a [u8]>)> {
     let mut flags = SetFlags::default();
     let mut exp = ExpireOpt::None;
-    let mut value = None;
-    let mut j = if for_set { 3 } else { 2 };
-    while j < argv.len() {
-        let opt = &argv[j];
-        let has_next = j + 1 < argv.len();
-        let kind = if is(opt, "EX") {
-            Some(ExpireOpt::In(Unit::Seconds))
-        } else if is(opt, "PX") {
-            Some(ExpireOpt::In(Unit::Millis))
-        } else if is(opt, "EXAT") {
-            Some(ExpireOpt::At(Unit::Seconds))
-        } else if is(opt, "PXAT") {
-            Some(ExpireOpt::At(Unit::Millis))
-        } else {
-            None
+    let mut number = None;
+    while let Some(opt) = args.next_option() {
+        let form = match opt.as_str() {
+            "ex" => ExpireOpt::In(Unit::Seconds),
+            "px" => ExpireOpt::In(Unit::Millis),
+            "exat" => ExpireOpt::At(Unit::Seconds),
+            "pxat" => ExpireOpt::At(Unit::Millis),
+            _ => ExpireOpt::None,
         };
-        if for_set && is(opt, "NX") && !flags.xx {
-            flags.nx = true;
-        } else if for_set && is(opt, "XX") && !flags.nx {
-            flags.xx = true;
-        } else if for_set && is(opt, "GET") {
-            flags.get = true;
-        } else if for_set
-            && is(opt, "KEEPTTL")
-            && matches!(exp, ExpireOpt::None | ExpireOpt::KeepTtl)
-        {
-            exp = ExpireOpt::KeepTtl;
-        } else if !for_set
-            && is(opt, "PERSIST")
-            && matches!(exp, ExpireOpt::None | ExpireOpt::Persist)
-        {
-            exp = ExpireOpt::Persist;
-        } else if let (Some(k), true) = (kind, has_next) {
-            // One expiry form only; repeating the same one (EX 1 EX 2) is allowed.
-            if exp != ExpireOpt::None && exp != k {
-                return Err(CmdError::Syntax);
+        match opt.as_str() {
+            "nx" if for_set && !flags.xx => flags.nx = true,
+            "xx" if for_set && !flags.nx => flags.xx = true,
+            "get" if for_set => flags.get = true,
+            "keepttl" if for_set && matches!(exp, ExpireOpt::None | ExpireOpt::KeepTtl) => {
+                exp = ExpireOpt::KeepTtl
             }
-            exp = k;
-            value = Some(argv[j + 1].clone());
-            j += 1;
-        } else {
-            return Err(CmdError::Syntax);
+            "persist" if !for_set && matches!(exp, ExpireOpt::None | ExpireOpt::Persist) => {
+                exp = ExpireOpt::Persist
+            }
+            "ex" | "px" | "exat" | "pxat" => {
+                let n = args.value()?;
+                // One expiry form only; repeating the same one (EX 1 EX 2) is allowed.
+                if exp != ExpireOpt::None && exp != form {
+                    return Err(CmdError::Syntax);
+                }
+                exp = form;
+                number = Some(n);
+            }
+            _ => return Err(CmdError::Syntax),
         }
-        j += 1;
     }
-    Ok((flags, exp, value))
+    Ok((flags, exp, number))
 }
 
 /// Turn an EX/PX/EXAT/PXAT argument into an absolute time in ms, as Redis validates it.
@@ -300,16 +288,11 @@ fn lcs_walk(a: &[u8], b: &[u8], t: &[u32]) -> (Vec<u8>, Vec<((usize, usize), (us
 
 /// SET key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]
 fn set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let (flags, exp, exp_arg) = parse_string_options(argv, true)?;
-    let (done, old) = set_generic(
-        ctx,
-        &argv[1],
-        argv[2].clone(),
-        flags,
-        exp,
-        exp_arg.as_deref(),
-        "set",
-    )?;
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let value = args.next_arg()?;
+    let (flags, exp, exp_arg) = parse_string_options(&mut args, true)?;
+    let (done, old) = set_generic(ctx, key, value.to_vec(), flags, exp, exp_arg, "set")?;
     Ok(match old {
         Some(old) => old,
         None if done => Reply::ok(),
@@ -319,14 +302,17 @@ fn set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// SETNX key value
 fn setnx(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let value = args.next_arg()?;
     let flags = SetFlags {
         nx: true,
         ..SetFlags::default()
     };
     let (done, _) = set_generic(
         ctx,
-        &argv[1],
-        argv[2].clone(),
+        key,
+        value.to_vec(),
         flags,
         ExpireOpt::None,
         None,
@@ -335,16 +321,20 @@ fn setnx(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     Ok(Reply::from(done))
 }
 
-/// SETEX and PSETEX: a value with a relative TTL in the given unit.
+/// SETEX and PSETEX (`key time value`): a value with a relative TTL in the given unit.
 fn setex_generic(ctx: &mut Ctx, argv: &[Vec<u8>], unit: Unit, cmd: &str) -> CmdResult {
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let time = args.next_arg()?;
+    let value = args.next_arg()?;
     let flags = SetFlags::default();
     set_generic(
         ctx,
-        &argv[1],
-        argv[3].clone(),
+        key,
+        value.to_vec(),
         flags,
         ExpireOpt::In(unit),
-        Some(&argv[2]),
+        Some(time),
         cmd,
     )?;
     Ok(Reply::ok())
@@ -362,19 +352,19 @@ fn psetex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// GET key
 fn get(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    Ok(Reply::opt_bulk(
-        read_str(ctx, &argv[1])?.map(|s| s.as_bytes()),
-    ))
+    let key = Args::new(argv).next_key()?;
+    Ok(Reply::opt_bulk(read_str(ctx, key)?.map(|s| s.as_bytes())))
 }
 
 /// GETEX key [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|PERSIST]
 fn getex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let (_, exp, exp_arg) = parse_string_options(argv, false)?;
-    let key = &argv[1];
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let (_, exp, exp_arg) = parse_string_options(&mut args, false)?;
     let Some(value) = read_str(ctx, key)?.map(|s| s.as_bytes().to_vec()) else {
         return Ok(Reply::Nil);
     };
-    let at = match &exp_arg {
+    let at = match exp_arg {
         Some(a) => Some(expire_at_ms(a, exp, ctx.now, "getex")?),
         None => None,
     };
@@ -398,26 +388,30 @@ fn getex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// GETDEL key
 fn getdel(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let Some(value) = read_str(ctx, &argv[1])?.map(|s| s.as_bytes().to_vec()) else {
+    let key = Args::new(argv).next_key()?;
+    let Some(value) = read_str(ctx, key)?.map(|s| s.as_bytes().to_vec()) else {
         return Ok(Reply::Nil);
     };
     let now = ctx.now;
-    ctx.db().remove(&argv[1], now);
-    wrote(ctx, Class::Generic, "del", &argv[1]);
+    ctx.db().remove(key, now);
+    wrote(ctx, Class::Generic, "del", key);
     Ok(Reply::Bulk(value))
 }
 
 /// GETSET key value
 fn getset(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let old = read_str(ctx, &argv[1])?.map(|s| s.as_bytes().to_vec());
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let value = args.next_arg()?;
+    let old = read_str(ctx, key)?.map(|s| s.as_bytes().to_vec());
     let now = ctx.now;
     ctx.db().set(
-        &argv[1],
-        Value::Str(RString::from_arg(argv[2].clone())),
+        key,
+        Value::Str(RString::from_arg(value.to_vec())),
         false,
         now,
     );
-    wrote(ctx, Class::String, "set", &argv[1]);
+    wrote(ctx, Class::String, "set", key);
     Ok(Reply::opt_bulk(old))
 }
 
@@ -431,32 +425,31 @@ fn msetnx(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     mset_generic(ctx, argv, true).map(Reply::from)
 }
 
+/// MSET and MSETNX: `key value [key value ...]`; an odd count is the arity error.
 fn mset_generic(ctx: &mut Ctx, argv: &[Vec<u8>], nx: bool) -> CmdResult<bool> {
-    if argv.len().is_multiple_of(2) {
+    let kvs = Args::new(argv).rest();
+    if !kvs.len().is_multiple_of(2) {
         return Err(CmdError::WrongArity(
             if nx { "msetnx" } else { "mset" }.into(),
         ));
     }
     let now = ctx.now;
-    if nx && argv[1..].chunks(2).any(|kv| ctx.db().contains(&kv[0], now)) {
+    if nx && pairs(kvs).any(|(k, _)| ctx.db().contains(k, now)) {
         return Ok(false);
     }
-    for kv in argv[1..].chunks(2) {
-        ctx.db().set(
-            &kv[0],
-            Value::Str(RString::from_arg(kv[1].clone())),
-            false,
-            now,
-        );
-        wrote(ctx, Class::String, "set", &kv[0]);
+    for (k, v) in pairs(kvs) {
+        ctx.db()
+            .set(k, Value::Str(RString::from_arg(v.to_vec())), false, now);
+        wrote(ctx, Class::String, "set", k);
     }
     Ok(true)
 }
 
 /// MGET key [key ...]
 fn mget(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let mut out = Vec::with_capacity(argv.len() - 1);
-    for key in &argv[1..] {
+    let keys = Args::new(argv).rest();
+    let mut out = Vec::with_capacity(keys.len());
+    for key in keys {
         // A key of another type is a hit (Redis looks it up, then answers nil for it).
         let v = match super::value_of(ctx, key, true) {
             Some(Value::Str(s)) => Reply::bulk(s.as_bytes()),
@@ -469,12 +462,14 @@ fn mget(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// APPEND key value
 fn append(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let (key, add) = (&argv[1], &argv[2]);
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let add = args.next_arg()?;
     let now = ctx.now;
     let len = match write_str(ctx, key)? {
         None => {
             ctx.db()
-                .set(key, Value::Str(RString::from_arg(add.clone())), false, now);
+                .set(key, Value::Str(RString::from_arg(add.to_vec())), false, now);
             add.len()
         }
         Some(s) => {
@@ -491,14 +486,17 @@ fn append(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// STRLEN key
 fn strlen(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    Ok(Reply::from(read_str(ctx, &argv[1])?.map_or(0, |s| s.len())))
+    let key = Args::new(argv).next_key()?;
+    Ok(Reply::from(read_str(ctx, key)?.map_or(0, |s| s.len())))
 }
 
 /// GETRANGE key start end (and SUBSTR, its old name)
 fn getrange(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let start = int_arg(&argv[2])?;
-    let end = int_arg(&argv[3])?;
-    let Some(s) = read_str(ctx, &argv[1])? else {
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let start = args.next_i64()?;
+    let end = args.next_i64()?;
+    let Some(s) = read_str(ctx, key)? else {
         return Ok(Reply::bulk(b""));
     };
     Ok(match byte_range(s.len(), start, end) {
@@ -509,8 +507,10 @@ fn getrange(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// SETRANGE key offset value
 fn setrange(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let (key, value) = (&argv[1], &argv[3]);
-    let offset = int_arg(&argv[2])?;
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let offset = args.next_i64()?;
+    let value = args.next_arg()?;
     if offset < 0 {
         return Err(CmdError::OffsetOutOfRange);
     }
@@ -554,38 +554,45 @@ fn setrange(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// INCR key
 fn incr(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    incr_by(ctx, &argv[1], 1)
+    incr_by(ctx, Args::new(argv).next_key()?, 1)
 }
 
 /// DECR key
 fn decr(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    incr_by(ctx, &argv[1], -1)
+    incr_by(ctx, Args::new(argv).next_key()?, -1)
 }
 
 /// INCRBY key increment
 fn incrby(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let by = int_arg(&argv[2])?;
-    incr_by(ctx, &argv[1], by)
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let by = args.next_i64()?;
+    incr_by(ctx, key, by)
 }
 
 /// DECRBY key decrement
 fn decrby(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let by = int_arg(&argv[2])?;
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let by = args.next_i64()?;
     if by == i64::MIN {
         return Err(CmdError::Err("decrement would overflow".into()));
     }
-    incr_by(ctx, &argv[1], -by)
+    incr_by(ctx, key, -by)
 }
 
 /// INCRBYFLOAT key increment — in 80-bit long double, as Redis on x86-64 computes it.
+/// The stored value is checked before the increment, as in Redis.
 fn incrbyfloat(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let key = &argv[1];
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let increment = args.next_arg()?;
     let now = ctx.now;
     let current = match write_str(ctx, key)? {
         None => LongDouble::from_i64(0),
         Some(s) => ldouble::parse(s.as_bytes()).ok_or(CmdError::NotFloat)?,
     };
-    let incr = ldouble::parse(&argv[2]).ok_or(CmdError::NotFloat)?;
+    let incr = ldouble::parse(increment).ok_or(CmdError::NotFloat)?;
     let sum = current.add(incr);
     if !sum.is_finite() {
         return Err(CmdError::IncrNanOrInf);
@@ -601,8 +608,12 @@ fn incrbyfloat(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     Ok(Reply::Bulk(text))
 }
 
-/// LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN]
+/// LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN] — both keys are read
+/// (and type-checked) before the options.
 fn lcs(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let mut args = Args::new(argv);
+    let key1 = args.next_key()?;
+    let key2 = args.next_key()?;
     let now = ctx.now;
     let fetch = |ctx: &mut Ctx, key: &[u8]| -> CmdResult<Vec<u8>> {
         match ctx.db().get(key, now) {
@@ -613,27 +624,19 @@ fn lcs(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             )),
         }
     };
-    let a = fetch(ctx, &argv[1]);
-    let b = fetch(ctx, &argv[2]);
+    let a = fetch(ctx, key1);
+    let b = fetch(ctx, key2);
     let (a, b) = (a?, b?);
     let (mut want_len, mut want_idx, mut with_len) = (false, false, false);
     let mut min_len: i64 = 0;
-    let mut j = 3;
-    while j < argv.len() {
-        let opt = &argv[j];
-        if is(opt, "IDX") {
-            want_idx = true;
-        } else if is(opt, "LEN") {
-            want_len = true;
-        } else if is(opt, "WITHMATCHLEN") {
-            with_len = true;
-        } else if is(opt, "MINMATCHLEN") && j + 1 < argv.len() {
-            min_len = int_arg(&argv[j + 1])?.max(0);
-            j += 1;
-        } else {
-            return Err(CmdError::Syntax);
+    while let Some(opt) = args.next_option() {
+        match opt.as_str() {
+            "idx" => want_idx = true,
+            "len" => want_len = true,
+            "withmatchlen" => with_len = true,
+            "minmatchlen" => min_len = int_arg(args.value()?)?.max(0),
+            _ => return Err(CmdError::Syntax),
         }
-        j += 1;
     }
     if want_idx && want_len {
         return Err(CmdError::Err(

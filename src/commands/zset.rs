@@ -13,10 +13,10 @@ mod pop;
 mod random;
 mod range;
 
+use super::args::{float_arg, pairs, Args};
 use super::table::{key, Block, Group, Link, Shape, BASE};
-use super::{is, remove_if_empty, value_of, Command};
+use super::{remove_if_empty, value_of, Command};
 use crate::error::{CmdError, CmdResult};
-use crate::num::double;
 use crate::reply::Reply;
 use crate::server::{Class, Ctx};
 use crate::types::zset::{AddFlags, Added};
@@ -71,42 +71,33 @@ fn members_reply<'a>(items: impl IntoIterator<Item = (f64, &'a [u8])>, withscore
     Reply::Array(out)
 }
 
-/// A score argument of ZADD/ZINCRBY: Redis's `string2d`.
-fn score_arg(arg: &[u8]) -> CmdResult<f64> {
-    double::parse(arg).ok_or(CmdError::NotFloat)
-}
-
 // ---- members and scores ----
 
-/// ZADD and ZINCRBY (which is ZADD with INCR): options, the pairs, Redis's checks in
-/// Redis's order, then every pair through `ZSet::add`.
+/// ZADD and ZINCRBY (which is ZADD with INCR): `key [flags] score member [...]`. The
+/// flags run up to the first argument that isn't one; then Redis's checks in Redis's
+/// order (pairs, incompatible flags, INCR's single pair, every score), then every pair
+/// through `ZSet::add`.
 fn zadd_generic(ctx: &mut Ctx, argv: &[Vec<u8>], incr: bool) -> CmdResult {
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
     let mut f = AddFlags {
         incr,
         ..AddFlags::default()
     };
     let mut ch = false;
-    let mut at = 2;
-    while let Some(opt) = argv.get(at) {
-        if is(opt, "nx") {
-            f.nx = true;
-        } else if is(opt, "xx") {
-            f.xx = true;
-        } else if is(opt, "ch") {
-            ch = true;
-        } else if is(opt, "incr") {
-            f.incr = true;
-        } else if is(opt, "gt") {
-            f.gt = true;
-        } else if is(opt, "lt") {
-            f.lt = true;
-        } else {
-            break;
+    while let Some(flag) = args.eat_one_of(&["nx", "xx", "ch", "incr", "gt", "lt"]) {
+        match flag {
+            "nx" => f.nx = true,
+            "xx" => f.xx = true,
+            "ch" => ch = true,
+            "incr" => f.incr = true,
+            "gt" => f.gt = true,
+            "lt" => f.lt = true,
+            _ => {}
         }
-        at += 1;
     }
-    let pairs = &argv[at..];
-    if pairs.is_empty() || pairs.len() % 2 == 1 {
+    let rest = args.rest();
+    if rest.is_empty() || rest.len() % 2 == 1 {
         return Err(CmdError::Syntax);
     }
     if f.nx && f.xx {
@@ -119,16 +110,14 @@ fn zadd_generic(ctx: &mut Ctx, argv: &[Vec<u8>], incr: bool) -> CmdResult {
             "GT, LT, and/or NX options at the same time are not compatible".into(),
         ));
     }
-    if f.incr && pairs.len() > 2 {
+    if f.incr && rest.len() > 2 {
         return Err(CmdError::Err(
             "INCR option supports a single increment-element pair".into(),
         ));
     }
-    let scores = pairs
-        .chunks(2)
-        .map(|p| score_arg(&p[0]))
-        .collect::<CmdResult<Vec<f64>>>()?;
-    let key = &argv[1];
+    let scored = pairs(rest)
+        .map(|(score, member)| Ok((float_arg(score)?, member)))
+        .collect::<CmdResult<Vec<(f64, &[u8])>>>()?;
     let now = ctx.now;
     if zset_at(ctx, key, false)?.is_none() {
         if f.xx {
@@ -142,8 +131,8 @@ fn zadd_generic(ctx: &mut Ctx, argv: &[Vec<u8>], incr: bool) -> CmdResult {
     let (mut added, mut updated, mut processed) = (0i64, 0i64, 0i64);
     let mut last = 0.0;
     let mut nan = false;
-    for (score, pair) in scores.iter().zip(pairs.chunks(2)) {
-        match z.add(*score, &pair[1], f) {
+    for &(score, member) in &scored {
+        match z.add(score, member, f) {
             None => {
                 nan = true;
                 break;
@@ -191,8 +180,11 @@ fn zincrby(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// ZSCORE key member
 fn zscore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let member = args.next_arg()?;
     Ok(
-        match zset_at(ctx, &argv[1], true)?.and_then(|z| z.score(&argv[2])) {
+        match zset_at(ctx, key, true)?.and_then(|z| z.score(member)) {
             Some(s) => Reply::Double(s),
             None => Reply::Nil,
         },
@@ -201,30 +193,36 @@ fn zscore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// ZMSCORE key member [member ...]
 fn zmscore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let z = zset_at(ctx, &argv[1], true)?;
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let members = args.rest();
+    let z = zset_at(ctx, key, true)?;
     let score = |m: &[u8]| {
         z.as_ref()
             .and_then(|z| z.score(m))
             .map_or(Reply::Nil, Reply::Double)
     };
-    Ok(Reply::Array(argv[2..].iter().map(|m| score(m)).collect()))
+    Ok(Reply::Array(members.iter().map(|m| score(m)).collect()))
 }
 
 /// ZCARD key
 fn zcard(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let key = Args::new(argv).next_key()?;
     Ok(Reply::Int(
-        zset_at(ctx, &argv[1], true)?.map_or(0, |z| z.len()) as i64,
+        zset_at(ctx, key, true)?.map_or(0, |z| z.len()) as i64
     ))
 }
 
 /// ZREM key member [member ...]
 fn zrem(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let key = &argv[1];
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let members = args.rest();
     let Some(z) = zset_at(ctx, key, false)? else {
         return Ok(Reply::Int(0));
     };
     let mut deleted = 0i64;
-    for m in &argv[2..] {
+    for m in members {
         if z.remove(m) {
             deleted += 1;
         }
@@ -240,12 +238,15 @@ fn zrem(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     Ok(Reply::Int(deleted))
 }
 
-/// ZRANK and ZREVRANK: the 0-based position, or nil.
+/// ZRANK and ZREVRANK (`key member`): the 0-based position, or nil.
 fn rank_generic(ctx: &mut Ctx, argv: &[Vec<u8>], rev: bool) -> CmdResult {
-    let Some(z) = zset_at(ctx, &argv[1], true)? else {
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let member = args.next_arg()?;
+    let Some(z) = zset_at(ctx, key, true)? else {
         return Ok(Reply::Nil);
     };
-    Ok(match z.rank(&argv[2]) {
+    Ok(match z.rank(member) {
         Some(r) if rev => Reply::Int((z.len() - 1 - r) as i64),
         Some(r) => Reply::Int(r as i64),
         None => Reply::Nil,

@@ -94,10 +94,10 @@ impl<'a> Ctx<'a> {
     /// Wait for one of `keys` to be created (or until `deadline`, world ms; 0 = never),
     /// as Redis's `blockForKeys`: the reply the handler returns is then the answer on
     /// timeout. Where a command may not block (inside EXEC), it answers that reply at once.
-    pub fn block(&mut self, keys: &[Vec<u8>], deadline: i64) {
+    pub fn block<K: AsRef<[u8]>>(&mut self, keys: impl IntoIterator<Item = K>, deadline: i64) {
         if self.may_block {
             self.wait = Some(Wait {
-                keys: keys.to_vec(),
+                keys: keys.into_iter().map(|k| k.as_ref().to_vec()).collect(),
                 deadline,
             });
         }

@@ -6,8 +6,8 @@
 //! timeouts validated first). Outside MULTI the server then blocks the client instead
 //! (`blocking.rs`), and that nil becomes its answer if the timeout passes.
 
-use super::{end_arg, int_at_least, list_at, list_or_new, pop_from, popped, push_event};
-use crate::commands::timeout_arg;
+use super::{end_arg, list_at, list_or_new, pop_from, popped, push_event};
+use crate::commands::args::{int_in, timeout_arg, Args};
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
 use crate::server::{Class, Ctx};
@@ -34,28 +34,26 @@ fn move_generic(ctx: &mut Ctx, source: &[u8], destination: &[u8], from: End, to:
     Ok(Reply::Bulk(value))
 }
 
-/// The keys, end and count of LMPOP and BLMPOP, whose numkeys is at `numkeys_at`.
-fn mpop_args(argv: &[Vec<u8>], numkeys_at: usize) -> CmdResult<(&[Vec<u8>], End, u64)> {
-    let numkeys = int_at_least(&argv[numkeys_at], 1, "numkeys should be greater than 0")?;
-    let first = numkeys_at + 1;
-    let room = (argv.len() - first) as i64;
-    if numkeys >= room {
+/// `numkeys key [key ...] LEFT|RIGHT [COUNT count]`, the rest of LMPOP and BLMPOP:
+/// numkeys must leave room for LEFT|RIGHT after the keys, COUNT may come once.
+fn mpop_args<'a>(args: &mut Args<'a>) -> CmdResult<(&'a [Vec<u8>], End, u64)> {
+    let numkeys = args.next_int_in(1.., "numkeys should be greater than 0")?;
+    if numkeys >= args.remaining() as i64 {
         return Err(CmdError::Syntax);
     }
-    let end_at = first + numkeys as usize;
-    let end = end_arg(&argv[end_at])?;
+    let keys = args.next_n(numkeys as usize)?;
+    let end = end_arg(args.next_word()?)?;
     let mut count = None;
-    let mut j = end_at + 1;
-    while j < argv.len() {
-        if count.is_none() && super::is(&argv[j], "count") && j + 1 < argv.len() {
-            j += 1;
-            count = Some(int_at_least(&argv[j], 1, "count should be greater than 0")?);
-        } else {
-            return Err(CmdError::Syntax);
+    while let Some(opt) = args.next_option() {
+        match opt.as_str() {
+            "count" if count.is_none() => {
+                let n = int_in(args.value()?, 1.., "count should be greater than 0")?;
+                count = Some(n);
+            }
+            _ => return Err(CmdError::Syntax),
         }
-        j += 1;
     }
-    Ok((&argv[first..end_at], end, count.unwrap_or(1) as u64))
+    Ok((keys, end, count.unwrap_or(1) as u64))
 }
 
 /// The first key among `keys` that holds a non-empty list; WRONGTYPE if a key of another
@@ -78,10 +76,13 @@ fn mpop_generic(ctx: &mut Ctx, keys: &[Vec<u8>], end: End, count: u64) -> CmdRes
     Ok(Reply::Array(vec![Reply::bulk(key), Reply::bulks(items)]))
 }
 
-/// BLPOP and BRPOP: `[key, element]` from the first list with data, or a nil array.
+/// BLPOP and BRPOP (`key [key ...] timeout`): `[key, element]` from the first list with
+/// data, or a nil array. The timeout is checked first.
 fn bpop_generic(ctx: &mut Ctx, argv: &[Vec<u8>], end: End) -> CmdResult {
-    let deadline = timeout_arg(&argv[argv.len() - 1], ctx.now)?;
-    let keys = &argv[1..argv.len() - 1];
+    let mut args = Args::new(argv);
+    let now = ctx.now;
+    let deadline = args.next_back().and_then(|t| timeout_arg(t, now))?;
+    let keys = args.rest();
     let Some(key) = first_with_data(ctx, keys)? else {
         ctx.block(keys, deadline);
         return Ok(Reply::NilArray);
@@ -94,7 +95,12 @@ fn bpop_generic(ctx: &mut Ctx, argv: &[Vec<u8>], end: End) -> CmdResult {
 }
 
 /// A blocking command's answer: found nothing (nil), it waits on `keys` until `deadline`.
-fn block_if_nil(ctx: &mut Ctx, keys: &[Vec<u8>], deadline: i64, answer: CmdResult) -> CmdResult {
+fn block_if_nil<K: AsRef<[u8]>>(
+    ctx: &mut Ctx,
+    keys: impl IntoIterator<Item = K>,
+    deadline: i64,
+    answer: CmdResult,
+) -> CmdResult {
     if matches!(answer, Ok(Reply::Nil | Reply::NilArray)) {
         ctx.block(keys, deadline);
     }
@@ -105,42 +111,59 @@ fn block_if_nil(ctx: &mut Ctx, keys: &[Vec<u8>], deadline: i64, answer: CmdResul
 
 /// LMOVE source destination LEFT|RIGHT LEFT|RIGHT
 pub(super) fn lmove(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let from = end_arg(&argv[3])?;
-    let to = end_arg(&argv[4])?;
-    move_generic(ctx, &argv[1], &argv[2], from, to)
+    let mut args = Args::new(argv);
+    let source = args.next_key()?;
+    let destination = args.next_key()?;
+    let from = end_arg(args.next_word()?)?;
+    let to = end_arg(args.next_word()?)?;
+    move_generic(ctx, source, destination, from, to)
 }
 
 /// RPOPLPUSH source destination
 pub(super) fn rpoplpush(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    move_generic(ctx, &argv[1], &argv[2], End::Right, End::Left)
+    let mut args = Args::new(argv);
+    let source = args.next_key()?;
+    let destination = args.next_key()?;
+    move_generic(ctx, source, destination, End::Right, End::Left)
 }
 
 /// BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout
 pub(super) fn blmove(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let from = end_arg(&argv[3])?;
-    let to = end_arg(&argv[4])?;
-    let deadline = timeout_arg(&argv[5], ctx.now)?;
-    let moved = move_generic(ctx, &argv[1], &argv[2], from, to);
-    block_if_nil(ctx, &argv[1..2], deadline, moved)
+    let mut args = Args::new(argv);
+    let source = args.next_key()?;
+    let destination = args.next_key()?;
+    let from = end_arg(args.next_word()?)?;
+    let to = end_arg(args.next_word()?)?;
+    let now = ctx.now;
+    let deadline = args.next_with(|t| timeout_arg(t, now))?;
+    let moved = move_generic(ctx, source, destination, from, to);
+    block_if_nil(ctx, [source], deadline, moved)
 }
 
 /// BRPOPLPUSH source destination timeout
 pub(super) fn brpoplpush(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let deadline = timeout_arg(&argv[3], ctx.now)?;
-    let moved = move_generic(ctx, &argv[1], &argv[2], End::Right, End::Left);
-    block_if_nil(ctx, &argv[1..2], deadline, moved)
+    let mut args = Args::new(argv);
+    let source = args.next_key()?;
+    let destination = args.next_key()?;
+    let now = ctx.now;
+    let deadline = args.next_with(|t| timeout_arg(t, now))?;
+    let moved = move_generic(ctx, source, destination, End::Right, End::Left);
+    block_if_nil(ctx, [source], deadline, moved)
 }
 
 /// LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]
 pub(super) fn lmpop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let (keys, end, count) = mpop_args(argv, 1)?;
+    let (keys, end, count) = mpop_args(&mut Args::new(argv))?;
     mpop_generic(ctx, keys, end, count)
 }
 
-/// BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]
+/// BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count] — the timeout is
+/// checked after the rest, as in Redis.
 pub(super) fn blmpop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let (keys, end, count) = mpop_args(argv, 2)?;
-    let deadline = timeout_arg(&argv[1], ctx.now)?;
+    let mut args = Args::new(argv);
+    let timeout = args.next_arg()?;
+    let (keys, end, count) = mpop_args(&mut args)?;
+    let deadline = timeout_arg(timeout, ctx.now)?;
     let popped = mpop_generic(ctx, keys, end, count);
     block_if_nil(ctx, keys, deadline, popped)
 }

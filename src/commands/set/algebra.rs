@@ -8,7 +8,7 @@
 //! algorithms by the same cost estimate, because they can leave different encodings.
 
 use super::{peek_set, set_at, set_reply, store};
-use crate::commands::{int_arg, is};
+use crate::commands::args::{int_in, Args};
 use crate::error::{CmdError, CmdResult};
 use crate::server::{Class, Ctx};
 use crate::types::Set;
@@ -132,62 +132,65 @@ fn store_result(ctx: &mut Ctx, dst: &[u8], result: Set, event: &'static str) -> 
 
 /// SINTER key [key ...]
 pub fn sinter(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    Ok(set_reply(intersection(ctx, &argv[1..], 0)?))
+    let keys = Args::new(argv).rest();
+    Ok(set_reply(intersection(ctx, keys, 0)?))
 }
 
 /// SINTERCARD numkeys key [key ...] [LIMIT limit]
 pub fn sintercard(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let numkeys = match int_arg(&argv[1]) {
-        Ok(n) if n >= 1 => n,
-        _ => return Err(CmdError::Err("numkeys should be greater than 0".into())),
-    };
-    if numkeys > argv.len() as i64 - 2 {
+    let mut args = Args::new(argv);
+    let numkeys = args.next_int_in(1.., "numkeys should be greater than 0")?;
+    if numkeys > args.remaining() as i64 {
         return Err(CmdError::Err(
             "Number of keys can't be greater than number of args".into(),
         ));
     }
-    let end = 2 + numkeys as usize;
+    let keys = args.next_n(numkeys as usize)?;
     let mut limit = 0;
-    let mut j = end;
-    while j < argv.len() {
-        if is(&argv[j], "LIMIT") && j + 1 < argv.len() {
-            j += 1;
-            limit = match int_arg(&argv[j]) {
-                Ok(l) if l >= 0 => usize::try_from(l).unwrap_or(usize::MAX),
-                _ => return Err(CmdError::Err("LIMIT can't be negative".into())),
-            };
-        } else {
-            return Err(CmdError::Syntax);
+    while let Some(opt) = args.next_option() {
+        match opt.as_str() {
+            "limit" => {
+                let l = int_in(args.value()?, 0.., "LIMIT can't be negative")?;
+                limit = usize::try_from(l).unwrap_or(usize::MAX);
+            }
+            _ => return Err(CmdError::Syntax),
         }
-        j += 1;
     }
-    Ok(intersection(ctx, &argv[2..end], limit)?.len().into())
+    Ok(intersection(ctx, keys, limit)?.len().into())
 }
 
 /// SINTERSTORE destination key [key ...]
 pub fn sinterstore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let result = Set::from_members(intersection(ctx, &argv[2..], 0)?);
-    store_result(ctx, &argv[1], result, "sinterstore")
+    let mut args = Args::new(argv);
+    let dst = args.next_key()?;
+    let result = Set::from_members(intersection(ctx, args.rest(), 0)?);
+    store_result(ctx, dst, result, "sinterstore")
 }
 
 /// SUNION key [key ...]
 pub fn sunion(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    Ok(set_reply(union(ctx, &argv[1..])?.iter()))
+    let keys = Args::new(argv).rest();
+    Ok(set_reply(union(ctx, keys)?.iter()))
 }
 
 /// SUNIONSTORE destination key [key ...]
 pub fn sunionstore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let result = union(ctx, &argv[2..])?;
-    store_result(ctx, &argv[1], result, "sunionstore")
+    let mut args = Args::new(argv);
+    let dst = args.next_key()?;
+    let result = union(ctx, args.rest())?;
+    store_result(ctx, dst, result, "sunionstore")
 }
 
 /// SDIFF key [key ...]
 pub fn sdiff(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    Ok(set_reply(difference(ctx, &argv[1..])?.iter()))
+    let keys = Args::new(argv).rest();
+    Ok(set_reply(difference(ctx, keys)?.iter()))
 }
 
 /// SDIFFSTORE destination key [key ...]
 pub fn sdiffstore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let result = difference(ctx, &argv[2..])?;
-    store_result(ctx, &argv[1], result, "sdiffstore")
+    let mut args = Args::new(argv);
+    let dst = args.next_key()?;
+    let result = difference(ctx, args.rest())?;
+    store_result(ctx, dst, result, "sdiffstore")
 }

@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use super::{set_at, set_reply};
-use crate::commands::int_arg;
+use crate::commands::args::{int_arg, Args};
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
 use crate::server::{Class, Ctx};
@@ -121,12 +121,14 @@ fn spop_count(arg: &[u8]) -> CmdResult<u64> {
 
 /// SPOP key [count]
 pub fn spop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let key = &argv[1];
-    let count = match argv.len() {
-        2 => None,
-        3 => Some(spop_count(&argv[2])?),
-        _ => return Err(CmdError::Syntax),
-    };
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    // More than one count is a syntax error before the count is looked at.
+    let count = args.next_opt();
+    if !args.is_empty() {
+        return Err(CmdError::Syntax);
+    }
+    let count = count.map(spop_count).transpose()?;
     let empty = || {
         if count.is_some() {
             Reply::Set(vec![])
@@ -174,11 +176,13 @@ pub fn spop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// SRANDMEMBER key [count]
 pub fn srandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let key = &argv[1];
-    if argv.len() > 3 {
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let count = args.next_opt();
+    if !args.is_empty() {
         return Err(CmdError::Syntax);
     }
-    if argv.len() == 2 {
+    let Some(count) = count else {
         if set_at(ctx, key, true)?.is_none() {
             return Ok(Reply::Nil);
         }
@@ -189,8 +193,8 @@ pub fn srandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         };
         let m = with_set_rng(ctx, key, pick).flatten();
         return Ok(Reply::opt_bulk(m));
-    }
-    let l = int_arg(&argv[2])?;
+    };
+    let l = int_arg(count)?;
     if l == i64::MIN {
         return Err(CmdError::Err(format!(
             "value is out of range, value must between {} and {}",

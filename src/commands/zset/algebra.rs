@@ -11,7 +11,8 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{members_reply, store_result};
-use crate::commands::{int_arg, is, value_of};
+use crate::commands::args::{int_in, Args, Word};
+use crate::commands::value_of;
 use crate::error::{CmdError, CmdResult};
 use crate::num::double;
 use crate::reply::Reply;
@@ -203,61 +204,50 @@ fn sorted(mut pairs: Vec<(Vec<u8>, f64)>) -> Vec<(Vec<u8>, f64)> {
 
 // ---- handlers ----
 
-/// The shared command: `numkeys_at` is where numkeys sits (1, or 2 after a destination);
-/// `dst` is the STORE destination; `card` makes it ZINTERCARD.
-fn generic(
-    ctx: &mut Ctx,
-    argv: &[Vec<u8>],
-    numkeys_at: usize,
-    dst: Option<&[u8]>,
-    op: Op,
-    card: bool,
-) -> CmdResult {
-    let setnum = int_arg(&argv[numkeys_at])?;
+/// The shared command, `[destination] numkeys key [key ...] [options]`: `store` says a
+/// destination comes first; `card` makes it ZINTERCARD. numkeys is checked, every key is
+/// looked up, then the options are read — WEIGHTS and AGGREGATE for union and
+/// intersection, WITHSCORES without a destination, LIMIT for ZINTERCARD.
+fn generic(ctx: &mut Ctx, argv: &[Vec<u8>], store: bool, op: Op, card: bool) -> CmdResult {
+    let mut args = Args::new(argv);
+    let dst = if store { Some(args.next_key()?) } else { None };
+    let setnum = args.next_i64()?;
     if setnum < 1 {
-        let name = String::from_utf8_lossy(&argv[0]).to_ascii_lowercase();
+        let name = String::from_utf8_lossy(args.name()).to_ascii_lowercase();
         return Err(CmdError::Err(format!(
             "at least 1 input key is needed for '{name}' command"
         )));
     }
-    let first_key = numkeys_at + 1;
-    if setnum > (argv.len() - first_key) as i64 {
+    if setnum > args.remaining() as i64 {
         return Err(CmdError::Syntax);
     }
-    let keys = &argv[first_key..first_key + setnum as usize];
+    let keys = args.next_n(setnum as usize)?;
     let sizes = input_sizes(ctx, keys)?;
     let mut weights = vec![1.0; keys.len()];
     let (mut how, mut withscores, mut limit) = (Aggregate::Sum, false, 0u64);
-    let mut j = first_key + keys.len();
-    while j < argv.len() {
-        let (arg, remaining) = (&argv[j], argv.len() - j);
-        if op != Op::Diff && !card && remaining > keys.len() && is(arg, "weights") {
-            for (i, w) in weights.iter_mut().enumerate() {
-                *w = double::parse(&argv[j + 1 + i])
-                    .ok_or_else(|| CmdError::Err("weight value is not a float".into()))?;
+    let weighted = op != Op::Diff && !card;
+    while let Some(opt) = args.next_option() {
+        match opt.as_str() {
+            // One weight per key, all present before any is parsed.
+            "weights" if weighted => {
+                for (w, arg) in weights.iter_mut().zip(args.values_n(keys.len())?) {
+                    *w = double::parse(arg)
+                        .ok_or_else(|| CmdError::Err("weight value is not a float".into()))?;
+                }
             }
-            j += 1 + keys.len();
-        } else if op != Op::Diff && !card && remaining >= 2 && is(arg, "aggregate") {
-            let v = &argv[j + 1];
-            how = if is(v, "sum") {
-                Aggregate::Sum
-            } else if is(v, "min") {
-                Aggregate::Min
-            } else if is(v, "max") {
-                Aggregate::Max
-            } else {
-                return Err(CmdError::Syntax);
-            };
-            j += 2;
-        } else if dst.is_none() && !card && is(arg, "withscores") {
-            withscores = true;
-            j += 1;
-        } else if card && remaining >= 2 && is(arg, "limit") {
-            let v = int_arg(&argv[j + 1]).ok().filter(|&v| v >= 0);
-            limit = v.ok_or_else(|| CmdError::Err("LIMIT can't be negative".into()))? as u64;
-            j += 2;
-        } else {
-            return Err(CmdError::Syntax);
+            "aggregate" if weighted => {
+                how = match Word::new(args.value()?).as_str() {
+                    "sum" => Aggregate::Sum,
+                    "min" => Aggregate::Min,
+                    "max" => Aggregate::Max,
+                    _ => return Err(CmdError::Syntax),
+                }
+            }
+            "withscores" if dst.is_none() && !card => withscores = true,
+            "limit" if card => {
+                limit = int_in(args.value()?, 0.., "LIMIT can't be negative")? as u64;
+            }
+            _ => return Err(CmdError::Syntax),
         }
     }
     let result = compute(ctx, keys, &sizes, &weights, op, how);
@@ -287,38 +277,35 @@ fn generic(
 
 /// ZUNION numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]
 pub(super) fn zunion(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    generic(ctx, argv, 1, None, Op::Union, false)
+    generic(ctx, argv, false, Op::Union, false)
 }
 
 /// ZINTER numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]
 pub(super) fn zinter(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    generic(ctx, argv, 1, None, Op::Inter, false)
+    generic(ctx, argv, false, Op::Inter, false)
 }
 
 /// ZDIFF numkeys key [key ...] [WITHSCORES]
 pub(super) fn zdiff(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    generic(ctx, argv, 1, None, Op::Diff, false)
+    generic(ctx, argv, false, Op::Diff, false)
 }
 
 /// ZINTERCARD numkeys key [key ...] [LIMIT limit]
 pub(super) fn zintercard(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    generic(ctx, argv, 1, None, Op::Inter, true)
+    generic(ctx, argv, false, Op::Inter, true)
 }
 
 /// ZUNIONSTORE destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX]
 pub(super) fn zunionstore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let dst = argv[1].clone();
-    generic(ctx, argv, 2, Some(&dst), Op::Union, false)
+    generic(ctx, argv, true, Op::Union, false)
 }
 
 /// ZINTERSTORE destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX]
 pub(super) fn zinterstore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let dst = argv[1].clone();
-    generic(ctx, argv, 2, Some(&dst), Op::Inter, false)
+    generic(ctx, argv, true, Op::Inter, false)
 }
 
 /// ZDIFFSTORE destination numkeys key [key ...]
 pub(super) fn zdiffstore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let dst = argv[1].clone();
-    generic(ctx, argv, 2, Some(&dst), Op::Diff, false)
+    generic(ctx, argv, true, Op::Diff, false)
 }

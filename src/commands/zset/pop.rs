@@ -6,7 +6,8 @@
 //! (`blocking.rs`) and serves it again when a sorted set is created on one of its keys.
 
 use super::zset_at;
-use crate::commands::{int_arg, is, remove_if_empty, timeout_arg};
+use crate::commands::args::{int_in, timeout_arg, Args};
+use crate::commands::remove_if_empty;
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
 use crate::server::{Class, Ctx};
@@ -84,32 +85,21 @@ fn pop_generic(
     })
 }
 
-/// ZPOPMIN/ZPOPMAX key [count]: the count must be a non-negative integer.
+/// ZPOPMIN/ZPOPMAX key [count]: more than one count is a syntax error before the count
+/// is looked at; the count must be a non-negative integer.
 fn zpop(ctx: &mut Ctx, argv: &[Vec<u8>], max: bool) -> CmdResult {
-    if argv.len() > 3 {
+    let mut args = Args::new(argv);
+    // The key as a one-key list, which is what pop_generic takes.
+    let key = args.next_n(1)?;
+    let count = args.next_opt();
+    if !args.is_empty() {
         return Err(CmdError::Syntax);
     }
-    let count = match argv.get(2) {
-        Some(c) => Some(non_negative(c, "value is out of range, must be positive")?),
+    let count = match count {
+        Some(c) => Some(int_in(c, 0.., "value is out of range, must be positive")? as u64),
         None => None,
     };
-    pop_generic(ctx, &argv[1..2], max, count, Shape::Flat)
-}
-
-/// An integer in 0..=i64::MAX, else `ERR <msg>`.
-fn non_negative(arg: &[u8], msg: &str) -> CmdResult<u64> {
-    match int_arg(arg) {
-        Ok(v) if v >= 0 => Ok(v as u64),
-        _ => Err(CmdError::Err(msg.into())),
-    }
-}
-
-/// An integer in 1..=i64::MAX, else `ERR <msg>`.
-fn positive(arg: &[u8], msg: &str) -> CmdResult<u64> {
-    match int_arg(arg) {
-        Ok(v) if v >= 1 => Ok(v as u64),
-        _ => Err(CmdError::Err(msg.into())),
-    }
+    pop_generic(ctx, key, max, count, Shape::Flat)
 }
 
 /// ZPOPMIN key [count]
@@ -142,71 +132,60 @@ fn blocking_pop(
     Ok(Reply::NilArray)
 }
 
+/// BZPOPMIN and BZPOPMAX: `key [key ...] timeout`.
+fn bzpop(ctx: &mut Ctx, argv: &[Vec<u8>], max: bool) -> CmdResult {
+    let mut args = Args::new(argv);
+    let timeout = args.next_back()?;
+    blocking_pop(ctx, args.rest(), timeout, max, None, Shape::KeyFlat)
+}
+
 /// BZPOPMIN key [key ...] timeout
 pub(super) fn bzpopmin(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let last = argv.len() - 1;
-    blocking_pop(
-        ctx,
-        &argv[1..last],
-        &argv[last],
-        false,
-        None,
-        Shape::KeyFlat,
-    )
+    bzpop(ctx, argv, false)
 }
 
 /// BZPOPMAX key [key ...] timeout
 pub(super) fn bzpopmax(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let last = argv.len() - 1;
-    blocking_pop(ctx, &argv[1..last], &argv[last], true, None, Shape::KeyFlat)
+    bzpop(ctx, argv, true)
 }
 
-/// ZMPOP and BZMPOP: numkeys at `numkeys_at`, the keys, MIN|MAX, then COUNT once.
-fn mpop_generic(ctx: &mut Ctx, argv: &[Vec<u8>], numkeys_at: usize, blocking: bool) -> CmdResult {
-    let numkeys = positive(&argv[numkeys_at], "numkeys should be greater than 0")?;
-    let where_at = (numkeys_at as u64 + 1).saturating_add(numkeys);
-    if where_at >= argv.len() as u64 {
+/// `numkeys key [key ...] MIN|MAX [COUNT count]`, the rest of ZMPOP and BZMPOP:
+/// numkeys must leave room for MIN|MAX after the keys, COUNT may come once.
+fn mpop_args<'a>(args: &mut Args<'a>) -> CmdResult<(&'a [Vec<u8>], bool, u64)> {
+    let numkeys = args.next_int_in(1.., "numkeys should be greater than 0")?;
+    if numkeys >= args.remaining() as i64 {
         return Err(CmdError::Syntax);
     }
-    let where_at = where_at as usize;
-    let max = if is(&argv[where_at], "min") {
-        false
-    } else if is(&argv[where_at], "max") {
-        true
-    } else {
-        return Err(CmdError::Syntax);
+    let keys = args.next_n(numkeys as usize)?;
+    let max = match args.next_word()?.as_str() {
+        "min" => false,
+        "max" => true,
+        _ => return Err(CmdError::Syntax),
     };
     let mut count = None;
-    let mut j = where_at + 1;
-    while j < argv.len() {
-        if count.is_none() && is(&argv[j], "count") && j + 1 < argv.len() {
-            count = Some(positive(&argv[j + 1], "count should be greater than 0")?);
-            j += 2;
-        } else {
-            return Err(CmdError::Syntax);
+    while let Some(opt) = args.next_option() {
+        match opt.as_str() {
+            "count" if count.is_none() => {
+                let n = int_in(args.value()?, 1.., "count should be greater than 0")?;
+                count = Some(n);
+            }
+            _ => return Err(CmdError::Syntax),
         }
     }
-    let keys = &argv[numkeys_at + 1..where_at];
-    if blocking {
-        blocking_pop(
-            ctx,
-            keys,
-            &argv[1],
-            max,
-            Some(count.unwrap_or(1)),
-            Shape::KeyNested,
-        )
-    } else {
-        pop_generic(ctx, keys, max, Some(count.unwrap_or(1)), Shape::KeyNested)
-    }
+    Ok((keys, max, count.unwrap_or(1) as u64))
 }
 
 /// ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]
 pub(super) fn zmpop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    mpop_generic(ctx, argv, 1, false)
+    let (keys, max, count) = mpop_args(&mut Args::new(argv))?;
+    pop_generic(ctx, keys, max, Some(count), Shape::KeyNested)
 }
 
-/// BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]
+/// BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count] — the timeout is checked
+/// after the rest, as in Redis.
 pub(super) fn bzmpop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    mpop_generic(ctx, argv, 2, true)
+    let mut args = Args::new(argv);
+    let timeout = args.next_arg()?;
+    let (keys, max, count) = mpop_args(&mut args)?;
+    blocking_pop(ctx, keys, timeout, max, Some(count), Shape::KeyNested)
 }

@@ -4,8 +4,8 @@
 use std::collections::HashSet;
 
 use super::{members_reply, zset_at};
-use crate::commands::keyspace::{parse_cursor, scan_options, scan_reply};
-use crate::commands::{int_arg, is};
+use crate::commands::args::{int_arg, parse_cursor, scan_options, Args};
+use crate::commands::common::scan_reply;
 use crate::error::{CmdError, CmdResult};
 use crate::num::double::fmt_g17;
 use crate::reply::Reply;
@@ -22,8 +22,9 @@ fn oom() -> CmdError {
 
 /// ZRANDMEMBER key [count [WITHSCORES]]
 pub(super) fn zrandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let key = &argv[1];
-    let Some(count) = argv.get(2) else {
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let Some(count) = args.next_opt() else {
         let Some(size) = zset_at(ctx, key, true)?.map(|z| z.len()) else {
             return Ok(Reply::Nil);
         };
@@ -36,10 +37,10 @@ pub(super) fn zrandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     if l == i64::MIN {
         return Err(CmdError::Err("value is out of range, value must between -9223372036854775807 and 9223372036854775807".into()));
     }
-    if argv.len() > 4 || (argv.len() == 4 && !is(&argv[3], "withscores")) {
+    let withscores = args.eat("withscores");
+    if !args.is_empty() {
         return Err(CmdError::Syntax);
     }
-    let withscores = argv.len() == 4;
     if withscores && !(-(i64::MAX / 2)..=i64::MAX / 2).contains(&l) {
         return Err(CmdError::Err("value is out of range".into()));
     }
@@ -98,11 +99,13 @@ pub(super) fn zrandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// ZSCAN key cursor [MATCH pattern] [COUNT count]
 pub(super) fn zscan(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let cursor = parse_cursor(&argv[2])?;
-    let Some(z) = zset_at(ctx, &argv[1], true)? else {
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let cursor = args.next_with(parse_cursor)?;
+    let Some(z) = zset_at(ctx, key, true)? else {
         return Ok(scan_reply(0, vec![]));
     };
-    let o = scan_options(&argv[3..], false)?;
+    let o = scan_options(&mut args, false)?;
     let (next, found) = z.scan(cursor, o.count);
     let mut out = Vec::new();
     for (m, s) in found.into_iter().filter(|(m, _)| o.matches(m)) {

@@ -6,7 +6,7 @@
 //! the handlers.
 
 use super::{delete_if_empty, members_reply, store_result, zset_at};
-use crate::commands::{int_arg, is};
+use crate::commands::args::{int_arg, Args};
 use crate::error::{CmdError, CmdResult};
 use crate::num::double::{self, Lexed};
 use crate::reply::Reply;
@@ -230,36 +230,35 @@ enum By {
 }
 
 /// ZRANGE, ZRANGESTORE and the older range commands (Redis's `zrangeGenericCommand`):
-/// `src` is the index of the source key; `dst` the destination of ZRANGESTORE; `by` and
-/// `rev` are fixed by the older commands and chosen by options in ZRANGE/ZRANGESTORE.
+/// `[dst] src min max [options]`, where `store` says ZRANGESTORE's destination comes
+/// first; `by` and `rev` are fixed by the older commands and chosen by options in
+/// ZRANGE/ZRANGESTORE. The options are all read before any of them is judged, and the
+/// range is parsed before the key is looked up, as in Redis.
 fn zrange_generic(
     ctx: &mut Ctx,
     argv: &[Vec<u8>],
-    src: usize,
-    dst: Option<&[u8]>,
+    store: bool,
     mut by: By,
     mut rev: Option<bool>,
 ) -> CmdResult {
+    let mut args = Args::new(argv);
+    let dst = if store { Some(args.next_key()?) } else { None };
+    let src = args.next_key()?;
+    let (mut lo, mut hi) = (args.next_arg()?, args.next_arg()?);
     let (mut withscores, mut offset, mut limit) = (false, 0i64, -1i64);
-    let mut j = src + 3;
-    while j < argv.len() {
-        let (arg, left) = (&argv[j], argv.len() - j - 1);
-        if dst.is_none() && is(arg, "withscores") {
-            withscores = true;
-        } else if is(arg, "limit") && left >= 2 {
-            offset = int_arg(&argv[j + 1])?;
-            limit = int_arg(&argv[j + 2])?;
-            j += 2;
-        } else if rev.is_none() && is(arg, "rev") {
-            rev = Some(true);
-        } else if by == By::Auto && is(arg, "bylex") {
-            by = By::Lex;
-        } else if by == By::Auto && is(arg, "byscore") {
-            by = By::Score;
-        } else {
-            return Err(CmdError::Syntax);
+    while let Some(opt) = args.next_option() {
+        match opt.as_str() {
+            "withscores" if dst.is_none() => withscores = true,
+            "limit" => {
+                let [o, l] = args.values()?;
+                offset = int_arg(o)?;
+                limit = int_arg(l)?;
+            }
+            "rev" if rev.is_none() => rev = Some(true),
+            "bylex" if by == By::Auto => by = By::Lex,
+            "byscore" if by == By::Auto => by = By::Score,
+            _ => return Err(CmdError::Syntax),
         }
-        j += 1;
     }
     let rev = rev.unwrap_or(false);
     if by == By::Auto {
@@ -276,7 +275,6 @@ fn zrange_generic(
             "syntax error, WITHSCORES not supported in combination with BYLEX".into(),
         ));
     }
-    let (mut lo, mut hi) = (&argv[src + 1], &argv[src + 2]);
     if rev && by != By::Rank {
         std::mem::swap(&mut lo, &mut hi);
     }
@@ -285,7 +283,7 @@ fn zrange_generic(
         By::Lex => Spec::Lex(lex_range(lo, hi)?),
         _ => Spec::Rank(int_arg(lo)?, int_arg(hi)?),
     };
-    let z = zset_at(ctx, &argv[src], true)?;
+    let z = zset_at(ctx, src, true)?;
     let Some(dst) = dst else {
         return Ok(match z {
             Some(z) => members_reply(select(z, &spec, rev, offset, limit), withscores),
@@ -310,44 +308,45 @@ fn zrange_generic(
 
 /// ZRANGE key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]
 pub(super) fn zrange(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    zrange_generic(ctx, argv, 1, None, By::Auto, None)
+    zrange_generic(ctx, argv, false, By::Auto, None)
 }
 
 /// ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]
 pub(super) fn zrangestore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let dst = argv[1].clone();
-    zrange_generic(ctx, argv, 2, Some(&dst), By::Auto, None)
+    zrange_generic(ctx, argv, true, By::Auto, None)
 }
 
 /// ZREVRANGE key start stop [WITHSCORES]
 pub(super) fn zrevrange(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    zrange_generic(ctx, argv, 1, None, By::Rank, Some(true))
+    zrange_generic(ctx, argv, false, By::Rank, Some(true))
 }
 
 /// ZRANGEBYSCORE key min max [WITHSCORES] [LIMIT offset count]
 pub(super) fn zrangebyscore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    zrange_generic(ctx, argv, 1, None, By::Score, Some(false))
+    zrange_generic(ctx, argv, false, By::Score, Some(false))
 }
 
 /// ZREVRANGEBYSCORE key max min [WITHSCORES] [LIMIT offset count]
 pub(super) fn zrevrangebyscore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    zrange_generic(ctx, argv, 1, None, By::Score, Some(true))
+    zrange_generic(ctx, argv, false, By::Score, Some(true))
 }
 
 /// ZRANGEBYLEX key min max [LIMIT offset count]
 pub(super) fn zrangebylex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    zrange_generic(ctx, argv, 1, None, By::Lex, Some(false))
+    zrange_generic(ctx, argv, false, By::Lex, Some(false))
 }
 
 /// ZREVRANGEBYLEX key max min [LIMIT offset count]
 pub(super) fn zrevrangebylex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    zrange_generic(ctx, argv, 1, None, By::Lex, Some(true))
+    zrange_generic(ctx, argv, false, By::Lex, Some(true))
 }
 
 /// ZCOUNT key min max
 pub(super) fn zcount(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let r = score_range(&argv[2], &argv[3])?;
-    let Some(z) = zset_at(ctx, &argv[1], true)? else {
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let r = score_range(args.next_arg()?, args.next_arg()?)?;
+    let Some(z) = zset_at(ctx, key, true)? else {
         return Ok(Reply::Int(0));
     };
     Ok(Reply::Int(match z.first_in_score(&r) {
@@ -358,8 +357,10 @@ pub(super) fn zcount(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// ZLEXCOUNT key min max
 pub(super) fn zlexcount(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let r = lex_range(&argv[2], &argv[3])?;
-    let Some(z) = zset_at(ctx, &argv[1], true)? else {
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let r = lex_range(args.next_arg()?, args.next_arg()?)?;
+    let Some(z) = zset_at(ctx, key, true)? else {
         return Ok(Reply::Int(0));
     };
     Ok(Reply::Int(match z.first_in_lex(&r) {
@@ -368,15 +369,18 @@ pub(super) fn zlexcount(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     }))
 }
 
-/// The ZREMRANGEBY* commands: the range is parsed before the key is looked at; a score
-/// or lex range removes the run of members in range from its first one.
+/// The ZREMRANGEBY* commands (`key min max`, read by `parse`): the range is parsed
+/// before the key is looked at; a score or lex range removes the run of members in
+/// range from its first one.
 fn zremrange_generic(
     ctx: &mut Ctx,
     argv: &[Vec<u8>],
-    spec: Spec,
+    parse: impl FnOnce(&[u8], &[u8]) -> CmdResult<Spec>,
     event: &'static str,
 ) -> CmdResult {
-    let key = &argv[1];
+    let mut args = Args::new(argv);
+    let key = args.next_key()?;
+    let spec = parse(args.next_arg()?, args.next_arg()?)?;
     let Some(z) = zset_at(ctx, key, false)? else {
         return Ok(Reply::Int(0));
     };
@@ -419,20 +423,20 @@ fn zremrange_generic(
 
 /// ZREMRANGEBYRANK key start stop
 pub(super) fn zremrangebyrank(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let spec = Spec::Rank(int_arg(&argv[2])?, int_arg(&argv[3])?);
-    zremrange_generic(ctx, argv, spec, "zremrangebyrank")
+    let rank = |start: &[u8], stop: &[u8]| Ok(Spec::Rank(int_arg(start)?, int_arg(stop)?));
+    zremrange_generic(ctx, argv, rank, "zremrangebyrank")
 }
 
 /// ZREMRANGEBYSCORE key min max
 pub(super) fn zremrangebyscore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let spec = Spec::Score(score_range(&argv[2], &argv[3])?);
-    zremrange_generic(ctx, argv, spec, "zremrangebyscore")
+    let score = |min: &[u8], max: &[u8]| Ok(Spec::Score(score_range(min, max)?));
+    zremrange_generic(ctx, argv, score, "zremrangebyscore")
 }
 
 /// ZREMRANGEBYLEX key min max
 pub(super) fn zremrangebylex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let spec = Spec::Lex(lex_range(&argv[2], &argv[3])?);
-    zremrange_generic(ctx, argv, spec, "zremrangebylex")
+    let lex = |min: &[u8], max: &[u8]| Ok(Spec::Lex(lex_range(min, max)?));
+    zremrange_generic(ctx, argv, lex, "zremrangebylex")
 }
 
 #[cfg(test)]
