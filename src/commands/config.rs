@@ -2,7 +2,8 @@
 //! server behaves — `notify-keyspace-events` (keyspace notifications) and `hz` (how often
 //! the active expiry cycle runs). The other parameters report Redis 7.0.15's defaults.
 
-use super::keyspace::help_lines;
+use super::args::{pairs, Args};
+use super::common::help_lines;
 use super::table::{Group, Shape, BASE};
 use super::Command;
 use crate::error::{CmdError, CmdResult};
@@ -62,7 +63,8 @@ fn set_failed(param: &[u8], why: &str) -> CmdError {
 
 /// CONFIG GET parameter [parameter ...]
 fn config_get(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let patterns: Vec<Pattern> = argv[2..]
+    let patterns: Vec<Pattern> = Args::of_sub(argv)
+        .rest()
         .iter()
         .map(|p| Pattern::new(&p.to_ascii_lowercase()))
         .collect();
@@ -77,14 +79,14 @@ fn config_get(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// CONFIG SET parameter value [parameter value ...] — all or nothing.
 fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    if !argv.len().is_multiple_of(2) {
+    let rest = Args::of_sub(argv).rest();
+    if rest.len() % 2 != 0 {
         return Err(CmdError::Syntax);
     }
     let mut notify = None;
     let mut hz = None;
     let mut seen: Vec<Vec<u8>> = Vec::new();
-    for pair in argv[2..].chunks(2) {
-        let (param, value) = (&pair[0], &pair[1]);
+    for (param, value) in pairs(rest) {
         let lower = param.to_ascii_lowercase();
         if seen.contains(&lower) {
             return Err(set_failed(param, "duplicate parameter"));

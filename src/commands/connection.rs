@@ -3,9 +3,10 @@
 //! simulation is a client; addresses are pretend (`127.0.0.1:<port>`), as are the buffer
 //! sizes CLIENT LIST reports.
 
-use super::keyspace::help_lines;
+use super::args::{Args, Word};
+use super::common::help_lines;
 use super::table::{Acl, Flags, Group, InMulti, Link, BASE};
-use super::{int_arg, is, Command};
+use super::Command;
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
 use crate::server::pubsub::Kind as SubKind;
@@ -123,48 +124,60 @@ impl KillFilter {
     }
 }
 
-fn kill_filter(argv: &[Vec<u8>]) -> CmdResult<KillFilter> {
+/// CLIENT KILL's `<option> <value>` pairs, each option once or more (the last wins).
+fn kill_filter(args: &mut Args) -> CmdResult<KillFilter> {
     let mut f = KillFilter {
         skip_me: true,
         ..KillFilter::default()
     };
-    let mut i = 2;
-    while i < argv.len() {
-        let (opt, Some(val)) = (&argv[i], argv.get(i + 1)) else {
-            return Err(CmdError::Syntax);
-        };
-        if is(opt, "id") {
-            f.id = Some(client_id_arg(val, "client-id should be greater than 0")?);
-        } else if is(opt, "type") {
-            f.kind = Some(kind_arg(val)?);
-        } else if is(opt, "addr") {
-            f.addr = Some(val.clone());
-        } else if is(opt, "laddr") {
-            f.laddr = Some(val.clone());
-        } else if is(opt, "user") {
-            if val.as_slice() != b"default" {
+    while let Some(opt) = args.next_option() {
+        let val = args.value()?;
+        match opt.as_str() {
+            "id" => f.id = Some(client_id_arg(val, "client-id should be greater than 0")?),
+            "type" => f.kind = Some(kind_arg(val)?),
+            "addr" => f.addr = Some(val.to_vec()),
+            "laddr" => f.laddr = Some(val.to_vec()),
+            "user" if val != b"default" => {
                 return Err(CmdError::Err(format!(
                     "No such user '{}'",
                     String::from_utf8_lossy(val)
-                )));
+                )))
             }
-        } else if is(opt, "skipme") {
-            f.skip_me = if is(val, "yes") {
-                true
-            } else if is(val, "no") {
-                false
-            } else {
-                return Err(CmdError::Syntax);
-            };
-        } else {
-            return Err(CmdError::Syntax);
+            "user" => {}
+            "skipme" => {
+                f.skip_me = match Word::new(val).as_str() {
+                    "yes" => true,
+                    "no" => false,
+                    _ => return Err(CmdError::Syntax),
+                }
+            }
+            _ => return Err(CmdError::Syntax),
         }
-        i += 2;
     }
     Ok(f)
 }
 
 // ---- command handlers ----
+
+/// PING [message]
+fn ping(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let mut args = Args::new(argv);
+    let message = args.next_opt();
+    if !args.is_empty() {
+        return Err(CmdError::WrongArity("ping".into()));
+    }
+    if ctx.server.is_subscribed(ctx.client) {
+        // A subscribed client's PING answers as a message would: ["pong", message].
+        let msg = message.unwrap_or_default();
+        return Ok(Reply::Array(vec![Reply::bulk("pong"), Reply::bulk(msg)]));
+    }
+    Ok(message.map_or_else(|| Reply::status("PONG"), Reply::bulk))
+}
+
+/// ECHO message
+fn echo(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    Args::new(argv).next_arg().map(Reply::bulk)
+}
 
 /// CLIENT ID
 fn client_id(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
@@ -183,18 +196,20 @@ fn client_info(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
 
 /// CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]
 fn client_list(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let mut kind = None;
-    let mut ids = None;
-    if argv.len() == 4 && is(&argv[2], "type") {
-        kind = Some(kind_arg(&argv[3])?);
-    } else if argv.len() > 3 && is(&argv[2], "id") {
-        let mut list = Vec::new();
-        for a in &argv[3..] {
-            list.push(client_id_arg(a, "Invalid client ID")?);
+    let mut args = Args::of_sub(argv);
+    let (mut kind, mut ids) = (None, None);
+    match (args.next_option(), args.remaining()) {
+        (None, _) => {}
+        (Some(w), 1) if w.is("type") => kind = Some(kind_arg(args.value()?)?),
+        (Some(w), n) if w.is("id") && n >= 1 => {
+            let list: CmdResult<Vec<u64>> = args
+                .rest()
+                .iter()
+                .map(|a| client_id_arg(a, "Invalid client ID"))
+                .collect();
+            ids = Some(list?);
         }
-        ids = Some(list);
-    } else if argv.len() != 2 {
-        return Err(CmdError::Syntax);
+        _ => return Err(CmdError::Syntax),
     }
     let server = &*ctx.server;
     let mut out = String::new();
@@ -223,7 +238,7 @@ fn client_getname(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
 
 /// CLIENT SETNAME connection-name
 fn client_setname(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let name = &argv[2];
+    let name = Args::of_sub(argv).next_arg()?;
     if name.iter().any(|&b| !(b'!'..=b'~').contains(&b)) {
         return Err(CmdError::Err(
             "Client names cannot contain spaces, newlines or special characters.".into(),
@@ -236,13 +251,14 @@ fn client_setname(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 /// CLIENT KILL ip:port | CLIENT KILL [ID id] [TYPE type] [ADDR ip:port] [LADDR ip:port]
 /// [USER username] [SKIPME yes|no] ...
 fn client_kill(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    if argv.len() == 3 {
+    let mut args = Args::of_sub(argv);
+    if args.remaining() == 1 {
         // The old form: one address, OK or an error.
         let found = ctx
             .server
             .clients()
             .iter()
-            .find(|c| c.addr().as_bytes() == argv[2].as_slice())
+            .find(|c| args.peek().is_some_and(|a| a == c.addr().as_bytes()))
             .map(Client::id);
         let Some(i) = found else {
             return Err(CmdError::Err("No such client".into()));
@@ -250,7 +266,7 @@ fn client_kill(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         ctx.server.disconnect(i);
         return Ok(Reply::ok());
     }
-    let filter = kill_filter(argv)?;
+    let filter = kill_filter(&mut args)?;
     let server = &*ctx.server;
     let victims: Vec<ClientId> = server
         .clients()
@@ -266,11 +282,12 @@ fn client_kill(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// CLIENT UNBLOCK client-id [TIMEOUT|ERROR]
 fn client_unblock(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let id = int_arg(&argv[2])?;
-    let as_error = match argv.get(3) {
+    let mut args = Args::of_sub(argv);
+    let id = args.next_i64()?;
+    let as_error = match args.next_option() {
         None => false,
-        Some(a) if is(a, "timeout") => false,
-        Some(a) if is(a, "error") => true,
+        Some(w) if w.is("timeout") => false,
+        Some(w) if w.is("error") => true,
         Some(_) => {
             return Err(CmdError::Err(
                 "CLIENT UNBLOCK reason should be TIMEOUT or ERROR".into(),
@@ -285,7 +302,8 @@ fn client_unblock(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// CLIENT NO-EVICT ON|OFF (there is no eviction here; the setting is accepted).
 fn client_no_evict(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    if is(&argv[2], "on") || is(&argv[2], "off") {
+    let switch = Args::of_sub(argv).next_word()?;
+    if switch.is("on") || switch.is("off") {
         Ok(Reply::ok())
     } else {
         Err(CmdError::Syntax)
@@ -360,6 +378,16 @@ fn quit(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
 
 // ---- the table ----
 
+/// PING and ECHO.
+const CONN: Command = Command {
+    name: "",
+    arity: 1,
+    flags: flags![LOADING, STALE, FAST],
+    acl: acl![FAST, CONNECTION],
+    group: Group::Connection,
+    ..BASE
+};
+
 const CLIENT_SUB: Command = Command {
     name: "",
     arity: 2,
@@ -382,6 +410,24 @@ const ADMIN: Flags = flags![ADMIN, NOSCRIPT, LOADING, STALE];
 const ADMIN_ACL: Acl = acl![ADMIN, SLOW, DANGEROUS, CONNECTION];
 
 pub const COMMANDS: &[Command] = &[
+    Command {
+        name: "echo",
+        arity: 2,
+        summary: "Reply with the given message",
+        syntax: "message",
+        handler: echo,
+        ..CONN
+    },
+    Command {
+        name: "ping",
+        arity: -1,
+        flags: flags![FAST, SUBSCRIBED_OK],
+        tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+        summary: "Check the connection: PONG, or the message given",
+        syntax: "[message]",
+        handler: ping,
+        ..CONN
+    },
     Command {
         name: "client",
         arity: -2,

@@ -1,9 +1,9 @@
 //! Keys of any type: existence, deletion, renaming, moving and copying between databases,
 //! iteration (KEYS, SCAN, RANDOMKEY), time to live, and OBJECT introspection.
 
-use super::args::{expire_condition, int_arg, parse_cursor, pattern_arg};
+use super::args::{db_index_arg, expire_condition, int_arg, parse_cursor, pattern_arg};
 use super::args::{scan_options, Args, ExpireCondition};
-use super::common::scan_reply;
+use super::common::{help_lines, scan_reply};
 use super::table::{key, Group, Shape, BASE};
 use super::Command;
 use crate::error::{CmdError, CmdResult};
@@ -12,8 +12,6 @@ use crate::server::{Class, Ctx};
 
 // Two shared helpers that used to live here, re-exported for the families that still
 // import them from this module (server, connection, config, pub/sub, persistence).
-pub use super::args::db_index_arg;
-pub use super::common::help_lines;
 
 // ---- data operations ----
 

@@ -9,13 +9,14 @@ pub mod args;
 pub mod common;
 pub mod config;
 pub mod connection;
+pub mod databases;
 pub mod hash;
+pub mod introspection;
 pub mod keyspace;
 pub mod keyspec;
 pub mod list;
-pub mod persistence;
 pub mod pubsub;
-pub mod server;
+pub mod saving;
 pub mod set;
 pub mod sort;
 pub mod string;
@@ -41,7 +42,7 @@ pub fn container_handler(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 }
 
 /// Every family's entries, in the order the README lists them.
-pub fn families() -> [(&'static str, &'static [Command]); 13] {
+pub fn families() -> [(&'static str, &'static [Command]); 14] {
     [
         ("Keys", keyspace::COMMANDS),
         ("Strings", string::COMMANDS),
@@ -51,9 +52,10 @@ pub fn families() -> [(&'static str, &'static [Command]); 13] {
         ("Hashes", hash::COMMANDS),
         ("Sorting", sort::COMMANDS),
         ("Pub/sub", pubsub::COMMANDS),
-        ("Server and connection", server::COMMANDS),
-        ("Clients", connection::COMMANDS),
-        ("Persistence", persistence::COMMANDS),
+        ("Databases", databases::COMMANDS),
+        ("Connections and clients", connection::COMMANDS),
+        ("Introspection", introspection::COMMANDS),
+        ("Saving", saving::COMMANDS),
         ("Configuration", config::COMMANDS),
         ("Transactions", tx::COMMANDS),
     ]
@@ -173,7 +175,6 @@ pub fn remove_if_empty(ctx: &mut Ctx, key: &[u8]) -> bool {
 
 // The argument parsers live with the argument cursor; these names stay here for the
 // families that import them from `commands`.
-pub use args::{int_arg, is, timeout_arg};
 
 #[cfg(test)]
 mod tests {

@@ -2,7 +2,8 @@
 //! of a client (RESP2: only (P)SUBSCRIBE, (P)UNSUBSCRIBE, PING, QUIT and RESET run).
 //! Keyspace notifications are published through `Server::publish` too.
 
-use super::keyspace::help_lines;
+use super::args::Args;
+use super::common::help_lines;
 use super::table::{Group, Link, BASE};
 use super::Command;
 use crate::error::CmdResult;
@@ -57,32 +58,33 @@ fn unsubscribe_generic(ctx: &mut Ctx, names: &[Vec<u8>], kind: Kind, word: &str)
 
 /// SUBSCRIBE channel [channel ...]
 fn subscribe(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    subscribe_generic(ctx, &argv[1..], Kind::Channel, "subscribe")
+    subscribe_generic(ctx, Args::new(argv).rest(), Kind::Channel, "subscribe")
 }
 
 /// UNSUBSCRIBE [channel [channel ...]]
 fn unsubscribe(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    unsubscribe_generic(ctx, &argv[1..], Kind::Channel, "unsubscribe")
+    unsubscribe_generic(ctx, Args::new(argv).rest(), Kind::Channel, "unsubscribe")
 }
 
 /// PSUBSCRIBE pattern [pattern ...]
 fn psubscribe(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    subscribe_generic(ctx, &argv[1..], Kind::Pattern, "psubscribe")
+    subscribe_generic(ctx, Args::new(argv).rest(), Kind::Pattern, "psubscribe")
 }
 
 /// PUNSUBSCRIBE [pattern [pattern ...]]
 fn punsubscribe(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    unsubscribe_generic(ctx, &argv[1..], Kind::Pattern, "punsubscribe")
+    unsubscribe_generic(ctx, Args::new(argv).rest(), Kind::Pattern, "punsubscribe")
 }
 
 /// PUBLISH channel message
 fn publish(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    Ok(Reply::Int(ctx.server.publish(&argv[1], &argv[2])))
+    let [channel, message] = Args::new(argv).values()?;
+    Ok(Reply::Int(ctx.server.publish(channel, message)))
 }
 
 /// PUBSUB CHANNELS [pattern]
 fn pubsub_channels(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let pat = argv.get(2).map(|p| Pattern::new(p));
+    let pat = Args::of_sub(argv).next_opt().map(Pattern::new);
     let mut names: Vec<&[u8]> = ctx
         .server
         .subscriptions()
@@ -96,7 +98,7 @@ fn pubsub_channels(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 /// PUBSUB NUMSUB [channel [channel ...]]
 fn pubsub_numsub(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut out = Vec::new();
-    for ch in &argv[2..] {
+    for ch in Args::of_sub(argv).rest() {
         out.push(Reply::bulk(ch));
         out.push(Reply::from(ctx.server.subscriptions().subscribers(ch)));
     }
@@ -116,7 +118,8 @@ fn pubsub_shardchannels(_: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
 /// PUBSUB SHARDNUMSUB [shardchannel [shardchannel ...]]
 fn pubsub_shardnumsub(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     Ok(Reply::Array(
-        argv[2..]
+        Args::of_sub(argv)
+            .rest()
             .iter()
             .flat_map(|c| [Reply::bulk(c), Reply::Int(0)])
             .collect(),

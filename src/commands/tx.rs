@@ -1,6 +1,7 @@
 //! Transactions: MULTI queues commands, EXEC runs them all at once, DISCARD drops them;
 //! WATCH makes EXEC fail if a watched key changed (or expired) in between.
 
+use super::args::Args;
 use super::table::{key, Group, InMulti, BASE};
 use super::Command;
 use crate::error::{CmdError, CmdResult};
@@ -60,7 +61,7 @@ fn watch(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         return Err(CmdError::Err("WATCH inside MULTI is not allowed".into()));
     }
     let db = ctx.db_index();
-    for key in &argv[1..] {
+    for key in Args::new(argv).rest() {
         ctx.server.watch(ctx.client, db, key, ctx.now);
     }
     Ok(Reply::ok())

@@ -1,31 +1,15 @@
-//! Connection and server commands: PING, ECHO, SELECT, SWAPDB, DBSIZE, FLUSHDB, FLUSHALL,
-//! TIME, INFO, and COMMAND, whose answers are generated from the command table.
+//! Asking the server about itself: COMMAND (INFO, DOCS, LIST, COUNT, GETKEYS), whose
+//! answers are generated from the command table, INFO and TIME.
 
-use super::keyspace::{db_index_arg, help_lines};
+use super::args::{is, Args, Word};
+use super::common::help_lines;
 use super::table::{Acl, Begin, Find, Group, KeySpec, BASE};
-use super::{is, keyspec, Command};
+use super::{keyspec, Command};
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
-use crate::server::{Ctx, NUM_DBS};
+use crate::server::Ctx;
 
 // ---- data operations ----
-
-/// FLUSHDB/FLUSHALL take one optional word, ASYNC or SYNC (both flush at once here).
-fn flush_mode(argv: &[Vec<u8>]) -> CmdResult<()> {
-    match argv.len() {
-        1 => Ok(()),
-        2 if is(&argv[1], "sync") || is(&argv[1], "async") => Ok(()),
-        _ => Err(CmdError::Syntax),
-    }
-}
-
-/// An integer argument in C int range, with a custom error message (SWAPDB's).
-fn int_in_c_range(arg: &[u8], msg: &str) -> CmdResult<i64> {
-    match crate::num::parse_i64(arg) {
-        Some(v) if v >= i32::MIN as i64 && v <= i32::MAX as i64 => Ok(v),
-        _ => Err(CmdError::Err(msg.into())),
-    }
-}
 
 fn status_set<'a>(words: impl Iterator<Item = &'a str>) -> Reply {
     Reply::Set(words.map(|w| Reply::status(w.to_string())).collect())
@@ -238,66 +222,6 @@ fn info_text(ctx: &mut Ctx, sections: &[Vec<u8>]) -> String {
 
 // ---- command handlers ----
 
-/// PING [message]
-fn ping(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    if argv.len() <= 2 && ctx.server.is_subscribed(ctx.client) {
-        // A subscribed client's PING answers as a message would: ["pong", message].
-        let msg = argv.get(1).cloned().unwrap_or_default();
-        return Ok(Reply::Array(vec![Reply::bulk("pong"), Reply::Bulk(msg)]));
-    }
-    match argv.len() {
-        1 => Ok(Reply::status("PONG")),
-        2 => Ok(Reply::bulk(&argv[1])),
-        _ => Err(CmdError::WrongArity("ping".into())),
-    }
-}
-
-/// ECHO message
-fn echo(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    Ok(Reply::bulk(&argv[1]))
-}
-
-/// SELECT index
-fn select(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let db = db_index_arg(&argv[1])?;
-    ctx.client().select(db);
-    Ok(Reply::ok())
-}
-
-/// SWAPDB index1 index2
-fn swapdb(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let a = int_in_c_range(&argv[1], "invalid first DB index")?;
-    let b = int_in_c_range(&argv[2], "invalid second DB index")?;
-    let range = 0..NUM_DBS as i64;
-    if !range.contains(&a) || !range.contains(&b) {
-        return Err(CmdError::DbIndexOutOfRange);
-    }
-    ctx.server.swap_dbs(a as usize, b as usize, ctx.now);
-    Ok(Reply::ok())
-}
-
-/// DBSIZE
-fn dbsize(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
-    Ok(Reply::from(ctx.db().len()))
-}
-
-/// FLUSHDB [ASYNC|SYNC]
-fn flushdb(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    flush_mode(argv)?;
-    let db = ctx.db_index();
-    ctx.server.flush_db(db, ctx.now);
-    Ok(Reply::ok())
-}
-
-/// FLUSHALL [ASYNC|SYNC]
-fn flushall(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    flush_mode(argv)?;
-    for db in 0..NUM_DBS {
-        ctx.server.flush_db(db, ctx.now);
-    }
-    Ok(Reply::ok())
-}
-
 /// TIME
 fn time(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
     let us = ctx.now.saturating_mul(1000);
@@ -309,18 +233,17 @@ fn time(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
 
 /// INFO [section [section ...]]
 fn info(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    Ok(Reply::Bulk(info_text(ctx, &argv[1..]).into_bytes()))
+    let sections = Args::new(argv).rest();
+    Ok(Reply::Bulk(info_text(ctx, sections).into_bytes()))
 }
 
-/// COMMAND — every command's INFO.
+/// COMMAND — every command's INFO. (With a word after it, the table's sub-command
+/// lookup answers first.)
 fn command(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    if argv.len() == 1 {
-        return Ok(Reply::Array(super::all().map(command_info).collect()));
+    match Args::new(argv).next_opt() {
+        None => Ok(Reply::Array(super::all().map(command_info).collect())),
+        Some(sub) => Err(CmdError::UnknownSubcommand(sub.to_vec(), "command".into())),
     }
-    Err(CmdError::UnknownSubcommand(
-        argv[1].clone(),
-        "command".into(),
-    ))
 }
 
 /// COMMAND COUNT
@@ -330,30 +253,32 @@ fn command_count(_: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
 
 /// COMMAND LIST [FILTERBY MODULE module-name|ACLCAT category|PATTERN pattern]
 fn command_list(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let mut args = Args::of_sub(argv);
     let names = super::all().flat_map(|c| std::iter::once(c).chain(c.subcommands.iter()));
-    match argv.len() {
-        2 => Ok(Reply::bulks(names.map(|c| c.name))),
-        5 if is(&argv[2], "filterby") => {
-            let arg = &argv[4];
-            if is(&argv[3], "module") {
-                Ok(Reply::Array(vec![]))
-            } else if is(&argv[3], "aclcat") {
-                let cat = Acl::by_name(&format!("@{}", String::from_utf8_lossy(arg)));
-                Ok(Reply::bulks(
-                    names
-                        .filter(|c| cat.is_some_and(|cat| c.acl.contains(cat)))
-                        .map(|c| c.name),
-                ))
-            } else if is(&argv[3], "pattern") {
-                let p = crate::glob::Pattern::new(&arg.to_ascii_lowercase());
-                Ok(Reply::bulks(
-                    names
-                        .filter(|c| p.matches(c.name.as_bytes()))
-                        .map(|c| c.name),
-                ))
-            } else {
-                Err(CmdError::Syntax)
-            }
+    if args.is_empty() {
+        return Ok(Reply::bulks(names.map(|c| c.name)));
+    }
+    if args.remaining() != 3 || !args.eat("filterby") {
+        return Err(CmdError::Syntax);
+    }
+    let [by, arg] = args.values()?;
+    match Word::new(by).as_str() {
+        "module" => Ok(Reply::Array(vec![])),
+        "aclcat" => {
+            let cat = Acl::by_name(&format!("@{}", String::from_utf8_lossy(arg)));
+            Ok(Reply::bulks(
+                names
+                    .filter(|c| cat.is_some_and(|cat| c.acl.contains(cat)))
+                    .map(|c| c.name),
+            ))
+        }
+        "pattern" => {
+            let p = crate::glob::Pattern::new(&arg.to_ascii_lowercase());
+            Ok(Reply::bulks(
+                names
+                    .filter(|c| p.matches(c.name.as_bytes()))
+                    .map(|c| c.name),
+            ))
         }
         _ => Err(CmdError::Syntax),
     }
@@ -361,11 +286,12 @@ fn command_list(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// COMMAND INFO [command-name ...]
 fn command_info_cmd(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    if argv.len() == 2 {
+    let names = Args::of_sub(argv).rest();
+    if names.is_empty() {
         return Ok(Reply::Array(super::all().map(command_info).collect()));
     }
     Ok(Reply::Array(
-        argv[2..]
+        names
             .iter()
             .map(|n| find_command(n).map_or(Reply::NilArray, command_info))
             .collect(),
@@ -374,10 +300,11 @@ fn command_info_cmd(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// COMMAND DOCS [command-name ...]
 fn command_docs_cmd(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let pick: Vec<&'static Command> = if argv.len() == 2 {
+    let names = Args::of_sub(argv).rest();
+    let pick: Vec<&'static Command> = if names.is_empty() {
         super::all().collect()
     } else {
-        argv[2..].iter().filter_map(|n| find_command(n)).collect()
+        names.iter().filter_map(|n| find_command(n)).collect()
     };
     Ok(Reply::Map(
         pick.into_iter()
@@ -388,11 +315,14 @@ fn command_docs_cmd(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// COMMAND GETKEYS command [arg ...]
 fn command_getkeys(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let target = &argv[2..];
+    let target = Args::of_sub(argv).rest();
     let invalid = |m: &str| CmdError::Err(m.into());
-    let mut c = super::lookup(&target[0]).ok_or_else(|| invalid("Invalid command specified"))?;
-    if !c.subcommands.is_empty() && target.len() >= 2 {
-        c = super::lookup_sub(c, &target[1]).ok_or_else(|| invalid("Invalid command specified"))?;
+    let mut c = target
+        .first()
+        .and_then(|name| super::lookup(name))
+        .ok_or_else(|| invalid("Invalid command specified"))?;
+    if let (false, Some(sub)) = (c.subcommands.is_empty(), target.get(1)) {
+        c = super::lookup_sub(c, sub).ok_or_else(|| invalid("Invalid command specified"))?;
     }
     if c.key_specs.is_empty() {
         return Err(invalid("The command has no key arguments"));
@@ -403,7 +333,10 @@ fn command_getkeys(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let keys = keyspec::key_positions(c, target)
         .ok_or_else(|| invalid("Invalid arguments specified for command"))?;
     Ok(Reply::Array(
-        keys.into_iter().map(|i| Reply::bulk(&target[i])).collect(),
+        keys.iter()
+            .filter_map(|&i| target.get(i))
+            .map(Reply::bulk)
+            .collect(),
     ))
 }
 
@@ -435,16 +368,7 @@ const S: Command = Command {
     arity: 1,
     flags: flags![LOADING, STALE, FAST],
     acl: acl![FAST, CONNECTION],
-    keys: (0, 0, 0),
-    key_specs: &[],
-    tips: &[],
     group: Group::Connection,
-    since: "1.0.0",
-    complexity: "O(1)",
-    summary: "",
-    syntax: "",
-    handler: ping,
-    subcommands: &[],
     ..BASE
 };
 
@@ -531,50 +455,6 @@ pub const COMMANDS: &[Command] = &[
         ..S
     },
     Command {
-        name: "dbsize",
-        flags: flags![READONLY, FAST],
-        acl: acl![KEYSPACE, READ, FAST],
-        tips: &["request_policy:all_shards", "response_policy:agg_sum"],
-        group: Group::Server,
-        summary: "How many keys the selected database holds",
-        handler: dbsize,
-        ..S
-    },
-    Command {
-        name: "echo",
-        arity: 2,
-        summary: "Reply with the given message",
-        syntax: "message",
-        handler: echo,
-        ..S
-    },
-    Command {
-        name: "flushall",
-        arity: -1,
-        flags: flags![WRITE],
-        acl: acl![KEYSPACE, WRITE, SLOW, DANGEROUS],
-        tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
-        group: Group::Server,
-        complexity: "O(N) where N is the total number of keys in all databases",
-        summary: "Delete every key of every database",
-        syntax: "[ASYNC|SYNC]",
-        handler: flushall,
-        ..S
-    },
-    Command {
-        name: "flushdb",
-        arity: -1,
-        flags: flags![WRITE],
-        acl: acl![KEYSPACE, WRITE, SLOW, DANGEROUS],
-        tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
-        group: Group::Server,
-        complexity: "O(N) where N is the number of keys in the selected database",
-        summary: "Delete every key of the selected database",
-        syntax: "[ASYNC|SYNC]",
-        handler: flushdb,
-        ..S
-    },
-    Command {
         name: "info",
         arity: -1,
         flags: flags![LOADING, STALE],
@@ -589,38 +469,6 @@ pub const COMMANDS: &[Command] = &[
             "Figures about the server: server, clients, persistence, stats, replication, keyspace",
         syntax: "[section [section ...]]",
         handler: info,
-        ..S
-    },
-    Command {
-        name: "ping",
-        arity: -1,
-        flags: flags![FAST, SUBSCRIBED_OK],
-        tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
-        summary: "Check the connection: PONG, or the message given",
-        syntax: "[message]",
-        handler: ping,
-        ..S
-    },
-    Command {
-        name: "select",
-        arity: 2,
-        summary: "Switch this connection to another database (0 to 15)",
-        syntax: "index",
-        handler: select,
-        ..S
-    },
-    Command {
-        name: "swapdb",
-        arity: 3,
-        flags: flags![WRITE, FAST],
-        acl: acl![KEYSPACE, WRITE, FAST, DANGEROUS],
-        group: Group::Server,
-        since: "4.0.0",
-        complexity:
-            "O(N) where N is the count of clients watching or blocking on keys from both databases",
-        summary: "Exchange the contents of two databases",
-        syntax: "index1 index2",
-        handler: swapdb,
         ..S
     },
     Command {

@@ -1,12 +1,13 @@
-//! Persistence: SAVE, BGSAVE, LASTSAVE and DEBUG RELOAD. The playground's "disk" is the
+//! Saving: SAVE, BGSAVE, LASTSAVE and DEBUG RELOAD. The playground's "disk" is the
 //! browser's IndexedDB, written by the page: SAVE and BGSAVE answer at once and ask the
-//! page to save now (`Server::save_requested`); the page reports each finished save
-//! (`Server::saved`). DEBUG RELOAD saves and loads the keyspace in place, as Redis does
+//! page to save now (`Server::request_save`); the page reports each finished save
+//! (`Server::saved`). The snapshot format itself is `src/persist.rs`. DEBUG RELOAD saves and loads the keyspace in place, as Redis does
 //! with its RDB file (here allowed, as Redis allows it with `enable-debug-command local`).
 
-use super::keyspace::help_lines;
+use super::args::Args;
+use super::common::help_lines;
 use super::table::{Group, BASE};
-use super::{is, Command};
+use super::Command;
 use crate::clock::Clock;
 use crate::error::{CmdError, CmdResult};
 use crate::persist;
@@ -24,7 +25,8 @@ fn save(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
 
 /// BGSAVE [SCHEDULE]
 fn bgsave(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    if argv.len() > 2 || (argv.len() == 2 && !is(&argv[1], "schedule")) {
+    let mut args = Args::new(argv);
+    if args.next_option().is_some_and(|w| !w.is("schedule")) || !args.is_empty() {
         return Err(CmdError::Syntax);
     }
     ctx.server.request_save();
@@ -39,7 +41,9 @@ fn lastsave(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
 
 /// DEBUG RELOAD | DEBUG HELP
 fn debug(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    if is(&argv[1], "help") && argv.len() == 2 {
+    let mut args = Args::new(argv);
+    let sub = args.next_word()?;
+    if sub.is("help") && args.is_empty() {
         return Ok(help_lines(
             "DEBUG",
             &[
@@ -48,10 +52,10 @@ fn debug(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             ],
         ));
     }
-    if !is(&argv[1], "reload") {
+    if !sub.is("reload") {
         return Err(CmdError::Err(format!(
             "unknown subcommand or wrong number of arguments for '{}'. Try DEBUG HELP.",
-            String::from_utf8_lossy(&argv[1])
+            String::from_utf8_lossy(sub.raw())
         )));
     }
     let now = ctx.now;
