@@ -80,7 +80,7 @@ fn config_get(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 /// CONFIG SET parameter value [parameter value ...] — all or nothing.
 fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let rest = Args::of_sub(argv).rest();
-    if rest.len() % 2 != 0 {
+    if !rest.len().is_multiple_of(2) {
         return Err(CmdError::Syntax);
     }
     let mut notify = None;
