@@ -150,6 +150,30 @@ fn a_blocking_command_times_out_on_the_world_clock_and_says_how_long_it_took() {
 }
 
 #[test]
+fn a_fractional_timeout_rounds_up_to_whole_milliseconds_rather_than_blocking_forever() {
+    // Redis 7.0 computes (long long)ceill(timeout * 1000): 0.001 s and 0.0001 s are 1 ms.
+    check(
+        r#"
+> BLPOP k 0.001
+@advance 1
+@messages
+(nil)
+> BLPOP k 0.0001
+@advance 1
+@messages
+(nil)
+> BZPOPMIN z 1.0005
+@advance 1000
+@messages
+@advance 1
+@messages
+(nil)
+(1.00s)
+"#,
+    );
+}
+
+#[test]
 fn sorted_set_waiters_are_woken_by_zadd_and_served_by_score() {
     check(
         r#"

@@ -333,13 +333,14 @@ pub fn is(arg: &[u8], word: &str) -> bool {
 }
 
 /// A blocking command's timeout in seconds (BLPOP, BZPOPMIN, …), validated exactly like
-/// Redis: parsed as a long double, multiplied by 1000 and cast to an integer in long double
-/// arithmetic (so `inf` or `1e17` overflow to a negative number, and `-0.0001` truncates
-/// to 0). Returns the absolute deadline in ms (`now` + timeout), 0 = forever.
+/// Redis 7.0: parsed as a long double, multiplied by 1000, rounded up (`ceill`) and cast
+/// to an integer (so `inf` or `1e17` overflow to a negative number, `0.0001` waits 1 ms
+/// rather than forever, and `-0.0001` rounds up to 0). Returns the absolute deadline in
+/// ms (`now` + timeout), 0 = forever.
 pub fn timeout_arg(arg: &[u8], now: i64) -> CmdResult<i64> {
     let t = crate::num::ldouble::parse(arg)
         .ok_or_else(|| CmdError::Err("timeout is not a float or out of range".into()))?;
-    let ms = t.mul_small(1000).trunc_to_i64();
+    let ms = t.mul_small(1000).ceil_to_i64();
     if ms < 0 {
         return Err(CmdError::Err("timeout is negative".into()));
     }

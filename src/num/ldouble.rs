@@ -159,6 +159,26 @@ impl LongDouble {
         }
     }
 
+    /// C's `(long long) ceill(x)` on x86-64: round up to an integer (exact in long
+    /// double), then cast; out of range or not finite gives i64::MIN.
+    pub fn ceil_to_i64(&self) -> i64 {
+        let t = self.trunc_to_i64();
+        if !self.is_finite() || t == i64::MIN {
+            return t;
+        }
+        let (sign, m, e) = self.unpack();
+        let has_fraction = match e {
+            e if e >= 0 => false,
+            e if e <= -64 => m != 0,
+            e => m & ((1u64 << (-e) as u32) - 1) != 0,
+        };
+        if has_fraction && !sign {
+            t.checked_add(1).unwrap_or(i64::MIN)
+        } else {
+            t
+        }
+    }
+
     /// The nearest f64 (ties to even), as a C cast `(double)` would give.
     pub fn to_f64(&self) -> f64 {
         if self.is_nan() {
