@@ -391,16 +391,6 @@ pub fn repr(out: &mut String, bytes: &[u8]) {
     out.push('"');
 }
 
-/// Format a reply exactly as `redis-cli --no-raw` prints it (RESP2), without the final newline.
-pub fn format_reply(reply: &Reply) -> String {
-    let mut out = String::new();
-    format_into(&mut out, reply, "");
-    if out.ends_with('\n') {
-        out.pop();
-    }
-    out
-}
-
 /// redis-cli enters its "reading messages" loop after these commands, whatever the reply.
 pub fn enters_pubsub_mode(argv: &[Vec<u8>]) -> bool {
     argv.first().is_some_and(|c| {
@@ -670,6 +660,16 @@ mod tests {
         assert_eq!(parse_line("\"\" GET a"), Line::Message(INVALID_REPEAT));
         assert_eq!(parse_line("\"a b"), Line::Message(INVALID_ARGUMENTS));
         assert_eq!(parse_line("   "), Line::Empty);
+    }
+
+    /// What redis-cli prints for one reply, without the final newline.
+    fn format_reply(reply: &Reply) -> String {
+        let mut out = String::new();
+        format_into(&mut out, reply, "");
+        if out.ends_with('\n') {
+            out.pop();
+        }
+        out
     }
 
     #[test]

@@ -123,11 +123,6 @@ impl Pattern {
     }
 }
 
-/// Match one string against a pattern.
-pub fn matches(pattern: &[u8], s: &[u8]) -> bool {
-    Pattern::new(pattern).matches(s)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,7 +160,8 @@ mod tests {
             ("", "", true),
         ];
         for (p, s, want) in cases {
-            assert_eq!(matches(p.as_bytes(), s.as_bytes()), *want, "{p:?} vs {s:?}");
+            let got = Pattern::new(p.as_bytes()).matches(s.as_bytes());
+            assert_eq!(got, *want, "{p:?} vs {s:?}");
         }
     }
 }

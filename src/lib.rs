@@ -7,23 +7,24 @@
 //! `redis-cli --no-raw` would print.
 
 pub mod cli;
-pub mod clock;
+mod clock;
 pub mod commands;
 pub mod console;
 mod crc32;
-pub mod db;
-pub mod error;
-pub mod glob;
+mod db;
+mod error;
+mod glob;
 pub mod help;
-pub mod inspect;
+mod inspect;
 pub mod num;
-pub mod packed;
+#[cfg(any(target_arch = "wasm32", test))]
+mod packed;
 pub mod persist;
 pub mod reply;
 pub mod retry;
 pub mod server;
 mod sorting;
-pub mod syntax;
+mod syntax;
 pub mod types;
 pub mod world;
 

@@ -43,6 +43,7 @@ pub struct PackedReply {
 }
 
 impl PackedReply {
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub fn clear(&mut self) {
         self.text.clear();
         self.shape.clear();

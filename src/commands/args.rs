@@ -83,11 +83,6 @@ impl<'a> Args<'a> {
         self.left.is_empty()
     }
 
-    /// Whether at least `n` arguments are left.
-    pub fn has(&self, n: usize) -> bool {
-        self.left.len() >= n
-    }
-
     /// The next argument, without reading it.
     pub fn peek(&self) -> Option<&'a [u8]> {
         self.left.first().map(Vec::as_slice)
@@ -157,25 +152,10 @@ impl<'a> Args<'a> {
         int_in(self.next_arg()?, range, msg)
     }
 
-    /// The next argument as a double (Redis's `getDoubleFromObject`), with Redis's
-    /// generic error.
-    pub fn next_f64(&mut self) -> CmdResult<f64> {
-        float_arg(self.next_arg()?)
-    }
-
     /// The next argument through a parser that already answers Redis's errors
     /// (`parse_cursor`, `db_index_arg`, `|a| timeout_arg(a, now)`, …).
     pub fn next_with<T>(&mut self, parse: impl FnOnce(&'a [u8]) -> CmdResult<T>) -> CmdResult<T> {
         parse(self.next_arg()?)
-    }
-
-    /// The next argument through a parser that only says yes or no; `ERR <msg>` for no.
-    pub fn next_or<T>(
-        &mut self,
-        parse: impl FnOnce(&'a [u8]) -> Option<T>,
-        msg: &str,
-    ) -> CmdResult<T> {
-        parse(self.next_arg()?).ok_or_else(|| CmdError::Err(msg.into()))
     }
 
     /// The next argument as a keyword to match (`BEFORE|AFTER`, `LEFT|RIGHT`).
@@ -526,13 +506,13 @@ mod tests {
         let mut a = Args::new(&v);
         assert_eq!(a.next_i64(), Ok(12));
         assert_eq!(a.next_i64(), Err(CmdError::NotInteger));
-        assert_eq!(a.next_f64(), Ok(1.5));
-        assert_eq!(a.next_f64(), Err(CmdError::NotFloat));
+        assert_eq!(a.next_with(float_arg), Ok(1.5));
+        assert_eq!(a.next_with(float_arg), Err(CmdError::NotFloat));
         assert_eq!(
             a.next_int_in(0.., "COUNT can't be negative"),
             Err(CmdError::Err("COUNT can't be negative".into()))
         );
-        assert_eq!(a.next_or(|s| (s == b"7").then_some(7), "nope"), Ok(7));
+        assert_eq!(a.next_i64(), Ok(7));
         assert_eq!(
             CmdError::NotFloat.to_string(),
             "ERR value is not a valid float"

@@ -209,14 +209,6 @@ pub const fn key(index: i32, flags: KeyFlags) -> KeySpec {
     }
 }
 
-/// A spec that begins after `keyword`, searched from argument `from`.
-pub const fn after(keyword: &'static str, from: i32, flags: KeyFlags) -> KeySpec {
-    KeySpec {
-        begin: Begin::Keyword(keyword, from),
-        ..key(0, flags)
-    }
-}
-
 /// A spec whose keys only the command's own key finder can locate.
 pub const fn unknown(flags: KeyFlags) -> KeySpec {
     KeySpec {

@@ -287,9 +287,6 @@ pub fn parse(s: &[u8]) -> Option<f64> {
     }
 }
 
-/// The longest `%.17g` text of a double: `-2.2250738585072014e-308` (24 bytes).
-pub const G17_MAX_LEN: usize = 24;
-
 /// C's `printf("%.17g", d)` (glibc), with infinities as `inf` / `-inf` and NaN as `nan`.
 pub fn fmt_g17(d: f64) -> String {
     let mut g = G17::empty();
@@ -303,11 +300,6 @@ pub fn fmt_g17(d: f64) -> String {
 /// [`fmt_g17`] appended to `out` (no allocation beyond `out`'s own growth).
 pub fn fmt_g17_into(d: f64, out: &mut String) {
     out.push_str(G17::new(d).as_str());
-}
-
-/// [`fmt_g17`] appended to a byte buffer (a RESP writer).
-pub fn fmt_g17_bytes(d: f64, out: &mut Vec<u8>) {
-    out.extend_from_slice(G17::new(d).as_bytes());
 }
 
 /// The `%.17g` text of a double, kept on the stack: `G17::new(d).as_str()`.
@@ -709,9 +701,6 @@ mod tests {
             let mut s = String::from("x");
             fmt_g17_into(d, &mut s);
             assert_eq!(s, format!("x{want}"));
-            let mut v = b"y".to_vec();
-            fmt_g17_bytes(d, &mut v);
-            assert_eq!(v, format!("y{want}").into_bytes());
             assert_eq!(G17::new(d).to_string(), want);
         }
     }
@@ -722,7 +711,8 @@ mod tests {
             for v in [d, -d] {
                 let got = G17::new(v);
                 assert_eq!(got.as_str(), fmt_g17_slow(v), "{:016x}", v.to_bits());
-                assert!(got.as_bytes().len() <= G17_MAX_LEN);
+                // The longest: `-2.2250738585072014e-308`.
+                assert!(got.as_bytes().len() <= 24);
             }
         };
         // Powers of ten and two and their neighbours (the exponent estimate, carries,

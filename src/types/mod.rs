@@ -15,7 +15,6 @@ pub use zset::ZSet;
 
 /// The encoding thresholds Redis 7.0.15 runs with (`CONFIG GET *max-*` on Debian's server).
 pub mod limits {
-    pub const LIST_MAX_LISTPACK_SIZE: i64 = -2; // 8 KB per node
     pub const SET_MAX_INTSET_ENTRIES: usize = 512;
     pub const HASH_MAX_LISTPACK_ENTRIES: usize = 512;
     pub const HASH_MAX_LISTPACK_VALUE: usize = 64;
