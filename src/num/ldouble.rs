@@ -182,7 +182,7 @@ impl LongDouble {
     /// The nearest f64 (ties to even), as a C cast `(double)` would give (the tests
     /// check parsing through it).
     #[cfg(test)]
-    fn to_f64(&self) -> f64 {
+    fn to_f64(self) -> f64 {
         if self.is_nan() {
             return f64::NAN;
         }
