@@ -2,6 +2,11 @@
 //! reads `now_ms()`, so tests drive time by hand and the page can run the world at
 //! 1×…3600×, pause it, or jump it forward.
 
+/// World time in milliseconds since the Unix epoch (and durations of world time in
+/// milliseconds): the one time unit of the engine. The clock keeps a fraction (`f64`) so
+/// slow speeds accumulate; everything else sees whole milliseconds.
+pub type Ms = i64;
+
 #[derive(Clone, Debug)]
 pub struct Clock {
     /// World time in milliseconds since the Unix epoch (fractional, so slow speeds accumulate).
@@ -56,7 +61,7 @@ impl Clock {
     }
 
     /// World time in whole milliseconds since the Unix epoch.
-    pub fn now_ms(&self) -> i64 {
+    pub fn now_ms(&self) -> Ms {
         self.world_ms.floor() as i64
     }
 

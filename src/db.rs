@@ -8,6 +8,7 @@
 //! The keys that have a TTL are also listed in `expires`, so the active cycle can sample
 //! them at random as Redis does.
 
+use crate::clock::Ms;
 use hashbrown::{DefaultHashBuilder, HashTable};
 use std::hash::BuildHasher;
 
@@ -35,7 +36,7 @@ impl Entry {
     pub fn expire_at(&self) -> Option<i64> {
         (self.expire_at != NO_EXPIRE).then_some(self.expire_at)
     }
-    fn is_expired(&self, now: i64) -> bool {
+    fn is_expired(&self, now: Ms) -> bool {
         self.expire_at != NO_EXPIRE && now > self.expire_at
     }
 }
@@ -59,7 +60,7 @@ pub struct Db {
     created: Option<Vec<Box<[u8]>>>,
 }
 
-fn lru_of(now: i64) -> u32 {
+fn lru_of(now: Ms) -> u32 {
     (now.max(0) / 1000) as u32
 }
 
@@ -108,7 +109,7 @@ impl Db {
     }
 
     /// Look a key up, deleting it first if its TTL has run out (lazy expiry).
-    fn live_slot(&mut self, key: &[u8], now: i64) -> Option<u32> {
+    fn live_slot(&mut self, key: &[u8], now: Ms) -> Option<u32> {
         let slot = self.find_slot(key)?;
         if self.entry_at(slot)?.is_expired(now) {
             self.expire_slot(slot);
@@ -118,47 +119,47 @@ impl Db {
     }
 
     /// The live entry for a key, without touching its access time.
-    pub fn peek(&mut self, key: &[u8], now: i64) -> Option<&Entry> {
+    pub fn peek(&mut self, key: &[u8], now: Ms) -> Option<&Entry> {
         let slot = self.live_slot(key, now)?;
         self.entry_at(slot)
     }
 
     /// The live value for a key, marking it accessed.
-    pub fn get(&mut self, key: &[u8], now: i64) -> Option<&Value> {
+    pub fn get(&mut self, key: &[u8], now: Ms) -> Option<&Value> {
         self.get_mut(key, now).map(|v| &*v)
     }
 
     /// The live value for a key, mutable, marking it accessed.
-    pub fn get_mut(&mut self, key: &[u8], now: i64) -> Option<&mut Value> {
+    pub fn get_mut(&mut self, key: &[u8], now: Ms) -> Option<&mut Value> {
         let slot = self.slot_of(key, now)?;
         self.value_at(slot, now)
     }
 
     /// A live key's slot, deleting the key first if its TTL ran out: the one hash lookup
     /// of a command that then needs the value (`value_at`) after doing something else.
-    pub fn slot_of(&mut self, key: &[u8], now: i64) -> Option<u32> {
+    pub fn slot_of(&mut self, key: &[u8], now: Ms) -> Option<u32> {
         self.live_slot(key, now)
     }
 
     /// The value in a slot `slot_of` returned, marking it accessed; slots don't move
     /// while their key exists.
-    pub fn value_at(&mut self, slot: u32, now: i64) -> Option<&mut Value> {
+    pub fn value_at(&mut self, slot: u32, now: Ms) -> Option<&mut Value> {
         let e = self.entry_at_mut(slot)?;
         e.lru = lru_of(now);
         Some(&mut e.value)
     }
 
-    pub fn contains(&mut self, key: &[u8], now: i64) -> bool {
+    pub fn contains(&mut self, key: &[u8], now: Ms) -> bool {
         self.live_slot(key, now).is_some()
     }
 
     /// Mark a key accessed (TOUCH); false if it doesn't exist.
-    pub fn touch(&mut self, key: &[u8], now: i64) -> bool {
+    pub fn touch(&mut self, key: &[u8], now: Ms) -> bool {
         self.get_mut(key, now).is_some()
     }
 
     /// Store a value. An existing key keeps its slot; its TTL is kept only if `keep_ttl`.
-    pub fn set(&mut self, key: &[u8], value: Value, keep_ttl: bool, now: i64) {
+    pub fn set(&mut self, key: &[u8], value: Value, keep_ttl: bool, now: Ms) {
         if let Some(slot) = self.live_slot(key, now) {
             if !keep_ttl {
                 self.clear_expire_slot(slot);
@@ -172,7 +173,7 @@ impl Db {
         self.add_new(key.into(), value, now);
     }
 
-    fn add_new(&mut self, key: Box<[u8]>, value: Value, now: i64) -> u32 {
+    fn add_new(&mut self, key: Box<[u8]>, value: Value, now: Ms) -> u32 {
         let h = self.hash(&key);
         let entry = Entry {
             key,
@@ -229,7 +230,7 @@ impl Db {
     }
 
     /// Remove a live key, returning its entry (an expired key counts as already gone).
-    pub fn remove(&mut self, key: &[u8], now: i64) -> Option<Entry> {
+    pub fn remove(&mut self, key: &[u8], now: Ms) -> Option<Entry> {
         let slot = self.live_slot(key, now)?;
         self.remove_slot(slot)
     }
@@ -272,7 +273,7 @@ impl Db {
 
     /// Put an entry removed from elsewhere (RENAME, MOVE, SWAPDB's COPY) under `key`,
     /// replacing any value there; its TTL comes with it.
-    pub fn insert_entry(&mut self, key: &[u8], mut entry: Entry, now: i64) {
+    pub fn insert_entry(&mut self, key: &[u8], mut entry: Entry, now: Ms) {
         let expire = entry.expire_at();
         if let Some(slot) = self.live_slot(key, now) {
             self.remove_slot(slot);
@@ -319,7 +320,7 @@ impl Db {
     }
 
     /// Give a live key an absolute expiry time; false if there is no such key.
-    pub fn set_expire(&mut self, key: &[u8], at: i64, now: i64) -> bool {
+    pub fn set_expire(&mut self, key: &[u8], at: i64, now: Ms) -> bool {
         match self.live_slot(key, now) {
             Some(slot) => {
                 self.set_expire_slot(slot, at);
@@ -330,7 +331,7 @@ impl Db {
     }
 
     /// Remove a key's TTL; true if it had one.
-    pub fn persist(&mut self, key: &[u8], now: i64) -> bool {
+    pub fn persist(&mut self, key: &[u8], now: Ms) -> bool {
         match self.live_slot(key, now) {
             Some(slot)
                 if self
@@ -345,12 +346,12 @@ impl Db {
     }
 
     /// None: no such key. Some(None): no TTL. Some(Some(at)): expires at `at`.
-    pub fn expire_of(&mut self, key: &[u8], now: i64) -> Option<Option<i64>> {
+    pub fn expire_of(&mut self, key: &[u8], now: Ms) -> Option<Option<i64>> {
         self.peek(key, now).map(|e| e.expire_at())
     }
 
     /// All live keys matching a predicate; keys found expired on the way are deleted.
-    pub fn keys_where(&mut self, now: i64, mut keep: impl FnMut(&Entry) -> bool) -> Vec<Vec<u8>> {
+    pub fn keys_where(&mut self, now: Ms, mut keep: impl FnMut(&Entry) -> bool) -> Vec<Vec<u8>> {
         let mut out = Vec::new();
         let mut dead = Vec::new();
         for (i, e) in self.slots.iter().enumerate() {
@@ -370,7 +371,7 @@ impl Db {
     /// One SCAN step: visit slots from `cursor` until `count` keys were found or
     /// `count * 10` slots were visited. Returns the next cursor (0 when done) and the
     /// live keys found, before any MATCH/TYPE filtering.
-    pub fn scan(&mut self, cursor: u64, count: usize, now: i64) -> (u64, Vec<Vec<u8>>) {
+    pub fn scan(&mut self, cursor: u64, count: usize, now: Ms) -> (u64, Vec<Vec<u8>>) {
         let count = count.max(1);
         let max_visits = count.saturating_mul(10);
         let mut pos = usize::try_from(cursor).unwrap_or(usize::MAX);
@@ -398,7 +399,7 @@ impl Db {
 
     /// A SCAN step that changes nothing (for views): like `scan`, but expired keys are
     /// skipped rather than deleted, and nothing counts as an access.
-    pub fn scan_view(&self, cursor: u64, count: usize, now: i64) -> (u64, Vec<&Entry>) {
+    pub fn scan_view(&self, cursor: u64, count: usize, now: Ms) -> (u64, Vec<&Entry>) {
         let count = count.max(1);
         let max_visits = count.saturating_mul(10);
         let mut pos = usize::try_from(cursor).unwrap_or(usize::MAX);
@@ -422,7 +423,7 @@ impl Db {
     }
 
     /// A random live key, or None when the database is empty.
-    pub fn random_key(&mut self, rng: &mut fastrand::Rng, now: i64) -> Option<Vec<u8>> {
+    pub fn random_key(&mut self, rng: &mut fastrand::Rng, now: Ms) -> Option<Vec<u8>> {
         // Random probes first (fast when the slab is dense), then a sweep from a random
         // start so a sparse slab still answers; expired keys met on the way are deleted.
         loop {
@@ -462,7 +463,7 @@ impl Db {
     /// many were looked at.
     pub fn active_expire(
         &mut self,
-        now: i64,
+        now: Ms,
         rng: &mut fastrand::Rng,
         budget: usize,
     ) -> (usize, usize) {
@@ -493,7 +494,7 @@ impl Db {
     }
 
     /// The earliest expiry time among keys with a TTL, in world ms.
-    pub fn next_expiry(&self) -> Option<i64> {
+    pub fn next_expiry(&self) -> Option<Ms> {
         self.expires
             .iter()
             .filter_map(|&slot| self.entry_at(slot).and_then(|e| e.expire_at()))
@@ -501,7 +502,7 @@ impl Db {
     }
 
     /// The average remaining TTL of keys with a TTL, in ms (INFO keyspace `avg_ttl`).
-    pub fn avg_ttl(&self, now: i64) -> i64 {
+    pub fn avg_ttl(&self, now: Ms) -> i64 {
         if self.expires.is_empty() {
             return 0;
         }
@@ -530,21 +531,21 @@ impl Db {
     }
 
     /// The key is stored but its TTL has run out (it is deleted on the next access).
-    pub fn is_logically_expired(&self, key: &[u8], now: i64) -> bool {
+    pub fn is_logically_expired(&self, key: &[u8], now: Ms) -> bool {
         self.find_slot(key)
             .and_then(|s| self.entry_at(s))
             .is_some_and(|e| e.is_expired(now))
     }
 
     /// The live entry for a key without deleting it if expired or touching it (views).
-    pub fn iter_key(&self, key: &[u8], now: i64) -> Option<&Entry> {
+    pub fn iter_key(&self, key: &[u8], now: Ms) -> Option<&Entry> {
         self.find_slot(key)
             .and_then(|s| self.entry_at(s))
             .filter(|e| !e.is_expired(now))
     }
 
     /// Every live entry, for the keyspace view and tests (does not delete expired ones).
-    pub fn iter(&self, now: i64) -> impl Iterator<Item = &Entry> {
+    pub fn iter(&self, now: Ms) -> impl Iterator<Item = &Entry> {
         self.slots
             .iter()
             .flatten()

@@ -3,6 +3,7 @@
 //! look at one value. Strings are decoded as UTF-8 with replacement characters; the page
 //! shows them as text only.
 
+use crate::clock::Ms;
 use crate::db::Entry;
 use crate::glob::Pattern;
 use crate::num::double::fmt_g17;
@@ -54,7 +55,7 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-fn row(e: &Entry, now: i64) -> KeyRow {
+fn row(e: &Entry, now: Ms) -> KeyRow {
     KeyRow {
         key: text(e.key()),
         type_name: e.value.type_name(),
@@ -72,7 +73,7 @@ pub fn scan_keys(
     pattern: Option<&str>,
     type_name: Option<&str>,
     count: usize,
-    now: i64,
+    now: Ms,
 ) -> Option<(u64, Vec<KeyRow>)> {
     let d = server.dbs().get(db)?;
     let pat = pattern
@@ -103,7 +104,7 @@ pub fn inspect(
     key: &[u8],
     offset: usize,
     limit: usize,
-    now: i64,
+    now: Ms,
 ) -> Option<ValueView> {
     let d = server.dbs().get(db)?;
     let e = d.iter_key(key, now)?;

@@ -23,7 +23,7 @@
 //! ```
 
 use crate::cli::{self, Line};
-use crate::clock::Clock;
+use crate::clock::{Clock, Ms};
 use crate::reply::Reply;
 use crate::server::{Server, NUM_DBS};
 use crate::types::hash::Hash;
@@ -339,7 +339,7 @@ pub struct LoadStats {
 }
 
 /// Replace every db's keys with a checked snapshot's, at world time `now`.
-pub fn load_into(server: &mut Server, loaded: Loaded, now: i64) -> LoadStats {
+pub fn load_into(server: &mut Server, loaded: Loaded, now: Ms) -> LoadStats {
     // Everything changes: views refresh and WATCHers see it, as after a FLUSHALL + load.
     server.replace_keyspace(|dbs| {
         let mut stats = LoadStats {
@@ -372,7 +372,7 @@ const BATCH: usize = 100;
 /// The commands that recreate the keyspace live at `now` in a real Redis: per non-empty
 /// db a SELECT, then per key its commands (a DEL first, so the import replaces), then
 /// PEXPIRE with the time left.
-pub fn export_commands(server: &Server, now: i64) -> Vec<Vec<Vec<u8>>> {
+pub fn export_commands(server: &Server, now: Ms) -> Vec<Vec<Vec<u8>>> {
     let mut cmds = Vec::new();
     let w = |s: &str| s.as_bytes().to_vec();
     for (i, db) in server.dbs().iter().enumerate() {
@@ -443,7 +443,7 @@ fn script_line(argv: &[Vec<u8>]) -> String {
 }
 
 /// The export as a redis-cli script (`redis-cli < file`).
-pub fn export_script(server: &Server, now: i64) -> String {
+pub fn export_script(server: &Server, now: Ms) -> String {
     let mut out = String::new();
     for c in export_commands(server, now) {
         out.push_str(&script_line(&c));
@@ -453,7 +453,7 @@ pub fn export_script(server: &Server, now: i64) -> String {
 }
 
 /// The export as RESP (`redis-cli --pipe < file`).
-pub fn export_resp(server: &Server, now: i64) -> Vec<u8> {
+pub fn export_resp(server: &Server, now: Ms) -> Vec<u8> {
     let mut out = Vec::new();
     for c in export_commands(server, now) {
         out.extend_from_slice(format!("*{}\r\n", c.len()).as_bytes());
@@ -514,7 +514,7 @@ pub struct Imported {
 }
 
 /// Run a redis-cli script or a RESP stream (whichever it is) on a new connection.
-pub fn import(server: &mut Server, bytes: &[u8], now: i64) -> Imported {
+pub fn import(server: &mut Server, bytes: &[u8], now: Ms) -> Imported {
     let cmds: Vec<(usize, Vec<Vec<u8>>)> = match bytes.first() {
         Some(b'*') => match parse_resp(bytes) {
             Some(c) => c.into_iter().enumerate().map(|(i, c)| (i + 1, c)).collect(),

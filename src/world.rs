@@ -7,7 +7,7 @@
 //! work), then the server runs its timed work (blocking timeouts, active expiry). The
 //! engine never reads a clock itself.
 
-use crate::clock::Clock;
+use crate::clock::{Clock, Ms};
 use crate::console::{Console, ConsoleMut};
 use crate::inspect::{self, KeyRow, ValueView};
 use crate::persist::{self, Imported, LoadError, LoadStats};
@@ -88,7 +88,7 @@ impl World {
     }
 
     /// World time, ms since the epoch.
-    pub fn now_ms(&self) -> i64 {
+    pub fn now_ms(&self) -> Ms {
         self.clock.now_ms()
     }
 
@@ -117,7 +117,7 @@ impl World {
 
     /// The earliest world time at which something is due: a key's TTL runs out or a
     /// blocking command times out.
-    pub fn next_due(&self) -> Option<i64> {
+    pub fn next_due(&self) -> Option<Ms> {
         [self.server.next_expiry(), self.server.next_block_deadline()]
             .into_iter()
             .flatten()

@@ -32,6 +32,7 @@
 //! malformed number, …); the cursor only reads, so a handler keeps that order by taking
 //! an argument's bytes where it sits and parsing them when Redis would.
 
+use crate::clock::Ms;
 use std::ops::RangeBounds;
 
 use crate::error::{CmdError, CmdResult};
@@ -317,7 +318,7 @@ pub fn is(arg: &[u8], word: &str) -> bool {
 /// to an integer (so `inf` or `1e17` overflow to a negative number, `0.0001` waits 1 ms
 /// rather than forever, and `-0.0001` rounds up to 0). Returns the absolute deadline in
 /// ms (`now` + timeout), 0 = forever.
-pub fn timeout_arg(arg: &[u8], now: i64) -> CmdResult<i64> {
+pub fn timeout_arg(arg: &[u8], now: Ms) -> CmdResult<i64> {
     let t = crate::num::ldouble::parse(arg)
         .ok_or_else(|| CmdError::Err("timeout is not a float or out of range".into()))?;
     let ms = t.mul_small(1000).ceil_to_i64();

@@ -7,6 +7,7 @@ use super::args::{Args, Word};
 use super::common::help_lines;
 use super::table::{Acl, Flags, Group, InMulti, Link, BASE};
 use super::Command;
+use crate::clock::Ms;
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
 use crate::server::pubsub::Kind as SubKind;
@@ -47,7 +48,7 @@ fn kind_of(server: &Server, c: &Client) -> Kind {
 }
 
 /// One line of CLIENT LIST / CLIENT INFO, ending in a newline.
-fn describe(server: &Server, c: &Client, now: i64) -> String {
+fn describe(server: &Server, c: &Client, now: Ms) -> String {
     let subs = server.subscriptions();
     let (channels, patterns) = (
         subs.of(c.id(), SubKind::Channel).len(),

@@ -6,6 +6,7 @@
 use super::args::{int_arg, pairs, Args};
 use super::table::{key, Group, Link, Shape, BASE};
 use super::Command;
+use crate::clock::Ms;
 use crate::error::{CmdError, CmdResult};
 use crate::num::ldouble::{self, LongDouble};
 use crate::reply::Reply;
@@ -124,7 +125,7 @@ fn parse_string_options<'a>(
 }
 
 /// Turn an EX/PX/EXAT/PXAT argument into an absolute time in ms, as Redis validates it.
-fn expire_at_ms(arg: &[u8], exp: ExpireOpt, now: i64, cmd: &str) -> CmdResult<i64> {
+fn expire_at_ms(arg: &[u8], exp: ExpireOpt, now: Ms, cmd: &str) -> CmdResult<i64> {
     let v = int_arg(arg)?;
     let unit = match exp {
         ExpireOpt::In(u) | ExpireOpt::At(u) => u,

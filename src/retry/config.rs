@@ -6,6 +6,7 @@
 //! Durations are world milliseconds, except the schedule's, which are whole seconds as
 //! `SETEX` takes them.
 
+use crate::clock::Ms;
 use std::fmt;
 
 /// The three ways of running retries the simulation compares.
@@ -48,7 +49,7 @@ impl StrategyKind {
     serde(rename_all = "camelCase")
 )]
 pub struct Window {
-    pub start_ms: i64,
+    pub start_ms: Ms,
     pub end_ms: i64,
 }
 

@@ -1,6 +1,7 @@
 //! The simulation's connections to the server and the log of every command they send
 //! (MONITOR-style: time, db, who, argv, and the reply), bounded to the latest N.
 
+use crate::clock::Ms;
 use std::collections::VecDeque;
 use std::fmt;
 
@@ -48,7 +49,7 @@ impl fmt::Display for Actor {
 pub struct LogEntry {
     /// Increases by one per command; `Simulation::log_since` takes the last one seen.
     pub seq: u64,
-    pub at_ms: i64,
+    pub at_ms: Ms,
     /// None for setup commands not tied to one strategy.
     pub strategy: Option<StrategyKind>,
     /// The db the connection had selected when it sent the command.
@@ -140,7 +141,7 @@ impl CommandLog {
         }
     }
 
-    fn push(&mut self, at_ms: i64, c: &SimClient, argv: Vec<Vec<u8>>, reply: Reply) {
+    fn push(&mut self, at_ms: Ms, c: &SimClient, argv: Vec<Vec<u8>>, reply: Reply) {
         let seq = self.next_seq;
         self.next_seq += 1;
         if self.capacity == 0 {
@@ -187,7 +188,7 @@ pub(crate) struct SimClient {
 pub(crate) struct Wire<'a> {
     pub server: &'a mut Server,
     pub log: &'a mut CommandLog,
-    pub now: i64,
+    pub now: Ms,
     /// Commands sent and cycles run during this call (the work bound).
     pub work: u64,
 }

@@ -4,6 +4,7 @@
 //! 1/16 above), so reading the metrics every frame stays cheap with 10,000 operations.
 
 use super::config::StrategyKind;
+use crate::clock::Ms;
 
 /// A strategy's measurements, as the page shows them.
 #[derive(Clone, Debug, PartialEq)]
@@ -197,7 +198,7 @@ impl LatenessStats {
     serde(rename_all = "camelCase")
 )]
 pub struct SeriesBucket {
-    pub start_ms: i64,
+    pub start_ms: Ms,
     /// Retry attempts (duplicates included).
     pub retries: u32,
     pub successes: u32,
@@ -224,7 +225,7 @@ impl Series {
         }
     }
 
-    pub fn at(&mut self, now: i64) -> &mut SeriesBucket {
+    pub fn at(&mut self, now: Ms) -> &mut SeriesBucket {
         let i = usize::try_from(now.saturating_sub(self.start).max(0) / self.bucket_ms)
             .unwrap_or(usize::MAX)
             .min(MAX_SERIES_BUCKETS - 1);

@@ -28,6 +28,7 @@ pub use queue::QUEUE_KEY;
 pub use schedule::Schedule;
 pub use track::{op_key, retry_count_key, AttemptMark, OpState, OpTimeline, Outcome, Wait};
 
+use crate::clock::Ms;
 use crate::reply::Reply;
 use crate::server::NotifyFlags;
 use crate::server::Server;
@@ -47,7 +48,7 @@ use track::Track;
 )]
 pub struct Progress {
     /// The simulation's time now.
-    pub now_ms: i64,
+    pub now_ms: Ms,
     /// False when the work bound stopped the call early: call again to catch up.
     pub caught_up: bool,
     /// Commands sent and expiry cycles run by this call.
@@ -108,7 +109,7 @@ fn settle_ttl_attempt(
 pub struct Simulation {
     config: Config,
     start: i64,
-    now: i64,
+    now: Ms,
     schedule: Schedule,
     failures: Failures,
     /// (absolute time, op), sorted.
@@ -148,7 +149,7 @@ impl Simulation {
     pub fn new(
         config: &Config,
         server: &mut Server,
-        now_ms: i64,
+        now_ms: Ms,
     ) -> Result<Simulation, ConfigError> {
         let config = config.normalized()?;
         if !(0..=MAX_WORLD_MS).contains(&now_ms) {
@@ -260,11 +261,11 @@ impl Simulation {
         &self.config
     }
 
-    pub fn start_ms(&self) -> i64 {
+    pub fn start_ms(&self) -> Ms {
         self.start
     }
 
-    pub fn now_ms(&self) -> i64 {
+    pub fn now_ms(&self) -> Ms {
         self.now
     }
 
@@ -283,31 +284,31 @@ impl Simulation {
     }
 
     /// Process everything due up to `now_ms`.
-    pub fn advance_to(&mut self, server: &mut Server, now_ms: i64) -> Progress {
+    pub fn advance_to(&mut self, server: &mut Server, now_ms: Ms) -> Progress {
         self.run(server, now_ms, u64::MAX, false)
     }
 
     /// As `advance_to`, stopping once about `max_work` commands and expiry cycles were run
     /// (`caught_up` is then false and `now_ms` says how far it got; call again).
-    pub fn advance_bounded(&mut self, server: &mut Server, now_ms: i64, max_work: u64) -> Progress {
+    pub fn advance_bounded(&mut self, server: &mut Server, now_ms: Ms, max_work: u64) -> Progress {
         self.run(server, now_ms, max_work.max(1), false)
     }
 
     /// Go on until the next retry attempt (by any strategy) has been made, but not past
     /// `limit_ms`; `now_ms` is then the time of that attempt (move the world clock there).
-    pub fn step(&mut self, server: &mut Server, limit_ms: i64, max_work: u64) -> Progress {
+    pub fn step(&mut self, server: &mut Server, limit_ms: Ms, max_work: u64) -> Progress {
         self.run(server, limit_ms, max_work.max(1), true)
     }
 
     /// When the simulation next has something to do (an expiry cycle, a poll, a failure…).
-    pub fn next_event_time(&self) -> Option<i64> {
+    pub fn next_event_time(&self) -> Option<Ms> {
         self.next_source().map(|(t, _)| t)
     }
 
     /// The earliest time after now at which something is due: an operation's next retry
     /// (in any strategy) or an original failure. The page's "step to the next due event";
     /// the strategies then notice it at their own pace (see `step`).
-    pub fn next_due_time(&self) -> Option<i64> {
+    pub fn next_due_time(&self) -> Option<Ms> {
         let after = (self.now.saturating_add(1), 0);
         let due = self
             .tracks()
@@ -394,7 +395,7 @@ impl Simulation {
     }
 
     /// Stop, and start the same config again at `now_ms`.
-    pub fn reset(&mut self, server: &mut Server, now_ms: i64) {
+    pub fn reset(&mut self, server: &mut Server, now_ms: Ms) {
         self.stop(server);
         if let Ok(fresh) = Simulation::new(&self.config, server, now_ms) {
             *self = fresh;

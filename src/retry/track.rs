@@ -3,6 +3,7 @@
 //! (from the replies and events they get); this decides how it turns out and what comes
 //! next, the same way for all three.
 
+use crate::clock::Ms;
 use std::collections::BTreeSet;
 
 use super::config::StrategyKind;
@@ -55,7 +56,7 @@ pub enum Outcome {
     serde(rename_all = "camelCase")
 )]
 pub struct AttemptMark {
-    pub at_ms: i64,
+    pub at_ms: Ms,
     pub due_ms: i64,
     pub retry: u32,
     pub outcome: Outcome,
@@ -222,7 +223,7 @@ impl Track {
     }
 
     /// Count commands sent (or counted) at `now`.
-    pub fn commands(&mut self, now: i64, n: u64) {
+    pub fn commands(&mut self, now: Ms, n: u64) {
         self.c.commands += n;
         self.series.at(now).commands += n;
     }
@@ -235,7 +236,7 @@ impl Track {
         self.waiting.insert((due, op));
     }
 
-    fn finish(&mut self, op: u32, state: OpState, now: i64) {
+    fn finish(&mut self, op: u32, state: OpState, now: Ms) {
         let Some(r) = self.run_mut(op) else { return };
         if r.state.is_final() {
             return;
@@ -255,7 +256,7 @@ impl Track {
     pub fn arrive(
         &mut self,
         op: u32,
-        now: i64,
+        now: Ms,
         schedule: &Schedule,
         failures: &Failures,
     ) -> Option<u32> {
@@ -293,7 +294,7 @@ impl Track {
     pub fn attempt(
         &mut self,
         op: u32,
-        now: i64,
+        now: Ms,
         schedule: &Schedule,
         failures: &Failures,
     ) -> Option<Next> {
@@ -354,7 +355,7 @@ impl Track {
 
     /// `op`'s last retry made again at `now` by someone who didn't know it was made: it
     /// turns out the same way, and leads to the same commands.
-    pub fn duplicate(&mut self, op: u32, now: i64) -> Option<Next> {
+    pub fn duplicate(&mut self, op: u32, now: Ms) -> Option<Next> {
         let r = self.run_mut(op)?;
         let next = r.last?;
         let last = *r.marks.iter().rev().find(|m| !m.duplicate && m.retry > 0)?;
@@ -376,14 +377,14 @@ impl Track {
     }
 
     /// `op`'s next retry will never happen.
-    pub fn lose(&mut self, op: u32, now: i64) {
+    pub fn lose(&mut self, op: u32, now: Ms) {
         if self.state(op) == Some(OpState::Waiting) {
             self.c.lost += 1;
             self.finish(op, OpState::Lost, now);
         }
     }
 
-    pub fn metrics(&self, now: i64) -> Metrics {
+    pub fn metrics(&self, now: Ms) -> Metrics {
         let elapsed_s = now.saturating_sub(self.start).max(0) as f64 / 1000.0;
         let not_arrived = self
             .ops

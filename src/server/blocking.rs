@@ -16,6 +16,7 @@
 //!   layout narrows the line), so its effects (the push of BLMOVE, keyspace events,
 //!   watched keys) are those of the command.
 
+use crate::clock::Ms;
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
 use super::{ClientId, Ctx, Server};
@@ -29,7 +30,7 @@ use crate::types::Value;
 pub struct Wait {
     pub keys: Vec<Vec<u8>>,
     /// World ms when it gives up; 0 waits forever.
-    pub deadline: i64,
+    pub deadline: Ms,
 }
 
 /// A client waiting in a blocking command.
@@ -38,7 +39,7 @@ struct Blocked {
     argv: Vec<Vec<u8>>,
     db: usize,
     keys: Vec<Vec<u8>>,
-    deadline: i64,
+    deadline: Ms,
     /// Its answer on timeout (what it answered finding nothing: a nil or nil array).
     on_timeout: Reply,
 }
@@ -107,7 +108,7 @@ impl Blocking {
     }
 
     /// The earliest time a waiting client times out (world ms).
-    pub fn next_deadline(&self) -> Option<i64> {
+    pub fn next_deadline(&self) -> Option<Ms> {
         self.deadlines.first().map(|&(d, _)| d)
     }
 }
@@ -188,7 +189,7 @@ impl Server {
     }
 
     /// The earliest time a blocked client times out (world ms).
-    pub fn next_block_deadline(&self) -> Option<i64> {
+    pub fn next_block_deadline(&self) -> Option<Ms> {
         self.blocking.next_deadline()
     }
 
@@ -204,7 +205,7 @@ impl Server {
     }
 
     /// After SWAPDB: every key of `db` that clients wait on and that now exists is ready.
-    pub(super) fn signal_existing(&mut self, db: usize, now: i64) {
+    pub(super) fn signal_existing(&mut self, db: usize, now: Ms) {
         let waited: Vec<Vec<u8>> = self
             .blocking
             .waiting
@@ -221,7 +222,7 @@ impl Server {
 
     /// Serve the clients waiting on ready keys, in order, until no key is ready (serving
     /// BLMOVE can create another ready key).
-    pub(super) fn serve_ready_keys(&mut self, now: i64) {
+    pub(super) fn serve_ready_keys(&mut self, now: Ms) {
         let mut rounds = 0;
         while !self.blocking.ready.is_empty() && rounds < 10_000 {
             rounds += 1;
@@ -258,7 +259,7 @@ impl Server {
     }
 
     /// Answer the clients whose timeout has passed with their nil.
-    pub(super) fn expire_blocked(&mut self, now: i64) {
+    pub(super) fn expire_blocked(&mut self, now: Ms) {
         while let Some(&(deadline, client)) = self.blocking.deadlines.first() {
             if deadline > now {
                 break;

@@ -3,6 +3,7 @@
 //! client is freed (at the end of the command that closed it), so a server that has seen
 //! a million connections costs no more than one that has seen ten.
 
+use crate::clock::Ms;
 use std::collections::{BTreeMap, VecDeque};
 
 use super::tx::TxState;
@@ -25,8 +26,8 @@ pub struct Client {
     /// The port of its (pretend) address, `127.0.0.1:<port>`.
     port: u32,
     /// World time of connecting and of its last command.
-    connected_ms: i64,
-    last_ms: i64,
+    connected_ms: Ms,
+    last_ms: Ms,
     /// The last command's full name (`client|list`), or `NULL` before any.
     last_cmd: &'static str,
     /// MONITOR: every command any client runs is pushed to its inbox.
@@ -37,7 +38,7 @@ pub struct Client {
 }
 
 impl Client {
-    fn new(id: ClientId, now: i64) -> Client {
+    fn new(id: ClientId, now: Ms) -> Client {
         Client {
             id,
             db: 0,
@@ -89,7 +90,7 @@ impl Client {
     }
 
     /// Seconds since it connected, and since its last command.
-    pub fn ages(&self, now: i64) -> (i64, i64) {
+    pub fn ages(&self, now: Ms) -> (i64, i64) {
         (
             (now - self.connected_ms).max(0) / 1000,
             (now - self.last_ms).max(0) / 1000,
@@ -101,7 +102,7 @@ impl Client {
     }
 
     /// A command starts: CLIENT LIST shows it, and the idle time starts again.
-    pub(super) fn started(&mut self, name: &'static str, now: i64) {
+    pub(super) fn started(&mut self, name: &'static str, now: Ms) {
         self.last_ms = now;
         self.last_cmd = name;
     }
@@ -136,7 +137,7 @@ pub struct Clients {
 
 impl Clients {
     /// A new client at world time `now`; returns its id.
-    pub fn connect(&mut self, now: i64) -> ClientId {
+    pub fn connect(&mut self, now: Ms) -> ClientId {
         self.last_id += 1;
         let id = self.last_id;
         self.map.insert(id, Client::new(id, now));

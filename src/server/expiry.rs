@@ -4,6 +4,7 @@
 
 use super::notify::Class;
 use super::Server;
+use crate::clock::Ms;
 use crate::db::Db;
 
 /// Work bound of one active-expiry pass over all databases, in sampled keys.
@@ -16,14 +17,14 @@ pub const FAST_EXPIRE_EVERY_MS: i64 = 2;
 /// When the cycle last ran, and whether it left expired keys behind.
 #[derive(Debug, Clone, Copy)]
 pub struct ExpiryCycle {
-    last_ms: i64,
-    last_fast_ms: i64,
+    last_ms: Ms,
+    last_fast_ms: Ms,
     /// The last pass ran out of budget: fast passes run until one doesn't.
     backlog: bool,
 }
 
 impl ExpiryCycle {
-    pub fn new(now: i64) -> ExpiryCycle {
+    pub fn new(now: Ms) -> ExpiryCycle {
         ExpiryCycle {
             last_ms: now,
             last_fast_ms: now,
@@ -36,7 +37,7 @@ impl Server {
     /// Let world time pass: blocked clients whose timeout passed get their answer, and
     /// the active expiry cycle runs if one is due. The work done is bounded, so a million
     /// keys expiring at once never stalls the caller.
-    pub fn tick(&mut self, now: i64) {
+    pub fn tick(&mut self, now: Ms) {
         self.now_ms = now;
         self.expire_blocked(now);
         let cycle = &mut self.expiry;
@@ -62,7 +63,7 @@ impl Server {
     /// One active expiry pass over the dbs that have keys with a TTL, looking at no more
     /// than `budget` keys in all: what one db doesn't use passes to the next, so one big
     /// db gets all of it. True when the budget ran out (expired keys are probably left).
-    fn expire_cycle(&mut self, now: i64, budget: usize) -> bool {
+    fn expire_cycle(&mut self, now: Ms, budget: usize) -> bool {
         let Server { dbs, rng, .. } = self;
         let mut volatile: Vec<&mut Db> = dbs.iter_mut().filter(|d| d.expires_len() > 0).collect();
         let mut left = budget;
@@ -92,7 +93,7 @@ impl Server {
 
     /// The earliest expiry time of any key in any db (world ms), for "step to the next
     /// due event".
-    pub fn next_expiry(&self) -> Option<i64> {
+    pub fn next_expiry(&self) -> Option<Ms> {
         self.dbs.iter().filter_map(|d| d.next_expiry()).min()
     }
 

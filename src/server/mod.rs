@@ -19,6 +19,7 @@ pub use clients::{Client, ClientId, Clients};
 pub use notify::{Class, NotifyFlags};
 pub use tx::{Taken, TxState};
 
+use crate::clock::Ms;
 use crate::commands::table::{Flags, InMulti};
 use crate::commands::{self, Command};
 use crate::db::Db;
@@ -46,7 +47,7 @@ pub struct Server {
     rng: fastrand::Rng,
     stats: Stats,
     /// World time the server started, ms.
-    started_ms: i64,
+    started_ms: Ms,
     /// Changes since the last save (INFO persistence `rdb_changes_since_last_save`).
     dirty: u64,
     expiry: expiry::ExpiryCycle,
@@ -58,7 +59,7 @@ pub struct Server {
     /// How many times a second the active expiry cycle runs (`hz`).
     hz: u32,
     /// The latest world time a command or tick was given (for CLIENT LIST ages).
-    now_ms: i64,
+    now_ms: Ms,
     /// The dbs log the keys they create (for `new` events and blocked clients).
     logging_created: bool,
     /// Commands running (a closed client is freed when none is).
@@ -66,14 +67,14 @@ pub struct Server {
     /// SAVE or BGSAVE asked the page to save the world now.
     save_requested: bool,
     /// World time of the last save (LASTSAVE), or the start.
-    last_save_ms: i64,
+    last_save_ms: Ms,
 }
 
 /// What a command handler works with: the server, the calling client and the time.
 pub struct Ctx<'a> {
     pub server: &'a mut Server,
     pub client: ClientId,
-    pub now: i64,
+    pub now: Ms,
     /// Whether the command may block (not inside EXEC, nor when serving a blocked client).
     may_block: bool,
     /// What the handler asked to wait for.
@@ -81,7 +82,7 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(server: &'a mut Server, client: ClientId, now: i64) -> Ctx<'a> {
+    fn new(server: &'a mut Server, client: ClientId, now: Ms) -> Ctx<'a> {
         Ctx {
             server,
             client,
@@ -94,7 +95,7 @@ impl<'a> Ctx<'a> {
     /// Wait for one of `keys` to be created (or until `deadline`, world ms; 0 = never),
     /// as Redis's `blockForKeys`: the reply the handler returns is then the answer on
     /// timeout. Where a command may not block (inside EXEC), it answers that reply at once.
-    pub fn block<K: AsRef<[u8]>>(&mut self, keys: impl IntoIterator<Item = K>, deadline: i64) {
+    pub fn block<K: AsRef<[u8]>>(&mut self, keys: impl IntoIterator<Item = K>, deadline: Ms) {
         if self.may_block {
             self.wait = Some(Wait {
                 keys: keys.into_iter().map(|k| k.as_ref().to_vec()).collect(),
@@ -167,7 +168,7 @@ impl<'a> Ctx<'a> {
 
 impl Server {
     /// A new server at world time `now`, with its RNG seeded for reproducible runs.
-    pub fn new(now: i64, seed: u64) -> Server {
+    pub fn new(now: Ms, seed: u64) -> Server {
         Server {
             dbs: (0..NUM_DBS).map(|_| Db::new()).collect(),
             clients: Clients::default(),
@@ -219,7 +220,7 @@ impl Server {
     }
 
     /// FLUSHDB: every key of `db` goes; clients watching one that existed see a change.
-    pub fn flush_db(&mut self, db: usize, now: i64) {
+    pub fn flush_db(&mut self, db: usize, now: Ms) {
         let present: Vec<Vec<u8>> = self
             .watched_keys_in(db)
             .into_iter()
@@ -232,7 +233,7 @@ impl Server {
 
     /// SWAPDB: the two dbs trade places. Watchers of a key present in either see a
     /// change; clients blocked on a key the swap brought in are served.
-    pub fn swap_dbs(&mut self, a: usize, b: usize, now: i64) {
+    pub fn swap_dbs(&mut self, a: usize, b: usize, now: Ms) {
         if a == b {
             return;
         }
@@ -287,7 +288,7 @@ impl Server {
     }
 
     /// World time the server started.
-    pub fn started_ms(&self) -> i64 {
+    pub fn started_ms(&self) -> Ms {
         self.started_ms
     }
 
@@ -307,12 +308,12 @@ impl Server {
     }
 
     /// The world was saved at `now`: LASTSAVE and the count of changes since follow.
-    pub fn saved(&mut self, now: i64) {
+    pub fn saved(&mut self, now: Ms) {
         self.last_save_ms = now;
         self.dirty = 0;
     }
 
-    pub fn last_save_ms(&self) -> i64 {
+    pub fn last_save_ms(&self) -> Ms {
         self.last_save_ms
     }
 
@@ -384,7 +385,7 @@ impl Server {
     }
 
     /// The latest world time a command or tick was given.
-    pub fn now_ms(&self) -> i64 {
+    pub fn now_ms(&self) -> Ms {
         self.now_ms
     }
 
@@ -429,7 +430,7 @@ impl Server {
     /// A blocking command that finds no data blocks the client instead (see
     /// `blocking.rs`): the reply returned is then meaningless, `is_blocked(client)` says
     /// so, and the real reply arrives in the client's inbox later.
-    pub fn execute(&mut self, client: ClientId, argv: &[Vec<u8>], now: i64) -> Reply {
+    pub fn execute(&mut self, client: ClientId, argv: &[Vec<u8>], now: Ms) -> Reply {
         self.now_ms = now;
         if !self.clients.is_connected(client) {
             return Reply::Error("ERR the connection is closed".into());
@@ -447,7 +448,7 @@ impl Server {
         reply
     }
 
-    fn execute_inner(&mut self, client: ClientId, argv: &[Vec<u8>], now: i64) -> Reply {
+    fn execute_inner(&mut self, client: ClientId, argv: &[Vec<u8>], now: Ms) -> Reply {
         if argv.is_empty() {
             return Reply::Array(vec![]);
         }
@@ -508,7 +509,7 @@ impl Server {
         cmd: &'static Command,
         client: ClientId,
         argv: &[Vec<u8>],
-        now: i64,
+        now: Ms,
         may_block: bool,
     ) -> Reply {
         let mut ctx = Ctx::new(self, client, now);
@@ -533,7 +534,7 @@ impl Server {
 
     /// Push a command to every MONITOR client, in redis-cli's MONITOR format:
     /// `1700000000.123456 [0 127.0.0.1:40001] "set" "k" "v"`.
-    fn feed_monitors(&mut self, client: ClientId, argv: &[Vec<u8>], now: i64) {
+    fn feed_monitors(&mut self, client: ClientId, argv: &[Vec<u8>], now: Ms) {
         let (db, addr) = match self.clients.get_or_scratch(client) {
             c if c.id() == client => (c.db(), c.addr()),
             _ => return,

@@ -1,6 +1,7 @@
 //! Transactions: a client's MULTI queue and WATCHed keys, and the index from keys to the
 //! clients watching them, so a write costs the same however many clients exist.
 
+use crate::clock::Ms;
 use std::collections::HashMap;
 
 use super::{ClientId, Server};
@@ -122,7 +123,7 @@ impl Server {
     }
 
     /// EXEC: take the queue (None without MULTI); the transaction and the watches end.
-    pub fn take_transaction(&mut self, client: ClientId, now: i64) -> Option<Taken> {
+    pub fn take_transaction(&mut self, client: ClientId, now: Ms) -> Option<Taken> {
         let c = self.clients.get_mut(client)?;
         let queue = c.tx.queue.take()?;
         let aborted = c.tx.aborted;
@@ -145,7 +146,7 @@ impl Server {
     }
 
     /// WATCH a key of `db`.
-    pub fn watch(&mut self, client: ClientId, db: usize, key: &[u8], now: i64) {
+    pub fn watch(&mut self, client: ClientId, db: usize, key: &[u8], now: Ms) {
         let expired = self.dbs[db].is_logically_expired(key, now);
         let Some(c) = self.clients.get_mut(client) else {
             return;
@@ -175,7 +176,7 @@ impl Server {
 
     /// A watched key whose TTL ran out since WATCH (even if not yet deleted) fails EXEC,
     /// as in Redis 7; one that had already expired when watched does not.
-    fn watched_key_expired(&self, client: ClientId, now: i64) -> bool {
+    fn watched_key_expired(&self, client: ClientId, now: Ms) -> bool {
         self.clients.get(client).is_some_and(|c| {
             c.tx.watched
                 .iter()

@@ -7,6 +7,7 @@
 //! (`blocking.rs`), and that nil becomes its answer if the timeout passes.
 
 use super::{end_arg, list_at, list_or_new, pop_from, popped, push_event};
+use crate::clock::Ms;
 use crate::commands::args::{int_in, timeout_arg, Args};
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
@@ -98,7 +99,7 @@ fn bpop_generic(ctx: &mut Ctx, argv: &[Vec<u8>], end: End) -> CmdResult {
 fn block_if_nil<K: AsRef<[u8]>>(
     ctx: &mut Ctx,
     keys: impl IntoIterator<Item = K>,
-    deadline: i64,
+    deadline: Ms,
     answer: CmdResult,
 ) -> CmdResult {
     if matches!(answer, Ok(Reply::Nil | Reply::NilArray)) {
