@@ -192,16 +192,8 @@ fn split_each(line: &[u8], found: &mut impl Args) -> bool {
 fn strtol_whole(s: &[u8]) -> Option<Result<i64, ()>> {
     // redis-cli passes the word as a C string: it ends at the first NUL.
     let s = &s[..s.iter().position(|&c| c == 0).unwrap_or(s.len())];
-    let mut i = 0;
-    while i < s.len() && is_c_space(s[i]) {
-        i += 1;
-    }
-    let mut neg = false;
-    if i < s.len() && (s[i] == b'+' || s[i] == b'-') {
-        neg = s[i] == b'-';
-        i += 1;
-    }
-    let digits_start = i;
+    let (neg, digits_start) = c_number_start(s);
+    let mut i = digits_start;
     let mut v: i128 = 0;
     let mut overflow = false;
     while i < s.len() && s[i].is_ascii_digit() {
@@ -292,17 +284,20 @@ pub struct PromptState {
     pre_multi_dbnum: i64,
 }
 
+/// Where C's `strtol`/`atoi` find the digits: after leading spaces and one sign. Returns
+/// whether the number is negative and the index of its first digit.
+fn c_number_start(s: &[u8]) -> (bool, usize) {
+    let mut i = s.iter().take_while(|&&c| is_c_space(c)).count();
+    let neg = s.get(i) == Some(&b'-');
+    if matches!(s.get(i), Some(b'+' | b'-')) {
+        i += 1;
+    }
+    (neg, i)
+}
+
 /// C's `atoi`: leading spaces, a sign, digits; stops at the first other byte; wraps like int.
 fn atoi(s: &[u8]) -> i64 {
-    let mut i = 0;
-    while i < s.len() && is_c_space(s[i]) {
-        i += 1;
-    }
-    let mut neg = false;
-    if i < s.len() && (s[i] == b'+' || s[i] == b'-') {
-        neg = s[i] == b'-';
-        i += 1;
-    }
+    let (neg, mut i) = c_number_start(s);
     let mut v: i64 = 0;
     while i < s.len() && s[i].is_ascii_digit() {
         v = v.wrapping_mul(10).wrapping_add((s[i] - b'0') as i64);

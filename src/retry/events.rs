@@ -75,15 +75,7 @@ impl Events {
     }
 
     pub fn arrive(&mut self, wire: &mut Wire, op: u32, schedule: &Schedule, failures: &Failures) {
-        if let Some(delay_s) = self.track.arrive(op, wire.now, schedule, failures) {
-            let cmd = argv([
-                b"SETEX",
-                op_key(op).as_bytes(),
-                delay_s.to_string().as_bytes(),
-                b"pending",
-            ]);
-            super::issue(&mut self.track, wire, &mut self.app, cmd);
-        }
+        super::arrive_as_ttl_key(&mut self.track, wire, &mut self.app, op, schedule, failures);
     }
 
     /// The connections were closed from outside (the run was stopped).

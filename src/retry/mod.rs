@@ -72,6 +72,26 @@ fn issue(track: &mut Track, wire: &mut Wire, client: &mut SimClient, argv: Vec<V
     wire.send(client, argv)
 }
 
+/// An operation fails for the first time in a strategy that keeps it as a key with a TTL
+/// (polling, events): `SETEX order:<op> <first delay> pending`. True if it will retry.
+fn arrive_as_ttl_key(
+    track: &mut Track,
+    wire: &mut Wire,
+    app: &mut SimClient,
+    op: u32,
+    schedule: &Schedule,
+    failures: &Failures,
+) -> bool {
+    let Some(delay_s) = track.arrive(op, wire.now, schedule, failures) else {
+        return false;
+    };
+    let key = track::op_key(op);
+    let delay = delay_s.to_string();
+    let cmd = log::argv([b"SETEX", key.as_bytes(), delay.as_bytes(), b"pending"]);
+    issue(track, wire, app, cmd);
+    true
+}
+
 /// The seed's reaction to an attempt on an operation kept as a key with a TTL (the
 /// polling and event strategies): a retry counts itself and re-arms the key with the next
 /// delay; success or the last retry deletes both keys.

@@ -81,14 +81,8 @@ impl Polling {
 
     /// The original failure: the first wait starts.
     pub fn arrive(&mut self, wire: &mut Wire, op: u32, schedule: &Schedule, failures: &Failures) {
-        if let Some(delay_s) = self.track.arrive(op, wire.now, schedule, failures) {
-            let cmd = argv([
-                b"SETEX",
-                op_key(op).as_bytes(),
-                delay_s.to_string().as_bytes(),
-                b"pending",
-            ]);
-            super::issue(&mut self.track, wire, &mut self.app, cmd);
+        let (track, app) = (&mut self.track, &mut self.app);
+        if super::arrive_as_ttl_key(track, wire, app, op, schedule, failures) {
             self.active.insert(op);
         }
     }
