@@ -379,8 +379,8 @@ fn quit(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
 
 // ---- the table ----
 
-/// PING and ECHO.
-const CONN: Command = Command {
+/// PING and ECHO, and the base of the server's own commands (databases, introspection).
+pub(super) const CONN: Command = Command {
     name: "",
     arity: 1,
     flags: flags![LOADING, STALE, FAST],

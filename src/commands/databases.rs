@@ -1,7 +1,7 @@
 //! The sixteen databases: SELECT, SWAPDB, DBSIZE, FLUSHDB and FLUSHALL.
 
 use super::args::{db_index_arg, Args};
-use super::table::{Group, BASE};
+use super::table::Group;
 use super::Command;
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
@@ -72,14 +72,7 @@ fn flushall(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 // ---- the table ----
 
-const D: Command = Command {
-    name: "",
-    arity: 1,
-    flags: flags![LOADING, STALE, FAST],
-    acl: acl![FAST, CONNECTION],
-    group: Group::Connection,
-    ..BASE
-};
+const D: Command = super::connection::CONN;
 
 pub const COMMANDS: &[Command] = &[
     Command {

@@ -3,7 +3,7 @@
 
 use super::args::{is, Args, Word};
 use super::common::help_lines;
-use super::table::{Acl, Begin, Find, Group, KeySpec, BASE};
+use super::table::{Acl, Begin, Find, Group, KeySpec};
 use super::{keyspec, Command};
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
@@ -363,14 +363,7 @@ fn command_help(_: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
 
 // ---- the table ----
 
-const S: Command = Command {
-    name: "",
-    arity: 1,
-    flags: flags![LOADING, STALE, FAST],
-    acl: acl![FAST, CONNECTION],
-    group: Group::Connection,
-    ..BASE
-};
+const S: Command = super::connection::CONN;
 
 const CMD_SUB: Command = Command {
     arity: 2,
