@@ -139,9 +139,37 @@ fn parse(script: &str) -> Vec<Step> {
         .collect()
 }
 
+fn words(parts: &[&str]) -> Vec<Vec<u8>> {
+    parts.iter().map(|p| p.as_bytes().to_vec()).collect()
+}
+
+/// Wait until the server has taken connection `id`'s command and blocked it (CLIENT LIST
+/// shows the `b` flag): a real condition, not a pause that a slow machine can outrun.
+fn wait_until_blocked(ctl: &mut Conn, id: i64) {
+    let line = words(&["CLIENT", "LIST", "ID", &id.to_string()]);
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let listed = match ctl.call(&line) {
+            redis_playground::Reply::Bulk(b) => String::from_utf8_lossy(&b).into_owned(),
+            other => panic!("CLIENT LIST answered {other:?}"),
+        };
+        let flags = listed.split(' ').find_map(|f| f.strip_prefix("flags="));
+        if flags.is_some_and(|f| f.contains('b')) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "client {id} never blocked: {listed}"
+        );
+        std::thread::yield_now();
+    }
+}
+
 /// What each step printed on the real server, as redis-cli formats it.
 fn run_real(port: u16, steps: &[Step]) -> Vec<String> {
     let mut conns: Vec<Conn> = Vec::new();
+    let mut ids: Vec<i64> = Vec::new();
+    let mut ctl = Conn::open(port);
     let mut pending: Vec<Option<Vec<Vec<u8>>>> = Vec::new();
     let mut out = Vec::new();
     for step in steps {
@@ -149,7 +177,12 @@ fn run_real(port: u16, steps: &[Step]) -> Vec<String> {
             Step::Call(n, _) | Step::Block(n, _) | Step::Answer(n) => *n,
         };
         while conns.len() <= n {
-            conns.push(Conn::open(port));
+            let mut c = Conn::open(port);
+            match c.call(&words(&["CLIENT", "ID"])) {
+                redis_playground::Reply::Int(id) => ids.push(id),
+                other => panic!("CLIENT ID answered {other:?}"),
+            }
+            conns.push(c);
             pending.push(None);
         }
         match step {
@@ -160,8 +193,7 @@ fn run_real(port: u16, steps: &[Step]) -> Vec<String> {
             Step::Block(_, argv) => {
                 conns[n].send(argv);
                 pending[n] = Some(argv.clone());
-                // Let the server take the command (and block the client) first.
-                std::thread::sleep(Duration::from_millis(60));
+                wait_until_blocked(&mut ctl, ids[n]);
                 out.push(String::new());
             }
             Step::Answer(_) => {
