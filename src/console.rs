@@ -267,6 +267,33 @@ impl ConsoleMut<'_> {
         cli::trim_final_newline(out)
     }
 
+    /// What was pushed to the console's connection since the last call, as replies (pub/sub
+    /// messages, MONITOR lines, a blocked command's answer): what a program's connection
+    /// reads, where `take_messages` is what redis-cli prints. A blocked console whose
+    /// answer arrived is at the prompt again; the rest of a repeat count is not sent.
+    pub fn take_replies(&mut self) -> Vec<Reply> {
+        let client = self.console.client;
+        let replies: Vec<Reply> = self
+            .server
+            .client_mut(client)
+            .map(|c| c.take_inbox().into())
+            .unwrap_or_default();
+        if self.console.mode == Mode::Blocked && !self.server.is_blocked(client) {
+            let c = &mut *self.console;
+            c.mode = Mode::Ready;
+            if let (Some((argv, _)), Some(reply)) = (c.waiting.take(), replies.last()) {
+                c.prompt_state.after_reply(&argv, reply);
+            }
+        }
+        replies
+    }
+
+    /// Whether the console's connection is open (false once the server closed it: QUIT,
+    /// CLIENT KILL; its next command would connect again).
+    pub fn is_connected(&self) -> bool {
+        self.server.is_connected(self.console.client)
+    }
+
     /// What the console is doing.
     pub fn mode(&self) -> Mode {
         self.console.mode

@@ -29,6 +29,8 @@ pub mod tag {
     /// `BINARY len raw_len`: a bulk string that isn't valid UTF-8. Its text is the lossy
     /// reading (U+FFFD for bad bytes); its bytes follow in the raw buffer.
     pub const BINARY: u32 = 7;
+    /// `NIL_ARRAY`: the nil array (`*-1`, a failed EXEC), as opposed to the nil bulk string.
+    pub const NIL_ARRAY: u32 = 8;
 }
 
 /// A packed reply: reuse one across calls (`clear` keeps the buffers).
@@ -73,7 +75,8 @@ impl PackedReply {
                 let text = crate::num::double::G17::new(*d);
                 self.string(tag::BULK, text.as_str());
             }
-            Reply::Nil | Reply::NilArray => self.shape.push(tag::NIL),
+            Reply::Nil => self.shape.push(tag::NIL),
+            Reply::NilArray => self.shape.push(tag::NIL_ARRAY),
             Reply::Array(items) | Reply::Set(items) => {
                 self.shape.reserve(2 + 2 * items.len());
                 self.words(tag::ARRAY, items.len() as u32);

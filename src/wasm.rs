@@ -303,8 +303,9 @@ fn reply_to_js(buf: &mut PackedReply, reply: &Reply) -> JsValue {
         Reply::Status(s) if s == "OK" => return ok_reply(),
         Reply::Status(s) => return string_reply(packed::tag::STATUS, s),
         Reply::Error(e) => return string_reply(packed::tag::ERROR, e),
-        Reply::Int(n) => return integer_reply(*n as f64),
-        Reply::Nil | Reply::NilArray => return nil_reply(),
+        // Beyond 2^53 a JS number isn't exact: the packed path gives a BigInt.
+        Reply::Int(n) if n.unsigned_abs() <= 1 << 53 => return integer_reply(*n as f64),
+        Reply::Nil => return nil_reply(),
         Reply::Bulk(b) => {
             if let Ok(text) = std::str::from_utf8(b) {
                 return string_reply(packed::tag::BULK, text);
@@ -379,7 +380,7 @@ fn exec_argv_on(
     run: impl FnOnce(&mut World, &[Vec<u8>]) -> Option<Reply>,
 ) -> Result<JsValue, JsValue> {
     if !shared.read_argv(argv) {
-        return Err(js_sys::TypeError::new("execArgv takes an array of strings").into());
+        return Err(js_sys::TypeError::new("execArgv takes an array of strings or Uint8Arrays").into());
     }
     shared.world.sync(wall_now());
     let reply = run(&mut shared.world, &shared.argv);
@@ -433,7 +434,7 @@ impl Playground {
     )]
     pub fn exec_argv(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string[]")] argv: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "(string | Uint8Array)[]")] argv: &JsValue,
     ) -> Result<JsValue, JsValue> {
         exec_argv_on(&mut self.shared.borrow_mut(), argv, |w, a| {
             Some(w.exec_args(a))
@@ -466,6 +467,28 @@ impl Playground {
     #[wasm_bindgen(js_name = closeConsole)]
     pub fn close_console(&self, id: u32) -> bool {
         self.shared.borrow_mut().world.close_console(id as usize)
+    }
+
+    /// The consoles whose connection has something to read (pushed messages, a blocked
+    /// command's answer) or was closed by the server since the last call: the ones to
+    /// poll with `takeReplies`/`takeMessages` and `isConnected`.
+    #[wasm_bindgen(js_name = consolesWithNews)]
+    pub fn consoles_with_news(&self) -> Vec<u32> {
+        let ids = self.shared.borrow_mut().world.consoles_with_news();
+        ids.into_iter().map(|i| i as u32).collect()
+    }
+
+    /// Split an inline command (a line of text, as Redis reads one from a connection that
+    /// does not speak RESP) into its arguments, with Redis's quoting rules; null when its
+    /// quotes don't balance.
+    #[wasm_bindgen(js_name = splitInline)]
+    pub fn split_inline(&self, line: &[u8]) -> Option<js_sys::Array> {
+        let args = crate::cli::split_args(line)?;
+        Some(
+            args.iter()
+                .map(|a| JsValue::from(js_sys::Uint8Array::from(a.as_slice())))
+                .collect(),
+        )
     }
 
     /// The ids of the open consoles, oldest first.
@@ -942,17 +965,19 @@ impl Console {
         Ok(text)
     }
 
-    /// Run one command from its arguments (strings; anything else is made a string);
-    /// returns `{type, value}`: type `status`, `error`, `integer`, `bulk`, `nil`, `array`
-    /// or `multi`, arrays nesting. A bulk string that isn't valid UTF-8 (its bad bytes
-    /// show as U+FFFD in `value`) also has `bytes`, a Uint8Array.
+    /// Run one command from its arguments (strings or Uint8Arrays of bytes; anything else
+    /// is made a string); returns `{type, value}`: type `status`, `error`, `integer`,
+    /// `bulk`, `nil`, `array` or `multi`, arrays nesting. An integer beyond ±2^53 is a
+    /// BigInt; the nil array (`*-1`, a failed EXEC) is `{type: 'nil', array: true}`; a bulk
+    /// string that isn't valid UTF-8 (its bad bytes show as U+FFFD in `value`) also has
+    /// `bytes`, a Uint8Array.
     #[wasm_bindgen(
         js_name = execArgv,
         unchecked_return_type = "{ type: string, value: any, bytes?: Uint8Array }"
     )]
     pub fn exec_argv(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string[]")] argv: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "(string | Uint8Array)[]")] argv: &JsValue,
     ) -> Result<JsValue, JsValue> {
         let id = self.id;
         exec_argv_on(&mut self.shared.borrow_mut(), argv, |w, a| {
@@ -1042,6 +1067,31 @@ impl Console {
     /// Returns whether anything was interrupted.
     pub fn interrupt(&self) -> Result<bool, JsValue> {
         self.with(|c| c.interrupt())
+    }
+
+    /// What was pushed to this console's connection since the last call, as reply trees
+    /// (pub/sub messages, MONITOR lines, a blocked command's answer): what a program's
+    /// connection reads (`takeMessages` is what redis-cli prints).
+    #[wasm_bindgen(js_name = takeReplies)]
+    pub fn take_replies(&self) -> Result<js_sys::Array, JsValue> {
+        let sh = &mut *self.shared.borrow_mut();
+        sh.world.sync(wall_now());
+        let replies = sh
+            .world
+            .console(self.id)
+            .ok_or_else(|| js_error(&format!("console {} is closed", self.id)))?
+            .take_replies();
+        Ok(replies
+            .iter()
+            .map(|r| reply_to_js(&mut sh.packed, r))
+            .collect())
+    }
+
+    /// Whether the console's connection is open: false once the server closed it (QUIT,
+    /// CLIENT KILL), until its next command connects again.
+    #[wasm_bindgen(js_name = isConnected)]
+    pub fn is_connected(&self) -> Result<bool, JsValue> {
+        self.read(|c| c.is_connected())
     }
 
     /// The console's client id, as CLIENT ID would answer (it changes when the console

@@ -179,6 +179,19 @@ impl World {
         }
     }
 
+    /// The consoles whose connection has something to read (pushed messages, a blocked
+    /// command's answer) or was closed by the server, since the last call.
+    pub fn consoles_with_news(&mut self) -> Vec<usize> {
+        let news = self.server.take_news();
+        (0..self.consoles.len())
+            .filter(|&i| {
+                self.consoles[i]
+                    .as_ref()
+                    .is_some_and(|c| news.contains(&c.client()))
+            })
+            .collect()
+    }
+
     /// Run a line in the first console (the one a page starts with): what `redis-cli
     /// --no-raw` prints for it.
     pub fn exec(&mut self, line: &str) -> String {

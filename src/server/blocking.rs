@@ -149,8 +149,8 @@ impl Server {
         if self.blocking.remove(client).is_none() {
             return false;
         }
-        if let (Some(r), Some(c)) = (reply, self.clients.get_mut(client)) {
-            c.push(r);
+        if let Some(r) = reply {
+            self.clients.push(client, r);
         }
         true
     }
@@ -172,9 +172,7 @@ impl Server {
         } else {
             b.on_timeout
         };
-        if let Some(c) = self.clients.get_mut(client) {
-            c.push(reply);
-        }
+        self.clients.push(client, reply);
         true
     }
 
@@ -265,9 +263,7 @@ impl Server {
                 break;
             }
             if let Some(b) = self.blocking.remove(client) {
-                if let Some(c) = self.clients.get_mut(client) {
-                    c.push(b.on_timeout);
-                }
+                self.clients.push(client, b.on_timeout);
             } else {
                 self.blocking.deadlines.pop_first();
             }

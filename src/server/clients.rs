@@ -4,7 +4,7 @@
 //! a million connections costs no more than one that has seen ten.
 
 use crate::clock::Ms;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::tx::TxState;
 use crate::reply::Reply;
@@ -107,10 +107,6 @@ impl Client {
         self.last_cmd = name;
     }
 
-    pub(super) fn push(&mut self, message: Reply) {
-        self.inbox.push_back(message);
-    }
-
     /// What was pushed to the client since the last call, oldest first.
     pub fn take_inbox(&mut self) -> VecDeque<Reply> {
         std::mem::take(&mut self.inbox)
@@ -133,7 +129,13 @@ pub struct Clients {
     monitors: Vec<ClientId>,
     /// Answers for a client id that is gone (never stored anywhere).
     scratch: Option<Box<Client>>,
+    /// Clients something was pushed to, or that were closed, since the last `take_news`
+    /// (forgotten past NEWS_LIMIT when nobody asks).
+    news: BTreeSet<ClientId>,
 }
+
+/// `news` is kept for a reader (the RESP bridge); without one it is dropped at this size.
+const NEWS_LIMIT: usize = 4096;
 
 impl Clients {
     /// A new client at world time `now`; returns its id.
@@ -188,10 +190,31 @@ impl Clients {
                 c.inbox.clear();
                 c.monitor = false;
                 self.monitors.retain(|&m| m != id);
+                self.note(id);
                 true
             }
             _ => false,
         }
+    }
+
+    /// Push a message to a client (pub/sub, MONITOR, a blocked command's answer).
+    pub(super) fn push(&mut self, id: ClientId, message: Reply) {
+        if let Some(c) = self.get_mut(id) {
+            c.inbox.push_back(message);
+            self.note(id);
+        }
+    }
+
+    fn note(&mut self, id: ClientId) {
+        if self.news.len() >= NEWS_LIMIT {
+            self.news.clear();
+        }
+        self.news.insert(id);
+    }
+
+    /// The clients something was pushed to, or that were closed, since the last call.
+    pub fn take_news(&mut self) -> Vec<ClientId> {
+        std::mem::take(&mut self.news).into_iter().collect()
     }
 
     /// Free the clients that were closed.
@@ -228,10 +251,8 @@ impl Clients {
 
     /// Push a line to every MONITOR.
     pub(super) fn feed_monitors(&mut self, line: &str) {
-        for &m in &self.monitors {
-            if let Some(c) = self.map.get_mut(&m) {
-                c.inbox.push_back(Reply::Status(line.to_string().into()));
-            }
+        for m in self.monitors.clone() {
+            self.push(m, Reply::Status(line.to_string().into()));
         }
     }
 }

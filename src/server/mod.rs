@@ -337,6 +337,12 @@ impl Server {
         self.clients.get_mut(id)
     }
 
+    /// The clients that have something to read (pushed messages, a blocked command's
+    /// answer) or whose connection closed, since the last call.
+    pub fn take_news(&mut self) -> Vec<ClientId> {
+        self.clients.take_news()
+    }
+
     pub fn is_connected(&self, id: ClientId) -> bool {
         self.clients.is_connected(id)
     }

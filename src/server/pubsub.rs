@@ -159,10 +159,7 @@ impl Server {
         let receivers = self.subs.receivers(channel);
         let count = receivers.len() as i64;
         for (id, pattern) in receivers {
-            let Some(c) = self.clients.get_mut(id) else {
-                continue;
-            };
-            c.push(match pattern {
+            self.clients.push(id, match pattern {
                 None => Reply::Array(vec![
                     Reply::bulk("message"),
                     Reply::bulk(channel),

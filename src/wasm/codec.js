@@ -15,7 +15,8 @@ export function useMemory(m) {
 
 /**
  * Write the arguments into wasm memory at `ptr` (room for `cap` bytes) as
- * `<u32 length LE><UTF-8 bytes>` each; anything that isn't a string is made one. Returns
+ * `<u32 length LE><bytes>` each: a string as UTF-8, a Uint8Array as it is, anything else
+ * made a string. Returns
  * the bytes written, -1 when `argv` isn't an array (or an argument can't be made a
  * string), or `-n` (n ≥ 2) when `cap` is too small and `n` bytes would surely do. Never
  * throws into the engine.
@@ -29,7 +30,7 @@ export function encodeArgv(argv, ptr, cap) {
   // now), then write them again with nothing else running.
   let plain;
   try {
-    plain = Array.from(argv, (a) => (typeof a === 'string' ? a : String(a)));
+    plain = Array.from(argv, (a) => (typeof a === 'string' || a instanceof Uint8Array ? a : String(a)));
   } catch {
     return -1;
   }
@@ -45,6 +46,18 @@ function write(argv, ptr, cap) {
   let at = ptr;
   try {
     for (let i = 0; i < argv.length; i++) {
+      if (argv[i] instanceof Uint8Array) {
+        const raw = argv[i];
+        const len = raw.length;
+        if (at + 4 + len > end) return -worstCase(argv);
+        buf.set(raw, at + 4);
+        buf[at] = len & 0xff;
+        buf[at + 1] = (len >>> 8) & 0xff;
+        buf[at + 2] = (len >>> 16) & 0xff;
+        buf[at + 3] = len >>> 24;
+        at += 4 + len;
+        continue;
+      }
       const arg = typeof argv[i] === 'string' ? argv[i] : String(argv[i]);
       const n = arg.length;
       if (at + 4 + 3 * n > end) return -worstCase(argv);
@@ -70,7 +83,7 @@ function write(argv, ptr, cap) {
 /** Bytes that hold any arguments `argv` could encode to (at most 3 per UTF-16 unit). */
 function worstCase(argv) {
   let n = 2;
-  for (const a of argv) n += 4 + 3 * String(a).length;
+  for (const a of argv) n += 4 + (a instanceof Uint8Array ? a.length : 3 * String(a).length);
   return n;
 }
 
@@ -157,7 +170,10 @@ export function buildReply(ptr, textLen, ascii, shape, raw = EMPTY) {
       case 2: {
         const low = shape[at++];
         const high = shape[at++] | 0;
-        return { type: 'integer', value: high * 4294967296 + low };
+        const value = high * 4294967296 + low;
+        // Beyond ±2^53 a number isn't exact: give the exact BigInt.
+        if (Number.isSafeInteger(value)) return { type: 'integer', value };
+        return { type: 'integer', value: (BigInt(high) << 32n) + BigInt(low) };
       }
       case 3: return { type: 'bulk', value: str() };
       case 4: return { type: 'nil', value: null };
@@ -170,6 +186,7 @@ export function buildReply(ptr, textLen, ascii, shape, raw = EMPTY) {
         rawAt += len;
         return { type: 'bulk', value, bytes };
       }
+      case 8: return { type: 'nil', value: null, array: true };
       default: throw new Error('a packed reply the page does not understand');
     }
   }

@@ -100,7 +100,7 @@ test('execArgv carries any reply tree across in one piece', () => {
   });
   p.execArgv(['ZADD', 'z', '1.5', 'm', '-2', 'n']);
   assert.deepEqual(p.execArgv(['ZRANGE', 'z', '0', '-1', 'WITHSCORES']).value.map((r) => r.value), ['n', '-2', 'm', '1.5']);
-  assert.deepEqual(p.execArgv(['INCRBY', 'big', '-9007199254740993']), { type: 'integer', value: -9007199254740992 });
+  assert.deepEqual(p.execArgv(['INCRBY', 'big', '-9007199254740993']), { type: 'integer', value: -9007199254740993n });
   assert.deepEqual(p.execArgv(['INCRBY', 'n', '-4294967297']), { type: 'integer', value: -4294967297 });
   assert.deepEqual(p.execArgv(['BLPOP', 'nothing', '0', 'x']).type, 'error');
   // One command answering several times (SUBSCRIBE a b), then an empty array.
