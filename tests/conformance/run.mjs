@@ -102,6 +102,20 @@ function runFile(tree, job, file, port, timeoutS, skips) {
   });
 }
 
+/** Why a file stopped, in a few words: the command or setting the playground lacks. */
+export function stopReason(exception) {
+  let m;
+  if ((m = /unknown command '([^']+)'/.exec(exception))) return `${m[1].toUpperCase()} is missing`;
+  if ((m = /unknown subcommand or wrong number of arguments for '([^']+)'\. Try (\w+) HELP/.exec(exception))) {
+    return `${m[2].toUpperCase()} ${m[1].toUpperCase()} is missing`;
+  }
+  if ((m = /unknown subcommand '([^']+)'\. Try (\w+) HELP/.exec(exception))) {
+    return `${m[2].toUpperCase()} ${m[1].toUpperCase()} is missing`;
+  }
+  if ((m = /CONFIG SET[^']*'([^']+)'/.exec(exception))) return `CONFIG SET ${m[1]} is refused`;
+  return exception.slice(0, 100).replace(/\|/g, '/');
+}
+
 function pad(s, n) {
   s = String(s);
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
@@ -144,7 +158,7 @@ async function main() {
   await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, (_, job) => worker(job)));
 
   // The table, in files.txt order.
-  console.log(`\n| file | passed | failed | skipped | note |\n|---|---:|---:|---:|---|`);
+  const table = ['| file | passed | failed | skipped | stopped early because |', '|---|---:|---:|---:|---|'];
   let passed = 0;
   let failed = 0;
   let skipped = 0;
@@ -158,12 +172,13 @@ async function main() {
     for (const t of r.passed) nowPassing.add(`${file}: ${t}`);
     for (const t of r.failed) failing.add(`${file}: ${t}`);
     let note = '';
-    if (r.exception) note = `stopped: ${r.exception.slice(0, 140).replace(/\|/g, '/')}`;
+    if (r.exception) note = stopReason(r.exception);
     else if (r.timeout) note = 'timed out';
-    console.log(`| ${file} | ${r.passed.length} | ${r.failed.length} | ${r.skipped.length} | ${note} |`);
+    table.push(`| ${file} | ${r.passed.length} | ${r.failed.length} | ${r.skipped.length} | ${note} |`);
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
-  console.log(`\n${passed} passed, ${failed} failed (${skipped} skipped; ${files.length} files in ${seconds} s)`);
+  const closing = `${passed} passed, ${failed} failed (${skipped} skipped; ${files.length} files in ${seconds} s)`;
+  console.log(`\n${table.join('\n')}\n\n${closing}`);
 
   // Regressions: a test that passed at the last --update and does not pass now.
   const before = fs.existsSync(PASSING_FILE)
@@ -176,6 +191,21 @@ async function main() {
       '# Written by `scripts/conformance --update`; CI fails if one of them stops passing.\n';
     fs.writeFileSync(PASSING_FILE, header + [...nowPassing].sort().join('\n') + '\n');
     console.log(`passing.txt: ${nowPassing.size} tests (was ${before.length})`);
+    // The README shows the latest table.
+    const readme = path.join(here, '..', '..', 'README.md');
+    const text = fs.readFileSync(readme, 'utf8');
+    const start = '<!-- conformance:start -->\n';
+    const end = '<!-- conformance:end -->';
+    const i = text.indexOf(start);
+    const j = text.indexOf(end);
+    if (i >= 0 && j > i) {
+      const when = new Date().toISOString().slice(0, 10);
+      const body = `Latest run (${when}): **${closing}**. A file that stops early ends at its first ` +
+        'command the playground lacks (the suite treats an error outside a test as fatal), so ' +
+        'the tests after it did not run; each family issue moves its files forward.\n\n' +
+        `${table.join('\n')}\n\n`;
+      fs.writeFileSync(readme, text.slice(0, i + start.length) + body + text.slice(j));
+    }
   }
   if (args.includes('--verbose')) {
     for (const file of files) {
