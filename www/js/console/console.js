@@ -21,6 +21,7 @@ import { History } from './history.js';
 import { createEditor } from './editor.js';
 import { renderReply } from './reply.js';
 import { highlight, renderRuns } from './highlight.js';
+import { repeatCount } from '../cli.js';
 
 const MAX_ENTRIES = 1000; // transcript entries kept in the page
 const DEFAULT_PROMPT = '127.0.0.1:6379> ';
@@ -37,8 +38,7 @@ const WELCOME = [
  * `{ command, keys, timeout }`, the timeout in seconds (0: none).
  */
 export function blockingInfo(args) {
-  let a = Array.from(args, String);
-  if (a.length > 1 && /^[0-9]+$/.test(a[0])) a = a.slice(1);
+  const a = repeatCount(args).argv;
   const command = (a[0] ?? '').toUpperCase();
   let keys;
   let timeout;

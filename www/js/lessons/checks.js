@@ -17,6 +17,7 @@
 //
 // Steps that move the world clock (`advance: ms`) have no check object: they are done when
 // the world clock has moved at least that far since the step was shown.
+import { repeatCount } from '../cli.js';
 
 /**
  * A splitter that reads a line as redis-cli does, from the engine (its `splitArgs`, the same
@@ -36,12 +37,8 @@ export function splitterOf(engine) {
 export function parseLine(line, split) {
   const args = split(line);
   if (!args || args.length === 0) return null;
-  let repeat = 1;
-  if (args.length > 1 && /^-?[0-9]+$/.test(args[0])) {
-    repeat = Number(args[0]);
-    args.shift();
-  }
-  return { argv: args, repeat };
+  const { count, argv } = repeatCount(args);
+  return { argv, repeat: count ?? 1 };
 }
 
 // Placeholders a pattern may use in place of an argument.

@@ -9,6 +9,7 @@
 // There is no way to run script from a link: EVAL and friends are not in the table, console
 // words (help, clear) are refused as unknown, and the console shows every line and reply as
 // text. No DOM here: the node tests use this module as it is.
+import { repeatCount } from '../cli.js';
 
 /** Names refused whatever the table says, with why. */
 const REFUSED = new Map([
@@ -58,13 +59,9 @@ export function scenarioChecker(engine) {
   function checkLine(line) {
     const args = engine.splitArgs(line);
     if (args === null || args === undefined) return 'its quotes do not parse';
-    let words = Array.from(args, (a) => a.text);
-    if (words.length === 0) return 'it is empty';
-    if (/^[0-9]+$/.test(words[0]) && words.length > 1) {
-      const n = Number(words[0]);
-      if (n > MAX_REPEAT) return `a repeat count over ${MAX_REPEAT}`;
-      words = words.slice(1);
-    }
+    if (args.length === 0) return 'it is empty';
+    const { count, argv: words } = repeatCount(Array.from(args, (a) => a.text));
+    if (count !== null && count > MAX_REPEAT) return `a repeat count over ${MAX_REPEAT}`;
     const name = words[0].toUpperCase();
     if (REFUSED.has(name)) return REFUSED.get(name);
     const entry = table.get(name);
