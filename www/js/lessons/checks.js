@@ -138,17 +138,3 @@ export function stepCheck(step) {
 export function keyLookup(engine, dbOf = () => 0) {
   return (name) => engine.inspect(dbOf(), name, 0, 0) ?? null;
 }
-
-/** "5 min 1 s", "2 h", "10 s": a world-clock jump for a button label. */
-export function formatDuration(ms) {
-  let s = Math.round(ms / 1000);
-  const parts = [];
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  if (h) parts.push(`${h} h`);
-  if (m) parts.push(`${m} min`);
-  if (s || parts.length === 0) parts.push(`${s} s`);
-  return parts.join(' ');
-}

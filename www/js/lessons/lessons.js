@@ -18,7 +18,8 @@
 import { loadLessons } from './data.js';
 import { Progress } from './progress.js';
 import { activeDb } from '../engine.js';
-import { commandName, evaluateCheck, formatDuration, keyLookup, splitterOf, stepCheck } from './checks.js';
+import { commandName, evaluateCheck, keyLookup, splitterOf, stepCheck } from './checks.js';
+import { formatDuration } from '../format.js';
 import { h } from '../dom.js';
 
 
