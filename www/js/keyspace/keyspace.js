@@ -9,10 +9,10 @@
 //   its size and its TTL counting down with the world clock (engine.now());
 // - the selected key's value (value.js), re-read whenever engine.generation() moves.
 //
-// One timer drives it all: every 100 ms (or at once after a console command) it looks at
-// the active console's db (engine.js activeDb) and engine.generation(), advances a running scan for at most a few ms, and
-// updates the TTLs. Every key and value is shown as text, never as HTML.
-import { activeDb } from '../engine.js';
+// The scheduler drives it: every world it publishes (each tick, and at once after a console
+// line) gives the active console's db and the generation; the view advances a running scan
+// for at most a few ms (carrying on in slices while it runs) and updates the TTLs. Every key
+// and value is shown as text, never as HTML.
 import { h, setText, setAttr, fmtInt, fmtSize, fmtSizeLong, ttlText, TYPES } from './util.js';
 import { Listing } from './listing.js';
 import { flatRows, treeRows, ancestorPaths, keyId } from './rows.js';
@@ -20,7 +20,6 @@ import { mountValue } from './value.js';
 
 const DATABASES = 16;
 const PAGE = 200; // keys per "load more"
-const IDLE_MS = 100; // how often the view looks for changes and updates TTLs
 const BUDGET_MS = 6; // scanning time per step while a scan runs
 const FILTER_DELAY_MS = 150;
 const VIEW_STORAGE = 'redis-playground:keyspace:view';
@@ -41,12 +40,12 @@ function savedView() {
  * Mount the keyspace view into `root` (the empty keyspace pane). `engine` is the Playground,
  * `console` the console's API (run, onCommand, focus, prompt). Returns { refresh, destroy }.
  */
-export function mountKeyspace({ root, engine, console: cli }) {
+export function mountKeyspace({ root, engine, console: cli, scheduler }) {
   const n = ++uid;
   const ids = { db: `ks-db-${n}`, pattern: `ks-pattern-${n}`, type: `ks-type-${n}`, list: `ks-list-${n}`, title: `ks-title-${n}` };
 
   // --- state -------------------------------------------------------------------------------
-  let consoleDb = activeDb(engine);
+  let consoleDb = cli?.activeDb?.() ?? 0;
   let viewDb = consoleDb;
   let following = true; // the view follows the console's SELECT
   let pattern = '';
@@ -480,11 +479,12 @@ export function mountKeyspace({ root, engine, console: cli }) {
   });
 
   // --- the loop ----------------------------------------------------------------------------
-  function step() {
+  function step(world = scheduler?.world()) {
+    clearTimeout(timer);
     timer = 0;
-    if (stopped) return;
+    if (stopped || !world) return;
     try {
-      const cdb = activeDb(engine);
+      const cdb = world.db;
       if (cdb !== consoleDb) {
         consoleDb = cdb;
         if (following || cdb === viewDb) {
@@ -493,7 +493,7 @@ export function mountKeyspace({ root, engine, console: cli }) {
         }
         updateFollow();
       }
-      const gen = engine.generation();
+      const gen = world.generation;
       const changed = gen !== lastGeneration;
       if (changed) {
         lastGeneration = gen;
@@ -513,17 +513,16 @@ export function mountKeyspace({ root, engine, console: cli }) {
       globalThis.console.error(e);
       return;
     }
-    timer = setTimeout(step, listing.busy ? 0 : IDLE_MS);
+    // A running scan carries on in slices, between the world's ticks.
+    if (listing.busy) timer = setTimeout(() => step(), 0);
   }
 
-  /** Look again now (after a console command, a filter change…). */
+  /** Look again now (a filter change, more keys asked for…), not at the next tick. */
   function kick() {
     if (stopped) return;
     clearTimeout(timer);
-    timer = setTimeout(step, 0);
+    timer = setTimeout(() => step(), 0);
   }
-
-  const unsubscribe = typeof cli?.onCommand === 'function' ? cli.onCommand(() => kick()) : null;
 
   dbSelect.value = String(viewDb);
   lastGeneration = engine.generation();
@@ -531,10 +530,10 @@ export function mountKeyspace({ root, engine, console: cli }) {
   updateFollow();
   setMode(mode);
   query();
-  step();
+  const unsubscribe = scheduler?.subscribe((world) => step(world)) ?? null;
 
   return {
-    /** Look for changes now rather than at the next 100 ms step. */
+    /** Look for changes now rather than at the next tick. */
     refresh: kick,
     /** Show `key` of `db` (from a link elsewhere): switch to the db, select it, scroll to it. */
     open({ db, key }) {
@@ -548,7 +547,7 @@ export function mountKeyspace({ root, engine, console: cli }) {
       if (row) activate(row._row.id);
       else valueRoot.scrollIntoView({ block: 'nearest' });
     },
-    /** Stop the timer and the console subscription. */
+    /** Stop following the world. */
     destroy() {
       stopped = true;
       clearTimeout(timer);

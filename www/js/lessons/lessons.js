@@ -17,7 +17,6 @@
 // access (no stats, no prompt or db change). Every text from the data files is inserted as text.
 import { loadLessons } from './data.js';
 import { Progress } from './progress.js';
-import { activeDb } from '../engine.js';
 import { commandName, evaluateCheck, keyLookup, splitterOf, stepCheck } from './checks.js';
 import { formatDuration } from '../format.js';
 import { h } from '../dom.js';
@@ -36,9 +35,9 @@ function checkCommandNames(check, split, names = new Set()) {
   return names;
 }
 
-export function mountLessons({ root, engine, console: cli, load = loadLessons, storage } = {}) {
+export function mountLessons({ root, engine, console: cli, scheduler, load = loadLessons, storage } = {}) {
   const progress = new Progress(storage);
-  const lookupKey = keyLookup(engine, () => activeDb(engine));
+  const lookupKey = keyLookup(engine, () => cli.activeDb?.() ?? 0);
   const split = splitterOf(engine);
   const cleanups = [];
 
@@ -212,7 +211,7 @@ export function mountLessons({ root, engine, console: cli, load = loadLessons, s
   const sessionActive = new Set(); // lessons whose steps ran in this page (their keys exist)
   let current = null; // { lesson, index, shownAt }
   let replaying = false;
-  let clockTimer = null;
+  let watchingClock = false; // a clock step is shown: every world the scheduler publishes looks
 
   function buildGuide() {
     const g = {};
@@ -358,9 +357,7 @@ export function mountLessons({ root, engine, console: cli, load = loadLessons, s
     else setStatus('', 'Type the command in the console and press Enter.');
     renderMeta();
     stopClockWatch();
-    if (step.advance !== undefined && !progress.isDone(lesson.id, index)) {
-      clockTimer = setInterval(checkClock, 250);
-    }
+    watchingClock = step.advance !== undefined && !progress.isDone(lesson.id, index);
   }
 
   function replayTo(lesson, index) {
@@ -393,12 +390,11 @@ export function mountLessons({ root, engine, console: cli, load = loadLessons, s
   }
 
   function stopClockWatch() {
-    if (clockTimer !== null) clearInterval(clockTimer);
-    clockTimer = null;
+    watchingClock = false;
   }
 
   function checkClock() {
-    if (!current) return;
+    if (!current || !watchingClock) return;
     const step = current.lesson.steps[current.index];
     if (step.advance === undefined || progress.isDone(current.lesson.id, current.index)) return;
     if (engine.now() - current.shownAt >= step.advance) stepDone();
@@ -446,6 +442,8 @@ export function mountLessons({ root, engine, console: cli, load = loadLessons, s
     selectTab(TABS.some((t) => t.id === progress.tab) ? progress.tab : 'examples');
     if (progress.open && lessonById(progress.open)) openLesson(progress.open);
     if (typeof cli.onCommand === 'function') cleanups.push(cli.onCommand(onCommand));
+    const off = scheduler?.subscribe(() => checkClock());
+    if (off) cleanups.push(off);
     document.addEventListener('keydown', onKey);
     cleanups.push(() => document.removeEventListener('keydown', onKey));
     root.removeAttribute('aria-busy');

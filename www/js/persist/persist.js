@@ -32,7 +32,6 @@ import { writePending, readPending, clearPending } from './pending.js';
 
 const DEBOUNCE_MS = 1500;
 const MAX_WAIT_MS = 10_000;
-const POLL_MS = 400;
 const RESET_FLAG = 'redis-playground:reset';
 
 const message = (e) => (e && typeof e === 'object' && 'message' in e ? e.message : String(e));
@@ -349,8 +348,11 @@ class Persistence {
 
   // --- saving -----------------------------------------------------------------------------
 
-  /** Begin autosaving and wire the Reset button; call once the console is attached. */
-  start({ resetButton = document.getElementById('reset-button') } = {}) {
+  /**
+   * Begin autosaving and wire the Reset button; call once the console is attached. Changes
+   * are looked for on every world tick of `scheduler` and after every console line.
+   */
+  start({ scheduler, resetButton = document.getElementById('reset-button') } = {}) {
     if (this.started) return;
     this.started = true;
     if (resetButton) {
@@ -368,7 +370,7 @@ class Persistence {
     this.lastGeneration = this.engine.generation();
     this.lastClock = this.#clockState();
     this.ui?.onCommand?.(() => { this.commandsSinceStart += 1; this.historyDirty = true; this.#check(); });
-    this.poll = setInterval(() => this.#check(), POLL_MS);
+    this.offWorld = scheduler?.subscribe(() => this.#check()) ?? null;
     // Leaving (or hiding) the page saves what has not been saved yet.
     const flush = (reason) => { if (this.timer || this.historyDirty || this.#changed()) this.save(reason); };
     addEventListener('pagehide', () => flush('pagehide'));
@@ -531,7 +533,7 @@ class Persistence {
     }
     this.suspended = true;
     clearTimeout(this.timer);
-    clearInterval(this.poll);
+    this.offWorld?.();
     try { this.engine.resetWorld?.(); } catch (e) { console.error(e); }
     const ls = localStorageOrNull();
     try { ls?.removeItem(HISTORY_KEY); } catch { /* blocked */ }

@@ -1,9 +1,10 @@
 // The retry simulation page (the section below the workspace):
 //
-//   mountRetry({ root, engine, console, clock, keyspace }) → { start, stop, reset, step, … }
+//   mountRetry({ root, engine, console, scheduler, clock, keyspace }) → { start, stop, reset, step, … }
 //
 // The model (src/retry/, through engine.sim*) runs three strategies on the same failures;
-// this page sets it up (controls.js), drives it from requestAnimationFrame and shows it:
+// this page sets it up (controls.js), drives it on the scheduler's animation frames
+// (scheduler.onFrame) and shows it:
 // retries over time (chart.js), every operation (timeline.js), the numbers (metrics.js),
 // the keys (keys.js), the commands (log.js) and why (explain.js).
 //
@@ -44,7 +45,7 @@ function clockOf(engine, clock) {
   };
 }
 
-export function mountRetry({ root, engine, console: ui = null, clock = null, keyspace = null }) {
+export function mountRetry({ root, engine, console: ui = null, scheduler, clock = null, keyspace = null }) {
   const clk = () => clockOf(engine, clock);
 
   // --- the page ----------------------------------------------------------------------------
@@ -272,7 +273,6 @@ export function mountRetry({ root, engine, console: ui = null, clock = null, key
   }
 
   function frame() {
-    raf = requestAnimationFrame(frame);
     try {
       // Nothing running: look a few times a second only (a run started from the console's
       // developer tools, or the Start button, shows at once either way).
@@ -295,7 +295,7 @@ export function mountRetry({ root, engine, console: ui = null, clock = null, key
       pace.keepUp(state);
       render(state);
     } catch (e) {
-      cancelAnimationFrame(raf);
+      offFrame();
       console.error('The retry simulation stopped drawing:', e);
       controls.setStatus(`The simulation view stopped: ${e && e.message ? e.message : e}`);
     }
@@ -363,7 +363,7 @@ export function mountRetry({ root, engine, console: ui = null, clock = null, key
   headerObserver?.observe(header);
   const offClock = onClockChange(onSpeed);
   const unregister = registerDueSource(() => engine.simNextDue(), { label: 'the simulation’s next retry is due' });
-  let raf = requestAnimationFrame(frame);
+  const offFrame = scheduler.onFrame(frame);
 
   // A run already going (the page's module reloaded): show it.
   const initial = engine.simState();
@@ -384,7 +384,7 @@ export function mountRetry({ root, engine, console: ui = null, clock = null, key
     timeline,
     log,
     destroy() {
-      cancelAnimationFrame(raf);
+      offFrame();
       unregister();
       offClock();
       document.removeEventListener('presenterchange', onPresenter);
