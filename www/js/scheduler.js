@@ -28,6 +28,7 @@
 // Kicks: a console line, a new active console or a clock control changes the world between
 // ticks; `kick()` publishes it to every subscriber on a microtask, once however many kicks
 // came in the same task (a pasted block of lines is one publish, after the last line).
+import { callEach } from './listeners.js';
 
 /**
  * @param engine the Playground (tick, now, generation, speed, isPaused)
@@ -85,13 +86,7 @@ export function createScheduler(engine, {
       fail(e);
       return null;
     }
-    for (const fn of [...subscribers]) {
-      try {
-        fn(world);
-      } catch (e) {
-        console.error('A pane failed to follow the world:', e);
-      }
-    }
+    callEach(subscribers, 'A pane following the world', world);
     return world;
   }
 
@@ -110,14 +105,7 @@ export function createScheduler(engine, {
     frame = 0;
     if (stopped || frames.size === 0) return;
     frame = timers.requestAnimationFrame(loop);
-    const wall = wallNow();
-    for (const fn of [...frames]) {
-      try {
-        fn(world, wall);
-      } catch (e) {
-        console.error('A pane failed to draw a frame:', e);
-      }
-    }
+    callEach(frames, 'A pane drawing a frame', world, wallNow());
   }
 
   function startFrames() {
@@ -150,13 +138,7 @@ export function createScheduler(engine, {
     /** fn(world) after every tick and kick (and once now, with the current world). */
     subscribe(fn) {
       subscribers.add(fn);
-      if (world) {
-        try {
-          fn(world);
-        } catch (e) {
-          console.error('A pane failed to follow the world:', e);
-        }
-      }
+      if (world) callEach([fn], 'A pane following the world', world);
       return () => subscribers.delete(fn);
     },
     /** fn(world, wall) on every animation frame while the tab is visible. */

@@ -27,6 +27,7 @@ import { renderReply } from './reply.js';
 import { highlight, renderRuns } from './highlight.js';
 import { ConsoleSession, DEFAULT_PROMPT } from './session.js';
 import { h } from '../dom.js';
+import { callEach } from '../listeners.js';
 
 export { blockingInfo } from './session.js';
 
@@ -124,15 +125,7 @@ export function mountConsole({
     statusLine = null;
   }
 
-  function notify(event) {
-    for (const fn of [...listeners]) {
-      try {
-        fn(event);
-      } catch (e) {
-        console.error('console onCommand listener failed:', e);
-      }
-    }
-  }
+  const notify = (event) => callEach(listeners, 'A console onCommand listener', event);
 
   // --- Modes: reading messages, MONITOR, blocked ---------------------------------------------
   //

@@ -31,6 +31,7 @@ import { History } from './history.js';
 import { mountConsole } from './console.js';
 import { ConsoleTabs } from './tabs.js';
 import { h } from '../dom.js';
+import { callEach } from '../listeners.js';
 
 /** A button of the console bar (type="button": never a form submit). */
 const button = (className, text, label) => h('button', { type: 'button', className, 'aria-label': label }, text);
@@ -120,13 +121,7 @@ export function mountConsoles({ root, tabs, tools, views, first, history = new H
   /** A line ran in `rec`: tell the listeners, then let the others print what it pushed. */
   function heard(rec, event) {
     refresh();
-    for (const fn of [...listeners]) {
-      try {
-        fn({ ...event, console: rec.id });
-      } catch (e) {
-        console.error('console onCommand listener failed:', e);
-      }
-    }
+    callEach(listeners, 'A console onCommand listener', { ...event, console: rec.id });
     for (const other of consoles.values()) if (other !== rec) other.ui.poll();
     scheduler?.kick();
   }

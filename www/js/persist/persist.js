@@ -32,7 +32,8 @@ import { openStore } from './store.js';
 import { makeRecord, readRecord, bytesOf } from './record.js';
 import { mountNotices, downloadLink } from './ui.js';
 import { STORAGE_KEY as HISTORY_KEY } from '../console/history.js';
-import { writePending, readPending, clearPending } from './pending.js';
+import { writePending, readPending, clearPending, localStorageOrNull } from './pending.js';
+import { callEach } from '../listeners.js';
 import { loadPlan, within } from './load.js';
 import * as say from './notices.js';
 import { confirmReset, resetEverything, takeResetNote } from './reset.js';
@@ -42,13 +43,6 @@ const MAX_WAIT_MS = 10_000; // …but no longer than this while they keep coming
 
 const message = (e) => (e && typeof e === 'object' && 'message' in e ? e.message : String(e));
 
-function localStorageOrNull() {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null;
-  }
-}
 
 /** Restore the saved world into `engine` (awaits at most `timeoutMs`); returns the controller. */
 export async function startPersistence({ engine, console: ui, timeoutMs = 2000, notices = mountNotices() } = {}) {
@@ -489,8 +483,6 @@ class Persistence {
   }
 
   #emit(reason) {
-    for (const fn of this.listeners) {
-      try { fn(reason, this.status()); } catch (e) { console.error(e); }
-    }
+    callEach(this.listeners, 'A persistence listener', reason, this.status());
   }
 }

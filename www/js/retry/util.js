@@ -152,6 +152,16 @@ export function fitCanvas(canvas, cssHeight) {
   return { ctx, width, height };
 }
 
+/** Clicks on the key links (`a.rs-key-link`, data-db, data-key) in `root` open the key: onOpenKey({ db, key }). */
+export function openKeyLinks(root, onOpenKey) {
+  root.addEventListener('click', (ev) => {
+    const a = ev.target.closest('a.rs-key-link');
+    if (!a) return;
+    ev.preventDefault();
+    onOpenKey({ db: Number(a.dataset.db), key: a.dataset.key });
+  });
+}
+
 /** Watch an element's visibility on screen: `isVisible()` (true until known otherwise). */
 export function watchVisibility(el) {
   let visible = true;
