@@ -90,6 +90,37 @@ export function paste(page, text) {
   }, text);
 }
 
+/**
+ * Stop the world clock. TTLs, blocking timeouts and redis-cli's "(N.NNs)" after a slow command
+ * then depend on what the test does (engine.advance, the clock's step), never on how fast the
+ * machine runs.
+ */
+export function pauseWorld(page) {
+  return page.evaluate(() => window.redisPlayground.engine.pause());
+}
+
+/** Move the (paused) world clock on by `ms`, as time passing would: keys expire, waits time out. */
+export function advanceWorld(page, ms) {
+  return page.evaluate((d) => window.redisPlayground.engine.advance(d), ms);
+}
+
+/** Wait until the page's scheduler has ticked the world `n` more times (whatever the wall clock says). */
+export function ticks(page, n) {
+  return page.evaluate((count) => new Promise((resolve) => {
+    let seen = -1; // the first call is the current world, on subscribing
+    const off = window.redisPlayground.scheduler.subscribe((w) => {
+      if (seen >= 0 && w.cause === 'tick') seen += 1;
+      if (seen < 0) seen = 0;
+      if (seen >= count) { queueMicrotask(() => off()); resolve(); }
+    });
+  }), n);
+}
+
+/** Two animation frames: the page has drawn what it holds now (and any handler it queued ran). */
+export function frames(page) {
+  return page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
 export async function screenshot(page, name) {
   fs.mkdirSync(SCRATCH, { recursive: true });
   const file = path.join(SCRATCH, name);

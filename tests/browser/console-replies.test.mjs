@@ -2,7 +2,7 @@
 // time, the copy button, the table view, and stored values that stay text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, openConsole, run, lastResult, screenshot } from './console-harness.mjs';
+import { useBrowser, openConsole, run, lastResult, screenshot, frames } from './console-harness.mjs';
 
 useBrowser();
 
@@ -152,7 +152,7 @@ test('stored markup is shown as text everywhere: transcript, table view, input o
   await run(page, `SET "${payload}" "${payload}"`);
   await page.locator('#input').pressSequentially(`GET "${payload}"`);
   assert.equal(await page.locator('.input-overlay .tok-key').textContent(), `"${payload}"`);
-  await page.waitForTimeout(200); // give an injected onerror a chance to fire
+  await frames(page); // an injected onerror would have fired by now
   assert.equal(await page.locator('img, script:not([src])').count(), 0, 'no element was created from a value');
   assert.deepEqual(seen.dialogs, []);
   assert.deepEqual(seen.errors, []);

@@ -1,10 +1,11 @@
 // Several consoles, each a separate client of the same server (issue 6): a queue worker
 // blocked in BLPOP until another console pushes, WATCH failing because another client
 // wrote the key, SUBSCRIBE/PUBLISH across consoles, MONITOR, CLIENT KILL, closing a console.
-// No timing assertions: every wait is for a state the page reaches.
+// No timing assertions: every wait is for a state the page reaches, and the world clock is
+// paused (a wait's "(0.52s)" line, a timeout) unless a test moves it on itself.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, openConsole, screenshot } from './console-harness.mjs';
+import { useBrowser, openConsole, screenshot, pauseWorld, advanceWorld } from './console-harness.mjs';
 
 useBrowser();
 
@@ -55,10 +56,11 @@ async function onScreen(locator) {
   return Boolean(box && box.width > 1 && box.height > 1);
 }
 
-/** The page with a second console opened with "+" and Split on. */
+/** The page, its world clock paused, with a second console opened with "+" and Split on. */
 async function twoConsoles(t, options = {}) {
   const opened = await openConsole(t, options);
   const { page } = opened;
+  await pauseWorld(page);
   await page.locator('.console-new').click();
   await page.waitForSelector('#input-2:not([disabled])');
   await page.locator('.console-split').click();
@@ -122,13 +124,15 @@ test('Cancel or Ctrl+C ends a wait; a timeout on the world clock ends it in (nil
   assert.equal(await run(page, 2, 'CLIENT ID'), '(integer) 4', 'console 2 connected again');
   assert.equal(await page.locator('.console-tab-button').nth(1).textContent(), '2 · id 4', 'its tab follows its client id');
 
-  // BLPOP q2 5 at 60x: five world seconds pass in a tenth of that.
-  await page.evaluate(() => window.redisPlayground.engine.setSpeed(60));
+  // BLPOP q2 5, then five seconds of world time: the wait counts down and times out.
   await type(page, 1, 'BLPOP q2 5');
-  assert.match(await page.locator(`${view(1)} .waiting`).textContent(), /times out in/);
+  const waiting = page.locator(`${view(1)} .waiting-detail`);
+  assert.equal(await waiting.textContent(), 'times out in 5.0 s (world clock)');
+  await advanceWorld(page, 3_500);
+  await page.waitForFunction(() => document.querySelector('#console-view-1 .waiting-detail').textContent === 'times out in 1.5 s (world clock)');
+  await advanceWorld(page, 2_000);
   await resultIs(page, 1, TIMED_OUT);
   await waitPrompt(page, 1, '127.0.0.1:6379> ');
-  await page.evaluate(() => window.redisPlayground.engine.setSpeed(1));
   assert.deepEqual(seen.errors, []);
 });
 
@@ -239,6 +243,7 @@ test('closing a console removes it and its client; the page API follows the acti
 
 test('shortcuts, renaming, a paste that waits behind BLPOP, and a shared history', async (t) => {
   const { page, seen } = await openConsole(t);
+  await pauseWorld(page);
   await page.locator('#input').focus();
   await page.keyboard.press('Alt+t');
   await page.waitForSelector('#input-2:not([disabled])');

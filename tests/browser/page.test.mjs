@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { useBrowser, env } from './console-harness.mjs';
+import { useBrowser, env, frames } from './console-harness.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 // The README's picture (committed) is refreshed only on request, so a test run leaves the
@@ -81,7 +81,7 @@ test('stored markup is shown as text, never as HTML', async (t) => {
   assert.equal(await run(page, `SET x "${payload}"`), 'OK');
   assert.equal(await run(page, 'GET x'), `"${payload}"`);
   assert.equal(await run(page, `ECHO "<script>alert(2)</script>"`), '"<script>alert(2)</script>"');
-  await page.waitForTimeout(200); // give an injected onerror a chance to fire
+  await frames(page); // an injected onerror would have fired by now
   assert.equal(await page.locator('#output img, #output script').count(), 0, 'no element was created from a value');
   assert.equal(await page.locator('img').count(), 0);
   assert.deepEqual(seen.dialogs, [], 'no dialog fired');
@@ -152,7 +152,9 @@ test('the page loads nothing from another origin, and a screenshot is taken', as
   assert.equal(await promptText(page), '127.0.0.1:6379[1]> ');
   await page.locator('#input').pressSequentially('ZINCRBY leaderboard ');
   await page.mouse.move(0, 0);
-  await page.waitForTimeout(300); // the keyspace pane catches up
+  // The keyspace pane shows db 1's five keys.
+  await page.waitForFunction(() => document.querySelector('#keyspace .ks-db')?.value === '1'
+    && document.querySelectorAll('#keyspace .ks-key').length === 5);
 
   const origin = new URL(env.baseUrl).origin;
   const foreign = seen.requests.filter((u) => !u.startsWith(origin + '/') && !u.startsWith('data:'));

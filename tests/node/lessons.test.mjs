@@ -9,10 +9,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  splitterOf, parseLine, matchCommand, evaluateCheck, stepCheck, keyLookup, formatDuration,
+  splitterOf, parseLine, matchCommand, evaluateCheck, stepCheck, keyLookup,
 } from '../../www/js/lessons/checks.js';
 import { validate, expectedText } from '../../www/js/lessons/data.js';
 import { Progress, STORAGE_KEY } from '../../www/js/lessons/progress.js';
+import { formatDuration } from '../../www/js/format.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PKG = path.join(ROOT, 'www', 'pkg');
@@ -255,6 +256,13 @@ test('formatDuration labels clock jumps', () => {
   assert.equal(formatDuration(600_000), '10 min');
   assert.equal(formatDuration(7_200_000), '2 h');
   assert.equal(formatDuration(3_660_000), '1 h 1 min');
+  // A jump's label keeps two units: every jump in the data must read back exactly.
+  const UNIT = { ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 };
+  const readBack = (text) => [...text.matchAll(/(\d+) (ms|s|min|h|d)\b/g)].reduce((ms, [, n, u]) => ms + Number(n) * UNIT[u], 0);
+  const steps = [...examples.groups.flatMap((g) => g.steps), ...lessons.flatMap((l) => l.steps)];
+  const jumps = steps.filter((s) => s.advance !== undefined).map((s) => s.advance);
+  assert.ok(jumps.length > 0);
+  for (const ms of jumps) assert.equal(readBack(formatDuration(ms)), ms, `the jump of ${ms} ms is labelled ${formatDuration(ms)}`);
 });
 
 test('progress is kept in storage and survives a reload', () => {

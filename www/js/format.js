@@ -22,16 +22,42 @@ export function fmtTtl(ms) {
   return `${fmtInt(d)}d ${pad2(hr % 24)}h`;
 }
 
-/** A world duration, short: `250 ms`, `59 s`, `4 min 9 s`, `2 h 5 min`, `3 d 4 h`. */
-export function formatDuration(ms) {
-  if (!(ms > 0)) return '0 s';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
+// The two largest units of a duration, rounded to the second: in words or compact.
+const WORDS = { ms: ' ms', s: ' s', min: ' min', h: ' h', d: ' d', join: ' ', daysFrom: 24 };
+const COMPACT = { ms: 'ms', s: 's', min: 'm', h: 'h', d: 'd', join: '', daysFrom: 48 };
+
+function twoUnits(ms, u) {
+  if (ms < 1000) return `${Math.round(ms)}${u.ms}`;
   const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
+  if (s < 60) return `${s}${u.s}`;
   const m = Math.floor(s / 60);
-  if (m < 60) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
+  if (m < 60) return s % 60 ? `${m}${u.min}${u.join}${s % 60}${u.s}` : `${m}${u.min}`;
   const h = Math.floor(m / 60);
-  if (h < 24) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+  if (h < u.daysFrom) return m % 60 ? `${h}${u.h}${u.join}${m % 60}${u.min}` : `${h}${u.h}`;
   const d = Math.floor(h / 24);
-  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
+  return h % 24 ? `${d}${u.d}${u.join}${h % 24}${u.h}` : `${d}${u.d}`;
 }
+
+/**
+ * A world duration, short: `250 ms`, `59 s`, `4 min 9 s`, `2 h 5 min`, `3 d 4 h` (the world
+ * clock's step, a lesson's clock jump). Options:
+ *   tenths   exact enough to read a measurement: `1.5 s` between 1 and 10 s, and a negative
+ *            duration signed (`−850 ms`)
+ *   compact  an axis label: `0`, `30s`, `5m`, `1h30m`, `2d` (hours up to 48)
+ */
+export function formatDuration(ms, { tenths = false, compact = false } = {}) {
+  if (compact) return ms === 0 ? '0' : twoUnits(ms, COMPACT);
+  if (tenths) {
+    const a = Math.abs(ms);
+    const out = a === 0 || a >= 10_000 || a < 1000 ? formatDuration(a) : `${(Math.round(a / 100) / 10).toFixed(1)} s`;
+    return ms < 0 ? `−${out}` : out;
+  }
+  if (!(ms > 0)) return '0 s';
+  return twoUnits(ms, WORDS);
+}
+
+/** `formatDuration(ms, { tenths: true })`: a span of world time in the retry simulation. */
+export const fmtSpan = (ms) => formatDuration(ms, { tenths: true });
+
+/** `formatDuration(ms, { compact: true })`: a time axis's label. */
+export const fmtAxis = (ms) => formatDuration(ms, { compact: true });

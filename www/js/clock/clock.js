@@ -11,16 +11,17 @@
 //                disabled, with a tooltip saying why, when nothing is due
 //
 // The engine owns the clock (`now`, `speed`, `pause`, `advance`…; see src/wasm.rs);
-// main.js's 100 ms tick (engine.js startTicking) moves it by wall time × speed, so a
-// throttled background tab catches up on its next tick. These controls only read the engine
-// once per animation frame and write to it when used, so changes made elsewhere (a lesson's
-// "skip ahead", the developer tools) show at once.
+// the scheduler's 100 ms tick (scheduler.js) moves it by wall time × speed, so a throttled
+// background tab catches up on its next tick. These controls draw every world the scheduler
+// publishes (each tick, and at once after a console line) and write to the engine when
+// used, so changes made elsewhere (a lesson's "skip ahead", the developer tools) show on the
+// next tick, or at once with refresh().
 //
 // The speed is deliberately NOT remembered across reloads: a reload starts the engine, and
 // so the world, afresh at 1× — TTLs that silently run an hour a second after a reload would
 // surprise a learner far more than having to pick 60× again.
 //
-//   const clock = mountClock({ root, engine, console });
+//   const clock = mountClock({ root, engine, console, scheduler });
 //   clock.setSpeed(60); clock.pause(); clock.resume(); clock.togglePause();
 //   clock.step()       → { from, to, due } or null when nothing is due
 //   clock.nextDue()    → { at, to, label, kind } or null (see world.js)
@@ -64,7 +65,7 @@ export function worldClock() {
   return mounted;
 }
 
-export function mountClock({ root, engine, console: ui = null }) {
+export function mountClock({ root, engine, console: ui = null, scheduler = null }) {
   if (mounted) mounted.destroy();
   const due = new DueTracker(engine);
 
@@ -159,7 +160,7 @@ export function mountClock({ root, engine, console: ui = null }) {
     return result;
   }
 
-  // --- rendering: once per animation frame, from the engine's state -----------------------
+  // --- rendering: every world the scheduler publishes, from the engine's state -------------
   const last = { time: '', date: '', speed: NaN, paused: null, state: '', stepAt: -Infinity, stepKey: '' };
 
   function stateOf(speed, paused) {
@@ -254,18 +255,16 @@ export function mountClock({ root, engine, console: ui = null }) {
     }
   }
 
-  let frame = 0;
-  const loop = () => {
-    frame = requestAnimationFrame(loop);
+  let offWorld = null;
+  render();
+  offWorld = scheduler?.subscribe(() => {
     try {
       render();
     } catch (e) {
-      cancelAnimationFrame(frame);
+      offWorld?.();
       console.error('The world clock stopped updating:', e);
     }
-  };
-  render();
-  frame = requestAnimationFrame(loop);
+  }) ?? null;
 
   // --- input ---------------------------------------------------------------------------------
   function applyTypedSpeed() {
@@ -316,7 +315,7 @@ export function mountClock({ root, engine, console: ui = null }) {
     onChange: onClockChange,
     refresh: () => render({ force: true }),
     destroy() {
-      cancelAnimationFrame(frame);
+      offWorld?.();
       clearTimeout(announceTimer);
       document.removeEventListener('keydown', onKey);
       if (typeof offCommand === 'function') offCommand();

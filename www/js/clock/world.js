@@ -23,6 +23,8 @@
 // or a key that ran out less than a cycle ago), step lets one cycle run (+100 ms at the
 // default hz 10) — nextExpiry() can't see past them — unless another source is due sooner.
 
+import { callEach } from '../listeners.js';
+
 /** One active expiry cycle of world time at Redis's default hz (10). */
 export const EXPIRE_CYCLE_MS = 100;
 
@@ -48,13 +50,7 @@ export function onClockChange(fn) {
 }
 
 export function emitClockChange(event) {
-  for (const fn of [...listeners]) {
-    try {
-      fn(event);
-    } catch (e) {
-      console.error('A world clock listener failed:', e);
-    }
-  }
+  callEach(listeners, 'A world clock listener', event);
 }
 
 /** The registered sources' due times: [{ at, label }] (bad answers and throws are skipped). */

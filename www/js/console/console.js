@@ -1,11 +1,12 @@
 // The redis-cli console: a prompt, an input line (editor.js) and a scrolling transcript.
 //
-// Every line runs through the engine (`execDetailed(line)`, or `exec(line)`), which returns
-// exactly what `redis-cli --no-raw` prints plus each command's reply tree. Output is always
-// inserted as text (text nodes / textContent): a stored value such as
-// `<img src=x onerror=alert(1)>` shows literally. HELP output's ANSI escapes become styled
-// spans (ansi.js). Each reply can be copied and, when table-shaped, shown as a table
-// (reply.js); huge replies are shown a chunk at a time.
+// Every line runs through this console's engine handle (`Console.execDetailed(line)`), which
+// returns exactly what `redis-cli --no-raw` prints plus each command's reply tree; the
+// decisions (queued while blocked, `clear`, which mode the line put the console in, what a
+// waiting console prints) are session.js's. Output is always inserted as text (text nodes /
+// textContent): a stored value such as `<img src=x onerror=alert(1)>` shows literally. HELP
+// output's ANSI escapes become styled spans (ansi.js). Each reply can be copied and, when
+// table-shaped, shown as a table (reply.js); huge replies are shown a chunk at a time.
 //
 // The other panes use the API `mountConsole` returns:
 //   run(line)     run a line as if typed and entered (echo, output, history); returns its text
@@ -14,18 +15,24 @@
 //   focus()       put the caret on the input line
 //   prompt()      the current prompt, e.g. "127.0.0.1:6379[2]> "
 //   mode()        "ready", "reading" (SUBSCRIBE), "monitor" (MONITOR), "blocked" (BLPOP …)
+//   db()          the db the console has selected
 //
 // One mountConsole per console: several consoles (consoles.js) are several clients of the
-// same server, each with its own engine facade (engine.js consoleEngine) and elements.
+// same server, each with its own handle (`playground.console(id)`) and elements. A waiting
+// console is polled by consoles.js on every world tick (the scheduler) and right after any
+// other console ran a line.
 import { History } from './history.js';
 import { createEditor } from './editor.js';
 import { renderReply } from './reply.js';
 import { highlight, renderRuns } from './highlight.js';
+import { ConsoleSession, DEFAULT_PROMPT } from './session.js';
+import { h } from '../dom.js';
+import { callEach } from '../listeners.js';
+
+export { blockingInfo } from './session.js';
 
 const MAX_ENTRIES = 1000; // transcript entries kept in the page
-const DEFAULT_PROMPT = '127.0.0.1:6379> ';
 const MAX_ECHO = 2000; // an echoed line longer than this is cut (the whole line still ran)
-const POLL_MS = 100; // how often a waiting console asks the engine for what to print
 
 const WELCOME = [
   { text: 'Welcome to Redis Playground: Redis 7.0 in your browser tab.' },
@@ -33,60 +40,24 @@ const WELCOME = [
 ];
 
 /**
- * What a blocked line waits for, from its arguments (a leading repeat count is skipped):
- * `{ command, keys, timeout }`, the timeout in seconds (0: none).
- */
-export function blockingInfo(args) {
-  let a = Array.from(args, String);
-  if (a.length > 1 && /^[0-9]+$/.test(a[0])) a = a.slice(1);
-  const command = (a[0] ?? '').toUpperCase();
-  let keys;
-  let timeout;
-  switch (command) {
-    case 'BLMPOP':
-    case 'BZMPOP': {
-      timeout = Number(a[1]);
-      const n = Number.parseInt(a[2], 10);
-      keys = a.slice(3, 3 + (Number.isFinite(n) && n > 0 ? n : 0));
-      break;
-    }
-    case 'BLMOVE':
-    case 'BRPOPLPUSH':
-      keys = a.slice(1, 2);
-      timeout = Number(a[a.length - 1]);
-      break;
-    default:
-      keys = a.slice(1, -1);
-      timeout = Number(a[a.length - 1]);
-  }
-  return { command, keys, timeout: Number.isFinite(timeout) && timeout > 0 ? timeout : 0 };
-}
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-/**
- * Wire the console to its elements. Returns the API above plus `attach(engine, options)`,
- * `clear()`, `status(msg)`, `fatal(msg)`, `poll()`, `cancel()` and `destroy()`; the input
- * stays disabled until `attach` gives it an engine. `onState(mode)` hears every change of
- * mode; `history` may be shared by several consoles.
+ * Wire the console to its elements. Returns the API above plus `attach(world, handle,
+ * options)`, `clear()`, `status(msg)`, `fatal(msg)`, `poll(now)`, `cancel()` and `destroy()`;
+ * the input stays disabled until `attach` gives it an engine. `onState(mode)` hears every
+ * change of mode; `history` may be shared by several consoles.
  */
 export function mountConsole({
-  output, form, input, prompt, screen = output, root = output.parentElement, tools = null,
+  output, form, input, prompt, screen = output, root = output.parentElement,
   history = new History(), onState = null,
 }) {
-  let engine = null;
+  let world = null; // the Playground: hints, completion, colouring, the world clock
+  let session = null; // this console's state, over its engine handle
   let promptText = DEFAULT_PROMPT;
   let statusLine = null;
+  let pendingEntry = null; // the transcript entry of the line that blocked
   const listeners = new Set();
 
   // Screen-reader announcements for things that are not transcript lines ("Copied").
-  const announcer = el('div', 'sr-only');
-  announcer.setAttribute('role', 'status');
+  const announcer = h('div', { className: 'sr-only', role: 'status' });
   root.appendChild(announcer);
   const announce = (msg) => {
     announcer.textContent = '';
@@ -116,41 +87,37 @@ export function mountConsole({
   }
 
   function welcome(lines = WELCOME) {
-    const box = el('div', 'entry welcome');
+    const box = h('div', { className: 'entry welcome' });
     for (const line of lines) {
-      const p = el('div', 'welcome-line', line.text);
+      const p = h('div', { className: 'welcome-line' }, line.text);
       (line.examples || []).forEach((ex, i) => {
-        if (i > 0) p.appendChild(document.createTextNode(i === line.examples.length - 1 ? ' or ' : ', then '));
-        const b = el('button', 'example', ex);
-        b.type = 'button';
-        b.title = 'Put this command on the input line';
-        b.addEventListener('click', () => {
-          input.value = ex;
-          input.focus();
-          input.setSelectionRange(ex.length, ex.length);
-          editor.render();
-        });
-        p.appendChild(b);
+        if (i > 0) p.append(i === line.examples.length - 1 ? ' or ' : ', then ');
+        p.append(h('button', {
+          type: 'button', className: 'example', title: 'Put this command on the input line',
+          onclick: () => {
+            input.value = ex;
+            input.focus();
+            input.setSelectionRange(ex.length, ex.length);
+            editor.render();
+          },
+        }, ex));
       });
-      if (line.after) p.appendChild(document.createTextNode(line.after));
+      if (line.after) p.append(line.after);
       box.appendChild(p);
     }
     append(box);
   }
 
   function echo(line) {
-    const entry = el('div', 'entry');
-    const cmd = el('div', 'echo');
-    const typed = el('span', 'echo-line');
+    const typed = h('span', { className: 'echo-line' });
     if (line.length > MAX_ECHO) {
-      typed.textContent = line.slice(0, MAX_ECHO);
-      typed.appendChild(el('span', 'echo-cut', ` … (${(line.length - MAX_ECHO).toLocaleString('en-US')} more characters)`));
+      typed.append(line.slice(0, MAX_ECHO),
+        h('span', { className: 'echo-cut' }, ` … (${(line.length - MAX_ECHO).toLocaleString('en-US')} more characters)`));
     } else {
-      renderRuns(typed, highlight(line, engine, editor.index));
+      renderRuns(typed, highlight(line, world, editor.index));
     }
-    cmd.append(el('span', 'echo-prompt', promptText), typed);
-    entry.appendChild(cmd);
-    return entry;
+    return h('div', { className: 'entry' },
+      h('div', { className: 'echo' }, h('span', { className: 'echo-prompt' }, promptText), typed));
   }
 
   function clear() {
@@ -158,206 +125,122 @@ export function mountConsole({
     statusLine = null;
   }
 
-  function notify(event) {
-    for (const fn of [...listeners]) {
-      try {
-        fn(event);
-      } catch (e) {
-        console.error('console onCommand listener failed:', e);
-      }
-    }
-  }
-
-  function execute(line) {
-    if (typeof engine.execDetailed === 'function') {
-      const r = engine.execDetailed(line);
-      return { text: String(r?.text ?? ''), replies: Array.from(r?.replies ?? []) };
-    }
-    return { text: engine.exec(line), replies: [] };
-  }
+  const notify = (event) => callEach(listeners, 'A console onCommand listener', event);
 
   // --- Modes: reading messages, MONITOR, blocked ---------------------------------------------
   //
-  // After SUBSCRIBE/PSUBSCRIBE redis-cli prints "Reading messages..." and then only shows
-  // pushed messages until Ctrl-C; after MONITOR it shows every command of every client; in
-  // BLPOP and friends it shows nothing until the answer (or the timeout, on the world clock)
-  // arrives. We do the same: the input line gives way to a waiting bar (with a Cancel/Stop
-  // button), the engine is polled for what to print, Enter does nothing, and Ctrl+C closes
-  // the connection (the console connects again). A blocked command's answer is printed
-  // under its line, and lines pasted or run meanwhile wait their turn, as a piped redis-cli's would.
-  let mode = 'ready';
-  let pollTimer = null;
-  let pending = null; // the blocked line: { entry, line, info, since }
-  const queue = []; // lines run while blocked, run when it ends
-
-  const bar = el('div', 'waiting');
-  bar.hidden = true;
-  const barIndicator = el('span', 'waiting-indicator');
-  barIndicator.setAttribute('aria-hidden', 'true');
-  barIndicator.append(el('span'), el('span'), el('span'));
-  const barText = el('span', 'waiting-text');
-  const barDetail = el('span', 'waiting-detail');
-  const barKeys = el('span', 'waiting-keys');
-  barDetail.setAttribute('aria-hidden', 'true'); // a countdown: not read out ten times a second
-  const barButton = el('button', 'bar-button waiting-cancel', 'Cancel');
-  barButton.type = 'button';
-  barButton.addEventListener('click', () => { cancel(); input.focus({ preventScroll: true }); });
-  const barMain = el('span', 'waiting-main');
-  barMain.append(barIndicator, barText);
-  const barSub = el('span', 'waiting-sub');
-  barSub.append(barDetail, barKeys, barButton);
-  bar.append(barMain, barSub);
+  // While the console waits, the input line gives way to a waiting bar (with a Cancel/Stop
+  // button), Enter does nothing, and Ctrl+C closes the connection (the console connects
+  // again). A blocked command's answer is printed under its line.
+  const barText = h('span', { className: 'waiting-text' });
+  const barDetail = h('span', { className: 'waiting-detail', 'aria-hidden': 'true' }); // a countdown: not read out ten times a second
+  const barKeys = h('span', { className: 'waiting-keys' });
+  const barButton = h('button', {
+    type: 'button', className: 'bar-button waiting-cancel',
+    onclick: () => { cancel(); input.focus({ preventScroll: true }); },
+  }, 'Cancel');
+  const bar = h('div', { className: 'waiting', hidden: true },
+    h('span', { className: 'waiting-main' },
+      h('span', { className: 'waiting-indicator', 'aria-hidden': 'true' }, h('span'), h('span'), h('span')),
+      barText),
+    h('span', { className: 'waiting-sub' }, barDetail, barKeys, barButton));
   form.after(bar);
 
-  function engineMode() {
-    if (typeof engine.mode === 'function') return String(engine.mode());
-    return typeof engine.isReadingMessages === 'function' && engine.isReadingMessages() ? 'reading' : 'ready';
-  }
-
-  function argsOf(line) {
+  const worldNow = () => {
     try {
-      const got = engine.splitArgs?.(line);
-      if (got) return Array.from(got, (a) => String(a.text));
-    } catch { /* fall through */ }
-    return line.trim().split(/\s+/);
-  }
-
-  function updateBar() {
-    if (mode === 'blocked' && pending) {
-      const { info, since } = pending;
-      let detail = 'no timeout';
-      if (info.timeout > 0) {
-        let left = since + info.timeout * 1000 - Number(engine.now?.() ?? since);
-        left = Math.max(0, left) / 1000;
-        detail = `times out in ${left < 10 ? left.toFixed(1) : Math.ceil(left).toLocaleString('en-US')} s (world clock)`;
-      }
-      const queued = queue.length ? ` · ${queue.length} more line${queue.length > 1 ? 's' : ''} queued` : '';
-      barDetail.textContent = `${detail}${queued}`;
+      return Number(world?.now?.());
+    } catch {
+      return undefined;
     }
+  };
+
+  /** Draw the waiting bar from the session (the countdown at world time `now`). */
+  function drawBar(now = worldNow()) {
+    const b = session?.bar(now);
+    if (!b) return null;
+    if (barText.textContent !== b.text) barText.textContent = b.text;
+    if (barDetail.textContent !== b.detail) barDetail.textContent = b.detail;
+    barKeys.textContent = b.keys;
+    barButton.textContent = b.button;
+    barButton.setAttribute('aria-label', b.label);
+    return b;
   }
 
-  function showBar() {
-    if (mode === 'blocked') {
-      const { info } = pending;
-      barText.textContent = `waiting for ${[info.command, ...info.keys].join(' ')}…`;
-      barKeys.textContent = 'Ctrl+C to cancel';
-      barButton.textContent = 'Cancel';
-      barButton.setAttribute('aria-label', `Cancel the waiting ${info.command}`);
-    } else {
-      barText.textContent = mode === 'monitor' ? 'monitoring every command…' : 'reading messages…';
-      barDetail.textContent = '';
-      barKeys.textContent = 'Ctrl+C to quit';
-      barButton.textContent = 'Stop';
-      barButton.setAttribute('aria-label', mode === 'monitor' ? 'Stop MONITOR' : 'Stop reading messages');
-    }
-    updateBar();
-    bar.hidden = false;
-  }
-
-  function enter(m, line, entry) {
-    mode = m;
-    pending = m === 'blocked'
-      ? { entry, line, info: blockingInfo(argsOf(line)), since: Number(engine.now?.() ?? 0) }
-      : null;
-    root.dataset.mode = m;
+  function enter(mode) {
+    root.dataset.mode = mode;
     root.classList.add('suspended');
     input.readOnly = true;
     editor.suspend(true);
     prompt.textContent = '';
-    showBar();
-    const what = barText.textContent;
-    input.setAttribute('aria-description', `${what} Press Ctrl+C or the ${barButton.textContent} button to end it.`);
-    announce(`${what} Press Ctrl+C to ${m === 'blocked' ? 'cancel' : 'quit'}.`);
-    pollTimer = setInterval(poll, POLL_MS);
-    onState?.(m);
+    const b = drawBar();
+    bar.hidden = false;
+    input.setAttribute('aria-description', `${b.text} Press Ctrl+C or the ${b.button} button to end it.`);
+    announce(`${b.text} Press Ctrl+C to ${b.end}.`);
+    onState?.(mode);
   }
 
   function leave() {
-    clearInterval(pollTimer);
-    pollTimer = null;
-    mode = 'ready';
-    pending = null;
+    pendingEntry = null;
     delete root.dataset.mode;
     root.classList.remove('suspended');
     bar.hidden = true;
     input.readOnly = false;
     input.removeAttribute('aria-description');
     editor.suspend(false);
-    try { setPrompt(engine.prompt()); } catch { editor.setPrompt(promptText); }
+    setPrompt(session.prompt);
     editor.render();
     onState?.('ready');
   }
 
   /** Print what the engine pushed to this console; notice when its mode ends by itself. */
-  function poll() {
-    if (!engine || mode === 'ready') return;
-    let text = '';
-    let now = mode;
-    try {
-      text = String(engine.takeMessages() ?? '');
-      now = engineMode();
-    } catch (e) {
-      console.error(e);
-      now = 'ready';
-    }
-    if (text) {
-      if (mode === 'blocked' && pending && !pending.answered && pending.entry?.isConnected) {
-        renderReply(pending.entry, { text, replies: [], engineError: false, announce });
-        pending.answered = true;
+  function poll(now) {
+    if (!session || session.mode === 'ready') return;
+    const r = session.poll();
+    if (r.text) {
+      if (r.answer && pendingEntry?.isConnected) {
+        renderReply(pendingEntry, { text: r.text, replies: [], engineError: false, announce });
         scrollToBottom();
       } else {
-        const entry = el('div', 'entry');
-        renderReply(entry, { text, replies: [], engineError: false, announce });
+        const entry = h('div', { className: 'entry' });
+        renderReply(entry, { text: r.text, replies: [], engineError: false, announce });
         append(entry);
       }
     }
-    if (now === mode) { updateBar(); return; }
-    const done = pending;
-    if (now === 'ready') {
+    if (r.switched) {
+      enter(r.switched);
+    } else if (session.mode === 'ready') {
       leave();
-      if (done) notify({ line: done.line, text, replies: [], unblocked: true });
+      if (r.ended) notify({ line: r.ended.line, text: r.text, replies: [], unblocked: true });
       drain();
     } else {
-      // (Not expected: the engine went from one waiting mode to another.)
-      clearInterval(pollTimer);
-      enter(now, done?.line ?? '', done?.entry ?? null);
+      drawBar(now);
     }
   }
 
   /** Ctrl+C: end reading, MONITOR or a wait; the connection closes and opens again. */
   function cancel() {
-    if (!engine || mode === 'ready') return false;
+    if (!session || session.mode === 'ready') return false;
     poll();
-    if (mode === 'ready') return false;
-    const done = pending;
-    queue.length = 0;
-    let id = null;
-    try {
-      engine.interrupt();
-      id = typeof engine.clientId === 'function' ? engine.clientId() : null;
-    } catch (e) {
-      console.error(e);
-    }
-    const note = el('div', 'note', `^C: the connection closed${id === null ? '' : `; reconnected as client id ${id}`}`);
-    if (done?.entry?.isConnected) {
-      done.entry.appendChild(note);
+    const r = session.cancel();
+    if (!r) return false;
+    const note = h('div', { className: 'note' }, r.note);
+    if (pendingEntry?.isConnected) {
+      pendingEntry.appendChild(note);
       scrollToBottom();
     } else {
-      const entry = el('div', 'entry');
-      entry.appendChild(note);
-      append(entry);
+      append(h('div', { className: 'entry' }, note));
     }
     leave();
-    if (done) notify({ line: done.line, text: '', replies: [], cancelled: true });
+    if (r.done) notify({ line: r.done.line, text: '', replies: [], cancelled: true });
     return true;
   }
 
   function drain() {
-    while (mode === 'ready' && queue.length) run(queue.shift());
+    for (let line = session.next(); line !== null; line = session.next()) run(line);
   }
 
   root.addEventListener('keydown', (ev) => {
-    if (mode === 'ready' || ev.isComposing) return;
+    if (!session || session.mode === 'ready' || ev.isComposing) return;
     if (ev.ctrlKey && !ev.altKey && !ev.metaKey && !ev.shiftKey && (ev.key === 'c' || ev.key === 'C')) {
       // With text selected in the transcript, Ctrl+C copies it.
       if (ev.target !== input && String(window.getSelection?.() ?? '') !== '') return;
@@ -370,47 +253,34 @@ export function mountConsole({
 
   /** Run one console line as if typed and entered; returns what redis-cli prints for it. */
   function run(line) {
-    if (!engine) return '';
+    if (!session) return '';
     line = String(line);
-    if (mode === 'blocked') {
-      queue.push(line); // a piped redis-cli sends it when the wait ends
-      updateBar();
+    const r = session.run(line);
+    if (r.kind === 'queued') {
+      drawBar(); // "1 more line queued"
       return '';
     }
-    if (mode !== 'ready') return '';
-    const entry = echo(line);
-    if (line.trim().toLowerCase() === 'clear') {
+    if (r.kind === 'ignored') return '';
+    const entry = echo(line); // with the prompt the line was typed at
+    if (r.kind === 'clear') {
       clear(); // redis-cli clears the screen itself, without a round trip
       history.add(line);
       notify({ line, text: '', replies: [] });
       return '';
     }
-    let text = '';
-    let replies = [];
     if (line.trim() !== '') {
-      let failed = false;
-      try {
-        ({ text, replies } = execute(line));
-      } catch (e) {
-        failed = true;
-        text = `The engine failed on this command (${e && e.message ? e.message : e}). Reload the page to start again.`;
-        console.error(e);
-      }
-      renderReply(entry, { text, replies, engineError: failed, announce });
+      renderReply(entry, { text: r.text, replies: r.replies, engineError: r.failed, announce });
       history.add(line);
-      if (failed) text = '';
     }
     append(entry);
-    try {
-      setPrompt(engine.prompt());
-    } catch {
-      /* keep the last prompt */
-    }
+    setPrompt(session.prompt);
     editor.render();
-    let now = 'ready';
-    try { now = engineMode(); } catch { /* stay at the prompt */ }
-    if (now !== 'ready') enter(now, line, entry);
-    notify({ line, text, replies });
+    if (r.entered) {
+      pendingEntry = r.entered === 'blocked' ? entry : null;
+      enter(r.entered);
+    }
+    const text = r.failed ? '' : r.text;
+    notify({ line, text, replies: r.replies });
     return text;
   }
 
@@ -421,23 +291,18 @@ export function mountConsole({
     if (!input.disabled) input.focus({ preventScroll: true });
   });
 
-  if (tools) {
-    const clearButton = el('button', 'bar-button', 'Clear');
-    clearButton.type = 'button';
-    clearButton.title = 'Clear the screen (Ctrl+L)';
-    clearButton.setAttribute('aria-label', 'Clear the console screen');
-    clearButton.addEventListener('click', () => { clear(); input.focus(); });
-    tools.appendChild(clearButton);
-  }
-
   return {
-    /** Start on an engine (a console's facade); `greeting` replaces the welcome lines. */
-    attach(e, { greeting = WELCOME, focus = true } = {}) {
-      engine = e;
+    /**
+     * Start on an engine: `w` the Playground, `handle` this console's Console
+     * (`w.console(id)`); `greeting` replaces the welcome lines.
+     */
+    attach(w, handle, { greeting = WELCOME, focus = true } = {}) {
+      world = w;
+      session = new ConsoleSession({ world, handle });
       if (statusLine) { statusLine.remove(); statusLine = null; }
       if (greeting && greeting.length) welcome(greeting);
-      setPrompt(engine.prompt());
-      editor.attach(engine);
+      setPrompt(session.prompt);
+      editor.attach(world);
       input.disabled = false;
       if (focus) input.focus();
       // The command table (for colouring) is built when the page is idle, not before typing.
@@ -456,35 +321,49 @@ export function mountConsole({
     },
     /** True while the console shows pushed messages (after SUBSCRIBE), until Ctrl+C. */
     readingMessages() {
-      return mode === 'reading';
+      return session?.mode === 'reading';
     },
     /** "ready", "reading" (after SUBSCRIBE), "monitor" or "blocked" (in BLPOP and friends). */
     mode() {
-      return mode;
+      return session?.mode ?? 'ready';
     },
-    /** Look for pushed messages and a blocked command's answer now (another console just ran a command). */
+    /** The db this console has selected (0 before it has an engine). */
+    db() {
+      try {
+        return Number(session?.handle.db() ?? 0);
+      } catch {
+        return 0;
+      }
+    },
+    /** This console's client id, or null. */
+    clientId() {
+      try {
+        return session ? Number(session.handle.clientId()) : null;
+      } catch {
+        return null;
+      }
+    },
+    /** Print what a waiting console has to print now (a tick, or another console ran a line). */
     poll,
     /** Ctrl+C: end reading, MONITOR or a wait. Returns whether anything ended. */
     cancel,
     clear,
     status(message) {
       if (statusLine) statusLine.remove();
-      statusLine = el('div', 'entry status', message);
+      statusLine = h('div', { className: 'entry status' }, message);
       output.appendChild(statusLine);
     },
     fatal(message) {
-      clearInterval(pollTimer);
-      pollTimer = null;
-      append(el('div', 'entry result engine-error', message));
+      append(h('div', { className: 'entry result engine-error' }, message));
       input.disabled = true;
-      engine = null;
+      session = null;
+      world = null;
       editor.detach();
     },
-    /** Stop timers and listeners (the console is closed; its elements are removed by the caller). */
+    /** Stop listening (the console is closed; its elements are removed by the caller). */
     destroy() {
-      clearInterval(pollTimer);
-      pollTimer = null;
-      engine = null;
+      session = null;
+      world = null;
       listeners.clear();
       editor.destroy();
     },

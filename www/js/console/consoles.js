@@ -2,14 +2,15 @@
 // queue worker blocked in BLPOP in one, the producer's RPUSH in the other; WATCH in one, the
 // write that makes EXEC fail in the other; SUBSCRIBE and PUBLISH; MONITOR.
 //
-//   const ui = mountConsoles({ root, tabs, tools, views, first, facade });
-//   ui.attach(engine);                 // console 0 starts; "+" (Alt+T) opens more
+//   const ui = mountConsoles({ root, tabs, tools, views, first });
+//   ui.attach(engine, { scheduler });   // console 0 starts; "+" (Alt+T) opens more
 //
 // Each console is one mountConsole (console.js) with its own elements and its own engine
-// facade (`facade(engine, id)`, engine.js consoleEngine), so the console module knows
-// nothing of the others. This module keeps the tab strip, the Split toggle and which
-// console is *active*: the one the learner last typed in (or clicked, or picked); the
-// other panes follow its db (engine.js activeDb: the keyspace view).
+// handle (`engine.console(id)`), so the console module knows nothing of the others. This
+// module keeps the tab strip, the Split toggle and which console is *active* (tabs.js): the
+// one the learner last typed in (or clicked, or picked). The other panes follow it through
+// this API — `active()`, `activeDb()` — and the scheduler, which publishes the active
+// console's db with every tick; a new active console kicks the scheduler at once.
 //
 // The object returned forwards the console API (run, onCommand, focus, prompt, mode, …) to
 // the active console — it is window.redisPlayground.console — and adds
@@ -18,98 +19,65 @@
 //   activate(id)      make a console active and put the caret on it
 //   split(on)         two consoles side by side (the two last used); below 900px, tabs
 //   ids(), active()   the open consoles' ids, the active one's id
+//   activeDb()        the db the active console has selected
 //   get(id)           one console's own API (run, mode, cancel, …)
 // `onCommand` listeners hear the lines of every console (`console` says which), and each
 // command makes the other consoles look for what it pushed to them (messages, MONITOR
-// lines, a blocked command's answer) at once rather than on their next poll.
+// lines, a blocked command's answer) at once rather than on the next tick.
 //
 // Shortcuts: Alt+T opens a console, Alt+O goes to the next one, Alt+S toggles Split. The
 // consoles share one command history (↑/↓, Ctrl+R).
-import { setActiveConsole } from '../engine.js';
 import { History } from './history.js';
 import { mountConsole } from './console.js';
+import { ConsoleTabs } from './tabs.js';
+import { h } from '../dom.js';
+import { callEach } from '../listeners.js';
 
-const MODE_TITLES = {
-  blocked: 'waiting for a blocking command (Ctrl+C cancels)',
-  reading: 'reading messages (Ctrl+C quits)',
-  monitor: 'showing MONITOR (Ctrl+C quits)',
-};
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function button(className, text, label) {
-  const b = el('button', className, text);
-  b.type = 'button';
-  if (label) b.setAttribute('aria-label', label);
-  return b;
-}
+/** A button of the console bar (type="button": never a form submit). */
+const button = (className, text, label) => h('button', { type: 'button', className, 'aria-label': label }, text);
 
 /** The elements of console number `n` (n ≥ 2), built like the first one in index.html. */
 function buildView(n, describedBy) {
-  const view = el('div', 'console-view');
-  view.id = `console-view-${n}`;
-  const screen = el('div', 'screen');
-  screen.id = `screen-${n}`;
-  const output = el('div', 'output');
-  output.id = `output-${n}`;
-  output.setAttribute('role', 'log');
-  output.setAttribute('aria-live', 'polite');
-  output.setAttribute('aria-label', `Console ${n} output`);
-  const form = el('form', 'input-line');
-  form.id = `input-form-${n}`;
-  form.autocomplete = 'off';
-  const prompt = el('label', 'prompt', '127.0.0.1:6379> ');
-  prompt.id = `prompt-${n}`;
-  prompt.htmlFor = `input-${n}`;
-  const input = el('input', 'input');
-  Object.assign(input, { id: `input-${n}`, type: 'text', name: 'command', disabled: true, spellcheck: false });
-  for (const [k, v] of [['autocomplete', 'off'], ['autocorrect', 'off'], ['autocapitalize', 'off'], ['enterkeyhint', 'send']]) {
-    input.setAttribute(k, v);
-  }
-  if (describedBy) input.setAttribute('aria-describedby', describedBy);
-  form.append(prompt, input);
-  screen.append(output, form);
-  view.append(screen);
+  const output = h('div', { className: 'output', id: `output-${n}`, role: 'log', 'aria-live': 'polite', 'aria-label': `Console ${n} output` });
+  const prompt = h('label', { className: 'prompt', id: `prompt-${n}`, for: `input-${n}` }, '127.0.0.1:6379> ');
+  const input = h('input', {
+    className: 'input', id: `input-${n}`, type: 'text', name: 'command', disabled: true, spellcheck: 'false',
+    autocomplete: 'off', autocorrect: 'off', autocapitalize: 'off', enterkeyhint: 'send', 'aria-describedby': describedBy,
+  });
+  const form = h('form', { className: 'input-line', id: `input-form-${n}`, autocomplete: 'off' }, prompt, input);
+  const screen = h('div', { className: 'screen', id: `screen-${n}` }, output, form);
+  const view = h('div', { className: 'console-view', id: `console-view-${n}` }, screen);
   return { view, screen, output, form, input, prompt };
 }
 
 /**
  * Mount the consoles. `root` is the console section, `tabs` the place in its bar for the tab
  * strip, `tools` the bar's buttons, `views` the element holding the consoles, `first` the
- * first console's elements ({ view, screen, output, form, input, prompt }), `facade(engine,
- * id)` makes a console's engine (engine.js consoleEngine).
+ * first console's elements ({ view, screen, output, form, input, prompt }).
  */
-export function mountConsoles({ root, tabs, tools, views, first, facade, history = new History() }) {
-  const consoles = new Map(); // id → { id, n, name, view, label, ui, engine, tab, tabButton, closeButton }
+export function mountConsoles({ root, tabs, tools, views, first, history = new History() }) {
+  const state = new ConsoleTabs();
+  const consoles = new Map(); // id → { id, n, view, label, ui, tab, tabButton, tabName, tabClient, closeButton }
   const listeners = new Set();
   let engine = null;
-  let activeId = 0;
-  let recent = []; // console ids, the most recently active first
-  let splitOn = false;
+  let scheduler = null;
+  let offWorld = null;
   const describedBy = first.input.getAttribute('aria-describedby');
 
   // --- the bar -----------------------------------------------------------------------------
-  const strip = el('div', 'console-tabs');
-  strip.setAttribute('role', 'group');
-  strip.setAttribute('aria-label', 'Consoles');
-  const newButton = button('console-new', '+', 'Open another console (Alt+T)');
-  newButton.title = 'Open another console: a new client of the same server (Alt+T)';
-  newButton.setAttribute('aria-keyshortcuts', 'Alt+T');
-  newButton.disabled = true;
-  newButton.addEventListener('click', () => open());
+  const strip = h('div', { className: 'console-tabs', role: 'group', 'aria-label': 'Consoles' });
+  const newButton = h('button', {
+    type: 'button', className: 'console-new', 'aria-label': 'Open another console (Alt+T)',
+    title: 'Open another console: a new client of the same server (Alt+T)', 'aria-keyshortcuts': 'Alt+T', disabled: true,
+    onclick: () => open(),
+  }, '+');
   tabs.append(strip, newButton);
 
-  const splitButton = button('bar-button console-split', 'Split');
-  splitButton.title = 'Two consoles side by side (Alt+S)';
-  splitButton.setAttribute('aria-pressed', 'false');
-  splitButton.setAttribute('aria-keyshortcuts', 'Alt+S');
-  splitButton.disabled = true;
-  splitButton.addEventListener('click', () => split(!splitOn));
+  const splitButton = h('button', {
+    type: 'button', className: 'bar-button console-split', title: 'Two consoles side by side (Alt+S)',
+    'aria-pressed': 'false', 'aria-keyshortcuts': 'Alt+S', disabled: true,
+    onclick: () => split(!state.split),
+  }, 'Split');
   const clearButton = button('bar-button', 'Clear', 'Clear the console screen');
   clearButton.title = 'Clear the screen (Ctrl+L)';
   clearButton.addEventListener('click', () => { const c = current(); c.ui.clear(); c.ui.focus(); });
@@ -118,11 +86,10 @@ export function mountConsoles({ root, tabs, tools, views, first, facade, history
   // --- one console ---------------------------------------------------------------------------
   function add(id, parts) {
     const n = id + 1;
-    const rec = { id, n, name: String(n), view: parts.view, engine: null };
+    const rec = { id, n, view: parts.view };
     parts.view.dataset.console = String(id);
     parts.view.setAttribute('role', 'group');
-    rec.label = el('div', 'view-label');
-    rec.label.setAttribute('aria-hidden', 'true');
+    rec.label = h('div', { className: 'view-label', 'aria-hidden': 'true' });
     parts.view.prepend(rec.label);
     rec.ui = mountConsole({
       output: parts.output, form: parts.form, input: parts.input, prompt: parts.prompt,
@@ -130,86 +97,69 @@ export function mountConsoles({ root, tabs, tools, views, first, facade, history
       onState: () => refresh(),
     });
     rec.ui.onCommand((event) => heard(rec, event));
-    parts.view.addEventListener('focusin', () => { if (activeId !== id) activate(id, { focus: false }); });
+    parts.view.addEventListener('focusin', () => { if (state.activeId !== id) activate(id, { focus: false }); });
 
-    rec.tab = el('div', 'console-tab');
-    rec.tabButton = button('console-tab-button');
-    rec.tabButton.id = `console-tab-${n}`;
-    rec.tabButton.setAttribute('aria-controls', parts.view.id);
-    rec.tabState = el('span', 'tab-state');
-    rec.tabState.setAttribute('aria-hidden', 'true');
-    rec.tabName = el('span', 'tab-name');
-    rec.tabClient = el('span', 'tab-client');
-    rec.tabButton.append(rec.tabState, rec.tabName, rec.tabClient);
-    rec.tabButton.addEventListener('click', () => activate(id));
-    rec.tabButton.addEventListener('dblclick', () => rename(rec));
-    rec.tabButton.addEventListener('keydown', (ev) => {
-      if (ev.key === 'F2') { ev.preventDefault(); rename(rec); }
-    });
+    rec.tabState = h('span', { className: 'tab-state', 'aria-hidden': 'true' });
+    rec.tabName = h('span', { className: 'tab-name' });
+    rec.tabClient = h('span', { className: 'tab-client' });
+    rec.tabButton = h('button', {
+      type: 'button', className: 'console-tab-button', id: `console-tab-${n}`, 'aria-controls': parts.view.id,
+      onclick: () => activate(id),
+      ondblclick: () => rename(rec),
+      onkeydown: (ev) => { if (ev.key === 'F2') { ev.preventDefault(); rename(rec); } },
+    }, rec.tabState, rec.tabName, rec.tabClient);
     rec.closeButton = button('console-tab-close', '×', `Close console ${n}`);
     rec.closeButton.title = `Close console ${n} (its client disconnects)`;
     rec.closeButton.addEventListener('click', () => close(id));
-    rec.tab.append(rec.tabButton, rec.closeButton);
+    rec.tab = h('div', { className: 'console-tab' }, rec.tabButton, rec.closeButton);
     strip.appendChild(rec.tab);
     consoles.set(id, rec);
-    recent.push(id);
+    state.add(id);
     return rec;
   }
 
   /** A line ran in `rec`: tell the listeners, then let the others print what it pushed. */
   function heard(rec, event) {
     refresh();
-    for (const fn of [...listeners]) {
-      try {
-        fn({ ...event, console: rec.id });
-      } catch (e) {
-        console.error('console onCommand listener failed:', e);
-      }
-    }
+    callEach(listeners, 'A console onCommand listener', { ...event, console: rec.id });
     for (const other of consoles.values()) if (other !== rec) other.ui.poll();
+    scheduler?.kick();
   }
 
   function current() {
-    return consoles.get(activeId) ?? consoles.values().next().value;
+    return consoles.get(state.activeId) ?? consoles.values().next().value;
   }
 
   /** Tab labels ("2 · id 5", the client id changes when a console reconnects), states, layout. */
   function refresh() {
-    const shown = new Set(splitOn && consoles.size > 1 ? recent.slice(0, 2) : [activeId]);
+    const shown = state.shown();
     root.classList.toggle('split', shown.size > 1);
     for (const rec of consoles.values()) {
-      let cid = null;
-      try { cid = rec.engine ? rec.engine.clientId() : null; } catch { cid = null; }
       const mode = rec.ui.mode();
-      // After CLIENT KILL the console shows "not connected> " until its next command.
-      const client = rec.ui.prompt().startsWith('not connected') ? ' · not connected' : cid === null ? '' : ` · id ${cid}`;
-      const text = `${rec.name}${client}`;
-      rec.tabName.textContent = rec.name;
-      rec.tabClient.textContent = client;
-      rec.label.textContent = mode === 'ready' ? text : `${text} — ${mode === 'blocked' ? 'waiting' : mode === 'monitor' ? 'MONITOR' : 'reading messages'}`;
-      const who = client === ' · not connected' ? ', not connected' : cid === null ? '' : `, client id ${cid}`;
-      rec.tabButton.title = `Console ${rec.n}${who}${mode === 'ready' ? '' : `: ${MODE_TITLES[mode] ?? mode}`}. Double-click (or F2) to rename it.`;
+      const l = state.label(rec.id, { clientId: rec.ui.clientId(), mode, prompt: rec.ui.prompt() });
+      rec.tabName.textContent = l.name;
+      rec.tabClient.textContent = l.client;
+      rec.label.textContent = l.label;
+      rec.tabButton.title = l.title;
       rec.tab.dataset.mode = mode;
-      const active = rec.id === activeId;
+      const active = rec.id === state.activeId;
       rec.tab.classList.toggle('active', active);
       rec.tab.classList.toggle('shown', shown.has(rec.id));
       rec.tabButton.setAttribute('aria-current', active ? 'true' : 'false');
       rec.view.classList.toggle('active', active);
       rec.view.classList.toggle('shown', shown.has(rec.id));
-      rec.view.setAttribute('aria-label', `Console ${text}`);
+      rec.view.setAttribute('aria-label', l.viewLabel);
       rec.closeButton.hidden = consoles.size < 2;
     }
-    splitButton.setAttribute('aria-pressed', String(splitOn));
+    splitButton.setAttribute('aria-pressed', String(state.split));
   }
 
   function activate(id, { focus = true } = {}) {
-    const rec = consoles.get(id);
-    if (!rec) return false;
-    activeId = id;
-    recent = [id, ...recent.filter((x) => x !== id)];
-    if (engine) setActiveConsole(engine, id);
+    const was = state.activeId;
+    if (!state.activate(id)) return false;
     refresh();
-    if (focus) rec.ui.focus();
+    if (was !== id) scheduler?.kick(); // the other panes follow the new console's db
+    if (focus) consoles.get(id).ui.focus();
     return true;
   }
 
@@ -219,10 +169,10 @@ export function mountConsoles({ root, tabs, tools, views, first, facade, history
     const parts = buildView(id + 1, describedBy);
     views.appendChild(parts.view);
     const rec = add(id, parts);
-    rec.engine = facade(engine, id);
+    const handle = engine.console(id);
     let cid = '';
-    try { cid = ` (client id ${rec.engine.clientId()})`; } catch { /* no id */ }
-    rec.ui.attach(rec.engine, {
+    try { cid = ` (client id ${handle.clientId()})`; } catch { /* no id */ }
+    rec.ui.attach(engine, handle, {
       focus: false,
       greeting: [
         { text: `Console ${rec.n}: another redis-cli, a separate client of the same server${cid}.` },
@@ -236,40 +186,33 @@ export function mountConsoles({ root, tabs, tools, views, first, facade, history
   function close(id) {
     const rec = consoles.get(id);
     if (!rec || consoles.size < 2 || !engine) return false;
+    const wasActive = state.activeId === id;
+    const next = state.remove(id);
     rec.ui.destroy();
     try { engine.closeConsole(id); } catch (e) { console.error(e); }
     rec.view.remove();
     rec.tab.remove();
     consoles.delete(id);
-    recent = recent.filter((x) => x !== id);
-    if (consoles.size < 2) splitOn = false;
-    if (activeId === id) activate(recent[0], { focus: true });
-    else activate(activeId, { focus: false });
+    activate(next, { focus: wasActive });
     for (const other of consoles.values()) other.ui.poll();
     return true;
   }
 
-  function split(on = !splitOn) {
+  function split(on = !state.split) {
     if (!engine) return false;
-    splitOn = Boolean(on);
-    if (splitOn && consoles.size < 2) open();
+    state.setSplit(on);
+    if (state.split && consoles.size < 2) open();
     refresh();
-    return splitOn;
-  }
-
-  function next(step = 1) {
-    const ids = [...consoles.keys()];
-    const at = ids.indexOf(activeId);
-    activate(ids[(at + step + ids.length) % ids.length]);
+    return state.split;
   }
 
   /** Rename a console's tab (a local label; the server's client name is CLIENT SETNAME's). */
   function rename(rec) {
     if (rec.tab.querySelector('.tab-rename')) return;
-    const field = el('input', 'tab-rename');
-    Object.assign(field, { type: 'text', value: rec.name, maxLength: 24, spellcheck: false });
-    field.setAttribute('aria-label', `Name of console ${rec.n}`);
-    field.setAttribute('autocomplete', 'off');
+    const field = h('input', {
+      className: 'tab-rename', type: 'text', value: state.names.get(rec.id), maxlength: 24, spellcheck: 'false',
+      'aria-label': `Name of console ${rec.n}`, autocomplete: 'off',
+    });
     rec.tabButton.hidden = true;
     rec.tab.insertBefore(field, rec.tabButton);
     field.focus();
@@ -278,7 +221,7 @@ export function mountConsoles({ root, tabs, tools, views, first, facade, history
     const finish = (keep) => {
       if (done) return;
       done = true;
-      if (keep) rec.name = field.value.trim() || String(rec.n);
+      if (keep) state.rename(rec.id, field.value);
       field.remove();
       rec.tabButton.hidden = false;
       refresh();
@@ -295,7 +238,7 @@ export function mountConsoles({ root, tabs, tools, views, first, facade, history
   document.addEventListener('keydown', (ev) => {
     if (!engine || !ev.altKey || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.repeat) return;
     if (ev.code === 'KeyT') { ev.preventDefault(); open(); }
-    else if (ev.code === 'KeyO') { ev.preventDefault(); next(); }
+    else if (ev.code === 'KeyO') { ev.preventDefault(); activate(state.next()); }
     else if (ev.code === 'KeyS') { ev.preventDefault(); split(); }
   });
 
@@ -303,12 +246,15 @@ export function mountConsoles({ root, tabs, tools, views, first, facade, history
   refresh();
 
   return {
-    attach(e) {
+    /** Start on the engine (the Playground); waiting consoles are polled on `scheduler`'s ticks. */
+    attach(e, { scheduler: s = null } = {}) {
       engine = e;
-      const rec = consoles.get(0);
-      rec.engine = facade(engine, 0);
-      setActiveConsole(engine, 0);
-      rec.ui.attach(rec.engine);
+      scheduler = s;
+      offWorld?.();
+      offWorld = scheduler?.subscribe((world) => {
+        for (const rec of consoles.values()) rec.ui.poll(world.now);
+      }) ?? null;
+      consoles.get(0).ui.attach(engine, engine.console(0));
       newButton.disabled = false;
       splitButton.disabled = false;
       refresh();
@@ -327,6 +273,8 @@ export function mountConsoles({ root, tabs, tools, views, first, facade, history
     fatal(message) {
       for (const rec of consoles.values()) rec.ui.fatal(message);
       engine = null;
+      offWorld?.();
+      offWorld = null;
       newButton.disabled = true;
       splitButton.disabled = true;
     },
@@ -334,9 +282,10 @@ export function mountConsoles({ root, tabs, tools, views, first, facade, history
     close,
     activate,
     split,
-    isSplit: () => splitOn,
+    isSplit: () => state.split,
     ids: () => [...consoles.keys()],
-    active: () => activeId,
+    active: () => state.activeId,
+    activeDb: () => current()?.ui.db() ?? 0,
     get: (id) => consoles.get(id)?.ui ?? null,
   };
 }

@@ -10,18 +10,18 @@
 //
 // Tab on an empty line (and Shift+Tab always) moves the focus on, so the keyboard can
 // leave the console.
+//
+// The decisions (what Tab, ↑, Ctrl+R, a paste do) are line-editor.js's (LineEditor, no DOM);
+// this module draws them on the <input> and its overlay.
 import { highlight, renderRuns, commandIndex, MAX_COLOURED } from './highlight.js';
-
-const SEARCH_LABEL = (query, failed) => `(${failed ? 'failed ' : ''}reverse-i-search)\`${query}': `;
+import { LineEditor, markMatch } from './line-editor.js';
 
 export function createEditor({ form, input, promptEl, history, onSubmit, onClear, onPasteLines }) {
   let engine = null;
   let index = null; // commandIndex, built on first use
   let promptText = promptEl.textContent;
-  let completion = null; // { original, candidates, at }
-  let search = null; // { original, query, match (history index or -1), failed, lastQuery }
-  let lastSearch = '';
   let suspended = false; // the console waits (BLPOP, SUBSCRIBE, MONITOR): keys edit nothing
+  const state = new LineEditor({ history });
 
   // The overlay: <div.input-box> holds the input and, behind it, the coloured copy + hint.
   const box = document.createElement('div');
@@ -63,11 +63,8 @@ export function createEditor({ form, input, promptEl, history, onSubmit, onClear
     box.classList.toggle('coloured', coloured);
     if (coloured) {
       const runs = highlight(line, engine, commands());
-      if (search && search.match >= 0 && search.query) {
-        markMatch(runs, line.indexOf(search.query), search.query.length);
-      }
-      renderRuns(overlayText, runs);
-      const hint = search ? '' : hintFor(line);
+      renderRuns(overlayText, markMatch(runs, ...state.searchMatch(line)));
+      const hint = state.search ? '' : hintFor(line);
       if (hint) {
         const h = document.createElement('span');
         h.className = 'hint';
@@ -79,27 +76,6 @@ export function createEditor({ form, input, promptEl, history, onSubmit, onClear
       srHint.textContent = '';
     }
     syncScroll();
-  }
-
-  /** Underline the part of the runs that the reverse search matched. */
-  function markMatch(runs, from, len) {
-    if (from < 0) return;
-    let at = 0;
-    for (let i = 0; i < runs.length; i++) {
-      const r = runs[i];
-      const s = Math.max(from, at);
-      const e = Math.min(from + len, at + r.text.length);
-      if (s < e) {
-        const parts = [
-          { text: r.text.slice(0, s - at), cls: r.cls },
-          { text: r.text.slice(s - at, e - at), cls: `${r.cls} search-match`.trim() },
-          { text: r.text.slice(e - at), cls: r.cls },
-        ].filter((p) => p.text);
-        runs.splice(i, 1, ...parts);
-        i += parts.length - 1;
-      }
-      at += r.text.length;
-    }
   }
 
   function syncScroll() {
@@ -114,127 +90,59 @@ export function createEditor({ form, input, promptEl, history, onSubmit, onClear
     requestAnimationFrame(syncScroll);
   }
 
+  /** Put a line the state returned in the input; the prompt says whether a search runs. */
+  function show(line) {
+    if (state.search) {
+      promptEl.textContent = line?.label ?? promptEl.textContent;
+      promptEl.classList.add('searching');
+    } else {
+      promptEl.classList.remove('searching');
+      promptEl.textContent = promptText;
+    }
+    if (line) setValue(line.value, line.caret);
+  }
+
   function setPrompt(text) {
     promptText = text;
-    if (!search) promptEl.textContent = text;
+    if (!state.search) promptEl.textContent = text;
   }
 
-  // --- Tab completion -----------------------------------------------------------------------
-
-  function complete() {
-    if (!completion) {
-      let candidates = [];
-      try { candidates = Array.from(engine?.completions?.(input.value) ?? [], String); } catch { candidates = []; }
-      if (candidates.length === 0) return false;
-      completion = { original: input.value, candidates, at: 0 };
-    } else {
-      completion.at = (completion.at + 1) % (completion.candidates.length + 1);
-    }
-    const { candidates, at, original } = completion;
-    setValue(at < candidates.length ? candidates[at] : original);
-    return true;
-  }
-
-  // --- Ctrl+R ---------------------------------------------------------------------------
-
-  function searchShow() {
-    promptEl.textContent = SEARCH_LABEL(search.query, search.failed);
-    promptEl.classList.add('searching');
-    const line = search.match >= 0 ? history.lines[search.match] : search.original;
-    const at = search.match >= 0 ? Math.max(0, line.indexOf(search.query)) : line.length;
-    setValue(line, at);
-  }
-
-  /** Look for the query in lines older than `before` (inclusive of `before - 1`). */
-  function searchFind(before) {
-    const i = history.search(search.query, before);
-    if (i >= 0) { search.match = i; search.failed = false; }
-    else search.failed = search.query !== '';
-    searchShow();
-  }
-
-  function searchStart() {
-    search = { original: input.value, query: '', match: -1, failed: false };
-    completion = null;
-    searchShow();
-  }
-
-  function searchEnd(restore) {
-    if (!search) return;
-    const value = restore ? search.original : input.value;
-    if (search.query) lastSearch = search.query;
-    search = null;
-    promptEl.classList.remove('searching');
-    promptEl.textContent = promptText;
-    history.reset();
-    setValue(value, restore ? value.length : input.selectionStart ?? value.length);
-  }
-
-  function searchType(text) {
-    search.query += text;
-    // Keep the current match while it still contains the longer query (readline does).
-    searchFind(search.match >= 0 ? search.match + 1 : history.lines.length);
-  }
-
-  function searchKey(ev) {
-    const ctrl = ev.ctrlKey && !ev.altKey && !ev.metaKey;
-    const key = ev.key;
-    if (ctrl && (key === 'r' || key === 'R')) {
-      if (search.query === '' && lastSearch) { search.query = lastSearch; searchFind(history.lines.length); }
-      else searchFind(search.match >= 0 ? search.match : history.lines.length);
-      return true;
-    }
-    if (key === 'Escape' || (ctrl && (key === 'g' || key === 'G'))) { searchEnd(true); return true; }
-    if (key === 'Enter') { searchEnd(false); return false; } // then run it
-    if (key === 'Backspace') {
-      search.query = search.query.slice(0, -1);
-      search.match = -1;
-      if (search.query) searchFind(history.lines.length);
-      else { search.failed = false; searchShow(); }
-      return true;
-    }
-    if (key.length === 1 && !ev.ctrlKey && !ev.metaKey && !ev.altKey) { searchType(key); return true; }
-    if (['Shift', 'Control', 'Alt', 'Meta', 'CapsLock'].includes(key)) return true;
-    if (['Dead', 'Process', 'Unidentified'].includes(key)) return 'pass'; // text comes as beforeinput
-    // Any other key (arrows, Home, End, Tab, Ctrl+A…) keeps the match on the line, editable.
-    searchEnd(false);
-    return false;
-  }
+  const caret = () => input.selectionStart ?? input.value.length;
 
   // --- Keys -----------------------------------------------------------------------------
 
   input.addEventListener('keydown', (ev) => {
     if (ev.isComposing || !engine || suspended) return;
-    if (search) {
-      const done = searchKey(ev);
-      if (done === 'pass') return;
-      if (done) { ev.preventDefault(); return; }
-      if (ev.key === 'Enter') { ev.preventDefault(); form.requestSubmit(); return; }
+    if (state.search) {
+      const r = state.searchKey(ev, input.value, caret());
+      if (r.handled === 'pass') return;
+      if (r.show || !state.search) show(r.show);
+      if (r.handled) { ev.preventDefault(); return; }
+      if (r.run) { ev.preventDefault(); form.requestSubmit(); return; }
     }
     const ctrl = ev.ctrlKey && !ev.altKey && !ev.metaKey;
     const plain = !ev.ctrlKey && !ev.altKey && !ev.metaKey;
 
     if (ev.key === 'Tab' && plain && !ev.shiftKey) {
-      if (input.value === '' && !completion) return; // let the focus move on
+      if (state.tabLeaves(input.value)) return; // let the focus move on
       ev.preventDefault();
-      complete();
+      const line = state.tab(input.value, (v) => engine?.completions?.(v));
+      if (line) setValue(line.value, line.caret);
       return;
     }
-    if (completion) {
-      if (ev.key === 'Escape') {
+    if (state.completion) {
+      const back = state.completionKey(ev.key);
+      if (back) {
         ev.preventDefault();
-        const { original } = completion;
-        completion = null;
-        setValue(original);
+        setValue(back.value, back.caret);
         return;
       }
-      if (!['Shift', 'Control', 'Alt', 'Meta', 'CapsLock'].includes(ev.key)) completion = null;
     }
 
     if ((ev.key === 'ArrowUp' || ev.key === 'ArrowDown') && plain) {
       ev.preventDefault();
-      const v = ev.key === 'ArrowUp' ? history.prev(input.value) : history.next();
-      if (v !== null) setValue(v);
+      const line = ev.key === 'ArrowUp' ? state.older(input.value) : state.newer();
+      if (line) setValue(line.value, line.caret);
     } else if (ev.key === 'Enter') {
       ev.preventDefault();
       form.requestSubmit();
@@ -243,23 +151,23 @@ export function createEditor({ form, input, promptEl, history, onSubmit, onClear
       onClear();
     } else if (ctrl && (ev.key === 'r' || ev.key === 'R')) {
       ev.preventDefault();
-      searchStart();
+      show(state.searchStart(input.value));
     }
   });
 
   // Typing while searching goes into the query (also from on-screen keyboards and IMEs).
   input.addEventListener('beforeinput', (ev) => {
-    if (!search) return;
+    if (!state.search) return;
     if (ev.inputType === 'insertText' && ev.data) {
       ev.preventDefault();
-      searchType(ev.data);
+      show(state.searchType(ev.data));
     } else if (ev.inputType.startsWith('delete')) {
       ev.preventDefault();
     }
   });
 
   input.addEventListener('input', () => {
-    completion = null;
+    state.completion = null;
     render();
   });
   for (const type of ['scroll', 'select', 'keyup', 'click', 'focus']) {
@@ -269,32 +177,26 @@ export function createEditor({ form, input, promptEl, history, onSubmit, onClear
 
   input.addEventListener('paste', (ev) => {
     const text = ev.clipboardData?.getData('text/plain') ?? ev.clipboardData?.getData('text') ?? '';
-    if (search) {
+    if (state.search) {
       ev.preventDefault();
       const first = text.split(/\r\n|\n|\r/)[0];
-      if (first) searchType(first);
+      if (first) show(state.searchType(first));
       return;
     }
-    if (!/[\r\n]/.test(text) || !engine) return;
-    if (suspended) { // the lines wait for the console (a blocked command), as piped lines would
-      ev.preventDefault();
-      onPasteLines(text.split(/\r\n|\n|\r/).filter((l) => l.trim() !== ''));
-      return;
-    }
-    ev.preventDefault();
-    completion = null;
+    if (!engine) return;
     const start = input.selectionStart ?? input.value.length;
-    const end = input.selectionEnd ?? start;
-    const all = input.value.slice(0, start) + text + input.value.slice(end);
-    setValue('');
-    onPasteLines(all.split(/\r\n|\n|\r/).filter((l) => l.trim() !== ''));
+    const r = state.paste(text, input.value, start, input.selectionEnd ?? start, { waiting: suspended });
+    if (!r) return;
+    ev.preventDefault();
+    if (r.clear) setValue('');
+    onPasteLines(r.lines);
   });
 
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     if (suspended) return;
-    if (search) searchEnd(false);
-    completion = null;
+    if (state.search) show(state.searchEnd(false, input.value, caret()));
+    state.completion = null;
     const line = input.value;
     setValue('');
     onSubmit(line);
@@ -316,15 +218,16 @@ export function createEditor({ form, input, promptEl, history, onSubmit, onClear
     suspend(on) {
       suspended = Boolean(on);
       if (suspended) {
-        if (search) searchEnd(true);
-        completion = null;
+        const wasSearching = state.search !== null;
+        const line = state.suspend(input.value);
+        if (wasSearching) show(line);
       }
     },
     destroy() {
       engine = null;
       window.removeEventListener('resize', syncScroll);
     },
-    get searching() { return search !== null; },
+    get searching() { return state.search !== null; },
     /** Build the command index now (when the page is idle) rather than on the first key. */
     warm() { commands(); },
     get index() { return commands(); },

@@ -6,6 +6,7 @@
 // splitting, and `keyPositions(line)`), with a small JavaScript splitter as the fallback
 // for a line whose quotes do not close yet (and for an engine without those methods).
 // The result is a list of runs `{ text, cls }` that concatenate back to the line exactly.
+import { repeatCount } from '../cli.js';
 
 /**
  * Split like redis-cli (sdssplitargs) but never fail: `[{ start, end, open }]` in UTF-16
@@ -91,7 +92,7 @@ export function highlight(line, engine, index) {
 
   // A leading repeat count: a number followed by a command.
   let c0 = 0;
-  if (args.length > 1 && /^-?\d+$/.test(word(0))) { cls[0] = 'tok-count'; c0 = 1; }
+  if (repeatCount(args.map((_, i) => word(i))).count !== null) { cls[0] = 'tok-count'; c0 = 1; }
 
   let info = null;
   let argBase = c0 + 1; // index of the first argument after the command name

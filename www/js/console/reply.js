@@ -7,6 +7,7 @@
 import { renderAnsi } from './ansi.js';
 import { copyText } from './clipboard.js';
 import { tableOfLine, cellText } from './table.js';
+import { h } from '../dom.js';
 
 export const FIRST_LINES = 200; // lines (or table rows) shown at once
 export const MORE_LINES = 1000; // lines (or rows) each "Show more" adds
@@ -15,19 +16,8 @@ const MAX_CHUNK_CHARS = 40_000; // a chunk also stops at this many characters
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 const fmt = (n) => n.toLocaleString('en-US');
 
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function button(className, label, ariaLabel) {
-  const b = el('button', className, label);
-  b.type = 'button';
-  if (ariaLabel) b.setAttribute('aria-label', ariaLabel);
-  return b;
-}
+/** A button of the reply tools (type="button": never a form submit). */
+const button = (className, label, ariaLabel) => h('button', { type: 'button', className, 'aria-label': ariaLabel }, label);
 
 /** The end offset of the chunk of `text` that starts at `from`: `maxLines` lines at most. */
 function chunkEnd(text, from, maxLines) {
@@ -49,8 +39,8 @@ function countLines(text) {
 
 /** A "Showing x of y" line with a "Show more" button that calls `more()` (returns shown, total). */
 function moreBar(unit, more, shown, total) {
-  const bar = el('div', 'more');
-  const label = el('span', 'more-label');
+  const bar = h('div', { className: 'more' });
+  const label = h('span', { className: 'more-label' });
   const btn = button('more-button', `Show ${fmt(MORE_LINES)} more`);
   const update = (s, t) => {
     label.textContent = `Showing ${fmt(s)} of ${fmt(t)} ${unit}`;
@@ -66,8 +56,8 @@ function moreBar(unit, more, shown, total) {
 
 /** The text view: the reply as redis-cli prints it, the first chunk now, the rest on demand. */
 function textView(text, { error, engineError }) {
-  const wrap = el('div', 'reply-text');
-  const out = el('div', 'result');
+  const wrap = h('div', { className: 'reply-text' });
+  const out = h('div', { className: 'result' });
   if (engineError) out.classList.add('engine-error');
   else if (error) out.classList.add('error');
   wrap.appendChild(out);
@@ -95,18 +85,17 @@ function textView(text, { error, engineError }) {
 
 /** The table view of a table-shaped reply, rows added on demand like the text view. */
 function tableView(table) {
-  const wrap = el('div', 'reply-table-wrap');
-  const t = el('table', 'reply-table');
-  if (table.caption) t.appendChild(el('caption', '', table.caption));
-  const head = el('thead');
-  const hr = el('tr');
+  const wrap = h('div', { className: 'reply-table-wrap' });
+  const t = h('table', { className: 'reply-table' });
+  if (table.caption) t.appendChild(h('caption', { text: table.caption }));
+  const head = h('thead');
+  const hr = h('tr');
   for (const c of table.columns) {
-    const th = el('th', c === '#' ? 'col-index' : '', c);
-    th.scope = 'col';
+    const th = h('th', { className: c === '#' ? 'col-index' : false, scope: 'col', text: c });
     hr.appendChild(th);
   }
   head.appendChild(hr);
-  const body = el('tbody');
+  const body = h('tbody');
   t.append(head, body);
   wrap.appendChild(t);
   let pos = 0;
@@ -114,9 +103,9 @@ function tableView(table) {
     const frag = document.createDocumentFragment();
     const end = Math.min(table.rows.length, pos + n);
     for (; pos < end; pos++) {
-      const tr = el('tr');
+      const tr = h('tr');
       for (const cell of table.rows[pos]) {
-        const td = el('td', `cell-${cell?.type ?? 'nil'}`, cellText(cell));
+        const td = h('td', { className: `cell-${cell?.type ?? 'nil'}`, text: cellText(cell) });
         tr.appendChild(td);
       }
       frag.appendChild(tr);
@@ -151,9 +140,7 @@ export function renderReply(entry, { text, replies, engineError = false, announc
   entry.appendChild(textPart);
   if (engineError) return;
 
-  const tools = el('div', 'entry-tools');
-  tools.setAttribute('role', 'group');
-  tools.setAttribute('aria-label', 'Reply tools');
+  const tools = h('div', { className: 'entry-tools', role: 'group', 'aria-label': 'Reply tools' });
 
   let table;
   try { table = tableOfLine(replies); } catch { table = null; }

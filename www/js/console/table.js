@@ -1,12 +1,16 @@
-// A reply as a table, when it has a natural table shape. Decided from the command that was
-// run and its reply tree (execDetailed's `{ command, argv, reply }`; a reply is
-// `{type, value}` with type status / error / integer / bulk / nil / array):
+// A reply as a table, when it has a natural table shape. Decided from the reply's `shape`,
+// which the command table gives every command (execDetailed's `{ command, argv, reply,
+// shape }`, src/commands/table.rs `Shape`; a reply is `{type, value}` with type status /
+// error / integer / bulk / nil / array):
 //
-//   field | value    HGETALL, HRANDFIELD … WITHVALUES, CONFIG GET, HSCAN, HMGET (fields from argv)
-//   member | score   ZRANGE … WITHSCORES (and every WITHSCORES reply), ZPOPMIN/ZPOPMAX, ZSCAN,
-//                    ZMPOP/BZMPOP, ZMSCORE (members from argv)
-//   key | value      MGET, BLPOP/BRPOP;  key | member | score: BZPOPMIN/BZPOPMAX
-//   # | value        any other array of plain values (LRANGE, SMEMBERS, KEYS, SCAN's keys, …)
+//   list        # | value            a plain array (LRANGE, SMEMBERS, KEYS, EXEC, …)
+//   pairs       field | value …      a flat a, b, a, b… array (HGETALL, CONFIG GET, ZPOPMIN)
+//   pairsWith   pairs when the option word is on the line (ZRANGE … WITHSCORES), else a list
+//   perArg      one value per argument from `from` on (HMGET's fields, MGET's keys)
+//   scan        [cursor, items]: the items by the inner shape, "cursor N" as the caption
+//   popped      [key, items] (LMPOP, ZMPOP): the items by the inner shape, "key K" as caption
+//   nested      [[a, b], [a, b], …]: two columns from pairs
+//   row         one row with the given columns (BLPOP: key | value)
 //
 // Nothing here touches the DOM: `tableOf` returns `{ columns, rows, caption? }` where every
 // cell is a reply node, or null when the reply is not table-shaped.
@@ -40,59 +44,40 @@ function byArgs(items, names, columns) {
   return { columns, rows: items.map((it, i) => [argCell(names[i]), it]) };
 }
 
-const FIELD_VALUE = ['field', 'value'];
-const MEMBER_SCORE = ['member', 'score'];
+/** [[a, b], [a, b], …] as rows of two. */
+function nested(items, columns, caption) {
+  if (items.length === 0 || !items.every((p) => isArray(p) && p.value.length === 2 && allScalar(p.value))) return null;
+  return { columns, rows: items.map((p) => p.value), caption };
+}
 
-/** Commands whose reply is a flat member, score, member, score… array. */
-const SCORED_ALWAYS = new Set(['zpopmin', 'zpopmax']);
-/** Commands whose reply is a flat field, value… array. */
-const FIELD_VALUE_ALWAYS = new Set(['hgetall', 'config|get', 'config']);
+/** The table of `items` by `shape` (an inner shape gets the items of a scan or pop). */
+function byShape(items, shape, argv, caption) {
+  const columns = shape.columns ?? [];
+  switch (shape.kind) {
+    case 'pairs': return pairs(items, columns, caption);
+    case 'pairsWith': return hasWord(argv, lower(shape.option)) ? pairs(items, columns, caption) : plain(items, caption);
+    case 'perArg': return byArgs(items, argv.slice(shape.from), columns);
+    case 'nested': return nested(items, columns, caption);
+    case 'row': return items.length === columns.length && allScalar(items) ? { columns, rows: [items], caption } : null;
+    case 'scan':
+    case 'popped': {
+      // [cursor, [items]] or [key, [items]].
+      if (items.length !== 2 || !isScalar(items[0]) || !isArray(items[1]) || !shape.inner) return null;
+      const what = shape.kind === 'scan' ? 'cursor' : 'key';
+      return byShape(items[1].value, shape.inner, argv, `${what} ${items[0].value}`);
+    }
+    default: return plain(items, caption, columns[0] ?? 'value');
+  }
+}
 
 /**
- * The table for one executed command, or null. `command` is the command name (any case),
- * `argv` its arguments including the name, `reply` the reply tree.
+ * The table for one executed command, or null: `shape` is the command's reply shape from the
+ * command table (null for a line the table doesn't know: any array is then a list), `argv`
+ * its arguments including the name, `reply` the reply tree.
  */
-export function tableOf({ command, argv = [], reply } = {}) {
+export function tableOf({ argv = [], reply, shape = null } = {}) {
   if (!isArray(reply)) return null;
-  const items = reply.value;
-  const name = lower(command ?? argv[0]);
-  argv = Array.from(argv, String);
-
-  if (FIELD_VALUE_ALWAYS.has(name)) return pairs(items, FIELD_VALUE);
-  if (name === 'hrandfield' && hasWord(argv, 'withvalues')) return pairs(items, FIELD_VALUE);
-  if (SCORED_ALWAYS.has(name) || (name.startsWith('z') && hasWord(argv, 'withscores'))) {
-    return pairs(items, MEMBER_SCORE);
-  }
-  if (name === 'hmget') return byArgs(items, argv.slice(2), FIELD_VALUE);
-  if (name === 'zmscore') return byArgs(items, argv.slice(2), MEMBER_SCORE);
-  if (name === 'smismember') return byArgs(items, argv.slice(2), ['member', 'is member']);
-  if (name === 'mget') return byArgs(items, argv.slice(1), ['key', 'value']);
-
-  // [cursor, [elements]] from the SCAN family.
-  if (/^[hsz]?scan$/.test(name) && items.length === 2 && isScalar(items[0]) && isArray(items[1])) {
-    const caption = `cursor ${items[0].value}`;
-    if (name === 'hscan') return pairs(items[1].value, FIELD_VALUE, caption);
-    if (name === 'zscan') return pairs(items[1].value, MEMBER_SCORE, caption);
-    return plain(items[1].value, caption, name === 'scan' ? 'key' : 'member');
-  }
-  // [key, [[member, score], …]] from ZMPOP/BZMPOP; [key, [elements]] from LMPOP/BLMPOP.
-  if (/^b?[zl]mpop$/.test(name) && items.length === 2 && isScalar(items[0]) && isArray(items[1])) {
-    const caption = `key ${items[0].value}`;
-    const inner = items[1].value;
-    if (name.endsWith('zmpop')) {
-      if (!inner.every((p) => isArray(p) && p.value.length === 2 && allScalar(p.value))) return null;
-      return inner.length ? { columns: MEMBER_SCORE, rows: inner.map((p) => p.value), caption } : null;
-    }
-    return plain(inner, caption);
-  }
-  // [key, member, score] from BZPOPMIN/BZPOPMAX; [key, element] from BLPOP/BRPOP.
-  if ((name === 'bzpopmin' || name === 'bzpopmax') && items.length === 3 && allScalar(items)) {
-    return { columns: ['key', 'member', 'score'], rows: [items] };
-  }
-  if ((name === 'blpop' || name === 'brpop') && items.length === 2 && allScalar(items)) {
-    return { columns: ['key', 'value'], rows: [items] };
-  }
-  return plain(items);
+  return byShape(reply.value, shape ?? { kind: 'list' }, Array.from(argv, String));
 }
 
 /** The table for a whole console line: only a line that ran exactly one command has one. */

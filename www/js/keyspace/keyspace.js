@@ -1,31 +1,27 @@
 // The live keyspace view beside the console:
 //
-//   mountKeyspace({ root, engine, console })
+//   mountKeyspace({ root, engine, console, scheduler })
 //
-// - the keys of one db (the console's, after every SELECT, unless the learner picked another
-//   db in the switcher), gathered with the engine's read-only SCAN a bounded amount per
-//   step (listing.js), filtered by a glob pattern and a type;
+// - the keys of one db (the active console's, after every SELECT, unless the learner picked
+//   another db in the switcher), gathered with the engine's read-only SCAN a bounded amount
+//   per step (listing.js), filtered by a glob pattern and a type;
 // - shown as a flat list or as a tree grouped by `:` (rows.js), each key with a type badge,
-//   its size and its TTL counting down with the world clock (engine.now());
-// - the selected key's value (value.js), re-read whenever engine.generation() moves.
+//   its size and its TTL counting down with the world clock;
+// - the selected key's value (value.js), re-read whenever the keyspace's generation moves.
 //
-// One timer drives it all: every 100 ms (or at once after a console command) it looks at
-// the active console's db (engine.js activeDb) and engine.generation(), advances a running scan for at most a few ms, and
-// updates the TTLs. Every key and value is shown as text, never as HTML.
-import { activeDb } from '../engine.js';
+// What to show is state.js's (KeyspaceState): this module draws it and wires the controls.
+// The scheduler drives it: every world it publishes (each tick, and at once after a console
+// line) gives the active console's db, the generation and the world time; a running scan
+// carries on in 6 ms slices between them. Every key and value is shown as text, never as HTML.
 import { h, setText, setAttr, fmtInt, fmtSize, fmtSizeLong, ttlText, TYPES } from './util.js';
-import { Listing } from './listing.js';
-import { flatRows, treeRows, ancestorPaths, keyId } from './rows.js';
+import { keyId } from './rows.js';
 import { mountValue } from './value.js';
+import { KeyspaceState, DATABASES } from './state.js';
 
-const DATABASES = 16;
 const PAGE = 200; // keys per "load more"
-const IDLE_MS = 100; // how often the view looks for changes and updates TTLs
 const BUDGET_MS = 6; // scanning time per step while a scan runs
 const FILTER_DELAY_MS = 150;
 const VIEW_STORAGE = 'redis-playground:keyspace:view';
-
-const TYPE_LABELS = { string: 'strings', list: 'lists', set: 'sets', zset: 'sorted sets', hash: 'hashes' };
 
 let uid = 0;
 
@@ -39,30 +35,17 @@ function savedView() {
 
 /**
  * Mount the keyspace view into `root` (the empty keyspace pane). `engine` is the Playground,
- * `console` the console's API (run, onCommand, focus, prompt). Returns { refresh, destroy }.
+ * `console` the console's API (activeDb), `scheduler` the world's (scheduler.js). Returns
+ * { refresh, open, destroy }.
  */
-export function mountKeyspace({ root, engine, console: cli }) {
+export function mountKeyspace({ root, engine, console: cli, scheduler }) {
   const n = ++uid;
   const ids = { db: `ks-db-${n}`, pattern: `ks-pattern-${n}`, type: `ks-type-${n}`, list: `ks-list-${n}`, title: `ks-title-${n}` };
 
-  // --- state -------------------------------------------------------------------------------
-  let consoleDb = activeDb(engine);
-  let viewDb = consoleDb;
-  let following = true; // the view follows the console's SELECT
-  let pattern = '';
-  let type = '';
-  let mode = savedView();
-  const expanded = new Set(); // folder paths open in the tree
-  let selected = null; // the key whose value is shown
-  let activeId = null; // the row the keyboard is on
-  let rows = [];
-  let renderedVersion = -1;
-  let lastGeneration = null;
-  let sizes = [];
+  const state = new KeyspaceState(engine, { page: PAGE, mode: savedView(), db: cli?.activeDb?.() ?? scheduler?.world()?.db ?? 0 });
+  const listing = state.listing;
   let timer = 0;
   let stopped = false;
-
-  const listing = new Listing(engine, { page: PAGE });
 
   // --- DOM ---------------------------------------------------------------------------------
   const dbSelect = h('select', { id: ids.db, className: 'ks-select ks-db' });
@@ -109,76 +92,43 @@ export function mountKeyspace({ root, engine, console: cli }) {
   const value = mountValue(valueRoot, engine, { id: `ks-value-${n}`, lookup: (key) => listing.keys.get(key) ?? null });
 
   // --- the listing -------------------------------------------------------------------------
-  function query() {
-    listing.setQuery({ db: viewDb, pattern: pattern === '' || pattern === '*' ? undefined : pattern, type: type || undefined });
-    renderedVersion = -1;
-  }
-
-  function setDb(db, { byUser = false } = {}) {
-    if (byUser) following = db === consoleDb;
-    if (db === viewDb) {
-      updateFollow();
-      return;
+  /** The shown db changed (or may have): drop the value, show the switcher and the count. */
+  function dbChanged(changed) {
+    if (changed) {
+      value.clear();
+      dbSelect.value = String(state.viewDb);
     }
-    viewDb = db;
-    selected = null;
-    activeId = null;
-    value.clear();
-    dbSelect.value = String(db);
-    query();
     updateFollow();
-    updateCount();
+    if (changed) updateCount();
   }
 
   function updateFollow() {
-    if (following) {
-      setText(followNote, `Following the console (db${consoleDb}).`);
-      followButton.hidden = true;
-    } else {
-      setText(followNote, `The console is on db${consoleDb}.`);
-      followButton.hidden = false;
-    }
-    list.setAttribute('aria-label', `Keys in db${viewDb}`);
+    const note = state.followNote();
+    setText(followNote, note.text);
+    followButton.hidden = !note.button;
+    list.setAttribute('aria-label', `Keys in db${state.viewDb}`);
   }
 
   function updateSizes() {
     try {
-      sizes = Array.from(engine.dbSizes());
+      state.sizes = Array.from(engine.dbSizes());
     } catch {
       return;
     }
     for (let i = 0; i < DATABASES; i++) {
       const opt = dbSelect.options[i];
-      setText(opt, `db${i} (${fmtInt(sizes[i] ?? 0)})`);
+      setText(opt, `db${i} (${fmtInt(state.sizes[i] ?? 0)})`);
     }
   }
 
   function updateCount() {
-    const shown = listing.keys.size;
-    const total = sizes[viewDb] ?? shown;
-    const filtered = (pattern !== '' && pattern !== '*') || type !== '';
-    const noun = (k) => (k === 1 ? 'key' : 'keys');
-    let text;
-    if (listing.complete) {
-      text = filtered ? `${fmtInt(shown)} of ${fmtInt(total)} ${noun(total)} match` : `${fmtInt(shown)} ${noun(shown)}`;
-    } else if (filtered) {
-      text = `${fmtInt(shown)} matching ${noun(shown)} so far`;
-    } else {
-      text = `${fmtInt(shown)} of ${fmtInt(total)} ${noun(total)} shown`;
-    }
-    setText(count, text);
-    const progressive = Boolean(listing.pass?.progressive);
-    moreButton.hidden = listing.complete || progressive;
-    scanning.hidden = !progressive;
-
-    emptyNote.hidden = rows.length > 0 || progressive;
-    if (!emptyNote.hidden) {
-      if (filtered) {
-        const what = type ? TYPE_LABELS[type] : 'keys';
-        setText(emptyNote, pattern ? `No ${what} match ${pattern} in db${viewDb}.` : `No ${what} in db${viewDb}.`);
-      } else setText(emptyNote, `db${viewDb} is empty. Keys you create in the console appear here.`);
-    }
-    list.hidden = rows.length === 0;
+    setText(count, state.countText());
+    moreButton.hidden = listing.complete || state.progressive;
+    scanning.hidden = !state.progressive;
+    const empty = state.emptyText();
+    emptyNote.hidden = empty === null;
+    if (empty !== null) setText(emptyNote, empty);
+    list.hidden = state.rows.length === 0;
   }
 
   // --- rows --------------------------------------------------------------------------------
@@ -210,7 +160,7 @@ export function mountKeyspace({ root, engine, console: cli }) {
       elements.set(row.id, el);
     }
     el._row = row;
-    const tree = mode === 'tree';
+    const tree = state.mode === 'tree';
     setAttr(el, 'role', tree ? 'treeitem' : 'option');
     setAttr(el, 'aria-level', tree ? row.level : null);
     setAttr(el, 'aria-posinset', row.posinset);
@@ -234,9 +184,9 @@ export function mountKeyspace({ root, engine, console: cli }) {
       }
       setText(d, fmtSize(info.type, info.size));
       setAttr(el, 'aria-label', `${row.key}, ${info.type}, ${fmtSizeLong(info.type, info.size)}${info.ttl >= 0 ? ', with a TTL' : ''}`);
-      setAttr(el, 'aria-selected', row.key === selected ? 'true' : 'false');
+      setAttr(el, 'aria-selected', row.key === state.selected ? 'true' : 'false');
       setAttr(el, 'aria-expanded', null);
-      el.classList.toggle('is-selected', row.key === selected);
+      el.classList.toggle('is-selected', row.key === state.selected);
       el.dataset.key = row.key;
       el.dataset.type = info.type;
     } else {
@@ -252,14 +202,13 @@ export function mountKeyspace({ root, engine, console: cli }) {
       el.classList.toggle('is-open', row.expanded);
       el.dataset.path = row.path;
     }
-    el.classList.toggle('is-active', row.id === activeId);
+    el.classList.toggle('is-active', row.id === state.activeId);
     return el;
   }
 
   function render() {
-    rows = mode === 'tree' ? treeRows(listing.keys, expanded) : flatRows(listing.keys);
-    renderedVersion = listing.version;
-    list.setAttribute('role', mode === 'tree' ? 'tree' : 'listbox');
+    const rows = state.layout();
+    list.setAttribute('role', state.mode === 'tree' ? 'tree' : 'listbox');
     const keep = new Set(rows.map((r) => r.id));
     for (const [id, el] of elements) {
       if (!keep.has(id)) {
@@ -267,7 +216,6 @@ export function mountKeyspace({ root, engine, console: cli }) {
         elements.delete(id);
       }
     }
-    if (activeId !== null && !keep.has(activeId)) activeId = null;
     let cursor = list.firstElementChild;
     ttlCells = [];
     for (const row of rows) {
@@ -285,10 +233,10 @@ export function mountKeyspace({ root, engine, console: cli }) {
   }
 
   function updateActive() {
-    const row = rows.find((r) => r.id === activeId);
+    const row = state.rows.find((r) => r.id === state.activeId);
     const el = row ? elements.get(row.id) : null;
     setAttr(list, 'aria-activedescendant', el ? el.id : null);
-    for (const [id, e] of elements) e.classList.toggle('is-active', id === activeId);
+    for (const [id, e] of elements) e.classList.toggle('is-active', id === state.activeId);
   }
 
   function tickTtls(now) {
@@ -302,14 +250,15 @@ export function mountKeyspace({ root, engine, console: cli }) {
 
   // --- selection and keyboard --------------------------------------------------------------
   function activate(id, { scroll = true } = {}) {
-    activeId = id;
+    if (id === null || id === undefined) return;
+    state.activeId = id;
     updateActive();
     if (scroll) elements.get(id)?.scrollIntoView({ block: 'nearest' });
   }
 
   function select(key) {
-    selected = key;
-    value.show(viewDb, key);
+    state.selected = key;
+    value.show(state.viewDb, key);
     for (const [, el] of elements) {
       const on = el._row?.kind === 'key' && el._row.key === key;
       setAttr(el, 'aria-selected', el._row?.kind === 'key' ? (on ? 'true' : 'false') : null);
@@ -317,23 +266,15 @@ export function mountKeyspace({ root, engine, console: cli }) {
     }
   }
 
-  function toggleFolder(path, open = !expanded.has(path)) {
-    if (open) expanded.add(path);
-    else expanded.delete(path);
+  function toggleFolder(path, open) {
+    state.toggleFolder(path, open);
     render();
   }
 
   function choose(row) {
-    if (!row) return;
-    if (row.kind === 'folder') toggleFolder(row.path);
-    else select(row.key);
-  }
-
-  const rowIndex = () => rows.findIndex((r) => r.id === activeId);
-
-  function move(to) {
-    if (rows.length === 0) return;
-    activate(rows[Math.max(0, Math.min(rows.length - 1, to))].id);
+    const what = state.choose(row);
+    if (what?.toggle !== undefined) toggleFolder(what.toggle);
+    else if (what) select(what.select);
   }
 
   function pageSize() {
@@ -341,9 +282,6 @@ export function mountKeyspace({ root, engine, console: cli }) {
     const rowHeight = first ? first.getBoundingClientRect().height : 24;
     return Math.max(1, Math.floor(list.clientHeight / (rowHeight || 24)) - 1);
   }
-
-  let typed = '';
-  let typedAt = 0;
 
   // The active row's ring shows for keyboard use, not after a click.
   let pointing = false; // a focus that comes from a click: the click picks the row
@@ -355,63 +293,16 @@ export function mountKeyspace({ root, engine, console: cli }) {
   list.addEventListener('keydown', (ev) => {
     if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
     list.classList.add('ks-kbd');
-    const i = rowIndex();
-    const row = rows[i];
-    if (ev.key.length !== 1 || ev.key === ' ') typed = ''; // any other key ends a type-ahead
-    let handled = true;
-    switch (ev.key) {
-      case 'ArrowDown': move(i < 0 ? 0 : i + 1); break;
-      case 'ArrowUp': move(i < 0 ? 0 : i - 1); break;
-      case 'Home': move(0); break;
-      case 'End': move(rows.length - 1); break;
-      case 'PageDown': move((i < 0 ? 0 : i) + pageSize()); break;
-      case 'PageUp': move((i < 0 ? 0 : i) - pageSize()); break;
-      case 'Enter':
-      case ' ':
-        if (i < 0) move(0);
-        else choose(row);
-        break;
-      case 'ArrowRight':
-        if (row?.kind === 'folder') {
-          if (!row.expanded) toggleFolder(row.path, true);
-          else if (rows[i + 1]?.parentId === row.id) move(i + 1);
-        } else handled = mode === 'tree';
-        break;
-      case 'ArrowLeft':
-        if (row?.kind === 'folder' && row.expanded) toggleFolder(row.path, false);
-        else if (row?.parentId) activate(row.parentId);
-        else handled = mode === 'tree';
-        break;
-      case 'Escape':
-        handled = false;
-        break;
-      default:
-        handled = false;
-        if (ev.key.length === 1 && ev.key !== ' ') {
-          // Type-ahead: jump to the next row whose name starts with what was typed.
-          const t = performance.now();
-          typed = t - typedAt > 700 ? ev.key : typed + ev.key;
-          typedAt = t;
-          const label = (r) => (r.kind === 'key' ? r.key.slice(r.prefix.length) : r.name).toLowerCase();
-          const from = typed.length === 1 ? i + 1 : Math.max(0, i);
-          for (let k = 0; k < rows.length; k++) {
-            const r = rows[(from + k) % rows.length];
-            if (label(r).startsWith(typed.toLowerCase())) {
-              activate(r.id);
-              break;
-            }
-          }
-          handled = true;
-        }
-    }
-    if (handled) ev.preventDefault();
+    const what = state.key(ev.key, { pageSize: pageSize(), wall: performance.now() });
+    if (what.toggle) toggleFolder(what.toggle.path, what.toggle.open);
+    else if (what.choose) choose(what.choose);
+    else if (what.activate !== undefined) activate(what.activate);
+    if (what.handled) ev.preventDefault();
   });
 
   list.addEventListener('focus', () => {
-    if (activeId === null && rows.length > 0 && !pointing) {
-      const sel = selected !== null ? rows.find((r) => r.id === keyId(selected)) : null;
-      activate((sel || rows[0]).id);
-    }
+    const id = pointing ? null : state.focusRow();
+    if (id !== null) activate(id);
   });
 
   list.addEventListener('click', (ev) => {
@@ -422,86 +313,68 @@ export function mountKeyspace({ root, engine, console: cli }) {
   });
 
   // --- controls ----------------------------------------------------------------------------
-  dbSelect.addEventListener('change', () => setDb(Number(dbSelect.value), { byUser: true }));
+  dbSelect.addEventListener('change', () => dbChanged(state.setDb(Number(dbSelect.value), { byUser: true })));
   followButton.addEventListener('click', () => {
-    following = true;
-    setDb(consoleDb);
+    dbChanged(state.refollow());
     updateFollow();
     dbSelect.focus();
   });
 
-  let filterTimer = 0;
+  let filterTimer = 0; // a debounce: the pattern is applied once typing pauses
+  const applyPattern = () => {
+    if (state.setPattern(patternInput.value)) soon();
+  };
   patternInput.addEventListener('input', () => {
     clearTimeout(filterTimer);
-    filterTimer = setTimeout(() => {
-      if (patternInput.value === pattern) return;
-      pattern = patternInput.value;
-      query();
-      kick();
-    }, FILTER_DELAY_MS);
+    filterTimer = setTimeout(applyPattern, FILTER_DELAY_MS);
   });
   patternInput.addEventListener('keydown', (ev) => {
     if (ev.key === 'Enter') {
       ev.preventDefault();
       clearTimeout(filterTimer);
-      if (patternInput.value !== pattern) {
-        pattern = patternInput.value;
-        query();
-        kick();
-      }
-    } else if (ev.key === 'ArrowDown' && rows.length > 0) {
+      applyPattern();
+    } else if (ev.key === 'ArrowDown' && state.rows.length > 0) {
       ev.preventDefault();
       list.focus();
     }
   });
   typeSelect.addEventListener('change', () => {
-    type = typeSelect.value;
-    query();
-    kick();
+    state.setType(typeSelect.value);
+    soon();
   });
 
   function setMode(m) {
-    mode = m;
+    state.setMode(m);
     listButton.setAttribute('aria-pressed', String(m === 'list'));
     treeButton.setAttribute('aria-pressed', String(m === 'tree'));
     root.classList.toggle('ks-mode-tree', m === 'tree');
     try {
       localStorage.setItem(VIEW_STORAGE, m);
     } catch { /* private mode */ }
-    if (m === 'tree' && selected !== null) for (const p of ancestorPaths(selected)) expanded.add(p);
-    if (renderedVersion !== -1) render();
+    if (state.renderedVersion !== -1) render();
   }
   listButton.addEventListener('click', () => setMode('list'));
   treeButton.addEventListener('click', () => setMode('tree'));
   moreButton.addEventListener('click', () => {
     listing.loadMore();
     updateCount();
-    kick();
+    soon();
   });
 
-  // --- the loop ----------------------------------------------------------------------------
-  function step() {
+  // --- following the world -------------------------------------------------------------------
+  /** One step: follow the active console's db and the generation, scan a slice, draw. */
+  function step(world = scheduler?.world()) {
+    clearTimeout(timer);
     timer = 0;
-    if (stopped) return;
+    if (stopped || !world) return;
     try {
-      const cdb = activeDb(engine);
-      if (cdb !== consoleDb) {
-        consoleDb = cdb;
-        if (following || cdb === viewDb) {
-          following = true;
-          setDb(cdb);
-        }
-        updateFollow();
-      }
-      const gen = engine.generation();
-      const changed = gen !== lastGeneration;
-      if (changed) {
-        lastGeneration = gen;
-        updateSizes();
-        listing.invalidate();
-      }
+      const consoleDb = state.consoleDb;
+      if (state.follow(world.db)) dbChanged(true);
+      else if (consoleDb !== world.db) updateFollow(); // 'The console is on db3.'
+      const changed = state.sawGeneration(world.generation);
+      if (changed) updateSizes();
       if (listing.busy) listing.work(BUDGET_MS);
-      if (listing.version !== renderedVersion) render(); // re-reads the value too
+      if (state.stale) render(); // re-reads the value too
       else {
         if (changed) value.refresh();
         updateCount();
@@ -513,47 +386,44 @@ export function mountKeyspace({ root, engine, console: cli }) {
       globalThis.console.error(e);
       return;
     }
-    timer = setTimeout(step, listing.busy ? 0 : IDLE_MS);
+    // A running scan carries on in slices, between the world's ticks.
+    if (listing.busy) timer = setTimeout(() => step(), 0);
   }
 
-  /** Look again now (after a console command, a filter change…). */
-  function kick() {
+  /** Look again now (a filter changed, more keys were asked for…), not at the next tick. */
+  function soon() {
     if (stopped) return;
     clearTimeout(timer);
-    timer = setTimeout(step, 0);
+    timer = setTimeout(() => step(), 0);
   }
 
-  const unsubscribe = typeof cli?.onCommand === 'function' ? cli.onCommand(() => kick()) : null;
-
-  dbSelect.value = String(viewDb);
-  lastGeneration = engine.generation();
+  dbSelect.value = String(state.viewDb);
+  state.lastGeneration = engine.generation();
   updateSizes();
   updateFollow();
-  setMode(mode);
-  query();
-  step();
+  setMode(state.mode);
+  const unsubscribe = scheduler?.subscribe((world) => step(world)) ?? null;
 
   return {
-    /** Look for changes now rather than at the next 100 ms step. */
-    refresh: kick,
+    /** Look for changes now rather than at the next tick. */
+    refresh: soon,
     /** Show `key` of `db` (from a link elsewhere): switch to the db, select it, scroll to it. */
     open({ db, key }) {
       if (stopped) return;
-      setDb(Number(db), { byUser: true });
+      dbChanged(state.setDb(Number(db), { byUser: true }));
       select(String(key));
-      clearTimeout(timer);
       step(); // list the db now, so the key's row exists to scroll to
       root.scrollIntoView({ block: 'nearest' });
       const row = elements.get(keyId(String(key)));
       if (row) activate(row._row.id);
       else valueRoot.scrollIntoView({ block: 'nearest' });
     },
-    /** Stop the timer and the console subscription. */
+    /** Stop following the world. */
     destroy() {
       stopped = true;
       clearTimeout(timer);
       clearTimeout(filterTimer);
-      if (typeof unsubscribe === 'function') unsubscribe();
+      unsubscribe?.();
     },
   };
 }

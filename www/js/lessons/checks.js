@@ -17,6 +17,7 @@
 //
 // Steps that move the world clock (`advance: ms`) have no check object: they are done when
 // the world clock has moved at least that far since the step was shown.
+import { repeatCount } from '../cli.js';
 
 /**
  * A splitter that reads a line as redis-cli does, from the engine (its `splitArgs`, the same
@@ -36,12 +37,8 @@ export function splitterOf(engine) {
 export function parseLine(line, split) {
   const args = split(line);
   if (!args || args.length === 0) return null;
-  let repeat = 1;
-  if (args.length > 1 && /^-?[0-9]+$/.test(args[0])) {
-    repeat = Number(args[0]);
-    args.shift();
-  }
-  return { argv: args, repeat };
+  const { count, argv } = repeatCount(args);
+  return { argv, repeat: count ?? 1 };
 }
 
 // Placeholders a pattern may use in place of an argument.
@@ -140,18 +137,4 @@ export function stepCheck(step) {
  */
 export function keyLookup(engine, dbOf = () => 0) {
   return (name) => engine.inspect(dbOf(), name, 0, 0) ?? null;
-}
-
-/** "5 min 1 s", "2 h", "10 s": a world-clock jump for a button label. */
-export function formatDuration(ms) {
-  let s = Math.round(ms / 1000);
-  const parts = [];
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  if (h) parts.push(`${h} h`);
-  if (m) parts.push(`${m} min`);
-  if (s || parts.length === 0) parts.push(`${s} s`);
-  return parts.join(' ');
 }

@@ -1,6 +1,6 @@
 // The examples gallery and the guided lessons, in the left pane.
 //
-//   mountLessons({ root, engine, console })  → { ready, destroy() }
+//   mountLessons({ root, engine, console, scheduler })  → { ready, destroy() }
 //
 // The content is data (www/lessons/*.json, loaded by data.js). Two tabs:
 //   Examples  one collapsible group per data type; each step's Run button runs its line in the
@@ -12,33 +12,29 @@
 //             whoever typed it) satisfies the step's check (checks.js). A clock step is done once
 //             the world clock has moved far enough. Progress is kept in localStorage (progress.js).
 //
+// What the guided view shows and when a step is done is guide.js's (Guide, no DOM); this
+// module draws it. A clock step is looked at on every world the scheduler publishes.
 // Checks never run commands on the console's client: they look at the learner's own line and
-// the text it printed, and at most read the keyspace through engine.keyspace(), which is not an
-// access (no stats, no prompt or db change). Every text from the data files is inserted as text.
+// the text it printed, and at most read a key of the active console's db (console.activeDb())
+// through engine.inspect(), which is not an access (no stats, no prompt or db change). Every
+// text from the data files is inserted as text.
 import { loadLessons } from './data.js';
 import { Progress } from './progress.js';
-import { activeDb } from '../engine.js';
-import { commandName, evaluateCheck, formatDuration, keyLookup, splitterOf, stepCheck } from './checks.js';
+import { keyLookup, splitterOf } from './checks.js';
+import { Guide } from './guide.js';
+import { formatDuration } from '../format.js';
 import { h } from '../dom.js';
-
 
 const TABS = [
   { id: 'examples', label: 'Examples' },
   { id: 'lessons', label: 'Lessons' },
 ];
 
-/** Every command name a check can be satisfied by (for "not quite" feedback). */
-function checkCommandNames(check, split, names = new Set()) {
-  if (!check) return names;
-  if (check.command) names.add(commandName(check.command, split));
-  for (const c of check.anyOf ?? []) checkCommandNames(c, split, names);
-  return names;
-}
-
-export function mountLessons({ root, engine, console: cli, load = loadLessons, storage } = {}) {
+export function mountLessons({ root, engine, console: cli, scheduler, load = loadLessons, storage } = {}) {
   const progress = new Progress(storage);
-  const lookupKey = keyLookup(engine, () => activeDb(engine));
+  const lookupKey = keyLookup(engine, () => cli.activeDb?.() ?? 0);
   const split = splitterOf(engine);
+  const now = () => engine.now();
   const cleanups = [];
 
   const box = h('div', { class: 'lx' });
@@ -53,7 +49,6 @@ export function mountLessons({ root, engine, console: cli, load = loadLessons, s
   };
 
   let data = null;
-  let guide = null; // the guided view, once built
 
   function jump(ms) {
     engine.advance(ms);
@@ -161,18 +156,18 @@ export function mountLessons({ root, engine, console: cli, load = loadLessons, s
   // --- lessons: the list ---------------------------------------------------------------------
 
   const cards = {};
+  let guide = null; // the guided view's elements, once built
+  let g = null; // its state (guide.js)
 
   function refreshCard(lesson) {
     const c = cards[lesson.id];
     if (!c) return;
-    const n = lesson.steps.length;
-    const done = Math.min(progress.doneCount(lesson.id), n);
-    c.meter.style.width = `${Math.round((100 * done) / n)}%`;
-    c.count.textContent = done === n ? `All ${n} steps done` : `${done} of ${n} steps done`;
-    c.card.classList.toggle('lx-complete', done === n);
-    const label = done === 0 && progress.stepOf(lesson.id) === 0 ? 'Start' : done === n ? 'Review' : 'Continue';
-    c.button.textContent = label;
-    c.button.setAttribute('aria-label', `${label} lesson: ${lesson.title}`);
+    const v = g.card(lesson);
+    c.meter.style.width = v.width;
+    c.count.textContent = v.count;
+    c.card.classList.toggle('lx-complete', v.complete);
+    c.button.textContent = v.button;
+    c.button.setAttribute('aria-label', v.label);
   }
 
   function buildLessonList() {
@@ -208,66 +203,50 @@ export function mountLessons({ root, engine, console: cli, load = loadLessons, s
 
   // --- lessons: the guided view --------------------------------------------------------------
 
-  const sessionActive = new Set(); // lessons whose steps ran in this page (their keys exist)
-  let current = null; // { lesson, index, shownAt }
-  let replaying = false;
-  let clockTimer = null;
-
   function buildGuide() {
-    const g = {};
-    g.root = h('div', { class: 'lx-guide', hidden: true });
-    g.back = h('button', {
+    const e = {};
+    e.root = h('div', { class: 'lx-guide', hidden: true });
+    e.back = h('button', {
       class: 'lx-back', type: 'button', 'aria-label': 'Back to all lessons',
       onclick: () => closeLesson({ focus: true }),
     }, '← All lessons');
-    g.title = h('h2', { class: 'lx-title', tabindex: '-1' });
-    g.meta = h('p', { class: 'lx-meta' });
-    g.dots = h('ol', { class: 'lx-dots', 'aria-hidden': 'true' });
-    g.body = h('div', { class: 'lx-body' });
-    g.status = h('div', { class: 'lx-status', role: 'status', 'aria-live': 'polite' });
-    g.catchup = h('div', { class: 'lx-catchup', hidden: true });
-    g.prev = h('button', {
+    e.title = h('h2', { class: 'lx-title', tabindex: '-1' });
+    e.meta = h('p', { class: 'lx-meta' });
+    e.dots = h('ol', { class: 'lx-dots', 'aria-hidden': 'true' });
+    e.body = h('div', { class: 'lx-body' });
+    e.status = h('div', { class: 'lx-status', role: 'status', 'aria-live': 'polite' });
+    e.catchup = h('div', { class: 'lx-catchup', hidden: true });
+    e.prev = h('button', {
       class: 'lx-prev', type: 'button', 'aria-keyshortcuts': 'Alt+Shift+N', title: 'Previous step (Alt+Shift+N)',
       onclick: () => go(-1),
     }, '← Previous');
-    g.next = h('button', {
+    e.next = h('button', {
       class: 'lx-next', type: 'button', 'aria-keyshortcuts': 'Alt+N', title: 'Next step (Alt+N)',
       onclick: () => go(+1),
     }, 'Next →');
-    g.root.append(
-      h('div', { class: 'lx-guide-head' }, g.back),
-      g.title, g.meta, g.dots, g.catchup, g.body, g.status,
-      h('div', { class: 'lx-nav' }, g.prev, g.next),
+    e.root.append(
+      h('div', { class: 'lx-guide-head' }, e.back),
+      e.title, e.meta, e.dots, e.catchup, e.body, e.status,
+      h('div', { class: 'lx-nav' }, e.prev, e.next),
       h('p', { class: 'lx-keys' }, h('kbd', {}, 'Alt'), '+', h('kbd', {}, 'N'), ' next · ',
         h('kbd', {}, 'Alt'), '+', h('kbd', {}, 'Shift'), '+', h('kbd', {}, 'N'), ' previous'),
     );
-    return g;
-  }
-
-  function lessonById(id) {
-    return data.lessons.find((l) => l.id === id) ?? null;
+    return e;
   }
 
   function openLesson(id, { focus = false, index } = {}) {
-    const lesson = lessonById(id);
-    if (!lesson) return;
-    let i = index ?? progress.stepOf(id);
-    if (i >= lesson.steps.length || (index === undefined && progress.doneCount(id) === lesson.steps.length)) i = 0;
-    if (i === 0) sessionActive.add(id);
-    progress.open = id;
+    const opened = g.open(id, { index, now: now() });
+    if (!opened) return;
     guide.list.hidden = true;
     guide.root.hidden = false;
-    guide.title.textContent = lesson.title;
-    guide.dots.replaceChildren(...lesson.steps.map(() => h('li')));
-    showStep(lesson, i);
+    guide.title.textContent = opened.lesson.title;
+    guide.dots.replaceChildren(...opened.lesson.steps.map(() => h('li')));
+    renderStep();
     if (focus) guide.title.focus();
   }
 
   function closeLesson({ focus = false } = {}) {
-    const id = current?.lesson.id;
-    current = null;
-    stopClockWatch();
-    progress.open = null;
+    const id = g.close();
     guide.root.hidden = true;
     guide.list.hidden = false;
     data.lessons.forEach(refreshCard);
@@ -275,50 +254,44 @@ export function mountLessons({ root, engine, console: cli, load = loadLessons, s
   }
 
   function go(delta, { fromKey = false } = {}) {
-    if (!current) return;
-    const { lesson, index } = current;
-    const i = index + delta;
-    if (i < 0) return;
-    if (i >= lesson.steps.length) {
-      announce(`Lesson finished: ${lesson.title}.`);
+    const hadFocus = document.activeElement;
+    const r = g.go(delta, { now: now() });
+    if (!r) return;
+    if (r.finished) {
+      announce(`Lesson finished: ${r.finished.title}.`);
       closeLesson({ focus: !fromKey });
       return;
     }
-    const hadFocus = document.activeElement;
-    showStep(lesson, i);
+    renderStep();
     if (hadFocus === guide.prev && guide.prev.disabled) guide.next.focus();
-    announce(`Step ${i + 1} of ${lesson.steps.length}. ${lesson.steps[i].text}`);
+    const { lesson, index } = g.current;
+    announce(`Step ${index + 1} of ${lesson.steps.length}. ${lesson.steps[index].text}`);
   }
 
-  function setStatus(kind, ...content) {
-    guide.status.className = `lx-status${kind ? ` lx-status-${kind}` : ''}`;
-    guide.status.replaceChildren(...content);
-  }
-
-  function renderDone() {
-    const { lesson, index } = current;
-    const last = index === lesson.steps.length - 1;
-    setStatus('ok', h('span', { class: 'lx-tick', 'aria-hidden': 'true' }, '✓'), ' ',
-      h('strong', {}, 'Done.'), last ? ' That was the last step of this lesson.' : ' On to the next step when you are ready.');
-    guide.next.classList.add('lx-ready');
+  function renderStatus(heard = null) {
+    const st = g.status(heard);
+    guide.status.className = `lx-status${st.kind ? ` lx-status-${st.kind}` : ''}`;
+    if (st.kind === 'ok') {
+      guide.status.replaceChildren(h('span', { class: 'lx-tick', 'aria-hidden': 'true' }, '✓'), ' ', h('strong', {}, st.strong), st.text);
+    } else if (st.kind === 'miss') {
+      guide.status.replaceChildren(h('strong', {}, st.strong), ' ', st.text);
+    } else {
+      guide.status.replaceChildren(st.text);
+    }
+    guide.next.classList.toggle('lx-ready', st.kind === 'ok');
   }
 
   function renderMeta() {
-    const { lesson, index } = current;
-    const n = lesson.steps.length;
-    guide.meta.textContent = `Step ${index + 1} of ${n} · ${Math.min(progress.doneCount(lesson.id), n)} done`;
-    [...guide.dots.children].forEach((li, i) => {
-      li.className = `${progress.isDone(lesson.id, i) ? 'lx-dot-done' : ''}${i === index ? ' lx-dot-current' : ''}`.trim();
-    });
+    const m = g.meta();
+    guide.meta.textContent = m.text;
+    [...guide.dots.children].forEach((li, i) => { li.className = m.dots[i]; });
   }
 
-  function showStep(lesson, index) {
-    const step = lesson.steps[index];
-    current = { lesson, index, shownAt: engine.now() };
-    progress.setStep(lesson.id, index);
-    const n = lesson.steps.length;
-    guide.prev.disabled = index === 0;
-    guide.next.textContent = index === n - 1 ? 'Finish' : 'Next →';
+  function renderStep() {
+    const step = g.step;
+    const m = g.meta();
+    guide.prev.disabled = m.prevDisabled;
+    guide.next.textContent = m.next;
     guide.next.classList.remove('lx-ready');
 
     const task = h('div', { class: 'lx-task' });
@@ -326,7 +299,7 @@ export function mountLessons({ root, engine, console: cli, load = loadLessons, s
       const d = formatDuration(step.advance);
       task.append(h('button', {
         class: 'lx-jump', type: 'button', 'aria-label': `Jump the world clock ${d} ahead`,
-        onclick: () => { jump(step.advance); checkClock(); },
+        onclick: () => { jump(step.advance); clock(now()); },
       }, h('span', { 'aria-hidden': 'true' }, '◷ '), `Jump the clock ${d} ahead`));
     } else {
       task.append(
@@ -341,92 +314,56 @@ export function mountLessons({ root, engine, console: cli, load = loadLessons, s
     guide.body.replaceChildren(h('p', { class: 'lx-text' }, step.text), task);
 
     // After a reload the playground is fresh: offer to replay the earlier steps.
-    if (index > 0 && !sessionActive.has(lesson.id)) {
-      guide.catchup.hidden = false;
-      guide.catchup.replaceChildren(
-        h('p', {}, 'The playground starts empty after a reload. Replay the earlier steps to get this lesson\'s keys back?'),
-        h('button', { class: 'lx-replay', type: 'button', onclick: () => replayTo(lesson, index) },
-          index === 1 ? 'Replay step 1' : `Replay steps 1–${index}`));
-    } else {
-      guide.catchup.hidden = true;
-      guide.catchup.replaceChildren();
-    }
-
-    if (progress.isDone(lesson.id, index)) renderDone();
-    else if (step.advance !== undefined) setStatus('', 'Jump the clock, or let the world clock run that far.');
-    else setStatus('', 'Type the command in the console and press Enter.');
+    const offer = g.catchUp();
+    guide.catchup.hidden = !offer;
+    guide.catchup.replaceChildren(...(offer ? [
+      h('p', {}, offer.text),
+      h('button', { class: 'lx-replay', type: 'button', onclick: () => replay(offer) }, offer.button),
+    ] : []));
+    renderStatus();
     renderMeta();
-    stopClockWatch();
-    if (step.advance !== undefined && !progress.isDone(lesson.id, index)) {
-      clockTimer = setInterval(checkClock, 250);
-    }
   }
 
-  function replayTo(lesson, index) {
-    replaying = true;
+  function replay(offer) {
+    g.replaying = true;
     try {
-      for (const s of lesson.steps.slice(0, index)) {
+      for (const s of offer.steps) {
         if (s.advance !== undefined) engine.advance(s.advance);
         else cli.run(s.command);
       }
     } finally {
-      replaying = false;
+      g.replaying = false;
     }
-    sessionActive.add(lesson.id);
+    g.replayed(now());
     guide.catchup.hidden = true;
     guide.catchup.replaceChildren();
-    if (current) current.shownAt = engine.now();
-    announce(`Replayed ${index === 1 ? 'step 1' : `steps 1 to ${index}`}.`);
+    announce(offer.done);
     (guide.body.querySelector('button') ?? guide.next).focus();
   }
 
-  function stepDone() {
-    const { lesson, index } = current;
-    const fresh = !progress.isDone(lesson.id, index);
-    progress.markDone(lesson.id, index);
-    sessionActive.add(lesson.id);
-    stopClockWatch();
-    renderDone();
+  /** A step became done: its status, meta and card. */
+  function stepDone(fresh = true) {
+    renderStatus();
     renderMeta();
-    if (fresh) refreshCard(lesson);
+    if (fresh) refreshCard(g.current.lesson);
   }
 
-  function stopClockWatch() {
-    if (clockTimer !== null) clearInterval(clockTimer);
-    clockTimer = null;
-  }
-
-  function checkClock() {
-    if (!current) return;
-    const step = current.lesson.steps[current.index];
-    if (step.advance === undefined || progress.isDone(current.lesson.id, current.index)) return;
-    if (engine.now() - current.shownAt >= step.advance) stepDone();
+  /** The world clock is at `t`: a clock step may be done. */
+  function clock(t) {
+    if (!g?.current || guide.root.hidden) return;
+    if (g.clock(t) === 'done') stepDone();
   }
 
   function onCommand({ line, text }) {
-    if (replaying || !current || guide.root.hidden) return;
-    const step = current.lesson.steps[current.index];
-    if (step.advance !== undefined) return;
-    const check = stepCheck(step);
-    let ok = false;
-    try {
-      ok = evaluateCheck(check, { line, text, split, lookupKey });
-    } catch (e) {
-      console.error(`lesson ${current.lesson.id} step ${current.index + 1}: bad check`, e);
-    }
-    if (ok) {
-      stepDone();
-      return;
-    }
-    if (checkCommandNames(check, split).has(commandName(line, split))) {
-      setStatus('miss', h('strong', {}, 'Not quite.'), ' ',
-        step.hint ?? 'That is the right command, but not quite what this step asks: compare it with the line above.');
-      guide.next.classList.remove('lx-ready');
-    }
+    if (!g.current || guide.root.hidden) return;
+    const before = g.done;
+    const heard = g.heard({ line, text });
+    if (heard === 'done') stepDone(!before);
+    else if (heard === 'miss') renderStatus('miss');
   }
 
   function onKey(ev) {
-    if (!current || guide.root.hidden || panels.lessons.hidden) return;
+    if (!g.current || guide.root.hidden || panels.lessons.hidden) return;
     if (!ev.altKey || ev.ctrlKey || ev.metaKey || ev.code !== 'KeyN') return;
     ev.preventDefault();
     go(ev.shiftKey ? -1 : +1, { fromKey: true });
@@ -439,12 +376,16 @@ export function mountLessons({ root, engine, console: cli, load = loadLessons, s
     const tabs = buildTabs();
     box.replaceChildren(tabs, panels.examples, panels.lessons);
     buildExamples();
+    g = new Guide({ lessons: data.lessons, progress, split, lookupKey });
     guide = buildGuide();
     guide.list = buildLessonList();
     panels.lessons.append(guide.list, guide.root);
     selectTab(TABS.some((t) => t.id === progress.tab) ? progress.tab : 'examples');
-    if (progress.open && lessonById(progress.open)) openLesson(progress.open);
+    if (progress.open && g.lesson(progress.open)) openLesson(progress.open);
     if (typeof cli.onCommand === 'function') cleanups.push(cli.onCommand(onCommand));
+    // A clock step is done once the world clock has moved far enough: every tick looks.
+    const off = scheduler?.subscribe((world) => clock(world.now));
+    if (off) cleanups.push(off);
     document.addEventListener('keydown', onKey);
     cleanups.push(() => document.removeEventListener('keydown', onKey));
     root.removeAttribute('aria-busy');
@@ -461,7 +402,6 @@ export function mountLessons({ root, engine, console: cli, load = loadLessons, s
   return {
     ready,
     destroy() {
-      stopClockWatch();
       for (const f of cleanups) if (typeof f === 'function') f();
     },
   };

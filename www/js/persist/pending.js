@@ -8,7 +8,8 @@ import { toBase64Url, fromBase64Url } from '../share/codec.js';
 export const PENDING_KEY = 'redis-playground:unsaved';
 const PENDING_MAX_CHARS = 2_000_000;
 
-function localStorageOrNull() {
+/** localStorage, or null where reading it throws (privacy settings, sandboxed frames). */
+export function localStorageOrNull() {
   try {
     return globalThis.localStorage ?? null;
   } catch {

@@ -24,34 +24,25 @@
 // IndexedDB at all end in a notice under the header and an empty (or unsaved) world in which
 // the console works as usual. A load slower than `timeoutMs` lets the console start empty;
 // saving waits for the load to settle, so a slow store never overwrites the saved world.
-import { openStore, deleteDatabase } from './store.js';
-import { makeRecord, readRecord, bytesOf, plural, formatSize } from './record.js';
-import { h, mountNotices, downloadLink, openDialog } from './ui.js';
+//
+// This module saves and carries the load out; by concern, the rest is elsewhere: which record
+// to load and what becomes of the others (load.js), what the notices say (notices.js), and
+// the Reset dialog and emptying everything (reset.js).
+import { openStore } from './store.js';
+import { makeRecord, readRecord, bytesOf } from './record.js';
+import { mountNotices, downloadLink } from './ui.js';
 import { STORAGE_KEY as HISTORY_KEY } from '../console/history.js';
-import { writePending, readPending, clearPending } from './pending.js';
+import { writePending, readPending, clearPending, localStorageOrNull } from './pending.js';
+import { callEach } from '../listeners.js';
+import { loadPlan, within } from './load.js';
+import * as say from './notices.js';
+import { confirmReset, resetEverything, takeResetNote } from './reset.js';
 
-const DEBOUNCE_MS = 1500;
-const MAX_WAIT_MS = 10_000;
-const POLL_MS = 400;
-const RESET_FLAG = 'redis-playground:reset';
+const DEBOUNCE_MS = 1500; // a save waits for changes to pause this long…
+const MAX_WAIT_MS = 10_000; // …but no longer than this while they keep coming
 
 const message = (e) => (e && typeof e === 'object' && 'message' in e ? e.message : String(e));
 
-function timeText(ms) {
-  if (!Number.isFinite(ms)) return 'an unknown time';
-  const d = new Date(ms);
-  const sameDay = d.toDateString() === new Date().toDateString();
-  const t = d.toLocaleTimeString('en-GB', { hour12: false });
-  return sameDay ? t : `${d.toLocaleDateString('en-GB')} ${t}`;
-}
-
-function localStorageOrNull() {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null;
-  }
-}
 
 /** Restore the saved world into `engine` (awaits at most `timeoutMs`); returns the controller. */
 export async function startPersistence({ engine, console: ui, timeoutMs = 2000, notices = mountNotices() } = {}) {
@@ -95,17 +86,9 @@ class Persistence {
       const [world, bad, previous] = await Promise.all([store.get('world'), store.get('bad'), store.get('previous')]);
       return { store, world, bad, previous };
     })();
-    const first = await Promise.race([
-      pending.then((v) => ({ v }), (e) => ({ e })),
-      new Promise((resolve) => setTimeout(() => resolve({ timeout: true }), timeoutMs)),
-    ]);
+    const first = await within(pending, timeoutMs);
     if (first.timeout) {
-      this.notices.show({
-        id: 'slow-storage',
-        kind: 'info',
-        text: 'Your saved playground is taking long to load, so the console started empty. ' +
-          'Nothing is saved until the browser\'s storage answers.',
-      });
+      this.notices.show(say.slowStorage());
       pending.then(
         (v) => { this.notices.remove('slow-storage'); return this.#apply(v, { late: true }); },
         (e) => { this.notices.remove('slow-storage'); this.#unavailable(e); },
@@ -122,52 +105,36 @@ class Persistence {
   #unavailable(e) {
     this.state = 'unavailable';
     console.warn('persistence: storage unavailable:', e);
-    this.notices.show({
-      id: 'storage-unavailable',
-      kind: 'warning',
-      text: `Saving is not available in this window (${message(e)}), so changes won't be kept ` +
-        'after you close the tab. Everything else works; Export keeps a copy of your keys.',
-    });
+    this.notices.show(say.unavailable(e));
     this.#emit();
   }
 
   async #apply({ store, world, bad, previous }, { late }) {
     this.store = store;
     this.state = 'ready';
-    const pending = readPending();
-    let fromPending = false;
-    if (pending !== undefined) {
-      const savedAt = (v) => (v && typeof v === 'object' && Number.isFinite(v.savedAt) ? v.savedAt : -Infinity);
-      if (world === undefined || savedAt(pending) > savedAt(world)) {
-        world = pending;
-        fromPending = true;
-      } else {
-        clearPending(); // IndexedDB has it (or newer)
-      }
-    }
+    const plan = loadPlan({ world, pending: readPending(), late, changedSinceStart: late && this.#changedSinceStart() });
+    if (plan.dropPending) clearPending(); // IndexedDB has it (or newer)
     if (bad) this.#showBad(bad);
     if (previous) this.#showPrevious(previous);
-    const rec = readRecord(world);
-    if (!rec.empty) {
-      if (!rec.ok) {
-        await this.#keepBad(world, rec.reason, rec.bytes, world?.savedAt);
-      } else if (late && this.#changedSinceStart()) {
-        // The learner started working while the store was slow: keep both worlds.
-        await this.#keepPrevious(world, 'loaded late, after you had started');
-      } else {
-        try {
-          const r = this.engine.restore(rec.engine);
-          this.restored = { keys: Number(r?.keys ?? 0), expired: Number(r?.expired ?? 0), savedAt: rec.savedAt };
-          this.#applyPage(rec.page);
-          if (late) this.#announceRestored();
-          // Into IndexedDB at once (which clears the localStorage copy once written).
-          if (fromPending) this.save('pending');
-        } catch (e) {
-          await this.#keepBad(world, message(e), rec.engine, rec.savedAt);
-        }
+    const { rec } = plan;
+    if (plan.action === 'bad') {
+      await this.#keepBad(plan.world, rec.reason, rec.bytes, plan.world?.savedAt);
+    } else if (plan.action === 'previous') {
+      // The learner started working while the store was slow: keep both worlds.
+      await this.#keepPrevious(plan.world, 'loaded late, after you had started');
+    } else if (plan.action === 'restore') {
+      try {
+        const r = this.engine.restore(rec.engine);
+        this.restored = { keys: Number(r?.keys ?? 0), expired: Number(r?.expired ?? 0), savedAt: rec.savedAt };
+        this.#applyPage(rec.page);
+        if (late) this.#announceRestored();
+        // Into IndexedDB at once (which clears the localStorage copy once written).
+        if (plan.fromPending) this.save('pending');
+      } catch (e) {
+        await this.#keepBad(plan.world, message(e), rec.engine, rec.savedAt);
       }
     }
-    if (fromPending && !this.restored) clearPending(); // bad data: kept under "bad" instead
+    if (plan.fromPending && !this.restored) clearPending(); // bad data: kept under "bad" instead
     this.#emit();
     if (late && this.started) this.#check();
   }
@@ -190,17 +157,12 @@ class Persistence {
 
   #showBad(bad) {
     const bytes = bytesOf(bad?.bytes ?? bad);
-    const reason = typeof bad?.reason === 'string' ? bad.reason : 'unreadable data';
-    const link = downloadLink(bytes, 'redis-playground-saved-data.bin', `Download the saved data (${formatSize(bytes.length)})`);
+    const n = say.badData(bad, bytes.length);
+    const link = downloadLink(bytes, n.download.filename, n.download.label);
     link.node.classList.add('notice-download');
-    const when = Number.isFinite(bad?.savedAt) ? ` from ${timeText(bad.savedAt)}` : '';
     this.notices.show({
-      id: 'bad-data',
-      kind: 'error',
-      text: `Your saved playground${when} could not be loaded (${reason}), so this page started ` +
-        'empty. The saved data is kept until you dismiss this notice.',
+      ...n,
       links: [link.node],
-      dismissLabel: 'Dismiss and delete it',
       cleanup: link.release,
       onDismiss: () => this.store?.delete('bad').catch(() => {}),
     });
@@ -222,15 +184,11 @@ class Persistence {
       this.store?.delete('previous').catch(() => {});
       return;
     }
-    const keys = Number.isFinite(previous.keys) ? ` (${plural(previous.keys, 'key')})` : '';
-    const why = typeof previous.why === 'string' ? `, ${previous.why}` : '';
+    const n = say.previousWorld(previous, rec.savedAt);
     this.notices.show({
-      id: 'previous-world',
-      kind: 'info',
-      text: `Your earlier playground${keys}, saved at ${timeText(rec.savedAt)}${why}, is kept. ` +
-        'Restoring it replaces the current keys.',
+      ...n,
       actions: [{
-        label: 'Restore it',
+        label: n.action,
         primary: true,
         onClick: async () => {
           try {
@@ -242,20 +200,17 @@ class Persistence {
             this.#afterWorldChange();
             await this.save('restore');
           } catch (e) {
-            this.notices.show({ id: 'previous-failed', kind: 'error', text: `The earlier playground could not be restored (${message(e)}).` });
+            this.notices.show(say.previousFailed(e));
           }
         },
       }],
-      dismissLabel: 'Dismiss and delete it',
       onDismiss: () => this.store?.delete('previous').catch(() => {}),
     });
   }
 
   #announceRestored() {
-    const r = this.restored;
-    if (!r || !this.ui?.status) return;
-    const expired = r.expired ? ` (${plural(r.expired, 'key')} expired while the tab was closed)` : '';
-    this.ui.status(`Restored ${plural(r.keys, 'key')} saved at ${timeText(r.savedAt)}${expired}.`);
+    if (!this.restored || !this.ui?.status) return;
+    this.ui.status(say.restored(this.restored));
   }
 
   // --- page state -----------------------------------------------------------------------
@@ -349,8 +304,11 @@ class Persistence {
 
   // --- saving -----------------------------------------------------------------------------
 
-  /** Begin autosaving and wire the Reset button; call once the console is attached. */
-  start({ resetButton = document.getElementById('reset-button') } = {}) {
+  /**
+   * Begin autosaving and wire the Reset button; call once the console is attached. Changes
+   * are looked for on every world tick of `scheduler` and after every console line.
+   */
+  start({ scheduler, resetButton = document.getElementById('reset-button') } = {}) {
     if (this.started) return;
     this.started = true;
     if (resetButton) {
@@ -358,17 +316,12 @@ class Persistence {
       resetButton.addEventListener('click', () => this.reset());
     }
     if (this.restored) this.#announceRestored();
-    try {
-      const ss = globalThis.sessionStorage;
-      if (ss?.getItem(RESET_FLAG)) {
-        ss.removeItem(RESET_FLAG);
-        this.ui?.status?.('The playground was reset: every database is empty and the console history is cleared.');
-      }
-    } catch { /* no session storage */ }
+    const note = takeResetNote();
+    if (note) this.ui?.status?.(note);
     this.lastGeneration = this.engine.generation();
     this.lastClock = this.#clockState();
     this.ui?.onCommand?.(() => { this.commandsSinceStart += 1; this.historyDirty = true; this.#check(); });
-    this.poll = setInterval(() => this.#check(), POLL_MS);
+    this.offWorld = scheduler?.subscribe(() => this.#check()) ?? null;
     // Leaving (or hiding) the page saves what has not been saved yet.
     const flush = (reason) => { if (this.timer || this.historyDirty || this.#changed()) this.save(reason); };
     addEventListener('pagehide', () => flush('pagehide'));
@@ -442,7 +395,7 @@ class Persistence {
       record.keys = Array.from(this.engine.dbSizes?.() ?? []).reduce((a, b) => a + b, 0);
     } catch (e) {
       console.error('persistence: snapshot failed', e);
-      this.notices.show({ id: 'save-failed', kind: 'error', text: `The playground could not be saved (${message(e)}).` });
+      this.notices.show(say.saveFailed(e));
       return Promise.resolve(false);
     }
     if (reason === 'pagehide' || reason === 'hidden') writePending(record);
@@ -466,16 +419,10 @@ class Persistence {
       if (e.kind === 'quota') {
         if (!this.quotaFull) {
           this.quotaFull = true;
-          this.notices.show({
-            id: 'quota',
-            kind: 'warning',
-            text: `The browser's storage for this page is full (the world is ${formatSize(record.engine.length)}), ` +
-              'so the latest changes are not saved. Everything else works; saving is tried again at the ' +
-              'next change, and Export keeps a copy of your keys.',
-          });
+          this.notices.show(say.quota(record.engine.length));
         }
       } else {
-        this.notices.show({ id: 'save-failed', kind: 'error', text: `The playground could not be saved (${message(e)}). It is tried again at the next change.` });
+        this.notices.show(say.saveFailed(e, { retry: true }));
       }
       console.warn('persistence: save failed:', e);
       this.#emit(reason);
@@ -512,39 +459,13 @@ class Persistence {
     window.redisPlayground?.clock?.refresh?.();
   }
 
-  /** Ask, then empty everything (engine, saved data, console history) and reload the page. */
+  /** Ask (reset.js), then empty everything (engine, saved data, console history) and reload. */
   async reset({ confirm = true } = {}) {
-    if (confirm) {
-      const choice = await openDialog({
-        title: 'Reset the playground?',
-        className: 'reset-dialog',
-        body: [
-          h('p', { text: 'This deletes every key in all 16 databases, the console history and the copy saved in this browser, and puts the world clock back to real time.' }),
-          h('p', { class: 'pg-muted', text: 'Lesson progress is kept. Export first if you want a copy of your keys.' }),
-        ],
-        buttons: [
-          { label: 'Cancel', value: null },
-          { label: 'Reset everything', value: 'reset', danger: true, primary: true },
-        ],
-      });
-      if (choice !== 'reset') return false;
-    }
+    if (confirm && !await confirmReset()) return false;
     this.suspended = true;
     clearTimeout(this.timer);
-    clearInterval(this.poll);
-    try { this.engine.resetWorld?.(); } catch (e) { console.error(e); }
-    const ls = localStorageOrNull();
-    try { ls?.removeItem(HISTORY_KEY); } catch { /* blocked */ }
-    clearPending();
-    this.ui?.history?.replace?.([]);
-    if (this.store) {
-      await Promise.all(['world', 'bad', 'previous'].map((k) => this.store.delete(k).catch(() => {})));
-    } else {
-      await deleteDatabase();
-    }
-    try { globalThis.sessionStorage?.setItem(RESET_FLAG, '1'); } catch { /* none */ }
-    this.ui?.clear?.();
-    location.reload();
+    this.offWorld?.();
+    await resetEverything({ engine: this.engine, store: this.store, ui: this.ui });
     return true;
   }
 
@@ -562,8 +483,6 @@ class Persistence {
   }
 
   #emit(reason) {
-    for (const fn of this.listeners) {
-      try { fn(reason, this.status()); } catch (e) { console.error(e); }
-    }
+    callEach(this.listeners, 'A persistence listener', reason, this.status());
   }
 }

@@ -5,7 +5,7 @@
 //
 //   keys.setup({ strategies, dbs })     keys.update(engine, now)   (call every frame: the
 //   engine is read a db at a time, a few times a second; the countdowns move every frame)
-import { h, setText, fmtInt, STRATEGY_NAMES } from './util.js';
+import { h, setText, fmtInt, openKeyLinks, STRATEGY_NAMES } from './util.js';
 import { fmtTtl } from '../format.js';
 
 const SHOW = 6; // keys listed per strategy
@@ -81,12 +81,7 @@ export function mountKeys(root, { onOpenKey }) {
     }
   }
 
-  root.addEventListener('click', (ev) => {
-    const a = ev.target.closest('a.rs-key-link');
-    if (!a) return;
-    ev.preventDefault();
-    onOpenKey({ db: Number(a.dataset.db), key: a.dataset.key });
-  });
+  openKeyLinks(root, onOpenKey);
 
   return { setup, update, clear: () => setup({ strategies: [], dbs: {}, slots: [] }) };
 }

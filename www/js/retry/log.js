@@ -6,7 +6,7 @@
 //
 //   log.reset()                    a new run: forget everything
 //   log.update(engine, { force })  read what is new (call it ~10 times a second)
-import { h, setText, uid, fmtInt, globToRegExp, STRATEGY_NAMES } from './util.js';
+import { h, setText, uid, fmtInt, globToRegExp, openKeyLinks, STRATEGY_NAMES } from './util.js';
 
 const MAX_LINES = 500; // lines kept in the DOM
 const KEEP = 2000; // entries kept in memory, for re-filtering
@@ -193,12 +193,7 @@ export function mountLog(root, { onOpenKey }) {
   });
   strategySelect.addEventListener('change', rerender);
   freeze.addEventListener('change', renderStatus);
-  list.addEventListener('click', (ev) => {
-    const a = ev.target.closest('a.rs-key-link');
-    if (!a) return;
-    ev.preventDefault();
-    onOpenKey({ db: Number(a.dataset.db), key: a.dataset.key });
-  });
+  openKeyLinks(list, onOpenKey);
 
   return {
     reset,

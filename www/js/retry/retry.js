@@ -1,9 +1,10 @@
 // The retry simulation page (the section below the workspace):
 //
-//   mountRetry({ root, engine, console, clock, keyspace }) → { start, stop, reset, step, … }
+//   mountRetry({ root, engine, console, scheduler, clock, keyspace }) → { start, stop, reset, step, … }
 //
 // The model (src/retry/, through engine.sim*) runs three strategies on the same failures;
-// this page sets it up (controls.js), drives it from requestAnimationFrame and shows it:
+// this page sets it up (controls.js), drives it on the scheduler's animation frames
+// (scheduler.onFrame) and shows it:
 // retries over time (chart.js), every operation (timeline.js), the numbers (metrics.js),
 // the keys (keys.js), the commands (log.js) and why (explain.js).
 //
@@ -12,7 +13,9 @@
 // the frame needs (pace.js) — until it has caught up or a few ms went by (a background tab
 // catches up over a few frames), then redraws only what changed: counters in place, each
 // canvas at most once, the log and the keys a few times a second, and only what is on screen.
-import { h, setText, fmtSpan, watchVisibility, STRATEGIES } from './util.js';
+// The decisions (the run shown, Start's speed, Step's plan, the chart's window, the status
+// line, what is due for a redraw) are run.js's (RetryRun, no DOM).
+import { h, fmtSpan, watchVisibility, STRATEGIES } from './util.js';
 import { mountControls } from './controls.js';
 import { mountChart } from './chart.js';
 import { mountTimeline } from './timeline.js';
@@ -20,13 +23,11 @@ import { mountMetrics } from './metrics.js';
 import { mountKeys } from './keys.js';
 import { mountLog } from './log.js';
 import { strategyCard, herdNote, seedNotes, consoleHint, idleNote } from './explain.js';
-import { horizonMs, suggestedSpeed, autoBucketMs } from './schedule.js';
 import { createPace } from './pace.js';
+import { RetryRun } from './run.js';
 import { registerDueSource, onClockChange, worldClock } from '../clock/clock.js';
 
 const ADVANCE_MS = 5; // simulation time per frame, at most (wall ms)
-const LOG_EVERY_MS = 100;
-const STATUS_EVERY_MS = 250;
 const SPANS = [['all', 'whole run'], [7_200_000, '2 h'], [1_800_000, '30 min'], [300_000, '5 min'], [60_000, '1 min']];
 
 /** The clock controls' API, or the engine itself when the header's clock failed to load. */
@@ -44,7 +45,7 @@ function clockOf(engine, clock) {
   };
 }
 
-export function mountRetry({ root, engine, console: ui = null, clock = null, keyspace = null }) {
+export function mountRetry({ root, engine, console: ui = null, scheduler, clock = null, keyspace = null }) {
   const clk = () => clockOf(engine, clock);
 
   // --- the page ----------------------------------------------------------------------------
@@ -109,30 +110,18 @@ export function mountRetry({ root, engine, console: ui = null, clock = null, key
   };
 
   // --- the run ---------------------------------------------------------------------------------
-  let run = null; // { config, startMs, strategies, bucketMs, horizon }
-  let autoSpeed = null; // the speed Start set, if it set one
+  const r = new RetryRun();
   const pace = createPace(engine, clk, {
     onSlowed(speed, note) {
-      autoSpeed = speed;
+      r.autoSpeed = speed;
       controls.setSpeedNote(note);
       announce(`The world clock is at ${speed}× so the simulation can keep up.`);
     },
   });
-  let lastLog = -Infinity;
-  let lastStatus = -Infinity;
-  let wasFinished = false;
 
   function setupViews(state) {
-    const config = state.config;
-    const strategies = STRATEGIES.filter((s) => config[s]);
-    run = {
-      config,
-      startMs: state.startMs,
-      strategies,
-      bucketMs: state.bucketMs,
-      horizon: horizonMs(config),
-      dbs: { polling: config.pollingDb, events: config.eventsDb, queue: config.queueDb },
-    };
+    const run = r.setup(state);
+    const { config, strategies } = run;
     emptyNote.hidden = true;
     root.classList.add('rs-has-run');
     metrics.setup(strategies);
@@ -142,13 +131,11 @@ export function mountRetry({ root, engine, console: ui = null, clock = null, key
     log.reset();
     for (const card of cards.querySelectorAll('.rs-card')) card.classList.toggle('rs-off', !config[card.dataset.strategy]);
     controls.setIdleNote(config.countOnlyIdlePolls && config.polling ? idleNote() : '');
-    lastLog = -Infinity;
-    wasFinished = false;
     pace.reset(state.nowMs);
   }
 
   function teardown() {
-    run = null;
+    r.clear();
     emptyNote.hidden = false;
     root.classList.remove('rs-has-run');
     metrics.setup([]);
@@ -161,21 +148,17 @@ export function mountRetry({ root, engine, console: ui = null, clock = null, key
 
   function start() {
     controls.clearError();
-    const { config, errors, idlePolls, speedChoice } = controls.read();
-    if (errors.length) {
-      controls.showError(errors);
-      announce(`Not started: ${errors.map((e) => e.message).join('; ')}`);
+    const reading = controls.read();
+    if (reading.errors.length) {
+      controls.showError(reading.errors);
+      announce(`Not started: ${reading.errors.map((e) => e.message).join('; ')}`);
       return false;
     }
-    if (config.bucketMs === 0) config.bucketMs = autoBucketMs(config);
+    const { config } = reading;
     const c = clk();
     const current = c.speed();
-    // The learner picked a speed if it is neither real time nor the one Start chose before.
-    const picked = current !== 1 && current !== autoSpeed;
-    const suggested = suggestedSpeed(config);
-    const speed = speedChoice === 'suggest' && !picked ? suggested : current;
-    config.countOnlyIdlePolls = idlePolls === 'count'
-      || (idlePolls === 'auto' && (config.operations > 1000 || speed >= 600 || speed > pace.maxSendingSpeed(config)));
+    const plan = r.plan(reading, { current, maxSendingSpeed: pace.maxSendingSpeed(config) });
+    config.countOnlyIdlePolls = plan.countOnlyIdlePolls;
     try {
       engine.simStart(config);
     } catch (e) {
@@ -185,17 +168,11 @@ export function mountRetry({ root, engine, console: ui = null, clock = null, key
       teardown();
       return false;
     }
-    if (speed !== current) {
-      c.setSpeed(speed);
-      autoSpeed = speed;
-    }
+    if (plan.speed !== current) c.setSpeed(plan.speed);
     if (c.isPaused()) c.resume();
     setupViews(engine.simState());
-    const real = run.horizon / speed;
-    controls.setSpeedNote(speed !== current
-      ? `Start set the world clock (in the page header) to ${speed}× for this schedule: the run, up to ${fmtSpan(run.horizon)} of world time, plays in about ${fmtSpan(real)}. Change the speed there at any time; its pause button pauses the simulation too.`
-      : `The world clock stays at your speed, ${current}×: the run, up to ${fmtSpan(run.horizon)} of world time, takes about ${fmtSpan(real)}${current < suggested ? ` (${suggested}× would take ${fmtSpan(run.horizon / suggested)})` : ''}. The header’s clock sets the speed.`);
-    announce(`Simulation started: ${config.operations} operations, ${run.strategies.length} strategies, at ${clk().speed()}×.`);
+    controls.setSpeedNote(r.started(plan, current));
+    announce(`Simulation started: ${config.operations} operations, ${r.run.strategies.length} strategies, at ${clk().speed()}×.`);
     return true;
   }
 
@@ -207,15 +184,7 @@ export function mountRetry({ root, engine, console: ui = null, clock = null, key
 
   /** A speed change (the header's clock): held to what the running simulation sustains. */
   function onSpeed(ev) {
-    if (run) pace.hold(ev, engine.simState());
-  }
-
-  /** Work a simStep could need: every idle TTL sent until the next retry. */
-  function stepCost(state, due) {
-    const cfg = state.config;
-    if (!cfg.polling || cfg.countOnlyIdlePolls) return 0;
-    const waiting = state.metrics.find((m) => m.strategy === 'polling')?.waiting ?? 0;
-    return waiting * cfg.pollers * Math.max(0, due - state.nowMs) / cfg.pollIntervalMs;
+    if (r.run) pace.hold(ev, engine.simState());
   }
 
   function step() {
@@ -226,7 +195,7 @@ export function mountRetry({ root, engine, console: ui = null, clock = null, key
     pace.catchUp(50);
     const due = engine.simNextDue();
     let result;
-    if (due !== undefined && stepCost(state, due) > 300_000) {
+    if (RetryRun.stepPlan(state, due) === 'jump') {
       // Too much to do at once: jump the clock to the due time and let the frames catch up.
       engine.advance(Math.max(0, due + 1 - engine.now()));
       result = { nowMs: due + 1 };
@@ -247,55 +216,32 @@ export function mountRetry({ root, engine, console: ui = null, clock = null, key
   }
 
   // --- drawing -------------------------------------------------------------------------------
-  function lastActivityRel(series) {
-    let end = 0;
-    for (const s of run.strategies) {
-      const list = series[s] ?? [];
-      for (let i = list.length - 1; i >= 0; i--) {
-        if (list[i].retries > 0) {
-          end = Math.max(end, (i + 1) * run.bucketMs);
-          break;
-        }
-      }
-    }
-    return end;
-  }
-
-  function viewFor(nowRel, finished, series) {
-    const full = Math.max(run.horizon * 1.03, lastActivityRel(series) + run.bucketMs);
-    const spanValue = spanSelect.value;
-    if (spanValue === 'all') return { x0: 0, x1: finished ? full : Math.max(full, nowRel * 1.03) };
-    const span = Number(spanValue);
-    const focus = finished ? Math.min(nowRel, lastActivityRel(series)) : nowRel;
-    const x1 = Math.max(span, focus + span * 0.2);
-    return { x0: x1 - span, x1 };
-  }
+  const seriesOf = () => Object.fromEntries(r.run.strategies.map((s) => [s, engine.simSeries(s) ?? []]));
 
   function frame() {
-    raf = requestAnimationFrame(frame);
     try {
       // Nothing running: look a few times a second only (a run started from the console's
       // developer tools, or the Start button, shows at once either way).
-      if (!run && performance.now() - lastStatus < STATUS_EVERY_MS) return;
+      if (!r.run && !r.idleDue(performance.now())) return;
       const state0 = engine.simState();
       if (!state0.running) {
-        if (run) teardown();
+        if (r.run) teardown();
         controls.setState({ running: false, finished: false, paused: engine.isPaused() });
         root.dataset.runState = 'idle';
         const wall = performance.now();
-        if (wall - lastStatus >= STATUS_EVERY_MS) {
-          lastStatus = wall;
+        if (r.idleDue(wall)) {
+          r.lastStatus = wall;
           controls.setStatus('No simulation is running.');
         }
         return;
       }
       pace.catchUp(ADVANCE_MS);
       const state = engine.simState();
-      if (!run || run.startMs !== state.startMs) setupViews(state);
+      if (r.isNew(state)) setupViews(state);
       pace.keepUp(state);
       render(state);
     } catch (e) {
-      cancelAnimationFrame(raf);
+      offFrame();
       console.error('The retry simulation stopped drawing:', e);
       controls.setStatus(`The simulation view stopped: ${e && e.message ? e.message : e}`);
     }
@@ -303,45 +249,32 @@ export function mountRetry({ root, engine, console: ui = null, clock = null, key
 
   function render(state) {
     const wall = performance.now();
+    const run = r.run;
     const nowRel = state.nowMs - state.startMs;
     const paused = engine.isPaused();
     controls.setState({ running: true, finished: state.finished, paused });
     root.dataset.runState = state.finished ? 'finished' : paused ? 'paused' : 'running';
     if (seen.metrics.isVisible()) metrics.update(state.metrics);
-    const dataKey = state.metrics.map((m) => `${m.retries},${m.notArrived},${m.lost},${m.givenUp}`).join('|');
+    const dataKey = RetryRun.dataKey(state.metrics);
     const needSeries = seen.chart.isVisible() || seen.timeline.isVisible();
-    const series = {};
-    if (needSeries) for (const s of run.strategies) series[s] = engine.simSeries(s) ?? [];
-    const view = needSeries ? viewFor(nowRel, state.finished, series) : null;
+    const series = needSeries ? seriesOf() : {};
+    const view = needSeries ? r.view(spanSelect.value, nowRel, state.finished, series) : null;
     if (seen.chart.isVisible()) {
       const commands = state.metrics.reduce((n, m) => n + m.commands, 0);
       chart.update({ series, view, nowRel, dataKey: `${dataKey}|${commands}`, runSpan: run.horizon });
     }
     if (seen.timeline.isVisible()) timeline.update({ engine, view, nowRel, dataKey });
     if (seen.keys.isVisible()) keys.update(engine, engine.now());
-    if (wall - lastLog >= LOG_EVERY_MS) {
-      lastLog = wall;
-      log.update(engine, { visible: seen.log.isVisible() });
+    const due = r.due(wall, state.finished);
+    if (due.log) log.update(engine, { visible: seen.log.isVisible() });
+    if (due.status) {
+      controls.setStatus(r.status(state, {
+        nowRel, paused,
+        behindMs: pace.behind ? engine.now() - state.nowMs : null,
+        series: state.finished ? seriesOf() : {},
+      }));
     }
-    if (wall - lastStatus >= STATUS_EVERY_MS || state.finished !== wasFinished) {
-      lastStatus = wall;
-      renderStatus(state, nowRel, paused);
-    }
-    if (state.finished && !wasFinished) announce(`The simulation finished after ${fmtSpan(nowRel)} of world time.`);
-    wasFinished = state.finished;
-  }
-
-  function renderStatus(state, nowRel, paused) {
-    const waiting = Math.max(...state.metrics.map((m) => m.waiting));
-    const notYet = Math.max(...state.metrics.map((m) => m.notArrived));
-    let text;
-    if (state.finished) {
-      text = `Finished: ${fmtSpan(lastActivityRel(Object.fromEntries(run.strategies.map((s) => [s, engine.simSeries(s) ?? []]))))} of world time; every operation succeeded, was given up, or was lost.`;
-    } else {
-      text = `${paused ? 'Paused at' : 'Running:'} ${fmtSpan(nowRel)} of world time since the start; ${waiting} waiting for a retry${notYet ? `, ${notYet} not failed yet` : ''}.`;
-      if (pace.behind) text += ` Catching up with the world clock (${fmtSpan(engine.now() - state.nowMs)} behind).`;
-    }
-    controls.setStatus(text);
+    if (r.finishedNow(state.finished)) announce(`The simulation finished after ${fmtSpan(nowRel)} of world time.`);
   }
 
   // --- wiring --------------------------------------------------------------------------------
@@ -363,7 +296,7 @@ export function mountRetry({ root, engine, console: ui = null, clock = null, key
   headerObserver?.observe(header);
   const offClock = onClockChange(onSpeed);
   const unregister = registerDueSource(() => engine.simNextDue(), { label: 'the simulation’s next retry is due' });
-  let raf = requestAnimationFrame(frame);
+  const offFrame = scheduler.onFrame(frame);
 
   // A run already going (the page's module reloaded): show it.
   const initial = engine.simState();
@@ -384,7 +317,7 @@ export function mountRetry({ root, engine, console: ui = null, clock = null, key
     timeline,
     log,
     destroy() {
-      cancelAnimationFrame(raf);
+      offFrame();
       unregister();
       offClock();
       document.removeEventListener('presenterchange', onPresenter);

@@ -6,13 +6,11 @@
 //
 //   timeline.setup({ strategies, config, startMs, operations })
 //   timeline.update({ engine, view: { x0, x1 }, nowRel, dataKey })   (times: ms since start)
-import { h, setText, fitCanvas, themeColors, niceStep, fmtAxis, fmtSpan, fmtInt, uid, STRATEGY_NAMES } from './util.js';
-
-const AXIS_H = 22;
-const REFETCH_MS = 80; // at most this often while the data keeps changing
-
-const OUTCOME_TEXT = { failed: 'failed', failedInOutage: 'failed (outage)', succeeded: 'succeeded' };
-const STATE_TEXT = { notArrived: 'not failed yet', waiting: 'waiting', succeeded: 'succeeded', gaveUp: 'given up', lost: 'lost: its retry will never happen' };
+//
+// What is in view, when to fetch and redraw, and the readout's and summary's words are
+// timeline-state.js's (TimelineState, no DOM); this module draws on the canvas.
+import { h, setText, fitCanvas, themeColors, niceStep, fmtAxis, uid } from './util.js';
+import { TimelineState, AXIS_H } from './timeline-state.js';
 
 export function mountTimeline(root) {
   const selectId = uid('rs-tl-strategy');
@@ -39,84 +37,33 @@ export function mountTimeline(root) {
     h('div', { className: 'rs-tl-box' }, canvas, scroller),
     readout, summary, legend);
 
-  let strategies = [];
-  let mode = 'stacked';
-  let config = null;
-  let startMs = 0;
-  let operations = 0;
+  const state = new TimelineState();
   let colors = themeColors();
-  let rows = []; // [{ op, tl: { strategy: timeline } }]
-  let fetchedKey = '';
-  let fetchedAt = -Infinity;
-  let drawnKey = '';
+  state.presenter = colors.presenter;
   let last = null;
   let hover = null; // { x, y }
 
-  const shown = () => (mode === 'stacked' ? strategies : [mode]);
-  const rowHeight = () => {
-    const k = colors.presenter ? 1.25 : 1;
-    return Math.round((mode === 'stacked' ? 8 * Math.max(1, strategies.length) + 6 : 16) * k);
-  };
-  const gutter = () => Math.round((colors.presenter ? 92 : 76));
-
   function setup(opts) {
-    strategies = opts.strategies;
-    config = opts.config;
-    startMs = opts.startMs;
-    operations = opts.operations;
-    const options = [...(strategies.length > 1 ? [['stacked', 'all, stacked']] : []), ...strategies.map((s) => [s, STRATEGY_NAMES[s]])];
+    const options = state.setup(opts);
     select.replaceChildren(...options.map(([v, t]) => h('option', { value: v, text: t })));
-    if (!options.some(([v]) => v === mode)) mode = options[0]?.[0] ?? 'stacked';
-    select.value = mode;
-    rows = [];
-    fetchedKey = '';
-    drawnKey = '';
+    select.value = state.mode;
     scroller.scrollTop = 0;
     layout();
   }
 
   function layout() {
-    spacer.style.height = `${AXIS_H + operations * rowHeight() + 4}px`;
-  }
-
-  function visibleRange() {
-    const rh = rowHeight();
-    const first = Math.max(0, Math.floor(scroller.scrollTop / rh));
-    const count = Math.ceil(Math.max(0, scroller.clientHeight - AXIS_H) / rh) + 1;
-    return { first, count: Math.max(0, Math.min(count, operations - first)) };
-  }
-
-  function fetch(engine) {
-    const { first, count } = visibleRange();
-    const byOp = new Map();
-    for (const s of shown()) {
-      const list = count > 0 ? engine.simTimelines(s, first + 1, count) ?? [] : [];
-      for (const tl of list) {
-        let row = byOp.get(tl.op);
-        if (!row) byOp.set(tl.op, (row = { op: tl.op, tl: {} }));
-        row.tl[s] = tl;
-      }
-    }
-    rows = [...byOp.values()].sort((a, b) => a.op - b.op);
+    spacer.style.height = `${state.height()}px`;
   }
 
   function update(input) {
     last = input;
-    if (!operations) return;
-    const { first, count } = visibleRange();
+    if (!state.operations) return;
+    const range = state.visibleRange(scroller.scrollTop, scroller.clientHeight);
     const wall = performance.now();
-    const want = `${input.dataKey}|${mode}|${first}|${count}`;
-    if (want !== fetchedKey && (wall - fetchedAt >= REFETCH_MS || !fetchedKey.endsWith(`|${mode}|${first}|${count}`))) {
-      fetch(input.engine);
-      fetchedKey = want;
-      fetchedAt = wall;
-      drawnKey = '';
-    }
-    const pxPerMs = Math.max(1, scroller.clientWidth - gutter()) / Math.max(1, input.view.x1 - input.view.x0);
-    const key = `${fetchedKey}|${input.view.x0}|${input.view.x1}|${Math.round(input.nowRel * pxPerMs)}|${scroller.scrollTop}|${scroller.clientWidth}|${scroller.clientHeight}|${hover ? `${hover.x},${hover.y}` : ''}`;
-    if (key === drawnKey) return;
-    drawnKey = key;
-    draw();
+    if (state.wantsFetch(input.dataKey, range, wall)) state.fetch(input.engine, input.dataKey, range, wall);
+    const pxPerMs = Math.max(1, scroller.clientWidth - state.gutter()) / Math.max(1, input.view.x1 - input.view.x0);
+    const key = `${state.fetchedKey}|${input.view.x0}|${input.view.x1}|${Math.round(input.nowRel * pxPerMs)}|${scroller.scrollTop}|${scroller.clientWidth}|${scroller.clientHeight}|${hover ? `${hover.x},${hover.y}` : ''}`;
+    if (state.wantsDraw(key)) draw();
   }
 
   function draw() {
@@ -129,13 +76,13 @@ export function mountTimeline(root) {
     ctx.clearRect(0, 0, fit.width, height);
     const font = Math.round(11 * (c.presenter ? 1.25 : 1));
     ctx.font = `${font}px ${c.mono}`;
-    const g = gutter();
+    const g = state.gutter();
     const left = g + 4;
     const right = width - 6;
     const span = Math.max(1, view.x1 - view.x0);
-    const px = (abs) => left + ((abs - startMs - view.x0) / span) * (right - left);
+    const px = (abs) => left + ((abs - state.startMs - view.x0) / span) * (right - left);
     const pxRel = (rel) => left + ((rel - view.x0) / span) * (right - left);
-    const rh = rowHeight();
+    const rh = state.rowHeight();
     const scrollTop = scroller.scrollTop;
 
     // the outage, shaded under everything
@@ -153,13 +100,13 @@ export function mountTimeline(root) {
       ctx.fillRect(a, AXIS_H, b - a, height - AXIS_H);
       ctx.globalAlpha = 1;
     };
-    shade(config?.outage, c.error, 0.14);
-    if (shown().includes('events')) shade(config?.listenerOutage, c.purple, 0.12);
+    shade(state.config?.outage, c.error, 0.14);
+    if (state.shown().includes('events')) shade(state.config?.listenerOutage, c.purple, 0.12);
 
-    const nowAbs = startMs + nowRel;
-    const list = shown();
-    const subH = mode === 'stacked' ? (rh - 6) / list.length : rh;
-    for (const row of rows) {
+    const nowAbs = state.startMs + nowRel;
+    const list = state.shown();
+    const subH = state.mode === 'stacked' ? (rh - 6) / list.length : rh;
+    for (const row of state.rows) {
       const y0 = AXIS_H + (row.op - 1) * rh - scrollTop;
       if (y0 > height || y0 + rh < AXIS_H) continue;
       if ((row.op & 1) === 0) {
@@ -171,7 +118,7 @@ export function mountTimeline(root) {
       list.forEach((s, i) => {
         const tl = row.tl[s];
         if (!tl) return;
-        const cy = mode === 'stacked' ? y0 + 3 + subH * i + subH / 2 : y0 + rh / 2;
+        const cy = state.mode === 'stacked' ? y0 + 3 + subH * i + subH / 2 : y0 + rh / 2;
         drawOp(ctx, tl, s, cy, subH, px, nowAbs, left, right);
       });
     }
@@ -182,7 +129,7 @@ export function mountTimeline(root) {
     ctx.fillRect(0, AXIS_H, g, height - AXIS_H);
     ctx.textBaseline = 'middle';
     ctx.textAlign = 'right';
-    for (const row of rows) {
+    for (const row of state.rows) {
       const y = AXIS_H + (row.op - 1) * rh - scrollTop + rh / 2;
       if (y < AXIS_H + 4 || y > height - 2) continue;
       ctx.fillStyle = hover && hoverOp() === row.op ? c.strong : c.muted;
@@ -287,53 +234,24 @@ export function mountTimeline(root) {
     }
   }
 
-  const hoverOp = () => (hover ? Math.floor((hover.y + scroller.scrollTop - AXIS_H) / rowHeight()) + 1 : null);
+  const hoverOp = () => (hover ? state.opAt(hover.y, scroller.scrollTop) : null);
 
   function readHover(px, pxRel, left, right) {
-    const op = hoverOp();
-    const row = rows.find((r) => r.op === op);
-    if (!row || hover.y < AXIS_H) return;
+    if (hover.y < AXIS_H) return;
     const rel = last.view.x0 + ((hover.x - left) / (right - left)) * (last.view.x1 - last.view.x0);
-    const parts = shown().map((s) => {
-      const tl = row.tl[s];
-      if (!tl) return '';
-      const rel0 = (ms) => `+${fmtSpan(ms - startMs)}`;
-      const attempts = tl.attempts.map((a) => {
-        const late = a.atMs - a.dueMs;
-        const what = a.retry === 0 ? 'first failure' : `retry ${a.retry}${a.duplicate ? ' again (duplicate)' : ''} ${OUTCOME_TEXT[a.outcome]}`;
-        return `${what} at ${rel0(a.atMs)}${a.retry > 0 && !a.duplicate ? ` (${late >= 0 ? `${fmtSpan(late)} late` : `${fmtSpan(-late)} early`})` : ''}`;
-      });
-      const open = tl.waits.find((w) => w.untilMs == null);
-      const next = open && tl.state === 'waiting' ? `; next retry due at ${rel0(open.dueMs)}` : '';
-      return `${STRATEGY_NAMES[s]}: ${STATE_TEXT[tl.state]}${next}.${attempts.length ? ` ${attempts.join(', ')}.` : ''}`;
-    }).filter(Boolean);
-    setText(readout, `order:${op} at +${fmtSpan(Math.max(0, rel))} — ${parts.join(' ')}`);
+    const text = state.readout(hoverOp(), rel);
+    if (text !== null) setText(readout, text);
   }
 
   function describe() {
-    if (!rows.length) {
-      setText(summary, operations ? 'No operations in view.' : '');
-      canvas.setAttribute('aria-label', 'Timeline: no run yet');
-      return;
-    }
-    const firstOp = rows[0].op;
-    const lastOp = rows[rows.length - 1].op;
-    const counts = {};
-    for (const row of rows) {
-      for (const tl of Object.values(row.tl)) counts[tl.state] = (counts[tl.state] ?? 0) + 1;
-    }
-    const states = Object.entries(counts).map(([k, n]) => `${fmtInt(n)} ${STATE_TEXT[k].split(':')[0]}`).join(', ');
-    const which = mode === 'stacked' ? `each row: ${shown().map((s) => STRATEGY_NAMES[s].toLowerCase()).join(', ')}, top to bottom` : STRATEGY_NAMES[mode];
-    const text = `Showing order:${firstOp} to order:${lastOp} of ${fmtInt(operations)} (${which}); in view${mode === 'stacked' ? `, counting each strategy’s run of an order` : ''}: ${states}. Scroll for more.`;
-    setText(summary, text);
-    canvas.setAttribute('aria-label', `Timeline of each operation’s attempts and waits. ${text}`);
+    const d = state.describe();
+    setText(summary, d.summary);
+    canvas.setAttribute('aria-label', d.label);
   }
 
   select.addEventListener('change', () => {
-    mode = select.value;
+    state.setMode(select.value);
     layout();
-    fetchedKey = '';
-    drawnKey = '';
     if (last) update(last);
   });
   scroller.addEventListener('scroll', () => { if (last) update(last); }, { passive: true });
@@ -346,7 +264,7 @@ export function mountTimeline(root) {
     hover = null;
     if (last) update(last);
   });
-  const ro = typeof ResizeObserver === 'function' ? new ResizeObserver(() => { drawnKey = ''; if (last) update(last); }) : null;
+  const ro = typeof ResizeObserver === 'function' ? new ResizeObserver(() => { state.drawnKey = ''; if (last) update(last); }) : null;
   ro?.observe(scroller);
 
   return {
@@ -354,9 +272,9 @@ export function mountTimeline(root) {
     update,
     redraw() {
       colors = themeColors();
+      state.presenter = colors.presenter;
       layout();
-      fetchedKey = '';
-      drawnKey = '';
+      state.forget();
       if (last) update(last);
     },
     canvas,

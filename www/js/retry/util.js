@@ -2,9 +2,9 @@
 // world-duration formatting, duration parsing, canvas set-up and theme colours.
 
 import { h, setText, setAttr } from '../dom.js';
-import { fmtInt, formatDuration } from '../format.js';
+import { fmtInt, fmtSpan, fmtAxis } from '../format.js';
 
-export { h, setText, setAttr, fmtInt };
+export { h, setText, setAttr, fmtInt, fmtSpan, fmtAxis };
 
 let ids = 0;
 /** A unique element id. */
@@ -19,30 +19,6 @@ export const STRATEGIES = ['polling', 'events', 'queue'];
 export const STRATEGY_NAMES = { polling: 'Polling TTL', events: 'Expired events', queue: 'Delayed queue' };
 /** CSS variable of each strategy's colour (style.css). */
 export const STRATEGY_VARS = { polling: '--blue', events: '--purple', queue: '--green' };
-
-/**
- * A world duration, short and exact enough to read: `0 s`, `850 ms`, `12.3 s`, `4 min 9 s`,
- * `2 h 5 min`, `3 d 4 h`.
- */
-export function fmtSpan(ms) {
-  const a = Math.abs(ms);
-  const out = a === 0 || a >= 10_000 || a < 1000 ? formatDuration(a) : `${(Math.round(a / 100) / 10).toFixed(1)} s`;
-  return ms < 0 ? `−${out}` : out;
-}
-
-/** An axis label for a time since the start: `0`, `30s`, `5m`, `1h`, `1h30m`, `2d`. */
-export function fmtAxis(ms) {
-  if (ms === 0) return '0';
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return s % 60 ? `${m}m${s % 60}s` : `${m}m`;
-  const hr = Math.floor(m / 60);
-  if (hr < 48) return m % 60 ? `${hr}h${m % 60}m` : `${hr}h`;
-  const d = Math.floor(hr / 24);
-  return hr % 24 ? `${d}d${hr % 24}h` : `${d}d`;
-}
 
 /** Axis steps a person reads easily, in ms. */
 const STEPS = [
@@ -174,6 +150,16 @@ export function fitCanvas(canvas, cssHeight) {
   const ctx = canvas.getContext('2d');
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   return { ctx, width, height };
+}
+
+/** Clicks on the key links (`a.rs-key-link`, data-db, data-key) in `root` open the key: onOpenKey({ db, key }). */
+export function openKeyLinks(root, onOpenKey) {
+  root.addEventListener('click', (ev) => {
+    const a = ev.target.closest('a.rs-key-link');
+    if (!a) return;
+    ev.preventDefault();
+    onOpenKey({ db: Number(a.dataset.db), key: a.dataset.key });
+  });
 }
 
 /** Watch an element's visibility on screen: `isVisible()` (true until known otherwise). */

@@ -1,0 +1,152 @@
+// The console's state without a page: a session over one engine Console (www/js/console/
+// session.js: what a line does, waiting modes, the waiting bar, Ctrl+C) and the tab strip
+// (tabs.js: the active console, split, labels). The world clock is paused or advanced by
+// hand: nothing here depends on wall time.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConsoleSession, blockingInfo, syntaxOf } from '../../www/js/console/session.js';
+import { ConsoleTabs } from '../../www/js/console/tabs.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+let Playground;
+
+before(async () => {
+  const pkg = await import(path.join(ROOT, 'www', 'pkg', 'redis_playground.js'));
+  pkg.initSync({ module: fs.readFileSync(path.join(ROOT, 'www', 'pkg', 'redis_playground_bg.wasm')) });
+  Playground = pkg.Playground;
+});
+
+/** A paused world with two consoles. */
+function world() {
+  const p = new Playground();
+  p.pause();
+  const b = p.openConsole();
+  return { p, a: new ConsoleSession({ world: p, handle: p.console(0) }), b: new ConsoleSession({ world: p, handle: p.console(b) }) };
+}
+
+test('a line runs on its own console: text, replies, prompt', () => {
+  const { a, b } = world();
+  const r = a.run('SELECT 2');
+  assert.equal(r.kind, 'ran');
+  assert.equal(r.text, 'OK');
+  assert.equal(r.replies[0].command, 'select');
+  assert.equal(r.entered, null);
+  assert.equal(a.prompt, '127.0.0.1:6379[2]> ');
+  assert.equal(b.prompt, '127.0.0.1:6379> ', 'the other console is another client');
+  assert.deepEqual(a.run(''), { kind: 'ran', text: '', replies: [], failed: false, entered: null });
+  assert.deepEqual(a.run('  clear '), { kind: 'clear' }, 'redis-cli clears its screen itself');
+});
+
+test('a blocked console queues lines, counts its timeout down on the world clock, and wakes', () => {
+  const { p, a, b } = world();
+  const r = a.run('BLPOP jobs 5');
+  assert.equal(r.entered, 'blocked');
+  assert.equal(a.mode, 'blocked');
+  assert.deepEqual(a.pending.info, { command: 'BLPOP', keys: ['jobs'], timeout: 5 });
+  const t0 = a.pending.since;
+  assert.deepEqual(a.bar(t0), {
+    text: 'waiting for BLPOP jobs…', detail: 'times out in 5.0 s (world clock)', keys: 'Ctrl+C to cancel',
+    button: 'Cancel', label: 'Cancel the waiting BLPOP', end: 'cancel',
+  });
+  assert.deepEqual(a.run('GET x'), { kind: 'queued' });
+  assert.equal(a.bar(t0 + 3_500).detail, 'times out in 1.5 s (world clock) · 1 more line queued');
+  assert.deepEqual(a.poll(), { text: '', answer: false, ended: null, switched: null }, 'nothing yet');
+  assert.equal(b.run('RPUSH jobs j1').text, '(integer) 1');
+  const woke = a.poll();
+  assert.equal(woke.text, '1) "jobs"\n2) "j1"');
+  assert.equal(woke.answer, true, 'printed under the BLPOP line');
+  assert.deepEqual(woke.ended, { line: 'BLPOP jobs 5', text: '1) "jobs"\n2) "j1"' });
+  assert.equal(a.mode, 'ready');
+  assert.equal(a.next(), 'GET x', 'the queued line runs now');
+  assert.equal(a.next(), null);
+  p.resume();
+});
+
+test('a timeout passes on the world clock: (nil), without a wall-clock wait', () => {
+  const { p, a } = world();
+  a.run('BLPOP q 2');
+  p.advance(2_500);
+  p.tick();
+  const r = a.poll();
+  assert.match(r.text, /^\(nil\)\n\(2\.\d\ds\)$/);
+  assert.equal(a.mode, 'ready');
+});
+
+test('Ctrl+C ends a wait, reading or MONITOR: the connection closes and opens again', () => {
+  const { a, b } = world();
+  assert.equal(a.cancel(), null, 'nothing to end at the prompt');
+  a.run('SUBSCRIBE news');
+  assert.equal(a.mode, 'reading');
+  assert.deepEqual(a.run('PING'), { kind: 'ignored' }, 'redis-cli takes no commands while reading');
+  assert.equal(a.bar(0).text, 'reading messages…');
+  b.run('PUBLISH news hi');
+  assert.equal(a.poll().text, '1) "message"\n2) "news"\n3) "hi"');
+  const id = a.handle.clientId();
+  const c = a.cancel();
+  assert.equal(c.done, null, 'no blocked line');
+  assert.match(c.note, new RegExp(`^\\^C: the connection closed; reconnected as client id ${id + 2}$`));
+  assert.equal(a.mode, 'ready');
+  a.run('MONITOR');
+  assert.equal(a.bar(0).label, 'Stop MONITOR');
+  b.run('SET k v');
+  assert.match(a.poll().text, /"SET" "k" "v"/);
+  assert.deepEqual(a.run('BLPOP q 0'), { kind: 'ignored' });
+  assert.equal(a.cancel().done, null, 'MONITOR ends; no line was blocked');
+  assert.equal(a.mode, 'ready');
+  a.run('BLPOP q 0');
+  assert.equal(a.cancel().done.line, 'BLPOP q 0', 'a blocked line is cancelled');
+  assert.equal(a.run('LLEN q').text, '(integer) 0');
+});
+
+test('blockingInfo reads the keys and timeout where the command table\'s syntax puts them', () => {
+  const { p } = world();
+  const info = (line) => {
+    const words = line.split(' ');
+    const name = /^\d+$/.test(words[0]) ? words[1] : words[0];
+    return blockingInfo(words, syntaxOf(p, name));
+  };
+  assert.deepEqual(info('BLPOP a b 3'), { command: 'BLPOP', keys: ['a', 'b'], timeout: 3 });
+  assert.deepEqual(info('bzpopmin z 0'), { command: 'BZPOPMIN', keys: ['z'], timeout: 0 });
+  assert.deepEqual(info('BLMPOP 1.5 2 a b LEFT COUNT 3'), { command: 'BLMPOP', keys: ['a', 'b'], timeout: 1.5 });
+  assert.deepEqual(info('BZMPOP 0 1 z MIN'), { command: 'BZMPOP', keys: ['z'], timeout: 0 });
+  assert.deepEqual(info('BLMOVE src dst LEFT RIGHT 7'), { command: 'BLMOVE', keys: ['src'], timeout: 7 });
+  assert.deepEqual(info('BRPOPLPUSH src dst 0'), { command: 'BRPOPLPUSH', keys: ['src'], timeout: 0 });
+  assert.deepEqual(info('3 BLPOP q 1'), { command: 'BLPOP', keys: ['q'], timeout: 1 }, 'a repeat count is skipped');
+  assert.deepEqual(blockingInfo(['NOSUCH', 'a', 'b', '2']), { command: 'NOSUCH', keys: ['a', 'b'], timeout: 2 }, 'no syntax: keys then timeout');
+});
+
+test('the tab strip: the active console, the two shown when split, closing, labels', () => {
+  const t = new ConsoleTabs();
+  t.add(0);
+  assert.equal(t.activeId, 0, 'the first console is active');
+  t.add(1);
+  t.add(2);
+  assert.equal(t.activeId, 0, 'opening does not activate by itself');
+  t.activate(2);
+  assert.deepEqual([...t.shown()], [2]);
+  t.setSplit(true);
+  t.activate(1);
+  assert.deepEqual([...t.shown()], [1, 2], 'split shows the two most recently active');
+  assert.equal(t.next(), 2);
+  assert.equal(t.next(-1), 0);
+  assert.equal(t.remove(1), 2, 'closing the active console makes the last one active');
+  assert.equal(t.activeId, 1, 'until the caller activates it');
+  t.activate(2);
+  assert.equal(t.remove(0), 2, 'closing another keeps the active one');
+  assert.equal(t.split, false, 'one console left: no split');
+  assert.equal(t.remove(2), null, 'the last console stays');
+  assert.equal(t.activate(9), false);
+
+  t.rename(2, '  worker ');
+  assert.deepEqual(t.label(2, { clientId: 5, mode: 'blocked', prompt: '' }), {
+    name: 'worker', client: ' · id 5', label: 'worker · id 5 — waiting',
+    title: 'Console 3, client id 5: waiting for a blocking command (Ctrl+C cancels). Double-click (or F2) to rename it.',
+    viewLabel: 'Console worker · id 5',
+  });
+  t.rename(2, '');
+  assert.equal(t.label(2, { clientId: 5, prompt: 'not connected> ' }).label, '3 · not connected');
+  assert.equal(t.label(2, {}).label, '3', 'before it has a client');
+});

@@ -1,0 +1,80 @@
+// What persistence says under the header, as data for ui.js's mountNotices (no DOM here:
+// the node tests read the texts): slow or missing storage, saved data that can't be read,
+// an earlier playground kept aside, a full quota, a failed save, and the "Restored…" line.
+import { plural, formatSize } from './record.js';
+
+const message = (e) => (e && typeof e === 'object' && 'message' in e ? e.message : String(e));
+
+/** `14:03:27` today, `28/11/2026 14:03:27` another day (24-hour clock, local time). */
+export function timeText(ms, now = Date.now()) {
+  if (!Number.isFinite(ms)) return 'an unknown time';
+  const d = new Date(ms);
+  const sameDay = d.toDateString() === new Date(now).toDateString();
+  const t = d.toLocaleTimeString('en-GB', { hour12: false });
+  return sameDay ? t : `${d.toLocaleDateString('en-GB')} ${t}`;
+}
+
+export const slowStorage = () => ({
+  id: 'slow-storage',
+  kind: 'info',
+  text: 'Your saved playground is taking long to load, so the console started empty. ' +
+    'Nothing is saved until the browser\'s storage answers.',
+});
+
+export const unavailable = (e) => ({
+  id: 'storage-unavailable',
+  kind: 'warning',
+  text: `Saving is not available in this window (${message(e)}), so changes won't be kept ` +
+    'after you close the tab. Everything else works; Export keeps a copy of your keys.',
+});
+
+/** Saved data that could not be read (`bad`: { reason, savedAt }), kept for download. */
+export function badData(bad, byteCount) {
+  const reason = typeof bad?.reason === 'string' ? bad.reason : 'unreadable data';
+  const when = Number.isFinite(bad?.savedAt) ? ` from ${timeText(bad.savedAt)}` : '';
+  return {
+    id: 'bad-data',
+    kind: 'error',
+    text: `Your saved playground${when} could not be loaded (${reason}), so this page started ` +
+      'empty. The saved data is kept until you dismiss this notice.',
+    download: { filename: 'redis-playground-saved-data.bin', label: `Download the saved data (${formatSize(byteCount)})` },
+    dismissLabel: 'Dismiss and delete it',
+  };
+}
+
+/** An earlier world kept aside (`previous`: { keys, why }, saved at `savedAt`). */
+export function previousWorld(previous, savedAt) {
+  const keys = Number.isFinite(previous.keys) ? ` (${plural(previous.keys, 'key')})` : '';
+  const why = typeof previous.why === 'string' ? `, ${previous.why}` : '';
+  return {
+    id: 'previous-world',
+    kind: 'info',
+    text: `Your earlier playground${keys}, saved at ${timeText(savedAt)}${why}, is kept. ` +
+      'Restoring it replaces the current keys.',
+    action: 'Restore it',
+    dismissLabel: 'Dismiss and delete it',
+  };
+}
+
+export const previousFailed = (e) => ({ id: 'previous-failed', kind: 'error', text: `The earlier playground could not be restored (${message(e)}).` });
+
+export const quota = (bytes) => ({
+  id: 'quota',
+  kind: 'warning',
+  text: `The browser's storage for this page is full (the world is ${formatSize(bytes)}), ` +
+    'so the latest changes are not saved. Everything else works; saving is tried again at the ' +
+    'next change, and Export keeps a copy of your keys.',
+});
+
+/** A save that failed: `retry` says it is tried again at the next change. */
+export const saveFailed = (e, { retry = false } = {}) => ({
+  id: 'save-failed',
+  kind: 'error',
+  text: `The playground could not be saved (${message(e)}).${retry ? ' It is tried again at the next change.' : ''}`,
+});
+
+/** The console's status line after a restore: `{ keys, expired, savedAt }`. */
+export function restored(r) {
+  const expired = r.expired ? ` (${plural(r.expired, 'key')} expired while the tab was closed)` : '';
+  return `Restored ${plural(r.keys, 'key')} saved at ${timeText(r.savedAt)}${expired}.`;
+}
