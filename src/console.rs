@@ -7,7 +7,7 @@
 //! with the server and clock it works with, and has the methods.
 
 use crate::cli::{self, Parsed, PromptState};
-use crate::clock::Clock;
+use crate::clock::{Clock, Ms};
 use crate::reply::Reply;
 use crate::server::{ClientId, Server};
 
@@ -22,6 +22,18 @@ pub type Ran = (Vec<Vec<u8>>, Reply);
 pub struct Executed {
     pub text: String,
     pub replies: Vec<Ran>,
+}
+
+/// What a blocked console waits for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Blocked {
+    /// The command's full name (`blpop`).
+    pub command: &'static str,
+    pub keys: Vec<Vec<u8>>,
+    /// World ms when it gives up; 0: never.
+    pub deadline: Ms,
+    /// World ms it started waiting.
+    pub since: Ms,
 }
 
 /// What a console is doing when not waiting for a command.
@@ -286,6 +298,18 @@ impl ConsoleMut<'_> {
             }
         }
         replies
+    }
+
+    /// What the console waits for while blocked: the command's name, its keys, its
+    /// deadline (world ms, 0: none) and when it started waiting.
+    pub fn blocked_on(&self) -> Option<Blocked> {
+        let (name, keys, deadline) = self.server.blocked_on(self.console.client)?;
+        Some(Blocked {
+            command: name,
+            keys: keys.to_vec(),
+            deadline,
+            since: self.console.waiting_since,
+        })
     }
 
     /// Whether the console's connection is open (false once the server closed it: QUIT,

@@ -380,7 +380,9 @@ fn exec_argv_on(
     run: impl FnOnce(&mut World, &[Vec<u8>]) -> Option<Reply>,
 ) -> Result<JsValue, JsValue> {
     if !shared.read_argv(argv) {
-        return Err(js_sys::TypeError::new("execArgv takes an array of strings or Uint8Arrays").into());
+        return Err(
+            js_sys::TypeError::new("execArgv takes an array of strings or Uint8Arrays").into(),
+        );
     }
     shared.world.sync(wall_now());
     let reply = run(&mut shared.world, &shared.argv);
@@ -1085,6 +1087,25 @@ impl Console {
             .iter()
             .map(|r| reply_to_js(&mut sh.packed, r))
             .collect())
+    }
+
+    /// What the console waits for while blocked: `{command, keys, deadline, since}`
+    /// (`command` as typed in capitals, `deadline` world ms or 0 for none, `since` when it
+    /// started), or null when it isn't blocked.
+    #[wasm_bindgen(js_name = blockedOn)]
+    pub fn blocked_on(&self) -> Result<JsValue, JsValue> {
+        let blocked = self.read(|c| c.blocked_on())?;
+        Ok(blocked.map_or(JsValue::NULL, |b| {
+            obj(vec![
+                ("command", s(&b.command.to_ascii_uppercase())),
+                (
+                    "keys",
+                    array(b.keys.iter().map(|k| s(&String::from_utf8_lossy(k)))),
+                ),
+                ("deadline", n(b.deadline as f64)),
+                ("since", n(b.since as f64)),
+            ])
+        }))
     }
 
     /// Whether the console's connection is open: false once the server closed it (QUIT,

@@ -6,7 +6,7 @@
 
 use super::args::Args;
 use super::common::help_lines;
-use super::table::{Group, BASE};
+use super::table::{Group, Link, BASE};
 use super::Command;
 use crate::clock::Clock;
 use crate::error::{CmdError, CmdResult};
@@ -99,6 +99,7 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "debug",
+        link: Link::Refused("DEBUG is not allowed in a shared link"),
         arity: -2,
         flags: flags![ADMIN, NOSCRIPT, LOADING, STALE],
         complexity: "Depends on subcommand.",

@@ -176,6 +176,13 @@ impl Server {
         true
     }
 
+    /// What a waiting client waits for: its command's name, the keys, the deadline (0:
+    /// none).
+    pub fn blocked_on(&self, client: ClientId) -> Option<(&'static str, &[Vec<u8>], Ms)> {
+        let b = self.blocking.clients.get(&client)?;
+        Some((b.cmd.name, &b.keys, b.deadline))
+    }
+
     /// Whether a client waits in a blocking command.
     pub fn is_blocked(&self, client: ClientId) -> bool {
         self.blocking.is_blocked(client)

@@ -159,19 +159,22 @@ impl Server {
         let receivers = self.subs.receivers(channel);
         let count = receivers.len() as i64;
         for (id, pattern) in receivers {
-            self.clients.push(id, match pattern {
-                None => Reply::Array(vec![
-                    Reply::bulk("message"),
-                    Reply::bulk(channel),
-                    Reply::bulk(message),
-                ]),
-                Some(p) => Reply::Array(vec![
-                    Reply::bulk("pmessage"),
-                    Reply::Bulk(p),
-                    Reply::bulk(channel),
-                    Reply::bulk(message),
-                ]),
-            });
+            self.clients.push(
+                id,
+                match pattern {
+                    None => Reply::Array(vec![
+                        Reply::bulk("message"),
+                        Reply::bulk(channel),
+                        Reply::bulk(message),
+                    ]),
+                    Some(p) => Reply::Array(vec![
+                        Reply::bulk("pmessage"),
+                        Reply::Bulk(p),
+                        Reply::bulk(channel),
+                        Reply::bulk(message),
+                    ]),
+                },
+            );
         }
         count
     }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConsoleSession, blockingInfo, syntaxOf } from '../../www/js/console/session.js';
+import { ConsoleSession, blockedOn } from '../../www/js/console/session.js';
 import { ConsoleTabs } from '../../www/js/console/tabs.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -45,8 +45,8 @@ test('a blocked console queues lines, counts its timeout down on the world clock
   const r = a.run('BLPOP jobs 5');
   assert.equal(r.entered, 'blocked');
   assert.equal(a.mode, 'blocked');
-  assert.deepEqual(a.pending.info, { command: 'BLPOP', keys: ['jobs'], timeout: 5 });
   const t0 = a.pending.since;
+  assert.deepEqual(a.pending.info, { command: 'BLPOP', keys: ['jobs'], deadline: t0 + 5000, since: t0 });
   assert.deepEqual(a.bar(t0), {
     text: 'waiting for BLPOP jobs…', detail: 'times out in 5.0 s (world clock)', keys: 'Ctrl+C to cancel',
     button: 'Cancel', label: 'Cancel the waiting BLPOP', end: 'cancel',
@@ -101,21 +101,26 @@ test('Ctrl+C ends a wait, reading or MONITOR: the connection closes and opens ag
   assert.equal(a.run('LLEN q').text, '(integer) 0');
 });
 
-test('blockingInfo reads the keys and timeout where the command table\'s syntax puts them', () => {
-  const { p } = world();
-  const info = (line) => {
-    const words = line.split(' ');
-    const name = /^\d+$/.test(words[0]) ? words[1] : words[0];
-    return blockingInfo(words, syntaxOf(p, name));
-  };
-  assert.deepEqual(info('BLPOP a b 3'), { command: 'BLPOP', keys: ['a', 'b'], timeout: 3 });
-  assert.deepEqual(info('bzpopmin z 0'), { command: 'BZPOPMIN', keys: ['z'], timeout: 0 });
-  assert.deepEqual(info('BLMPOP 1.5 2 a b LEFT COUNT 3'), { command: 'BLMPOP', keys: ['a', 'b'], timeout: 1.5 });
-  assert.deepEqual(info('BZMPOP 0 1 z MIN'), { command: 'BZMPOP', keys: ['z'], timeout: 0 });
-  assert.deepEqual(info('BLMOVE src dst LEFT RIGHT 7'), { command: 'BLMOVE', keys: ['src'], timeout: 7 });
-  assert.deepEqual(info('BRPOPLPUSH src dst 0'), { command: 'BRPOPLPUSH', keys: ['src'], timeout: 0 });
-  assert.deepEqual(info('3 BLPOP q 1'), { command: 'BLPOP', keys: ['q'], timeout: 1 }, 'a repeat count is skipped');
-  assert.deepEqual(blockingInfo(['NOSUCH', 'a', 'b', '2']), { command: 'NOSUCH', keys: ['a', 'b'], timeout: 2 }, 'no syntax: keys then timeout');
+test('a blocked console says what it waits for, as the engine knows it', () => {
+  const { p, a, b } = world();
+  const cases = [
+    ['BLPOP a b 3', { command: 'BLPOP', keys: ['a', 'b'], wait: 3000 }],
+    ['bzpopmin z 0', { command: 'BZPOPMIN', keys: ['z'], wait: 0 }],
+    ['BLMPOP 1.5 2 a b LEFT COUNT 3', { command: 'BLMPOP', keys: ['a', 'b'], wait: 1500 }],
+    ['BLMOVE src dst LEFT RIGHT 7', { command: 'BLMOVE', keys: ['src'], wait: 7000 }],
+    ['3 BRPOPLPUSH src dst 0', { command: 'BRPOPLPUSH', keys: ['src'], wait: 0 }],
+  ];
+  for (const [line, want] of cases) {
+    a.run(line);
+    assert.equal(a.mode, 'blocked', line);
+    const info = blockedOn(p.console(0));
+    const wait = info.deadline === 0 ? 0 : info.deadline - info.since;
+    assert.deepEqual({ command: info.command, keys: info.keys, wait }, want, line);
+    assert.match(a.bar(p.now()).text, new RegExp(`^waiting for ${want.command}`));
+    a.cancel();
+  }
+  assert.deepEqual(blockedOn(p.console(0)), { command: '', keys: [], deadline: 0, since: 0 }, 'not blocked');
+  b.run('PING');
 });
 
 test('the tab strip: the active console, the two shown when split, closing, labels', () => {

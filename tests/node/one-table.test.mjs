@@ -32,7 +32,6 @@ const ALLOWED = new Map([
   ['quit', 'the verb in "Ctrl+C to quit", redis-cli\'s word for leaving a mode'],
   ['ttl', 'the field of scanKeys()/inspect() rows (a key\'s ttl in ms), not TTL'],
   ['scan', 'a reply shape\'s kind from the command table ({ kind: \'scan\' }, table.js), not SCAN'],
-  ['debug', 'share/validate.js refuses DEBUG in links until the table\'s DEBUG entry says so itself: drop it then'],
 ]);
 
 /**

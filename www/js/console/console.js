@@ -29,7 +29,7 @@ import { ConsoleSession, DEFAULT_PROMPT } from './session.js';
 import { h } from '../dom.js';
 import { callEach } from '../listeners.js';
 
-export { blockingInfo } from './session.js';
+export { blockedOn } from './session.js';
 
 const MAX_ENTRIES = 1000; // transcript entries kept in the page
 const MAX_ECHO = 2000; // an echoed line longer than this is cut (the whole line still ran)

@@ -12,53 +12,23 @@
 // in BLPOP and friends until the answer arrives (or the timeout passes on the world clock).
 // Lines run while blocked wait their turn, as a piped redis-cli's would; while reading or
 // monitoring they are ignored, as redis-cli takes no commands then.
-import { repeatCount } from '../cli.js';
 
 export const DEFAULT_PROMPT = '127.0.0.1:6379> ';
 
 /** A failed engine call's text for the transcript. */
 const failure = (e) => `The engine failed on this command (${e && e.message ? e.message : e}). Reload the page to start again.`;
 
-const syntaxes = new WeakMap(); // world → Map(NAME → syntax)
-
-/** The syntax line of a command of `world`'s table (`BLPOP` → 'key [key ...] timeout'), or ''. */
-export function syntaxOf(world, name) {
-  let map = syntaxes.get(world);
-  if (!map) {
-    map = new Map();
-    try {
-      for (const c of Array.from(world.commands?.() ?? [])) map.set(String(c.name).toUpperCase(), String(c.syntax ?? ''));
-    } catch { /* no table: no syntax */ }
-    syntaxes.set(world, map);
-  }
-  return map.get(String(name).toUpperCase()) ?? '';
-}
-
 /**
- * What a blocked line waits for, from its words (a leading repeat count is skipped) and its
- * command's syntax line: `{ command, keys, timeout }`, the timeout in seconds (0: none).
- * The syntax says where the timeout and the keys are: `timeout numkeys key [key ...] …`
- * (BLMPOP), `key [key ...] timeout` (BLPOP), or `source destination … timeout` (BLMOVE,
- * which waits on its source).
+ * What a blocked console waits for, as the engine says (`Console.blockedOn()`):
+ * `{ command, keys, deadline, since }` — the deadline and start in world ms, deadline 0 for
+ * no timeout. A console whose engine can't say gets a bare `{ command: '', keys: [] }`.
  */
-export function blockingInfo(words, syntax = '') {
-  const a = repeatCount(words).argv;
-  const command = (a[0] ?? '').toUpperCase();
-  const s = String(syntax).trim().split(/\s+/);
-  let keys;
-  let timeout;
-  if (s[0] === 'timeout') {
-    timeout = Number(a[1]);
-    const n = Number.parseInt(a[2], 10);
-    keys = a.slice(3, 3 + (Number.isFinite(n) && n > 0 ? n : 0));
-  } else if (s.length > 1 && s[1] !== `[${s[0]}`) {
-    keys = a.slice(1, 2); // one key, then other arguments
-    timeout = Number(a[a.length - 1]);
-  } else {
-    keys = a.slice(1, -1);
-    timeout = Number(a[a.length - 1]);
-  }
-  return { command, keys, timeout: Number.isFinite(timeout) && timeout > 0 ? timeout : 0 };
+export function blockedOn(handle, fallbackSince = 0) {
+  try {
+    const b = handle.blockedOn();
+    if (b) return { command: String(b.command), keys: Array.from(b.keys, String), deadline: Number(b.deadline), since: Number(b.since) };
+  } catch { /* below */ }
+  return { command: '', keys: [], deadline: 0, since: fallbackSince };
 }
 
 /** The waiting bar's words per mode. */
@@ -140,9 +110,8 @@ export class ConsoleSession {
     this.mode = mode;
     this.pending = null;
     if (mode !== 'blocked') return;
-    const words = this.words(line);
-    const info = blockingInfo(words, syntaxOf(this.world, repeatCount(words).argv[0] ?? ''));
-    this.pending = { line, info, since: Number(this.world.now?.() ?? 0), answered: false };
+    const info = blockedOn(this.handle, Number(this.world.now?.() ?? 0));
+    this.pending = { line, info, since: info.since, answered: false };
   }
 
   leave() {
@@ -218,8 +187,8 @@ export class ConsoleSession {
     if (this.mode === 'blocked' && this.pending) {
       const { info, since } = this.pending;
       let detail = 'no timeout';
-      if (info.timeout > 0) {
-        let left = since + info.timeout * 1000 - Number(now ?? since);
+      if (info.deadline > 0) {
+        let left = info.deadline - Number(now ?? since);
         left = Math.max(0, left) / 1000;
         detail = `times out in ${left < 10 ? left.toFixed(1) : Math.ceil(left).toLocaleString('en-US')} s (world clock)`;
       }

@@ -13,13 +13,6 @@
 // text. No DOM here: the node tests use this module as it is.
 import { repeatCount } from '../cli.js';
 
-/**
- * DEBUG is in the command table as a link-safe command, which it was never meant to be: a
- * link refused it before the table had a say. Until the table's entry says so itself
- * (`link: Link::Refused(…)` on DEBUG's entry), the page keeps this one refusal.
- */
-const NOT_IN_LINKS_YET = new Map([['debug', 'DEBUG is not allowed in a shared link']]);
-
 const MAX_REPEAT = 100; // redis-cli's "N command" repeat prefix
 
 export const MAX_SHOWN_LINE = 200;
@@ -62,7 +55,6 @@ export function scenarioChecker(engine) {
     const name = words[0].toLowerCase();
     const entry = table.get(name);
     if (!entry) return 'not a Redis command this playground knows';
-    if (NOT_IN_LINKS_YET.has(name)) return NOT_IN_LINKS_YET.get(name);
     // A container (CLIENT, CONFIG…) with a sub-command word: that sub-command's entry decides,
     // and one the table doesn't have (CLIENT PAUSE) is as unknown as any other name.
     if (entry.subs.size > 0 && words.length > 1) {
