@@ -9,7 +9,6 @@
 pub mod cli;
 mod clock;
 pub mod commands;
-pub mod console;
 mod crc32;
 mod db;
 mod error;
@@ -23,6 +22,7 @@ pub mod persist;
 pub mod reply;
 pub mod retry;
 pub mod server;
+pub mod session;
 mod sorting;
 mod syntax;
 pub mod types;

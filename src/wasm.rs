@@ -11,11 +11,11 @@ use crate::commands::table::{Link, Shape};
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::console::{ConsoleMut, Mode};
 use crate::inspect::{Items, KeyRow, ValueView};
 use crate::packed::{self, PackedReply};
 use crate::reply::Reply;
 use crate::retry::{Config as SimConfig, StrategyKind};
+use crate::session::{ConsoleMut, Mode};
 use crate::world::{World, SIM_FRAME_BUDGET};
 
 /// The world and the buffers the boundary keeps between calls, shared by the Playground

@@ -8,12 +8,12 @@
 //! engine never reads a clock itself.
 
 use crate::clock::{Clock, Ms};
-use crate::console::{Console, ConsoleMut};
 use crate::inspect::{self, KeyRow, ValueView};
 use crate::persist::{self, Imported, LoadError, LoadStats};
 use crate::reply::Reply;
 use crate::retry::{Config as SimConfig, ConfigError, Progress, Simulation};
 use crate::server::{ClientId, Server};
+use crate::session::{Console, ConsoleMut};
 
 /// Work the simulation may do per sync (commands plus expiry cycles): a frame's worth.
 pub const SIM_FRAME_BUDGET: u64 = 20_000;

@@ -7,7 +7,7 @@
 mod common;
 
 use common::{check, session, T0};
-use redis_playground::console::Mode;
+use redis_playground::session::Mode;
 
 #[test]
 fn blpop_waits_until_another_console_pushes_then_prints_the_answer() {

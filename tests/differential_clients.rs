@@ -223,7 +223,7 @@ fn run_engine(steps: &[Step]) -> Vec<String> {
         match step {
             Step::Call(_, argv) | Step::Block(_, argv) => {
                 let reply = console.exec_args(argv);
-                let blocked = console.mode() == redis_playground::console::Mode::Blocked;
+                let blocked = console.mode() == redis_playground::session::Mode::Blocked;
                 out.push(if blocked {
                     String::new()
                 } else {

@@ -20,7 +20,7 @@ const ALLOWED: &[(&str, &str)] = &[
          change its prompt, SUBSCRIBE starts its reading loop, INFO prints raw)",
     ),
     (
-        "src/console.rs",
+        "src/session.rs",
         "redis-cli's own words: HELP, QUIT and EXIT are handled by the client, never sent",
     ),
     (

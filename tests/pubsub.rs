@@ -3,8 +3,8 @@
 
 mod common;
 use common::check;
-use redis_playground::console::Mode;
 use redis_playground::server::ClientId;
+use redis_playground::session::Mode;
 use redis_playground::{Reply, World};
 
 fn b(s: &str) -> Vec<u8> {

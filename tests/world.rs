@@ -5,8 +5,8 @@
 mod common;
 
 use common::T0;
-use redis_playground::console::Mode;
 use redis_playground::retry::Config;
+use redis_playground::session::Mode;
 use redis_playground::World;
 
 fn world() -> World {
