@@ -20,9 +20,24 @@ pub struct Clock {
 pub const MIN_SPEED: f64 = 0.0;
 pub const MAX_SPEED: f64 = 3600.0;
 
+/// The latest world time the clock reaches: the end of year 9999 (UTC). However long a
+/// page runs at 3600× or however far it jumps, world time stays a date Redis and people
+/// can read (and `i64` milliseconds never overflow).
+pub const MAX_WORLD_MS: f64 = 253_402_300_799_999.0;
+
+/// World time kept between the epoch and the end of year 9999.
+fn bounded(ms: f64) -> f64 {
+    ms.clamp(0.0, MAX_WORLD_MS)
+}
+
 impl Clock {
     /// A clock whose world time starts equal to the given wall time.
     pub fn new(wall_ms: f64) -> Clock {
+        let wall_ms = if wall_ms.is_finite() {
+            bounded(wall_ms)
+        } else {
+            0.0
+        };
         Clock {
             world_ms: wall_ms,
             wall_ms,
@@ -40,7 +55,7 @@ impl Clock {
         }
         let dt = wall_ms - self.wall_ms;
         if dt > 0.0 && !self.paused {
-            self.world_ms += dt * self.speed;
+            self.world_ms = bounded(self.world_ms + dt * self.speed);
         }
         self.wall_ms = wall_ms;
     }
@@ -49,7 +64,11 @@ impl Clock {
     /// `wall_ms` on (a restored world).
     pub fn restored(world_ms: f64, wall_ms: f64, speed: f64, paused: bool) -> Clock {
         let mut c = Clock::new(wall_ms);
-        c.world_ms = world_ms;
+        c.world_ms = if world_ms.is_finite() {
+            bounded(world_ms)
+        } else {
+            c.world_ms
+        };
         c.set_speed(speed);
         c.paused = paused;
         c
@@ -73,7 +92,7 @@ impl Clock {
     /// Move world time forward by `ms` (ignores negative or non-finite amounts).
     pub fn advance(&mut self, ms: f64) {
         if ms.is_finite() && ms > 0.0 {
-            self.world_ms += ms;
+            self.world_ms = bounded(self.world_ms + ms);
         }
     }
 
@@ -135,6 +154,19 @@ mod tests {
         assert_eq!(c.now_ms(), 5_000);
         c.sync(4_100.0);
         assert_eq!(c.now_ms(), 5_100);
+    }
+
+    #[test]
+    fn world_time_never_passes_the_end_of_year_9999() {
+        let mut c = Clock::new(1_000.0);
+        c.advance(1e300);
+        assert_eq!(c.world_ms(), MAX_WORLD_MS);
+        assert_eq!(c.now_ms(), 253_402_300_799_999);
+        c.set_speed(MAX_SPEED);
+        c.sync(f64::MAX);
+        assert_eq!(c.world_ms(), MAX_WORLD_MS);
+        let r = Clock::restored(9.2e18, 0.0, 1.0, false);
+        assert_eq!(r.world_ms(), MAX_WORLD_MS);
     }
 
     #[test]

@@ -24,6 +24,7 @@
 
 use crate::cli::{self, Line};
 use crate::clock::{Clock, Ms};
+use crate::clock::{MAX_SPEED, MIN_SPEED};
 use crate::reply::Reply;
 use crate::server::{Server, NUM_DBS};
 use crate::types::hash::Hash;
@@ -299,8 +300,9 @@ pub fn read_snapshot(bytes: &[u8]) -> Result<Loaded, LoadError> {
     let wall_ms = r.f64()?;
     let speed = r.f64()?;
     let paused = r.u8()? != 0;
-    if !world_ms.is_finite() || !wall_ms.is_finite() || !speed.is_finite() {
-        return Err(LoadError::Invalid("the clock"));
+    let in_range = |t: f64| (0.0..=crate::clock::MAX_WORLD_MS).contains(&t);
+    if !in_range(world_ms) || !in_range(wall_ms) || !(MIN_SPEED..=MAX_SPEED).contains(&speed) {
+        return Err(LoadError::Invalid("the clock is out of range"));
     }
     let mut entries = Vec::new();
     while r.pos < r.buf.len() {

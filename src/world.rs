@@ -18,6 +18,9 @@ use crate::session::{Console, ConsoleMut};
 /// Work the simulation may do per sync (commands plus expiry cycles): a frame's worth.
 pub const SIM_FRAME_BUDGET: u64 = 20_000;
 
+/// Work one Step may do at most (a Step is a click, so it may take a few frames' worth).
+pub const SIM_STEP_BUDGET: u64 = 200_000;
+
 /// Rows a whole-db listing reads per scan step.
 const LISTING_STEP: usize = 1000;
 
@@ -391,12 +394,24 @@ impl World {
     }
 
     /// Step to the next retry attempt: the simulation runs up to it and the world clock
-    /// jumps there.
+    /// jumps there. Bounded whatever the keys went through: it goes no further than the
+    /// next due retry plus the time the strategies may take to notice it (past which an
+    /// operation whose key is gone is lost), and with nothing due it stays where it is.
     pub fn sim_step(&mut self, wall_ms: f64) -> Option<Progress> {
         self.sync(wall_ms);
         let now = self.now_ms();
         let sim = self.sim.as_mut()?;
-        let p = sim.step(&mut self.server, i64::MAX, u64::MAX);
+        let Some(due) = sim.next_due_time() else {
+            return Some(Progress {
+                now_ms: sim.now_ms(),
+                caught_up: true,
+                work: 0,
+            });
+        };
+        let limit = due
+            .saturating_add(sim.overdue_grace())
+            .saturating_add(1_000);
+        let p = sim.step(&mut self.server, limit, SIM_STEP_BUDGET);
         if p.now_ms > now {
             self.clock.advance((p.now_ms - now) as f64);
         }

@@ -212,3 +212,127 @@ fn a_save_request_reaches_the_page_once() {
         format!("(integer) {}", (T0 as i64 + 1_000) / 1000)
     );
 }
+
+/// A small run, paused, past everyone's first failure.
+fn run_past_first_failures() -> World {
+    let mut w = world();
+    w.pause(T0);
+    let cfg = Config {
+        operations: 12,
+        arrival_spread_ms: 1_000,
+        failure_probability: 0.5,
+        ..Config::default()
+    };
+    w.sim_start(&cfg, T0).unwrap();
+    w.advance(T0, 60_000.0);
+    w
+}
+
+/// Run the simulation to its end in bounded steps; the world clock stays a sane date.
+fn run_to_the_end(w: &mut World) {
+    for _ in 0..10_000 {
+        if w.sim().unwrap().is_finished() {
+            break;
+        }
+        w.advance(T0, 3_600_000.0);
+        while !w.sim_advance(T0, 100_000).unwrap().caught_up {}
+    }
+    assert!(w.sim().unwrap().is_finished(), "the run ends");
+    assert!(
+        w.now_ms() < T0 as i64 + 30 * 86_400_000,
+        "the clock stayed near now"
+    );
+}
+
+#[test]
+fn the_simulation_survives_what_a_console_does_to_its_keys() {
+    for meddling in [
+        &["FLUSHALL"][..],
+        &[
+            "SELECT 10",
+            "FLUSHDB",
+            "SELECT 11",
+            "FLUSHDB",
+            "SELECT 12",
+            "FLUSHDB",
+            "SELECT 0",
+        ],
+        &[
+            "SELECT 11",
+            "DEL order:1 order:2 order:3 order:4 order:5",
+            "SELECT 0",
+        ],
+        &["SELECT 12", "DEL retry", "SELECT 0"],
+        &["CONFIG SET notify-keyspace-events \"\""],
+        &["SWAPDB 10 0", "SWAPDB 11 1", "SWAPDB 12 2"],
+    ] {
+        let mut w = run_past_first_failures();
+        for line in meddling {
+            w.exec(line);
+        }
+        // Step returns, and moves the clock by a bounded amount.
+        let before = w.now_ms();
+        let p = w.sim_step(T0).expect("a running simulation");
+        assert!(
+            p.now_ms - before < 86_400_000,
+            "{meddling:?}: stepped {} ms",
+            p.now_ms - before
+        );
+        run_to_the_end(&mut w);
+        let lost: u64 = w.sim().unwrap().all_metrics().iter().map(|m| m.lost).sum();
+        if meddling == &["FLUSHALL"][..] {
+            assert!(
+                lost > 0,
+                "operations whose keys vanished are lost, not waited for"
+            );
+        }
+    }
+}
+
+#[test]
+fn stepping_a_finished_simulation_leaves_the_clock_alone() {
+    let mut w = run_past_first_failures();
+    run_to_the_end(&mut w);
+    let before = w.now_ms();
+    let p = w.sim_step(T0).unwrap();
+    assert_eq!(p.now_ms, w.sim().unwrap().now_ms());
+    assert_eq!(w.now_ms(), before);
+    assert_eq!(w.exec("SET k v EX 10"), "OK", "TTLs still work");
+}
+
+#[test]
+fn no_call_moves_the_clock_to_an_absurd_time_and_restore_refuses_one() {
+    let mut w = world();
+    w.advance(T0, f64::MAX);
+    assert_eq!(
+        w.now_ms(),
+        253_402_300_799_999,
+        "the end of year 9999 at most"
+    );
+    assert_eq!(w.exec("SET k v EX 10"), "OK");
+    let mut snap = w.snapshot(T0);
+    // The world time field follows the 8-byte magic and the u16 version; the checksum
+    // (CRC-32, the last four bytes) is made right again, so only the clock is wrong.
+    snap[10..18].copy_from_slice(&9.2e18f64.to_le_bytes());
+    let body = snap.len() - 4;
+    let crc = crc32(&snap[..body]);
+    snap[body..].copy_from_slice(&crc.to_le_bytes());
+    let err = World::new(T0).restore(&snap, T0).unwrap_err();
+    assert!(err.to_string().contains("clock"), "{err}");
+}
+
+/// CRC-32 (IEEE), as snapshots carry it.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}

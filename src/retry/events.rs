@@ -16,6 +16,7 @@ use super::config::{Config, StrategyKind};
 use super::log::{argv, Actor, SimClient, Wire};
 use super::schedule::{Failures, Schedule};
 use super::track::{op_key, parse_op_key, OpState, Track};
+use crate::clock::Ms;
 use crate::reply::Reply;
 use crate::server::{ClientId, Server};
 
@@ -188,6 +189,24 @@ impl Events {
             return;
         };
         super::settle_ttl_attempt(&mut self.track, wire, client, op, next);
+    }
+
+    /// Operations overdue by more than `grace` whose key is gone without an event anybody
+    /// handled (a DEL or FLUSHALL from a console, a SWAPDB, events switched off): their
+    /// retry will never come. They are lost.
+    pub fn sweep_overdue(&mut self, wire: &mut Wire, grace: Ms) {
+        let now = wire.now;
+        let overdue: Vec<u32> = self
+            .track
+            .waiting
+            .range(..(now.saturating_sub(grace), 0))
+            .map(|&(_, op)| op)
+            .collect();
+        for op in overdue {
+            if !stored(wire.server, self.track.db, op_key(op).as_bytes()) {
+                self.track.lose(op, now);
+            }
+        }
     }
 
     /// A waiting operation whose key is already gone had its expired event sent, and no

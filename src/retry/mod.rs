@@ -320,6 +320,14 @@ impl Simulation {
         self.run(server, limit_ms, max_work.max(1), true)
     }
 
+    /// How long after its due time an operation may still be waiting without anything being
+    /// wrong: the strategies notice a due retry within a poll, an expiry cycle or an event's
+    /// delivery. Past this, a waiting operation whose key or queue entry is gone is lost.
+    pub fn overdue_grace(&self) -> Ms {
+        let c = &self.config;
+        10_000 + c.poll_interval_ms.max(c.queue_poll_ms).max(0)
+    }
+
     /// When the simulation next has something to do (an expiry cycle, a poll, a failure…).
     pub fn next_event_time(&self) -> Option<Ms> {
         self.next_source().map(|(t, _)| t)
@@ -566,6 +574,15 @@ impl Simulation {
                 wire.server.tick(wire.now);
                 wire.work += 1;
                 self.next_tick = wire.now.saturating_add(tick_period(wire.server));
+                // Whatever a console did to the strategies' keys, no operation waits for a
+                // retry that can no longer come.
+                let grace = self.overdue_grace();
+                if let Some(e) = self.events.as_mut() {
+                    e.sweep_overdue(wire, grace);
+                }
+                if let Some(q) = self.queue.as_mut() {
+                    q.sweep_overdue(wire, grace);
+                }
             }
             Source::Poll => {
                 if let Some(p) = self.polling.as_mut() {

@@ -17,8 +17,10 @@ use super::config::{Config, StrategyKind};
 use super::log::{argv, Actor, SimClient, Wire};
 use super::schedule::{Failures, Schedule};
 use super::track::{op_key, parse_op_key, retry_count_key, Next, Track};
+use crate::clock::Ms;
 use crate::reply::Reply;
 use crate::server::ClientId;
+use crate::types::Value;
 
 const KIND: StrategyKind = StrategyKind::Queue;
 
@@ -58,6 +60,31 @@ impl Queue {
         std::iter::once(self.app.id)
             .chain(self.workers.iter().map(|c| c.id))
             .collect()
+    }
+
+    /// Operations overdue by more than `grace` whose entry is no longer in the sorted set
+    /// (a console deleted it, flushed the db, swapped it away): no worker will ever fetch
+    /// them. They are lost.
+    pub fn sweep_overdue(&mut self, wire: &mut Wire, grace: Ms) {
+        let now = wire.now;
+        let overdue: Vec<u32> = self
+            .track
+            .waiting
+            .range(..(now.saturating_sub(grace), 0))
+            .map(|&(_, op)| op)
+            .collect();
+        if overdue.is_empty() {
+            return;
+        }
+        let db = wire.server.db(usize::from(self.track.db));
+        let queued = |op: u32| match db.iter_key(QUEUE_KEY.as_bytes(), now).map(|e| &e.value) {
+            Some(Value::ZSet(z)) => z.score(op_key(op).as_bytes()).is_some(),
+            _ => false,
+        };
+        let gone: Vec<u32> = overdue.into_iter().filter(|&op| !queued(op)).collect();
+        for op in gone {
+            self.track.lose(op, now);
+        }
     }
 
     fn schedule_cmd(&self, op: u32) -> Option<Vec<Vec<u8>>> {
