@@ -353,16 +353,26 @@ impl PromptState {
 
 /// A bulk string as redis-cli quotes it (`sdscatrepr`).
 pub fn repr(out: &mut String, bytes: &[u8]) {
+    repr_upto(out, bytes, usize::MAX);
+}
+
+/// `repr`, stopping once `out` holds `limit` bytes (the caller cuts and says so).
+fn repr_upto(out: &mut String, bytes: &[u8], limit: usize) {
     out.push('"');
     let mut rest = bytes;
-    while !rest.is_empty() {
-        // Printable bytes that need no escape go in as one run.
+    while !rest.is_empty() && out.len() < limit {
+        // Printable bytes that need no escape go in as one run (as much as fits).
+        let room = limit - out.len();
         let run = rest
             .iter()
+            .take(room)
             .position(|&b| !(0x20..=0x7e).contains(&b) || b == b'\\' || b == b'"')
-            .unwrap_or(rest.len());
+            .unwrap_or(rest.len().min(room));
         if let Ok(plain) = std::str::from_utf8(&rest[..run]) {
             out.push_str(plain);
+        }
+        if run == room {
+            break;
         }
         let Some(&b) = rest.get(run) else {
             break;
@@ -419,12 +429,32 @@ pub fn printed(argv: &[Vec<u8>], reply: &Reply) -> String {
     out
 }
 
-/// As `printed`, appending to `out`.
+/// The most text one answer prints in a console; past it the answer is cut, with a note
+/// (a 512 MB string would print 2 GB, more than a page can hold).
+pub const PRINT_LIMIT: usize = 16 << 20;
+
+/// What a console prints where it cut an answer.
+pub const CUT_NOTE: &str =
+    "[Redis Playground: the answer is cut here; a console shows at most 16 MiB of one answer]";
+
+/// As `printed`, appending to `out`; an answer longer than `PRINT_LIMIT` is cut, with
+/// `CUT_NOTE` on a line of its own.
 pub fn print_into(out: &mut String, argv: &[Vec<u8>], reply: &Reply) {
+    let limit = out.len().saturating_add(PRINT_LIMIT);
     if prints_raw(argv) {
-        format_raw(out, reply);
+        format_raw(out, reply, limit);
     } else {
-        format_into(out, reply, "");
+        format_into(out, reply, "", limit);
+    }
+    if out.len() >= limit {
+        let mut end = limit.min(out.len());
+        while !out.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.truncate(end);
+        out.push('\n');
+        out.push_str(CUT_NOTE);
+        out.push('\n');
     }
 }
 
@@ -467,7 +497,11 @@ fn push_index(out: &mut String, width: usize, i: usize) {
 }
 
 /// redis-cli's raw form: nil prints nothing, errors get a newline, strings print as is.
-fn format_raw(out: &mut String, reply: &Reply) {
+/// Stops once `out` holds `limit` bytes.
+fn format_raw(out: &mut String, reply: &Reply, limit: usize) {
+    if out.len() >= limit {
+        return;
+    }
     match reply {
         Reply::Nil | Reply::NilArray => {}
         Reply::Error(e) => {
@@ -475,26 +509,35 @@ fn format_raw(out: &mut String, reply: &Reply) {
             out.push('\n');
         }
         Reply::Status(s) => out.push_str(s),
-        Reply::Bulk(b) => out.push_str(&String::from_utf8_lossy(b)),
+        Reply::Bulk(b) => {
+            let fits = &b[..b.len().min(limit - out.len())];
+            out.push_str(&String::from_utf8_lossy(fits));
+        }
         Reply::Int(n) => push_int(out, *n),
         Reply::Double(d) => crate::num::double::fmt_g17_into(*d, out),
         Reply::Array(items) | Reply::Set(items) => {
             for (i, it) in items.iter().enumerate() {
+                if out.len() >= limit {
+                    break;
+                }
                 if i > 0 {
                     out.push('\n');
                 }
-                format_raw(out, it);
+                format_raw(out, it, limit);
             }
         }
-        Reply::Multi(items) => items.iter().for_each(|it| format_raw(out, it)),
+        Reply::Multi(items) => items.iter().for_each(|it| format_raw(out, it, limit)),
         Reply::Map(pairs) => {
             for (i, (k, v)) in pairs.iter().enumerate() {
+                if out.len() >= limit {
+                    break;
+                }
                 if i > 0 {
                     out.push('\n');
                 }
-                format_raw(out, k);
+                format_raw(out, k, limit);
                 out.push('\n');
-                format_raw(out, v);
+                format_raw(out, v, limit);
             }
         }
     }
@@ -516,7 +559,10 @@ pub fn trim_final_newline_in(s: &mut String) {
     }
 }
 
-fn format_into(out: &mut String, reply: &Reply, prefix: &str) {
+fn format_into(out: &mut String, reply: &Reply, prefix: &str, limit: usize) {
+    if out.len() >= limit {
+        return;
+    }
     match reply {
         Reply::Error(e) => {
             out.push_str("(error) ");
@@ -533,7 +579,7 @@ fn format_into(out: &mut String, reply: &Reply, prefix: &str) {
             out.push('\n');
         }
         Reply::Bulk(b) => {
-            repr(out, b);
+            repr_upto(out, b, limit);
             out.push('\n');
         }
         Reply::Double(d) => {
@@ -541,14 +587,16 @@ fn format_into(out: &mut String, reply: &Reply, prefix: &str) {
             out.push('\n');
         }
         Reply::Nil | Reply::NilArray => out.push_str("(nil)\n"),
-        Reply::Multi(items) => items.iter().for_each(|it| format_into(out, it, prefix)),
+        Reply::Multi(items) => items
+            .iter()
+            .for_each(|it| format_into(out, it, prefix, limit)),
         Reply::Array(items) | Reply::Set(items) => {
-            format_array(out, items.iter(), items.len(), prefix)
+            format_array(out, items.iter(), items.len(), prefix, limit)
         }
         Reply::Map(pairs) => {
             // RESP2 sends a map as a flat array: key, value, key, value…
             let flat = pairs.iter().flat_map(|(k, v)| [k, v]);
-            format_array(out, flat, pairs.len() * 2, prefix)
+            format_array(out, flat, pairs.len() * 2, prefix, limit)
         }
     }
 }
@@ -558,6 +606,7 @@ fn format_array<'a>(
     items: impl Iterator<Item = &'a Reply>,
     len: usize,
     prefix: &str,
+    limit: usize,
 ) {
     if len == 0 {
         out.push_str("(empty array)\n");
@@ -568,12 +617,15 @@ fn format_array<'a>(
     child_prefix.push_str(prefix);
     child_prefix.extend(std::iter::repeat_n(' ', width + 2));
     for (i, item) in items.enumerate() {
+        if out.len() >= limit {
+            return;
+        }
         if i > 0 {
             out.push_str(prefix);
         }
         // The index right-aligned to the widest one: ` 9) ` then `10) `.
         push_index(out, width, i + 1);
-        format_into(out, item, &child_prefix);
+        format_into(out, item, &child_prefix, limit);
     }
 }
 
@@ -660,7 +712,7 @@ mod tests {
     /// What redis-cli prints for one reply, without the final newline.
     fn format_reply(reply: &Reply) -> String {
         let mut out = String::new();
-        format_into(&mut out, reply, "");
+        format_into(&mut out, reply, "", usize::MAX);
         if out.ends_with('\n') {
             out.pop();
         }

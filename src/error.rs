@@ -22,6 +22,8 @@ pub enum CmdError {
     DbIndexOutOfRange,
     StringTooLong,
     OffsetOutOfRange,
+    /// Redis's answer when memory is full (`maxmemory` with `noeviction`).
+    Oom,
     /// `ERR <text>`: a Redis message that is used once.
     Err(String),
     /// A message with its own code word (`NOPERM …`, `EXECABORT …`).
@@ -80,6 +82,7 @@ impl fmt::Display for CmdError {
                 f.write_str("ERR string exceeds maximum allowed size (proto-max-bulk-len)")
             }
             OffsetOutOfRange => f.write_str("ERR offset is out of range"),
+            Oom => f.write_str("OOM command not allowed when used memory > 'maxmemory'."),
             Err(msg) => write!(f, "ERR {msg}"),
             Raw(msg) => f.write_str(msg),
         }

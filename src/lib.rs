@@ -15,6 +15,7 @@ mod error;
 mod glob;
 pub mod help;
 mod inspect;
+pub mod memory;
 pub mod num;
 #[cfg(any(target_arch = "wasm32", test))]
 mod packed;

@@ -109,6 +109,24 @@ impl PackedReply {
     }
 }
 
+/// The bytes of text a reply carries (its strings, and the digits of its numbers, about):
+/// what handing it to JavaScript costs.
+pub fn text_bytes(reply: &Reply) -> usize {
+    match reply {
+        Reply::Status(s) => s.len(),
+        Reply::Error(e) => e.len(),
+        Reply::Bulk(b) => b.len(),
+        Reply::Int(_) | Reply::Double(_) | Reply::Nil | Reply::NilArray => 24,
+        Reply::Array(items) | Reply::Set(items) | Reply::Multi(items) => items
+            .iter()
+            .fold(8usize, |n, i| n.saturating_add(text_bytes(i))),
+        Reply::Map(pairs) => pairs.iter().fold(8usize, |n, (k, v)| {
+            n.saturating_add(text_bytes(k))
+                .saturating_add(text_bytes(v))
+        }),
+    }
+}
+
 fn utf16_len(s: &str) -> usize {
     if s.is_ascii() {
         s.len()

@@ -65,6 +65,60 @@ impl std::fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
+/// The most a snapshot or an export may be: what a page can hand to JavaScript and store
+/// in one piece, with room to spare.
+pub const SIZE_LIMIT: usize = 256 << 20;
+
+/// A keyspace too big to save or export from the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TooBig {
+    /// "save", "export".
+    pub what: &'static str,
+    /// About how many bytes it would have taken.
+    pub bytes: usize,
+}
+
+impl std::fmt::Display for TooBig {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(
+            f,
+            "the keyspace is too big to {} from the page (about {} MiB; at most {} MiB)",
+            self.what,
+            self.bytes.div_ceil(1 << 20),
+            SIZE_LIMIT >> 20
+        )
+    }
+}
+
+impl std::error::Error for TooBig {}
+
+/// The bytes a value's data takes (keys and members as they are, scores as 8 bytes), and
+/// how many pieces it has; what every writer's size follows from.
+fn data_size(v: &Value) -> (usize, usize) {
+    match v {
+        Value::Str(s) => (s.as_bytes().len(), 1),
+        Value::List(l) => (l.iter().map(|i| i.len()).sum(), l.len()),
+        Value::Set(s) => (s.iter().map(|m| m.len()).sum(), s.len()),
+        Value::ZSet(z) => (z.iter().map(|(_, m)| m.len() + 8).sum(), z.len()),
+        Value::Hash(h) => (h.iter().map(|(f, v)| f.len() + v.len()).sum(), 2 * h.len()),
+    }
+}
+
+/// About how many bytes the live keyspace takes written out, where each stored byte may
+/// take `per_byte` bytes (a script escapes a byte as up to four) and each piece `per_piece`.
+fn written_size(server: &Server, now: Ms, per_byte: usize, per_piece: usize) -> usize {
+    let mut total = 64usize;
+    for db in server.dbs() {
+        for e in db.iter(now) {
+            let (bytes, pieces) = data_size(&e.value);
+            total = total
+                .saturating_add((bytes + e.key().len()).saturating_mul(per_byte))
+                .saturating_add((pieces + 4).saturating_mul(per_piece));
+        }
+    }
+    total
+}
+
 // ---- writing ----
 
 fn put_len(out: &mut Vec<u8>, mut n: u64) {
@@ -127,9 +181,18 @@ fn put_value(out: &mut Vec<u8>, v: &Value) {
 }
 
 /// The whole world as bytes: the keys live at `now` and the clock.
-pub fn snapshot(server: &Server, clock: &Clock, wall_ms: f64) -> Vec<u8> {
+pub fn snapshot(server: &Server, clock: &Clock, wall_ms: f64) -> Result<Vec<u8>, TooBig> {
     let now = clock.now_ms();
-    let mut out = Vec::with_capacity(64);
+    let size = written_size(server, now, 1, 10);
+    let too_big = TooBig {
+        what: "save",
+        bytes: size,
+    };
+    if size > SIZE_LIMIT {
+        return Err(too_big);
+    }
+    let mut out = Vec::new();
+    out.try_reserve_exact(size).map_err(|_| too_big)?;
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     out.extend_from_slice(&clock.world_ms().to_le_bytes());
@@ -156,7 +219,7 @@ pub fn snapshot(server: &Server, clock: &Clock, wall_ms: f64) -> Vec<u8> {
     out.push(END);
     let crc = crate::crc32::hash(&out);
     out.extend_from_slice(&crc.to_le_bytes());
-    out
+    Ok(out)
 }
 
 // ---- reading ----
@@ -445,18 +508,36 @@ fn script_line(argv: &[Vec<u8>]) -> String {
 }
 
 /// The export as a redis-cli script (`redis-cli < file`).
-pub fn export_script(server: &Server, now: Ms) -> String {
+pub fn export_script(server: &Server, now: Ms) -> Result<String, TooBig> {
+    let size = written_size(server, now, 4, 8);
+    let too_big = TooBig {
+        what: "export",
+        bytes: size,
+    };
+    if size > SIZE_LIMIT {
+        return Err(too_big);
+    }
     let mut out = String::new();
+    out.try_reserve(size).map_err(|_| too_big)?;
     for c in export_commands(server, now) {
         out.push_str(&script_line(&c));
         out.push('\n');
     }
-    out
+    Ok(out)
 }
 
 /// The export as RESP (`redis-cli --pipe < file`).
-pub fn export_resp(server: &Server, now: Ms) -> Vec<u8> {
+pub fn export_resp(server: &Server, now: Ms) -> Result<Vec<u8>, TooBig> {
+    let size = written_size(server, now, 1, 24);
+    let too_big = TooBig {
+        what: "export",
+        bytes: size,
+    };
+    if size > SIZE_LIMIT {
+        return Err(too_big);
+    }
     let mut out = Vec::new();
+    out.try_reserve(size).map_err(|_| too_big)?;
     for c in export_commands(server, now) {
         out.extend_from_slice(format!("*{}\r\n", c.len()).as_bytes());
         for a in c {
@@ -465,7 +546,7 @@ pub fn export_resp(server: &Server, now: Ms) -> Vec<u8> {
             out.extend_from_slice(b"\r\n");
         }
     }
-    out
+    Ok(out)
 }
 
 // ---- import ----

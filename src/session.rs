@@ -225,6 +225,13 @@ impl ConsoleMut<'_> {
         mut keep: Option<&mut Vec<Ran>>,
     ) {
         for i in 0..count {
+            if i > 0 && out.len() >= cli::PRINT_LIMIT {
+                // A line can't print more than a page holds: the rest of the count isn't run.
+                out.push_str(&format!(
+                    "[Redis Playground: stopped after {i} of {count} runs; a console shows at most 16 MiB of one line's answers]\n"
+                ));
+                break;
+            }
             let reply = self.send(argv);
             if self.console.mode == Mode::Blocked {
                 self.console.waiting = Some((argv.to_vec(), count - i - 1));
@@ -257,9 +264,19 @@ impl ConsoleMut<'_> {
             .unwrap_or_default();
         let mut out = String::new();
         let mut last = None;
+        let mut dropped = 0usize;
         for m in inbox {
-            cli::print_into(&mut out, &[], &m);
+            if out.len() < cli::PRINT_LIMIT {
+                cli::print_into(&mut out, &[], &m);
+            } else {
+                dropped += 1;
+            }
             last = Some(m);
+        }
+        if dropped > 0 {
+            out.push_str(&format!(
+                "[Redis Playground: {dropped} more messages not shown; a console shows at most 16 MiB at a time]\n"
+            ));
         }
         if self.console.mode == Mode::Blocked && !self.server.is_blocked(client) {
             // redis-cli reports a command that took half a second or more.

@@ -295,10 +295,23 @@ thread_local! {
     static MEMORY_SHARED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
+/// The most text one reply may hand to JavaScript (a JS string holds at most about 512 MB,
+/// and the page needs room for its copy).
+const REPLY_LIMIT: usize = 256 << 20;
+
 /// A reply as the JS tree `{type, value}` (plus `bytes` on a bulk string that isn't
-/// UTF-8), through `buf`.
-/// Single values, most replies, skip the packing.
+/// UTF-8), through `buf`. Single values, most replies, skip the packing. A reply bigger
+/// than `REPLY_LIMIT` becomes an error reply saying so.
 fn reply_to_js(buf: &mut PackedReply, reply: &Reply) -> JsValue {
+    let size = packed::text_bytes(reply);
+    if size > REPLY_LIMIT {
+        let why = format!(
+            "ERR Redis Playground: this reply (about {} MiB) is too big to hand to the page (at most {} MiB)",
+            size.div_ceil(1 << 20),
+            REPLY_LIMIT >> 20
+        );
+        return string_reply(packed::tag::ERROR, &why);
+    }
     match reply {
         Reply::Status(s) if s == "OK" => return ok_reply(),
         Reply::Status(s) => return string_reply(packed::tag::STATUS, s),
@@ -632,8 +645,9 @@ impl Playground {
 
     /// The whole world (16 dbs with values and absolute TTLs, the world clock) as a
     /// versioned binary snapshot with a checksum (see src/persist.rs).
-    pub fn snapshot(&self) -> Vec<u8> {
-        self.shared.borrow_mut().world.snapshot(wall_now())
+    pub fn snapshot(&self) -> Result<Vec<u8>, JsValue> {
+        let snap = self.shared.borrow_mut().world.snapshot(wall_now());
+        snap.map_err(|e| js_error(&e.to_string()))
     }
 
     /// Replace the world with a snapshot: `{keys, expired}`. The simulation stops. Throws
@@ -667,14 +681,16 @@ impl Playground {
 
     /// The keyspace as a redis-cli script (`redis-cli < file` recreates it).
     #[wasm_bindgen(js_name = exportScript)]
-    pub fn export_script(&self) -> String {
-        self.shared.borrow_mut().world.export_script(wall_now())
+    pub fn export_script(&self) -> Result<String, JsValue> {
+        let text = self.shared.borrow_mut().world.export_script(wall_now());
+        text.map_err(|e| js_error(&e.to_string()))
     }
 
     /// The same commands in RESP (`redis-cli --pipe < file`).
     #[wasm_bindgen(js_name = exportResp)]
-    pub fn export_resp(&self) -> Vec<u8> {
-        self.shared.borrow_mut().world.export_resp(wall_now())
+    pub fn export_resp(&self) -> Result<Vec<u8>, JsValue> {
+        let bytes = self.shared.borrow_mut().world.export_resp(wall_now());
+        bytes.map_err(|e| js_error(&e.to_string()))
     }
 
     /// Run a redis-cli script or a RESP stream (detected) on a connection of its own:

@@ -9,7 +9,7 @@
 
 use crate::clock::{Clock, Ms};
 use crate::inspect::{self, KeyRow, ValueView};
-use crate::persist::{self, Imported, LoadError, LoadStats};
+use crate::persist::{self, Imported, LoadError, LoadStats, TooBig};
 use crate::reply::Reply;
 use crate::retry::{Config as SimConfig, ConfigError, Progress, Simulation};
 use crate::server::{ClientId, Server};
@@ -292,8 +292,9 @@ impl World {
 
     // ---- the world as a whole ----
 
-    /// The whole world (keyspace and clock) as a snapshot (`persist.rs`).
-    pub fn snapshot(&mut self, wall_ms: f64) -> Vec<u8> {
+    /// The whole world (keyspace and clock) as a snapshot (`persist.rs`), or why it is too
+    /// big to hand over.
+    pub fn snapshot(&mut self, wall_ms: f64) -> Result<Vec<u8>, TooBig> {
         self.sync(wall_ms);
         persist::snapshot(&self.server, &self.clock, wall_ms)
     }
@@ -332,13 +333,13 @@ impl World {
     }
 
     /// The keyspace as a redis-cli script (`redis-cli < file` recreates it).
-    pub fn export_script(&mut self, wall_ms: f64) -> String {
+    pub fn export_script(&mut self, wall_ms: f64) -> Result<String, TooBig> {
         self.sync(wall_ms);
         persist::export_script(&self.server, self.now_ms())
     }
 
     /// The same commands in RESP (`redis-cli --pipe < file`).
-    pub fn export_resp(&mut self, wall_ms: f64) -> Vec<u8> {
+    pub fn export_resp(&mut self, wall_ms: f64) -> Result<Vec<u8>, TooBig> {
         self.sync(wall_ms);
         persist::export_resp(&self.server, self.now_ms())
     }

@@ -67,7 +67,7 @@ fn world(s: &mut World) -> Vec<String> {
 fn a_snapshot_restores_every_type_every_db_and_the_ttls() {
     let mut s = populated();
     let before = world(&mut s);
-    let bytes = s.snapshot(T0);
+    let bytes = s.snapshot(T0).unwrap();
     let mut fresh = session();
     let stats = fresh.restore(&bytes, T0).expect("loads");
     assert_eq!(stats.keys, 10);
@@ -81,7 +81,7 @@ fn a_snapshot_restores_every_type_every_db_and_the_ttls() {
 fn time_passes_at_1x_while_closed_and_expired_keys_are_not_loaded() {
     let mut s = populated();
     s.set_speed(T0, 600.0);
-    let bytes = s.snapshot(T0);
+    let bytes = s.snapshot(T0).unwrap();
     let mut later = session();
     // Reopened 10 s of wall time later: temp (5 s) is gone, the others lost 10 s.
     let stats = later.restore(&bytes, T0 + 10_000.0).expect("loads");
@@ -96,7 +96,7 @@ fn time_passes_at_1x_while_closed_and_expired_keys_are_not_loaded() {
 fn a_paused_world_comes_back_at_the_same_instant() {
     let mut s = populated();
     s.pause(T0);
-    let bytes = s.snapshot(T0);
+    let bytes = s.snapshot(T0).unwrap();
     let mut later = session();
     later.restore(&bytes, T0 + 86_400_000.0).expect("loads");
     assert!(later.clock().is_paused());
@@ -105,7 +105,7 @@ fn a_paused_world_comes_back_at_the_same_instant() {
 
 #[test]
 fn bad_snapshots_are_refused_with_a_reason_and_change_nothing() {
-    let good = populated().snapshot(T0);
+    let good = populated().snapshot(T0).unwrap();
     let mut s = session();
     s.exec("SET mine stays");
     let mut refuse = |bytes: &[u8]| {
@@ -224,7 +224,7 @@ fn an_exported_script_and_resp_stream_import_back_to_the_same_world() {
     let mut s = populated();
     let before = world(&mut s);
     let now = s.now_ms();
-    let script = persist::export_script(s.server(), now);
+    let script = persist::export_script(s.server(), now).unwrap();
     assert!(script.starts_with("\"SELECT\" \"0\"\n"), "{script}");
     assert!(
         script.contains("\"SET\" \"bin\" \"\\x00\\xff\\r\\n\"\n"),
@@ -234,7 +234,7 @@ fn an_exported_script_and_resp_stream_import_back_to_the_same_world() {
         script.contains("\"PEXPIRE\" \"temp\" \"5000\"\n"),
         "{script}"
     );
-    let resp = persist::export_resp(s.server(), now);
+    let resp = persist::export_resp(s.server(), now).unwrap();
     for data in [script.into_bytes(), resp] {
         let mut fresh = session();
         let done = persist::import(fresh.server_mut(), &data, now);

@@ -175,7 +175,7 @@ fn stepping_jumps_the_clock_to_the_next_retry() {
 fn restoring_a_snapshot_stops_the_simulation_and_keeps_the_keys() {
     let mut w = world();
     w.exec("SET kept v");
-    let snap = w.snapshot(T0);
+    let snap = w.snapshot(T0).unwrap();
     w.sim_start(&Config::default(), T0).unwrap();
     let stats = w.restore(&snap, T0).unwrap();
     assert_eq!(stats.keys, 1);
@@ -310,7 +310,7 @@ fn no_call_moves_the_clock_to_an_absurd_time_and_restore_refuses_one() {
         "the end of year 9999 at most"
     );
     assert_eq!(w.exec("SET k v EX 10"), "OK");
-    let mut snap = w.snapshot(T0);
+    let mut snap = w.snapshot(T0).unwrap();
     // The world time field follows the 8-byte magic and the u16 version; the checksum
     // (CRC-32, the last four bytes) is made right again, so only the clock is wrong.
     snap[10..18].copy_from_slice(&9.2e18f64.to_le_bytes());

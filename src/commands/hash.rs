@@ -76,10 +76,6 @@ fn hset_generic(ctx: &mut Ctx, argv: &[Vec<u8>], cmd: &str) -> CmdResult<usize> 
 /// we answer its out-of-memory error instead of trying.
 const MAX_RANDOM_REPLY: u64 = 1 << 20;
 
-fn oom() -> CmdError {
-    CmdError::Raw("OOM command not allowed when used memory > 'maxmemory'.".into())
-}
-
 /// Pairs as a flat RESP2 array: field, value, field, value…
 fn flat_pairs<'a>(pairs: impl IntoIterator<Item = (&'a [u8], &'a [u8])>) -> Vec<Reply> {
     pairs
@@ -314,7 +310,7 @@ fn hrandfield(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     } else {
         let n = l.unsigned_abs();
         if n > MAX_RANDOM_REPLY {
-            return Err(oom());
+            return Err(CmdError::Oom);
         }
         (0..n).filter_map(|_| h.random_pair(rng)).collect()
     };

@@ -60,7 +60,9 @@ fn debug(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     }
     let now = ctx.now;
     let clock = Clock::restored(now as f64, 0.0, 1.0, false);
-    let bytes = persist::snapshot(ctx.server, &clock, 0.0);
+    // Redis's words when its save fails; ours says why.
+    let bytes = persist::snapshot(ctx.server, &clock, 0.0)
+        .map_err(|e| CmdError::Err(format!("Error trying to save the DB: {e}")))?;
     let loaded = persist::read_snapshot(&bytes)
         .map_err(|e| CmdError::Err(format!("Error trying to load the RDB dump: {e}")))?;
     persist::load_into(ctx.server, loaded, now);

@@ -50,11 +50,6 @@ fn check_len(current: usize, adding: usize) -> CmdResult<()> {
     }
 }
 
-/// Memory a browser can't give us becomes Redis's out-of-memory error, not a crash.
-fn oom() -> CmdError {
-    CmdError::Raw("OOM command not allowed when used memory > 'maxmemory'.".into())
-}
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Unit {
     Seconds,
@@ -476,7 +471,7 @@ fn append(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         Some(s) => {
             check_len(s.len(), add.len())?;
             let bytes = s.make_raw();
-            bytes.try_reserve(add.len()).map_err(|_| oom())?;
+            bytes.try_reserve(add.len()).map_err(|_| CmdError::Oom)?;
             bytes.extend_from_slice(add);
             bytes.len()
         }
@@ -526,7 +521,7 @@ fn setrange(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             let mut bytes = Vec::new();
             bytes
                 .try_reserve_exact(offset + value.len())
-                .map_err(|_| oom())?;
+                .map_err(|_| CmdError::Oom)?;
             bytes.resize(offset, 0);
             bytes.extend_from_slice(value);
             let len = bytes.len();
@@ -542,7 +537,9 @@ fn setrange(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             let bytes = s.make_raw();
             let end = offset + value.len();
             if bytes.len() < end {
-                bytes.try_reserve(end - bytes.len()).map_err(|_| oom())?;
+                bytes
+                    .try_reserve(end - bytes.len())
+                    .map_err(|_| CmdError::Oom)?;
                 bytes.resize(end, 0);
             }
             bytes[offset..end].copy_from_slice(value);

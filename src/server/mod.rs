@@ -486,11 +486,34 @@ impl Server {
             self.flag_multi_error(client);
             return Reply::Error("ERR Command not allowed inside a transaction".into());
         }
+        if self.refuses_for_memory(client, cmd, in_multi) {
+            self.flag_multi_error(client);
+            return CmdError::Oom.into();
+        }
         if in_multi && cmd.in_multi == InMulti::Queued {
-            self.queue_command(client, argv);
+            self.queue_command(client, argv, cmd.has_flag(Flags::DENYOOM));
             return Reply::status("QUEUED");
         }
         self.call(cmd, client, argv, now, true)
+    }
+
+    /// Redis with `maxmemory` and `noeviction`, where the engine's memory is full
+    /// (`memory::LIMIT`): a command that may grow the dataset is refused, and inside MULTI
+    /// anything but EXEC, DISCARD, QUIT and RESET (queueing would grow without bound); EXEC
+    /// is refused if it would run such a command.
+    fn refuses_for_memory(&self, client: ClientId, cmd: &Command, in_multi: bool) -> bool {
+        if crate::memory::has_room_for(0) {
+            return false;
+        }
+        let queued_denyoom = self
+            .clients
+            .get(client)
+            .is_some_and(|c| c.tx().queued_denyoom());
+        match cmd.in_multi {
+            InMulti::Exec => queued_denyoom,
+            InMulti::RunsNow => cmd.has_flag(Flags::DENYOOM),
+            InMulti::Queued => in_multi || cmd.has_flag(Flags::DENYOOM),
+        }
     }
 
     /// Find the command (or sub-command) for an argv and check its arity.

@@ -28,6 +28,8 @@ pub struct TxState {
     watched: Vec<Watched>,
     /// A watched key was modified: EXEC must fail.
     dirty: bool,
+    /// A queued command may grow the dataset (EXEC is refused when memory is full).
+    queued_denyoom: bool,
 }
 
 impl TxState {
@@ -52,6 +54,11 @@ impl TxState {
     /// The number of watched keys.
     pub fn watched_len(&self) -> usize {
         self.watched.len()
+    }
+
+    /// Whether a queued command may grow the dataset.
+    pub fn queued_denyoom(&self) -> bool {
+        self.queued_denyoom
     }
 }
 
@@ -102,14 +109,13 @@ impl Server {
         true
     }
 
-    /// Queue a command of an open transaction.
-    pub(super) fn queue_command(&mut self, client: ClientId, argv: &[Vec<u8>]) {
-        if let Some(q) = self
-            .clients
-            .get_mut(client)
-            .and_then(|c| c.tx.queue.as_mut())
-        {
-            q.push(argv.to_vec());
+    /// Queue a command of an open transaction (`denyoom`: it may grow the dataset).
+    pub(super) fn queue_command(&mut self, client: ClientId, argv: &[Vec<u8>], denyoom: bool) {
+        if let Some(c) = self.clients.get_mut(client) {
+            if let Some(q) = c.tx.queue.as_mut() {
+                q.push(argv.to_vec());
+                c.tx.queued_denyoom |= denyoom;
+            }
         }
     }
 

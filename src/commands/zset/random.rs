@@ -16,10 +16,6 @@ use crate::server::Ctx;
 /// the command is refused the way Redis refuses commands when memory runs out.
 const MAX_RANDOM_REPLY: u64 = 10_000_000;
 
-fn oom() -> CmdError {
-    CmdError::Raw("OOM command not allowed when used memory > 'maxmemory'.".into())
-}
-
 /// ZRANDMEMBER key [count [WITHSCORES]]
 pub(super) fn zrandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut args = Args::new(argv);
@@ -58,7 +54,7 @@ pub(super) fn zrandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         return Ok(members_reply(z.iter_rev(), withscores));
     }
     if count > MAX_RANDOM_REPLY {
-        return Err(oom());
+        return Err(CmdError::Oom);
     }
     let listpack = z.is_listpack();
     let count = count as usize;
