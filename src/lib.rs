@@ -22,6 +22,7 @@ pub mod reply;
 pub mod retry;
 pub mod server;
 pub mod session;
+mod slab;
 mod sorting;
 pub mod syntax;
 pub mod types;
