@@ -8,9 +8,10 @@
 //! are reused (last freed first) before the vector grows; the vector never shrinks while
 //! it holds an item, and is emptied when its last item goes.
 //!
-//! The count of items in every run of 64 slots (and of 4096) is kept too, a byte per 64
-//! slots: a random pick in a sparse slab goes straight to the k-th item, and scans and
-//! iteration step over empty runs, so holes left by deletions cost little.
+//! Once an item has been removed, the free slots are listed and the items in every run of
+//! 64 slots (and of 4096) are counted, a byte per 64 slots: a random pick in a sparse slab
+//! goes straight to the k-th item, and scans and iteration step over empty runs, so holes
+//! left by deletions cost little. A slab that never had a hole keeps none of this.
 //!
 //! The one SCAN policy, [`IndexedSlab::scan`]: the cursor is the next slot to visit, a call
 //! visits slots upwards from it, and the scan is over (cursor 0) once the end is reached.
@@ -48,26 +49,71 @@ const SUB_STRATEGY_MUL: usize = 3;
 #[derive(Clone)]
 pub struct IndexedSlab<T> {
     slots: Vec<Option<T>>,
-    /// Exactly the empty slots, last freed on top.
+    index: HashTable<u32>,
+    hasher: DefaultHashBuilder,
+    /// None while every slot holds an item (nothing was removed since the slab was empty).
+    holes: Option<Box<Holes>>,
+}
+
+/// What a slab with free slots keeps about them.
+#[derive(Clone, Debug)]
+struct Holes {
+    /// Exactly the free slots, last freed on top.
     free: Vec<u32>,
     /// Items per block of 64 slots, and per group of 4096.
     blocks: Vec<u8>,
     groups: Vec<u16>,
-    index: HashTable<u32>,
-    hasher: DefaultHashBuilder,
-    len: usize,
+}
+
+impl Holes {
+    /// The counts of `n` slots that all hold items.
+    fn full(n: usize) -> Holes {
+        let mut blocks = vec![BLOCK as u8; n / BLOCK];
+        if !n.is_multiple_of(BLOCK) {
+            blocks.push((n % BLOCK) as u8);
+        }
+        let mut groups = vec![GROUP as u16; n / GROUP];
+        if !n.is_multiple_of(GROUP) {
+            groups.push((n % GROUP) as u16);
+        }
+        Holes {
+            free: Vec::new(),
+            blocks,
+            groups,
+        }
+    }
+
+    /// Count an item in (or out of) the block and group of `slot`.
+    #[inline]
+    fn count(&mut self, slot: u32, add: bool) {
+        let (b, g) = (
+            (slot >> BLOCK_SHIFT) as usize,
+            (slot >> GROUP_SHIFT) as usize,
+        );
+        if b >= self.blocks.len() {
+            self.blocks.resize(b + 1, 0);
+        }
+        if g >= self.groups.len() {
+            self.groups.resize(g + 1, 0);
+        }
+        let (block, group) = (&mut self.blocks[b], &mut self.groups[g]);
+        if add {
+            *block = block.saturating_add(1);
+            *group = group.saturating_add(1);
+        } else {
+            *block = block.saturating_sub(1);
+            *group = group.saturating_sub(1);
+        }
+    }
 }
 
 impl<T> Default for IndexedSlab<T> {
     fn default() -> Self {
         IndexedSlab {
             slots: Vec::new(),
-            free: Vec::new(),
-            blocks: Vec::new(),
-            groups: Vec::new(),
             index: HashTable::new(),
             hasher: DefaultHashBuilder::default(),
-            len: 0,
+            holes: None,
         }
     }
 }
@@ -94,28 +140,6 @@ fn key_at<T: Keyed>(slots: &[Option<T>], slot: u32) -> Option<&[u8]> {
         .map(|t| t.key())
 }
 
-/// Count an item in (or out of) the block and group of `slot`.
-#[inline]
-fn tally(blocks: &mut Vec<u8>, groups: &mut Vec<u16>, slot: u32, add: bool) {
-    let (b, g) = (
-        (slot >> BLOCK_SHIFT) as usize,
-        (slot >> GROUP_SHIFT) as usize,
-    );
-    if b >= blocks.len() {
-        blocks.resize(b + 1, 0);
-    }
-    if g >= groups.len() {
-        groups.resize(g + 1, 0);
-    }
-    if add {
-        blocks[b] = blocks[b].saturating_add(1);
-        groups[g] = groups[g].saturating_add(1);
-    } else {
-        blocks[b] = blocks[b].saturating_sub(1);
-        groups[g] = groups[g].saturating_sub(1);
-    }
-}
-
 impl<T: Keyed> IndexedSlab<T> {
     pub fn new() -> Self {
         Self::default()
@@ -123,11 +147,11 @@ impl<T: Keyed> IndexedSlab<T> {
 
     /// Number of items.
     pub fn len(&self) -> usize {
-        self.len
+        self.index.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.index.is_empty()
     }
 
     #[inline]
@@ -167,12 +191,9 @@ impl<T: Keyed> IndexedSlab<T> {
     pub fn insert(&mut self, item: T) -> Result<u32, (u32, T)> {
         let IndexedSlab {
             slots,
-            free,
-            blocks,
-            groups,
             index,
             hasher,
-            len,
+            holes,
         } = self;
         let h = hasher.hash_one(item.key());
         let found = index.entry(
@@ -184,7 +205,8 @@ impl<T: Keyed> IndexedSlab<T> {
             IndexEntry::Occupied(e) => return Err((*e.get(), item)),
             IndexEntry::Vacant(v) => v,
         };
-        let slot = match free.pop() {
+        let reuse = holes.as_deref_mut().and_then(|h| h.free.pop());
+        let slot = match reuse {
             Some(s) if slots.get(s as usize).is_some_and(|p| p.is_none()) => {
                 slots[s as usize] = Some(item);
                 s
@@ -194,9 +216,10 @@ impl<T: Keyed> IndexedSlab<T> {
                 (slots.len() - 1) as u32
             }
         };
+        if let Some(h) = holes.as_deref_mut() {
+            h.count(slot, true);
+        }
         vacant.insert(slot);
-        tally(blocks, groups, slot, true);
-        *len += 1;
         Ok(slot)
     }
 
@@ -219,16 +242,15 @@ impl<T: Keyed> IndexedSlab<T> {
     /// Empty a slot already out of the index, and make it free.
     fn vacate(&mut self, slot: u32) -> Option<T> {
         let item = self.slots.get_mut(slot as usize)?.take()?;
-        self.len -= 1;
-        if self.len == 0 {
-            // The last item went: start afresh, keeping the memory.
+        if self.index.is_empty() {
+            // The last item went: start afresh, keeping the vector's memory.
             self.slots.clear();
-            self.free.clear();
-            self.blocks.clear();
-            self.groups.clear();
+            self.holes = None;
         } else {
-            self.free.push(slot);
-            tally(&mut self.blocks, &mut self.groups, slot, false);
+            let n = self.slots.len();
+            let holes = self.holes.get_or_insert_with(|| Box::new(Holes::full(n)));
+            holes.free.push(slot);
+            holes.count(slot, false);
         }
         Some(item)
     }
@@ -238,10 +260,11 @@ impl<T: Keyed> IndexedSlab<T> {
     /// keyspace doesn't, so an expiry step never pays for rehashing the whole keyspace.
     pub fn shrink_if_sparse(&mut self) {
         let cap = self.index.capacity();
-        if cap > 64 && self.len < cap / 4 {
+        let len = self.len();
+        if cap > 64 && len < cap / 4 {
             let slots = &self.slots;
             let hasher = &self.hasher;
-            self.index.shrink_to(self.len * 2, |&i| {
+            self.index.shrink_to(len * 2, |&i| {
                 hasher.hash_one(key_at(slots, i).unwrap_or_default())
             });
         }
@@ -259,9 +282,13 @@ impl<T: Keyed> IndexedSlab<T> {
     /// or block holding no item), else None.
     #[inline]
     fn past_empty_run(&self, pos: usize) -> Option<usize> {
-        if pos & (GROUP - 1) == 0 && self.groups.get(pos >> GROUP_SHIFT) == Some(&0) {
+        if pos & (BLOCK - 1) != 0 {
+            return None;
+        }
+        let holes = self.holes.as_deref()?;
+        if pos & (GROUP - 1) == 0 && holes.groups.get(pos >> GROUP_SHIFT) == Some(&0) {
             Some(pos + GROUP)
-        } else if pos & (BLOCK - 1) == 0 && self.blocks.get(pos >> BLOCK_SHIFT) == Some(&0) {
+        } else if holes.blocks.get(pos >> BLOCK_SHIFT) == Some(&0) {
             Some(pos + BLOCK)
         } else {
             None
@@ -297,14 +324,18 @@ impl<T: Keyed> IndexedSlab<T> {
 
     /// The slot of the `k`-th item in slot order (from 0), found through the counts.
     fn select(&self, mut k: usize) -> Option<u32> {
+        let Some(holes) = self.holes.as_deref() else {
+            // No free slot: the k-th item is in slot k.
+            return (k < self.slots.len()).then_some(k as u32);
+        };
         let mut g = 0;
-        while k >= usize::from(*self.groups.get(g)?) {
-            k -= usize::from(self.groups[g]);
+        while k >= usize::from(*holes.groups.get(g)?) {
+            k -= usize::from(holes.groups[g]);
             g += 1;
         }
         let mut b = g << (GROUP_SHIFT - BLOCK_SHIFT);
-        while k >= usize::from(*self.blocks.get(b)?) {
-            k -= usize::from(self.blocks[b]);
+        while k >= usize::from(*holes.blocks.get(b)?) {
+            k -= usize::from(holes.blocks[b]);
             b += 1;
         }
         let start = b << BLOCK_SHIFT;
@@ -318,11 +349,11 @@ impl<T: Keyed> IndexedSlab<T> {
     /// as in a dense array); otherwise, or if every probe misses, the k-th item for a
     /// random k.
     pub fn random_slot(&self, rng: &mut fastrand::Rng) -> Option<u32> {
-        let n = self.slots.len();
-        if self.len == 0 || n == 0 {
+        let (n, len) = (self.slots.len(), self.len());
+        if len == 0 || n == 0 {
             return None;
         }
-        if self.len.saturating_mul(4) >= n {
+        if len.saturating_mul(4) >= n {
             for _ in 0..RANDOM_PROBES {
                 let i = rng.usize(..n);
                 if self.slots[i].is_some() {
@@ -330,18 +361,18 @@ impl<T: Keyed> IndexedSlab<T> {
                 }
             }
         }
-        self.select(rng.usize(..self.len))
+        self.select(rng.usize(..len))
     }
 
     /// `count` distinct slots of items picked at random (every item's when `count` is at
     /// least `len`, in slot order), each set of them equally likely, in random order.
     pub fn random_distinct(&self, rng: &mut fastrand::Rng, count: usize) -> Vec<u32> {
-        if count >= self.len {
+        if count >= self.len() {
             return self.iter().map(|(i, _)| i).collect();
         }
         pick_distinct(
             rng,
-            self.len,
+            self.len(),
             count,
             || self.iter().map(|(i, _)| i).collect(),
             |rng| self.random_slot(rng),
@@ -388,8 +419,7 @@ impl<T: Keyed> IndexedSlab<T> {
     #[cfg(test)]
     pub fn check(&self) {
         let live = self.slots.iter().filter(|s| s.is_some()).count();
-        assert_eq!(live, self.len, "count");
-        assert_eq!(self.index.len(), self.len, "index size");
+        assert_eq!(live, self.len(), "count");
         for &i in self.index.iter() {
             assert!(self.get(i).is_some(), "index points at free slot {i}");
         }
@@ -398,28 +428,32 @@ impl<T: Keyed> IndexedSlab<T> {
                 assert_eq!(self.find(item.key()), Some(i as u32), "slot {i} not found");
             }
         }
-        let free: std::collections::HashSet<u32> = self.free.iter().copied().collect();
-        assert_eq!(free.len(), self.free.len(), "a free slot listed twice");
+        assert!(
+            !self.is_empty() || self.slots.is_empty(),
+            "an empty slab kept slots"
+        );
+        let Some(holes) = self.holes.as_deref() else {
+            assert_eq!(live, self.slots.len(), "free slots, but no list of them");
+            return;
+        };
+        let free: std::collections::HashSet<u32> = holes.free.iter().copied().collect();
+        assert_eq!(free.len(), holes.free.len(), "a free slot listed twice");
         assert_eq!(
             free.len(),
-            self.slots.len() - self.len,
+            self.slots.len() - live,
             "free slots not all listed"
         );
         assert!(free
             .iter()
-            .all(|&i| self.slots.get(i as usize).is_some_and(|s| s.is_none())));
-        assert!(
-            self.len > 0 || self.slots.is_empty(),
-            "an empty slab keeps slots"
-        );
+            .all(|&i| (i as usize) < self.slots.len() && self.get(i).is_none()));
         let n = self.slots.len();
-        assert_eq!(self.blocks.len(), n.div_ceil(BLOCK), "blocks");
-        assert_eq!(self.groups.len(), n.div_ceil(GROUP), "groups");
-        for (b, &c) in self.blocks.iter().enumerate() {
+        assert_eq!(holes.blocks.len(), n.div_ceil(BLOCK), "blocks");
+        assert_eq!(holes.groups.len(), n.div_ceil(GROUP), "groups");
+        for (b, &c) in holes.blocks.iter().enumerate() {
             let run = self.slots.iter().skip(b * BLOCK).take(BLOCK);
             assert_eq!(run.filter(|s| s.is_some()).count(), c as usize, "block {b}");
         }
-        for (g, &c) in self.groups.iter().enumerate() {
+        for (g, &c) in holes.groups.iter().enumerate() {
             let run = self.slots.iter().skip(g * GROUP).take(GROUP);
             assert_eq!(run.filter(|s| s.is_some()).count(), c as usize, "group {g}");
         }
