@@ -11,12 +11,14 @@
 //! A node keeps its slot for as long as its member is in the set (a score change relinks
 //! it in place), and ZSCAN is the slab's scan.
 
+use std::num::NonZeroU32;
+
 use crate::slab::{IndexedSlab, Keyed};
 
 /// "No node": the end of a level, or the (absent) predecessor of the first node.
 pub const NIL: u32 = u32::MAX;
 /// The header node. It is not in the slab (no slot number reaches this high), holds no
-/// member and is never returned; its links are the first `MAX_LEVEL` of `links`.
+/// member and is never returned; its links are `links[1..=MAX_LEVEL]`.
 const HEAD: u32 = u32::MAX - 1;
 /// As Redis: 32 levels, each one a quarter as populated as the one below.
 const MAX_LEVEL: usize = 32;
@@ -28,19 +30,19 @@ struct Link {
     span: u32,
 }
 
-/// A descent reads a node's score and links, and the slab checks that the slot holds a
-/// node by looking at the member's pointer: laid out in that order, the three sit within
-/// 28 bytes, so a node costs one cache line about as often as it did before it lived in
-/// the slab.
+/// A descent reads a node's score and links, nothing else unless scores tie, so those
+/// two come first. `links` is never 0 (`links[0]` is unused), and as the first field that
+/// can't be 0 it is where `Option<Node>` keeps its tag: the slab's check that a slot holds
+/// a node reads bytes the descent reads anyway.
 #[derive(Clone, Debug)]
 #[repr(C)]
 struct Node {
     score: f64,
-    member: Box<[u8]>,
     /// Where this node's `height` links start in `links`.
-    links: u32,
+    links: NonZeroU32,
     /// The previous node on level 0, NIL for the first one.
     prev: u32,
+    member: Box<[u8]>,
     /// Number of levels.
     height: u8,
 }
@@ -57,7 +59,7 @@ pub struct SkipList {
     head: Node,
     links: Vec<Link>,
     /// Free runs of links, by height.
-    free_links: Vec<Vec<u32>>,
+    free_links: Vec<Vec<NonZeroU32>>,
     /// Nodes linked into the list.
     len: usize,
     /// Levels in use (at least 1).
@@ -96,13 +98,13 @@ impl SkipList {
             member: Box::default(),
             score: 0.0,
             prev: NIL,
-            links: 0,
+            links: NonZeroU32::MIN,
             height: MAX_LEVEL as u8,
         };
         SkipList {
             nodes: IndexedSlab::new(),
             head,
-            links: vec![Link { next: NIL, span: 0 }; MAX_LEVEL],
+            links: vec![Link { next: NIL, span: 0 }; 1 + MAX_LEVEL],
             free_links: vec![Vec::new(); MAX_LEVEL + 1],
             len: 0,
             level: 1,
@@ -144,12 +146,12 @@ impl SkipList {
 
     #[inline]
     fn link(&self, node: u32, level: usize) -> Link {
-        self.links[self.node(node).links as usize + level]
+        self.links[self.node(node).links.get() as usize + level]
     }
 
     #[inline]
     fn link_mut(&mut self, node: u32, level: usize) -> &mut Link {
-        let at = self.node(node).links as usize + level;
+        let at = self.node(node).links.get() as usize + level;
         &mut self.links[at]
     }
 
@@ -219,11 +221,13 @@ impl SkipList {
     }
 
     /// A run of `height` links for a new node.
-    fn alloc_links(&mut self, height: usize) -> u32 {
+    fn alloc_links(&mut self, height: usize) -> NonZeroU32 {
         match self.free_links[height].pop() {
             Some(at) => at,
             None => {
-                let at = self.links.len() as u32;
+                // Past the header's links, so never 0.
+                let at =
+                    NonZeroU32::MIN.saturating_add((self.links.len() as u32).saturating_sub(1));
                 self.links
                     .extend(std::iter::repeat_n(Link { next: NIL, span: 0 }, height));
                 at
@@ -340,21 +344,20 @@ impl SkipList {
     pub fn insert(&mut self, score: f64, member: Box<[u8]>) -> u32 {
         let height = self.random_height();
         let node = Node {
-            member,
             score,
+            links: self.alloc_links(height),
             prev: NIL,
-            links: 0,
+            member,
             height: height as u8,
         };
         let x = match self.nodes.insert(node) {
             Ok(x) => x,
-            Err((x, _)) => {
+            Err((x, node)) => {
+                self.free_links[height].push(node.links);
                 self.set_score(x, score);
                 return x;
             }
         };
-        let links = self.alloc_links(height);
-        self.node_mut(x).links = links;
         self.link_in(x);
         x
     }
