@@ -1,17 +1,13 @@
 //! One database: its entries, their expiry times, lazy expiry on access and a bounded
 //! active expiry cycle.
 //!
-//! Entries live in a slab (`slots`) whose positions never move while the entry exists;
-//! a hash table maps keys to positions, storing only the position so each key is kept
-//! once. SCAN's cursor is a slab position: a key present for the whole scan keeps its
-//! position, so a scan can never miss it, whatever is added or deleted meanwhile.
-//! The keys that have a TTL are also listed in `expires`, so the active cycle can sample
-//! them at random as Redis does.
+//! Entries live in the shared indexed slab ([`crate::slab`]): an entry keeps its slot for
+//! as long as its key exists, each key is stored once, and SCAN is the slab's scan, which
+//! never misses a key present for the whole scan. The keys that have a TTL are also listed
+//! (by slot) in `expires`, so the active cycle can sample them at random as Redis does.
 
 use crate::clock::Ms;
-use hashbrown::{DefaultHashBuilder, HashTable};
-use std::hash::BuildHasher;
-
+use crate::slab::{IndexedSlab, Keyed};
 use crate::types::Value;
 
 /// `expire_at` of an entry without a TTL.
@@ -26,6 +22,12 @@ pub struct Entry {
     expires_pos: u32,
     /// Last access, world seconds (OBJECT IDLETIME).
     pub lru: u32,
+}
+
+impl Keyed for Entry {
+    fn key(&self) -> &[u8] {
+        &self.key
+    }
 }
 
 impl Entry {
@@ -48,12 +50,9 @@ pub const ACTIVE_EXPIRE_STALE_PERCENT: usize = 10;
 
 #[derive(Default)]
 pub struct Db {
-    slots: Vec<Option<Entry>>,
-    free: Vec<u32>,
-    index: HashTable<u32>,
-    hasher: DefaultHashBuilder,
+    entries: IndexedSlab<Entry>,
+    /// The slots of the entries that have a TTL (each entry knows its place here).
     expires: Vec<u32>,
-    len: usize,
     /// Keys deleted because their TTL ran out, since the server last collected them.
     expired: Vec<Box<[u8]>>,
     /// Keys created since the server last collected them, when `new` events are wanted.
@@ -72,40 +71,27 @@ impl Db {
     /// Number of keys, including ones whose TTL has run out but that were not yet
     /// deleted (as Redis's DBSIZE counts them).
     pub fn len(&self) -> usize {
-        self.len
+        self.entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.entries.is_empty()
     }
 
     pub fn expires_len(&self) -> usize {
         self.expires.len()
     }
 
-    fn hash(&self, key: &[u8]) -> u64 {
-        self.hasher.hash_one(key)
-    }
-
     fn find_slot(&self, key: &[u8]) -> Option<u32> {
-        let h = self.hash(key);
-        let slots = &self.slots;
-        self.index
-            .find(h, |&i| {
-                slots
-                    .get(i as usize)
-                    .and_then(|s| s.as_ref())
-                    .is_some_and(|e| &*e.key == key)
-            })
-            .copied()
+        self.entries.find(key)
     }
 
     fn entry_at(&self, slot: u32) -> Option<&Entry> {
-        self.slots.get(slot as usize).and_then(|s| s.as_ref())
+        self.entries.get(slot)
     }
 
     fn entry_at_mut(&mut self, slot: u32) -> Option<&mut Entry> {
-        self.slots.get_mut(slot as usize).and_then(|s| s.as_mut())
+        self.entries.get_mut(slot)
     }
 
     /// Look a key up, deleting it first if its TTL has run out (lazy expiry).
@@ -173,8 +159,8 @@ impl Db {
         self.add_new(key.into(), value, now);
     }
 
+    /// Add an entry for a key the caller found missing (or just removed).
     fn add_new(&mut self, key: Box<[u8]>, value: Value, now: Ms) -> u32 {
-        let h = self.hash(&key);
         let entry = Entry {
             key,
             value,
@@ -182,31 +168,18 @@ impl Db {
             expires_pos: NOT_LISTED,
             lru: lru_of(now),
         };
-        let slot = match self.free.pop() {
-            Some(s) => {
-                self.slots[s as usize] = Some(entry);
-                s
-            }
-            None => {
-                self.slots.push(Some(entry));
-                (self.slots.len() - 1) as u32
+        let slot = match self.entries.insert(entry) {
+            Ok(slot) => slot,
+            Err((slot, entry)) => {
+                // Not missing after all: the new value replaces the old, as SET would.
+                self.clear_expire_slot(slot);
+                if let Some(e) = self.entry_at_mut(slot) {
+                    *e = entry;
+                }
+                return slot;
             }
         };
-        let (index, slots, hasher) = (&mut self.index, &self.slots, &self.hasher);
-        index.insert_unique(h, slot, |&i| {
-            hasher.hash_one(
-                slots
-                    .get(i as usize)
-                    .and_then(|s| s.as_ref())
-                    .map(|e| &*e.key)
-                    .unwrap_or(&[]),
-            )
-        });
-        self.len += 1;
-        if let (Some(log), Some(e)) = (
-            self.created.as_mut(),
-            self.slots.get(slot as usize).and_then(|s| s.as_ref()),
-        ) {
+        if let (Some(log), Some(e)) = (self.created.as_mut(), self.entries.get(slot)) {
             log.push(e.key.clone());
         }
         slot
@@ -239,19 +212,8 @@ impl Db {
         // The entry leaves with its TTL (RENAME and MOVE carry it), but off the expires list.
         let expire_at = self.entry_at(slot)?.expire_at;
         self.clear_expire_slot(slot);
-        let mut entry = self.slots.get_mut(slot as usize)?.take()?;
+        let mut entry = self.entries.remove_slot(slot)?;
         entry.expire_at = expire_at;
-        let h = self.hash(&entry.key);
-        if let Ok(found) = self.index.find_entry(h, |&i| i == slot) {
-            found.remove();
-        }
-        self.free.push(slot);
-        self.len -= 1;
-        if self.len == 0 {
-            // Nothing left: start the slab afresh so it doesn't stay large forever.
-            self.slots.clear();
-            self.free.clear();
-        }
         Some(entry)
     }
 
@@ -354,10 +316,9 @@ impl Db {
     pub fn keys_where(&mut self, now: Ms, mut keep: impl FnMut(&Entry) -> bool) -> Vec<Vec<u8>> {
         let mut out = Vec::new();
         let mut dead = Vec::new();
-        for (i, e) in self.slots.iter().enumerate() {
-            let Some(e) = e else { continue };
+        for (slot, e) in self.entries.iter() {
             if e.is_expired(now) {
-                dead.push(i as u32);
+                dead.push(slot);
             } else if keep(e) {
                 out.push(e.key.to_vec());
             }
@@ -368,92 +329,51 @@ impl Db {
         out
     }
 
-    /// One SCAN step: visit slots from `cursor` until `count` keys were found or
-    /// `count * 10` slots were visited. Returns the next cursor (0 when done) and the
-    /// live keys found, before any MATCH/TYPE filtering.
+    /// One SCAN step (the slab's: see [`IndexedSlab::scan`]): up to `count` live keys
+    /// from slot `cursor` on, before any MATCH/TYPE filtering, and the next cursor (0 when
+    /// done). Expired keys met on the way are deleted and don't count.
     pub fn scan(&mut self, cursor: u64, count: usize, now: Ms) -> (u64, Vec<Vec<u8>>) {
-        let count = count.max(1);
-        let max_visits = count.saturating_mul(10);
-        let mut pos = usize::try_from(cursor).unwrap_or(usize::MAX);
         let mut found = Vec::new();
         let mut dead = Vec::new();
-        let mut visits = 0;
-        while pos < self.slots.len() && found.len() < count && visits < max_visits {
-            if let Some(e) = &self.slots[pos] {
-                if e.is_expired(now) {
-                    dead.push(pos as u32);
-                } else {
-                    found.push(e.key.to_vec());
-                }
+        let next = self.entries.scan(cursor, count, |slot, e| {
+            if e.is_expired(now) {
+                dead.push(slot);
+                false
+            } else {
+                found.push(e.key.to_vec());
+                true
             }
-            pos += 1;
-            visits += 1;
-        }
-        let total = self.slots.len();
+        });
         for slot in dead {
             self.expire_slot(slot);
         }
-        let next = if pos >= total { 0 } else { pos as u64 };
         (next, found)
     }
 
     /// A SCAN step that changes nothing (for views): like `scan`, but expired keys are
     /// skipped rather than deleted, and nothing counts as an access.
     pub fn scan_view(&self, cursor: u64, count: usize, now: Ms) -> (u64, Vec<&Entry>) {
-        let count = count.max(1);
-        let max_visits = count.saturating_mul(10);
-        let mut pos = usize::try_from(cursor).unwrap_or(usize::MAX);
         let mut found = Vec::new();
-        let mut visits = 0;
-        while pos < self.slots.len() && found.len() < count && visits < max_visits {
-            if let Some(e) = &self.slots[pos] {
-                if !e.is_expired(now) {
-                    found.push(e);
-                }
+        let next = self.entries.scan(cursor, count, |_, e| {
+            let live = !e.is_expired(now);
+            if live {
+                found.push(e);
             }
-            pos += 1;
-            visits += 1;
-        }
-        let next = if pos >= self.slots.len() {
-            0
-        } else {
-            pos as u64
-        };
+            live
+        });
         (next, found)
     }
 
     /// A random live key, or None when the database is empty.
     pub fn random_key(&mut self, rng: &mut fastrand::Rng, now: Ms) -> Option<Vec<u8>> {
-        // Random probes first (fast when the slab is dense), then a sweep from a random
-        // start so a sparse slab still answers; expired keys met on the way are deleted.
+        // Expired keys picked are deleted, and another pick is made.
         loop {
-            if self.len == 0 {
-                return None;
+            let slot = self.entries.random_slot(rng)?;
+            let e = self.entries.get(slot)?;
+            if !e.is_expired(now) {
+                return Some(e.key.to_vec());
             }
-            let n = self.slots.len();
-            let mut pick = None;
-            for _ in 0..32 {
-                let i = rng.usize(..n);
-                if self.slots[i].is_some() {
-                    pick = Some(i);
-                    break;
-                }
-            }
-            let i = match pick {
-                Some(i) => i,
-                None => {
-                    let start = rng.usize(..n);
-                    (0..n)
-                        .map(|k| (start + k) % n)
-                        .find(|&i| self.slots[i].is_some())?
-                }
-            };
-            let expired = self.slots[i].as_ref().is_some_and(|e| e.is_expired(now));
-            if expired {
-                self.expire_slot(i as u32);
-                continue;
-            }
-            return self.slots[i].as_ref().map(|e| e.key.to_vec());
+            self.expire_slot(slot);
         }
     }
 
@@ -517,8 +437,9 @@ impl Db {
 
     /// Drop everything.
     pub fn clear(&mut self) {
+        self.entries.clear();
         *self = Db {
-            hasher: std::mem::take(&mut self.hasher),
+            entries: std::mem::take(&mut self.entries),
             // Logging created keys is the server's setting, not the data's: it stays.
             created: self.created.take().map(|_| Vec::new()),
             ..Db::default()
@@ -546,9 +467,9 @@ impl Db {
 
     /// Every live entry, for the keyspace view and tests (does not delete expired ones).
     pub fn iter(&self, now: Ms) -> impl Iterator<Item = &Entry> {
-        self.slots
+        self.entries
             .iter()
-            .flatten()
+            .map(|(_, e)| e)
             .filter(move |e| !e.is_expired(now))
     }
 }
@@ -574,34 +495,6 @@ mod tests {
         assert!(db.get(b"a", 101).is_none());
         assert_eq!(db.len(), 0);
         assert_eq!(db.take_expired(), vec![Box::from(&b"a"[..])]);
-    }
-
-    #[test]
-    fn scan_never_misses_a_key_present_for_the_whole_scan() {
-        let mut db = Db::new();
-        for i in 0..1000 {
-            db.set(format!("k{i}").as_bytes(), s("v"), false, 0);
-        }
-        let mut seen = std::collections::HashSet::new();
-        let mut cursor = 0;
-        let mut step = 0;
-        loop {
-            let (next, keys) = db.scan(cursor, 7, 0);
-            seen.extend(keys);
-            // Churn while scanning: delete some keys, add new ones.
-            for j in 0..5 {
-                db.remove(format!("k{}", (step * 5 + j) % 500 + 500).as_bytes(), 0);
-                db.set(format!("new{step}-{j}").as_bytes(), s("v"), false, 0);
-            }
-            step += 1;
-            cursor = next;
-            if cursor == 0 {
-                break;
-            }
-        }
-        for i in 0..500 {
-            assert!(seen.contains(format!("k{i}").as_bytes()), "k{i} missed");
-        }
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub mod reply;
 pub mod retry;
 pub mod server;
 pub mod session;
+mod slab;
 mod sorting;
 mod syntax;
 pub mod types;

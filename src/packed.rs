@@ -111,6 +111,7 @@ impl PackedReply {
 
 /// The bytes of text a reply carries (its strings, and the digits of its numbers, about):
 /// what handing it to JavaScript costs.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub fn text_bytes(reply: &Reply) -> usize {
     match reply {
         Reply::Status(s) => s.len(),

@@ -2,15 +2,12 @@
 //! has at most 512 fields and no field or value longer than 64 bytes; then a hash table,
 //! for good (Redis never converts back).
 //!
-//! The hash table is a slab of pairs indexed by a `hashbrown::HashTable` of slab
-//! positions, as the keyspace itself is (see `db.rs`): lookups are O(1), and a pair keeps
-//! its position for as long as it exists, so an HSCAN cursor (a slab position) can never
-//! miss a field that is present for the whole scan, whatever is added or deleted meanwhile.
-
-use hashbrown::{DefaultHashBuilder, HashTable};
-use std::hash::BuildHasher;
+//! The hash table is the shared indexed slab of pairs ([`crate::slab`]), as the keyspace
+//! itself is: lookups are O(1), a pair keeps its slot for as long as it exists, and HSCAN
+//! is the slab's scan, which never misses a field present for the whole scan.
 
 use super::limits::{HASH_MAX_LISTPACK_ENTRIES, HASH_MAX_LISTPACK_VALUE};
+use crate::slab::{IndexedSlab, Keyed};
 
 type Pair = (Vec<u8>, Vec<u8>);
 /// A borrowed (field, value).
@@ -124,7 +121,7 @@ impl Hash {
     pub fn iter(&self) -> impl Iterator<Item = (&[u8], &[u8])> + '_ {
         let (lp, table) = match self {
             Hash::Listpack(pairs) => (Some(pairs.iter()), None),
-            Hash::Table(t) => (None, Some(t.slots.iter().flatten())),
+            Hash::Table(t) => (None, Some(t.pairs.iter().map(|(_, p)| p))),
         };
         lp.into_iter()
             .flatten()
@@ -149,7 +146,7 @@ impl Hash {
             Hash::Listpack(pairs) => pairs
                 .get(rng.usize(..pairs.len()))
                 .map(|(f, v)| (f.as_slice(), v.as_slice())),
-            Hash::Table(t) => t.random_slot(rng).and_then(|i| t.pair_at(i)),
+            Hash::Table(t) => t.pairs.random_slot(rng).and_then(|i| t.pair_at(i)),
         }
     }
 
@@ -176,31 +173,12 @@ impl Hash {
                 }
                 out
             }
-            Hash::Table(t) => {
-                let slots: Vec<u32> = if count.saturating_mul(3) > len {
-                    // Many of them: a partial shuffle of every live position.
-                    let mut live: Vec<u32> = t.live_slots().collect();
-                    for i in 0..count {
-                        let j = rng.usize(i..live.len());
-                        live.swap(i, j);
-                    }
-                    live.truncate(count);
-                    live
-                } else {
-                    // Few of them: random picks, skipping repeats.
-                    let mut seen = std::collections::HashSet::with_capacity(count);
-                    let mut out = Vec::with_capacity(count);
-                    while out.len() < count {
-                        match t.random_slot(rng) {
-                            Some(i) if seen.insert(i) => out.push(i),
-                            Some(_) => {}
-                            None => break,
-                        }
-                    }
-                    out
-                };
-                slots.into_iter().filter_map(|i| t.pair_at(i)).collect()
-            }
+            Hash::Table(t) => t
+                .pairs
+                .random_distinct(rng, count)
+                .into_iter()
+                .filter_map(|i| t.pair_at(i))
+                .collect(),
         }
     }
 
@@ -216,184 +194,71 @@ impl Hash {
     }
 }
 
-/// The hash-table encoding: a slab of pairs whose positions never move while a pair
-/// exists, and an index from field to position.
+impl Keyed for Pair {
+    fn key(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// The hash-table encoding: the pairs in the shared indexed slab, found by field.
 #[derive(Clone, Debug, Default)]
 pub struct Table {
-    slots: Vec<Option<Pair>>,
-    /// Free positions to reuse. May hold stale entries (positions trimmed off the end, or
-    /// reused since): `take_free` skips them.
-    free: Vec<u32>,
-    index: HashTable<u32>,
-    hasher: DefaultHashBuilder,
-    len: usize,
+    pairs: IndexedSlab<Pair>,
 }
 
 impl PartialEq for Table {
     fn eq(&self, other: &Table) -> bool {
-        self.len == other.len
+        self.len() == other.len()
             && self
-                .slots
+                .pairs
                 .iter()
-                .flatten()
-                .all(|(f, v)| other.get(f) == Some(v.as_slice()))
+                .all(|(_, (f, v))| other.get(f) == Some(v.as_slice()))
     }
 }
 
 impl Table {
     pub fn len(&self) -> usize {
-        self.len
+        self.pairs.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    fn find(&self, f: &[u8]) -> Option<u32> {
-        let slots = &self.slots;
-        self.index
-            .find(self.hasher.hash_one(f), |&i| {
-                slots
-                    .get(i as usize)
-                    .and_then(|s| s.as_ref())
-                    .is_some_and(|(k, _)| k == f)
-            })
-            .copied()
+        self.pairs.is_empty()
     }
 
     fn pair_at(&self, i: u32) -> Option<(&[u8], &[u8])> {
-        self.slots
-            .get(i as usize)?
-            .as_ref()
-            .map(|(f, v)| (f.as_slice(), v.as_slice()))
-    }
-
-    fn live_slots(&self) -> impl Iterator<Item = u32> + '_ {
-        self.slots
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.is_some())
-            .map(|(i, _)| i as u32)
+        self.pairs.get(i).map(|(f, v)| (f.as_slice(), v.as_slice()))
     }
 
     pub fn get(&self, f: &[u8]) -> Option<&[u8]> {
-        self.find(f).and_then(|i| self.pair_at(i)).map(|(_, v)| v)
+        self.pairs.get_by_key(f).map(|(_, v)| v.as_slice())
     }
 
     /// Set a field; true if it was new.
     pub fn insert(&mut self, f: Vec<u8>, v: Vec<u8>) -> bool {
-        if let Some(i) = self.find(&f) {
-            if let Some(Some(p)) = self.slots.get_mut(i as usize) {
-                p.1 = v;
-            }
-            return false;
-        }
-        let h = self.hasher.hash_one(&f);
-        let slot = match self.take_free() {
-            Some(s) => {
-                self.slots[s as usize] = Some((f, v));
-                s
-            }
-            None => {
-                self.slots.push(Some((f, v)));
-                (self.slots.len() - 1) as u32
-            }
-        };
-        let (index, slots, hasher) = (&mut self.index, &self.slots, &self.hasher);
-        index.insert_unique(h, slot, |&i| {
-            hasher.hash_one(
-                slots
-                    .get(i as usize)
-                    .and_then(|s| s.as_ref())
-                    .map(|(k, _)| k.as_slice())
-                    .unwrap_or(&[]),
-            )
-        });
-        self.len += 1;
-        true
-    }
-
-    fn take_free(&mut self) -> Option<u32> {
-        while let Some(s) = self.free.pop() {
-            if self.slots.get(s as usize).is_some_and(|p| p.is_none()) {
-                return Some(s);
+        match self.pairs.insert((f, v)) {
+            Ok(_) => true,
+            Err((slot, (_, v))) => {
+                if let Some(p) = self.pairs.get_mut(slot) {
+                    p.1 = v;
+                }
+                false
             }
         }
-        None
     }
 
     /// Delete a field; true if it existed.
     pub fn remove(&mut self, f: &[u8]) -> bool {
-        let h = self.hasher.hash_one(f);
-        let slots = &self.slots;
-        let found = self.index.find_entry(h, |&i| {
-            slots
-                .get(i as usize)
-                .and_then(|s| s.as_ref())
-                .is_some_and(|(k, _)| k == f)
-        });
-        let Ok(entry) = found else { return false };
-        let (slot, _) = entry.remove();
-        self.slots[slot as usize] = None;
-        self.len -= 1;
-        if slot as usize + 1 == self.slots.len() {
-            // Trim free positions off the end: no live pair moves, so no scan can miss one.
-            while self.slots.last().is_some_and(|s| s.is_none()) {
-                self.slots.pop();
-            }
-        } else {
-            self.free.push(slot);
-        }
-        if self.free.len() > self.slots.len() + 16 {
-            self.free = self
-                .slots
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| s.is_none())
-                .map(|(i, _)| i as u32)
-                .collect();
-        }
-        true
-    }
-
-    /// A random live position: random probes first (fast while the slab is dense), then a
-    /// sweep from a random start so a sparse slab still answers.
-    fn random_slot(&self, rng: &mut fastrand::Rng) -> Option<u32> {
-        let n = self.slots.len();
-        if self.len == 0 || n == 0 {
-            return None;
-        }
-        for _ in 0..32 {
-            let i = rng.usize(..n);
-            if self.slots[i].is_some() {
-                return Some(i as u32);
-            }
-        }
-        let start = rng.usize(..n);
-        (0..n)
-            .map(|k| (start + k) % n)
-            .find(|&i| self.slots[i].is_some())
-            .map(|i| i as u32)
+        let gone = self.pairs.remove(f).is_some();
+        self.pairs.shrink_if_sparse();
+        gone
     }
 
     fn scan(&self, cursor: u64, count: usize) -> (u64, Vec<PairRef<'_>>) {
-        let count = count.max(1);
-        let max_visits = count.saturating_mul(10);
-        let mut pos = usize::try_from(cursor).unwrap_or(usize::MAX);
         let mut found = Vec::new();
-        let mut visits = 0;
-        while pos < self.slots.len() && found.len() < count && visits < max_visits {
-            if let Some((f, v)) = &self.slots[pos] {
-                found.push((f.as_slice(), v.as_slice()));
-            }
-            pos += 1;
-            visits += 1;
-        }
-        let next = if pos >= self.slots.len() {
-            0
-        } else {
-            pos as u64
-        };
+        let next = self.pairs.scan(cursor, count, |_, (f, v)| {
+            found.push((f.as_slice(), v.as_slice()));
+            true
+        });
         (next, found)
     }
 }
@@ -428,49 +293,6 @@ mod tests {
         h.insert(b("b"), vec![b'x'; 65]);
         assert_eq!(h.encoding(), "hashtable");
         assert_eq!(h.get(b"a"), Some(&b"1"[..]));
-    }
-
-    #[test]
-    fn a_table_scan_never_misses_a_pair_present_throughout() {
-        let mut h = Hash::from_pairs((0..1000).map(|i| (i.to_string().into_bytes(), b("v"))));
-        let mut seen = std::collections::HashSet::new();
-        let mut cursor = 0;
-        let mut round = 0;
-        loop {
-            let (next, found) = h.scan(cursor, 7);
-            seen.extend(found.into_iter().map(|(f, _)| f.to_vec()));
-            // Churn: delete some never-checked fields, add new ones.
-            round += 1;
-            h.remove(format!("{}", 900 + round % 100).as_bytes());
-            h.insert(format!("new{round}").into_bytes(), b("v"));
-            cursor = next;
-            if cursor == 0 {
-                break;
-            }
-        }
-        for i in 0..900 {
-            assert!(seen.contains(i.to_string().as_bytes()), "missed {i}");
-        }
-    }
-
-    #[test]
-    fn removing_from_the_end_trims_the_slab_and_reuse_stays_consistent() {
-        let mut h = Hash::from_pairs((0..200).map(|i| (i.to_string().into_bytes(), b("v"))));
-        for i in (0..200).rev() {
-            assert!(h.remove(i.to_string().as_bytes()));
-        }
-        assert!(h.is_empty());
-        for i in 0..300 {
-            assert!(h.insert(i.to_string().into_bytes(), b("w")));
-            if i % 3 == 0 {
-                assert!(h.remove(i.to_string().as_bytes()));
-            }
-        }
-        assert_eq!(h.len(), 200);
-        assert_eq!(h.iter().count(), 200);
-        for i in 0..300 {
-            assert_eq!(h.contains(i.to_string().as_bytes()), i % 3 != 0);
-        }
     }
 
     #[test]

@@ -6,20 +6,16 @@
 //! A member is an intset member only if Redis's `string2ll` takes it whole: `"007"`,
 //! `"-0"`, `" 1"`, `"+1"`, `"1.0"` and numbers beyond 64 bits are strings.
 //!
-//! The hash table keeps its members densely in a vector (one copy of each), indexed by a
-//! hash table of positions. That gives O(1) membership, O(1) random picks (SPOP,
-//! SRANDMEMBER) and O(1) removal (the last member moves into the hole), and a SSCAN
-//! cursor that never misses a member: positions are visited from the top down, and a
-//! member only ever moves down (from the last position into a hole), so a member not yet
-//! returned always stays below the cursor.
+//! The hash table keeps its members (one copy of each) in the shared indexed slab
+//! ([`crate::slab`]), as the keyspace does: O(1) membership, insertion and removal, random
+//! picks (SPOP, SRANDMEMBER) by random slot, and SSCAN as the slab's scan, which never
+//! misses a member present for the whole scan.
 
 use std::borrow::Cow;
-use std::hash::BuildHasher;
-
-use hashbrown::{DefaultHashBuilder, HashTable};
 
 use super::limits::SET_MAX_INTSET_ENTRIES;
 use crate::num::parse_i64;
+use crate::slab::{pick_distinct, IndexedSlab, Keyed};
 
 #[derive(Clone, Debug)]
 pub enum Set {
@@ -40,7 +36,7 @@ impl PartialEq for Set {
         match (self, other) {
             (Set::Ints(a), Set::Ints(b)) => a == b,
             (Set::Table(a), Set::Table(b)) => {
-                a.len() == b.len() && a.items.iter().all(|m| b.contains(m))
+                a.len() == b.len() && a.members.iter().all(|(_, m)| b.contains(m))
             }
             _ => false,
         }
@@ -125,33 +121,115 @@ impl Set {
         }
     }
 
-    /// The member at position `i` of the iteration order (for random picks).
-    pub fn get(&self, i: usize) -> Option<Cow<'_, [u8]>> {
+    /// A member picked uniformly at random, or None if the set is empty.
+    pub fn random_member(&self, rng: &mut fastrand::Rng) -> Option<Cow<'_, [u8]>> {
         match self {
-            Set::Ints(v) => v.get(i).map(|&n| Cow::Owned(int_bytes(n))),
-            Set::Table(t) => t.items.get(i).map(|m| Cow::Borrowed(&**m)),
+            Set::Ints(v) if v.is_empty() => None,
+            Set::Ints(v) => Some(Cow::Owned(int_bytes(v[rng.usize(..v.len())]))),
+            Set::Table(t) => {
+                let slot = t.members.random_slot(rng)?;
+                t.members.get(slot).map(|m| Cow::Borrowed(&**m))
+            }
         }
     }
 
-    /// Remove and return the member at position `i` of the iteration order.
-    pub fn take_at(&mut self, i: usize) -> Option<Vec<u8>> {
+    /// Take out a member picked uniformly at random.
+    pub fn pop_random(&mut self, rng: &mut fastrand::Rng) -> Option<Vec<u8>> {
         match self {
-            Set::Ints(v) => (i < v.len()).then(|| int_bytes(v.remove(i))),
-            Set::Table(t) => t.take_at(i).map(Vec::from),
+            Set::Ints(v) if v.is_empty() => None,
+            Set::Ints(v) => Some(int_bytes(v.remove(rng.usize(..v.len())))),
+            Set::Table(t) => {
+                let slot = t.members.random_slot(rng)?;
+                let m = t.members.remove_slot(slot)?;
+                t.members.shrink_if_sparse();
+                Some(m.into_vec())
+            }
         }
+    }
+
+    /// `count` distinct members picked at random, in random order (every member, in
+    /// iteration order, when `count` is at least the size).
+    pub fn random_distinct(&self, rng: &mut fastrand::Rng, count: usize) -> Vec<Cow<'_, [u8]>> {
+        match self {
+            Set::Ints(v) => int_picks(rng, v.len(), count)
+                .into_iter()
+                .map(|i| Cow::Owned(int_bytes(v[i as usize])))
+                .collect(),
+            Set::Table(t) => t
+                .members
+                .random_distinct(rng, count)
+                .into_iter()
+                .filter_map(|i| t.members.get(i).map(|m| Cow::Borrowed(&**m)))
+                .collect(),
+        }
+    }
+
+    /// SPOP's way of popping most of a set: keep `keep` members picked at random, take
+    /// out all the others and return them in iteration order. The survivors stay where
+    /// they are, so a running SSCAN still finds each of them; the set then takes the
+    /// encoding a fresh set of them would have (Redis moves them to a new set).
+    pub fn pop_all_but(&mut self, rng: &mut fastrand::Rng, keep: usize) -> Vec<Vec<u8>> {
+        let popped = match self {
+            Set::Ints(v) => {
+                let mut kept = vec![false; v.len()];
+                for i in int_picks(rng, v.len(), keep) {
+                    kept[i as usize] = true;
+                }
+                let mut popped = Vec::new();
+                let mut kept = kept.into_iter();
+                v.retain(|&n| {
+                    let k = kept.next().unwrap_or(true);
+                    if !k {
+                        popped.push(int_bytes(n));
+                    }
+                    k
+                });
+                popped
+            }
+            Set::Table(t) => {
+                let kept: std::collections::HashSet<u32> =
+                    t.members.random_distinct(rng, keep).into_iter().collect();
+                let gone: Vec<u32> = t
+                    .members
+                    .iter()
+                    .map(|(slot, _)| slot)
+                    .filter(|slot| !kept.contains(slot))
+                    .collect();
+                let popped = gone
+                    .into_iter()
+                    .filter_map(|slot| t.members.remove_slot(slot))
+                    .map(Vec::from)
+                    .collect();
+                t.members.shrink_if_sparse();
+                popped
+            }
+        };
+        if let Set::Table(t) = self {
+            if t.len() <= SET_MAX_INTSET_ENTRIES {
+                let ints: Option<Vec<i64>> = t.members.iter().map(|(_, m)| parse_i64(m)).collect();
+                if let Some(mut ints) = ints {
+                    ints.sort_unstable();
+                    *self = Set::Ints(ints);
+                }
+            }
+        }
+        popped
     }
 
     /// Every member, ascending for an intset, table order otherwise.
     pub fn iter(&self) -> impl Iterator<Item = Cow<'_, [u8]>> + '_ {
         let (ints, table) = match self {
             Set::Ints(v) => (Some(v.iter()), None),
-            Set::Table(t) => (None, Some(t.items.iter())),
+            Set::Table(t) => (None, Some(t.members.iter())),
         };
         let ints = ints
             .into_iter()
             .flatten()
             .map(|&n| Cow::Owned(int_bytes(n)));
-        let table = table.into_iter().flatten().map(|m| Cow::Borrowed(&**m));
+        let table = table
+            .into_iter()
+            .flatten()
+            .map(|(_, m)| Cow::Borrowed(&**m));
         ints.chain(table)
     }
 
@@ -179,109 +257,71 @@ impl Set {
             Set::Ints(_) => return (0, self.members()),
             Set::Table(t) => t,
         };
-        // The cursor is the number of positions not visited yet; 0 starts a scan.
-        let len = t.len();
-        let top = match usize::try_from(cursor) {
-            Ok(0) | Err(_) => len,
-            Ok(c) => c.min(len),
-        };
-        let bottom = top.saturating_sub(count.max(1));
-        let found = t.items[bottom..top]
-            .iter()
-            .rev()
-            .map(|m| m.to_vec())
-            .collect();
-        (bottom as u64, found)
+        let mut found = Vec::new();
+        let next = t.members.scan(cursor, count, |_, m| {
+            found.push(m.to_vec());
+            true
+        });
+        (next, found)
     }
 }
 
-/// The hash-table encoding: members stored once, densely, with a hash index of positions.
+/// `count` distinct positions of an intset of `len` members (all of them, in order, when
+/// `count` is at least `len`), drawn as a table's slots are.
+fn int_picks(rng: &mut fastrand::Rng, len: usize, count: usize) -> Vec<u32> {
+    if count >= len {
+        return (0..len as u32).collect();
+    }
+    pick_distinct(
+        rng,
+        len,
+        count,
+        || (0..len as u32).collect(),
+        |rng| Some(rng.usize(..len) as u32),
+    )
+}
+
+impl Keyed for Box<[u8]> {
+    fn key(&self) -> &[u8] {
+        self
+    }
+}
+
+/// The hash-table encoding: the members, stored once, in the shared indexed slab.
 #[derive(Clone, Default)]
 pub struct Table {
-    items: Vec<Box<[u8]>>,
-    index: HashTable<u32>,
-    hasher: DefaultHashBuilder,
+    members: IndexedSlab<Box<[u8]>>,
 }
 
 impl std::fmt::Debug for Table {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_set()
-            .entries(self.items.iter().map(|m| String::from_utf8_lossy(m)))
+            .entries(self.members.iter().map(|(_, m)| String::from_utf8_lossy(m)))
             .finish()
     }
 }
 
 impl Table {
     pub fn len(&self) -> usize {
-        self.items.len()
+        self.members.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
-    fn hash(&self, m: &[u8]) -> u64 {
-        self.hasher.hash_one(m)
-    }
-
-    fn find(&self, m: &[u8]) -> Option<usize> {
-        let items = &self.items;
-        self.index
-            .find(self.hash(m), |&i| &*items[i as usize] == m)
-            .map(|&i| i as usize)
+        self.members.is_empty()
     }
 
     pub fn contains(&self, m: &[u8]) -> bool {
-        self.find(m).is_some()
+        self.members.find(m).is_some()
     }
 
     pub fn insert(&mut self, m: Box<[u8]>) -> bool {
-        if self.contains(&m) {
-            return false;
-        }
-        let h = self.hash(&m);
-        let pos = self.items.len() as u32;
-        self.items.push(m);
-        let (items, hasher) = (&self.items, &self.hasher);
-        self.index
-            .insert_unique(h, pos, |&i| hasher.hash_one(&*items[i as usize]));
-        true
+        self.members.insert(m).is_ok()
     }
 
     pub fn remove(&mut self, m: &[u8]) -> bool {
-        match self.find(m) {
-            Some(pos) => self.take_at(pos).is_some(),
-            None => false,
-        }
-    }
-
-    /// Remove the member at `pos`; the last member moves into its place.
-    pub fn take_at(&mut self, pos: usize) -> Option<Box<[u8]>> {
-        let h = self.hash(self.items.get(pos)?);
-        if let Ok(e) = self.index.find_entry(h, |&i| i as usize == pos) {
-            e.remove();
-        }
-        let m = self.items.swap_remove(pos);
-        if let Some(moved) = self.items.get(pos) {
-            let last = self.items.len();
-            let h = self.hasher.hash_one(&**moved);
-            if let Some(i) = self.index.find_mut(h, |&i| i as usize == last) {
-                *i = pos as u32;
-            }
-        }
-        self.shrink();
-        Some(m)
-    }
-
-    /// Give memory back once a big set has mostly been emptied.
-    fn shrink(&mut self) {
-        let len = self.items.len();
-        if self.items.capacity() > 64 && len < self.items.capacity() / 4 {
-            self.items.shrink_to(len * 2);
-            let (items, hasher) = (&self.items, &self.hasher);
-            self.index
-                .shrink_to(len * 2, |&i| hasher.hash_one(&*items[i as usize]));
-        }
+        let gone = self.members.remove(m).is_some();
+        self.members.shrink_if_sparse();
+        gone
     }
 }
 
@@ -331,42 +371,31 @@ mod tests {
     }
 
     #[test]
-    fn removal_keeps_the_index_consistent() {
-        let mut s = Set::from_members((0..2000).map(|i| b(&format!("m{i}"))));
-        for i in (0..2000).step_by(3) {
-            assert!(s.remove(format!("m{i}").as_bytes()));
-        }
-        for i in 0..2000 {
-            assert_eq!(s.contains(format!("m{i}").as_bytes()), i % 3 != 0, "m{i}");
-        }
-        while let Some(m) = s.take_at(0) {
-            assert!(!s.contains(&m));
-        }
-        assert!(s.is_empty());
-        assert!(s.insert(b("again")) && s.contains(b"again"));
-    }
-
-    #[test]
-    fn a_scan_never_misses_a_member_present_throughout() {
-        let mut s = Set::from_members((0..1000).map(|i| b(&format!("k{i}"))));
-        let mut seen = std::collections::HashSet::new();
-        let (mut cursor, mut step) = (0, 0);
-        loop {
-            let (next, found) = s.scan(cursor, 7);
+    fn popping_all_but_a_few_keeps_the_survivors_in_place_and_re_encodes_them() {
+        let mut rng = fastrand::Rng::with_seed(3);
+        // Strings: still a table, and a scan under way still finds every survivor.
+        let mut s = Set::from_members((0..60).map(|i| b(&format!("m{i}"))));
+        let (cursor, mut seen) = s.scan(0, 25);
+        let popped = s.pop_all_but(&mut rng, 6);
+        assert_eq!((popped.len(), s.len(), s.encoding()), (54, 6, "hashtable"));
+        let (mut cursor, mut steps) = (cursor, 0);
+        while cursor != 0 && steps < 100 {
+            let (next, found) = s.scan(cursor, 25);
             seen.extend(found);
-            for j in 0..5 {
-                s.remove(format!("k{}", (step * 5 + j) % 500 + 500).as_bytes());
-                s.insert(format!("new{step}-{j}").into_bytes());
-            }
-            step += 1;
-            cursor = next;
-            if cursor == 0 {
-                break;
-            }
+            (cursor, steps) = (next, steps + 1);
         }
-        for i in 0..500 {
-            assert!(seen.contains(format!("k{i}").as_bytes()), "k{i} missed");
+        for m in s.members() {
+            assert!(seen.contains(&m) && !popped.contains(&m));
         }
+        // Integers too many for an intset: the few survivors make one again.
+        let mut s = Set::from_members((0..600).map(|i| b(&i.to_string())));
+        assert_eq!(s.encoding(), "hashtable");
+        assert_eq!(s.pop_all_but(&mut rng, 10).len(), 590);
+        assert_eq!((s.len(), s.encoding()), (10, "intset"));
+        let left = s.members();
+        assert!(left
+            .windows(2)
+            .all(|w| { parse_i64(&w[0]).unwrap_or(0) < parse_i64(&w[1]).unwrap_or(0) }));
     }
 
     #[test]

@@ -1,9 +1,7 @@
 //! Random picks: SPOP and SRANDMEMBER, drawn from the server's seeded RNG so a session
 //! replays the same picks. The strategies follow Redis 7.0's, including what they leave
-//! behind: SPOP of nearly the whole set rebuilds the few survivors into a fresh set,
-//! which is an intset again if they are all integers.
-
-use std::collections::HashSet;
+//! behind: after SPOP of nearly the whole set, the few survivors have the encoding of a
+//! fresh set of them, an intset again if they are all integers.
 
 use super::{set_at, set_reply};
 use crate::commands::args::{int_arg, Args};
@@ -15,9 +13,6 @@ use crate::types::{Set, Value};
 /// SPOP pops members one at a time while the members left outnumber the popped ones by
 /// more than this; otherwise it picks the survivors instead (Redis's SPOP_MOVE_STRATEGY_MUL).
 const SPOP_MOVE_STRATEGY_MUL: u64 = 5;
-/// SRANDMEMBER with a positive count copies the set and drops members when the count is
-/// more than a third of it, else picks distinct members (Redis's SRANDMEMBER_SUB_STRATEGY_MUL).
-const SRANDMEMBER_SUB_STRATEGY_MUL: u64 = 3;
 /// A negative SRANDMEMBER count asks for that many picks, whatever the set's size. Redis
 /// would try to build any such reply; a browser tab can't hold billions of them, so past
 /// this many the answer is Redis's out-of-memory error rather than a crash.
@@ -40,36 +35,6 @@ fn with_set_rng<R>(
     }
 }
 
-/// A random position in the set (None for an empty set, which Redis never keeps).
-fn random_pos(s: &Set, rng: &mut fastrand::Rng) -> Option<usize> {
-    (!s.is_empty()).then(|| rng.usize(..s.len()))
-}
-
-/// `count` distinct positions in 0..size, in random order (count < size).
-fn distinct_positions(rng: &mut fastrand::Rng, size: usize, count: usize) -> Vec<usize> {
-    if (count as u64) * SRANDMEMBER_SUB_STRATEGY_MUL > size as u64 {
-        // Most of the set: a partial shuffle of all positions.
-        let mut all: Vec<usize> = (0..size).collect();
-        for i in 0..count {
-            let j = rng.usize(i..size);
-            all.swap(i, j);
-        }
-        all.truncate(count);
-        all
-    } else {
-        // A small part: draw until enough distinct positions came up.
-        let mut seen = HashSet::with_capacity(count);
-        let mut out = Vec::with_capacity(count);
-        while out.len() < count {
-            let i = rng.usize(..size);
-            if seen.insert(i) {
-                out.push(i);
-            }
-        }
-        out
-    }
-}
-
 /// SPOP/SRANDMEMBER of the whole set: Redis answers it through a union, so an
 /// all-integer set comes out ascending even when it is a hash table.
 fn whole_set(s: &Set) -> Reply {
@@ -85,26 +50,10 @@ fn pop_some(s: &mut Set, rng: &mut fastrand::Rng, count: usize) -> Vec<Vec<u8>> 
     let remaining = size - count;
     if remaining as u64 * SPOP_MOVE_STRATEGY_MUL > count as u64 {
         // Pop one random member at a time.
-        return (0..count)
-            .map_while(|_| random_pos(s, rng).and_then(|i| s.take_at(i)))
-            .collect();
+        return (0..count).map_while(|_| s.pop_random(rng)).collect();
     }
-    // Pick the few survivors and rebuild the set from them (its encoding follows them),
-    // keeping their relative order so a running SSCAN still sees each of them.
-    let mut keep = vec![false; size];
-    for i in distinct_positions(rng, size, remaining) {
-        keep[i] = true;
-    }
-    let (mut kept, mut popped) = (Vec::with_capacity(remaining), Vec::with_capacity(count));
-    for (m, k) in s.iter().zip(keep) {
-        if k {
-            kept.push(m.into_owned())
-        } else {
-            popped.push(m.into_owned())
-        }
-    }
-    *s = Set::from_members(kept);
-    popped
+    // Pick the few survivors instead and pop all the others.
+    s.pop_all_but(rng, remaining)
 }
 
 /// A count argument for SPOP: a non-negative integer, one message for anything else.
@@ -144,10 +93,7 @@ pub fn spop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     }
     let reply = match count {
         None => {
-            let m = with_set_rng(ctx, key, |s, rng| {
-                random_pos(s, rng).and_then(|i| s.take_at(i))
-            })
-            .flatten();
+            let m = with_set_rng(ctx, key, |s, rng| s.pop_random(rng)).flatten();
             Reply::opt_bulk(m)
         }
         Some(n) if n >= size => {
@@ -186,11 +132,8 @@ pub fn srandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         if set_at(ctx, key, true)?.is_none() {
             return Ok(Reply::Nil);
         }
-        let pick = |s: &mut Set, rng: &mut fastrand::Rng| {
-            random_pos(s, rng)
-                .and_then(|i| s.get(i))
-                .map(|m| m.into_owned())
-        };
+        let pick =
+            |s: &mut Set, rng: &mut fastrand::Rng| s.random_member(rng).map(|m| m.into_owned());
         let m = with_set_rng(ctx, key, pick).flatten();
         return Ok(Reply::opt_bulk(m));
     };
@@ -217,7 +160,7 @@ pub fn srandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         }
         let picks = with_set_rng(ctx, key, |s, rng| {
             (0..count)
-                .map_while(|_| random_pos(s, rng).and_then(|i| s.get(i)).map(Reply::bulk))
+                .map_while(|_| s.random_member(rng).map(Reply::bulk))
                 .collect()
         });
         return Ok(Reply::Array(picks.unwrap_or_default()));
@@ -227,11 +170,8 @@ pub fn srandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             // The whole set, in its own order.
             return s.iter().map(Reply::bulk).collect();
         }
-        let positions = distinct_positions(rng, s.len(), count as usize);
-        positions
-            .into_iter()
-            .filter_map(|i| s.get(i).map(Reply::bulk))
-            .collect()
+        let picks = s.random_distinct(rng, count as usize);
+        picks.into_iter().map(Reply::bulk).collect()
     });
     Ok(Reply::Array(picks.unwrap_or_default()))
 }

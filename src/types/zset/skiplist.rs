@@ -1,23 +1,25 @@
 //! An indexed skip list (Pugh's, as Redis extends it: spans on every link for ranks, a
-//! backward link on level 0, ties on score broken by member bytes) kept in an arena, plus
-//! a hash index from member to node. Nodes are `u32` slots in one `Vec`, links are `u32`
-//! slots in another, so the structure is a handful of allocations plus one per member.
+//! backward link on level 0, ties on score broken by member bytes). The nodes live in the
+//! shared indexed slab ([`crate::slab`]), which is also the index from member to node;
+//! nodes are `u32` slots there, links are `u32` positions in one `Vec`, so the structure
+//! is a handful of allocations plus one per member.
 //!
 //! Costs: insert, delete, score change, rank of a node and node at a rank are O(log n)
 //! expected; a member lookup is O(1) expected; walking m neighbours is O(m).
 //! Ranks here are 1-based like Redis's `zslGetRank`; the `ZSet` layer speaks 0-based.
 //!
 //! A node keeps its slot for as long as its member is in the set (a score change relinks
-//! it in place), which makes the slot number a stable ZSCAN cursor.
+//! it in place), and ZSCAN is the slab's scan.
 
-use std::hash::BuildHasher;
+use std::num::NonZeroU32;
 
-use hashbrown::{DefaultHashBuilder, HashTable};
+use crate::slab::{IndexedSlab, Keyed};
 
 /// "No node": the end of a level, or the (absent) predecessor of the first node.
 pub const NIL: u32 = u32::MAX;
-/// The header node's slot. It holds no member and is never returned.
-const HEAD: u32 = 0;
+/// The header node. It is not in the slab (no slot number reaches this high), holds no
+/// member and is never returned; its links are `links[1..=MAX_LEVEL]`.
+const HEAD: u32 = u32::MAX - 1;
 /// As Redis: 32 levels, each one a quarter as populated as the one below.
 const MAX_LEVEL: usize = 32;
 
@@ -28,27 +30,37 @@ struct Link {
     span: u32,
 }
 
+/// A descent reads a node's score and links, nothing else unless scores tie, so those
+/// two come first. `links` is never 0 (`links[0]` is unused), and as the first field that
+/// can't be 0 it is where `Option<Node>` keeps its tag: the slab's check that a slot holds
+/// a node reads bytes the descent reads anyway.
 #[derive(Clone, Debug)]
+#[repr(C)]
 struct Node {
-    member: Box<[u8]>,
     score: f64,
+    /// Where this node's `height` links start in `links`.
+    links: NonZeroU32,
     /// The previous node on level 0, NIL for the first one.
     prev: u32,
-    /// Where this node's `height` links start in `links`.
-    links: u32,
-    /// Number of levels; 0 marks a free slot.
+    member: Box<[u8]>,
+    /// Number of levels.
     height: u8,
+}
+
+impl Keyed for Node {
+    fn key(&self) -> &[u8] {
+        &self.member
+    }
 }
 
 #[derive(Clone)]
 pub struct SkipList {
-    nodes: Vec<Node>,
-    free_nodes: Vec<u32>,
+    nodes: IndexedSlab<Node>,
+    head: Node,
     links: Vec<Link>,
     /// Free runs of links, by height.
-    free_links: Vec<Vec<u32>>,
-    index: HashTable<u32>,
-    hasher: DefaultHashBuilder,
+    free_links: Vec<Vec<NonZeroU32>>,
+    /// Nodes linked into the list.
     len: usize,
     /// Levels in use (at least 1).
     level: usize,
@@ -86,16 +98,14 @@ impl SkipList {
             member: Box::default(),
             score: 0.0,
             prev: NIL,
-            links: 0,
+            links: NonZeroU32::MIN,
             height: MAX_LEVEL as u8,
         };
         SkipList {
-            nodes: vec![head],
-            free_nodes: Vec::new(),
-            links: vec![Link { next: NIL, span: 0 }; MAX_LEVEL],
+            nodes: IndexedSlab::new(),
+            head,
+            links: vec![Link { next: NIL, span: 0 }; 1 + MAX_LEVEL],
             free_links: vec![Vec::new(); MAX_LEVEL + 1],
-            index: HashTable::new(),
-            hasher: DefaultHashBuilder::default(),
             len: 0,
             level: 1,
             tail: NIL,
@@ -109,25 +119,50 @@ impl SkipList {
 
     // ---- node access ----
 
+    /// A node by slot; the header for HEAD (or any slot without a node).
+    #[inline]
+    fn node(&self, node: u32) -> &Node {
+        match self.nodes.get(node) {
+            Some(n) => n,
+            None => self.header(),
+        }
+    }
+
+    /// The header, out of line: a descent's loads then don't wait on the check that
+    /// tells a node from the header.
+    #[cold]
+    #[inline(never)]
+    fn header(&self) -> &Node {
+        &self.head
+    }
+
+    #[inline]
+    fn node_mut(&mut self, node: u32) -> &mut Node {
+        match self.nodes.get_mut(node) {
+            Some(n) => n,
+            None => &mut self.head,
+        }
+    }
+
     #[inline]
     fn link(&self, node: u32, level: usize) -> Link {
-        self.links[self.nodes[node as usize].links as usize + level]
+        self.links[self.node(node).links.get() as usize + level]
     }
 
     #[inline]
     fn link_mut(&mut self, node: u32, level: usize) -> &mut Link {
-        let at = self.nodes[node as usize].links as usize + level;
+        let at = self.node(node).links.get() as usize + level;
         &mut self.links[at]
     }
 
     #[inline]
     pub fn score(&self, node: u32) -> f64 {
-        self.nodes[node as usize].score
+        self.node(node).score
     }
 
     #[inline]
     pub fn member(&self, node: u32) -> &[u8] {
-        &self.nodes[node as usize].member
+        &self.node(node).member
     }
 
     /// The first node (lowest score), or NIL.
@@ -147,7 +182,7 @@ impl SkipList {
 
     #[inline]
     pub fn prev(&self, node: u32) -> u32 {
-        self.nodes[node as usize].prev
+        self.node(node).prev
     }
 
     /// (score, member) pairs from `node` on, forwards or backwards.
@@ -157,38 +192,15 @@ impl SkipList {
             if cur == NIL {
                 return None;
             }
-            let n = &self.nodes[cur as usize];
+            let n = self.node(cur);
             cur = if rev { n.prev } else { self.link(cur, 0).next };
             Some((n.score, &*n.member))
         })
     }
 
-    // ---- the member index ----
-
-    fn hash(&self, member: &[u8]) -> u64 {
-        self.hasher.hash_one(member)
-    }
-
     /// The node holding `member`.
     pub fn find(&self, member: &[u8]) -> Option<u32> {
-        let nodes = &self.nodes;
-        self.index
-            .find(self.hash(member), |&n| &*nodes[n as usize].member == member)
-            .copied()
-    }
-
-    fn index_insert(&mut self, node: u32) {
-        let h = self.hash(&self.nodes[node as usize].member);
-        let (nodes, hasher) = (&self.nodes, &self.hasher);
-        self.index
-            .insert_unique(h, node, |&n| hasher.hash_one(&*nodes[n as usize].member));
-    }
-
-    fn index_remove(&mut self, node: u32) {
-        let h = self.hash(&self.nodes[node as usize].member);
-        if let Ok(e) = self.index.find_entry(h, |&n| n == node) {
-            e.remove();
-        }
+        self.nodes.find(member)
     }
 
     // ---- allocation ----
@@ -208,42 +220,30 @@ impl SkipList {
         }
     }
 
-    fn alloc(&mut self, score: f64, member: Box<[u8]>, height: usize) -> u32 {
-        let links = match self.free_links[height].pop() {
+    /// A run of `height` links for a new node.
+    fn alloc_links(&mut self, height: usize) -> NonZeroU32 {
+        match self.free_links[height].pop() {
             Some(at) => at,
             None => {
-                let at = self.links.len() as u32;
+                // Past the header's links, so never 0.
+                let at =
+                    NonZeroU32::MIN.saturating_add((self.links.len() as u32).saturating_sub(1));
                 self.links
                     .extend(std::iter::repeat_n(Link { next: NIL, span: 0 }, height));
                 at
             }
-        };
-        let node = Node {
-            member,
-            score,
-            prev: NIL,
-            links,
-            height: height as u8,
-        };
-        match self.free_nodes.pop() {
-            Some(slot) => {
-                self.nodes[slot as usize] = node;
-                slot
-            }
-            None => {
-                self.nodes.push(node);
-                (self.nodes.len() - 1) as u32
-            }
         }
     }
 
+    /// Take an unlinked node out of the slab, freeing its links.
     fn release(&mut self, node: u32) -> (f64, Box<[u8]>) {
-        let n = &mut self.nodes[node as usize];
-        let member = std::mem::take(&mut n.member);
-        let height = std::mem::replace(&mut n.height, 0) as usize;
-        self.free_links[height].push(n.links);
-        self.free_nodes.push(node);
-        (n.score, member)
+        match self.nodes.remove_slot(node) {
+            Some(n) => {
+                self.free_links[n.height as usize].push(n.links);
+                (n.score, n.member)
+            }
+            None => (0.0, Box::default()),
+        }
     }
 
     // ---- linking ----
@@ -271,11 +271,8 @@ impl SkipList {
 
     /// Splice an allocated node into the list at the place its (score, member) sorts.
     fn link_in(&mut self, x: u32) {
-        let (score, height) = (self.score(x), self.nodes[x as usize].height as usize);
-        let (mut update, mut rank) = {
-            let member = &self.nodes[x as usize].member;
-            self.path_to(score, member)
-        };
+        let (score, height) = (self.score(x), self.node(x).height as usize);
+        let (mut update, mut rank) = self.path_to(score, self.member(x));
         if height > self.level {
             for i in self.level..height {
                 rank[i] = 0;
@@ -299,10 +296,10 @@ impl SkipList {
         for (i, &u) in update.iter().enumerate().take(self.level).skip(height) {
             self.link_mut(u, i).span += 1;
         }
-        self.nodes[x as usize].prev = if update[0] == HEAD { NIL } else { update[0] };
+        self.node_mut(x).prev = if update[0] == HEAD { NIL } else { update[0] };
         let next = self.link(x, 0).next;
         if next != NIL {
-            self.nodes[next as usize].prev = x;
+            self.node_mut(next).prev = x;
         } else {
             self.tail = x;
         }
@@ -325,7 +322,7 @@ impl SkipList {
         }
         let (next, prev) = (self.link(x, 0).next, self.prev(x));
         if next != NIL {
-            self.nodes[next as usize].prev = prev;
+            self.node_mut(next).prev = prev;
         } else {
             self.tail = prev;
         }
@@ -342,12 +339,26 @@ impl SkipList {
 
     // ---- the operations ----
 
-    /// Add a member that is not in the list yet; returns its node.
+    /// Add a member that is not in the list yet; returns its node. (A member already
+    /// there just takes the new score.)
     pub fn insert(&mut self, score: f64, member: Box<[u8]>) -> u32 {
         let height = self.random_height();
-        let x = self.alloc(score, member, height);
+        let node = Node {
+            score,
+            links: self.alloc_links(height),
+            prev: NIL,
+            member,
+            height: height as u8,
+        };
+        let x = match self.nodes.insert(node) {
+            Ok(x) => x,
+            Err((x, node)) => {
+                self.free_links[height].push(node.links);
+                self.set_score(x, score);
+                return x;
+            }
+        };
         self.link_in(x);
-        self.index_insert(x);
         x
     }
 
@@ -358,17 +369,16 @@ impl SkipList {
         let fits_prev = prev == NIL || less(self.score(prev), self.member(prev), score, member);
         let fits_next = next == NIL || less(score, member, self.score(next), self.member(next));
         if fits_prev && fits_next {
-            self.nodes[x as usize].score = score;
+            self.node_mut(x).score = score;
             return;
         }
         self.unlink(x);
-        self.nodes[x as usize].score = score;
+        self.node_mut(x).score = score;
         self.link_in(x);
     }
 
     /// Delete a node; returns its score and member.
     pub fn remove(&mut self, x: u32) -> (f64, Box<[u8]>) {
-        self.index_remove(x);
         self.unlink(x);
         self.release(x)
     }
@@ -395,7 +405,6 @@ impl SkipList {
         let mut removed = 0;
         while x != NIL && traversed <= end {
             let next = self.link(x, 0).next;
-            self.index_remove(x);
             self.unlink_with(x, &update);
             self.release(x);
             removed += 1;
@@ -477,32 +486,21 @@ impl SkipList {
 
     /// Every score of zero becomes +0 (a listpack stores -0 as "0").
     pub fn positive_zeros(&mut self) {
-        for n in self.nodes.iter_mut().skip(1) {
-            if n.height > 0 && n.score == 0.0 {
+        for (_, n) in self.nodes.iter_mut() {
+            if n.score == 0.0 {
                 n.score = 0.0;
             }
         }
     }
 
-    /// Up to `count` live nodes from slot `cursor` on, and the cursor to continue from
-    /// (0 when the arena is exhausted). Members present throughout a scan keep their slot,
-    /// so each is returned at least once. Like Redis, a call looks at no more than ten
-    /// slots per node asked for, so a sparse arena can't make one call slow.
+    /// One ZSCAN step (the slab's: see [`IndexedSlab::scan`]): up to `count` nodes from
+    /// slot `cursor` on, and the cursor to continue from (0 when done).
     pub fn scan(&self, cursor: u64, count: usize) -> (u64, Vec<u32>) {
         let mut out = Vec::new();
-        let mut slot = (cursor.max(1)).min(self.nodes.len() as u64) as usize;
-        let stop = slot.saturating_add(count.saturating_mul(10));
-        while slot < self.nodes.len() && out.len() < count && slot < stop {
-            if self.nodes[slot].height > 0 {
-                out.push(slot as u32);
-            }
-            slot += 1;
-        }
-        let next = if slot >= self.nodes.len() {
-            0
-        } else {
-            slot as u64
-        };
+        let next = self.nodes.scan(cursor, count, |slot, _| {
+            out.push(slot);
+            true
+        });
         (next, out)
     }
 
@@ -531,7 +529,8 @@ impl SkipList {
         }
         assert_eq!(prev, self.tail);
         assert_eq!(count, self.len);
-        assert_eq!(self.index.len(), self.len);
+        assert_eq!(self.nodes.len(), self.len);
+        self.nodes.check();
         for i in 0..self.level {
             let mut cur = HEAD;
             let mut pos = 0usize;
