@@ -225,6 +225,16 @@ fn byte_range(len: usize, mut start: i64, mut end: i64) -> Option<(usize, usize)
 /// The LCS dynamic-programming table, `(a.len()+1) × (b.len()+1)` lengths.
 fn lcs_table(a: &[u8], b: &[u8]) -> CmdResult<Vec<u32>> {
     let cells = (a.len() + 1).checked_mul(b.len() + 1).ok_or_else(lcs_oom)?;
+    // Redis refuses a table bigger than proto-max-bulk-len before trying to allocate it.
+    let bytes = cells.checked_mul(4).ok_or_else(lcs_oom)?;
+    if bytes > PROTO_MAX_BULK_LEN {
+        return Err(CmdError::Err(
+            "Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len".into(),
+        ));
+    }
+    if !crate::memory::has_room_for(bytes) {
+        return Err(lcs_oom());
+    }
     let mut t: Vec<u32> = Vec::new();
     t.try_reserve_exact(cells).map_err(|_| lcs_oom())?;
     t.resize(cells, 0);
