@@ -231,7 +231,7 @@ pub enum Line {
 
 /// Parse a console line the way redis-cli's prompt loop does, including a leading repeat
 /// count (`3 INCR hits`): a first word that is entirely a number, followed by a command.
-pub fn parse_line(line: &str) -> Line {
+pub fn parse_line(line: impl AsRef<[u8]>) -> Line {
     let mut argv = Vec::with_capacity(4);
     match parse_line_into(line, &mut argv) {
         Parsed::Empty => Line::Empty,
@@ -251,9 +251,10 @@ pub enum Parsed {
     },
 }
 
-/// As `parse_line`, with the arguments into `argv` (its vectors reused).
-pub fn parse_line_into(line: &str, argv: &mut Vec<Vec<u8>>) -> Parsed {
-    if !split_into(line.as_bytes(), argv) {
+/// As `parse_line`, with the arguments into `argv` (its vectors reused). A line is bytes:
+/// redis-cli reading a script passes any byte through.
+pub fn parse_line_into(line: impl AsRef<[u8]>, argv: &mut Vec<Vec<u8>>) -> Parsed {
+    if !split_into(line.as_ref(), argv) {
         return Parsed::Message(INVALID_ARGUMENTS);
     }
     if argv.is_empty() {

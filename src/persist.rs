@@ -597,41 +597,61 @@ pub struct Imported {
 }
 
 /// Run a redis-cli script or a RESP stream (whichever it is) on a new connection.
+///
+/// A script is read as bytes, line by line, as redis-cli reads one from its input: a byte
+/// that isn't UTF-8 goes through as it is, a repeat count repeats, and a line redis-cli
+/// would refuse (unbalanced quotes, a bad repeat count) is reported with its number and
+/// redis-cli's words, and skipped.
 pub fn import(server: &mut Server, bytes: &[u8], now: Ms) -> Imported {
-    let cmds: Vec<(usize, Vec<Vec<u8>>)> = match bytes.first() {
-        Some(b'*') => match parse_resp(bytes) {
-            Some(c) => c.into_iter().enumerate().map(|(i, c)| (i + 1, c)).collect(),
-            None => {
-                return Imported {
-                    commands: 0,
-                    errors: 1,
-                    first_errors: vec!["the RESP stream is malformed".into()],
-                }
-            }
-        },
-        _ => String::from_utf8_lossy(bytes)
-            .lines()
-            .enumerate()
-            .filter_map(|(i, l)| match cli::parse_line(l) {
-                Line::Command { argv, .. } => Some((i + 1, argv)),
-                _ => None,
-            })
-            .collect(),
-    };
-    let client = server.connect();
     let mut done = Imported::default();
-    for (line, argv) in cmds {
-        let reply = server.execute(client, &argv, now);
-        done.commands += 1;
-        if let Reply::Error(e) = reply {
-            done.errors += 1;
-            if done.first_errors.len() < 10 {
-                done.first_errors.push(format!("line {line}: (error) {e}"));
+    // (line number, what it holds), in order.
+    let mut lines: Vec<(usize, Line)> = Vec::new();
+    if bytes.first() == Some(&b'*') {
+        match parse_resp(bytes) {
+            Some(c) => lines.extend(
+                c.into_iter()
+                    .enumerate()
+                    .map(|(i, argv)| (i + 1, Line::Command { repeat: 1, argv })),
+            ),
+            None => {
+                done.note_error("the RESP stream is malformed".into());
+                return done;
             }
         }
-        // A blocking command in an import can't wait for anybody: it answers nothing.
-        server.cancel_block(client);
+    } else {
+        for (i, l) in bytes.split(|&b| b == b'\n').enumerate() {
+            lines.push((i + 1, cli::parse_line(l.strip_suffix(b"\r").unwrap_or(l))));
+        }
+    }
+    let client = server.connect();
+    for (line, parsed) in lines {
+        let (repeat, argv) = match parsed {
+            Line::Command { repeat, argv } => (repeat, argv),
+            Line::Message(m) => {
+                done.note_error(format!("line {line}: {m} (skipped)"));
+                continue;
+            }
+            Line::Empty => continue,
+        };
+        for _ in 0..repeat {
+            let reply = server.execute(client, &argv, now);
+            done.commands += 1;
+            if let Reply::Error(e) = reply {
+                done.note_error(format!("line {line}: (error) {e}"));
+            }
+            // A blocking command in an import can't wait for anybody: it answers nothing.
+            server.cancel_block(client);
+        }
     }
     server.disconnect(client);
     done
+}
+
+impl Imported {
+    fn note_error(&mut self, what: String) {
+        self.errors += 1;
+        if self.first_errors.len() < 10 {
+            self.first_errors.push(what);
+        }
+    }
 }

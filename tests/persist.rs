@@ -253,17 +253,38 @@ fn an_import_reports_its_errors_by_line() {
         now,
     );
     assert_eq!(done.commands, 4);
-    assert_eq!(done.errors, 2);
+    assert_eq!(done.errors, 3);
     assert_eq!(
         done.first_errors,
         vec![
             "line 3: (error) WRONGTYPE Operation against a key holding the wrong kind of value",
             "line 5: (error) ERR unknown command 'NOSUCH', with args beginning with: 'cmd' ",
+            "line 6: Invalid argument(s) (skipped)",
         ]
     );
     assert_eq!(s.exec("GET a"), "\"2\"");
     let bad = persist::import(s.server_mut(), b"*2\r\n$3\r\nGET\r\n$9\r\na\r\n", now);
     assert_eq!(bad.first_errors, vec!["the RESP stream is malformed"]);
+}
+
+#[test]
+fn an_import_keeps_every_byte_and_runs_repeat_counts() {
+    let mut s = session();
+    let now = s.now_ms();
+    // A raw 0xff byte in a script line (as a file written by hand could hold) stays 0xff,
+    // as redis-cli sends it; "3 INCR n" runs three times.
+    let done = persist::import(
+        s.server_mut(),
+        b"SET raw a\xffb\r\n3 INCR n\n0 INCR n\n",
+        now,
+    );
+    assert_eq!(done.commands, 4);
+    assert_eq!(
+        done.first_errors,
+        vec!["line 3: Invalid redis-cli repeat command option value. (skipped)"]
+    );
+    assert_eq!(s.exec("GET raw"), "\"a\\xffb\"");
+    assert_eq!(s.exec("GET n"), "\"3\"");
 }
 
 #[test]
