@@ -285,11 +285,35 @@ pub struct Loaded {
     entries: Vec<(usize, Vec<u8>, Value, Option<i64>)>,
 }
 
+/// A count of members the engine could have stored: Redis never keeps an empty list,
+/// set, sorted set or hash.
+fn members(r: &mut Reader) -> Result<usize, LoadError> {
+    match r.len()? {
+        0 => Err(LoadError::Invalid("an empty collection")),
+        n => Ok(n),
+    }
+}
+
+/// `made` holds `n` distinct members, as it must: a repeated member would vanish.
+fn distinct(made: usize, n: usize) -> Result<(), LoadError> {
+    if made == n {
+        Ok(())
+    } else {
+        Err(LoadError::Invalid("a member twice"))
+    }
+}
+
 fn read_value(r: &mut Reader, code: u8) -> Result<Value, LoadError> {
     Ok(match code {
-        1 => Value::Str(RString::from_arg(r.bytes()?)),
+        1 => {
+            let s = r.bytes()?;
+            if s.len() > crate::types::limits::PROTO_MAX_BULK_LEN {
+                return Err(LoadError::Invalid("a string longer than 512 MB"));
+            }
+            Value::Str(RString::from_arg(s))
+        }
         2 => {
-            let n = r.len()?;
+            let n = members(r)?;
             let mut l = crate::types::list::List::with_capacity(n);
             for _ in 0..n {
                 l.push_back(r.bytes()?);
@@ -297,15 +321,17 @@ fn read_value(r: &mut Reader, code: u8) -> Result<Value, LoadError> {
             Value::List(Box::new(l))
         }
         3 => {
-            let n = r.len()?;
-            let mut members = Vec::with_capacity(n);
+            let n = members(r)?;
+            let mut all = Vec::with_capacity(n);
             for _ in 0..n {
-                members.push(r.bytes()?);
+                all.push(r.bytes()?);
             }
-            Value::Set(Box::new(Set::from_members(members)))
+            let set = Set::from_members(all);
+            distinct(set.len(), n)?;
+            Value::Set(Box::new(set))
         }
         4 => {
-            let n = r.len()?;
+            let n = members(r)?;
             let mut pairs = Vec::with_capacity(n);
             for _ in 0..n {
                 let score = r.f64()?;
@@ -314,15 +340,19 @@ fn read_value(r: &mut Reader, code: u8) -> Result<Value, LoadError> {
                 }
                 pairs.push((score, r.bytes()?));
             }
-            Value::ZSet(Box::new(ZSet::from_pairs(pairs)))
+            let z = ZSet::from_pairs(pairs);
+            distinct(z.len(), n)?;
+            Value::ZSet(Box::new(z))
         }
         5 => {
-            let n = r.len()?;
+            let n = members(r)?;
             let mut pairs = Vec::with_capacity(n);
             for _ in 0..n {
                 pairs.push((r.bytes()?, r.bytes()?));
             }
-            Value::Hash(Box::new(Hash::from_pairs(pairs)))
+            let h = Hash::from_pairs(pairs);
+            distinct(h.len(), n)?;
+            Value::Hash(Box::new(h))
         }
         _ => return Err(LoadError::Invalid("an unknown value type")),
     })
@@ -368,6 +398,7 @@ pub fn read_snapshot(bytes: &[u8]) -> Result<Loaded, LoadError> {
         return Err(LoadError::Invalid("the clock is out of range"));
     }
     let mut entries = Vec::new();
+    let mut seen: std::collections::HashSet<(usize, Vec<u8>)> = Default::default();
     while r.pos < r.buf.len() {
         let db = usize::from(r.u8()?);
         if db >= NUM_DBS {
@@ -382,6 +413,9 @@ pub fn read_snapshot(bytes: &[u8]) -> Result<Loaded, LoadError> {
                 None
             };
             let key = r.bytes()?;
+            if !seen.insert((db, key.clone())) {
+                return Err(LoadError::Invalid("the same key twice"));
+            }
             let value = read_value(&mut r, t & !HAS_TTL)?;
             entries.push((db, key, value, expire));
         }

@@ -299,3 +299,68 @@ fn reset_world_starts_afresh_with_every_console_at_db_0() {
     assert_eq!(s.exec("DBSIZE"), "(integer) 0");
     assert_eq!(s.exec("CLIENT LIST").matches("id=").count(), 2);
 }
+
+/// A snapshot made by hand: the header, then `body` (db blocks), the end mark and a right
+/// checksum — so only what `body` says can be wrong.
+fn crafted(body: &[u8]) -> Vec<u8> {
+    let mut out = b"RPGSNAP\0".to_vec();
+    out.extend_from_slice(&1u16.to_le_bytes());
+    out.extend_from_slice(&T0.to_le_bytes());
+    out.extend_from_slice(&T0.to_le_bytes());
+    out.extend_from_slice(&1f64.to_le_bytes());
+    out.push(0);
+    out.extend_from_slice(body);
+    out.push(0xff);
+    let mut crc = !0u32;
+    for &b in &out {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    out.extend_from_slice(&(!crc).to_le_bytes());
+    out
+}
+
+#[test]
+fn a_checksum_valid_snapshot_the_engine_could_not_have_made_is_refused() {
+    // db 0, 1 key: a string "k" = "v" (the control: this one loads).
+    assert!(World::new(T0)
+        .restore(&crafted(b"\x00\x01\x01\x01k\x01v"), T0)
+        .is_ok());
+    for (body, why) in [
+        // A list with no elements.
+        (&b"\x00\x01\x02\x01l\x00"[..], "an empty collection"),
+        // The same key twice in db 0.
+        (
+            b"\x00\x02\x01\x01k\x01v\x01\x01k\x01w",
+            "the same key twice",
+        ),
+        // ... even in two blocks of the same db.
+        (
+            b"\x00\x01\x01\x01k\x01v\x00\x01\x01\x01k\x01w",
+            "the same key twice",
+        ),
+        // A set holding one member twice.
+        (b"\x00\x01\x03\x01s\x02\x01a\x01a", "a member twice"),
+        // A hash with a field twice.
+        (
+            b"\x00\x01\x05\x01h\x02\x01f\x01v\x01f\x01w",
+            "a member twice",
+        ),
+    ] {
+        let mut w = World::new(T0);
+        w.exec("SET mine 1");
+        let err = w.restore(&crafted(body), T0).unwrap_err();
+        assert!(err.to_string().contains(why), "{err} for {body:?}");
+        assert_eq!(
+            w.exec("GET mine"),
+            "\"1\"",
+            "a refused snapshot changes nothing"
+        );
+    }
+}
