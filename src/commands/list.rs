@@ -7,6 +7,7 @@
 mod moves;
 
 use super::args::{int_arg, int_in, Args, Word};
+use super::common::fits;
 use super::table::{key, Block, Group, Shape, BASE};
 use super::{value_of, Command};
 use crate::error::{CmdError, CmdResult};
@@ -88,6 +89,8 @@ fn push_generic(ctx: &mut Ctx, argv: &[Vec<u8>], end: End, only_existing: bool) 
     let mut args = Args::new(argv);
     let key = args.next_key()?;
     let elements = args.rest();
+    let len_now = list_at(ctx, key, false)?.map_or(0, |l| l.len());
+    fits::<Vec<u8>>(len_now.saturating_add(elements.len()))?;
     let target = if only_existing {
         list_at(ctx, key, false)?
     } else {
@@ -232,6 +235,7 @@ fn linsert(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let Some(l) = list_at(ctx, key, false)? else {
         return Ok(Reply::Int(0));
     };
+    fits::<Vec<u8>>(l.len().saturating_add(1))?;
     if !list::insert(l, before, pivot, element.to_vec()) {
         return Ok(Reply::Int(-1));
     }

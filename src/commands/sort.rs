@@ -13,6 +13,7 @@ use super::table::{key, unknown, Group, BASE};
 use std::cmp::Ordering;
 
 use super::args::{int_arg, Args};
+use super::common::room_for;
 use super::{value_of, Command};
 use crate::error::{CmdError, CmdResult};
 use crate::num::double::{self, hex_mantissa, lex, Lexed};
@@ -432,8 +433,10 @@ fn sort_generic(ctx: &mut Ctx, argv: &[Vec<u8>], readonly: bool) -> CmdResult {
     } else {
         &[]
     };
+    let results = picked.len().saturating_mul(o.gets.len().max(1));
     let Some(dst) = o.store else {
-        let mut out = Vec::with_capacity(picked.len() * o.gets.len().max(1));
+        room_for::<Reply>(results)?;
+        let mut out = Vec::with_capacity(results);
         for it in picked {
             if o.gets.is_empty() {
                 out.push(Reply::bulk(&it.elem));
@@ -444,7 +447,8 @@ fn sort_generic(ctx: &mut Ctx, argv: &[Vec<u8>], readonly: bool) -> CmdResult {
         }
         return Ok(Reply::Array(out));
     };
-    let mut list: Vec<Vec<u8>> = Vec::with_capacity(picked.len() * o.gets.len().max(1));
+    room_for::<Vec<u8>>(results)?;
+    let mut list: Vec<Vec<u8>> = Vec::with_capacity(results);
     for it in picked {
         if o.gets.is_empty() {
             list.push(it.elem.clone());

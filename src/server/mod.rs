@@ -498,7 +498,7 @@ impl Server {
     }
 
     /// Redis with `maxmemory` and `noeviction`, where the engine's memory is full
-    /// (`memory::LIMIT`): a command that may grow the dataset is refused, and inside MULTI
+    /// (`memory::limit()`): a command that may grow the dataset is refused, and inside MULTI
     /// anything but EXEC, DISCARD, QUIT and RESET (queueing would grow without bound); EXEC
     /// is refused if it would run such a command.
     fn refuses_for_memory(&self, client: ClientId, cmd: &Command, in_multi: bool) -> bool {

@@ -9,6 +9,7 @@
 use super::{end_arg, list_at, list_or_new, pop_from, popped, push_event};
 use crate::clock::Ms;
 use crate::commands::args::{int_in, timeout_arg, Args};
+use crate::commands::common::fits;
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
 use crate::server::{Class, Ctx};
@@ -22,7 +23,8 @@ fn move_generic(ctx: &mut Ctx, source: &[u8], destination: &[u8], from: End, to:
     if list_at(ctx, source, false)?.is_none_or(|l| l.is_empty()) {
         return Ok(Reply::Nil);
     }
-    list_at(ctx, destination, false)?;
+    let len_now = list_at(ctx, destination, false)?.map_or(0, |l| l.len());
+    fits::<Vec<u8>>(len_now.saturating_add(1))?;
     let Some(value) = list_at(ctx, source, false)?.and_then(|l| list::pop(l, from)) else {
         return Ok(Reply::Nil);
     };
