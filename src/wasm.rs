@@ -641,6 +641,20 @@ impl Playground {
         self.shared.borrow().world.generation() as f64
     }
 
+    /// Bytes the engine holds.
+    #[wasm_bindgen(js_name = memoryUsed)]
+    pub fn memory_used(&self) -> f64 {
+        self.shared.borrow().world.memory_used() as f64
+    }
+
+    /// Cap what the engine may hold (bytes; nothing or a negative number puts the usual
+    /// 1 GiB back): past it, writes that grow the data get Redis's OOM error.
+    #[wasm_bindgen(js_name = setMemoryLimit)]
+    pub fn set_memory_limit(&self, bytes: Option<f64>) {
+        let bytes = bytes.filter(|b| *b >= 0.0).map(|b| b as usize);
+        self.shared.borrow_mut().world.set_memory_limit(bytes);
+    }
+
     // ---- the world as a whole ----
 
     /// The whole world (16 dbs with values and absolute TTLs, the world clock) as a

@@ -14,6 +14,7 @@ use crate::reply::Reply;
 use crate::retry::{Config as SimConfig, ConfigError, Progress, Simulation};
 use crate::server::{ClientId, Server};
 use crate::session::{Console, ConsoleMut};
+use std::collections::BTreeMap;
 
 /// Work the simulation may do per sync (commands plus expiry cycles): a frame's worth.
 pub const SIM_FRAME_BUDGET: u64 = 20_000;
@@ -27,8 +28,11 @@ const LISTING_STEP: usize = 1000;
 pub struct World {
     server: Server,
     clock: Clock,
-    /// Consoles by id; a closed one leaves a hole so ids stay stable.
-    consoles: Vec<Option<Console>>,
+    /// The open consoles by id. Ids are never reused (a page may still hold a closed one's),
+    /// and a closed console leaves nothing behind.
+    consoles: BTreeMap<usize, Console>,
+    /// The id the next console gets.
+    next_console: usize,
     /// The connection `side_exec` uses.
     side: Option<ClientId>,
     /// The retry simulation, when one runs.
@@ -52,7 +56,8 @@ impl World {
         World {
             server,
             clock,
-            consoles: vec![Some(first)],
+            consoles: BTreeMap::from([(0, first)]),
+            next_console: 1,
             side: None,
             sim: None,
             argv: Vec::new(),
@@ -132,16 +137,18 @@ impl World {
     /// Open another console (a new client at db 0); returns its id.
     pub fn open_console(&mut self, wall_ms: f64) -> usize {
         self.sync(wall_ms);
-        self.consoles.push(Some(Console::connect(&mut self.server)));
-        self.consoles.len() - 1
+        let id = self.next_console;
+        self.next_console += 1;
+        self.consoles.insert(id, Console::connect(&mut self.server));
+        id
     }
 
     /// Close console `id` (its connection ends). The last console cannot be closed.
     pub fn close_console(&mut self, id: usize) -> bool {
-        if self.console_ids().len() <= 1 {
+        if self.consoles.len() <= 1 {
             return false;
         }
-        let Some(c) = self.consoles.get_mut(id).and_then(Option::take) else {
+        let Some(c) = self.consoles.remove(&id) else {
             return false;
         };
         self.server.disconnect(c.client());
@@ -150,14 +157,12 @@ impl World {
 
     /// The ids of the open consoles, oldest first.
     pub fn console_ids(&self) -> Vec<usize> {
-        (0..self.consoles.len())
-            .filter(|&i| self.consoles[i].is_some())
-            .collect()
+        self.consoles.keys().copied().collect()
     }
 
     /// Console `id` at work, or None if there is no such console.
     pub fn console(&mut self, id: usize) -> Option<ConsoleMut<'_>> {
-        let console = self.consoles.get_mut(id)?.as_mut()?;
+        let console = self.consoles.get_mut(&id)?;
         Some(ConsoleMut {
             console,
             server: &mut self.server,
@@ -168,12 +173,18 @@ impl World {
 
     /// The oldest open console (there always is one: the last can't be closed).
     pub fn first_console(&mut self) -> ConsoleMut<'_> {
-        if self.consoles.is_empty() {
-            self.consoles.push(None);
-        }
-        let i = self.consoles.iter().position(Option::is_some).unwrap_or(0);
+        let id = match self.consoles.keys().next() {
+            Some(&id) => id,
+            None => {
+                self.next_console += 1;
+                self.next_console - 1
+            }
+        };
         let server = &mut self.server;
-        let console = self.consoles[i].get_or_insert_with(|| Console::connect(server));
+        let console = self
+            .consoles
+            .entry(id)
+            .or_insert_with(|| Console::connect(server));
         ConsoleMut {
             console,
             server: &mut self.server,
@@ -186,12 +197,10 @@ impl World {
     /// command's answer) or was closed by the server, since the last call.
     pub fn consoles_with_news(&mut self) -> Vec<usize> {
         let news = self.server.take_news();
-        (0..self.consoles.len())
-            .filter(|&i| {
-                self.consoles[i]
-                    .as_ref()
-                    .is_some_and(|c| news.contains(&c.client()))
-            })
+        self.consoles
+            .iter()
+            .filter(|(_, c)| news.contains(&c.client()))
+            .map(|(&id, _)| id)
             .collect()
     }
 
@@ -290,6 +299,18 @@ impl World {
         self.server.generation()
     }
 
+    /// Bytes the engine holds (`memory.rs`).
+    pub fn memory_used(&self) -> usize {
+        crate::memory::used()
+    }
+
+    /// Cap what the engine may hold at `bytes` (or, with `None`, at `memory::LIMIT`): past
+    /// it, commands that grow the dataset get Redis's OOM error. The page lowers it while a
+    /// shared link runs, so a link can build only so much.
+    pub fn set_memory_limit(&mut self, bytes: Option<usize>) {
+        crate::memory::set_limit(bytes);
+    }
+
     // ---- the world as a whole ----
 
     /// The whole world (keyspace and clock) as a snapshot (`persist.rs`), or why it is too
@@ -362,7 +383,7 @@ impl World {
         // Views compare generations: the new world's must be one they have not seen.
         self.server.follow_generation(generation);
         self.side = None;
-        for c in self.consoles.iter_mut().flatten() {
+        for c in self.consoles.values_mut() {
             *c = Console::connect(&mut self.server);
         }
     }

@@ -81,4 +81,76 @@ fn big_answers_exports_and_memory_are_bounded() {
     assert!(memory::has_room_for(0));
     assert_eq!(w.exec("SET small v"), "OK");
     assert!(w.snapshot(T0).is_ok());
+
+    // A lowered ceiling (what the page sets while a shared link runs) bounds what a command
+    // can build: SORT's GET patterns double a list each time until the OOM error, and a
+    // list grown by pushes stops the same way; nothing panics, and reads go on.
+    let before = memory::used();
+    w.set_memory_limit(Some(before + (32 << 20)));
+    assert_eq!(w.exec("RPUSH l 1"), "(integer) 1");
+    let out = w.exec("100 SORT l BY nosort GET # GET # STORE l");
+    assert!(
+        out.contains("(error) OOM command not allowed when used memory > 'maxmemory'."),
+        "{}",
+        &out[..out.len().min(400)]
+    );
+    let len: u64 = w.exec("LLEN l")[10..].parse().unwrap();
+    assert!(len.is_power_of_two() && len < 1 << 22, "LLEN {len}");
+    assert!(
+        memory::used() < before + (64 << 20),
+        "used {}",
+        memory::used() - before
+    );
+    let mut pushed = 0;
+    let out = loop {
+        let out = w.exec("RPUSH p 0123456789 0123456789 0123456789 0123456789");
+        if out.starts_with("(error)") || pushed > 1 << 20 {
+            break out;
+        }
+        pushed += 1;
+    };
+    assert_eq!(
+        out,
+        "(error) OOM command not allowed when used memory > 'maxmemory'."
+    );
+    assert_eq!(w.exec("LINDEX p 0"), "\"0123456789\"");
+    // One SORT that would multiply past any ceiling is refused before it builds anything.
+    assert_eq!(w.exec("DEL p"), "(integer) 1");
+    let gets = " GET #".repeat(2000);
+    assert_eq!(
+        w.exec(&format!("SORT l BY nosort{gets}")),
+        "(error) OOM command not allowed when used memory > 'maxmemory'."
+    );
+    w.set_memory_limit(None);
+    assert_eq!(memory::limit(), memory::LIMIT);
+    assert_eq!(w.exec("FLUSHALL"), "OK");
+
+    // 100,000 connections opened and closed (a day of Start/Reset, imports and Ctrl+C), each
+    // watching a key, subscribed, or blocked: closed clients are freed with everything that
+    // pointed at them, so memory and the work of a write stay as they were.
+    assert_eq!(w.exec("SET k 1"), "OK");
+    let before = memory::used();
+    for i in 0..100_000 {
+        let id = w.open_console(T0);
+        let mut c = w.console(id).unwrap();
+        match i % 3 {
+            0 => assert_eq!(c.exec("WATCH k"), "OK"),
+            1 => assert!(c.exec("SUBSCRIBE ch").contains("subscribe")),
+            _ => assert_eq!(c.exec("BLPOP q 0"), ""),
+        }
+        assert!(w.close_console(id));
+        w.consoles_with_news(); // as the page and the bridge do
+    }
+    let grew = memory::used().saturating_sub(before);
+    assert!(
+        grew < 64 << 10,
+        "100,000 closed connections left {grew} bytes behind"
+    );
+    let info = w.exec("INFO clients");
+    let lines: Vec<&str> = info.lines().collect();
+    assert!(lines.contains(&"connected_clients:1"), "{info}");
+    assert!(lines.contains(&"blocked_clients:0"), "{info}");
+    assert!(lines.contains(&"clients_in_timeout_table:0"), "{info}");
+    assert_eq!(w.exec("PUBSUB NUMSUB ch"), "1) \"ch\"\n2) (integer) 0");
+    assert_eq!(w.exec("SET k 2"), "OK");
 }

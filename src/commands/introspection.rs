@@ -178,12 +178,12 @@ fn info_text(ctx: &mut Ctx, sections: &[Vec<u8>]) -> String {
         ));
     }
     if want("clients") {
-        let watching = s.watching_clients();
+        // Redis 7.0's fields, in its order (`watching_clients` came with 7.2).
         parts.push(format!(
-            "# Clients\r\nconnected_clients:{}\r\nblocked_clients:{}\r\nwatching_clients:{}\r\n",
+            "# Clients\r\nconnected_clients:{}\r\ncluster_connections:0\r\nmaxclients:10000\r\nclient_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:{}\r\ntracking_clients:0\r\nclients_in_timeout_table:{}\r\n",
             s.clients().len(),
             s.blocked_clients(),
-            watching
+            s.clients_in_timeout_table()
         ));
     }
     if want("persistence") {

@@ -107,6 +107,11 @@ impl Blocking {
         self.clients.is_empty()
     }
 
+    /// How many of them wait with a timeout (INFO's `clients_in_timeout_table`).
+    pub fn with_timeout(&self) -> usize {
+        self.deadlines.len()
+    }
+
     /// The earliest time a waiting client times out (world ms).
     pub fn next_deadline(&self) -> Option<Ms> {
         self.deadlines.first().map(|&(d, _)| d)
@@ -191,6 +196,11 @@ impl Server {
     /// How many clients wait (INFO's `blocked_clients`).
     pub fn blocked_clients(&self) -> usize {
         self.blocking.len()
+    }
+
+    /// How many blocked clients have a timeout (INFO's `clients_in_timeout_table`).
+    pub fn clients_in_timeout_table(&self) -> usize {
+        self.blocking.with_timeout()
     }
 
     /// The earliest time a blocked client times out (world ms).

@@ -251,9 +251,4 @@ impl Server {
             .map(|(_, k)| k.clone())
             .collect()
     }
-
-    /// How many clients watch keys (INFO's `watching_clients`).
-    pub fn watching_clients(&self) -> usize {
-        self.clients.iter().filter(|c| c.tx.is_watching()).count()
-    }
 }
