@@ -33,7 +33,24 @@ const MIME = {
   '.woff2': 'font/woff2',
 };
 
-function send(res, status, body, headers = {}) {
+/**
+ * The page's content security policy, as index.html's <meta> tag states it, plus what only a
+ * header can say: no other site may frame the page (a frame could overlay the share dialog's
+ * Run button). tests/node/static-server.test.mjs checks the two agree.
+ */
+export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
+  "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; " +
+  "frame-ancestors 'none'";
+
+/** Sent with every response (a static host should send the same: see the README). */
+export const SECURITY_HEADERS = Object.freeze({
+  'Content-Security-Policy': CSP,
+  'X-Frame-Options': 'DENY',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+});
+
+function send(res, status, body, headers) {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers });
   res.end(body);
 }
@@ -52,17 +69,17 @@ export function resolvePath(root, urlPath) {
   return full;
 }
 
-function handler(root) {
+function handler(root, security) {
   return (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return send(res, 405, 'Method Not Allowed\n', { Allow: 'GET, HEAD' });
+      return send(res, 405, 'Method Not Allowed\n', { ...security, Allow: 'GET, HEAD' });
     }
     let file = resolvePath(root, req.url || '/');
-    if (!file) return send(res, 403, 'Forbidden\n');
+    if (!file) return send(res, 403, 'Forbidden\n', security);
     fs.stat(file, (err, st) => {
       if (!err && st.isDirectory()) {
         if (!req.url.split('?')[0].endsWith('/')) {
-          return send(res, 301, '', { Location: req.url.split('?')[0] + '/' });
+          return send(res, 301, '', { ...security, Location: req.url.split('?')[0] + '/' });
         }
         file = path.join(file, 'index.html');
         return fs.stat(file, (err2, st2) => serve(err2, st2));
@@ -70,13 +87,13 @@ function handler(root) {
       serve(err, st);
     });
     function serve(err, st) {
-      if (err || !st.isFile()) return send(res, 404, 'Not Found\n');
+      if (err || !st.isFile()) return send(res, 404, 'Not Found\n', security);
       const type = MIME[path.extname(file).toLowerCase()] || 'application/octet-stream';
       res.writeHead(200, {
+        ...security,
         'Content-Type': type,
         'Content-Length': st.size,
         'Cache-Control': 'no-cache',
-        'X-Content-Type-Options': 'nosniff',
       });
       if (req.method === 'HEAD') return res.end();
       fs.createReadStream(file).on('error', () => res.destroy()).pipe(res);
@@ -96,11 +113,12 @@ function listen(server, port) {
 
 /**
  * Start serving `root`. `port`: a number to use exactly (0 = any free port), or
- * undefined for the first free port from 8080.
+ * undefined for the first free port from 8080. `securityHeaders: false` serves without
+ * them, as a careless static host would (for the test that the page guards itself).
  */
-export async function startServer({ root = DEFAULT_ROOT, port } = {}) {
+export async function startServer({ root = DEFAULT_ROOT, port, securityHeaders = true } = {}) {
   root = path.resolve(root);
-  const server = http.createServer(handler(root));
+  const server = http.createServer(handler(root, securityHeaders ? SECURITY_HEADERS : {}));
   if (port !== undefined) {
     await listen(server, port);
   } else {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
-import { startServer, resolvePath } from '../../scripts/static-server.mjs';
+import { startServer, resolvePath, CSP, SECURITY_HEADERS } from '../../scripts/static-server.mjs';
 
 let dir;
 let root;
@@ -70,4 +70,25 @@ test('no request reaches a file outside the root', async () => {
   }
   assert.equal(resolvePath(root, '/../secret.txt'), path.join(root, 'secret.txt'));
   assert.equal(resolvePath(root, '/a%00b'), null);
+});
+
+test('every response carries the security headers, and the CSP says what index.html says', async () => {
+  for (const p of ['', 'app.js', 'nope.js']) {
+    const res = await fetch(new URL(p, url));
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+      assert.equal(res.headers.get(name), value, `${name} on /${p}`);
+    }
+  }
+  const html = fs.readFileSync(new URL('../../www/index.html', import.meta.url), 'utf8');
+  const meta = html.match(/http-equiv="Content-Security-Policy"\s+content="([^"]*)"/);
+  assert.ok(meta, 'index.html states its CSP in a <meta> tag');
+  // frame-ancestors is ignored in a <meta> tag, so only the header carries it.
+  assert.equal(CSP, `${meta[1]}; frame-ancestors 'none'`);
+});
+
+test('the README lists the same headers for other hosts', () => {
+  const readme = fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const block = readme.match(/<!-- headers:start -->\n```\n([\s\S]*?)```\n<!-- headers:end -->/);
+  assert.ok(block, 'the README has the headers block');
+  assert.equal(block[1], Object.entries(SECURITY_HEADERS).map(([k, v]) => `${k}: ${v}\n`).join(''));
 });
