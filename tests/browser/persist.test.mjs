@@ -142,12 +142,40 @@ test('a paused clock comes back paused at the saved time; a fast one at its spee
   assert.equal(await side(page, 'EXISTS short'), '(integer) 0', 'the short key ran out once the clock ran');
 });
 
+test('an older page\'s "previous" world becomes a kept playground', async (t) => {
+  const { page } = await openPage(t);
+  await run(page, 'SET old 1');
+  await saveNow(page);
+  // What an older page kept: the saved world under "previous".
+  await page.evaluate(() => new Promise((resolve, reject) => {
+    window.redisPlayground.persistence.suspended = true;
+    const r = indexedDB.open('redis-playground');
+    r.onsuccess = () => {
+      const store = r.result.transaction('world', 'readwrite').objectStore('world');
+      const g = store.get('world');
+      g.onsuccess = () => {
+        const put = store.put({ ...g.result, keys: 1, why: 'before you ran a shared link', at: Date.now() }, 'previous');
+        put.onsuccess = () => { r.result.close(); resolve(); };
+        put.onerror = () => reject(put.error);
+      };
+    };
+    r.onerror = () => reject(r.error);
+  }));
+  await reload(page);
+  assert.equal(await readStore(page, 'previous'), null, 'moved');
+  assert.equal(await page.evaluate(() => window.redisPlayground.persistence.keptCount()), 1);
+  const kept = await page.evaluate(() => window.redisPlayground.persistence.kept());
+  assert.equal(kept[0].keys, 1);
+  assert.equal(kept[0].why, 'before you ran a shared link');
+});
+
 test('Reset asks first, then empties everything and the saved copy', async (t) => {
   const { page } = await openPage(t);
   await run(page, 'SET keep me');
   await run(page, 'SELECT 3');
   await run(page, 'SET three 3');
   await saveNow(page);
+  assert.equal(await page.evaluate(() => window.redisPlayground.persistence.keepCurrentAside('for the test')), true);
   const openReset = async () => {
     await page.locator('#data-menu > summary').click();
     await page.locator('#reset-button').click();
@@ -170,6 +198,7 @@ test('Reset asks first, then empties everything and the saved copy', async (t) =
   await page.keyboard.press('ArrowUp');
   assert.equal(await page.locator('#input').inputValue(), '', 'the history is empty');
   assert.equal(await readStore(page, 'world'), null, 'the saved copy is gone');
+  assert.deepEqual(await page.evaluate(() => window.redisPlayground.persistence.kept()), [], 'the kept playgrounds too');
   await reload(page);
   assert.equal(await keyCount(page), 0, 'and stays gone');
 });
@@ -319,13 +348,15 @@ test('a saved world that arrives after the learner started is kept aside, restor
   assert.equal(await page.evaluate(() => (window.redisPlayground.persistence.status().state === 'loading'
     ? window.redisPlayground.console.run('SET new 2') : 'too late')), 'OK', 'run before the store answered');
   await ready(page);
-  const previous = notice(page, 'previous-world');
-  await previous.waitFor();
-  assert.match(await previous.textContent(), /loaded late, after you had started/);
+  const kept = notice(page, 'kept-world');
+  await kept.waitFor();
+  assert.match(await kept.textContent(), /loaded late, after you had started/);
   assert.equal(await side(page, 'EXISTS old'), '(integer) 0', 'the new work is not overwritten');
-  await previous.locator('button', { hasText: 'Restore it' }).click();
-  await previous.waitFor({ state: 'detached' });
+  await kept.locator('button', { hasText: 'Restore it' }).click();
+  await kept.waitFor({ state: 'detached' });
   assert.equal(await side(page, 'GET old'), '"1"');
+  assert.equal(await side(page, 'EXISTS new'), '(integer) 0');
+  assert.equal(await page.evaluate(() => window.redisPlayground.persistence.keptCount()), 1, 'the work done meanwhile is kept in its turn');
 });
 
 test('the open consoles come back after a reload', async (t) => {

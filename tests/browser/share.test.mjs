@@ -6,7 +6,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useBrowser, env, screenshot } from './console-harness.mjs';
 import { openPage, ready, run, side, keyCount } from './persist-harness.mjs';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { encodeScenario, toBase64Url } from '../../www/js/share/codec.js';
+import { startServer } from '../../scripts/static-server.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 useBrowser();
 
@@ -17,6 +24,13 @@ const stubClipboard = () => {
 
 const notice = (page, id) => page.locator(`[data-notice="${id}"]`);
 const echoes = (page) => page.locator('#output .entry .echo').allTextContents();
+
+/** The page shows what a link will run and asks: press Run. */
+async function accept(page) {
+  const ask = page.locator('dialog.share-run-dialog');
+  await ask.waitFor();
+  await ask.locator('button', { hasText: 'Run' }).click();
+}
 
 async function link(text) {
   return env.baseUrl + await encodeScenario(text);
@@ -54,8 +68,15 @@ test('Share makes a link from the history; opening it runs the commands in a fre
   assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/#run=[A-Za-z0-9_-]+$/);
   await dialog.locator('button', { hasText: 'Close' }).click();
 
-  // Somebody else opens it: a fresh browser, nothing saved → no question asked.
+  // Somebody else opens it: a fresh browser, nothing saved → shown what it runs, one click.
   const other = await openPage(t, { url });
+  const ask = other.page.locator('dialog.share-run-dialog');
+  await ask.waitFor();
+  assert.match(await ask.textContent(), /This link runs 4 commands in a fresh world:/);
+  assert.doesNotMatch(await ask.textContent(), /replaced/, 'nothing to replace');
+  assert.equal(await ask.locator('.share-preview').textContent(), 'SET greeting "Hello, World!"\nRPUSH queue job:1 job:2\nHSET user:1 name Alice\nEXPIRE greeting 600');
+  assert.equal(await other.page.evaluate(() => document.activeElement?.textContent), 'Run', 'Enter runs it');
+  await other.page.keyboard.press('Enter');
   await notice(other.page, 'share').waitFor();
   assert.match(await notice(other.page, 'share').textContent(), /ran 4 commands in a fresh world/);
   assert.deepEqual(await echoes(other.page), [
@@ -66,6 +87,7 @@ test('Share makes a link from the history; opening it runs the commands in a fre
   ], 'the lines show in the console as if typed');
   assert.equal(await side(other.page, 'LRANGE queue 0 -1'), '1) "job:1"\n2) "job:2"');
   assert.equal(await side(other.page, 'HGET user:1 name'), '"Alice"');
+  assert.equal(await run(other.page, 'GET greeting'), '"Hello, World!"', 'the keyboard is in the console');
   assert.equal(await other.page.evaluate(() => location.hash), '', 'the fragment is gone');
   assert.equal(await other.page.evaluate(() => location.href), `${env.baseUrl}`);
   // A reload does not run it again (and the world it made was saved).
@@ -103,15 +125,16 @@ test('a learner with keys is asked; Cancel keeps them, Run replaces them and the
   await page.waitForFunction(() => /ran 2 commands/.test(document.querySelector('[data-notice="share"]')?.textContent ?? ''));
   assert.equal(await side(page, 'GET theirs'), '"3"');
   assert.equal(await side(page, 'EXISTS mine'), '(integer) 0', 'a fresh world');
-  // The replaced world is kept: bring it back.
-  const previous = notice(page, 'previous-world');
-  await previous.waitFor();
-  assert.match(await previous.textContent(), /Your earlier playground \(2 keys\)/);
-  await screenshot(page, 'share-previous-notice.png');
-  await previous.locator('button', { hasText: 'Restore it' }).click();
-  await previous.waitFor({ state: 'detached' });
+  // The replaced world is kept: bring it back (the link's world is kept in its turn).
+  const kept = notice(page, 'kept-world');
+  await kept.waitFor();
+  assert.match(await kept.textContent(), /Your earlier playground \(2 keys\), saved at .*, before you ran a shared link, is kept under Data → Kept playgrounds/);
+  await screenshot(page, 'share-kept-notice.png');
+  await kept.locator('button', { hasText: 'Restore it' }).click();
+  await kept.waitFor({ state: 'detached' });
   assert.equal(await side(page, 'GET mine'), '"1"');
   assert.equal(await side(page, 'EXISTS theirs'), '(integer) 0');
+  assert.equal(await page.evaluate(() => window.redisPlayground.persistence.keptCount()), 1, 'the link\'s world is kept now');
   assert.deepEqual(seen.errors, []);
 });
 
@@ -119,6 +142,7 @@ test('a link pasted into an open tab runs too (hashchange)', async (t) => {
   const { page } = await openPage(t);
   const frag = await encodeScenario('SET pasted yes');
   await page.evaluate((f) => { location.hash = f.slice(1); }, frag);
+  await accept(page);
   await page.waitForFunction(() => document.querySelector('[data-notice="share"]'));
   assert.equal(await side(page, 'GET pasted'), '"yes"');
   assert.equal(await page.evaluate(() => location.hash), '');
@@ -148,6 +172,7 @@ test('the Share dialog takes a lesson\'s commands, and says what cannot be share
   assert.equal(await dialog.locator('.share-copy').isDisabled(), true);
   await page.keyboard.press('Escape');
   const other = await openPage(t, { url });
+  await accept(other.page);
   await notice(other.page, 'share').waitFor();
   assert.deepEqual(await echoes(other.page), ['127.0.0.1:6379> SET a 1']);
 });
@@ -160,6 +185,7 @@ test('HTML and script in a link\'s values are run as Redis data and shown as tex
     'HGETALL h',
   ].join('\n'));
   const { page, seen } = await openPage(t, { url });
+  await accept(page);
   await notice(page, 'share').waitFor();
   const out = await page.locator('#output').textContent();
   assert.ok(out.includes('"<script>window.__pwned=2</script>"'));
@@ -201,4 +227,92 @@ test('malicious and broken links run nothing and say why, as text', async (t) =>
     assert.deepEqual(seen.dialogs, [], name);
     assert.deepEqual(seen.errors, [], name);
   }
+});
+
+test('two links in a row: each replaced world is kept, listed under Data, restorable and deletable', async (t) => {
+  const { page, seen } = await openPage(t);
+  await run(page, 'SET mine 1');
+  await run(page, 'SET mine:too 2');
+  for (const [n, key] of [[1, 'first'], [2, 'second']]) {
+    // The second is a same-document navigation (only the fragment changes): hashchange.
+    await page.goto(await link(`SET ${key} ${n}`));
+    await ready(page);
+    await accept(page);
+    await page.waitForFunction((k) => window.redisPlayground.engine.sideExec(`EXISTS ${k}`) === '(integer) 1', key);
+    assert.equal(await page.evaluate(() => window.redisPlayground.persistence.keptCount()), n);
+  }
+  // Both are still there after a reload, in the store, newest first.
+  await page.reload();
+  await ready(page);
+  await page.locator('#data-menu summary').click();
+  const item = page.locator('#kept-button');
+  assert.equal((await item.textContent()).trim(), '⧉ Kept playgrounds (2)…');
+  await item.click();
+  const dialog = page.locator('dialog.kept-dialog');
+  await dialog.locator('.kept-item').nth(1).waitFor();
+  const lines = await dialog.locator('.kept-line').allTextContents();
+  assert.match(lines[0], /^saved at .* · 1 key · before you ran a shared link$/, 'the first link\'s world');
+  assert.match(lines[1], /^saved at .* · 2 keys · before you ran a shared link$/, 'the learner\'s own');
+  await screenshot(page, 'kept-playgrounds.png');
+  // Bring the learner's own back: the current one (the second link's) is kept in its turn.
+  await dialog.locator('.kept-item').nth(1).locator('button', { hasText: 'Restore' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  assert.equal(await side(page, 'GET mine'), '"1"');
+  assert.equal(await side(page, 'EXISTS second'), '(integer) 0');
+  assert.equal(await page.evaluate(() => window.redisPlayground.persistence.keptCount()), 2);
+  // Delete one.
+  await page.locator('#data-menu summary').click();
+  await item.click();
+  await dialog.locator('.kept-item').nth(1).waitFor();
+  await dialog.locator('.kept-item').first().locator('button', { hasText: 'Delete' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('dialog.kept-dialog .kept-item').length === 1);
+  assert.match(await dialog.locator('.kept-line').first().textContent(), /1 key/);
+  await page.keyboard.press('Escape');
+  assert.equal(await page.evaluate(() => window.redisPlayground.persistence.keptCount()), 1);
+  assert.deepEqual(seen.errors, []);
+});
+
+test('a link that would multiply its data runs within a memory budget and says so', async (t) => {
+  const url = await link('RPUSH l 1\n100 SORT l BY nosort GET # GET # STORE l\nLLEN l');
+  const { page, seen } = await openPage(t, { url });
+  const before = await page.evaluate(() => window.redisPlayground.engine.memoryUsed());
+  await accept(page);
+  const n = notice(page, 'share');
+  await page.waitForFunction(() => /refused with Redis's OOM error/.test(document.querySelector('[data-notice="share"]')?.textContent ?? ''), null, { timeout: 120_000 });
+  assert.match(await n.textContent(), /it ran 3 commands in a fresh world, shown in the console\. \d+ commands? (was|were) refused with Redis's OOM error: a shared link may make the playground hold at most 64 MiB more\./);
+  const len = Number((await side(page, 'LLEN l')).replace('(integer) ', ''));
+  assert.ok(len >= 1 << 16 && len < 1 << 23, `LLEN ${len}`);
+  const used = await page.evaluate(() => window.redisPlayground.engine.memoryUsed());
+  assert.ok(used - before < 160 * 1024 * 1024, `the engine grew by ${used - before} bytes`);
+  // The usual ceiling is back: the learner can go on writing.
+  assert.equal(await run(page, 'SET after 1'), 'OK', 'typed: the console has the keyboard');
+  assert.deepEqual(seen.errors, []);
+});
+
+test('framed by another page: the headers refuse it, and without them the page runs no link', async (t) => {
+  const fragment = new URL(await link('SET framed 1')).hash;
+  // A host that sends no headers, serving the playground; and another site (another port).
+  const bare = await startServer({ root: path.join(ROOT, 'www'), port: 0, securityHeaders: false });
+  t.after(() => new Promise((resolve) => bare.server.close(resolve)));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'framer-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const framing = (src) => `<!doctype html><title>another site</title><iframe src="${src}" width="900" height="600"></iframe>`;
+  fs.writeFileSync(path.join(dir, 'headers.html'), framing(env.baseUrl + fragment));
+  fs.writeFileSync(path.join(dir, 'bare.html'), framing(bare.url + fragment));
+  const other = await startServer({ root: dir, port: 0, securityHeaders: false });
+  t.after(() => new Promise((resolve) => other.server.close(resolve)));
+
+  // With the server's headers the browser shows nothing of the playground in the frame.
+  const { page } = await openPage(t, { wait: false, url: `${other.url}headers.html` });
+  const blocked = await (await page.waitForSelector('iframe')).contentFrame();
+  await blocked.waitForLoadState('load');
+  assert.equal(await blocked.locator('#input').count(), 0, 'the playground did not load in the frame');
+
+  // From the host without headers, the page loads in the frame but runs no link.
+  await page.goto(`${other.url}bare.html`);
+  const inner = await (await page.waitForSelector('iframe')).contentFrame();
+  await inner.waitForSelector('[data-notice="share"]', { timeout: 20_000 });
+  assert.match(await inner.locator('[data-notice="share"]').textContent(), /This link was not run: this page is inside a frame/);
+  assert.equal(await inner.locator('dialog.share-run-dialog').count(), 0);
+  assert.equal(await inner.evaluate(() => window.redisPlayground.engine.sideExec('EXISTS framed')), '(integer) 0');
 });

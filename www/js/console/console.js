@@ -314,7 +314,12 @@ export function mountConsole({
       return () => listeners.delete(fn);
     },
     focus() {
-      if (!input.disabled) input.focus();
+      if (input.disabled) return;
+      // Focused while a modal dialog made the page inert (a shared link's question on load),
+      // the input is the active element but Chromium sends it no typing; a blur first makes
+      // the focus real.
+      if (document.activeElement === input) input.blur();
+      input.focus();
     },
     prompt() {
       return promptText;

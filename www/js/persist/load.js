@@ -7,7 +7,7 @@
 //   - The copy a leaving page wrote to localStorage (pending.js) wins over IndexedDB's record
 //     when it is newer; otherwise it is dropped (IndexedDB has it, or newer).
 //   - A record that can't be read is kept aside as "bad" (downloadable) and the world starts
-//     empty; one that arrives after the learner started working is kept as "previous"
+//     empty; one that arrives after the learner started working is kept aside (a kept playground)
 //     (restorable) rather than replacing their work; otherwise it is restored.
 import { readRecord } from './record.js';
 
@@ -31,7 +31,7 @@ export function within(promise, timeoutMs, wait = (ms) => new Promise((resolve) 
  * `{ world, rec, fromPending, dropPending, action }`: the record chosen and readRecord's
  * reading of it; whether it came from localStorage; whether the localStorage copy can go
  * now; and the action: 'none' (nothing saved), 'bad' (keep it aside, start empty),
- * 'previous' (keep it restorable, leave the current world) or 'restore'.
+ * 'keep' (keep it restorable, leave the current world) or 'restore'.
  */
 export function loadPlan({ world, pending, late = false, changedSinceStart = false }) {
   let fromPending = false;
@@ -48,6 +48,6 @@ export function loadPlan({ world, pending, late = false, changedSinceStart = fal
   let action = 'restore';
   if (rec.empty) action = 'none';
   else if (!rec.ok) action = 'bad';
-  else if (late && changedSinceStart) action = 'previous';
+  else if (late && changedSinceStart) action = 'keep';
   return { world, rec, fromPending, dropPending, action };
 }

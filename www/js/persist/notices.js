@@ -42,21 +42,20 @@ export function badData(bad, byteCount) {
   };
 }
 
-/** An earlier world kept aside (`previous`: { keys, why }, saved at `savedAt`). */
-export function previousWorld(previous, savedAt) {
-  const keys = Number.isFinite(previous.keys) ? ` (${plural(previous.keys, 'key')})` : '';
-  const why = typeof previous.why === 'string' ? `, ${previous.why}` : '';
+/** An earlier world just kept aside (`kept`: kept.js's summary). */
+export function keptWorld(kept) {
+  const keys = Number.isFinite(kept.keys) ? ` (${plural(kept.keys, 'key')})` : '';
+  const why = kept.why ? `, ${kept.why}` : '';
   return {
-    id: 'previous-world',
+    id: 'kept-world',
     kind: 'info',
-    text: `Your earlier playground${keys}, saved at ${timeText(savedAt)}${why}, is kept. ` +
-      'Restoring it replaces the current keys.',
+    text: `Your earlier playground${keys}, saved at ${timeText(kept.savedAt)}${why}, is kept under Data → Kept playgrounds. ` +
+      'Restoring it replaces the current keys, which are kept in turn.',
     action: 'Restore it',
-    dismissLabel: 'Dismiss and delete it',
   };
 }
 
-export const previousFailed = (e) => ({ id: 'previous-failed', kind: 'error', text: `The earlier playground could not be restored (${message(e)}).` });
+export const keptFailed = (e) => ({ id: 'kept-failed', kind: 'error', text: `The earlier playground could not be restored (${message(e)}).` });
 
 export const quota = (bytes) => ({
   id: 'quota',

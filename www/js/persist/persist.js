@@ -17,8 +17,10 @@
 // closed and moves the world clock on by the time it was closed (src/persist.rs).
 //
 // Records in the store (store.js): "world" (the saved world), "bad" (saved data that could not
-// be read, kept for download until the learner dismisses the notice), "previous" (a good world
-// that a shared link or a late load replaced, kept until restored or dismissed).
+// be read, kept for download until the learner dismisses the notice), and "kept:…" (kept.js: a
+// good world that a shared link, a late load or a restore replaced, each its own record, kept
+// until the learner deletes it under Data → Kept playgrounds; an older page's single
+// "previous" record becomes one of them on load).
 //
 // Nothing here can break the page: unreadable data, a newer format, a full quota, or no
 // IndexedDB at all end in a notice under the header and an empty (or unsaved) world in which
@@ -37,6 +39,7 @@ import { callEach } from '../listeners.js';
 import { loadPlan, within } from './load.js';
 import * as say from './notices.js';
 import { confirmReset, resetEverything, takeResetNote } from './reset.js';
+import { KEPT_PREFIX, keptId, keptSummaries } from './kept.js';
 
 const DEBOUNCE_MS = 1500; // a save waits for changes to pause this long…
 const MAX_WAIT_MS = 10_000; // …but no longer than this while they keep coming
@@ -69,6 +72,8 @@ class Persistence {
     this.commandsSinceStart = 0;
     this.listeners = new Set();
     this.badUrl = null;
+    /** Settles once the saved world is in (or known to be unavailable), even a late one. */
+    this.settled = Promise.resolve();
     const supported = typeof engine.snapshot === 'function' && typeof engine.restore === 'function';
     if (!supported) {
       this.state = 'disabled';
@@ -83,13 +88,15 @@ class Persistence {
     this.startGeneration = this.engine.generation();
     const pending = (async () => {
       const store = await openStore();
-      const [world, bad, previous] = await Promise.all([store.get('world'), store.get('bad'), store.get('previous')]);
-      return { store, world, bad, previous };
+      const [world, bad, previous, kept] = await Promise.all([
+        store.get('world'), store.get('bad'), store.get('previous'), store.entries(KEPT_PREFIX),
+      ]);
+      return { store, world, bad, previous, kept };
     })();
     const first = await within(pending, timeoutMs);
     if (first.timeout) {
       this.notices.show(say.slowStorage());
-      pending.then(
+      this.settled = pending.then(
         (v) => { this.notices.remove('slow-storage'); return this.#apply(v, { late: true }); },
         (e) => { this.notices.remove('slow-storage'); this.#unavailable(e); },
       ).catch((e) => console.error('persistence: late load failed', e));
@@ -109,19 +116,20 @@ class Persistence {
     this.#emit();
   }
 
-  async #apply({ store, world, bad, previous }, { late }) {
+  async #apply({ store, world, bad, previous, kept }, { late }) {
     this.store = store;
     this.state = 'ready';
+    this.keptIds = new Set(kept.map((k) => k?.id).filter((id) => typeof id === 'string'));
+    if (previous) await this.#adoptPrevious(previous);
     const plan = loadPlan({ world, pending: readPending(), late, changedSinceStart: late && this.#changedSinceStart() });
     if (plan.dropPending) clearPending(); // IndexedDB has it (or newer)
     if (bad) this.#showBad(bad);
-    if (previous) this.#showPrevious(previous);
     const { rec } = plan;
     if (plan.action === 'bad') {
       await this.#keepBad(plan.world, rec.reason, rec.bytes, plan.world?.savedAt);
-    } else if (plan.action === 'previous') {
+    } else if (plan.action === 'keep') {
       // The learner started working while the store was slow: keep both worlds.
-      await this.#keepPrevious(plan.world, 'loaded late, after you had started');
+      await this.#keepAside(plan.world, 'loaded late, after you had started');
     } else if (plan.action === 'restore') {
       try {
         const r = this.engine.restore(rec.engine);
@@ -168,44 +176,88 @@ class Persistence {
     });
   }
 
-  async #keepPrevious(world, why) {
-    const previous = { ...world, why, at: Date.now() };
+  /** An older page's one "previous" record: a kept playground like the others. */
+  async #adoptPrevious(previous) {
     try {
-      await this.store.put('previous', previous);
+      if (readRecord(previous).ok) {
+        const id = keptId(Number.isFinite(previous.at) ? previous.at : Date.now());
+        await this.store.put(id, { ...previous, id, keptAt: previous.at ?? Date.now() });
+        this.keptIds.add(id);
+      }
+      await this.store.delete('previous');
     } catch (e) {
       console.warn('persistence: could not keep the previous world:', e);
     }
-    this.#showPrevious(previous);
   }
 
-  #showPrevious(previous) {
-    const rec = readRecord(previous);
-    if (!rec.ok) {
-      this.store?.delete('previous').catch(() => {});
-      return;
+  /**
+   * Keep `world` (a saved record) as a new kept playground, never replacing another, and say
+   * so in a notice that can restore it. Returns whether it was stored.
+   */
+  async #keepAside(world, why) {
+    const id = keptId();
+    const record = { ...world, id, why, keptAt: Date.now() };
+    let stored = true;
+    try {
+      await this.store.put(id, record);
+      this.keptIds.add(id);
+    } catch (e) {
+      console.warn('persistence: could not keep the world aside:', e);
+      stored = false;
     }
-    const n = say.previousWorld(previous, rec.savedAt);
+    const [summary] = keptSummaries([record]);
+    const n = say.keptWorld(summary);
     this.notices.show({
       ...n,
-      actions: [{
-        label: n.action,
-        primary: true,
-        onClick: async () => {
-          try {
-            const r = this.engine.restore(rec.engine);
-            this.restored = { keys: Number(r?.keys ?? 0), expired: Number(r?.expired ?? 0), savedAt: rec.savedAt };
-            this.#applyPage(rec.page, { history: false });
-            this.#announceRestored();
-            await this.store?.delete('previous').catch(() => {});
-            this.#afterWorldChange();
-            await this.save('restore');
-          } catch (e) {
-            this.notices.show(say.previousFailed(e));
-          }
-        },
-      }],
-      onDismiss: () => this.store?.delete('previous').catch(() => {}),
+      actions: stored ? [{ label: n.action, primary: true, onClick: () => this.restoreKept(id) }] : [],
     });
+    this.#emit();
+    return stored;
+  }
+
+  /** The kept playgrounds, newest first (kept.js's summaries). */
+  async kept() {
+    if (!this.store) return [];
+    const records = await this.store.entries(KEPT_PREFIX);
+    this.keptIds = new Set(records.map((r) => r?.id).filter((id) => typeof id === 'string'));
+    return keptSummaries(records);
+  }
+
+  /** How many playgrounds are kept (as last read). */
+  keptCount() {
+    return this.keptIds?.size ?? 0;
+  }
+
+  /**
+   * Bring kept playground `id` back: the current world, if it has keys, is kept in its turn.
+   * Returns whether it was restored (a failure is said in a notice).
+   */
+  async restoreKept(id) {
+    try {
+      const value = await this.store.get(id);
+      const rec = readRecord(value);
+      if (!rec.ok) throw new Error(rec.reason);
+      await this.keepCurrentAside('before you restored an earlier playground');
+      const r = this.engine.restore(rec.engine);
+      this.restored = { keys: Number(r?.keys ?? 0), expired: Number(r?.expired ?? 0), savedAt: rec.savedAt };
+      this.#applyPage(rec.page, { history: false });
+      this.#announceRestored();
+      await this.deleteKept(id);
+      this.notices.remove('kept-world');
+      this.#afterWorldChange();
+      await this.save('restore');
+      return true;
+    } catch (e) {
+      this.notices.show(say.keptFailed(e));
+      return false;
+    }
+  }
+
+  /** Forget kept playground `id`. */
+  async deleteKept(id) {
+    await this.store?.delete(id).catch((e) => console.warn('persistence: could not delete a kept world:', e));
+    this.keptIds?.delete(id);
+    this.#emit();
   }
 
   #announceRestored() {
@@ -433,25 +485,17 @@ class Persistence {
   // --- whole-world operations -------------------------------------------------------------
 
   /**
-   * Before replacing the world (a shared link): keep the current one under "previous" when it
-   * has keys, so it can be restored. Returns whether it was kept.
+   * Before replacing the world (a shared link, restoring a kept one): keep the current one
+   * as a kept playground when it has keys. Returns whether it was kept.
    */
-  async keepCurrentAsPrevious(why) {
+  async keepCurrentAside(why) {
     if (this.state !== 'ready' || !this.store) return false;
     const keys = Array.from(this.engine.dbSizes?.() ?? []).reduce((a, b) => a + b, 0);
     if (keys === 0) return false;
     this.engine.tick?.();
     const record = makeRecord({ engine: this.engine.snapshot(), page: this.#pageState() });
     record.keys = keys;
-    record.why = why;
-    try {
-      await this.store.put('previous', record);
-    } catch (e) {
-      console.warn('persistence: could not keep the current world:', e);
-      return false;
-    }
-    this.#showPrevious(record);
-    return true;
+    return this.#keepAside(record, why);
   }
 
   #afterWorldChange() {

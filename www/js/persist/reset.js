@@ -1,5 +1,6 @@
 // Reset: the dialog that asks, and emptying everything — the engine, the saved data, the
 // console history — before the page loads afresh and says so once.
+import { KEPT_PREFIX } from './kept.js';
 import { h, openDialog } from './ui.js';
 import { STORAGE_KEY as HISTORY_KEY } from '../console/history.js';
 import { clearPending } from './pending.js';
@@ -14,7 +15,7 @@ export async function confirmReset() {
     title: 'Reset the playground?',
     className: 'reset-dialog',
     body: [
-      h('p', { text: 'This deletes every key in all 16 databases, the console history and the copy saved in this browser, and puts the world clock back to real time.' }),
+      h('p', { text: 'This deletes every key in all 16 databases, the console history and the copies saved in this browser (the kept playgrounds too), and puts the world clock back to real time.' }),
       h('p', { class: 'pg-muted', text: 'Lesson progress is kept. Export first if you want a copy of your keys.' }),
     ],
     buttons: [
@@ -35,7 +36,10 @@ export async function resetEverything({ engine, store, ui }) {
   clearPending();
   ui?.history?.replace?.([]);
   if (store) {
-    await Promise.all(['world', 'bad', 'previous'].map((k) => store.delete(k).catch(() => {})));
+    await Promise.all([
+      ...['world', 'bad', 'previous'].map((k) => store.delete(k).catch(() => {})),
+      store.deleteEntries(KEPT_PREFIX).catch(() => {}),
+    ]);
   } else {
     await deleteDatabase();
   }

@@ -3,6 +3,7 @@
 //
 //   const store = await openStore();          // throws StorageError (kind "unavailable")
 //   await store.get(key) / store.put(key, value) / store.delete(key)
+//   await store.entries(prefix) / store.deleteEntries(prefix)   (records under keys "prefix…")
 //   store.put(…) starts its transaction synchronously: a save begun in `pagehide` is queued
 //   before the page goes away.
 //
@@ -87,6 +88,11 @@ export function deleteDatabase({ indexedDB = factory() } = {}) {
   });
 }
 
+/** The keys that start with `prefix` (string keys). */
+function prefixRange(prefix) {
+  return IDBKeyRange.bound(prefix, `${prefix}\uffff`);
+}
+
 class Store {
   constructor(db) {
     this.db = db;
@@ -125,6 +131,16 @@ class Store {
 
   delete(key) {
     return this.#run('readwrite', (s) => s.delete(key));
+  }
+
+  /** Every record whose key starts with `prefix`, in key order. */
+  entries(prefix) {
+    return this.#run('readonly', (s) => s.getAll(prefixRange(prefix)));
+  }
+
+  /** Delete every record whose key starts with `prefix`. */
+  deleteEntries(prefix) {
+    return this.#run('readwrite', (s) => s.delete(prefixRange(prefix)));
   }
 
   close() {

@@ -7,6 +7,7 @@
 //   tools.transfer   transfer.js's API (openExport, importBytes)
 import { mountTransfer } from './transfer.js';
 import { mountShare } from '../share/share.js';
+import { mountKeptMenu } from './kept.js';
 
 /**
  * The open consoles (js/console/consoles.js) as page state: how many, which is active, split
@@ -77,6 +78,7 @@ function mountDataMenu({ persistence, menu = document.getElementById('data-menu'
 export function mountTools({ engine, console: ui, persistence }) {
   const notices = persistence?.notices;
   mountDataMenu({ persistence });
+  mountKeptMenu({ persistence });
   const state = consolesState(ui);
   if (state && persistence?.registerPageState) persistence.registerPageState('consoles', state);
   const transfer = mountTransfer({ engine, console: ui, notices, persistence });

@@ -38,6 +38,7 @@ export function mountNotices(root = document.getElementById('notices')) {
     else document.body.prepend(root);
   }
   root.setAttribute('aria-label', root.getAttribute('aria-label') || 'Notices');
+  root.setAttribute('role', 'region');
   const shown = new Map();
 
   function remove(id) {
@@ -97,7 +98,7 @@ export function mountNotices(root = document.getElementById('notices')) {
 /**
  * A modal dialog (the native <dialog>, text only). Resolves with the value of the button
  * pressed, or null when closed with Escape or Cancel.
- *   openDialog({ title, body: [Node], buttons: [{ label, value, primary?, danger? }], className })
+ *   openDialog({ title, body: [Node], buttons: [{ label, value, primary?, danger?, autofocus? }], className })
  */
 export function openDialog({ title, body = [], buttons = [{ label: 'Close', value: null }], className = '', onOpen } = {}) {
   return new Promise((resolve) => {
@@ -110,6 +111,7 @@ export function openDialog({ title, body = [], buttons = [{ label: 'Close', valu
         type: 'button',
         class: `pg-button${b.primary ? ' primary' : ''}${b.danger ? ' danger' : ''}`,
         'data-value': b.value ?? '',
+        autofocus: b.autofocus === true,
         text: b.label,
         onclick: () => { value = b.value ?? null; dialog.close(); },
       }));

@@ -4,15 +4,17 @@
 //     → { handleLocation(), openDialog({ lines }), linkFor(lines) }
 //
 // Opening a link (on load, and when a #run= fragment is pasted into this tab):
+//   - in a frame, nothing runs: another site could overlay the Run button (the server's
+//     headers forbid framing too; this is for a host that sends none);
 //   - the fragment is decoded and every line checked (codec.js, validate.js); a link with any
 //     refused line runs nothing and says which lines and why;
-//   - when the learner has keys, the page asks first: "This link runs N commands in a fresh
-//     world; your current keys will be replaced." Run keeps the current world aside
-//     (persistence's "previous" record, restorable from a notice), so nothing is lost even
-//     after saying yes; Cancel runs nothing. A learner without keys (a first visit, a whole
-//     room opening the teacher's link) is not asked;
-//   - the world is reset (engine.resetWorld()), the console cleared, and each line run through
-//     the console as if typed (echo, reply, history); a notice says what ran;
+//   - the page always shows what the link will run and asks first; when the learner has keys
+//     it says they will be replaced and kept aside (persistence's kept playgrounds, listed
+//     under Data, each restorable until the learner deletes it: a second link never
+//     replaces the first one's keeping). Cancel runs nothing;
+//   - the world is reset (engine.resetWorld()), the console cleared, and the lines run through
+//     the console as if typed (echo, reply, history) within runner.js's bounds: so much
+//     memory, so much time; a notice says what ran and what was refused or left;
 //   - the fragment is removed (history.replaceState), so a reload does not run it again.
 // The dialog builds a link from the console history (the last N lines) or a lesson's commands,
 // editable in a textarea, and shows the URL with a Copy button.
@@ -21,6 +23,7 @@
 // through textContent. Nothing is ever inserted as HTML.
 import { decodeFragment, encodeScenario, isShareFragment, scenarioLines, LIMITS, ShareError } from './codec.js';
 import { scenarioChecker, clip } from './validate.js';
+import { runLines, LINK_BUDGET } from './runner.js';
 import { h, openDialog, mountNotices } from '../persist/ui.js';
 import { STORAGE_KEY as HISTORY_KEY } from '../console/history.js';
 
@@ -33,6 +36,27 @@ function keyCount(engine) {
 
 function plural(n, one, many = `${one}s`) {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+/** Whether this page is inside another page's frame (reading `top` can throw cross-origin). */
+function framed() {
+  try {
+    return window.top !== window.self;
+  } catch {
+    return true;
+  }
+}
+
+/** What the notice says once a link has run (`r`: runner.js's result). */
+function ranText(r) {
+  const mib = Math.round(LINK_BUDGET.memoryBytes / (1024 * 1024));
+  let text = r.stopped
+    ? `This page opened a shared link and stopped it ${r.stopped === 'time' ? `after ${LINK_BUDGET.timeMs / 1000} s` : 'when you asked'}: it ran ${r.ran.toLocaleString('en-US')} of ${plural(r.total, 'command')} in a fresh world, shown in the console; the rest were not run.`
+    : `This page opened a shared link: it ran ${plural(r.total, 'command')} in a fresh world, shown in the console.`;
+  if (r.refusedForMemory > 0) {
+    text += ` ${plural(r.refusedForMemory, 'command')} ${r.refusedForMemory === 1 ? 'was' : 'were'} refused with Redis's OOM error: a shared link may make the playground hold at most ${mib} MiB more.`;
+  }
+  return text;
 }
 
 export function mountShare({ engine, console: ui, persistence = null, notices = mountNotices(), button = document.getElementById('share-button') } = {}) {
@@ -62,6 +86,10 @@ export function mountShare({ engine, console: ui, persistence = null, notices = 
     if (!isShareFragment(hash) || handling) return;
     handling = true;
     try {
+      if (framed()) {
+        refusedNotice('this page is inside a frame on another page, where it cannot show you safely what a link runs');
+        return;
+      }
       let lines;
       try {
         lines = await decodeFragment(hash);
@@ -76,36 +104,49 @@ export function mountShare({ engine, console: ui, persistence = null, notices = 
         refusedNotice(`${plural(v.refused.length, 'line')} ${v.refused.length === 1 ? 'is' : 'are'} not allowed in a shared link`, details);
         return;
       }
+      // A saved world still loading would arrive after the link ran: wait for it, so the
+      // question counts the learner's keys and keeps them aside.
+      await persistence?.settled;
       const keys = keyCount(engine);
-      if (keys > 0) {
-        const choice = await openDialog({
-          title: 'Run a shared scenario?',
-          className: 'share-run-dialog',
-          body: [
-            h('p', { text: `This link runs ${plural(lines.length, 'command')} in a fresh world; your current keys (${keys.toLocaleString('en-US')}) will be replaced.` }),
-            h('p', { class: 'pg-muted', text: 'Your current keys are kept aside: a notice lets you bring them back.' }),
-            h('pre', { class: 'share-preview', text: lines.map((l) => clip(l)).join('\n') }),
-          ],
-          buttons: [
-            { label: 'Cancel', value: null },
-            { label: 'Run', value: 'run', primary: true },
-          ],
-        });
-        if (choice !== 'run') {
-          notices.show({ id: 'share', kind: 'info', text: 'The shared link was not run; your keys are as they were.' });
-          return;
-        }
+      const choice = await openDialog({
+        title: 'Run a shared scenario?',
+        className: 'share-run-dialog',
+        body: [
+          h('p', {
+            text: keys > 0
+              ? `This link runs ${plural(lines.length, 'command')} in a fresh world; your current keys (${keys.toLocaleString('en-US')}) will be replaced.`
+              : `This link runs ${plural(lines.length, 'command')} in a fresh world:`,
+          }),
+          keys > 0 ? h('p', { class: 'pg-muted', text: 'Your current keys are kept aside: Data → Kept playgrounds brings them back.' }) : null,
+          h('pre', { class: 'share-preview', tabindex: '0', 'aria-label': 'The commands', text: lines.map((l) => clip(l)).join('\n') }),
+        ].filter(Boolean),
+        buttons: [
+          { label: 'Cancel', value: null },
+          { label: 'Run', value: 'run', primary: true, autofocus: true },
+        ],
+      });
+      if (choice !== 'run') {
+        notices.show({ id: 'share', kind: 'info', text: `The shared link was not run; ${keys > 0 ? 'your keys are as they were' : 'nothing changed'}.` });
+        return;
       }
-      await persistence?.keepCurrentAsPrevious?.('before you ran a shared link');
+      if (keys > 0) await persistence?.keepCurrentAside?.('before you ran a shared link');
       engine.resetWorld?.();
       ui.clear?.();
-      for (const line of lines) ui.run(line);
-      persistence?.changed?.();
-      notices.show({
-        id: 'share',
-        kind: 'info',
-        text: `This page opened a shared link: it ran ${plural(lines.length, 'command')} in a fresh world, shown in the console.`,
+      const stop = new AbortController();
+      const result = await runLines({
+        lines,
+        run: (line) => ui.run(line),
+        engine,
+        signal: stop.signal,
+        onProgress: (r) => notices.show({
+          id: 'share',
+          kind: 'info',
+          text: `Running a shared link: ${r.ran.toLocaleString('en-US')} of ${plural(r.total, 'command')}…`,
+          actions: [{ label: 'Stop', onClick: () => stop.abort() }],
+        }),
       });
+      persistence?.changed?.();
+      notices.show({ id: 'share', kind: result.stopped || result.refusedForMemory ? 'warning' : 'info', text: ranText(result) });
       ui.focus?.();
     } finally {
       dropFragment();
