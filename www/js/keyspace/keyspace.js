@@ -13,7 +13,7 @@
 // The scheduler drives it: every world it publishes (each tick, and at once after a console
 // line) gives the active console's db, the generation and the world time; a running scan
 // carries on in 6 ms slices between them. Every key and value is shown as text, never as HTML.
-import { h, setText, setAttr, fmtInt, fmtSize, fmtSizeLong, ttlText, TYPES } from './util.js';
+import { h, setText, setAttr, fmtInt, fmtSize, ttlText, TYPES } from './util.js';
 import { keyId } from './rows.js';
 import { mountValue } from './value.js';
 import { KeyspaceState, DATABASES } from './state.js';
@@ -155,7 +155,8 @@ export function mountKeyspace({ root, engine, console: cli, scheduler }) {
         el.append(
           h('span', { className: 'ks-twisty', 'aria-hidden': 'true' }),
           h('span', { className: 'ks-name' }),
-          h('span', { className: 'ks-folder-count' }));
+          h('span', { className: 'ks-folder-count' }),
+          h('span', { className: 'sr-only' }));
       }
       elements.set(row.id, el);
     }
@@ -183,7 +184,7 @@ export function mountKeyspace({ root, engine, console: cli, scheduler }) {
         b.title = row.key;
       }
       setText(d, fmtSize(info.type, info.size));
-      setAttr(el, 'aria-label', `${row.key}, ${info.type}, ${fmtSizeLong(info.type, info.size)}${info.ttl >= 0 ? ', with a TTL' : ''}`);
+      // Named by what it shows (type, name, TTL, size), as a screen reader user hears it.
       setAttr(el, 'aria-selected', row.key === state.selected ? 'true' : 'false');
       setAttr(el, 'aria-expanded', null);
       el.classList.toggle('is-selected', row.key === state.selected);
@@ -198,7 +199,7 @@ export function mountKeyspace({ root, engine, console: cli, scheduler }) {
       setText(c, `${fmtInt(row.count)}${more}`);
       setAttr(el, 'aria-expanded', row.expanded ? 'true' : 'false');
       setAttr(el, 'aria-selected', null);
-      setAttr(el, 'aria-label', `${row.path}* — ${fmtInt(row.count)}${more ? ' or more' : ''} ${row.count === 1 && !more ? 'key' : 'keys'}`);
+      setText(d, row.count === 1 && !more ? ' key' : ' keys');
       el.classList.toggle('is-open', row.expanded);
       el.dataset.path = row.path;
     }

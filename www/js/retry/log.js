@@ -46,7 +46,8 @@ export function mountLog(root, { onOpenKey }) {
   });
   const freeze = h('input', { id: ids.freeze, type: 'checkbox', className: 'rs-check' });
   const status = h('p', { className: 'rs-log-status', 'aria-live': 'off' });
-  const list = h('ol', { className: 'rs-log-lines', role: 'log', 'aria-label': 'Commands sent by the simulation', 'aria-live': 'off', tabindex: '0' });
+  // A div, not an <ol>: ARIA allows the log role on neither <ol> nor its <li>s.
+  const list = h('div', { className: 'rs-log-lines', role: 'log', 'aria-label': 'Commands sent by the simulation', 'aria-live': 'off', tabindex: '0' });
   root.replaceChildren(
     h('div', { className: 'rs-panel-head' },
       h('h3', { text: 'Commands sent (as MONITOR shows them)' }),
@@ -114,7 +115,7 @@ export function mountLog(root, { onOpenKey }) {
   }
 
   function lineElement(e) {
-    const li = h('li', { className: `rs-log-line rs-s-${e.strategy ?? 'setup'}`, dataset: { seq: e.seq, db: e.db } });
+    const li = h('div', { className: `rs-log-line rs-s-${e.strategy ?? 'setup'}`, dataset: { seq: e.seq, db: e.db } });
     const close = e.line.indexOf('] ');
     const head = close >= 0 ? e.line.slice(0, close + 1) : '';
     const cmd = close >= 0 ? e.line.slice(close + 2) : e.line;

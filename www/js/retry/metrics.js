@@ -59,7 +59,7 @@ export function mountMetrics(root) {
   const caption = h('caption', { className: 'rs-caption' });
   const table = h('table', { className: 'rs-metrics' });
   const legend = h('p', { className: 'rs-hist-legend' });
-  root.replaceChildren(h('div', { className: 'rs-metrics-wrap' }, table), legend);
+  root.replaceChildren(h('div', { className: 'rs-metrics-wrap', tabindex: '0', role: 'region', 'aria-label': 'Metrics by strategy (scrolls sideways on a narrow screen)' }, table), legend);
 
   /** Lay the table out for the strategies of a run. */
   function setup(list) {
