@@ -8,8 +8,9 @@ use crate::reply::Reply;
 pub const INVALID_ARGUMENTS: &str = "Invalid argument(s)";
 /// The message redis-cli prints for a zero, negative or out-of-range repeat count.
 pub const INVALID_REPEAT: &str = "Invalid redis-cli repeat command option value.";
-/// We run a repeat count at most this many times, so `1000000000 INCR x` can't freeze a
-/// tab (redis-cli has no limit).
+/// A repeat count run all at once (an import, lessons, links: not in slices) runs at most
+/// this many times, so `1000000000 INCR x` can't freeze a tab. A typed line runs in slices
+/// and has redis-cli's limit (a C int).
 pub const MAX_REPEAT: i64 = 10_000;
 
 fn is_c_space(c: u8) -> bool {
@@ -132,6 +133,16 @@ fn split_each(line: &[u8], found: &mut impl Args) -> bool {
         let (mut in_dq, mut in_sq) = (false, false);
         loop {
             let c = at(i);
+            if in_dq && c != b'\\' && c != b'"' && c != 0 {
+                // Plain bytes inside double quotes, up to the next escape or quote, at once.
+                let run = line[i..]
+                    .iter()
+                    .position(|&b| b == b'\\' || b == b'"')
+                    .unwrap_or(line.len() - i);
+                cur.extend_from_slice(&line[i..i + run]);
+                i += run;
+                continue;
+            }
             if in_dq || in_sq {
                 let next = at(i + 1);
                 if in_dq && c == b'\\' && next == b'x' {
@@ -231,12 +242,16 @@ pub enum Line {
 
 /// Parse a console line the way redis-cli's prompt loop does, including a leading repeat
 /// count (`3 INCR hits`): a first word that is entirely a number, followed by a command.
+/// The count is at most `MAX_REPEAT` here.
 pub fn parse_line(line: impl AsRef<[u8]>) -> Line {
     let mut argv = Vec::with_capacity(4);
     match parse_line_into(line, &mut argv) {
         Parsed::Empty => Line::Empty,
         Parsed::Message(m) => Line::Message(m),
-        Parsed::Command { repeat } => Line::Command { repeat, argv },
+        Parsed::Command { repeat } => Line::Command {
+            repeat: repeat.min(MAX_REPEAT),
+            argv,
+        },
     }
 }
 
@@ -245,7 +260,8 @@ pub fn parse_line(line: impl AsRef<[u8]>) -> Line {
 pub enum Parsed {
     Empty,
     Message(&'static str),
-    /// The arguments are in the list passed in.
+    /// The arguments are in the list passed in; `repeat` as redis-cli reads it (up to
+    /// i32::MAX, not capped).
     Command {
         repeat: i64,
     },
@@ -271,9 +287,7 @@ pub fn parse_line_into(line: impl AsRef<[u8]>, argv: &mut Vec<Vec<u8>>) -> Parse
             argv.remove(0);
         }
     }
-    Parsed::Command {
-        repeat: repeat.min(MAX_REPEAT),
-    }
+    Parsed::Command { repeat }
 }
 
 /// redis-cli's prompt state: it tracks the db and MULTI from the commands it sends, not by
@@ -360,41 +374,71 @@ pub fn repr(out: &mut String, bytes: &[u8]) {
 /// `repr`, stopping once `out` holds `limit` bytes (the caller cuts and says so).
 fn repr_upto(out: &mut String, bytes: &[u8], limit: usize) {
     out.push('"');
-    let mut rest = bytes;
-    while !rest.is_empty() && out.len() < limit {
-        // Printable bytes that need no escape go in as one run (as much as fits).
+    let mut i = 0;
+    while i < bytes.len() && out.len() < limit {
         let room = limit - out.len();
-        let run = rest
-            .iter()
-            .take(room)
-            .position(|&b| !(0x20..=0x7e).contains(&b) || b == b'\\' || b == b'"')
-            .unwrap_or(rest.len().min(room));
-        if let Ok(plain) = std::str::from_utf8(&rest[..run]) {
-            out.push_str(plain);
+        let b = bytes[i];
+        if plain(b) {
+            // Printable bytes that need no escape go in as one run (as much as fits).
+            let end = bytes[i..]
+                .iter()
+                .take(room)
+                .position(|&b| !plain(b))
+                .map_or((i + room).min(bytes.len()), |n| i + n);
+            if let Ok(run) = std::str::from_utf8(&bytes[i..end]) {
+                out.push_str(run);
+            }
+            i = end;
+            continue;
         }
-        if run == room {
-            break;
-        }
-        let Some(&b) = rest.get(run) else {
-            break;
-        };
-        match b {
-            b'\\' => out.push_str("\\\\"),
-            b'"' => out.push_str("\\\""),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            7 => out.push_str("\\a"),
-            8 => out.push_str("\\b"),
-            _ => {
-                out.push_str("\\x");
-                out.push(char::from_digit((b >> 4) as u32, 16).unwrap_or('0'));
-                out.push(char::from_digit((b & 15) as u32, 16).unwrap_or('0'));
+        // A run of escaped bytes (a string of zeros is millions of them), written 64 at a
+        // time through a small buffer.
+        let mut buf = [0u8; 256];
+        while i < bytes.len() && !plain(bytes[i]) && out.len() < limit {
+            let mut n = 0;
+            while n + 4 <= buf.len() && i < bytes.len() && !plain(bytes[i]) {
+                n += escape_into(&mut buf[n..], bytes[i]);
+                i += 1;
+                if out.len() + n >= limit {
+                    break;
+                }
+            }
+            if let Ok(escaped) = std::str::from_utf8(&buf[..n]) {
+                out.push_str(escaped);
             }
         }
-        rest = &rest[run + 1..];
     }
     out.push('"');
+}
+
+/// A byte redis-cli prints as itself inside quotes.
+fn plain(b: u8) -> bool {
+    (0x20..=0x7e).contains(&b) && b != b'\\' && b != b'"'
+}
+
+/// How redis-cli writes a byte that isn't `plain`, into `to` (4 bytes of room); returns
+/// the bytes written.
+fn escape_into(to: &mut [u8], b: u8) -> usize {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let short = match b {
+        b'\\' => b'\\',
+        b'"' => b'"',
+        b'\n' => b'n',
+        b'\r' => b'r',
+        b'\t' => b't',
+        7 => b'a',
+        8 => b'b',
+        _ => 0,
+    };
+    to[0] = b'\\';
+    if short != 0 {
+        to[1] = short;
+        return 2;
+    }
+    to[1] = b'x';
+    to[2] = HEX[(b >> 4) as usize];
+    to[3] = HEX[(b & 15) as usize];
+    4
 }
 
 /// redis-cli enters its "reading messages" loop after these commands, whatever the reply.

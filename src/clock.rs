@@ -96,6 +96,13 @@ impl Clock {
         }
     }
 
+    /// Real time again: world time back (or on) to the last wall reading, at 1×, running.
+    pub fn back_to_wall(&mut self) {
+        self.world_ms = bounded(self.wall_ms);
+        self.speed = 1.0;
+        self.paused = false;
+    }
+
     pub fn speed(&self) -> f64 {
         self.speed
     }

@@ -48,6 +48,9 @@ pub enum Mode {
     Monitoring,
     /// In a blocking command (BLPOP…), until data arrives, the timeout, or Ctrl-C.
     Blocked,
+    /// In the middle of a repeat count run in slices (`exec_sliced`): `run_more` runs the
+    /// next slice; Ctrl-C drops the rest.
+    Running,
 }
 
 impl Mode {
@@ -58,6 +61,7 @@ impl Mode {
             Mode::ReadingMessages => "reading",
             Mode::Monitoring => "monitor",
             Mode::Blocked => "blocked",
+            Mode::Running => "running",
         }
     }
 }
@@ -70,8 +74,11 @@ pub struct Console {
     mode: Mode,
     /// The server closed the connection; the next command connects again.
     not_connected: bool,
-    /// A blocked command, and how many more times its repeat count runs it.
-    waiting: Option<(Vec<Vec<u8>>, i64)>,
+    /// The command of a line still at work (blocked, or running in slices) and how far its
+    /// repeat count got.
+    rest: Option<Rest>,
+    /// The last line runs in slices (`exec_sliced`), not all at once.
+    sliced: bool,
     /// World time the blocked command was sent (redis-cli prints how long it took).
     waiting_since: i64,
 }
@@ -84,7 +91,8 @@ impl Console {
             prompt_state: PromptState::default(),
             mode: Mode::Ready,
             not_connected: false,
-            waiting: None,
+            rest: None,
+            sliced: false,
             waiting_since: 0,
         }
     }
@@ -93,6 +101,51 @@ impl Console {
     pub fn client(&self) -> ClientId {
         self.client
     }
+}
+
+/// How far a repeat count (`10 INCR k`) got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Repeat {
+    /// Runs done.
+    pub done: i64,
+    /// Runs asked for.
+    pub total: i64,
+    /// Bytes the line printed in earlier slices (the print limit counts the whole line).
+    printed: usize,
+}
+
+impl Repeat {
+    fn new(total: i64) -> Repeat {
+        Repeat {
+            done: 0,
+            total,
+            printed: 0,
+        }
+    }
+}
+
+/// How much of a repeat count one call may run: at most `max_runs`, and no more once
+/// `over()` says the slice's time is up (asked after each run; a slice runs at least one).
+pub struct Slice<'f> {
+    pub max_runs: u64,
+    pub over: &'f mut dyn FnMut() -> bool,
+}
+
+impl Slice<'_> {
+    /// Whether a slice that ran `ran` runs must stop here.
+    fn ends(&mut self, ran: u64) -> bool {
+        ran > 0 && (ran >= self.max_runs || (self.over)())
+    }
+}
+
+/// A line's command still at work, and how far its repeat count got.
+#[derive(Debug)]
+struct Rest {
+    argv: Vec<Vec<u8>>,
+    repeat: Repeat,
+    /// The mode the console is in between runs (`Ready`, or reading messages after
+    /// `SUBSCRIBE`, or MONITOR): `Running` stands in for it between slices.
+    between: Mode,
 }
 
 /// A console at work: its state, the server and the world clock.
@@ -110,10 +163,9 @@ impl ConsoleMut<'_> {
     /// connection was closed connects again first. If the command blocks, the reply is
     /// a placeholder, `mode()` is `Blocked`, and the answer comes from `take_messages`.
     pub fn exec_args(&mut self, argv: &[Vec<u8>]) -> Reply {
-        if self.console.mode == Mode::Blocked {
-            // A redis-cli waiting in BLPOP takes no commands: this one comes after Ctrl-C.
-            self.interrupt();
-        }
+        // A redis-cli waiting in BLPOP or running a count takes no commands: this one
+        // comes after Ctrl-C.
+        self.stop_waiting();
         if !self.server.is_connected(self.console.client) {
             self.reconnect();
         }
@@ -129,7 +181,15 @@ impl ConsoleMut<'_> {
         let c = &mut *self.console;
         if self.server.is_blocked(client) {
             c.mode = Mode::Blocked;
-            c.waiting = Some((argv.to_vec(), 0));
+            c.rest = Some(Rest {
+                argv: argv.to_vec(),
+                repeat: Repeat {
+                    done: 1,
+                    total: 1,
+                    printed: 0,
+                },
+                between: Mode::Ready,
+            });
             c.waiting_since = now;
         } else {
             c.prompt_state.after_reply(argv, &reply);
@@ -141,7 +201,7 @@ impl ConsoleMut<'_> {
     /// it (lines joined by `\n`, no trailing newline).
     pub fn exec(&mut self, line: &str) -> String {
         let mut out = String::new();
-        self.run_line(line, &mut out, None);
+        self.run_line(line, &mut out, None, None);
         out
     }
 
@@ -149,23 +209,77 @@ impl ConsoleMut<'_> {
     /// one buffer.
     pub fn exec_into(&mut self, line: &str, out: &mut String) {
         out.clear();
-        self.run_line(line, out, None);
+        self.run_line(line, out, None, None);
     }
 
     /// As `exec`, also returning each command run (a repeat count runs several) with its
     /// reply, for views that show a reply as a table.
     pub fn exec_detailed(&mut self, line: &str) -> Executed {
+        self.exec_sliced(line, None)
+    }
+
+    /// As `exec_detailed`, running a repeat count (`100000 INCR k`) in slices: as much as
+    /// `slice` allows now; the console is then `Running`, and each `run_more` runs the next
+    /// slice, so a page can paint and take Ctrl-C between slices. Sliced, a count has
+    /// redis-cli's range; None: all at once, at most `cli::MAX_REPEAT` runs.
+    pub fn exec_sliced(&mut self, line: &str, slice: Option<Slice>) -> Executed {
         let mut replies = Vec::new();
         let mut text = String::new();
-        self.run_line(line, &mut text, Some(&mut replies));
+        self.run_line(line, &mut text, Some(&mut replies), slice);
         Executed { text, replies }
     }
 
+    /// The next slice of a `Running` repeat count: what its runs print, and their replies.
+    /// The console is `Ready` again after the last. Nothing happens in any other mode.
+    pub fn run_more(&mut self, slice: Slice) -> Executed {
+        let mut text = String::new();
+        let mut replies = Vec::new();
+        if self.console.mode != Mode::Running {
+            return Executed { text, replies };
+        }
+        let Some(rest) = self.console.rest.take() else {
+            self.console.mode = Mode::Ready;
+            return Executed { text, replies };
+        };
+        self.console.mode = rest.between;
+        if !self.server.is_connected(self.console.client) {
+            // Killed (CLIENT KILL from another console) between slices.
+            self.connection_lost();
+            text.push_str(CONNECTION_CLOSED);
+            return Executed { text, replies };
+        }
+        self.send_repeated(
+            &rest.argv,
+            rest.repeat,
+            &mut text,
+            Some(&mut replies),
+            Some(slice),
+        );
+        cli::trim_final_newline_in(&mut text);
+        Executed { text, replies }
+    }
+
+    /// How far a `Running` (or `Blocked`) line's repeat count got.
+    pub fn progress(&self) -> Option<Repeat> {
+        match self.console.mode {
+            Mode::Running | Mode::Blocked => self.console.rest.as_ref().map(|r| r.repeat),
+            _ => None,
+        }
+    }
+
     /// Run a console line, appending what redis-cli prints to the empty `out` (without the
-    /// final newline); each command run and its reply also go into `keep` when given.
-    fn run_line(&mut self, line: &str, out: &mut String, keep: Option<&mut Vec<Ran>>) {
+    /// final newline); each command run and its reply also go into `keep` when given. A
+    /// repeat count runs in slices when `slice` is given.
+    fn run_line(
+        &mut self,
+        line: &str,
+        out: &mut String,
+        keep: Option<&mut Vec<Ran>>,
+        slice: Option<Slice>,
+    ) {
+        self.console.sliced = slice.is_some();
         let mut argv = std::mem::take(self.argv);
-        self.run_parsed(line, &mut argv, out, keep);
+        self.run_parsed(line, &mut argv, out, keep, slice);
         // Keep small vectors for the next line, not a huge value's.
         argv.retain(|a| a.capacity() <= 4096);
         *self.argv = argv;
@@ -178,6 +292,7 @@ impl ConsoleMut<'_> {
         argv: &mut Vec<Vec<u8>>,
         out: &mut String,
         keep: Option<&mut Vec<Ran>>,
+        slice: Option<Slice>,
     ) {
         let repeat = match cli::parse_line_into(line, argv) {
             Parsed::Empty => return,
@@ -195,9 +310,7 @@ impl ConsoleMut<'_> {
             // redis-cli exits here; a playground console just stays.
             return;
         }
-        if self.console.mode == Mode::Blocked {
-            self.interrupt();
-        }
+        self.stop_waiting();
         if !self.server.is_connected(self.console.client) {
             if !self.console.not_connected {
                 // Killed while idle: this command finds the connection gone.
@@ -211,31 +324,60 @@ impl ConsoleMut<'_> {
             out.push('\n');
             self.console.mode = Mode::ReadingMessages;
         }
-        self.send_repeated(argv, repeat, out, keep);
+        // All at once, a count is capped; in slices it is redis-cli's.
+        let repeat = if slice.is_none() {
+            repeat.min(cli::MAX_REPEAT)
+        } else {
+            repeat
+        };
+        self.send_repeated(argv, Repeat::new(repeat), out, keep, slice);
         cli::trim_final_newline_in(out);
     }
 
-    /// Send `argv` `count` times (a repeat count), printing each answer into `out`, until
-    /// one blocks: the rest of the count then waits for its answer (`take_messages`).
+    /// Send `argv` for the rest of its repeat count, printing each answer into `out`, until
+    /// one blocks (the rest then waits for its answer, `take_messages`) or the slice ends
+    /// (the console is then `Running`; `run_more` goes on).
     fn send_repeated(
         &mut self,
         argv: &[Vec<u8>],
-        count: i64,
+        mut repeat: Repeat,
         out: &mut String,
         mut keep: Option<&mut Vec<Ran>>,
+        mut slice: Option<Slice>,
     ) {
-        for i in 0..count {
-            if i > 0 && out.len() >= cli::PRINT_LIMIT {
+        let start = out.len();
+        let mut ran = 0u64;
+        while repeat.done < repeat.total {
+            let printed = repeat.printed.saturating_add(out.len() - start);
+            if repeat.done > 0 && printed >= cli::PRINT_LIMIT {
                 // A line can't print more than a page holds: the rest of the count isn't run.
                 out.push_str(&format!(
-                    "[Redis Playground: stopped after {i} of {count} runs; a console shows at most 16 MiB of one line's answers]\n"
+                    "[Redis Playground: stopped after {} of {} runs; a console shows at most 16 MiB of one line's answers]\n",
+                    repeat.done, repeat.total
                 ));
                 break;
             }
+            if slice.as_mut().is_some_and(|s| s.ends(ran)) {
+                repeat.printed = printed;
+                let between = std::mem::replace(&mut self.console.mode, Mode::Running);
+                self.console.rest = Some(Rest {
+                    argv: argv.to_vec(),
+                    repeat,
+                    between,
+                });
+                return;
+            }
             let reply = self.send(argv);
+            repeat.done += 1;
+            ran += 1;
             if self.console.mode == Mode::Blocked {
-                self.console.waiting = Some((argv.to_vec(), count - i - 1));
-                break;
+                repeat.printed = printed;
+                self.console.rest = Some(Rest {
+                    argv: argv.to_vec(),
+                    repeat,
+                    between: Mode::Ready,
+                });
+                return;
             }
             if cli::enters_monitor_mode(argv, &reply) {
                 self.console.mode = Mode::Monitoring;
@@ -286,11 +428,19 @@ impl ConsoleMut<'_> {
             }
             let c = &mut *self.console;
             c.mode = Mode::Ready;
-            if let Some((argv, remaining)) = c.waiting.take() {
+            if let Some(mut rest) = c.rest.take() {
                 if let Some(reply) = &last {
-                    c.prompt_state.after_reply(&argv, reply);
+                    c.prompt_state.after_reply(&rest.argv, reply);
                 }
-                self.send_repeated(&argv, remaining, &mut out, None);
+                rest.repeat.printed = rest.repeat.printed.saturating_add(out.len());
+                if c.sliced && rest.repeat.done < rest.repeat.total {
+                    // The rest of a typed count goes on in slices (`run_more`).
+                    c.mode = Mode::Running;
+                    rest.between = Mode::Ready;
+                    c.rest = Some(rest);
+                } else {
+                    self.send_repeated(&rest.argv, rest.repeat, &mut out, None, None);
+                }
             }
         }
         cli::trim_final_newline(out)
@@ -310,8 +460,8 @@ impl ConsoleMut<'_> {
         if self.console.mode == Mode::Blocked && !self.server.is_blocked(client) {
             let c = &mut *self.console;
             c.mode = Mode::Ready;
-            if let (Some((argv, _)), Some(reply)) = (c.waiting.take(), replies.last()) {
-                c.prompt_state.after_reply(&argv, reply);
+            if let (Some(rest), Some(reply)) = (c.rest.take(), replies.last()) {
+                c.prompt_state.after_reply(&rest.argv, reply);
             }
         }
         replies
@@ -344,13 +494,42 @@ impl ConsoleMut<'_> {
     /// redis-cli would quit; here the console connects again at once (to the db its
     /// prompt shows), so the subscriptions, MONITOR or the blocked command end with the
     /// old connection. Returns whether anything was interrupted.
+    /// A line running a repeat count in slices just stops: the runs done stay done, the
+    /// connection stays open (unless the count left it reading messages or in MONITOR:
+    /// then that ends too).
     pub fn interrupt(&mut self) -> bool {
-        if self.console.mode == Mode::Ready {
-            return false;
+        if self.console.mode == Mode::Running && self.drop_rest() == Mode::Ready {
+            return true;
         }
-        self.server.disconnect(self.console.client);
-        self.reconnect();
-        true
+        match self.console.mode {
+            Mode::Ready => false,
+            _ => {
+                self.server.disconnect(self.console.client);
+                self.reconnect();
+                true
+            }
+        }
+    }
+
+    /// Drop the rest of a running count: the console is back in the mode between its runs,
+    /// which this returns.
+    fn drop_rest(&mut self) -> Mode {
+        let between = self.console.rest.take().map_or(Mode::Ready, |r| r.between);
+        self.console.mode = between;
+        between
+    }
+
+    /// Before a new command: a blocked console is interrupted, a running count dropped.
+    fn stop_waiting(&mut self) {
+        match self.console.mode {
+            Mode::Blocked => {
+                self.interrupt();
+            }
+            Mode::Running => {
+                self.drop_rest();
+            }
+            _ => {}
+        }
     }
 
     /// The prompt redis-cli would show now (`127.0.0.1:6379[2](TX)> `, or
@@ -383,7 +562,7 @@ impl ConsoleMut<'_> {
     fn connection_lost(&mut self) {
         let c = &mut *self.console;
         c.mode = Mode::Ready;
-        c.waiting = None;
+        c.rest = None;
         c.not_connected = true;
         c.prompt_state.in_multi = false;
     }
@@ -395,7 +574,7 @@ impl ConsoleMut<'_> {
         let c = &mut *self.console;
         c.client = client;
         c.mode = Mode::Ready;
-        c.waiting = None;
+        c.rest = None;
         c.not_connected = false;
         c.prompt_state.in_multi = false;
         let db = c.prompt_state.dbnum;

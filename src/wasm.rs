@@ -15,7 +15,7 @@ use crate::inspect::{Items, KeyRow, ValueView};
 use crate::packed::{self, PackedReply};
 use crate::reply::Reply;
 use crate::retry::{Config as SimConfig, StrategyKind};
-use crate::session::{ConsoleMut, Mode};
+use crate::session::{ConsoleMut, Executed, Mode, Slice};
 use crate::world::{World, SIM_FRAME_BUDGET};
 
 /// The world and the buffers the boundary keeps between calls, shared by the Playground
@@ -158,6 +158,16 @@ fn strategy(name: &str) -> Option<StrategyKind> {
 
 fn wall_now() -> f64 {
     js_sys::Date::now()
+}
+
+/// Call `f` with a slice that ends `ms` after now (wall clock) or after `max_runs` runs.
+fn sliced<T>(ms: f64, max_runs: Option<f64>, f: impl FnOnce(Slice) -> T) -> T {
+    let until = wall_now() + if ms.is_finite() { ms.max(0.0) } else { 0.0 };
+    let max_runs = max_runs.map_or(u64::MAX, |m| m.clamp(1.0, 1e15) as u64);
+    f(Slice {
+        max_runs,
+        over: &mut || wall_now() >= until,
+    })
 }
 
 /// A plain JS object from (name, value) pairs.
@@ -561,6 +571,17 @@ impl Playground {
     /// Jump world time forward by `ms`.
     pub fn advance(&self, ms: f64) {
         self.shared.borrow_mut().world.advance(wall_now(), ms);
+    }
+
+    /// Back to real time: world time set to the wall clock, at 1×, running. Throws (with
+    /// the reason) while the retry simulation runs.
+    #[wasm_bindgen(js_name = backToNow)]
+    pub fn back_to_now(&self) -> Result<(), JsValue> {
+        self.shared
+            .borrow_mut()
+            .world
+            .back_to_now(wall_now())
+            .map_err(js_error)
     }
 
     /// The earliest time (world ms) at which some key's TTL runs out or a blocking
@@ -1018,16 +1039,56 @@ impl Console {
     }
 
     /// As `exec`, plus each command run with its reply tree and table shape:
-    /// `{ text, replies: [{ command, argv, reply, shape }] }` (`command` lower-case).
+    /// `{ text, replies: [{ command, argv, reply, shape }] }` (`command` lower-case). With
+    /// `sliceMs`, a repeat count runs in slices of about that long (and at most `maxRuns`
+    /// runs): the console is then "running" and `runMore` runs the next slice.
     #[wasm_bindgen(js_name = execDetailed)]
-    pub fn exec_detailed(&self, line: &str) -> Result<JsValue, JsValue> {
+    pub fn exec_detailed(
+        &self,
+        line: &str,
+        slice_ms: Option<f64>,
+        max_runs: Option<f64>,
+    ) -> Result<JsValue, JsValue> {
+        match slice_ms {
+            None => self.detailed(|c| c.exec_sliced(line, None)),
+            Some(ms) => sliced(ms, max_runs, |slice| {
+                self.detailed(|c| c.exec_sliced(line, Some(slice)))
+            }),
+        }
+    }
+
+    /// The next slice of a "running" console's repeat count (about `sliceMs` long, at most
+    /// `maxRuns` runs), as `execDetailed` answers; the text continues the line's. The
+    /// console is "ready" after the last slice.
+    #[wasm_bindgen(js_name = runMore)]
+    pub fn run_more(&self, slice_ms: f64, max_runs: Option<f64>) -> Result<JsValue, JsValue> {
+        sliced(slice_ms, max_runs, |slice| {
+            self.detailed(|c| c.run_more(slice))
+        })
+    }
+
+    /// How far a "running" or "blocked" line's repeat count got: `{ done, total }`, or
+    /// null at the prompt.
+    pub fn progress(&self) -> Result<JsValue, JsValue> {
+        self.read(|c| {
+            c.progress().map_or(JsValue::NULL, |p| {
+                obj(vec![
+                    ("done", JsValue::from_f64(p.done as f64)),
+                    ("total", JsValue::from_f64(p.total as f64)),
+                ])
+            })
+        })
+    }
+
+    /// Run `f` on this console and convert what it ran as `execDetailed` answers.
+    fn detailed(&self, f: impl FnOnce(&mut ConsoleMut) -> Executed) -> Result<JsValue, JsValue> {
         let sh = &mut *self.shared.borrow_mut();
         sh.world.sync(wall_now());
-        let done = sh
+        let mut console = sh
             .world
             .console(self.id)
-            .ok_or_else(|| js_error(&format!("console {} is closed", self.id)))?
-            .exec_detailed(line);
+            .ok_or_else(|| js_error(&format!("console {} is closed", self.id)))?;
+        let done = f(&mut console);
         let server = sh.world.server();
         let replies = done.replies.iter().map(|(argv, reply)| {
             let cmd = server.resolve(argv).ok();

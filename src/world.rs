@@ -116,6 +116,20 @@ impl World {
         self.clock.resume();
     }
 
+    /// "Back to now": world time set to the wall clock (usually back, after steps or a fast
+    /// speed), at 1×, running. TTLs keep their absolute expiry times (a key set to expire in
+    /// an hour of the world that ran ahead has longer to live). Refused while the retry
+    /// simulation runs: its schedule only moves forward.
+    pub fn back_to_now(&mut self, wall_ms: f64) -> Result<(), &'static str> {
+        if self.sim.as_ref().is_some_and(|s| !s.is_finished()) {
+            return Err("the retry simulation is running: stop it (or let it finish) first");
+        }
+        self.sync(wall_ms);
+        self.clock.back_to_wall();
+        self.sync(wall_ms);
+        Ok(())
+    }
+
     /// Jump world time forward by `ms`, and let everything due meanwhile happen.
     pub fn advance(&mut self, wall_ms: f64, ms: f64) {
         self.sync(wall_ms);

@@ -7,7 +7,7 @@
 mod common;
 
 use common::{check, session, T0};
-use redis_playground::session::Mode;
+use redis_playground::session::{Mode, Slice};
 
 #[test]
 fn blpop_waits_until_another_console_pushes_then_prints_the_answer() {
@@ -41,7 +41,10 @@ fn the_console_is_blocked_until_served_and_ready_afterwards() {
     let mut o = s.console(other).unwrap();
     let info = o.exec("INFO clients");
     assert!(info.lines().any(|l| l == "blocked_clients:1"), "{info}");
-    assert!(info.lines().any(|l| l == "clients_in_timeout_table:0"), "{info}");
+    assert!(
+        info.lines().any(|l| l == "clients_in_timeout_table:0"),
+        "{info}"
+    );
     o.exec("LPUSH q x");
     assert_eq!(s.first_console().take_messages(), "1) \"q\"\n2) \"x\"");
     assert_eq!(s.first_console().mode(), Mode::Ready);
@@ -782,4 +785,176 @@ fn monitor_shows_the_retry_simulations_commands_too() {
     // The event listener's subscription and the queue's ZADD in dbs 11 and 12.
     assert!(lines.contains("\"SUBSCRIBE\""), "{lines}");
     assert!(lines.contains(" [12 127.0.0.1:"), "{lines}");
+}
+
+/// A slice of at most `n` runs (whatever the time).
+fn runs(n: u64) -> Slice<'static> {
+    Slice {
+        max_runs: n,
+        over: Box::leak(Box::new(|| false)),
+    }
+}
+
+/// A slice ends when its time is up, after at least one run.
+#[test]
+fn a_slice_ends_when_its_time_is_up() {
+    let mut s = session();
+    let mut c = s.first_console();
+    let mut asked = 0;
+    let mut over = || {
+        asked += 1;
+        asked >= 5
+    };
+    let first = c.exec_sliced(
+        "100 INCR k",
+        Some(Slice {
+            max_runs: u64::MAX,
+            over: &mut over,
+        }),
+    );
+    assert_eq!(first.replies.len(), 5);
+    let mut never = || true;
+    let more = c.run_more(Slice {
+        max_runs: u64::MAX,
+        over: &mut never,
+    });
+    assert_eq!(more.replies.len(), 1, "a slice runs at least once");
+    assert_eq!(c.progress().unwrap().done, 6);
+}
+
+/// A repeat count run in slices prints, runs and counts exactly what it would all at once.
+#[test]
+fn a_repeat_count_runs_in_slices_as_it_would_at_once() {
+    let mut whole = session();
+    let expected = whole.first_console().exec_detailed("10 INCR k").text;
+
+    let mut s = session();
+    let mut c = s.first_console();
+    let first = c.exec_sliced("10 INCR k", Some(runs(3)));
+    assert_eq!(first.text, "(integer) 1\n(integer) 2\n(integer) 3");
+    assert_eq!(first.replies.len(), 3);
+    assert_eq!(c.mode(), Mode::Running);
+    let p = c.progress().unwrap();
+    assert_eq!((p.done, p.total), (3, 10));
+    let mut text = first.text;
+    while c.mode() == Mode::Running {
+        let more = c.run_more(runs(3));
+        assert!(more.replies.len() <= 3);
+        text.push('\n');
+        text.push_str(&more.text);
+    }
+    assert_eq!(text, expected);
+    assert_eq!(c.progress(), None);
+    assert_eq!(s.exec("GET k"), "\"10\"");
+}
+
+/// Ctrl-C on a running count stops it where it is, on the same connection; a new line on
+/// a running console drops the rest the same way.
+#[test]
+fn a_running_count_stops_on_ctrl_c_or_a_new_line() {
+    let mut s = session();
+    let mut c = s.first_console();
+    let id = c.client_id();
+    c.exec_sliced("1000000 INCR k", Some(runs(100)));
+    c.run_more(runs(50));
+    assert!(c.interrupt());
+    assert_eq!(c.mode(), Mode::Ready);
+    assert_eq!(c.client_id(), id);
+    assert!(!c.interrupt());
+    assert_eq!(c.exec("GET k"), "\"150\"");
+
+    c.exec_sliced("1000000 INCR k", Some(runs(10)));
+    assert_eq!(c.exec_sliced("GET k", Some(runs(10))).text, "\"160\"");
+    assert_eq!(c.mode(), Mode::Ready);
+    assert_eq!(c.run_more(runs(10)).text, "");
+    assert_eq!(c.exec("GET k"), "\"160\"");
+    // Sliced, a count has redis-cli's range; all at once, at most 10,000 runs.
+    c.exec_sliced("20000 INCR n", Some(runs(15000)));
+    assert_eq!(c.progress().unwrap().total, 20000);
+    c.interrupt();
+    c.exec("20000 INCR m");
+    assert_eq!(c.exec("GET m"), "\"10000\"");
+}
+
+/// The 16 MiB a line may print count over all its slices.
+#[test]
+fn the_print_limit_counts_a_whole_sliced_line() {
+    let mut whole = session();
+    whole.exec("SETRANGE big 1048575 x");
+    let expected = whole.first_console().exec("100 STRLEN big"); // small: all run
+    assert_eq!(expected.lines().count(), 100);
+    let all = whole.first_console().exec("100 GET big");
+
+    let mut s = session();
+    s.exec("SETRANGE big 1048575 x");
+    let mut c = s.first_console();
+    let mut text = c.exec_sliced("100 GET big", Some(runs(2))).text;
+    while c.mode() == Mode::Running {
+        text.push('\n');
+        text.push_str(&c.run_more(runs(2)).text);
+    }
+    assert_eq!(text.len(), all.len());
+    assert_eq!(text, all);
+    assert!(text.ends_with("a console shows at most 16 MiB of one line's answers]"));
+}
+
+/// The rest of a count after a blocked run's answer goes on in slices.
+#[test]
+fn the_rest_of_a_blocked_count_goes_on_in_slices() {
+    let mut s = session();
+    let mut c = s.first_console();
+    c.exec_sliced("3 BLPOP l 0", Some(runs(1)));
+    assert_eq!(c.mode(), Mode::Blocked);
+    let other = s.open_console(T0);
+    s.console(other).unwrap().exec("RPUSH l a b c");
+    let mut c = s.first_console();
+    assert_eq!(c.take_messages(), "1) \"l\"\n2) \"a\"");
+    assert_eq!(c.mode(), Mode::Running);
+    assert_eq!(c.run_more(runs(1)).text, "1) \"l\"\n2) \"b\"");
+    assert_eq!(c.run_more(runs(1)).text, "1) \"l\"\n2) \"c\"");
+    assert_eq!(c.mode(), Mode::Ready);
+}
+
+/// A connection killed between slices ends the line as redis-cli would.
+#[test]
+fn a_count_killed_between_slices_says_the_connection_closed() {
+    let mut s = session();
+    let mut c = s.first_console();
+    let id = c.client_id();
+    c.exec_sliced("100 PING", Some(runs(10)));
+    let other = s.open_console(T0);
+    s.console(other)
+        .unwrap()
+        .exec(&format!("CLIENT KILL ID {id}"));
+    let mut c = s.first_console();
+    assert_eq!(
+        c.run_more(runs(10)).text,
+        redis_playground::session::CONNECTION_CLOSED
+    );
+    assert_eq!(c.mode(), Mode::Ready);
+    assert_eq!(c.prompt(), "not connected> ");
+}
+
+/// A count that enters reading messages (or MONITOR) also runs in slices, and the console
+/// reads messages once it ends; Ctrl-C meanwhile ends both.
+#[test]
+fn a_sliced_count_that_subscribes_reads_messages_when_it_ends() {
+    let mut s = session();
+    let mut c = s.first_console();
+    let first = c.exec_sliced("5 SUBSCRIBE a", Some(runs(2)));
+    assert!(first
+        .text
+        .starts_with("Reading messages... (press Ctrl-C to quit)\n1) \"subscribe\""));
+    assert_eq!(c.mode(), Mode::Running);
+    c.run_more(runs(2));
+    assert_eq!(c.mode(), Mode::Running);
+    c.run_more(runs(2));
+    assert_eq!(c.mode(), Mode::ReadingMessages);
+
+    let id = c.client_id();
+    c.exec_sliced("1000000 SUBSCRIBE b", Some(runs(2)));
+    assert_eq!(c.mode(), Mode::Running);
+    assert!(c.interrupt());
+    assert_eq!(c.mode(), Mode::Ready);
+    assert_ne!(c.client_id(), id, "the subscribed connection closed");
 }

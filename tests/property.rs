@@ -144,3 +144,115 @@ proptest! {
         }
     }
 }
+
+/// What a crafted link, a careless learner or the simulation's buttons do, mixed: big
+/// offsets and values, repeat counts multiplying them, sliced runs, the simulation started,
+/// stepped and meddled with from a console, snapshots restored.
+#[derive(Debug, Clone)]
+enum Act {
+    Line(String),
+    /// A typed line: its repeat count in slices of `runs`, `more` of them run.
+    Sliced(String, u64, u8),
+    SimStart,
+    SimStep,
+    SimAdvance,
+    Advance(f64),
+    Roundtrip,
+}
+
+fn act() -> impl Strategy<Value = Act> {
+    let big = prop_oneof![
+        Just("SETRANGE s 1048576 x".to_string()),
+        Just("100 MGET s s s s s s".to_string()),
+        Just("APPEND s xxxxxxxxxxxxxxxx".to_string()),
+        Just("SETRANGE k 65535 \\x00".to_string()),
+        Just("GET k".to_string()),
+        Just("GETRANGE s 0 -1".to_string()),
+        Just("LCS s k".to_string()),
+        Just("4000 COMMAND".to_string()),
+        Just("COMMAND DOCS".to_string()),
+        Just("SORT l BY nosort GET # GET # STORE l".to_string()),
+        Just("RPUSH l a b c d".to_string()),
+        Just("SUNIONSTORE u s2 s2".to_string()),
+        Just("SADD s2 a b c".to_string()),
+        Just("SRANDMEMBER s2 -1000000".to_string()),
+        Just("HRANDFIELD h -1000000 WITHVALUES".to_string()),
+        Just("ZRANDMEMBER z -100000000".to_string()),
+    ];
+    let meddle = prop_oneof![
+        Just("FLUSHALL".to_string()),
+        Just("SELECT 11".to_string()),
+        Just("FLUSHDB".to_string()),
+        Just("SELECT 0".to_string()),
+        Just("DEL order:1 order:2 retry".to_string()),
+        Just("CONFIG SET notify-keyspace-events \"\"".to_string()),
+        Just("SWAPDB 10 0".to_string()),
+        Just("SWAPDB 11 12".to_string()),
+        Just("DEBUG RELOAD".to_string()),
+    ];
+    prop_oneof![
+        4 => big.clone().prop_map(Act::Line),
+        2 => meddle.prop_map(Act::Line),
+        2 => (big, 1u64..50, 0u8..4).prop_map(|(l, runs, more)| Act::Sliced(format!("1000 {l}"), runs, more)),
+        1 => Just(Act::SimStart),
+        2 => Just(Act::SimStep),
+        1 => Just(Act::SimAdvance),
+        1 => prop_oneof![Just(1000.0), Just(3_600_000.0), Just(1e15), Just(f64::MAX)].prop_map(Act::Advance),
+        1 => Just(Act::Roundtrip),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Nothing panics; no line prints more than a console shows (a line stops running
+    /// once 16 MiB are printed, and one answer prints at most 16 MiB); the clock stays in
+    /// years a date can show; a snapshot always restores.
+    #[test]
+    fn big_replies_links_and_the_simulation_never_panic(acts in prop::collection::vec(act(), 1..24)) {
+        use redis_playground::session::Slice;
+        const MAX_TEXT: usize = (32 << 20) + 4096;
+        const YEAR_9999_END: i64 = 253_402_300_799_999;
+        let t0 = common::T0;
+        let mut w = common::session();
+        w.exec("HSET h f v");
+        w.exec("ZADD z 1 a");
+        for a in &acts {
+            match a {
+                Act::Line(l) => {
+                    let out = w.exec(l);
+                    prop_assert!(out.len() <= MAX_TEXT, "{} printed {} bytes", l, out.len());
+                }
+                Act::Sliced(l, runs, more) => {
+                    let mut c = w.first_console();
+                    let mut never = || false;
+                    let first = c.exec_sliced(l, Some(Slice { max_runs: *runs, over: &mut never }));
+                    let mut printed = first.text.len();
+                    for _ in 0..*more {
+                        let mut never = || false;
+                        printed += c.run_more(Slice { max_runs: *runs, over: &mut never }).text.len();
+                    }
+                    prop_assert!(printed <= MAX_TEXT, "{} printed {} bytes", l, printed);
+                    c.interrupt();
+                }
+                Act::SimStart => {
+                    let _ = w.sim_start(&redis_playground::retry::Config::default(), t0);
+                }
+                Act::SimStep => {
+                    let _ = w.sim_step(t0);
+                }
+                Act::SimAdvance => {
+                    let _ = w.sim_advance(t0, 10_000);
+                }
+                Act::Advance(ms) => w.advance(t0, *ms),
+                Act::Roundtrip => {
+                    if let Ok(bytes) = w.snapshot(t0) {
+                        prop_assert!(w.restore(&bytes, t0).is_ok());
+                    }
+                }
+            }
+            prop_assert!(w.now_ms() <= YEAR_9999_END, "the clock at {} after {:?}", w.now_ms(), a);
+        }
+        prop_assert_eq!(w.exec("SET after v EX 10"), "OK");
+    }
+}

@@ -336,3 +336,22 @@ fn crc32(bytes: &[u8]) -> u32 {
     }
     !crc
 }
+
+#[test]
+fn back_to_now_puts_the_world_at_real_time_but_not_under_a_running_simulation() {
+    let mut w = world();
+    w.exec("SET k v EX 7200");
+    w.advance(T0, 3_600_000.0);
+    w.set_speed(T0, 60.0);
+    assert_eq!(w.exec("TTL k"), "(integer) 3600");
+    w.back_to_now(T0 + 1000.0).unwrap();
+    assert_eq!(w.now_ms(), T0 as i64 + 1000);
+    assert_eq!(w.clock().speed(), 1.0);
+    assert_eq!(
+        w.exec("TTL k"),
+        "(integer) 7199",
+        "TTLs keep their absolute times"
+    );
+    w.sim_start(&Config::default(), T0 + 1000.0).unwrap();
+    assert!(w.back_to_now(T0 + 2000.0).is_err());
+}

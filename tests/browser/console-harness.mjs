@@ -40,11 +40,26 @@ export function useBrowser() {
 
 /**
  * A fresh page on the console with page errors and dialogs recorded. `clipboard: 'stub'`
- * replaces navigator.clipboard.writeText with a recorder (window.__copied).
+ * replaces navigator.clipboard.writeText with a recorder (window.__copied). `heldTurns`:
+ * the page's message-channel turns (how a running repeat count goes from slice to slice)
+ * wait until the test releases them with `releaseTurns(page, n)`.
  */
-export async function openConsole(t, { viewport = { width: 1280, height: 800 }, clipboard = null, context: ctxOptions = {} } = {}) {
+export async function openConsole(t, { viewport = { width: 1280, height: 800 }, clipboard = null, heldTurns = false, context: ctxOptions = {} } = {}) {
   const context = await env.browser.newContext({ viewport, ...ctxOptions });
   t.after(() => context.close());
+  if (heldTurns) {
+    await context.addInitScript(() => {
+      const held = [];
+      window.__heldTurns = held;
+      window.MessageChannel = class {
+        constructor() {
+          const port1 = { onmessage: null, close() {} };
+          this.port1 = port1;
+          this.port2 = { postMessage: () => held.push(() => port1.onmessage?.({ data: null })) };
+        }
+      };
+    });
+  }
   if (clipboard === 'stub') {
     await context.addInitScript(() => {
       window.__copied = [];
@@ -73,6 +88,13 @@ export async function run(page, line) {
 /** The text of the newest entry's result (its text view). */
 export function lastResult(page) {
   return page.locator('#output .entry').last().evaluate((e) => e.querySelector('.result')?.textContent ?? '');
+}
+
+/** Let the first `n` held message-channel turns run (see `openConsole`'s `heldTurns`). */
+export function releaseTurns(page, n = 1) {
+  return page.evaluate((count) => {
+    for (let i = 0; i < count && window.__heldTurns.length; i++) window.__heldTurns.shift()();
+  }, n);
 }
 
 /** The hint shown after the input text, '' when none. */

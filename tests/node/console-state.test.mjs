@@ -155,3 +155,97 @@ test('the tab strip: the active console, the two shown when split, closing, labe
   assert.equal(t.label(2, { clientId: 5, prompt: 'not connected> ' }).label, '3 · not connected');
   assert.equal(t.label(2, {}).label, '3', 'before it has a client');
 });
+
+/** A session whose slices run at most `runs` runs each (and never run out of time). */
+function slicedWorld(runs = 64) {
+  const p = new Playground();
+  p.pause();
+  return { p, a: new ConsoleSession({ world: p, handle: p.console(0), slice: { ms: 1e9, runs } }) };
+}
+
+test('a typed repeat count runs in slices: progress, the whole answer at the end', () => {
+  const { p, a } = slicedWorld();
+  const r = a.run('2000 INCR k', { sliced: true });
+  assert.equal(r.kind, 'ran');
+  assert.equal(r.entered, 'running');
+  assert.equal(r.text.split('\n').length, 64, 'the first slice: 64 runs');
+  const bar = a.bar(0);
+  assert.equal(bar.text, 'running INCR k…');
+  assert.equal(bar.detail, '64 of 2,000 runs');
+  assert.deepEqual(bar.progress, { done: 64, total: 2000 });
+  assert.equal(bar.keys, 'Ctrl+C to stop');
+  assert.equal(a.run('GET k', { sliced: true }).kind, 'queued', 'a line waits its turn');
+  let ended = null;
+  let slices = 1;
+  while (a.mode === 'running') {
+    const s = a.poll();
+    slices += 1;
+    assert.ok(s.answer);
+    if (s.ended) ended = s.ended;
+  }
+  assert.equal(slices, Math.ceil(2000 / 64));
+  assert.equal(ended.line, '2000 INCR k');
+  const lines = ended.text.split('\n');
+  assert.equal(lines.length, 2000);
+  assert.equal(lines[1999], '(integer) 2000');
+  assert.deepEqual(ended.replies, [], 'no reply trees kept for a long count');
+  assert.equal(a.next(), 'GET k');
+  assert.equal(p.console(0).exec('GET k'), '"2000"');
+});
+
+test('a short count ends in its first slice; a count\'s reply trees are kept up to 1,000', () => {
+  const { a } = slicedWorld(1000);
+  const r = a.run('3 INCR k', { sliced: true });
+  assert.equal(r.entered, null);
+  assert.equal(r.text, '(integer) 1\n(integer) 2\n(integer) 3');
+  const { a: b } = slicedWorld(10);
+  b.run('30 INCR k', { sliced: true });
+  let ended = null;
+  while (b.mode === 'running') ended = b.poll().ended ?? ended;
+  assert.equal(ended.replies.length, 30);
+});
+
+test('an unsliced line (lessons, links) runs the whole count at once, at most 10,000 runs', () => {
+  const { p, a } = slicedWorld();
+  const r = a.run('20000 INCR k');
+  assert.equal(r.entered, null);
+  assert.equal(r.text.split('\n').length, 10000);
+  assert.equal(p.console(0).exec('GET k'), '"10000"');
+});
+
+test('Ctrl+C stops a running count where it got, on the same connection', () => {
+  const { p, a } = slicedWorld(100);
+  const id = p.console(0).clientId();
+  a.run('1000000 INCR k', { sliced: true });
+  a.poll();
+  const c = a.cancel();
+  assert.equal(c.note, '^C: stopped after 200 of 1,000,000 runs; the connection stays open');
+  assert.equal(c.done.texts.join('\n').split('\n').length, 200, 'what ran, for the transcript');
+  assert.equal(a.mode, 'ready');
+  assert.equal(p.console(0).clientId(), id);
+  assert.equal(p.console(0).exec('GET k'), '"200"');
+});
+
+test('a count that subscribes reads messages once it ends', () => {
+  const { a } = slicedWorld(2);
+  a.run('5 SUBSCRIBE ch', { sliced: true });
+  assert.equal(a.mode, 'running');
+  let r;
+  while (a.mode === 'running') r = a.poll();
+  assert.equal(r.switched, 'reading');
+  assert.equal(a.mode, 'reading');
+  assert.equal(r.ended.text.split('\n')[0], 'Reading messages... (press Ctrl-C to quit)');
+});
+
+test('the rest of a blocked count runs in slices once its answer came', () => {
+  const { p, a } = slicedWorld();
+  a.run('200 BLPOP l 0', { sliced: true });
+  assert.equal(a.mode, 'blocked');
+  const other = p.openConsole();
+  p.console(other).exec(`RPUSH l ${Array.from({ length: 200 }, (_, i) => `v${i}`).join(' ')}`);
+  const r = a.poll();
+  assert.equal(r.switched, 'running');
+  assert.equal(r.text, '1) "l"\n2) "v0"');
+  while (a.mode === 'running') a.poll();
+  assert.equal(p.console(0).exec('LLEN l'), '(integer) 0');
+});

@@ -164,3 +164,19 @@ export function createScheduler(engine, {
     stop,
   };
 }
+
+/** A turn for the page: a message-channel task (timers are throttled in a background tab). */
+export function pauseForPage() {
+  return new Promise((resolve) => {
+    if (typeof MessageChannel !== 'function') {
+      setTimeout(resolve, 0);
+      return;
+    }
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      resolve();
+    };
+    ch.port2.postMessage(null);
+  });
+}

@@ -23,7 +23,8 @@
 // other console ran a line.
 import { History } from './history.js';
 import { createEditor } from './editor.js';
-import { renderReply } from './reply.js';
+import { renderReply, partialReply } from './reply.js';
+import { pauseForPage } from '../scheduler.js';
 import { highlight, renderRuns } from './highlight.js';
 import { ConsoleSession, DEFAULT_PROMPT } from './session.js';
 import { h } from '../dom.js';
@@ -66,9 +67,9 @@ export function mountConsole({
 
   const editor = createEditor({
     form, input, promptEl: prompt, history,
-    onSubmit: (line) => run(line),
+    onSubmit: (line) => run(line, { sliced: true }),
     onClear: () => clear(),
-    onPasteLines: (lines) => { for (const line of lines) run(line); },
+    onPasteLines: (lines) => { for (const line of lines) run(line, { sliced: true }); },
   });
 
   const scrollToBottom = () => { screen.scrollTop = screen.scrollHeight; };
@@ -135,6 +136,7 @@ export function mountConsole({
   const barText = h('span', { className: 'waiting-text' });
   const barDetail = h('span', { className: 'waiting-detail', 'aria-hidden': 'true' }); // a countdown: not read out ten times a second
   const barKeys = h('span', { className: 'waiting-keys' });
+  const barProgress = h('progress', { className: 'waiting-progress', max: 1, value: 0, hidden: true, 'aria-label': 'Runs done' });
   const barButton = h('button', {
     type: 'button', className: 'bar-button waiting-cancel',
     onclick: () => { cancel(); input.focus({ preventScroll: true }); },
@@ -143,7 +145,7 @@ export function mountConsole({
     h('span', { className: 'waiting-main' },
       h('span', { className: 'waiting-indicator', 'aria-hidden': 'true' }, h('span'), h('span'), h('span')),
       barText),
-    h('span', { className: 'waiting-sub' }, barDetail, barKeys, barButton));
+    h('span', { className: 'waiting-sub' }, barProgress, barDetail, barKeys, barButton));
   form.after(bar);
 
   const worldNow = () => {
@@ -161,6 +163,11 @@ export function mountConsole({
     if (barText.textContent !== b.text) barText.textContent = b.text;
     if (barDetail.textContent !== b.detail) barDetail.textContent = b.detail;
     barKeys.textContent = b.keys;
+    barProgress.hidden = !b.progress;
+    if (b.progress) {
+      barProgress.max = Math.max(1, b.progress.total);
+      barProgress.value = b.progress.done;
+    }
     barButton.textContent = b.button;
     barButton.setAttribute('aria-label', b.label);
     return b;
@@ -192,12 +199,23 @@ export function mountConsole({
     onState?.('ready');
   }
 
-  /** Print what the engine pushed to this console; notice when its mode ends by itself. */
-  function poll(now) {
+  /**
+   * Print what the engine pushed to this console; notice when its mode ends by itself. A
+   * running count's slices are the pump's (`slice`), not the scheduler's ticks'.
+   */
+  function poll(now, { slice = false } = {}) {
     if (!session || session.mode === 'ready') return;
+    const running = session.mode === 'running';
+    if (running !== slice) return;
     const r = session.poll();
+    if (running) {
+      sliceDone(r);
+      return;
+    }
     if (r.text) {
-      if (r.answer && pendingEntry?.isConnected) {
+      if (r.answer && pendingEntry?.isConnected && r.switched === 'running') {
+        showPartial(pendingEntry, r.text);
+      } else if (r.answer && pendingEntry?.isConnected) {
         renderReply(pendingEntry, { text: r.text, replies: [], engineError: false, announce });
         scrollToBottom();
       } else {
@@ -208,6 +226,7 @@ export function mountConsole({
     }
     if (r.switched) {
       enter(r.switched);
+      if (r.switched === 'running') pump();
     } else if (session.mode === 'ready') {
       leave();
       if (r.ended) notify({ line: r.ended.line, text: r.text, replies: [], unblocked: true });
@@ -217,13 +236,71 @@ export function mountConsole({
     }
   }
 
+  /**
+   * A slice of a running repeat count ran: its text goes under the line; when the count
+   * ends, the whole answer replaces the pieces (one reply, with its tools).
+   */
+  function sliceDone(r) {
+    const entry = pendingEntry?.isConnected ? pendingEntry : null;
+    if (session.mode === 'running') {
+      if (r.text && entry) showPartial(entry, r.text);
+      drawBar();
+      return;
+    }
+    if (entry && r.ended) {
+      for (const part of entry.querySelectorAll(':scope > .partial')) part.remove();
+      renderReply(entry, { text: r.ended.text, replies: r.ended.replies, engineError: false, announce });
+      scrollToBottom();
+    }
+    if (r.switched) {
+      // The count left the console reading messages (SUBSCRIBE) or in MONITOR.
+      pendingEntry = null;
+      enter(r.switched);
+    } else {
+      leave();
+    }
+    if (r.ended) notify({ line: r.ended.line, text: r.ended.text, replies: r.ended.replies });
+    if (!r.switched) drain();
+  }
+
+  /** Under a running line, what its latest slice printed (in place of the one before). */
+  function showPartial(entry, text) {
+    const part = partialReply(text);
+    const old = entry.querySelector(':scope > .partial');
+    if (old) old.replaceWith(part);
+    else entry.appendChild(part);
+    scrollToBottom();
+  }
+
+  /** Run a running count's slices one after another, the page getting a turn between. */
+  function pump() {
+    if (pumping) return;
+    pumping = true;
+    const next = () => {
+      if (!session || session.mode !== 'running') {
+        pumping = false;
+        return;
+      }
+      poll(undefined, { slice: true });
+      if (session?.mode === 'running') pauseForPage().then(next);
+      else pumping = false;
+    };
+    pauseForPage().then(next);
+  }
+  let pumping = false;
+
   /** Ctrl+C: end reading, MONITOR or a wait; the connection closes and opens again. */
   function cancel() {
     if (!session || session.mode === 'ready') return false;
-    poll();
+    if (session.mode !== 'running') poll();
     const r = session.cancel();
     if (!r) return false;
     const note = h('div', { className: 'note' }, r.note);
+    if (pendingEntry?.isConnected && r.done?.texts) {
+      // A stopped count: what its runs printed, as one reply.
+      for (const part of pendingEntry.querySelectorAll(':scope > .partial')) part.remove();
+      renderReply(pendingEntry, { text: r.done.texts.join('\n'), replies: r.done.replies ?? [], engineError: false, announce });
+    }
     if (pendingEntry?.isConnected) {
       pendingEntry.appendChild(note);
       scrollToBottom();
@@ -236,7 +313,7 @@ export function mountConsole({
   }
 
   function drain() {
-    for (let line = session.next(); line !== null; line = session.next()) run(line);
+    for (let line = session.next(); line !== null; line = session.next()) run(line, { sliced: true });
   }
 
   root.addEventListener('keydown', (ev) => {
@@ -251,11 +328,15 @@ export function mountConsole({
     }
   }, true);
 
-  /** Run one console line as if typed and entered; returns what redis-cli prints for it. */
-  function run(line) {
+  /**
+   * Run one console line as if typed and entered; returns what redis-cli prints for it.
+   * `sliced` (typed lines): a long repeat count goes on in slices, the answer returned
+   * here is then its first slice's.
+   */
+  function run(line, { sliced = false } = {}) {
     if (!session) return '';
     line = String(line);
-    const r = session.run(line);
+    const r = session.run(line, { sliced });
     if (r.kind === 'queued') {
       drawBar(); // "1 more line queued"
       return '';
@@ -268,7 +349,10 @@ export function mountConsole({
       notify({ line, text: '', replies: [] });
       return '';
     }
-    if (line.trim() !== '') {
+    if (r.entered === 'running') {
+      if (r.text) entry.appendChild(partialReply(r.text));
+      history.add(line);
+    } else if (line.trim() !== '') {
       renderReply(entry, { text: r.text, replies: r.replies, engineError: r.failed, announce });
       history.add(line);
     }
@@ -276,8 +360,12 @@ export function mountConsole({
     setPrompt(session.prompt);
     editor.render();
     if (r.entered) {
-      pendingEntry = r.entered === 'blocked' ? entry : null;
+      pendingEntry = r.entered === 'blocked' || r.entered === 'running' ? entry : null;
       enter(r.entered);
+      if (r.entered === 'running') {
+        pump();
+        return r.text; // the rest is heard when the count ends
+      }
     }
     const text = r.failed ? '' : r.text;
     notify({ line, text, replies: r.replies });

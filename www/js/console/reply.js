@@ -54,6 +54,16 @@ function moreBar(unit, more, shown, total) {
   return bar;
 }
 
+/**
+ * What a running repeat count printed so far, shown under its line until the whole answer
+ * replaces it (renderReply).
+ */
+export function partialReply(text) {
+  const part = textView(text, { error: false, engineError: false });
+  part.classList.add('partial');
+  return part;
+}
+
 /** The text view: the reply as redis-cli prints it, the first chunk now, the rest on demand. */
 function textView(text, { error, engineError }) {
   const wrap = h('div', { className: 'reply-text' });

@@ -7,8 +7,9 @@ const MODE_TITLES = {
   blocked: 'waiting for a blocking command (Ctrl+C cancels)',
   reading: 'reading messages (Ctrl+C quits)',
   monitor: 'showing MONITOR (Ctrl+C quits)',
+  running: 'running a repeat count (Ctrl+C stops it)',
 };
-const MODE_WORDS = { blocked: 'waiting', monitor: 'MONITOR', reading: 'reading messages' };
+const MODE_WORDS = { blocked: 'waiting', monitor: 'MONITOR', reading: 'reading messages', running: 'running' };
 
 export class ConsoleTabs {
   constructor() {

@@ -14,26 +14,12 @@
 //
 // `run(line)` runs one line as if typed and returns its printed answer. `now` and `pause`
 // are injectable: the node tests drive a fake clock, never the wall clock. No DOM here.
+import { pauseForPage } from '../scheduler.js';
+
 export const LINK_BUDGET = Object.freeze({ memoryBytes: 64 * 1024 * 1024, timeMs: 10_000, sliceMs: 50 });
 
 /** Redis's answer to a write refused for memory (as the console prints it). */
 export const OOM_TEXT = "OOM command not allowed when used memory > 'maxmemory'.";
-
-/** A turn for the page: a message-channel task (timers are throttled in a background tab). */
-export function pauseForPage() {
-  return new Promise((resolve) => {
-    if (typeof MessageChannel !== 'function') {
-      setTimeout(resolve, 0);
-      return;
-    }
-    const ch = new MessageChannel();
-    ch.port1.onmessage = () => {
-      ch.port1.close();
-      resolve();
-    };
-    ch.port2.postMessage(null);
-  });
-}
 
 export async function runLines({
   lines,
