@@ -126,7 +126,10 @@ test('speed presets set the engine speed; at 60× a TTL of 60 s drops by 50 s in
     assert.equal(await engineCall(page, 'speed'), speed);
     assert.deepEqual(await pressed(page), [speed]);
     assert.equal(await speedBox(page).inputValue(), String(speed));
-    assert.equal(await clock(page).getAttribute('data-state'), speed === 1 ? 'real' : 'fast');
+    // Back at 1× after running fast, the world is ahead of the wall clock: it says so.
+    const st = await clock(page).getAttribute('data-state');
+    if (speed === 1) assert.ok(st === 'real' || st === 'offset', st);
+    else assert.equal(st, 'fast');
   }
   // Paused while the key is made and read: its TTL is exactly 60 however fast the machine is.
   await pauseButton(page).click();
@@ -416,6 +419,22 @@ test('the date shows once the world leaves today', async (t) => {
   });
   assert.equal(shown, want);
   assert.equal(await page.locator('#clock .clock-date').isVisible(), true);
+  assert.deepEqual(seen.errors, []);
+});
+
+test('a world ahead of the wall clock says how far, never "real time", and Back to now returns', async (t) => {
+  const { page, seen } = await openClock(t);
+  assert.equal(await clock(page).getAttribute('data-state'), 'real');
+  assert.equal(await page.locator('#clock .clock-now').isVisible(), false);
+  await page.evaluate(() => { window.redisPlayground.engine.advance(3 * 3_600_000); window.redisPlayground.clock.refresh(); });
+  assert.equal(await clock(page).getAttribute('data-state'), 'offset');
+  assert.match(await page.locator('#clock .clock-state').textContent(), /^3h.* ahead$/);
+  await screenshot(page, 'clock-ahead.png');
+  await page.locator('#clock .clock-now').click();
+  assert.equal(await clock(page).getAttribute('data-state'), 'real');
+  assert.equal(await page.locator('#clock .clock-now').isVisible(), false);
+  const off = await page.evaluate(() => window.redisPlayground.engine.now() - Date.now());
+  assert.ok(Math.abs(off) < 1000, `${off} ms off the wall clock`);
   assert.deepEqual(seen.errors, []);
 });
 

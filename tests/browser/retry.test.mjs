@@ -333,3 +333,23 @@ test('screenshots: the herd, the same outage with jitter, and presenter mode', a
     assert.deepEqual(errors, []);
   }
 });
+
+test('the simulation gives the world clock back as it found it when the run ends', async (t) => {
+  const { page, errors } = await openSim(t);
+  await configure(page, 'seed', { polling: false, events: false, operations: 5 });
+  assert.equal(await page.evaluate(() => window.redisPlayground.engine.speed()), 1);
+  await page.click('#retry .rs-start');
+  await waitForRunState(page, 'running');
+  assert.equal(await page.evaluate(() => window.redisPlayground.engine.speed()), 600, 'Start picked a speed');
+  // Step (the clock pauses) until the run is over.
+  await page.click('#retry .rs-pause');
+  await waitForRunState(page, 'paused');
+  while (!(await state(page)).finished) {
+    await page.click('#retry .rs-step');
+    await frames(page);
+  }
+  await waitForRunState(page, 'finished');
+  await page.waitForFunction(() => window.redisPlayground.engine.speed() === 1);
+  assert.match(await page.locator('#retry .rs-speed-note').textContent(), /back at 1×, as it was before Start/);
+  assert.deepEqual(errors, []);
+});

@@ -6,6 +6,9 @@
 //                TTL for real seconds
 //   speed        presets 1× 10× 60× 600× 3600×, and any speed from 1 to 3600 typed in
 //   pause        Pause / Resume (Alt+K anywhere)
+//   ahead        at 1×, when world time is ahead of (or behind) the wall clock by a second or
+//                more (after steps, jumps or a faster speed): how far instead of "real time",
+//                and "Now" (world time back to the wall clock)
 //   step         jump just past the next due event: a key's TTL running out, or anything a
 //                registered due source (the retry simulation) has scheduled (Alt+Shift+K);
 //                disabled, with a tooltip saying why, when nothing is due
@@ -109,9 +112,16 @@ export function mountClock({ root, engine, console: ui = null, scheduler = null 
   }, h('span', { class: 'clock-button-icon', 'aria-hidden': 'true', text: '►|' }),
   h('span', { class: 'clock-button-label', text: 'Step' }));
 
+  const nowButton = h('button', {
+    type: 'button', class: 'clock-button clock-now', hidden: true,
+    'aria-label': 'Back to now', title: 'Put world time back to the wall clock, at real time (1×)',
+    onclick: () => backToNow(),
+  }, h('span', { class: 'clock-button-icon', 'aria-hidden': 'true', text: '⟲' }),
+  h('span', { class: 'clock-button-label', text: 'Now' }));
+
   const announcer = h('span', { class: 'sr-only', role: 'status' });
   const box = h('div', { class: 'clock', role: 'group', 'aria-label': 'World clock' },
-    face, speeds, pauseButton, stepButton, stepWhy, announcer);
+    face, speeds, pauseButton, stepButton, nowButton, stepWhy, announcer);
   root.replaceChildren(box);
 
   let announceTimer = 0;
@@ -148,6 +158,21 @@ export function mountClock({ root, engine, console: ui = null, scheduler = null 
     if (engine.isPaused()) resume(); else pause();
   }
 
+  /** World time back to the wall clock, at 1×. Returns whether it moved. */
+  function backToNow() {
+    try {
+      engine.backToNow();
+    } catch (e) {
+      announce(`Not moved: ${e && e.message ? e.message : e}.`);
+      nowButton.title = `Can't go back now: ${e && e.message ? e.message : e}.`;
+      return false;
+    }
+    render({ force: true });
+    emitClockChange({ type: 'speed', now: engine.now(), speed: engine.speed(), paused: engine.isPaused() });
+    announce(`World clock back to now, ${formatTime(engine.now())}, at real time.`);
+    return true;
+  }
+
   function step({ announceNothing = false } = {}) {
     const result = due.step();
     if (!result) {
@@ -161,7 +186,7 @@ export function mountClock({ root, engine, console: ui = null, scheduler = null 
   }
 
   // --- rendering: every world the scheduler publishes, from the engine's state -------------
-  const last = { time: '', date: '', speed: NaN, paused: null, state: '', stepAt: -Infinity, stepKey: '' };
+  const last = { time: '', date: '', speed: NaN, paused: null, state: '', stepAt: -Infinity, stepKey: '', ahead: 0 };
 
   function stateOf(speed, paused) {
     if (paused) return 'paused';
@@ -171,8 +196,11 @@ export function mountClock({ root, engine, console: ui = null, scheduler = null 
     return 'real';
   }
 
-  function renderState(speed, paused) {
-    const state = stateOf(speed, paused);
+  function renderState(speed, paused, ahead = 0) {
+    let state = stateOf(speed, paused);
+    if (state === 'real' && ahead) state = 'offset';
+    const far = formatDuration(Math.abs(ahead) * 1000, { compact: true });
+    const side = ahead > 0 ? 'ahead' : 'behind';
     // [what, the word a compact header drops]
     const [what, word] = {
       paused: ['paused', ''],
@@ -180,6 +208,7 @@ export function mountClock({ root, engine, console: ui = null, scheduler = null 
       fast: [formatSpeed(speed), ' faster'],
       slow: [formatSpeed(speed), ' slower'],
       real: ['real time', ''],
+      offset: [`${far} ${side}`, ''],
     }[state];
     const title = {
       paused: 'World time is paused: TTLs don’t count down and nothing expires until you resume (Alt+K) or step.',
@@ -187,6 +216,7 @@ export function mountClock({ root, engine, console: ui = null, scheduler = null 
       fast: `The world runs ${formatSpeed(speed)} faster than real time: TTLs count down ${perRealSecond(speed)} every real second.`,
       slow: `The world runs slower than real time: TTLs count down ${perRealSecond(speed)} every real second.`,
       real: 'The world runs at real time: a TTL of 60 s takes a real minute.',
+      offset: `The world runs at real speed (a TTL of 60 s takes a real minute), but its time is ${far} ${side === 'ahead' ? 'ahead of' : 'behind'} the wall clock (after a step, a jump or a faster speed). Now puts it back.`,
     }[state];
     stateEl.replaceChildren(what, ...(word ? [h('span', { class: 'clock-state-word', text: word })] : []));
     box.dataset.state = state;
@@ -239,14 +269,20 @@ export function mountClock({ root, engine, console: ui = null, scheduler = null 
       else dateEl.replaceChildren();
       dateEl.hidden = !date;
     }
-    if (speed !== last.speed || paused !== last.paused) {
+    // World time against the wall clock, to the second (a paused world falls behind).
+    const offset = Math.round((now - Date.now()) / 1000);
+    const ahead = Math.abs(offset) >= 1 ? offset : 0;
+    if (speed !== last.speed || paused !== last.paused || ahead !== last.ahead) {
       const first = last.paused === null;
+      const changed = speed !== last.speed || paused !== last.paused;
       const type = paused !== last.paused && !first ? (paused ? 'pause' : 'resume') : 'speed';
       last.speed = speed;
       last.paused = paused;
-      renderState(speed, paused);
-      if (!first) emitClockChange({ type, now, speed, paused });
+      last.ahead = ahead;
+      renderState(speed, paused, ahead);
+      if (!first && changed) emitClockChange({ type, now, speed, paused });
     }
+    nowButton.hidden = box.dataset.state !== 'offset';
     const wall = performance.now();
     if (force || wall - last.stepAt >= STEP_REFRESH_MS) {
       last.stepAt = wall;
@@ -310,6 +346,7 @@ export function mountClock({ root, engine, console: ui = null, scheduler = null 
     isPaused: () => engine.isPaused(),
     now: () => engine.now(),
     step: () => step(),
+    backToNow,
     nextDue: () => due.next(engine.now(), { fresh: true }),
     registerDueSource,
     onChange: onClockChange,

@@ -134,6 +134,22 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
     pace.reset(state.nowMs);
   }
 
+  /**
+   * The speed the clock had before Start, once the run is over — unless the learner picked
+   * another speed meanwhile (then theirs stays). Returns the speed given back, or null.
+   */
+  function giveClockBack() {
+    const before = r.speedBefore;
+    r.speedBefore = undefined;
+    if (before === undefined) return null;
+    const c = clk();
+    const now = c.speed();
+    // Only a speed Start (or the pace keeping up) set is given back.
+    if (now === before || r.autoSpeed === null || now !== r.autoSpeed) return null;
+    c.setSpeed(before);
+    return before;
+  }
+
   function teardown() {
     r.clear();
     emptyNote.hidden = false;
@@ -168,6 +184,7 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
       teardown();
       return false;
     }
+    r.speedBefore = current; // given back when the run finishes or is stopped
     if (plan.speed !== current) c.setSpeed(plan.speed);
     if (c.isPaused()) c.resume();
     setupViews(engine.simState());
@@ -274,7 +291,11 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
         series: state.finished ? seriesOf() : {},
       }));
     }
-    if (r.finishedNow(state.finished)) announce(`The simulation finished after ${fmtSpan(nowRel)} of world time.`);
+    if (r.finishedNow(state.finished)) {
+      const back = giveClockBack();
+      announce(`The simulation finished after ${fmtSpan(nowRel)} of world time.${back ? ` The world clock is back at ${back}×.` : ''}`);
+      if (back) controls.setSpeedNote(`The run finished: the world clock is back at ${back}×, as it was before Start.`);
+    }
   }
 
   // --- wiring --------------------------------------------------------------------------------
@@ -310,6 +331,7 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
     togglePause,
     stop() {
       engine.simStop();
+      giveClockBack();
       teardown();
     },
     controls,
