@@ -441,3 +441,69 @@ test('presenter mode: the notices, the Data menu and the dialogs follow it', asy
   await page.waitForFunction(() => document.querySelector('.share-url')?.value.includes('#run='));
   await screenshot(page, 'share-presenter.png');
 });
+
+test('two tabs: one saves, the other says so and can take over; nothing saved is lost', async (t) => {
+  const { page: a, context } = await openPage(t);
+  const open = async () => {
+    const p = await context.newPage();
+    await p.goto(env.baseUrl);
+    await ready(p);
+    return p;
+  };
+  await run(a, 'SET fromA 1');
+  await saveNow(a);
+  const b = await open();
+  await notice(b, 'other-tab').waitFor();
+  assert.match(await notice(b, 'other-tab').textContent(), /open in another tab, and that tab saves it/);
+  assert.equal(await notice(a, 'other-tab').count(), 0, 'the first tab is in charge');
+  assert.equal(await side(b, 'GET fromA'), '"1"', 'the second tab starts from what was saved');
+  await run(b, 'SET fromB 1');
+  assert.equal(await run(b, 'SAVE'), 'OK');
+  await run(a, 'SET fromA2 1');
+  await saveNow(a);
+
+  // A third tab sees what the tab in charge saved, and is told the same.
+  const c = await open();
+  assert.equal(await side(c, 'EXISTS fromA fromA2 fromB'), '(integer) 2');
+  await notice(c, 'other-tab').waitFor();
+  await c.close();
+
+  // B takes over: it changed things, so what A saved is kept aside and B's world is saved.
+  const before = await savedAt(b);
+  await notice(b, 'other-tab').locator('button', { hasText: 'Take over here' }).click();
+  await waitSaved(b, before);
+  await notice(a, 'other-tab').waitFor();
+  assert.match(await notice(a, 'other-tab').textContent(), /Another tab took over saving/);
+  assert.equal(await notice(b, 'other-tab').count(), 0);
+  const kept = await b.evaluate(() => window.redisPlayground.persistence.kept());
+  assert.equal(kept.length, 1);
+  assert.equal(kept[0].keys, 2, "A's fromA and fromA2");
+  assert.equal(kept[0].why, 'saved by another tab');
+  assert.equal((await readStore(b, 'world')).keys, 2, "B's fromA and fromB");
+
+  // B closes: A is in charge again by itself; it changed meanwhile, so B's world is kept too.
+  await run(a, 'SET fromA3 1');
+  const aBefore = await savedAt(a);
+  await b.close();
+  await waitSaved(a, aBefore);
+  await a.waitForFunction(() => !document.querySelector('[data-notice="other-tab"]'));
+  assert.match(await a.locator('#output').textContent(), /The other tab closed, so this tab saves the playground now\./);
+  assert.equal((await a.evaluate(() => window.redisPlayground.persistence.kept())).length, 2);
+  assert.equal((await readStore(a, 'world')).keys, 3);
+});
+
+test('a second tab that changed nothing takes over with the newest saved world', async (t) => {
+  const { page: a, context } = await openPage(t);
+  const b = await context.newPage();
+  await b.goto(env.baseUrl);
+  await ready(b);
+  await notice(b, 'other-tab').waitFor();
+  await run(a, 'SET later 1');
+  await saveNow(a);
+  await a.close();
+  // B had changed nothing: it loads what A saved last, keeps nothing aside.
+  await b.waitForFunction(() => !document.querySelector('[data-notice="other-tab"]'));
+  await b.waitForFunction(() => /it loaded the 1 key the other tab saved/.test(document.querySelector('#output').textContent));
+  assert.equal(await side(b, 'GET later'), '"1"');
+  assert.equal((await b.evaluate(() => window.redisPlayground.persistence.kept())).length, 0);
+});

@@ -77,3 +77,30 @@ export function restored(r) {
   const expired = r.expired ? ` (${plural(r.expired, 'key')} expired while the tab was closed)` : '';
   return `Restored ${plural(r.keys, 'key')} saved at ${timeText(r.savedAt)}${expired}.`;
 }
+
+/** Another tab of this page saves the playground (leader.js). */
+export const otherTabInCharge = () => ({
+  id: 'other-tab',
+  kind: 'warning',
+  text: 'The playground is open in another tab, and that tab saves it: what you do here is not saved. ' +
+    'Take over to save this tab instead (what the other tab saved is kept under Data → Kept playgrounds ' +
+    'if you changed anything here).',
+  action: 'Take over here',
+});
+
+/** This tab saved the playground until another tab took over. */
+export const tookOverElsewhere = () => ({
+  id: 'other-tab',
+  kind: 'warning',
+  text: 'Another tab took over saving the playground: what you do here from now on is not saved. ' +
+    'Everything saved until now is kept.',
+  action: 'Take over here',
+});
+
+const becauseOf = (how) => (how === 'succeeded' ? 'The other tab closed, so this tab' : 'This tab');
+
+/** This tab saves now, and loaded what the other tab had saved. */
+export const inChargeLoaded = (how, r) => `${becauseOf(how)} saves the playground now: it loaded the ${plural(r.keys, 'key')} the other tab saved at ${timeText(r.savedAt)}.`;
+
+/** This tab saves now, its own world (the other tab's is kept aside if it was newer). */
+export const inCharge = (how) => `${becauseOf(how)} saves the playground now.`;

@@ -22,6 +22,12 @@
 // until the learner deletes it under Data → Kept playgrounds; an older page's single
 // "previous" record becomes one of them on load).
 //
+// One tab saves (leader.js): with the playground open in two tabs, the first is in charge
+// and the other says that its changes aren't saved and offers to take over. The tab that
+// takes charge (by the button, or because the other closed) loads the world the other tab
+// saved when it changed nothing itself; otherwise it keeps that world aside (Data → Kept
+// playgrounds) and saves its own. Nothing saved is lost without a word.
+//
 // Nothing here can break the page: unreadable data, a newer format, a full quota, or no
 // IndexedDB at all end in a notice under the header and an empty (or unsaved) world in which
 // the console works as usual. A load slower than `timeoutMs` lets the console start empty;
@@ -40,6 +46,7 @@ import { loadPlan, within } from './load.js';
 import * as say from './notices.js';
 import { confirmReset, resetEverything, takeResetNote } from './reset.js';
 import { KEPT_PREFIX, keptId, keptSummaries } from './kept.js';
+import { electLeader } from './leader.js';
 
 const DEBOUNCE_MS = 1500; // a save waits for changes to pause this long…
 const MAX_WAIT_MS = 10_000; // …but no longer than this while they keep coming
@@ -47,9 +54,13 @@ const MAX_WAIT_MS = 10_000; // …but no longer than this while they keep coming
 const message = (e) => (e && typeof e === 'object' && 'message' in e ? e.message : String(e));
 
 
-/** Restore the saved world into `engine` (awaits at most `timeoutMs`); returns the controller. */
-export async function startPersistence({ engine, console: ui, timeoutMs = 2000, notices = mountNotices() } = {}) {
+/**
+ * Restore the saved world into `engine` (awaits at most `timeoutMs`); returns the controller.
+ * `leader`: electLeader's options (the tests pass fakes).
+ */
+export async function startPersistence({ engine, console: ui, timeoutMs = 2000, notices = mountNotices(), leader = {} } = {}) {
   const p = new Persistence({ engine, ui, notices });
+  p.elect(leader);
   await p.load(timeoutMs);
   return p;
 }
@@ -72,6 +83,10 @@ class Persistence {
     this.commandsSinceStart = 0;
     this.listeners = new Set();
     this.badUrl = null;
+    this.leadership = null; // leader.js: whether this tab is the one that saves
+    this.saveWhenInCharge = false; // a save asked for before the election settled
+    this.basis = null; // savedAt of the saved world this tab's world comes from
+    this.basisGeneration = -1; // engine.generation() when this tab's world was that one
     /** Settles once the saved world is in (or known to be unavailable), even a late one. */
     this.settled = Promise.resolve();
     const supported = typeof engine.snapshot === 'function' && typeof engine.restore === 'function';
@@ -109,6 +124,77 @@ class Persistence {
     await this.#apply(first.v, { late: false });
   }
 
+  // --- which tab saves ----------------------------------------------------------------------
+
+  /** Join the election of the tab that saves (leader.js). */
+  elect(options = {}) {
+    if (this.state === 'disabled' || this.leadership) return;
+    this.leadership = electLeader({ ...options, onChange: (state, how) => this.#leadershipChanged(state, how) });
+  }
+
+  /** Whether this tab saves the playground (true until an election says otherwise). */
+  get inCharge() {
+    return !this.leadership || this.leadership.state === 'leader';
+  }
+
+  /** Make this tab the one that saves (the notice's button). */
+  takeOver() {
+    return this.leadership?.takeOver() ?? Promise.resolve(true);
+  }
+
+  async #leadershipChanged(state, how) {
+    if (state === 'follower') {
+      const n = how === 'lost' ? say.tookOverElsewhere() : say.otherTabInCharge();
+      this.notices.show({ ...n, actions: [{ label: n.action, primary: true, onClick: () => this.takeOver() }] });
+      this.#emit('follower');
+      return;
+    }
+    this.notices.remove('other-tab');
+    if (how === 'succeeded' || how === 'took-over') {
+      await this.settled;
+      await this.#takeCharge(how);
+    } else if (this.saveWhenInCharge) {
+      this.saveWhenInCharge = false;
+      this.save('leader');
+    }
+    this.#emit('leader');
+  }
+
+  /**
+   * This tab saves from now on. The world the other tab saved wins when nothing changed
+   * here; otherwise it is kept aside and this tab's world is saved.
+   */
+  async #takeCharge(how) {
+    if (this.state !== 'ready' || !this.store) return;
+    let stored = null;
+    try {
+      stored = await this.store.get('world');
+    } catch (e) {
+      console.warn('persistence: could not read the saved world:', e);
+    }
+    const rec = stored ? readRecord(stored) : null;
+    const newer = rec?.ok && rec.savedAt !== this.basis;
+    // Changed here: the keyspace moved on since the world this tab loaded or last saved.
+    const changedHere = this.engine.generation() !== this.basisGeneration;
+    if (newer && !changedHere) {
+      try {
+        const r = this.engine.restore(rec.engine);
+        this.restored = { keys: Number(r?.keys ?? 0), expired: Number(r?.expired ?? 0), savedAt: rec.savedAt };
+        this.basis = rec.savedAt;
+        this.basisGeneration = this.engine.generation();
+        this.#applyPage(rec.page, { history: false });
+        this.#afterWorldChange();
+        this.ui?.status?.(say.inChargeLoaded(how, this.restored));
+        return;
+      } catch (e) {
+        console.warn('persistence: the other tab\'s world could not be loaded:', e);
+      }
+    }
+    if (newer) await this.#keepAside(stored, 'saved by another tab');
+    this.ui?.status?.(say.inCharge(how));
+    await this.save(how);
+  }
+
   #unavailable(e) {
     this.state = 'unavailable';
     console.warn('persistence: storage unavailable:', e);
@@ -134,6 +220,7 @@ class Persistence {
       try {
         const r = this.engine.restore(rec.engine);
         this.restored = { keys: Number(r?.keys ?? 0), expired: Number(r?.expired ?? 0), savedAt: rec.savedAt };
+        this.basis = rec.savedAt;
         this.#applyPage(rec.page);
         if (late) this.#announceRestored();
         // Into IndexedDB at once (which clears the localStorage copy once written).
@@ -143,6 +230,7 @@ class Persistence {
       }
     }
     if (plan.fromPending && !this.restored) clearPending(); // bad data: kept under "bad" instead
+    this.basisGeneration = this.engine.generation();
     this.#emit();
     if (late && this.started) this.#check();
   }
@@ -435,12 +523,19 @@ class Persistence {
       // in the background. The notice already says why.
       return Promise.resolve(false);
     }
+    if (!this.inCharge) {
+      // Another tab saves (the notice says so), or the election hasn't settled yet.
+      if (this.leadership?.state !== 'follower') this.saveWhenInCharge = true;
+      return Promise.resolve(false);
+    }
     let record;
+    let savedGeneration;
     try {
       // The snapshot stamps the world time of the engine's last clock sync: sync it now.
       this.engine.tick?.();
       const engineBytes = this.engine.snapshot();
       this.lastGeneration = this.engine.generation();
+      savedGeneration = this.lastGeneration;
       this.lastClock = this.#clockState();
       this.historyDirty = false;
       record = makeRecord({ engine: engineBytes, page: this.#pageState() });
@@ -454,6 +549,8 @@ class Persistence {
     const started = this.store.put('world', record);
     return started.then(() => {
       clearPending();
+      this.basis = record.savedAt;
+      this.basisGeneration = savedGeneration;
       try {
         this.engine.tick?.(); // markSaved stamps the last sync's world time
         this.engine.markSaved?.();
@@ -515,9 +612,9 @@ class Persistence {
 
   // --- status -----------------------------------------------------------------------------
 
-  /** { state, lastSavedAt, restored, quotaFull } */
+  /** { state, lastSavedAt, restored, quotaFull, inCharge } */
   status() {
-    return { state: this.state, lastSavedAt: this.lastSavedAt, restored: this.restored, quotaFull: this.quotaFull };
+    return { state: this.state, lastSavedAt: this.lastSavedAt, restored: this.restored, quotaFull: this.quotaFull, inCharge: this.inCharge };
   }
 
   /** fn(reason, status) after every save attempt and state change. Returns an unsubscribe. */
