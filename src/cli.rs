@@ -460,11 +460,25 @@ pub fn enters_monitor_mode(argv: &[Vec<u8>], reply: &Reply) -> bool {
 /// What redis-cli prints when it starts reading messages.
 pub const READING_MESSAGES: &str = "Reading messages... (press Ctrl-C to quit)";
 
-/// redis-cli prints the replies of a few commands raw even in `--no-raw` mode (INFO, whose
-/// reply is a text report): the bytes as they are, with no quoting and no added newline.
+/// redis-cli prints the replies of a few commands raw even in `--no-raw` mode (text
+/// reports: INFO, CLIENT LIST/INFO, MEMORY DOCTOR, LATENCY DOCTOR…): the bytes as they are,
+/// with no quoting and no added newline. The same test as redis-cli 7.0's
+/// `cliSendCommand`, word for word (arities included).
 pub fn prints_raw(argv: &[Vec<u8>]) -> bool {
-    argv.first()
-        .is_some_and(|c| c.eq_ignore_ascii_case(b"info") || c.eq_ignore_ascii_case(b"lolwut"))
+    let Some(cmd) = argv.first() else {
+        return false;
+    };
+    let is = |a: &[u8], w: &str| a.eq_ignore_ascii_case(w.as_bytes());
+    let sub = |w: &str| argv.get(1).is_some_and(|a| is(a, w));
+    let n = argv.len();
+    is(cmd, "info")
+        || is(cmd, "lolwut")
+        || (is(cmd, "debug") && (sub("htstats") || sub("htstats-key") || sub("client-eviction")))
+        || (is(cmd, "memory") && (sub("malloc-stats") || sub("doctor")))
+        || (is(cmd, "cluster") && n == 2 && (sub("nodes") || sub("info")))
+        || (is(cmd, "client") && (sub("list") || sub("info")))
+        || (is(cmd, "latency") && ((n == 3 && sub("graph")) || (n == 2 && sub("doctor"))))
+        || (is(cmd, "proxy") && sub("info"))
 }
 
 /// Everything redis-cli writes to the terminal for one reply, including line ends.
@@ -728,6 +742,50 @@ mod tests {
             "get \"a\\\"",
         ] {
             assert_eq!(split(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_replies_redis_cli_prints_raw_are_its_list() {
+        let argv = |line: &str| {
+            line.split(' ')
+                .map(|w| w.as_bytes().to_vec())
+                .collect::<Vec<_>>()
+        };
+        for raw in [
+            "INFO",
+            "info server",
+            "LOLWUT VERSION 5",
+            "DEBUG HTSTATS 0",
+            "debug htstats-key k",
+            "DEBUG CLIENT-EVICTION",
+            "MEMORY MALLOC-STATS",
+            "MEMORY DOCTOR",
+            "CLUSTER NODES",
+            "CLUSTER INFO",
+            "CLIENT LIST",
+            "CLIENT LIST TYPE normal",
+            "CLIENT INFO",
+            "client info extra",
+            "LATENCY GRAPH command",
+            "LATENCY DOCTOR",
+            "PROXY INFO",
+        ] {
+            assert!(prints_raw(&argv(raw)), "{raw}");
+        }
+        for quoted in [
+            "GET k",
+            "CLUSTER NODES x",
+            "CLUSTER",
+            "CLIENT ID",
+            "CLIENT",
+            "LATENCY GRAPH",
+            "LATENCY DOCTOR x",
+            "MEMORY USAGE k",
+            "DEBUG OBJECT k",
+            "CONFIG GET *",
+        ] {
+            assert!(!prints_raw(&argv(quoted)), "{quoted}");
         }
     }
 

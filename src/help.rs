@@ -40,6 +40,14 @@ pub fn help(args: &[Vec<u8>]) -> String {
     }
     let mut out = String::new();
     let group = args[0].strip_prefix(b"@").and_then(Group::by_name);
+    if group.is_none() && !args[0].starts_with(b"@") {
+        if let Some(note) = crate::commands::catalogue::note(&args[0]) {
+            // Not in the table: say whether Redis has it (redis-cli would show its help).
+            out.push_str(&note);
+            out.push_str("\r\n");
+            return out;
+        }
+    }
     for c in entries() {
         match group {
             Some(g) => {

@@ -749,6 +749,14 @@ impl Playground {
 
     // ---- the command table and the console's line tools ----
 
+    /// What the console adds under `unknown command` for `name`: a Redis 7.0 command the
+    /// playground lacks, one a later Redis added, or no Redis command (with the nearest
+    /// name); undefined for a command it runs.
+    #[wasm_bindgen(js_name = commandNote)]
+    pub fn command_note(&self, name: &str) -> Option<String> {
+        crate::commands::catalogue::note(name.as_bytes())
+    }
+
     /// redis-cli's grey hint for a partly typed line, or undefined.
     pub fn hint(&self, line: &str) -> Option<String> {
         crate::help::hint(line)

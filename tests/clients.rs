@@ -416,7 +416,7 @@ OK
 > SELECT 4
 OK
 > CLIENT INFO
-"id=1 addr=127.0.0.1:47919 laddr=127.0.0.1:6379 fd=8 name=w1 age=0 idle=0 flags=N db=4 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=20000 events=r cmd=client|info user=default redir=-1 resp=2\n"
+id=1 addr=127.0.0.1:47919 laddr=127.0.0.1:6379 fd=8 name=w1 age=0 idle=0 flags=N db=4 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=20000 events=r cmd=client|info user=default redir=-1 resp=2
 @console 1
 > SUBSCRIBE news
 Reading messages... (press Ctrl-C to quit)
@@ -426,17 +426,16 @@ Reading messages... (press Ctrl-C to quit)
 @console 2
 @advance 3000
 > CLIENT LIST TYPE pubsub
-"id=2 addr=127.0.0.1:55838 laddr=127.0.0.1:6379 fd=9 name= age=3 idle=3 flags=P db=0 sub=1 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=20064 events=r cmd=subscribe user=default redir=-1 resp=2\n"
+id=2 addr=127.0.0.1:55838 laddr=127.0.0.1:6379 fd=9 name= age=3 idle=3 flags=P db=0 sub=1 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=20064 events=r cmd=subscribe user=default redir=-1 resp=2
 > CLIENT LIST ID 3
-"id=3 addr=127.0.0.1:43757 laddr=127.0.0.1:6379 fd=10 name= age=3 idle=0 flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=20000 events=r cmd=client|list user=default redir=-1 resp=2\n"
+id=3 addr=127.0.0.1:43757 laddr=127.0.0.1:6379 fd=10 name= age=3 idle=0 flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=20000 events=r cmd=client|list user=default redir=-1 resp=2
 > CLIENT LIST ID 99
-""
 > CLIENT LIST TYPE robots
-(error) ERR Unknown client type 'robots'
+ERR Unknown client type 'robots'
 > CLIENT LIST ID 1 x
-(error) ERR Invalid client ID
+ERR Invalid client ID
 > CLIENT LIST TYPE
-(error) ERR syntax error
+ERR syntax error
 > CLIENT KILL 1.2.3.4:5
 (error) ERR No such client
 > CLIENT KILL ID abc
@@ -452,7 +451,6 @@ Reading messages... (press Ctrl-C to quit)
 > CLIENT KILL 127.0.0.1:55838
 OK
 > CLIENT LIST TYPE pubsub
-""
 > CLIENT NO-EVICT on
 OK
 > CLIENT NO-EVICT maybe
@@ -682,7 +680,7 @@ RESET
 > EXISTS r
 (integer) 0
 > CLIENT INFO
-"id=1 addr=127.0.0.1:47919 laddr=127.0.0.1:6379 fd=8 name= age=0 idle=0 flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=20000 events=r cmd=client|info user=default redir=-1 resp=2\n"
+id=1 addr=127.0.0.1:47919 laddr=127.0.0.1:6379 fd=8 name= age=0 idle=0 flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=20000 events=r cmd=client|info user=default redir=-1 resp=2
 "#,
     );
 }

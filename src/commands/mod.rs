@@ -6,6 +6,7 @@
 pub mod table;
 
 pub mod args;
+pub mod catalogue;
 pub mod common;
 pub mod config;
 pub mod connection;

@@ -208,8 +208,8 @@ test('closing a console removes it and its client; the page API follows the acti
   await page.locator('.console-new').click();
   await page.waitForSelector('#input-3:not([disabled])');
   assert.equal(await page.locator('.console-tab').count(), 3);
-  // redis-cli prints CLIENT LIST's bulk string quoted, "id=1 …\nid=2 …\n".
-  const clients = async () => [...(await run(page, 1, 'CLIENT LIST')).matchAll(/(?:^"|\\n)id=(\d+) /g)].map((m) => m[1]);
+  // redis-cli prints CLIENT LIST raw, one line per client (even with --no-raw).
+  const clients = async () => [...(await run(page, 1, 'CLIENT LIST')).matchAll(/^id=(\d+) /gm)].map((m) => m[1]);
   assert.deepEqual(await clients(), ['1', '2', '3']);
 
   // The keyspace view follows the db of the console the learner is in.

@@ -354,6 +354,7 @@ export function mountConsole({
       history.add(line);
     } else if (line.trim() !== '') {
       renderReply(entry, { text: r.text, replies: r.replies, engineError: r.failed, announce });
+      if (r.note) entry.appendChild(h('div', { className: 'note playground-note' }, r.note));
       history.add(line);
     }
     append(entry);

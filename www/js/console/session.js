@@ -91,10 +91,11 @@ export class ConsoleSession {
    *   { kind: 'queued' }                       blocked or running: the line runs when it ends
    *   { kind: 'ignored' }                      reading messages or monitoring
    *   { kind: 'clear' }                        redis-cli's own `clear`: no round trip
-   *   { kind: 'ran', text, replies, failed, entered }
+   *   { kind: 'ran', text, replies, failed, entered, note? }
    *       `text` what redis-cli prints ('' for an empty line), `replies` execDetailed's,
    *       `failed` the engine threw (text says so), `entered` the mode the line put the
-   *       console in ('blocked', 'reading', 'monitor', 'running') or null
+   *       console in ('blocked', 'reading', 'monitor', 'running') or null; `note` the
+   *       page's line under an `unknown command` error (unknownNote)
    */
   run(line, { sliced = false } = {}) {
     line = String(line);
@@ -122,7 +123,26 @@ export class ConsoleSession {
     const now = this.engineMode();
     const entered = now !== 'ready' ? now : null;
     if (entered) this.enter(entered, line, { text, replies });
-    return { kind: 'ran', text, replies, failed, entered };
+    const note = /^\s*(quit|exit)\s*$/i.test(line)
+      ? 'redis-cli would exit here; this console stays open, on the same connection (close it with its tab\'s ×).'
+      : this.unknownNote(text, replies);
+    return { kind: 'ran', text, replies, failed, entered, ...(note ? { note } : {}) };
+  }
+
+  /**
+   * Under Redis's `unknown command` error, one line of the page's own: whether Redis 7.0
+   * has the command (and the playground doesn't yet), which later Redis added it, or that
+   * no Redis command has that name (a typo) — Playground.commandNote.
+   */
+  unknownNote(text, replies) {
+    if (!/^\(error\) ERR unknown command '/m.test(text)) return null;
+    const name = replies.find((r) => r?.reply?.type === 'error')?.argv?.[0] ?? /unknown command '([^']*)'/.exec(text)?.[1];
+    if (!name) return null;
+    try {
+      return this.world.commandNote?.(String(name)) ?? null;
+    } catch {
+      return null;
+    }
   }
 
   enter(mode, line, { text = '', replies = [] } = {}) {
