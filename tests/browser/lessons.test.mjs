@@ -318,3 +318,51 @@ test('screenshots: the gallery, presenter mode, a phone', async (t) => {
     await shot(page, 'lessons-phone.png');
   }
 });
+
+test('deep links land on a lesson, an example group or the simulation; a lesson links to the simulation', async (t) => {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  t.after(() => context.close());
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${env.baseUrl}#lesson-caching`);
+  await ready(page);
+  await page.waitForSelector('.lx-guide:not([hidden])');
+  assert.equal(await page.locator('.lx-guide .lx-title').textContent(), lessons.caching.title);
+
+  await page.goto(`${env.baseUrl}#example-hashes`);
+  await page.waitForFunction(() => document.querySelector('details#example-hashes')?.open === true);
+  assert.equal(await page.locator('details#example-hashes').isVisible(), true);
+
+  await page.goto(`${env.baseUrl}#retry`);
+  await page.reload();
+  await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
+  await page.waitForFunction(() => Math.abs(document.getElementById('retry').getBoundingClientRect().top) < 40);
+
+  // The retry lesson's last step links to the simulation.
+  await page.goto(`${env.baseUrl}#lesson-retry`);
+  await ready(page);
+  await page.waitForSelector('.lx-guide:not([hidden])');
+  const last = lessons.retry.steps.length;
+  for (let i = 1; i < last; i++) await page.getByRole('button', { name: 'Next' }).click();
+  const link = page.locator('.lx-text .lx-link');
+  assert.equal(await link.getAttribute('href'), '#retry');
+  await link.click();
+  await page.waitForFunction(() => Math.abs(document.getElementById('retry').getBoundingClientRect().top) < 40);
+  assert.deepEqual(errors, []);
+});
+
+test('a step that counts on time, with the clock fast or paused, says so and offers 1×', async (t) => {
+  const { page, seen } = await openPage(t);
+  await page.evaluate(() => { const e = window.redisPlayground.engine; e.resume(); e.setSpeed(600); });
+  await page.getByRole('tab', { name: 'Lessons' }).click();
+  await page.getByRole('button', { name: `Start lesson: ${lessons.caching.title}` }).click();
+  assert.equal(await page.locator('.lx-time-offer').count(), 0, 'GET: nothing about time');
+  await page.getByRole('button', { name: 'Next' }).click(); // SET … EX 300
+  const offer = page.locator('.lx-time-offer');
+  assert.match(await offer.textContent(), /runs at 600×: a TTL in this step passes 600 times faster/);
+  await offer.getByRole('button', { name: 'Back to 1×' }).click();
+  assert.equal(await page.evaluate(() => window.redisPlayground.engine.speed()), 1);
+  assert.equal(await offer.count(), 0);
+  assert.deepEqual(seen.errors, []);
+});

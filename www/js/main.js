@@ -89,6 +89,9 @@ try {
       .then((retry) => { window.redisPlayground.retry = retry; }),
   ]);
   document.documentElement.dataset.ready = 'true';
+  // A deep link to a part mounted late (`#retry`): the browser looked for it too early.
+  const target = /^#[a-z][a-z0-9-]*$/i.test(location.hash) ? document.getElementById(location.hash.slice(1)) : null;
+  if (target && !/^#(lesson|example)-/.test(location.hash)) target.scrollIntoView({ block: 'start' });
 } catch (e) {
   console.error(e);
   ui.fatal(`Could not load the engine (${e && e.message ? e.message : e}). ` +

@@ -6,7 +6,7 @@ export function expectedText(step) {
   return Array.isArray(step.expect) ? step.expect.join('\n') : step.expect;
 }
 
-const STEP_FIELDS = new Set(['text', 'command', 'expect', 'unordered', 'advance', 'check', 'hint']);
+const STEP_FIELDS = new Set(['text', 'command', 'expect', 'unordered', 'advance', 'check', 'hint', 'link']);
 
 function validateSteps(where, steps, { lesson }) {
   const problems = [];
@@ -30,6 +30,9 @@ function validateSteps(where, steps, { lesson }) {
     if (lesson && (typeof s.text !== 'string' || s.text.trim() === '')) problems.push(`${at}: a lesson step needs a "text"`);
     if (s.text !== undefined && typeof s.text !== 'string') problems.push(`${at}: "text" must be a string`);
     if (s.check !== undefined && (typeof s.check !== 'object' || s.check === null)) problems.push(`${at}: "check" must be an object`);
+    if (s.link !== undefined && !(typeof s.link?.href === 'string' && /^#[a-z][a-z0-9-]*$/.test(s.link.href) && typeof s.link.text === 'string')) {
+      problems.push(`${at}: "link" must be { "href": "#in-page-id", "text": "…" }`);
+    }
   });
   return problems;
 }

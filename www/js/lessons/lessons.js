@@ -127,7 +127,7 @@ export function mountLessons({ root, engine, console: cli, scheduler, load = loa
       h('strong', {}, 'Run'), ' types a command into the console and runs it.'));
     const open = new Set(progress.groups ?? [data.examples.groups[0]?.id]);
     for (const g of data.examples.groups) {
-      const details = h('details', { class: 'lx-group', 'data-group': g.id, open: open.has(g.id) },
+      const details = h('details', { class: 'lx-group', id: `example-${g.id}`, 'data-group': g.id, open: open.has(g.id) },
         h('summary', {},
           h('span', { class: 'lx-group-title' }, g.title),
           h('span', { class: 'lx-count' }, `${g.steps.length} steps`)));
@@ -311,7 +311,9 @@ export function mountLessons({ root, engine, console: cli, scheduler, load = loa
           onclick: () => cli.run(step.command),
         }, 'Type it for me'));
     }
-    guide.body.replaceChildren(h('p', { class: 'lx-text' }, step.text), task);
+    guide.body.replaceChildren(h('p', { class: 'lx-text' }, step.text, ...stepLink(step)), task);
+    const slow = timeOffer(step);
+    if (slow) guide.body.append(slow);
 
     // After a reload the playground is fresh: offer to replay the earlier steps.
     const offer = g.catchUp();
@@ -322,6 +324,42 @@ export function mountLessons({ root, engine, console: cli, scheduler, load = loa
     ] : []));
     renderStatus();
     renderMeta();
+  }
+
+  /** A step's link to another part of the page (`link: { href: "#retry", text }`; in-page only). */
+  function stepLink(step) {
+    const l = step.link;
+    if (!l || typeof l.href !== 'string' || !l.href.startsWith('#') || typeof l.text !== 'string') return [];
+    return [' ', h('a', { class: 'lx-link', href: l.href }, l.text)];
+  }
+
+  /**
+   * A step whose command counts on time (a TTL, EXPIRE, a jump) while the world clock is
+   * not at real time: say so and offer 1×. (A lesson's TTLs are worded in real seconds.)
+   */
+  function timeOffer(step) {
+    const timed = step.advance !== undefined || /\b(EX|PX|EXAT|PXAT|EXPIRE|PEXPIRE|EXPIREAT|PEXPIREAT|SETEX|PSETEX|GETEX|TTL|PTTL)\b/i.test(step.command ?? '');
+    let speed = 1;
+    let paused = false;
+    try {
+      speed = Number(engine.speed());
+      paused = Boolean(engine.isPaused());
+    } catch { /* an engine without a clock: nothing to offer */ }
+    if (!timed || (speed === 1 && !paused)) return null;
+    const note = h('p', { class: 'lx-time-offer' },
+      paused ? 'The world clock is paused: this step counts on time passing. '
+        : `The world clock runs at ${speed}×: a TTL in this step passes ${speed} times faster than the text says. `,
+      h('button', {
+        class: 'lx-realtime', type: 'button',
+        onclick: () => {
+          engine.setSpeed(1);
+          if (engine.isPaused()) engine.resume();
+          window.redisPlayground?.clock?.refresh?.();
+          note.remove();
+          announce('The world clock is back at real time (1×).');
+        },
+      }, 'Back to 1×'));
+    return note;
   }
 
   function replay(offer) {
@@ -369,6 +407,29 @@ export function mountLessons({ root, engine, console: cli, scheduler, load = loa
     go(ev.shiftKey ? -1 : +1, { fromKey: true });
   }
 
+  /**
+   * Deep links: `#lesson-<id>` opens that lesson, `#example-<id>` that example group, each
+   * scrolled into view. Other fragments (`#retry`) are the page's.
+   */
+  function followHash(hash) {
+    const m = /^#(lesson|example)-([a-z0-9-]+)$/.exec(String(hash ?? ''));
+    if (!m || !data) return false;
+    const [, kind, id] = m;
+    if (kind === 'lesson') {
+      if (!g.lesson(id)) return false;
+      selectTab('lessons');
+      openLesson(id);
+      guide.root.scrollIntoView({ block: 'start' });
+      return true;
+    }
+    const details = panels.examples.querySelector(`details[data-group="${id}"]`);
+    if (!details) return false;
+    selectTab('examples');
+    details.open = true;
+    details.scrollIntoView({ block: 'start' });
+    return true;
+  }
+
   // --- build -------------------------------------------------------------------------------
 
   function build(loaded) {
@@ -382,6 +443,10 @@ export function mountLessons({ root, engine, console: cli, scheduler, load = loa
     panels.lessons.append(guide.list, guide.root);
     selectTab(TABS.some((t) => t.id === progress.tab) ? progress.tab : 'examples');
     if (progress.open && g.lesson(progress.open)) openLesson(progress.open);
+    followHash(location.hash);
+    const onHash = () => followHash(location.hash);
+    addEventListener('hashchange', onHash);
+    cleanups.push(() => removeEventListener('hashchange', onHash));
     if (typeof cli.onCommand === 'function') cleanups.push(cli.onCommand(onCommand));
     // A clock step is done once the world clock has moved far enough: every tick looks.
     const off = scheduler?.subscribe((world) => clock(world.now));
