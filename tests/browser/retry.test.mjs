@@ -215,10 +215,12 @@ test('start, pause, step and reset drive the world clock', async (t) => {
   assert.equal(await page.evaluate(() => window.redisPlayground.engine.speed()), 600);
   assert.equal(await page.locator('#clock .clock-speed[data-speed="600"]').getAttribute('aria-pressed'), 'true');
 
-  // The console is the same server: the page's "Run in the console" types the lines there.
+  // The console is the same server: the page's "Run in the console" types the lines there,
+  // then puts the console back on its db.
   await sim(page).locator('.rs-try li', { hasText: 'db 12' }).getByRole('button').click();
-  await page.waitForFunction(() => window.redisPlayground.console.prompt().includes('[12]'));
-  assert.match(await page.locator('#console').textContent(), /ZRANGE retry 0 -1 WITHSCORES/);
+  await page.waitForFunction(() => /ZRANGE retry 0 4 WITHSCORES/.test(document.querySelector('#console').textContent));
+  assert.match(await page.locator('#console').textContent(), /SELECT 12[\s\S]*ZCARD retry[\s\S]*SELECT 0/);
+  assert.equal(await page.evaluate(() => window.redisPlayground.console.prompt()), '127.0.0.1:6379> ');
 
   await page.click('#retry .rs-pause');
   await waitForRunState(page, 'paused');
@@ -351,5 +353,25 @@ test('the simulation gives the world clock back as it found it when the run ends
   await waitForRunState(page, 'finished');
   await page.waitForFunction(() => window.redisPlayground.engine.speed() === 1);
   assert.match(await page.locator('#retry .rs-speed-note').textContent(), /back at 1×, as it was before Start/);
+  assert.deepEqual(errors, []);
+});
+
+test('"Run in the console" asks about an order that is waiting now, and leaves the console on its db', async (t) => {
+  const { page, errors } = await openSim(t);
+  await configure(page, 'seed', { events: false, queue: false, operations: 20 });
+  await page.click('#retry .rs-start');
+  await waitForRunState(page, 'running');
+  await page.click('#retry .rs-pause');
+  await waitForRunState(page, 'paused');
+  await page.evaluate(() => window.redisPlayground.console.run('SELECT 3'));
+  await sim(page).locator('.rs-try li', { hasText: 'db 10' }).getByRole('button').click();
+  await page.waitForFunction(() => /GET order:\d+:retry_count/.test(document.querySelector('#console').textContent));
+  const text = await page.locator('#console').textContent();
+  const key = /TTL (order:\d+)/.exec(text)?.[1];
+  assert.ok(key, 'a TTL line');
+  // The TTL the console printed is positive: the key was waiting.
+  const printed = /TTL order:\d+(?:Copy)?\(integer\) (-?\d+)/.exec(text)?.[1];
+  assert.ok(Number(printed) > 0, `TTL printed: ${printed}`);
+  assert.equal(await page.evaluate(() => window.redisPlayground.console.prompt()), '127.0.0.1:6379[3]> ', 'back on its db');
   assert.deepEqual(errors, []);
 });

@@ -75,20 +75,34 @@ export function seedNotes() {
     h('ol', {}, items.map((parts) => h('li', {}, ...parts))));
 }
 
-/** The lines to type in the console while a run goes, with buttons that type them. */
-export function consoleHint(run) {
+/**
+ * The lines to type in the console while a run goes, with buttons that type them. `run`
+ * types a line; `liveKey(db)` names an order key that is waiting now in that db (or
+ * null); `consoleDb()` is the db the console is on, selected again after the lines, so
+ * later examples don't write into the simulation's db.
+ */
+export function consoleHint(run, { liveKey = () => null, consoleDb = () => 0 } = {}) {
   const groups = [
-    ['db 10 (polling)', ['SELECT 10', 'TTL order:42', 'GET order:42:retry_count']],
-    ['db 11 (events)', ['SELECT 11', 'TTL order:42', 'CONFIG GET notify-keyspace-events']],
-    ['db 12 (queue)', ['SELECT 12', 'ZRANGE retry 0 -1 WITHSCORES', 'ZCARD retry']],
+    ['db 10 (polling)', 10, (k) => ['SELECT 10', `TTL ${k}`, `GET ${k}:retry_count`]],
+    ['db 11 (events)', 11, (k) => ['SELECT 11', `TTL ${k}`, 'CONFIG GET notify-keyspace-events']],
+    ['db 12 (queue)', 12, () => ['SELECT 12', 'ZRANGE retry 0 4 WITHSCORES', 'ZCARD retry']],
   ];
   return h('div', { className: 'rs-console-hint' },
-    h('p', {}, 'It is the same server as the console above: while it runs you can look at its keys there (the console and the keyspace view stay on db 0 until you ', code('SELECT'), ').'),
-    h('ul', { className: 'rs-try' }, groups.map(([label, lines]) => h('li', {},
-      h('span', { className: 'rs-try-label', text: label }),
-      lines.map((line) => h('code', { className: 'rs-try-line', text: line })),
-      run ? h('button', {
-        type: 'button', className: 'rs-small', title: `Type ${lines.join(', then ')} in the console`,
-        onclick: () => { for (const line of lines) run(line); },
-      }, `Run in the console`) : null))));
+    h('p', {}, 'It is the same server as the console above: while it runs you can look at its keys there. ',
+      h('strong', { text: 'Run in the console' }), ' picks an order that is waiting now, and puts the console back on its db afterwards.'),
+    h('ul', { className: 'rs-try' }, groups.map(([label, db, linesFor]) => {
+      const shown = linesFor('order:42');
+      return h('li', {},
+        h('span', { className: 'rs-try-label', text: label }),
+        shown.map((line) => h('code', { className: 'rs-try-line', text: line })),
+        run ? h('button', {
+          type: 'button', className: 'rs-small', title: `Type ${shown.join(', then ')} in the console (with an order that is waiting now)`,
+          onclick: () => {
+            const back = Number(consoleDb()) || 0;
+            const lines = linesFor(liveKey(db) ?? 'order:42');
+            if (back !== db) lines.push(`SELECT ${back}`);
+            for (const line of lines) run(line);
+          },
+        }, 'Run in the console') : null);
+    })));
 }

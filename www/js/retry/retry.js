@@ -45,8 +45,29 @@ function clockOf(engine, clock) {
   };
 }
 
+/**
+ * An order key waiting now in `db` (one with a TTL, not a counter), for the console hints;
+ * null when none is.
+ */
+function liveKeyOf(engine, db) {
+  try {
+    let cursor = 0;
+    for (let i = 0; i < 50; i++) {
+      const r = engine.scanKeys(db, cursor, 'order:*', 'string', 200);
+      const hit = Array.from(r?.keys ?? []).find((k) => !String(k.key).endsWith(':retry_count') && Number(k.ttl) > 0);
+      if (hit) return String(hit.key);
+      cursor = Number(r?.cursor ?? 0);
+      if (!cursor) break;
+    }
+  } catch (e) {
+    console.error(e);
+  }
+  return null;
+}
+
 export function mountRetry({ root, engine, console: ui = null, scheduler, clock = null, keyspace = null }) {
   const clk = () => clockOf(engine, clock);
+  const liveKey = (db) => liveKeyOf(engine, db);
 
   // --- the page ----------------------------------------------------------------------------
   const announcer = h('p', { className: 'sr-only', role: 'status' });
@@ -67,7 +88,7 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
         'Orders whose push failed are retried on a schedule — the seed’s 5 min, 10 min, 15 min, 2 h, 4 h, 6 h, or one you set. ',
         'Three ways of running those retries work side by side on the same failures, each in its own database of this Redis, with real commands: ',
         'polling each key’s TTL (db 10), waiting for Redis’s expired events (db 11), and one sorted set used as a delayed queue (db 12).'),
-      consoleHint(ui ? (line) => ui.run(line) : null)),
+      consoleHint(ui ? (line) => ui.run(line) : null, { liveKey, consoleDb: () => ui?.activeDb?.() ?? 0 })),
     h('div', { className: 'rs-grid' },
       controlsRoot,
       h('div', { className: 'rs-main' },
