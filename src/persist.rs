@@ -662,7 +662,12 @@ pub fn import(server: &mut Server, bytes: &[u8], now: Ms) -> Imported {
         let (repeat, argv) = match parsed {
             Line::Command { repeat, argv } => (repeat, argv),
             Line::Message(m) => {
-                done.note_error(format!("line {line}: {m} (skipped)"));
+                let why = if m == cli::INVALID_ARGUMENTS {
+                    "unbalanced quotes, or a closing quote with no space after it"
+                } else {
+                    "a repeat count that is zero, negative or too big"
+                };
+                done.note_error(format!("line {line}: {m} (skipped: {why})"));
                 continue;
             }
             Line::Empty => continue,

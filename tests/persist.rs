@@ -259,7 +259,7 @@ fn an_import_reports_its_errors_by_line() {
         vec![
             "line 3: (error) WRONGTYPE Operation against a key holding the wrong kind of value",
             "line 5: (error) ERR unknown command 'NOSUCH', with args beginning with: 'cmd' ",
-            "line 6: Invalid argument(s) (skipped)",
+            "line 6: Invalid argument(s) (skipped: unbalanced quotes, or a closing quote with no space after it)",
         ]
     );
     assert_eq!(s.exec("GET a"), "\"2\"");
@@ -281,7 +281,7 @@ fn an_import_keeps_every_byte_and_runs_repeat_counts() {
     assert_eq!(done.commands, 4);
     assert_eq!(
         done.first_errors,
-        vec!["line 3: Invalid redis-cli repeat command option value. (skipped)"]
+        vec!["line 3: Invalid redis-cli repeat command option value. (skipped: a repeat count that is zero, negative or too big)"]
     );
     assert_eq!(s.exec("GET raw"), "\"a\\xffb\"");
     assert_eq!(s.exec("GET n"), "\"3\"");

@@ -123,6 +123,13 @@ test('Tab completes command names, cycles through the candidates, and Esc restor
   assert.notEqual(await page.evaluate(() => document.activeElement.id), 'input');
   await page.keyboard.press('Shift+Tab');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'input');
+  // With text on the line, Esc then Tab leaves too (and the line stays as typed).
+  await input.pressSequentially('GET k');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Tab');
+  assert.notEqual(await page.evaluate(() => document.activeElement.id), 'input');
+  assert.equal(await input.inputValue(), 'GET k');
+  assert.match(await page.locator('#console-help').textContent(), /Tab completes \(Esc then Tab leaves the console\)/);
 });
 
 test('Ctrl+R searches the history backwards like readline; Enter runs, Esc and Ctrl+G cancel', async (t) => {

@@ -27,6 +27,8 @@ test('SUBSCRIBE shows messages as they arrive until Ctrl+C', async (t) => {
   // Ctrl+C: back to the prompt; the subscription is gone.
   await page.keyboard.press('Control+c');
   await page.waitForFunction(() => document.querySelector('#prompt').textContent === '127.0.0.1:6379> ');
+  // The screen reader's status no longer says the console is reading messages.
+  await page.waitForFunction(() => ![...document.querySelectorAll('#console [role="status"]')].some((e) => /reading messages/i.test(e.textContent)));
   await page.locator('#input').fill('');
   assert.equal(await run(page, 'PUBSUB NUMSUB news'), '1) "news"\n2) (integer) 0');
   assert.deepEqual(seen.errors, []);

@@ -90,3 +90,14 @@ test('markMatch splits the coloured runs around a match', () => {
   ]);
   assert.deepEqual(markMatch(runs.map((r) => ({ ...r })), -1, 0), runs);
 });
+
+test('Esc, then Tab, leaves the console even with text on the line (the keyboard way out)', () => {
+  const e = editor();
+  assert.equal(e.tabLeaves('GET k'), false, 'Tab with text completes');
+  e.completionKey('Escape');
+  assert.equal(e.tabLeaves('GET k'), true, 'after Esc, Tab moves the focus on');
+  assert.equal(e.tabLeaves('GET k'), false, 'once');
+  e.completionKey('Escape');
+  e.completionKey('x');
+  assert.equal(e.tabLeaves('GET kx'), false, 'another key in between: Tab completes again');
+});

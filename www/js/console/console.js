@@ -188,6 +188,7 @@ export function mountConsole({
 
   function leave() {
     pendingEntry = null;
+    announcer.textContent = ''; // the "waiting…" status is over: nothing stale for a screen reader
     delete root.dataset.mode;
     root.classList.remove('suspended');
     bar.hidden = true;

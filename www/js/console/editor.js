@@ -130,13 +130,11 @@ export function createEditor({ form, input, promptEl, history, onSubmit, onClear
       if (line) setValue(line.value, line.caret);
       return;
     }
-    if (state.completion) {
-      const back = state.completionKey(ev.key);
-      if (back) {
-        ev.preventDefault();
-        setValue(back.value, back.caret);
-        return;
-      }
+    const back = state.completionKey(ev.key);
+    if (back) {
+      ev.preventDefault();
+      setValue(back.value, back.caret);
+      return;
     }
 
     if ((ev.key === 'ArrowUp' || ev.key === 'ArrowDown') && plain) {

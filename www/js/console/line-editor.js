@@ -46,6 +46,7 @@ export class LineEditor {
     this.completion = null; // { original, candidates, at }
     this.search = null; // { original, query, match (history index or -1), failed }
     this.lastSearch = '';
+    this.escaped = false; // Esc was the last key: the next Tab leaves the console
   }
 
   // --- Tab completion -----------------------------------------------------------------------
@@ -68,14 +69,27 @@ export class LineEditor {
     return { value: v, caret: v.length };
   }
 
-  /** Whether Tab should move the focus on instead (an empty line, no completion running). */
+  /**
+   * Whether Tab should move the focus on instead of completing: an empty line with no
+   * completion running, or right after Esc (the way out of a console for the keyboard).
+   */
   tabLeaves(value) {
+    if (this.escaped) {
+      this.escaped = false;
+      return true;
+    }
     return value === '' && !this.completion;
   }
 
-  /** A key while a completion shows: Esc gives back what was typed; any other key keeps it. */
+  /**
+   * A key while a completion shows: Esc gives back what was typed; any other key keeps it.
+   * Esc with no completion showing makes the next Tab leave the console.
+   */
   completionKey(key) {
-    if (!this.completion) return null;
+    if (!this.completion) {
+      this.escaped = key === 'Escape';
+      return null;
+    }
     if (key === 'Escape') {
       const { original } = this.completion;
       this.completion = null;
