@@ -54,7 +54,9 @@ const pressed = (page) => page.locator('#clock .clock-speed[aria-pressed="true"]
   .evaluateAll((bs) => bs.map((b) => Number(b.dataset.speed)));
 
 /** Boxes of the header's parts, for layout checks. */
-function headerLayout(page) {
+async function headerLayout(page) {
+  // The header fits its buttons' words to the row on the next frame after a change.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   return page.evaluate(() => {
     const box = (sel) => {
       const r = document.querySelector(sel).getBoundingClientRect();
@@ -475,6 +477,22 @@ test('the header holds the clock on one row at 1280 px, in presenter mode too', 
     await screenshot(page, presenter ? 'clock-presenter-1280.png' : 'clock-1280.png');
     assert.deepEqual(seen.errors, []);
   }
+});
+
+test('at 1366×768 (the common laptop) Retry simulation, Share and Data keep their words', async (t) => {
+  const { page, seen } = await openClock(t, { viewport: { width: 1366, height: 768 } });
+  const layout = await headerLayout(page);
+  assertNoOverlap(layout, '1366');
+  const widths = await page.evaluate(() => ['#retry-link', '#share-button', '#data-menu > summary']
+    .map((s) => document.querySelector(`${s} .header-button-label`).getBoundingClientRect().width));
+  for (const w of widths) assert.ok(w > 20, `a readable label (${widths})`);
+  assert.ok(layout.header.height < 62, `one header row (${layout.header.height}px)`);
+  // The widest clock takes the words back; the buttons keep their names.
+  await widest(page);
+  const squeezed = await headerLayout(page);
+  assertNoOverlap(squeezed, '1366, widest');
+  assert.equal(await page.locator('#share-button').getAttribute('aria-label'), 'Share');
+  assert.deepEqual(seen.errors, []);
 });
 
 test('narrower screens give the clock a row of its own; on a phone it stays usable', async (t) => {

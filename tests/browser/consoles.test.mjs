@@ -301,3 +301,33 @@ test('presenter mode and a narrow window (tabs instead of split)', async (t) => 
   await page.evaluate(() => window.presenterMode.set(false));
   assert.deepEqual(seen.errors, []);
 });
+
+test('a console scrolled to its end keeps its prompt in sight when Split or presenter mode resizes it', async (t) => {
+  const { page, seen } = await openConsole(t, { viewport: { width: 1366, height: 768 } });
+  for (let i = 0; i < 30; i++) await page.evaluate((n) => window.redisPlayground.console.run(`SET k${n} v`), i);
+  const promptInSight = () => page.evaluate(() => {
+    const form = document.querySelector('#input-form') ?? document.querySelector('#input').closest('form');
+    const screen = form.closest('.console-view')?.querySelector('.console-screen, .screen') ?? form.parentElement;
+    const f = form.getBoundingClientRect();
+    let box = form.parentElement;
+    while (box && box !== document.body) {
+      const r = box.getBoundingClientRect();
+      if (getComputedStyle(box).overflowY !== 'visible' && (f.bottom > r.bottom + 1 || f.top < r.top - 1)) return false;
+      box = box.parentElement;
+    }
+    return f.bottom <= innerHeight && Boolean(screen);
+  });
+  const settled = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await settled();
+  assert.equal(await promptInSight(), true, 'at first');
+  await page.locator('.console-new').click();
+  await page.waitForSelector('#input-2:not([disabled])');
+  await page.locator('.console-split').click();
+  await page.locator('#input').click();
+  await settled();
+  assert.equal(await promptInSight(), true, 'after Split');
+  await page.keyboard.press('Alt+p');
+  await settled();
+  assert.equal(await promptInSight(), true, 'after presenter mode');
+  assert.deepEqual(seen.errors, []);
+});

@@ -15,6 +15,7 @@
 //                             mountRetry({ root, engine, console, scheduler, clock, keyspace })
 //   persist   (js/persist/)   the world saved in IndexedDB and restored on load, the notices under
 //                             the header, Reset, Export/Import; share (js/share/): #run= links
+//   header    (js/header-fit.js) the header buttons' words, shown while the row has room
 //   presenter (js/presenter.js, a classic script in <head>): large type, high contrast
 //
 // The console is enabled as soon as the engine is ready; the clock and the other two panes
@@ -24,6 +25,7 @@ import { createEngine } from './engine.js';
 import { createScheduler } from './scheduler.js';
 import { mountConsoles } from './console/consoles.js';
 import { startPersistence } from './persist/persist.js';
+import { fitHeaderLabels } from './header-fit.js';
 
 const ui = mountConsoles({
   root: document.getElementById('console'),
@@ -59,6 +61,7 @@ async function mountPane(id, load, mount, engine, scheduler, extra = {}) {
 }
 
 ui.status('Loading the engine…');
+fitHeaderLabels(); // the header's words, kept to what its row has room for
 try {
   const engine = await createEngine();
   // The saved world is restored before the console takes commands (at most a 2 s wait).

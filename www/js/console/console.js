@@ -72,7 +72,30 @@ export function mountConsole({
     onPasteLines: (lines) => { for (const line of lines) run(line, { sliced: true }); },
   });
 
-  const scrollToBottom = () => { screen.scrollTop = screen.scrollHeight; };
+  // A console scrolled to its end stays there when its size changes (Split, presenter mode,
+  // a window resize): the prompt never ends up below the fold until one types. Only the
+  // learner's own scrolling decides whether it is at its end: a scroll the browser makes
+  // while the layout changes (scroll anchoring) doesn't count.
+  let atEnd = true;
+  let sizes = '';
+  const sizeKey = () => `${screen.scrollHeight}|${screen.clientHeight}`;
+  const scrollToBottom = () => {
+    screen.scrollTop = screen.scrollHeight;
+    atEnd = true;
+    sizes = sizeKey();
+  };
+  screen.addEventListener('scroll', () => {
+    if (sizeKey() !== sizes) return; // the layout moved it, not the learner
+    atEnd = screen.scrollTop + screen.clientHeight >= screen.scrollHeight - 8;
+  }, { passive: true });
+  const keepEnd = typeof ResizeObserver === 'function'
+    ? new ResizeObserver(() => {
+      if (atEnd) scrollToBottom();
+      else sizes = sizeKey();
+    })
+    : null;
+  keepEnd?.observe(screen);
+  if (output !== screen) keepEnd?.observe(output); // its text grows too (presenter mode's larger type)
 
   function append(node) {
     if (statusLine) { statusLine.remove(); statusLine = null; }
@@ -458,6 +481,7 @@ export function mountConsole({
     /** Stop listening (the console is closed; its elements are removed by the caller). */
     destroy() {
       session = null;
+      keepEnd?.disconnect();
       world = null;
       listeners.clear();
       editor.destroy();
