@@ -151,19 +151,25 @@ test('the command log shows lines, filters them, and a key opens in the keyspace
   assert.ok(lines.length > 100 && lines.length <= 500, `${lines.length} lines: bounded`);
   assert.ok(lines.some((l) => /\[10 poller-1\] "TTL" "order:\d+" → \(integer\) -?\d+$/.test(l)), lines.slice(0, 5).join('\n'));
   assert.ok(lines.some((l) => /\[12 worker-\d\] "ZREM" "retry" "order:\d+" → \(integer\) [01]$/.test(l)));
-  assert.ok(lines.every((l) => /^\d+\.\d{6} \[\d+ [a-z]+(-\d+)?\] "/.test(l)), 'MONITOR style');
+  // MONITOR style, with the world time as a clock time (MONITOR's epoch seconds in the tooltip).
+  assert.ok(lines.every((l) => /^\d\d:\d\d:\d\d\.\d{3} \[\d+ [a-z]+(-\d+)?\] "/.test(l)), 'MONITOR style, clock times');
   // The model's log, line for line.
   const last = await page.evaluate(() => {
     const log = window.redisPlayground.engine.simLog(0, 100_000);
-    return `${log[log.length - 1].line} → ${log[log.length - 1].reply}`;
+    const e = log[log.length - 1];
+    const d = new Date(e.atMs);
+    const p = (n, w = 2) => String(n).padStart(w, '0');
+    const clock = `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
+    return { text: `${clock} ${e.line.slice(e.line.indexOf('['))} → ${e.reply}`, epoch: e.line.slice(0, e.line.indexOf(' ')) };
   });
-  assert.equal(lines[lines.length - 1], last);
+  assert.equal(lines[lines.length - 1], last.text);
+  assert.match(await sim(page).locator('.rs-log-line:last-child .rs-log-head').getAttribute('title'), new RegExp(`^${last.epoch.replace('.', '\\.')} `));
 
-  // Filter by text (over the latest 2,000 commands read), by strategy, by a glob.
+  // Filter by text (over every command the engine keeps), by strategy, by a glob.
   await sim(page).locator('.rs-log-filter').fill('SETEX');
   await sim(page).locator('.rs-log-filter').press('Enter');
   let shown = await sim(page).locator('.rs-log-line').allTextContents();
-  assert.ok(shown.some((l) => /^\d+\.\d{6} \[1[01] (app|poller-1|listener-1)\] "SETEX" "order:\d+" "60" "pending" → OK$/.test(l)), shown.slice(0, 3).join('\n'));
+  assert.ok(shown.some((l) => /^\d\d:\d\d:\d\d\.\d{3} \[1[01] (app|poller-1|listener-1)\] "SETEX" "order:\d+" "60" "pending" → OK$/.test(l)), shown.slice(0, 3).join('\n'));
   assert.ok(shown.every((l) => l.includes('SETEX')));
   await sim(page).locator('.rs-log-filter').fill('');
   await sim(page).locator('.rs-log select').selectOption('queue');
@@ -179,7 +185,8 @@ test('the command log shows lines, filters them, and a key opens in the keyspace
   await sim(page).locator('.rs-log-filter').fill('order:3');
   await sim(page).locator('.rs-log-filter').press('Enter');
   shown = await sim(page).locator('.rs-log-line').allTextContents();
-  assert.ok(shown.length > 0 && shown.every((l) => l.toLowerCase().includes('order:3')));
+  // A key matches as a whole word: order:3 and order:3:retry_count, never order:30.
+  assert.ok(shown.length > 0 && shown.every((l) => /order:3(?![0-9])/.test(l)), shown.slice(0, 3).join('\n'));
   await sim(page).locator('.rs-log-filter').fill('');
   await sim(page).locator('.rs-log-filter').press('Enter');
   assert.ok(await sim(page).locator('.rs-log-line').count() > shown.length);

@@ -124,3 +124,17 @@ test('the timeline fetches the rows in view, and says what they show', () => {
   assert.equal(t.wantsDraw('a'), true);
   assert.equal(t.wantsDraw('a'), false);
 });
+
+test('the command log: clock times for MONITOR heads, keys matched as whole words', async () => {
+  const { clockHead, lineMatcher } = await import('../../www/js/retry/log.js');
+  const at = new Date(2026, 11, 7, 9, 1, 15, 250).getTime();
+  const head = clockHead(`${Math.floor(at / 1000)}.250000 [10 poller-1]`);
+  assert.equal(head.text, '09:01:15.250 [10 poller-1]');
+  assert.equal(head.epoch, `${Math.floor(at / 1000)}.250000`);
+  const key = lineMatcher('order:42');
+  assert.equal(key('"TTL" "order:42" → (integer) 5'), true);
+  assert.equal(key('"GET" "order:42:retry_count" → "1"'), true);
+  assert.equal(key('"TTL" "order:4208" → (integer) 5'), false);
+  assert.equal(lineMatcher('*ZREM*')('"ZREM" "retry" "order:1"'), true);
+  assert.equal(lineMatcher('')('anything'), true);
+});

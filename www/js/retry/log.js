@@ -1,12 +1,16 @@
-// The live log of the commands the simulation sends, MONITOR style (engine.simLog):
-//   1700000075.000000 [10 poller-1] "TTL" "order:1"  → (integer) -2
-// filterable by strategy and by a text or glob filter, bounded in the DOM, read a bounded
-// number of entries per update (at high speed the newest are shown and the rest counted as
-// skipped), each key a link that opens it in the keyspace view.
+// The live log of the commands the simulation sends and what each got back, MONITOR style
+// (engine.simLog), with the world time as a clock time (MONITOR's epoch seconds in the
+// tooltip):
+//   09:01:15.000 [10 poller-1] "TTL" "order:1"  → (integer) -2
+// filterable by strategy and by a key or text (whole words: order:42 is not order:4208) or a
+// glob; a filter looks through every entry the engine keeps, not only those shown. Bounded
+// in the DOM; at high speed an update reads the newest entries and counts the rest as
+// skipped. Each key is a link that opens it in the keyspace view.
 //
 //   log.reset()                    a new run: forget everything
 //   log.update(engine, { force })  read what is new (call it ~10 times a second)
 import { h, setText, uid, fmtInt, globToRegExp, openKeyLinks, STRATEGY_NAMES } from './util.js';
+import { formatTime } from '../clock/format.js';
 
 const MAX_LINES = 500; // lines kept in the DOM
 const KEEP = 2000; // entries kept in memory, for re-filtering
@@ -17,6 +21,34 @@ const KEY_ARGS = {
   TTL: [1], PTTL: [1], SETEX: [1], SET: [1], GET: [1], INCR: [1], EXPIRE: [1], PEXPIRE: [1],
   DEL: 'all', UNLINK: 'all', EXISTS: 'all', ZADD: [1], ZREM: [1], ZRANGEBYSCORE: [1], ZRANGE: [1], ZCARD: [1],
 };
+
+/**
+ * A MONITOR line's head (`1700000075.000000 [10 poller-1]`) with its epoch seconds as a
+ * world clock time: `{ text: '09:01:15.000 [10 poller-1]', epoch: '1700000075.000000' }`.
+ */
+export function clockHead(head) {
+  const m = /^(\d+)\.(\d{6}) (.*)$/.exec(head);
+  if (!m) return { text: head, epoch: '' };
+  const ms = Number(m[1]) * 1000 + Math.floor(Number(m[2]) / 1000);
+  return { text: `${formatTime(ms)}.${String(ms % 1000).padStart(3, '0')} ${m[3]}`, epoch: `${m[1]}.${m[2]}` };
+}
+
+/**
+ * The filter box's text as a test on a log line: a glob (`*ZREM*`), or text matched as
+ * whole words, case-insensitively (`order:42` matches order:42 and order:42:retry_count,
+ * not order:4208).
+ */
+export function lineMatcher(text) {
+  text = String(text ?? '').trim();
+  if (!text) return () => true;
+  if (/[*?[]/.test(text)) {
+    const re = globToRegExp(text);
+    return (line) => re.test(line);
+  }
+  const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`(?<![0-9A-Za-z_])${escaped}(?![0-9A-Za-z_])`, 'i');
+  return (line) => re.test(line);
+}
 
 /** The quoted arguments of a MONITOR line's command part, unescaped, with their spans. */
 export function monitorArgs(text) {
@@ -50,7 +82,7 @@ export function mountLog(root, { onOpenKey }) {
   const list = h('div', { className: 'rs-log-lines', role: 'log', 'aria-label': 'Commands sent by the simulation', 'aria-live': 'off', tabindex: '0' });
   root.replaceChildren(
     h('div', { className: 'rs-panel-head' },
-      h('h3', { text: 'Commands sent (as MONITOR shows them)' }),
+      h('h3', { text: 'Commands sent and their replies (as MONITOR shows them)' }),
       h('div', { className: 'rs-tools', role: 'search', 'aria-label': 'Filter the commands' },
         h('label', { for: ids.strategy, text: 'Strategy' }), strategySelect,
         h('label', { for: ids.filter, text: 'Filter' }), filterInput,
@@ -62,6 +94,7 @@ export function mountLog(root, { onOpenKey }) {
   let skipped = 0;
   let shownCount = 0;
   let matcher = () => true;
+  let source = null; // the engine, to look through its whole log when filtering
 
   function reset() {
     entries = [];
@@ -82,6 +115,7 @@ export function mountLog(root, { onOpenKey }) {
 
   /** Read what is new (always: it is cheap); draw it only when the list is on screen. */
   function update(engine, { visible = true, force = false } = {}) {
+    source = engine;
     if (freeze.checked && !force) return;
     const newest = newestSeq(engine);
     let got = [];
@@ -122,7 +156,8 @@ export function mountLog(root, { onOpenKey }) {
     const args = monitorArgs(cmd);
     const name = (args[0]?.value ?? '').toUpperCase();
     const spec = KEY_ARGS[name];
-    li.append(h('span', { className: 'rs-log-head', text: head }), ' ');
+    const when = clockHead(head);
+    li.append(h('span', { className: 'rs-log-head', text: when.text, title: when.epoch ? `${when.epoch} (MONITOR's time: seconds since 1970)` : '' }), ' ');
     let pos = 0;
     args.forEach((a, i) => {
       const isKey = i > 0 && spec && (spec === 'all' || spec.includes(i));
@@ -152,9 +187,22 @@ export function mountLog(root, { onOpenKey }) {
     if (atBottom) list.scrollTop = list.scrollHeight;
   }
 
+  /** Every entry the engine keeps (a filter looks through all of them), else those read. */
+  function allEntries() {
+    if (!filtering() || !source) return entries;
+    try {
+      const all = source.simLog(0, 100_000);
+      return all && all.length ? Array.from(all) : entries;
+    } catch {
+      return entries;
+    }
+  }
+
+  const filtering = () => filterInput.value.trim() !== '' || strategySelect.value !== '';
+
   function rerender() {
     list.replaceChildren();
-    append(entries.filter(matches));
+    append(allEntries().filter(matches));
     list.scrollTop = list.scrollHeight;
     renderStatus();
   }
@@ -168,15 +216,7 @@ export function mountLog(root, { onOpenKey }) {
   }
 
   function setFilter() {
-    const text = filterInput.value.trim();
-    if (!text) matcher = () => true;
-    else if (/[*?[]/.test(text)) {
-      const re = globToRegExp(text);
-      matcher = (s) => re.test(s);
-    } else {
-      const lower = text.toLowerCase();
-      matcher = (s) => s.toLowerCase().includes(lower);
-    }
+    matcher = lineMatcher(filterInput.value);
     rerender();
   }
 
