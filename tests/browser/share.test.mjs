@@ -93,7 +93,8 @@ test('Share makes a link from the history; opening it runs the commands in a fre
   // A reload does not run it again (and the world it made was saved).
   await other.page.reload();
   await ready(other.page);
-  assert.equal(await other.page.locator('#output .entry .echo').count(), 0);
+  assert.equal(await other.page.locator('#output .entry:not(.restored) .echo').count(), 0, 'nothing ran again');
+  assert.equal(await other.page.locator('#output .entry.restored .echo').count(), 5, 'the transcript is back, as text');
   assert.equal(await keyCount(other.page), 3);
   assert.deepEqual(seen.errors, []);
   assert.deepEqual(other.seen.errors, []);

@@ -34,6 +34,11 @@ export { blockedOn } from './session.js';
 
 const MAX_ENTRIES = 1000; // transcript entries kept in the page
 const MAX_ECHO = 2000; // an echoed line longer than this is cut (the whole line still ran)
+// What a reload brings back of the transcript (saved with the world): the newest entries,
+// each answer cut to KEEP_TEXT characters, all of it under KEEP_TOTAL.
+const KEEP_ENTRIES = 100;
+const KEEP_TEXT = 4000;
+const KEEP_TOTAL = 64 * 1024;
 
 const WELCOME = [
   { text: 'Welcome to Redis Playground: Redis 7.0 in your browser tab.' },
@@ -55,6 +60,7 @@ export function mountConsole({
   let promptText = DEFAULT_PROMPT;
   let statusLine = null;
   let pendingEntry = null; // the transcript entry of the line that blocked
+  let kept = []; // the transcript as text, for a reload: [{ prompt, line, text, note? }]
   const listeners = new Set();
 
   // Screen-reader announcements for things that are not transcript lines ("Copied").
@@ -146,6 +152,7 @@ export function mountConsole({
 
   function clear() {
     output.replaceChildren();
+    kept = [];
     statusLine = null;
   }
 
@@ -283,7 +290,10 @@ export function mountConsole({
     } else {
       leave();
     }
-    if (r.ended) notify({ line: r.ended.line, text: r.ended.text, replies: r.ended.replies });
+    if (r.ended) {
+      keep({ prompt: entry?.querySelector('.echo-prompt')?.textContent ?? '', line: r.ended.line, text: r.ended.text });
+      notify({ line: r.ended.line, text: r.ended.text, replies: r.ended.replies });
+    }
     if (!r.switched) drain();
   }
 
@@ -293,6 +303,36 @@ export function mountConsole({
     const old = entry.querySelector(':scope > .partial');
     if (old) old.replaceWith(part);
     else entry.appendChild(part);
+    scrollToBottom();
+  }
+
+  /** Remember a line and what it printed, for the transcript a reload brings back. */
+  function keep({ prompt: p, line, text, note }) {
+    const cut = (v, n) => (v.length > n ? `${v.slice(0, n)}\n[… ${(v.length - n).toLocaleString('en-US')} more characters not kept]` : v);
+    kept.push({ prompt: p, line: cut(String(line), MAX_ECHO), text: cut(String(text ?? ''), KEEP_TEXT), ...(note ? { note: String(note) } : {}) });
+    if (kept.length > KEEP_ENTRIES) kept = kept.slice(-KEEP_ENTRIES);
+    let total = kept.reduce((n, e) => n + e.line.length + e.text.length, 0);
+    while (total > KEEP_TOTAL && kept.length > 1) {
+      const gone = kept.shift();
+      total -= gone.line.length + gone.text.length;
+    }
+  }
+
+  /** Show a saved transcript (from the last visit) above anything shown since. */
+  function restoreTranscript(items) {
+    if (!Array.isArray(items) || items.length === 0) return;
+    const frag = document.createDocumentFragment();
+    const clean = items.filter((e) => e && typeof e.line === 'string' && typeof e.text === 'string').slice(-KEEP_ENTRIES);
+    for (const e of clean) {
+      const entry = h('div', { className: 'entry restored' },
+        h('div', { className: 'echo' }, h('span', { className: 'echo-prompt' }, String(e.prompt ?? '')), h('span', { className: 'echo-line' }, e.line)));
+      renderReply(entry, { text: e.text, replies: [], engineError: false, announce });
+      if (typeof e.note === 'string') entry.appendChild(h('div', { className: 'note playground-note' }, e.note));
+      frag.append(entry);
+    }
+    frag.append(h('div', { className: 'entry note restored-mark' }, `— the ${clean.length === 1 ? 'line' : `${clean.length} lines`} above are from your last visit —`));
+    output.insertBefore(frag, statusLine?.parentNode === output ? statusLine : null);
+    kept = [...clean.map((e) => ({ prompt: String(e.prompt ?? ''), line: e.line, text: e.text, ...(typeof e.note === 'string' ? { note: e.note } : {}) })), ...kept].slice(-KEEP_ENTRIES);
     scrollToBottom();
   }
 
@@ -393,6 +433,7 @@ export function mountConsole({
       }
     }
     const text = r.failed ? '' : r.text;
+    keep({ prompt: entry.querySelector('.echo-prompt')?.textContent ?? '', line, text: r.text, note: r.note });
     notify({ line, text, replies: r.replies });
     return text;
   }
@@ -426,6 +467,9 @@ export function mountConsole({
       listeners.add(fn);
       return () => listeners.delete(fn);
     },
+    /** The transcript as text, for saving: [{ prompt, line, text, note? }], newest last. */
+    transcript: () => kept.slice(),
+    restoreTranscript,
     focus() {
       if (input.disabled) return;
       // Focused while a modal dialog made the page inert (a shared link's question on load),

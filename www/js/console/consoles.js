@@ -287,5 +287,12 @@ export function mountConsoles({ root, tabs, tools, views, first, history = new H
     active: () => state.activeId,
     activeDb: () => current()?.ui.db() ?? 0,
     get: (id) => consoles.get(id)?.ui ?? null,
+    /** Every open console's transcript (as text, for saving), in the order of ids(). */
+    transcripts: () => [...consoles.values()].map((rec) => rec.ui.transcript?.() ?? []),
+    /** Show saved transcripts in the open consoles, the first in the first, and so on. */
+    restoreTranscripts(list) {
+      if (!Array.isArray(list)) return;
+      [...consoles.values()].forEach((rec, i) => rec.ui.restoreTranscript?.(list[i]));
+    },
   };
 }

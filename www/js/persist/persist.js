@@ -399,11 +399,13 @@ class Persistence {
 
   /**
    * Keep some page state with the world: `save()` returns plain data (JSON-able), `restore(data)`
-   * gets it back after a reload (at once, if the record was read before the registration).
+   * gets it back after a reload (at once, if the record was read before the registration);
+   * `signature()`, if given, is a cheap string that changes when the state does (it is
+   * compared on every world tick; without it, `save()` is).
    */
-  registerPageState(name, { save, restore }) {
+  registerPageState(name, { save, restore, signature }) {
     if (name === 'history') throw new Error('"history" is the console history, kept by persistence itself');
-    this.providers.set(name, { save, restore });
+    this.providers.set(name, { save, restore, signature });
     if (name in this.pendingPage) {
       const v = this.pendingPage[name];
       delete this.pendingPage[name];
@@ -423,7 +425,8 @@ class Persistence {
   #providersSignature() {
     if (this.providers.size === 0) return '';
     try {
-      return JSON.stringify([...this.providers].map(([name, p]) => [name, p.save?.()]));
+      // (A provider may offer a cheap `signature()`: this runs on every world tick.)
+      return JSON.stringify([...this.providers].map(([name, p]) => [name, p.signature ? p.signature() : p.save?.()]));
     } catch {
       return '';
     }

@@ -11,13 +11,18 @@ import { mountKeptMenu } from './kept.js';
 
 /**
  * The open consoles (js/console/consoles.js) as page state: how many, which is active, split
- * or not, and their names where the consoles expose them (`names()` / `rename(id, name)`).
+ * or not, their names where the consoles expose them (`names()` / `rename(id, name)`), and
+ * what each showed (`transcripts()`: the newest lines and answers, as text).
  * Consoles are opened again after a reload; their connections start fresh at db 0, as
  * redis-cli's would after a server restart.
  */
 function consolesState(ui) {
   if (typeof ui?.ids !== 'function' || typeof ui?.open !== 'function') return null;
   return {
+    /** What changes the layout (the transcripts change with commands, which save anyway). */
+    signature() {
+      return `${ui.ids().join(',')}|${ui.active?.()}|${Boolean(ui.isSplit?.())}|${JSON.stringify(ui.names?.() ?? null)}`;
+    },
     save() {
       const ids = ui.ids();
       const names = typeof ui.names === 'function' ? ui.names() : null;
@@ -26,6 +31,8 @@ function consolesState(ui) {
         active: Math.max(0, ids.indexOf(ui.active?.())),
         split: Boolean(ui.isSplit?.()),
         names: Array.isArray(names) ? names.map(String) : null,
+        // What each console showed (the newest lines, as text): back after a reload.
+        transcripts: typeof ui.transcripts === 'function' ? ui.transcripts() : null,
       };
     },
     restore(v) {
@@ -37,6 +44,7 @@ function consolesState(ui) {
         ids.forEach((id, i) => { if (typeof v.names[i] === 'string') ui.rename(id, v.names[i].slice(0, 24)); });
       }
       if (v.split && typeof ui.split === 'function') ui.split(true);
+      if (Array.isArray(v.transcripts)) ui.restoreTranscripts?.(v.transcripts);
       const active = ids[Math.max(0, Math.min(ids.length - 1, Number(v.active) | 0))];
       if (active !== undefined) ui.activate?.(active, { focus: true });
     },
