@@ -46,8 +46,9 @@ async function ready(page) {
 }
 
 /** Every transcript entry as { line, result }. */
+// (This visit's lines: a reload shows the last visit's too, marked `.restored`.)
 const transcript = (page) => page.locator('#output .entry').evaluateAll((entries) => entries
-  .filter((e) => e.querySelector('.echo'))
+  .filter((e) => e.querySelector('.echo') && !e.classList.contains('restored'))
   .map((e) => ({
     line: e.querySelector('.echo-line')?.textContent ?? '',
     result: e.querySelector('.result')?.textContent ?? '',
@@ -96,9 +97,14 @@ test('each example\'s Run button runs its command in the console and its reply a
         const where = `${group.id} step ${i + 1}`;
         if (step.advance !== undefined) {
           await rows.nth(i).getByRole('button', { name: /^Jump the world clock/ }).click();
-          assert.equal((await transcript(page)).length, entries, `${where}: a clock jump adds no console line`);
+          assert.equal((await transcript(page)).length, entries, `${where}: a clock jump runs no command`);
+          assert.match(await page.locator('#output .entry.note').last().textContent(), /^◷ World clock jumped .* ahead, to \d\d:\d\d:\d\d$/, `${where}: the console shows the jump`);
           continue;
         }
+        // The row shows what the command prints.
+        const shownExpect = await rows.nth(i).locator('.lx-expect').textContent();
+        const want = Array.isArray(step.expect) ? step.expect : String(step.expect).split('\n');
+        assert.equal(shownExpect.split('\n')[0], want[0], `${where}: the expected reply is shown`);
         const button = rows.nth(i).getByRole('button', { name: `Run ${step.command}`, exact: true });
         await button.click();
         const now = await transcript(page);

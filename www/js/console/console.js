@@ -467,6 +467,10 @@ export function mountConsole({
       listeners.add(fn);
       return () => listeners.delete(fn);
     },
+    /** A line of the page's own in the transcript (a lesson's clock jump): text, not a reply. */
+    note(text) {
+      append(h('div', { className: 'entry note playground-note' }, String(text)));
+    },
     /** The transcript as text, for saving: [{ prompt, line, text, note? }], newest last. */
     transcript: () => kept.slice(),
     restoreTranscript,

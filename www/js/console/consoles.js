@@ -270,6 +270,7 @@ export function mountConsoles({ root, tabs, tools, views, first, history = new H
     mode: () => current().ui.mode(),
     clear: () => current().ui.clear(),
     status: (message) => current().ui.status(message),
+    note: (text) => current().ui.note(text),
     fatal(message) {
       for (const rec of consoles.values()) rec.ui.fatal(message);
       engine = null;

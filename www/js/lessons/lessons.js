@@ -50,9 +50,21 @@ export function mountLessons({ root, engine, console: cli, scheduler, load = loa
 
   let data = null;
 
+  /** Jump the world clock; the console says so too (a jump is part of the story it tells). */
   function jump(ms) {
     engine.advance(ms);
+    const to = new Date(engine.now());
+    const p = (n) => String(n).padStart(2, '0');
+    cli.note?.(`◷ World clock jumped ${formatDuration(ms)} ahead, to ${p(to.getHours())}:${p(to.getMinutes())}:${p(to.getSeconds())}`);
     announce(`World clock jumped ${formatDuration(ms)} ahead.`);
+  }
+
+  /** What an example prints, as the data says (its first lines), under its command. */
+  function expectation(step) {
+    if (step.expect === undefined) return null;
+    const lines = Array.isArray(step.expect) ? step.expect : String(step.expect).split('\n');
+    const shown = lines.length > 4 ? [...lines.slice(0, 3), `… (${lines.length} lines)`] : lines;
+    return h('pre', { class: 'lx-expect', 'aria-label': `It prints: ${shown.join(' ')}` }, shown.join('\n'));
   }
 
   // --- tabs --------------------------------------------------------------------------------
@@ -115,6 +127,8 @@ export function mountLessons({ root, engine, console: cli, scheduler, load = loa
           title: 'Type this command into the console and run it',
           onclick: () => { cli.run(step.command); li.classList.add('lx-ran'); },
         }, 'Run')));
+      const expected = expectation(step);
+      if (expected) li.append(expected);
     }
     if (step.text) li.append(h('p', { class: 'lx-note' }, step.text));
     return li;
@@ -139,7 +153,7 @@ export function mountLessons({ root, engine, console: cli, scheduler, load = loa
           class: 'lx-runall', type: 'button', 'aria-label': `Run all ${g.steps.length} ${g.title} examples in order`,
           onclick: () => {
             for (const s of g.steps) {
-              if (s.advance !== undefined) engine.advance(s.advance);
+              if (s.advance !== undefined) jump(s.advance);
               else cli.run(s.command);
             }
             for (const li of ol.querySelectorAll('.lx-step')) li.classList.add('lx-ran');
@@ -366,7 +380,7 @@ export function mountLessons({ root, engine, console: cli, scheduler, load = loa
     g.replaying = true;
     try {
       for (const s of offer.steps) {
-        if (s.advance !== undefined) engine.advance(s.advance);
+        if (s.advance !== undefined) jump(s.advance);
         else cli.run(s.command);
       }
     } finally {
