@@ -382,3 +382,15 @@ test('"Run in the console" asks about an order that is waiting now, and leaves t
   assert.equal(await page.evaluate(() => window.redisPlayground.console.prompt()), '127.0.0.1:6379[3]> ', 'back on its db');
   assert.deepEqual(errors, []);
 });
+
+test('the seed’s code is shown, lines numbered, and each problem points at its lines', async (t) => {
+  const { page, errors } = await openSim(t);
+  const code = sim(page).locator('.rs-seed-code .rs-code-line');
+  assert.equal(await code.count(), 29);
+  assert.equal(await code.nth(20).textContent(), '21             r.expire(operation_id, 600)');
+  const ref = sim(page).locator('.rs-seed li', { hasText: 'expire(operation_id, 600)' }).locator('.rs-code-ref');
+  assert.equal(await ref.textContent(), 'Line 21');
+  await ref.click();
+  assert.deepEqual(await sim(page).locator('.rs-code-marked').evaluateAll((els) => els.map((e) => e.dataset.line)), ['21']);
+  assert.deepEqual(errors, []);
+});

@@ -156,3 +156,39 @@ test('simState echoes the normalized config with camelCase fields and the defaul
   p.simStart();
   assert.deepEqual(p.simState().config.schedule.backoff, { kind: 'list', intervalsS: [300, 600, 900, 7200, 14400, 21600] });
 });
+
+// The page's words about the strategies (www/js/retry/explain.js), checked against the model.
+test('the words hold: polling is half to one poll interval late; lockstep workers conflict (workers − 1) times a retry', () => {
+  for (const seed of [1, 2, 3]) {
+    const p = new Playground();
+    p.pause();
+    p.simStart({ seed, operations: 100, failureProbability: 0.5, schedule: { testMode: true } });
+    const state = runToEnd(p);
+    const [polling, , queue] = state.metrics;
+    const interval = state.config.pollIntervalMs;
+    assert.ok(polling.lateness.count > 0);
+    const late = polling.lateness.meanMs / interval;
+    // First retries half an interval late on average, later ones a whole interval.
+    assert.ok(late > 0.5 && late <= 1, `polling: ${polling.lateness.meanMs} ms late on average, interval ${interval} ms`);
+    assert.ok(polling.lateness.maxMs <= interval, `polling: at most one interval late (${polling.lateness.maxMs} ms)`);
+    assert.equal(queue.claimConflicts, (state.config.queueWorkers - 1) * queue.retries, JSON.stringify(queue));
+  }
+});
+
+test('the words hold: in the same outage, full jitter gives some orders up where no jitter gives none', () => {
+  const outageRun = (jitter) => {
+    const p = new Playground();
+    p.pause();
+    p.simStart({
+      seed: 0, operations: 500, arrivalSpreadMs: 1000, failureProbability: 0.3,
+      outage: { startMs: 0, endMs: 300_000 },
+      schedule: { backoff: { kind: 'exponential', baseS: 10, factor: 2, capS: 120 }, jitter, maxRetries: 10 },
+      countOnlyIdlePolls: true,
+    });
+    return runToEnd(p).metrics;
+  };
+  const none = outageRun('none');
+  const full = outageRun('full');
+  for (const m of none) assert.equal(m.givenUp, 0, `no jitter: ${m.strategy} gave none up`);
+  assert.ok(full.some((m) => m.givenUp > 0), `full jitter gives some up: ${full.map((m) => m.givenUp)}`);
+});

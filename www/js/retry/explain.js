@@ -11,7 +11,7 @@ export const STRATEGY_TEXT = {
     title: 'Polling TTL — the seed’s way',
     how: ['Each failure is a key with a TTL (', code('SETEX order:42 300 pending'), '). Every poll interval each poller asks ', code('TTL'), ' of every waiting key; ', code('-2'), ' (the key is gone) means “retry now”.'],
     why: [
-      ['Late by up to one poll interval. ', code('TTL'), ' rounds to the nearest second, so it answers ', code('0'), ' for the last half second and even in the very millisecond the key expires; only after that does it answer ', code('-2'), '. A poller notices at its next poll: half an interval late on average, a whole one at worst. More pollers, staggered, shorten the wait and multiply the commands.'],
+      ['Late by up to one poll interval. ', code('TTL'), ' rounds to the nearest second, so it answers ', code('0'), ' for the last half second and even in the very millisecond the key expires; only after that does it answer ', code('-2'), ', and a poller notices at its next poll. An order’s first wait starts when it fails, at any moment, so its retry is half an interval late on average; every later wait starts on a poll tick (the retry and its ', code('SETEX'), ' happen there) and ', code('SETEX'), ' counts whole seconds, so the key runs out exactly on a later tick, where ', code('TTL'), ' still answers 0: each of those retries is a whole interval late. More pollers, staggered, shorten the wait and multiply the commands.'],
       ['It costs O(waiting keys) commands per poll, whether or not anything is due. 10,000 keys polled each second is 10,000 commands a second to learn, almost always, “not yet”.'],
       ['To re-arm, the key must be created again (', code('SETEX'), '): an ', code('EXPIRE'), ' on a key that has already gone answers 0 and sets nothing.'],
     ],
@@ -29,7 +29,7 @@ export const STRATEGY_TEXT = {
     title: 'Delayed queue — one sorted set',
     how: ['All waiting orders live in one sorted set scored by due time (', code('ZADD retry 1700000300000 order:42'), '). Workers wake every poll interval, fetch what is due (', code('ZRANGEBYSCORE retry -inf <now> LIMIT 0 100'), ') and claim each entry with ', code('ZREM'), '. Sidekiq, BullMQ and resque-scheduler keep delayed jobs this way.'],
     why: [
-      [code('ZREM'), ' is atomic and answers 1 to exactly one caller: when several workers race for the same entry, one wins and the others get 0 (a claim conflict), so each retry happens exactly once.'],
+      [code('ZREM'), ' is atomic and answers 1 to exactly one caller: when several workers race for the same entry, one wins and the others get 0 (a claim conflict), so each retry happens exactly once. The workers here wake together (in lockstep, the worst case), so every due entry is fetched by all of them: each retry comes with one claim conflict per other worker. Workers whose timers drift apart conflict less.'],
       ['It costs one fetch per worker per interval however many orders wait, plus a few commands per retry. Lateness is at most one poll interval and does not grow with the backlog.'],
       ['Nothing is lost while workers are away: entries stay in the set until someone claims them.'],
     ],
@@ -50,29 +50,87 @@ export function herdNote() {
     h('h4', { text: 'Why jitter matters' }),
     h('p', {}, 'Without jitter, every order that failed in the same moment computes the same delay, so they all come back in the same instant: a thundering herd that hits a service just as it recovers — and if it is still down, they fail together and come back together again, at every step. ',
       'Full jitter waits a random time between 0 and the delay, which spreads the herd over the whole interval: in the “Thundering herd” preset the peak drops from all 500 orders retrying in the same second to well under a hundred a second (compare the two presets). ',
-      'Equal jitter keeps at least half of each delay; decorrelated jitter draws each sleep from the previous one.'));
+      'Equal jitter keeps at least half of each delay; decorrelated jitter draws each sleep from the previous one. ',
+      'Jitter has a price during an outage: a delay drawn short lands inside the outage again and spends one of the retries, so with full jitter some orders use up all of theirs before the service is back and are given up, where the same delays without jitter all land after it (compare “Same outage” with and without jitter). And each strategy draws its own random numbers, so with jitter their successes can differ even though they see the same failures.'));
 }
 
 export function idleNote() {
   return 'Idle TTLs are counted, not sent: at this size or speed the TTLs that can only answer “not yet” are added to the command count without being run. The results are the same — the same retries at the same moments, the same numbers — with far less work for your browser.';
 }
 
-/** What the seed's sample code (its retry section) gets wrong. */
+/**
+ * The seed's sample code (its retry section, in Python; its comments put in English), as the
+ * notes this project grew from give it. Numbered: each problem below points at its lines.
+ */
+export const SEED_CODE = [
+  'import redis',
+  'import time',
+  '',
+  "r = redis.Redis(host='localhost', port=6379, db=0)",
+  '',
+  'operation_id = "123"',
+  '',
+  'r.setex(operation_id, 300, "pending")',
+  '',
+  'while True:',
+  '    status = r.get(operation_id)',
+  '    if status == "pending":',
+  '        current_time = time.time()',
+  '        expiration_time = r.ttl(operation_id)',
+  '        if expiration_time <= 0:',
+  '            # retry the operation (send the request again)',
+  '            print("Retrying operation...")',
+  '            # count the retry',
+  '            r.incr(operation_id + "_retry_count")',
+  '            # when the next retry is due',
+  '            r.expire(operation_id, 600)',
+  '        else:',
+  '            print(f"Waiting for {expiration_time} seconds before retrying...")',
+  '        time.sleep(1)  # wait a second before looking again',
+  '    else:',
+  '        print("Operation completed or exceeded maximum retries.")',
+  '        # delete the Redis key',
+  '        r.delete(operation_id)',
+  '        break',
+];
+
+/** The problems with the seed's code, each with the lines (1-based) it is about. */
+export const SEED_PROBLEMS = [
+  [[4, 12], ['It compares ', code('r.get(operation_id) == "pending"'), ', but redis-py returns bytes (', code('b"pending"'), ') unless the client was made with ', code('decode_responses=True'), '. The test is false on the very first pass, so the loop deletes the key and stops: nothing is ever retried.']],
+  [[11, 14, 15, 25], ['Even with strings, once the TTL runs out ', code('GET'), ' finds nothing and the loop takes its “completed” branch. The retry branch only runs when a poll lands in the last half second, while ', code('TTL'), ' rounds down to 0 — about half the time with a one-second sleep.']],
+  [[21], ['Every retry re-arms with ', code('expire(operation_id, 600)'), ': always 10 minutes, so the 5 min/10 min/15 min/2 h/4 h/6 h schedule is never followed, and nothing stops it after the last step. The retry count is incremented but never read.']],
+  [[21], [code('EXPIRE'), ' on a key that has already expired answers 0 and does nothing; the wait has to be started again with ', code('SETEX'), ' (which is what the simulation does).']],
+  [[19, 28], ['The ', code('<id>_retry_count'), ' key is never deleted — the success branch removes only the operation key — so one counter per order stays in Redis forever.']],
+  [[10, 24], ['One blocking loop per operation, sending ', code('GET'), ' and ', code('TTL'), ' every second: two commands per second per waiting order, even when nothing is due, and a thread or process per order.']],
+  [[11, 14, 19, 21], ['Nothing makes a retry happen once: ', code('GET'), ', ', code('TTL'), ', ', code('INCR'), ' and ', code('EXPIRE'), ' are separate commands, so two workers watching the same key can both retry it. The queue’s ', code('ZREM'), ' claim is the fix.']],
+  [[13, 17], ['The retry does not check whether it worked, nothing ever sets a status other than “pending”, and ', code('current_time'), ' is computed and never used. (The prose above the code also says no failure count is needed, then the code keeps one.)']],
+];
+
+/** What the seed's sample code (its retry section) gets wrong, beside the code itself. */
 export function seedNotes() {
-  const items = [
-    ['It compares ', code('r.get(operation_id) == "pending"'), ', but redis-py returns bytes (', code('b"pending"'), ') unless the client was made with ', code('decode_responses=True'), '. The test is false on the very first pass, so the loop deletes the key and stops: nothing is ever retried.'],
-    ['Even with strings, once the TTL runs out ', code('GET'), ' finds nothing and the loop takes its “completed” branch. The retry branch only runs when a poll lands in the last half second, while ', code('TTL'), ' rounds down to 0 — about half the time with a one-second sleep.'],
-    ['Every retry re-arms with ', code('expire(operation_id, 600)'), ': always 10 minutes, so the 5 min/10 min/15 min/2 h/4 h/6 h schedule is never followed, and nothing stops it after the last step. The retry count is incremented but never read.'],
-    [code('EXPIRE'), ' on a key that has already expired answers 0 and does nothing; the wait has to be started again with ', code('SETEX'), ' (which is what the simulation does).'],
-    ['The ', code('<id>_retry_count'), ' key is never deleted — the success branch removes only the operation key — so one counter per order stays in Redis forever.'],
-    ['One blocking loop per operation, sending ', code('GET'), ' and ', code('TTL'), ' every second: two commands per second per waiting order, even when nothing is due, and a thread or process per order.'],
-    ['Nothing makes a retry happen once: ', code('GET'), ', ', code('TTL'), ', ', code('INCR'), ' and ', code('EXPIRE'), ' are separate commands, so two workers watching the same key can both retry it. The queue’s ', code('ZREM'), ' claim is the fix.'],
-    ['The retry does not check whether it worked, nothing ever sets a status other than “pending”, and ', code('current_time'), ' is computed and never used. (The prose above the code also says no failure count is needed, then the code keeps one.)'],
-  ];
+  const lineEls = SEED_CODE.map((text, i) => h('span', { className: 'rs-code-line', dataset: { line: i + 1 } },
+    h('span', { className: 'rs-code-no', 'aria-hidden': 'true', text: String(i + 1).padStart(2, ' ') }), ` ${text}`));
+  const listing = h('pre', { className: 'rs-seed-code', tabindex: '0', 'aria-label': 'The seed’s sample code, lines numbered' }, lineEls);
+  const mark = (lines, on) => {
+    for (const n of lines) lineEls[n - 1]?.classList.toggle('rs-code-marked', on);
+  };
+  const items = SEED_PROBLEMS.map(([lines, parts]) => {
+    const label = `Line${lines.length > 1 ? 's' : ''} ${lines.join(', ')}`;
+    const at = h('button', {
+      type: 'button', className: 'rs-code-ref', title: `Show ${label.toLowerCase()} in the code`,
+      onclick: () => {
+        for (const el of lineEls) el.classList.remove('rs-code-marked');
+        mark(lines, true);
+        lineEls[lines[0] - 1]?.scrollIntoView({ block: 'nearest' });
+      },
+      onmouseenter: () => mark(lines, true), onmouseleave: () => mark(lines, false), onblur: () => mark(lines, false),
+    }, label);
+    return h('li', { dataset: { lines: lines.join(',') } }, at, ': ', ...parts);
+  });
   return h('section', { className: 'rs-seed', 'aria-labelledby': 'rs-seed-title' },
     h('h3', { id: 'rs-seed-title', text: 'About the seed’s sample code' }),
-    h('p', { text: 'The notes this project grew from sketch the retry in Python. The idea — a key whose TTL is the wait — is what the first two strategies run. The sketch itself has problems worth knowing before copying it:' }),
-    h('ol', {}, items.map((parts) => h('li', {}, ...parts))));
+    h('p', { text: 'The notes this project grew from sketch the retry in Python (below, its comments in English). The idea — a key whose TTL is the wait — is what the first two strategies run. The sketch itself has problems worth knowing before copying it:' }),
+    h('div', { className: 'rs-seed-grid' }, listing, h('ol', {}, items)));
 }
 
 /**
