@@ -138,3 +138,12 @@ test('the command log: clock times for MONITOR heads, keys matched as whole word
   assert.equal(lineMatcher('*ZREM*')('"ZREM" "retry" "order:1"'), true);
   assert.equal(lineMatcher('')('anything'), true);
 });
+
+test('metrics: small rates are not rounded to 0; the lateness histogram labels its axis', async () => {
+  const { fmtRate, histTicks } = await import('../../www/js/retry/metrics.js');
+  assert.equal(fmtRate(0), '0');
+  assert.equal(fmtRate(0.0423), '0.042');
+  assert.equal(fmtRate(12.345), '12.3');
+  const buckets = [{ fromMs: null, toMs: 0 }, { fromMs: 0, toMs: 10 }, { fromMs: 10, toMs: 1000 }, { fromMs: 1000, toMs: 60_000 }, { fromMs: 60_000, toMs: 3_600_000 }, { fromMs: 3_600_000, toMs: null }];
+  assert.deepEqual(histTicks(buckets), [[0, 'early'], [1, '0'], [3, '1 s'], [4, '1 min'], [5, '1 h']]);
+});

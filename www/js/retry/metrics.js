@@ -36,9 +36,23 @@ export function fmtLateness(ms) {
 function format(kind, value, m) {
   if (value === undefined || value === null) return '—';
   if (kind === 'int') return fmtInt(value);
-  if (kind === 'rate') return fmtNum(value, 1);
+  if (kind === 'rate') return fmtRate(value);
   if (kind === 'ms') return m.lateness.count === 0 ? '—' : fmtLateness(value);
   return String(value);
+}
+
+/** A rate: `12.3`, and a small one with two significant digits (`0.042`), never a false 0. */
+export function fmtRate(value) {
+  if (value === 0) return '0';
+  if (Math.abs(value) < 1) return String(Number(value.toPrecision(2)));
+  return fmtNum(value, 1);
+}
+
+/** Where the histogram's axis is labelled: [bucket index the label starts at, label]. */
+export function histTicks(buckets) {
+  const at = (ms) => buckets.findIndex((b) => b.fromMs === ms);
+  return [[0, 'early'], [at(0), '0'], [at(1000), '1 s'], [at(60_000), '1 min'], [at(3_600_000), '1 h']]
+    .filter(([i]) => i >= 0);
 }
 
 /** A histogram bucket's label: `<0`, `0–10 ms`, `1–2 s`, `≥1 h`. */
@@ -120,15 +134,28 @@ export function mountMetrics(root) {
       hist.key = '';
       return;
     }
-    const { ctx, width, height } = fit;
+    const { ctx, width, height: full } = fit;
     const buckets = m.lateness.histogram;
-    ctx.clearRect(0, 0, width, height);
+    ctx.clearRect(0, 0, width, full);
+    const axis = 12; // the tick labels under the bars
+    const height = full - axis;
     const max = Math.max(1, ...buckets.map((b) => b.count));
     const n = buckets.length;
     const gap = 1;
     const bw = (width - gap * (n - 1)) / n;
     ctx.fillStyle = colors.edge;
     ctx.fillRect(0, height - 1, width, 1);
+    // Ticks: where early, 0, 1 s, 1 min and 1 h begin.
+    ctx.font = '9px system-ui, sans-serif';
+    ctx.textBaseline = 'top';
+    for (const [i, label] of histTicks(buckets)) {
+      const x = i * (bw + gap);
+      ctx.fillStyle = colors.edge;
+      ctx.fillRect(x, height - 1, 1, 3);
+      ctx.fillStyle = colors.muted ?? colors.edge;
+      const w = ctx.measureText(label).width;
+      ctx.fillText(label, Math.min(Math.max(0, x), width - w), height + 2);
+    }
     ctx.fillStyle = colors[hist.strategy];
     buckets.forEach((b, i) => {
       if (b.count === 0) return;
