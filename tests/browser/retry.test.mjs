@@ -396,3 +396,24 @@ test('the seed’s code is shown, lines numbered, and each problem points at its
   assert.deepEqual(await sim(page).locator('.rs-code-marked').evaluateAll((els) => els.map((e) => e.dataset.line)), ['21']);
   assert.deepEqual(errors, []);
 });
+
+test('on a phone the three strategies can be compared: the metrics fit, or a cue says to scroll', async (t) => {
+  const { page, errors } = await openSim(t, { viewport: { width: 390, height: 844 } });
+  await configure(page, 'seed', { operations: 20 });
+  await page.click('#retry .rs-start');
+  await waitForRunState(page, 'running');
+  await sim(page).locator('.rs-metrics-panel').scrollIntoViewIfNeeded();
+  await frames(page);
+  const { fits, cue, columns } = await page.evaluate(() => {
+    const wrap = document.querySelector('#retry .rs-metrics-wrap');
+    const c = document.querySelector('#retry .rs-scroll-cue');
+    return {
+      fits: wrap.scrollWidth <= wrap.clientWidth + 2,
+      cue: !c.hidden && c.getBoundingClientRect().height > 0 ? c.textContent : null,
+      columns: document.querySelectorAll('#retry .rs-metrics thead th').length,
+    };
+  });
+  assert.equal(columns, 4, 'a column per strategy');
+  assert.ok(fits || /scroll sideways to compare the three strategies/.test(cue ?? ''), `fits: ${fits}, cue: ${cue}`);
+  assert.deepEqual(errors, []);
+});

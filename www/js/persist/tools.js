@@ -75,7 +75,7 @@ function mountDataMenu({ persistence, menu = document.getElementById('data-menu'
     else if (st.state === 'disabled') text = 'Not saved: this engine build cannot save.';
     else if (st.state === 'loading') text = 'Loading the saved playground…';
     else if (st.quotaFull) text = 'Not saved: the browser\'s storage is full.';
-    else text = at ? `Saved in this browser at ${at}.` : 'Kept in this browser as you work.';
+    else text = at ? `Saved in this browser at ${at} (your computer’s clock, not the world’s).` : 'Kept in this browser as you work.';
     status.textContent = text;
   };
   persistence?.onChange?.(show);

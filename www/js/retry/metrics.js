@@ -73,7 +73,17 @@ export function mountMetrics(root) {
   const caption = h('caption', { className: 'rs-caption' });
   const table = h('table', { className: 'rs-metrics' });
   const legend = h('p', { className: 'rs-hist-legend' });
-  root.replaceChildren(h('div', { className: 'rs-metrics-wrap', tabindex: '0', role: 'region', 'aria-label': 'Metrics by strategy (scrolls sideways on a narrow screen)' }, table), legend);
+  // On a narrow screen the table scrolls sideways: a cue says so (and which way), so the
+  // strategies can be compared column by column.
+  const cue = h('p', { className: 'rs-scroll-cue', hidden: true, text: 'Swipe or scroll sideways to compare the three strategies →' });
+  const wrap = h('div', { className: 'rs-metrics-wrap', tabindex: '0', role: 'region', 'aria-label': 'Metrics by strategy (scrolls sideways on a narrow screen)' }, table);
+  root.replaceChildren(cue, wrap, legend);
+  const showCue = () => {
+    const more = wrap.scrollWidth - wrap.clientWidth;
+    cue.hidden = more <= 2;
+    if (more > 2) cue.textContent = wrap.scrollLeft >= more - 2 ? '← Scroll back for the first strategies' : 'Swipe or scroll sideways to compare the three strategies →';
+  };
+  wrap.addEventListener('scroll', showCue, { passive: true });
 
   /** Lay the table out for the strategies of a run. */
   function setup(list) {
@@ -172,8 +182,9 @@ export function mountMetrics(root) {
     for (const hist of hists) hist.key = '';
   }
 
-  const ro = typeof ResizeObserver === 'function' ? new ResizeObserver(() => { for (const hist of hists) hist.key = ''; }) : null;
+  const ro = typeof ResizeObserver === 'function' ? new ResizeObserver(() => { for (const hist of hists) hist.key = ''; showCue(); }) : null;
   ro?.observe(table);
+  ro?.observe(wrap);
 
   return { setup, update, redraw, clear: () => setup([]), get strategies() { return strategies; } };
 }
