@@ -74,3 +74,24 @@ test('the keyspace tree with a value open, a running simulation, presenter mode 
   v = await violations(page);
   assert.equal(v.length, 0, report(v));
 });
+
+test('two consoles split, a restored transcript, the Data menu open, a lesson open: no axe violations', async (t) => {
+  const { page } = await openPage(t);
+  await run(page, 'SET greeting hi');
+  await run(page, 'XADD s * f v'); // the page's note under unknown command
+  await page.reload();
+  await page.waitForSelector('#input:not([disabled])');
+  await page.locator('.console-new').click();
+  await page.waitForSelector('#input-2:not([disabled])');
+  await page.locator('.console-split').click();
+  await page.locator('#data-menu > summary').click();
+  let v = await violations(page);
+  assert.equal(v.length, 0, report(v));
+  await page.keyboard.press('Escape');
+  await page.goto(`${env.baseUrl}#lesson-caching`);
+  await page.waitForSelector('.lx-guide:not([hidden])');
+  await page.evaluate(() => window.redisPlayground.engine.setSpeed(600)); // the 1× offer shows on the SET step
+  await page.getByRole('button', { name: 'Next' }).click();
+  v = await violations(page);
+  assert.equal(v.length, 0, report(v));
+});
