@@ -479,7 +479,17 @@ test('the header holds the clock on one row at 1280 px, in presenter mode too', 
   }
 });
 
-test('at 1366×768 (the common laptop) Retry simulation, Share and Data keep their words', async (t) => {
+test('at 1366×768 (the common laptop, and on a projector) Retry, Share and Data keep their words', async (t) => {
+  {
+    // Presenter mode: larger type; "Retry simulation" shortens to "Retry lab".
+    const { page, seen } = await openClock(t, { viewport: { width: 1366, height: 768 }, presenter: true });
+    await headerLayout(page);
+    const shown = await page.evaluate(() => ['#retry-link', '#share-button', '#data-menu > summary']
+      .map((s) => { const l = document.querySelector(`${s} .header-button-label`); return [l.getBoundingClientRect().width, l.innerText.trim()]; }));
+    assert.deepEqual(shown.map(([, text]) => text), ['Retry lab', 'Share', 'Data']);
+    for (const [w] of shown) assert.ok(w > 20, `readable in presenter mode (${shown})`);
+    assert.deepEqual(seen.errors, []);
+  }
   const { page, seen } = await openClock(t, { viewport: { width: 1366, height: 768 } });
   const layout = await headerLayout(page);
   assertNoOverlap(layout, '1366');

@@ -5,7 +5,7 @@
 // tooltip says it). On phones (under 760 px) the stylesheet decides, as before.
 //
 //   fitHeaderLabels(header)   → a function that stops it
-const LEVELS = ['', 'header-icons-some', 'header-icons-all'];
+const LEVELS = ['', 'header-icons-some', 'header-short', 'header-icons-all'];
 
 export function fitHeaderLabels(header = document.querySelector('.site-header')) {
   if (!header || typeof ResizeObserver !== 'function') return () => {};
