@@ -6,6 +6,7 @@
 pub mod table;
 
 pub mod args;
+pub mod bitmap;
 pub mod catalogue;
 pub mod common;
 pub mod config;
@@ -43,10 +44,11 @@ pub fn container_handler(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 }
 
 /// Every family's entries, in the order the README lists them.
-pub fn families() -> [(&'static str, &'static [Command]); 14] {
+pub fn families() -> [(&'static str, &'static [Command]); 15] {
     [
         ("Keys", keyspace::COMMANDS),
         ("Strings", string::COMMANDS),
+        ("Bitmaps", bitmap::COMMANDS),
         ("Lists", list::COMMANDS),
         ("Sets", set::COMMANDS),
         ("Sorted sets", zset::COMMANDS),

@@ -17,12 +17,12 @@ use crate::types::{limits::PROTO_MAX_BULK_LEN, RString, Value};
 
 /// The string at `key`: Ok(None) if missing, WRONGTYPE if another type. Counts the lookup
 /// as a keyspace hit or miss.
-fn read_str<'c>(ctx: &'c mut Ctx, key: &[u8]) -> CmdResult<Option<&'c RString>> {
+pub(super) fn read_str<'c>(ctx: &'c mut Ctx, key: &[u8]) -> CmdResult<Option<&'c RString>> {
     str_at(ctx, key, true).map(|s| s.map(|s| &*s))
 }
 
 /// The string bytes at `key` for a write path (no hit/miss counting).
-fn write_str<'c>(ctx: &'c mut Ctx, key: &[u8]) -> CmdResult<Option<&'c mut RString>> {
+pub(super) fn write_str<'c>(ctx: &'c mut Ctx, key: &[u8]) -> CmdResult<Option<&'c mut RString>> {
     str_at(ctx, key, false)
 }
 
@@ -37,13 +37,13 @@ fn str_at<'c>(ctx: &'c mut Ctx, key: &[u8], read: bool) -> CmdResult<Option<&'c 
 }
 
 /// One write of one change, announced as keyspace event `event` of `class`.
-fn wrote(ctx: &mut Ctx, class: Class, event: &'static str, key: &[u8]) {
+pub(super) fn wrote(ctx: &mut Ctx, class: Class, event: &'static str, key: &[u8]) {
     ctx.notify(class, event, key);
     ctx.changes(1);
 }
 
 /// Redis refuses to grow a string past proto-max-bulk-len (512 MB).
-fn check_len(current: usize, adding: usize) -> CmdResult<()> {
+pub(super) fn check_len(current: usize, adding: usize) -> CmdResult<()> {
     match current.checked_add(adding) {
         Some(total) if total <= PROTO_MAX_BULK_LEN => Ok(()),
         _ => Err(CmdError::StringTooLong),

@@ -1,0 +1,398 @@
+//! Bitmaps: strings read and written bit by bit (SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP).
+//! Bit 0 is the most significant bit of the first byte, as in Redis.
+//!
+//! Data operations first (offsets, ranges, counting and finding bits), then the command
+//! handlers, then the table entries. The order of checks in each handler is Redis 7.0's
+//! (`bitops.c`): it decides which error a line with several problems gets.
+
+use super::string::{check_len, read_str, write_str, wrote};
+use super::table::{key, Group, Link, BASE};
+use super::Command;
+use crate::error::{CmdError, CmdResult};
+use crate::reply::Reply;
+use crate::server::{Class, Ctx};
+use crate::types::{limits::PROTO_MAX_BULK_LEN, RString, Value};
+
+// ---- data operations ----
+
+const BAD_OFFSET: &str = "bit offset is not an integer or out of range";
+const BAD_BIT: &str = "bit is not an integer or out of range";
+
+/// A bit offset argument: a whole number from 0 to below proto-max-bulk-len × 8.
+fn bit_offset(arg: &[u8]) -> CmdResult<u64> {
+    let n = super::args::int_arg(arg).map_err(|_| CmdError::Err(BAD_OFFSET.into()))?;
+    match u64::try_from(n) {
+        Ok(n) if (n >> 3) < PROTO_MAX_BULK_LEN as u64 => Ok(n),
+        _ => Err(CmdError::Err(BAD_OFFSET.into())),
+    }
+}
+
+/// The value of bit `offset` (0 past the end).
+fn bit_at(bytes: &[u8], offset: u64) -> bool {
+    let byte = (offset >> 3) as usize;
+    bytes
+        .get(byte)
+        .is_some_and(|b| b & (0x80 >> (offset & 7)) != 0)
+}
+
+/// Where the first bit equal to `bit` is in `bytes`: for a 1 not found, -1; for a 0 not
+/// found, the first bit after them (Redis treats what follows as zeros).
+fn first_bit(bytes: &[u8], bit: bool) -> i64 {
+    let skip = if bit { 0x00 } else { 0xff };
+    match bytes.iter().position(|&b| b != skip) {
+        Some(i) => {
+            let b = if bit { bytes[i] } else { !bytes[i] };
+            (i as i64) * 8 + i64::from(b.leading_zeros() as u8)
+        }
+        None if bit => -1,
+        None => bytes.len() as i64 * 8,
+    }
+}
+
+/// A BITCOUNT/BITPOS range, Redis's way: negative indexes from the end, clamped; in BIT
+/// units the edges become masks of the bits outside the range in the first and last byte.
+struct Range {
+    start: i64,
+    end: i64,
+    /// Bits of the first byte before the range (set where excluded).
+    first_mask: u8,
+    /// Bits of the last byte after the range.
+    last_mask: u8,
+}
+
+impl Range {
+    /// `start..=end` in bytes (or bits, `in_bits`) of a string of `len` bytes.
+    fn new(len: usize, mut start: i64, mut end: i64, in_bits: bool) -> Range {
+        let mut total = len as i64;
+        if in_bits {
+            total <<= 3;
+        }
+        if start < 0 {
+            start += total;
+        }
+        if end < 0 {
+            end += total;
+        }
+        start = start.max(0);
+        end = end.max(0);
+        if end >= total {
+            end = total - 1;
+        }
+        let (mut first_mask, mut last_mask) = (0, 0);
+        if in_bits && start <= end {
+            first_mask = !(0xffu8 >> (start & 7));
+            last_mask = (1u8 << (7 - (end & 7))).wrapping_sub(1);
+            start >>= 3;
+            end >>= 3;
+        }
+        Range {
+            start,
+            end,
+            first_mask,
+            last_mask,
+        }
+    }
+}
+
+/// Set bits in the bytes of `r` (its edge masks taken off).
+fn count_bits(bytes: &[u8], r: &Range) -> i64 {
+    if r.start > r.end {
+        return 0;
+    }
+    let (a, b) = (r.start as usize, r.end as usize);
+    let mut n: i64 = bytes[a..=b].iter().map(|x| i64::from(x.count_ones())).sum();
+    n -= i64::from((bytes[a] & r.first_mask).count_ones());
+    n -= i64::from((bytes[b] & r.last_mask).count_ones());
+    n
+}
+
+/// BITPOS over the bytes of `r`, with Redis's treatment of the edges and of an explicit end.
+fn find_bit(bytes: &[u8], r: &Range, bit: bool, end_given: bool) -> i64 {
+    if r.start > r.end {
+        return -1;
+    }
+    let mut start = r.start as usize;
+    let end = r.end as usize;
+    let mut left = end - start + 1;
+    // Past the last byte a search for 0 runs into the zeros Redis pads with; with an
+    // explicit end that means none in the range.
+    let none_in_range = |pos: i64, left: usize| end_given && !bit && pos == (left as i64) * 8;
+    let masked = |b: u8, mask: u8| if bit { b & !mask } else { b | mask };
+    let pos = 'found: {
+        if r.first_mask != 0 {
+            let mut b = masked(bytes[start], r.first_mask);
+            if r.last_mask != 0 && left == 1 {
+                b = masked(b, r.last_mask);
+            }
+            let pos = first_bit(&[b], bit);
+            if left == 1 || (pos != -1 && pos != 8) {
+                break 'found (pos, left);
+            }
+            start += 1;
+            left -= 1;
+        }
+        let whole = left - usize::from(r.last_mask != 0);
+        if whole > 0 {
+            let pos = first_bit(&bytes[start..start + whole], bit);
+            if left == whole || (pos != -1 && pos != (whole as i64) * 8) {
+                break 'found (pos, left);
+            }
+            start += whole;
+            left -= whole;
+        }
+        (first_bit(&[masked(bytes[end], r.last_mask)], bit), left)
+    };
+    let (pos, left) = pos;
+    if none_in_range(pos, left) {
+        return -1;
+    }
+    if pos == -1 {
+        -1
+    } else {
+        pos + (start as i64) * 8
+    }
+}
+
+/// An optional BIT|BYTE unit word.
+fn unit(arg: Option<&Vec<u8>>) -> CmdResult<bool> {
+    match arg {
+        None => Ok(false),
+        Some(a) if a.eq_ignore_ascii_case(b"bit") => Ok(true),
+        Some(a) if a.eq_ignore_ascii_case(b"byte") => Ok(false),
+        Some(_) => Err(CmdError::Syntax),
+    }
+}
+
+// ---- command handlers ----
+
+/// SETBIT key offset value
+fn setbit(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let offset = bit_offset(&argv[2])?;
+    let on = super::args::int_arg(&argv[3]).map_err(|_| CmdError::Err(BAD_BIT.into()))?;
+    if on & !1 != 0 {
+        return Err(CmdError::Err(BAD_BIT.into()));
+    }
+    let key = &argv[1];
+    let need = (offset >> 3) as usize + 1;
+    let now = ctx.now;
+    let (old, changed) = match write_str(ctx, key)? {
+        None => {
+            check_len(need, 0)?;
+            let mut bytes = Vec::new();
+            bytes.try_reserve_exact(need).map_err(|_| CmdError::Oom)?;
+            bytes.resize(need, 0);
+            if on == 1 {
+                bytes[need - 1] |= 0x80 >> (offset & 7);
+            }
+            ctx.db()
+                .set(key, Value::Str(RString::raw(bytes)), false, now);
+            (false, true)
+        }
+        Some(s) => {
+            let bytes = s.make_raw();
+            let grew = bytes.len() < need;
+            if grew {
+                bytes
+                    .try_reserve(need - bytes.len())
+                    .map_err(|_| CmdError::Oom)?;
+                bytes.resize(need, 0);
+            }
+            let old = bit_at(bytes, offset);
+            let mask = 0x80u8 >> (offset & 7);
+            if on == 1 {
+                bytes[need - 1] |= mask;
+            } else {
+                bytes[need - 1] &= !mask;
+            }
+            (old, grew || old != (on == 1))
+        }
+    };
+    if changed {
+        wrote(ctx, Class::String, "setbit", key);
+    }
+    Ok(Reply::Int(i64::from(old)))
+}
+
+/// GETBIT key offset
+fn getbit(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let offset = bit_offset(&argv[2])?;
+    let bit = read_str(ctx, &argv[1])?.is_some_and(|s| bit_at(s.as_bytes(), offset));
+    Ok(Reply::Int(i64::from(bit)))
+}
+
+/// BITCOUNT key [start end [BIT|BYTE]]
+fn bitcount(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    // The key first: a missing key counts 0 whatever the other arguments say.
+    let Some(s) = read_str(ctx, &argv[1])? else {
+        return Ok(Reply::Int(0));
+    };
+    let bytes = s.as_bytes();
+    let range = match argv.len() {
+        2 => Range::new(bytes.len(), 0, -1, false),
+        4 | 5 => {
+            let start = super::args::int_arg(&argv[2])?;
+            let end = super::args::int_arg(&argv[3])?;
+            if start < 0 && end < 0 && start > end {
+                return Ok(Reply::Int(0));
+            }
+            Range::new(bytes.len(), start, end, unit(argv.get(4))?)
+        }
+        _ => return Err(CmdError::Syntax),
+    };
+    Ok(Reply::Int(count_bits(bytes, &range)))
+}
+
+/// BITPOS key bit [start [end [BIT|BYTE]]]
+fn bitpos(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let bit = super::args::int_arg(&argv[2])?;
+    if bit != 0 && bit != 1 {
+        return Err(CmdError::Raw("ERR The bit argument must be 1 or 0.".into()));
+    }
+    let bit = bit == 1;
+    // A missing key is an endless row of zeros.
+    let Some(s) = read_str(ctx, &argv[1])? else {
+        return Ok(Reply::Int(if bit { -1 } else { 0 }));
+    };
+    let bytes = s.as_bytes();
+    let (range, end_given) = match argv.len() {
+        3 => (Range::new(bytes.len(), 0, -1, false), false),
+        4..=6 => {
+            let start = super::args::int_arg(&argv[3])?;
+            let in_bits = if argv.len() == 6 {
+                unit(argv.get(5))?
+            } else {
+                false
+            };
+            let (end, given) = if argv.len() >= 5 {
+                (super::args::int_arg(&argv[4])?, true)
+            } else if in_bits {
+                ((bytes.len() as i64) * 8 + 7, false)
+            } else {
+                (bytes.len() as i64 - 1, false)
+            };
+            (Range::new(bytes.len(), start, end, in_bits), given)
+        }
+        _ => return Err(CmdError::Syntax),
+    };
+    Ok(Reply::Int(find_bit(bytes, &range, bit, end_given)))
+}
+
+/// BITOP AND|OR|XOR|NOT destkey key [key ...]
+fn bitop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    #[derive(PartialEq, Clone, Copy)]
+    enum Op {
+        And,
+        Or,
+        Xor,
+        Not,
+    }
+    let name = &argv[1];
+    let op = [
+        (&b"and"[..], Op::And),
+        (b"or", Op::Or),
+        (b"xor", Op::Xor),
+        (b"not", Op::Not),
+    ]
+    .into_iter()
+    .find(|(w, _)| name.eq_ignore_ascii_case(w))
+    .map(|(_, op)| op)
+    .ok_or(CmdError::Syntax)?;
+    if op == Op::Not && argv.len() != 4 {
+        return Err(CmdError::Raw(
+            "ERR BITOP NOT must be called with a single source key.".into(),
+        ));
+    }
+    let dest = &argv[2];
+    let mut sources: Vec<Vec<u8>> = Vec::with_capacity(argv.len() - 3);
+    for k in &argv[3..] {
+        sources.push(read_str(ctx, k)?.map_or_else(Vec::new, |s| s.as_bytes().to_vec()));
+    }
+    let len = sources.iter().map(Vec::len).max().unwrap_or(0);
+    let mut out = Vec::new();
+    out.try_reserve_exact(len).map_err(|_| CmdError::Oom)?;
+    for i in 0..len {
+        let byte = |s: &Vec<u8>| s.get(i).copied().unwrap_or(0);
+        let mut it = sources.iter().map(byte);
+        let first = it.next().unwrap_or(0);
+        out.push(match op {
+            Op::Not => !first,
+            Op::And => it.fold(first, |a, b| a & b),
+            Op::Or => it.fold(first, |a, b| a | b),
+            Op::Xor => it.fold(first, |a, b| a ^ b),
+        });
+    }
+    let now = ctx.now;
+    if len > 0 {
+        ctx.db()
+            .set(dest, Value::Str(RString::raw(out)), false, now);
+        wrote(ctx, Class::String, "set", dest);
+    } else if ctx.db().remove(dest, now).is_some() {
+        wrote(ctx, Class::Generic, "del", dest);
+    }
+    Ok(Reply::Int(len as i64))
+}
+
+// ---- the table ----
+
+const R: Command = Command {
+    name: "",
+    arity: 3,
+    flags: flags![READONLY],
+    acl: acl![READ, BITMAP, SLOW],
+    keys: (1, 1, 1),
+    key_specs: &[key(1, key_flags![RO, ACCESS])],
+    group: Group::Bitmap,
+    complexity: "O(N)",
+    handler: getbit,
+    ..BASE
+};
+
+pub const COMMANDS: &[Command] = &[
+    Command { name: "bitcount", arity: -2, since: "2.6.0",
+        summary: "Count the set bits of a string, or of a range of its bytes or bits",
+        syntax: "key [start end [BYTE|BIT]]", handler: bitcount, ..R },
+    Command { name: "bitop", arity: -4, flags: flags![WRITE, DENYOOM], acl: acl![WRITE, BITMAP, SLOW],
+        keys: (2, -1, 1),
+        key_specs: &[key(2, key_flags![OW, UPDATE]), key(3, key_flags![RO, ACCESS]).range(-1, 1, 0)],
+        since: "2.6.0",
+        summary: "AND, OR, XOR or NOT of strings, bit by bit, stored at a key; returns its length",
+        syntax: "AND|OR|XOR|NOT destkey key [key ...]", handler: bitop, ..R },
+    Command { name: "bitpos", arity: -3, since: "2.8.7",
+        summary: "Where the first bit set to 1 (or 0) is in a string, or in a range of it",
+        syntax: "key bit [start [end [BYTE|BIT]]]", handler: bitpos, ..R },
+    Command { name: "getbit", flags: flags![READONLY, FAST], acl: acl![READ, BITMAP, FAST], since: "2.2.0",
+        complexity: "O(1)", summary: "The bit at an offset of a string (0 past its end)",
+        syntax: "key offset", handler: getbit, ..R },
+    Command { name: "setbit", link: Link::Bounded { arg: 2, max: 1 << 23, what: "offset" }, arity: 4, flags: flags![WRITE, DENYOOM], acl: acl![WRITE, BITMAP, SLOW],
+        key_specs: &[key(1, key_flags![RW, ACCESS, UPDATE])], since: "2.2.0", complexity: "O(1)",
+        summary: "Set or clear the bit at an offset of a string, growing it as needed; returns the bit it held",
+        syntax: "key offset value", handler: setbit, ..R },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_bit_of_each_kind() {
+        assert_eq!(first_bit(&[0x00, 0x10], true), 11);
+        assert_eq!(first_bit(&[0x00, 0x00], true), -1);
+        assert_eq!(first_bit(&[0xff, 0xf0], false), 12);
+        assert_eq!(
+            first_bit(&[0xff], false),
+            8,
+            "past the end, the padding zeros"
+        );
+    }
+
+    #[test]
+    fn bit_ranges_mask_their_edges() {
+        // Bits 3..=12 of two bytes.
+        let r = Range::new(2, 3, 12, true);
+        assert_eq!(
+            (r.start, r.end, r.first_mask, r.last_mask),
+            (0, 1, 0b1110_0000, 0b0000_0111)
+        );
+        assert_eq!(count_bits(&[0xff, 0xff], &r), 10);
+    }
+}
