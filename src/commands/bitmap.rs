@@ -1,4 +1,5 @@
-//! Bitmaps: strings read and written bit by bit (SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP).
+//! Bitmaps: strings read and written bit by bit (SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP)
+//! and as arrays of integers of any width (BITFIELD, BITFIELD_RO).
 //! Bit 0 is the most significant bit of the first byte, as in Redis.
 //!
 //! Data operations first (offsets, ranges, counting and finding bits), then the command
@@ -160,6 +161,151 @@ fn unit(arg: Option<&Vec<u8>>) -> CmdResult<bool> {
         Some(a) if a.eq_ignore_ascii_case(b"bit") => Ok(true),
         Some(a) if a.eq_ignore_ascii_case(b"byte") => Ok(false),
         Some(_) => Err(CmdError::Syntax),
+    }
+}
+
+/// A BITFIELD integer type: `i1`…`i64` or `u1`…`u63`.
+#[derive(Clone, Copy)]
+struct Field {
+    signed: bool,
+    bits: u32,
+}
+
+const BAD_TYPE: &str =
+    "Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.";
+
+impl Field {
+    fn parse(arg: &[u8]) -> CmdResult<Field> {
+        let bad = || CmdError::Err(BAD_TYPE.into());
+        let signed = match arg.first() {
+            Some(b'i') => true,
+            Some(b'u') => false,
+            _ => return Err(bad()),
+        };
+        let bits = crate::num::parse_i64(&arg[1..]).ok_or_else(bad)?;
+        if bits < 1 || bits > if signed { 64 } else { 63 } {
+            return Err(bad());
+        }
+        Ok(Field {
+            signed,
+            bits: bits as u32,
+        })
+    }
+
+    /// The field's bits at `offset` of `bytes` (zeros past the end), as unsigned.
+    fn get_raw(self, bytes: &[u8], offset: u64) -> u64 {
+        (0..u64::from(self.bits)).fold(0, |v, j| (v << 1) | u64::from(bit_at(bytes, offset + j)))
+    }
+
+    /// The field's value at `offset`: sign-extended when signed.
+    fn get(self, bytes: &[u8], offset: u64) -> i64 {
+        let raw = self.get_raw(bytes, offset);
+        if self.signed && self.bits < 64 && raw & (1 << (self.bits - 1)) != 0 {
+            (raw | (u64::MAX << self.bits)) as i64
+        } else {
+            raw as i64
+        }
+    }
+
+    /// Write the low `bits` of `value` at `offset` (the string is long enough).
+    fn set(self, bytes: &mut [u8], offset: u64, value: u64) {
+        for j in 0..u64::from(self.bits) {
+            let on = value & (1 << (u64::from(self.bits) - 1 - j)) != 0;
+            let at = offset + j;
+            let (byte, mask) = ((at >> 3) as usize, 0x80u8 >> (at & 7));
+            if on {
+                bytes[byte] |= mask;
+            } else {
+                bytes[byte] &= !mask;
+            }
+        }
+    }
+}
+
+/// BITFIELD's OVERFLOW modes.
+#[derive(Clone, Copy, PartialEq)]
+enum Overflow {
+    Wrap,
+    Sat,
+    Fail,
+}
+
+/// `value + incr` in a field: the result, or None when it overflows in FAIL mode (as
+/// Redis's check*BitfieldOverflow: a SET is `value` with `incr` 0).
+fn field_add(f: Field, value: i64, incr: i64, mode: Overflow) -> Option<i64> {
+    let bits = f.bits;
+    if f.signed {
+        let max: i64 = if bits == 64 {
+            i64::MAX
+        } else {
+            (1i64 << (bits - 1)) - 1
+        };
+        let min = -max - 1;
+        let maxincr = (max as u64).wrapping_sub(value as u64) as i64;
+        let minincr = min.wrapping_sub(value);
+        let high = value > max
+            || (bits != 64 && incr > maxincr)
+            || (value >= 0 && incr > 0 && incr > maxincr);
+        let low = !high
+            && (value < min
+                || (bits != 64 && incr < minincr)
+                || (value < 0 && incr < 0 && incr < minincr));
+        if !high && !low {
+            return Some(value.wrapping_add(incr));
+        }
+        match mode {
+            Overflow::Fail => None,
+            Overflow::Sat => Some(if high { max } else { min }),
+            Overflow::Wrap => {
+                let mut c = (value as u64).wrapping_add(incr as u64);
+                if bits < 64 {
+                    let mask = u64::MAX << bits;
+                    if c & (1 << (bits - 1)) != 0 {
+                        c |= mask;
+                    } else {
+                        c &= !mask;
+                    }
+                }
+                Some(c as i64)
+            }
+        }
+    } else {
+        let value = value as u64;
+        let max: u64 = (1u64 << bits) - 1;
+        let maxincr = max.wrapping_sub(value) as i64;
+        let minincr = 0u64.wrapping_sub(value) as i64;
+        let high = value > max || (incr > 0 && incr > maxincr);
+        let low = !high && incr < 0 && incr < minincr;
+        if !high && !low {
+            return Some(value.wrapping_add(incr as u64) as i64);
+        }
+        match mode {
+            Overflow::Fail => None,
+            Overflow::Sat => Some(if high { max as i64 } else { 0 }),
+            Overflow::Wrap => Some((value.wrapping_add(incr as u64) & !(u64::MAX << bits)) as i64),
+        }
+    }
+}
+
+/// One BITFIELD operation.
+struct FieldOp {
+    /// Some(value) for SET, with `incr` false; INCRBY with `incr` true; None for GET.
+    write: Option<(i64, bool)>,
+    field: Field,
+    offset: u64,
+    overflow: Overflow,
+}
+
+/// A BITFIELD offset: bits, or `#n` fields of the type's width.
+fn field_offset(arg: &[u8], f: Field) -> CmdResult<u64> {
+    let bad = || CmdError::Err(BAD_OFFSET.into());
+    match arg.strip_prefix(b"#") {
+        Some(n) => {
+            let n = crate::num::parse_i64(n).ok_or_else(bad)?;
+            let bits = n.checked_mul(i64::from(f.bits)).ok_or_else(bad)?;
+            bit_offset(bits.to_string().as_bytes())
+        }
+        None => bit_offset(arg),
     }
 }
 
@@ -332,6 +478,131 @@ fn bitop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     Ok(Reply::Int(len as i64))
 }
 
+/// BITFIELD key [GET type offset | SET type offset value | INCRBY type offset increment |
+/// OVERFLOW WRAP|SAT|FAIL] ... (and BITFIELD_RO, GETs only)
+fn bitfield_generic(ctx: &mut Ctx, argv: &[Vec<u8>], read_only: bool) -> CmdResult {
+    let mut ops = Vec::new();
+    let mut overflow = Overflow::Wrap;
+    let mut highest: Option<u64> = None;
+    let mut j = 2;
+    while j < argv.len() {
+        let rest = argv.len() - j - 1;
+        let word = &argv[j];
+        let kind = if word.eq_ignore_ascii_case(b"get") && rest >= 2 {
+            0
+        } else if word.eq_ignore_ascii_case(b"set") && rest >= 3 {
+            1
+        } else if word.eq_ignore_ascii_case(b"incrby") && rest >= 3 {
+            2
+        } else if word.eq_ignore_ascii_case(b"overflow") && rest >= 1 {
+            let mode = &argv[j + 1];
+            overflow = if mode.eq_ignore_ascii_case(b"wrap") {
+                Overflow::Wrap
+            } else if mode.eq_ignore_ascii_case(b"sat") {
+                Overflow::Sat
+            } else if mode.eq_ignore_ascii_case(b"fail") {
+                Overflow::Fail
+            } else {
+                return Err(CmdError::Err("Invalid OVERFLOW type specified".into()));
+            };
+            j += 2;
+            continue;
+        } else {
+            return Err(CmdError::Syntax);
+        };
+        let field = Field::parse(&argv[j + 1])?;
+        let offset = field_offset(&argv[j + 2], field)?;
+        let write = if kind == 0 {
+            None
+        } else {
+            let last = offset + u64::from(field.bits) - 1;
+            highest = Some(highest.map_or(last, |h| h.max(last)));
+            Some((super::args::int_arg(&argv[j + 3])?, kind == 2))
+        };
+        ops.push(FieldOp {
+            write,
+            field,
+            offset,
+            overflow,
+        });
+        j += if kind == 0 { 3 } else { 4 };
+    }
+    let Some(highest) = highest else {
+        // Only GETs: a missing key reads as zeros.
+        let bytes = read_str(ctx, &argv[1])?.map_or_else(Vec::new, |s| s.as_bytes().to_vec());
+        return Ok(Reply::Array(
+            ops.iter()
+                .map(|op| Reply::Int(op.field.get(&bytes, op.offset)))
+                .collect(),
+        ));
+    };
+    if read_only {
+        return Err(CmdError::Err(
+            "BITFIELD_RO only supports the GET subcommand".into(),
+        ));
+    }
+    let key = &argv[1];
+    let need = (highest >> 3) as usize + 1;
+    let now = ctx.now;
+    let mut dirty = false;
+    if write_str(ctx, key)?.is_none() {
+        let mut bytes = Vec::new();
+        bytes.try_reserve_exact(need).map_err(|_| CmdError::Oom)?;
+        bytes.resize(need, 0);
+        ctx.db()
+            .set(key, Value::Str(RString::raw(bytes)), false, now);
+        dirty = true;
+    }
+    let Some(s) = write_str(ctx, key)? else {
+        return Err(CmdError::NoSuchKey);
+    };
+    let bytes = s.make_raw();
+    if bytes.len() < need {
+        bytes
+            .try_reserve(need - bytes.len())
+            .map_err(|_| CmdError::Oom)?;
+        bytes.resize(need, 0);
+        dirty = true;
+    }
+    let mut replies = Vec::with_capacity(ops.len());
+    let mut changes = 0u64;
+    for op in &ops {
+        let old = op.field.get(bytes, op.offset);
+        let Some((arg, incr)) = op.write else {
+            replies.push(Reply::Int(old));
+            continue;
+        };
+        let new = if incr {
+            field_add(op.field, old, arg, op.overflow)
+        } else {
+            field_add(op.field, arg, 0, op.overflow)
+        };
+        match new {
+            None => replies.push(Reply::Nil),
+            Some(new) => {
+                replies.push(Reply::Int(if incr { new } else { old }));
+                op.field.set(bytes, op.offset, new as u64);
+                if dirty || old != new {
+                    changes += 1;
+                }
+            }
+        }
+    }
+    if changes > 0 {
+        ctx.notify(Class::String, "setbit", key);
+        ctx.changes(changes);
+    }
+    Ok(Reply::Array(replies))
+}
+
+fn bitfield(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    bitfield_generic(ctx, argv, false)
+}
+
+fn bitfield_ro(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    bitfield_generic(ctx, argv, true)
+}
+
 // ---- the table ----
 
 const R: Command = Command {
@@ -351,6 +622,16 @@ pub const COMMANDS: &[Command] = &[
     Command { name: "bitcount", arity: -2, since: "2.6.0",
         summary: "Count the set bits of a string, or of a range of its bytes or bits",
         syntax: "key [start end [BYTE|BIT]]", handler: bitcount, ..R },
+    Command { name: "bitfield", link: Link::Refused("BITFIELD can write at any offset"), arity: -2, flags: flags![WRITE, DENYOOM], acl: acl![WRITE, BITMAP, SLOW],
+        key_specs: &[key(1, key_flags![RW, UPDATE, ACCESS, VARIABLE_FLAGS]).notes("This command allows both access and modification of the key")],
+        since: "3.2.0", complexity: "O(1) for each subcommand specified",
+        summary: "Read, write and add to integers of any width (i1…i64, u1…u63) at bit offsets of a string",
+        syntax: "key [GET encoding offset|[OVERFLOW WRAP|SAT|FAIL] SET encoding offset value|INCRBY encoding offset increment ...]",
+        handler: bitfield, ..R },
+    Command { name: "bitfield_ro", arity: -2, flags: flags![READONLY, FAST], acl: acl![READ, BITMAP, FAST],
+        since: "6.0.0", complexity: "O(1) for each subcommand specified",
+        summary: "BITFIELD's GET only, as a read-only command", syntax: "key [GET encoding offset ...]",
+        handler: bitfield_ro, ..R },
     Command { name: "bitop", arity: -4, flags: flags![WRITE, DENYOOM], acl: acl![WRITE, BITMAP, SLOW],
         keys: (2, -1, 1),
         key_specs: &[key(2, key_flags![OW, UPDATE]), key(3, key_flags![RO, ACCESS]).range(-1, 1, 0)],

@@ -12,8 +12,6 @@ const REDIS_7_0: &[(&str, &str)] = &[
     ("asking", "cluster"),
     ("auth", "connection"),
     ("bgrewriteaof", "server"),
-    ("bitfield", "bitmap"),
-    ("bitfield_ro", "bitmap"),
     ("cluster", "cluster"),
     ("dump", "generic"),
     ("eval", "scripting"),
