@@ -86,14 +86,14 @@ test('Tab completes command names, cycles through the candidates, and Esc restor
   await input.fill('');
   await input.pressSequentially('ge');
   const seenValues = [];
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < 7; i++) {
     await page.keyboard.press('Tab');
     seenValues.push(await input.inputValue());
   }
-  assert.deepEqual(seenValues, ['GET', 'GETDEL', 'GETEX', 'GETRANGE', 'GETSET', 'ge']);
+  assert.deepEqual(seenValues, ['GET', 'GETBIT', 'GETDEL', 'GETEX', 'GETRANGE', 'GETSET', 'ge']);
   await page.keyboard.press('Tab');
   await page.keyboard.press('Tab');
-  assert.equal(await input.inputValue(), 'GETDEL');
+  assert.equal(await input.inputValue(), 'GETBIT');
   assert.match(await hintText(page), /^ key/, 'the hint follows the completed line');
   await page.keyboard.press('Escape');
   assert.equal(await input.inputValue(), 'ge', 'Esc gives back what was typed');
@@ -102,9 +102,9 @@ test('Tab completes command names, cycles through the candidates, and Esc restor
   await page.keyboard.press('Tab');
   await page.keyboard.press('Tab');
   await input.pressSequentially(' k');
-  assert.equal(await input.inputValue(), 'GETDEL k');
+  assert.equal(await input.inputValue(), 'GETBIT k');
   await page.keyboard.press('Escape');
-  assert.equal(await input.inputValue(), 'GETDEL k', 'Esc does nothing once a completion was kept');
+  assert.equal(await input.inputValue(), 'GETBIT k', 'Esc does nothing once a completion was kept');
 
   // help topics; nothing to complete.
   await input.fill('');
