@@ -6,7 +6,7 @@
 //! handlers, then the table entries. The order of checks in each handler is Redis 7.0's
 //! (`bitops.c`): it decides which error a line with several problems gets.
 
-use super::string::{check_len, read_str, write_str, wrote};
+use super::string::{check_len, clamp_range, read_str, write_str, wrote};
 use super::table::{key, Group, Link, BASE};
 use super::Command;
 use crate::error::{CmdError, CmdResult};
@@ -22,6 +22,11 @@ const BAD_BIT: &str = "bit is not an integer or out of range";
 /// A bit offset argument: a whole number from 0 to below proto-max-bulk-len × 8.
 fn bit_offset(arg: &[u8]) -> CmdResult<u64> {
     let n = super::args::int_arg(arg).map_err(|_| CmdError::Err(BAD_OFFSET.into()))?;
+    offset_in_range(n)
+}
+
+/// A bit offset within what a string can hold, or Redis's error.
+fn offset_in_range(n: i64) -> CmdResult<u64> {
     match u64::try_from(n) {
         Ok(n) if (n >> 3) < PROTO_MAX_BULK_LEN as u64 => Ok(n),
         _ => Err(CmdError::Err(BAD_OFFSET.into())),
@@ -63,22 +68,13 @@ struct Range {
 
 impl Range {
     /// `start..=end` in bytes (or bits, `in_bits`) of a string of `len` bytes.
-    fn new(len: usize, mut start: i64, mut end: i64, in_bits: bool) -> Range {
-        let mut total = len as i64;
-        if in_bits {
-            total <<= 3;
-        }
-        if start < 0 {
-            start += total;
-        }
-        if end < 0 {
-            end += total;
-        }
-        start = start.max(0);
-        end = end.max(0);
-        if end >= total {
-            end = total - 1;
-        }
+    fn new(len: usize, start: i64, end: i64, in_bits: bool) -> Range {
+        let total = if in_bits {
+            (len as i64) << 3
+        } else {
+            len as i64
+        };
+        let (mut start, mut end) = clamp_range(total, start, end);
         let (mut first_mask, mut last_mask) = (0, 0);
         if in_bits && start <= end {
             first_mask = !(0xffu8 >> (start & 7));
@@ -152,6 +148,39 @@ fn find_bit(bytes: &[u8], r: &Range, bit: bool, end_given: bool) -> i64 {
     } else {
         pos + (start as i64) * 8
     }
+}
+
+/// The string at `key` for writing bits up to bit `last`: created (zeros) when missing,
+/// grown with zeros when shorter, WRONGTYPE for another type (Redis's
+/// lookupStringForBitCommand). Also says whether it was created or grown.
+fn string_for_bits<'c>(
+    ctx: &'c mut Ctx,
+    key: &[u8],
+    last: u64,
+) -> CmdResult<(&'c mut Vec<u8>, bool)> {
+    let need = (last >> 3) as usize + 1;
+    check_len(need, 0)?;
+    let now = ctx.now;
+    let created = write_str(ctx, key)?.is_none();
+    if created {
+        let mut bytes = Vec::new();
+        bytes.try_reserve_exact(need).map_err(|_| CmdError::Oom)?;
+        bytes.resize(need, 0);
+        ctx.db()
+            .set(key, Value::Str(RString::raw(bytes)), false, now);
+    }
+    let Some(s) = write_str(ctx, key)? else {
+        return Err(CmdError::NoSuchKey);
+    };
+    let bytes = s.make_raw();
+    let grew = bytes.len() < need;
+    if grew {
+        bytes
+            .try_reserve(need - bytes.len())
+            .map_err(|_| CmdError::Oom)?;
+        bytes.resize(need, 0);
+    }
+    Ok((bytes, created || grew))
 }
 
 /// An optional BIT|BYTE unit word.
@@ -302,8 +331,7 @@ fn field_offset(arg: &[u8], f: Field) -> CmdResult<u64> {
     match arg.strip_prefix(b"#") {
         Some(n) => {
             let n = crate::num::parse_i64(n).ok_or_else(bad)?;
-            let bits = n.checked_mul(i64::from(f.bits)).ok_or_else(bad)?;
-            bit_offset(bits.to_string().as_bytes())
+            offset_in_range(n.checked_mul(i64::from(f.bits)).ok_or_else(bad)?)
         }
         None => bit_offset(arg),
     }
@@ -319,40 +347,15 @@ fn setbit(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         return Err(CmdError::Err(BAD_BIT.into()));
     }
     let key = &argv[1];
-    let need = (offset >> 3) as usize + 1;
-    let now = ctx.now;
-    let (old, changed) = match write_str(ctx, key)? {
-        None => {
-            check_len(need, 0)?;
-            let mut bytes = Vec::new();
-            bytes.try_reserve_exact(need).map_err(|_| CmdError::Oom)?;
-            bytes.resize(need, 0);
-            if on == 1 {
-                bytes[need - 1] |= 0x80 >> (offset & 7);
-            }
-            ctx.db()
-                .set(key, Value::Str(RString::raw(bytes)), false, now);
-            (false, true)
-        }
-        Some(s) => {
-            let bytes = s.make_raw();
-            let grew = bytes.len() < need;
-            if grew {
-                bytes
-                    .try_reserve(need - bytes.len())
-                    .map_err(|_| CmdError::Oom)?;
-                bytes.resize(need, 0);
-            }
-            let old = bit_at(bytes, offset);
-            let mask = 0x80u8 >> (offset & 7);
-            if on == 1 {
-                bytes[need - 1] |= mask;
-            } else {
-                bytes[need - 1] &= !mask;
-            }
-            (old, grew || old != (on == 1))
-        }
-    };
+    let (bytes, grew) = string_for_bits(ctx, key, offset)?;
+    let old = bit_at(bytes, offset);
+    let (byte, mask) = ((offset >> 3) as usize, 0x80u8 >> (offset & 7));
+    if on == 1 {
+        bytes[byte] |= mask;
+    } else {
+        bytes[byte] &= !mask;
+    }
+    let changed = grew || old != (on == 1);
     if changed {
         wrote(ctx, Class::String, "setbit", key);
     }
@@ -542,28 +545,7 @@ fn bitfield_generic(ctx: &mut Ctx, argv: &[Vec<u8>], read_only: bool) -> CmdResu
         ));
     }
     let key = &argv[1];
-    let need = (highest >> 3) as usize + 1;
-    let now = ctx.now;
-    let mut dirty = false;
-    if write_str(ctx, key)?.is_none() {
-        let mut bytes = Vec::new();
-        bytes.try_reserve_exact(need).map_err(|_| CmdError::Oom)?;
-        bytes.resize(need, 0);
-        ctx.db()
-            .set(key, Value::Str(RString::raw(bytes)), false, now);
-        dirty = true;
-    }
-    let Some(s) = write_str(ctx, key)? else {
-        return Err(CmdError::NoSuchKey);
-    };
-    let bytes = s.make_raw();
-    if bytes.len() < need {
-        bytes
-            .try_reserve(need - bytes.len())
-            .map_err(|_| CmdError::Oom)?;
-        bytes.resize(need, 0);
-        dirty = true;
-    }
+    let (bytes, dirty) = string_for_bits(ctx, key, highest)?;
     let mut replies = Vec::with_capacity(ops.len());
     let mut changes = 0u64;
     for op in &ops {

@@ -199,23 +199,30 @@ fn incr_by(ctx: &mut Ctx, key: &[u8], by: i64) -> CmdResult {
     Ok(Reply::Int(next))
 }
 
+/// Redis's index arithmetic for a range of `total` units: negative indexes count from the
+/// end, then both are clamped to 0 and `end` to the last unit (start > end: empty).
+pub(super) fn clamp_range(total: i64, mut start: i64, mut end: i64) -> (i64, i64) {
+    if start < 0 {
+        start += total;
+    }
+    if end < 0 {
+        end += total;
+    }
+    start = start.max(0);
+    end = end.max(0);
+    if end >= total {
+        end = total - 1;
+    }
+    (start, end)
+}
+
 /// GETRANGE's index arithmetic: the byte range of `len` selected by start..=end.
-fn byte_range(len: usize, mut start: i64, mut end: i64) -> Option<(usize, usize)> {
+fn byte_range(len: usize, start: i64, end: i64) -> Option<(usize, usize)> {
     let n = len as i64;
     if start < 0 && end < 0 && start > end {
         return None;
     }
-    if start < 0 {
-        start += n;
-    }
-    if end < 0 {
-        end += n;
-    }
-    start = start.max(0);
-    end = end.max(0);
-    if end >= n {
-        end = n - 1;
-    }
+    let (start, end) = clamp_range(n, start, end);
     if start > end || n == 0 {
         return None;
     }

@@ -178,8 +178,7 @@ class Persistence {
     const changedHere = this.engine.generation() !== this.basisGeneration;
     if (newer && !changedHere) {
       try {
-        const r = this.engine.restore(rec.engine);
-        this.restored = { keys: Number(r?.keys ?? 0), expired: Number(r?.expired ?? 0), savedAt: rec.savedAt };
+        this.#restoreRecord(rec);
         this.basis = rec.savedAt;
         this.basisGeneration = this.engine.generation();
         this.#applyPage(rec.page, { history: false });
@@ -218,8 +217,7 @@ class Persistence {
       await this.#keepAside(plan.world, 'loaded late, after you had started');
     } else if (plan.action === 'restore') {
       try {
-        const r = this.engine.restore(rec.engine);
-        this.restored = { keys: Number(r?.keys ?? 0), expired: Number(r?.expired ?? 0), savedAt: rec.savedAt };
+        this.#restoreRecord(rec);
         this.basis = rec.savedAt;
         this.#applyPage(rec.page);
         if (late) this.#announceRestored();
@@ -233,6 +231,12 @@ class Persistence {
     this.basisGeneration = this.engine.generation();
     this.#emit();
     if (late && this.started) this.#check();
+  }
+
+  /** Put a saved record's world (readRecord's) into the engine; `restored` says what came back. */
+  #restoreRecord(rec) {
+    const r = this.engine.restore(rec.engine);
+    this.restored = { keys: Number(r?.keys ?? 0), expired: Number(r?.expired ?? 0), savedAt: rec.savedAt };
   }
 
   #changedSinceStart() {
@@ -326,8 +330,7 @@ class Persistence {
       const rec = readRecord(value);
       if (!rec.ok) throw new Error(rec.reason);
       await this.keepCurrentAside('before you restored an earlier playground');
-      const r = this.engine.restore(rec.engine);
-      this.restored = { keys: Number(r?.keys ?? 0), expired: Number(r?.expired ?? 0), savedAt: rec.savedAt };
+      this.#restoreRecord(rec);
       this.#applyPage(rec.page, { history: false });
       this.#announceRestored();
       await this.deleteKept(id);
