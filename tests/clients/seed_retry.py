@@ -1,7 +1,8 @@
 # The seed document's retry script (shared/seed/redis-notes.zh.md, "代码操作redis服务"),
 # exactly as the document shows it, but for one thing: its comments were wrapped in HTML
 # comment markers (<!-- ... -->), which Python can't read, and are Python comments here.
-# tests/clients/seed.test.mjs runs it with redis-py against the RESP bridge.
+# tests/clients/clients.test.mjs runs it with redis-py (through run_seed.py, which moves
+# the world clock at each time.sleep) against the RESP bridge.
 import redis
 import time
 

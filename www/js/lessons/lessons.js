@@ -23,6 +23,7 @@ import { Progress } from './progress.js';
 import { keyLookup, splitterOf } from './checks.js';
 import { Guide } from './guide.js';
 import { formatDuration } from '../format.js';
+import { formatTime } from '../clock/format.js';
 import { h } from '../dom.js';
 
 const TABS = [
@@ -53,9 +54,7 @@ export function mountLessons({ root, engine, console: cli, scheduler, load = loa
   /** Jump the world clock; the console says so too (a jump is part of the story it tells). */
   function jump(ms) {
     engine.advance(ms);
-    const to = new Date(engine.now());
-    const p = (n) => String(n).padStart(2, '0');
-    cli.note?.(`◷ World clock jumped ${formatDuration(ms)} ahead, to ${p(to.getHours())}:${p(to.getMinutes())}:${p(to.getSeconds())}`);
+    cli.note?.(`◷ World clock jumped ${formatDuration(ms)} ahead, to ${formatTime(engine.now())}`);
     announce(`World clock jumped ${formatDuration(ms)} ahead.`);
   }
 
@@ -433,14 +432,14 @@ export function mountLessons({ root, engine, console: cli, scheduler, load = loa
       if (!g.lesson(id)) return false;
       selectTab('lessons');
       openLesson(id);
-      guide.root.scrollIntoView({ block: 'start' });
+      guide.root.scrollIntoView({ block: 'nearest' });
       return true;
     }
     const details = panels.examples.querySelector(`details[data-group="${id}"]`);
     if (!details) return false;
     selectTab('examples');
     details.open = true;
-    details.scrollIntoView({ block: 'start' });
+    details.scrollIntoView({ block: 'nearest' });
     return true;
   }
 
