@@ -177,7 +177,8 @@ fn run_redis_cli(cli: &Path, port: u16, file: &str, lines: &[CorpusLine]) -> Cli
         match found {
             Some(at) => {
                 let chunk = &stdout[pos..at];
-                outputs.push(Some(chunk.strip_suffix('\n').unwrap_or(chunk).to_string()));
+                let chunk = chunk.strip_suffix('\n').unwrap_or(chunk);
+                outputs.push(Some(without_elapsed_time(chunk).to_string()));
                 pos = at + want.len();
             }
             None => outputs.push(None),
@@ -195,6 +196,44 @@ fn run_redis_cli(cli: &Path, port: u16, file: &str, lines: &[CorpusLine]) -> Cli
         trouble,
         transcript: stdout,
     }
+}
+
+/// redis-cli follows a reply that took 500 ms or more with a line such as `(1.25s)`: how
+/// long the server took on this machine, not what it answered. A large SETBIT that
+/// allocates 512 MB crosses it on a slow CI runner and not on a fast one, so that line is
+/// left out of the comparison.
+fn without_elapsed_time(chunk: &str) -> &str {
+    let (head, last) = match chunk.rfind('\n') {
+        Some(i) => (&chunk[..i], &chunk[i + 1..]),
+        None => ("", chunk),
+    };
+    let timing = last
+        .strip_prefix('(')
+        .and_then(|t| t.strip_suffix("s)"))
+        .and_then(|t| t.split_once('.'))
+        .is_some_and(|(whole, frac)| {
+            !whole.is_empty()
+                && whole.bytes().all(|b| b.is_ascii_digit())
+                && frac.len() == 2
+                && frac.bytes().all(|b| b.is_ascii_digit())
+        });
+    if timing && chunk.contains('\n') {
+        head
+    } else {
+        chunk
+    }
+}
+
+#[test]
+fn redis_cli_timing_lines_are_not_compared() {
+    assert_eq!(without_elapsed_time("(integer) 0\n(1.25s)"), "(integer) 0");
+    assert_eq!(without_elapsed_time("(integer) 0\n(12.05s)"), "(integer) 0");
+    assert_eq!(without_elapsed_time("(1.25s)"), "(1.25s)");
+    assert_eq!(without_elapsed_time("\"a\"\n(1.2s)"), "\"a\"\n(1.2s)");
+    assert_eq!(
+        without_elapsed_time("1) \"x\"\n2) (1.25s)"),
+        "1) \"x\"\n2) (1.25s)"
+    );
 }
 
 /// The byte offset of `want` (which ends in '\n') at a line start at or after `from`.
