@@ -36,7 +36,7 @@ impl Gen {
     /// A key, usually one meant for this family, sometimes any (so types collide).
     fn key(&mut self, family: &str) -> String {
         if self.rng.u8(..100) < 15 {
-            let fam = self.pick(&["k", "l", "s", "z", "h"]);
+            let fam = self.pick(&["k", "l", "s", "z", "h", "p", "b"]);
             format!("{fam}{}", self.rng.u8(1..=2))
         } else {
             format!("{family}{}", self.rng.u8(1..=2))
@@ -52,7 +52,7 @@ impl Gen {
     fn command(&mut self) -> Vec<String> {
         let g = self;
         let w = |s: &str| s.to_string();
-        let family = g.rng.u8(..6);
+        let family = g.rng.u8(..7);
         let c: Vec<String> = match family {
             0 => {
                 let k = g.key("k");
@@ -258,8 +258,48 @@ impl Gen {
                     _ => vec![w("HSTRLEN"), k, g.m()],
                 }
             }
+            5 => {
+                // The analytics types: HyperLogLogs ("p") and bitmaps ("b") are strings.
+                let p = g.key("p");
+                let b = g.key("b");
+                match g.rng.u8(..12) {
+                    0 | 1 => vec![w("PFADD"), p, g.m(), g.v(), g.int(0, 3000)],
+                    2 => vec![w("PFCOUNT"), p],
+                    3 => vec![w("PFCOUNT"), p, g.key("p")],
+                    4 => vec![w("PFMERGE"), p, g.key("p"), g.key("p")],
+                    5 => vec![
+                        w("PFDEBUG"),
+                        w(g.pick(&["ENCODING", "DECODE", "TODENSE"])),
+                        p,
+                    ],
+                    6 => vec![w("SETBIT"), b, g.int(0, 40), w(g.pick(&["0", "1"]))],
+                    7 => vec![w("GETBIT"), b, g.int(0, 40)],
+                    8 => vec![
+                        w("BITCOUNT"),
+                        b,
+                        g.int(-3, 3),
+                        g.int(-3, 3),
+                        w(g.pick(&["BIT", "BYTE"])),
+                    ],
+                    9 => vec![w("BITPOS"), b, w(g.pick(&["0", "1"])), g.int(-3, 3)],
+                    10 => vec![
+                        w("BITOP"),
+                        w(g.pick(&["AND", "OR", "XOR", "NOT"])),
+                        g.key("b"),
+                        b,
+                    ],
+                    _ => vec![
+                        w("BITFIELD"),
+                        b,
+                        w("INCRBY"),
+                        w(g.pick(&["u4", "i8", "u63"])),
+                        g.int(0, 30),
+                        g.int(-9, 9),
+                    ],
+                }
+            }
             _ => {
-                let fam = g.pick(&["k", "l", "s", "z", "h"]);
+                let fam = g.pick(&["k", "l", "s", "z", "h", "p", "b"]);
                 let k = g.key(fam);
                 match g.rng.u8(..10) {
                     0 => vec![w("DEL"), k],

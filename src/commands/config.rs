@@ -1,6 +1,7 @@
 //! CONFIG: the server parameters a learner can read, and the ones that change how this
-//! server behaves — `notify-keyspace-events` (keyspace notifications) and `hz` (how often
-//! the active expiry cycle runs). The other parameters report Redis 7.0.15's defaults.
+//! server behaves — `notify-keyspace-events` (keyspace notifications), `hz` (how often
+//! the active expiry cycle runs) and `hll-sparse-max-bytes` (when a HyperLogLog turns
+//! dense). The other parameters report Redis 7.0.15's defaults.
 
 use super::args::{pairs, Args};
 use super::common::help_lines;
@@ -47,9 +48,48 @@ fn parameters(server: &Server) -> Vec<(&'static str, String)> {
     let mut all = vec![
         ("notify-keyspace-events", server.notify_flags().letters()),
         ("hz", server.hz().to_string()),
+        (
+            "hll-sparse-max-bytes",
+            server.hll_sparse_max_bytes().to_string(),
+        ),
     ];
     all.extend(FIXED.iter().map(|(k, v)| (*k, v.to_string())));
     all
+}
+
+/// A memory value as Redis's `memtoull` reads it: digits with an optional unit (b, k, kb,
+/// m, mb, g, gb in any case); an empty number is 0, an overflow wraps as in C. None when
+/// it is not one.
+fn memory_value(text: &[u8]) -> Option<u64> {
+    let digits = text.iter().take_while(|b| b.is_ascii_digit()).count();
+    let unit = text[digits..].to_ascii_lowercase();
+    let mul: u64 = match unit.as_slice() {
+        b"" | b"b" => 1,
+        b"k" => 1000,
+        b"kb" => 1024,
+        b"m" => 1000 * 1000,
+        b"mb" => 1024 * 1024,
+        b"g" => 1000 * 1000 * 1000,
+        b"gb" => 1024 * 1024 * 1024,
+        _ => return None,
+    };
+    let n = text[..digits].iter().try_fold(0u64, |n, d| {
+        n.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+    });
+    Some(n.unwrap_or(u64::MAX).wrapping_mul(mul))
+}
+
+/// A memory parameter's value between 0 and LONG_MAX, or Redis's error.
+fn memory_param(param: &[u8], value: &[u8]) -> CmdResult<u64> {
+    let n =
+        memory_value(value).ok_or_else(|| set_failed(param, "argument must be a memory value"))?;
+    if n > i64::MAX as u64 {
+        return Err(set_failed(
+            param,
+            "argument must be between 0 and 9223372036854775807 inclusive",
+        ));
+    }
+    Ok(n)
 }
 
 fn set_failed(param: &[u8], why: &str) -> CmdError {
@@ -85,6 +125,7 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     }
     let mut notify = None;
     let mut hz = None;
+    let mut hll_sparse = None;
     let mut seen: Vec<Vec<u8>> = Vec::new();
     for (param, value) in pairs(rest) {
         let lower = param.to_ascii_lowercase();
@@ -113,6 +154,7 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
                 }
                 hz = Some(v.clamp(1, 500) as u32);
             }
+            b"hll-sparse-max-bytes" => hll_sparse = Some(memory_param(param, value)?),
             name if FIXED.iter().any(|(k, _)| k.as_bytes() == name) => {
                 return Err(set_failed(
                     param,
@@ -132,6 +174,10 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     }
     if let Some(h) = hz {
         ctx.server.set_hz(h);
+    }
+    if let Some(n) = hll_sparse {
+        ctx.server
+            .set_hll_sparse_max_bytes(usize::try_from(n).unwrap_or(usize::MAX));
     }
     Ok(Reply::ok())
 }
@@ -157,7 +203,7 @@ fn config_help(_: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
             "GET <pattern>",
             "    The parameters whose names match the glob <pattern>, with their values.",
             "SET <directive> <value>",
-            "    Change a parameter (here: notify-keyspace-events and hz).",
+            "    Change a parameter (here: notify-keyspace-events, hz, hll-sparse-max-bytes).",
             "RESETSTAT",
             "    Zero the statistics INFO reports.",
             "REWRITE",

@@ -13,6 +13,7 @@ pub mod config;
 pub mod connection;
 pub mod databases;
 pub mod hash;
+pub mod hyperloglog;
 pub mod introspection;
 pub mod keyspace;
 pub mod keyspec;
@@ -44,11 +45,12 @@ pub fn container_handler(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 }
 
 /// Every family's entries, in the order the README lists them.
-pub fn families() -> [(&'static str, &'static [Command]); 15] {
+pub fn families() -> [(&'static str, &'static [Command]); 16] {
     [
         ("Keys", keyspace::COMMANDS),
         ("Strings", string::COMMANDS),
         ("Bitmaps", bitmap::COMMANDS),
+        ("HyperLogLog", hyperloglog::COMMANDS),
         ("Lists", list::COMMANDS),
         ("Sets", set::COMMANDS),
         ("Sorted sets", zset::COMMANDS),

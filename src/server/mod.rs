@@ -58,6 +58,8 @@ pub struct Server {
     notify_flags: NotifyFlags,
     /// How many times a second the active expiry cycle runs (`hz`).
     hz: u32,
+    /// `hll-sparse-max-bytes`: the largest sparse HyperLogLog before it turns dense.
+    hll_sparse_max_bytes: usize,
     /// The latest world time a command or tick was given (for CLIENT LIST ages).
     now_ms: Ms,
     /// The dbs log the keys they create (for `new` events and blocked clients).
@@ -183,6 +185,7 @@ impl Server {
             generation: 0,
             notify_flags: NotifyFlags::NONE,
             hz: 10,
+            hll_sparse_max_bytes: crate::types::hll::SPARSE_MAX_BYTES,
             now_ms: now,
             logging_created: false,
             executing: 0,
@@ -208,6 +211,15 @@ impl Server {
     /// A db and the server's RNG together (RANDOMKEY, SRANDMEMBER…).
     pub fn db_and_rng(&mut self, i: usize) -> (&mut Db, &mut fastrand::Rng) {
         (&mut self.dbs[i.min(NUM_DBS - 1)], &mut self.rng)
+    }
+
+    /// `hll-sparse-max-bytes`.
+    pub fn hll_sparse_max_bytes(&self) -> usize {
+        self.hll_sparse_max_bytes
+    }
+
+    pub fn set_hll_sparse_max_bytes(&mut self, n: usize) {
+        self.hll_sparse_max_bytes = n;
     }
 
     pub fn rng(&mut self) -> &mut fastrand::Rng {

@@ -2,6 +2,7 @@
 //! it under Redis 7.0's default thresholds, and a rough size for the keyspace view.
 
 pub mod hash;
+pub mod hll;
 pub mod list;
 pub mod set;
 pub mod string;
