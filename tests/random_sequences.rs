@@ -262,7 +262,7 @@ impl Gen {
                 // The analytics types: HyperLogLogs ("p") and bitmaps ("b") are strings.
                 let p = g.key("p");
                 let b = g.key("b");
-                match g.rng.u8(..12) {
+                match g.rng.u8(..19) {
                     0 | 1 => vec![w("PFADD"), p, g.m(), g.v(), g.int(0, 3000)],
                     2 => vec![w("PFCOUNT"), p],
                     3 => vec![w("PFCOUNT"), p, g.key("p")],
@@ -288,13 +288,53 @@ impl Gen {
                         g.key("b"),
                         b,
                     ],
-                    _ => vec![
+                    11 => vec![
                         w("BITFIELD"),
                         b,
                         w("INCRBY"),
                         w(g.pick(&["u4", "i8", "u63"])),
                         g.int(0, 30),
                         g.int(-9, 9),
+                    ],
+                    // Geo keys are sorted sets ("z").
+                    12 | 13 => vec![
+                        w("GEOADD"),
+                        g.key("z"),
+                        g.int(-180, 180),
+                        g.int(-85, 85),
+                        g.m(),
+                    ],
+                    14 => vec![w("GEOPOS"), g.key("z"), g.m(), g.m()],
+                    15 => vec![
+                        w("GEODIST"),
+                        g.key("z"),
+                        g.m(),
+                        g.m(),
+                        w(g.pick(&["m", "km", "mi"])),
+                    ],
+                    16 => vec![w("GEOHASH"), g.key("z"), g.m()],
+                    17 => vec![
+                        w("GEOSEARCH"),
+                        g.key("z"),
+                        w("FROMLONLAT"),
+                        g.int(-180, 180),
+                        g.int(-85, 85),
+                        w("BYRADIUS"),
+                        w(g.pick(&["1000", "5000", "20000"])),
+                        w("km"),
+                        w(g.pick(&["ASC", "DESC", "WITHDIST"])),
+                    ],
+                    _ => vec![
+                        w("GEOSEARCHSTORE"),
+                        g.key("z"),
+                        g.key("z"),
+                        w("FROMMEMBER"),
+                        g.m(),
+                        w("BYBOX"),
+                        w("9000"),
+                        w("9000"),
+                        w("km"),
+                        w(g.pick(&["ASC", "STOREDIST"])),
                     ],
                 }
             }

@@ -12,6 +12,7 @@ pub mod common;
 pub mod config;
 pub mod connection;
 pub mod databases;
+pub mod geo;
 pub mod hash;
 pub mod hyperloglog;
 pub mod introspection;
@@ -45,7 +46,7 @@ pub fn container_handler(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 }
 
 /// Every family's entries, in the order the README lists them.
-pub fn families() -> [(&'static str, &'static [Command]); 16] {
+pub fn families() -> [(&'static str, &'static [Command]); 17] {
     [
         ("Keys", keyspace::COMMANDS),
         ("Strings", string::COMMANDS),
@@ -55,6 +56,7 @@ pub fn families() -> [(&'static str, &'static [Command]); 16] {
         ("Sets", set::COMMANDS),
         ("Sorted sets", zset::COMMANDS),
         ("Hashes", hash::COMMANDS),
+        ("Geo", geo::COMMANDS),
         ("Sorting", sort::COMMANDS),
         ("Pub/sub", pubsub::COMMANDS),
         ("Databases", databases::COMMANDS),

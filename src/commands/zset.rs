@@ -77,7 +77,7 @@ fn members_reply<'a>(items: impl IntoIterator<Item = (f64, &'a [u8])>, withscore
 /// flags run up to the first argument that isn't one; then Redis's checks in Redis's
 /// order (pairs, incompatible flags, INCR's single pair, every score), then every pair
 /// through `ZSet::add`.
-fn zadd_generic(ctx: &mut Ctx, argv: &[Vec<u8>], incr: bool) -> CmdResult {
+pub(super) fn zadd_generic(ctx: &mut Ctx, argv: &[Vec<u8>], incr: bool) -> CmdResult {
     let mut args = Args::new(argv);
     let key = args.next_key()?;
     let mut f = AddFlags {

@@ -59,7 +59,18 @@ export function fixtureLines() {
     'SET db15:key fifteen EX 1000',
     'HSET db15:hash a 1 b 2',
     'SELECT 0',
+    // The analytics types are strings and sorted sets underneath: their bytes and scores
+    // must survive too (an HLL's cached count, a dense HLL, a bitmap, geohash scores).
+    'SETBIT bitmap 7 1',
+    'SETBIT bitmap 1000 1',
+    'BITFIELD counters SET u8 0 200 INCRBY i16 8 -300',
+    'PFADD hll a b c d e',
+    'PFCOUNT hll',
+    'GEOADD geo 13.361389 38.115556 Palermo 15.087269 37.502669 Catania -0.127758 51.507351 London',
   ];
+  const visitors = [];
+  for (let i = 0; i < 3000; i++) visitors.push(`visitor:${i}`);
+  lines.push(`PFADD hll:dense ${visitors.join(' ')}`);
   // Collections larger than one batch of the export (and listpack limits).
   const big = [];
   for (let i = 0; i < 1200; i++) big.push(`m${i}`);
