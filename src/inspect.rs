@@ -32,12 +32,37 @@ pub enum Items {
         hex: String,
         binary: bool,
         truncated: bool,
+        /// Bits set in the whole string (what BITCOUNT answers).
+        bits_set: u64,
+        /// For a string in Redis's HyperLogLog layout: its estimate (None when its
+        /// registers are corrupt) and encoding.
+        hll: Option<(Option<u64>, &'static str)>,
     },
     List(Vec<(usize, String)>),
     Set(Vec<String>),
-    /// (rank, member, score as Redis prints it)
-    ZSet(Vec<(usize, String, String)>),
+    /// (rank, member, score as Redis prints it, and for a geo set the longitude and
+    /// latitude as GEOPOS prints them)
+    ZSet(Vec<ZItem>),
     Hash(Vec<(String, String)>),
+}
+
+/// A sorted-set member in the view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZItem {
+    pub rank: usize,
+    pub member: String,
+    pub score: String,
+    /// Longitude and latitude when the set looks like a geo set.
+    pub position: Option<(String, String)>,
+}
+
+/// Whether a sorted set's scores all look like geohashes of real places: whole numbers
+/// of 33 to 52 bits (a plain set scored 1, 2, 3 does not qualify).
+fn looks_geo(z: &crate::types::ZSet) -> bool {
+    !z.is_empty()
+        && z.iter().all(|(s, _)| {
+            s.fract() == 0.0 && (4_294_967_296.0..4_503_599_627_370_496.0).contains(&s)
+        })
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -116,11 +141,15 @@ pub fn inspect(
                 t.chars()
                     .any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
             });
+            let hll = crate::types::hll::check(all)
+                .map(|enc| (crate::types::hll::estimate_of(all), enc.name()));
             Items::Str {
                 text: text(b),
                 hex: hex(b),
                 binary,
                 truncated: b.len() < all.len(),
+                bits_set: all.iter().map(|x| u64::from(x.count_ones())).sum(),
+                hll,
             }
         }
         Value::List(l) => Items::List(
@@ -156,13 +185,25 @@ pub fn inspect(
             };
             Items::Set(members)
         }
-        Value::ZSet(z) => Items::ZSet(
-            z.iter_from(offset, false)
-                .take(limit)
-                .enumerate()
-                .map(|(i, (score, m))| (offset + i, text(m), fmt_g17(score)))
-                .collect(),
-        ),
+        Value::ZSet(z) => {
+            let geo = looks_geo(z);
+            Items::ZSet(
+                z.iter_from(offset, false)
+                    .take(limit)
+                    .enumerate()
+                    .map(|(i, (score, m))| ZItem {
+                        rank: offset + i,
+                        member: text(m),
+                        score: fmt_g17(score),
+                        position: if geo {
+                            crate::commands::geo::position_text(score)
+                        } else {
+                            None
+                        },
+                    })
+                    .collect(),
+            )
+        }
         Value::Hash(h) => Items::Hash(
             h.iter()
                 .skip(offset)
@@ -243,7 +284,9 @@ mod tests {
                 text: "hi\0".into(),
                 hex: "68 69 00".into(),
                 binary: true,
-                truncated: false
+                truncated: false,
+                bits_set: 7,
+                hll: None,
             }
         );
         let v = s.inspect(0, b"l", 1, 2).unwrap();
@@ -272,8 +315,18 @@ mod tests {
         assert_eq!(
             v.items,
             Items::ZSet(vec![
-                (0, "a".into(), "1.1000000000000001".into()),
-                (1, "b".into(), "2".into())
+                ZItem {
+                    rank: 0,
+                    member: "a".into(),
+                    score: "1.1000000000000001".into(),
+                    position: None
+                },
+                ZItem {
+                    rank: 1,
+                    member: "b".into(),
+                    score: "2".into(),
+                    position: None
+                }
             ])
         );
         let v = s.inspect(0, b"h", 0, 10).unwrap();
@@ -282,6 +335,41 @@ mod tests {
             Items::Hash(vec![("f".into(), "v".into()), ("g".into(), "w".into())])
         );
         assert!(s.inspect(0, b"nokey", 0, 10).is_none());
+    }
+
+    #[test]
+    fn an_hll_shows_its_estimate_and_a_geo_set_its_positions() {
+        let mut s = session();
+        s.exec("PFADD h a b c");
+        s.exec("GEOADD g 13.361389 38.115556 Palermo");
+        s.exec("ZADD plain 1 a");
+        let Some(ValueView {
+            items: Items::Str { hll, .. },
+            ..
+        }) = s.inspect(0, b"h", 0, 10)
+        else {
+            panic!("a string")
+        };
+        assert_eq!(hll, Some((Some(3), "sparse")));
+        let Some(ValueView {
+            items: Items::ZSet(z),
+            ..
+        }) = s.inspect(0, b"g", 0, 10)
+        else {
+            panic!("a zset")
+        };
+        assert_eq!(
+            z[0].position,
+            Some(("13.36138933897018433".into(), "38.11555639549629859".into()))
+        );
+        let Some(ValueView {
+            items: Items::ZSet(z),
+            ..
+        }) = s.inspect(0, b"plain", 0, 10)
+        else {
+            panic!("a zset")
+        };
+        assert_eq!(z[0].position, None);
     }
 
     #[test]

@@ -212,11 +212,23 @@ fn value_to_js(v: &ValueView) -> JsValue {
             hex,
             binary,
             truncated,
+            bits_set,
+            hll,
         } => {
             fields.push(("text", s(text)));
             fields.push(("hex", s(hex)));
             fields.push(("binary", JsValue::from_bool(*binary)));
             fields.push(("truncated", JsValue::from_bool(*truncated)));
+            fields.push(("bitsSet", n(*bits_set as f64)));
+            if let Some((estimate, encoding)) = hll {
+                fields.push((
+                    "hll",
+                    obj(vec![
+                        ("estimate", estimate.map_or(JsValue::NULL, |e| n(e as f64))),
+                        ("encoding", s(encoding)),
+                    ]),
+                ));
+            }
         }
         Items::List(list) => fields.push(items(
             list.iter()
@@ -226,17 +238,28 @@ fn value_to_js(v: &ValueView) -> JsValue {
         Items::Set(list) => fields.push(items(
             list.iter().map(|m| obj(vec![("member", s(m))])).collect(),
         )),
-        Items::ZSet(list) => fields.push(items(
-            list.iter()
-                .map(|(r, m, sc)| {
-                    obj(vec![
-                        ("rank", n(*r as f64)),
-                        ("member", s(m)),
-                        ("score", s(sc)),
-                    ])
-                })
-                .collect(),
-        )),
+        Items::ZSet(list) => {
+            fields.push((
+                "geo",
+                JsValue::from_bool(list.first().is_some_and(|z| z.position.is_some())),
+            ));
+            fields.push(items(
+                list.iter()
+                    .map(|z| {
+                        let mut f = vec![
+                            ("rank", n(z.rank as f64)),
+                            ("member", s(&z.member)),
+                            ("score", s(&z.score)),
+                        ];
+                        if let Some((lon, lat)) = &z.position {
+                            f.push(("longitude", s(lon)));
+                            f.push(("latitude", s(lat)));
+                        }
+                        obj(f)
+                    })
+                    .collect(),
+            ))
+        }
         Items::Hash(list) => fields.push(items(
             list.iter()
                 .map(|(f, v)| obj(vec![("field", s(f)), ("value", s(v))]))

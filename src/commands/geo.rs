@@ -104,6 +104,11 @@ fn human(v: f64) -> String {
     s
 }
 
+/// A geo score's position as GEOPOS prints it (for the keyspace view).
+pub fn position_text(score: f64) -> Option<(String, String)> {
+    point_of_score(score).map(|(x, y)| (human(x), human(y)))
+}
+
 /// A distance as Redis prints it: rounded to four decimals, always four digits after the
 /// point (its `fixedpoint_d2string`).
 fn distance_text(d: f64) -> String {

@@ -411,7 +411,7 @@ test('selecting a key shows its value by type, and console writes update it live
   assert.equal(dump.text, want.join('\n'));
   assert.equal(await ks.locator('.ks-value .ks-hex').evaluate((e) => e.scrollWidth <= e.clientWidth || e.dataset.perRow === '4'), true,
     'the hex dump fits the pane');
-  assert.deepEqual(await ks.locator('.ks-value .ks-section').allTextContents(), ['Text', 'Hex']);
+  assert.deepEqual(await ks.locator('.ks-value .ks-section').allTextContents(), ['Text', 'Hex', 'Bits']);
   await ks.screenshot({ path: path.join(SCRATCH, 'keyspace-value-string.png') });
   await run(page, 'APPEND greeting " Bye"');
   await page.waitForFunction(() => document.querySelector('#keyspace .ks-value .ks-text')?.textContent === 'Hello, World! Bye');
@@ -439,6 +439,47 @@ test('selecting a key shows its value by type, and console writes update it live
   await run(page, 'SADD user:1 x');
   await waitForTable(page, [['x']]);
   assert.equal(await ks.locator('.ks-value .ks-badge').textContent(), 'set');
+  assert.deepEqual(seen.errors, []);
+});
+
+test('a bitmap shows its bits, a HyperLogLog its estimate, a geo set its positions', async (t) => {
+  const { page, seen, ks } = await openPage(t);
+  await run(page, 'SETBIT active 0 1');
+  await run(page, 'SETBIT active 9 1');
+  await run(page, 'SETBIT active 42 1');
+  await run(page, 'PFADD visitors alice bob carol dave');
+  await run(page, 'GEOADD stores 13.361389 38.115556 Palermo 15.087269 37.502669 Catania');
+  await waitForKeys(page, ['active', 'stores', 'visitors']);
+
+  await row(page, 'active').click();
+  await page.waitForSelector('#keyspace .ks-value .ks-bits');
+  // Binary: bits first. Six bytes, a row each, offsets 0, 8, …; bits 0, 9 and 42 marked.
+  assert.deepEqual(await ks.locator('.ks-value .ks-section').allTextContents(), ['Bits', 'Text', 'Hex']);
+  assert.deepEqual(await ks.locator('.ks-value .ks-bit-offset').allTextContents(), ['0', '8', '16', '24', '32', '40']);
+  const set = await ks.locator('.ks-value .ks-bit.is-set').evaluateAll((els) => els.map((e) => e.title));
+  assert.deepEqual(set, ['bit 0 = 1', 'bit 9 = 1', 'bit 42 = 1']);
+  assert.match(await ks.locator('.ks-value .ks-note').first().textContent(), /^3 of 48 bits set \(BITCOUNT\)/);
+  assert.equal(await ks.locator('.ks-value .ks-bit-row').first().getAttribute('aria-label'), 'bits 0–7: 0 set');
+  await ks.screenshot({ path: path.join(SCRATCH, 'keyspace-value-bitmap.png') });
+  await run(page, 'SETBIT active 1 1');
+  await page.waitForFunction(() => document.querySelectorAll('#keyspace .ks-value .ks-bit.is-set').length === 4);
+
+  await row(page, 'visitors').click();
+  await page.waitForSelector('#keyspace .ks-value .ks-hll-count');
+  assert.equal(await ks.locator('.ks-value .ks-hll-count').textContent(), '≈ 4');
+  assert.equal(await ks.locator('.ks-value .ks-section').first().textContent(), 'HyperLogLog');
+  assert.match(await ks.locator('.ks-value .ks-hll + .ks-note').textContent(), /^Sparse encoding/);
+  await ks.screenshot({ path: path.join(SCRATCH, 'keyspace-value-hll.png') });
+  await run(page, 'PFADD visitors erin');
+  await page.waitForFunction(() => document.querySelector('#keyspace .ks-value .ks-hll-count')?.textContent === '≈ 5');
+
+  await row(page, 'stores').click();
+  await waitForTable(page, [
+    ['0', 'Palermo', '13.36138933897018433\n38.11555639549629859'],
+    ['1', 'Catania', '15.08726745843887329\n37.50266842333162032'],
+  ]);
+  assert.deepEqual(await ks.locator('.ks-value thead th').allTextContents(), ['rank', 'member', 'longitude / latitude']);
+  await ks.screenshot({ path: path.join(SCRATCH, 'keyspace-value-geo.png') });
   assert.deepEqual(seen.errors, []);
 });
 

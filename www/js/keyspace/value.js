@@ -1,6 +1,7 @@
 // The value of the selected key, by type, a page at a time, through the engine's read-only
 // `inspect(db, key, offset, limit)`:
-//   string → text and hex;  list → index/value;  set → member;  zset → rank/member/score;
+//   string → text, hex and bits (a HyperLogLog also its estimate);  list → index/value;
+//   set → member;  zset → rank/member/score (a geo set also longitude/latitude);
 //   hash → field/value.
 // `refresh()` reads it again (the keyspace view calls it when generation() moves), and the
 // TTL in the header counts down with the world clock (`tick(now)`). Values are text nodes only.
@@ -14,8 +15,12 @@ const COLUMNS = {
   list: [['index', 'index'], ['value', 'value']],
   set: [['member', 'member']],
   zset: [['rank', 'rank'], ['member', 'member'], ['score', 'score']],
+  // A geo set: the position decoded from the score, longitude over latitude (the 52-bit
+  // score itself would not fit beside it in the pane; ZRANGE … WITHSCORES shows it).
+  geo: [['rank', 'rank'], ['member', 'member'], ['position', 'longitude / latitude']],
   hash: [['field', 'field'], ['value', 'value']],
 };
+const BITS_SHOWN = 64; // bytes of a string shown as bits (512 bits)
 
 const hexBytes = (hex) => (hex.trim() === '' ? [] : hex.trim().split(/\s+/));
 
@@ -46,6 +51,39 @@ function hexDump(pre, hex) {
     pre.dataset.perRow = String(perRow);
     if (perRow === 4 || pre.clientWidth === 0 || pre.scrollWidth <= pre.clientWidth) return;
   }
+}
+
+/**
+ * The first bytes of `hex` as bits, eight to a row, each row labelled with the offset of its
+ * first bit; set bits are marked (and named for screen readers). Bit 0 is the most
+ * significant bit of the first byte, as SETBIT and GETBIT count.
+ */
+export function bitRows(hex, maxBytes = BITS_SHOWN) {
+  const bytes = hexBytes(hex).slice(0, maxBytes).map((b) => parseInt(b, 16));
+  return bytes.map((byte, i) => ({
+    offset: i * 8,
+    bits: Array.from({ length: 8 }, (_, j) => (byte >> (7 - j)) & 1),
+  }));
+}
+
+function bitGrid(hex) {
+  const rows = bitRows(hex);
+  const grid = h('div', { className: 'ks-bits', role: 'list', 'aria-label': 'Bits, by offset' });
+  for (const { offset, bits } of rows) {
+    const set = bits.map((b, j) => (b ? offset + j : null)).filter((x) => x !== null);
+    grid.append(h('div', {
+      className: 'ks-bit-row',
+      role: 'listitem',
+      'aria-label': set.length ? `bits ${offset}–${offset + 7}: ${set.join(', ')} set` : `bits ${offset}–${offset + 7}: none set`,
+    },
+    h('span', { className: 'ks-bit-offset', text: String(offset) }),
+    ...bits.map((b, j) => h('span', {
+      className: b ? 'ks-bit is-set' : 'ks-bit',
+      title: `bit ${offset + j} = ${b}`,
+      text: String(b),
+    }))));
+  }
+  return grid;
 }
 
 /** A binary string's text with its control characters as visible `\xNN` escapes. */
@@ -211,7 +249,34 @@ export function mountValue(root, engine, { id = 'ks-value', lookup = () => null 
     const shown = text.length > TEXT_PAGE ? text.slice(offset, offset + TEXT_PAGE) : text;
     const inHex = hexBytes(view.hex).length;
     const hex = h('pre', { className: 'ks-hex', 'aria-label': 'Value as hexadecimal bytes' });
+    const bitsTotal = view.size * 8;
+    const bits = view.size === 0 ? [] : [
+      h('h4', { className: 'ks-section', text: 'Bits' }),
+      h('p', {
+        className: 'ks-note',
+        text: `${fmtInt(view.bitsSet)} of ${fmtInt(bitsTotal)} bits set (BITCOUNT)${view.size > BITS_SHOWN ? `; the first ${fmtInt(BITS_SHOWN * 8)} shown` : ''}. Offsets count from the first byte's highest bit, as SETBIT and GETBIT do.`,
+      }),
+      bitGrid(view.hex),
+    ];
+    const hll = view.hll ? [
+      h('h4', { className: 'ks-section', text: 'HyperLogLog' }),
+      h('p', { className: 'ks-hll' },
+        view.hll.estimate === null
+          ? h('span', { className: 'ks-muted', text: 'Corrupt registers: PFCOUNT answers INVALIDOBJ.' })
+          : h('strong', { className: 'ks-hll-count', text: `≈ ${fmtInt(view.hll.estimate)}` }),
+        view.hll.estimate === null ? '' : ' distinct elements (PFCOUNT)'),
+      h('p', {
+        className: 'ks-note',
+        text: view.hll.encoding === 'sparse'
+          ? `Sparse encoding: runs of registers in ${fmtInt(view.size)} bytes; it turns dense (12,304 bytes) past hll-sparse-max-bytes or a register above 32.`
+          : 'Dense encoding: 16,384 six-bit registers in 12,304 bytes, whatever the count.',
+      }),
+    ] : [];
+    // A string that isn't text reads best as bits (a bitmap) or, for an HLL, as its count.
+    const bitsFirst = view.binary && !view.hll;
     const parts = [
+      ...hll,
+      ...(bitsFirst ? bits : []),
       h('h4', { className: 'ks-section', text: 'Text' }),
       view.binary
         ? h('p', { className: 'ks-note', text: 'Not plain text: control characters show as \\xNN, bytes that aren\'t UTF-8 as �. The hex below is exact.' })
@@ -223,6 +288,7 @@ export function mountValue(root, engine, { id = 'ks-value', lookup = () => null 
         ? h('p', { className: 'ks-note', text: `The first ${fmtInt(inHex)} of ${fmtInt(view.size)} bytes.` })
         : null,
       hex,
+      ...(bitsFirst || view.hll ? [] : bits),
     ];
     body.replaceChildren(...parts.filter(Boolean));
     hexDump(hex, view.hex); // after it is in the page: it measures what fits
@@ -230,10 +296,11 @@ export function mountValue(root, engine, { id = 'ks-value', lookup = () => null 
   }
 
   function renderTable() {
-    const cols = COLUMNS[view.type] || [];
-    const items = view.items || [];
+    const geo = view.type === 'zset' && view.geo;
+    const cols = COLUMNS[geo ? 'geo' : view.type] || [];
+    const items = (view.items || []).map((it) => (geo ? { ...it, position: `${it.longitude}\n${it.latitude}` } : it));
     const caption = h('caption', { className: 'ks-sr-only', text: `${view.type} ${view.key}` });
-    const headRow = h('tr', {}, cols.map(([, label]) => h('th', { scope: 'col', className: `ks-col-${label}`, text: label })));
+    const headRow = h('tr', {}, cols.map(([field, label]) => h('th', { scope: 'col', className: `ks-col-${field}`, text: label })));
     const rows = items.map((item) => h('tr', {}, cols.map(([field], i) => {
       const value = String(item[field]);
       const cell = h(i === 0 && cols.length > 1 && (field === 'index' || field === 'rank') ? 'th' : 'td', {
@@ -248,6 +315,7 @@ export function mountValue(root, engine, { id = 'ks-value', lookup = () => null 
         : 'Members sorted here; SMEMBERS returns them in no particular order.';
     const note = view.type === 'set'
       ? h('p', { className: 'ks-note', text: setNote })
+      : view.type === 'zset' && view.geo ? h('p', { className: 'ks-note', text: 'A geo set: each score is a 52-bit geohash, shown decoded as GEOPOS gives it (ZRANGE … WITHSCORES shows the scores). By rank, as ZRANGE 0 -1.' })
       : view.type === 'zset' ? h('p', { className: 'ks-note', text: 'By rank: lowest score first, as ZRANGE 0 -1 WITHSCORES.' })
         : null;
     body.replaceChildren(...[note, table].filter(Boolean));
