@@ -148,7 +148,7 @@ pub fn inspect(
                 hex: hex(b),
                 binary,
                 truncated: b.len() < all.len(),
-                bits_set: all.iter().map(|x| u64::from(x.count_ones())).sum(),
+                bits_set: crate::commands::bitmap::popcount(all) as u64,
                 hll,
             }
         }

@@ -176,8 +176,7 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         ctx.server.set_hz(h);
     }
     if let Some(n) = hll_sparse {
-        ctx.server
-            .set_hll_sparse_max_bytes(usize::try_from(n).unwrap_or(usize::MAX));
+        ctx.server.set_hll_sparse_max_bytes(n);
     }
     Ok(Reply::ok())
 }

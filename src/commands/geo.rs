@@ -7,10 +7,9 @@
 //! decides which error a line with several problems gets.
 
 mod hash;
-mod pqsort;
 
 use super::args::{float_arg, int_arg, Word};
-use super::table::{key, Group, Shape as ReplyShape, BASE};
+use super::table::{after_keyword, key, Group, KeySpec, Shape as ReplyShape, BASE};
 use super::Command;
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
@@ -398,7 +397,11 @@ fn search_generic(ctx: &mut Ctx, argv: &[Vec<u8>], form: Form) -> CmdResult {
         shape,
         conversion,
     };
-    let limit = if any { count as usize } else { 0 };
+    let limit = if any {
+        usize::try_from(count).unwrap_or(usize::MAX)
+    } else {
+        0
+    };
     let z = geo_at(ctx, src, false)?.ok_or(CmdError::NoSuchKey)?;
     let mut found = search_members(z, &search, limit);
     if found.is_empty() && store.is_none() {
@@ -407,7 +410,9 @@ fn search_generic(ctx: &mut Ctx, argv: &[Vec<u8>], form: Form) -> CmdResult {
     let returned = if count == 0 {
         found.len()
     } else {
-        found.len().min(count as usize)
+        found
+            .len()
+            .min(usize::try_from(count).unwrap_or(usize::MAX))
     };
     if sort != Sort::None {
         let asc = |a: &Found, b: &Found| {
@@ -416,11 +421,14 @@ fn search_generic(ctx: &mut Ctx, argv: &[Vec<u8>], form: Form) -> CmdResult {
                 .unwrap_or(std::cmp::Ordering::Equal)
         };
         let desc = |a: &Found, b: &Found| asc(b, a);
+        // A full sort is glibc's qsort, a stable merge sort for these; a partial one is
+        // Redis's pqsort: ties at equal distance land where each puts them.
+        let last = returned as i64 - 1;
         match (sort, returned == found.len()) {
-            (Sort::Asc, true) => found.sort_by(asc),
-            (Sort::Desc, true) => found.sort_by(desc),
-            (Sort::Asc, false) => pqsort::partial_sort(&mut found, 0, returned - 1, &asc),
-            _ => pqsort::partial_sort(&mut found, 0, returned - 1, &desc),
+            (Sort::Asc, true) => crate::sorting::sort_by(&mut found, asc),
+            (Sort::Desc, true) => crate::sorting::sort_by(&mut found, desc),
+            (Sort::Asc, false) => crate::sorting::pqsort(&mut found, &asc, 0, last),
+            _ => crate::sorting::pqsort(&mut found, &desc, 0, last),
         }
     }
     found.truncate(returned);
@@ -593,52 +601,17 @@ fn geosearchstore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 const RADIUS_COMPLEXITY: &str = "O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.";
 const SEARCH_COMPLEXITY: &str = "O(N+log(M)) where N is the number of elements in the grid-aligned bounding box area around the shape provided as the filter and M is the number of items inside the shape";
-const STORE_SPECS: &[super::table::KeySpec] = &[
-    key(1, key_flags![RO, ACCESS]),
-    super::table::KeySpec {
-        flags: key_flags![OW, UPDATE],
-        begin: super::table::Begin::Keyword("STORE", 6),
-        find: super::table::Find::Range {
-            last: 0,
-            step: 1,
-            limit: 0,
-        },
-        notes: None,
-    },
-    super::table::KeySpec {
-        flags: key_flags![OW, UPDATE],
-        begin: super::table::Begin::Keyword("STOREDIST", 6),
-        find: super::table::Find::Range {
-            last: 0,
-            step: 1,
-            limit: 0,
-        },
-        notes: None,
-    },
-];
-const BYMEMBER_STORE_SPECS: &[super::table::KeySpec] = &[
-    key(1, key_flags![RO, ACCESS]),
-    super::table::KeySpec {
-        flags: key_flags![OW, UPDATE],
-        begin: super::table::Begin::Keyword("STORE", 5),
-        find: super::table::Find::Range {
-            last: 0,
-            step: 1,
-            limit: 0,
-        },
-        notes: None,
-    },
-    super::table::KeySpec {
-        flags: key_flags![OW, UPDATE],
-        begin: super::table::Begin::Keyword("STOREDIST", 5),
-        find: super::table::Find::Range {
-            last: 0,
-            step: 1,
-            limit: 0,
-        },
-        notes: None,
-    },
-];
+/// GEORADIUS's and GEORADIUSBYMEMBER's keys: the source, and STORE's or STOREDIST's key
+/// searched for from the first optional argument.
+const fn store_specs(from: i32) -> [KeySpec; 3] {
+    [
+        key(1, key_flags![RO, ACCESS]),
+        after_keyword("STORE", from, key_flags![OW, UPDATE]),
+        after_keyword("STOREDIST", from, key_flags![OW, UPDATE]),
+    ]
+}
+const RADIUS_SPECS: [KeySpec; 3] = store_specs(6);
+const BYMEMBER_SPECS: [KeySpec; 3] = store_specs(5);
 
 const G: Command = Command {
     name: "",
@@ -670,7 +643,7 @@ pub const COMMANDS: &[Command] = &[
         summary: "Members' positions as longitude and latitude",
         syntax: "key [member [member ...]]", handler: geopos, shape: ReplyShape::Nested("longitude", "latitude"), ..G },
     Command { name: "georadius", arity: -6, flags: flags![WRITE, DENYOOM, MOVABLEKEYS], acl: acl![WRITE, GEO, SLOW],
-        key_specs: STORE_SPECS, complexity: RADIUS_COMPLEXITY,
+        key_specs: &RADIUS_SPECS, complexity: RADIUS_COMPLEXITY,
         summary: "Members within a radius of a point (deprecated: GEOSEARCH and GEOSEARCHSTORE with BYRADIUS)",
         syntax: "key longitude latitude radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC] [STORE key] [STOREDIST key]",
         handler: georadius, ..G },
@@ -679,7 +652,7 @@ pub const COMMANDS: &[Command] = &[
         syntax: "key longitude latitude radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC]",
         handler: georadius_ro, ..G },
     Command { name: "georadiusbymember", arity: -5, flags: flags![WRITE, DENYOOM, MOVABLEKEYS], acl: acl![WRITE, GEO, SLOW],
-        key_specs: BYMEMBER_STORE_SPECS, complexity: RADIUS_COMPLEXITY,
+        key_specs: &BYMEMBER_SPECS, complexity: RADIUS_COMPLEXITY,
         summary: "Members within a radius of a member (deprecated: GEOSEARCH and GEOSEARCHSTORE with FROMMEMBER and BYRADIUS)",
         syntax: "key member radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC] [STORE key] [STOREDIST key]",
         handler: georadiusbymember, ..G },

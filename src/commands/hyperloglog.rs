@@ -71,7 +71,7 @@ fn union_of(ctx: &mut Ctx, keys: &[Vec<u8>]) -> CmdResult<(Registers, bool)> {
 /// PFADD key [element ...]
 fn pfadd(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let key = &argv[1];
-    let sparse_max = ctx.server.hll_sparse_max_bytes();
+    let sparse_max = ctx.server.hll_sparse_max_len();
     let (bytes, created) = hll_for_write(ctx, key)?;
     let mut updated = u64::from(created);
     for e in &argv[2..] {
@@ -109,7 +109,7 @@ fn pfcount(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 fn pfmerge(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let key = &argv[1];
     let (max, dense) = union_of(ctx, &argv[1..])?;
-    let sparse_max = ctx.server.hll_sparse_max_bytes();
+    let sparse_max = ctx.server.hll_sparse_max_len();
     let (bytes, _) = hll_for_write(ctx, key)?;
     if dense {
         hll::to_dense(bytes).map_err(corrupt)?;
@@ -161,7 +161,7 @@ fn pfdebug(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// PFSELFTEST
 fn pfselftest(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
-    let sparse_max = ctx.server.hll_sparse_max_bytes();
+    let sparse_max = ctx.server.hll_sparse_max_len();
     match hll::selftest(ctx.server.rng(), sparse_max) {
         Ok(()) => Ok(Reply::ok()),
         Err(text) => Err(CmdError::Err(text)),

@@ -209,6 +209,20 @@ pub const fn key(index: i32, flags: KeyFlags) -> KeySpec {
     }
 }
 
+/// The one key after `word`, searched for from argument `from` on.
+pub const fn after_keyword(word: &'static str, from: i32, flags: KeyFlags) -> KeySpec {
+    KeySpec {
+        flags,
+        begin: Begin::Keyword(word, from),
+        find: Find::Range {
+            last: 0,
+            step: 1,
+            limit: 0,
+        },
+        notes: None,
+    }
+}
+
 /// A spec whose keys only the command's own key finder can locate.
 pub const fn unknown(flags: KeyFlags) -> KeySpec {
     KeySpec {

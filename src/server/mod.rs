@@ -59,7 +59,7 @@ pub struct Server {
     /// How many times a second the active expiry cycle runs (`hz`).
     hz: u32,
     /// `hll-sparse-max-bytes`: the largest sparse HyperLogLog before it turns dense.
-    hll_sparse_max_bytes: usize,
+    hll_sparse_max_bytes: u64,
     /// The latest world time a command or tick was given (for CLIENT LIST ages).
     now_ms: Ms,
     /// The dbs log the keys they create (for `new` events and blocked clients).
@@ -185,7 +185,7 @@ impl Server {
             generation: 0,
             notify_flags: NotifyFlags::NONE,
             hz: 10,
-            hll_sparse_max_bytes: crate::types::hll::SPARSE_MAX_BYTES,
+            hll_sparse_max_bytes: crate::types::hll::SPARSE_MAX_BYTES as u64,
             now_ms: now,
             logging_created: false,
             executing: 0,
@@ -213,12 +213,17 @@ impl Server {
         (&mut self.dbs[i.min(NUM_DBS - 1)], &mut self.rng)
     }
 
-    /// `hll-sparse-max-bytes`.
-    pub fn hll_sparse_max_bytes(&self) -> usize {
+    /// `hll-sparse-max-bytes` as set (up to LONG_MAX, whatever the platform's usize).
+    pub fn hll_sparse_max_bytes(&self) -> u64 {
         self.hll_sparse_max_bytes
     }
 
-    pub fn set_hll_sparse_max_bytes(&mut self, n: usize) {
+    /// The same, as a size to compare lengths with.
+    pub fn hll_sparse_max_len(&self) -> usize {
+        usize::try_from(self.hll_sparse_max_bytes).unwrap_or(usize::MAX)
+    }
+
+    pub fn set_hll_sparse_max_bytes(&mut self, n: u64) {
         self.hll_sparse_max_bytes = n;
     }
 

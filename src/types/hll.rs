@@ -219,6 +219,30 @@ fn dense_raise(regs: &mut [u8], index: usize, count: u8) -> bool {
     }
 }
 
+/// Walk a sparse HLL's value runs: `f(first register, how many, value)` for each. Fails,
+/// as Debian's 7.0.15 does (with the CVE-2025-32023 fix), when a value run passes the last
+/// register, even where the zeros add up, and when the runs don't cover 16384 registers.
+fn each_value_run(b: &[u8], mut f: impl FnMut(usize, usize, u8)) -> Result<(), Corrupt> {
+    let mut idx = 0;
+    let mut p = HDR;
+    while p < b.len() {
+        let (span, value, len) = opcode(b, p);
+        if value > 0 {
+            if idx + span > REGISTERS {
+                return Err(Corrupt);
+            }
+            f(idx, span, value);
+        }
+        idx += span;
+        p += len;
+    }
+    if idx == REGISTERS {
+        Ok(())
+    } else {
+        Err(Corrupt)
+    }
+}
+
 /// Rewrite a sparse HLL as dense; false if it was dense already.
 pub fn to_dense(b: &mut Vec<u8>) -> Result<bool, Corrupt> {
     if encoding(b) == Encoding::Dense {
@@ -227,26 +251,11 @@ pub fn to_dense(b: &mut Vec<u8>) -> Result<bool, Corrupt> {
     let mut dense = vec![0u8; DENSE_LEN];
     dense[..HDR].copy_from_slice(&b[..HDR]);
     dense[4] = DENSE;
-    let mut idx = 0;
-    let mut p = HDR;
-    while p < b.len() {
-        let (span, value, len) = opcode(b, p);
-        if value > 0 {
-            if idx + span > REGISTERS {
-                // Debian's 7.0.15 (with the CVE-2025-32023 fix) refuses a value run past
-                // the last register, even when the zeros before it add up.
-                return Err(Corrupt);
-            }
-            for i in idx..idx + span {
-                dense_set(&mut dense[HDR..], i, value);
-            }
+    each_value_run(b, |first, span, value| {
+        for i in first..first + span {
+            dense_set(&mut dense[HDR..], i, value);
         }
-        idx += span;
-        p += len;
-    }
-    if idx != REGISTERS {
-        return Err(Corrupt);
-    }
+    })?;
     *b = dense;
     Ok(true)
 }
@@ -483,28 +492,11 @@ impl Registers {
                 }
                 Ok(())
             }
-            Encoding::Sparse => {
-                let mut i = 0;
-                let mut p = HDR;
-                while p < b.len() {
-                    let (span, value, len) = opcode(b, p);
-                    if value > 0 {
-                        if i + span > REGISTERS {
-                            return Err(Corrupt);
-                        }
-                        for r in &mut self.0[i..i + span] {
-                            *r = (*r).max(value);
-                        }
-                    }
-                    i += span;
-                    p += len;
+            Encoding::Sparse => each_value_run(b, |first, span, value| {
+                for r in &mut self.0[first..first + span] {
+                    *r = (*r).max(value);
                 }
-                if i == REGISTERS {
-                    Ok(())
-                } else {
-                    Err(Corrupt)
-                }
-            }
+            }),
         }
     }
 
