@@ -278,7 +278,7 @@ pub const COMMANDS: &[Command] = &[Command {
             arity: -4,
             tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
             complexity: "O(N) when N is the number of configuration parameters provided",
-            summary: "Change parameters: notify-keyspace-events, hz",
+            summary: "Change parameters: notify-keyspace-events, hz, hll-sparse-max-bytes",
             syntax: "parameter value [parameter value ...]",
             handler: config_set,
             ..C
