@@ -203,7 +203,7 @@ pub const COMMANDS: &[Command] = &[
         key_specs: &[key(1, key_flags![RW, ACCESS, INSERT]), key(2, key_flags![RO, ACCESS]).range(-1, 1, 0)],
         complexity: "O(N) to merge N HyperLogLogs, but with high constant times.",
         summary: "Store the union of HyperLogLogs at the destination (merged with what it holds)",
-        syntax: "destkey [sourcekey [sourcekey ...]]", handler: pfmerge, ..H },
+        syntax: "destkey sourcekey [sourcekey ...]", handler: pfmerge, ..H },
     Command { name: "pfselftest", arity: 1, flags: flags![ADMIN], acl: acl![HYPERLOGLOG, ADMIN, SLOW, DANGEROUS],
         keys: (0, 0, 0), complexity: "N/A",
         link: Link::Refused("it runs ten million additions"),
