@@ -44,6 +44,8 @@ pub enum Items {
     /// latitude as GEOPOS prints them)
     ZSet(Vec<ZItem>),
     Hash(Vec<(String, String)>),
+    /// (id, field-value pairs)
+    Stream(Vec<(String, Vec<(String, String)>)>),
 }
 
 /// A sorted-set member in the view.
@@ -204,6 +206,18 @@ pub fn inspect(
                     .collect(),
             )
         }
+        Value::Stream(st) => Items::Stream(
+            st.entries()
+                .skip(offset)
+                .take(limit)
+                .map(|(id, fields)| {
+                    (
+                        id.text(),
+                        fields.iter().map(|(f, v)| (text(f), text(v))).collect(),
+                    )
+                })
+                .collect(),
+        ),
         Value::Hash(h) => Items::Hash(
             h.iter()
                 .skip(offset)

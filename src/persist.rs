@@ -29,6 +29,7 @@ use crate::reply::Reply;
 use crate::server::{Server, NUM_DBS};
 use crate::types::hash::Hash;
 use crate::types::set::Set;
+use crate::types::stream::{Stream, StreamId};
 use crate::types::string::RString;
 use crate::types::zset::ZSet;
 use crate::types::Value;
@@ -101,6 +102,7 @@ fn data_size(v: &Value) -> (usize, usize) {
         Value::Set(s) => (s.iter().map(|m| m.len()).sum(), s.len()),
         Value::ZSet(z) => (z.iter().map(|(_, m)| m.len() + 8).sum(), z.len()),
         Value::Hash(h) => (h.iter().map(|(f, v)| f.len() + v.len()).sum(), 2 * h.len()),
+        Value::Stream(st) => (st.data_bytes(), st.len() as usize * 4 + 4),
     }
 }
 
@@ -145,6 +147,7 @@ fn type_code(v: &Value) -> u8 {
         Value::Set(_) => 3,
         Value::ZSet(_) => 4,
         Value::Hash(_) => 5,
+        Value::Stream(_) => 6,
     }
 }
 
@@ -175,6 +178,35 @@ fn put_value(out: &mut Vec<u8>, v: &Value) {
             for (f, v) in h.iter() {
                 put_bytes(out, f);
                 put_bytes(out, v);
+            }
+        }
+        Value::Stream(st) => {
+            // The counters, then every node as it is (deleted entries included), so the
+            // node boundaries trimming depends on survive a reload, as in an RDB file.
+            let id = |out: &mut Vec<u8>, id: StreamId| {
+                out.extend_from_slice(&id.ms.to_le_bytes());
+                out.extend_from_slice(&id.seq.to_le_bytes());
+            };
+            id(out, st.last_id);
+            id(out, st.max_deleted_id);
+            out.extend_from_slice(&st.entries_added.to_le_bytes());
+            let nodes = st.raw_nodes();
+            put_len(out, nodes.len() as u64);
+            for n in nodes {
+                put_len(out, n.master_fields.len() as u64);
+                for f in n.master_fields {
+                    put_bytes(out, f);
+                }
+                put_len(out, n.entries.len() as u64);
+                for (eid, deleted, fields) in n.entries {
+                    id(out, eid);
+                    out.push(u8::from(deleted));
+                    put_len(out, fields.len() as u64);
+                    for (f, v) in fields {
+                        put_bytes(out, f);
+                        put_bytes(out, v);
+                    }
+                }
             }
         }
     }
@@ -354,6 +386,53 @@ fn read_value(r: &mut Reader, code: u8) -> Result<Value, LoadError> {
             distinct(h.len(), n)?;
             Value::Hash(Box::new(h))
         }
+        6 => {
+            let id = |r: &mut Reader| -> Result<StreamId, LoadError> {
+                Ok(StreamId::new(
+                    u64::from_le_bytes(r.array()?),
+                    u64::from_le_bytes(r.array()?),
+                ))
+            };
+            let last_id = id(r)?;
+            let max_deleted = id(r)?;
+            let entries_added = u64::from_le_bytes(r.array()?);
+            let n = r.len()?; // a stream may be empty and still exist
+            let mut nodes = Vec::with_capacity(n);
+            for _ in 0..n {
+                let nf = r.len()?;
+                let mut master_fields = Vec::with_capacity(nf);
+                for _ in 0..nf {
+                    master_fields.push(r.bytes()?);
+                }
+                let ne = members(r)?;
+                let mut entries = Vec::with_capacity(ne);
+                for _ in 0..ne {
+                    let eid = id(r)?;
+                    let deleted = match r.u8()? {
+                        0 => false,
+                        1 => true,
+                        _ => return Err(LoadError::Invalid("a stream entry flag")),
+                    };
+                    let nf = members(r)?;
+                    let mut fields = Vec::with_capacity(nf);
+                    for _ in 0..nf {
+                        fields.push((r.bytes()?, r.bytes()?));
+                    }
+                    entries.push((eid, deleted, fields));
+                }
+                nodes.push((
+                    entries.first().map_or(StreamId::MIN, |e| e.0),
+                    master_fields,
+                    entries,
+                ));
+            }
+            let st = Stream::from_raw(nodes, last_id, max_deleted, entries_added)
+                .ok_or(LoadError::Invalid("a stream out of order"))?;
+            if st.last_entry_id().is_some_and(|l| l > last_id) {
+                return Err(LoadError::Invalid("a stream past its last id"));
+            }
+            Value::Stream(Box::new(st))
+        }
         _ => return Err(LoadError::Invalid("an unknown value type")),
     })
 }
@@ -517,6 +596,26 @@ pub fn export_commands(server: &Server, now: Ms) -> Vec<Vec<Vec<u8>>> {
                         .flat_map(|(f, v)| [f.to_vec(), v.to_vec()])
                         .collect();
                     cmds.extend(batched("HSET", flat, 2));
+                }
+                Value::Stream(st) => {
+                    // Each entry with its id, then the counters XSETID restores.
+                    for (id, fields) in st.entries() {
+                        let mut c = vec![w("XADD"), key.clone(), id.text().into_bytes()];
+                        for (f, v) in fields {
+                            c.push(f.clone());
+                            c.push(v.clone());
+                        }
+                        cmds.push(c);
+                    }
+                    cmds.push(vec![
+                        w("XSETID"),
+                        key.clone(),
+                        st.last_id.text().into_bytes(),
+                        w("ENTRIESADDED"),
+                        st.entries_added.to_string().into_bytes(),
+                        w("MAXDELETEDID"),
+                        st.max_deleted_id.text().into_bytes(),
+                    ]);
                 }
             }
             if let Some(at) = e.expire_at() {

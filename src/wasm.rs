@@ -260,6 +260,18 @@ fn value_to_js(v: &ValueView) -> JsValue {
                     .collect(),
             ))
         }
+        Items::Stream(list) => fields.push(items(
+            list.iter()
+                .map(|(id, pairs)| {
+                    let text = pairs
+                        .iter()
+                        .map(|(f, v)| format!("{f} {v}"))
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    obj(vec![("id", s(id)), ("fields", s(&text))])
+                })
+                .collect(),
+        )),
         Items::Hash(list) => fields.push(items(
             list.iter()
                 .map(|(f, v)| obj(vec![("field", s(f)), ("value", s(v))]))

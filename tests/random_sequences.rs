@@ -36,7 +36,7 @@ impl Gen {
     /// A key, usually one meant for this family, sometimes any (so types collide).
     fn key(&mut self, family: &str) -> String {
         if self.rng.u8(..100) < 15 {
-            let fam = self.pick(&["k", "l", "s", "z", "h", "p", "b"]);
+            let fam = self.pick(&["k", "l", "s", "z", "h", "p", "b", "x"]);
             format!("{fam}{}", self.rng.u8(1..=2))
         } else {
             format!("{family}{}", self.rng.u8(1..=2))
@@ -262,7 +262,7 @@ impl Gen {
                 // The analytics types: HyperLogLogs ("p") and bitmaps ("b") are strings.
                 let p = g.key("p");
                 let b = g.key("b");
-                match g.rng.u8(..19) {
+                match g.rng.u8(..24) {
                     0 | 1 => vec![w("PFADD"), p, g.m(), g.v(), g.int(0, 3000)],
                     2 => vec![w("PFCOUNT"), p],
                     3 => vec![w("PFCOUNT"), p, g.key("p")],
@@ -324,6 +324,32 @@ impl Gen {
                         w("km"),
                         w(g.pick(&["ASC", "DESC", "WITHDIST"])),
                     ],
+                    // Streams ("x"): ids from a small range, so some XADDs are refused.
+                    19 | 20 => vec![
+                        w("XADD"),
+                        g.key("x"),
+                        format!("{}-{}", g.int(0, 30), g.int(0, 3)),
+                        g.m(),
+                        g.v(),
+                    ],
+                    21 => vec![
+                        w("XTRIM"),
+                        g.key("x"),
+                        w(g.pick(&["MAXLEN", "MINID"])),
+                        w(g.pick(&["~", "="])),
+                        g.int(0, 20),
+                    ],
+                    22 => vec![
+                        w(g.pick(&["XRANGE", "XREVRANGE"])),
+                        g.key("x"),
+                        w(g.pick(&["-", "+", "5", "(10"])),
+                        w(g.pick(&["-", "+", "20", "(3"])),
+                    ],
+                    23 => vec![
+                        w(g.pick(&["XDEL", "XLEN"])),
+                        g.key("x"),
+                        format!("{}-{}", g.int(0, 30), g.int(0, 3)),
+                    ],
                     _ => vec![
                         w("GEOSEARCHSTORE"),
                         g.key("z"),
@@ -339,7 +365,7 @@ impl Gen {
                 }
             }
             _ => {
-                let fam = g.pick(&["k", "l", "s", "z", "h", "p", "b"]);
+                let fam = g.pick(&["k", "l", "s", "z", "h", "p", "b", "x"]);
                 let k = g.key(fam);
                 match g.rng.u8(..10) {
                     0 => vec![w("DEL"), k],

@@ -52,6 +52,14 @@ fn parameters(server: &Server) -> Vec<(&'static str, String)> {
             "hll-sparse-max-bytes",
             server.hll_sparse_max_bytes().to_string(),
         ),
+        (
+            "stream-node-max-bytes",
+            server.stream_limits().max_bytes.to_string(),
+        ),
+        (
+            "stream-node-max-entries",
+            server.stream_limits().max_entries.to_string(),
+        ),
     ];
     all.extend(FIXED.iter().map(|(k, v)| (*k, v.to_string())));
     all
@@ -126,6 +134,7 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut notify = None;
     let mut hz = None;
     let mut hll_sparse = None;
+    let mut stream_limits = ctx.server.stream_limits();
     let mut seen: Vec<Vec<u8>> = Vec::new();
     for (param, value) in pairs(rest) {
         let lower = param.to_ascii_lowercase();
@@ -155,6 +164,19 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
                 hz = Some(v.clamp(1, 500) as u32);
             }
             b"hll-sparse-max-bytes" => hll_sparse = Some(memory_param(param, value)?),
+            b"stream-node-max-bytes" => stream_limits.max_bytes = memory_param(param, value)?,
+            b"stream-node-max-entries" => {
+                let v = crate::num::parse_i64(value).ok_or_else(|| {
+                    set_failed(param, "argument couldn't be parsed into an integer")
+                })?;
+                if v < 0 {
+                    return Err(set_failed(
+                        param,
+                        "argument must be between 0 and 9223372036854775807 inclusive",
+                    ));
+                }
+                stream_limits.max_entries = v;
+            }
             name if FIXED.iter().any(|(k, _)| k.as_bytes() == name) => {
                 return Err(set_failed(
                     param,
@@ -178,6 +200,7 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     if let Some(n) = hll_sparse {
         ctx.server.set_hll_sparse_max_bytes(n);
     }
+    ctx.server.set_stream_limits(stream_limits);
     Ok(Reply::ok())
 }
 
@@ -202,7 +225,7 @@ fn config_help(_: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
             "GET <pattern>",
             "    The parameters whose names match the glob <pattern>, with their values.",
             "SET <directive> <value>",
-            "    Change a parameter (here: notify-keyspace-events, hz, hll-sparse-max-bytes).",
+            "    Change a parameter (here: notify-keyspace-events, hz, hll-sparse-max-bytes, stream-node-max-*).",
             "RESETSTAT",
             "    Zero the statistics INFO reports.",
             "REWRITE",
@@ -278,7 +301,7 @@ pub const COMMANDS: &[Command] = &[Command {
             arity: -4,
             tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
             complexity: "O(N) when N is the number of configuration parameters provided",
-            summary: "Change parameters: notify-keyspace-events, hz, hll-sparse-max-bytes",
+            summary: "Change parameters: notify-keyspace-events, hz, hll-sparse-max-bytes, stream-node-max-bytes/-entries",
             syntax: "parameter value [parameter value ...]",
             handler: config_set,
             ..C

@@ -23,6 +23,7 @@ pub mod pubsub;
 pub mod saving;
 pub mod set;
 pub mod sort;
+pub mod stream;
 pub mod string;
 pub mod tx;
 pub mod zset;
@@ -46,7 +47,7 @@ pub fn container_handler(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 }
 
 /// Every family's entries, in the order the README lists them.
-pub fn families() -> [(&'static str, &'static [Command]); 17] {
+pub fn families() -> [(&'static str, &'static [Command]); 18] {
     [
         ("Keys", keyspace::COMMANDS),
         ("Strings", string::COMMANDS),
@@ -56,6 +57,7 @@ pub fn families() -> [(&'static str, &'static [Command]); 17] {
         ("Sets", set::COMMANDS),
         ("Sorted sets", zset::COMMANDS),
         ("Hashes", hash::COMMANDS),
+        ("Streams", stream::COMMANDS),
         ("Geo", geo::COMMANDS),
         ("Sorting", sort::COMMANDS),
         ("Pub/sub", pubsub::COMMANDS),

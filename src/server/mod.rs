@@ -60,6 +60,8 @@ pub struct Server {
     hz: u32,
     /// `hll-sparse-max-bytes`: the largest sparse HyperLogLog before it turns dense.
     hll_sparse_max_bytes: u64,
+    /// `stream-node-max-bytes` and `stream-node-max-entries`.
+    stream_limits: crate::types::stream::NodeLimits,
     /// The latest world time a command or tick was given (for CLIENT LIST ages).
     now_ms: Ms,
     /// The dbs log the keys they create (for `new` events and blocked clients).
@@ -186,6 +188,7 @@ impl Server {
             notify_flags: NotifyFlags::NONE,
             hz: 10,
             hll_sparse_max_bytes: crate::types::hll::SPARSE_MAX_BYTES as u64,
+            stream_limits: Default::default(),
             now_ms: now,
             logging_created: false,
             executing: 0,
@@ -221,6 +224,15 @@ impl Server {
     /// The same, as a size to compare lengths with.
     pub fn hll_sparse_max_len(&self) -> usize {
         usize::try_from(self.hll_sparse_max_bytes).unwrap_or(usize::MAX)
+    }
+
+    /// How big a stream node may grow (`stream-node-max-bytes`, `-entries`).
+    pub fn stream_limits(&self) -> crate::types::stream::NodeLimits {
+        self.stream_limits
+    }
+
+    pub fn set_stream_limits(&mut self, l: crate::types::stream::NodeLimits) {
+        self.stream_limits = l;
     }
 
     pub fn set_hll_sparse_max_bytes(&mut self, n: u64) {

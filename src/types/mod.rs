@@ -4,13 +4,16 @@
 pub mod hash;
 pub mod hll;
 pub mod list;
+pub mod listpack;
 pub mod set;
+pub mod stream;
 pub mod string;
 pub mod zset;
 
 pub use hash::Hash;
 pub use list::List;
 pub use set::Set;
+pub use stream::Stream;
 pub use string::RString;
 pub use zset::ZSet;
 
@@ -32,6 +35,7 @@ pub enum Value {
     Set(Box<Set>),
     ZSet(Box<ZSet>),
     Hash(Box<Hash>),
+    Stream(Box<Stream>),
 }
 
 impl Value {
@@ -43,6 +47,7 @@ impl Value {
             Value::Set(_) => "set",
             Value::ZSet(_) => "zset",
             Value::Hash(_) => "hash",
+            Value::Stream(_) => "stream",
         }
     }
 
@@ -54,6 +59,7 @@ impl Value {
             Value::Set(s) => s.encoding(),
             Value::ZSet(z) => z.encoding(),
             Value::Hash(h) => h.encoding(),
+            Value::Stream(_) => "stream",
         }
     }
 
@@ -65,6 +71,7 @@ impl Value {
             Value::Set(s) => s.len(),
             Value::ZSet(z) => z.len(),
             Value::Hash(h) => h.len(),
+            Value::Stream(s) => s.len() as usize,
         }
     }
 }

@@ -442,7 +442,7 @@ test('selecting a key shows its value by type, and console writes update it live
   assert.deepEqual(seen.errors, []);
 });
 
-test('a bitmap shows its bits, a HyperLogLog its estimate, a geo set its positions', async (t) => {
+test('a bitmap shows its bits, a HyperLogLog its estimate, a geo set its positions, a stream its entries', async (t) => {
   const { page, seen, ks } = await openPage(t);
   await run(page, 'SETBIT active 0 1');
   await run(page, 'SETBIT active 9 1');
@@ -480,6 +480,19 @@ test('a bitmap shows its bits, a HyperLogLog its estimate, a geo set its positio
   ]);
   assert.deepEqual(await ks.locator('.ks-value thead th').allTextContents(), ['rank', 'member', 'longitude / latitude']);
   await ks.screenshot({ path: path.join(SCRATCH, 'keyspace-value-geo.png') });
+
+  await run(page, 'XADD orders 1700000000000-0 item book qty 1');
+  await run(page, 'XADD orders 1700000000000-1 item "a pen" qty 2');
+  await row(page, 'orders').click();
+  await waitForTable(page, [
+    ['1700000000000-0', 'item book\nqty 1'],
+    ['1700000000000-1', 'item a pen\nqty 2'],
+  ]);
+  assert.equal(await ks.locator('.ks-value .ks-badge').textContent(), 'stream');
+  assert.equal(await ks.locator('.ks-meta-size').textContent(), '2 entries');
+  await run(page, 'XDEL orders 1700000000000-0');
+  await waitForTable(page, [['1700000000000-1', 'item a pen\nqty 2']]);
+  await ks.screenshot({ path: path.join(SCRATCH, 'keyspace-value-stream.png') });
   assert.deepEqual(seen.errors, []);
 });
 

@@ -99,7 +99,7 @@ test('the redis-cli script export loads into a real redis-server with `redis-cli
   assert.doesNotMatch(out, /ERR|WRONGTYPE|Invalid argument/, 'redis-cli printed no error');
   const got = await realDump();
   assert.deepEqual(compareDumps(want, got, { slackMs: 1000 }), []);
-  assert.equal(Object.keys(got).length, 33, 'every key of the fixture');
+  assert.equal(Object.keys(got).length, 34, 'every key of the fixture');
 });
 
 test('the RESP export loads into a real redis-server with `redis-cli --pipe`', { skip: SKIP }, async () => {

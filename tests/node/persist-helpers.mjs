@@ -67,6 +67,11 @@ export function fixtureLines() {
     'PFADD hll a b c d e',
     'PFCOUNT hll',
     'GEOADD geo 13.361389 38.115556 Palermo 15.087269 37.502669 Catania -0.127758 51.507351 London',
+    // A stream with a deleted entry and counters XSETID must carry over.
+    'XADD stream 1-1 item book qty 1',
+    'XADD stream 1-2 item "a pen" qty 2',
+    'XADD stream 5-0 item lamp',
+    'XDEL stream 1-2',
   ];
   const visitors = [];
   for (let i = 0; i < 3000; i++) visitors.push(`visitor:${i}`);
@@ -118,6 +123,10 @@ export async function dumpKeyspace(call) {
         const flat = await call(['ZRANGE', key, '0', '-1', 'WITHSCORES']);
         value = [];
         for (let i = 0; i < flat.length; i += 2) value.push(`${hex(flat[i])}=${Number(Buffer.from(flat[i + 1]).toString())}`);
+      } else if (type === 'stream') {
+        // Its live entries with their ids, as XRANGE gives them.
+        const entries = await call(['XRANGE', key, '-', '+']);
+        value = entries.map(([id, fields]) => `${Buffer.from(id)}:${fields.map(hex).join(',')}`);
       } else if (type === 'hash') {
         const flat = await call(['HGETALL', key]);
         const pairs = [];

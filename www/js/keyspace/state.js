@@ -14,7 +14,7 @@ import { flatRows, treeRows, ancestorPaths, keyId } from './rows.js';
 import { fmtInt } from './util.js';
 
 export const DATABASES = 16;
-const TYPE_LABELS = { string: 'strings', list: 'lists', set: 'sets', zset: 'sorted sets', hash: 'hashes' };
+const TYPE_LABELS = { string: 'strings', list: 'lists', set: 'sets', zset: 'sorted sets', hash: 'hashes', stream: 'streams' };
 const TYPE_AHEAD_MS = 700; // keys typed closer than this make one search
 
 export class KeyspaceState {

@@ -9,7 +9,7 @@ export { h, setText, setAttr, fmtInt, fmtTtl };
 export const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'variant' });
 export const byName = (a, b) => collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
 
-export const TYPES = ['string', 'list', 'set', 'zset', 'hash'];
+export const TYPES = ['string', 'list', 'set', 'zset', 'hash', 'stream'];
 
 /** What a key's size counts, per type: [one, many, long name]. */
 const UNITS = {
@@ -18,6 +18,7 @@ const UNITS = {
   set: ['member', 'members', 'members'],
   zset: ['member', 'members', 'members'],
   hash: ['field', 'fields', 'fields'],
+  stream: ['entry', 'entries', 'entries'],
 };
 
 /** `5 B`, `1 item`, `3 members`, `2 fields`. */

@@ -2,7 +2,7 @@
 // `inspect(db, key, offset, limit)`:
 //   string → text, hex and bits (a HyperLogLog also its estimate);  list → index/value;
 //   set → member;  zset → rank/member/score (a geo set also longitude/latitude);
-//   hash → field/value.
+//   hash → field/value;  stream → id/fields.
 // `refresh()` reads it again (the keyspace view calls it when generation() moves), and the
 // TTL in the header counts down with the world clock (`tick(now)`). Values are text nodes only.
 import { h, setText, fmtInt, fmtSize, fmtSizeLong, ttlText, remaining } from './util.js';
@@ -19,6 +19,7 @@ const COLUMNS = {
   // score itself would not fit beside it in the pane; ZRANGE … WITHSCORES shows it).
   geo: [['rank', 'rank'], ['member', 'member'], ['position', 'longitude / latitude']],
   hash: [['field', 'field'], ['value', 'value']],
+  stream: [['id', 'id'], ['fields', 'fields and values']],
 };
 const BITS_SHOWN = 64; // bytes of a string shown as bits (512 bits)
 
@@ -317,6 +318,7 @@ export function mountValue(root, engine, { id = 'ks-value', lookup = () => null 
       ? h('p', { className: 'ks-note', text: setNote })
       : view.type === 'zset' && view.geo ? h('p', { className: 'ks-note', text: 'A geo set: each score is a 52-bit geohash, shown decoded as GEOPOS gives it (ZRANGE … WITHSCORES shows the scores). By rank, as ZRANGE 0 -1.' })
       : view.type === 'zset' ? h('p', { className: 'ks-note', text: 'By rank: lowest score first, as ZRANGE 0 -1 WITHSCORES.' })
+      : view.type === 'stream' ? h('p', { className: 'ks-note', text: 'Oldest first, as XRANGE - + gives them: each entry\'s id (milliseconds-sequence), then its fields and values.' })
         : null;
     body.replaceChildren(...[note, table].filter(Boolean));
     setPager(view.size, PAGE, 'items');

@@ -1,0 +1,540 @@
+//! A stream: entries with ids `ms-seq`, kept as Redis 7.0 keeps them — in nodes that each
+//! hold one listpack of at most `stream-node-max-entries` entries and about
+//! `stream-node-max-bytes` bytes, keyed by the id of their first ("master") entry. The
+//! nodes are modelled exactly (which entries each holds, deleted ones included, and the
+//! listpack's byte size), because what Redis does depends on them: a new node starts when
+//! the last one is full, approximate trimming (`~`) removes whole nodes only, and an exact
+//! trim or XDEL marks entries deleted inside a node, whose bytes and counts stay.
+//!
+//! Lookups by id go through an ordered map of nodes: O(log n) to the node, then a scan of
+//! at most one node's entries.
+
+use std::collections::BTreeMap;
+
+use super::listpack;
+
+/// A stream entry id.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Default, Hash)]
+pub struct StreamId {
+    pub ms: u64,
+    pub seq: u64,
+}
+
+impl StreamId {
+    pub const MIN: StreamId = StreamId { ms: 0, seq: 0 };
+    pub const MAX: StreamId = StreamId {
+        ms: u64::MAX,
+        seq: u64::MAX,
+    };
+
+    pub fn new(ms: u64, seq: u64) -> StreamId {
+        StreamId { ms, seq }
+    }
+
+    /// The next id (None past the last possible one).
+    pub fn incr(self) -> Option<StreamId> {
+        if self.seq < u64::MAX {
+            Some(StreamId::new(self.ms, self.seq + 1))
+        } else if self.ms < u64::MAX {
+            Some(StreamId::new(self.ms + 1, 0))
+        } else {
+            None
+        }
+    }
+
+    /// The previous id (None before 0-0).
+    pub fn decr(self) -> Option<StreamId> {
+        if self.seq > 0 {
+            Some(StreamId::new(self.ms, self.seq - 1))
+        } else if self.ms > 0 {
+            Some(StreamId::new(self.ms - 1, u64::MAX))
+        } else {
+            None
+        }
+    }
+
+    pub fn text(&self) -> String {
+        format!("{}-{}", self.ms, self.seq)
+    }
+}
+
+/// An entry's field-value pairs.
+pub type Fields = Vec<(Vec<u8>, Vec<u8>)>;
+
+#[derive(Clone, Debug, PartialEq)]
+struct Entry {
+    id: StreamId,
+    deleted: bool,
+    /// Stored with the node's master fields (only values written).
+    same_fields: bool,
+    fields: Fields,
+}
+
+const FLAG_SAMEFIELDS: i64 = 2;
+
+#[derive(Clone, Debug, PartialEq)]
+struct Node {
+    master_fields: Vec<Vec<u8>>,
+    entries: Vec<Entry>,
+    /// Live entries and entries marked deleted (the master entry's two counters).
+    live: i64,
+    deleted: i64,
+    /// The listpack's size in bytes.
+    bytes: usize,
+}
+
+impl Node {
+    fn new(master_fields: Vec<Vec<u8>>) -> Node {
+        let bytes = listpack::EMPTY
+            + listpack::int_entry(0) // count, raised to 1 by the first append
+            + listpack::int_entry(0)
+            + listpack::int_entry(master_fields.len() as i64)
+            + master_fields.iter().map(|f| listpack::str_entry(f)).sum::<usize>()
+            + listpack::int_entry(0);
+        Node {
+            master_fields,
+            entries: Vec::new(),
+            live: 0,
+            deleted: 0,
+            bytes,
+        }
+    }
+
+    fn set_live(&mut self, n: i64) {
+        self.bytes = self.bytes + listpack::int_entry(n) - listpack::int_entry(self.live);
+        self.live = n;
+    }
+
+    fn set_deleted(&mut self, n: i64) {
+        self.bytes = self.bytes + listpack::int_entry(n) - listpack::int_entry(self.deleted);
+        self.deleted = n;
+    }
+
+    /// Append an entry as Redis writes it after the node's master entry `master`.
+    fn append(&mut self, master: StreamId, id: StreamId, fields: Fields) {
+        self.set_live(self.live + 1);
+        let same = fields.len() == self.master_fields.len()
+            && fields
+                .iter()
+                .zip(&self.master_fields)
+                .all(|((f, _), m)| f == m);
+        let flags = if same { FLAG_SAMEFIELDS } else { 0 };
+        let mut bytes = listpack::int_entry(flags)
+            + listpack::int_entry(id.ms.wrapping_sub(master.ms) as i64)
+            + listpack::int_entry(id.seq.wrapping_sub(master.seq) as i64);
+        if !same {
+            bytes += listpack::int_entry(fields.len() as i64);
+            bytes += fields
+                .iter()
+                .map(|(f, _)| listpack::str_entry(f))
+                .sum::<usize>();
+        }
+        bytes += fields
+            .iter()
+            .map(|(_, v)| listpack::str_entry(v))
+            .sum::<usize>();
+        let lp_count = fields.len() as i64 + 3 + if same { 0 } else { fields.len() as i64 + 1 };
+        bytes += listpack::int_entry(lp_count);
+        self.bytes += bytes;
+        self.entries.push(Entry {
+            id,
+            deleted: false,
+            same_fields: same,
+            fields,
+        });
+    }
+
+    /// Mark entry `i` deleted (its flags integer keeps its size: 0→1, 2→3).
+    fn mark_deleted(&mut self, i: usize) {
+        self.entries[i].deleted = true;
+    }
+
+    fn last_live(&self) -> Option<StreamId> {
+        self.entries.iter().rev().find(|e| !e.deleted).map(|e| e.id)
+    }
+
+    fn first_live(&self) -> Option<StreamId> {
+        self.entries.iter().find(|e| !e.deleted).map(|e| e.id)
+    }
+}
+
+/// How XADD and XTRIM trim.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Trim {
+    MaxLen(u64),
+    MinId(StreamId),
+}
+
+/// The stream's own limits: `stream-node-max-bytes` and `stream-node-max-entries`.
+#[derive(Clone, Copy, Debug)]
+pub struct NodeLimits {
+    pub max_bytes: u64,
+    pub max_entries: i64,
+}
+
+impl Default for NodeLimits {
+    fn default() -> Self {
+        NodeLimits {
+            max_bytes: 4096,
+            max_entries: 100,
+        }
+    }
+}
+
+/// The largest listpack Redis lets a stream node grow to.
+const LISTPACK_MAX_SIZE: u64 = 1 << 30;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Stream {
+    nodes: BTreeMap<StreamId, Node>,
+    length: u64,
+    pub last_id: StreamId,
+    pub first_id: StreamId,
+    pub max_deleted_id: StreamId,
+    pub entries_added: u64,
+}
+
+impl Stream {
+    pub fn len(&self) -> u64 {
+        self.length
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.length == 0
+    }
+
+    /// Radix-tree keys: how many nodes the stream has.
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// The id `*` gives at world time `now_ms`: the time, or one more than the last id when
+    /// the clock is not past it.
+    pub fn next_auto_id(&self, now_ms: u64) -> Option<StreamId> {
+        if now_ms > self.last_id.ms {
+            Some(StreamId::new(now_ms, 0))
+        } else {
+            self.last_id.incr()
+        }
+    }
+
+    /// Append an entry with a valid id (greater than the last). Starts a new node when the
+    /// last one is full, as Redis decides it.
+    pub fn append(&mut self, id: StreamId, fields: Fields, limits: NodeLimits) {
+        let total: u64 = fields.iter().map(|(f, v)| (f.len() + v.len()) as u64).sum();
+        let max_bytes = if limits.max_bytes == 0 || limits.max_bytes > LISTPACK_MAX_SIZE {
+            LISTPACK_MAX_SIZE
+        } else {
+            limits.max_bytes
+        };
+        let full = match self.nodes.last_key_value() {
+            None => true,
+            Some((_, node)) => {
+                node.bytes as u64 + total >= max_bytes
+                    || (limits.max_entries > 0 && node.live + node.deleted >= limits.max_entries)
+            }
+        };
+        if full {
+            let names = fields.iter().map(|(f, _)| f.clone()).collect();
+            self.nodes.insert(id, Node::new(names));
+        }
+        if let Some((&master, node)) = self.nodes.iter_mut().next_back() {
+            node.append(master, id, fields);
+        }
+        self.length += 1;
+        self.entries_added += 1;
+        self.last_id = id;
+        if self.length == 1 {
+            self.first_id = id;
+        }
+    }
+
+    /// The first (or last) live entry's id, if any.
+    fn edge_id(&self, first: bool) -> Option<StreamId> {
+        if first {
+            self.nodes.values().find_map(Node::first_live)
+        } else {
+            self.nodes.values().rev().find_map(Node::last_live)
+        }
+    }
+
+    pub fn first_entry_id(&self) -> Option<StreamId> {
+        self.edge_id(true)
+    }
+
+    pub fn last_entry_id(&self) -> Option<StreamId> {
+        self.edge_id(false)
+    }
+
+    /// The node that would hold `id`: the last one whose master id is not after it.
+    fn node_for(&self, id: StreamId) -> Option<StreamId> {
+        self.nodes.range(..=id).next_back().map(|(k, _)| *k)
+    }
+
+    /// Delete one entry: whether it was there. A node whose last live entry goes is
+    /// removed whole.
+    pub fn delete(&mut self, id: StreamId) -> bool {
+        let Some(key) = self.node_for(id) else {
+            return false;
+        };
+        let Some(node) = self.nodes.get_mut(&key) else {
+            return false;
+        };
+        let Some(i) = node.entries.iter().position(|e| e.id == id && !e.deleted) else {
+            return false;
+        };
+        if node.live == 1 {
+            self.nodes.remove(&key);
+        } else {
+            node.mark_deleted(i);
+            node.set_live(node.live - 1);
+            node.set_deleted(node.deleted + 1);
+        }
+        self.length -= 1;
+        true
+    }
+
+    /// XDEL's bookkeeping after deleting `ids` (those that were there).
+    pub fn delete_ids(&mut self, ids: &[StreamId]) -> u64 {
+        let mut deleted = 0;
+        let mut first_gone = false;
+        for &id in ids {
+            if self.delete(id) {
+                first_gone |= id == self.first_id;
+                if id > self.max_deleted_id {
+                    self.max_deleted_id = id;
+                }
+                deleted += 1;
+            }
+        }
+        if deleted > 0 {
+            if self.length == 0 {
+                self.first_id = StreamId::MIN;
+            } else if first_gone {
+                self.first_id = self.first_entry_id().unwrap_or_default();
+            }
+        }
+        deleted
+    }
+
+    /// Trim from the oldest entries: whole nodes while they can go; then, unless
+    /// `approx`, entries inside the first remaining node (marked deleted). `limit` (0: no
+    /// limit) caps the entries removed, counted a node at a time. Returns how many went.
+    pub fn trim(&mut self, how: Trim, approx: bool, limit: u64) -> u64 {
+        let mut deleted: u64 = 0;
+        loop {
+            if let Trim::MaxLen(max) = how {
+                if self.length <= max {
+                    break;
+                }
+            }
+            let Some((&key, node)) = self.nodes.iter_mut().next() else {
+                break;
+            };
+            let entries = node.live as u64;
+            if limit > 0 && deleted + entries > limit {
+                break;
+            }
+            let remove_node = match how {
+                Trim::MaxLen(max) => self.length - entries >= max,
+                Trim::MinId(min) => node.entries.last().is_some_and(|e| e.id < min),
+            };
+            if remove_node {
+                self.nodes.remove(&key);
+                self.length -= entries;
+                deleted += entries;
+                continue;
+            }
+            if approx {
+                break;
+            }
+            let mut from_node = 0;
+            for e in node.entries.iter_mut() {
+                let stop = match how {
+                    Trim::MaxLen(max) => self.length <= max,
+                    Trim::MinId(min) => e.id >= min,
+                };
+                if stop {
+                    break;
+                }
+                if !e.deleted {
+                    e.deleted = true;
+                    from_node += 1;
+                    self.length -= 1;
+                }
+            }
+            deleted += from_node as u64;
+            node.set_live(node.live - from_node);
+            node.set_deleted(node.deleted + from_node);
+            break;
+        }
+        if self.length == 0 {
+            self.first_id = StreamId::MIN;
+        } else if deleted > 0 {
+            self.first_id = self.first_entry_id().unwrap_or_default();
+        }
+        deleted
+    }
+
+    /// Live entries from `start` to `end` (both included), ascending or (`rev`)
+    /// descending, at most `count` of them (0: all).
+    pub fn range(
+        &self,
+        start: StreamId,
+        end: StreamId,
+        rev: bool,
+        count: usize,
+    ) -> Vec<(StreamId, &Fields)> {
+        let mut out = Vec::new();
+        if start > end {
+            return out;
+        }
+        let from = self.node_for(start).unwrap_or(StreamId::MIN);
+        let nodes: Box<dyn Iterator<Item = &Node>> = if rev {
+            Box::new(self.nodes.range(from..=end).rev().map(|(_, n)| n))
+        } else {
+            Box::new(self.nodes.range(from..=end).map(|(_, n)| n))
+        };
+        for node in nodes {
+            let entries: Box<dyn Iterator<Item = &Entry>> = if rev {
+                Box::new(node.entries.iter().rev())
+            } else {
+                Box::new(node.entries.iter())
+            };
+            for e in entries {
+                if e.deleted || e.id < start || e.id > end {
+                    continue;
+                }
+                out.push((e.id, &e.fields));
+                if count > 0 && out.len() >= count {
+                    return out;
+                }
+            }
+        }
+        out
+    }
+
+    /// Every live entry in order (snapshots, exports, the keyspace view).
+    pub fn entries(&self) -> impl Iterator<Item = (StreamId, &Fields)> + '_ {
+        self.nodes
+            .values()
+            .flat_map(|n| n.entries.iter().filter(|e| !e.deleted))
+            .map(|e| (e.id, &e.fields))
+    }
+
+    /// Bytes of field and value data, for size estimates.
+    pub fn data_bytes(&self) -> usize {
+        self.nodes.values().map(|n| n.bytes).sum()
+    }
+
+    /// The nodes as they are (for snapshots): each node's master id, master fields and
+    /// entries with their deleted marks.
+    pub fn raw_nodes(&self) -> Vec<RawNode<'_>> {
+        self.nodes
+            .iter()
+            .map(|(master, n)| RawNode {
+                master: *master,
+                master_fields: &n.master_fields,
+                entries: n
+                    .entries
+                    .iter()
+                    .map(|e| (e.id, e.deleted, &e.fields))
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// A stream rebuilt node by node from a snapshot, as an RDB load keeps Redis's
+    /// listpacks: the same nodes, the same deleted entries, so trimming goes on exactly as
+    /// before (a node may hold only deleted entries, as an exact trim can leave one).
+    /// None when the ids are not in order or a node is empty.
+    pub fn from_raw(
+        nodes: Vec<NodeParts>,
+        last_id: StreamId,
+        max_deleted_id: StreamId,
+        entries_added: u64,
+    ) -> Option<Stream> {
+        let mut s = Stream::default();
+        let mut prev: Option<StreamId> = None;
+        for (master, master_fields, entries) in nodes {
+            let mut node = Node::new(master_fields);
+            if entries.first().map(|e| e.0) != Some(master) {
+                return None;
+            }
+            for (id, deleted, fields) in entries {
+                if prev.is_some_and(|p| id <= p) {
+                    return None;
+                }
+                prev = Some(id);
+                node.append(master, id, fields);
+                if deleted {
+                    let i = node.entries.len() - 1;
+                    node.mark_deleted(i);
+                    node.set_live(node.live - 1);
+                    node.set_deleted(node.deleted + 1);
+                }
+            }
+            s.length += node.live as u64;
+            s.nodes.insert(master, node);
+        }
+        s.last_id = last_id;
+        s.max_deleted_id = max_deleted_id;
+        s.entries_added = entries_added;
+        s.first_id = s.first_entry_id().unwrap_or_default();
+        Some(s)
+    }
+}
+
+/// A node as a snapshot gives it back: master id, master fields, entries (id, deleted,
+/// fields).
+pub type NodeParts = (StreamId, Vec<Vec<u8>>, Vec<(StreamId, bool, Fields)>);
+
+/// A node as `Stream::raw_nodes` shows it.
+pub struct RawNode<'a> {
+    pub master: StreamId,
+    pub master_fields: &'a [Vec<u8>],
+    pub entries: Vec<(StreamId, bool, &'a Fields)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(pairs: &[(&str, &str)]) -> Fields {
+        pairs
+            .iter()
+            .map(|(a, b)| (a.as_bytes().to_vec(), b.as_bytes().to_vec()))
+            .collect()
+    }
+
+    #[test]
+    fn nodes_fill_to_a_hundred_entries() {
+        let mut s = Stream::default();
+        for i in 1..=250 {
+            s.append(StreamId::new(i, 0), f(&[("a", "1")]), NodeLimits::default());
+        }
+        assert_eq!(s.node_count(), 3);
+        assert_eq!(s.trim(Trim::MaxLen(120), true, 10_000), 100);
+        assert_eq!(s.len(), 150);
+        assert_eq!(s.trim(Trim::MaxLen(120), false, 0), 30);
+        assert_eq!(s.len(), 120);
+        assert_eq!(s.first_id, StreamId::new(131, 0));
+    }
+
+    #[test]
+    fn ranges_skip_deleted_entries() {
+        let mut s = Stream::default();
+        for i in 1..=5 {
+            s.append(StreamId::new(i, 0), f(&[("k", "v")]), NodeLimits::default());
+        }
+        assert_eq!(s.delete_ids(&[StreamId::new(1, 0), StreamId::new(3, 0)]), 2);
+        let ids: Vec<u64> = s
+            .range(StreamId::MIN, StreamId::MAX, false, 0)
+            .iter()
+            .map(|(id, _)| id.ms)
+            .collect();
+        assert_eq!(ids, [2, 4, 5]);
+        assert_eq!(s.first_id, StreamId::new(2, 0));
+        assert_eq!(s.max_deleted_id, StreamId::new(3, 0));
+    }
+}
