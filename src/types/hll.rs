@@ -570,10 +570,18 @@ pub fn selftest(rng: &mut fastrand::Rng, sparse_max: usize) -> Result<(), String
     let relerr = 1.04 / (REGISTERS as f64).sqrt();
     let seed = rng.u64(..);
     let mut checkpoint: u64 = 1;
+    // Once the sparse HLL has turned dense, both hold the same registers and take the same
+    // additions: the rest of the run feeds the dense one only (half the work, same checks).
+    let mut both = true;
     for j in 1..=10_000_000u64 {
         let ele = (j ^ seed).to_le_bytes();
         add(&mut dense, &ele, sparse_max).map_err(|_| "TESTFAILED corrupted".to_string())?;
-        add(&mut sparse, &ele, sparse_max).map_err(|_| "TESTFAILED corrupted".to_string())?;
+        if both {
+            add(&mut sparse, &ele, sparse_max).map_err(|_| "TESTFAILED corrupted".to_string())?;
+            if encoding(&sparse) == Encoding::Dense && sparse[HDR..] == dense[HDR..] {
+                both = false;
+            }
+        }
         if j != checkpoint {
             continue;
         }
@@ -581,12 +589,14 @@ pub fn selftest(rng: &mut fastrand::Rng, sparse_max: usize) -> Result<(), String
             return Err("TESTFAILED sparse encoding not used".into());
         }
         let mut hd = [0u32; 64];
-        let mut hs = [0u32; 64];
         histogram(&dense, &mut hd);
-        histogram(&sparse, &mut hs);
         let got = estimate(&hd);
-        if got != estimate(&hs) {
-            return Err("TESTFAILED dense/sparse disagree".into());
+        if both {
+            let mut hs = [0u32; 64];
+            histogram(&sparse, &mut hs);
+            if got != estimate(&hs) {
+                return Err("TESTFAILED dense/sparse disagree".into());
+            }
         }
         let abserr = checkpoint.abs_diff(got);
         let maxerr = if j == 10 {
