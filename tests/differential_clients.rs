@@ -108,6 +108,22 @@ const SCENARIOS: &[(&str, &str)] = &[
         "blocking commands inside MULTI answer at once",
         "0> MULTI\n0> BLPOP none 0\n0> BZPOPMAX none 0\n0> BRPOPLPUSH none x 0\n0> EXEC",
     ),
+    (
+        "XREAD BLOCK on $ waits for the next XADD, first blocked first served",
+        "0> XADD s 1-1 a 1\n1>! XREAD BLOCK 0 STREAMS s $\n2>! XREAD COUNT 5 BLOCK 0 STREAMS s $\n0> XADD s 2-1 b 2\n1<\n2<\n0> XLEN s",
+    ),
+    (
+        "XREAD BLOCK on a missing stream and on several keys",
+        "1>! XREAD BLOCK 0 STREAMS x y 0 $\n0> XADD y 5-5 k v\n1<\n2>! XREAD BLOCK 0 STREAMS x y 0-0 5-5\n0> XADD x 1-0 k v\n2<",
+    ),
+    (
+        "XREAD BLOCK with an id already passed answers at once; inside MULTI it does not wait",
+        "0> XADD s 3-0 a 1\n1> XREAD BLOCK 0 STREAMS s 1-0\n1> MULTI\n1> XREAD BLOCK 0 STREAMS s $\n1> EXEC",
+    ),
+    (
+        "XREAD BLOCK is woken by an XADD that MAXLEN 0 trims away, and answers nothing then",
+        "1>! XREAD BLOCK 0 STREAMS s $\n0> XADD s MAXLEN 0 1-0 a 1\n0> XADD s 2-0 a 1\n1<",
+    ),
 ];
 
 enum Step {

@@ -52,7 +52,6 @@ const REDIS_7_0: &[(&str, &str)] = &[
     ("xgroup", "stream"),
     ("xinfo", "stream"),
     ("xpending", "stream"),
-    ("xread", "stream"),
     ("xreadgroup", "stream"),
 ];
 

@@ -1,11 +1,11 @@
-//! Streams: XADD, XLEN, XRANGE, XREVRANGE, XDEL, XTRIM and XSETID over `types::stream`,
+//! Streams: XADD, XLEN, XRANGE, XREVRANGE, XREAD, XDEL, XTRIM and XSETID over `types::stream`,
 //! whose nodes follow Redis's, so approximate trimming removes what Redis removes.
 //!
 //! Data operations first (ids and trimming options as Redis parses them), then the
 //! handlers, then the table entries. The order of checks is Redis 7.0's (`t_stream.c`).
 
 use super::args::{int_arg, Word};
-use super::table::{key, Group, BASE};
+use super::table::{key, Begin, Block, Find, Group, KeySpec, BASE};
 use super::Command;
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
@@ -288,6 +288,8 @@ fn xadd(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         .collect();
     s.append(id, pairs, limits);
     let trimmed = a.how.map_or(0, |how| s.trim(how, a.approx, a.limit as u64));
+    // Clients blocked in XREAD on this key get a look after this command.
+    ctx.signal_ready(key);
     ctx.notify(Class::Stream, "xadd", key);
     ctx.changes(1);
     if trimmed > 0 {
@@ -357,6 +359,121 @@ fn xrange(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 fn xrevrange(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     range_generic(ctx, argv, true)
+}
+
+/// XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]
+///
+/// Answers the entries after each id (`$`: the stream's last id when the command ran) for
+/// the streams that have some; with BLOCK and none, waits on the world clock for an XADD
+/// to any of the keys (first blocked, first served), then answers for that key alone.
+fn xread(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let mut timeout: Option<i64> = None;
+    let mut count: i64 = 0;
+    let mut streams_at = None;
+    let mut i = 1;
+    while i < argv.len() {
+        let more = argv.len() - i - 1;
+        let w = Word::new(&argv[i]);
+        if w.is("block") && more > 0 {
+            i += 1;
+            let t = crate::num::parse_i64(&argv[i])
+                .ok_or_else(|| CmdError::Err("timeout is not an integer or out of range".into()))?;
+            if t < 0 {
+                return Err(CmdError::Err("timeout is negative".into()));
+            }
+            timeout = Some(if t > 0 { t.wrapping_add(ctx.now) } else { 0 });
+        } else if w.is("count") && more > 0 {
+            i += 1;
+            count = int_arg(&argv[i])?.max(0);
+        } else if w.is("streams") && more > 0 {
+            let n = argv.len() - i - 1;
+            if !n.is_multiple_of(2) {
+                return Err(CmdError::Err(
+                    "Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.".into(),
+                ));
+            }
+            streams_at = Some(i + 1);
+            break;
+        } else if w.is("group") && more >= 2 {
+            return Err(CmdError::Err(
+                "The GROUP option is only supported by XREADGROUP. You called XREAD instead."
+                    .into(),
+            ));
+        } else if w.is("noack") {
+            return Err(CmdError::Err(
+                "The NOACK option is only supported by XREADGROUP. You called XREAD instead."
+                    .into(),
+            ));
+        } else {
+            return Err(CmdError::Syntax);
+        }
+        i += 1;
+    }
+    let Some(first) = streams_at else {
+        return Err(CmdError::Syntax);
+    };
+    let n = (argv.len() - first) / 2;
+    let keys = &argv[first..first + n];
+    // The ids, `$` resolved now (0-0 for a missing stream).
+    let mut ids = Vec::with_capacity(n);
+    for (k, raw) in keys.iter().zip(&argv[first + n..]) {
+        let s = stream_at(ctx, k, true)?;
+        let id = if raw.as_slice() == b"$" {
+            s.map_or(StreamId::MIN, |s| s.last_id)
+        } else if raw.as_slice() == b">" {
+            return Err(CmdError::Err(
+                "The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.".into(),
+            ));
+        } else {
+            parse_id(raw, 0, true, false)?.id
+        };
+        ids.push(id);
+    }
+    let limit = usize::try_from(count).unwrap_or(usize::MAX);
+    // A waiting client is served once the stream's last id passed its id, even when the
+    // new entries are already trimmed away; a fresh call needs an entry to answer.
+    let serving = ctx.is_serving();
+    let mut out = Vec::new();
+    for (k, &after) in keys.iter().zip(&ids) {
+        let Some(s) = stream_at(ctx, k, false)? else {
+            continue;
+        };
+        let moved = if serving {
+            s.last_id > after
+        } else {
+            s.last_entry_id().is_some_and(|last| last > after)
+        };
+        if !moved {
+            continue;
+        }
+        let Some(start) = after.incr() else {
+            continue;
+        };
+        let entries: Vec<Reply> = s
+            .range(start, StreamId::MAX, false, limit)
+            .into_iter()
+            .map(|(id, f)| entry_reply(id, f))
+            .collect();
+        out.push(Reply::Array(vec![Reply::bulk(k), Reply::Array(entries)]));
+    }
+    if !out.is_empty() {
+        return Ok(Reply::Array(out));
+    }
+    if let Some(deadline) = timeout {
+        // Wait with the ids `$` stood for, so an entry added meanwhile is not missed.
+        let mut line = vec![argv[0].clone()];
+        if count > 0 {
+            line.push(b"COUNT".to_vec());
+            line.push(count.to_string().into_bytes());
+        }
+        line.push(b"BLOCK".to_vec());
+        line.push(b"0".to_vec());
+        line.push(b"STREAMS".to_vec());
+        line.extend(keys.iter().cloned());
+        line.extend(ids.iter().map(|id| id.text().into_bytes()));
+        ctx.block_as(keys, deadline, line);
+    }
+    Ok(Reply::NilArray)
 }
 
 /// XDEL key id [id ...]
@@ -482,6 +599,13 @@ pub const COMMANDS: &[Command] = &[
         syntax: "key id [id ...]", handler: xdel, ..X },
     Command { name: "xlen", arity: 2, flags: flags![READONLY, FAST], acl: acl![READ, STREAM, FAST],
         summary: "The number of entries in a stream (0 if missing)", syntax: "key", handler: xlen, ..X },
+    Command { name: "xread", arity: -4, flags: flags![READONLY, BLOCKING, MOVABLEKEYS], acl: acl![READ, STREAM, SLOW, BLOCKING],
+        keys: (0, 0, 0), block: Some(Block::Streams),
+        key_specs: &[KeySpec { flags: key_flags![RO, ACCESS], begin: Begin::Keyword("STREAMS", 1), find: Find::Range { last: -1, step: 1, limit: 2 }, notes: None }],
+        since: "5.0.0",
+        complexity: "For each stream mentioned: O(N) with N being the number of elements being returned, it means that XREAD-ing with a fixed COUNT is O(1). Note that when the BLOCK option is used, XADD will pay O(M) time in order to serve the M clients blocked on the stream getting new data.",
+        summary: "Entries after the given ids from one or more streams, optionally waiting (BLOCK) for new ones",
+        syntax: "[COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]", handler: xread, ..X },
     Command { name: "xrange", arity: -4,
         complexity: "O(N) with N being the number of elements being returned. If N is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1).",
         summary: "Entries with ids from start to end (- and + for the ends, ( to exclude one), oldest first",

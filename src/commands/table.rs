@@ -341,6 +341,9 @@ pub enum Block {
     FirstKey,
     /// `BLMPOP timeout numkeys key [key ...] …`: the timeout at 1, the key count at 2.
     TimeoutNumkeys,
+    /// `XREAD [COUNT n] [BLOCK ms] STREAMS key [key ...] id [id ...]`: the timeout after
+    /// BLOCK, the keys in the first half after STREAMS, each key's id in the second.
+    Streams,
 }
 
 impl Block {
@@ -351,6 +354,15 @@ impl Block {
         match self {
             Block::KeysThenTimeout => Some((argv.get(1..last)?, last)),
             Block::FirstKey => Some((argv.get(1..2)?, last)),
+            Block::Streams => {
+                let at = |word: &str| {
+                    argv.iter()
+                        .position(|a| a.eq_ignore_ascii_case(word.as_bytes()))
+                };
+                let streams = at("streams")?;
+                let n = (argv.len() - streams - 1) / 2;
+                Some((argv.get(streams + 1..streams + 1 + n)?, at("block")? + 1))
+            }
             Block::TimeoutNumkeys => {
                 let n = crate::num::parse_i64(argv.get(2)?)?;
                 let n = usize::try_from(n).ok()?;
@@ -376,6 +388,35 @@ impl Block {
                     key.to_vec(),
                 ];
                 out.extend_from_slice(argv.get(3 + n..).unwrap_or(&[]));
+                out
+            }
+            Block::Streams => {
+                // XREAD [COUNT n] STREAMS key id, for the one key (no BLOCK: it is served).
+                let Some((keys, _)) = self.keys_and_timeout(argv) else {
+                    return argv.to_vec();
+                };
+                let n = keys.len();
+                let Some(i) = keys.iter().position(|k| k == key) else {
+                    return argv.to_vec();
+                };
+                let streams = argv.len() - 2 * n - 1;
+                let mut out = vec![argv[0].clone()];
+                let mut j = 1;
+                while j < streams {
+                    if argv[j].eq_ignore_ascii_case(b"count") && j + 1 < streams {
+                        out.extend_from_slice(&argv[j..j + 2]);
+                    }
+                    j += if argv[j].eq_ignore_ascii_case(b"count")
+                        || argv[j].eq_ignore_ascii_case(b"block")
+                    {
+                        2
+                    } else {
+                        1
+                    };
+                }
+                out.push(argv[streams].clone());
+                out.push(key.to_vec());
+                out.push(argv[streams + 1 + n + i].clone());
                 out
             }
             _ => argv.to_vec(),

@@ -1,6 +1,7 @@
 //! Clients waiting in a blocking command (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP,
-//! BZPOPMIN, BZPOPMAX, BZMPOP) until another client's write creates one of their keys, or
-//! until their timeout passes on the world clock.
+//! BZPOPMIN, BZPOPMAX, BZMPOP, XREAD) until another client's write creates one of their
+//! keys (or, for XREAD, adds to the stream), or until their timeout passes on the world
+//! clock.
 //!
 //! A handler that finds nothing calls `Ctx::block` with its keys and deadline, as Redis's
 //! handlers call `blockForKeys`; the reply it then returns is the one the client gets on
@@ -31,6 +32,8 @@ pub struct Wait {
     pub keys: Vec<Vec<u8>>,
     /// World ms when it gives up; 0 waits forever.
     pub deadline: Ms,
+    /// The line to run again when served, if not the one typed.
+    pub argv: Option<Vec<Vec<u8>>>,
 }
 
 /// A client waiting in a blocking command.
@@ -61,6 +64,9 @@ fn feeds(cmd: &Command, value: &Value) -> bool {
     match value {
         Value::List(l) => cmd.group == Group::List && !l.is_empty(),
         Value::ZSet(z) => cmd.group == Group::SortedSet && !z.is_empty(),
+        // A stream feeds XREAD whenever it changed; the command itself tells whether
+        // there is something past the id it waits after.
+        Value::Stream(_) => cmd.group == Group::Stream,
         _ => false,
     }
 }
@@ -140,7 +146,7 @@ impl Server {
             client,
             Blocked {
                 cmd,
-                argv: argv.to_vec(),
+                argv: wait.argv.unwrap_or_else(|| argv.to_vec()),
                 db,
                 keys,
                 deadline: wait.deadline,
@@ -262,6 +268,7 @@ impl Server {
                         None => break,
                     }
                     let mut ctx = Ctx::new(self, client, now);
+                    ctx.serving = true;
                     let reply = (cmd.handler)(&mut ctx, &argv).unwrap_or_else(Reply::from);
                     if matches!(reply, Reply::Nil | Reply::NilArray) {
                         continue;

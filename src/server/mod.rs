@@ -83,6 +83,8 @@ pub struct Ctx<'a> {
     may_block: bool,
     /// What the handler asked to wait for.
     wait: Option<Wait>,
+    /// The command runs again to serve a client that waited (a key became ready).
+    serving: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -93,7 +95,14 @@ impl<'a> Ctx<'a> {
             now,
             may_block: false,
             wait: None,
+            serving: false,
         }
+    }
+
+    /// Whether this run serves a blocked client whose key became ready (Redis answers such
+    /// a client from its own rules: XREAD replies once the stream's last id moved on).
+    pub fn is_serving(&self) -> bool {
+        self.serving
     }
 
     /// Wait for one of `keys` to be created (or until `deadline`, world ms; 0 = never),
@@ -104,8 +113,30 @@ impl<'a> Ctx<'a> {
             self.wait = Some(Wait {
                 keys: keys.into_iter().map(|k| k.as_ref().to_vec()).collect(),
                 deadline,
+                argv: None,
             });
         }
+    }
+
+    /// As `block`, remembering `argv` as the line to run again when a key is ready (XREAD
+    /// keeps the ids that `$` stood for when it blocked).
+    pub fn block_as<K: AsRef<[u8]>>(
+        &mut self,
+        keys: impl IntoIterator<Item = K>,
+        deadline: Ms,
+        argv: Vec<Vec<u8>>,
+    ) {
+        self.block(keys, deadline);
+        if let Some(w) = &mut self.wait {
+            w.argv = Some(argv);
+        }
+    }
+
+    /// A write made `key` worth a look for the clients blocked on it though it existed
+    /// already (XADD to a stream XREAD waits on).
+    pub fn signal_ready(&mut self, key: &[u8]) {
+        let db = self.db_index();
+        self.server.signal_created(db, key);
     }
 
     /// True where a command may not block or take the connection over (inside EXEC):

@@ -107,6 +107,21 @@ test('BLPOP in one console waits, visibly, until RPUSH in the other gives it the
   assert.deepEqual(seen.errors, []);
 });
 
+test('XREAD BLOCK on $ in one console waits until XADD in the other, and gets that entry', async (t) => {
+  const { page, seen } = await twoConsoles(t);
+  assert.equal(await run(page, 2, 'XADD orders 1-1 item book'), '"1-1"');
+  await type(page, 1, 'XREAD BLOCK 0 STREAMS orders $');
+  const waiting = page.locator(`${view(1)} .waiting`);
+  await waiting.waitFor({ state: 'visible' });
+  assert.match(await waiting.textContent(), /waiting for XREAD orders…/);
+  assert.equal(await run(page, 2, 'XADD orders 2-1 item pen'), '"2-1"');
+  await page.waitForFunction(() => document.querySelector('#prompt').textContent === '127.0.0.1:6379> ');
+  assert.equal(await lastResult(page, 1), '1) 1) "orders"\n   2) 1) 1) "2-1"\n         2) 1) "item"\n            2) "pen"',
+    'only the entry added after it started waiting');
+  await screenshot(page, 'consoles-xread-unblocked.png');
+  assert.deepEqual(seen.errors, []);
+});
+
 test('Cancel or Ctrl+C ends a wait; a timeout on the world clock ends it in (nil)', async (t) => {
   const { page, seen } = await twoConsoles(t);
   // Ctrl+C.

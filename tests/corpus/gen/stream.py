@@ -113,6 +113,22 @@ for l in ["XADD k 1-1 a 1 b 2", "RENAME k k2", "XRANGE k2 - +", "COPY k2 k3", "X
           "EXISTS e", "TYPE e", "XRANGE e - +", "XADD e 1-1 a 1", "XADD e 1-2 a 1", "XLEN e", "XADD e 1-3 a 1"]:
     line(l)
 
+comment("XREAD without waiting")
+for l in ["XADD ra 1-1 a 1", "XADD ra 2-1 b 2", "XADD ra 3-1 c 3", "XADD rb 1-5 x 9",
+          "XREAD STREAMS ra 0", "XREAD STREAMS ra 1-1", "XREAD STREAMS ra 3-1", "XREAD STREAMS ra $",
+          "XREAD COUNT 1 STREAMS ra 0", "XREAD COUNT 0 STREAMS ra 0", "XREAD COUNT -5 STREAMS ra 0",
+          "XREAD STREAMS ra rb 0 0", "XREAD STREAMS ra rb 3-1 0", "XREAD STREAMS ra rb $ $", "XREAD STREAMS ra nokey 0 0",
+          "XREAD STREAMS nokey $", "XREAD BLOCK 10 STREAMS ra 0", "XREAD BLOCK 0 COUNT 2 STREAMS ra rb 1 1-4",
+          "XREAD STREAMS ra", "XREAD STREAMS ra rb 0", "XREAD STREAMS", "XREAD COUNT 1", "XREAD ra 0",
+          "XREAD STREAMS ra >", "XREAD STREAMS ra +", "XREAD STREAMS ra -", "XREAD STREAMS ra x",
+          "XREAD BLOCK -1 STREAMS ra 0", "XREAD BLOCK x STREAMS ra 0", "XREAD BLOCK 1.5 STREAMS ra 0",
+          "XREAD COUNT x STREAMS ra 0", "XREAD GROUP g c STREAMS ra 0", "XREAD NOACK STREAMS ra 0",
+          "XREAD FOO STREAMS ra 0", "XREAD STREAMS str 0", "XREAD STREAMS ra str 0 0",
+          "XREAD COUNT 1 COUNT 2 STREAMS ra 0", "XREAD STREAMS ra 18446744073709551615-18446744073709551615",
+          "XDEL ra 3-1", "XREAD STREAMS ra 2-1", "XREAD STREAMS ra 2", "XREAD streams ra 0-0",
+          "MULTI", "XREAD BLOCK 0 STREAMS ra $", "XREAD BLOCK 0 STREAMS ra 0", "EXEC"]:
+    line(l)
+
 comment("stream-node-max-entries / -bytes")
 for l in ["CONFIG GET stream-node-max-entries", "CONFIG GET stream-node-max-bytes", "CONFIG SET stream-node-max-entries 10", "CONFIG SET stream-node-max-bytes 0"]:
     line(l)
