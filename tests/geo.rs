@@ -6,7 +6,7 @@
 use redis_playground::World;
 
 mod common;
-use common::redis_server::{loud, reference_server, resp2, wall_ms, Conn};
+use common::redis_server::{first_difference, loud, reference_server, wall_ms, Conn};
 
 const ROUNDS: u64 = 40;
 const SEARCHES: usize = 60;
@@ -150,24 +150,14 @@ fn random_searches_answer_exactly_like_redis() {
                 ]);
             }
         }
-        for line in lines {
-            let argv: Vec<Vec<u8>> = line.iter().map(|s| s.clone().into_bytes()).collect();
-            let want = conn.call(&argv);
-            ours.sync(wall_ms());
-            let got = resp2(ours.exec_args(&argv));
-            compared += 1;
-            if want != got {
-                let show = |r: &redis_playground::Reply| {
-                    format!("{r:?}").chars().take(400).collect::<String>()
-                };
-                failures.push(format!(
-                    "seed {seed}: {}\n    redis: {}\n    ours:  {}",
-                    line.join(" "),
-                    show(&want),
-                    show(&got)
-                ));
-                break;
-            }
+        let argvs: Vec<Vec<Vec<u8>>> = lines
+            .iter()
+            .map(|l| l.iter().map(|w| w.clone().into_bytes()).collect())
+            .collect();
+        let (n, diff) = first_difference(&mut conn, &mut ours, &argvs);
+        compared += n;
+        if let Some(d) = diff {
+            failures.push(format!("seed {seed}: {d}"));
         }
     }
     loud(&format!(

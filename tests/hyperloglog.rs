@@ -4,10 +4,10 @@
 //! the default and at odd `hll-sparse-max-bytes`. Plus native checks of what needs no
 //! server.
 
-use redis_playground::{Reply, World};
+use redis_playground::World;
 
 mod common;
-use common::redis_server::{loud, reference_server, resp2, wall_ms, Conn};
+use common::redis_server::{first_difference, loud, reference_server, wall_ms, Conn};
 
 const ROUNDS: u64 = 60;
 
@@ -73,25 +73,10 @@ fn pfcount_and_the_stored_bytes_match_redis_for_random_sets() {
         lines.push(argv(&[b"PFMERGE", b"c", b"m"]));
         lines.push(argv(&[b"PFCOUNT", b"c"]));
         lines.push(argv(&[b"GET", b"c"]));
-        for line in lines {
-            let want = conn.call(&line);
-            ours.sync(wall_ms());
-            let got = resp2(ours.exec_args(&line));
-            compared += 1;
-            if want != got {
-                let show = |r: &Reply| {
-                    let s = format!("{r:?}");
-                    s.chars().take(200).collect::<String>()
-                };
-                failures.push(format!(
-                    "seed {seed}: {} {}\n    redis: {}\n    ours:  {}",
-                    String::from_utf8_lossy(&line[0]),
-                    String::from_utf8_lossy(&line[1]),
-                    show(&want),
-                    show(&got)
-                ));
-                break;
-            }
+        let (n, diff) = first_difference(&mut conn, &mut ours, &lines);
+        compared += n;
+        if let Some(d) = diff {
+            failures.push(format!("seed {seed}: {d}"));
         }
     }
     loud(&format!(

@@ -239,3 +239,35 @@ pub fn resp2(r: Reply) -> Reply {
         other => other,
     }
 }
+
+/// Run `lines` on a real server connection and on the engine, reply by reply (RESP2
+/// shapes): how many were compared, and the first that differed, described.
+pub fn first_difference(
+    conn: &mut Conn,
+    ours: &mut redis_playground::World,
+    lines: &[Vec<Vec<u8>>],
+) -> (usize, Option<String>) {
+    let show = |r: &Reply| format!("{r:?}").chars().take(300).collect::<String>();
+    for (i, line) in lines.iter().enumerate() {
+        let want = conn.call(line);
+        ours.sync(wall_ms());
+        let got = resp2(ours.exec_args(line));
+        if want != got {
+            let words: Vec<String> = line
+                .iter()
+                .take(8)
+                .map(|w| String::from_utf8_lossy(w).chars().take(40).collect())
+                .collect();
+            return (
+                i + 1,
+                Some(format!(
+                    "{}\n    redis: {}\n    ours:  {}",
+                    words.join(" "),
+                    show(&want),
+                    show(&got)
+                )),
+            );
+        }
+    }
+    (lines.len(), None)
+}
