@@ -196,9 +196,30 @@ fn info_text(ctx: &mut Ctx, sections: &[Vec<u8>]) -> String {
     if want("stats") {
         let st = s.stats();
         parts.push(format!(
-            "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\nexpired_keys:{}\r\nevicted_keys:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:0\r\npubsub_patterns:0\r\n",
-            st.connections_received, st.commands_processed, st.expired_keys, st.keyspace_hits, st.keyspace_misses
+            "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\nexpired_keys:{}\r\nevicted_keys:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:0\r\npubsub_patterns:0\r\ntotal_error_replies:{}\r\n",
+            st.connections_received, st.commands_processed, st.expired_keys, st.keyspace_hits, st.keyspace_misses, st.error_replies
         ));
+    }
+    // Commandstats only when asked for (or "all"/"everything"), as in Redis.
+    let wants_every = sections
+        .iter()
+        .any(|x| is(x, "all") || is(x, "everything") || is(x, "commandstats"));
+    if wants_every {
+        let mut c = String::from("# Commandstats\r\n");
+        for (name, st) in &s.stats().commands {
+            c.push_str(&format!(
+                "cmdstat_{name}:calls={},usec=0,usec_per_call=0.00,rejected_calls={},failed_calls={}\r\n",
+                st.calls, st.rejected_calls, st.failed_calls
+            ));
+        }
+        parts.push(c);
+    }
+    if want("errorstats") {
+        let mut e = String::from("# Errorstats\r\n");
+        for (code, n) in &s.stats().errors {
+            e.push_str(&format!("errorstat_{code}:count={n}\r\n"));
+        }
+        parts.push(e);
     }
     if want("replication") {
         parts.push("# Replication\r\nrole:master\r\nconnected_slaves:0\r\n".to_string());

@@ -36,6 +36,38 @@ pub struct Stats {
     pub keyspace_hits: u64,
     pub keyspace_misses: u64,
     pub expired_keys: u64,
+    /// Error replies sent (INFO stats `total_error_replies`).
+    pub error_replies: u64,
+    /// Per command (full name, `config|get`): INFO commandstats.
+    pub commands: std::collections::BTreeMap<&'static str, CommandStat>,
+    /// Per error code (`ERR`, `WRONGTYPE`): INFO errorstats.
+    pub errors: std::collections::BTreeMap<String, u64>,
+}
+
+/// One command's line of INFO commandstats. Time per call is not measured here.
+#[derive(Default, Debug, Clone, Copy)]
+pub struct CommandStat {
+    pub calls: u64,
+    pub rejected_calls: u64,
+    pub failed_calls: u64,
+}
+
+impl Stats {
+    /// An error reply went out: count it under its code (the first word, as Redis takes
+    /// it from the first 32 bytes; `ERR` when there is no space).
+    fn error(&mut self, text: &str) {
+        self.error_replies += 1;
+        let head = &text.as_bytes()[..text.len().min(32)];
+        let code = match head.iter().position(|&b| b == b' ') {
+            Some(i) => &text[..i],
+            None => "ERR",
+        };
+        *self.errors.entry(code.to_string()).or_default() += 1;
+    }
+
+    fn command(&mut self, cmd: &'static Command) -> &mut CommandStat {
+        self.commands.entry(cmd.name).or_default()
+    }
 }
 
 pub struct Server {
@@ -521,17 +553,30 @@ impl Server {
         let cmd = match self.resolve(argv) {
             Ok(cmd) => cmd,
             Err(e) => {
+                // Redis knows the command of an arity error (and counts it rejected), not
+                // that of an unknown command or sub-command.
+                let known = match &e {
+                    CmdError::WrongArity(_) => commands::lookup(&argv[0]).and_then(|c| {
+                        if c.subcommands.is_empty() {
+                            Some(c)
+                        } else {
+                            argv.get(1).and_then(|s| commands::lookup_sub(c, s))
+                        }
+                    }),
+                    _ => None,
+                };
                 // A rejected EXEC ends the transaction at once, saying why.
                 if commands::lookup(&argv[0]).is_some_and(|c| c.in_multi == InMulti::Exec) {
                     self.discard_transaction(client);
                     let why = e.to_string();
                     let why = why.strip_prefix("ERR ").unwrap_or(&why);
-                    return Reply::Error(format!(
-                        "EXECABORT Transaction discarded because of: {why}"
-                    ));
+                    return self.rejected(
+                        known,
+                        Reply::Error(format!("EXECABORT Transaction discarded because of: {why}")),
+                    );
                 }
                 self.flag_multi_error(client);
-                return e.into();
+                return self.rejected(known, e.into());
             }
         };
         // CLIENT LIST shows the command being run (or queued), as Redis does.
@@ -539,22 +584,37 @@ impl Server {
             c.started(cmd.name, now);
         }
         if self.is_subscribed(client) && !cmd.has_flag(Flags::SUBSCRIBED_OK) {
-            return not_while_subscribed(cmd.name).into();
+            return self.rejected(Some(cmd), not_while_subscribed(cmd.name).into());
         }
         let in_multi = self.clients.get(client).is_some_and(|c| c.tx().in_multi());
         if in_multi && cmd.has_flag(Flags::NO_MULTI) {
             self.flag_multi_error(client);
-            return Reply::Error("ERR Command not allowed inside a transaction".into());
+            return self.rejected(
+                Some(cmd),
+                Reply::Error("ERR Command not allowed inside a transaction".into()),
+            );
         }
         if self.refuses_for_memory(client, cmd, in_multi) {
             self.flag_multi_error(client);
-            return CmdError::Oom.into();
+            return self.rejected(Some(cmd), CmdError::Oom.into());
         }
         if in_multi && cmd.in_multi == InMulti::Queued {
             self.queue_command(client, argv, cmd.has_flag(Flags::DENYOOM));
             return Reply::status("QUEUED");
         }
         self.call(cmd, client, argv, now, true)
+    }
+
+    /// A command refused before it ran: its error reply, counted (INFO errorstats, and
+    /// the command's `rejected_calls` where Redis knows the command).
+    fn rejected(&mut self, cmd: Option<&'static Command>, reply: Reply) -> Reply {
+        if let Reply::Error(text) = &reply {
+            self.stats.error(text);
+            if let Some(c) = cmd {
+                self.stats.command(c).rejected_calls += 1;
+            }
+        }
+        reply
     }
 
     /// Redis with `maxmemory` and `noeviction`, where the engine's memory is full
@@ -607,6 +667,11 @@ impl Server {
         let wait = ctx.wait.take();
         // Redis counts a command once it has run, so INFO doesn't count itself.
         self.stats.commands_processed += 1;
+        self.stats.command(cmd).calls += 1;
+        if let Reply::Error(text) = &reply {
+            self.stats.error(text);
+            self.stats.command(cmd).failed_calls += 1;
+        }
         // MONITOR sees a command after it ran (so SELECT shows the new db), except the
         // administrative ones.
         if self.clients.has_monitors()
