@@ -10,26 +10,16 @@ mod hash;
 
 use super::args::{float_arg, int_arg, Word};
 use super::table::{after_keyword, key, Group, KeySpec, Shape as ReplyShape, BASE};
+use super::zset::{store_counting, zset_at};
 use super::Command;
 use crate::error::{CmdError, CmdResult};
+use crate::num::ldouble::LongDouble;
 use crate::reply::Reply;
-use crate::server::{Class, Ctx};
-use crate::types::{zset::ScoreRange, Value, ZSet};
-use hash::{Cell, Search, Shape};
-
-pub use hash::{geohash_string, point_of_score};
+use crate::server::Ctx;
+use crate::types::{zset::ScoreRange, ZSet};
+use hash::{geohash_string, point_of_score, Cell, Search, Shape};
 
 // ---- data operations ----
-
-/// The sorted set at `key` (None if missing, WRONGTYPE for another type); `read` counts
-/// the lookup as a keyspace hit or miss.
-fn geo_at<'c>(ctx: &'c mut Ctx, key: &[u8], read: bool) -> CmdResult<Option<&'c mut ZSet>> {
-    match super::value_of(ctx, key, read) {
-        None => Ok(None),
-        Some(Value::ZSet(z)) => Ok(Some(z)),
-        Some(_) => Err(CmdError::WrongType),
-    }
-}
 
 /// A longitude and latitude argument pair within Redis's limits.
 fn lon_lat(lon: &[u8], lat: &[u8]) -> CmdResult<(f64, f64)> {
@@ -90,17 +80,9 @@ fn member_point(z: &ZSet, member: &[u8]) -> Option<(f64, f64)> {
     z.score(member).and_then(point_of_score)
 }
 
-/// A coordinate as Redis prints it (`%.17Lf` without trailing zeros, `-0` as `0`).
+/// A coordinate as Redis prints it: its `addReplyHumanLongDouble` (`%.17Lf` trimmed).
 fn human(v: f64) -> String {
-    let mut s = format!("{v:.17}");
-    if s.contains('.') {
-        let trimmed = s.trim_end_matches('0').trim_end_matches('.').len();
-        s.truncate(trimmed);
-    }
-    if s == "-0" {
-        s = "0".into();
-    }
-    s
+    LongDouble::from_f64(v).fmt_human()
 }
 
 /// A geo score's position as GEOPOS prints it (for the keyspace view).
@@ -237,7 +219,7 @@ impl Form {
 fn search_generic(ctx: &mut Ctx, argv: &[Vec<u8>], form: Form) -> CmdResult {
     let src_index = if form == Form::SearchStore { 2 } else { 1 };
     let src = &argv[src_index];
-    let exists = geo_at(ctx, src, true)?.is_some();
+    let exists = zset_at(ctx, src, true)?.is_some();
     let mut centre = None;
     let mut shape = None;
     let mut conversion = 1.0;
@@ -253,7 +235,7 @@ fn search_generic(ctx: &mut Ctx, argv: &[Vec<u8>], form: Form) -> CmdResult {
         }
         Form::ByMember { .. } => {
             if exists {
-                let z = geo_at(ctx, src, false)?.ok_or(CmdError::NoSuchKey)?;
+                let z = zset_at(ctx, src, false)?.ok_or(CmdError::NoSuchKey)?;
                 let c = member_point(z, &argv[2]).ok_or_else(|| {
                     CmdError::Err("could not decode requested zset member".into())
                 })?;
@@ -303,7 +285,7 @@ fn search_generic(ctx: &mut Ctx, argv: &[Vec<u8>], form: Form) -> CmdResult {
             "storedist" if form == Form::SearchStore => storedist = true,
             "frommember" if i + 1 < remaining && form.is_search() && !fromloc => {
                 if exists {
-                    let z = geo_at(ctx, src, false)?.ok_or(CmdError::NoSuchKey)?;
+                    let z = zset_at(ctx, src, false)?.ok_or(CmdError::NoSuchKey)?;
                     centre = Some(member_point(z, &rest[i + 1]).ok_or_else(|| {
                         CmdError::Err("could not decode requested zset member".into())
                     })?);
@@ -375,14 +357,7 @@ fn search_generic(ctx: &mut Ctx, argv: &[Vec<u8>], form: Form) -> CmdResult {
     }
     if !exists {
         return Ok(match store {
-            Some(dst) => {
-                let now = ctx.now;
-                if ctx.db().remove(dst, now).is_some() {
-                    ctx.notify(Class::Generic, "del", dst);
-                    ctx.changes(1);
-                }
-                Reply::Int(0)
-            }
+            Some(dst) => store_counting(ctx, dst, ZSet::default(), "", 1),
             None => Reply::Array(Vec::new()),
         });
     }
@@ -402,7 +377,7 @@ fn search_generic(ctx: &mut Ctx, argv: &[Vec<u8>], form: Form) -> CmdResult {
     } else {
         0
     };
-    let z = geo_at(ctx, src, false)?.ok_or(CmdError::NoSuchKey)?;
+    let z = zset_at(ctx, src, false)?.ok_or(CmdError::NoSuchKey)?;
     let mut found = search_members(z, &search, limit);
     if found.is_empty() && store.is_none() {
         return Ok(Reply::Array(Vec::new()));
@@ -462,28 +437,17 @@ fn search_generic(ctx: &mut Ctx, argv: &[Vec<u8>], form: Form) -> CmdResult {
                 .collect(),
         ));
     };
-    let now = ctx.now;
-    if returned == 0 {
-        if ctx.db().remove(dst, now).is_some() {
-            ctx.notify(Class::Generic, "del", dst);
-            ctx.changes(1);
-        }
-        return Ok(Reply::Int(0));
-    }
     let z = ZSet::from_result(
         found
             .into_iter()
             .map(|f| (if storedist { f.dist } else { f.score }, f.member)),
     );
-    ctx.db().set(dst, Value::ZSet(Box::new(z)), false, now);
     let event = if form.is_search() {
         "geosearchstore"
     } else {
         "georadiusstore"
     };
-    ctx.notify(Class::ZSet, event, dst);
-    ctx.changes(returned as u64);
-    Ok(Reply::Int(returned as i64))
+    Ok(store_counting(ctx, dst, z, event, returned as u64))
 }
 
 // ---- command handlers ----
@@ -520,7 +484,7 @@ fn geoadd(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// GEOPOS key [member ...]
 fn geopos(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let z = geo_at(ctx, &argv[1], true)?;
+    let z = zset_at(ctx, &argv[1], true)?;
     Ok(Reply::Array(
         argv[2..]
             .iter()
@@ -542,7 +506,7 @@ fn geodist(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         n if n > 5 => return Err(CmdError::Syntax),
         _ => 1.0,
     };
-    let Some(z) = geo_at(ctx, &argv[1], true)? else {
+    let Some(z) = zset_at(ctx, &argv[1], true)? else {
         return Ok(Reply::Nil);
     };
     let (Some(a), Some(b)) = (member_point(z, &argv[2]), member_point(z, &argv[3])) else {
@@ -554,7 +518,7 @@ fn geodist(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// GEOHASH key [member ...]
 fn geohash(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let z = geo_at(ctx, &argv[1], true)?;
+    let z = zset_at(ctx, &argv[1], true)?;
     Ok(Reply::Array(
         argv[2..]
             .iter()

@@ -26,7 +26,11 @@ use crate::types::{Value, ZSet};
 
 /// The sorted set at `key`: Ok(None) if missing, WRONGTYPE if another type. A read
 /// command passes `read = true` so the lookup counts as a keyspace hit or miss.
-fn zset_at<'c>(ctx: &'c mut Ctx, key: &[u8], read: bool) -> CmdResult<Option<&'c mut ZSet>> {
+pub(super) fn zset_at<'c>(
+    ctx: &'c mut Ctx,
+    key: &[u8],
+    read: bool,
+) -> CmdResult<Option<&'c mut ZSet>> {
     match value_of(ctx, key, read) {
         None => Ok(None),
         Some(Value::ZSet(z)) => Ok(Some(z)),
@@ -37,6 +41,18 @@ fn zset_at<'c>(ctx: &'c mut Ctx, key: &[u8], read: bool) -> CmdResult<Option<&'c
 /// Store a computed sorted set at `dst` (replacing the key and its TTL) and answer its
 /// size, or, when it is empty, delete `dst` and answer 0: ZRANGESTORE, ZUNIONSTORE, …
 fn store_result(ctx: &mut Ctx, dst: &[u8], z: ZSet, event: &'static str) -> Reply {
+    store_counting(ctx, dst, z, event, 1)
+}
+
+/// `store_result` counting `changes` for a stored set (GEOSEARCHSTORE counts one per
+/// member, the Z*STORE commands one); deleting `dst` counts one.
+pub(super) fn store_counting(
+    ctx: &mut Ctx,
+    dst: &[u8],
+    z: ZSet,
+    event: &'static str,
+    changes: u64,
+) -> Reply {
     let now = ctx.now;
     if z.is_empty() {
         if ctx.db().remove(dst, now).is_some() {
@@ -48,7 +64,7 @@ fn store_result(ctx: &mut Ctx, dst: &[u8], z: ZSet, event: &'static str) -> Repl
     let n = z.len();
     ctx.db().set(dst, Value::ZSet(Box::new(z)), false, now);
     ctx.notify(Class::ZSet, event, dst);
-    ctx.changes(1);
+    ctx.changes(changes);
     Reply::Int(n as i64)
 }
 

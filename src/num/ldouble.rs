@@ -111,6 +111,25 @@ impl LongDouble {
         }
     }
 
+    /// The exact long double equal to `v` (every double is one).
+    pub fn from_f64(v: f64) -> LongDouble {
+        if v.is_nan() {
+            return LongDouble::NAN;
+        }
+        if v.is_infinite() {
+            return LongDouble::INF.with_sign(v < 0.0);
+        }
+        let bits = v.to_bits();
+        let exp = ((bits >> 52) & 0x7ff) as i64;
+        let frac = bits & ((1 << 52) - 1);
+        let (m, e) = if exp == 0 {
+            (frac, -1074)
+        } else {
+            (frac | (1 << 52), exp - 1075)
+        };
+        LongDouble::round(v.is_sign_negative(), u128::from(m), e, false, false)
+    }
+
     /// The exact long double equal to `v`.
     pub fn from_i64(v: i64) -> LongDouble {
         LongDouble::round(v < 0, u128::from(v.unsigned_abs()), 0, false, false)
