@@ -4,7 +4,7 @@
 //!
 //! Data operations first (finding a key's HLL), then the handlers, then the table entries.
 
-use super::string::write_str;
+use super::string::{str_at, write_str};
 use super::table::{key, Group, Link, Shape, BASE};
 use super::Command;
 use crate::error::{CmdError, CmdResult};
@@ -27,10 +27,8 @@ fn corrupt(_: Corrupt) -> CmdError {
 /// None when missing, WRONGTYPE for another type or a string that is not an HLL.
 /// `read` counts the lookup as a keyspace hit or miss.
 fn hll_at<'c>(ctx: &'c mut Ctx, key: &[u8], read: bool) -> CmdResult<Option<&'c mut Vec<u8>>> {
-    let found = match super::value_of(ctx, key, read) {
-        None => return Ok(None),
-        Some(Value::Str(s)) => s,
-        Some(_) => return Err(CmdError::WrongType),
+    let Some(found) = str_at(ctx, key, read)? else {
+        return Ok(None);
     };
     if hll::check(found.as_bytes()).is_none() {
         return Err(not_hll());

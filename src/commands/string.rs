@@ -28,7 +28,11 @@ pub(super) fn write_str<'c>(ctx: &'c mut Ctx, key: &[u8]) -> CmdResult<Option<&'
 
 /// The string at `key` (None if missing, WRONGTYPE for another type); `read` counts the
 /// lookup as a keyspace hit or miss.
-fn str_at<'c>(ctx: &'c mut Ctx, key: &[u8], read: bool) -> CmdResult<Option<&'c mut RString>> {
+pub(super) fn str_at<'c>(
+    ctx: &'c mut Ctx,
+    key: &[u8],
+    read: bool,
+) -> CmdResult<Option<&'c mut RString>> {
     match super::value_of(ctx, key, read) {
         None => Ok(None),
         Some(Value::Str(s)) => Ok(Some(s)),

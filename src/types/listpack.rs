@@ -29,44 +29,10 @@ pub fn int_entry(v: i64) -> usize {
     enc + backlen(enc)
 }
 
-/// Whether a listpack stores these bytes as an integer (its `lpStringToInt64`: at most 20
-/// characters, no leading zeros or plus sign, no "-0", within i64).
-pub fn as_int(s: &[u8]) -> Option<i64> {
-    if s.is_empty() || s.len() > 20 {
-        return None;
-    }
-    if s == b"0" {
-        return Some(0);
-    }
-    let (neg, digits) = match s.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, s),
-    };
-    match digits.first() {
-        Some(b'1'..=b'9') => {}
-        _ => return None,
-    }
-    let mut v: u64 = 0;
-    for &d in digits {
-        if !d.is_ascii_digit() {
-            return None;
-        }
-        v = v.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
-    }
-    if neg {
-        if v > 1 << 63 {
-            None
-        } else {
-            Some((v as i64).wrapping_neg())
-        }
-    } else {
-        i64::try_from(v).ok()
-    }
-}
-
-/// The size of an entry appended as these bytes (an integer when it reads as one).
+/// The size of an entry appended as these bytes: an integer when it reads as one by
+/// listpack's `lpStringToInt64`, which accepts exactly what `string2ll` does.
 pub fn str_entry(s: &[u8]) -> usize {
-    if let Some(v) = as_int(s) {
+    if let Some(v) = crate::num::parse_i64(s) {
         return int_entry(v);
     }
     let enc = match s.len() {
@@ -93,6 +59,7 @@ mod tests {
         assert_eq!(str_entry(b"0123"), 6);
         assert_eq!(str_entry(&[b'x'; 64]), 67);
         assert_eq!(str_entry(&[b'x'; 200]), 204);
+        let as_int = crate::num::parse_i64;
         assert_eq!(as_int(b"-9223372036854775808"), Some(i64::MIN));
         assert_eq!(as_int(b"9223372036854775808"), None);
         assert_eq!(as_int(b"-0"), None);
