@@ -32,8 +32,9 @@ pub enum Items {
         hex: String,
         binary: bool,
         truncated: bool,
-        /// Bits set in the whole string (what BITCOUNT answers).
-        bits_set: u64,
+        /// Bits set in the whole string (what BITCOUNT answers); None past
+        /// `BITCOUNT_VIEW_LIMIT`, where counting on every refresh would cost too much.
+        bits_set: Option<u64>,
         /// For a string in Redis's HyperLogLog layout: its estimate (None when its
         /// registers are corrupt) and encoding.
         hll: Option<(Option<u64>, &'static str)>,
@@ -59,12 +60,24 @@ pub struct ZItem {
 }
 
 /// Whether a sorted set's scores all look like geohashes of real places: whole numbers
-/// of 33 to 52 bits (a plain set scored 1, 2, 3 does not qualify).
-fn looks_geo(z: &crate::types::ZSet) -> bool {
-    !z.is_empty()
-        && z.iter().all(|(s, _)| {
-            s.fract() == 0.0 && (4_294_967_296.0..4_503_599_627_370_496.0).contains(&s)
-        })
+/// of 33 to 52 bits (a plain set scored 1, 2, 3 does not qualify). A set of up to
+/// `SORTED_SET_VIEW_LIMIT` members is checked whole; a bigger one by its lowest and highest
+/// scores (O(log n)) and the page shown, so a refresh never walks a million members.
+fn looks_geo(z: &crate::types::ZSet, offset: usize, limit: usize) -> bool {
+    let geo_score =
+        |s: f64| s.fract() == 0.0 && (4_294_967_296.0..4_503_599_627_370_496.0).contains(&s);
+    if z.is_empty() {
+        return false;
+    }
+    if z.len() <= SORTED_SET_VIEW_LIMIT {
+        return z.iter().all(|(s, _)| geo_score(s));
+    }
+    [0, z.len() - 1]
+        .iter()
+        .all(|&r| z.get(r).is_some_and(|(s, _)| geo_score(s)))
+        && z.iter_from(offset, false)
+            .take(limit)
+            .all(|(s, _)| geo_score(s))
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -77,6 +90,8 @@ pub struct ValueView {
 pub const SORTED_SET_VIEW_LIMIT: usize = 10_000;
 /// A string's text is sent up to this many bytes (a view never copies a 512 MB value).
 pub const STRING_VIEW_LIMIT: usize = 1 << 20;
+/// A string's bits are counted for the view up to this size.
+pub const BITCOUNT_VIEW_LIMIT: usize = 16 << 20;
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
@@ -150,7 +165,8 @@ pub fn inspect(
                 hex: hex(b),
                 binary,
                 truncated: b.len() < all.len(),
-                bits_set: crate::commands::bitmap::popcount(all) as u64,
+                bits_set: (all.len() <= BITCOUNT_VIEW_LIMIT)
+                    .then(|| crate::commands::bitmap::popcount(all) as u64),
                 hll,
             }
         }
@@ -188,7 +204,7 @@ pub fn inspect(
             Items::Set(members)
         }
         Value::ZSet(z) => {
-            let geo = looks_geo(z);
+            let geo = looks_geo(z, offset, limit);
             Items::ZSet(
                 z.iter_from(offset, false)
                     .take(limit)
@@ -299,7 +315,7 @@ mod tests {
                 hex: "68 69 00".into(),
                 binary: true,
                 truncated: false,
-                bits_set: 7,
+                bits_set: Some(7),
                 hll: None,
             }
         );

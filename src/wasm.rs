@@ -219,7 +219,7 @@ fn value_to_js(v: &ValueView) -> JsValue {
             fields.push(("hex", s(hex)));
             fields.push(("binary", JsValue::from_bool(*binary)));
             fields.push(("truncated", JsValue::from_bool(*truncated)));
-            fields.push(("bitsSet", n(*bits_set as f64)));
+            fields.push(("bitsSet", bits_set.map_or(JsValue::NULL, |b| n(b as f64))));
             if let Some((estimate, encoding)) = hll {
                 fields.push((
                     "hll",

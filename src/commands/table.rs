@@ -401,18 +401,12 @@ impl Block {
                 };
                 let streams = argv.len() - 2 * n - 1;
                 let mut out = vec![argv[0].clone()];
-                let mut j = 1;
-                while j < streams {
-                    if argv[j].eq_ignore_ascii_case(b"count") && j + 1 < streams {
-                        out.extend_from_slice(&argv[j..j + 2]);
+                // The line XREAD stored has its options in pairs before STREAMS: keep
+                // COUNT, drop BLOCK.
+                for pair in argv[1..streams].chunks(2) {
+                    if pair[0].eq_ignore_ascii_case(b"count") {
+                        out.extend_from_slice(pair);
                     }
-                    j += if argv[j].eq_ignore_ascii_case(b"count")
-                        || argv[j].eq_ignore_ascii_case(b"block")
-                    {
-                        2
-                    } else {
-                        1
-                    };
                 }
                 out.push(argv[streams].clone());
                 out.push(key.to_vec());

@@ -68,12 +68,6 @@ fn gather(v: u64) -> u32 {
     x as u32
 }
 
-/// A double converted to an unsigned 32-bit integer as C does for in-range values
-/// (truncation); what the fixed-point offsets always are.
-fn to_u32(v: f64) -> u32 {
-    v as u32
-}
-
 /// Encode a point at `step` over the given ranges; None outside Redis's limits.
 pub fn encode(
     long_range: Range,
@@ -99,7 +93,8 @@ pub fn encode(
     let lat_offset = (latitude - lat_range.min) / (lat_range.max - lat_range.min) * scale;
     let long_offset = (longitude - long_range.min) / (long_range.max - long_range.min) * scale;
     Some(Cell {
-        bits: spread(to_u32(lat_offset)) | (spread(to_u32(long_offset)) << 1),
+        // In range here, where `as` truncates as C's conversion to uint32_t does.
+        bits: spread(lat_offset as u32) | (spread(long_offset as u32) << 1),
         step,
     })
 }

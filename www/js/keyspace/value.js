@@ -59,7 +59,7 @@ function hexDump(pre, hex) {
  * first bit; set bits are marked (and named for screen readers). Bit 0 is the most
  * significant bit of the first byte, as SETBIT and GETBIT count.
  */
-export function bitRows(hex, maxBytes = BITS_SHOWN) {
+function bitRows(hex, maxBytes = BITS_SHOWN) {
   const bytes = hexBytes(hex).slice(0, maxBytes).map((b) => parseInt(b, 16));
   return bytes.map((byte, i) => ({
     offset: i * 8,
@@ -255,7 +255,7 @@ export function mountValue(root, engine, { id = 'ks-value', lookup = () => null 
       h('h4', { className: 'ks-section', text: 'Bits' }),
       h('p', {
         className: 'ks-note',
-        text: `${fmtInt(view.bitsSet)} of ${fmtInt(bitsTotal)} bits set (BITCOUNT)${view.size > BITS_SHOWN ? `; the first ${fmtInt(BITS_SHOWN * 8)} shown` : ''}. Offsets count from the first byte's highest bit, as SETBIT and GETBIT do.`,
+        text: `${view.bitsSet === null ? `${fmtInt(bitsTotal)} bits (too many to count here: BITCOUNT in the console counts them)` : `${fmtInt(view.bitsSet)} of ${fmtInt(bitsTotal)} bits set (BITCOUNT)`}${view.size > BITS_SHOWN ? `; the first ${fmtInt(BITS_SHOWN * 8)} shown` : ''}. Offsets count from the first byte's highest bit, as SETBIT and GETBIT do.`,
       }),
       bitGrid(view.hex),
     ];
