@@ -4,6 +4,8 @@
 //! Data operations first (ids and trimming options as Redis parses them), then the
 //! handlers, then the table entries. The order of checks is Redis 7.0's (`t_stream.c`).
 
+mod groups;
+
 use super::args::{int_arg, Word};
 use super::table::{key, Begin, Block, Find, Group, KeySpec, BASE};
 use super::Command;
@@ -361,15 +363,45 @@ fn xrevrange(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     range_generic(ctx, argv, true)
 }
 
+/// What XREAD and XREADGROUP read after, per stream.
+#[derive(Clone, Copy)]
+enum After {
+    Id(StreamId),
+    /// XREADGROUP's `>`: what the group has not delivered yet.
+    New,
+}
+
+/// A C-style `%s` of user text in an error: up to a NUL, newlines as spaces.
+pub(super) fn shown(b: &[u8]) -> String {
+    let b = &b[..b.iter().position(|&c| c == 0).unwrap_or(b.len())];
+    String::from_utf8_lossy(b).replace(['\r', '\n'], " ")
+}
+
 /// XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]
 ///
 /// Answers the entries after each id (`$`: the stream's last id when the command ran) for
 /// the streams that have some; with BLOCK and none, waits on the world clock for an XADD
 /// to any of the keys (first blocked, first served), then answers for that key alone.
 fn xread(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    read_generic(ctx, argv, false)
+}
+
+/// XREADGROUP GROUP group consumer [COUNT count] [BLOCK milliseconds] [NOACK] STREAMS key
+/// [key ...] id [id ...]
+///
+/// `>` delivers what the group has not delivered yet (each entry then pending for the
+/// consumer unless NOACK); another id answers the consumer's own pending entries after
+/// it. Blocks, as XREAD does, only for `>`.
+fn xreadgroup(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    read_generic(ctx, argv, true)
+}
+
+fn read_generic(ctx: &mut Ctx, argv: &[Vec<u8>], with_group: bool) -> CmdResult {
     let mut timeout: Option<i64> = None;
     let mut count: i64 = 0;
     let mut streams_at = None;
+    let mut group: Option<(&[u8], &[u8])> = None;
+    let mut noack = false;
     let mut i = 1;
     while i < argv.len() {
         let more = argv.len() - i - 1;
@@ -395,15 +427,22 @@ fn xread(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             streams_at = Some(i + 1);
             break;
         } else if w.is("group") && more >= 2 {
-            return Err(CmdError::Err(
-                "The GROUP option is only supported by XREADGROUP. You called XREAD instead."
-                    .into(),
-            ));
+            if !with_group {
+                return Err(CmdError::Err(
+                    "The GROUP option is only supported by XREADGROUP. You called XREAD instead."
+                        .into(),
+                ));
+            }
+            group = Some((&argv[i + 1], &argv[i + 2]));
+            i += 2;
         } else if w.is("noack") {
-            return Err(CmdError::Err(
-                "The NOACK option is only supported by XREADGROUP. You called XREAD instead."
-                    .into(),
-            ));
+            if !with_group {
+                return Err(CmdError::Err(
+                    "The NOACK option is only supported by XREADGROUP. You called XREAD instead."
+                        .into(),
+                ));
+            }
+            noack = true;
         } else {
             return Err(CmdError::Syntax);
         }
@@ -412,48 +451,119 @@ fn xread(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let Some(first) = streams_at else {
         return Err(CmdError::Syntax);
     };
+    if with_group && group.is_none() {
+        return Err(CmdError::Err("Missing GROUP option for XREADGROUP".into()));
+    }
     let n = (argv.len() - first) / 2;
     let keys = &argv[first..first + n];
+    let serving = ctx.is_serving();
     // The ids, `$` resolved now (0-0 for a missing stream).
     let mut ids = Vec::with_capacity(n);
     for (k, raw) in keys.iter().zip(&argv[first + n..]) {
-        let s = stream_at(ctx, k, true)?;
-        let id = if raw.as_slice() == b"$" {
-            s.map_or(StreamId::MIN, |s| s.last_id)
-        } else if raw.as_slice() == b">" {
-            return Err(CmdError::Err(
+        let waiting_group = serving && group.is_some();
+        let s = match super::value_of(ctx, k, !serving) {
+            Some(Value::Stream(s)) => Some(&*s),
+            // A waiting XREADGROUP whose stream went away.
+            None | Some(_) if waiting_group => {
+                return Err(CmdError::Raw(
+                    "UNBLOCKED the stream key no longer exists".into(),
+                ))
+            }
+            None => None,
+            Some(_) => return Err(CmdError::WrongType),
+        };
+        if let Some((g, _)) = group {
+            if !s.is_some_and(|s| s.groups.contains_key(g)) {
+                return Err(CmdError::Raw(if serving {
+                    "NOGROUP the consumer group this client was blocked on no longer exists"
+                        .into()
+                } else {
+                    format!(
+                        "NOGROUP No such key '{}' or consumer group '{}' in XREADGROUP with GROUP option",
+                        shown(k),
+                        shown(g)
+                    )
+                }));
+            }
+        }
+        let id = match raw.as_slice() {
+            b"$" if with_group => return Err(CmdError::Err(
+                "The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.".into(),
+            )),
+            b"$" => After::Id(s.map_or(StreamId::MIN, |s| s.last_id)),
+            b">" if !with_group => return Err(CmdError::Err(
                 "The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.".into(),
-            ));
-        } else {
-            parse_id(raw, 0, true, false)?.id
+            )),
+            b">" => After::New,
+            _ => After::Id(parse_id(raw, 0, true, false)?.id),
         };
         ids.push(id);
     }
-    let limit = usize::try_from(count).unwrap_or(usize::MAX);
-    // A waiting client is served once the stream's last id passed its id, even when the
-    // new entries are already trimmed away; a fresh call needs an entry to answer.
-    let serving = ctx.is_serving();
+    // A client served after waiting gets at most COUNT, or 1000, entries.
+    let limit = match (serving, count) {
+        (true, 0) => 1000,
+        _ => usize::try_from(count).unwrap_or(usize::MAX),
+    };
+    let now = ctx.now;
     let mut out = Vec::new();
     for (k, &after) in keys.iter().zip(&ids) {
-        let Some(s) = stream_at(ctx, k, false)? else {
+        let Some(s) = stream_at(ctx, k, !serving)? else {
             continue;
         };
-        let moved = if serving {
-            s.last_id > after
-        } else {
-            s.last_entry_id().is_some_and(|last| last > after)
+        let entries = match (group, after) {
+            (None, After::Id(after)) => {
+                // A waiting client is served once the stream's last id passed its id, even
+                // when the new entries are already trimmed away; a fresh call needs an
+                // entry to answer.
+                let moved = if serving {
+                    s.last_id > after
+                } else {
+                    s.last_entry_id().is_some_and(|last| last > after)
+                };
+                let Some(start) = after.incr().filter(|_| moved) else {
+                    continue;
+                };
+                s.range(start, StreamId::MAX, false, limit)
+                    .into_iter()
+                    .map(|(id, f)| entry_reply(id, f))
+                    .collect()
+            }
+            (None, After::New) => continue,
+            (Some((g, consumer)), after) => {
+                let Some(last) = s.groups.get(g).map(|g| g.last_id) else {
+                    continue;
+                };
+                let history = match after {
+                    After::Id(id) => Some(id),
+                    After::New => {
+                        let moved = if serving {
+                            s.last_id > last
+                        } else {
+                            s.last_entry_id().is_some_and(|top| top > last)
+                        };
+                        if !moved {
+                            continue;
+                        }
+                        None
+                    }
+                };
+                let created = groups::seen_or_created(s, g, consumer, now);
+                let entries = match history {
+                    Some(id) => groups::history(s, g, consumer, id.incr(), limit, now),
+                    None => s
+                        .deliver(g, consumer, last.incr().unwrap_or(StreamId::MAX), limit, noack, now)
+                        .iter()
+                        .map(|(id, f)| entry_reply(*id, f))
+                        .collect(),
+                };
+                if created {
+                    ctx.event(Class::Stream, "xgroup-createconsumer", k);
+                    ctx.changes(1);
+                }
+                ctx.changes(1);
+                entries
+            }
         };
-        if !moved {
-            continue;
-        }
-        let Some(start) = after.incr() else {
-            continue;
-        };
-        let entries: Vec<Reply> = s
-            .range(start, StreamId::MAX, false, limit)
-            .into_iter()
-            .map(|(id, f)| entry_reply(id, f))
-            .collect();
         out.push(Reply::Array(vec![Reply::bulk(k), Reply::Array(entries)]));
     }
     if !out.is_empty() {
@@ -461,16 +571,23 @@ fn xread(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     }
     if let Some(deadline) = timeout {
         // Wait with the ids `$` stood for, so an entry added meanwhile is not missed.
-        let mut line = vec![argv[0].clone()];
+        let mut line = vec![argv[0].clone(), b"BLOCK".to_vec(), b"0".to_vec()];
         if count > 0 {
             line.push(b"COUNT".to_vec());
             line.push(count.to_string().into_bytes());
         }
-        line.push(b"BLOCK".to_vec());
-        line.push(b"0".to_vec());
+        if let Some((g, c)) = group {
+            line.extend([b"GROUP".to_vec(), g.to_vec(), c.to_vec()]);
+        }
+        if noack {
+            line.push(b"NOACK".to_vec());
+        }
         line.push(b"STREAMS".to_vec());
         line.extend(keys.iter().cloned());
-        line.extend(ids.iter().map(|id| id.text().into_bytes()));
+        line.extend(ids.iter().map(|id| match id {
+            After::Id(id) => id.text().into_bytes(),
+            After::New => b">".to_vec(),
+        }));
         ctx.block_as(keys, deadline, line);
     }
     Ok(Reply::NilArray)
@@ -592,11 +709,74 @@ pub const COMMANDS: &[Command] = &[
         summary: "Append an entry (field-value pairs) to a stream under a new or given id, trimming it if asked",
         syntax: "key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...]",
         handler: xadd, ..X },
+    Command { name: "xack", arity: -4, flags: flags![WRITE, FAST], acl: acl![WRITE, STREAM, FAST],
+        key_specs: &[key(1, key_flags![RW, UPDATE])],
+        complexity: "O(1) for each message ID processed.",
+        summary: "Acknowledge entries a consumer group delivered, removing them from its pending entries list",
+        syntax: "key group id [id ...]", handler: groups::xack, ..X },
+    Command { name: "xautoclaim", arity: -6, flags: flags![WRITE, FAST], acl: acl![WRITE, STREAM, FAST],
+        key_specs: &[key(1, key_flags![RW, DELETE])], tips: &["nondeterministic_output"], since: "6.2.0",
+        complexity: "O(1) if COUNT is small.",
+        summary: "Take over a group's pending entries idle at least min-idle-time ms, scanning from start; answers a cursor",
+        syntax: "key group consumer min-idle-time start [COUNT count] [JUSTID]", handler: groups::xautoclaim, ..X },
+    Command { name: "xclaim", arity: -6, flags: flags![WRITE, FAST], acl: acl![WRITE, STREAM, FAST],
+        key_specs: &[key(1, key_flags![RW, UPDATE])], tips: &["nondeterministic_output"],
+        complexity: "O(log N) with N being the number of messages in the PEL of the consumer group.",
+        summary: "Give pending entries idle at least min-idle-time ms to another consumer",
+        syntax: "key group consumer min-idle-time id [id ...] [IDLE ms] [TIME unix-time-milliseconds] [RETRYCOUNT count] [FORCE] [JUSTID] [LASTID lastid]",
+        handler: groups::xclaim, ..X },
     Command { name: "xdel", arity: -3, flags: flags![WRITE, FAST], acl: acl![WRITE, STREAM, FAST],
         key_specs: &[key(1, key_flags![RW, DELETE])],
         complexity: "O(1) for each single item to delete in the stream, regardless of the stream size.",
         summary: "Delete entries from a stream by id; returns how many were there",
         syntax: "key id [id ...]", handler: xdel, ..X },
+    Command { name: "xgroup", arity: -2, flags: flags![], acl: acl![SLOW], keys: (0, 0, 0), key_specs: &[],
+        complexity: "Depends on subcommand.", summary: "Create and manage a stream's consumer groups",
+        syntax: "subcommand [arguments]", handler: super::container_handler,
+        subcommands: &[
+            Command { name: "xgroup|create", arity: -5, flags: flags![WRITE, DENYOOM], acl: acl![WRITE, STREAM, SLOW], keys: (2, 2, 1),
+                key_specs: &[key(2, key_flags![RW, INSERT])],
+                summary: "Create a consumer group that delivers a stream's entries after an id ($: only new ones)",
+                syntax: "key group id|$ [MKSTREAM] [ENTRIESREAD entries-read]", handler: groups::xgroup, ..X },
+            Command { name: "xgroup|createconsumer", arity: 5, flags: flags![WRITE, DENYOOM], acl: acl![WRITE, STREAM, SLOW], keys: (2, 2, 1),
+                key_specs: &[key(2, key_flags![RW, INSERT])], since: "6.2.0",
+                summary: "Add a consumer to a consumer group; 1 if it was new",
+                syntax: "key group consumer", handler: groups::xgroup, ..X },
+            Command { name: "xgroup|delconsumer", arity: 5, flags: flags![WRITE], acl: acl![WRITE, STREAM, SLOW], keys: (2, 2, 1),
+                key_specs: &[key(2, key_flags![RW, DELETE])],
+                summary: "Remove a consumer and its pending entries; answers how many it had",
+                syntax: "key group consumer", handler: groups::xgroup, ..X },
+            Command { name: "xgroup|destroy", arity: 4, flags: flags![WRITE], acl: acl![WRITE, STREAM, SLOW], keys: (2, 2, 1),
+                key_specs: &[key(2, key_flags![RW, DELETE])],
+                complexity: "O(N) where N is the number of entries in the group's pending entries list (PEL).",
+                summary: "Remove a consumer group with its consumers and pending entries",
+                syntax: "key group", handler: groups::xgroup, ..X },
+            Command { name: "xgroup|help", arity: 2, flags: flags![LOADING, STALE], acl: acl![STREAM, SLOW], keys: (0, 0, 0),
+                key_specs: &[], summary: "Show what XGROUP can do", syntax: "", handler: groups::xgroup_help, ..X },
+            Command { name: "xgroup|setid", arity: -5, flags: flags![WRITE], acl: acl![WRITE, STREAM, SLOW], keys: (2, 2, 1),
+                key_specs: &[key(2, key_flags![RW, UPDATE])],
+                summary: "Move a consumer group's last delivered id",
+                syntax: "key group id|$ [ENTRIESREAD entries-read]", handler: groups::xgroup, ..X },
+        ], ..X },
+    Command { name: "xinfo", arity: -2, flags: flags![], acl: acl![SLOW], keys: (0, 0, 0), key_specs: &[],
+        complexity: "Depends on subcommand.", summary: "Look inside a stream, its consumer groups and their consumers",
+        syntax: "subcommand [arguments]", handler: super::container_handler,
+        subcommands: &[
+            Command { name: "xinfo|consumers", arity: 4, flags: flags![READONLY], acl: acl![READ, STREAM, SLOW], keys: (2, 2, 1),
+                key_specs: &[key(2, key_flags![RO, ACCESS])], tips: &["nondeterministic_output"],
+                summary: "The consumers of a group, with their pending entries and idle time",
+                syntax: "key group", handler: groups::xinfo_consumers, ..X },
+            Command { name: "xinfo|groups", arity: 3, flags: flags![READONLY], acl: acl![READ, STREAM, SLOW], keys: (2, 2, 1),
+                key_specs: &[key(2, key_flags![RO, ACCESS])],
+                summary: "A stream's consumer groups: consumers, pending entries, last delivered id, lag",
+                syntax: "key", handler: groups::xinfo_groups, ..X },
+            Command { name: "xinfo|help", arity: 2, flags: flags![LOADING, STALE], acl: acl![STREAM, SLOW], keys: (0, 0, 0),
+                key_specs: &[], summary: "Show what XINFO can do", syntax: "", handler: groups::xinfo_help, ..X },
+            Command { name: "xinfo|stream", arity: -3, flags: flags![READONLY], acl: acl![READ, STREAM, SLOW], keys: (2, 2, 1),
+                key_specs: &[key(2, key_flags![RO, ACCESS])],
+                summary: "A stream's length, ids and counters; FULL adds entries, groups and pending entries",
+                syntax: "key [FULL [COUNT count]]", handler: groups::xinfo_stream, ..X },
+        ], ..X },
     Command { name: "xlen", arity: 2, flags: flags![READONLY, FAST], acl: acl![READ, STREAM, FAST],
         summary: "The number of entries in a stream (0 if missing)", syntax: "key", handler: xlen, ..X },
     Command { name: "xread", arity: -4, flags: flags![READONLY, BLOCKING, MOVABLEKEYS], acl: acl![READ, STREAM, SLOW, BLOCKING],
@@ -606,10 +786,21 @@ pub const COMMANDS: &[Command] = &[
         complexity: "For each stream mentioned: O(N) with N being the number of elements being returned, it means that XREAD-ing with a fixed COUNT is O(1). Note that when the BLOCK option is used, XADD will pay O(M) time in order to serve the M clients blocked on the stream getting new data.",
         summary: "Entries after the given ids from one or more streams, optionally waiting (BLOCK) for new ones",
         syntax: "[COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]", handler: xread, ..X },
+    Command { name: "xpending", arity: -3, tips: &["nondeterministic_output"],
+        complexity: "O(N) with N being the number of elements returned, so asking for a small fixed number of entries per call is O(1). O(M), where M is the total number of entries scanned when used with the IDLE filter. When the command returns just the summary and the list of consumers is small, it runs in O(1) time; otherwise, an additional O(N) time for iterating every consumer.",
+        summary: "A consumer group's pending entries: a summary, or each entry's owner, idle time and deliveries",
+        syntax: "key group [[IDLE min-idle-time] start end count [consumer]]", handler: groups::xpending, ..X },
     Command { name: "xrange", arity: -4,
         complexity: "O(N) with N being the number of elements being returned. If N is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1).",
         summary: "Entries with ids from start to end (- and + for the ends, ( to exclude one), oldest first",
         syntax: "key start end [COUNT count]", handler: xrange, ..X },
+    Command { name: "xreadgroup", arity: -7, flags: flags![WRITE, BLOCKING, MOVABLEKEYS], acl: acl![WRITE, STREAM, SLOW, BLOCKING],
+        keys: (0, 0, 0), block: Some(Block::Streams),
+        key_specs: &[KeySpec { flags: key_flags![RO, ACCESS], begin: Begin::Keyword("STREAMS", 4), find: Find::Range { last: -1, step: 1, limit: 2 }, notes: None }],
+        complexity: "For each stream mentioned: O(M) with M being the number of elements returned. If M is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1). On the other side when XREADGROUP blocks, XADD will pay the O(N) time in order to serve the N clients blocked on the stream getting new data.",
+        summary: "Read as a consumer of a group: > for entries never delivered (they become pending), an id for its own pending ones",
+        syntax: "GROUP group consumer [COUNT count] [BLOCK milliseconds] [NOACK] STREAMS key [key ...] id [id ...]",
+        handler: xreadgroup, ..X },
     Command { name: "xrevrange", arity: -4,
         complexity: "O(N) with N being the number of elements returned. If N is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1).",
         summary: "Entries with ids from end down to start, newest first",

@@ -346,6 +346,35 @@ pub enum Block {
     Streams,
 }
 
+/// How many arguments an XREAD/XREADGROUP option takes, itself included.
+fn option_len(word: &[u8]) -> usize {
+    if word.eq_ignore_ascii_case(b"group") {
+        3
+    } else if word.eq_ignore_ascii_case(b"count") || word.eq_ignore_ascii_case(b"block") {
+        2
+    } else {
+        1
+    }
+}
+
+/// Where XREAD's or XREADGROUP's STREAMS keyword is and where its BLOCK timeout is,
+/// walking the options as Redis does (a group named `streams` is not the keyword).
+fn stream_options(argv: &[Vec<u8>]) -> (Option<usize>, Option<usize>) {
+    let (mut streams, mut block) = (None, None);
+    let mut j = 1;
+    while j < argv.len() {
+        if argv[j].eq_ignore_ascii_case(b"streams") {
+            streams = Some(j);
+            break;
+        }
+        if argv[j].eq_ignore_ascii_case(b"block") {
+            block = Some(j + 1);
+        }
+        j += option_len(&argv[j]);
+    }
+    (streams, block)
+}
+
 impl Block {
     /// The keys a command line waits on, and the index of its timeout argument; None when
     /// the line doesn't have the layout's shape.
@@ -355,13 +384,10 @@ impl Block {
             Block::KeysThenTimeout => Some((argv.get(1..last)?, last)),
             Block::FirstKey => Some((argv.get(1..2)?, last)),
             Block::Streams => {
-                let at = |word: &str| {
-                    argv.iter()
-                        .position(|a| a.eq_ignore_ascii_case(word.as_bytes()))
-                };
-                let streams = at("streams")?;
+                let (streams, block) = stream_options(argv);
+                let streams = streams?;
                 let n = (argv.len() - streams - 1) / 2;
-                Some((argv.get(streams + 1..streams + 1 + n)?, at("block")? + 1))
+                Some((argv.get(streams + 1..streams + 1 + n)?, block?))
             }
             Block::TimeoutNumkeys => {
                 let n = crate::num::parse_i64(argv.get(2)?)?;
@@ -401,12 +427,14 @@ impl Block {
                 };
                 let streams = argv.len() - 2 * n - 1;
                 let mut out = vec![argv[0].clone()];
-                // The line XREAD stored has its options in pairs before STREAMS: keep
-                // COUNT, drop BLOCK.
-                for pair in argv[1..streams].chunks(2) {
-                    if pair[0].eq_ignore_ascii_case(b"count") {
-                        out.extend_from_slice(pair);
+                // Every option but BLOCK, with its arguments.
+                let mut j = 1;
+                while j < streams {
+                    let take = option_len(&argv[j]);
+                    if !argv[j].eq_ignore_ascii_case(b"block") {
+                        out.extend_from_slice(&argv[j..(j + take).min(streams)]);
                     }
+                    j += take;
                 }
                 out.push(argv[streams].clone());
                 out.push(key.to_vec());

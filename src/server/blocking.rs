@@ -71,6 +71,11 @@ fn feeds(cmd: &Command, value: &Value) -> bool {
     }
 }
 
+/// Whether a blocked command reads as a consumer group (XREADGROUP).
+fn reads_group(cmd: &Command) -> bool {
+    cmd.name == "xreadgroup"
+}
+
 impl Blocking {
     fn add(&mut self, client: ClientId, b: Blocked) {
         for k in &b.keys {
@@ -244,6 +249,7 @@ impl Server {
     /// Serve the clients waiting on ready keys, in order, until no key is ready (serving
     /// BLMOVE can create another ready key).
     pub(super) fn serve_ready_keys(&mut self, now: Ms) {
+        self.signal_lost_streams(now);
         let mut rounds = 0;
         while !self.blocking.ready.is_empty() && rounds < 10_000 {
             rounds += 1;
@@ -264,8 +270,9 @@ impl Server {
                     let (cmd, argv) = (b.cmd, layout.narrowed(&b.argv, &key));
                     match self.dbs[db].get(&key, now) {
                         Some(v) if feeds(cmd, v) => {}
-                        Some(_) => continue,
-                        None => break,
+                        // XREADGROUP answers an error when its stream is gone.
+                        _ if reads_group(cmd) => {}
+                        _ => continue,
                     }
                     let mut ctx = Ctx::new(self, client, now);
                     ctx.serving = true;
@@ -277,6 +284,27 @@ impl Server {
                     self.collect_created();
                 }
             }
+        }
+    }
+
+    /// The streams XREADGROUP clients wait on that were deleted or replaced by another
+    /// type are ready: those clients get an error (Redis signals a stream key on delete).
+    fn signal_lost_streams(&mut self, now: Ms) {
+        let mut lost: Vec<(usize, Vec<u8>)> = Vec::new();
+        for b in self.blocking.clients.values() {
+            if !reads_group(b.cmd) {
+                continue;
+            }
+            for k in &b.keys {
+                let is_stream = matches!(self.dbs[b.db].get(k, now), Some(Value::Stream(_)));
+                if !is_stream && !lost.iter().any(|(d, x)| *d == b.db && x == k) {
+                    lost.push((b.db, k.clone()));
+                }
+            }
+        }
+        lost.sort();
+        for (db, k) in lost {
+            self.signal_created(db, &k);
         }
     }
 

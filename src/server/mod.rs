@@ -207,6 +207,13 @@ impl<'a> Ctx<'a> {
         self.notify_in(db, class, event, key);
     }
 
+    /// A keyspace event that doesn't touch WATCH (consumer-group changes: Redis doesn't
+    /// signal the key modified for them).
+    pub fn event(&mut self, class: Class, event: &'static str, key: &[u8]) {
+        let db = self.db_index();
+        self.server.notify_keyspace_event(db, class, event, key);
+    }
+
     /// As `notify`, for a key in another db (MOVE, COPY … DB).
     pub fn notify_in(&mut self, db: usize, class: Class, event: &'static str, key: &[u8]) {
         self.server.key_modified(db, key);

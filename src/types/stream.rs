@@ -13,6 +13,9 @@ use std::collections::BTreeMap;
 
 use super::listpack;
 
+pub mod group;
+use group::{ConsumerGroup, INVALID_ENTRIES_READ};
+
 /// A stream entry id.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Default, Hash)]
 pub struct StreamId {
@@ -192,6 +195,8 @@ pub struct Stream {
     pub first_id: StreamId,
     pub max_deleted_id: StreamId,
     pub entries_added: u64,
+    /// Consumer groups by name.
+    pub groups: BTreeMap<Vec<u8>, ConsumerGroup>,
 }
 
 impl Stream {
@@ -425,6 +430,112 @@ impl Stream {
     /// Bytes of field and value data, for size estimates.
     pub fn data_bytes(&self) -> usize {
         self.nodes.values().map(|n| n.bytes).sum()
+    }
+
+    /// Whether a live entry has this id.
+    pub fn contains(&self, id: StreamId) -> bool {
+        self.node_for(id)
+            .and_then(|k| self.nodes.get(&k))
+            .is_some_and(|n| n.entries.iter().any(|e| e.id == id && !e.deleted))
+    }
+
+    /// XINFO STREAM's `radix-tree-nodes`: the nodes of the radix tree keyed by the stream
+    /// nodes' master ids.
+    pub fn radix_tree_nodes(&self) -> usize {
+        group::radix_tree_nodes(self.nodes.keys().copied())
+    }
+
+    /// Whether an entry was deleted somewhere from `start` on (Redis's
+    /// `streamRangeHasTombstones` with an open end): the group's read counter can't be
+    /// trusted past a tombstone.
+    pub fn has_tombstones_from(&self, start: StreamId) -> bool {
+        if self.length == 0 || self.max_deleted_id == StreamId::MIN {
+            return false;
+        }
+        if self.first_id > self.max_deleted_id {
+            return false;
+        }
+        start <= self.max_deleted_id
+    }
+
+    /// How many entries were added up to `id` (its logical read counter), when it can be
+    /// told: None where tombstones or a future id leave it unknown.
+    pub fn entries_up_to(&self, id: StreamId) -> Option<u64> {
+        if self.entries_added == 0 {
+            return Some(0);
+        }
+        if self.length == 0 && id <= self.last_id {
+            return Some(self.entries_added);
+        }
+        if id == self.last_id {
+            return Some(self.entries_added);
+        }
+        if id > self.last_id {
+            return None;
+        }
+        if self.max_deleted_id == StreamId::MIN || self.max_deleted_id < self.first_id {
+            if id < self.first_id {
+                return Some(self.entries_added - self.length);
+            }
+            if id == self.first_id {
+                return Some(self.entries_added - self.length + 1);
+            }
+        }
+        None
+    }
+
+    /// A group's lag: entries not yet delivered to it, None when it can't be told.
+    pub fn lag(&self, g: &ConsumerGroup) -> Option<i64> {
+        if self.entries_added == 0 {
+            return Some(0);
+        }
+        if g.entries_read != INVALID_ENTRIES_READ && !self.has_tombstones_from(g.last_id) {
+            return Some(self.entries_added as i64 - g.entries_read);
+        }
+        self.entries_up_to(g.last_id)
+            .map(|read| self.entries_added as i64 - read as i64)
+    }
+
+    /// Deliver new entries (from `start` on, at most `count`, 0: all) to `consumer` of
+    /// group `name`: the group's last id and read counter move on, and unless `noack`
+    /// each entry becomes pending for the consumer (taken over, with a fresh count, if
+    /// another one had it). Returns the entries delivered.
+    pub fn deliver(
+        &mut self,
+        name: &[u8],
+        consumer: &[u8],
+        start: StreamId,
+        count: usize,
+        noack: bool,
+        now: i64,
+    ) -> Vec<(StreamId, Fields)> {
+        let found: Vec<(StreamId, Fields)> = self
+            .range(start, StreamId::MAX, false, count)
+            .into_iter()
+            .map(|(id, f)| (id, f.clone()))
+            .collect();
+        for (id, _) in &found {
+            let tombstones = self.has_tombstones_from(*id);
+            let estimate = self.entries_up_to(*id);
+            let added = self.entries_added;
+            let Some(g) = self.groups.get_mut(name) else {
+                break;
+            };
+            if *id > g.last_id {
+                if g.entries_read != INVALID_ENTRIES_READ && !tombstones {
+                    g.entries_read += 1;
+                } else if added > 0 {
+                    g.entries_read = estimate.map_or(INVALID_ENTRIES_READ, |n| n as i64);
+                }
+                g.last_id = *id;
+            }
+            if !noack {
+                let n = g.assign(*id, consumer, now);
+                n.delivery_time = now;
+                n.delivery_count = 1;
+            }
+        }
+        found
     }
 
     /// The nodes as they are (for snapshots): each node's master id, master fields and
