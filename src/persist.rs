@@ -15,10 +15,16 @@
 //! ```text
 //! "RPGSNAP\0" u16 version, f64 world_ms, f64 wall_ms, f64 speed, u8 paused
 //! then per non-empty db: u8 db, len key count, then per key:
-//!   u8 type (1 string, 2 list, 3 set, 4 zset, 5 hash) | 0x80 if it has a TTL,
+//!   u8 type (1 string, 2 list, 3 set, 4 zset, 5 hash, 6/7 stream) | 0x80 if it has a TTL,
 //!   [i64 expire_at_ms], bytes key, then the value:
 //!   string: bytes · list/set: len n, n × bytes · zset: len n, n × (f64 score, bytes)
 //!   hash: len n, n × (bytes field, bytes value)
+//!   stream (6; 7 with consumer groups): u64 last id ms, seq, max deleted id ms, seq,
+//!   u64 entries added, len nodes, per node: len n, n × bytes master field, len entries,
+//!   per entry: u64 ms, seq, u8 deleted, len n, n × (bytes field, bytes value);
+//!   type 7 then: len groups, per group: bytes name, u64 last id ms, seq, i64 entries
+//!   read, len consumers, n × (bytes name, i64 seen ms), len pending, n × (u64 id ms,
+//!   seq, bytes consumer, i64 delivery ms, u64 delivery count)
 //! u8 0xFF, u32 CRC-32 of everything before it
 //! ```
 
@@ -29,6 +35,7 @@ use crate::reply::Reply;
 use crate::server::{Server, NUM_DBS};
 use crate::types::hash::Hash;
 use crate::types::set::Set;
+use crate::types::stream::group::ConsumerGroup;
 use crate::types::stream::{Stream, StreamId};
 use crate::types::string::RString;
 use crate::types::zset::ZSet;
@@ -147,7 +154,8 @@ fn type_code(v: &Value) -> u8 {
         Value::Set(_) => 3,
         Value::ZSet(_) => 4,
         Value::Hash(_) => 5,
-        Value::Stream(_) => 6,
+        Value::Stream(s) if s.groups.is_empty() => 6,
+        Value::Stream(_) => 7,
     }
 }
 
@@ -206,6 +214,28 @@ fn put_value(out: &mut Vec<u8>, v: &Value) {
                         put_bytes(out, f);
                         put_bytes(out, v);
                     }
+                }
+            }
+            if st.groups.is_empty() {
+                return;
+            }
+            // Type 7: the consumer groups follow, each with its consumers and its PEL.
+            put_len(out, st.groups.len() as u64);
+            for (name, g) in &st.groups {
+                put_bytes(out, name);
+                id(out, g.last_id);
+                out.extend_from_slice(&g.entries_read.to_le_bytes());
+                put_len(out, g.consumers.len() as u64);
+                for (cname, c) in &g.consumers {
+                    put_bytes(out, cname);
+                    out.extend_from_slice(&c.seen_time.to_le_bytes());
+                }
+                put_len(out, g.pel.len() as u64);
+                for (pid, n) in &g.pel {
+                    id(out, *pid);
+                    put_bytes(out, &n.consumer);
+                    out.extend_from_slice(&n.delivery_time.to_le_bytes());
+                    out.extend_from_slice(&n.delivery_count.to_le_bytes());
                 }
             }
         }
@@ -386,7 +416,7 @@ fn read_value(r: &mut Reader, code: u8) -> Result<Value, LoadError> {
             distinct(h.len(), n)?;
             Value::Hash(Box::new(h))
         }
-        6 => {
+        6 | 7 => {
             let id = |r: &mut Reader| -> Result<StreamId, LoadError> {
                 Ok(StreamId::new(
                     u64::from_le_bytes(r.array()?),
@@ -426,8 +456,36 @@ fn read_value(r: &mut Reader, code: u8) -> Result<Value, LoadError> {
                     entries,
                 ));
             }
-            let st = Stream::from_raw(nodes, last_id, max_deleted, entries_added)
+            let mut st = Stream::from_raw(nodes, last_id, max_deleted, entries_added)
                 .ok_or(LoadError::Invalid("a stream out of order"))?;
+            if code == 7 {
+                let n = r.len()?;
+                for _ in 0..n {
+                    let name = r.bytes()?;
+                    let last = id(r)?;
+                    let entries_read = i64::from_le_bytes(r.array()?);
+                    let mut g = ConsumerGroup::new(last, entries_read);
+                    for _ in 0..r.len()? {
+                        let cname = r.bytes()?;
+                        g.create_consumer(&cname, i64::from_le_bytes(r.array()?));
+                    }
+                    for _ in 0..r.len()? {
+                        let pid = id(r)?;
+                        let owner = r.bytes()?;
+                        let delivery_time = i64::from_le_bytes(r.array()?);
+                        let delivery_count = u64::from_le_bytes(r.array()?);
+                        if !g.consumers.contains_key(&owner) || g.pel.contains_key(&pid) {
+                            return Err(LoadError::Invalid("a pending entry without its consumer"));
+                        }
+                        let nack = g.assign(pid, &owner, delivery_time);
+                        nack.delivery_time = delivery_time;
+                        nack.delivery_count = delivery_count;
+                    }
+                    if !g.is_consistent() || st.groups.insert(name, g).is_some() {
+                        return Err(LoadError::Invalid("a consumer group twice"));
+                    }
+                }
+            }
             if st.last_entry_id().is_some_and(|l| l > last_id) {
                 return Err(LoadError::Invalid("a stream past its last id"));
             }
@@ -616,12 +674,66 @@ pub fn export_commands(server: &Server, now: Ms) -> Vec<Vec<Vec<u8>>> {
                         w("MAXDELETEDID"),
                         st.max_deleted_id.text().into_bytes(),
                     ]);
+                    cmds.extend(group_commands(&key, st));
                 }
             }
             if let Some(at) = e.expire_at() {
                 let left = (at - now).max(1);
                 cmds.push(vec![w("PEXPIRE"), key, left.to_string().into_bytes()]);
             }
+        }
+    }
+    cmds
+}
+
+/// The commands that recreate a stream's consumer groups: each group at its last id and
+/// read counter, its consumers, and its pending entries given back to their owners with
+/// their delivery time and count, as Redis itself propagates them (XCLAIM … FORCE
+/// JUSTID). What a script can't recreate: a pending entry whose entry was deleted (XCLAIM
+/// needs the entry), and a consumer's seen time (it becomes the time of the import).
+fn group_commands(key: &[u8], st: &Stream) -> Vec<Vec<Vec<u8>>> {
+    let w = |s: &str| s.as_bytes().to_vec();
+    let mut cmds = Vec::new();
+    for (name, g) in &st.groups {
+        let mut create = vec![
+            w("XGROUP"),
+            w("CREATE"),
+            key.to_vec(),
+            name.clone(),
+            g.last_id.text().into_bytes(),
+        ];
+        if g.entries_read >= 0 {
+            create.push(w("ENTRIESREAD"));
+            create.push(g.entries_read.to_string().into_bytes());
+        }
+        cmds.push(create);
+        for cname in g.consumers.keys() {
+            cmds.push(vec![
+                w("XGROUP"),
+                w("CREATECONSUMER"),
+                key.to_vec(),
+                name.clone(),
+                cname.clone(),
+            ]);
+        }
+        for (id, n) in &g.pel {
+            if !st.contains(*id) {
+                continue;
+            }
+            cmds.push(vec![
+                w("XCLAIM"),
+                key.to_vec(),
+                name.clone(),
+                n.consumer.clone(),
+                w("0"),
+                id.text().into_bytes(),
+                w("TIME"),
+                n.delivery_time.to_string().into_bytes(),
+                w("RETRYCOUNT"),
+                n.delivery_count.to_string().into_bytes(),
+                w("FORCE"),
+                w("JUSTID"),
+            ]);
         }
     }
     cmds

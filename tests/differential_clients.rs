@@ -124,6 +124,18 @@ const SCENARIOS: &[(&str, &str)] = &[
         "XREAD BLOCK is woken by an XADD that MAXLEN 0 trims away, and answers nothing then",
         "1>! XREAD BLOCK 0 STREAMS s $\n0> XADD s MAXLEN 0 1-0 a 1\n0> XADD s 2-0 a 1\n1<",
     ),
+    (
+        "XREADGROUP BLOCK: first blocked, first served, each entry once; NOACK leaves nothing pending",
+        "0> XGROUP CREATE q g $ MKSTREAM\n1>! XREADGROUP GROUP g w1 BLOCK 0 STREAMS q >\n2>! XREADGROUP GROUP g w2 COUNT 5 NOACK BLOCK 0 STREAMS q >\n0> XADD q 1-0 n 1\n1<\n0> XADD q 2-0 n 2\n2<\n0> XPENDING q g\n0> XINFO GROUPS q",
+    ),
+    (
+        "XREADGROUP BLOCK gets NOGROUP when its group is destroyed, UNBLOCKED when its stream is deleted or overwritten",
+        "0> XGROUP CREATE q g $ MKSTREAM\n1>! XREADGROUP GROUP g w1 BLOCK 0 STREAMS q >\n0> XGROUP DESTROY q g\n1<\n0> XGROUP CREATE q g2 $\n1>! XREADGROUP GROUP g2 w1 BLOCK 0 STREAMS q >\n0> DEL q\n1<\n0> XGROUP CREATE q g3 $ MKSTREAM\n1>! XREADGROUP GROUP g3 w1 BLOCK 0 STREAMS q >\n2>! XREAD BLOCK 0 STREAMS q $\n0> SET q x\n1<\n0> DEL q\n0> XADD q 9-0 x 1\n2<",
+    ),
+    (
+        "XREADGROUP BLOCK on several streams is served by the one that got an entry; history answers at once",
+        "0> XGROUP CREATE a g $ MKSTREAM\n0> XGROUP CREATE b g $ MKSTREAM\n1>! XREADGROUP GROUP g c BLOCK 0 STREAMS a b > >\n0> MULTI\n0> XADD b 1-0 k v\n0> XADD a 1-0 k v\n0> EXEC\n1<\n1> XREADGROUP GROUP g c BLOCK 0 STREAMS a b 0 0\n0> XPENDING a g\n0> XPENDING b g",
+    ),
 ];
 
 enum Step {

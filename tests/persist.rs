@@ -403,3 +403,60 @@ fn a_stream_comes_back_with_its_nodes_deleted_entries_and_counters() {
         "(error) ERR The ID specified in XADD is equal or smaller than the target stream top item"
     );
 }
+
+#[test]
+fn a_stream_keeps_its_consumer_groups_through_a_snapshot_a_reload_and_an_export() {
+    let mut s = session();
+    for l in [
+        "XADD st 1-0 job a",
+        "XADD st 2-0 job b",
+        "XADD st 3-0 job c",
+        "XGROUP CREATE st workers 0",
+        "XREADGROUP GROUP workers w1 COUNT 2 STREAMS st >",
+        "XCLAIM st workers w2 0 2-0 RETRYCOUNT 5",
+        "XGROUP CREATECONSUMER st workers idle",
+        "XGROUP CREATE st audit $",
+        "XGROUP CREATE st unknown 0 ENTRIESREAD -1",
+    ] {
+        assert!(!s.exec(l).starts_with("(error)"), "{l}");
+    }
+    s.advance(T0, 1500.0);
+    let full = s.exec("XINFO STREAM st FULL");
+    let bytes = s.snapshot(T0).unwrap();
+    let mut fresh = session();
+    fresh.restore(&bytes, T0).expect("loads");
+    assert_eq!(fresh.exec("XINFO STREAM st FULL"), full);
+    assert_eq!(s.exec("DEBUG RELOAD"), "OK");
+    assert_eq!(s.exec("XINFO STREAM st FULL"), full);
+    // Deliveries go on where they were.
+    assert_eq!(
+        fresh.exec("XREADGROUP GROUP workers w1 STREAMS st >"),
+        "1) 1) \"st\"\n   2) 1) 1) \"3-0\"\n         2) 1) \"job\"\n            2) \"c\""
+    );
+    // An export recreates the groups, consumers and pending entries (with their
+    // delivery counts); the consumers' seen times become the import's.
+    let now = s.now_ms();
+    let script = persist::export_script(s.server(), now).unwrap();
+    assert!(
+        script.contains("\"XCLAIM\" \"st\" \"workers\" \"w2\" \"0\" \"2-0\" \"TIME\""),
+        "{script}"
+    );
+    let mut imported = session();
+    let done = persist::import(imported.server_mut(), script.as_bytes(), now);
+    assert_eq!(done.errors, 0, "{:?}", done.first_errors);
+    for cmd in [
+        "XINFO GROUPS st",
+        "XPENDING st workers",
+        "XINFO STREAM st",
+    ] {
+        assert_eq!(imported.exec(cmd), s.exec(cmd), "{cmd}");
+    }
+    let counts = |w: &mut World| {
+        w.exec("XPENDING st workers - + 10")
+            .lines()
+            .filter(|l| l.contains("4)"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(counts(&mut imported), counts(&mut s));
+}

@@ -72,6 +72,13 @@ export function fixtureLines() {
     'XADD stream 1-2 item "a pen" qty 2',
     'XADD stream 5-0 item lamp',
     'XDEL stream 1-2',
+    // Its consumer groups: a pending entry with two deliveries, an idle consumer, a group
+    // at the end with a read counter.
+    'XGROUP CREATE stream workers 0',
+    'XREADGROUP GROUP workers w1 COUNT 1 STREAMS stream >',
+    'XCLAIM stream workers w2 0 1-1',
+    'XGROUP CREATECONSUMER stream workers idle',
+    'XGROUP CREATE stream audit $ ENTRIESREAD 3',
   ];
   const visitors = [];
   for (let i = 0; i < 3000; i++) visitors.push(`visitor:${i}`);
@@ -127,6 +134,16 @@ export async function dumpKeyspace(call) {
         // Its live entries with their ids, as XRANGE gives them.
         const entries = await call(['XRANGE', key, '-', '+']);
         value = entries.map(([id, fields]) => `${Buffer.from(id)}:${fields.map(hex).join(',')}`);
+        // Its groups, consumers and pending entries (not the times, which differ).
+        const text = (x) => (x === null || x === undefined ? 'nil' : typeof x === 'object' ? Buffer.from(x).toString() : String(x));
+        for (const g of await call(['XINFO', 'GROUPS', key])) {
+          const name = g[1];
+          value.push(`group:${g.map(text).join(',')}`);
+          for (const c of await call(['XINFO', 'CONSUMERS', key, name])) value.push(`consumer:${text(c[1])}=${text(c[3])}`);
+          for (const [id, owner, , count] of await call(['XPENDING', key, name, '-', '+', '1000'])) {
+            value.push(`pending:${text(id)}=${text(owner)}x${text(count)}`);
+          }
+        }
       } else if (type === 'hash') {
         const flat = await call(['HGETALL', key]);
         const pairs = [];
