@@ -162,8 +162,13 @@ impl Server {
 
     /// Stop `client` waiting; `reply` (if any) is what it gets. True if it was blocked.
     pub(super) fn unblock(&mut self, client: ClientId, reply: Option<Reply>) -> bool {
-        if self.blocking.remove(client).is_none() {
+        let Some(b) = self.blocking.remove(client) else {
             return false;
+        };
+        if let Some(Reply::Error(text)) = &reply {
+            // An error ends the wait (NOGROUP, UNBLOCKED): counted as the command failing.
+            self.stats.error(text);
+            self.stats.command(b.cmd).failed_calls += 1;
         }
         if let Some(r) = reply {
             self.clients.push(client, r);
@@ -184,7 +189,10 @@ impl Server {
             return false;
         };
         let reply = if as_error {
-            Reply::Error("UNBLOCKED client unblocked via CLIENT UNBLOCK".into())
+            let text = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+            self.stats.error(text);
+            self.stats.command(b.cmd).failed_calls += 1;
+            Reply::Error(text.into())
         } else {
             b.on_timeout
         };

@@ -55,7 +55,7 @@ pub struct CommandStat {
 impl Stats {
     /// An error reply went out: count it under its code (the first word, as Redis takes
     /// it from the first 32 bytes; `ERR` when there is no space).
-    fn error(&mut self, text: &str) {
+    pub(super) fn error(&mut self, text: &str) {
         self.error_replies += 1;
         let head = &text.as_bytes()[..text.len().min(32)];
         let code = match head.iter().position(|&b| b == b' ') {
@@ -65,7 +65,7 @@ impl Stats {
         *self.errors.entry(code.to_string()).or_default() += 1;
     }
 
-    fn command(&mut self, cmd: &'static Command) -> &mut CommandStat {
+    pub(super) fn command(&mut self, cmd: &'static Command) -> &mut CommandStat {
         self.commands.entry(cmd.name).or_default()
     }
 }
