@@ -51,7 +51,10 @@ fn main() {
             continue;
         }
         if line == "@messages" {
-            let out = s.console(console).map(|mut c| c.take_messages()).unwrap_or_default();
+            let out = s
+                .console(console)
+                .map(|mut c| c.take_messages())
+                .unwrap_or_default();
             println!("{line}");
             if !out.is_empty() {
                 println!("{out}");
@@ -62,7 +65,10 @@ fn main() {
             println!("{line}");
             continue;
         }
-        let out = s.console(console).map(|mut c| c.exec(&line)).unwrap_or_default();
+        let out = s
+            .console(console)
+            .map(|mut c| c.exec(&line))
+            .unwrap_or_default();
         println!("> {line}");
         if !out.is_empty() {
             println!("{out}");

@@ -45,9 +45,30 @@ pub enum Items {
     /// latitude as GEOPOS prints them)
     ZSet(Vec<ZItem>),
     Hash(Vec<(String, String)>),
-    /// (id, field-value pairs)
-    Stream(Vec<(String, Vec<(String, String)>)>),
+    /// A page of entries (id, field-value pairs), and every consumer group.
+    Stream {
+        entries: Vec<(String, Vec<(String, String)>)>,
+        groups: Vec<GroupView>,
+    },
 }
+
+/// A consumer group in the view. Times are world ms, so the page counts idle times live.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupView {
+    pub name: String,
+    pub last_id: String,
+    pub entries_read: Option<i64>,
+    pub lag: Option<i64>,
+    /// (name, pending entries, last seen)
+    pub consumers: Vec<(String, usize, i64)>,
+    /// The first `PENDING_VIEW_LIMIT` pending entries: (id, owner, last delivery,
+    /// deliveries).
+    pub pending: Vec<(String, String, i64, u64)>,
+    pub pending_total: usize,
+}
+
+/// Pending entries shown per group.
+pub const PENDING_VIEW_LIMIT: usize = 100;
 
 /// A sorted-set member in the view.
 #[derive(Debug, Clone, PartialEq)]
@@ -222,8 +243,9 @@ pub fn inspect(
                     .collect(),
             )
         }
-        Value::Stream(st) => Items::Stream(
-            st.entries()
+        Value::Stream(st) => Items::Stream {
+            entries: st
+                .entries()
                 .skip(offset)
                 .take(limit)
                 .map(|(id, fields)| {
@@ -233,7 +255,36 @@ pub fn inspect(
                     )
                 })
                 .collect(),
-        ),
+            groups: st
+                .groups
+                .iter()
+                .map(|(name, g)| GroupView {
+                    name: text(name),
+                    last_id: g.last_id.text(),
+                    entries_read: (g.entries_read >= 0).then_some(g.entries_read),
+                    lag: st.lag(g),
+                    consumers: g
+                        .consumers
+                        .iter()
+                        .map(|(n, c)| (text(n), c.pel.len(), c.seen_time))
+                        .collect(),
+                    pending: g
+                        .pel
+                        .iter()
+                        .take(PENDING_VIEW_LIMIT)
+                        .map(|(id, n)| {
+                            (
+                                id.text(),
+                                text(&n.consumer),
+                                n.delivery_time,
+                                n.delivery_count,
+                            )
+                        })
+                        .collect(),
+                    pending_total: g.pel.len(),
+                })
+                .collect(),
+        },
         Value::Hash(h) => Items::Hash(
             h.iter()
                 .skip(offset)

@@ -11,7 +11,7 @@ use crate::commands::table::{Link, Shape};
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::inspect::{Items, KeyRow, ValueView};
+use crate::inspect::{GroupView, Items, KeyRow, ValueView};
 use crate::packed::{self, PackedReply};
 use crate::reply::Reply;
 use crate::retry::{Config as SimConfig, StrategyKind};
@@ -260,18 +260,22 @@ fn value_to_js(v: &ValueView) -> JsValue {
                     .collect(),
             ))
         }
-        Items::Stream(list) => fields.push(items(
-            list.iter()
-                .map(|(id, pairs)| {
-                    let text = pairs
-                        .iter()
-                        .map(|(f, v)| format!("{f} {v}"))
-                        .collect::<Vec<_>>()
-                        .join("\n");
-                    obj(vec![("id", s(id)), ("fields", s(&text))])
-                })
-                .collect(),
-        )),
+        Items::Stream { entries, groups } => {
+            fields.push(items(
+                entries
+                    .iter()
+                    .map(|(id, pairs)| {
+                        let text = pairs
+                            .iter()
+                            .map(|(f, v)| format!("{f} {v}"))
+                            .collect::<Vec<_>>()
+                            .join("\n");
+                        obj(vec![("id", s(id)), ("fields", s(&text))])
+                    })
+                    .collect(),
+            ));
+            fields.push(("groups", array(groups.iter().map(group_to_js))));
+        }
         Items::Hash(list) => fields.push(items(
             list.iter()
                 .map(|(f, v)| obj(vec![("field", s(f)), ("value", s(v))]))
@@ -279,6 +283,39 @@ fn value_to_js(v: &ValueView) -> JsValue {
         )),
     }
     obj(fields)
+}
+
+/// A consumer group for the keyspace view (times in world ms; null where Redis answers nil).
+fn group_to_js(g: &GroupView) -> JsValue {
+    let opt = |v: Option<i64>| v.map_or(JsValue::NULL, |v| n(v as f64));
+    obj(vec![
+        ("name", s(&g.name)),
+        ("lastId", s(&g.last_id)),
+        ("entriesRead", opt(g.entries_read)),
+        ("lag", opt(g.lag)),
+        (
+            "consumers",
+            array(g.consumers.iter().map(|(name, pending, seen)| {
+                obj(vec![
+                    ("name", s(name)),
+                    ("pending", n(*pending as f64)),
+                    ("seen", n(*seen as f64)),
+                ])
+            })),
+        ),
+        (
+            "pending",
+            array(g.pending.iter().map(|(id, owner, at, count)| {
+                obj(vec![
+                    ("id", s(id)),
+                    ("consumer", s(owner)),
+                    ("delivered", n(*at as f64)),
+                    ("deliveries", n(*count as f64)),
+                ])
+            })),
+        ),
+        ("pendingTotal", n(g.pending_total as f64)),
+    ])
 }
 
 fn js_error(message: &str) -> JsValue {

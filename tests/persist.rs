@@ -444,11 +444,7 @@ fn a_stream_keeps_its_consumer_groups_through_a_snapshot_a_reload_and_an_export(
     let mut imported = session();
     let done = persist::import(imported.server_mut(), script.as_bytes(), now);
     assert_eq!(done.errors, 0, "{:?}", done.first_errors);
-    for cmd in [
-        "XINFO GROUPS st",
-        "XPENDING st workers",
-        "XINFO STREAM st",
-    ] {
+    for cmd in ["XINFO GROUPS st", "XPENDING st workers", "XINFO STREAM st"] {
         assert_eq!(imported.exec(cmd), s.exec(cmd), "{cmd}");
     }
     let counts = |w: &mut World| {

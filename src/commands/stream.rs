@@ -475,8 +475,7 @@ fn read_generic(ctx: &mut Ctx, argv: &[Vec<u8>], with_group: bool) -> CmdResult 
         if let Some((g, _)) = group {
             if !s.is_some_and(|s| s.groups.contains_key(g)) {
                 return Err(CmdError::Raw(if serving {
-                    "NOGROUP the consumer group this client was blocked on no longer exists"
-                        .into()
+                    "NOGROUP the consumer group this client was blocked on no longer exists".into()
                 } else {
                     format!(
                         "NOGROUP No such key '{}' or consumer group '{}' in XREADGROUP with GROUP option",
@@ -551,7 +550,14 @@ fn read_generic(ctx: &mut Ctx, argv: &[Vec<u8>], with_group: bool) -> CmdResult 
                 let entries = match history {
                     Some(id) => groups::history(s, g, consumer, id.incr(), limit, now),
                     None => s
-                        .deliver(g, consumer, last.incr().unwrap_or(StreamId::MAX), limit, noack, now)
+                        .deliver(
+                            g,
+                            consumer,
+                            last.incr().unwrap_or(StreamId::MAX),
+                            limit,
+                            noack,
+                            now,
+                        )
                         .iter()
                         .map(|(id, f)| entry_reply(*id, f))
                         .collect(),
@@ -795,7 +801,7 @@ pub const COMMANDS: &[Command] = &[
         summary: "Entries with ids from start to end (- and + for the ends, ( to exclude one), oldest first",
         syntax: "key start end [COUNT count]", handler: xrange, ..X },
     Command { name: "xreadgroup", arity: -7, flags: flags![WRITE, BLOCKING, MOVABLEKEYS], acl: acl![WRITE, STREAM, SLOW, BLOCKING],
-        keys: (0, 0, 0), block: Some(Block::Streams),
+        keys: (0, 0, 0), block: Some(Block::GroupStreams),
         key_specs: &[KeySpec { flags: key_flags![RO, ACCESS], begin: Begin::Keyword("STREAMS", 4), find: Find::Range { last: -1, step: 1, limit: 2 }, notes: None }],
         complexity: "For each stream mentioned: O(M) with M being the number of elements returned. If M is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1). On the other side when XREADGROUP blocks, XADD will pay the O(N) time in order to serve the N clients blocked on the stream getting new data.",
         summary: "Read as a consumer of a group: > for entries never delivered (they become pending), an id for its own pending ones",

@@ -344,6 +344,9 @@ pub enum Block {
     /// `XREAD [COUNT n] [BLOCK ms] STREAMS key [key ...] id [id ...]`: the timeout after
     /// BLOCK, the keys in the first half after STREAMS, each key's id in the second.
     Streams,
+    /// XREADGROUP: XREAD's layout (with GROUP group consumer among the options), served
+    /// with an error when its stream or its group goes away while it waits.
+    GroupStreams,
 }
 
 /// How many arguments an XREAD/XREADGROUP option takes, itself included.
@@ -383,7 +386,7 @@ impl Block {
         match self {
             Block::KeysThenTimeout => Some((argv.get(1..last)?, last)),
             Block::FirstKey => Some((argv.get(1..2)?, last)),
-            Block::Streams => {
+            Block::Streams | Block::GroupStreams => {
                 let (streams, block) = stream_options(argv);
                 let streams = streams?;
                 let n = (argv.len() - streams - 1) / 2;
@@ -416,7 +419,7 @@ impl Block {
                 out.extend_from_slice(argv.get(3 + n..).unwrap_or(&[]));
                 out
             }
-            Block::Streams => {
+            Block::Streams | Block::GroupStreams => {
                 // XREAD [COUNT n] STREAMS key id, for the one key (no BLOCK: it is served).
                 let Some((keys, _)) = self.keys_and_timeout(argv) else {
                     return argv.to_vec();

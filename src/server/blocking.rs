@@ -73,7 +73,7 @@ fn feeds(cmd: &Command, value: &Value) -> bool {
 
 /// Whether a blocked command reads as a consumer group (XREADGROUP).
 fn reads_group(cmd: &Command) -> bool {
-    cmd.name == "xreadgroup"
+    cmd.block == Some(crate::commands::table::Block::GroupStreams)
 }
 
 impl Blocking {

@@ -105,7 +105,7 @@ test('the lessons teach the seed document\'s use cases with the commands the iss
   const byId = Object.fromEntries(lessons.map((l) => [l.id, l]));
   const lines = (id) => byId[id].steps.filter((s) => s.command).map((s) => s.command.toUpperCase());
   const uses = (id, re) => assert.ok(lines(id).some((l) => re.test(l)), `${id} uses ${re}`);
-  assert.deepEqual(Object.keys(byId).sort(), ['caching', 'likes', 'retry', 'sales']);
+  assert.deepEqual(Object.keys(byId).sort(), ['caching', 'likes', 'retry', 'sales', 'streams-retry']);
   uses('caching', /^SET .* EX \d+$/); uses('caching', /^TTL /); uses('caching', /^DEL /);
   assert.ok(byId.caching.steps.some((s) => s.advance), 'the cache lesson lets a key expire');
   uses('sales', /^INCR /); uses('sales', /^EXPIRE /); uses('sales', /^INCRBYFLOAT /); uses('sales', /^HINCRBY /);
@@ -115,6 +115,11 @@ test('the lessons teach the seed document\'s use cases with the commands the iss
   uses('retry', /^SETEX \S+ 300 PENDING$/); uses('retry', /^INCR \S+RETRY_COUNT$/); uses('retry', /^EXPIRE /);
   uses('retry', /^SETEX \S+ 600 /); uses('retry', /^DEL /);
   assert.match(byId.retry.steps.at(-1).text, /simulation/, 'the retry lesson ends by pointing at the simulation');
+  // The failed push as a consumer group: read, stay pending, reclaimed after an idle time,
+  // a dead-letter stream after N deliveries, acknowledged.
+  uses('streams-retry', /^XREADGROUP GROUP /); uses('streams-retry', /^XPENDING /); uses('streams-retry', /^XAUTOCLAIM \S+ \S+ \S+ 300000 /);
+  uses('streams-retry', /^XADD PUSHES:DEAD /); uses('streams-retry', /^XACK /);
+  assert.ok(byId['streams-retry'].steps.some((s) => s.advance), 'the stream retry lesson lets the entry sit idle');
   for (const l of lessons) {
     for (const s of l.steps) assert.ok(s.text.length <= 260, `${l.id}: "${s.text.slice(0, 30)}…" is a line of explanation, not an essay`);
   }

@@ -53,7 +53,10 @@ pub(super) fn history(
         .unwrap_or_default();
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
-        let found = s.range(id, id, false, 1).first().map(|(id, f)| entry_reply(*id, f));
+        let found = s
+            .range(id, id, false, 1)
+            .first()
+            .map(|(id, f)| entry_reply(*id, f));
         match found {
             Some(entry) => {
                 out.push(entry);
@@ -187,7 +190,8 @@ pub(super) fn xgroup(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             parse_id(&argv[4], 0, true, false)?.id
         };
         if !exists {
-            ctx.db().set(key, crate::types::Value::Stream(Box::default()), false, now);
+            ctx.db()
+                .set(key, crate::types::Value::Stream(Box::default()), false, now);
             ctx.server.key_modified(ctx.db_index(), key);
         }
         let s = stream_at(ctx, key, false)?.ok_or(CmdError::NoSuchKey)?;
@@ -329,8 +333,7 @@ pub(super) fn xpending(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     }
     let (key, g) = (&argv[1], &argv[2]);
     let now = ctx.now;
-    let Some(group) = group_of(ctx, key, g, true)?.and_then(|s| s.groups.get(g.as_slice()))
-    else {
+    let Some(group) = group_of(ctx, key, g, true)?.and_then(|s| s.groups.get(g.as_slice())) else {
         return Err(no_key_or_group(key, g));
     };
     let Some((min_idle, start, end, count, consumer)) = range else {

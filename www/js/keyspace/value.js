@@ -2,7 +2,8 @@
 // `inspect(db, key, offset, limit)`:
 //   string → text, hex and bits (a HyperLogLog also its estimate);  list → index/value;
 //   set → member;  zset → rank/member/score (a geo set also longitude/latitude);
-//   hash → field/value;  stream → id/fields.
+//   hash → field/value;  stream → id/fields, then its consumer groups (consumers, pending
+//   entries, idle times counting up with the world clock).
 // `refresh()` reads it again (the keyspace view calls it when generation() moves), and the
 // TTL in the header counts down with the world clock (`tick(now)`). Values are text nodes only.
 import { h, setText, fmtInt, fmtSize, fmtSizeLong, ttlText, remaining } from './util.js';
@@ -22,6 +23,16 @@ const COLUMNS = {
   stream: [['id', 'id'], ['fields', 'fields and values']],
 };
 const BITS_SHOWN = 64; // bytes of a string shown as bits (512 bits)
+
+/** An idle time as XPENDING counts it, in the two largest units. */
+function fmtIdle(ms) {
+  if (ms < 1000) return `${Math.floor(ms)} ms`;
+  const sec = Math.floor(ms / 1000);
+  if (sec < 60) return `${sec} s`;
+  const min = Math.floor(sec / 60);
+  if (min < 60) return `${min} min ${sec % 60} s`;
+  return `${Math.floor(min / 60)} h ${min % 60} min`;
+}
 
 const hexBytes = (hex) => (hex.trim() === '' ? [] : hex.trim().split(/\s+/));
 
@@ -320,8 +331,51 @@ export function mountValue(root, engine, { id = 'ks-value', lookup = () => null 
       : view.type === 'zset' ? h('p', { className: 'ks-note', text: 'By rank: lowest score first, as ZRANGE 0 -1 WITHSCORES.' })
       : view.type === 'stream' ? h('p', { className: 'ks-note', text: 'Oldest first, as XRANGE - + gives them: each entry\'s id (milliseconds-sequence), then its fields and values.' })
         : null;
-    body.replaceChildren(...[note, table].filter(Boolean));
+    const groups = view.type === 'stream' ? streamGroups(view.groups || []) : [];
+    body.replaceChildren(...[note, table, ...groups].filter(Boolean));
     setPager(view.size, PAGE, 'items');
+  }
+
+  /**
+   * A stream's consumer groups: where each is (last delivered id, entries read, lag), its
+   * consumers and its pending entries, with idle times that count up with the world clock.
+   */
+  function streamGroups(groups) {
+    if (groups.length === 0) return [];
+    const idleCell = (since) => h('td', { className: 'ks-col-idle', 'data-since': String(since) });
+    const parts = [h('h4', { className: 'ks-section', text: `Consumer groups (${fmtInt(groups.length)})` })];
+    for (const g of groups) {
+      const read = g.entriesRead === null ? 'unknown' : fmtInt(g.entriesRead);
+      const lag = g.lag === null ? 'unknown (deleted entries in the way)' : fmtInt(g.lag);
+      parts.push(h('section', { className: 'ks-group', 'aria-label': `consumer group ${g.name}` },
+        h('h5', { className: 'ks-group-name', text: g.name }),
+        h('p', { className: 'ks-note', text: `Last delivered ${g.lastId} · entries read ${read} · lag ${lag} (XINFO GROUPS)` }),
+        g.consumers.length === 0
+          ? h('p', { className: 'ks-muted', text: 'No consumers yet: XREADGROUP creates them.' })
+          : h('table', { className: 'ks-table ks-table-consumers' },
+            h('caption', { className: 'ks-sr-only', text: `consumers of ${g.name}` }),
+            h('thead', {}, h('tr', {}, ['consumer', 'pending', 'idle'].map((c) => h('th', { scope: 'col', text: c })))),
+            h('tbody', {}, g.consumers.map((c) => h('tr', {},
+              h('th', { scope: 'row', text: c.name }), h('td', { text: fmtInt(c.pending) }), idleCell(c.seen))))),
+        g.pendingTotal === 0
+          ? h('p', { className: 'ks-muted', text: 'Nothing pending: every delivered entry was acknowledged (XACK).' })
+          : h('table', { className: 'ks-table ks-table-pending' },
+            h('caption', { className: 'ks-note ks-caption', text: g.pendingTotal > g.pending.length
+              ? `Pending: the first ${fmtInt(g.pending.length)} of ${fmtInt(g.pendingTotal)} (XPENDING)`
+              : `Pending (${fmtInt(g.pendingTotal)}): delivered, not yet acknowledged (XPENDING)` }),
+            h('thead', {}, h('tr', {}, ['id', 'consumer', 'idle', 'deliveries'].map((c) => h('th', { scope: 'col', text: c })))),
+            h('tbody', {}, g.pending.map((p) => h('tr', {},
+              h('th', { scope: 'row', text: p.id }), h('td', { text: p.consumer }), idleCell(p.delivered),
+              h('td', { text: fmtInt(p.deliveries) })))))));
+    }
+    return parts;
+  }
+
+  /** Idle times since a world time (consumers seen, entries delivered), in the pane. */
+  function tickIdle(now) {
+    for (const cell of body.querySelectorAll('[data-since]')) {
+      setText(cell, fmtIdle(Math.max(0, now - Number(cell.dataset.since))));
+    }
   }
 
   function setPager(total, step, unit) {
@@ -339,6 +393,7 @@ export function mountValue(root, engine, { id = 'ks-value', lookup = () => null 
   /** Follow the world clock: the TTL in the header. */
   function tick(now) {
     if (!view) return;
+    if (view.type === 'stream') tickIdle(now);
     const t = ttlText(view, now);
     setText(ttl, t === '' ? 'no TTL' : t === 'expiring…' ? t : `TTL ${t}`);
     ttl.classList.toggle('is-expiring', t === 'expiring…');
