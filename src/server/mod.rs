@@ -224,6 +224,11 @@ impl<'a> Ctx<'a> {
     /// SADD one per member added, LPUSH one per element, SET one.
     pub fn changes(&mut self, n: u64) {
         self.server.dirty = self.server.dirty.saturating_add(n);
+        if n > 0 {
+            // Views refresh on any change, also one Redis doesn't signal to WATCH (a
+            // consumer group's pending entries).
+            self.server.generation += 1;
+        }
     }
 
     /// Count a read lookup's outcome in INFO's keyspace_hits/keyspace_misses; a miss is

@@ -122,6 +122,34 @@ test('XREAD BLOCK on $ in one console waits until XADD in the other, and gets th
   assert.deepEqual(seen.errors, []);
 });
 
+test('XREADGROUP BLOCK in one console is served by XADD in the other; the keyspace view shows the group and its pending entry', async (t) => {
+  const { page, seen } = await twoConsoles(t);
+  assert.equal(await run(page, 2, 'XGROUP CREATE jobs workers $ MKSTREAM'), 'OK');
+  await type(page, 1, 'XREADGROUP GROUP workers w1 BLOCK 0 STREAMS jobs >');
+  const waiting = page.locator(`${view(1)} .waiting`);
+  await waiting.waitFor({ state: 'visible' });
+  assert.match(await waiting.textContent(), /waiting for XREADGROUP jobs…/);
+  assert.equal(await run(page, 2, 'XADD jobs 1-1 task email'), '"1-1"');
+  await resultIs(page, 1, '1) 1) "jobs"\n   2) 1) 1) "1-1"\n         2) 1) "task"\n            2) "email"');
+  assert.equal(await run(page, 2, 'XPENDING jobs workers'), '1) (integer) 1\n2) "1-1"\n3) "1-1"\n4) 1) 1) "w1"\n      2) "1"',
+    'the entry is pending for w1 until it is acknowledged');
+  // The keyspace view: the stream's entries, then its group, consumer and pending entry.
+  await page.locator('#keyspace .ks-key[data-key="jobs"]').click();
+  const group = page.locator('#keyspace .ks-group');
+  await group.waitFor({ state: 'visible' });
+  assert.equal(await group.locator('.ks-group-name').textContent(), 'workers');
+  assert.match(await group.locator('.ks-note').first().textContent(), /Last delivered 1-1 · entries read 1 · lag 0/);
+  const pendingRow = group.locator('.ks-table-pending tbody tr');
+  assert.equal(await pendingRow.count(), 1);
+  await advanceWorld(page, 5000);
+  await page.waitForFunction(() => document.querySelector('#keyspace .ks-table-pending tbody tr .ks-col-idle')?.textContent === '5 s');
+  assert.deepEqual(await pendingRow.locator('th, td').allTextContents(), ['1-1', 'w1', '5 s', '1'], 'id, owner, idle, tries');
+  await screenshot(page, 'stream-group-keyspace.png');
+  assert.equal(await run(page, 2, 'XACK jobs workers 1-1'), '(integer) 1');
+  await page.waitForFunction(() => /Nothing pending/.test(document.querySelector('#keyspace .ks-group')?.textContent ?? ''));
+  assert.deepEqual(seen.errors, []);
+});
+
 test('Cancel or Ctrl+C ends a wait; a timeout on the world clock ends it in (nil)', async (t) => {
   const { page, seen } = await twoConsoles(t);
   // Ctrl+C.

@@ -358,12 +358,13 @@ export function mountValue(root, engine, { id = 'ks-value', lookup = () => null 
             h('tbody', {}, g.consumers.map((c) => h('tr', {},
               h('th', { scope: 'row', text: c.name }), h('td', { text: fmtInt(c.pending) }), idleCell(c.seen))))),
         g.pendingTotal === 0
-          ? h('p', { className: 'ks-muted', text: 'Nothing pending: every delivered entry was acknowledged (XACK).' })
+          ? h('p', { className: 'ks-muted', text: 'Nothing pending: no entry delivered and not yet acknowledged (XACK).' })
           : h('table', { className: 'ks-table ks-table-pending' },
             h('caption', { className: 'ks-note ks-caption', text: g.pendingTotal > g.pending.length
               ? `Pending: the first ${fmtInt(g.pending.length)} of ${fmtInt(g.pendingTotal)} (XPENDING)`
               : `Pending (${fmtInt(g.pendingTotal)}): delivered, not yet acknowledged (XPENDING)` }),
-            h('thead', {}, h('tr', {}, ['id', 'consumer', 'idle', 'deliveries'].map((c) => h('th', { scope: 'col', text: c })))),
+            h('thead', {}, h('tr', {}, [['id', 'entry id'], ['owner', 'the consumer it was delivered to'], ['idle', 'time since its last delivery'],
+              ['tries', 'deliveries so far (XPENDING\'s delivery count)']].map(([c, title]) => h('th', { scope: 'col', title, text: c })))),
             h('tbody', {}, g.pending.map((p) => h('tr', {},
               h('th', { scope: 'row', text: p.id }), h('td', { text: p.consumer }), idleCell(p.delivered),
               h('td', { text: fmtInt(p.deliveries) })))))));
