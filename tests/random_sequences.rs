@@ -262,7 +262,7 @@ impl Gen {
                 // The analytics types: HyperLogLogs ("p") and bitmaps ("b") are strings.
                 let p = g.key("p");
                 let b = g.key("b");
-                match g.rng.u8(..24) {
+                match g.rng.u8(..32) {
                     0 | 1 => vec![w("PFADD"), p, g.m(), g.v(), g.int(0, 3000)],
                     2 => vec![w("PFCOUNT"), p],
                     3 => vec![w("PFCOUNT"), p, g.key("p")],
@@ -350,6 +350,56 @@ impl Gen {
                         g.key("x"),
                         format!("{}-{}", g.int(0, 30), g.int(0, 3)),
                     ],
+                    // Consumer groups on the streams: replies that don't depend on time
+                    // (no idle times), ids from the same small range.
+                    24 => vec![
+                        w("XGROUP"),
+                        w("CREATE"),
+                        g.key("x"),
+                        w(g.pick(&["g1", "g2"])),
+                        w(g.pick(&["0", "$", "10"])),
+                        w("MKSTREAM"),
+                    ],
+                    25 | 26 => vec![
+                        w("XREADGROUP"),
+                        w("GROUP"),
+                        w(g.pick(&["g1", "g2"])),
+                        w(g.pick(&["c1", "c2"])),
+                        w("COUNT"),
+                        g.int(1, 4),
+                        w("STREAMS"),
+                        g.key("x"),
+                        w(g.pick(&[">", ">", "0"])),
+                    ],
+                    27 => vec![
+                        w("XACK"),
+                        g.key("x"),
+                        w(g.pick(&["g1", "g2"])),
+                        format!("{}-{}", g.int(0, 30), g.int(0, 3)),
+                    ],
+                    28 => vec![
+                        w("XAUTOCLAIM"),
+                        g.key("x"),
+                        w(g.pick(&["g1", "g2"])),
+                        w(g.pick(&["c1", "c2"])),
+                        w("0"),
+                        w("0"),
+                        w("COUNT"),
+                        g.int(1, 3),
+                        w("JUSTID"),
+                    ],
+                    29 => vec![
+                        w("XCLAIM"),
+                        g.key("x"),
+                        w(g.pick(&["g1", "g2"])),
+                        w(g.pick(&["c1", "c2"])),
+                        w("0"),
+                        format!("{}-{}", g.int(0, 30), g.int(0, 3)),
+                        w(g.pick(&["JUSTID", "FORCE"])),
+                        w("JUSTID"),
+                    ],
+                    30 => vec![w("XPENDING"), g.key("x"), w(g.pick(&["g1", "g2"]))],
+                    31 => vec![w("XINFO"), w(g.pick(&["GROUPS", "STREAM"])), g.key("x")],
                     _ => vec![
                         w("GEOSEARCHSTORE"),
                         g.key("z"),
