@@ -9,7 +9,11 @@
 //                                  0 99) at 1k, 10k, 100k and 1M members
 //   node bench/scale.mjs expiry    1,000,000 keys with TTLs all running out while commands
 //                                  keep flowing: the worst single call
-//   node bench/scale.mjs           all four, each in a child process
+//   node bench/scale.mjs stream    a stream of 1,000,000 entries beside a list of 1,000,000
+//                                  elements: load, memory, snapshot restore, reads by id
+//                                  (XRANGE) beside reads by index (LRANGE), and beside
+//                                  redis-server's used_memory for the same stream
+//   node bench/scale.mjs           all five, each in a child process
 //
 // Our engine is driven through the structured call (execArgv) with the world clock paused,
 // so only the expiry part has timed work of the engine's own.
@@ -23,7 +27,7 @@ const N = 1_000_000;
 const part = process.argv[2];
 
 if (!part) {
-  for (const p of ['strings', 'zset', 'flat', 'expiry']) {
+  for (const p of ['strings', 'zset', 'flat', 'expiry', 'stream']) {
     const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), p], { stdio: 'inherit' });
     if (r.status !== 0) process.exitCode = 1;
   }
@@ -197,4 +201,84 @@ if (part === 'expiry') {
     value: remaining > 0 ? remaining : wallS, unit: remaining > 0 ? 'keys left' : `s wall (${calls.toLocaleString('en-US')} calls, ${Math.ceil(calls / 100 * 0.1)} s world)`,
     ok: null, target: '', note: `load with TTLs ${loadS.toFixed(1)} s`,
   });
+}
+
+if (part === 'stream') {
+  log('section 3: a stream of 1,000,000 entries beside a list of 1,000,000 elements');
+  const entry = (i) => ['order', String(i), 'qty', String(i % 7)];
+  const load = (what, argv) => {
+    const before = wasmMemory(exports);
+    const t = now();
+    for (let i = 0; i < N; i++) p.execArgv(argv(i));
+    return { s: (now() - t) / 1000, bytes: wasmMemory(exports) - before };
+  };
+  const list = load('list', (i) => ['RPUSH', 'biglist', `order ${i} qty ${i % 7}`]);
+  // Explicit ids 1-0 … 1000000-0: XRANGE below asks for random ones.
+  const stream = load('stream', (i) => ['XADD', 'bigstream', `${i + 1}-0`, ...entry(i)]);
+  let redisPerEntry;
+  if (haveRedis()) {
+    const r = await startRedis();
+    try {
+      const used0 = r.info('used_memory');
+      r.pipeMany(N, (i) => ['XADD', 'bigstream', `${i + 1}-0`, ...entry(i)]);
+      redisPerEntry = (r.info('used_memory') - used0) / N;
+    } finally {
+      await r.stop();
+    }
+  }
+  record({
+    section: SECTION, name: 'load 1,000,000 × XADD (2 fields) — time, beside RPUSH of one element', value: stream.s, unit: 's',
+    ref: list.s, refLabel: 'RPUSH', ratio: stream.s / list.s, ok: null, target: '',
+    note: 'XADD carries 7 arguments across the boundary to RPUSH\'s 3',
+  });
+  record({
+    section: SECTION, name: 'memory per stream entry (wasm growth / 1M)', value: stream.bytes / N, unit: 'B/entry',
+    ref: redisPerEntry, refLabel: 'redis used_memory', ratio: redisPerEntry ? (stream.bytes / N) / redisPerEntry : undefined,
+    target: '≤ 1.5× the list', ok: stream.bytes <= 1.5 * list.bytes, note: `list: ${(list.bytes / N).toFixed(1)} B/element`,
+  });
+  // Reads: ten entries from a random id (O(log n) to the node, a binary search in it),
+  // at 1,000,000 entries beside the same on a stream of 1,000.
+  const xrange = (key, n) => (i) => p.execArgv(['XRANGE', key, `${((i * 7919) % n) + 1}`, '+', 'COUNT', '10']);
+  for (let i = 0; i < 1_000; i++) p.execArgv(['XADD', 'smallstream', `${i + 1}-0`, ...entry(i)]);
+  const xSmall = opsPerSec(xrange('smallstream', 990));
+  const xr = opsPerSec(xrange('bigstream', N - 10));
+  record({
+    section: SECTION, name: 'XRANGE <random id> + COUNT 10 @1M — execArgv, beside @1k', value: xr, unit: 'ops/s',
+    ref: xSmall, refLabel: '@1k', ratio: xSmall / xr, target: '1M ≤ 3× 1k (per op)', ok: xSmall / xr <= 3,
+  });
+  // The same 50 strings answered by a list: LRANGE of 50 elements at a random index.
+  const lr = opsPerSec((i) => { const at = (i * 7919) % (N - 50); p.execArgv(['LRANGE', 'biglist', String(at), String(at + 49)]); });
+  record({
+    section: SECTION, name: 'XRANGE … COUNT 10 beside LRANGE of 50 elements @1M (the same 50 strings)', value: xr, unit: 'ops/s',
+    ref: lr, refLabel: 'LRANGE 50', ratio: xr / lr, target: '≥ 0.5× the list', ok: xr >= 0.5 * lr,
+    note: 'an entry is an array in an array: 60 replies to the list\'s 50',
+  });
+  const xrev = opsPerSec(() => p.execArgv(['XREVRANGE', 'bigstream', '+', '-', 'COUNT', '10']));
+  record({ section: SECTION, name: 'XREVRANGE big + - COUNT 10 @1M — execArgv', value: xrev, unit: 'ops/s', ok: null, target: '' });
+  // A consumer group reading through it: XREADGROUP COUNT 10 then XACK, as a worker would.
+  p.execArgv(['XGROUP', 'CREATE', 'bigstream', 'workers', '0']);
+  let next = 1;
+  const worker = opsPerSec(() => {
+    p.execArgv(['XREADGROUP', 'GROUP', 'workers', 'w1', 'COUNT', '10', 'STREAMS', 'bigstream', '>']);
+    const ids = Array.from({ length: 10 }, (_, k) => `${next + k}-0`);
+    next += 10;
+    p.execArgv(['XACK', 'bigstream', 'workers', ...ids]);
+  });
+  record({ section: SECTION, name: 'XREADGROUP COUNT 10 + XACK of those 10 @1M — pairs/s', value: worker, unit: 'ops/s', ok: null, target: '' });
+  // A snapshot restore with both: each by itself.
+  for (const [name, key] of [['list', 'biglist'], ['stream', 'bigstream']]) {
+    const solo = new Playground();
+    solo.pause();
+    if (name === 'list') for (let i = 0; i < N; i++) solo.execArgv(['RPUSH', key, `order ${i} qty ${i % 7}`]);
+    else for (let i = 0; i < N; i++) solo.execArgv(['XADD', key, `${i + 1}-0`, ...entry(i)]);
+    const bytes = solo.snapshot();
+    const fresh = new Playground();
+    const t = now();
+    fresh.restore(bytes);
+    const s = (now() - t) / 1000;
+    record({ section: SECTION, name: `restore a snapshot of the 1,000,000-item ${name}`, value: s, unit: 's', ok: null, target: '',
+      note: `${(bytes.length / (1 << 20)).toFixed(1)} MiB` });
+    solo.free?.();
+    fresh.free?.();
+  }
 }

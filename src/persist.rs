@@ -210,7 +210,7 @@ fn put_value(out: &mut Vec<u8>, v: &Value) {
                     id(out, eid);
                     out.push(u8::from(deleted));
                     put_len(out, fields.len() as u64);
-                    for (f, v) in fields {
+                    for (f, v) in &fields {
                         put_bytes(out, f);
                         put_bytes(out, v);
                     }

@@ -222,13 +222,13 @@ fn stream_at<'c>(ctx: &'c mut Ctx, key: &[u8], read: bool) -> CmdResult<Option<&
 }
 
 /// An entry as XRANGE answers it: `[id, [field, value, ...]]`.
-fn entry_reply(id: StreamId, fields: &Fields) -> Reply {
+fn entry_reply(id: StreamId, fields: Fields) -> Reply {
     Reply::Array(vec![
         Reply::Bulk(id.text().into_bytes()),
         Reply::Array(
             fields
-                .iter()
-                .flat_map(|(f, v)| [Reply::bulk(f), Reply::bulk(v)])
+                .into_iter()
+                .flat_map(|(f, v)| [Reply::Bulk(f), Reply::Bulk(v)])
                 .collect(),
         ),
     ])
@@ -284,11 +284,11 @@ fn xadd(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     if id <= s.last_id {
         return Err(too_small());
     }
-    let pairs: Fields = fields
+    let pairs: Vec<(&[u8], &[u8])> = fields
         .chunks_exact(2)
-        .map(|p| (p[0].clone(), p[1].clone()))
+        .map(|p| (p[0].as_slice(), p[1].as_slice()))
         .collect();
-    s.append(id, pairs, limits);
+    s.append(id, &pairs, limits);
     let trimmed = a.how.map_or(0, |how| s.trim(how, a.approx, a.limit as u64));
     // Clients blocked in XREAD on this key get a look after this command.
     ctx.signal_ready(key);
@@ -558,8 +558,8 @@ fn read_generic(ctx: &mut Ctx, argv: &[Vec<u8>], with_group: bool) -> CmdResult 
                             noack,
                             now,
                         )
-                        .iter()
-                        .map(|(id, f)| entry_reply(*id, f))
+                        .into_iter()
+                        .map(|(id, f)| entry_reply(id, f))
                         .collect(),
                 };
                 if created {

@@ -64,21 +64,73 @@ impl StreamId {
 /// An entry's field-value pairs.
 pub type Fields = Vec<(Vec<u8>, Vec<u8>)>;
 
-#[derive(Clone, Debug, PartialEq)]
-struct Entry {
+/// One entry of a node: its id, its flags and where its fields start in the node's bytes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Slot {
     id: StreamId,
+    at: u32,
     deleted: bool,
     /// Stored with the node's master fields (only values written).
     same_fields: bool,
-    fields: Fields,
 }
 
 const FLAG_SAMEFIELDS: i64 = 2;
 
+/// A node's entries packed in one buffer, as Redis packs them in a listpack (so a million
+/// entries cost bytes, not a million allocations): per entry, unless it has the node's
+/// master fields, a varint field count and each field; then each value, every string as
+/// a varint length and its bytes. `Slot`s index it.
+#[derive(Clone, Debug, PartialEq, Default)]
+struct Packed(Vec<u8>);
+
+impl Packed {
+    fn put_varint(&mut self, mut n: u64) {
+        loop {
+            let b = (n & 0x7f) as u8;
+            n >>= 7;
+            if n == 0 {
+                self.0.push(b);
+                return;
+            }
+            self.0.push(b | 0x80);
+        }
+    }
+
+    fn put_str(&mut self, s: &[u8]) {
+        self.put_varint(s.len() as u64);
+        self.0.extend_from_slice(s);
+    }
+
+    fn varint(&self, at: &mut usize) -> u64 {
+        let mut n = 0u64;
+        let mut shift = 0;
+        while let Some(&b) = self.0.get(*at) {
+            *at += 1;
+            if shift < 64 {
+                n |= u64::from(b & 0x7f) << shift;
+            }
+            shift += 7;
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        n
+    }
+
+    fn str(&self, at: &mut usize) -> Vec<u8> {
+        let n = self.varint(at) as usize;
+        let end = at.saturating_add(n).min(self.0.len());
+        let out = self.0.get(*at..end).unwrap_or_default().to_vec();
+        *at = end;
+        out
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 struct Node {
     master_fields: Vec<Vec<u8>>,
-    entries: Vec<Entry>,
+    slots: Vec<Slot>,
+    data: Packed,
     /// Live entries and entries marked deleted (the master entry's two counters).
     live: i64,
     deleted: i64,
@@ -96,7 +148,8 @@ impl Node {
             + listpack::int_entry(0);
         Node {
             master_fields,
-            entries: Vec::new(),
+            slots: Vec::new(),
+            data: Packed::default(),
             live: 0,
             deleted: 0,
             bytes,
@@ -114,50 +167,79 @@ impl Node {
     }
 
     /// Append an entry as Redis writes it after the node's master entry `master`.
-    fn append(&mut self, master: StreamId, id: StreamId, fields: Fields) {
+    fn append<F: AsRef<[u8]>>(&mut self, master: StreamId, id: StreamId, fields: &[(F, F)]) {
         self.set_live(self.live + 1);
         let same = fields.len() == self.master_fields.len()
             && fields
                 .iter()
                 .zip(&self.master_fields)
-                .all(|((f, _), m)| f == m);
+                .all(|((f, _), m)| f.as_ref() == m.as_slice());
         let flags = if same { FLAG_SAMEFIELDS } else { 0 };
         let mut bytes = listpack::int_entry(flags)
             + listpack::int_entry(id.ms.wrapping_sub(master.ms) as i64)
             + listpack::int_entry(id.seq.wrapping_sub(master.seq) as i64);
+        let at = self.data.0.len() as u32;
         if !same {
             bytes += listpack::int_entry(fields.len() as i64);
-            bytes += fields
-                .iter()
-                .map(|(f, _)| listpack::str_entry(f))
-                .sum::<usize>();
+            self.data.put_varint(fields.len() as u64);
+            for (f, _) in fields {
+                bytes += listpack::str_entry(f.as_ref());
+                self.data.put_str(f.as_ref());
+            }
         }
-        bytes += fields
-            .iter()
-            .map(|(_, v)| listpack::str_entry(v))
-            .sum::<usize>();
+        for (_, v) in fields {
+            bytes += listpack::str_entry(v.as_ref());
+            self.data.put_str(v.as_ref());
+        }
         let lp_count = fields.len() as i64 + 3 + if same { 0 } else { fields.len() as i64 + 1 };
         bytes += listpack::int_entry(lp_count);
         self.bytes += bytes;
-        self.entries.push(Entry {
+        self.slots.push(Slot {
             id,
+            at,
             deleted: false,
             same_fields: same,
-            fields,
         });
+    }
+
+    /// The fields of entry `i`.
+    fn fields(&self, i: usize) -> Fields {
+        let Some(slot) = self.slots.get(i) else {
+            return Vec::new();
+        };
+        let mut at = slot.at as usize;
+        let names: Vec<Vec<u8>> = if slot.same_fields {
+            self.master_fields.clone()
+        } else {
+            let n = self.data.varint(&mut at) as usize;
+            (0..n.min(self.data.0.len()))
+                .map(|_| self.data.str(&mut at))
+                .collect()
+        };
+        names
+            .into_iter()
+            .map(|f| (f, self.data.str(&mut at)))
+            .collect()
     }
 
     /// Mark entry `i` deleted (its flags integer keeps its size: 0→1, 2→3).
     fn mark_deleted(&mut self, i: usize) {
-        self.entries[i].deleted = true;
+        if let Some(s) = self.slots.get_mut(i) {
+            s.deleted = true;
+        }
+    }
+
+    /// The index of the first entry with an id at or after `id`.
+    fn position(&self, id: StreamId) -> usize {
+        self.slots.partition_point(|s| s.id < id)
     }
 
     fn last_live(&self) -> Option<StreamId> {
-        self.entries.iter().rev().find(|e| !e.deleted).map(|e| e.id)
+        self.slots.iter().rev().find(|e| !e.deleted).map(|e| e.id)
     }
 
     fn first_live(&self) -> Option<StreamId> {
-        self.entries.iter().find(|e| !e.deleted).map(|e| e.id)
+        self.slots.iter().find(|e| !e.deleted).map(|e| e.id)
     }
 }
 
@@ -225,8 +307,11 @@ impl Stream {
 
     /// Append an entry with a valid id (greater than the last). Starts a new node when the
     /// last one is full, as Redis decides it.
-    pub fn append(&mut self, id: StreamId, fields: Fields, limits: NodeLimits) {
-        let total: u64 = fields.iter().map(|(f, v)| (f.len() + v.len()) as u64).sum();
+    pub fn append<F: AsRef<[u8]>>(&mut self, id: StreamId, fields: &[(F, F)], limits: NodeLimits) {
+        let total: u64 = fields
+            .iter()
+            .map(|(f, v)| (f.as_ref().len() + v.as_ref().len()) as u64)
+            .sum();
         let max_bytes = if limits.max_bytes == 0 || limits.max_bytes > LISTPACK_MAX_SIZE {
             LISTPACK_MAX_SIZE
         } else {
@@ -240,7 +325,7 @@ impl Stream {
             }
         };
         if full {
-            let names = fields.iter().map(|(f, _)| f.clone()).collect();
+            let names = fields.iter().map(|(f, _)| f.as_ref().to_vec()).collect();
             self.nodes.insert(id, Node::new(names));
         }
         if let Some((&master, node)) = self.nodes.iter_mut().next_back() {
@@ -285,9 +370,10 @@ impl Stream {
         let Some(node) = self.nodes.get_mut(&key) else {
             return false;
         };
-        let Some(i) = node.entries.iter().position(|e| e.id == id && !e.deleted) else {
+        let i = node.position(id);
+        if !node.slots.get(i).is_some_and(|e| e.id == id && !e.deleted) {
             return false;
-        };
+        }
         if node.live == 1 {
             self.nodes.remove(&key);
         } else {
@@ -342,7 +428,7 @@ impl Stream {
             }
             let remove_node = match how {
                 Trim::MaxLen(max) => self.length - entries >= max,
-                Trim::MinId(min) => node.entries.last().is_some_and(|e| e.id < min),
+                Trim::MinId(min) => node.slots.last().is_some_and(|e| e.id < min),
             };
             if remove_node {
                 self.nodes.remove(&key);
@@ -354,7 +440,7 @@ impl Stream {
                 break;
             }
             let mut from_node = 0;
-            for e in node.entries.iter_mut() {
+            for e in node.slots.iter_mut() {
                 let stop = match how {
                     Trim::MaxLen(max) => self.length <= max,
                     Trim::MinId(min) => e.id >= min,
@@ -382,14 +468,15 @@ impl Stream {
     }
 
     /// Live entries from `start` to `end` (both included), ascending or (`rev`)
-    /// descending, at most `count` of them (0: all).
+    /// descending, at most `count` of them (0: all): O(log n) to the first, then each
+    /// entry decoded as it is taken.
     pub fn range(
         &self,
         start: StreamId,
         end: StreamId,
         rev: bool,
         count: usize,
-    ) -> Vec<(StreamId, &Fields)> {
+    ) -> Vec<(StreamId, Fields)> {
         let mut out = Vec::new();
         if start > end {
             return out;
@@ -401,16 +488,19 @@ impl Stream {
             Box::new(self.nodes.range(from..=end).map(|(_, n)| n))
         };
         for node in nodes {
-            let entries: Box<dyn Iterator<Item = &Entry>> = if rev {
-                Box::new(node.entries.iter().rev())
+            // The entries of this node within [start, end], found by binary search.
+            let lo = node.position(start);
+            let hi = node.slots.partition_point(|e| e.id <= end);
+            let idx: Box<dyn Iterator<Item = usize>> = if rev {
+                Box::new((lo..hi).rev())
             } else {
-                Box::new(node.entries.iter())
+                Box::new(lo..hi)
             };
-            for e in entries {
-                if e.deleted || e.id < start || e.id > end {
+            for i in idx {
+                if node.slots[i].deleted {
                     continue;
                 }
-                out.push((e.id, &e.fields));
+                out.push((node.slots[i].id, node.fields(i)));
                 if count > 0 && out.len() >= count {
                     return out;
                 }
@@ -419,12 +509,16 @@ impl Stream {
         out
     }
 
-    /// Every live entry in order (snapshots, exports, the keyspace view).
-    pub fn entries(&self) -> impl Iterator<Item = (StreamId, &Fields)> + '_ {
-        self.nodes
-            .values()
-            .flat_map(|n| n.entries.iter().filter(|e| !e.deleted))
-            .map(|e| (e.id, &e.fields))
+    /// Every live entry in order (snapshots, exports, the keyspace view), decoded one at a
+    /// time.
+    pub fn entries(&self) -> impl Iterator<Item = (StreamId, Fields)> + '_ {
+        self.nodes.values().flat_map(|n| {
+            n.slots
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| !e.deleted)
+                .map(move |(i, e)| (e.id, n.fields(i)))
+        })
     }
 
     /// Bytes of field and value data, for size estimates.
@@ -436,7 +530,8 @@ impl Stream {
     pub fn contains(&self, id: StreamId) -> bool {
         self.node_for(id)
             .and_then(|k| self.nodes.get(&k))
-            .is_some_and(|n| n.entries.iter().any(|e| e.id == id && !e.deleted))
+            .and_then(|n| n.slots.get(n.position(id)))
+            .is_some_and(|e| e.id == id && !e.deleted)
     }
 
     /// XINFO STREAM's `radix-tree-nodes`: the nodes of the radix tree keyed by the stream
@@ -509,11 +604,7 @@ impl Stream {
         noack: bool,
         now: i64,
     ) -> Vec<(StreamId, Fields)> {
-        let found: Vec<(StreamId, Fields)> = self
-            .range(start, StreamId::MAX, false, count)
-            .into_iter()
-            .map(|(id, f)| (id, f.clone()))
-            .collect();
+        let found = self.range(start, StreamId::MAX, false, count);
         for (id, _) in &found {
             let tombstones = self.has_tombstones_from(*id);
             let estimate = self.entries_up_to(*id);
@@ -547,9 +638,10 @@ impl Stream {
                 master: *master,
                 master_fields: &n.master_fields,
                 entries: n
-                    .entries
+                    .slots
                     .iter()
-                    .map(|e| (e.id, e.deleted, &e.fields))
+                    .enumerate()
+                    .map(|(i, e)| (e.id, e.deleted, n.fields(i)))
                     .collect(),
             })
             .collect()
@@ -577,9 +669,9 @@ impl Stream {
                     return None;
                 }
                 prev = Some(id);
-                node.append(master, id, fields);
+                node.append(master, id, &fields);
                 if deleted {
-                    let i = node.entries.len() - 1;
+                    let i = node.slots.len() - 1;
                     node.mark_deleted(i);
                     node.set_live(node.live - 1);
                     node.set_deleted(node.deleted + 1);
@@ -604,7 +696,7 @@ pub type NodeParts = (StreamId, Vec<Vec<u8>>, Vec<(StreamId, bool, Fields)>);
 pub struct RawNode<'a> {
     pub master: StreamId,
     pub master_fields: &'a [Vec<u8>],
-    pub entries: Vec<(StreamId, bool, &'a Fields)>,
+    pub entries: Vec<(StreamId, bool, Fields)>,
 }
 
 #[cfg(test)]
@@ -622,7 +714,11 @@ mod tests {
     fn nodes_fill_to_a_hundred_entries() {
         let mut s = Stream::default();
         for i in 1..=250 {
-            s.append(StreamId::new(i, 0), f(&[("a", "1")]), NodeLimits::default());
+            s.append(
+                StreamId::new(i, 0),
+                &f(&[("a", "1")]),
+                NodeLimits::default(),
+            );
         }
         assert_eq!(s.node_count(), 3);
         assert_eq!(s.trim(Trim::MaxLen(120), true, 10_000), 100);
@@ -636,7 +732,11 @@ mod tests {
     fn ranges_skip_deleted_entries() {
         let mut s = Stream::default();
         for i in 1..=5 {
-            s.append(StreamId::new(i, 0), f(&[("k", "v")]), NodeLimits::default());
+            s.append(
+                StreamId::new(i, 0),
+                &f(&[("k", "v")]),
+                NodeLimits::default(),
+            );
         }
         assert_eq!(s.delete_ids(&[StreamId::new(1, 0), StreamId::new(3, 0)]), 2);
         let ids: Vec<u64> = s

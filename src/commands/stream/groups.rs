@@ -55,8 +55,9 @@ pub(super) fn history(
     for id in ids {
         let found = s
             .range(id, id, false, 1)
-            .first()
-            .map(|(id, f)| entry_reply(*id, f));
+            .into_iter()
+            .next()
+            .map(|(id, f)| entry_reply(id, f));
         match found {
             Some(entry) => {
                 out.push(entry);
@@ -499,8 +500,8 @@ pub(super) fn xclaim(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         }
         if justid {
             out.push(id_reply(id));
-        } else if let Some((eid, f)) = s.range(id, id, false, 1).first() {
-            out.push(entry_reply(*eid, f));
+        } else if let Some((eid, f)) = s.range(id, id, false, 1).into_iter().next() {
+            out.push(entry_reply(eid, f));
         }
         changes += 1;
     }
@@ -593,8 +594,8 @@ pub(super) fn xautoclaim(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         }
         if justid {
             claimed.push(id_reply(id));
-        } else if let Some((eid, f)) = s.range(id, id, false, 1).first() {
-            claimed.push(entry_reply(*eid, f));
+        } else if let Some((eid, f)) = s.range(id, id, false, 1).into_iter().next() {
+            claimed.push(entry_reply(eid, f));
         }
         count -= 1;
         changes += 1;
@@ -662,8 +663,9 @@ pub(super) fn xinfo_stream(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let Some(count) = full else {
         let edge = |rev: bool| {
             s.range(StreamId::MIN, StreamId::MAX, rev, 1)
-                .first()
-                .map_or(Reply::Nil, |(id, f)| entry_reply(*id, f))
+                .into_iter()
+                .next()
+                .map_or(Reply::Nil, |(id, f)| entry_reply(id, f))
         };
         out.extend([
             b("groups"),
