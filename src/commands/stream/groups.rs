@@ -19,10 +19,55 @@ use crate::types::stream::{Stream, StreamId};
 /// Mark consumer `name` of group `g` seen at `now`, creating it if missing: true if it
 /// was created (the caller sends `xgroup-createconsumer` and counts a change).
 pub(super) fn seen_or_created(s: &mut Stream, g: &[u8], name: &[u8], now: i64) -> bool {
-    let Some(group) = s.groups.get_mut(g) else {
-        return false;
-    };
-    !group.touch_consumer(name, now) && group.create_consumer(name, now)
+    s.groups
+        .get_mut(g)
+        .is_some_and(|group| group.seen_or_created(name, now))
+}
+
+/// XCLAIM's and XAUTOCLAIM's claiming of one pending entry for consumer `name`, which is
+/// looked up (seen now) or created at its first claim.
+struct Claimer<'a> {
+    group: &'a [u8],
+    name: &'a [u8],
+    now: i64,
+    justid: bool,
+    /// The consumer was looked up (or created) already; `created` says which.
+    ready: bool,
+    created: bool,
+}
+
+impl Claimer<'_> {
+    /// Give `id` to the consumer, delivered at `delivery_time`, its count set to
+    /// `retry_count` (when not negative) or raised by one unless JUSTID. The reply is its
+    /// id (JUSTID) or the entry.
+    fn claim(
+        &mut self,
+        s: &mut Stream,
+        id: StreamId,
+        delivery_time: i64,
+        retry_count: i64,
+    ) -> Reply {
+        if let Some(group) = s.groups.get_mut(self.group) {
+            if !self.ready {
+                self.created = group.seen_or_created(self.name, self.now);
+                self.ready = true;
+            }
+            let nack = group.assign(id, self.name, self.now);
+            nack.delivery_time = delivery_time;
+            if retry_count >= 0 {
+                nack.delivery_count = retry_count as u64;
+            } else if !self.justid {
+                nack.delivery_count = nack.delivery_count.wrapping_add(1);
+            }
+        }
+        if self.justid {
+            return id_reply(id);
+        }
+        s.range(id, id, false, 1)
+            .into_iter()
+            .next()
+            .map_or_else(|| id_reply(id), |(eid, f)| entry_reply(eid, f))
+    }
 }
 
 /// XREADGROUP with an id: the consumer's own pending entries from `start` (None: none),
@@ -463,8 +508,14 @@ pub(super) fn xclaim(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         }
     }
     let mut out = Vec::new();
-    let mut consumer_ready = false;
-    let mut created = false;
+    let mut claimer = Claimer {
+        group: g,
+        name,
+        now,
+        justid,
+        ready: false,
+        created: false,
+    };
     for id in ids {
         let exists = s.contains(id);
         let Some(group) = s.groups.get_mut(g.as_slice()) else {
@@ -482,29 +533,13 @@ pub(super) fn xclaim(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             None if force => None,
             None => continue,
         };
-        if let Some(idle) = pending {
-            if min_idle != 0 && idle < min_idle {
-                continue;
-            }
+        if pending.is_some_and(|idle| min_idle != 0 && idle < min_idle) {
+            continue;
         }
-        if !consumer_ready {
-            created = !group.touch_consumer(name, now) && group.create_consumer(name, now);
-            consumer_ready = true;
-        }
-        let nack = group.assign(id, name, now);
-        nack.delivery_time = delivery_time;
-        if retry_count >= 0 {
-            nack.delivery_count = retry_count as u64;
-        } else if !justid {
-            nack.delivery_count = nack.delivery_count.wrapping_add(1);
-        }
-        if justid {
-            out.push(id_reply(id));
-        } else if let Some((eid, f)) = s.range(id, id, false, 1).into_iter().next() {
-            out.push(entry_reply(eid, f));
-        }
+        out.push(claimer.claim(s, id, delivery_time, retry_count));
         changes += 1;
     }
+    let created = claimer.created;
     if created {
         ctx.event(Class::Stream, "xgroup-createconsumer", key);
         changes += 1;
@@ -549,8 +584,14 @@ pub(super) fn xautoclaim(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut attempts = count.saturating_mul(10);
     let mut claimed = Vec::new();
     let mut deleted = Vec::new();
-    let mut created = false;
-    let mut consumer_ready = false;
+    let mut claimer = Claimer {
+        group: g,
+        name,
+        now,
+        justid,
+        ready: false,
+        created: false,
+    };
     let mut changes = 0u64;
     let mut cursor = Some(start);
     while attempts > 0 && count > 0 {
@@ -580,26 +621,11 @@ pub(super) fn xautoclaim(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         if min_idle != 0 && now - delivered < min_idle {
             continue;
         }
-        let Some(group) = s.groups.get_mut(g.as_slice()) else {
-            break;
-        };
-        if !consumer_ready {
-            created = !group.touch_consumer(name, now) && group.create_consumer(name, now);
-            consumer_ready = true;
-        }
-        let nack = group.assign(id, name, now);
-        nack.delivery_time = now;
-        if !justid {
-            nack.delivery_count = nack.delivery_count.wrapping_add(1);
-        }
-        if justid {
-            claimed.push(id_reply(id));
-        } else if let Some((eid, f)) = s.range(id, id, false, 1).into_iter().next() {
-            claimed.push(entry_reply(eid, f));
-        }
+        claimed.push(claimer.claim(s, id, now, -1));
         count -= 1;
         changes += 1;
     }
+    let created = claimer.created;
     // The cursor: the next pending id after the last one looked at, or 0-0 at the end.
     let next = cursor
         .and_then(|from| {

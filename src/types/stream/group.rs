@@ -78,6 +78,11 @@ impl ConsumerGroup {
         }
     }
 
+    /// Look a consumer up, marking it seen at `now`, or create it: true if it was created.
+    pub fn seen_or_created(&mut self, name: &[u8], now: i64) -> bool {
+        !self.touch_consumer(name, now) && self.create_consumer(name, now)
+    }
+
     /// Delete a consumer and its pending entries: how many it had, None if it didn't exist.
     pub fn delete_consumer(&mut self, name: &[u8]) -> Option<usize> {
         let c = self.consumers.remove(name)?;
