@@ -36,7 +36,18 @@ struct Claimer<'a> {
     created: bool,
 }
 
-impl Claimer<'_> {
+impl<'a> Claimer<'a> {
+    fn new(group: &'a [u8], name: &'a [u8], now: i64, justid: bool) -> Claimer<'a> {
+        Claimer {
+            group,
+            name,
+            now,
+            justid,
+            ready: false,
+            created: false,
+        }
+    }
+
     /// Give `id` to the consumer, delivered at `delivery_time`, its count set to
     /// `retry_count` (when not negative) or raised by one unless JUSTID. The reply is its
     /// id (JUSTID) or the entry.
@@ -508,14 +519,7 @@ pub(super) fn xclaim(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         }
     }
     let mut out = Vec::new();
-    let mut claimer = Claimer {
-        group: g,
-        name,
-        now,
-        justid,
-        ready: false,
-        created: false,
-    };
+    let mut claimer = Claimer::new(g, name, now, justid);
     for id in ids {
         let exists = s.contains(id);
         let Some(group) = s.groups.get_mut(g.as_slice()) else {
@@ -584,14 +588,7 @@ pub(super) fn xautoclaim(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut attempts = count.saturating_mul(10);
     let mut claimed = Vec::new();
     let mut deleted = Vec::new();
-    let mut claimer = Claimer {
-        group: g,
-        name,
-        now,
-        justid,
-        ready: false,
-        created: false,
-    };
+    let mut claimer = Claimer::new(g, name, now, justid);
     let mut changes = 0u64;
     let mut cursor = Some(start);
     while attempts > 0 && count > 0 {
