@@ -11,7 +11,7 @@ use crate::commands::common::help_lines;
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
 use crate::server::{Class, Ctx};
-use crate::types::stream::group::{ConsumerGroup, INVALID_ENTRIES_READ};
+use crate::types::stream::group::{ConsumerGroup, Nack, INVALID_ENTRIES_READ};
 use crate::types::stream::{Stream, StreamId};
 
 // ---- data operations ----
@@ -716,14 +716,7 @@ pub(super) fn xinfo_stream(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
                 .pel
                 .iter()
                 .take(limit)
-                .map(|(id, n)| {
-                    Reply::Array(vec![
-                        id_reply(*id),
-                        Reply::bulk(&n.consumer),
-                        Reply::Int(n.delivery_time),
-                        Reply::Int(n.delivery_count as i64),
-                    ])
-                })
+                .map(|(id, n)| pending_row(*id, n, true))
                 .collect();
             let consumers = g
                 .consumers
@@ -734,13 +727,7 @@ pub(super) fn xinfo_stream(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
                         .iter()
                         .take(limit)
                         .filter_map(|id| g.pel.get(id).map(|n| (id, n)))
-                        .map(|(id, n)| {
-                            Reply::Array(vec![
-                                id_reply(*id),
-                                Reply::Int(n.delivery_time),
-                                Reply::Int(n.delivery_count as i64),
-                            ])
-                        })
+                        .map(|(id, n)| pending_row(*id, n, false))
                         .collect();
                     map(vec![
                         b("name"),
@@ -775,6 +762,17 @@ pub(super) fn xinfo_stream(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     out.push(b("groups"));
     out.push(Reply::Array(groups));
     Ok(map(out))
+}
+
+/// A pending entry as XINFO STREAM FULL lists it: id, [owner,] delivery time, count.
+fn pending_row(id: StreamId, n: &Nack, with_owner: bool) -> Reply {
+    let mut row = vec![id_reply(id)];
+    if with_owner {
+        row.push(Reply::bulk(&n.consumer));
+    }
+    row.push(Reply::Int(n.delivery_time));
+    row.push(Reply::Int(n.delivery_count as i64));
+    Reply::Array(row)
 }
 
 /// XINFO GROUPS key
