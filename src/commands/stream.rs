@@ -686,7 +686,8 @@ fn xsetid(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     if max_xdel != StreamId::MIN {
         s.max_deleted_id = max_xdel;
     }
-    ctx.notify(Class::Stream, "xsetid", key);
+    // Redis signals no WATCH for XSETID: the event alone.
+    ctx.event(Class::Stream, "xsetid", key);
     ctx.changes(1);
     Ok(Reply::ok())
 }
