@@ -39,7 +39,7 @@ use crate::types::stream::group::ConsumerGroup;
 use crate::types::stream::{Stream, StreamId};
 use crate::types::string::RString;
 use crate::types::zset::ZSet;
-use crate::types::Value;
+use crate::types::{Encodings, Value};
 
 const MAGIC: &[u8; 8] = b"RPGSNAP\0";
 pub const FORMAT_VERSION: u16 = 1;
@@ -365,7 +365,7 @@ fn distinct(made: usize, n: usize) -> Result<(), LoadError> {
     }
 }
 
-fn read_value(r: &mut Reader, code: u8) -> Result<Value, LoadError> {
+fn read_value(r: &mut Reader, code: u8, enc: &Encodings) -> Result<Value, LoadError> {
     Ok(match code {
         1 => {
             let s = r.bytes()?;
@@ -388,7 +388,7 @@ fn read_value(r: &mut Reader, code: u8) -> Result<Value, LoadError> {
             for _ in 0..n {
                 all.push(r.bytes()?);
             }
-            let set = Set::from_members(all);
+            let set = Set::from_members(all, enc);
             distinct(set.len(), n)?;
             Value::Set(Box::new(set))
         }
@@ -402,7 +402,7 @@ fn read_value(r: &mut Reader, code: u8) -> Result<Value, LoadError> {
                 }
                 pairs.push((score, r.bytes()?));
             }
-            let z = ZSet::from_pairs(pairs);
+            let z = ZSet::from_pairs(pairs, enc);
             distinct(z.len(), n)?;
             Value::ZSet(Box::new(z))
         }
@@ -412,7 +412,7 @@ fn read_value(r: &mut Reader, code: u8) -> Result<Value, LoadError> {
             for _ in 0..n {
                 pairs.push((r.bytes()?, r.bytes()?));
             }
-            let h = Hash::from_pairs(pairs);
+            let h = Hash::from_pairs(pairs, enc);
             distinct(h.len(), n)?;
             Value::Hash(Box::new(h))
         }
@@ -496,7 +496,7 @@ fn read_value(r: &mut Reader, code: u8) -> Result<Value, LoadError> {
 }
 
 /// Check and decode a snapshot without touching any server.
-pub fn read_snapshot(bytes: &[u8]) -> Result<Loaded, LoadError> {
+pub fn read_snapshot(bytes: &[u8], enc: &Encodings) -> Result<Loaded, LoadError> {
     if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
         return Err(LoadError::NotASnapshot);
     }
@@ -553,7 +553,7 @@ pub fn read_snapshot(bytes: &[u8]) -> Result<Loaded, LoadError> {
             if !seen.insert((db, key.clone())) {
                 return Err(LoadError::Invalid("the same key twice"));
             }
-            let value = read_value(&mut r, t & !HAS_TTL)?;
+            let value = read_value(&mut r, t & !HAS_TTL, enc)?;
             entries.push((db, key, value, expire));
         }
     }

@@ -339,7 +339,7 @@ impl World {
     /// 1× (exactly the saved time if it was paused); keys whose TTL ran out meanwhile are
     /// not loaded. On an error nothing changes.
     pub fn restore(&mut self, bytes: &[u8], wall_ms: f64) -> Result<LoadStats, LoadError> {
-        let loaded = persist::read_snapshot(bytes)?;
+        let loaded = persist::read_snapshot(bytes, &self.server.encodings())?;
         let gap = if loaded.paused {
             0.0
         } else {

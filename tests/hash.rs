@@ -414,7 +414,7 @@ fn the_change_counter_counts_like_redis() {
 fn a_hash_built_through_the_db_api_reads_back_through_commands() {
     let mut s = common::session();
     let now = s.now_ms();
-    let h = Hash::from_pairs([(b("a"), b("1")), (b("b"), b("2"))]);
+    let h = Hash::from_pairs([(b("a"), b("1")), (b("b"), b("2"))], &Default::default());
     s.server_mut()
         .db_mut(0)
         .set(b"h", Value::Hash(Box::new(h)), false, now);

@@ -26,19 +26,28 @@ fn all_types() -> World {
     );
     db.set(
         b"set",
-        Value::Set(Box::new(Set::from_members([b("1"), b("2")]))),
+        Value::Set(Box::new(Set::from_members(
+            [b("1"), b("2")],
+            &Default::default(),
+        ))),
         false,
         now,
     );
     db.set(
         b"zset",
-        Value::ZSet(Box::new(ZSet::from_pairs([(1.0, b("m"))]))),
+        Value::ZSet(Box::new(ZSet::from_pairs(
+            [(1.0, b("m"))],
+            &Default::default(),
+        ))),
         false,
         now,
     );
     db.set(
         b"hash",
-        Value::Hash(Box::new(Hash::from_pairs([(b("f"), b("v"))]))),
+        Value::Hash(Box::new(Hash::from_pairs(
+            [(b("f"), b("v"))],
+            &Default::default(),
+        ))),
         false,
         now,
     );

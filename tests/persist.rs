@@ -146,8 +146,8 @@ proptest! {
     fn random_bytes_never_panic_the_loader(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
         let mut with_magic = b"RPGSNAP\0\x01\x00".to_vec();
         with_magic.extend_from_slice(&bytes);
-        let _ = persist::read_snapshot(&bytes);
-        let _ = persist::read_snapshot(&with_magic);
+        let _ = persist::read_snapshot(&bytes, &Default::default());
+        let _ = persist::read_snapshot(&with_magic, &Default::default());
     }
 }
 

@@ -52,35 +52,44 @@ fn with_values() -> World {
         b"set",
         Value::Set(Box::new(Set::from_members(
             ["b", "c", "a"].iter().map(|x| b(x)),
+            &Default::default(),
         ))),
         false,
         now,
     );
     db.set(
         b"zset",
-        Value::ZSet(Box::new(ZSet::from_pairs([
-            (2.0, b("x")),
-            (1.0, b("y")),
-            (3.0, b("w")),
-        ]))),
+        Value::ZSet(Box::new(ZSet::from_pairs(
+            [(2.0, b("x")), (1.0, b("y")), (3.0, b("w"))],
+            &Default::default(),
+        ))),
         false,
         now,
     );
     db.set(
         b"hw_1",
-        Value::Hash(Box::new(Hash::from_pairs([(b("f"), b("30"))]))),
+        Value::Hash(Box::new(Hash::from_pairs(
+            [(b("f"), b("30"))],
+            &Default::default(),
+        ))),
         false,
         now,
     );
     db.set(
         b"hw_2",
-        Value::Hash(Box::new(Hash::from_pairs([(b("f"), b("10"))]))),
+        Value::Hash(Box::new(Hash::from_pairs(
+            [(b("f"), b("10"))],
+            &Default::default(),
+        ))),
         false,
         now,
     );
     db.set(
         b"hw_3",
-        Value::Hash(Box::new(Hash::from_pairs([(b("f"), b("20"))]))),
+        Value::Hash(Box::new(Hash::from_pairs(
+            [(b("f"), b("20"))],
+            &Default::default(),
+        ))),
         false,
         now,
     );
@@ -145,7 +154,7 @@ fn with_big_set() -> World {
     let members = (0..600).map(|i| format!("m{i}").into_bytes());
     s.server_mut().db_mut(0).set(
         b"s",
-        Value::Set(Box::new(Set::from_members(members))),
+        Value::Set(Box::new(Set::from_members(members, &Default::default()))),
         false,
         now,
     );

@@ -437,10 +437,12 @@ fn search_generic(ctx: &mut Ctx, argv: &[Vec<u8>], form: Form) -> CmdResult {
                 .collect(),
         ));
     };
+    let enc = ctx.server.encodings();
     let z = ZSet::from_result(
         found
             .into_iter()
             .map(|f| (if storedist { f.dist } else { f.score }, f.member)),
+        &enc,
     );
     let event = if form.is_search() {
         "geosearchstore"

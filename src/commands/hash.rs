@@ -63,10 +63,11 @@ fn hset_generic(ctx: &mut Ctx, argv: &[Vec<u8>], cmd: &str) -> CmdResult<usize> 
     if !fvs.len().is_multiple_of(2) {
         return Err(CmdError::WrongArity(cmd.into()));
     }
+    let enc = ctx.server.encodings();
     let h = hash_or_new(ctx, key)?;
-    h.prepare_for(fvs.iter().map(|a| a.as_slice()));
+    h.prepare_for(fvs.iter().map(|a| a.as_slice()), &enc);
     let created = pairs(fvs)
-        .filter(|&(f, v)| h.insert(f.to_vec(), v.to_vec()))
+        .filter(|&(f, v)| h.insert(f.to_vec(), v.to_vec(), &enc))
         .count();
     notify_hash(ctx, "hset", key, fvs.len() as u64 / 2);
     Ok(created)
@@ -105,9 +106,10 @@ fn hsetnx(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     if write_hash(ctx, key)?.is_some_and(|h| h.contains(f)) {
         return Ok(Reply::Int(0));
     }
+    let enc = ctx.server.encodings();
     let h = hash_or_new(ctx, key)?;
-    h.prepare_for([f, v]);
-    h.insert(f.to_vec(), v.to_vec());
+    h.prepare_for([f, v], &enc);
+    h.insert(f.to_vec(), v.to_vec(), &enc);
     notify_hash(ctx, "hset", key, 1);
     Ok(Reply::Int(1))
 }
@@ -234,7 +236,8 @@ fn hincrby(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             .ok_or_else(|| CmdError::Err("hash value is not an integer".into()))?,
     };
     let next = current.checked_add(incr).ok_or(CmdError::Overflow)?;
-    hash_or_new(ctx, key)?.insert(f.to_vec(), next.to_string().into_bytes());
+    let enc = ctx.server.encodings();
+    hash_or_new(ctx, key)?.insert(f.to_vec(), next.to_string().into_bytes(), &enc);
     notify_hash(ctx, "hincrby", key, 1);
     Ok(Reply::Int(next))
 }
@@ -259,7 +262,8 @@ fn hincrbyfloat(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         return Err(CmdError::IncrNanOrInf);
     }
     let text = sum.fmt_human().into_bytes();
-    hash_or_new(ctx, key)?.insert(f.to_vec(), text.clone());
+    let enc = ctx.server.encodings();
+    hash_or_new(ctx, key)?.insert(f.to_vec(), text.clone(), &enc);
     notify_hash(ctx, "hincrbyfloat", key, 1);
     Ok(Reply::Bulk(text))
 }

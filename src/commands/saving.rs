@@ -63,7 +63,7 @@ fn debug(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     // Redis's words when its save fails; ours says why.
     let bytes = persist::snapshot(ctx.server, &clock, 0.0)
         .map_err(|e| CmdError::Err(format!("Error trying to save the DB: {e}")))?;
-    let loaded = persist::read_snapshot(&bytes)
+    let loaded = persist::read_snapshot(&bytes, &ctx.server.encodings())
         .map_err(|e| CmdError::Err(format!("Error trying to load the RDB dump: {e}")))?;
     persist::load_into(ctx.server, loaded, now);
     ctx.server.saved(now);

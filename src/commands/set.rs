@@ -63,10 +63,14 @@ fn sadd(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut args = Args::new(argv);
     let key = args.next_key()?;
     let members = args.rest();
+    let enc = ctx.server.encodings();
     let added = match set_at(ctx, key, false)? {
-        Some(s) => members.iter().filter(|m| s.insert(m.to_vec())).count(),
+        Some(s) => members
+            .iter()
+            .filter(|m| s.insert(m.to_vec(), &enc))
+            .count(),
         None => {
-            let s = Set::from_members(members.iter().cloned());
+            let s = Set::from_members(members.iter().cloned(), &enc);
             let n = s.len();
             store(ctx, key, s);
             n
@@ -159,10 +163,11 @@ fn smove(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     }
     ctx.notify(Class::Set, "srem", src);
     delete_if_empty(ctx, src);
+    let enc = ctx.server.encodings();
     let added = match peek_set(ctx, dst) {
-        Some(s) => s.insert(member.to_vec()),
+        Some(s) => s.insert(member.to_vec(), &enc),
         None => {
-            store(ctx, dst, Set::from_members([member.to_vec()]));
+            store(ctx, dst, Set::from_members([member.to_vec()], &enc));
             true
         }
     };

@@ -141,6 +141,7 @@ pub(super) fn zadd_generic(ctx: &mut Ctx, argv: &[Vec<u8>], incr: bool) -> CmdRe
         }
         ctx.db().set(key, Value::ZSet(Box::default()), false, now);
     }
+    let enc = ctx.server.encodings();
     let Some(z) = zset_at(ctx, key, false)? else {
         return Ok(Reply::Int(0));
     };
@@ -148,7 +149,7 @@ pub(super) fn zadd_generic(ctx: &mut Ctx, argv: &[Vec<u8>], incr: bool) -> CmdRe
     let mut last = 0.0;
     let mut nan = false;
     for &(score, member) in &scored {
-        match z.add(score, member, f) {
+        match z.add(score, member, f, &enc) {
             None => {
                 nan = true;
                 break;

@@ -94,6 +94,8 @@ pub struct Server {
     hll_sparse_max_bytes: u64,
     /// `stream-node-max-bytes` and `stream-node-max-entries`.
     stream_limits: crate::types::stream::NodeLimits,
+    /// The encoding thresholds (`*-max-intset-entries`, `*-max-listpack-*`).
+    encodings: crate::types::Encodings,
     /// The latest world time a command or tick was given (for CLIENT LIST ages).
     now_ms: Ms,
     /// The dbs log the keys they create (for `new` events and blocked clients).
@@ -264,6 +266,7 @@ impl Server {
             hz: 10,
             hll_sparse_max_bytes: crate::types::hll::SPARSE_MAX_BYTES as u64,
             stream_limits: Default::default(),
+            encodings: Default::default(),
             now_ms: now,
             logging_created: false,
             executing: 0,
@@ -302,6 +305,14 @@ impl Server {
     }
 
     /// How big a stream node may grow (`stream-node-max-bytes`, `-entries`).
+    pub fn encodings(&self) -> crate::types::Encodings {
+        self.encodings
+    }
+
+    pub fn set_encodings(&mut self, e: crate::types::Encodings) {
+        self.encodings = e;
+    }
+
     pub fn stream_limits(&self) -> crate::types::stream::NodeLimits {
         self.stream_limits
     }

@@ -6,7 +6,7 @@
 //! itself is: lookups are O(1), a pair keeps its slot for as long as it exists, and HSCAN
 //! is the slab's scan, which never misses a field present for the whole scan.
 
-use super::limits::{HASH_MAX_LISTPACK_ENTRIES, HASH_MAX_LISTPACK_VALUE};
+use super::Encodings;
 use crate::slab::{IndexedSlab, Keyed};
 
 type Pair = (Vec<u8>, Vec<u8>);
@@ -27,10 +27,13 @@ impl Default for Hash {
 
 impl Hash {
     /// A hash holding these pairs, encoded as Redis would encode it after HSET.
-    pub fn from_pairs<I: IntoIterator<Item = (Vec<u8>, Vec<u8>)>>(pairs: I) -> Hash {
+    pub fn from_pairs<I: IntoIterator<Item = (Vec<u8>, Vec<u8>)>>(
+        pairs: I,
+        enc: &Encodings,
+    ) -> Hash {
         let mut h = Hash::default();
         for (f, v) in pairs {
-            h.insert(f, v);
+            h.insert(f, v, enc);
         }
         h
     }
@@ -56,9 +59,11 @@ impl Hash {
     /// Redis's `hashTypeTryConversion`: HSET, HMSET and HSETNX look at every field and value
     /// they are about to write *before* writing any, and a listpack hash becomes a hash
     /// table if one of them is longer than 64 bytes.
-    pub fn prepare_for<'a>(&mut self, args: impl IntoIterator<Item = &'a [u8]>) {
+    pub fn prepare_for<'a>(&mut self, args: impl IntoIterator<Item = &'a [u8]>, enc: &Encodings) {
         if matches!(self, Hash::Listpack(_))
-            && args.into_iter().any(|a| a.len() > HASH_MAX_LISTPACK_VALUE)
+            && args
+                .into_iter()
+                .any(|a| a.len() > enc.hash_max_listpack_value)
         {
             self.to_table();
         }
@@ -66,9 +71,9 @@ impl Hash {
 
     /// Set a field; true if it was new. A listpack keeps an updated field in its place;
     /// a field or value longer than 64 bytes, or a 513th field, makes it a hash table.
-    pub fn insert(&mut self, f: Vec<u8>, v: Vec<u8>) -> bool {
+    pub fn insert(&mut self, f: Vec<u8>, v: Vec<u8>, enc: &Encodings) -> bool {
         if let Hash::Listpack(pairs) = self {
-            if f.len() > HASH_MAX_LISTPACK_VALUE || v.len() > HASH_MAX_LISTPACK_VALUE {
+            if f.len() > enc.hash_max_listpack_value || v.len() > enc.hash_max_listpack_value {
                 self.to_table();
             } else {
                 if let Some(p) = pairs.iter_mut().find(|(k, _)| *k == f) {
@@ -76,7 +81,7 @@ impl Hash {
                     return false;
                 }
                 pairs.push((f, v));
-                if pairs.len() > HASH_MAX_LISTPACK_ENTRIES {
+                if pairs.len() > enc.hash_max_listpack_entries {
                     self.to_table();
                 }
                 return true;
@@ -265,6 +270,9 @@ impl Table {
 
 #[cfg(test)]
 mod tests {
+    use crate::types::Encodings;
+
+    const E: Encodings = Encodings::DEFAULT;
     use super::*;
 
     fn b(s: &str) -> Vec<u8> {
@@ -273,10 +281,10 @@ mod tests {
 
     #[test]
     fn a_listpack_keeps_insertion_order_and_updates_in_place() {
-        let mut h = Hash::from_pairs([(b("a"), b("1")), (b("b"), b("2"))]);
-        assert!(!h.insert(b("a"), b("3")));
+        let mut h = Hash::from_pairs([(b("a"), b("1")), (b("b"), b("2"))], &E);
+        assert!(!h.insert(b("a"), b("3"), &E));
         assert!(h.remove(b"b"));
-        assert!(h.insert(b("b"), b("4")));
+        assert!(h.insert(b("b"), b("4"), &E));
         let got: Vec<_> = h.iter().collect();
         assert_eq!(got, vec![(&b"a"[..], &b"3"[..]), (&b"b"[..], &b"4"[..])]);
         assert_eq!(h.encoding(), "listpack");
@@ -284,13 +292,13 @@ mod tests {
 
     #[test]
     fn the_513th_field_or_a_65_byte_value_makes_a_table() {
-        let mut h = Hash::from_pairs((0..512).map(|i| (i.to_string().into_bytes(), b("v"))));
+        let mut h = Hash::from_pairs((0..512).map(|i| (i.to_string().into_bytes(), b("v"))), &E);
         assert_eq!(h.encoding(), "listpack");
-        h.insert(b("x"), b("v"));
+        h.insert(b("x"), b("v"), &E);
         assert_eq!(h.encoding(), "hashtable");
         assert_eq!(h.len(), 513);
-        let mut h = Hash::from_pairs([(b("a"), b("1"))]);
-        h.insert(b("b"), vec![b'x'; 65]);
+        let mut h = Hash::from_pairs([(b("a"), b("1"))], &E);
+        h.insert(b("b"), vec![b'x'; 65], &E);
         assert_eq!(h.encoding(), "hashtable");
         assert_eq!(h.get(b"a"), Some(&b"1"[..]));
     }
@@ -299,7 +307,7 @@ mod tests {
     fn random_distinct_picks_distinct_pairs() {
         let mut rng = fastrand::Rng::with_seed(7);
         for n in [5usize, 300] {
-            let h = Hash::from_pairs((0..n).map(|i| (i.to_string().into_bytes(), b("v"))));
+            let h = Hash::from_pairs((0..n).map(|i| (i.to_string().into_bytes(), b("v"))), &E);
             for count in [1, 2, n / 2, n - 1, n, n + 3] {
                 let got = h.random_distinct(&mut rng, count);
                 assert_eq!(got.len(), count.min(n));

@@ -1,5 +1,5 @@
-//! The five value types. Each knows its Redis type name, what OBJECT ENCODING reports for
-//! it under Redis 7.0's default thresholds, and a rough size for the keyspace view.
+//! The value types. Each knows its Redis type name, what OBJECT ENCODING reports for it
+//! (under the thresholds in `Encodings`), and a rough size for the keyspace view.
 
 pub mod hash;
 pub mod hll;
@@ -17,15 +17,40 @@ pub use stream::Stream;
 pub use string::RString;
 pub use zset::ZSet;
 
-/// The encoding thresholds Redis 7.0.15 runs with (`CONFIG GET *max-*` on Debian's server).
+/// Fixed limits.
 pub mod limits {
-    pub const SET_MAX_INTSET_ENTRIES: usize = 512;
-    pub const HASH_MAX_LISTPACK_ENTRIES: usize = 512;
-    pub const HASH_MAX_LISTPACK_VALUE: usize = 64;
-    pub const ZSET_MAX_LISTPACK_ENTRIES: usize = 128;
-    pub const ZSET_MAX_LISTPACK_VALUE: usize = 64;
     /// proto-max-bulk-len: the largest string a client may create.
     pub const PROTO_MAX_BULK_LEN: usize = 512 * 1024 * 1024;
+}
+
+/// The encoding thresholds (CONFIG's `set-max-intset-entries`, `hash-max-listpack-*`,
+/// `zset-max-listpack-*`): how big a collection grows in its compact encoding before it
+/// takes the big one. The server owns them (CONFIG SET changes them); the types take them
+/// on every change that may convert, as Redis reads its config there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Encodings {
+    pub set_max_intset_entries: usize,
+    pub hash_max_listpack_entries: usize,
+    pub hash_max_listpack_value: usize,
+    pub zset_max_listpack_entries: usize,
+    pub zset_max_listpack_value: usize,
+}
+
+impl Encodings {
+    /// Redis 7.0.15's defaults (`CONFIG GET *max-*` on Debian's server).
+    pub const DEFAULT: Encodings = Encodings {
+        set_max_intset_entries: 512,
+        hash_max_listpack_entries: 512,
+        hash_max_listpack_value: 64,
+        zset_max_listpack_entries: 128,
+        zset_max_listpack_value: 64,
+    };
+}
+
+impl Default for Encodings {
+    fn default() -> Self {
+        Encodings::DEFAULT
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

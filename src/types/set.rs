@@ -13,7 +13,7 @@
 
 use std::borrow::Cow;
 
-use super::limits::SET_MAX_INTSET_ENTRIES;
+use super::Encodings;
 use crate::num::parse_i64;
 use crate::slab::{pick_distinct, IndexedSlab, Keyed};
 
@@ -49,10 +49,10 @@ fn int_bytes(n: i64) -> Vec<u8> {
 
 impl Set {
     /// A set holding these members, encoded as Redis would encode it after SADD.
-    pub fn from_members<I: IntoIterator<Item = Vec<u8>>>(members: I) -> Set {
+    pub fn from_members<I: IntoIterator<Item = Vec<u8>>>(members: I, enc: &Encodings) -> Set {
         let mut s = Set::default();
         for m in members {
-            s.insert(m);
+            s.insert(m, enc);
         }
         s
     }
@@ -77,14 +77,14 @@ impl Set {
 
     /// Add a member; true if it was new. A non-integer member, or a 513th integer,
     /// turns an intset into a hash table.
-    pub fn insert(&mut self, m: Vec<u8>) -> bool {
+    pub fn insert(&mut self, m: Vec<u8>, enc: &Encodings) -> bool {
         if let Set::Ints(v) = self {
             if let Some(n) = parse_i64(&m) {
                 return match v.binary_search(&n) {
                     Ok(_) => false,
                     Err(pos) => {
                         v.insert(pos, n);
-                        if v.len() > SET_MAX_INTSET_ENTRIES {
+                        if v.len() > enc.set_max_intset_entries {
                             self.to_table();
                         }
                         true
@@ -168,7 +168,12 @@ impl Set {
     /// out all the others and return them in iteration order. The survivors stay where
     /// they are, so a running SSCAN still finds each of them; the set then takes the
     /// encoding a fresh set of them would have (Redis moves them to a new set).
-    pub fn pop_all_but(&mut self, rng: &mut fastrand::Rng, keep: usize) -> Vec<Vec<u8>> {
+    pub fn pop_all_but(
+        &mut self,
+        rng: &mut fastrand::Rng,
+        keep: usize,
+        enc: &Encodings,
+    ) -> Vec<Vec<u8>> {
         let popped = match self {
             Set::Ints(v) => {
                 let mut kept = vec![false; v.len()];
@@ -205,7 +210,7 @@ impl Set {
             }
         };
         if let Set::Table(t) = self {
-            if t.len() <= SET_MAX_INTSET_ENTRIES {
+            if t.len() <= enc.set_max_intset_entries {
                 let ints: Option<Vec<i64>> = t.members.iter().map(|(_, m)| parse_i64(m)).collect();
                 if let Some(mut ints) = ints {
                     ints.sort_unstable();
@@ -327,6 +332,9 @@ impl Table {
 
 #[cfg(test)]
 mod tests {
+    use crate::types::Encodings;
+
+    const E: Encodings = Encodings::DEFAULT;
     use super::*;
 
     fn b(s: &str) -> Vec<u8> {
@@ -336,7 +344,7 @@ mod tests {
     #[test]
     fn only_canonical_integers_stay_in_an_intset() {
         assert_eq!(
-            Set::from_members(vec![b("1"), b("-5"), b("9223372036854775807")]).encoding(),
+            Set::from_members(vec![b("1"), b("-5"), b("9223372036854775807")], &E).encoding(),
             "intset"
         );
         for odd in [
@@ -351,7 +359,7 @@ mod tests {
             "a",
         ] {
             assert_eq!(
-                Set::from_members(vec![b("1"), b(odd)]).encoding(),
+                Set::from_members(vec![b("1"), b(odd)], &E).encoding(),
                 "hashtable",
                 "{odd:?}"
             );
@@ -360,9 +368,9 @@ mod tests {
 
     #[test]
     fn the_513th_integer_converts_for_good() {
-        let mut s = Set::from_members((0..512).map(|i| b(&i.to_string())));
+        let mut s = Set::from_members((0..512).map(|i| b(&i.to_string())), &E);
         assert_eq!(s.encoding(), "intset");
-        s.insert(b("512"));
+        s.insert(b("512"), &E);
         assert_eq!(s.encoding(), "hashtable");
         s.remove(b"512");
         s.remove(b"0");
@@ -374,9 +382,9 @@ mod tests {
     fn popping_all_but_a_few_keeps_the_survivors_in_place_and_re_encodes_them() {
         let mut rng = fastrand::Rng::with_seed(3);
         // Strings: still a table, and a scan under way still finds every survivor.
-        let mut s = Set::from_members((0..60).map(|i| b(&format!("m{i}"))));
+        let mut s = Set::from_members((0..60).map(|i| b(&format!("m{i}"))), &E);
         let (cursor, mut seen) = s.scan(0, 25);
-        let popped = s.pop_all_but(&mut rng, 6);
+        let popped = s.pop_all_but(&mut rng, 6, &E);
         assert_eq!((popped.len(), s.len(), s.encoding()), (54, 6, "hashtable"));
         let (mut cursor, mut steps) = (cursor, 0);
         while cursor != 0 && steps < 100 {
@@ -388,9 +396,9 @@ mod tests {
             assert!(seen.contains(&m) && !popped.contains(&m));
         }
         // Integers too many for an intset: the few survivors make one again.
-        let mut s = Set::from_members((0..600).map(|i| b(&i.to_string())));
+        let mut s = Set::from_members((0..600).map(|i| b(&i.to_string())), &E);
         assert_eq!(s.encoding(), "hashtable");
-        assert_eq!(s.pop_all_but(&mut rng, 10).len(), 590);
+        assert_eq!(s.pop_all_but(&mut rng, 10, &E).len(), 590);
         assert_eq!((s.len(), s.encoding()), (10, "intset"));
         let left = s.members();
         assert!(left
@@ -400,9 +408,9 @@ mod tests {
 
     #[test]
     fn equality_ignores_table_order() {
-        let a = Set::from_members(vec![b("x"), b("y"), b("z")]);
-        let b_ = Set::from_members(vec![b("z"), b("x"), b("y")]);
+        let a = Set::from_members(vec![b("x"), b("y"), b("z")], &E);
+        let b_ = Set::from_members(vec![b("z"), b("x"), b("y")], &E);
         assert_eq!(a, b_);
-        assert_ne!(a, Set::from_members(vec![b("x"), b("y")]));
+        assert_ne!(a, Set::from_members(vec![b("x"), b("y")], &E));
     }
 }

@@ -17,7 +17,7 @@ mod skiplist;
 
 use skiplist::{SkipList, NIL};
 
-use super::limits::{ZSET_MAX_LISTPACK_ENTRIES, ZSET_MAX_LISTPACK_VALUE};
+use super::Encodings;
 
 #[derive(Clone, Default)]
 pub struct ZSet {
@@ -166,17 +166,17 @@ pub enum Added {
 
 impl ZSet {
     /// A sorted set holding these (score, member) pairs, encoded as after ZADD.
-    pub fn from_pairs<I: IntoIterator<Item = (f64, Vec<u8>)>>(pairs: I) -> ZSet {
+    pub fn from_pairs<I: IntoIterator<Item = (f64, Vec<u8>)>>(pairs: I, enc: &Encodings) -> ZSet {
         let mut z = ZSet::default();
         for (s, m) in pairs {
-            z.insert(s, m);
+            z.insert(s, m, enc);
         }
         z
     }
 
     /// A computed result (ZUNIONSTORE and friends): built as a skiplist, then turned into
     /// a listpack if it is small enough, as Redis does. Members must be distinct.
-    pub fn from_result<I: IntoIterator<Item = (f64, Vec<u8>)>>(pairs: I) -> ZSet {
+    pub fn from_result<I: IntoIterator<Item = (f64, Vec<u8>)>>(pairs: I, enc: &Encodings) -> ZSet {
         let mut z = ZSet {
             list: SkipList::new(),
             skiplist: true,
@@ -188,7 +188,7 @@ impl ZSet {
                 z.list.insert(s, m.into_boxed_slice());
             }
         }
-        if z.len() <= ZSET_MAX_LISTPACK_ENTRIES && longest <= ZSET_MAX_LISTPACK_VALUE {
+        if z.len() <= enc.zset_max_listpack_entries && longest <= enc.zset_max_listpack_value {
             z.skiplist = false;
             z.list.positive_zeros();
         }
@@ -261,9 +261,9 @@ impl ZSet {
     }
 
     /// Add or update a member; true if it was new. (A NaN score is refused: false.)
-    pub fn insert(&mut self, score: f64, member: Vec<u8>) -> bool {
+    pub fn insert(&mut self, score: f64, member: Vec<u8>, enc: &Encodings) -> bool {
         matches!(
-            self.add(score, &member, AddFlags::default()),
+            self.add(score, &member, AddFlags::default(), enc),
             Some((Added::New, _))
         )
     }
@@ -271,7 +271,13 @@ impl ZSet {
     /// Redis's `zsetAdd`: one ZADD/ZINCRBY pair under the given conditions. Returns what
     /// happened and the member's resulting score (for INCR), or None when the score is or
     /// becomes NaN.
-    pub fn add(&mut self, score: f64, member: &[u8], f: AddFlags) -> Option<(Added, f64)> {
+    pub fn add(
+        &mut self,
+        score: f64,
+        member: &[u8],
+        f: AddFlags,
+        enc: &Encodings,
+    ) -> Option<(Added, f64)> {
         if score.is_nan() {
             return None;
         }
@@ -300,7 +306,9 @@ impl ZSet {
         if f.xx {
             return Some((Added::Skipped, score));
         }
-        if self.len() + 1 > ZSET_MAX_LISTPACK_ENTRIES || member.len() > ZSET_MAX_LISTPACK_VALUE {
+        if self.len() + 1 > enc.zset_max_listpack_entries
+            || member.len() > enc.zset_max_listpack_value
+        {
             self.skiplist = true;
         }
         let kept = self.stored(score);
@@ -501,6 +509,9 @@ impl std::fmt::Debug for ZSet {
 
 #[cfg(test)]
 mod tests {
+    use crate::types::Encodings;
+
+    const E: Encodings = Encodings::DEFAULT;
     use super::*;
 
     fn m(i: usize) -> Vec<u8> {
@@ -509,13 +520,13 @@ mod tests {
 
     #[test]
     fn small_sets_stay_listpack_until_129_members_or_a_long_member() {
-        let mut z = ZSet::from_pairs((0..128).map(|i| (i as f64, m(i))));
+        let mut z = ZSet::from_pairs((0..128).map(|i| (i as f64, m(i))), &E);
         assert_eq!(z.encoding(), "listpack");
-        z.insert(1.0, m(1000));
+        z.insert(1.0, m(1000), &E);
         assert_eq!(z.encoding(), "skiplist");
         z.remove_ranks(0, 127);
         assert_eq!((z.len(), z.encoding()), (1, "skiplist"));
-        let z = ZSet::from_pairs([(1.0, vec![b'x'; 65])]);
+        let z = ZSet::from_pairs([(1.0, vec![b'x'; 65])], &E);
         assert_eq!(z.encoding(), "skiplist");
     }
 
@@ -529,7 +540,7 @@ mod tests {
             let s = rng.i32(-50..50) as f64 / 4.0;
             match rng.u8(..10) {
                 0..=5 => {
-                    z.insert(s, k.clone());
+                    z.insert(s, k.clone(), &E);
                     model.insert(k, s);
                 }
                 6 | 7 => {
@@ -577,7 +588,7 @@ mod tests {
         // Scores in a scrambled order so inserts land all over the list.
         for i in 0..n {
             let j = (i * 7_919) % n;
-            z.insert(j as f64, m(j));
+            z.insert(j as f64, m(j), &E);
         }
         assert_eq!((z.len(), z.encoding()), (n, "skiplist"));
         for j in [0, 1, 499_999, 999_999, 123_457] {
@@ -601,7 +612,7 @@ mod tests {
         let got: Vec<f64> = z.iter_from(600_000, true).take(3).map(|(s, _)| s).collect();
         assert_eq!(got, [600_000.0, 599_999.0, 599_998.0]);
         // Move a member to the far end, delete a block, pop both ends.
-        z.insert(2e6, m(10));
+        z.insert(2e6, m(10), &E);
         assert_eq!(z.rank(&m(10)), Some(n - 1));
         assert_eq!(z.remove_ranks(100, 199_999), 199_900);
         assert_eq!(z.len(), n - 199_900);

@@ -56,11 +56,12 @@ fn intersection(ctx: &mut Ctx, keys: &[Vec<u8>], limit: usize) -> CmdResult<Vec<
 /// All the members of the sets at `keys`, collected into a fresh set.
 fn union(ctx: &mut Ctx, keys: &[Vec<u8>]) -> CmdResult<Set> {
     sizes(ctx, keys)?;
+    let enc = ctx.server.encodings();
     let mut out = Set::default();
     for k in keys {
         if let Some(s) = peek_set(ctx, k) {
             for m in s.iter() {
-                out.insert(m.into_owned());
+                out.insert(m.into_owned(), &enc);
             }
         }
     }
@@ -72,6 +73,7 @@ fn union(ctx: &mut Ctx, keys: &[Vec<u8>]) -> CmdResult<Set> {
 /// or (2) copy the first set and remove the others' members from the copy.
 fn difference(ctx: &mut Ctx, keys: &[Vec<u8>]) -> CmdResult<Set> {
     let sizes = sizes(ctx, keys)?;
+    let enc = ctx.server.encodings();
     let Some(first) = sizes[0] else {
         return Ok(Set::default());
     };
@@ -90,12 +92,12 @@ fn difference(ctx: &mut Ctx, keys: &[Vec<u8>]) -> CmdResult<Set> {
                 left.retain(|m| !s.contains(m));
             }
         }
-        return Ok(Set::from_members(left));
+        return Ok(Set::from_members(left, &enc));
     }
     let mut out = Set::default();
     if let Some(s) = peek_set(ctx, &keys[0]) {
         for m in s.iter() {
-            out.insert(m.into_owned());
+            out.insert(m.into_owned(), &enc);
         }
     }
     for k in &keys[1..] {
@@ -163,7 +165,8 @@ pub fn sintercard(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 pub fn sinterstore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut args = Args::new(argv);
     let dst = args.next_key()?;
-    let result = Set::from_members(intersection(ctx, args.rest(), 0)?);
+    let enc = ctx.server.encodings();
+    let result = Set::from_members(intersection(ctx, args.rest(), 0)?, &enc);
     store_result(ctx, dst, result, "sinterstore")
 }
 

@@ -8,7 +8,7 @@ use crate::commands::args::{int_arg, Args};
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
 use crate::server::{Class, Ctx};
-use crate::types::{Set, Value};
+use crate::types::{Encodings, Set, Value};
 
 /// SPOP pops members one at a time while the members left outnumber the popped ones by
 /// more than this; otherwise it picks the survivors instead (Redis's SPOP_MOVE_STRATEGY_MUL).
@@ -37,15 +37,15 @@ fn with_set_rng<R>(
 
 /// SPOP/SRANDMEMBER of the whole set: Redis answers it through a union, so an
 /// all-integer set comes out ascending even when it is a hash table.
-fn whole_set(s: &Set) -> Reply {
+fn whole_set(s: &Set, enc: &Encodings) -> Reply {
     match s {
         Set::Ints(_) => set_reply(s.iter()),
-        Set::Table(_) => set_reply(Set::from_members(s.members()).iter()),
+        Set::Table(_) => set_reply(Set::from_members(s.members(), enc).iter()),
     }
 }
 
 /// The pops of SPOP key count when 0 < count < size.
-fn pop_some(s: &mut Set, rng: &mut fastrand::Rng, count: usize) -> Vec<Vec<u8>> {
+fn pop_some(s: &mut Set, rng: &mut fastrand::Rng, count: usize, enc: &Encodings) -> Vec<Vec<u8>> {
     let size = s.len();
     let remaining = size - count;
     if remaining as u64 * SPOP_MOVE_STRATEGY_MUL > count as u64 {
@@ -53,7 +53,7 @@ fn pop_some(s: &mut Set, rng: &mut fastrand::Rng, count: usize) -> Vec<Vec<u8>> 
         return (0..count).map_while(|_| s.pop_random(rng)).collect();
     }
     // Pick the few survivors instead and pop all the others.
-    s.pop_all_but(rng, remaining)
+    s.pop_all_but(rng, remaining, enc)
 }
 
 /// A count argument for SPOP: a non-negative integer, one message for anything else.
@@ -101,8 +101,9 @@ pub fn spop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             // read (one more keyspace hit), and counts one change per member.
             ctx.count_lookup(true, key);
             let now = ctx.now;
+            let enc = ctx.server.encodings();
             let reply = match ctx.db().remove(key, now).map(|e| e.value) {
-                Some(Value::Set(s)) => whole_set(&s),
+                Some(Value::Set(s)) => whole_set(&s, &enc),
                 _ => Reply::Set(vec![]),
             };
             ctx.notify(Class::Set, "spop", key);
@@ -110,9 +111,13 @@ pub fn spop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             ctx.changes(size);
             return Ok(reply);
         }
-        Some(n) => set_reply(
-            with_set_rng(ctx, key, |s, rng| pop_some(s, rng, n as usize)).unwrap_or_default(),
-        ),
+        Some(n) => {
+            let enc = ctx.server.encodings();
+            set_reply(
+                with_set_rng(ctx, key, |s, rng| pop_some(s, rng, n as usize, &enc))
+                    .unwrap_or_default(),
+            )
+        }
     };
     ctx.notify(Class::Set, "spop", key);
     super::delete_if_empty(ctx, key);

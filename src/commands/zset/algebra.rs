@@ -262,7 +262,8 @@ fn generic(ctx: &mut Ctx, argv: &[Vec<u8>], store: bool, op: Op, card: bool) -> 
                 Op::Inter => "zinterstore",
                 Op::Diff => "zdiffstore",
             };
-            let z = ZSet::from_result(result.into_iter().map(|(m, s)| (s, m)));
+            let enc = ctx.server.encodings();
+            let z = ZSet::from_result(result.into_iter().map(|(m, s)| (s, m)), &enc);
             Ok(store_result(ctx, dst, z, event))
         }
         None => {

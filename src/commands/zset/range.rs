@@ -298,10 +298,11 @@ fn zrange_generic(
         None => Vec::new(),
     };
     // The destination fills like a fresh key under ZADD, in the order the range is walked.
+    let enc = ctx.server.encodings();
     Ok(store_result(
         ctx,
         dst,
-        ZSet::from_pairs(pairs),
+        ZSet::from_pairs(pairs, &enc),
         "zrangestore",
     ))
 }
