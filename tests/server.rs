@@ -9,6 +9,11 @@ fn server_commands_answer_like_redis() {
 }
 
 #[test]
+fn encoding_thresholds_set_by_config_hold_for_writes_and_reloads() {
+    common::check_file("config_encodings.txt");
+}
+
+#[test]
 fn time_reports_the_world_clock() {
     let mut s = common::session();
     assert_eq!(s.exec("TIME"), "1) \"1700000000\"\n2) \"0\"");

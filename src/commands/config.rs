@@ -1,7 +1,9 @@
 //! CONFIG: the server parameters a learner can read, and the ones that change how this
 //! server behaves — `notify-keyspace-events` (keyspace notifications), `hz` (how often
-//! the active expiry cycle runs) and `hll-sparse-max-bytes` (when a HyperLogLog turns
-//! dense). The other parameters report Redis 7.0.15's defaults.
+//! the active expiry cycle runs), `hll-sparse-max-bytes` (when a HyperLogLog turns
+//! dense), `stream-node-max-*` (stream nodes) and the encoding thresholds (when a set,
+//! hash or sorted set leaves its compact encoding). The other parameters report Redis
+//! 7.0.15's defaults.
 
 use super::args::{pairs, Args};
 use super::common::help_lines;
@@ -11,11 +13,11 @@ use crate::error::{CmdError, CmdResult};
 use crate::glob::Pattern;
 use crate::reply::Reply;
 use crate::server::{Ctx, NotifyFlags, Server};
+use crate::types::Encodings;
 
 // ---- data operations ----
 
-/// Parameters with fixed values: Redis 7.0.15's defaults as Debian's server reports them
-/// (the encoding thresholds are the ones the engine uses).
+/// Parameters with fixed values: Redis 7.0.15's defaults as Debian's server reports them.
 const FIXED: &[(&str, &str)] = &[
     ("databases", "16"),
     ("save", ""),
@@ -28,17 +30,6 @@ const FIXED: &[(&str, &str)] = &[
     ("port", "6379"),
     ("bind", "127.0.0.1"),
     ("proto-max-bulk-len", "536870912"),
-    ("list-max-listpack-size", "-2"),
-    ("list-max-ziplist-size", "-2"),
-    ("hash-max-listpack-entries", "512"),
-    ("hash-max-ziplist-entries", "512"),
-    ("hash-max-listpack-value", "64"),
-    ("hash-max-ziplist-value", "64"),
-    ("set-max-intset-entries", "512"),
-    ("zset-max-listpack-entries", "128"),
-    ("zset-max-ziplist-entries", "128"),
-    ("zset-max-listpack-value", "64"),
-    ("zset-max-ziplist-value", "64"),
     ("lazyfree-lazy-expire", "no"),
     ("active-expire-effort", "1"),
 ];
@@ -61,8 +52,141 @@ fn parameters(server: &Server) -> Vec<(&'static str, String)> {
             server.stream_limits().max_entries.to_string(),
         ),
     ];
+    let enc = server.encodings();
+    for p in ENCODING_PARAMS {
+        let v = (p.get)(&enc).to_string();
+        all.push((p.name, v.clone()));
+        if let Some(alias) = p.alias {
+            all.push((alias, v));
+        }
+    }
     all.extend(FIXED.iter().map(|(k, v)| (*k, v.to_string())));
     all
+}
+
+/// How an encoding parameter's value is read and bounded, as Redis declares it.
+enum Kind {
+    /// A size_t between 0 and LONG_MAX; `memory` ones also take units (`64kb`).
+    Size { memory: bool },
+    /// An int between these bounds.
+    Int(i64, i64),
+}
+
+/// An encoding parameter: its name, its old (ziplist) alias, and where it lives.
+struct EncodingParam {
+    name: &'static str,
+    alias: Option<&'static str>,
+    kind: Kind,
+    get: fn(&Encodings) -> i64,
+    set: fn(&mut Encodings, i64),
+}
+
+const ENCODING_PARAMS: &[EncodingParam] = &[
+    EncodingParam {
+        name: "hash-max-listpack-entries",
+        alias: Some("hash-max-ziplist-entries"),
+        kind: Kind::Size { memory: false },
+        get: |e| e.hash_max_listpack_entries as i64,
+        set: |e, v| e.hash_max_listpack_entries = v as usize,
+    },
+    EncodingParam {
+        name: "hash-max-listpack-value",
+        alias: Some("hash-max-ziplist-value"),
+        kind: Kind::Size { memory: true },
+        get: |e| e.hash_max_listpack_value as i64,
+        set: |e, v| e.hash_max_listpack_value = v as usize,
+    },
+    EncodingParam {
+        name: "set-max-intset-entries",
+        alias: None,
+        kind: Kind::Size { memory: false },
+        get: |e| e.set_max_intset_entries as i64,
+        set: |e, v| e.set_max_intset_entries = v as usize,
+    },
+    EncodingParam {
+        name: "zset-max-listpack-entries",
+        alias: Some("zset-max-ziplist-entries"),
+        kind: Kind::Size { memory: false },
+        get: |e| e.zset_max_listpack_entries as i64,
+        set: |e, v| e.zset_max_listpack_entries = v as usize,
+    },
+    EncodingParam {
+        name: "zset-max-listpack-value",
+        alias: Some("zset-max-ziplist-value"),
+        kind: Kind::Size { memory: true },
+        get: |e| e.zset_max_listpack_value as i64,
+        set: |e, v| e.zset_max_listpack_value = v as usize,
+    },
+    EncodingParam {
+        name: "list-max-listpack-size",
+        alias: Some("list-max-ziplist-size"),
+        kind: Kind::Int(i32::MIN as i64, i32::MAX as i64),
+        get: |e| e.list_max_listpack_size,
+        set: |e, v| e.list_max_listpack_size = v,
+    },
+    EncodingParam {
+        name: "list-compress-depth",
+        alias: None,
+        kind: Kind::Int(0, i32::MAX as i64),
+        get: |e| e.list_compress_depth,
+        set: |e, v| e.list_compress_depth = v,
+    },
+];
+
+/// The encoding parameter named (or aliased) `name`.
+fn encoding_param(name: &[u8]) -> Option<&'static EncodingParam> {
+    ENCODING_PARAMS
+        .iter()
+        .find(|p| p.name.as_bytes() == name || p.alias.is_some_and(|a| a.as_bytes() == name))
+}
+
+/// A value for `p`, read and bounded as Redis does, or its error.
+fn encoding_value(p: &EncodingParam, param: &[u8], value: &[u8]) -> CmdResult<i64> {
+    match p.kind {
+        Kind::Size { memory } => {
+            let n = if memory {
+                memory_value(value).map(|n| n as i64)
+            } else {
+                None
+            }
+            .or_else(|| {
+                if memory {
+                    None
+                } else {
+                    crate::num::parse_i64(value)
+                }
+            })
+            .ok_or_else(|| {
+                set_failed(
+                    param,
+                    if memory {
+                        "argument must be a memory value"
+                    } else {
+                        "argument couldn't be parsed into an integer"
+                    },
+                )
+            })?;
+            // A negative number, read as size_t, is past LONG_MAX.
+            if n < 0 {
+                return Err(set_failed(
+                    param,
+                    "argument must be between 0 and 9223372036854775807 inclusive",
+                ));
+            }
+            Ok(n)
+        }
+        Kind::Int(lo, hi) => {
+            let n = crate::num::parse_i64(value)
+                .ok_or_else(|| set_failed(param, "argument couldn't be parsed into an integer"))?;
+            if !(lo..=hi).contains(&n) {
+                return Err(set_failed(
+                    param,
+                    &format!("argument must be between {lo} and {hi} inclusive"),
+                ));
+            }
+            Ok(n)
+        }
+    }
 }
 
 /// A memory value as Redis's `memtoull` reads it: digits with an optional unit (b, k, kb,
@@ -135,13 +259,20 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut hz = None;
     let mut hll_sparse = None;
     let mut stream_limits = ctx.server.stream_limits();
+    let mut encodings = ctx.server.encodings();
     let mut seen: Vec<Vec<u8>> = Vec::new();
     for (param, value) in pairs(rest) {
         let lower = param.to_ascii_lowercase();
+        // A parameter and its old alias are two entries of Redis's table: both may be
+        // given, and the last one wins.
         if seen.contains(&lower) {
             return Err(set_failed(param, "duplicate parameter"));
         }
         seen.push(lower.clone());
+        if let Some(p) = encoding_param(&lower) {
+            (p.set)(&mut encodings, encoding_value(p, param, value)?);
+            continue;
+        }
         match lower.as_slice() {
             b"notify-keyspace-events" => {
                 notify = Some(NotifyFlags::parse(value).ok_or_else(|| {
@@ -201,6 +332,7 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         ctx.server.set_hll_sparse_max_bytes(n);
     }
     ctx.server.set_stream_limits(stream_limits);
+    ctx.server.set_encodings(encodings);
     Ok(Reply::ok())
 }
 
@@ -225,7 +357,9 @@ fn config_help(_: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
             "GET <pattern>",
             "    The parameters whose names match the glob <pattern>, with their values.",
             "SET <directive> <value>",
-            "    Change a parameter (here: notify-keyspace-events, hz, hll-sparse-max-bytes, stream-node-max-*).",
+            "    Change a parameter (here: notify-keyspace-events, hz, hll-sparse-max-bytes, stream-node-max-*,",
+            "    the encoding thresholds *-max-listpack-*, *-max-ziplist-*, set-max-intset-entries and",
+            "    list-compress-depth).",
             "RESETSTAT",
             "    Zero the statistics INFO reports.",
             "REWRITE",

@@ -34,6 +34,11 @@ pub struct Encodings {
     pub hash_max_listpack_value: usize,
     pub zset_max_listpack_entries: usize,
     pub zset_max_listpack_value: usize,
+    /// A quicklist node's fill (`list-max-listpack-size`) and how many nodes at each end
+    /// stay uncompressed (`list-compress-depth`): kept and reported; Redis 7.0's lists are
+    /// quicklists whatever their size, so neither changes what OBJECT ENCODING says.
+    pub list_max_listpack_size: i64,
+    pub list_compress_depth: i64,
 }
 
 impl Encodings {
@@ -44,6 +49,8 @@ impl Encodings {
         hash_max_listpack_value: 64,
         zset_max_listpack_entries: 128,
         zset_max_listpack_value: 64,
+        list_max_listpack_size: -2,
+        list_compress_depth: 0,
     };
 }
 
