@@ -14,6 +14,11 @@ fn encoding_thresholds_set_by_config_hold_for_writes_and_reloads() {
 }
 
 #[test]
+fn slowlog_and_latency_time_commands_on_the_world_clock() {
+    common::check_file("slowlog.txt");
+}
+
+#[test]
 fn time_reports_the_world_clock() {
     let mut s = common::session();
     assert_eq!(s.exec("TIME"), "1) \"1700000000\"\n2) \"0\"");

@@ -20,6 +20,27 @@ pub fn help_lines(cmd: &str, lines: &[&str]) -> Reply {
     Reply::Array(out)
 }
 
+/// Redis's answer to a container's subcommand it can't run as written (`addReplySubcommand
+/// SyntaxError`): the subcommand as typed (up to 128 bytes, as a C string) and the
+/// command in capitals.
+pub fn subcommand_syntax(argv: &[Vec<u8>]) -> CmdError {
+    let text = |b: &[u8]| {
+        let b = &b[..b.iter().position(|&c| c == 0).unwrap_or(b.len())];
+        String::from_utf8_lossy(b).replace(['\r', '\n'], " ")
+    };
+    let sub = argv
+        .get(1)
+        .map(|a| text(&a[..a.len().min(128)]))
+        .unwrap_or_default();
+    CmdError::Err(format!(
+        "unknown subcommand or wrong number of arguments for '{sub}'. Try {} HELP.",
+        argv.first()
+            .map(|a| text(a))
+            .unwrap_or_default()
+            .to_ascii_uppercase()
+    ))
+}
+
 /// Whether a collection of `n` elements of `T` can exist: one allocation holds at most
 /// `isize::MAX` bytes (2 GiB on wasm32, about 2^27 list elements), and a growing
 /// collection doubles its room. Past that, Redis's OOM error, never a panic.

@@ -52,6 +52,15 @@ fn parameters(server: &Server) -> Vec<(&'static str, String)> {
             server.stream_limits().max_entries.to_string(),
         ),
     ];
+    all.push((
+        "slowlog-log-slower-than",
+        server.slowlog().log_slower_than.to_string(),
+    ));
+    all.push(("slowlog-max-len", server.slowlog().max_len.to_string()));
+    all.push((
+        "latency-monitor-threshold",
+        server.latency().threshold_ms.to_string(),
+    ));
     let enc = server.encodings();
     for p in ENCODING_PARAMS {
         let v = (p.get)(&enc).to_string();
@@ -224,6 +233,20 @@ fn memory_param(param: &[u8], value: &[u8]) -> CmdResult<u64> {
     Ok(n)
 }
 
+/// An integer parameter from `min` to LLONG_MAX (Redis's long long and unsigned long
+/// configs), or Redis's error.
+fn int_param(param: &[u8], value: &[u8], min: i64) -> CmdResult<i64> {
+    let v = crate::num::parse_i64(value)
+        .ok_or_else(|| set_failed(param, "argument couldn't be parsed into an integer"))?;
+    if v < min {
+        return Err(set_failed(
+            param,
+            &format!("argument must be between {min} and 9223372036854775807 inclusive"),
+        ));
+    }
+    Ok(v)
+}
+
 fn set_failed(param: &[u8], why: &str) -> CmdError {
     CmdError::Err(format!(
         "CONFIG SET failed (possibly related to argument '{}') - {why}",
@@ -260,6 +283,9 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut hll_sparse = None;
     let mut stream_limits = ctx.server.stream_limits();
     let mut encodings = ctx.server.encodings();
+    let mut slow_than = None;
+    let mut slow_len = None;
+    let mut latency = None;
     let mut seen: Vec<Vec<u8>> = Vec::new();
     for (param, value) in pairs(rest) {
         let lower = param.to_ascii_lowercase();
@@ -294,20 +320,12 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
                 }
                 hz = Some(v.clamp(1, 500) as u32);
             }
+            b"slowlog-log-slower-than" => slow_than = Some(int_param(param, value, -1)?),
+            b"slowlog-max-len" => slow_len = Some(int_param(param, value, 0)?),
+            b"latency-monitor-threshold" => latency = Some(int_param(param, value, 0)?),
             b"hll-sparse-max-bytes" => hll_sparse = Some(memory_param(param, value)?),
             b"stream-node-max-bytes" => stream_limits.max_bytes = memory_param(param, value)?,
-            b"stream-node-max-entries" => {
-                let v = crate::num::parse_i64(value).ok_or_else(|| {
-                    set_failed(param, "argument couldn't be parsed into an integer")
-                })?;
-                if v < 0 {
-                    return Err(set_failed(
-                        param,
-                        "argument must be between 0 and 9223372036854775807 inclusive",
-                    ));
-                }
-                stream_limits.max_entries = v;
-            }
+            b"stream-node-max-entries" => stream_limits.max_entries = int_param(param, value, 0)?,
             name if FIXED.iter().any(|(k, _)| k.as_bytes() == name) => {
                 return Err(set_failed(
                     param,
@@ -333,6 +351,15 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     }
     ctx.server.set_stream_limits(stream_limits);
     ctx.server.set_encodings(encodings);
+    if let Some(v) = slow_than {
+        ctx.server.slowlog_mut().log_slower_than = v;
+    }
+    if let Some(v) = slow_len {
+        ctx.server.slowlog_mut().max_len = v as u64;
+    }
+    if let Some(v) = latency {
+        ctx.server.latency_mut().threshold_ms = v;
+    }
     Ok(Reply::ok())
 }
 

@@ -295,9 +295,10 @@ fn client_unblock(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             ))
         }
     };
+    let now = ctx.now;
     let unblocked = u64::try_from(id)
         .ok()
-        .is_some_and(|id| ctx.server.unblock_client(id, as_error));
+        .is_some_and(|id| ctx.server.unblock_client(id, as_error, now));
     Ok(Reply::from(unblocked))
 }
 

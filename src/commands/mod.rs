@@ -19,6 +19,7 @@ pub mod introspection;
 pub mod keyspace;
 pub mod keyspec;
 pub mod list;
+pub mod monitoring;
 pub mod pubsub;
 pub mod saving;
 pub mod set;
@@ -47,7 +48,7 @@ pub fn container_handler(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 }
 
 /// Every family's entries, in the order the README lists them.
-pub fn families() -> [(&'static str, &'static [Command]); 18] {
+pub fn families() -> [(&'static str, &'static [Command]); 19] {
     [
         ("Keys", keyspace::COMMANDS),
         ("Strings", string::COMMANDS),
@@ -64,6 +65,7 @@ pub fn families() -> [(&'static str, &'static [Command]); 18] {
         ("Databases", databases::COMMANDS),
         ("Connections and clients", connection::COMMANDS),
         ("Introspection", introspection::COMMANDS),
+        ("Slow log and latency", monitoring::COMMANDS),
         ("Saving", saving::COMMANDS),
         ("Configuration", config::COMMANDS),
         ("Transactions", tx::COMMANDS),

@@ -5,7 +5,7 @@
 //! with its RDB file (here allowed, as Redis allows it with `enable-debug-command local`).
 
 use super::args::Args;
-use super::common::help_lines;
+use super::common::{help_lines, subcommand_syntax};
 use super::table::{Group, Link, BASE};
 use super::Command;
 use crate::clock::Clock;
@@ -39,7 +39,18 @@ fn lastsave(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
     Ok(Reply::Int(ctx.server.last_save_ms().div_euclid(1000)))
 }
 
-/// DEBUG RELOAD | DEBUG HELP
+/// The number C's `strtod` reads at the start of `arg` (0 when there is none).
+fn strtod_prefix(arg: &[u8]) -> f64 {
+    let text = String::from_utf8_lossy(&arg[..arg.len().min(64)]);
+    let text = text.trim_start();
+    (1..=text.len())
+        .rev()
+        .filter(|&n| text.is_char_boundary(n))
+        .find_map(|n| text[..n].parse::<f64>().ok())
+        .unwrap_or(0.0)
+}
+
+/// DEBUG RELOAD | DEBUG SLEEP seconds | DEBUG HELP
 fn debug(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut args = Args::new(argv);
     let sub = args.next_word()?;
@@ -49,14 +60,22 @@ fn debug(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             &[
                 "RELOAD",
                 "    Save the keyspace and load it again (encodings are chosen afresh).",
+                "SLEEP <seconds>",
+                "    Hold this client for <seconds> of world time, as a slow command holds Redis",
+                "    (SLOWLOG and LATENCY see it).",
             ],
         ));
     }
+    if sub.is("sleep") && argv.len() == 3 {
+        // Microseconds, as Redis computes them, then whole milliseconds of world time.
+        let us = strtod_prefix(&argv[2]) * 1_000_000.0;
+        if us.is_finite() && us >= 1000.0 {
+            ctx.sleep((us / 1000.0) as i64);
+        }
+        return Ok(Reply::ok());
+    }
     if !sub.is("reload") {
-        return Err(CmdError::Err(format!(
-            "unknown subcommand or wrong number of arguments for '{}'. Try DEBUG HELP.",
-            String::from_utf8_lossy(sub.raw())
-        )));
+        return Err(subcommand_syntax(argv));
     }
     let now = ctx.now;
     let clock = Clock::restored(now as f64, 0.0, 1.0, false);
@@ -105,7 +124,7 @@ pub const COMMANDS: &[Command] = &[
         arity: -2,
         flags: flags![ADMIN, NOSCRIPT, LOADING, STALE],
         complexity: "Depends on subcommand.",
-        summary: "Debugging aids; here only RELOAD (save and load the keyspace again)",
+        summary: "Debugging aids; here RELOAD (save and load the keyspace again) and SLEEP (hold the client on the world clock)",
         syntax: "subcommand [argument [argument ...]]",
         handler: debug,
         ..P

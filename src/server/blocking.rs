@@ -34,12 +34,18 @@ pub struct Wait {
     pub deadline: Ms,
     /// The line to run again when served, if not the one typed.
     pub argv: Option<Vec<Vec<u8>>>,
+    /// The wait is the command's work (DEBUG SLEEP): its duration counts in SLOWLOG.
+    pub counts_wait: bool,
 }
 
 /// A client waiting in a blocking command.
 struct Blocked {
     cmd: &'static Command,
     argv: Vec<Vec<u8>>,
+    /// The line as typed (SLOWLOG logs it), and when it started waiting.
+    typed: Vec<Vec<u8>>,
+    started: Ms,
+    counts_wait: bool,
     db: usize,
     keys: Vec<Vec<u8>>,
     deadline: Ms,
@@ -139,6 +145,7 @@ impl Server {
         argv: &[Vec<u8>],
         wait: Wait,
         on_timeout: Reply,
+        now: Ms,
     ) {
         let db = self.client_db(client);
         let mut keys: Vec<Vec<u8>> = Vec::with_capacity(wait.keys.len());
@@ -152,6 +159,9 @@ impl Server {
             Blocked {
                 cmd,
                 argv: wait.argv.unwrap_or_else(|| argv.to_vec()),
+                typed: argv.to_vec(),
+                started: now,
+                counts_wait: wait.counts_wait,
                 db,
                 keys,
                 deadline: wait.deadline,
@@ -161,7 +171,7 @@ impl Server {
     }
 
     /// Stop `client` waiting; `reply` (if any) is what it gets. True if it was blocked.
-    pub(super) fn unblock(&mut self, client: ClientId, reply: Option<Reply>) -> bool {
+    pub(super) fn unblock(&mut self, client: ClientId, reply: Option<Reply>, now: Ms) -> bool {
         let Some(b) = self.blocking.remove(client) else {
             return false;
         };
@@ -169,6 +179,9 @@ impl Server {
             // An error ends the wait (NOGROUP, UNBLOCKED): counted as the command failing.
             self.stats.error(text);
             self.stats.command(b.cmd).failed_calls += 1;
+        }
+        if reply.is_some() {
+            self.log_unblocked(client, &b, now);
         }
         if let Some(r) = reply {
             self.clients.push(client, r);
@@ -179,15 +192,27 @@ impl Server {
     /// End a client's wait without an answer (a connection that can't wait, like an
     /// import's). False if it wasn't waiting.
     pub fn cancel_block(&mut self, client: ClientId) -> bool {
-        self.unblock(client, None)
+        self.unblock(client, None, 0)
+    }
+
+    /// A waiting command ended with an answer: it goes to the slow log and the latency
+    /// monitor now, with its wait counted only if the wait was its work (DEBUG SLEEP).
+    fn log_unblocked(&mut self, client: ClientId, b: &Blocked, now: Ms) {
+        let duration_us = if b.counts_wait {
+            (now - b.started).saturating_mul(1000)
+        } else {
+            0
+        };
+        self.log_duration(client, b.cmd, &b.typed, duration_us, now);
     }
 
     /// CLIENT UNBLOCK: end a client's wait as a timeout, or with the UNBLOCKED error.
     /// False if it isn't waiting.
-    pub fn unblock_client(&mut self, client: ClientId, as_error: bool) -> bool {
+    pub fn unblock_client(&mut self, client: ClientId, as_error: bool, now: Ms) -> bool {
         let Some(b) = self.blocking.remove(client) else {
             return false;
         };
+        self.log_unblocked(client, &b, now);
         let reply = if as_error {
             let text = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
             self.stats.error(text);
@@ -288,7 +313,7 @@ impl Server {
                     if matches!(reply, Reply::Nil | Reply::NilArray) {
                         continue;
                     }
-                    self.unblock(client, Some(reply));
+                    self.unblock(client, Some(reply), now);
                     self.collect_created();
                 }
             }
@@ -323,6 +348,8 @@ impl Server {
                 break;
             }
             if let Some(b) = self.blocking.remove(client) {
+                // It ended at its deadline (a DEBUG SLEEP lasted exactly its time).
+                self.log_unblocked(client, &b, deadline);
                 self.clients.push(client, b.on_timeout);
             } else {
                 self.blocking.deadlines.pop_first();

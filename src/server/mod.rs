@@ -12,6 +12,7 @@ mod clients;
 mod expiry;
 pub mod notify;
 pub mod pubsub;
+pub mod slowlog;
 mod tx;
 
 pub use blocking::Wait;
@@ -96,6 +97,8 @@ pub struct Server {
     stream_limits: crate::types::stream::NodeLimits,
     /// The encoding thresholds (`*-max-intset-entries`, `*-max-listpack-*`).
     encodings: crate::types::Encodings,
+    slowlog: slowlog::Slowlog,
+    latency: slowlog::Latency,
     /// The latest world time a command or tick was given (for CLIENT LIST ages).
     now_ms: Ms,
     /// The dbs log the keys they create (for `new` events and blocked clients).
@@ -148,6 +151,7 @@ impl<'a> Ctx<'a> {
                 keys: keys.into_iter().map(|k| k.as_ref().to_vec()).collect(),
                 deadline,
                 argv: None,
+                counts_wait: false,
             });
         }
     }
@@ -163,6 +167,20 @@ impl<'a> Ctx<'a> {
         self.block(keys, deadline);
         if let Some(w) = &mut self.wait {
             w.argv = Some(argv);
+        }
+    }
+
+    /// Hold the client for `ms` of world time, as DEBUG SLEEP holds Redis: it answers
+    /// `reply` then, and the time counts as the command's duration (SLOWLOG, LATENCY).
+    /// Inside EXEC, where a command may not wait, nothing happens.
+    pub fn sleep(&mut self, ms: Ms) {
+        if self.may_block {
+            self.wait = Some(Wait {
+                keys: Vec::new(),
+                deadline: self.now.saturating_add(ms),
+                argv: None,
+                counts_wait: true,
+            });
         }
     }
 
@@ -267,6 +285,8 @@ impl Server {
             hll_sparse_max_bytes: crate::types::hll::SPARSE_MAX_BYTES as u64,
             stream_limits: Default::default(),
             encodings: Default::default(),
+            slowlog: Default::default(),
+            latency: Default::default(),
             now_ms: now,
             logging_created: false,
             executing: 0,
@@ -481,7 +501,7 @@ impl Server {
             return;
         }
         self.subs.remove_client(client);
-        self.unblock(client, None);
+        self.unblock(client, None, 0);
         self.discard_transaction(client);
         self.clients.close(client);
         if self.executing == 0 {
@@ -703,10 +723,56 @@ impl Server {
         {
             self.feed_monitors(client, argv, now);
         }
-        if let Some(wait) = wait {
-            self.block(client, cmd, argv, wait, reply.clone());
+        match wait {
+            Some(wait) => self.block(client, cmd, argv, wait, reply.clone(), now),
+            // A command is instantaneous on the world clock (see slowlog.rs).
+            None => self.log_duration(client, cmd, argv, 0, now),
         }
         reply
+    }
+
+    /// A command ran for `duration_us` of world time: the slow log and the latency monitor
+    /// take it if it was slow enough (not EXEC: its commands are logged one by one).
+    fn log_duration(
+        &mut self,
+        client: ClientId,
+        cmd: &'static Command,
+        argv: &[Vec<u8>],
+        duration_us: i64,
+        now: Ms,
+    ) {
+        if cmd.has_flag(Flags::SKIP_SLOWLOG) {
+            return;
+        }
+        if self.slowlog.log_slower_than >= 0 && duration_us >= self.slowlog.log_slower_than {
+            let (peer, name) = match self.clients.get(client) {
+                Some(c) => (c.addr(), c.name().to_vec()),
+                None => (String::new(), Vec::new()),
+            };
+            self.slowlog.record(argv, duration_us, now, peer, &name);
+        }
+        let event = if cmd.has_flag(Flags::FAST) {
+            "fast-command"
+        } else {
+            "command"
+        };
+        self.latency.add_if_needed(event, duration_us / 1000, now);
+    }
+
+    pub fn slowlog(&self) -> &slowlog::Slowlog {
+        &self.slowlog
+    }
+
+    pub fn slowlog_mut(&mut self) -> &mut slowlog::Slowlog {
+        &mut self.slowlog
+    }
+
+    pub fn latency(&self) -> &slowlog::Latency {
+        &self.latency
+    }
+
+    pub fn latency_mut(&mut self) -> &mut slowlog::Latency {
+        &mut self.latency
     }
 
     /// Push a command to every MONITOR client, in redis-cli's MONITOR format:

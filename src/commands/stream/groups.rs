@@ -7,7 +7,7 @@
 
 use super::{entry_reply, interval_id, parse_id, shown, stream_at};
 use crate::commands::args::{int_arg, Word};
-use crate::commands::common::help_lines;
+use crate::commands::common::{help_lines, subcommand_syntax};
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
 use crate::server::{Class, Ctx};
@@ -146,16 +146,6 @@ fn no_group_for_key(group: &[u8], key: &[u8]) -> CmdError {
         "NOGROUP No such consumer group '{}' for key name '{}'",
         shown(group),
         shown(key)
-    ))
-}
-
-/// Redis's answer to a container's subcommand it can't run as written.
-fn subcommand_syntax(argv: &[Vec<u8>]) -> CmdError {
-    let sub = argv.get(1).map(|a| shown(a)).unwrap_or_default();
-    let sub: String = sub.chars().take(128).collect();
-    CmdError::Err(format!(
-        "unknown subcommand or wrong number of arguments for '{sub}'. Try {} HELP.",
-        shown(&argv[0]).to_ascii_uppercase()
     ))
 }
 
