@@ -1,7 +1,8 @@
 //! SLOWLOG and LATENCY over `server::slowlog`: the commands that took at least
 //! `slowlog-log-slower-than` µs, and the events that reached `latency-monitor-threshold`
 //! ms — durations on the world clock (see slowlog.rs: every command is instantaneous but
-//! DEBUG SLEEP). LATENCY GRAPH and HISTOGRAM are not here (README: what differs).
+//! DEBUG SLEEP) — and LATENCY HISTOGRAM from the command statistics. LATENCY GRAPH (an
+//! ASCII chart) is not here (README: what differs).
 
 use super::args::int_in;
 use super::common::{help_lines, subcommand_syntax};
@@ -9,7 +10,7 @@ use super::table::{Group, BASE};
 use super::Command;
 use crate::error::CmdResult;
 use crate::reply::Reply;
-use crate::server::Ctx;
+use crate::server::{latency_bucket_top, CommandStat, Ctx};
 
 // ---- command handlers ----
 
@@ -114,6 +115,58 @@ fn latency_reset(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     Ok(Reply::Int(n as i64))
 }
 
+/// One command's histogram: its calls and, per bucket reached, the µs it stands for and
+/// the calls at or below it.
+fn histogram_reply(stat: &CommandStat) -> Reply {
+    let timed: u64 = stat.timed.iter().sum();
+    let mut counts = stat.timed;
+    counts[0] += stat.calls.saturating_sub(timed);
+    let mut buckets = Vec::new();
+    let mut cumulative = 0;
+    for (k, &n) in counts.iter().enumerate() {
+        if n == 0 {
+            continue;
+        }
+        cumulative += n;
+        buckets.push((
+            Reply::Int((latency_bucket_top(k) / 1000) as i64),
+            Reply::Int(cumulative as i64),
+        ));
+    }
+    Reply::Map(vec![
+        (Reply::bulk(b"calls"), Reply::Int(stat.calls as i64)),
+        (Reply::bulk(b"histogram_usec"), Reply::Map(buckets)),
+    ])
+}
+
+/// LATENCY HISTOGRAM [command ...]: every command called since the last CONFIG RESETSTAT,
+/// or the ones named (a container stands for its subcommands too).
+fn latency_histogram(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let stats = &ctx.server.stats().commands;
+    let entry = |name: &'static str| {
+        stats
+            .get(name)
+            .filter(|s| s.calls > 0)
+            .map(|s| (Reply::bulk(name.as_bytes()), histogram_reply(s)))
+    };
+    if argv.len() == 2 {
+        return Ok(Reply::Map(stats.keys().filter_map(|n| entry(n)).collect()));
+    }
+    let mut out = Vec::new();
+    for name in &argv[2..] {
+        let cmd = match name.iter().position(|&b| b == b'|') {
+            Some(i) => super::lookup(&name[..i]).and_then(|c| super::lookup_sub(c, &name[i + 1..])),
+            None => super::lookup(name),
+        };
+        let Some(cmd) = cmd else {
+            continue;
+        };
+        out.extend(entry(cmd.name));
+        out.extend(cmd.subcommands.iter().filter_map(|s| entry(s.name)));
+    }
+    Ok(Reply::Map(out))
+}
+
 /// LATENCY DOCTOR: a report in words of what the monitor saw.
 fn latency_doctor(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
     let l = ctx.server.latency();
@@ -155,6 +208,9 @@ fn latency_help(_: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
         &[
             "DOCTOR",
             "    A report in words of the latency spikes recorded.",
+            "HISTOGRAM [<command> ...]",
+            "    Each command's calls and how many took at most each power-of-two number of",
+            "    microseconds (all commands called since CONFIG RESETSTAT, or the ones named).",
             "HISTORY <event>",
             "    The samples of <event>: Unix time and milliseconds, oldest first.",
             "LATEST",
@@ -229,6 +285,16 @@ pub const COMMANDS: &[Command] = &[
                 summary: "Show what LATENCY can do",
                 handler: latency_help,
                 ..HELP
+            },
+            Command {
+                name: "latency|histogram",
+                arity: -2,
+                since: "7.0.0",
+                complexity: "O(N) where N is the number of commands with latency information being retrieved.",
+                summary: "Each command's calls and their cumulative latency distribution (µs buckets)",
+                syntax: "[command [command ...]]",
+                handler: latency_histogram,
+                ..L
             },
             Command {
                 name: "latency|history",

@@ -45,12 +45,45 @@ pub struct Stats {
     pub errors: std::collections::BTreeMap<String, u64>,
 }
 
-/// One command's line of INFO commandstats. Time per call is not measured here.
-#[derive(Default, Debug, Clone, Copy)]
+/// One command's line of INFO commandstats, and its latency histogram (LATENCY
+/// HISTOGRAM): calls that took world time, by power-of-two bucket (`latency_bucket`);
+/// every other call took none and is in the first bucket.
+#[derive(Debug, Clone, Copy)]
 pub struct CommandStat {
     pub calls: u64,
     pub rejected_calls: u64,
     pub failed_calls: u64,
+    pub timed: [u64; LATENCY_BUCKETS],
+}
+
+impl Default for CommandStat {
+    fn default() -> Self {
+        CommandStat {
+            calls: 0,
+            rejected_calls: 0,
+            failed_calls: 0,
+            timed: [0; LATENCY_BUCKETS],
+        }
+    }
+}
+
+/// Latency histogram buckets: 1,024 ns × 2^k, k from 0 (1 µs) to 40 (about 13 days).
+pub const LATENCY_BUCKETS: usize = 41;
+
+/// The histogram bucket of a duration, as Redis's (an HDR histogram of nanoseconds with
+/// two significant digits, read in power-of-two steps from 1,024 ns): the first bucket
+/// whose top, 1,024·2^k + 1,024·2^k/128 − 1 ns, is at or above it.
+pub fn latency_bucket(duration_us: i64) -> usize {
+    let ns = duration_us.max(0).saturating_mul(1000).max(1) as u128;
+    (0..LATENCY_BUCKETS)
+        .find(|&k| ns <= latency_bucket_top(k))
+        .unwrap_or(LATENCY_BUCKETS - 1)
+}
+
+/// The top of bucket `k`, in ns (the µs Redis reports is this / 1000).
+pub fn latency_bucket_top(k: usize) -> u128 {
+    let level = 1024u128 << k;
+    level + level / 128 - 1
 }
 
 impl Stats {
@@ -122,6 +155,8 @@ pub struct Ctx<'a> {
     wait: Option<Wait>,
     /// The command runs again to serve a client that waited (a key became ready).
     serving: bool,
+    /// World time the command took without waiting (DEBUG SLEEP inside EXEC), in µs.
+    took_us: i64,
 }
 
 impl<'a> Ctx<'a> {
@@ -133,6 +168,7 @@ impl<'a> Ctx<'a> {
             may_block: false,
             wait: None,
             serving: false,
+            took_us: 0,
         }
     }
 
@@ -171,9 +207,11 @@ impl<'a> Ctx<'a> {
     }
 
     /// Hold the client for `ms` of world time, as DEBUG SLEEP holds Redis: it answers
-    /// `reply` then, and the time counts as the command's duration (SLOWLOG, LATENCY).
-    /// Inside EXEC, where a command may not wait, nothing happens.
+    /// then, and the time counts as the command's duration (SLOWLOG, LATENCY). Inside
+    /// EXEC, where a command may not wait, it answers at once, the time counted all the
+    /// same (the world clock doesn't move for it).
     pub fn sleep(&mut self, ms: Ms) {
+        self.took_us = ms.saturating_mul(1000);
         if self.may_block {
             self.wait = Some(Wait {
                 keys: Vec::new(),
@@ -708,6 +746,7 @@ impl Server {
         ctx.may_block = may_block;
         let reply = (cmd.handler)(&mut ctx, argv).unwrap_or_else(Reply::from);
         let wait = ctx.wait.take();
+        let took_us = ctx.took_us;
         // Redis counts a command once it has run, so INFO doesn't count itself.
         self.stats.commands_processed += 1;
         self.stats.command(cmd).calls += 1;
@@ -726,7 +765,7 @@ impl Server {
         match wait {
             Some(wait) => self.block(client, cmd, argv, wait, reply.clone(), now),
             // A command is instantaneous on the world clock (see slowlog.rs).
-            None => self.log_duration(client, cmd, argv, 0, now),
+            None => self.log_duration(client, cmd, argv, took_us, now),
         }
         reply
     }
@@ -741,6 +780,10 @@ impl Server {
         duration_us: i64,
         now: Ms,
     ) {
+        if duration_us > 0 {
+            let k = latency_bucket(duration_us);
+            self.stats.command(cmd).timed[k] += 1;
+        }
         if cmd.has_flag(Flags::SKIP_SLOWLOG) {
             return;
         }
