@@ -24,7 +24,6 @@ const REDIS_7_0: &[(&str, &str)] = &[
     ("function", "scripting"),
     ("hello", "connection"),
     ("lolwut", "server"),
-    ("memory", "server"),
     ("migrate", "generic"),
     ("module", "server"),
     ("psync", "server"),

@@ -19,6 +19,7 @@ pub mod introspection;
 pub mod keyspace;
 pub mod keyspec;
 pub mod list;
+pub mod memory;
 pub mod monitoring;
 pub mod pubsub;
 pub mod saving;
@@ -48,7 +49,7 @@ pub fn container_handler(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 }
 
 /// Every family's entries, in the order the README lists them.
-pub fn families() -> [(&'static str, &'static [Command]); 19] {
+pub fn families() -> [(&'static str, &'static [Command]); 20] {
     [
         ("Keys", keyspace::COMMANDS),
         ("Strings", string::COMMANDS),
@@ -66,6 +67,7 @@ pub fn families() -> [(&'static str, &'static [Command]); 19] {
         ("Connections and clients", connection::COMMANDS),
         ("Introspection", introspection::COMMANDS),
         ("Slow log and latency", monitoring::COMMANDS),
+        ("Memory", memory::COMMANDS),
         ("Saving", saving::COMMANDS),
         ("Configuration", config::COMMANDS),
         ("Transactions", tx::COMMANDS),

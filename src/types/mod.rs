@@ -8,6 +8,7 @@ pub mod listpack;
 pub mod set;
 pub mod stream;
 pub mod string;
+pub mod usage;
 pub mod zset;
 
 pub use hash::Hash;

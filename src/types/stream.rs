@@ -521,6 +521,11 @@ impl Stream {
         })
     }
 
+    /// Each node's listpack size in bytes, oldest node first (MEMORY USAGE).
+    pub fn node_bytes(&self) -> impl Iterator<Item = usize> + '_ {
+        self.nodes.values().map(|n| n.bytes)
+    }
+
     /// Bytes of field and value data, for size estimates.
     pub fn data_bytes(&self) -> usize {
         self.nodes.values().map(|n| n.bytes).sum()
