@@ -22,6 +22,10 @@ pub struct Entry {
     expires_pos: u32,
     /// Last access, world seconds (OBJECT IDLETIME).
     pub lru: u32,
+    /// What the key and its value would take in Redis (MEMORY USAGE), as last settled.
+    usage: u32,
+    /// Its value changed since: `usage` is to be computed again after the command.
+    stale: bool,
 }
 
 impl Keyed for Entry {
@@ -57,6 +61,10 @@ pub struct Db {
     expired: Vec<Box<[u8]>>,
     /// Keys created since the server last collected them, when `new` events are wanted.
     created: Option<Vec<Box<[u8]>>>,
+    /// The sum of the entries' `usage`.
+    usage: u64,
+    /// Slots whose entry is `stale`.
+    stale: Vec<u32>,
 }
 
 fn lru_of(now: Ms) -> u32 {
@@ -112,7 +120,8 @@ impl Db {
 
     /// The live value for a key, marking it accessed.
     pub fn get(&mut self, key: &[u8], now: Ms) -> Option<&Value> {
-        self.get_mut(key, now).map(|v| &*v)
+        let slot = self.slot_of(key, now)?;
+        self.value_at_read(slot, now).map(|v| &*v)
     }
 
     /// The live value for a key, mutable, marking it accessed.
@@ -127,12 +136,45 @@ impl Db {
         self.live_slot(key, now)
     }
 
-    /// The value in a slot `slot_of` returned, marking it accessed; slots don't move
-    /// while their key exists.
+    /// The value in a slot `slot_of` returned, to change it, marking it accessed; slots
+    /// don't move while their key exists. Its memory is settled after the command.
     pub fn value_at(&mut self, slot: u32, now: Ms) -> Option<&mut Value> {
+        let e = self.entries.get_mut(slot)?;
+        e.lru = lru_of(now);
+        if !e.stale {
+            e.stale = true;
+            self.stale.push(slot);
+        }
+        Some(&mut e.value)
+    }
+
+    /// As `value_at`, for a command that only reads it.
+    pub fn value_at_read(&mut self, slot: u32, now: Ms) -> Option<&mut Value> {
         let e = self.entry_at_mut(slot)?;
         e.lru = lru_of(now);
         Some(&mut e.value)
+    }
+
+    /// Compute again what the changed entries take (`measure(key, value)`), keeping the
+    /// db's total: after each command, so the total is always that of the data.
+    pub fn settle_usage(&mut self, measure: impl Fn(&[u8], &Value) -> usize) {
+        for slot in std::mem::take(&mut self.stale) {
+            if let Some(e) = self.entries.get_mut(slot) {
+                if !e.stale {
+                    continue;
+                }
+                e.stale = false;
+                let new = u32::try_from(measure(&e.key, &e.value)).unwrap_or(u32::MAX);
+                self.usage = self.usage - u64::from(e.usage) + u64::from(new);
+                e.usage = new;
+            }
+        }
+    }
+
+    /// What the keys of this db take in Redis (their entries, keys and values), as of the
+    /// last `settle_usage`.
+    pub fn usage(&self) -> u64 {
+        self.usage
     }
 
     pub fn contains(&mut self, key: &[u8], now: Ms) -> bool {
@@ -141,7 +183,7 @@ impl Db {
 
     /// Mark a key accessed (TOUCH); false if it doesn't exist.
     pub fn touch(&mut self, key: &[u8], now: Ms) -> bool {
-        self.get_mut(key, now).is_some()
+        self.get(key, now).is_some()
     }
 
     /// Store a value. An existing key keeps its slot; its TTL is kept only if `keep_ttl`.
@@ -150,9 +192,8 @@ impl Db {
             if !keep_ttl {
                 self.clear_expire_slot(slot);
             }
-            if let Some(e) = self.entry_at_mut(slot) {
-                e.value = value;
-                e.lru = lru_of(now);
+            if let Some(v) = self.value_at(slot, now) {
+                *v = value;
             }
             return;
         }
@@ -167,18 +208,23 @@ impl Db {
             expire_at: NO_EXPIRE,
             expires_pos: NOT_LISTED,
             lru: lru_of(now),
+            usage: 0,
+            stale: true,
         };
         let slot = match self.entries.insert(entry) {
             Ok(slot) => slot,
             Err((slot, entry)) => {
                 // Not missing after all: the new value replaces the old, as SET would.
                 self.clear_expire_slot(slot);
-                if let Some(e) = self.entry_at_mut(slot) {
+                if let Some(e) = self.entries.get_mut(slot) {
+                    self.usage -= u64::from(e.usage);
                     *e = entry;
                 }
+                self.stale.push(slot);
                 return slot;
             }
         };
+        self.stale.push(slot);
         if let (Some(log), Some(e)) = (self.created.as_mut(), self.entries.get(slot)) {
             log.push(e.key.clone());
         }
@@ -213,6 +259,9 @@ impl Db {
         let expire_at = self.entry_at(slot)?.expire_at;
         self.clear_expire_slot(slot);
         let mut entry = self.entries.remove_slot(slot)?;
+        self.usage -= u64::from(entry.usage);
+        entry.usage = 0;
+        entry.stale = true;
         entry.expire_at = expire_at;
         Some(entry)
     }

@@ -295,7 +295,7 @@ fn hrandfield(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let slot = ctx.db().slot_of(key, now);
     ctx.count_lookup(slot.is_some(), key);
     let (d, rng) = ctx.server.db_and_rng(db);
-    let h = match slot.and_then(|s| d.value_at(s, now)) {
+    let h = match slot.and_then(|s| d.value_at_read(s, now)) {
         None => {
             return Ok(if count.is_some() {
                 Reply::Array(Vec::new())

@@ -186,6 +186,9 @@ fn info_text(ctx: &mut Ctx, sections: &[Vec<u8>]) -> String {
             s.clients_in_timeout_table()
         ));
     }
+    if want("memory") {
+        parts.push(super::memory::info_section(s));
+    }
     if want("persistence") {
         parts.push(format!(
             "# Persistence\r\nloading:0\r\nrdb_changes_since_last_save:{}\r\nrdb_bgsave_in_progress:0\r\nrdb_last_save_time:{}\r\naof_enabled:0\r\n",

@@ -1,6 +1,7 @@
-//! MEMORY: what a key would take in Redis 7.0 (`types::usage`), and the allocator's
-//! subcommands, answered as far as they make sense without Redis's allocator. MEMORY
-//! STATS waits for the server-wide memory model (README: what differs).
+//! MEMORY and INFO memory: what keys would take in Redis 7.0 (`types::usage`), the
+//! server's total (`Server::used_memory`: an empty Redis's memory, the key tables and
+//! every key), and the allocator's subcommands, answered as far as they make sense
+//! without Redis's allocator (no fragmentation, RSS equal to what is used).
 
 use super::args::int_arg;
 use super::common::help_lines;
@@ -8,8 +9,113 @@ use super::table::{key, Group, BASE};
 use super::Command;
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
-use crate::server::Ctx;
+use crate::server::{Ctx, Server};
 use crate::types::usage::memory_usage;
+
+// ---- data operations ----
+
+/// Bytes as Redis shows them for people (`bytesToHuman`): `200B`, `1.21M`.
+pub fn bytes_to_human(n: u64) -> String {
+    const UNITS: [(u64, &str); 5] = [
+        (1 << 10, "K"),
+        (1 << 20, "M"),
+        (1 << 30, "G"),
+        (1 << 40, "T"),
+        (1 << 50, "P"),
+    ];
+    if n < 1024 {
+        return format!("{n}B");
+    }
+    for (i, &(unit, name)) in UNITS.iter().enumerate() {
+        if i + 1 == UNITS.len() || n < unit << 10 {
+            return format!("{:.2}{name}", n as f64 / unit as f64);
+        }
+    }
+    format!("{n}B")
+}
+
+/// The overheads Redis's MEMORY STATS lists per db: its main dict (entries, slots and
+/// key objects) and its expires dict.
+fn db_overheads(db: &crate::db::Db) -> (u64, u64) {
+    let slots = |n: usize| {
+        if n == 0 {
+            0
+        } else {
+            n.max(4).next_power_of_two() as u64
+        }
+    };
+    let (keys, expires) = (db.len() as u64, db.expires_len() as u64);
+    (
+        keys * (24 + 16) + 8 * slots(db.len()),
+        expires * 24 + 8 * slots(db.expires_len()),
+    )
+}
+
+/// The figures of INFO memory and MEMORY STATS.
+struct Figures {
+    used: u64,
+    peak: u64,
+    startup: u64,
+    overhead: u64,
+    keys: u64,
+}
+
+fn figures(s: &Server) -> Figures {
+    let startup = s.memory_startup();
+    let overhead = startup
+        + s.dbs()
+            .iter()
+            .map(|d| {
+                let (main, expires) = db_overheads(d);
+                main + expires
+            })
+            .sum::<u64>();
+    let used = s.used_memory().max(overhead);
+    Figures {
+        used,
+        peak: s.memory_peak().max(used),
+        startup,
+        overhead,
+        keys: s.dbs().iter().map(|d| d.len() as u64).sum(),
+    }
+}
+
+/// INFO's memory section: the model's used memory (`types::usage`), as Redis 7.0
+/// words it; allocator and RSS figures equal it (there is no allocator of Redis's here).
+pub fn info_section(s: &Server) -> String {
+    let f = figures(s);
+    let dataset = f.used - f.overhead;
+    let pct = |a: u64, b: u64| {
+        if b == 0 {
+            0.0
+        } else {
+            a as f64 * 100.0 / b as f64
+        }
+    };
+    let (maxmemory, policy) = (s.maxmemory(), s.maxmemory_policy().name());
+    format!(
+        "# Memory\r\nused_memory:{used}\r\nused_memory_human:{used_h}\r\nused_memory_rss:{used}\r\nused_memory_rss_human:{used_h}\r\n\
+         used_memory_peak:{peak}\r\nused_memory_peak_human:{peak_h}\r\nused_memory_peak_perc:{peak_pct:.2}%\r\n\
+         used_memory_overhead:{overhead}\r\nused_memory_startup:{startup}\r\nused_memory_dataset:{dataset}\r\n\
+         used_memory_dataset_perc:{dataset_pct:.2}%\r\nallocator_allocated:{used}\r\nallocator_active:{used}\r\n\
+         allocator_resident:{used}\r\nmaxmemory:{maxmemory}\r\nmaxmemory_human:{max_h}\r\nmaxmemory_policy:{policy}\r\n\
+         allocator_frag_ratio:1.00\r\nallocator_frag_bytes:0\r\nallocator_rss_ratio:1.00\r\nallocator_rss_bytes:0\r\n\
+         rss_overhead_ratio:1.00\r\nrss_overhead_bytes:0\r\nmem_fragmentation_ratio:1.00\r\nmem_fragmentation_bytes:0\r\n\
+         mem_not_counted_for_evict:0\r\nmem_replication_backlog:0\r\nmem_total_replication_buffers:0\r\n\
+         mem_clients_slaves:0\r\nmem_clients_normal:0\r\nmem_cluster_links:0\r\nmem_aof_buffer:0\r\n\
+         mem_allocator:playground-model\r\nactive_defrag_running:0\r\nlazyfree_pending_objects:0\r\nlazyfreed_objects:0\r\n",
+        used = f.used,
+        used_h = bytes_to_human(f.used),
+        peak = f.peak,
+        peak_h = bytes_to_human(f.peak),
+        peak_pct = pct(f.used, f.peak),
+        overhead = f.overhead,
+        startup = f.startup,
+        dataset = dataset,
+        dataset_pct = pct(dataset, f.used - f.startup),
+        max_h = bytes_to_human(maxmemory),
+    )
+}
 
 // ---- command handlers ----
 
@@ -38,6 +144,78 @@ fn memory_usage_cmd(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     Ok(Reply::Int(
         memory_usage(&argv[2], &e.value, samples, &enc, node_max_bytes) as i64,
     ))
+}
+
+/// MEMORY STATS: Redis's map of the memory figures, from the model.
+fn memory_stats(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
+    let s = &*ctx.server;
+    let f = figures(s);
+    let b = |t: &str| Reply::bulk(t.as_bytes());
+    let int = |n: u64| Reply::Int(n as i64);
+    let mut out = vec![
+        (b("peak.allocated"), int(f.peak)),
+        (b("total.allocated"), int(f.used)),
+        (b("startup.allocated"), int(f.startup)),
+        (b("replication.backlog"), int(0)),
+        (b("clients.slaves"), int(0)),
+        (b("clients.normal"), int(0)),
+        (b("cluster.links"), int(0)),
+        (b("aof.buffer"), int(0)),
+        (b("lua.caches"), int(0)),
+        (b("functions.caches"), int(0)),
+    ];
+    for (i, d) in s.dbs().iter().enumerate() {
+        if d.is_empty() {
+            continue;
+        }
+        let (main, expires) = db_overheads(d);
+        out.push((
+            Reply::bulk(format!("db.{i}").as_bytes()),
+            Reply::Map(vec![
+                (b("overhead.hashtable.main"), int(main)),
+                (b("overhead.hashtable.expires"), int(expires)),
+                (b("overhead.hashtable.slot-to-keys"), int(0)),
+            ]),
+        ));
+    }
+    let dataset = f.used - f.overhead;
+    let pct = |a: u64, c: u64| {
+        if c == 0 {
+            0.0
+        } else {
+            a as f64 * 100.0 / c as f64
+        }
+    };
+    out.extend([
+        (b("overhead.total"), int(f.overhead)),
+        (b("keys.count"), int(f.keys)),
+        (
+            b("keys.bytes-per-key"),
+            int(if f.keys == 0 {
+                0
+            } else {
+                (f.used - f.startup) / f.keys
+            }),
+        ),
+        (b("dataset.bytes"), int(dataset)),
+        (
+            b("dataset.percentage"),
+            Reply::Double(pct(dataset, f.used - f.startup)),
+        ),
+        (b("peak.percentage"), Reply::Double(pct(f.used, f.peak))),
+        (b("allocator.allocated"), int(f.used)),
+        (b("allocator.active"), int(f.used)),
+        (b("allocator.resident"), int(f.used)),
+        (b("allocator-fragmentation.ratio"), Reply::Double(1.0)),
+        (b("allocator-fragmentation.bytes"), int(0)),
+        (b("allocator-rss.ratio"), Reply::Double(1.0)),
+        (b("allocator-rss.bytes"), int(0)),
+        (b("rss-overhead.ratio"), Reply::Double(1.0)),
+        (b("rss-overhead.bytes"), int(0)),
+        (b("fragmentation"), Reply::Double(1.0)),
+        (b("fragmentation.bytes"), int(0)),
+    ]);
+    Ok(Reply::Map(out))
 }
 
 /// MEMORY DOCTOR: a report in words.
@@ -72,6 +250,8 @@ fn memory_help(_: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
             "    A report in words about the memory.",
             "MALLOC-STATS",
             "    The allocator's own report (none here).",
+            "STATS",
+            "    The server's memory figures, as Redis 7.0 would report them for this data.",
             "PURGE",
             "    Ask the allocator to give unused pages back (nothing to do here).",
             "USAGE <key> [SAMPLES <count>]",
@@ -141,6 +321,12 @@ pub const COMMANDS: &[Command] = &[Command {
             complexity: "Depends on how much memory is allocated, could be slow",
             summary: "Give unused allocator pages back (nothing to do here)",
             handler: memory_purge,
+            ..MEM
+        },
+        Command {
+            name: "memory|stats",
+            summary: "The server's memory figures (from the model of Redis's memory)",
+            handler: memory_stats,
             ..MEM
         },
         Command {

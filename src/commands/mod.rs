@@ -165,6 +165,7 @@ pub fn value_of<'c>(ctx: &'c mut Ctx, key: &[u8], read: bool) -> Option<&'c mut 
     let slot = ctx.db().slot_of(key, now);
     if read {
         ctx.count_lookup(slot.is_some(), key);
+        return ctx.db().value_at_read(slot?, now);
     }
     ctx.db().value_at(slot?, now)
 }

@@ -9,6 +9,7 @@
 
 mod blocking;
 mod clients;
+pub mod eviction;
 mod expiry;
 pub mod notify;
 pub mod pubsub;
@@ -65,6 +66,24 @@ impl Default for CommandStat {
             timed: [0; LATENCY_BUCKETS],
         }
     }
+}
+
+/// An empty Redis 7.0.15's `used_memory` (INFO memory's `used_memory_startup`).
+pub const MEMORY_STARTUP: u64 = 876_000;
+
+/// A db's key tables as Redis's MEMORY STATS counts them: the main dict's slots (8 bytes
+/// each; its entries are counted with the keys) and, for keys with a TTL, the expires
+/// dict's entries and slots.
+pub fn db_overhead(db: &Db) -> u64 {
+    let slots = |n: usize| {
+        if n == 0 {
+            0
+        } else {
+            n.max(4).next_power_of_two() as u64
+        }
+    };
+    let expires = db.expires_len();
+    8 * slots(db.len()) + 24 * expires as u64 + 8 * slots(expires)
 }
 
 /// Latency histogram buckets: 1,024 ns × 2^k, k from 0 (1 µs) to 40 (about 13 days).
@@ -132,6 +151,9 @@ pub struct Server {
     encodings: crate::types::Encodings,
     slowlog: slowlog::Slowlog,
     latency: slowlog::Latency,
+    /// The highest `used_memory` settled.
+    memory_peak: u64,
+    eviction: eviction::Eviction,
     /// The latest world time a command or tick was given (for CLIENT LIST ages).
     now_ms: Ms,
     /// The dbs log the keys they create (for `new` events and blocked clients).
@@ -325,6 +347,8 @@ impl Server {
             encodings: Default::default(),
             slowlog: Default::default(),
             latency: Default::default(),
+            memory_peak: 0,
+            eviction: Default::default(),
             now_ms: now,
             logging_created: false,
             executing: 0,
@@ -616,10 +640,13 @@ impl Server {
         }
         self.executing += 1;
         self.sync_new_key_logging();
+        // Data loaded between commands (a restore) is measured before this one reads it.
+        self.settle_memory();
         let reply = self.execute_inner(client, argv, now);
         self.collect_expired();
         self.collect_created();
         self.serve_ready_keys(now);
+        self.settle_memory();
         self.executing -= 1;
         if self.executing == 0 {
             self.clients.reap();
@@ -800,6 +827,63 @@ impl Server {
             "command"
         };
         self.latency.add_if_needed(event, duration_us / 1000, now);
+    }
+
+    /// Measure the keys changed since the last call (`types::usage`, quick), keeping each
+    /// db's total, and follow the peak.
+    pub fn settle_memory(&mut self) {
+        let enc = self.encodings;
+        let node_max = self.stream_limits.max_bytes;
+        for db in &mut self.dbs {
+            db.settle_usage(|k, v| {
+                crate::types::usage::measure(
+                    k,
+                    v,
+                    5,
+                    &enc,
+                    node_max,
+                    crate::types::usage::Budget::Quick,
+                )
+            });
+        }
+        let used = self.used_memory();
+        if used > self.memory_peak {
+            self.memory_peak = used;
+        }
+    }
+
+    /// What Redis's `used_memory` would be for this data: an empty Redis 7.0.15's memory
+    /// (`used_memory_startup`), each db's key tables, and every key with its value.
+    pub fn used_memory(&self) -> u64 {
+        self.memory_startup()
+            + self.dbs.iter().map(db_overhead).sum::<u64>()
+            + self.dbs.iter().map(Db::usage).sum::<u64>()
+    }
+
+    /// An empty Redis 7.0.15's `used_memory` (Debian's build on x86-64).
+    pub fn memory_startup(&self) -> u64 {
+        MEMORY_STARTUP
+    }
+
+    pub fn eviction(&self) -> eviction::Eviction {
+        self.eviction
+    }
+
+    pub fn set_eviction(&mut self, e: eviction::Eviction) {
+        self.eviction = e;
+    }
+
+    pub fn maxmemory(&self) -> u64 {
+        self.eviction.maxmemory
+    }
+
+    pub fn maxmemory_policy(&self) -> eviction::Policy {
+        self.eviction.policy
+    }
+
+    /// The highest `used_memory` seen (INFO's `used_memory_peak`).
+    pub fn memory_peak(&self) -> u64 {
+        self.memory_peak.max(self.used_memory())
     }
 
     pub fn slowlog(&self) -> &slowlog::Slowlog {

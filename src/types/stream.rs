@@ -526,6 +526,16 @@ impl Stream {
         self.nodes.values().map(|n| n.bytes)
     }
 
+    /// The newest node's listpack size.
+    pub fn last_node_bytes(&self) -> Option<usize> {
+        self.nodes.last_key_value().map(|(_, n)| n.bytes)
+    }
+
+    /// The nodes' master ids, in order (the radix tree's keys).
+    pub fn node_ids(&self) -> impl Iterator<Item = StreamId> + '_ {
+        self.nodes.keys().copied()
+    }
+
     /// Bytes of field and value data, for size estimates.
     pub fn data_bytes(&self) -> usize {
         self.nodes.values().map(|n| n.bytes).sum()
@@ -542,7 +552,7 @@ impl Stream {
     /// XINFO STREAM's `radix-tree-nodes`: the nodes of the radix tree keyed by the stream
     /// nodes' master ids.
     pub fn radix_tree_nodes(&self) -> usize {
-        group::radix_tree_nodes(self.nodes.keys().copied())
+        group::radix_tree_nodes(self.node_ids())
     }
 
     /// Whether an entry was deleted somewhere from `start` on (Redis's

@@ -94,11 +94,6 @@ fn table_slots(n: usize, threshold: usize) -> usize {
     }
 }
 
-/// The bytes of a listpack holding these entry sizes.
-fn listpack_bytes(entries: impl Iterator<Item = usize>) -> usize {
-    listpack::EMPTY + entries.sum::<usize>()
-}
-
 /// An average over a sample, scaled to `total` items (Redis's `elesize/samples*n`).
 fn scaled(sum: usize, samples: usize, total: usize) -> usize {
     if samples == 0 {
@@ -115,6 +110,20 @@ fn rax_usage(keys: usize, nodes: usize) -> usize {
     keys * STREAM_ID + nodes * RAX_NODE + nodes * 8 * 30
 }
 
+/// How much work a measure may do.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Budget {
+    /// MEMORY USAGE: Redis's figure, walking what Redis walks (whole listpacks, every
+    /// stream node's size).
+    Exact,
+    /// The running total kept after every write: a bounded sample of each structure, so
+    /// a write to a big collection stays cheap.
+    Quick,
+}
+
+/// Elements a quick measure reads of a listpack, intset, list or radix tree.
+const QUICK: usize = 32;
+
 /// MEMORY USAGE of `key` holding `value`, sampling up to `samples` elements (0: all).
 pub fn memory_usage(
     key: &[u8],
@@ -123,17 +132,81 @@ pub fn memory_usage(
     enc: &Encodings,
     stream_node_max_bytes: u64,
 ) -> usize {
-    let samples = if samples == 0 { usize::MAX } else { samples };
-    sds_alloc(key.len()) + DICT_ENTRY + value_usage(value, samples, enc, stream_node_max_bytes)
+    measure(
+        key,
+        value,
+        samples,
+        enc,
+        stream_node_max_bytes,
+        Budget::Exact,
+    )
 }
 
-fn value_usage(value: &Value, samples: usize, enc: &Encodings, node_max_bytes: u64) -> usize {
+/// What `key` holding `value` takes, within `budget`.
+pub fn measure(
+    key: &[u8],
+    value: &Value,
+    samples: usize,
+    enc: &Encodings,
+    stream_node_max_bytes: u64,
+    budget: Budget,
+) -> usize {
+    let samples = if samples == 0 { usize::MAX } else { samples };
+    sds_alloc(key.len())
+        + DICT_ENTRY
+        + value_usage(value, samples, enc, stream_node_max_bytes, budget)
+}
+
+/// A sum over `n` items read `item` at a time: all of them, or (quick, over `QUICK`) the
+/// first `QUICK` scaled up.
+fn sum_of<I: Iterator<Item = usize>>(items: I, n: usize, budget: Budget) -> usize {
+    if budget == Budget::Quick && n > QUICK {
+        scaled(items.take(QUICK).sum(), QUICK, n)
+    } else {
+        items.sum()
+    }
+}
+
+fn value_usage(
+    value: &Value,
+    samples: usize,
+    enc: &Encodings,
+    node_max_bytes: u64,
+    budget: Budget,
+) -> usize {
     match value {
         Value::Str(s) => match s.encoding() {
             "int" => ROBJ,
             "embstr" => size_class(ROBJ + 3 + s.len() + 1),
             _ => sds_alloc(s.len()) + ROBJ,
         },
+        Value::List(l) if budget == Budget::Quick && l.len() > QUICK => {
+            // The nodes a list of entries like its first ones packs into.
+            let each = l
+                .iter()
+                .take(QUICK)
+                .map(|e| listpack::str_entry(e))
+                .sum::<usize>() as f64
+                / QUICK as f64;
+            let len = l.iter().take(QUICK).map(|e| e.len()).sum::<usize>() as f64 / QUICK as f64;
+            let limit = match enc.list_max_listpack_size {
+                f @ -5..=-1 => (4096usize << (-f - 1)) as f64,
+                _ => 8192.0,
+            };
+            let per_node = ((limit - 8.0 - len - listpack::EMPTY as f64) / each)
+                .floor()
+                .max(0.0)
+                + 1.0;
+            let per_node = match enc.list_max_listpack_size {
+                f if f > 0 => per_node.min(f as f64),
+                _ => per_node,
+            };
+            let nodes = (l.len() as f64 / per_node).ceil() as usize;
+            let full = size_class(listpack::EMPTY + (per_node * each) as usize);
+            let rest = l.len() - (nodes - 1) * per_node as usize;
+            let last = size_class(listpack::EMPTY + (rest as f64 * each) as usize);
+            ROBJ + QUICKLIST + nodes * QUICKLIST_NODE + (nodes - 1) * full + last
+        }
         Value::List(l) => {
             // Quicklist nodes, each one listpack, packed from the head as pushes fill them.
             let mut nodes: Vec<(usize, usize)> = Vec::new(); // (listpack bytes, count)
@@ -171,6 +244,11 @@ fn value_usage(value: &Value, samples: usize, enc: &Encodings, node_max_bytes: u
             if s.encoding() == "intset" {
                 let width = s
                     .iter()
+                    .take(if budget == Budget::Quick {
+                        QUICK
+                    } else {
+                        usize::MAX
+                    })
                     .filter_map(|m| crate::num::parse_i64(&m))
                     .map(|v| {
                         if i16::try_from(v).is_ok() {
@@ -194,9 +272,15 @@ fn value_usage(value: &Value, samples: usize, enc: &Encodings, node_max_bytes: u
         }
         Value::ZSet(z) => {
             if z.encoding() == "listpack" {
-                let bytes = listpack_bytes(z.iter().map(|(score, m)| {
-                    listpack::str_entry(m) + listpack::str_entry(score_text(score).as_bytes())
-                }));
+                let bytes = listpack::EMPTY
+                    + sum_of(
+                        z.iter().map(|(score, m)| {
+                            listpack::str_entry(m)
+                                + listpack::str_entry(score_text(score).as_bytes())
+                        }),
+                        z.len(),
+                        budget,
+                    );
                 ROBJ + size_class(bytes)
             } else {
                 let (sum, n) = z.iter().take(samples).fold((0, 0), |(sum, n), (_, m)| {
@@ -215,10 +299,13 @@ fn value_usage(value: &Value, samples: usize, enc: &Encodings, node_max_bytes: u
         }
         Value::Hash(h) => {
             if h.encoding() == "listpack" {
-                let bytes = listpack_bytes(
-                    h.iter()
-                        .map(|(f, v)| listpack::str_entry(f) + listpack::str_entry(v)),
-                );
+                let bytes = listpack::EMPTY
+                    + sum_of(
+                        h.iter()
+                            .map(|(f, v)| listpack::str_entry(f) + listpack::str_entry(v)),
+                        h.len(),
+                        budget,
+                    );
                 ROBJ + size_class(bytes)
             } else {
                 let (sum, n) = h.iter().take(samples).fold((0, 0), |(sum, n), (f, v)| {
@@ -231,7 +318,7 @@ fn value_usage(value: &Value, samples: usize, enc: &Encodings, node_max_bytes: u
                 ROBJ + DICT + 8 * slots + scaled(sum, n, h.len())
             }
         }
-        Value::Stream(s) => ROBJ + STREAM + stream_usage(s, samples, node_max_bytes),
+        Value::Stream(s) => ROBJ + STREAM + stream_usage(s, samples, node_max_bytes, budget),
     }
 }
 
@@ -254,15 +341,37 @@ fn score_text(score: f64) -> String {
     crate::num::double::fmt_g17(score)
 }
 
-fn stream_usage(s: &Stream, samples: usize, node_max_bytes: u64) -> usize {
+/// A radix tree's node count: counted, or (quick, past `QUICK` keys) about two per key,
+/// as a tree of ids written in order has.
+fn rax_nodes<I: Iterator<Item = super::stream::StreamId>>(
+    keys: I,
+    n: usize,
+    budget: Budget,
+) -> usize {
+    if budget == Budget::Quick && n > QUICK {
+        2 * n + 1
+    } else {
+        radix_tree_nodes(keys)
+    }
+}
+
+fn stream_usage(s: &Stream, samples: usize, node_max_bytes: u64, budget: Budget) -> usize {
     let keys = s.node_count();
-    let mut size = rax_usage(keys, s.radix_tree_nodes());
+    let mut size = rax_usage(keys, rax_nodes(s.node_ids(), keys, budget));
     // Full nodes were shrunk to fit; the last keeps what XADD pre-allocated.
     let prealloc = match usize::try_from(node_max_bytes) {
         Ok(n) if n > 0 && n < STREAM_PREALLOC => n,
         _ => STREAM_PREALLOC,
     };
-    let bytes: Vec<usize> = s.node_bytes().collect();
+    // The first `samples` nodes and the last (quick: those only).
+    let bytes: Vec<usize> = if budget == Budget::Quick && keys > samples.saturating_add(1) {
+        s.node_bytes()
+            .take(samples)
+            .chain(s.last_node_bytes())
+            .collect()
+    } else {
+        s.node_bytes().collect()
+    };
     let alloc = |i: usize, b: usize| {
         if i + 1 == bytes.len() {
             size_class(b.max(prealloc))
@@ -283,11 +392,17 @@ fn stream_usage(s: &Stream, samples: usize, node_max_bytes: u64) -> usize {
     }
     for g in s.groups.values() {
         size += STREAM_CG;
-        size += rax_usage(g.pel.len(), radix_tree_nodes(g.pel.keys().copied()));
+        size += rax_usage(
+            g.pel.len(),
+            rax_nodes(g.pel.keys().copied(), g.pel.len(), budget),
+        );
         size += STREAM_NACK * g.pel.len();
         for (name, c) in &g.consumers {
             size += STREAM_CONSUMER + name.len();
-            size += rax_usage(c.pel.len(), radix_tree_nodes(c.pel.iter().copied()));
+            size += rax_usage(
+                c.pel.len(),
+                rax_nodes(c.pel.iter().copied(), c.pel.len(), budget),
+            );
         }
     }
     size
