@@ -20,7 +20,9 @@ pub struct Entry {
     pub value: Value,
     expire_at: i64,
     expires_pos: u32,
-    /// Last access, world seconds (OBJECT IDLETIME).
+    /// Last access, world seconds (OBJECT IDLETIME) — or, under an LFU policy, Redis's
+    /// LFU word: the minute of the last decrement (16 bits) and a logarithmic access
+    /// counter (8 bits).
     pub lru: u32,
     /// What the key and its value would take in Redis (MEMORY USAGE), as last settled.
     usage: u32,
@@ -52,7 +54,6 @@ pub const ACTIVE_EXPIRE_SAMPLE: usize = 20;
 /// Redis keeps sampling while more than this percent of a sample had expired.
 pub const ACTIVE_EXPIRE_STALE_PERCENT: usize = 10;
 
-#[derive(Default)]
 pub struct Db {
     entries: IndexedSlab<Entry>,
     /// The slots of the entries that have a TTL (each entry knows its place here).
@@ -65,6 +66,82 @@ pub struct Db {
     usage: u64,
     /// Slots whose entry is `stale`.
     stale: Vec<u32>,
+    /// Under an LFU policy: how accesses count (`lfu-log-factor`, `lfu-decay-time`).
+    lfu: Option<Lfu>,
+    /// The coin LFU's logarithmic counter tosses.
+    lfu_rng: fastrand::Rng,
+}
+
+/// How an LFU policy counts accesses.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Lfu {
+    pub log_factor: i64,
+    /// Minutes per decrement of the counter (0: never).
+    pub decay_time: i64,
+}
+
+/// A new key's LFU counter (Redis's LFU_INIT_VAL).
+const LFU_INIT: u32 = 5;
+
+/// Minutes of world time, as Redis keeps them for LFU (16 bits, wrapping).
+fn lfu_minutes(now: Ms) -> u32 {
+    ((now.max(0) / 60_000) & 0xFFFF) as u32
+}
+
+impl Lfu {
+    /// The counter of an LFU word after the decay since its last decrement (Redis's
+    /// `LFUDecrAndReturn`).
+    pub fn decayed(&self, word: u32, now: Ms) -> u32 {
+        // 24 bits, as in Redis's object header: a word written as LRU seconds reads as
+        // some LFU word, as after switching policies in Redis.
+        let (ldt, counter) = ((word >> 8) & 0xFFFF, word & 0xFF);
+        let now_min = lfu_minutes(now);
+        let elapsed = if now_min >= ldt {
+            now_min - ldt
+        } else {
+            65535 - ldt + now_min
+        };
+        let periods = if self.decay_time > 0 {
+            elapsed as i64 / self.decay_time
+        } else {
+            0
+        };
+        if periods > counter as i64 {
+            0
+        } else {
+            counter - periods as u32
+        }
+    }
+
+    /// The word after one access: decayed, then raised with probability
+    /// 1 / ((counter − 5) × log-factor + 1) (Redis's `LFULogIncr`).
+    fn accessed(&self, word: u32, now: Ms, rng: &mut fastrand::Rng) -> u32 {
+        let mut counter = self.decayed(word, now);
+        if counter < 255 {
+            let base = counter.saturating_sub(LFU_INIT) as f64;
+            let p = 1.0 / (base * self.log_factor as f64 + 1.0);
+            if rng.f64() < p {
+                counter += 1;
+            }
+        }
+        (lfu_minutes(now) << 8) | counter
+    }
+}
+
+impl Default for Db {
+    fn default() -> Self {
+        Db {
+            entries: IndexedSlab::default(),
+            expires: Vec::new(),
+            expired: Vec::new(),
+            created: None,
+            usage: 0,
+            stale: Vec::new(),
+            lfu: None,
+            // A fixed seed: LFU counters grow the same way in every run.
+            lfu_rng: fastrand::Rng::with_seed(0x05ee_d1f0),
+        }
+    }
 }
 
 fn lru_of(now: Ms) -> u32 {
@@ -140,7 +217,10 @@ impl Db {
     /// don't move while their key exists. Its memory is settled after the command.
     pub fn value_at(&mut self, slot: u32, now: Ms) -> Option<&mut Value> {
         let e = self.entries.get_mut(slot)?;
-        e.lru = lru_of(now);
+        e.lru = match &self.lfu {
+            Some(l) => l.accessed(e.lru, now, &mut self.lfu_rng),
+            None => lru_of(now),
+        };
         if !e.stale {
             e.stale = true;
             self.stale.push(slot);
@@ -150,9 +230,71 @@ impl Db {
 
     /// As `value_at`, for a command that only reads it.
     pub fn value_at_read(&mut self, slot: u32, now: Ms) -> Option<&mut Value> {
-        let e = self.entry_at_mut(slot)?;
-        e.lru = lru_of(now);
+        let e = self.entries.get_mut(slot)?;
+        e.lru = match &self.lfu {
+            Some(l) => l.accessed(e.lru, now, &mut self.lfu_rng),
+            None => lru_of(now),
+        };
         Some(&mut e.value)
+    }
+
+    /// Count accesses as LFU (Some) or LRU (None) from now on. Keys keep their word: as
+    /// in Redis, after a switch their idle times or frequencies take a while to mean
+    /// something.
+    pub fn set_lfu(&mut self, lfu: Option<Lfu>) {
+        self.lfu = lfu;
+    }
+
+    /// A new entry's access word: now, or (LFU) the initial counter.
+    fn fresh_lru(&self, now: Ms) -> u32 {
+        match self.lfu {
+            Some(_) => (lfu_minutes(now) << 8) | LFU_INIT,
+            None => lru_of(now),
+        }
+    }
+
+    /// Up to `n` keys picked at random for eviction (`volatile`: among keys with a TTL),
+    /// with their access word and expiry time.
+    pub fn eviction_sample(
+        &self,
+        rng: &mut fastrand::Rng,
+        n: usize,
+        volatile: bool,
+    ) -> Vec<(Box<[u8]>, u32, Option<i64>)> {
+        // Distinct keys, as Redis's dictGetSomeKeys gives: all of them when there are
+        // no more than `n`.
+        let available = if volatile {
+            self.expires.len()
+        } else {
+            self.entries.len()
+        };
+        let mut slots: Vec<u32> = Vec::with_capacity(n.min(available));
+        if available <= n {
+            if volatile {
+                slots.extend_from_slice(&self.expires);
+            } else {
+                slots.extend(self.entries.iter().map(|(slot, _)| slot));
+            }
+        } else {
+            for _ in 0..n.saturating_mul(4) {
+                if slots.len() == n {
+                    break;
+                }
+                let slot = if volatile {
+                    Some(self.expires[rng.usize(..self.expires.len())])
+                } else {
+                    self.entries.random_slot(rng)
+                };
+                if let Some(s) = slot.filter(|s| !slots.contains(s)) {
+                    slots.push(s);
+                }
+            }
+        }
+        slots
+            .into_iter()
+            .filter_map(|s| self.entries.get(s))
+            .map(|e| (e.key.clone(), e.lru, e.expire_at()))
+            .collect()
     }
 
     /// Compute again what the changed entries take (`measure(key, value)`), keeping the
@@ -207,7 +349,7 @@ impl Db {
             value,
             expire_at: NO_EXPIRE,
             expires_pos: NOT_LISTED,
-            lru: lru_of(now),
+            lru: self.fresh_lru(now),
             usage: 0,
             stale: true,
         };
@@ -489,8 +631,10 @@ impl Db {
         self.entries.clear();
         *self = Db {
             entries: std::mem::take(&mut self.entries),
-            // Logging created keys is the server's setting, not the data's: it stays.
+            // Logging created keys and counting accesses are the server's settings, not
+            // the data's: they stay.
             created: self.created.take().map(|_| Vec::new()),
+            lfu: self.lfu,
             ..Db::default()
         };
     }

@@ -19,6 +19,11 @@ fn slowlog_and_latency_time_commands_on_the_world_clock() {
 }
 
 #[test]
+fn maxmemory_evicts_by_policy_on_the_memory_model() {
+    common::check_file("eviction.txt");
+}
+
+#[test]
 fn time_reports_the_world_clock() {
     let mut s = common::session();
     assert_eq!(s.exec("TIME"), "1) \"1700000000\"\n2) \"0\"");

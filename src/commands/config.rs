@@ -12,6 +12,7 @@ use super::Command;
 use crate::error::{CmdError, CmdResult};
 use crate::glob::Pattern;
 use crate::reply::Reply;
+use crate::server::eviction::Policy;
 use crate::server::{Ctx, NotifyFlags, Server};
 use crate::types::Encodings;
 
@@ -22,9 +23,6 @@ const FIXED: &[(&str, &str)] = &[
     ("databases", "16"),
     ("save", ""),
     ("appendonly", "no"),
-    ("maxmemory", "0"),
-    ("maxmemory-policy", "noeviction"),
-    ("maxmemory-samples", "5"),
     ("maxclients", "10000"),
     ("timeout", "0"),
     ("port", "6379"),
@@ -52,6 +50,12 @@ fn parameters(server: &Server) -> Vec<(&'static str, String)> {
             server.stream_limits().max_entries.to_string(),
         ),
     ];
+    let ev = server.eviction();
+    all.push(("maxmemory", ev.maxmemory.to_string()));
+    all.push(("maxmemory-policy", ev.policy.name().to_string()));
+    all.push(("maxmemory-samples", ev.samples.to_string()));
+    all.push(("lfu-log-factor", ev.lfu_log_factor.to_string()));
+    all.push(("lfu-decay-time", ev.lfu_decay_time.to_string()));
     all.push((
         "slowlog-log-slower-than",
         server.slowlog().log_slower_than.to_string(),
@@ -233,18 +237,23 @@ fn memory_param(param: &[u8], value: &[u8]) -> CmdResult<u64> {
     Ok(n)
 }
 
-/// An integer parameter from `min` to LLONG_MAX (Redis's long long and unsigned long
-/// configs), or Redis's error.
-fn int_param(param: &[u8], value: &[u8], min: i64) -> CmdResult<i64> {
+/// An integer parameter from `min` to `max` (Redis's int configs), or Redis's error.
+fn int_param_between(param: &[u8], value: &[u8], min: i64, max: i64) -> CmdResult<i64> {
     let v = crate::num::parse_i64(value)
         .ok_or_else(|| set_failed(param, "argument couldn't be parsed into an integer"))?;
-    if v < min {
+    if !(min..=max).contains(&v) {
         return Err(set_failed(
             param,
-            &format!("argument must be between {min} and 9223372036854775807 inclusive"),
+            &format!("argument must be between {min} and {max} inclusive"),
         ));
     }
     Ok(v)
+}
+
+/// An integer parameter from `min` to LLONG_MAX (Redis's long long and unsigned long
+/// configs), or Redis's error.
+fn int_param(param: &[u8], value: &[u8], min: i64) -> CmdResult<i64> {
+    int_param_between(param, value, min, i64::MAX)
 }
 
 fn set_failed(param: &[u8], why: &str) -> CmdError {
@@ -283,6 +292,7 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut hll_sparse = None;
     let mut stream_limits = ctx.server.stream_limits();
     let mut encodings = ctx.server.encodings();
+    let mut eviction = ctx.server.eviction();
     let mut slow_than = None;
     let mut slow_len = None;
     let mut latency = None;
@@ -320,6 +330,31 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
                 }
                 hz = Some(v.clamp(1, 500) as u32);
             }
+            b"maxmemory" => {
+                eviction.maxmemory = memory_value(value)
+                    .ok_or_else(|| set_failed(param, "argument must be a memory value"))?
+            }
+            b"maxmemory-policy" => {
+                eviction.policy = Policy::parse(value).ok_or_else(|| {
+                    let names: Vec<&str> = Policy::ALL.iter().map(|p| p.name()).collect();
+                    set_failed(
+                        param,
+                        &format!(
+                            "argument(s) must be one of the following: {}",
+                            names.join(", ")
+                        ),
+                    )
+                })?
+            }
+            b"maxmemory-samples" => {
+                eviction.samples = int_param_between(param, value, 1, i32::MAX as i64)? as u32
+            }
+            b"lfu-log-factor" => {
+                eviction.lfu_log_factor = int_param_between(param, value, 0, i32::MAX as i64)?
+            }
+            b"lfu-decay-time" => {
+                eviction.lfu_decay_time = int_param_between(param, value, 0, i32::MAX as i64)?
+            }
             b"slowlog-log-slower-than" => slow_than = Some(int_param(param, value, -1)?),
             b"slowlog-max-len" => slow_len = Some(int_param(param, value, 0)?),
             b"latency-monitor-threshold" => latency = Some(int_param(param, value, 0)?),
@@ -351,6 +386,7 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     }
     ctx.server.set_stream_limits(stream_limits);
     ctx.server.set_encodings(encodings);
+    ctx.server.configure_eviction(eviction);
     if let Some(v) = slow_than {
         ctx.server.slowlog_mut().log_slower_than = v;
     }

@@ -356,27 +356,38 @@ fn object_refcount(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     })
 }
 
-/// OBJECT IDLETIME key
+/// OBJECT IDLETIME key — seconds since the last access, unless an LFU policy counts
+/// frequencies instead.
 fn object_idletime(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let key = Args::of_sub(argv).next_key()?;
     let now = ctx.now;
+    let lfu = ctx.server.maxmemory_policy().is_lfu();
     let secs = (now.max(0) / 1000) as u32;
-    Ok(match ctx.db().peek(key, now) {
-        None => Reply::Nil,
-        Some(e) => Reply::Int(secs.saturating_sub(e.lru) as i64),
-    })
+    let Some(e) = ctx.db().peek(key, now) else {
+        return Ok(Reply::Nil);
+    };
+    if lfu {
+        return Err(CmdError::Err(
+            "An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.".into(),
+        ));
+    }
+    Ok(Reply::Int(secs.saturating_sub(e.lru) as i64))
 }
 
-/// OBJECT FREQ key — only tracked under an LFU eviction policy, which we don't run.
+/// OBJECT FREQ key — the logarithmic access counter, decayed to now, under an LFU policy.
 fn object_freq(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let key = Args::of_sub(argv).next_key()?;
     let now = ctx.now;
-    if ctx.db().peek(key, now).is_none() {
+    let lfu = ctx.server.lfu();
+    let Some(e) = ctx.db().peek(key, now) else {
         return Ok(Reply::Nil);
+    };
+    match lfu {
+        Some(l) => Ok(Reply::Int(i64::from(l.decayed(e.lru, now)))),
+        None => Err(CmdError::Err(
+            "An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.".into(),
+        )),
     }
-    Err(CmdError::Err(
-        "An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.".into(),
-    ))
 }
 
 /// OBJECT HELP

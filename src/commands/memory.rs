@@ -191,11 +191,7 @@ fn memory_stats(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
         (b("keys.count"), int(f.keys)),
         (
             b("keys.bytes-per-key"),
-            int(if f.keys == 0 {
-                0
-            } else {
-                (f.used - f.startup) / f.keys
-            }),
+            int((f.used - f.startup).checked_div(f.keys).unwrap_or(0)),
         ),
         (b("dataset.bytes"), int(dataset)),
         (

@@ -85,3 +85,119 @@ impl Default for Eviction {
         }
     }
 }
+
+use super::{Class, Server};
+use crate::clock::Ms;
+use crate::db::Lfu;
+
+/// How many candidates the eviction pool keeps (Redis's EVPOOL_SIZE).
+const POOL_SIZE: usize = 16;
+
+/// A candidate for eviction: how good a victim it is (higher first), its db and key.
+struct Candidate {
+    score: u64,
+    db: usize,
+    key: Box<[u8]>,
+}
+
+impl Server {
+    /// How accesses are counted under an LFU policy (None under the others).
+    pub fn lfu(&self) -> Option<Lfu> {
+        self.lfu_setting()
+    }
+
+    /// The policy's way of counting accesses, for the dbs.
+    pub(super) fn lfu_setting(&self) -> Option<Lfu> {
+        self.eviction.policy.is_lfu().then_some(Lfu {
+            log_factor: self.eviction.lfu_log_factor,
+            decay_time: self.eviction.lfu_decay_time,
+        })
+    }
+
+    /// Apply new eviction settings (CONFIG SET): the dbs count accesses as the policy
+    /// needs.
+    pub fn configure_eviction(&mut self, e: Eviction) {
+        self.eviction = e;
+        let lfu = self.lfu_setting();
+        for db in &mut self.dbs {
+            db.set_lfu(lfu);
+        }
+    }
+
+    /// Redis's `performEvictions`, before a command runs: while `used_memory` is above
+    /// `maxmemory`, delete the key the policy picks — sampled `maxmemory-samples` keys
+    /// per db into a pool of the 16 best candidates (most idle, least frequently used,
+    /// nearest expiry), or a random key. False when memory is still above the limit (the
+    /// policy is noeviction, or nothing is left to evict): commands that may grow the
+    /// data are then refused with OOM.
+    pub(super) fn perform_evictions(&mut self, now: Ms) -> bool {
+        let max = self.eviction.maxmemory;
+        if max == 0 {
+            return true;
+        }
+        self.settle_memory();
+        if self.used_memory() <= max {
+            return true;
+        }
+        let policy = self.eviction.policy;
+        if policy == Policy::NoEviction {
+            return false;
+        }
+        let mut next_db = 0;
+        while self.used_memory() > max {
+            let victim = match policy {
+                Policy::AllkeysRandom | Policy::VolatileRandom => {
+                    self.random_victim(&mut next_db, policy.volatile_only())
+                }
+                _ => self.pool_victim(now),
+            };
+            let Some((db, key)) = victim else {
+                return false;
+            };
+            if self.dbs[db].remove(&key, now).is_none() {
+                continue;
+            }
+            self.stats.evicted_keys += 1;
+            self.key_modified(db, &key);
+            self.notify_keyspace_event(db, Class::Evicted, "evicted", &key);
+        }
+        true
+    }
+
+    /// A random key of the next db that has one (round robin), as Redis's random
+    /// policies pick.
+    fn random_victim(&mut self, next_db: &mut usize, volatile: bool) -> Option<(usize, Box<[u8]>)> {
+        for _ in 0..self.dbs.len() {
+            let db = *next_db % self.dbs.len();
+            *next_db += 1;
+            let picked = self.dbs[db].eviction_sample(&mut self.rng, 1, volatile);
+            if let Some((key, _, _)) = picked.into_iter().next() {
+                return Some((db, key));
+            }
+        }
+        None
+    }
+
+    /// The best candidate of a pool filled from every db's sample.
+    fn pool_victim(&mut self, now: Ms) -> Option<(usize, Box<[u8]>)> {
+        let policy = self.eviction.policy;
+        let lfu = self.lfu_setting();
+        let samples = self.eviction.samples.max(1) as usize;
+        let mut pool: Vec<Candidate> = Vec::with_capacity(POOL_SIZE + samples);
+        for db in 0..self.dbs.len() {
+            for (key, word, expire) in
+                self.dbs[db].eviction_sample(&mut self.rng, samples, policy.volatile_only())
+            {
+                let score = match (policy, lfu) {
+                    (Policy::VolatileTtl, _) => u64::MAX - expire.unwrap_or(0).max(0) as u64,
+                    (_, Some(l)) => 255 - u64::from(l.decayed(word, now)),
+                    _ => (now.max(0) as u64 / 1000).saturating_sub(u64::from(word)),
+                };
+                pool.push(Candidate { score, db, key });
+            }
+            pool.sort_by_key(|c| std::cmp::Reverse(c.score));
+            pool.truncate(POOL_SIZE);
+        }
+        pool.into_iter().next().map(|c| (c.db, c.key))
+    }
+}

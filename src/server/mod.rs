@@ -38,6 +38,7 @@ pub struct Stats {
     pub keyspace_hits: u64,
     pub keyspace_misses: u64,
     pub expired_keys: u64,
+    pub evicted_keys: u64,
     /// Error replies sent (INFO stats `total_error_replies`).
     pub error_replies: u64,
     /// Per command (full name, `config|get`): INFO commandstats.
@@ -702,7 +703,7 @@ impl Server {
                 Reply::Error("ERR Command not allowed inside a transaction".into()),
             );
         }
-        if self.refuses_for_memory(client, cmd, in_multi) {
+        if self.refuses_for_memory(client, cmd, in_multi, now) {
             self.flag_multi_error(client);
             return self.rejected(Some(cmd), CmdError::Oom.into());
         }
@@ -729,8 +730,17 @@ impl Server {
     /// (`memory::limit()`): a command that may grow the dataset is refused, and inside MULTI
     /// anything but EXEC, DISCARD, QUIT and RESET (queueing would grow without bound); EXEC
     /// is refused if it would run such a command.
-    fn refuses_for_memory(&self, client: ClientId, cmd: &Command, in_multi: bool) -> bool {
-        if crate::memory::has_room_for(0) {
+    fn refuses_for_memory(
+        &mut self,
+        client: ClientId,
+        cmd: &Command,
+        in_multi: bool,
+        now: Ms,
+    ) -> bool {
+        // Under maxmemory, Redis evicts before every command; then it refuses what would
+        // grow the data if memory is still above the limit.
+        let evicted_enough = self.perform_evictions(now);
+        if evicted_enough && crate::memory::has_room_for(0) {
             return false;
         }
         let queued_denyoom = self
