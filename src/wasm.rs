@@ -729,6 +729,20 @@ impl Playground {
         sizes.into_iter().map(|n| n as u32).collect()
     }
 
+    /// The keys of `db` evicted lately, newest first: `{ key, policy, why, at }`.
+    #[wasm_bindgen(js_name = recentEvictions)]
+    pub fn recent_evictions(&self, db: u32) -> JsValue {
+        let list = self.shared.borrow().world.recent_evictions(db as usize);
+        array(list.iter().map(|(key, policy, why, at)| {
+            obj(vec![
+                ("key", s(key)),
+                ("policy", s(policy)),
+                ("why", s(why)),
+                ("at", n(*at as f64)),
+            ])
+        }))
+    }
+
     /// Bumped whenever any key changes (writes, deletions, expiry, flushes).
     pub fn generation(&self) -> f64 {
         self.shared.borrow().world.generation() as f64

@@ -308,6 +308,26 @@ impl World {
         self.server.dbs().iter().map(|d| d.len()).collect()
     }
 
+    /// The keys of `db` evicted lately (maxmemory), newest first: key (lossy text), the
+    /// policy, why it was picked, and when (world ms).
+    pub fn recent_evictions(&self, db: usize) -> Vec<(String, &'static str, String, Ms)> {
+        let mut out: Vec<_> = self
+            .server
+            .recent_evictions()
+            .filter(|e| e.db == db)
+            .map(|e| {
+                (
+                    String::from_utf8_lossy(&e.key).into_owned(),
+                    e.policy.name(),
+                    e.why.clone(),
+                    e.at,
+                )
+            })
+            .collect();
+        out.reverse();
+        out
+    }
+
     /// A number that moves whenever any key changes.
     pub fn generation(&self) -> u64 {
         self.server.generation()

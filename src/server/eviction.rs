@@ -92,15 +92,35 @@ use crate::db::Lfu;
 
 /// How many candidates the eviction pool keeps (Redis's EVPOOL_SIZE).
 const POOL_SIZE: usize = 16;
+/// How many evictions the server remembers for the keyspace view.
+const EVICTION_LOG: usize = 32;
 
-/// A candidate for eviction: how good a victim it is (higher first), its db and key.
+/// A candidate for eviction: how good a victim it is (higher first), its db and key, and
+/// why it was chosen.
 struct Candidate {
     score: u64,
     db: usize,
     key: Box<[u8]>,
+    why: String,
+}
+
+/// A key evicted, for the keyspace view: which, when (world ms), under which policy and
+/// why it was the one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evicted {
+    pub db: usize,
+    pub key: Vec<u8>,
+    pub at: Ms,
+    pub policy: Policy,
+    pub why: String,
 }
 
 impl Server {
+    /// The keys evicted lately, oldest first.
+    pub fn recent_evictions(&self) -> impl Iterator<Item = &Evicted> {
+        self.evictions.iter()
+    }
+
     /// How accesses are counted under an LFU policy (None under the others).
     pub fn lfu(&self) -> Option<Lfu> {
         self.lfu_setting()
@@ -146,18 +166,28 @@ impl Server {
         let mut next_db = 0;
         while self.used_memory() > max {
             let victim = match policy {
-                Policy::AllkeysRandom | Policy::VolatileRandom => {
-                    self.random_victim(&mut next_db, policy.volatile_only())
-                }
+                Policy::AllkeysRandom | Policy::VolatileRandom => self
+                    .random_victim(&mut next_db, policy.volatile_only())
+                    .map(|(db, key)| (db, key, "picked at random".to_string())),
                 _ => self.pool_victim(now),
             };
-            let Some((db, key)) = victim else {
+            let Some((db, key, why)) = victim else {
                 return false;
             };
             if self.dbs[db].remove(&key, now).is_none() {
                 continue;
             }
             self.stats.evicted_keys += 1;
+            if self.evictions.len() == EVICTION_LOG {
+                self.evictions.pop_front();
+            }
+            self.evictions.push_back(Evicted {
+                db,
+                key: key.to_vec(),
+                at: now,
+                policy,
+                why,
+            });
             self.key_modified(db, &key);
             self.notify_keyspace_event(db, Class::Evicted, "evicted", &key);
         }
@@ -179,7 +209,7 @@ impl Server {
     }
 
     /// The best candidate of a pool filled from every db's sample.
-    fn pool_victim(&mut self, now: Ms) -> Option<(usize, Box<[u8]>)> {
+    fn pool_victim(&mut self, now: Ms) -> Option<(usize, Box<[u8]>, String)> {
         let policy = self.eviction.policy;
         let lfu = self.lfu_setting();
         let samples = self.eviction.samples.max(1) as usize;
@@ -188,16 +218,36 @@ impl Server {
             for (key, word, expire) in
                 self.dbs[db].eviction_sample(&mut self.rng, samples, policy.volatile_only())
             {
-                let score = match (policy, lfu) {
-                    (Policy::VolatileTtl, _) => u64::MAX - expire.unwrap_or(0).max(0) as u64,
-                    (_, Some(l)) => 255 - u64::from(l.decayed(word, now)),
-                    _ => (now.max(0) as u64 / 1000).saturating_sub(u64::from(word)),
+                let (score, why) = match (policy, lfu) {
+                    (Policy::VolatileTtl, _) => {
+                        let at = expire.unwrap_or(0).max(0);
+                        (
+                            u64::MAX - at as u64,
+                            format!("expires soonest (in {} ms)", (at - now).max(0)),
+                        )
+                    }
+                    (_, Some(l)) => {
+                        let freq = l.decayed(word, now);
+                        (
+                            255 - u64::from(freq),
+                            format!("least used (frequency {freq})"),
+                        )
+                    }
+                    _ => {
+                        let idle = (now.max(0) as u64 / 1000).saturating_sub(u64::from(word));
+                        (idle, format!("idle longest ({idle} s)"))
+                    }
                 };
-                pool.push(Candidate { score, db, key });
+                pool.push(Candidate {
+                    score,
+                    db,
+                    key,
+                    why,
+                });
             }
             pool.sort_by_key(|c| std::cmp::Reverse(c.score));
             pool.truncate(POOL_SIZE);
         }
-        pool.into_iter().next().map(|c| (c.db, c.key))
+        pool.into_iter().next().map(|c| (c.db, c.key, c.why))
     }
 }

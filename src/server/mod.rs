@@ -155,6 +155,8 @@ pub struct Server {
     /// The highest `used_memory` settled.
     memory_peak: u64,
     eviction: eviction::Eviction,
+    /// The last keys evicted (the keyspace view shows them).
+    evictions: std::collections::VecDeque<eviction::Evicted>,
     /// The latest world time a command or tick was given (for CLIENT LIST ages).
     now_ms: Ms,
     /// The dbs log the keys they create (for `new` events and blocked clients).
@@ -350,6 +352,7 @@ impl Server {
             latency: Default::default(),
             memory_peak: 0,
             eviction: Default::default(),
+            evictions: Default::default(),
             now_ms: now,
             logging_created: false,
             executing: 0,

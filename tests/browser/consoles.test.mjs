@@ -150,6 +150,26 @@ test('XREADGROUP BLOCK in one console is served by XADD in the other; the keyspa
   assert.deepEqual(seen.errors, []);
 });
 
+test('maxmemory with allkeys-lru: the keyspace view says which keys were evicted, and why', async (t) => {
+  const { page, seen } = await twoConsoles(t);
+  for (const line of ['CONFIG SET maxmemory 876500', 'CONFIG SET maxmemory-policy allkeys-lru',
+    'MSET cache:user:1 Alice cache:user:2 Bob cache:user:3 Carol cache:user:4 Dave']) assert.equal(await run(page, 1, line), 'OK');
+  await advanceWorld(page, 30000);
+  assert.equal(await run(page, 1, 'GET cache:user:1'), '"Alice"');
+  for (const line of ['MSET cache:user:5 Eve cache:user:6 Frank', 'SET cache:user:7 Grace', 'SET cache:user:8 Heidi']) {
+    assert.equal(await run(page, 1, line), 'OK');
+  }
+  assert.equal(await run(page, 2, 'DBSIZE'), '(integer) 6', 'another client sees the same evictions');
+  const note = page.locator('#keyspace .ks-evicted');
+  await note.waitFor({ state: 'visible' });
+  const text = await note.textContent();
+  assert.match(text, /^Evicted \(maxmemory-policy allkeys-lru\): cache:user:[234] idle longest \(30 s\) · cache:user:[234] idle longest \(30 s\)$/);
+  assert.doesNotMatch(text, /cache:user:1\b/, 'the key read recently stays');
+  await screenshot(page, 'keyspace-evicted.png');
+  assert.equal(await run(page, 1, 'CONFIG SET maxmemory 0'), 'OK');
+  assert.deepEqual(seen.errors, []);
+});
+
 test('Cancel or Ctrl+C ends a wait; a timeout on the world clock ends it in (nil)', async (t) => {
   const { page, seen } = await twoConsoles(t);
   // Ctrl+C.

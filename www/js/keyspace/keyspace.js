@@ -18,6 +18,8 @@ import { keyId } from './rows.js';
 import { mountValue } from './value.js';
 import { KeyspaceState, DATABASES } from './state.js';
 
+/** How long an eviction stays listed under the keys (world ms). */
+const EVICTED_SHOWN_MS = 10 * 60_000;
 const PAGE = 200; // keys per "load more"
 const BUDGET_MS = 6; // scanning time per step while a scan runs
 const FILTER_DELAY_MS = 150;
@@ -65,6 +67,8 @@ export function mountKeyspace({ root, engine, console: cli, scheduler }) {
   const count = h('span', { className: 'ks-count' });
   const list = h('div', { id: ids.list, className: 'ks-list', tabindex: '0' });
   const emptyNote = h('p', { className: 'ks-list-empty', hidden: true });
+  // Keys maxmemory evicted lately from this db, and why each was the one.
+  const evictedNote = h('p', { className: 'ks-evicted', hidden: true, 'aria-live': 'polite' });
   const moreButton = h('button', { type: 'button', className: 'ks-button ks-more-button', text: `Load ${PAGE} more keys`, hidden: true });
   const scanning = h('span', { className: 'ks-scanning', text: 'scanning…', hidden: true });
   const valueRoot = h('section', { className: 'ks-value' }); // named by its title (value.js)
@@ -84,6 +88,7 @@ export function mountKeyspace({ root, engine, console: cli, scheduler }) {
       h('div', { className: 'ks-view-toggle', role: 'group', 'aria-label': 'Show keys as' }, listButton, treeButton),
       count),
     h('div', { className: 'ks-list-wrap' }, list, emptyNote),
+    evictedNote,
     h('div', { className: 'ks-more' }, moreButton, scanning),
     valueRoot);
   root.replaceChildren(frame);
@@ -99,7 +104,23 @@ export function mountKeyspace({ root, engine, console: cli, scheduler }) {
       dbSelect.value = String(state.viewDb);
     }
     updateFollow();
-    if (changed) updateCount();
+    if (changed) {
+      updateCount();
+      updateEvicted();
+    }
+  }
+
+  /** The keys evicted from the shown db in the last 10 minutes of world time (5 at most). */
+  function updateEvicted() {
+    const now = engine.now();
+    const recent = Array.from(engine.recentEvictions?.(state.viewDb) ?? [])
+      .filter((e) => now - e.at <= EVICTED_SHOWN_MS)
+      .slice(0, 5);
+    evictedNote.hidden = recent.length === 0;
+    if (recent.length === 0) return;
+    evictedNote.replaceChildren(
+      h('strong', { text: `Evicted (maxmemory-policy ${recent[0].policy}): ` }),
+      ...recent.flatMap((e, i) => [i ? ' · ' : '', h('span', { className: 'ks-evicted-key', text: e.key }), ` ${e.why}`]));
   }
 
   function updateFollow() {
@@ -373,7 +394,10 @@ export function mountKeyspace({ root, engine, console: cli, scheduler }) {
       if (state.follow(world.db)) dbChanged(true);
       else if (consoleDb !== world.db) updateFollow(); // 'The console is on db3.'
       const changed = state.sawGeneration(world.generation);
-      if (changed) updateSizes();
+      if (changed) {
+        updateSizes();
+        updateEvicted();
+      }
       if (listing.busy) listing.work(BUDGET_MS);
       if (state.stale) render(); // re-reads the value too
       else {
