@@ -300,7 +300,8 @@ impl Db {
     /// Compute again what the changed entries take (`measure(key, value)`), keeping the
     /// db's total: after each command, so the total is always that of the data.
     pub fn settle_usage(&mut self, measure: impl Fn(&[u8], &Value) -> usize) {
-        for slot in std::mem::take(&mut self.stale) {
+        // Popped one by one: the list keeps its room for the next command.
+        while let Some(slot) = self.stale.pop() {
             if let Some(e) = self.entries.get_mut(slot) {
                 if !e.stale {
                     continue;
@@ -311,6 +312,11 @@ impl Db {
                 e.usage = new;
             }
         }
+    }
+
+    /// Whether a changed entry waits to be measured.
+    pub fn has_stale(&self) -> bool {
+        !self.stale.is_empty()
     }
 
     /// What the keys of this db take in Redis (their entries, keys and values), as of the

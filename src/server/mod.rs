@@ -845,9 +845,15 @@ impl Server {
     /// Measure the keys changed since the last call (`types::usage`, quick), keeping each
     /// db's total, and follow the peak.
     pub fn settle_memory(&mut self) {
+        if self.dbs.iter().all(|d| !d.has_stale()) {
+            return;
+        }
         let enc = self.encodings;
         let node_max = self.stream_limits.max_bytes;
         for db in &mut self.dbs {
+            if !db.has_stale() {
+                continue;
+            }
             db.settle_usage(|k, v| {
                 crate::types::usage::measure(
                     k,

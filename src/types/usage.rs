@@ -121,8 +121,10 @@ pub enum Budget {
     Quick,
 }
 
-/// Elements a quick measure reads of a listpack, intset, list or radix tree.
+/// Elements a quick measure reads of a listpack, intset or radix tree.
 const QUICK: usize = 32;
+/// Elements a quick measure reads of a list (its entries are all alike, usually).
+const QUICK_LIST: usize = 8;
 
 /// MEMORY USAGE of `key` holding `value`, sampling up to `samples` elements (0: all).
 pub fn memory_usage(
@@ -180,15 +182,16 @@ fn value_usage(
             "embstr" => size_class(ROBJ + 3 + s.len() + 1),
             _ => sds_alloc(s.len()) + ROBJ,
         },
-        Value::List(l) if budget == Budget::Quick && l.len() > QUICK => {
+        Value::List(l) if budget == Budget::Quick && l.len() > QUICK_LIST => {
             // The nodes a list of entries like its first ones packs into.
             let each = l
                 .iter()
-                .take(QUICK)
+                .take(QUICK_LIST)
                 .map(|e| listpack::str_entry(e))
                 .sum::<usize>() as f64
-                / QUICK as f64;
-            let len = l.iter().take(QUICK).map(|e| e.len()).sum::<usize>() as f64 / QUICK as f64;
+                / QUICK_LIST as f64;
+            let len = l.iter().take(QUICK_LIST).map(|e| e.len()).sum::<usize>() as f64
+                / QUICK_LIST as f64;
             let limit = match enc.list_max_listpack_size {
                 f @ -5..=-1 => (4096usize << (-f - 1)) as f64,
                 _ => 8192.0,
