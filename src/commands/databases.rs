@@ -9,11 +9,12 @@ use crate::server::{Ctx, NUM_DBS};
 
 // ---- data operations ----
 
-/// FLUSHDB/FLUSHALL take one optional word, ASYNC or SYNC (both flush at once here).
-fn flush_mode(args: &mut Args) -> CmdResult<()> {
+/// FLUSHDB/FLUSHALL take one optional word, ASYNC or SYNC (both flush at once here):
+/// whether it was ASYNC.
+fn flush_mode(args: &mut Args) -> CmdResult<bool> {
     match args.next_option() {
-        None => Ok(()),
-        Some(w) if (w.is("sync") || w.is("async")) && args.is_empty() => Ok(()),
+        None => Ok(false),
+        Some(w) if (w.is("sync") || w.is("async")) && args.is_empty() => Ok(w.is("async")),
         Some(_) => Err(CmdError::Syntax),
     }
 }
@@ -55,15 +56,24 @@ fn dbsize(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
 
 /// FLUSHDB [ASYNC|SYNC]
 fn flushdb(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    flush_mode(&mut Args::new(argv))?;
+    let lazy = flush_mode(&mut Args::new(argv))?;
     let db = ctx.db_index();
+    if lazy {
+        // Redis frees the keys in the background (INFO's lazyfreed_objects counts them).
+        let n = ctx.db().len() as u64;
+        ctx.server.count_lazyfreed(n);
+    }
     ctx.server.flush_db(db, ctx.now);
     Ok(Reply::ok())
 }
 
 /// FLUSHALL [ASYNC|SYNC]
 fn flushall(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    flush_mode(&mut Args::new(argv))?;
+    let lazy = flush_mode(&mut Args::new(argv))?;
+    if lazy {
+        let n: usize = ctx.server.dbs().iter().map(|d| d.len()).sum();
+        ctx.server.count_lazyfreed(n as u64);
+    }
     for db in 0..NUM_DBS {
         ctx.server.flush_db(db, ctx.now);
     }

@@ -91,11 +91,16 @@ fn ttl_generic(ctx: &mut Ctx, key: &[u8], ms: bool, absolute: bool) -> CmdResult
 }
 
 /// DEL and UNLINK.
-fn delete_keys(ctx: &mut Ctx, keys: &[Vec<u8>]) -> CmdResult {
+fn delete_keys(ctx: &mut Ctx, keys: &[Vec<u8>], lazy: bool) -> CmdResult {
     let now = ctx.now;
     let mut n = 0;
     for key in keys {
-        if ctx.db().remove(key, now).is_some() {
+        if let Some(e) = ctx.db().remove(key, now) {
+            // UNLINK hands a value that takes many frees to a background thread in
+            // Redis (INFO's lazyfreed_objects counts them); here it is freed at once.
+            if lazy && e.value.free_effort() > LAZYFREE_THRESHOLD {
+                ctx.server.count_lazyfreed(1);
+            }
             ctx.notify(Class::Generic, "del", key);
             ctx.changes(1);
             n += 1;
@@ -133,7 +138,16 @@ fn rename_generic(ctx: &mut Ctx, argv: &[Vec<u8>], nx: bool) -> CmdResult {
 
 /// DEL key [key ...]
 fn del(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    delete_keys(ctx, Args::new(argv).rest())
+    delete_keys(ctx, Args::new(argv).rest(), false)
+}
+
+/// Redis frees a value in the background when freeing it takes more than this many
+/// allocations (LAZYFREE_THRESHOLD).
+const LAZYFREE_THRESHOLD: usize = 64;
+
+/// UNLINK key [key ...]
+fn unlink(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    delete_keys(ctx, Args::new(argv).rest(), true)
 }
 
 /// EXISTS key [key ...]
@@ -534,5 +548,5 @@ pub const COMMANDS: &[Command] = &[
         handler: type_, ..K },
     Command { name: "unlink", flags: flags![WRITE, FAST], acl: acl![KEYSPACE, WRITE, FAST], key_specs: &[key(1, key_flags![RM, DELETE]).range(-1, 1, 0)],
         since: "4.0.0", summary: "Delete keys (Redis frees big values in the background); returns how many existed",
-        handler: del, ..MULTI_KEYS },
+        handler: unlink, ..MULTI_KEYS },
 ];

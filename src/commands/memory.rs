@@ -103,7 +103,7 @@ pub fn info_section(s: &Server) -> String {
          rss_overhead_ratio:1.00\r\nrss_overhead_bytes:0\r\nmem_fragmentation_ratio:1.00\r\nmem_fragmentation_bytes:0\r\n\
          mem_not_counted_for_evict:0\r\nmem_replication_backlog:0\r\nmem_total_replication_buffers:0\r\n\
          mem_clients_slaves:0\r\nmem_clients_normal:0\r\nmem_cluster_links:0\r\nmem_aof_buffer:0\r\n\
-         mem_allocator:playground-model\r\nactive_defrag_running:0\r\nlazyfree_pending_objects:0\r\nlazyfreed_objects:0\r\n",
+         mem_allocator:playground-model\r\nactive_defrag_running:0\r\nlazyfree_pending_objects:0\r\nlazyfreed_objects:{lazyfreed}\r\n",
         used = f.used,
         used_h = bytes_to_human(f.used),
         peak = f.peak,
@@ -114,6 +114,7 @@ pub fn info_section(s: &Server) -> String {
         dataset = dataset,
         dataset_pct = pct(dataset, f.used - f.startup),
         max_h = bytes_to_human(maxmemory),
+        lazyfreed = s.stats().lazyfreed_objects,
     )
 }
 

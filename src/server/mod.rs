@@ -39,6 +39,8 @@ pub struct Stats {
     pub keyspace_misses: u64,
     pub expired_keys: u64,
     pub evicted_keys: u64,
+    /// Values UNLINK or FLUSH… ASYNC would have freed in the background.
+    pub lazyfreed_objects: u64,
     /// Error replies sent (INFO stats `total_error_replies`).
     pub error_replies: u64,
     /// Per command (full name, `config|get`): INFO commandstats.
@@ -882,6 +884,11 @@ impl Server {
     /// An empty Redis 7.0.15's `used_memory` (Debian's build on x86-64).
     pub fn memory_startup(&self) -> u64 {
         MEMORY_STARTUP
+    }
+
+    /// Count values freed "in the background" (INFO's lazyfreed_objects).
+    pub fn count_lazyfreed(&mut self, n: u64) {
+        self.stats.lazyfreed_objects += n;
     }
 
     pub fn eviction(&self) -> eviction::Eviction {

@@ -96,6 +96,30 @@ impl Value {
         }
     }
 
+    /// How many allocations freeing the value takes, as Redis estimates it
+    /// (`lazyfreeGetFreeEffort`): a hash table's or skip list's elements, a quicklist's
+    /// nodes, a stream's radix tree nodes and its first group's PEL for every group; 1 for
+    /// a string, a listpack or an intset.
+    pub fn free_effort(&self) -> usize {
+        match self {
+            // Quicklist nodes of about 8 KB, judged by the first entries.
+            Value::List(l) => {
+                let sample: usize = l.iter().take(8).map(|e| listpack::str_entry(e)).sum();
+                let avg = sample.div_ceil(l.len().clamp(1, 8)).max(1);
+                (l.len() * avg).div_ceil(8000).max(1)
+            }
+            Value::Set(s) if s.encoding() == "hashtable" => s.len(),
+            Value::ZSet(z) if z.encoding() == "skiplist" => z.len(),
+            Value::Hash(h) if h.encoding() == "hashtable" => h.len(),
+            Value::Stream(s) => {
+                let groups = s.groups.len();
+                let pel = s.groups.values().next().map_or(0, |g| g.pel.len());
+                s.radix_tree_nodes() + groups * (1 + pel)
+            }
+            _ => 1,
+        }
+    }
+
     /// Elements for a collection, bytes for a string: the "size" column of the keyspace view.
     pub fn size(&self) -> usize {
         match self {
