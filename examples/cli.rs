@@ -16,13 +16,13 @@ fn wall() -> f64 {
         .unwrap_or(0.0)
 }
 
-/// The tests' fixed wall time (tests/common: T0).
+/// The tests' fixed wall time and seed (tests/common: T0, 42).
 const T0: f64 = 1_700_000_000_000.0;
 
 fn main() {
     let transcript = std::env::args().any(|a| a == "--transcript");
     let mut s = if transcript {
-        redis_playground::World::with_seed(T0, 1)
+        redis_playground::World::with_seed(T0, 42)
     } else {
         redis_playground::World::new(wall())
     };
