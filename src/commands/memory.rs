@@ -51,6 +51,15 @@ fn db_overheads(db: &crate::db::Db) -> (u64, u64) {
     )
 }
 
+/// `a` as a percentage of `b` (0 when `b` is).
+fn percent(a: u64, b: u64) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 * 100.0 / b as f64
+    }
+}
+
 /// The figures of INFO memory and MEMORY STATS.
 struct Figures {
     used: u64,
@@ -85,13 +94,6 @@ fn figures(s: &Server) -> Figures {
 pub fn info_section(s: &Server) -> String {
     let f = figures(s);
     let dataset = f.used - f.overhead;
-    let pct = |a: u64, b: u64| {
-        if b == 0 {
-            0.0
-        } else {
-            a as f64 * 100.0 / b as f64
-        }
-    };
     let (maxmemory, policy) = (s.maxmemory(), s.maxmemory_policy().name());
     format!(
         "# Memory\r\nused_memory:{used}\r\nused_memory_human:{used_h}\r\nused_memory_rss:{used}\r\nused_memory_rss_human:{used_h}\r\n\
@@ -108,11 +110,11 @@ pub fn info_section(s: &Server) -> String {
         used_h = bytes_to_human(f.used),
         peak = f.peak,
         peak_h = bytes_to_human(f.peak),
-        peak_pct = pct(f.used, f.peak),
+        peak_pct = percent(f.used, f.peak),
         overhead = f.overhead,
         startup = f.startup,
         dataset = dataset,
-        dataset_pct = pct(dataset, f.used - f.startup),
+        dataset_pct = percent(dataset, f.used - f.startup),
         max_h = bytes_to_human(maxmemory),
         lazyfreed = s.stats().lazyfreed_objects,
     )
@@ -180,13 +182,6 @@ fn memory_stats(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
         ));
     }
     let dataset = f.used - f.overhead;
-    let pct = |a: u64, c: u64| {
-        if c == 0 {
-            0.0
-        } else {
-            a as f64 * 100.0 / c as f64
-        }
-    };
     out.extend([
         (b("overhead.total"), int(f.overhead)),
         (b("keys.count"), int(f.keys)),
@@ -197,9 +192,9 @@ fn memory_stats(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
         (b("dataset.bytes"), int(dataset)),
         (
             b("dataset.percentage"),
-            Reply::Double(pct(dataset, f.used - f.startup)),
+            Reply::Double(percent(dataset, f.used - f.startup)),
         ),
-        (b("peak.percentage"), Reply::Double(pct(f.used, f.peak))),
+        (b("peak.percentage"), Reply::Double(percent(f.used, f.peak))),
         (b("allocator.allocated"), int(f.used)),
         (b("allocator.active"), int(f.used)),
         (b("allocator.resident"), int(f.used)),
