@@ -32,7 +32,7 @@ pub enum CmdError {
 
 /// Redis puts at most 128 bytes of user text into an error, formatted as a C string (so
 /// it ends at a NUL byte), and never a newline.
-fn clip(b: &[u8], max: usize) -> String {
+pub(crate) fn clip(b: &[u8], max: usize) -> String {
     let b = &b[..b.iter().position(|&c| c == 0).unwrap_or(b.len())];
     let b = &b[..b.len().min(max)];
     String::from_utf8_lossy(b).replace(['\r', '\n'], " ")

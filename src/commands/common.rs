@@ -24,20 +24,11 @@ pub fn help_lines(cmd: &str, lines: &[&str]) -> Reply {
 /// SyntaxError`): the subcommand as typed (up to 128 bytes, as a C string) and the
 /// command in capitals.
 pub fn subcommand_syntax(argv: &[Vec<u8>]) -> CmdError {
-    let text = |b: &[u8]| {
-        let b = &b[..b.iter().position(|&c| c == 0).unwrap_or(b.len())];
-        String::from_utf8_lossy(b).replace(['\r', '\n'], " ")
-    };
-    let sub = argv
-        .get(1)
-        .map(|a| text(&a[..a.len().min(128)]))
-        .unwrap_or_default();
+    let text = |a: Option<&Vec<u8>>, max| a.map(|a| crate::error::clip(a, max)).unwrap_or_default();
     CmdError::Err(format!(
-        "unknown subcommand or wrong number of arguments for '{sub}'. Try {} HELP.",
-        argv.first()
-            .map(|a| text(a))
-            .unwrap_or_default()
-            .to_ascii_uppercase()
+        "unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.",
+        text(argv.get(1), 128),
+        text(argv.first(), usize::MAX).to_ascii_uppercase()
     ))
 }
 

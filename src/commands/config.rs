@@ -156,49 +156,9 @@ fn encoding_param(name: &[u8]) -> Option<&'static EncodingParam> {
 /// A value for `p`, read and bounded as Redis does, or its error.
 fn encoding_value(p: &EncodingParam, param: &[u8], value: &[u8]) -> CmdResult<i64> {
     match p.kind {
-        Kind::Size { memory } => {
-            let n = if memory {
-                memory_value(value).map(|n| n as i64)
-            } else {
-                None
-            }
-            .or_else(|| {
-                if memory {
-                    None
-                } else {
-                    crate::num::parse_i64(value)
-                }
-            })
-            .ok_or_else(|| {
-                set_failed(
-                    param,
-                    if memory {
-                        "argument must be a memory value"
-                    } else {
-                        "argument couldn't be parsed into an integer"
-                    },
-                )
-            })?;
-            // A negative number, read as size_t, is past LONG_MAX.
-            if n < 0 {
-                return Err(set_failed(
-                    param,
-                    "argument must be between 0 and 9223372036854775807 inclusive",
-                ));
-            }
-            Ok(n)
-        }
-        Kind::Int(lo, hi) => {
-            let n = crate::num::parse_i64(value)
-                .ok_or_else(|| set_failed(param, "argument couldn't be parsed into an integer"))?;
-            if !(lo..=hi).contains(&n) {
-                return Err(set_failed(
-                    param,
-                    &format!("argument must be between {lo} and {hi} inclusive"),
-                ));
-            }
-            Ok(n)
-        }
+        Kind::Size { memory: true } => memory_param(param, value).map(|n| n as i64),
+        Kind::Size { memory: false } => int_param(param, value, 0),
+        Kind::Int(lo, hi) => int_param_between(param, value, lo, hi),
     }
 }
 

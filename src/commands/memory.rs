@@ -9,7 +9,7 @@ use super::table::{key, Group, BASE};
 use super::Command;
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
-use crate::server::{Ctx, Server};
+use crate::server::{keyspace_slots, Ctx, Server};
 use crate::types::usage::memory_usage;
 
 // ---- data operations ----
@@ -37,17 +37,10 @@ pub fn bytes_to_human(n: u64) -> String {
 /// The overheads Redis's MEMORY STATS lists per db: its main dict (entries, slots and
 /// key objects) and its expires dict.
 fn db_overheads(db: &crate::db::Db) -> (u64, u64) {
-    let slots = |n: usize| {
-        if n == 0 {
-            0
-        } else {
-            n.max(4).next_power_of_two() as u64
-        }
-    };
     let (keys, expires) = (db.len() as u64, db.expires_len() as u64);
     (
-        keys * (24 + 16) + 8 * slots(db.len()),
-        expires * 24 + 8 * slots(db.expires_len()),
+        keys * (24 + 16) + 8 * keyspace_slots(db.len()),
+        expires * 24 + 8 * keyspace_slots(db.expires_len()),
     )
 }
 

@@ -373,8 +373,7 @@ enum After {
 
 /// A C-style `%s` of user text in an error: up to a NUL, newlines as spaces.
 pub(super) fn shown(b: &[u8]) -> String {
-    let b = &b[..b.iter().position(|&c| c == 0).unwrap_or(b.len())];
-    String::from_utf8_lossy(b).replace(['\r', '\n'], " ")
+    crate::error::clip(b, usize::MAX)
 }
 
 /// XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]

@@ -123,11 +123,6 @@ impl Server {
 
     /// How accesses are counted under an LFU policy (None under the others).
     pub fn lfu(&self) -> Option<Lfu> {
-        self.lfu_setting()
-    }
-
-    /// The policy's way of counting accesses, for the dbs.
-    pub(super) fn lfu_setting(&self) -> Option<Lfu> {
         self.eviction.policy.is_lfu().then_some(Lfu {
             log_factor: self.eviction.lfu_log_factor,
             decay_time: self.eviction.lfu_decay_time,
@@ -138,7 +133,7 @@ impl Server {
     /// needs.
     pub fn configure_eviction(&mut self, e: Eviction) {
         self.eviction = e;
-        let lfu = self.lfu_setting();
+        let lfu = self.lfu();
         for db in &mut self.dbs {
             db.set_lfu(lfu);
         }
@@ -211,7 +206,7 @@ impl Server {
     /// The best candidate of a pool filled from every db's sample.
     fn pool_victim(&mut self, now: Ms) -> Option<(usize, Box<[u8]>, String)> {
         let policy = self.eviction.policy;
-        let lfu = self.lfu_setting();
+        let lfu = self.lfu();
         let samples = self.eviction.samples.max(1) as usize;
         let mut pool: Vec<Candidate> = Vec::with_capacity(POOL_SIZE + samples);
         for db in 0..self.dbs.len() {

@@ -78,15 +78,18 @@ pub const MEMORY_STARTUP: u64 = 876_000;
 /// each; its entries are counted with the keys) and, for keys with a TTL, the expires
 /// dict's entries and slots.
 pub fn db_overhead(db: &Db) -> u64 {
-    let slots = |n: usize| {
-        if n == 0 {
-            0
-        } else {
-            n.max(4).next_power_of_two() as u64
-        }
-    };
     let expires = db.expires_len();
-    8 * slots(db.len()) + 24 * expires as u64 + 8 * slots(expires)
+    8 * keyspace_slots(db.len()) + 24 * expires as u64 + 8 * keyspace_slots(expires)
+}
+
+/// The slots of a db's main or expires dict holding `n` keys (none while empty): the
+/// server's cron keeps them rehashed and resized to the power of two they need.
+pub fn keyspace_slots(n: usize) -> u64 {
+    if n == 0 {
+        0
+    } else {
+        n.max(4).next_power_of_two() as u64
+    }
 }
 
 /// Latency histogram buckets: 1,024 ns × 2^k, k from 0 (1 µs) to 40 (about 13 days).
@@ -239,13 +242,9 @@ impl<'a> Ctx<'a> {
     /// same (the world clock doesn't move for it).
     pub fn sleep(&mut self, ms: Ms) {
         self.took_us = ms.saturating_mul(1000);
-        if self.may_block {
-            self.wait = Some(Wait {
-                keys: Vec::new(),
-                deadline: self.now.saturating_add(ms),
-                argv: None,
-                counts_wait: true,
-            });
+        self.block(std::iter::empty::<&[u8]>(), self.now.saturating_add(ms));
+        if let Some(w) = &mut self.wait {
+            w.counts_wait = true;
         }
     }
 
