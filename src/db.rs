@@ -9,6 +9,7 @@
 use crate::clock::Ms;
 use crate::slab::{IndexedSlab, Keyed};
 use crate::types::Value;
+use std::collections::{BTreeSet, HashMap};
 
 /// `expire_at` of an entry without a TTL.
 const NO_EXPIRE: i64 = i64::MIN;
@@ -54,12 +55,56 @@ pub const ACTIVE_EXPIRE_SAMPLE: usize = 20;
 /// Redis keeps sampling while more than this percent of a sample had expired.
 pub const ACTIVE_EXPIRE_STALE_PERCENT: usize = 10;
 
+/// Hash fields deleted because their own TTL ran out (Redis 7.4's hash-field expiration):
+/// the hash's key, how many fields went, and whether the hash went with them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldsExpired {
+    pub key: Box<[u8]>,
+    pub fields: usize,
+    pub emptied: bool,
+}
+
+/// The hashes that have fields with a TTL, by their soonest field deadline, for the
+/// active cycle (Redis's per-db `hexpires`).
+#[derive(Clone, Debug, Default)]
+struct FieldDeadlines {
+    by_time: BTreeSet<(i64, u32)>,
+    of: HashMap<u32, i64>,
+}
+
+impl FieldDeadlines {
+    /// Register the hash in `slot` under its soonest field deadline, or drop it (None).
+    fn set(&mut self, slot: u32, at: Option<i64>) {
+        let old = match at {
+            Some(at) => self.of.insert(slot, at),
+            None => self.of.remove(&slot),
+        };
+        if old == at {
+            return;
+        }
+        if let Some(old) = old {
+            self.by_time.remove(&(old, slot));
+        }
+        if let Some(at) = at {
+            self.by_time.insert((at, slot));
+        }
+    }
+
+    fn first(&self) -> Option<(i64, u32)> {
+        self.by_time.first().copied()
+    }
+}
+
 pub struct Db {
     entries: IndexedSlab<Entry>,
     /// The slots of the entries that have a TTL (each entry knows its place here).
     expires: Vec<u32>,
     /// Keys deleted because their TTL ran out, since the server last collected them.
     expired: Vec<Box<[u8]>>,
+    /// Hashes with fields that have a TTL, by soonest deadline.
+    field_due: FieldDeadlines,
+    /// Hash fields deleted because their TTL ran out, since the server last collected them.
+    fields_expired: Vec<FieldsExpired>,
     /// Keys created since the server last collected them, when `new` events are wanted.
     created: Option<Vec<Box<[u8]>>>,
     /// The sum of the entries' `usage`.
@@ -134,6 +179,8 @@ impl Default for Db {
             entries: IndexedSlab::default(),
             expires: Vec::new(),
             expired: Vec::new(),
+            field_due: FieldDeadlines::default(),
+            fields_expired: Vec::new(),
             created: None,
             usage: 0,
             stale: Vec::new(),
@@ -179,14 +226,59 @@ impl Db {
         self.entries.get_mut(slot)
     }
 
-    /// Look a key up, deleting it first if its TTL has run out (lazy expiry).
+    /// Look a key up, deleting it first if its TTL has run out (lazy expiry). A hash
+    /// loses the fields whose own TTL ran out, and goes if that leaves it empty.
     fn live_slot(&mut self, key: &[u8], now: Ms) -> Option<u32> {
         let slot = self.find_slot(key)?;
-        if self.entry_at(slot)?.is_expired(now) {
+        let e = self.entry_at(slot)?;
+        if e.is_expired(now) {
             self.expire_slot(slot);
             return None;
         }
+        if e.value.next_field_due().is_some_and(|at| at < now)
+            && self.expire_fields(slot, now, usize::MAX).1
+        {
+            return None;
+        }
         Some(slot)
+    }
+
+    /// Delete up to `max` fields of the hash in `slot` whose TTL ran out, and the hash if
+    /// none is left; how many went and whether the hash did.
+    fn expire_fields(&mut self, slot: u32, now: Ms, max: usize) -> (usize, bool) {
+        let Some(e) = self.entries.get_mut(slot) else {
+            return (0, false);
+        };
+        let Value::Hash(h) = &mut e.value else {
+            return (0, false);
+        };
+        let fields = h.expire_due(now, max);
+        if fields == 0 {
+            return (0, false);
+        }
+        let emptied = h.is_empty();
+        let key = e.key.clone();
+        self.mark_stale(slot);
+        if emptied {
+            self.remove_slot(slot);
+        }
+        self.fields_expired.push(FieldsExpired {
+            key,
+            fields,
+            emptied,
+        });
+        (fields, emptied)
+    }
+
+    /// The entry in `slot` changed: measure it (and register its field deadlines) after
+    /// the command.
+    fn mark_stale(&mut self, slot: u32) {
+        if let Some(e) = self.entries.get_mut(slot) {
+            if !e.stale {
+                e.stale = true;
+                self.stale.push(slot);
+            }
+        }
     }
 
     /// The live entry for a key, without touching its access time.
@@ -216,16 +308,8 @@ impl Db {
     /// The value in a slot `slot_of` returned, to change it, marking it accessed; slots
     /// don't move while their key exists. Its memory is settled after the command.
     pub fn value_at(&mut self, slot: u32, now: Ms) -> Option<&mut Value> {
-        let e = self.entries.get_mut(slot)?;
-        e.lru = match &self.lfu {
-            Some(l) => l.accessed(e.lru, now, &mut self.lfu_rng),
-            None => lru_of(now),
-        };
-        if !e.stale {
-            e.stale = true;
-            self.stale.push(slot);
-        }
-        Some(&mut e.value)
+        self.mark_stale(slot);
+        self.value_at_read(slot, now)
     }
 
     /// As `value_at`, for a command that only reads it.
@@ -310,6 +394,7 @@ impl Db {
                 let new = u32::try_from(measure(&e.key, &e.value)).unwrap_or(u32::MAX);
                 self.usage = self.usage - u64::from(e.usage) + u64::from(new);
                 e.usage = new;
+                self.field_due.set(slot, e.value.next_field_due());
             }
         }
     }
@@ -406,6 +491,7 @@ impl Db {
         // The entry leaves with its TTL (RENAME and MOVE carry it), but off the expires list.
         let expire_at = self.entry_at(slot)?.expire_at;
         self.clear_expire_slot(slot);
+        self.field_due.set(slot, None);
         let mut entry = self.entries.remove_slot(slot)?;
         self.usage -= u64::from(entry.usage);
         entry.usage = 0;
@@ -420,9 +506,15 @@ impl Db {
         }
     }
 
-    /// True when no key was deleted by expiry since the last `take_expired`.
+    /// True when no key or hash field was deleted by expiry since the last `take_expired`
+    /// and `take_fields_expired`.
     pub fn has_no_expired(&self) -> bool {
-        self.expired.is_empty()
+        self.expired.is_empty() && self.fields_expired.is_empty()
+    }
+
+    /// Take the hash fields deleted by expiry since the last call (for stats and events).
+    pub fn take_fields_expired(&mut self) -> Vec<FieldsExpired> {
+        std::mem::take(&mut self.fields_expired)
     }
 
     /// Take the keys deleted by expiry since the last call (for stats and events).
@@ -610,12 +702,37 @@ impl Db {
         (deleted, looked)
     }
 
-    /// The earliest expiry time among keys with a TTL, in world ms.
+    /// Delete hash fields whose TTL ran out, soonest first, at most `quota` of them (and
+    /// the hashes they empty); how many went. As Redis's `hashTypeDbActiveExpire`, it
+    /// walks the hashes in the order of their soonest field deadline.
+    pub fn active_expire_fields(&mut self, now: Ms, quota: usize) -> usize {
+        let mut left = quota;
+        while left > 0 {
+            let Some((at, slot)) = self.field_due.first() else {
+                break;
+            };
+            if at >= now {
+                break;
+            }
+            let (gone, emptied) = self.expire_fields(slot, now, left);
+            left -= gone.min(left);
+            if !emptied {
+                let next = self.entry_at(slot).and_then(|e| e.value.next_field_due());
+                self.field_due.set(slot, next);
+            }
+        }
+        quota - left
+    }
+
+    /// The earliest expiry time among keys with a TTL and hash fields with one, in world ms.
     pub fn next_expiry(&self) -> Option<Ms> {
-        self.expires
+        let keys = self
+            .expires
             .iter()
             .filter_map(|&slot| self.entry_at(slot).and_then(|e| e.expire_at()))
-            .min()
+            .min();
+        let fields = self.field_due.first().map(|(at, _)| at);
+        keys.into_iter().chain(fields).min()
     }
 
     /// The average remaining TTL of keys with a TTL, in ms (INFO keyspace `avg_ttl`).
@@ -714,6 +831,41 @@ mod tests {
             assert!(rounds < 10_000);
         }
         assert_eq!(db.expires_len(), 0);
+    }
+
+    #[test]
+    fn a_lookup_deletes_a_hashs_expired_fields_and_the_hash_with_its_last() {
+        use crate::types::{Encodings, Hash};
+        let mut h = Hash::from_pairs(
+            [
+                (b"a".to_vec(), b"1".to_vec()),
+                (b"b".to_vec(), b"2".to_vec()),
+            ],
+            &Encodings::DEFAULT,
+        );
+        h.set_ttl(b"a", 100);
+        h.set_ttl(b"b", 200);
+        let mut db = Db::new();
+        db.set(b"h", Value::Hash(Box::new(h)), false, 0);
+        db.settle_usage(|_, _| 1);
+        assert_eq!(db.next_expiry(), Some(100));
+        assert!(db.get(b"h", 100).is_some());
+        assert!(db.has_no_expired());
+        assert!(db.get(b"h", 101).is_some());
+        let gone = FieldsExpired {
+            key: Box::from(&b"h"[..]),
+            fields: 1,
+            emptied: false,
+        };
+        assert_eq!(db.take_fields_expired(), vec![gone]);
+        db.settle_usage(|_, _| 1);
+        assert_eq!(db.next_expiry(), Some(200));
+        // The active pass, not a lookup, takes the last field and the hash.
+        assert_eq!(db.active_expire_fields(150, 10), 0);
+        assert_eq!(db.active_expire_fields(201, 10), 1);
+        assert!(db.is_empty());
+        assert!(db.take_fields_expired()[0].emptied);
+        assert_eq!(db.next_expiry(), None);
     }
 
     #[test]

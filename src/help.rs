@@ -27,7 +27,11 @@ fn entry_text(out: &mut String, c: &Command, with_group: bool) {
         c.syntax
     ));
     out.push_str(&format!("  \x1b[33msummary:\x1b[0m {}\r\n", c.summary));
-    out.push_str(&format!("  \x1b[33msince:\x1b[0m {}\r\n", c.since));
+    out.push_str(&format!("  \x1b[33msince:\x1b[0m {}", c.since));
+    if c.is_after_emulated() {
+        out.push_str(" (newer than the Redis 7.0 this playground emulates)");
+    }
+    out.push_str("\r\n");
     if with_group {
         out.push_str(&format!("  \x1b[33mgroup:\x1b[0m {}\r\n", c.group.name()));
     }

@@ -44,7 +44,9 @@ pub enum Items {
     /// (rank, member, score as Redis prints it, and for a geo set the longitude and
     /// latitude as GEOPOS prints them)
     ZSet(Vec<ZItem>),
-    Hash(Vec<(String, String)>),
+    /// (field, value, and the world ms at which the field expires if it has its own TTL);
+    /// fields whose TTL ran out but that are not deleted yet are left out.
+    Hash(Vec<(String, String, Option<i64>)>),
     /// A page of entries (id, field-value pairs), and every consumer group.
     Stream {
         entries: Vec<(String, Vec<(String, String)>)>,
@@ -287,9 +289,11 @@ pub fn inspect(
         },
         Value::Hash(h) => Items::Hash(
             h.iter()
+                .map(|(f, v)| (f, v, h.ttl_of(f)))
+                .filter(|(_, _, at)| at.is_none_or(|at| at >= now))
                 .skip(offset)
                 .take(limit)
-                .map(|(f, v)| (text(f), text(v)))
+                .map(|(f, v, at)| (text(f), text(v), at))
                 .collect(),
         ),
     };
@@ -413,7 +417,19 @@ mod tests {
         let v = s.inspect(0, b"h", 0, 10).unwrap();
         assert_eq!(
             v.items,
-            Items::Hash(vec![("f".into(), "v".into()), ("g".into(), "w".into())])
+            Items::Hash(vec![
+                ("f".into(), "v".into(), None),
+                ("g".into(), "w".into(), None)
+            ])
+        );
+        s.exec("HPEXPIRE h 1000 FIELDS 1 g");
+        let v = s.inspect(0, b"h", 0, 10).unwrap();
+        assert_eq!(
+            v.items,
+            Items::Hash(vec![
+                ("g".into(), "w".into(), Some(T0 as i64 + 1000)),
+                ("f".into(), "v".into(), None)
+            ])
         );
         assert!(s.inspect(0, b"nokey", 0, 10).is_none());
     }

@@ -8,17 +8,19 @@
 //!   sizes, as Redis does on load.
 //! - An **export** is the commands that recreate the keyspace in a real Redis: a
 //!   redis-cli script (`redis-cli < file`) or the same commands in RESP
-//!   (`redis-cli --pipe < file`). TTLs become `PEXPIRE` with the time left.
+//!   (`redis-cli --pipe < file`). TTLs become `PEXPIRE` with the time left, hash fields'
+//!   own TTLs `HPEXPIRE` (which only Redis 7.4 and later know).
 //! - An **import** runs such a script or RESP stream on a connection of its own.
 //!
 //! Format, version 1 (integers little-endian, `len` = LEB128 varint):
 //! ```text
 //! "RPGSNAP\0" u16 version, f64 world_ms, f64 wall_ms, f64 speed, u8 paused
 //! then per non-empty db: u8 db, len key count, then per key:
-//!   u8 type (1 string, 2 list, 3 set, 4 zset, 5 hash, 6/7 stream) | 0x80 if it has a TTL,
+//!   u8 type (1 string, 2 list, 3 set, 4 zset, 5/8 hash, 6/7 stream) | 0x80 if it has a TTL,
 //!   [i64 expire_at_ms], bytes key, then the value:
 //!   string: bytes · list/set: len n, n × bytes · zset: len n, n × (f64 score, bytes)
-//!   hash: len n, n × (bytes field, bytes value)
+//!   hash: len n, n × (bytes field, bytes value); type 8 (a hash whose fields may have
+//!   their own TTL, Redis 7.4) then: len n, n × (bytes field, i64 expire_at_ms)
 //!   stream (6; 7 with consumer groups): u64 last id ms, seq, max deleted id ms, seq,
 //!   u64 entries added, len nodes, per node: len n, n × bytes master field, len entries,
 //!   per entry: u64 ms, seq, u8 deleted, len n, n × (bytes field, bytes value);
@@ -153,6 +155,7 @@ fn type_code(v: &Value) -> u8 {
         Value::List(_) => 2,
         Value::Set(_) => 3,
         Value::ZSet(_) => 4,
+        Value::Hash(h) if h.ttls_enabled() => 8,
         Value::Hash(_) => 5,
         Value::Stream(s) if s.groups.is_empty() => 6,
         Value::Stream(_) => 7,
@@ -186,6 +189,13 @@ fn put_value(out: &mut Vec<u8>, v: &Value) {
             for (f, v) in h.iter() {
                 put_bytes(out, f);
                 put_bytes(out, v);
+            }
+            if h.ttls_enabled() {
+                put_len(out, h.volatile_fields() as u64);
+                for (f, at) in h.field_ttls() {
+                    put_bytes(out, f);
+                    out.extend_from_slice(&at.to_le_bytes());
+                }
             }
         }
         Value::Stream(st) => {
@@ -406,14 +416,24 @@ fn read_value(r: &mut Reader, code: u8, enc: &Encodings) -> Result<Value, LoadEr
             distinct(z.len(), n)?;
             Value::ZSet(Box::new(z))
         }
-        5 => {
+        5 | 8 => {
             let n = members(r)?;
             let mut pairs = Vec::with_capacity(n);
             for _ in 0..n {
                 pairs.push((r.bytes()?, r.bytes()?));
             }
-            let h = Hash::from_pairs(pairs, enc);
+            let mut h = Hash::from_pairs(pairs, enc);
             distinct(h.len(), n)?;
+            if code == 8 {
+                h.enable_ttls();
+                for _ in 0..r.len()? {
+                    let f = r.bytes()?;
+                    let at = i64::from_le_bytes(r.array()?);
+                    if !h.restore_ttl(&f, at) {
+                        return Err(LoadError::Invalid("a TTL for a field that is missing"));
+                    }
+                }
+            }
             Value::Hash(Box::new(h))
         }
         6 | 7 => {
@@ -654,6 +674,13 @@ pub fn export_commands(server: &Server, now: Ms) -> Vec<Vec<Vec<u8>>> {
                         .flat_map(|(f, v)| [f.to_vec(), v.to_vec()])
                         .collect();
                     cmds.extend(batched("HSET", flat, 2));
+                    for (f, at) in h.field_ttls() {
+                        let left = (at - now).max(1).to_string().into_bytes();
+                        let fields = [w("FIELDS"), w("1"), f.to_vec()];
+                        cmds.push(
+                            [vec![w("HPEXPIRE"), key.clone(), left], fields.to_vec()].concat(),
+                        );
+                    }
                 }
                 Value::Stream(st) => {
                     // Each entry with its id, then the counters XSETID restores.

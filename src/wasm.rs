@@ -278,7 +278,10 @@ fn value_to_js(v: &ValueView) -> JsValue {
         }
         Items::Hash(list) => fields.push(items(
             list.iter()
-                .map(|(f, v)| obj(vec![("field", s(f)), ("value", s(v))]))
+                .map(|(f, v, at)| {
+                    let at = at.map_or(JsValue::NULL, |at| n(at as f64));
+                    obj(vec![("field", s(f)), ("value", s(v)), ("expiresAt", at)])
+                })
                 .collect(),
         )),
     }

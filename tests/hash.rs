@@ -607,3 +607,113 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn hash_fields_with_their_own_ttl_follow_the_redis_docs() {
+    common::check_file("hash_field_ttl.txt");
+}
+
+/// `HPEXPIRE h ms FIELDS n f<from>..f<to>`.
+fn expire_fields(s: &mut World, ms: u64, from: usize, to: usize) -> String {
+    let fields: Vec<String> = (from..to).map(|i| format!("f{i}")).collect();
+    s.exec(&format!(
+        "HPEXPIRE h {ms} FIELDS {} {}",
+        fields.len(),
+        fields.join(" ")
+    ))
+}
+
+#[test]
+fn the_active_cycle_deletes_expired_fields_of_a_hashtable_a_bounded_number_at_a_time() {
+    let mut s = with_fields(3000);
+    assert_eq!(encoding(&mut s, "h"), "\"hashtable\"");
+    expire_fields(&mut s, 1000, 0, 2500);
+    assert_eq!(
+        s.exec("HTTL h FIELDS 2 f0 f2999"),
+        "1) (integer) 1\n2) (integer) -1"
+    );
+    // Nothing reads the hash: only the active cycle deletes fields, at most 1,000 a pass.
+    s.advance(common::T0, 1000.0);
+    let left = |s: &World| s.inspect(0, b"h", 0, 0).map(|v| v.row.size);
+    assert_eq!(left(&s), Some(3000), "at its deadline a field still exists");
+    s.advance(common::T0, 100.0);
+    assert_eq!(left(&s), Some(2000));
+    for _ in 0..5 {
+        s.advance(common::T0, 100.0);
+    }
+    assert_eq!(left(&s), Some(500));
+    assert_eq!(s.exec("HGET h f0"), "(nil)");
+    assert_eq!(s.exec("HGET h f2500"), "\"v2500\"");
+    // Its last fields going takes the hash with them.
+    expire_fields(&mut s, 50, 2500, 3000);
+    s.advance(common::T0, 200.0);
+    assert_eq!(s.exec("EXISTS h"), "(integer) 0");
+}
+
+#[test]
+fn fields_expiring_wake_watchers() {
+    let mut s = with_fields(3);
+    expire_fields(&mut s, 100, 0, 3);
+    s.exec("WATCH h");
+    s.advance(common::T0, 101.0);
+    assert_eq!(s.exec("HLEN h"), "(integer) 0");
+    assert_eq!(s.exec("MULTI"), "OK");
+    s.exec("PING");
+    assert_eq!(s.exec("EXEC"), "(nil)");
+}
+
+#[test]
+fn field_ttls_survive_a_snapshot_debug_reload_and_an_export() {
+    let mut s = with_fields(4);
+    s.exec("HPEXPIRE h 5000 FIELDS 1 f2");
+    s.exec("HPEXPIRE h 3000 FIELDS 1 f3");
+    let before = s.exec("HGETALL h");
+    assert_eq!(
+        bulks(&run(&mut s, &[b"HKEYS", b"h"])),
+        vec![b("f3"), b("f2"), b("f0"), b("f1")]
+    );
+    assert_eq!(s.exec("DEBUG RELOAD"), "OK");
+    assert_eq!(s.exec("HGETALL h"), before);
+    assert_eq!(encoding(&mut s, "h"), "\"listpackex\"");
+    assert_eq!(
+        s.exec("HPTTL h FIELDS 3 f2 f3 f0"),
+        "1) (integer) 5000\n2) (integer) 3000\n3) (integer) -1"
+    );
+    let bytes = s.snapshot(common::T0).unwrap();
+    let mut other = common::session();
+    other.restore(&bytes, common::T0).unwrap();
+    assert_eq!(other.exec("HGETALL h"), before);
+    assert_eq!(
+        other.exec("HPTTL h FIELDS 2 f2 f3"),
+        "1) (integer) 5000\n2) (integer) 3000"
+    );
+    let script = s.export_script(common::T0).unwrap();
+    assert!(
+        script.contains("\"HPEXPIRE\" \"h\" \"3000\" \"FIELDS\" \"1\" \"f3\""),
+        "{script}"
+    );
+    let mut imported = common::session();
+    imported.import(script.as_bytes(), common::T0);
+    assert_eq!(
+        imported.exec("HPTTL h FIELDS 3 f2 f3 f0"),
+        "1) (integer) 5000\n2) (integer) 3000\n3) (integer) -1"
+    );
+}
+
+#[test]
+fn memory_usage_counts_what_field_ttls_add() {
+    let mut s = with_fields(3);
+    let plain = s.exec("MEMORY USAGE h");
+    s.exec("HPERSIST h FIELDS 1 f0");
+    assert_eq!(
+        s.exec("MEMORY USAGE h"),
+        plain,
+        "HPERSIST alone leaves a plain listpack"
+    );
+    s.exec("HEXPIRE h 100 FIELDS 1 f0");
+    let n = |r: String| r.trim_start_matches("(integer) ").parse::<u64>().unwrap();
+    assert!(
+        n(s.exec("MEMORY USAGE h")) > n(plain),
+        "a listpackex is bigger"
+    );
+}

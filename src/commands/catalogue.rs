@@ -48,18 +48,6 @@ const REDIS_7_0: &[(&str, &str)] = &[
 /// Commands added after Redis 7.0: (name, the version that added it, group).
 const LATER: &[(&str, &str, &str)] = &[
     ("waitaof", "7.2", "generic"),
-    ("hexpire", "7.4", "hash"),
-    ("hpexpire", "7.4", "hash"),
-    ("hexpireat", "7.4", "hash"),
-    ("hpexpireat", "7.4", "hash"),
-    ("httl", "7.4", "hash"),
-    ("hpttl", "7.4", "hash"),
-    ("hexpiretime", "7.4", "hash"),
-    ("hpexpiretime", "7.4", "hash"),
-    ("hpersist", "7.4", "hash"),
-    ("hgetdel", "8.0", "hash"),
-    ("hgetex", "8.0", "hash"),
-    ("hsetex", "8.0", "hash"),
     ("vadd", "8.0", "vector set"),
     ("vcard", "8.0", "vector set"),
     ("vdim", "8.0", "vector set"),
@@ -179,8 +167,8 @@ mod tests {
             Some("EVAL is a Redis 7.0 command (scripting) that this playground doesn't run yet.")
         );
         assert_eq!(
-            note(b"HEXPIRE").as_deref(),
-            Some("HEXPIRE came in Redis 7.4 (hash); this playground is Redis 7.0.")
+            note(b"VADD").as_deref(),
+            Some("VADD came in Redis 8.0 (vector set); this playground is Redis 7.0.")
         );
         assert_eq!(
             note(b"GTE").as_deref(),

@@ -1,5 +1,5 @@
 //! Hashes: HSET and its variants, reads of one, some or all fields, counters, HRANDFIELD
-//! and HSCAN.
+//! and HSCAN; fields with their own TTL (Redis 7.4 and 8.0) are in `hash/fields.rs`.
 //!
 //! Data operations first (typed access to a hash value, the shared write paths, the
 //! counter arithmetic), then the command handlers, then the table entries. A listpack
@@ -14,6 +14,8 @@ use crate::num::ldouble::{self, LongDouble};
 use crate::reply::Reply;
 use crate::server::{Class, Ctx};
 use crate::types::{Hash, Value};
+
+mod fields;
 
 // ---- data operations ----
 
@@ -237,7 +239,8 @@ fn hincrby(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     };
     let next = current.checked_add(incr).ok_or(CmdError::Overflow)?;
     let enc = ctx.server.encodings();
-    hash_or_new(ctx, key)?.insert(f.to_vec(), next.to_string().into_bytes(), &enc);
+    // A counter keeps its field's TTL (Redis 7.4).
+    hash_or_new(ctx, key)?.insert_keep_ttl(f.to_vec(), next.to_string().into_bytes(), &enc);
     notify_hash(ctx, "hincrby", key, 1);
     Ok(Reply::Int(next))
 }
@@ -263,7 +266,7 @@ fn hincrbyfloat(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     }
     let text = sum.fmt_human().into_bytes();
     let enc = ctx.server.encodings();
-    hash_or_new(ctx, key)?.insert(f.to_vec(), text.clone(), &enc);
+    hash_or_new(ctx, key)?.insert_keep_ttl(f.to_vec(), text.clone(), &enc);
     notify_hash(ctx, "hincrbyfloat", key, 1);
     Ok(Reply::Bulk(text))
 }
@@ -378,6 +381,24 @@ const ALL: Command = Command {
     ..R
 };
 
+/// HEXPIRE and the other commands that give fields a TTL (Redis 7.4).
+const EXPIRE: Command = Command {
+    arity: -6,
+    since: "7.4.0",
+    complexity: "O(N) where N is the number of specified fields",
+    ..W
+};
+
+/// HTTL and the other per-field TTL reads (Redis 7.4).
+const FIELD_TTL: Command = Command {
+    arity: -5,
+    key_specs: &[key(1, key_flags![RO, ACCESS])],
+    since: "7.4.0",
+    complexity: "O(N) where N is the number of specified fields",
+    syntax: "key FIELDS numfields field [field ...]",
+    ..R
+};
+
 pub const COMMANDS: &[Command] = &[
     Command { name: "hdel", arity: -3, flags: flags![WRITE, FAST], key_specs: &[key(1, key_flags![RW, DELETE])],
         complexity: "O(N) where N is the number of fields to be removed.",
@@ -421,4 +442,39 @@ pub const COMMANDS: &[Command] = &[
     Command { name: "hstrlen", key_specs: &[key(1, key_flags![RO])], since: "3.2.0",
         summary: "The length in bytes of the value of a hash field (0 if missing)", handler: hstrlen, ..R },
     Command { name: "hvals", summary: "Every value of a hash", handler: hvals, ..ALL },
+    // Fields with their own TTL: Redis 7.4 and 8.0, after the Redis command docs.
+    Command { name: "hexpire", handler: fields::hexpire,
+        summary: "Give hash fields a TTL in seconds (NX, XX, GT, LT as for EXPIRE); per field -2 no such field, 0 condition not met, 1 set, 2 deleted (0 seconds)",
+        syntax: "key seconds [NX | XX | GT | LT] FIELDS numfields field [field ...]", ..EXPIRE },
+    Command { name: "hpexpire", handler: fields::hpexpire,
+        summary: "Give hash fields a TTL in milliseconds; per field -2, 0, 1 or 2 as HEXPIRE",
+        syntax: "key milliseconds [NX | XX | GT | LT] FIELDS numfields field [field ...]", ..EXPIRE },
+    Command { name: "hexpireat", handler: fields::hexpireat,
+        summary: "Make hash fields expire at a Unix time in seconds (a past time deletes them); per field -2, 0, 1 or 2",
+        syntax: "key unix-time-seconds [NX | XX | GT | LT] FIELDS numfields field [field ...]", ..EXPIRE },
+    Command { name: "hpexpireat", handler: fields::hpexpireat,
+        summary: "Make hash fields expire at a Unix time in milliseconds; per field -2, 0, 1 or 2",
+        syntax: "key unix-time-milliseconds [NX | XX | GT | LT] FIELDS numfields field [field ...]", ..EXPIRE },
+    Command { name: "httl", tips: &["nondeterministic_output"], handler: fields::httl,
+        summary: "Seconds left to live of hash fields: -2 no such field, -1 no TTL", ..FIELD_TTL },
+    Command { name: "hpttl", tips: &["nondeterministic_output"], handler: fields::hpttl,
+        summary: "Milliseconds left to live of hash fields: -2 no such field, -1 no TTL", ..FIELD_TTL },
+    Command { name: "hexpiretime", handler: fields::hexpiretime,
+        summary: "The Unix time in seconds at which hash fields expire: -2 no such field, -1 no TTL", ..FIELD_TTL },
+    Command { name: "hpexpiretime", handler: fields::hpexpiretime,
+        summary: "The Unix time in milliseconds at which hash fields expire: -2 no such field, -1 no TTL", ..FIELD_TTL },
+    Command { name: "hpersist", flags: flags![WRITE, FAST], acl: acl![WRITE, HASH, FAST], key_specs: &[key(1, key_flags![RW, UPDATE])],
+        handler: fields::hpersist,
+        summary: "Take the TTL away from hash fields: per field -2 no such field, -1 no TTL, 1 removed", ..FIELD_TTL },
+    Command { name: "hgetdel", flags: flags![WRITE, FAST], acl: acl![WRITE, HASH, FAST], key_specs: &[key(1, key_flags![RW, ACCESS, DELETE])],
+        since: "8.0.0", handler: fields::hgetdel,
+        summary: "Read and delete hash fields (nil for missing ones); the hash goes with its last field", ..FIELD_TTL },
+    Command { name: "hgetex", flags: flags![WRITE, FAST], acl: acl![WRITE, HASH, FAST], key_specs: &[key(1, key_flags![RW, ACCESS, UPDATE])],
+        since: "8.0.0", handler: fields::hgetex,
+        summary: "Read hash fields and change their TTL: set one (EX, PX, EXAT, PXAT) or remove it (PERSIST)",
+        syntax: "key [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | PERSIST] FIELDS numfields field [field ...]", ..FIELD_TTL },
+    Command { name: "hsetex", arity: -6, since: "8.0.0", handler: fields::hsetex,
+        complexity: "O(N) where N is the number of fields being set.",
+        summary: "Set hash fields with a TTL (EX, PX, EXAT, PXAT) or keeping theirs (KEEPTTL), only if none exists (FNX) or all do (FXX); 1 if set",
+        syntax: "key [FNX | FXX] [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL] FIELDS numfields field value [field value ...]", ..EXPIRE },
 ];

@@ -563,6 +563,14 @@ impl Command {
         self.has_flag(Flags::WRITE)
     }
 
+    /// Whether the command came after Redis 7.0, the version the playground emulates (the
+    /// hash-field TTL commands of 7.4 and 8.0).
+    pub fn is_after_emulated(&self) -> bool {
+        let mut parts = self.since.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+        let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+        (major, minor) > (7, 0)
+    }
+
     /// The name as HELP and the docs write it: `GET`, `OBJECT ENCODING`.
     pub fn display_name(&self) -> String {
         self.name.replace('|', " ").to_ascii_uppercase()

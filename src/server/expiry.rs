@@ -13,6 +13,8 @@ pub const ACTIVE_EXPIRE_BUDGET: usize = 2_000;
 pub const FAST_EXPIRE_BUDGET: usize = 1_000;
 /// Fast passes run at most this often (world ms), as Redis's do.
 pub const FAST_EXPIRE_EVERY_MS: i64 = 2;
+/// Work bound of one active-expiry pass for hash fields with their own TTL, per db.
+pub const ACTIVE_EXPIRE_FIELDS: usize = 1_000;
 
 /// When the cycle last ran, and whether it left expired keys behind.
 #[derive(Debug, Clone, Copy)]
@@ -64,6 +66,11 @@ impl Server {
     /// than `budget` keys in all: what one db doesn't use passes to the next, so one big
     /// db gets all of it. True when the budget ran out (expired keys are probably left).
     fn expire_cycle(&mut self, now: Ms, budget: usize) -> bool {
+        // Hashes changed since the last command register their field deadlines first.
+        self.settle_memory();
+        for db in &mut self.dbs {
+            db.active_expire_fields(now, ACTIVE_EXPIRE_FIELDS);
+        }
         let Server { dbs, rng, .. } = self;
         let mut volatile: Vec<&mut Db> = dbs.iter_mut().filter(|d| d.expires_len() > 0).collect();
         let mut left = budget;
@@ -76,8 +83,9 @@ impl Server {
         count > 0 && left == 0
     }
 
-    /// Account for keys that lazy or active expiry deleted: counted, watchers told, an
-    /// `expired` event each.
+    /// Account for keys and hash fields that lazy or active expiry deleted: keys counted,
+    /// watchers told, an `expired` event each; a hash that lost fields gets an `hexpired`
+    /// event, and a `del` if it went with them (as Redis 7.4 reports them).
     pub(super) fn collect_expired(&mut self) {
         for db in 0..self.dbs.len() {
             if self.dbs[db].has_no_expired() {
@@ -87,6 +95,13 @@ impl Server {
                 self.stats.expired_keys += 1;
                 self.key_modified(db, &key);
                 self.notify_keyspace_event(db, Class::Expired, "expired", &key);
+            }
+            for f in self.dbs[db].take_fields_expired() {
+                self.key_modified(db, &f.key);
+                self.notify_keyspace_event(db, Class::Hash, "hexpired", &f.key);
+                if f.emptied {
+                    self.notify_keyspace_event(db, Class::Generic, "del", &f.key);
+                }
             }
         }
     }

@@ -8,20 +8,66 @@
 
 use super::Encodings;
 use crate::slab::{IndexedSlab, Keyed};
+use std::collections::{BTreeSet, HashMap};
 
 type Pair = (Vec<u8>, Vec<u8>);
 /// A borrowed (field, value).
 pub type PairRef<'a> = (&'a [u8], &'a [u8]);
 
+/// A hash and, once any of its fields was given a TTL (Redis 7.4's hash-field
+/// expiration), those fields' deadlines.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Hash {
+    enc: Enc,
+    /// `Some` from the first field TTL on, for good: a listpack is then Redis's
+    /// `listpackex`, which keeps the fields that have a TTL first, soonest first.
+    ttl: Option<Box<FieldTtls>>,
+}
+
 #[derive(Clone, Debug, PartialEq)]
-pub enum Hash {
+enum Enc {
     Listpack(Vec<Pair>),
     Table(Table),
 }
 
-impl Default for Hash {
-    fn default() -> Hash {
-        Hash::Listpack(Vec::new())
+impl Default for Enc {
+    fn default() -> Enc {
+        Enc::Listpack(Vec::new())
+    }
+}
+
+/// The deadlines (absolute world ms) of the fields that have one, by field and in time
+/// order.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct FieldTtls {
+    at: HashMap<Vec<u8>, i64>,
+    order: BTreeSet<(i64, Vec<u8>)>,
+}
+
+impl FieldTtls {
+    fn get(&self, f: &[u8]) -> Option<i64> {
+        self.at.get(f).copied()
+    }
+
+    fn set(&mut self, f: &[u8], at: i64) {
+        if let Some(old) = self.at.insert(f.to_vec(), at) {
+            self.order.remove(&(old, f.to_vec()));
+        }
+        self.order.insert((at, f.to_vec()));
+    }
+
+    fn clear(&mut self, f: &[u8]) -> bool {
+        match self.at.remove(f) {
+            Some(old) => {
+                self.order.remove(&(old, f.to_vec()));
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn first(&self) -> Option<i64> {
+        self.order.first().map(|(at, _)| *at)
     }
 }
 
@@ -39,9 +85,9 @@ impl Hash {
     }
 
     pub fn len(&self) -> usize {
-        match self {
-            Hash::Listpack(v) => v.len(),
-            Hash::Table(t) => t.len(),
+        match &self.enc {
+            Enc::Listpack(v) => v.len(),
+            Enc::Table(t) => t.len(),
         }
     }
 
@@ -49,18 +95,25 @@ impl Hash {
         self.len() == 0
     }
 
+    /// OBJECT ENCODING: `listpack`, `listpackex` (a listpack whose fields may have TTLs,
+    /// Redis 7.4) or `hashtable`.
     pub fn encoding(&self) -> &'static str {
-        match self {
-            Hash::Listpack(_) => "listpack",
-            Hash::Table(_) => "hashtable",
+        match (&self.enc, &self.ttl) {
+            (Enc::Listpack(_), None) => "listpack",
+            (Enc::Listpack(_), Some(_)) => "listpackex",
+            (Enc::Table(_), _) => "hashtable",
         }
+    }
+
+    pub fn is_listpack(&self) -> bool {
+        matches!(self.enc, Enc::Listpack(_))
     }
 
     /// Redis's `hashTypeTryConversion`: HSET, HMSET and HSETNX look at every field and value
     /// they are about to write *before* writing any, and a listpack hash becomes a hash
     /// table if one of them is longer than 64 bytes.
     pub fn prepare_for<'a>(&mut self, args: impl IntoIterator<Item = &'a [u8]>, enc: &Encodings) {
-        if matches!(self, Hash::Listpack(_))
+        if self.is_listpack()
             && args
                 .into_iter()
                 .any(|a| a.len() > enc.hash_max_listpack_value)
@@ -69,10 +122,21 @@ impl Hash {
         }
     }
 
-    /// Set a field; true if it was new. A listpack keeps an updated field in its place;
-    /// a field or value longer than 64 bytes, or a 513th field, makes it a hash table.
+    /// Set a field; true if it was new. An overwritten field loses its TTL (as HSET's
+    /// does); see `insert_keep_ttl`.
     pub fn insert(&mut self, f: Vec<u8>, v: Vec<u8>, enc: &Encodings) -> bool {
-        if let Hash::Listpack(pairs) = self {
+        if self.ttl_of(&f).is_some() {
+            // A listpackex moves a field that loses its TTL behind the others.
+            self.persist(&f);
+        }
+        self.insert_keep_ttl(f, v, enc)
+    }
+
+    /// Set a field, keeping its TTL (HINCRBY, HSETEX … KEEPTTL); true if it was new. A
+    /// listpack keeps an updated field in its place and appends a new one; a field or value
+    /// longer than 64 bytes, or a 513th field, makes it a hash table.
+    pub fn insert_keep_ttl(&mut self, f: Vec<u8>, v: Vec<u8>, enc: &Encodings) -> bool {
+        if let Enc::Listpack(pairs) = &mut self.enc {
             if f.len() > enc.hash_max_listpack_value || v.len() > enc.hash_max_listpack_value {
                 self.to_table();
             } else {
@@ -87,20 +151,20 @@ impl Hash {
                 return true;
             }
         }
-        match self {
-            Hash::Table(t) => t.insert(f, v),
-            Hash::Listpack(_) => false,
+        match &mut self.enc {
+            Enc::Table(t) => t.insert(f, v),
+            Enc::Listpack(_) => false,
         }
     }
 
     /// The value of a field.
     pub fn get(&self, f: &[u8]) -> Option<&[u8]> {
-        match self {
-            Hash::Listpack(pairs) => pairs
+        match &self.enc {
+            Enc::Listpack(pairs) => pairs
                 .iter()
                 .find(|(k, _)| k == f)
                 .map(|(_, v)| v.as_slice()),
-            Hash::Table(t) => t.get(f),
+            Enc::Table(t) => t.get(f),
         }
     }
 
@@ -108,25 +172,135 @@ impl Hash {
         self.get(f).is_some()
     }
 
-    /// Delete a field; true if it existed. A listpack keeps the others in order.
+    /// Delete a field (and its TTL); true if it existed. A listpack keeps the others in
+    /// order.
     pub fn remove(&mut self, f: &[u8]) -> bool {
-        match self {
-            Hash::Listpack(pairs) => match pairs.iter().position(|(k, _)| k == f) {
+        if let Some(t) = &mut self.ttl {
+            t.clear(f);
+        }
+        match &mut self.enc {
+            Enc::Listpack(pairs) => match pairs.iter().position(|(k, _)| k == f) {
                 Some(i) => {
                     pairs.remove(i);
                     true
                 }
                 None => false,
             },
-            Hash::Table(t) => t.remove(f),
+            Enc::Table(t) => t.remove(f),
         }
     }
 
+    // ---- fields with their own TTL ----
+
+    /// Get ready for field TTLs: a listpack becomes a `listpackex` (Redis converts on the
+    /// first HEXPIRE-like command on the hash, whether or not a field gets a TTL).
+    pub fn enable_ttls(&mut self) {
+        if self.ttl.is_none() {
+            self.ttl = Some(Box::default());
+        }
+    }
+
+    /// Whether the hash is ready for field TTLs (see `enable_ttls`).
+    pub fn ttls_enabled(&self) -> bool {
+        self.ttl.is_some()
+    }
+
+    /// A field's deadline (absolute world ms), if it has one.
+    pub fn ttl_of(&self, f: &[u8]) -> Option<i64> {
+        self.ttl.as_ref().and_then(|t| t.get(f))
+    }
+
+    /// Give an existing field a deadline. A listpackex moves it to its place among the
+    /// fields with a TTL (soonest first; before those with the same deadline).
+    pub fn set_ttl(&mut self, f: &[u8], at: i64) {
+        if !self.contains(f) {
+            return;
+        }
+        let ttl = self.ttl.get_or_insert_with(Box::default);
+        ttl.set(f, at);
+        if let Enc::Listpack(pairs) = &mut self.enc {
+            if let Some(i) = pairs.iter().position(|(k, _)| k == f) {
+                let pair = pairs.remove(i);
+                let place = pairs
+                    .iter()
+                    .position(|(k, _)| ttl.get(k).is_none_or(|t| t >= at))
+                    .unwrap_or(pairs.len());
+                pairs.insert(place, pair);
+            }
+        }
+    }
+
+    /// Give an existing field the deadline a snapshot recorded, leaving the order the
+    /// snapshot recorded (it already is a listpackex's); false if there is no such field.
+    pub fn restore_ttl(&mut self, f: &[u8], at: i64) -> bool {
+        if !self.contains(f) {
+            return false;
+        }
+        self.ttl.get_or_insert_with(Box::default).set(f, at);
+        true
+    }
+
+    /// Take a field's TTL away; true if it had one. A listpackex moves it behind the others.
+    pub fn persist(&mut self, f: &[u8]) -> bool {
+        let Some(ttl) = self.ttl.as_mut() else {
+            return false;
+        };
+        if !ttl.clear(f) {
+            return false;
+        }
+        if let Enc::Listpack(pairs) = &mut self.enc {
+            if let Some(i) = pairs.iter().position(|(k, _)| k == f) {
+                let pair = pairs.remove(i);
+                pairs.push(pair);
+            }
+        }
+        true
+    }
+
+    /// The soonest field deadline, if any field has one.
+    pub fn next_due(&self) -> Option<i64> {
+        self.ttl.as_ref().and_then(|t| t.first())
+    }
+
+    /// How many fields have a TTL.
+    pub fn volatile_fields(&self) -> usize {
+        self.ttl.as_ref().map_or(0, |t| t.at.len())
+    }
+
+    /// Every (field, deadline), soonest first.
+    pub fn field_ttls(&self) -> impl Iterator<Item = (&[u8], i64)> + '_ {
+        self.ttl
+            .iter()
+            .flat_map(|t| t.order.iter().map(|(at, f)| (f.as_slice(), *at)))
+    }
+
+    /// Delete the fields whose deadline passed (`now` later than it, as for keys), at most
+    /// `max` of them, soonest first; how many went.
+    pub fn expire_due(&mut self, now: i64, max: usize) -> usize {
+        let mut gone = 0;
+        while gone < max {
+            let Some(t) = self.ttl.as_mut() else { break };
+            match t.order.first() {
+                Some((at, _)) if *at < now => {}
+                _ => break,
+            }
+            let Some((_, f)) = t.order.pop_first() else {
+                break;
+            };
+            t.at.remove(&f);
+            self.remove(&f);
+            gone += 1;
+        }
+        gone
+    }
+
+    // ---- iteration and sampling ----
+
     /// Every (field, value): listpack order for a listpack, slab order for a hash table.
     pub fn iter(&self) -> impl Iterator<Item = (&[u8], &[u8])> + '_ {
-        let (lp, table) = match self {
-            Hash::Listpack(pairs) => (Some(pairs.iter()), None),
-            Hash::Table(t) => (None, Some(t.pairs.iter().map(|(_, p)| p))),
+        let (lp, table) = match &self.enc {
+            Enc::Listpack(pairs) => (Some(pairs.iter()), None),
+            Enc::Table(t) => (None, Some(t.pairs.iter().map(|(_, p)| p))),
         };
         lp.into_iter()
             .flatten()
@@ -138,20 +312,20 @@ impl Hash {
     /// a hash table visits slab positions from `cursor` until `count` pairs were found or
     /// `count * 10` positions were visited, and returns the next cursor (0 when done).
     pub fn scan(&self, cursor: u64, count: usize) -> (u64, Vec<PairRef<'_>>) {
-        match self {
-            Hash::Listpack(_) => (0, self.iter().collect()),
-            Hash::Table(t) => t.scan(cursor, count),
+        match &self.enc {
+            Enc::Listpack(_) => (0, self.iter().collect()),
+            Enc::Table(t) => t.scan(cursor, count),
         }
     }
 
     /// A pair picked uniformly at random, or None if empty.
     pub fn random_pair(&self, rng: &mut fastrand::Rng) -> Option<(&[u8], &[u8])> {
-        match self {
-            Hash::Listpack(pairs) if pairs.is_empty() => None,
-            Hash::Listpack(pairs) => pairs
+        match &self.enc {
+            Enc::Listpack(pairs) if pairs.is_empty() => None,
+            Enc::Listpack(pairs) => pairs
                 .get(rng.usize(..pairs.len()))
                 .map(|(f, v)| (f.as_slice(), v.as_slice())),
-            Hash::Table(t) => t.pairs.random_slot(rng).and_then(|i| t.pair_at(i)),
+            Enc::Table(t) => t.pairs.random_slot(rng).and_then(|i| t.pair_at(i)),
         }
     }
 
@@ -163,8 +337,8 @@ impl Hash {
         if count >= len {
             return self.iter().collect();
         }
-        match self {
-            Hash::Listpack(pairs) => {
+        match &self.enc {
+            Enc::Listpack(pairs) => {
                 // Selection sampling (Knuth's algorithm S): in order, each pair equally likely.
                 let mut out = Vec::with_capacity(count);
                 for (i, (f, v)) in pairs.iter().enumerate() {
@@ -178,7 +352,7 @@ impl Hash {
                 }
                 out
             }
-            Hash::Table(t) => t
+            Enc::Table(t) => t
                 .pairs
                 .random_distinct(rng, count)
                 .into_iter()
@@ -187,14 +361,14 @@ impl Hash {
         }
     }
 
-    /// Convert to a hash table (one way, as in Redis).
+    /// Convert to a hash table (one way, as in Redis); field TTLs stay.
     pub fn to_table(&mut self) {
-        if let Hash::Listpack(pairs) = self {
+        if let Enc::Listpack(pairs) = &mut self.enc {
             let mut t = Table::default();
             for (f, v) in std::mem::take(pairs) {
                 t.insert(f, v);
             }
-            *self = Hash::Table(t);
+            self.enc = Enc::Table(t);
         }
     }
 }
@@ -301,6 +475,35 @@ mod tests {
         h.insert(b("b"), vec![b'x'; 65], &E);
         assert_eq!(h.encoding(), "hashtable");
         assert_eq!(h.get(b"a"), Some(&b"1"[..]));
+    }
+
+    #[test]
+    fn a_listpackex_keeps_fields_with_a_ttl_first_soonest_first() {
+        let mut h = Hash::from_pairs([(b("a"), b("1")), (b("b"), b("2")), (b("c"), b("3"))], &E);
+        let order = |h: &Hash| h.iter().map(|(f, _)| f.to_vec()).collect::<Vec<_>>();
+        h.set_ttl(b"c", 50);
+        h.set_ttl(b"b", 50);
+        h.set_ttl(b"a", 10);
+        assert_eq!(h.encoding(), "listpackex");
+        assert_eq!(order(&h), vec![b("a"), b("b"), b("c")]);
+        assert!(h.persist(b"a"));
+        assert!(!h.persist(b"a"));
+        assert_eq!(order(&h), vec![b("b"), b("c"), b("a")]);
+        // HSET over a field drops its TTL; HINCRBY's write keeps it.
+        h.insert(b("b"), b("9"), &E);
+        assert_eq!(h.ttl_of(b"b"), None);
+        h.insert_keep_ttl(b("c"), b("9"), &E);
+        assert_eq!(h.ttl_of(b"c"), Some(50));
+        assert_eq!(h.next_due(), Some(50));
+        assert_eq!(
+            h.expire_due(50, 10),
+            0,
+            "at its deadline a field still exists"
+        );
+        assert_eq!(h.expire_due(51, 10), 1);
+        assert_eq!(order(&h), vec![b("a"), b("b")]);
+        assert_eq!(h.volatile_fields(), 0);
+        assert_eq!(h.encoding(), "listpackex", "for good, as in Redis");
     }
 
     #[test]

@@ -120,6 +120,14 @@ impl Value {
         }
     }
 
+    /// The soonest deadline of a hash field with its own TTL, if the value is a hash with one.
+    pub fn next_field_due(&self) -> Option<i64> {
+        match self {
+            Value::Hash(h) => h.next_due(),
+            _ => None,
+        }
+    }
+
     /// Elements for a collection, bytes for a string: the "size" column of the keyspace view.
     pub fn size(&self) -> usize {
         match self {

@@ -29,6 +29,12 @@ const STREAM_NACK: usize = 24;
 const STREAM_CONSUMER: usize = 24;
 const STREAM_ID: usize = 16;
 const RAX_NODE: usize = 4;
+/// Redis 7.4's hash-field expiration (no 7.4 server here to measure, so from its structs):
+/// a listpackex's header (expiry metadata, key and listpack pointers), a hash table's
+/// expiry header, and the expiry metadata a field with a TTL carries.
+const LISTPACK_EX: usize = 32;
+const DICT_EXPIRE_META: usize = 32;
+const FIELD_EXPIRE_META: usize = 16;
 /// A skip list node's allocation, averaged over the levels Redis draws (p = 1/4): 40
 /// bytes and 16 more per level above the first, in jemalloc's classes.
 const ZSKIPLIST_NODE_EXPECTED: usize = 53;
@@ -301,15 +307,42 @@ fn value_usage(
             }
         }
         Value::Hash(h) => {
-            if h.encoding() == "listpack" {
+            if h.is_listpack() {
+                // A listpackex (Redis 7.4) keeps each field's deadline (0 for none) as a
+                // third entry, behind a small header of its own.
+                let ex = h.ttls_enabled();
+                let ttl_entry = |f: &[u8]| {
+                    if ex {
+                        listpack::int_entry(h.ttl_of(f).unwrap_or(0))
+                    } else {
+                        0
+                    }
+                };
                 let bytes = listpack::EMPTY
                     + sum_of(
-                        h.iter()
-                            .map(|(f, v)| listpack::str_entry(f) + listpack::str_entry(v)),
+                        h.iter().map(|(f, v)| {
+                            listpack::str_entry(f) + listpack::str_entry(v) + ttl_entry(f)
+                        }),
                         h.len(),
                         budget,
                     );
-                ROBJ + size_class(bytes)
+                ROBJ + size_class(bytes) + if ex { LISTPACK_EX } else { 0 }
+            } else if h.ttls_enabled() {
+                // Fields with a TTL carry their expiry metadata; the table has a header
+                // for them (Redis 7.4's dictExpireMetadata).
+                let (sum, n) = h.iter().take(samples).fold((0, 0), |(sum, n), (f, v)| {
+                    let meta = if h.ttl_of(f).is_some() {
+                        FIELD_EXPIRE_META
+                    } else {
+                        0
+                    };
+                    (
+                        sum + sds_alloc(f.len() + meta) + sds_alloc(v.len()) + DICT_ENTRY,
+                        n + 1,
+                    )
+                });
+                let slots = table_slots(h.len(), enc.hash_max_listpack_entries);
+                ROBJ + DICT + DICT_EXPIRE_META + 8 * slots + scaled(sum, n, h.len())
             } else {
                 let (sum, n) = h.iter().take(samples).fold((0, 0), |(sum, n), (f, v)| {
                     (

@@ -255,7 +255,7 @@ test('under unknown command, the page says whether Redis has it: a gap, a later 
   const gap = a.run('FCALL f 0');
   assert.equal(gap.text, "(error) ERR unknown command 'FCALL', with args beginning with: 'f' '0' ");
   assert.equal(gap.note, "FCALL is a Redis 7.0 command (scripting) that this playground doesn't run yet.");
-  assert.equal(a.run('hexpire h 10 FIELDS 1 f').note, 'HEXPIRE came in Redis 7.4 (hash); this playground is Redis 7.0.');
+  assert.equal(a.run('vadd v VALUES 1 0.5 e').note, 'VADD came in Redis 8.0 (vector set); this playground is Redis 7.0.');
   assert.equal(a.run('GTE k').note, 'Redis has no command GTE: did you mean GET?');
   assert.equal(a.run('GET k').note, undefined);
 });

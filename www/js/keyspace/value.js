@@ -2,11 +2,11 @@
 // `inspect(db, key, offset, limit)`:
 //   string → text, hex and bits (a HyperLogLog also its estimate);  list → index/value;
 //   set → member;  zset → rank/member/score (a geo set also longitude/latitude);
-//   hash → field/value;  stream → id/fields, then its consumer groups (consumers, pending
+//   hash → field/value (and each field's own TTL counting down, Redis 7.4's HEXPIRE);  stream → id/fields, then its consumer groups (consumers, pending
 //   entries, idle times counting up with the world clock).
 // `refresh()` reads it again (the keyspace view calls it when generation() moves), and the
 // TTL in the header counts down with the world clock (`tick(now)`). Values are text nodes only.
-import { h, setText, fmtInt, fmtSize, fmtSizeLong, ttlText, remaining } from './util.js';
+import { h, setText, fmtInt, fmtSize, fmtSizeLong, fmtTtl, ttlText, remaining } from './util.js';
 
 const PAGE = 100; // items per page of a collection
 const TEXT_PAGE = 20_000; // characters per page of a string's text
@@ -309,11 +309,17 @@ export function mountValue(root, engine, { id = 'ks-value', lookup = () => null 
 
   function renderTable() {
     const geo = view.type === 'zset' && view.geo;
-    const cols = COLUMNS[geo ? 'geo' : view.type] || [];
+    const fieldTtls = view.type === 'hash' && (view.items || []).some((it) => typeof it.expiresAt === 'number');
+    const cols = fieldTtls ? [...COLUMNS.hash, ['ttl', 'TTL']] : COLUMNS[geo ? 'geo' : view.type] || [];
     const items = (view.items || []).map((it) => (geo ? { ...it, position: `${it.longitude}\n${it.latitude}` } : it));
     const caption = h('caption', { className: 'ks-sr-only', text: `${view.type} ${view.key}` });
     const headRow = h('tr', {}, cols.map(([field, label]) => h('th', { scope: 'col', className: `ks-col-${field}`, text: label })));
     const rows = items.map((item) => h('tr', {}, cols.map(([field], i) => {
+      if (field === 'ttl') {
+        return typeof item.expiresAt !== 'number'
+          ? h('td', { className: 'ks-col-ttl ks-muted', text: 'no TTL' })
+          : h('td', { className: 'ks-col-ttl', 'data-until': String(item.expiresAt) });
+      }
       const value = String(item[field]);
       const cell = h(i === 0 && cols.length > 1 && (field === 'index' || field === 'rank') ? 'th' : 'td', {
         className: `ks-col-${field}`,
@@ -330,10 +336,12 @@ export function mountValue(root, engine, { id = 'ks-value', lookup = () => null 
       : view.type === 'zset' && view.geo ? h('p', { className: 'ks-note', text: 'A geo set: each score is a 52-bit geohash, shown decoded as GEOPOS gives it (ZRANGE … WITHSCORES shows the scores). By rank, as ZRANGE 0 -1.' })
       : view.type === 'zset' ? h('p', { className: 'ks-note', text: 'By rank: lowest score first, as ZRANGE 0 -1 WITHSCORES.' })
       : view.type === 'stream' ? h('p', { className: 'ks-note', text: 'Oldest first, as XRANGE - + gives them: each entry\'s id (milliseconds-sequence), then its fields and values.' })
+      : fieldTtls ? h('p', { className: 'ks-note', text: 'Fields with their own TTL (HEXPIRE, Redis 7.4+) count down: each goes when its TTL runs out, and the hash with its last field.' })
         : null;
     const groups = view.type === 'stream' ? streamGroups(view.groups || []) : [];
     body.replaceChildren(...[note, table, ...groups].filter(Boolean));
     setPager(view.size, PAGE, 'items');
+    if (fieldTtls) tickUntil(engine.now());
   }
 
   /**
@@ -391,10 +399,20 @@ export function mountValue(root, engine, { id = 'ks-value', lookup = () => null 
     next.disabled = end >= total;
   }
 
+  /** Hash fields' own TTLs, counting down to the world time they expire at. */
+  function tickUntil(now) {
+    for (const cell of body.querySelectorAll('[data-until]')) {
+      const left = Number(cell.dataset.until) - now;
+      setText(cell, left > 0 ? fmtTtl(left) : 'expiring…');
+      cell.classList.toggle('is-expiring', left <= 0);
+    }
+  }
+
   /** Follow the world clock: the TTL in the header. */
   function tick(now) {
     if (!view) return;
     if (view.type === 'stream') tickIdle(now);
+    if (view.type === 'hash') tickUntil(now);
     const t = ttlText(view, now);
     setText(ttl, t === '' ? 'no TTL' : t === 'expiring…' ? t : `TTL ${t}`);
     ttl.classList.toggle('is-expiring', t === 'expiring…');
