@@ -207,6 +207,29 @@ test('the selected key\'s TTL counts down too, and an expired key says so', asyn
   assert.equal(await ttl.textContent(), 'no TTL');
 });
 
+test('hash fields with their own TTL (HEXPIRE, Redis 7.4) count down in the value pane and leave when it runs out', async (t) => {
+  const { page, seen, ks } = await openPage(t);
+  await pauseWorld(page);
+  await run(page, 'HSET session user ann cart 3 token abc');
+  await run(page, 'HPEXPIRE session 2500 FIELDS 1 token');
+  await run(page, 'HEXPIRE session 90 FIELDS 1 cart');
+  await row(page, 'session').click();
+  const cells = () => page.locator('#keyspace .ks-value .ks-table-hash tbody tr').evaluateAll((rows) =>
+    rows.map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent)));
+  await page.waitForFunction(() => document.querySelector('#keyspace .ks-value .ks-table-hash td[data-until]')?.textContent === '2.5s');
+  // A listpackex keeps the fields with a TTL first, soonest first.
+  assert.deepEqual(await cells(), [['token', 'abc', '2.5s'], ['cart', '3', '1m 30s'], ['user', 'ann', 'no TTL']]);
+  assert.match(await ks.locator('.ks-value .ks-note').first().textContent(), /count down/);
+  await advanceWorld(page, 1_000);
+  await page.waitForFunction(() => document.querySelector('#keyspace .ks-value .ks-table-hash td[data-until]')?.textContent === '1.5s');
+  await ks.screenshot({ path: path.join(SCRATCH, 'keyspace-hash-field-ttl.png') });
+  await advanceWorld(page, 1_600); // the active cycle deletes the field
+  await page.waitForFunction(() => document.querySelectorAll('#keyspace .ks-value .ks-table-hash tbody tr').length === 2);
+  assert.deepEqual(await cells(), [['cart', '3', '1m 28s'], ['user', 'ann', 'no TTL']]);
+  assert.equal((await rowInfo(page, 'session')).size, '2 fields');
+  assert.deepEqual(seen.errors, []);
+});
+
 test('the db switcher shows key counts, follows SELECT, and can be pinned to another db', async (t) => {
   const { page, ks } = await openPage(t);
   const dbSelect = ks.locator('select.ks-db');
