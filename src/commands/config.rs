@@ -2,8 +2,9 @@
 //! server behaves — `notify-keyspace-events` (keyspace notifications), `hz` (how often
 //! the active expiry cycle runs), `hll-sparse-max-bytes` (when a HyperLogLog turns
 //! dense), `stream-node-max-*` (stream nodes) and the encoding thresholds (when a set,
-//! hash or sorted set leaves its compact encoding). The other parameters report Redis
-//! 7.0.15's defaults.
+//! hash or sorted set leaves its compact encoding). The other parameters of Redis 7.0.15
+//! report its defaults (`config/defaults.rs`); setting one is Redis's error for an
+//! immutable parameter, and says the playground can't change it otherwise.
 
 use super::args::{pairs, Args};
 use super::common::help_lines;
@@ -16,21 +17,10 @@ use crate::server::eviction::Policy;
 use crate::server::{Ctx, NotifyFlags, Server};
 use crate::types::Encodings;
 
-// ---- data operations ----
+mod defaults;
+use defaults::DEFAULTS;
 
-/// Parameters with fixed values: Redis 7.0.15's defaults as Debian's server reports them.
-const FIXED: &[(&str, &str)] = &[
-    ("databases", "16"),
-    ("save", ""),
-    ("appendonly", "no"),
-    ("maxclients", "10000"),
-    ("timeout", "0"),
-    ("port", "6379"),
-    ("bind", "127.0.0.1"),
-    ("proto-max-bulk-len", "536870912"),
-    ("lazyfree-lazy-expire", "no"),
-    ("active-expire-effort", "1"),
-];
+// ---- data operations ----
 
 /// Every parameter with its current value.
 fn parameters(server: &Server) -> Vec<(&'static str, String)> {
@@ -73,7 +63,12 @@ fn parameters(server: &Server) -> Vec<(&'static str, String)> {
             all.push((alias, v));
         }
     }
-    all.extend(FIXED.iter().map(|(k, v)| (*k, v.to_string())));
+    let defaults: Vec<(&'static str, String)> = DEFAULTS
+        .iter()
+        .filter(|(k, _, _)| !all.iter().any(|(live, _)| live == k))
+        .map(|(k, v, _)| (*k, v.to_string()))
+        .collect();
+    all.extend(defaults);
     all
 }
 
@@ -321,10 +316,15 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             b"hll-sparse-max-bytes" => hll_sparse = Some(memory_param(param, value)?),
             b"stream-node-max-bytes" => stream_limits.max_bytes = memory_param(param, value)?,
             b"stream-node-max-entries" => stream_limits.max_entries = int_param(param, value, 0)?,
-            name if FIXED.iter().any(|(k, _)| k.as_bytes() == name) => {
+            name if DEFAULTS.iter().any(|(k, _, _)| k.as_bytes() == name) => {
+                let immutable = DEFAULTS.iter().any(|(k, _, i)| *i && k.as_bytes() == name);
                 return Err(set_failed(
                     param,
-                    "this parameter can't be changed in Redis Playground",
+                    if immutable {
+                        "can't set immutable config"
+                    } else {
+                        "this parameter can't be changed in Redis Playground"
+                    },
                 ));
             }
             _ => {
