@@ -54,6 +54,42 @@ impl Reply {
     pub fn is_error(&self) -> bool {
         matches!(self, Reply::Error(_))
     }
+
+    /// How many bytes the reply takes on the wire in RESP2 (what it would hold of a
+    /// client's output buffer).
+    pub fn resp2_len(&self) -> usize {
+        fn line(n: i64) -> usize {
+            // A type byte, the digits (and sign), CRLF.
+            1 + n
+                .unsigned_abs()
+                .checked_ilog10()
+                .map_or(1, |d| d as usize + 1)
+                + usize::from(n < 0)
+                + 2
+        }
+        fn bulk(len: usize) -> usize {
+            line(len as i64) + len + 2
+        }
+        match self {
+            Reply::Status(s) => 1 + s.len() + 2,
+            Reply::Error(e) => 1 + e.len() + 2,
+            Reply::Int(n) => line(*n),
+            Reply::Bulk(b) => bulk(b.len()),
+            Reply::Nil | Reply::NilArray => 5,
+            Reply::Double(d) => bulk(crate::num::double::fmt_g17(*d).len()),
+            Reply::Array(items) | Reply::Set(items) => {
+                line(items.len() as i64) + items.iter().map(Reply::resp2_len).sum::<usize>()
+            }
+            Reply::Map(pairs) => {
+                line(2 * pairs.len() as i64)
+                    + pairs
+                        .iter()
+                        .map(|(k, v)| k.resp2_len() + v.resp2_len())
+                        .sum::<usize>()
+            }
+            Reply::Multi(items) => items.iter().map(Reply::resp2_len).sum(),
+        }
+    }
 }
 
 impl From<CmdError> for Reply {

@@ -416,7 +416,7 @@ OK
 > SELECT 4
 OK
 > CLIENT INFO
-id=1 addr=127.0.0.1:47919 laddr=127.0.0.1:6379 fd=8 name=w1 age=0 idle=0 flags=N db=4 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=20000 events=r cmd=client|info user=default redir=-1 resp=2
+id=1 addr=127.0.0.1:47919 laddr=127.0.0.1:6379 fd=8 name=w1 age=0 idle=0 flags=N db=4 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=22320 events=r cmd=client|info user=default redir=-1 resp=2
 @console 1
 > SUBSCRIBE news
 Reading messages... (press Ctrl-C to quit)
@@ -426,9 +426,9 @@ Reading messages... (press Ctrl-C to quit)
 @console 2
 @advance 3000
 > CLIENT LIST TYPE pubsub
-id=2 addr=127.0.0.1:55838 laddr=127.0.0.1:6379 fd=9 name= age=3 idle=3 flags=P db=0 sub=1 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=20064 events=r cmd=subscribe user=default redir=-1 resp=2
+id=2 addr=127.0.0.1:55838 laddr=127.0.0.1:6379 fd=9 name= age=3 idle=3 flags=P db=0 sub=1 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=22320 events=r cmd=subscribe user=default redir=-1 resp=2
 > CLIENT LIST ID 3
-id=3 addr=127.0.0.1:43757 laddr=127.0.0.1:6379 fd=10 name= age=3 idle=0 flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=20000 events=r cmd=client|list user=default redir=-1 resp=2
+id=3 addr=127.0.0.1:43757 laddr=127.0.0.1:6379 fd=10 name= age=3 idle=0 flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=22320 events=r cmd=client|list user=default redir=-1 resp=2
 > CLIENT LIST ID 99
 > CLIENT LIST TYPE robots
 ERR Unknown client type 'robots'
@@ -680,7 +680,7 @@ RESET
 > EXISTS r
 (integer) 0
 > CLIENT INFO
-id=1 addr=127.0.0.1:47919 laddr=127.0.0.1:6379 fd=8 name= age=0 idle=0 flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=20000 events=r cmd=client|info user=default redir=-1 resp=2
+id=1 addr=127.0.0.1:47919 laddr=127.0.0.1:6379 fd=8 name= age=0 idle=0 flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=22320 events=r cmd=client|info user=default redir=-1 resp=2
 "#,
     );
 }
@@ -955,4 +955,30 @@ fn a_sliced_count_that_subscribes_reads_messages_when_it_ends() {
     assert!(c.interrupt());
     assert_eq!(c.mode(), Mode::Ready);
     assert_ne!(c.client_id(), id, "the subscribed connection closed");
+}
+
+#[test]
+fn maxmemory_clients_evicts_the_biggest_client_unless_it_set_no_evict() {
+    common::check_file("client_eviction.txt");
+}
+
+#[test]
+fn a_subscriber_that_does_not_read_its_messages_grows_and_is_evicted() {
+    let mut w = session();
+    let sub = w.open_console(T0);
+    w.console(sub).unwrap().exec("SUBSCRIBE news");
+    w.exec("CONFIG SET maxmemory-clients 128kb");
+    let payload = "x".repeat(40_000);
+    // Three unread messages: the subscriber holds about 120 KB of output (omem).
+    for _ in 0..2 {
+        assert_eq!(w.exec(&format!("PUBLISH news {payload}")), "(integer) 1");
+    }
+    assert!(
+        w.exec("CLIENT LIST").contains("omem=80"),
+        "{}",
+        w.exec("CLIENT LIST")
+    );
+    assert_eq!(w.exec(&format!("PUBLISH news {payload}")), "(integer) 1");
+    assert_eq!(w.exec("PUBSUB NUMSUB news"), "1) \"news\"\n2) (integer) 0");
+    assert!(w.exec("INFO stats").contains("evicted_clients:1"));
 }

@@ -13,7 +13,7 @@ use super::Command;
 use crate::error::{CmdError, CmdResult};
 use crate::glob::Pattern;
 use crate::reply::Reply;
-use crate::server::eviction::Policy;
+use crate::server::eviction::{ClientsLimit, Policy};
 use crate::server::{Ctx, NotifyFlags, Server};
 use crate::types::Encodings;
 
@@ -44,6 +44,7 @@ fn parameters(server: &Server) -> Vec<(&'static str, String)> {
     all.push(("maxmemory", ev.maxmemory.to_string()));
     all.push(("maxmemory-policy", ev.policy.name().to_string()));
     all.push(("maxmemory-samples", ev.samples.to_string()));
+    all.push(("maxmemory-clients", ev.clients.text()));
     all.push(("lfu-log-factor", ev.lfu_log_factor.to_string()));
     all.push(("lfu-decay-time", ev.lfu_decay_time.to_string()));
     all.push((
@@ -211,6 +212,32 @@ fn int_param(param: &[u8], value: &[u8], min: i64) -> CmdResult<i64> {
     int_param_between(param, value, min, i64::MAX)
 }
 
+/// `maxmemory-clients`: a memory value, or a percentage of maxmemory (`5%`, up to 100).
+fn clients_limit(param: &[u8], value: &[u8]) -> CmdResult<ClientsLimit> {
+    if let Some(digits) = value.strip_suffix(b"%") {
+        return match crate::num::parse_i64(digits) {
+            Some(p) if p > 100 => Err(set_failed(
+                param,
+                "percentage argument must be less or equal to 100",
+            )),
+            Some(0) => Ok(ClientsLimit::Off),
+            Some(p) if p > 0 => Ok(ClientsLimit::Percent(p as u64)),
+            _ => Err(set_failed(
+                param,
+                "argument must be a memory or percent value",
+            )),
+        };
+    }
+    match memory_value(value) {
+        Some(0) => Ok(ClientsLimit::Off),
+        Some(n) if n <= i64::MAX as u64 => Ok(ClientsLimit::Bytes(n)),
+        _ => Err(set_failed(
+            param,
+            "argument must be a memory or percent value",
+        )),
+    }
+}
+
 fn set_failed(param: &[u8], why: &str) -> CmdError {
     CmdError::Err(format!(
         "CONFIG SET failed (possibly related to argument '{}') - {why}",
@@ -285,6 +312,7 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
                 }
                 hz = Some(v.clamp(1, 500) as u32);
             }
+            b"maxmemory-clients" => eviction.clients = clients_limit(param, value)?,
             b"maxmemory" => {
                 eviction.maxmemory = memory_value(value)
                     .ok_or_else(|| set_failed(param, "argument must be a memory value"))?

@@ -70,14 +70,17 @@ fn describe(server: &Server, c: &Client, now: Ms) -> String {
     if c.tx().is_dirty() {
         flags.push('d');
     }
+    if c.no_evict() {
+        flags.push('e');
+    }
     if flags.is_empty() {
         flags.push('N');
     }
     let multi = c.tx().queued().map_or(-1, |n| n as i64);
-    let mem = 20_000 + 64 * (channels + patterns + c.tx().watched_len());
+    let mem = server.client_memory(c);
     let (age, idle) = c.ages(now);
     format!(
-        "id={} addr={} laddr=127.0.0.1:6379 fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub=0 multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem={} events=r cmd={} user=default redir=-1 resp=2\n",
+        "id={} addr={} laddr=127.0.0.1:6379 fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub=0 multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem={} rbs=1024 rbp=0 obl=0 oll=0 omem={} tot-mem={} events=r cmd={} user=default redir=-1 resp=2\n",
         c.id(),
         c.addr(),
         c.id() + 7,
@@ -89,6 +92,8 @@ fn describe(server: &Server, c: &Client, now: Ms) -> String {
         channels,
         patterns,
         multi,
+        c.tx().multi_mem(),
+        c.output_bytes(),
         mem,
         c.last_command(),
     )
@@ -302,10 +307,12 @@ fn client_unblock(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     Ok(Reply::from(unblocked))
 }
 
-/// CLIENT NO-EVICT ON|OFF (there is no eviction here; the setting is accepted).
-fn client_no_evict(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+/// CLIENT NO-EVICT ON|OFF — whether client eviction (`maxmemory-clients`) may close
+/// this connection.
+fn client_no_evict(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let switch = Args::of_sub(argv).next_word()?;
     if switch.is("on") || switch.is("off") {
+        ctx.client().set_no_evict(switch.is("on"));
         Ok(Reply::ok())
     } else {
         Err(CmdError::Syntax)

@@ -199,8 +199,8 @@ fn info_text(ctx: &mut Ctx, sections: &[Vec<u8>]) -> String {
     if want("stats") {
         let st = s.stats();
         parts.push(format!(
-            "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\nexpired_keys:{}\r\nevicted_keys:{}\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:0\r\npubsub_patterns:0\r\ntotal_error_replies:{}\r\n",
-            st.connections_received, st.commands_processed, st.expired_keys, st.evicted_keys, st.keyspace_hits, st.keyspace_misses, st.error_replies
+            "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\nexpired_keys:{}\r\nevicted_keys:{}\r\nevicted_clients:{}\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:0\r\npubsub_patterns:0\r\ntotal_error_replies:{}\r\n",
+            st.connections_received, st.commands_processed, st.expired_keys, st.evicted_keys, st.evicted_clients, st.keyspace_hits, st.keyspace_misses, st.error_replies
         ));
     }
     // Commandstats only when asked for (or "all"/"everything"), as in Redis.

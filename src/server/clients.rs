@@ -21,6 +21,10 @@ pub struct Client {
     /// Messages pushed to this client (pub/sub, MONITOR lines, the reply of a blocking
     /// command once served), not yet read.
     inbox: VecDeque<Reply>,
+    /// Their size in RESP2 (CLIENT LIST's omem).
+    inbox_bytes: usize,
+    /// CLIENT NO-EVICT ON: client eviction (`maxmemory-clients`) passes it by.
+    no_evict: bool,
     /// CLIENT SETNAME.
     name: Vec<u8>,
     /// The port of its (pretend) address, `127.0.0.1:<port>`.
@@ -44,6 +48,8 @@ impl Client {
             db: 0,
             tx: TxState::default(),
             inbox: VecDeque::new(),
+            inbox_bytes: 0,
+            no_evict: false,
             name: Vec::new(),
             // Ephemeral ports, spread as a kernel would hand them out.
             port: 40_000 + ((id * 7_919) % 20_000) as u32,
@@ -109,7 +115,27 @@ impl Client {
 
     /// What was pushed to the client since the last call, oldest first.
     pub fn take_inbox(&mut self) -> VecDeque<Reply> {
+        self.inbox_bytes = 0;
         std::mem::take(&mut self.inbox)
+    }
+
+    /// The bytes pushed to it and not read yet (CLIENT LIST's omem).
+    pub fn output_bytes(&self) -> usize {
+        self.inbox_bytes
+    }
+
+    /// CLIENT NO-EVICT.
+    pub fn no_evict(&self) -> bool {
+        self.no_evict
+    }
+
+    pub fn set_no_evict(&mut self, on: bool) {
+        self.no_evict = on;
+    }
+
+    /// Whether the connection was closed (it is freed at the end of the command).
+    pub fn is_closed(&self) -> bool {
+        self.closed
     }
 
     /// Forget what RESET forgets of the client itself: its name and db (the server
@@ -188,6 +214,7 @@ impl Clients {
             Some(c) if !c.closed => {
                 c.closed = true;
                 c.inbox.clear();
+                c.inbox_bytes = 0;
                 c.monitor = false;
                 self.monitors.retain(|&m| m != id);
                 self.note(id);
@@ -200,6 +227,7 @@ impl Clients {
     /// Push a message to a client (pub/sub, MONITOR, a blocked command's answer).
     pub(super) fn push(&mut self, id: ClientId, message: Reply) {
         if let Some(c) = self.get_mut(id) {
+            c.inbox_bytes += message.resp2_len();
             c.inbox.push_back(message);
             self.note(id);
         }

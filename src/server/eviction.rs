@@ -72,7 +72,35 @@ pub struct Eviction {
     pub lfu_log_factor: i64,
     /// `lfu-decay-time`, in minutes.
     pub lfu_decay_time: i64,
+    /// `maxmemory-clients`.
+    pub clients: ClientsLimit,
 }
+
+/// `maxmemory-clients`: no limit, bytes, or a percentage of `maxmemory`.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum ClientsLimit {
+    #[default]
+    Off,
+    Bytes(u64),
+    Percent(u64),
+}
+
+impl ClientsLimit {
+    /// As CONFIG GET shows it: `0`, bytes, or `5%`.
+    pub fn text(&self) -> String {
+        match self {
+            ClientsLimit::Off => "0".into(),
+            ClientsLimit::Bytes(n) => n.to_string(),
+            ClientsLimit::Percent(p) => format!("{p}%"),
+        }
+    }
+}
+
+/// What an idle Redis 7.0.15 client takes (CLIENT LIST's tot-mem once its reply buffer
+/// has shrunk back to 1 KB): its struct, query buffer and reply buffer.
+pub const CLIENT_IDLE_MEMORY: u64 = 22_320;
+/// Redis never lets `maxmemory-clients` go below this, so a console can always talk to it.
+const MIN_CLIENTS_LIMIT: u64 = 128 * 1024;
 
 impl Default for Eviction {
     fn default() -> Self {
@@ -82,11 +110,13 @@ impl Default for Eviction {
             samples: 5,
             lfu_log_factor: 10,
             lfu_decay_time: 1,
+            clients: ClientsLimit::Off,
         }
     }
 }
 
-use super::{Class, Server};
+use super::clients::Client;
+use super::{Class, ClientId, Server};
 use crate::clock::Ms;
 use crate::db::Lfu;
 
@@ -116,6 +146,54 @@ pub struct Evicted {
 }
 
 impl Server {
+    /// What a client takes in Redis's memory (CLIENT LIST's tot-mem), as modelled: an
+    /// idle client, its queued transaction (multi-mem) and what was pushed to it that it
+    /// has not read (omem).
+    pub fn client_memory(&self, c: &Client) -> u64 {
+        CLIENT_IDLE_MEMORY + c.tx().multi_mem() as u64 + c.output_bytes() as u64
+    }
+
+    /// The bytes all clients may take before some are evicted (0: no limit), as Redis's
+    /// `getClientEvictionLimit` works it out.
+    fn clients_limit(&self) -> u64 {
+        let limit = match self.eviction.clients {
+            ClientsLimit::Off | ClientsLimit::Percent(0) => return 0,
+            ClientsLimit::Percent(_) if self.eviction.maxmemory == 0 => return 0,
+            ClientsLimit::Percent(p) => (self.eviction.maxmemory as f64 * p as f64 / 100.0) as u64,
+            ClientsLimit::Bytes(n) => n,
+        };
+        limit.max(MIN_CLIENTS_LIMIT)
+    }
+
+    /// Redis's `evictClients`, after each command: while the clients together take
+    /// `maxmemory-clients` or more, close the biggest one that may be evicted (not CLIENT
+    /// NO-EVICT) — possibly the one whose command just ran, once it has its reply.
+    pub(super) fn evict_clients(&mut self) {
+        let limit = self.clients_limit();
+        if limit == 0 {
+            return;
+        }
+        let mut sizes: Vec<(u64, bool, ClientId)> = self
+            .clients
+            .iter()
+            .map(|c| (self.client_memory(c), c.no_evict(), c.id()))
+            .collect();
+        let mut total: u64 = sizes.iter().map(|s| s.0).sum();
+        // Biggest first; among equals the newest, as Redis's buckets meet them.
+        sizes.sort_by(|a, b| b.0.cmp(&a.0).then(b.2.cmp(&a.2)));
+        for (size, no_evict, id) in sizes {
+            if total < limit {
+                break;
+            }
+            if no_evict {
+                continue;
+            }
+            self.disconnect(id);
+            self.stats.evicted_clients += 1;
+            total -= size;
+        }
+    }
+
     /// The keys evicted lately, oldest first.
     pub fn recent_evictions(&self) -> impl Iterator<Item = &Evicted> {
         self.evictions.iter()

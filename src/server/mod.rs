@@ -39,6 +39,8 @@ pub struct Stats {
     pub keyspace_misses: u64,
     pub expired_keys: u64,
     pub evicted_keys: u64,
+    /// Connections closed by client eviction (`maxmemory-clients`).
+    pub evicted_clients: u64,
     /// Values UNLINK or FLUSH… ASYNC would have freed in the background.
     pub lazyfreed_objects: u64,
     /// Error replies sent (INFO stats `total_error_replies`).
@@ -651,6 +653,7 @@ impl Server {
         self.collect_expired();
         self.collect_created();
         self.serve_ready_keys(now);
+        self.evict_clients();
         self.settle_memory();
         self.executing -= 1;
         if self.executing == 0 {

@@ -30,6 +30,9 @@ pub struct TxState {
     dirty: bool,
     /// A queued command may grow the dataset (EXEC is refused when memory is full).
     queued_denyoom: bool,
+    /// What the queued commands take, as Redis counts it (CLIENT LIST's multi-mem):
+    /// their arguments' bytes and a pointer per argument.
+    queued_bytes: usize,
 }
 
 impl TxState {
@@ -59,6 +62,11 @@ impl TxState {
     /// Whether a queued command may grow the dataset.
     pub fn queued_denyoom(&self) -> bool {
         self.queued_denyoom
+    }
+
+    /// CLIENT LIST's multi-mem.
+    pub fn multi_mem(&self) -> usize {
+        self.queued_bytes
     }
 }
 
@@ -115,6 +123,7 @@ impl Server {
             if let Some(q) = c.tx.queue.as_mut() {
                 q.push(argv.to_vec());
                 c.tx.queued_denyoom |= denyoom;
+                c.tx.queued_bytes += argv.iter().map(|a| a.len() + 8).sum::<usize>();
             }
         }
     }
