@@ -20,6 +20,7 @@ pub mod num;
 #[cfg(any(target_arch = "wasm32", test))]
 mod packed;
 pub mod persist;
+mod rdb;
 pub mod reply;
 pub mod retry;
 pub mod server;

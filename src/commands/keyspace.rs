@@ -356,18 +356,10 @@ fn object_encoding(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 fn object_refcount(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let key = Args::of_sub(argv).next_key()?;
     let now = ctx.now;
-    Ok(match ctx.db().peek(key, now) {
-        None => Reply::Nil,
-        Some(e) => match &e.value {
-            crate::types::Value::Str(s)
-                if s.encoding() == "int"
-                    && s.as_i64().is_some_and(|v| (0..10_000).contains(&v)) =>
-            {
-                Reply::Int(i32::MAX as i64)
-            }
-            _ => Reply::Int(1),
-        },
-    })
+    Ok(ctx
+        .db()
+        .peek(key, now)
+        .map_or(Reply::Nil, |e| Reply::Int(e.value.refcount())))
 }
 
 /// OBJECT IDLETIME key — seconds since the last access, unless an LFU policy counts

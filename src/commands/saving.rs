@@ -11,8 +11,11 @@ use super::Command;
 use crate::clock::Clock;
 use crate::error::{CmdError, CmdResult};
 use crate::persist;
+use crate::rdb;
 use crate::reply::Reply;
 use crate::server::Ctx;
+use crate::types::usage::quicklist_nodes;
+use crate::types::Value;
 
 // ---- command handlers ----
 
@@ -50,7 +53,49 @@ fn strtod_prefix(arg: &[u8]) -> f64 {
         .unwrap_or(0.0)
 }
 
-/// DEBUG RELOAD | DEBUG SLEEP seconds | DEBUG HELP
+/// DEBUG OBJECT key: what Redis says of a value — a (made-up, stable) address, its
+/// references, encoding, RDB size (`serializedlength`, the bytes `rdb.rs` writes), LRU
+/// clock and idle seconds; a list adds its quicklist's shape.
+fn debug_object(ctx: &mut Ctx, key: &[u8]) -> CmdResult {
+    let now = ctx.now;
+    let enc = ctx.server.encodings();
+    let Some(e) = ctx.db().peek(key, now) else {
+        return Err(CmdError::Err("no such key".into()));
+    };
+    // Redis's LRU clock: seconds, 24 bits, wrapping.
+    const CLOCK_MAX: u32 = (1 << 24) - 1;
+    let lru = e.lru & CLOCK_MAX;
+    let clock = ((now.max(0) / 1000) as u32) & CLOCK_MAX;
+    let idle = if clock >= lru {
+        clock - lru
+    } else {
+        CLOCK_MAX - lru + clock
+    };
+    let extra = match &e.value {
+        Value::List(l) => {
+            let nodes = quicklist_nodes(l, enc.list_max_listpack_size, usize::MAX);
+            let bytes: usize = nodes.iter().map(|n| n.0).sum();
+            format!(
+                " ql_nodes:{} ql_avg_node:{:.2} ql_listpack_max:{} ql_compressed:{} ql_uncompressed_size:{}",
+                nodes.len(),
+                l.len() as f64 / nodes.len().max(1) as f64,
+                enc.list_max_listpack_size,
+                i32::from(enc.list_compress_depth != 0),
+                bytes
+            )
+        }
+        _ => String::new(),
+    };
+    let address = 0x7f00_0000_0000u64 | u64::from(crate::crc32::hash(key)) << 4;
+    Ok(Reply::status(format!(
+        "Value at:0x{address:x} refcount:{} encoding:{} serializedlength:{} lru:{lru} lru_seconds_idle:{idle}{extra}",
+        e.value.refcount(),
+        e.value.encoding(),
+        rdb::object_bytes(&e.value, &enc).len(),
+    )))
+}
+
+/// DEBUG OBJECT key | DEBUG RELOAD | DEBUG SLEEP seconds | DEBUG HELP
 fn debug(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut args = Args::new(argv);
     let sub = args.next_word()?;
@@ -58,6 +103,9 @@ fn debug(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         return Ok(help_lines(
             "DEBUG",
             &[
+                "OBJECT <key>",
+                "    Show low level info about the value at <key>: its encoding, its size in an",
+                "    RDB file (serializedlength), its LRU clock and idle time.",
                 "RELOAD",
                 "    Save the keyspace and load it again (encodings are chosen afresh).",
                 "SLEEP <seconds>",
@@ -65,6 +113,9 @@ fn debug(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
                 "    (SLOWLOG and LATENCY see it).",
             ],
         ));
+    }
+    if sub.is("object") && argv.len() == 3 {
+        return debug_object(ctx, &argv[2]);
     }
     if sub.is("sleep") && argv.len() == 3 {
         // Microseconds, as Redis computes them, then whole milliseconds of world time.
@@ -124,7 +175,7 @@ pub const COMMANDS: &[Command] = &[
         arity: -2,
         flags: flags![ADMIN, NOSCRIPT, LOADING, STALE],
         complexity: "Depends on subcommand.",
-        summary: "Debugging aids; here RELOAD (save and load the keyspace again) and SLEEP (hold the client on the world clock)",
+        summary: "Debugging aids; here OBJECT (a value's encoding, RDB size and LRU clock), RELOAD (save and load the keyspace again) and SLEEP (hold the client on the world clock)",
         syntax: "subcommand [argument [argument ...]]",
         handler: debug,
         ..P

@@ -120,6 +120,20 @@ impl Value {
         }
     }
 
+    /// OBJECT REFCOUNT: the integers 0 to 9999 are objects Redis shares (its
+    /// OBJ_SHARED_REFCOUNT); any other value has one reference.
+    pub fn refcount(&self) -> i64 {
+        match self {
+            Value::Str(s)
+                if s.encoding() == "int"
+                    && s.as_i64().is_some_and(|v| (0..10_000).contains(&v)) =>
+            {
+                i64::from(i32::MAX)
+            }
+            _ => 1,
+        }
+    }
+
     /// The soonest deadline of a hash field with its own TTL, if the value is a hash with one.
     pub fn next_field_due(&self) -> Option<i64> {
         match self {

@@ -218,22 +218,7 @@ fn value_usage(
         }
         Value::List(l) => {
             // Quicklist nodes, each one listpack, packed from the head as pushes fill them.
-            let mut nodes: Vec<(usize, usize)> = Vec::new(); // (listpack bytes, count)
-            for e in l.iter() {
-                let allow = nodes.last().is_some_and(|&(bytes, count)| {
-                    node_allows(bytes, count, e.len(), enc.list_max_listpack_size)
-                });
-                if !allow {
-                    if nodes.len() >= samples.saturating_add(1) {
-                        break;
-                    }
-                    nodes.push((listpack::EMPTY, 0));
-                }
-                if let Some(n) = nodes.last_mut() {
-                    n.0 += listpack::str_entry(e);
-                    n.1 += 1;
-                }
-            }
+            let nodes = quicklist_nodes(l, enc.list_max_listpack_size, samples.saturating_add(1));
             // The nodes the whole list takes, from the elements per node of the sample.
             let sampled: Vec<_> = nodes.iter().take(samples).collect();
             let per_node =
@@ -358,9 +343,31 @@ fn value_usage(
     }
 }
 
+/// The quicklist nodes a list takes, (listpack bytes, elements) each, as pushes fill them
+/// from the head — the first `limit` of them.
+pub(crate) fn quicklist_nodes(l: &super::List, fill: i64, limit: usize) -> Vec<(usize, usize)> {
+    let mut nodes: Vec<(usize, usize)> = Vec::new();
+    for e in l.iter() {
+        let fits = nodes
+            .last()
+            .is_some_and(|&(bytes, count)| node_allows(bytes, count, e.len(), fill));
+        if !fits {
+            if nodes.len() >= limit {
+                break;
+            }
+            nodes.push((listpack::EMPTY, 0));
+        }
+        if let Some(n) = nodes.last_mut() {
+            n.0 += listpack::str_entry(e);
+            n.1 += 1;
+        }
+    }
+    nodes
+}
+
 /// Whether a quicklist node of `bytes` and `count` entries takes one more of `len` bytes
 /// (Redis's `_quicklistNodeAllowInsert`, `fill` being list-max-listpack-size).
-fn node_allows(bytes: usize, count: usize, len: usize, fill: i64) -> bool {
+pub(crate) fn node_allows(bytes: usize, count: usize, len: usize, fill: i64) -> bool {
     const LEVELS: [usize; 5] = [4096, 8192, 16384, 32768, 65536];
     let new = bytes + len + 8;
     if fill < 0 {
@@ -373,7 +380,7 @@ fn node_allows(bytes: usize, count: usize, len: usize, fill: i64) -> bool {
 }
 
 /// A score as a sorted set's listpack stores it: `%.17g` text (integers as integers).
-fn score_text(score: f64) -> String {
+pub(crate) fn score_text(score: f64) -> String {
     crate::num::double::fmt_g17(score)
 }
 

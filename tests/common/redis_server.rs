@@ -107,6 +107,8 @@ impl RedisServer {
                 .args(["--save", ""])
                 .args(["--appendonly", "no"])
                 .args(["--daemonize", "no"])
+                // DEBUG OBJECT is compared (the playground always allows DEBUG).
+                .args(["--enable-debug-command", "local"])
                 .arg("--dir")
                 .arg(&dir)
                 .stdin(Stdio::null())

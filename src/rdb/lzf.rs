@@ -1,0 +1,194 @@
+//! LZF compression as Redis's RDB writer runs it (liblzf 3.6 in its `VERY_FAST` setting,
+//! a 2^16-slot hash table), so a compressed string takes exactly the bytes it takes in
+//! Redis. Only compression: the playground never reads an RDB file it did not write.
+//!
+//! The output is a sequence of literal runs (`000LLLLL` then L+1 bytes) and back
+//! references (`LLLooooo oooooooo`, or `111ooooo LLLLLLLL oooooooo` for long ones) to the
+//! last 8 KB of input.
+
+const HASH_BITS: u32 = 16;
+const MAX_LITERAL: usize = 1 << 5;
+const MAX_OFFSET: usize = 1 << 13;
+const MAX_MATCH: usize = (1 << 8) + (1 << 3);
+
+/// The hash slot of the three bytes ending a running 32-bit window (`VERY_FAST`'s).
+fn slot(window: u32) -> usize {
+    ((window >> (24 - HASH_BITS)).wrapping_sub(window.wrapping_mul(5)) & ((1 << HASH_BITS) - 1))
+        as usize
+}
+
+/// `input` compressed into at most `max_out` bytes, or None when it doesn't fit (Redis
+/// then stores the string as it is).
+pub fn compress(input: &[u8], max_out: usize) -> Option<Vec<u8>> {
+    let n = input.len();
+    if n == 0 || max_out == 0 {
+        return None;
+    }
+    // Positions + 1 (0: empty); Redis's table starts with whatever its stack held, which
+    // only matters in rare cases this ignores.
+    let mut table = vec![0u32; 1 << HASH_BITS];
+    let mut out: Vec<u8> = Vec::with_capacity(max_out);
+    // The open literal run: its length byte is at `run_at`, `lit` bytes follow.
+    let mut run_at = 0;
+    out.push(0);
+    let mut lit = 0usize;
+    let mut ip = 0usize;
+    let first = |p: usize| (u32::from(input[p]) << 8) | u32::from(input[p + 1]);
+    let mut window = if n >= 2 { first(0) } else { 0 };
+    while n >= 3 && ip < n - 2 {
+        window = (window << 8) | u32::from(input[ip + 2]);
+        let h = slot(window);
+        let candidate = table[h] as usize;
+        table[h] = ip as u32 + 1;
+        let found = candidate.checked_sub(1).filter(|&r| {
+            r > 0
+                && r < ip
+                && ip - r - 1 < MAX_OFFSET
+                && input[r + 2] == input[ip + 2]
+                && input[r] == input[ip]
+                && input[r + 1] == input[ip + 1]
+        });
+        if let Some(r) = found {
+            let off = ip - r - 1;
+            let max_len = (n - ip - 2).min(MAX_MATCH);
+            // Room for the reference (and a new run byte), as liblzf checks it.
+            if out.len() + 4 >= max_out && out.len() - usize::from(lit == 0) + 4 >= max_out {
+                return None;
+            }
+            // Close the literal run (or drop its empty length byte).
+            out[run_at] = (lit as u8).wrapping_sub(1);
+            if lit == 0 {
+                out.pop();
+            }
+            // How many bytes match, as liblzf counts them: with more than 16 to go it
+            // first compares 16 more without looking at the limit (so near the end a
+            // match may run two bytes past `max_len`), then goes on up to it.
+            let mut len = 2;
+            let mut ended = false;
+            if max_len > 16 {
+                for _ in 0..16 {
+                    len += 1;
+                    if input[r + len] != input[ip + len] {
+                        ended = true;
+                        break;
+                    }
+                }
+            }
+            while !ended {
+                len += 1;
+                ended = len >= max_len || input[r + len] != input[ip + len];
+            }
+            let len = len - 2; // octets - 1
+            let ip_next = ip + 1;
+            if len < 7 {
+                out.push(((off >> 8) + (len << 5)) as u8);
+            } else {
+                out.push(((off >> 8) + (7 << 5)) as u8);
+                out.push((len - 7) as u8);
+            }
+            out.push(off as u8);
+            run_at = out.len();
+            out.push(0);
+            lit = 0;
+            ip = ip_next + len + 1;
+            if ip >= n - 2 {
+                break;
+            }
+            // Hash the two positions before the new one (VERY_FAST).
+            ip -= 2;
+            window = first(ip);
+            for _ in 0..2 {
+                window = (window << 8) | u32::from(input[ip + 2]);
+                table[slot(window)] = ip as u32 + 1;
+                ip += 1;
+            }
+        } else {
+            if out.len() >= max_out {
+                return None;
+            }
+            lit += 1;
+            out.push(input[ip]);
+            ip += 1;
+            if lit == MAX_LITERAL {
+                out[run_at] = (lit - 1) as u8;
+                lit = 0;
+                run_at = out.len();
+                out.push(0);
+            }
+        }
+    }
+    if out.len() + 3 > max_out {
+        return None;
+    }
+    while ip < n {
+        lit += 1;
+        out.push(input[ip]);
+        ip += 1;
+        if lit == MAX_LITERAL {
+            out[run_at] = (lit - 1) as u8;
+            lit = 0;
+            run_at = out.len();
+            out.push(0);
+        }
+    }
+    out[run_at] = (lit as u8).wrapping_sub(1);
+    if lit == 0 {
+        out.pop();
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// liblzf's decompressor, to check that what we write reads back.
+    fn decompress(mut data: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        while let Some((&ctrl, rest)) = data.split_first() {
+            data = rest;
+            if ctrl < 32 {
+                let n = ctrl as usize + 1;
+                out.extend_from_slice(&data[..n]);
+                data = &data[n..];
+            } else {
+                let mut len = (ctrl >> 5) as usize;
+                if len == 7 {
+                    len += data[0] as usize;
+                    data = &data[1..];
+                }
+                let back = (((ctrl & 0x1f) as usize) << 8) + data[0] as usize + 1;
+                data = &data[1..];
+                let start = out.len() - back;
+                for i in 0..len + 2 {
+                    out.push(out[start + i]);
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn what_it_writes_reads_back_and_repetition_shrinks() {
+        let mut rng = fastrand::Rng::with_seed(3);
+        for n in [21usize, 50, 100, 1000, 20_000] {
+            let repetitive: Vec<u8> = (0..n).map(|i| b"abcab"[i % 5]).collect();
+            let c = compress(&repetitive, n - 4).expect("repetition compresses");
+            assert!(c.len() < n.min(16 + n / 20), "{n}: {}", c.len());
+            assert_eq!(decompress(&c), repetitive);
+            let text: Vec<u8> = (0..n).map(|_| b"redis "[rng.usize(..6)]).collect();
+            if let Some(c) = compress(&text, n - 4) {
+                assert_eq!(decompress(&c), text);
+            }
+            let noise: Vec<u8> = (0..n).map(|_| rng.u8(..)).collect();
+            assert_eq!(compress(&noise, n - 4), None, "noise does not fit in n - 4");
+        }
+    }
+
+    #[test]
+    fn a_run_of_one_byte_takes_what_redis_stores() {
+        // "x" × 100: DEBUG OBJECT's serializedlength on Redis 7.0.15 is 13, of which 4 are
+        // the LZF marker and the two lengths.
+        assert_eq!(compress(&[b'x'; 100], 96).map(|c| c.len()), Some(9));
+    }
+}
