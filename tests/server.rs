@@ -126,3 +126,36 @@ fn every_table_command_is_known_to_command_info_and_help() {
         );
     }
 }
+
+#[test]
+fn debug_set_active_expire_0_leaves_expired_keys_and_fields_to_lazy_expiry() {
+    common::check(
+        r#"
+> DEBUG SET-ACTIVE-EXPIRE 0
+OK
+> SET k v PX 100
+OK
+> HSET h a 1 b 2
+(integer) 2
+> HPEXPIRE h 100 FIELDS 1 a
+1) (integer) 1
+@advance 1000
+> DBSIZE
+(integer) 2
+> GET k
+(nil)
+> DBSIZE
+(integer) 1
+> HGETALL h
+1) "b"
+2) "2"
+> DEBUG SET-ACTIVE-EXPIRE 1
+OK
+> SET k2 v PX 100
+OK
+@advance 1000
+> DBSIZE
+(integer) 1
+"#,
+    );
+}

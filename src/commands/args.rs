@@ -232,8 +232,9 @@ fn split_first(argv: &[Vec<u8>]) -> (&[u8], &[Vec<u8>]) {
     }
 }
 
-/// The longest keyword any command takes (WITHMATCHLEN) fits with room to spare.
-const WORD_MAX: usize = 16;
+/// The longest keyword any command takes (DEBUG's QUICKLIST-PACKED-THRESHOLD, 26
+/// characters) fits with room to spare.
+const WORD_MAX: usize = 32;
 
 /// An argument read as a keyword: matched case-insensitively, the way Redis's
 /// `strcasecmp` does — as a C string, so it ends at a NUL byte (`"NX\0junk"` is NX).

@@ -108,6 +108,9 @@ fn debug(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
                 "    RDB file (serializedlength), its LRU clock and idle time.",
                 "RELOAD",
                 "    Save the keyspace and load it again (encodings are chosen afresh).",
+                "SET-ACTIVE-EXPIRE <0|1>",
+                "    0 stops the active expiry cycle: keys (and hash fields) whose TTL ran out",
+                "    then go only when a command looks at them. 1 starts it again.",
                 "SLEEP <seconds>",
                 "    Hold this client for <seconds> of world time, as a slow command holds Redis",
                 "    (SLOWLOG and LATENCY see it).",
@@ -116,6 +119,12 @@ fn debug(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     }
     if sub.is("object") && argv.len() == 3 {
         return debug_object(ctx, &argv[2]);
+    }
+    if sub.is("set-active-expire") && argv.len() == 3 {
+        // C's atoi: leading digits, 0 when there are none.
+        let on = strtod_prefix(&argv[2]) as i64 != 0;
+        ctx.server.set_active_expire(on);
+        return Ok(Reply::ok());
     }
     if sub.is("sleep") && argv.len() == 3 {
         // Microseconds, as Redis computes them, then whole milliseconds of world time.
@@ -175,7 +184,7 @@ pub const COMMANDS: &[Command] = &[
         arity: -2,
         flags: flags![ADMIN, NOSCRIPT, LOADING, STALE],
         complexity: "Depends on subcommand.",
-        summary: "Debugging aids; here OBJECT (a value's encoding, RDB size and LRU clock), RELOAD (save and load the keyspace again) and SLEEP (hold the client on the world clock)",
+        summary: "Debugging aids; here OBJECT (a value's encoding, RDB size and LRU clock), RELOAD (save and load the keyspace again), SET-ACTIVE-EXPIRE (stop or start the active expiry cycle) and SLEEP (hold the client on the world clock)",
         syntax: "subcommand [argument [argument ...]]",
         handler: debug,
         ..P

@@ -23,6 +23,9 @@ pub struct ExpiryCycle {
     last_fast_ms: Ms,
     /// The last pass ran out of budget: fast passes run until one doesn't.
     backlog: bool,
+    /// DEBUG SET-ACTIVE-EXPIRE 0 turns the cycle off: keys and hash fields then go only
+    /// when a command looks at them.
+    enabled: bool,
 }
 
 impl ExpiryCycle {
@@ -31,6 +34,7 @@ impl ExpiryCycle {
             last_ms: now,
             last_fast_ms: now,
             backlog: false,
+            enabled: true,
         }
     }
 }
@@ -45,7 +49,13 @@ impl Server {
         let cycle = &mut self.expiry;
         if now < cycle.last_ms {
             // The world clock was set back (a reset): start the cycle's timing afresh.
-            *cycle = ExpiryCycle::new(now);
+            *cycle = ExpiryCycle {
+                enabled: cycle.enabled,
+                ..ExpiryCycle::new(now)
+            };
+        }
+        if !cycle.enabled {
+            return;
         }
         let period = 1000 / i64::from(self.hz.max(1));
         if now.saturating_sub(cycle.last_ms) >= period {
@@ -110,6 +120,11 @@ impl Server {
     /// due event".
     pub fn next_expiry(&self) -> Option<Ms> {
         self.dbs.iter().filter_map(|d| d.next_expiry()).min()
+    }
+
+    /// DEBUG SET-ACTIVE-EXPIRE: run the active expiry cycle or not.
+    pub fn set_active_expire(&mut self, on: bool) {
+        self.expiry.enabled = on;
     }
 
     /// How many times a second the active expiry cycle runs (`hz`).
