@@ -532,7 +532,10 @@ mod tests {
         assert!(Word::new(b"NX\0junk").is("nx"));
         assert!(!Word::new(b"nxx").is("nx"));
         assert!(!Word::new(b"").is(""));
-        assert_eq!(Word::new(b"a-very-long-argument-indeed").as_str(), "");
+        assert_eq!(
+            Word::new(b"a-very-long-argument-that-no-keyword-is").as_str(),
+            ""
+        );
         assert_eq!(Word::new("é".as_bytes()).as_str(), "");
         assert_eq!(Word::new(b"Odd").raw(), b"Odd");
     }

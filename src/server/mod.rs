@@ -425,12 +425,7 @@ impl Server {
 
     /// FLUSHDB: every key of `db` goes; clients watching one that existed see a change.
     pub fn flush_db(&mut self, db: usize, now: Ms) {
-        let present: Vec<Vec<u8>> = self
-            .watched_keys_in(db)
-            .into_iter()
-            .filter(|k| self.dbs[db].contains(k, now))
-            .collect();
-        self.touch_watched_in(db, |k| present.iter().any(|p| p == k));
+        self.touch_watched_swapped(db, None, now);
         self.dirty += self.dbs[db].len() as u64;
         self.dbs[db].clear();
     }
@@ -441,14 +436,8 @@ impl Server {
         if a == b {
             return;
         }
-        for (x, y) in [(a, b), (b, a)] {
-            let present: Vec<Vec<u8>> = self
-                .watched_keys_in(x)
-                .into_iter()
-                .filter(|k| self.dbs[x].contains(k, now) || self.dbs[y].contains(k, now))
-                .collect();
-            self.touch_watched_in(x, |k| present.iter().any(|p| p == k));
-        }
+        self.touch_watched_swapped(a, Some(b), now);
+        self.touch_watched_swapped(b, Some(a), now);
         self.dbs.swap(a, b);
         self.dirty += 1;
         self.signal_existing(a, now);

@@ -251,6 +251,60 @@ impl Server {
         }
     }
 
+    /// Db `emptied` is emptied (FLUSHDB: `replaced_with` None) or is about to get the keys
+    /// of `replaced_with` (SWAPDB), as Redis's `touchAllWatchedKeysInDb` judges it: a
+    /// watched key stored in either (expired or not) makes its watchers dirty — except
+    /// that a key already expired when watched stays unchanged if it is gone or replaced by
+    /// another expired one, and a missing key replaced by an expired one counts as
+    /// expired, not changed.
+    pub(super) fn touch_watched_swapped(
+        &mut self,
+        emptied: usize,
+        replaced_with: Option<usize>,
+        now: Ms,
+    ) {
+        self.generation += 1;
+        for key in self.watched_keys_in(emptied) {
+            let in_emptied = self.dbs[emptied].is_stored(&key);
+            let in_replacement = replaced_with.is_some_and(|r| self.dbs[r].is_stored(&key));
+            if !in_emptied && !in_replacement {
+                continue;
+            }
+            let replacement_expired =
+                replaced_with.is_some_and(|r| self.dbs[r].is_logically_expired(&key, now));
+            let watchers = self
+                .watches
+                .by_key
+                .get(&(emptied, key.clone()))
+                .cloned()
+                .unwrap_or_default();
+            for id in watchers {
+                let Some(c) = self.clients.get_mut(id) else {
+                    continue;
+                };
+                for w in
+                    c.tx.watched
+                        .iter_mut()
+                        .filter(|w| w.db == emptied && w.key == key)
+                {
+                    if w.expired {
+                        if !in_replacement {
+                            w.expired = false;
+                            continue;
+                        }
+                        if replacement_expired {
+                            continue;
+                        }
+                    } else if !in_emptied && replacement_expired {
+                        w.expired = true;
+                        continue;
+                    }
+                    c.tx.dirty = true;
+                }
+            }
+        }
+    }
+
     /// The watched keys of `db`.
     pub(super) fn watched_keys_in(&self, db: usize) -> Vec<Vec<u8>> {
         self.watches
