@@ -227,6 +227,35 @@ test('a guided lesson: own commands complete steps, wrong ones do not; next/prev
   assert.deepEqual(seen.dialogs, []);
 });
 
+test('the caching lesson\'s eviction steps: past a small maxmemory, allkeys-lru evicts the idlest keys and the keyspace view says so', async (t) => {
+  const { page, seen } = await openPage(t);
+  const lesson = lessons.caching;
+  const first = lesson.steps.findIndex((s) => /^CONFIG SET maxmemory /.test(s.command ?? ''));
+  assert.ok(first > 0, 'the lesson has an eviction part');
+  await page.getByRole('tab', { name: 'Lessons' }).click();
+  await page.getByRole('button', { name: `Start lesson: ${lesson.title}` }).click();
+  for (let i = 0; i < first; i++) await page.getByRole('button', { name: /^Next/ }).click();
+  for (let i = first; i < lesson.steps.length; i++) {
+    const step = lesson.steps[i];
+    if (step.advance !== undefined) {
+      await page.getByRole('button', { name: /^Jump the world clock/ }).click();
+    } else {
+      await page.locator('.lx-type').click();
+      assertReply((await transcript(page)).at(-1).result, step, `caching step ${i + 1} (${step.command})`);
+    }
+    assert.match(await status(page), /Done/, `step ${i + 1}`);
+    if (step.command === 'DBSIZE') {
+      // Before maxmemory goes back to 0: the view names the evicted keys and why.
+      const note = page.locator('#keyspace .ks-evicted');
+      await note.waitFor({ state: 'attached' });
+      assert.match(await note.textContent(), /^Evicted \(maxmemory-policy allkeys-lru\): cache:user:[234] idle longest \(30 s\) · cache:user:[234] idle longest \(30 s\)$/);
+      await shot(page, 'lessons-caching-eviction.png');
+    }
+    if (i < lesson.steps.length - 1) await page.getByRole('button', { name: /^Next/ }).click();
+  }
+  assert.deepEqual(seen.errors, []);
+});
+
 test('the last step finishes the lesson; reset forgets progress', async (t) => {
   const { page } = await openPage(t);
   const lesson = lessons.likes;
