@@ -75,6 +75,10 @@ struct FieldDeadlines {
 impl FieldDeadlines {
     /// Register the hash in `slot` under its soonest field deadline, or drop it (None).
     fn set(&mut self, slot: u32, at: Option<i64>) {
+        if at.is_none() && self.of.is_empty() {
+            // The common case: no hash in the db has fields with a TTL.
+            return;
+        }
         let old = match at {
             Some(at) => self.of.insert(slot, at),
             None => self.of.remove(&slot),
