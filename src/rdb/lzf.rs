@@ -17,6 +17,60 @@ fn slot(window: u32) -> usize {
         as usize
 }
 
+/// The compressed bytes, with the literal run being written: its length byte is at
+/// `run_at`, `lit` bytes follow it.
+struct Output {
+    bytes: Vec<u8>,
+    run_at: usize,
+    lit: usize,
+}
+
+impl Output {
+    fn new(capacity: usize) -> Output {
+        Output {
+            bytes: Vec::with_capacity(capacity),
+            run_at: 0,
+            lit: 0,
+        }
+        .started()
+    }
+
+    /// Open a new literal run (its length byte, filled in when it ends).
+    fn started(mut self) -> Output {
+        self.start_run();
+        self
+    }
+
+    fn start_run(&mut self) {
+        self.lit = 0;
+        self.run_at = self.bytes.len();
+        self.bytes.push(0);
+    }
+
+    /// Copy one byte into the run; a full run (32 bytes) is closed and another opened.
+    fn literal(&mut self, b: u8) {
+        self.lit += 1;
+        self.bytes.push(b);
+        if self.lit == MAX_LITERAL {
+            self.bytes[self.run_at] = (self.lit - 1) as u8;
+            self.start_run();
+        }
+    }
+
+    /// Close the run: write its length, or drop its byte if it is empty.
+    fn end_run(&mut self) {
+        if self.lit == 0 {
+            self.bytes.pop();
+        } else {
+            self.bytes[self.run_at] = (self.lit - 1) as u8;
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.bytes.len()
+    }
+}
+
 /// `input` compressed into at most `max_out` bytes, or None when it doesn't fit (Redis
 /// then stores the string as it is).
 pub fn compress(input: &[u8], max_out: usize) -> Option<Vec<u8>> {
@@ -27,11 +81,7 @@ pub fn compress(input: &[u8], max_out: usize) -> Option<Vec<u8>> {
     // Positions + 1 (0: empty); Redis's table starts with whatever its stack held, which
     // only matters in rare cases this ignores.
     let mut table = vec![0u32; 1 << HASH_BITS];
-    let mut out: Vec<u8> = Vec::with_capacity(max_out);
-    // The open literal run: its length byte is at `run_at`, `lit` bytes follow.
-    let mut run_at = 0;
-    out.push(0);
-    let mut lit = 0usize;
+    let mut out = Output::new(max_out);
     let mut ip = 0usize;
     let first = |p: usize| (u32::from(input[p]) << 8) | u32::from(input[p + 1]);
     let mut window = if n >= 2 { first(0) } else { 0 };
@@ -52,14 +102,10 @@ pub fn compress(input: &[u8], max_out: usize) -> Option<Vec<u8>> {
             let off = ip - r - 1;
             let max_len = (n - ip - 2).min(MAX_MATCH);
             // Room for the reference (and a new run byte), as liblzf checks it.
-            if out.len() + 4 >= max_out && out.len() - usize::from(lit == 0) + 4 >= max_out {
+            if out.len() + 4 >= max_out && out.len() - usize::from(out.lit == 0) + 4 >= max_out {
                 return None;
             }
-            // Close the literal run (or drop its empty length byte).
-            out[run_at] = (lit as u8).wrapping_sub(1);
-            if lit == 0 {
-                out.pop();
-            }
+            out.end_run();
             // How many bytes match, as liblzf counts them: with more than 16 to go it
             // first compares 16 more without looking at the limit (so near the end a
             // match may run two bytes past `max_len`), then goes on up to it.
@@ -81,15 +127,13 @@ pub fn compress(input: &[u8], max_out: usize) -> Option<Vec<u8>> {
             let len = len - 2; // octets - 1
             let ip_next = ip + 1;
             if len < 7 {
-                out.push(((off >> 8) + (len << 5)) as u8);
+                out.bytes.push(((off >> 8) + (len << 5)) as u8);
             } else {
-                out.push(((off >> 8) + (7 << 5)) as u8);
-                out.push((len - 7) as u8);
+                out.bytes.push(((off >> 8) + (7 << 5)) as u8);
+                out.bytes.push((len - 7) as u8);
             }
-            out.push(off as u8);
-            run_at = out.len();
-            out.push(0);
-            lit = 0;
+            out.bytes.push(off as u8);
+            out.start_run();
             ip = ip_next + len + 1;
             if ip >= n - 2 {
                 break;
@@ -106,36 +150,18 @@ pub fn compress(input: &[u8], max_out: usize) -> Option<Vec<u8>> {
             if out.len() >= max_out {
                 return None;
             }
-            lit += 1;
-            out.push(input[ip]);
+            out.literal(input[ip]);
             ip += 1;
-            if lit == MAX_LITERAL {
-                out[run_at] = (lit - 1) as u8;
-                lit = 0;
-                run_at = out.len();
-                out.push(0);
-            }
         }
     }
     if out.len() + 3 > max_out {
         return None;
     }
-    while ip < n {
-        lit += 1;
-        out.push(input[ip]);
-        ip += 1;
-        if lit == MAX_LITERAL {
-            out[run_at] = (lit - 1) as u8;
-            lit = 0;
-            run_at = out.len();
-            out.push(0);
-        }
+    for &b in &input[ip..] {
+        out.literal(b);
     }
-    out[run_at] = (lit as u8).wrapping_sub(1);
-    if lit == 0 {
-        out.pop();
-    }
-    Some(out)
+    out.end_run();
+    Some(out.bytes)
 }
 
 #[cfg(test)]

@@ -115,13 +115,12 @@ fn set_deadline(h: &mut Hash, f: &[u8], at: i64, cond: Cond, now: i64) -> i64 {
 }
 
 /// After fields were given deadlines (`set`) or deleted for a past one (`deleted`):
-/// count the changes and report them as Redis does — `hexpire`, or `hdel` when any was
-/// deleted, then `del` if the hash went.
+/// report them as Redis does — `hexpire`, or `hdel` when any was deleted, then `del` if
+/// the hash went.
 fn deadlines_set(ctx: &mut Ctx, key: &[u8], set: usize, deleted: usize) {
     if set + deleted == 0 {
         return;
     }
-    ctx.changes((set + deleted) as u64);
     ctx.notify(
         Class::Hash,
         if deleted > 0 { "hdel" } else { "hexpire" },
@@ -173,6 +172,7 @@ fn expire_generic(
         .collect();
     let set = codes.iter().filter(|&&c| c == DONE).count();
     let deleted = codes.iter().filter(|&&c| c == DELETED).count();
+    ctx.changes((set + deleted) as u64);
     deadlines_set(ctx, key, set, deleted);
     Ok(Reply::Array(codes.into_iter().map(Reply::Int).collect()))
 }
@@ -494,15 +494,6 @@ pub fn hsetex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         }
     }
     notify_hash(ctx, "hset", key, (a.pairs.len() / 2) as u64);
-    if set + deleted > 0 {
-        ctx.notify(
-            Class::Hash,
-            if deleted > 0 { "hdel" } else { "hexpire" },
-            key,
-        );
-    }
-    if remove_if_empty(ctx, key) {
-        ctx.notify(Class::Generic, "del", key);
-    }
+    deadlines_set(ctx, key, set, deleted);
     Ok(Reply::Int(1))
 }
