@@ -56,6 +56,12 @@ fn parameters(server: &Server) -> Vec<(&'static str, String)> {
         "latency-monitor-threshold",
         server.latency().threshold_ms.to_string(),
     ));
+    let tracking = if server.latency().tracking {
+        "yes"
+    } else {
+        "no"
+    };
+    all.push(("latency-tracking", tracking.to_string()));
     let enc = server.encodings();
     for p in ENCODING_PARAMS {
         let v = (p.get)(&enc).to_string();
@@ -278,6 +284,7 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut slow_than = None;
     let mut slow_len = None;
     let mut latency = None;
+    let mut tracking = None;
     let mut seen: Vec<Vec<u8>> = Vec::new();
     for (param, value) in pairs(rest) {
         let lower = param.to_ascii_lowercase();
@@ -341,6 +348,13 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             b"slowlog-log-slower-than" => slow_than = Some(int_param(param, value, -1)?),
             b"slowlog-max-len" => slow_len = Some(int_param(param, value, 0)?),
             b"latency-monitor-threshold" => latency = Some(int_param(param, value, 0)?),
+            b"latency-tracking" => {
+                tracking = Some(match value.to_ascii_lowercase().as_slice() {
+                    b"yes" => true,
+                    b"no" => false,
+                    _ => return Err(set_failed(param, "argument must be 'yes' or 'no'")),
+                })
+            }
             b"hll-sparse-max-bytes" => hll_sparse = Some(memory_param(param, value)?),
             b"stream-node-max-bytes" => stream_limits.max_bytes = memory_param(param, value)?,
             b"stream-node-max-entries" => stream_limits.max_entries = int_param(param, value, 0)?,
@@ -383,6 +397,9 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     }
     if let Some(v) = latency {
         ctx.server.latency_mut().threshold_ms = v;
+    }
+    if let Some(on) = tracking {
+        ctx.server.latency_mut().tracking = on;
     }
     Ok(Reply::ok())
 }

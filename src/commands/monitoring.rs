@@ -120,7 +120,7 @@ fn latency_reset(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 fn histogram_reply(stat: &CommandStat) -> Reply {
     let timed: u64 = stat.timed.iter().sum();
     let mut counts = stat.timed;
-    counts[0] += stat.calls.saturating_sub(timed);
+    counts[0] += stat.tracked.saturating_sub(timed);
     let mut buckets = Vec::new();
     let mut cumulative = 0;
     for (k, &n) in counts.iter().enumerate() {
@@ -134,19 +134,20 @@ fn histogram_reply(stat: &CommandStat) -> Reply {
         ));
     }
     Reply::Map(vec![
-        (Reply::bulk(b"calls"), Reply::Int(stat.calls as i64)),
+        (Reply::bulk(b"calls"), Reply::Int(stat.tracked as i64)),
         (Reply::bulk(b"histogram_usec"), Reply::Map(buckets)),
     ])
 }
 
-/// LATENCY HISTOGRAM [command ...]: every command called since the last CONFIG RESETSTAT,
-/// or the ones named (a container stands for its subcommands too).
+/// LATENCY HISTOGRAM [command ...]: every command called since the last CONFIG RESETSTAT
+/// while `latency-tracking` was on, or the ones named (a container stands for its
+/// subcommands too).
 fn latency_histogram(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let stats = &ctx.server.stats().commands;
     let entry = |name: &'static str| {
         stats
             .get(name)
-            .filter(|s| s.calls > 0)
+            .filter(|s| s.tracked > 0)
             .map(|s| (Reply::bulk(name.as_bytes()), histogram_reply(s)))
     };
     if argv.len() == 2 {

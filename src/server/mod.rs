@@ -59,6 +59,9 @@ pub struct CommandStat {
     pub calls: u64,
     pub rejected_calls: u64,
     pub failed_calls: u64,
+    /// Calls counted in the latency histogram (all of them while `latency-tracking` is
+    /// on).
+    pub tracked: u64,
     pub timed: [u64; LATENCY_BUCKETS],
 }
 
@@ -68,6 +71,7 @@ impl Default for CommandStat {
             calls: 0,
             rejected_calls: 0,
             failed_calls: 0,
+            tracked: 0,
             timed: [0; LATENCY_BUCKETS],
         }
     }
@@ -783,6 +787,9 @@ impl Server {
         // Redis counts a command once it has run, so INFO doesn't count itself.
         self.stats.commands_processed += 1;
         self.stats.command(cmd).calls += 1;
+        if self.latency.tracking {
+            self.stats.command(cmd).tracked += 1;
+        }
         if let Reply::Error(text) = &reply {
             self.stats.error(text);
             self.stats.command(cmd).failed_calls += 1;
@@ -813,7 +820,7 @@ impl Server {
         duration_us: i64,
         now: Ms,
     ) {
-        if duration_us > 0 {
+        if duration_us > 0 && self.latency.tracking {
             let k = latency_bucket(duration_us);
             self.stats.command(cmd).timed[k] += 1;
         }

@@ -126,11 +126,24 @@ pub struct Series {
 
 /// The latency monitor: events (`command`, `fast-command`) whose duration reached
 /// `latency-monitor-threshold` ms.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Latency {
     /// `latency-monitor-threshold` (ms; 0: off).
     pub threshold_ms: i64,
+    /// `latency-tracking`: whether calls go into the per-command histograms (LATENCY
+    /// HISTOGRAM).
+    pub tracking: bool,
     events: BTreeMap<&'static str, Series>,
+}
+
+impl Default for Latency {
+    fn default() -> Latency {
+        Latency {
+            threshold_ms: 0,
+            tracking: true,
+            events: BTreeMap::new(),
+        }
+    }
 }
 
 impl Latency {
