@@ -13,7 +13,6 @@ const REDIS_7_0: &[(&str, &str)] = &[
     ("auth", "connection"),
     ("bgrewriteaof", "server"),
     ("cluster", "cluster"),
-    ("dump", "generic"),
     ("eval", "scripting"),
     ("evalsha", "scripting"),
     ("evalsha_ro", "scripting"),

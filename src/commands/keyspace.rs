@@ -343,6 +343,17 @@ fn persist(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     Ok(Reply::from(done))
 }
 
+/// DUMP key — the value as Redis 7.0 serializes it (`rdb.rs`): a payload RESTORE takes,
+/// nil for a missing key.
+fn dump(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let key = Args::new(argv).next_key()?;
+    let enc = ctx.server.encodings();
+    Ok(match super::value_of(ctx, key, true) {
+        None => Reply::Nil,
+        Some(v) => Reply::Bulk(crate::rdb::dump_payload(v, &enc)),
+    })
+}
+
 /// OBJECT ENCODING key
 fn object_encoding(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let key = Args::of_sub(argv).next_key()?;
@@ -477,6 +488,11 @@ pub const COMMANDS: &[Command] = &[
     Command { name: "del", flags: flags![WRITE], acl: acl![KEYSPACE, WRITE, SLOW],
         key_specs: &[key(1, key_flags![RM, DELETE]).range(-1, 1, 0)],
         summary: "Delete keys of any type; returns how many existed", handler: del, ..MULTI_KEYS },
+    Command { name: "dump", flags: flags![READONLY], acl: acl![KEYSPACE, READ, SLOW], tips: &["nondeterministic_output"],
+        since: "2.6.0",
+        complexity: "O(1) to access the key and additional O(N*M) to serialize it, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1).",
+        summary: "The value at a key in Redis's RDB serialization (with its type, RDB version and CRC-64), as RESTORE takes it",
+        handler: dump, ..K },
     Command { name: "exists", summary: "Count how many of the given keys exist (a key named twice counts twice)",
         since: "1.0.0", handler: exists, ..MULTI_KEYS },
     Command { name: "expire", summary: "Give a key a time to live in seconds (NX: only if it has none, XX: only if it has one, GT/LT: only if longer/shorter)",

@@ -1,6 +1,7 @@
 //! Values as Redis 7.0.15's RDB writer encodes them (`rdbSaveObject`; facts from `rdb.c`,
 //! `listpack.c`, `intset.c`, `quicklist.c` and `t_stream.c`): DEBUG OBJECT's
-//! `serializedlength` is the length of these bytes. Strings longer than 20 bytes are
+//! `serializedlength` is the length of these bytes, and DUMP's payload is them after the
+//! value's RDB type, followed by the RDB version and a CRC-64. Strings longer than 20 bytes are
 //! LZF-compressed when that saves more than 4 bytes (`rdbcompression yes`), with Redis's
 //! own compressor settings (`lzf.rs`). Lists are cut into quicklist nodes as the memory
 //! model cuts them (pushes filling nodes from the head).
@@ -63,6 +64,62 @@ fn put_string(out: &mut Vec<u8>, s: &[u8]) {
     }
     put_len(out, s.len() as u64);
     out.extend_from_slice(s);
+}
+
+/// The RDB version Redis 7.0 writes.
+const RDB_VERSION: u16 = 10;
+
+/// The RDB type byte of a value in its encoding (`rdbSaveObjectType`). A hash whose
+/// fields may have TTLs takes Redis 7.4's types (listpack-ex 25, with metadata 24).
+fn type_byte(v: &Value) -> u8 {
+    match v {
+        Value::Str(_) => 0,
+        Value::List(_) => 18,
+        Value::Set(s) if s.encoding() == "intset" => 11,
+        Value::Set(_) => 2,
+        Value::ZSet(z) if z.encoding() == "listpack" => 17,
+        Value::ZSet(_) => 5,
+        Value::Hash(h) if h.ttls_enabled() && h.is_listpack() => 25,
+        Value::Hash(h) if h.ttls_enabled() => 24,
+        Value::Hash(h) if h.is_listpack() => 16,
+        Value::Hash(_) => 4,
+        Value::Stream(_) => 19,
+    }
+}
+
+/// DUMP's payload: the type byte, the value, the RDB version (2 bytes) and a CRC-64
+/// (Jones, as Redis's `crc64`) of all that, both little-endian.
+pub fn dump_payload(v: &Value, enc: &Encodings) -> Vec<u8> {
+    let mut out = vec![type_byte(v)];
+    out.extend(object_bytes(v, enc));
+    out.extend_from_slice(&RDB_VERSION.to_le_bytes());
+    let crc = crc64(&out);
+    out.extend_from_slice(&crc.to_le_bytes());
+    out
+}
+
+/// CRC-64/Jones (reflected polynomial 0x95ac9329ac4bc9b5, no initial or final xor), the
+/// check Redis puts on DUMP payloads and RDB files.
+fn crc64(data: &[u8]) -> u64 {
+    static TABLE: std::sync::OnceLock<[u64; 256]> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut t = [0u64; 256];
+        for (i, slot) in t.iter_mut().enumerate() {
+            let mut c = i as u64;
+            for _ in 0..8 {
+                c = if c & 1 == 1 {
+                    (c >> 1) ^ 0x95ac_9329_ac4b_c9b5
+                } else {
+                    c >> 1
+                };
+            }
+            *slot = c;
+        }
+        t
+    });
+    data.iter().fold(0u64, |crc, &b| {
+        table[((crc ^ u64::from(b)) & 0xff) as usize] ^ (crc >> 8)
+    })
 }
 
 /// What `rdbSaveObject` writes for a value (without its type byte).
@@ -270,6 +327,20 @@ mod tests {
             &Encodings::DEFAULT,
         )
         .len()
+    }
+
+    #[test]
+    fn crc64_is_redis_s() {
+        // Redis's own check value (crc64.c's test).
+        assert_eq!(crc64(b"123456789"), 0xe9c6_d914_c4b8_d9ca);
+    }
+
+    #[test]
+    fn a_string_dumps_as_redis_dumps_it() {
+        let v = Value::Str(RString::from_arg(b"hello".to_vec()));
+        // redis-cli --no-raw DUMP of "hello" on Redis 7.0.15.
+        let want = b"\x00\x05hello\n\x00cr\xdfve4 \n";
+        assert_eq!(dump_payload(&v, &Encodings::DEFAULT), want.to_vec());
     }
 
     #[test]
