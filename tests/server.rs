@@ -159,3 +159,28 @@ OK
 "#,
     );
 }
+
+#[test]
+fn latency_tracking_decides_what_latency_histogram_counts() {
+    common::check(
+        r#"
+> CONFIG SET latency-tracking no
+OK
+> SET k 1
+OK
+> LATENCY HISTOGRAM set
+(empty array)
+> CONFIG SET latency-tracking yes
+OK
+> SET k 2
+OK
+> LATENCY HISTOGRAM set
+1) "set"
+2) 1) "calls"
+   2) (integer) 1
+   3) "histogram_usec"
+   4) 1) (integer) 1
+      2) (integer) 1
+"#,
+    );
+}
