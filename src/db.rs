@@ -326,6 +326,33 @@ impl Db {
         Some(&mut e.value)
     }
 
+    /// RESTORE's IDLETIME (seconds idle, under an LRU policy) or FREQ (the LFU counter,
+    /// under an LFU policy) for a key just restored, as Redis's `objectSetLRUOrLFU` sets
+    /// them; false if there is no such key.
+    pub fn set_access(
+        &mut self,
+        key: &[u8],
+        idle: Option<i64>,
+        freq: Option<i64>,
+        now: Ms,
+    ) -> bool {
+        let lfu = self.lfu.is_some();
+        let Some(slot) = self.live_slot(key, now) else {
+            return false;
+        };
+        let Some(e) = self.entries.get_mut(slot) else {
+            return false;
+        };
+        match (lfu, idle, freq) {
+            (true, _, Some(f)) => e.lru = (lfu_minutes(now) << 8) | (f.clamp(0, 255) as u32),
+            (false, Some(secs), _) => {
+                e.lru = u32::try_from((now.max(0) / 1000).saturating_sub(secs).max(0)).unwrap_or(0)
+            }
+            _ => {}
+        }
+        true
+    }
+
     /// Count accesses as LFU (Some) or LRU (None) from now on. Keys keep their word: as
     /// in Redis, after a switch their idle times or frequencies take a while to mean
     /// something.

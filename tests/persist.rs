@@ -6,6 +6,7 @@ mod common;
 use common::{check, session, T0};
 use proptest::prelude::*;
 use redis_playground::persist::{self, LoadError};
+use redis_playground::reply::Reply;
 use redis_playground::World;
 
 /// A world with every type, TTLs, several dbs and binary data.
@@ -455,4 +456,71 @@ fn a_stream_keeps_its_consumer_groups_through_a_snapshot_a_reload_and_an_export(
             .collect::<Vec<_>>()
     };
     assert_eq!(counts(&mut imported), counts(&mut s));
+}
+
+#[test]
+fn dump_and_restore_round_trip_every_type_and_encoding() {
+    let mut s = session();
+    let long: Vec<String> = (0..600).map(|i| format!("f{i} v{i}")).collect();
+    for line in [
+        "SET s hello".to_string(),
+        "SET big ".to_string() + &"xyz".repeat(500),
+        "RPUSH l a b 1 -7 hello".to_string(),
+        "SADD is 1 2 70000".to_string(),
+        "SADD hs apple banana".to_string(),
+        "ZADD zl 1 a 2.5 b".to_string(),
+        "ZADD zs ".to_string()
+            + &(0..200)
+                .map(|i| format!("{i} m{i}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        "HSET hl f v".to_string(),
+        "HSET hh ".to_string() + &long.join(" "),
+        "XADD x 1-1 a 1".to_string(),
+        "XADD x 2-2 b 2".to_string(),
+        "XGROUP CREATE x g 0".to_string(),
+        "XREADGROUP GROUP g alice COUNT 1 STREAMS x >".to_string(),
+    ] {
+        s.exec(&line);
+    }
+    let keys = ["s", "big", "l", "is", "hs", "zl", "zs", "hl", "hh", "x"];
+    for k in keys {
+        let Reply::Bulk(payload) = run(&mut s, &[b"DUMP", k.as_bytes()]) else {
+            panic!("DUMP {k}");
+        };
+        let copy = format!("{k}:copy");
+        let restored = run(&mut s, &[b"RESTORE", copy.as_bytes(), b"0", &payload]);
+        assert_eq!(restored, Reply::ok(), "{k}");
+        for probe in ["TYPE", "OBJECT ENCODING", "DEBUG OBJECT"] {
+            let a = s.exec(&format!("{probe} {k}"));
+            let b = s.exec(&format!("{probe} {copy}"));
+            let strip = |t: &str| {
+                t.split(' ')
+                    .filter(|w| !w.starts_with("at:") && !w.starts_with("lru"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            assert_eq!(strip(&a), strip(&b), "{probe} {k}");
+        }
+        assert_eq!(
+            run(&mut s, &[b"DUMP", copy.as_bytes()]),
+            Reply::Bulk(payload),
+            "{k}"
+        );
+    }
+    assert_eq!(s.exec("XPENDING x:copy g"), s.exec("XPENDING x g"));
+    // A corrupted payload is refused, never a panic.
+    let Reply::Bulk(mut payload) = run(&mut s, &[b"DUMP", b"x"]) else {
+        panic!()
+    };
+    for i in 0..payload.len() {
+        payload[i] ^= 0x5a;
+        let r = run(&mut s, &[b"RESTORE", b"bad", b"0", &payload, b"REPLACE"]);
+        assert!(matches!(r, Reply::Error(_) | Reply::Status(_)), "{r:?}");
+        payload[i] ^= 0x5a;
+    }
+}
+
+fn run(s: &mut World, args: &[&[u8]]) -> Reply {
+    s.exec_args(&args.iter().map(|a| a.to_vec()).collect::<Vec<_>>())
 }

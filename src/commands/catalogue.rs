@@ -30,7 +30,6 @@ const REDIS_7_0: &[(&str, &str)] = &[
     ("readwrite", "cluster"),
     ("replconf", "server"),
     ("replicaof", "server"),
-    ("restore", "generic"),
     ("restore-asking", "server"),
     ("role", "server"),
     ("script", "scripting"),

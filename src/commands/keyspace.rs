@@ -1,7 +1,7 @@
 //! Keys of any type: existence, deletion, renaming, moving and copying between databases,
 //! iteration (KEYS, SCAN, RANDOMKEY), time to live, and OBJECT introspection.
 
-use super::args::{db_index_arg, expire_condition, int_arg, parse_cursor, pattern_arg};
+use super::args::{db_index_arg, expire_condition, int_arg, parse_cursor, pattern_arg, Word};
 use super::args::{scan_options, Args, ExpireCondition};
 use super::common::{help_lines, scan_reply};
 use super::table::{key, Group, Shape, BASE};
@@ -354,6 +354,79 @@ fn dump(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     })
 }
 
+/// RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]
+/// — a DUMP payload (Redis's or ours) as a key again, with Redis's checks in Redis's order.
+fn restore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let key = &argv[1];
+    let (mut replace, mut absttl, mut idle, mut freq) = (false, false, None, None);
+    let mut j = 4;
+    while j < argv.len() {
+        let word = Word::new(&argv[j]);
+        let more = argv.len() - j - 1;
+        if word.is("replace") {
+            replace = true;
+        } else if word.is("absttl") {
+            absttl = true;
+        } else if word.is("idletime") && more >= 1 && freq.is_none() {
+            let v = int_arg(&argv[j + 1])?;
+            if v < 0 {
+                return Err(CmdError::Err("Invalid IDLETIME value, must be >= 0".into()));
+            }
+            idle = Some(v);
+            j += 1;
+        } else if word.is("freq") && more >= 1 && idle.is_none() {
+            let v = int_arg(&argv[j + 1])?;
+            if !(0..=255).contains(&v) {
+                return Err(CmdError::Err(
+                    "Invalid FREQ value, must be >= 0 and <= 255".into(),
+                ));
+            }
+            freq = Some(v);
+            j += 1;
+        } else {
+            return Err(CmdError::Syntax);
+        }
+        j += 1;
+    }
+    let now = ctx.now;
+    if !replace && ctx.db().contains(key, now) {
+        return Err(CmdError::Raw(
+            "BUSYKEY Target key name already exists.".into(),
+        ));
+    }
+    let mut ttl = int_arg(&argv[2])?;
+    if ttl < 0 {
+        return Err(CmdError::Err("Invalid TTL value, must be >= 0".into()));
+    }
+    let enc = ctx.server.encodings();
+    let value = crate::rdb::restore_payload(&argv[3], &enc).map_err(|e| match e {
+        crate::rdb::PayloadError::VersionOrChecksum => {
+            CmdError::Err("DUMP payload version or checksum are wrong".into())
+        }
+        crate::rdb::PayloadError::BadFormat => CmdError::Err("Bad data format".into()),
+    })?;
+    let deleted = replace && ctx.db().remove(key, now).is_some();
+    if ttl != 0 && !absttl {
+        ttl = ttl.saturating_add(now);
+    }
+    if ttl != 0 && ttl <= now {
+        // Already expired: nothing is created (the replaced key is gone all the same).
+        if deleted {
+            ctx.notify(Class::Generic, "del", key);
+            ctx.changes(1);
+        }
+        return Ok(Reply::ok());
+    }
+    ctx.db().set(key, value, false, now);
+    if ttl != 0 {
+        ctx.db().set_expire(key, ttl, now);
+    }
+    ctx.db().set_access(key, idle, freq, now);
+    ctx.notify(Class::Generic, "restore", key);
+    ctx.changes(1);
+    Ok(Reply::ok())
+}
+
 /// OBJECT ENCODING key
 fn object_encoding(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let key = Args::of_sub(argv).next_key()?;
@@ -493,6 +566,11 @@ pub const COMMANDS: &[Command] = &[
         complexity: "O(1) to access the key and additional O(N*M) to serialize it, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1).",
         summary: "The value at a key in Redis's RDB serialization (with its type, RDB version and CRC-64), as RESTORE takes it",
         handler: dump, ..K },
+    Command { name: "restore", arity: -4, flags: flags![WRITE, DENYOOM], acl: acl![KEYSPACE, WRITE, SLOW, DANGEROUS],
+        key_specs: &[key(1, key_flags![OW, UPDATE])], since: "2.6.0",
+        complexity: "O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).",
+        summary: "Create a key from a DUMP payload (Redis's or the playground's), optionally replacing one, with a TTL, idle time or frequency",
+        syntax: "key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]", handler: restore, ..K },
     Command { name: "exists", summary: "Count how many of the given keys exist (a key named twice counts twice)",
         since: "1.0.0", handler: exists, ..MULTI_KEYS },
     Command { name: "expire", summary: "Give a key a time to live in seconds (NX: only if it has none, XX: only if it has one, GT/LT: only if longer/shorter)",

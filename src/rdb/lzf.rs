@@ -164,34 +164,44 @@ pub fn compress(input: &[u8], max_out: usize) -> Option<Vec<u8>> {
     Some(out.bytes)
 }
 
+/// LZF data expanded to exactly `size` bytes, or None if it is malformed (a reference
+/// before the start, a run past the end, another size).
+pub fn decompress(mut data: &[u8], size: usize) -> Option<Vec<u8>> {
+    // No more room than the data can expand to (a reference copies at most 264 bytes
+    // for 2 or 3), however big a size it claims.
+    let mut out = Vec::with_capacity(size.min(data.len().saturating_mul(132)));
+    while let Some((&ctrl, rest)) = data.split_first() {
+        data = rest;
+        if ctrl < 32 {
+            let n = ctrl as usize + 1;
+            out.extend_from_slice(data.get(..n)?);
+            data = &data[n..];
+        } else {
+            let mut len = (ctrl >> 5) as usize;
+            if len == 7 {
+                len += *data.first()? as usize;
+                data = &data[1..];
+            }
+            let back = (((ctrl & 0x1f) as usize) << 8) + *data.first()? as usize + 1;
+            data = &data[1..];
+            let start = out.len().checked_sub(back)?;
+            for i in 0..len + 2 {
+                out.push(out[start + i]);
+            }
+        }
+        if out.len() > size {
+            return None;
+        }
+    }
+    (out.len() == size).then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// liblzf's decompressor, to check that what we write reads back.
-    fn decompress(mut data: &[u8]) -> Vec<u8> {
-        let mut out = Vec::new();
-        while let Some((&ctrl, rest)) = data.split_first() {
-            data = rest;
-            if ctrl < 32 {
-                let n = ctrl as usize + 1;
-                out.extend_from_slice(&data[..n]);
-                data = &data[n..];
-            } else {
-                let mut len = (ctrl >> 5) as usize;
-                if len == 7 {
-                    len += data[0] as usize;
-                    data = &data[1..];
-                }
-                let back = (((ctrl & 0x1f) as usize) << 8) + data[0] as usize + 1;
-                data = &data[1..];
-                let start = out.len() - back;
-                for i in 0..len + 2 {
-                    out.push(out[start + i]);
-                }
-            }
-        }
-        out
+    fn decompress_all(data: &[u8], size: usize) -> Vec<u8> {
+        decompress(data, size).expect("reads back")
     }
 
     #[test]
@@ -201,10 +211,10 @@ mod tests {
             let repetitive: Vec<u8> = (0..n).map(|i| b"abcab"[i % 5]).collect();
             let c = compress(&repetitive, n - 4).expect("repetition compresses");
             assert!(c.len() < n.min(16 + n / 20), "{n}: {}", c.len());
-            assert_eq!(decompress(&c), repetitive);
+            assert_eq!(decompress_all(&c, n), repetitive);
             let text: Vec<u8> = (0..n).map(|_| b"redis "[rng.usize(..6)]).collect();
             if let Some(c) = compress(&text, n - 4) {
-                assert_eq!(decompress(&c), text);
+                assert_eq!(decompress_all(&c, n), text);
             }
             let noise: Vec<u8> = (0..n).map(|_| rng.u8(..)).collect();
             assert_eq!(compress(&noise, n - 4), None, "noise does not fit in n - 4");

@@ -7,6 +7,9 @@
 //! model cuts them (pushes filling nodes from the head).
 
 mod lzf;
+mod read;
+
+pub use read::{restore_payload, PayloadError};
 
 use crate::types::stream::{Stream, StreamId};
 use crate::types::usage::{quicklist_nodes, score_text};

@@ -7,6 +7,10 @@
 pub const EMPTY: usize = 7;
 
 /// How many bytes the back-length of an entry of `l` bytes takes.
+pub fn backlen_size(l: usize) -> usize {
+    backlen(l)
+}
+
 fn backlen(l: usize) -> usize {
     match l {
         0..=127 => 1,

@@ -1,0 +1,438 @@
+//! Reading what `rdbSaveObject` writes (RESTORE): the payload's footer checked as Redis's
+//! `verifyDumpPayload` does, then the value of a Redis 7.0 RDB type — strings (integer and
+//! LZF encodings included), quicklists, sets and intsets, sorted sets as listpacks or
+//! with binary doubles, hashes as listpacks or pairs, streams with their groups. Encodings
+//! are chosen afresh from the sizes and the `*-max-*` settings, as Redis's loader does.
+//! Anything malformed is an error, never a panic. The older ziplist types (from Redis 6
+//! and before) are not read.
+
+use super::{crc64, lzf, RDB_VERSION};
+use crate::types::stream::group::ConsumerGroup;
+use crate::types::stream::{NodeParts, Stream, StreamId};
+use crate::types::{Encodings, Hash, List, RString, Set, Value, ZSet};
+
+/// Why a payload was refused, in RESTORE's words.
+#[derive(Debug, PartialEq)]
+pub enum PayloadError {
+    /// "DUMP payload version or checksum are wrong"
+    VersionOrChecksum,
+    /// "Bad data format"
+    BadFormat,
+}
+
+type Read<T> = Result<T, PayloadError>;
+use PayloadError::BadFormat;
+
+/// The value in a DUMP payload.
+pub fn restore_payload(payload: &[u8], enc: &Encodings) -> Read<Value> {
+    let n = payload.len();
+    if n < 10 {
+        return Err(PayloadError::VersionOrChecksum);
+    }
+    let version = u16::from_le_bytes([payload[n - 10], payload[n - 9]]);
+    let crc = u64::from_le_bytes(payload[n - 8..].try_into().map_err(|_| BadFormat)?);
+    if version > RDB_VERSION || crc64(&payload[..n - 8]) != crc {
+        return Err(PayloadError::VersionOrChecksum);
+    }
+    // As Redis reads it: the whole payload, footer included, and what is left unread
+    // after the value is not looked at.
+    let mut r = Reader {
+        data: payload,
+        at: 0,
+    };
+    let kind = r.byte()?;
+    let v = r.value(kind, enc)?;
+    Ok(v)
+}
+
+struct Reader<'a> {
+    data: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> Read<&[u8]> {
+        let end = self
+            .at
+            .checked_add(n)
+            .filter(|&e| e <= self.data.len())
+            .ok_or(BadFormat)?;
+        let s = &self.data[self.at..end];
+        self.at = end;
+        Ok(s)
+    }
+
+    fn byte(&mut self) -> Read<u8> {
+        Ok(self.take(1)?[0])
+    }
+
+    fn u64_le(&mut self) -> Read<u64> {
+        Ok(u64::from_le_bytes(
+            self.take(8)?.try_into().map_err(|_| BadFormat)?,
+        ))
+    }
+
+    /// `rdbLoadLen`: a length, or (the flag) a special string encoding's number.
+    fn len_or_enc(&mut self) -> Read<(u64, bool)> {
+        let b = self.byte()?;
+        Ok(match b >> 6 {
+            0 => (u64::from(b & 0x3f), false),
+            1 => (u64::from(b & 0x3f) << 8 | u64::from(self.byte()?), false),
+            3 => (u64::from(b & 0x3f), true),
+            _ => match b {
+                0x80 => (
+                    u64::from(u32::from_be_bytes(
+                        self.take(4)?.try_into().map_err(|_| BadFormat)?,
+                    )),
+                    false,
+                ),
+                0x81 => (
+                    u64::from_be_bytes(self.take(8)?.try_into().map_err(|_| BadFormat)?),
+                    false,
+                ),
+                _ => return Err(BadFormat),
+            },
+        })
+    }
+
+    fn len(&mut self) -> Read<u64> {
+        match self.len_or_enc()? {
+            (n, false) => Ok(n),
+            _ => Err(BadFormat),
+        }
+    }
+
+    /// A count of items each taking at least one byte: no more than what is left.
+    fn count(&mut self) -> Read<usize> {
+        let n = self.len()?;
+        usize::try_from(n)
+            .ok()
+            .filter(|&n| n <= self.data.len() - self.at)
+            .ok_or(BadFormat)
+    }
+
+    /// `rdbGenericLoadStringObject`: plain, an 8/16/32-bit integer, or LZF-compressed.
+    fn string(&mut self) -> Read<Vec<u8>> {
+        let (n, encoded) = self.len_or_enc()?;
+        if !encoded {
+            let n = usize::try_from(n).map_err(|_| BadFormat)?;
+            return Ok(self.take(n)?.to_vec());
+        }
+        let v: i64 = match n {
+            0 => i64::from(self.byte()? as i8),
+            1 => i64::from(i16::from_le_bytes(
+                self.take(2)?.try_into().map_err(|_| BadFormat)?,
+            )),
+            2 => i64::from(i32::from_le_bytes(
+                self.take(4)?.try_into().map_err(|_| BadFormat)?,
+            )),
+            3 => {
+                let packed = usize::try_from(self.len()?).map_err(|_| BadFormat)?;
+                let size = usize::try_from(self.len()?).map_err(|_| BadFormat)?;
+                if size > crate::types::limits::PROTO_MAX_BULK_LEN {
+                    return Err(BadFormat);
+                }
+                let data = self.take(packed)?;
+                return lzf::decompress(data, size).ok_or(BadFormat);
+            }
+            _ => return Err(BadFormat),
+        };
+        Ok(v.to_string().into_bytes())
+    }
+
+    fn value(&mut self, kind: u8, enc: &Encodings) -> Read<Value> {
+        let v = match kind {
+            0 => Value::Str(RString::from_arg(self.string()?)),
+            18 => {
+                let mut l = List::new();
+                for _ in 0..self.count()? {
+                    if self.len()? != 2 {
+                        return Err(BadFormat);
+                    }
+                    let lp = self.string()?;
+                    l.extend(listpack_entries(&lp)?);
+                }
+                Value::List(Box::new(l))
+            }
+            2 => {
+                let n = self.count()?;
+                let mut members = Vec::with_capacity(n);
+                for _ in 0..n {
+                    members.push(self.string()?);
+                }
+                let s = Set::from_members(members, enc);
+                if s.len() != n {
+                    return Err(BadFormat);
+                }
+                Value::Set(Box::new(s))
+            }
+            11 => {
+                let blob = self.string()?;
+                let members = intset_members(&blob)?;
+                Value::Set(Box::new(Set::from_members(members, enc)))
+            }
+            5 => {
+                let n = self.count()?;
+                let mut pairs = Vec::with_capacity(n);
+                for _ in 0..n {
+                    let m = self.string()?;
+                    let score =
+                        f64::from_le_bytes(self.take(8)?.try_into().map_err(|_| BadFormat)?);
+                    if score.is_nan() {
+                        return Err(BadFormat);
+                    }
+                    pairs.push((score, m));
+                }
+                zset(pairs, n, enc)?
+            }
+            17 => {
+                let lp = listpack_entries(&self.string()?)?;
+                if lp.len() % 2 != 0 {
+                    return Err(BadFormat);
+                }
+                let mut pairs = Vec::with_capacity(lp.len() / 2);
+                for p in lp.chunks_exact(2) {
+                    let score = crate::num::double::parse(&p[1]).ok_or(BadFormat)?;
+                    pairs.push((score, p[0].clone()));
+                }
+                let n = pairs.len();
+                zset(pairs, n, enc)?
+            }
+            4 => {
+                let n = self.count()?;
+                let mut pairs = Vec::with_capacity(n);
+                for _ in 0..n {
+                    pairs.push((self.string()?, self.string()?));
+                }
+                hash(pairs, n, enc)?
+            }
+            16 => {
+                let lp = listpack_entries(&self.string()?)?;
+                if lp.len() % 2 != 0 {
+                    return Err(BadFormat);
+                }
+                let n = lp.len() / 2;
+                let mut it = lp.into_iter();
+                let pairs = std::iter::from_fn(|| Some((it.next()?, it.next()?))).collect();
+                hash(pairs, n, enc)?
+            }
+            19 => self.stream()?,
+            _ => return Err(BadFormat),
+        };
+        Ok(v)
+    }
+
+    fn id(&mut self) -> Read<StreamId> {
+        Ok(StreamId::new(self.len()?, self.len()?))
+    }
+
+    fn raw_id(&mut self) -> Read<StreamId> {
+        let b = self.take(16)?;
+        let ms = u64::from_be_bytes(b[..8].try_into().map_err(|_| BadFormat)?);
+        let seq = u64::from_be_bytes(b[8..].try_into().map_err(|_| BadFormat)?);
+        Ok(StreamId::new(ms, seq))
+    }
+
+    /// RDB_TYPE_STREAM_LISTPACKS_2: nodes, counters, groups.
+    fn stream(&mut self) -> Read<Value> {
+        let mut nodes: Vec<NodeParts> = Vec::new();
+        for _ in 0..self.count()? {
+            let key = self.string()?;
+            if key.len() != 16 {
+                return Err(BadFormat);
+            }
+            let master = Reader { data: &key, at: 0 }.raw_id()?;
+            let lp = listpack_entries(&self.string()?)?;
+            nodes.push(stream_node(master, &lp)?);
+        }
+        let _length = self.len()?;
+        let last_id = self.id()?;
+        let _first_id = self.id()?;
+        let max_deleted = self.id()?;
+        let entries_added = self.len()?;
+        let mut s =
+            Stream::from_raw(nodes, last_id, max_deleted, entries_added).ok_or(BadFormat)?;
+        for _ in 0..self.count()? {
+            let name = self.string()?;
+            let last = self.id()?;
+            let entries_read = self.len()? as i64;
+            let mut g = ConsumerGroup::new(last, entries_read);
+            let mut pel = Vec::new();
+            for _ in 0..self.count()? {
+                let id = self.raw_id()?;
+                let time = self.u64_le()? as i64;
+                pel.push((id, time, self.len()?));
+            }
+            for _ in 0..self.count()? {
+                let cname = self.string()?;
+                let seen = self.u64_le()? as i64;
+                if !g.create_consumer(&cname, seen) {
+                    return Err(BadFormat);
+                }
+                for _ in 0..self.count()? {
+                    let id = self.raw_id()?;
+                    let &(_, time, count) = pel.iter().find(|p| p.0 == id).ok_or(BadFormat)?;
+                    let nack = g.assign(id, &cname, time);
+                    nack.delivery_time = time;
+                    nack.delivery_count = count;
+                }
+            }
+            if g.pel.len() != pel.len() || !g.is_consistent() || s.groups.insert(name, g).is_some()
+            {
+                return Err(BadFormat);
+            }
+        }
+        Ok(Value::Stream(Box::new(s)))
+    }
+}
+
+fn zset(pairs: Vec<(f64, Vec<u8>)>, n: usize, enc: &Encodings) -> Read<Value> {
+    let z = ZSet::from_pairs(pairs, enc);
+    if z.len() != n {
+        return Err(BadFormat);
+    }
+    Ok(Value::ZSet(Box::new(z)))
+}
+
+fn hash(pairs: Vec<(Vec<u8>, Vec<u8>)>, n: usize, enc: &Encodings) -> Read<Value> {
+    let h = Hash::from_pairs(pairs, enc);
+    if h.len() != n {
+        return Err(BadFormat);
+    }
+    Ok(Value::Hash(Box::new(h)))
+}
+
+/// A stream node's entries from its listpack: the master entry, then each entry's flags,
+/// id deltas, fields (or the master's) and values, and its entry count.
+fn stream_node(master: StreamId, lp: &[Vec<u8>]) -> Read<NodeParts> {
+    let mut it = lp.iter();
+    let mut int = || -> Read<i64> {
+        it.next()
+            .and_then(|e| crate::num::parse_i64(e))
+            .ok_or(BadFormat)
+    };
+    let (live, deleted, nfields) = (int()?, int()?, int()?);
+    let _ = (live, deleted);
+    let mut master_fields = Vec::new();
+    for _ in 0..nfields {
+        master_fields.push(it.next().ok_or(BadFormat)?.clone());
+    }
+    let mut entries = Vec::new();
+    let int_of = |e: Option<&Vec<u8>>| e.and_then(|e| crate::num::parse_i64(e)).ok_or(BadFormat);
+    if int_of(it.next())? != 0 {
+        return Err(BadFormat);
+    }
+    while let Some(flags) = it.next() {
+        let flags = int_of(Some(flags))?;
+        let ms = master.ms.wrapping_add(int_of(it.next())? as u64);
+        let seq = master.seq.wrapping_add(int_of(it.next())? as u64);
+        let same = flags & 2 != 0;
+        let mut fields = Vec::new();
+        if same {
+            for f in &master_fields {
+                fields.push((f.clone(), it.next().ok_or(BadFormat)?.clone()));
+            }
+        } else {
+            let n = int_of(it.next())?;
+            for _ in 0..n {
+                let f = it.next().ok_or(BadFormat)?.clone();
+                fields.push((f, it.next().ok_or(BadFormat)?.clone()));
+            }
+        }
+        let _count = int_of(it.next())?;
+        entries.push((StreamId::new(ms, seq), flags & 1 != 0, fields));
+    }
+    Ok((master, master_fields, entries))
+}
+
+/// The members of an intset blob: width, count, then the values little-endian.
+fn intset_members(blob: &[u8]) -> Read<Vec<Vec<u8>>> {
+    if blob.len() < 8 {
+        return Err(BadFormat);
+    }
+    let width = u32::from_le_bytes(blob[..4].try_into().map_err(|_| BadFormat)?) as usize;
+    let n = u32::from_le_bytes(blob[4..8].try_into().map_err(|_| BadFormat)?) as usize;
+    if ![2, 4, 8].contains(&width)
+        || Some(blob.len()) != width.checked_mul(n).and_then(|b| b.checked_add(8))
+    {
+        return Err(BadFormat);
+    }
+    Ok(blob[8..]
+        .chunks_exact(width)
+        .map(|c| {
+            let mut b = [if c[width - 1] & 0x80 != 0 { 0xff } else { 0 }; 8];
+            b[..width].copy_from_slice(c);
+            i64::from_le_bytes(b).to_string().into_bytes()
+        })
+        .collect())
+}
+
+/// A listpack's entries, integers as their decimal text.
+pub fn listpack_entries(lp: &[u8]) -> Read<Vec<Vec<u8>>> {
+    if lp.len() < 7
+        || u32::from_le_bytes(lp[..4].try_into().map_err(|_| BadFormat)?) as usize != lp.len()
+    {
+        return Err(BadFormat);
+    }
+    let mut at = 6;
+    let mut out = Vec::new();
+    loop {
+        let b = *lp.get(at).ok_or(BadFormat)?;
+        if b == 0xFF {
+            break;
+        }
+        let start = at;
+        let int = |bytes: &[u8], width: usize| -> Read<i64> {
+            let mut v = [0u8; 8];
+            v[..width].copy_from_slice(bytes.get(..width).ok_or(BadFormat)?);
+            let shift = 64 - 8 * width as u32;
+            Ok(i64::from_le_bytes(v).wrapping_shl(shift) >> shift)
+        };
+        let (entry, len): (Vec<u8>, usize) = match b {
+            0x00..=0x7F => (i64::from(b).to_string().into_bytes(), 1),
+            0x80..=0xBF => {
+                let n = usize::from(b & 0x3F);
+                (lp.get(at + 1..at + 1 + n).ok_or(BadFormat)?.to_vec(), 1 + n)
+            }
+            0xC0..=0xDF => {
+                let raw = (u16::from(b & 0x1F) << 8) | u16::from(*lp.get(at + 1).ok_or(BadFormat)?);
+                let v = if raw & 0x1000 != 0 {
+                    i64::from(raw) - 0x2000
+                } else {
+                    i64::from(raw)
+                };
+                (v.to_string().into_bytes(), 2)
+            }
+            0xE0..=0xEF => {
+                let n =
+                    (usize::from(b & 0x0F) << 8) | usize::from(*lp.get(at + 1).ok_or(BadFormat)?);
+                (lp.get(at + 2..at + 2 + n).ok_or(BadFormat)?.to_vec(), 2 + n)
+            }
+            0xF0 => {
+                let n = u32::from_le_bytes(
+                    lp.get(at + 1..at + 5)
+                        .ok_or(BadFormat)?
+                        .try_into()
+                        .map_err(|_| BadFormat)?,
+                ) as usize;
+                (lp.get(at + 5..at + 5 + n).ok_or(BadFormat)?.to_vec(), 5 + n)
+            }
+            0xF1..=0xF4 => {
+                let width = [2, 3, 4, 8][usize::from(b - 0xF1)];
+                let v = int(lp.get(at + 1..).ok_or(BadFormat)?, width)?;
+                (v.to_string().into_bytes(), 1 + width)
+            }
+            _ => return Err(BadFormat),
+        };
+        out.push(entry);
+        // The back-length: 1 to 5 bytes.
+        at = start + len + crate::types::listpack::backlen_size(len);
+        if at >= lp.len() {
+            return Err(BadFormat);
+        }
+    }
+    if at != lp.len() - 1 {
+        return Err(BadFormat);
+    }
+    Ok(out)
+}
