@@ -216,7 +216,8 @@ impl Reader<'_> {
                 let pairs = std::iter::from_fn(|| Some((it.next()?, it.next()?))).collect();
                 hash(pairs, n, enc)?
             }
-            19 => self.stream()?,
+            15 => self.stream(false)?,
+            19 => self.stream(true)?,
             _ => return Err(BadFormat),
         };
         Ok(v)
@@ -233,8 +234,10 @@ impl Reader<'_> {
         Ok(StreamId::new(ms, seq))
     }
 
-    /// RDB_TYPE_STREAM_LISTPACKS_2: nodes, counters, groups.
-    fn stream(&mut self) -> Read<Value> {
+    /// RDB_TYPE_STREAM_LISTPACKS_2 (`v2`: Redis 7.0) or RDB_TYPE_STREAM_LISTPACKS (6.x,
+    /// without the first and max-deleted ids, the entries-added counter and the groups'
+    /// read counters, which are then worked out as Redis 7.0 works them out on load).
+    fn stream(&mut self, v2: bool) -> Read<Value> {
         let mut nodes: Vec<NodeParts> = Vec::new();
         for _ in 0..self.count()? {
             let key = self.string()?;
@@ -245,17 +248,27 @@ impl Reader<'_> {
             let lp = listpack_entries(&self.string()?)?;
             nodes.push(stream_node(master, &lp)?);
         }
-        let _length = self.len()?;
+        let length = self.len()?;
         let last_id = self.id()?;
-        let _first_id = self.id()?;
-        let max_deleted = self.id()?;
-        let entries_added = self.len()?;
+        let (max_deleted, entries_added) = if v2 {
+            let _first_id = self.id()?;
+            (self.id()?, self.len()?)
+        } else {
+            (StreamId::MIN, length)
+        };
         let mut s =
             Stream::from_raw(nodes, last_id, max_deleted, entries_added).ok_or(BadFormat)?;
         for _ in 0..self.count()? {
             let name = self.string()?;
             let last = self.id()?;
-            let entries_read = self.len()? as i64;
+            let entries_read = if v2 {
+                self.len()? as i64
+            } else {
+                s.entries_up_to(last)
+                    .map_or(crate::types::stream::group::INVALID_ENTRIES_READ, |n| {
+                        n as i64
+                    })
+            };
             let mut g = ConsumerGroup::new(last, entries_read);
             let mut pel = Vec::new();
             for _ in 0..self.count()? {
