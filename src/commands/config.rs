@@ -167,7 +167,7 @@ fn encoding_value(p: &EncodingParam, param: &[u8], value: &[u8]) -> CmdResult<i6
 /// A memory value as Redis's `memtoull` reads it: digits with an optional unit (b, k, kb,
 /// m, mb, g, gb in any case); an empty number is 0, an overflow wraps as in C. None when
 /// it is not one.
-fn memory_value(text: &[u8]) -> Option<u64> {
+pub(crate) fn memory_value(text: &[u8]) -> Option<u64> {
     let digits = text.iter().take_while(|b| b.is_ascii_digit()).count();
     let unit = text[digits..].to_ascii_lowercase();
     let mul: u64 = match unit.as_slice() {

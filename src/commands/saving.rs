@@ -73,8 +73,8 @@ fn debug_object(ctx: &mut Ctx, key: &[u8]) -> CmdResult {
     };
     let extra = match &e.value {
         Value::List(l) => {
-            let nodes = quicklist_nodes(l, enc.list_max_listpack_size, usize::MAX);
-            let bytes: usize = nodes.iter().map(|n| n.0).sum();
+            let nodes = quicklist_nodes(l, &enc, usize::MAX);
+            let bytes: usize = nodes.iter().map(|n| n.bytes).sum();
             format!(
                 " ql_nodes:{} ql_avg_node:{:.2} ql_listpack_max:{} ql_compressed:{} ql_uncompressed_size:{}",
                 nodes.len(),
@@ -106,6 +106,9 @@ fn debug(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
                 "OBJECT <key>",
                 "    Show low level info about the value at <key>: its encoding, its size in an",
                 "    RDB file (serializedlength), its LRU clock and idle time.",
+                "QUICKLIST-PACKED-THRESHOLD <size>",
+                "    A list element this big or bigger gets a quicklist node of its own (a PLAIN",
+                "    node); 0 puts back the default, 1gb.",
                 "RELOAD",
                 "    Save the keyspace and load it again (encodings are chosen afresh).",
                 "SET-ACTIVE-EXPIRE <0|1>",
@@ -119,6 +122,20 @@ fn debug(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     }
     if sub.is("object") && argv.len() == 3 {
         return debug_object(ctx, &argv[2]);
+    }
+    if sub.is("quicklist-packed-threshold") && argv.len() == 3 {
+        // Up to 4 GB less 1 MB; 0 puts back the default (1 GB).
+        let limit = (1u64 << 32) - (1 << 20);
+        let bytes = crate::commands::config::memory_value(&argv[2]).filter(|&n| n <= limit);
+        let Some(bytes) = bytes else {
+            return Err(CmdError::Err(
+                "argument must be a memory value bigger than 1 and smaller than 4gb".into(),
+            ));
+        };
+        let mut enc = ctx.server.encodings();
+        enc.list_packed_threshold = if bytes == 0 { 1 << 30 } else { bytes as usize };
+        ctx.server.set_encodings(enc);
+        return Ok(Reply::ok());
     }
     if sub.is("set-active-expire") && argv.len() == 3 {
         // C's atoi: leading digits, 0 when there are none.

@@ -142,12 +142,18 @@ pub fn object_bytes(v: &Value, enc: &Encodings) -> Vec<u8> {
 /// A quicklist (RDB_TYPE_LIST_QUICKLIST_2): each node's container kind (2, packed) and its
 /// listpack as a string.
 fn put_list(out: &mut Vec<u8>, l: &List, enc: &Encodings) {
-    let nodes = quicklist_nodes(l, enc.list_max_listpack_size, usize::MAX);
+    let nodes = quicklist_nodes(l, enc, usize::MAX);
     put_len(out, nodes.len() as u64);
     let mut items = l.iter();
-    for (_, count) in nodes {
+    for node in nodes {
+        if node.plain {
+            // A PLAIN node (container 1): its one element as it is.
+            put_len(out, 1);
+            put_string(out, items.next().map_or(&[][..], |e| e));
+            continue;
+        }
         let mut lp = listpack::Builder::default();
-        for e in items.by_ref().take(count) {
+        for e in items.by_ref().take(node.count) {
             lp.push_str(e);
         }
         put_len(out, 2);

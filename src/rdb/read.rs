@@ -146,11 +146,12 @@ impl Reader<'_> {
             18 => {
                 let mut l = List::new();
                 for _ in 0..self.count()? {
-                    if self.len()? != 2 {
-                        return Err(BadFormat);
+                    match self.len()? {
+                        // PLAIN: one element as it is; PACKED: a listpack of them.
+                        1 => l.push_back(self.string()?),
+                        2 => l.extend(listpack_entries(&self.string()?)?),
+                        _ => return Err(BadFormat),
                     }
-                    let lp = self.string()?;
-                    l.extend(listpack_entries(&lp)?);
                 }
                 Value::List(Box::new(l))
             }

@@ -40,6 +40,9 @@ pub struct Encodings {
     /// quicklists whatever their size, so neither changes what OBJECT ENCODING says.
     pub list_max_listpack_size: i64,
     pub list_compress_depth: i64,
+    /// An element this big or bigger takes a quicklist node of its own, unpacked (a
+    /// PLAIN node): 1 GB, or what DEBUG QUICKLIST-PACKED-THRESHOLD sets.
+    pub list_packed_threshold: usize,
 }
 
 impl Encodings {
@@ -52,6 +55,7 @@ impl Encodings {
         zset_max_listpack_value: 64,
         list_max_listpack_size: -2,
         list_compress_depth: 0,
+        list_packed_threshold: 1 << 30,
     };
 }
 

@@ -218,11 +218,11 @@ fn value_usage(
         }
         Value::List(l) => {
             // Quicklist nodes, each one listpack, packed from the head as pushes fill them.
-            let nodes = quicklist_nodes(l, enc.list_max_listpack_size, samples.saturating_add(1));
+            let nodes = quicklist_nodes(l, enc, samples.saturating_add(1));
             // The nodes the whole list takes, from the elements per node of the sample.
             let sampled: Vec<_> = nodes.iter().take(samples).collect();
             let per_node =
-                sampled.iter().map(|n| n.1).sum::<usize>() as f64 / sampled.len().max(1) as f64;
+                sampled.iter().map(|n| n.count).sum::<usize>() as f64 / sampled.len().max(1) as f64;
             let total_nodes = if nodes.len() <= samples {
                 nodes.len()
             } else {
@@ -230,7 +230,7 @@ fn value_usage(
             };
             let sum: usize = sampled
                 .iter()
-                .map(|n| QUICKLIST_NODE + size_class(n.0))
+                .map(|n| QUICKLIST_NODE + size_class(n.bytes))
                 .sum();
             ROBJ + QUICKLIST + scaled(sum, sampled.len(), total_nodes)
         }
@@ -343,23 +343,46 @@ fn value_usage(
     }
 }
 
-/// The quicklist nodes a list takes, (listpack bytes, elements) each, as pushes fill them
-/// from the head — the first `limit` of them.
-pub(crate) fn quicklist_nodes(l: &super::List, fill: i64, limit: usize) -> Vec<(usize, usize)> {
-    let mut nodes: Vec<(usize, usize)> = Vec::new();
+/// A quicklist node: its bytes (a listpack's, or a PLAIN node's one element), how many
+/// elements it holds, and whether it is PLAIN.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct QuicklistNode {
+    pub bytes: usize,
+    pub count: usize,
+    pub plain: bool,
+}
+
+/// The quicklist nodes a list takes, as pushes fill them from the head (an element of
+/// `list_packed_threshold` bytes or more alone in a PLAIN node) — the first `limit`.
+pub(crate) fn quicklist_nodes(
+    l: &super::List,
+    enc: &Encodings,
+    limit: usize,
+) -> Vec<QuicklistNode> {
+    let mut nodes: Vec<QuicklistNode> = Vec::new();
     for e in l.iter() {
-        let fits = nodes
-            .last()
-            .is_some_and(|&(bytes, count)| node_allows(bytes, count, e.len(), fill));
+        let plain = e.len() >= enc.list_packed_threshold;
+        let fits = !plain
+            && nodes.last().is_some_and(|n| {
+                !n.plain && node_allows(n.bytes, n.count, e.len(), enc.list_max_listpack_size)
+            });
         if !fits {
             if nodes.len() >= limit {
                 break;
             }
-            nodes.push((listpack::EMPTY, 0));
+            nodes.push(QuicklistNode {
+                bytes: if plain { 0 } else { listpack::EMPTY },
+                count: 0,
+                plain,
+            });
         }
         if let Some(n) = nodes.last_mut() {
-            n.0 += listpack::str_entry(e);
-            n.1 += 1;
+            n.bytes += if plain {
+                e.len()
+            } else {
+                listpack::str_entry(e)
+            };
+            n.count += 1;
         }
     }
     nodes

@@ -49,6 +49,19 @@ line("DEL l")
 line("RPUSH l 1 2 3 -5 100000 hello 4095 4096")
 show("l")
 
+comment("lists with PLAIN nodes: elements at or over DEBUG QUICKLIST-PACKED-THRESHOLD")
+line("DEBUG QUICKLIST-PACKED-THRESHOLD 10b")
+line("DEL l")
+line("RPUSH l a bb " + "x" * 10 + " c " + "y" * 300 + " " + "z" * 9 + " d")
+show("l")
+line("MEMORY USAGE l")
+line("LRANGE l 0 -1")
+line("DEBUG QUICKLIST-PACKED-THRESHOLD 0")
+line("DEBUG QUICKLIST-PACKED-THRESHOLD 5gb")
+line("DEBUG QUICKLIST-PACKED-THRESHOLD abc")
+# (Redis's nodes keep the shape they were built with; the playground works them out from
+# the elements and the settings of the moment, so the list is not looked at again here.)
+
 comment("sets: intsets of each width, hash tables")
 for vals in [[1, 2, 3], [1, 40000], [1, 3000000000], list(range(300))]:
     line("DEL st")
