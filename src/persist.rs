@@ -799,6 +799,33 @@ pub fn export_script(server: &Server, now: Ms) -> Result<String, TooBig> {
 }
 
 /// The export as RESP (`redis-cli --pipe < file`).
+/// The keyspace as an RDB file (`dump.rdb`) a real Redis 7.0 loads at start: every live
+/// key with its absolute expiry.
+pub fn export_rdb(server: &Server, now: Ms) -> Result<Vec<u8>, TooBig> {
+    let size = written_size(server, now, 1, 8);
+    if size > SIZE_LIMIT {
+        return Err(TooBig {
+            what: "export",
+            bytes: size,
+        });
+    }
+    let dbs: Vec<crate::rdb::FileDb<'_>> = server
+        .dbs()
+        .iter()
+        .enumerate()
+        .map(|(i, db)| {
+            let mut keys: Vec<_> = db
+                .iter(now)
+                .map(|e| (e.key(), &e.value, e.expire_at()))
+                .collect();
+            crate::sorting::sort_by(&mut keys, |a, b| a.0.cmp(b.0));
+            (i, keys)
+        })
+        .filter(|(_, keys)| !keys.is_empty())
+        .collect();
+    Ok(crate::rdb::file(&dbs, &server.encodings(), now))
+}
+
 pub fn export_resp(server: &Server, now: Ms) -> Result<Vec<u8>, TooBig> {
     let size = written_size(server, now, 1, 24);
     let too_big = TooBig {
@@ -878,7 +905,33 @@ pub fn import(server: &mut Server, bytes: &[u8], now: Ms) -> Imported {
     let mut done = Imported::default();
     // (line number, what it holds), in order.
     let mut lines: Vec<(usize, Line)> = Vec::new();
-    if bytes.first() == Some(&b'*') {
+    if bytes.starts_with(b"REDIS") {
+        // An RDB file: each key RESTOREd into its db, with its absolute expiry.
+        match crate::rdb::split_file(bytes, &server.encodings()) {
+            Ok(keys) => {
+                for (i, k) in keys.into_iter().enumerate() {
+                    let w = |s: &str| s.as_bytes().to_vec();
+                    let select = vec![w("SELECT"), k.db.to_string().into_bytes()];
+                    let ttl = k.expire_at.unwrap_or(0).max(0).to_string().into_bytes();
+                    let restore = vec![
+                        w("RESTORE"),
+                        k.key,
+                        ttl,
+                        k.payload,
+                        w("REPLACE"),
+                        w("ABSTTL"),
+                    ];
+                    for argv in [select, restore] {
+                        lines.push((i + 1, Line::Command { repeat: 1, argv }));
+                    }
+                }
+            }
+            Err(why) => {
+                done.note_error(why);
+                return done;
+            }
+        }
+    } else if bytes.first() == Some(&b'*') {
         match parse_resp(bytes) {
             Some(c) => lines.extend(
                 c.into_iter()

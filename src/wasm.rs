@@ -811,6 +811,12 @@ impl Playground {
     }
 
     /// The same commands in RESP (`redis-cli --pipe < file`).
+    #[wasm_bindgen(js_name = exportRdb)]
+    pub fn export_rdb(&self) -> Result<Vec<u8>, JsValue> {
+        let bytes = self.shared.borrow_mut().world.export_rdb(wall_now());
+        bytes.map_err(|e| js_error(&e.to_string()))
+    }
+
     #[wasm_bindgen(js_name = exportResp)]
     pub fn export_resp(&self) -> Result<Vec<u8>, JsValue> {
         let bytes = self.shared.borrow_mut().world.export_resp(wall_now());

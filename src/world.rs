@@ -393,13 +393,20 @@ impl World {
         persist::export_script(&self.server, self.now_ms())
     }
 
+    /// The keyspace as a `dump.rdb` file a real Redis 7.0 loads at start.
+    pub fn export_rdb(&mut self, wall_ms: f64) -> Result<Vec<u8>, TooBig> {
+        self.sync(wall_ms);
+        persist::export_rdb(&self.server, self.now_ms())
+    }
+
     /// The same commands in RESP (`redis-cli --pipe < file`).
     pub fn export_resp(&mut self, wall_ms: f64) -> Result<Vec<u8>, TooBig> {
         self.sync(wall_ms);
         persist::export_resp(&self.server, self.now_ms())
     }
 
-    /// Run a redis-cli script or a RESP stream (detected) on a connection of its own.
+    /// Run a redis-cli script, a RESP stream or an RDB file (detected) on a connection of
+    /// its own.
     pub fn import(&mut self, bytes: &[u8], wall_ms: f64) -> Imported {
         self.sync(wall_ms);
         let now = self.now_ms();

@@ -9,7 +9,7 @@
 mod lzf;
 mod read;
 
-pub use read::{restore_payload, PayloadError};
+pub use read::{restore_payload, split_file, PayloadError};
 
 use crate::types::stream::{Stream, StreamId};
 use crate::types::usage::{quicklist_nodes, score_text};
@@ -96,6 +96,48 @@ pub fn dump_payload(v: &Value, enc: &Encodings) -> Vec<u8> {
     let mut out = vec![type_byte(v)];
     out.extend(object_bytes(v, enc));
     out.extend_from_slice(&RDB_VERSION.to_le_bytes());
+    let crc = crc64(&out);
+    out.extend_from_slice(&crc.to_le_bytes());
+    out
+}
+
+/// One db of an RDB file: its index and its keys (name, value, absolute expiry in ms).
+pub type FileDb<'a> = (usize, Vec<(&'a [u8], &'a Value, Option<i64>)>);
+
+/// A whole RDB file as Redis 7.0 writes one (`rdbSaveRio`): the `REDIS0010` magic, its
+/// aux fields, then per db SELECTDB and RESIZEDB and each key (expiry, type, name,
+/// value), then EOF and a CRC-64 of everything before it. A real redis-server loads it.
+pub fn file(dbs: &[FileDb<'_>], enc: &Encodings, now_ms: i64) -> Vec<u8> {
+    let mut out = b"REDIS0010".to_vec();
+    let aux = |out: &mut Vec<u8>, k: &str, v: &str| {
+        out.push(0xFA);
+        put_string(out, k.as_bytes());
+        put_string(out, v.as_bytes());
+    };
+    aux(&mut out, "redis-ver", "7.0.15");
+    aux(&mut out, "redis-bits", "64");
+    aux(&mut out, "ctime", &(now_ms / 1000).to_string());
+    aux(&mut out, "aof-base", "0");
+    for (db, keys) in dbs {
+        out.push(0xFE);
+        put_len(&mut out, *db as u64);
+        out.push(0xFB);
+        put_len(&mut out, keys.len() as u64);
+        put_len(
+            &mut out,
+            keys.iter().filter(|k| k.2.is_some()).count() as u64,
+        );
+        for (key, value, expire) in keys {
+            if let Some(at) = expire {
+                out.push(0xFC);
+                out.extend_from_slice(&at.to_le_bytes());
+            }
+            out.push(type_byte(value));
+            put_string(&mut out, key);
+            out.extend(object_bytes(value, enc));
+        }
+    }
+    out.push(0xFF);
     let crc = crc64(&out);
     out.extend_from_slice(&crc.to_le_bytes());
     out

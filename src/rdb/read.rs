@@ -45,6 +45,95 @@ pub fn restore_payload(payload: &[u8], enc: &Encodings) -> Read<Value> {
     Ok(v)
 }
 
+/// A key of an RDB file: its db, name, absolute expiry (ms), and its value as a DUMP
+/// payload (for RESTORE).
+#[derive(Debug, PartialEq)]
+pub struct FileKey {
+    pub db: usize,
+    pub key: Vec<u8>,
+    pub expire_at: Option<i64>,
+    pub payload: Vec<u8>,
+}
+
+/// The keys of an RDB file (Redis 7.0's or older, version 10 at most), each value checked
+/// and cut out as a DUMP payload; or why the file can't be read.
+pub fn split_file(bytes: &[u8], enc: &Encodings) -> Result<Vec<FileKey>, String> {
+    let bad = |what: &str| format!("not an RDB file Redis 7.0 can load ({what})");
+    if bytes.len() < 9 || &bytes[..5] != b"REDIS" {
+        return Err(bad("no REDIS header"));
+    }
+    let version: u16 = std::str::from_utf8(&bytes[5..9])
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| bad("a bad version"))?;
+    if version > RDB_VERSION {
+        return Err(bad(&format!(
+            "RDB version {version} is newer than 7.0's {RDB_VERSION}"
+        )));
+    }
+    let mut r = Reader { data: bytes, at: 9 };
+    let mut keys = Vec::new();
+    let (mut db, mut expire_at) = (0usize, None);
+    loop {
+        let op = r.byte().map_err(|_| bad("it ends early"))?;
+        let truncated = |_| bad("it ends early or is damaged");
+        match op {
+            0xFA => {
+                r.string().map_err(truncated)?;
+                r.string().map_err(truncated)?;
+            }
+            0xFE => db = usize::try_from(r.len().map_err(truncated)?).unwrap_or(usize::MAX),
+            0xFB => {
+                r.len().map_err(truncated)?;
+                r.len().map_err(truncated)?;
+            }
+            0xFC => expire_at = Some(r.u64_le().map_err(truncated)? as i64),
+            0xFD => {
+                let secs = u32::from_le_bytes(
+                    r.take(4)
+                        .map_err(truncated)?
+                        .try_into()
+                        .map_err(|_| bad("a bad expiry"))?,
+                );
+                expire_at = Some(i64::from(secs) * 1000);
+            }
+            0xF8 => {
+                r.len().map_err(truncated)?;
+            }
+            0xF9 => {
+                r.byte().map_err(truncated)?;
+            }
+            0xFF => break,
+            0xF5..=0xF7 => return Err(bad("it holds functions or module data")),
+            kind => {
+                let key = r.string().map_err(truncated)?;
+                let start = r.at;
+                r.value(kind, enc)
+                    .map_err(|_| bad("a value it can't read"))?;
+                let mut payload = vec![kind];
+                payload.extend_from_slice(&bytes[start..r.at]);
+                payload.extend_from_slice(&RDB_VERSION.to_le_bytes());
+                let crc = crc64(&payload);
+                payload.extend_from_slice(&crc.to_le_bytes());
+                keys.push(FileKey {
+                    db,
+                    key,
+                    expire_at: expire_at.take(),
+                    payload,
+                });
+            }
+        }
+    }
+    // The checksum (version 5 on; 0 when the writer didn't compute one).
+    if version >= 5 {
+        let crc = r.u64_le().map_err(|_| bad("it ends early"))?;
+        if crc != 0 && crc != crc64(&bytes[..r.at - 8]) {
+            return Err(bad("its checksum is wrong"));
+        }
+    }
+    Ok(keys)
+}
+
 struct Reader<'a> {
     data: &'a [u8],
     at: usize,
@@ -219,9 +308,46 @@ impl Reader<'_> {
             }
             15 => self.stream(false)?,
             19 => self.stream(true)?,
+            24 | 25 => self.hash_with_ttls(kind == 25, enc)?,
             _ => return Err(BadFormat),
         };
         Ok(v)
+    }
+
+    /// A hash whose fields may have TTLs, as the playground writes one after Redis 7.4:
+    /// the soonest deadline, then listpack triples (field, value, deadline or 0) or pairs
+    /// each after its deadline relative to the soonest (0: none).
+    fn hash_with_ttls(&mut self, listpack: bool, enc: &Encodings) -> Read<Value> {
+        let soonest = self.u64_le()? as i64;
+        let mut fields = Vec::new();
+        if listpack {
+            let lp = listpack_entries(&self.string()?)?;
+            if lp.len() % 3 != 0 {
+                return Err(BadFormat);
+            }
+            for t in lp.chunks_exact(3) {
+                let at = crate::num::parse_i64(&t[2]).ok_or(BadFormat)?;
+                fields.push((t[0].clone(), t[1].clone(), (at != 0).then_some(at)));
+            }
+        } else {
+            for _ in 0..self.count()? {
+                let rel = self.len()?;
+                let at = (rel != 0).then(|| soonest.saturating_add(rel as i64 - 1));
+                fields.push((self.string()?, self.string()?, at));
+            }
+        }
+        let n = fields.len();
+        let mut h = Hash::from_pairs(fields.iter().map(|(f, v, _)| (f.clone(), v.clone())), enc);
+        if h.len() != n {
+            return Err(BadFormat);
+        }
+        h.enable_ttls();
+        for (f, _, at) in &fields {
+            if let Some(at) = at {
+                h.restore_ttl(f, *at);
+            }
+        }
+        Ok(Value::Hash(Box::new(h)))
     }
 
     fn id(&mut self) -> Read<StreamId> {

@@ -394,10 +394,15 @@ test('Export downloads a redis-cli script and RESP; Import runs either and repor
   assert.equal(resp.suggestedFilename(), 'redis-playground.resp');
   const respBytes = fs.readFileSync(await resp.path());
   assert.equal(String.fromCharCode(respBytes[0]), '*');
+  const expiresAt = await side(page, 'PEXPIRETIME temp');
+  const [rdb] = await Promise.all([page.waitForEvent('download'), dialog.locator('[data-export="rdb"]').click()]);
+  assert.equal(rdb.suggestedFilename(), 'dump.rdb');
+  const rdbBytes = fs.readFileSync(await rdb.path());
+  assert.equal(rdbBytes.subarray(0, 9).toString(), 'REDIS0010');
   await dialog.locator('button', { hasText: 'Close' }).click();
 
   // Import each into a fresh playground.
-  for (const [name, bytes] of [['redis-playground.redis', Buffer.from(scriptText)], ['redis-playground.resp', respBytes]]) {
+  for (const [name, bytes] of [['redis-playground.redis', Buffer.from(scriptText)], ['redis-playground.resp', respBytes], ['dump.rdb', rdbBytes]]) {
     const other = await openPage(t);
     await other.page.evaluate(() => window.redisPlayground.engine.pause());
     await other.page.locator('#data-menu > summary').click();
@@ -407,7 +412,12 @@ test('Export downloads a redis-cli script and RESP; Import runs either and repor
     await n.waitFor();
     assert.match(await n.textContent(), new RegExp(`Imported ${name.replace('.', '\\.')}: \\d+ commands run, 0 errors`));
     assert.equal(await side(other.page, 'GET greeting'), '"Hello <b>World</b>"');
-    assert.equal(await side(other.page, 'TTL temp'), '(integer) 500', 'the TTL the key had when exported');
+    if (name === 'dump.rdb') {
+      // An RDB file keeps the absolute expiry time (the second page's clock is its own).
+      assert.equal(await side(other.page, 'PEXPIRETIME temp'), expiresAt, 'the expiry the key had when exported');
+    } else {
+      assert.equal(await side(other.page, 'TTL temp'), '(integer) 500', 'the TTL the key had when exported');
+    }
     assert.equal(await side(other.page, 'HGET h f'), '"v"');
     assert.equal(await other.page.locator('#prompt').textContent(), '127.0.0.1:6379> ', 'the import ran on its own connection');
   }

@@ -72,7 +72,7 @@ pub fn wall_ms() -> f64 {
 pub struct RedisServer {
     child: Child,
     pub port: u16,
-    dir: PathBuf,
+    pub dir: PathBuf,
 }
 
 impl Drop for RedisServer {

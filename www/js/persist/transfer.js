@@ -2,11 +2,13 @@
 //
 //   mountTransfer({ engine, console, notices, exportButton, importButton })
 //
-// Export opens a small dialog with two downloads of the whole keyspace (all 16 dbs):
+// Export opens a small dialog with three downloads of the whole keyspace (all 16 dbs):
 //   redis-playground.redis  a redis-cli script (engine.exportScript()): `redis-cli < file`
 //   redis-playground.resp   the same commands as RESP (engine.exportResp()): `redis-cli --pipe < file`
-// Both recreate every key with its remaining TTL (PEXPIRE).
-// Import reads a file in either format (the engine tells them apart) and runs it on a
+//   dump.rdb                an RDB file (engine.exportRdb()) a redis-server 7.0 loads at start
+// The scripts recreate every key with its remaining TTL (PEXPIRE); the RDB file keeps the
+// absolute expiry times, as Redis's own does.
+// Import reads a file in any of these formats (the engine tells them apart) and runs it on a
 // separate connection (engine.importData()), like piping it into redis-cli; a notice shows
 // how many commands ran and the first errors, as text.
 import { h, openDialog, downloadNow } from './ui.js';
@@ -29,6 +31,10 @@ export function mountTransfer({ engine, console: ui, notices, persistence = null
           const text = engine.exportScript();
           downloadNow(new TextEncoder().encode(text), 'redis-playground.redis', 'text/plain');
           result.textContent = `Saved redis-playground.redis (${formatSize(text.length)}).`;
+        } else if (kind === 'rdb') {
+          const bytes = engine.exportRdb();
+          downloadNow(bytes, 'dump.rdb');
+          result.textContent = `Saved dump.rdb (${formatSize(bytes.length)}).`;
         } else {
           const bytes = engine.exportResp();
           downloadNow(bytes, 'redis-playground.resp');
@@ -39,21 +45,24 @@ export function mountTransfer({ engine, console: ui, notices, persistence = null
       }
     };
     const body = [
-      h('p', { text: `Download the keyspace (${plural(keys, 'key')} in all 16 databases) as commands that recreate every key, with its remaining time to live, in a real Redis.` }),
+      h('p', { text: `Download the keyspace (${plural(keys, 'key')} in all 16 databases) as commands that recreate every key, with its remaining time to live, in a real Redis — or as the RDB file a real Redis 7.0 loads when it starts.` }),
       h('div', { class: 'export-choices' },
         h('div', { class: 'export-choice' },
           h('button', { type: 'button', class: 'pg-button primary', 'data-export': 'script', text: 'redis-cli script (.redis)', onclick: () => save('script') }),
           h('code', { class: 'export-usage', text: 'redis-cli < redis-playground.redis' })),
         h('div', { class: 'export-choice' },
           h('button', { type: 'button', class: 'pg-button', 'data-export': 'resp', text: 'RESP for redis-cli --pipe (.resp)', onclick: () => save('resp') }),
-          h('code', { class: 'export-usage', text: 'redis-cli --pipe < redis-playground.resp' }))),
+          h('code', { class: 'export-usage', text: 'redis-cli --pipe < redis-playground.resp' })),
+        ...(typeof engine.exportRdb === 'function' ? [h('div', { class: 'export-choice' },
+          h('button', { type: 'button', class: 'pg-button', 'data-export': 'rdb', text: 'RDB file (dump.rdb)', onclick: () => save('rdb') }),
+          h('code', { class: 'export-usage', text: 'redis-server --dir <its folder> --dbfilename dump.rdb' }))] : [])),
       result,
     ];
     await openDialog({ title: 'Export to a real Redis', className: 'export-dialog', body, buttons: [{ label: 'Close', value: null }] });
     ui?.focus?.();
   }
 
-  const picker = h('input', { type: 'file', accept: '.redis,.resp,.txt,text/plain,application/octet-stream', hidden: true, class: 'import-picker', 'aria-hidden': 'true', tabindex: '-1' });
+  const picker = h('input', { type: 'file', accept: '.redis,.resp,.rdb,.txt,text/plain,application/octet-stream', hidden: true, class: 'import-picker', 'aria-hidden': 'true', tabindex: '-1' });
   document.body.append(picker);
 
   /** Import bytes (from the picker, or a test): returns the engine's result. */
