@@ -786,10 +786,10 @@ impl Server {
         let took_us = ctx.took_us;
         // Redis counts a command once it has run, so INFO doesn't count itself.
         self.stats.commands_processed += 1;
-        self.stats.command(cmd).calls += 1;
-        if self.latency.tracking {
-            self.stats.command(cmd).tracked += 1;
-        }
+        let tracking = self.latency.tracking;
+        let stat = self.stats.command(cmd);
+        stat.calls += 1;
+        stat.tracked += u64::from(tracking);
         if let Reply::Error(text) = &reply {
             self.stats.error(text);
             self.stats.command(cmd).failed_calls += 1;
