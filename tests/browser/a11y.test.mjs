@@ -81,6 +81,8 @@ test('two consoles split, a restored transcript, the Data menu open, a lesson op
   await run(page, 'FCALL f 0'); // the page's note under unknown command
   await page.reload();
   await page.waitForSelector('#input:not([disabled])');
+  // Every pane mounted (they come after the console): then a new console stays the one shown.
+  await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
   await page.locator('.console-new').click();
   await page.waitForSelector('#input-2:not([disabled])');
   await page.locator('.console-split').click();
