@@ -56,6 +56,9 @@ fn parameters(server: &Server) -> Vec<(&'static str, String)> {
         "latency-monitor-threshold",
         server.latency().threshold_ms.to_string(),
     ));
+    let busy = server.busy_reply_threshold_ms().to_string();
+    all.push(("busy-reply-threshold", busy.clone()));
+    all.push(("lua-time-limit", busy));
     let tracking = if server.latency().tracking {
         "yes"
     } else {
@@ -284,6 +287,7 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut slow_than = None;
     let mut slow_len = None;
     let mut latency = None;
+    let mut busy = None;
     let mut tracking = None;
     let mut seen: Vec<Vec<u8>> = Vec::new();
     for (param, value) in pairs(rest) {
@@ -356,6 +360,7 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
                 })
             }
             b"hll-sparse-max-bytes" => hll_sparse = Some(memory_param(param, value)?),
+            b"busy-reply-threshold" | b"lua-time-limit" => busy = Some(int_param(param, value, 0)?),
             b"stream-node-max-bytes" => stream_limits.max_bytes = memory_param(param, value)?,
             b"stream-node-max-entries" => stream_limits.max_entries = int_param(param, value, 0)?,
             name if DEFAULTS.iter().any(|(k, _, _)| k.as_bytes() == name) => {
@@ -385,6 +390,9 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     }
     if let Some(n) = hll_sparse {
         ctx.server.set_hll_sparse_max_bytes(n);
+    }
+    if let Some(ms) = busy {
+        ctx.server.set_busy_reply_threshold_ms(ms);
     }
     ctx.server.set_stream_limits(stream_limits);
     ctx.server.set_encodings(encodings);

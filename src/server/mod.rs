@@ -157,6 +157,9 @@ pub struct Server {
     hz: u32,
     /// `hll-sparse-max-bytes`: the largest sparse HyperLogLog before it turns dense.
     hll_sparse_max_bytes: u64,
+    /// `busy-reply-threshold` (alias `lua-time-limit`), ms: how long a script may run
+    /// before other clients are answered BUSY.
+    busy_reply_threshold_ms: i64,
     /// `stream-node-max-bytes` and `stream-node-max-entries`.
     stream_limits: crate::types::stream::NodeLimits,
     /// The encoding thresholds (`*-max-intset-entries`, `*-max-listpack-*`).
@@ -353,6 +356,7 @@ impl Server {
             notify_flags: NotifyFlags::NONE,
             hz: 10,
             hll_sparse_max_bytes: crate::types::hll::SPARSE_MAX_BYTES as u64,
+            busy_reply_threshold_ms: 5000,
             stream_limits: Default::default(),
             encodings: Default::default(),
             slowlog: Default::default(),
@@ -416,6 +420,15 @@ impl Server {
 
     pub fn set_hll_sparse_max_bytes(&mut self, n: u64) {
         self.hll_sparse_max_bytes = n;
+    }
+
+    /// `busy-reply-threshold`, in ms.
+    pub fn busy_reply_threshold_ms(&self) -> i64 {
+        self.busy_reply_threshold_ms
+    }
+
+    pub fn set_busy_reply_threshold_ms(&mut self, ms: i64) {
+        self.busy_reply_threshold_ms = ms;
     }
 
     pub fn rng(&mut self) -> &mut fastrand::Rng {
