@@ -173,7 +173,7 @@ impl Lfu {
                 counter += 1;
             }
         }
-        (lfu_minutes(now) << 8) | counter
+        lfu_word(now, counter)
     }
 }
 
@@ -197,6 +197,16 @@ impl Default for Db {
 
 fn lru_of(now: Ms) -> u32 {
     (now.max(0) / 1000) as u32
+}
+
+/// Seconds since the access an LRU word records (OBJECT IDLETIME, the eviction pool).
+pub fn idle_seconds(word: u32, now: Ms) -> u64 {
+    u64::from(lru_of(now).saturating_sub(word))
+}
+
+/// An LFU word: the minute of the last decrement and the counter.
+fn lfu_word(now: Ms, counter: u32) -> u32 {
+    (lfu_minutes(now) << 8) | counter
 }
 
 impl Db {
@@ -344,9 +354,9 @@ impl Db {
             return false;
         };
         match (lfu, idle, freq) {
-            (true, _, Some(f)) => e.lru = (lfu_minutes(now) << 8) | (f.clamp(0, 255) as u32),
+            (true, _, Some(f)) => e.lru = lfu_word(now, f.clamp(0, 255) as u32),
             (false, Some(secs), _) => {
-                e.lru = u32::try_from((now.max(0) / 1000).saturating_sub(secs).max(0)).unwrap_or(0)
+                e.lru = lru_of(now).saturating_sub(u32::try_from(secs).unwrap_or(u32::MAX))
             }
             _ => {}
         }
@@ -363,7 +373,7 @@ impl Db {
     /// A new entry's access word: now, or (LFU) the initial counter.
     fn fresh_lru(&self, now: Ms) -> u32 {
         match self.lfu {
-            Some(_) => (lfu_minutes(now) << 8) | LFU_INIT,
+            Some(_) => lfu_word(now, LFU_INIT),
             None => lru_of(now),
         }
     }

@@ -8,7 +8,7 @@
 use super::args::{int_arg, pairs, parse_cursor, scan_options, Args};
 use super::common::scan_reply;
 use super::table::{key, Group, Link, Shape, BASE};
-use super::{remove_if_empty, value_of, Command};
+use super::{delete_if_empty, value_of, Command};
 use crate::error::{CmdError, CmdResult};
 use crate::num::ldouble::{self, LongDouble};
 use crate::reply::Reply;
@@ -218,9 +218,7 @@ fn hdel(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     }
     if deleted > 0 {
         ctx.notify(Class::Hash, "hdel", key);
-        if remove_if_empty(ctx, key) {
-            ctx.notify(Class::Generic, "del", key);
-        }
+        delete_if_empty(ctx, key);
         ctx.changes(deleted as u64);
     }
     Ok(Reply::Int(deleted))

@@ -452,7 +452,6 @@ fn object_idletime(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let key = Args::of_sub(argv).next_key()?;
     let now = ctx.now;
     let lfu = ctx.server.maxmemory_policy().is_lfu();
-    let secs = (now.max(0) / 1000) as u32;
     let Some(e) = ctx.db().peek(key, now) else {
         return Ok(Reply::Nil);
     };
@@ -461,7 +460,7 @@ fn object_idletime(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             "An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.".into(),
         ));
     }
-    Ok(Reply::Int(secs.saturating_sub(e.lru) as i64))
+    Ok(Reply::Int(crate::db::idle_seconds(e.lru, now) as i64))
 }
 
 /// OBJECT FREQ key — the logarithmic access counter, decayed to now, under an LFU policy.

@@ -64,9 +64,7 @@ fn pop_event(end: End) -> &'static str {
 /// (with a `del` event) if the list is now empty.
 fn popped(ctx: &mut Ctx, key: &[u8], end: End) {
     ctx.notify(Class::List, pop_event(end), key);
-    if super::remove_if_empty(ctx, key) {
-        ctx.notify(Class::Generic, "del", key);
-    }
+    super::delete_if_empty(ctx, key);
 }
 
 /// Pop up to `count` elements (at least one: the list is not empty) from the list at
@@ -257,9 +255,7 @@ fn lrem(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let removed = list::remove(l, count, element);
     if removed > 0 {
         ctx.notify(Class::List, "lrem", key);
-        if super::remove_if_empty(ctx, key) {
-            ctx.notify(Class::Generic, "del", key);
-        }
+        super::delete_if_empty(ctx, key);
         ctx.changes(removed as u64);
     }
     Ok(Reply::from(removed))
@@ -277,9 +273,7 @@ fn ltrim(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let removed = list::trim(l, start, stop);
     // Redis reports the trim (and signals watchers) even when nothing was removed.
     ctx.notify(Class::List, "ltrim", key);
-    if super::remove_if_empty(ctx, key) {
-        ctx.notify(Class::Generic, "del", key);
-    }
+    super::delete_if_empty(ctx, key);
     ctx.changes(removed as u64);
     Ok(Reply::ok())
 }

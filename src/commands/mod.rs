@@ -187,6 +187,13 @@ pub fn remove_if_empty(ctx: &mut Ctx, key: &[u8]) -> bool {
     empty
 }
 
+/// Delete `key` if a removal emptied its collection, with Redis's `del` event.
+pub fn delete_if_empty(ctx: &mut Ctx, key: &[u8]) {
+    if remove_if_empty(ctx, key) {
+        ctx.notify(crate::server::Class::Generic, "del", key);
+    }
+}
+
 // The argument parsers live with the argument cursor; these names stay here for the
 // families that import them from `commands`.
 

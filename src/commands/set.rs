@@ -11,7 +11,7 @@ mod random;
 use super::args::{parse_cursor, scan_options, Args};
 use super::common::scan_reply;
 use super::table::{key, Group, Link, Shape, BASE};
-use super::{remove_if_empty, value_of, Command};
+use super::{delete_if_empty, value_of, Command};
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
 use crate::server::{Class, Ctx};
@@ -38,13 +38,6 @@ fn peek_set<'c>(ctx: &'c mut Ctx, key: &[u8]) -> Option<&'c mut Set> {
 fn store(ctx: &mut Ctx, key: &[u8], set: Set) {
     let now = ctx.now;
     ctx.db().set(key, Value::Set(Box::new(set)), false, now);
-}
-
-/// Delete the set at `key` if a removal emptied it, with Redis's `del` event.
-fn delete_if_empty(ctx: &mut Ctx, key: &[u8]) {
-    if remove_if_empty(ctx, key) {
-        ctx.notify(Class::Generic, "del", key);
-    }
 }
 
 /// Members as a RESP3-set-shaped reply (an array in RESP2).

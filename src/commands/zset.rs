@@ -15,7 +15,7 @@ mod range;
 
 use super::args::{float_arg, pairs, Args};
 use super::table::{key, Block, Group, Link, Shape, BASE};
-use super::{remove_if_empty, value_of, Command};
+use super::{delete_if_empty, remove_if_empty, value_of, Command};
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
 use crate::server::{Class, Ctx};
@@ -66,13 +66,6 @@ pub(super) fn store_counting(
     ctx.notify(Class::ZSet, event, dst);
     ctx.changes(changes);
     Reply::Int(n as i64)
-}
-
-/// Delete the sorted set at `key` if a removal emptied it, with Redis's `del` event.
-fn delete_if_empty(ctx: &mut Ctx, key: &[u8]) {
-    if remove_if_empty(ctx, key) {
-        ctx.notify(Class::Generic, "del", key);
-    }
 }
 
 /// A flat reply of members, each followed by its score when `withscores` (RESP2 shape).

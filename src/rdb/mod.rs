@@ -93,8 +93,14 @@ fn type_byte(v: &Value) -> u8 {
 /// DUMP's payload: the type byte, the value, the RDB version (2 bytes) and a CRC-64
 /// (Jones, as Redis's `crc64`) of all that, both little-endian.
 pub fn dump_payload(v: &Value, enc: &Encodings) -> Vec<u8> {
-    let mut out = vec![type_byte(v)];
-    out.extend(object_bytes(v, enc));
+    payload(type_byte(v), &object_bytes(v, enc))
+}
+
+/// A DUMP payload of a value of RDB type `kind` written as `body`.
+fn payload(kind: u8, body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len() + 11);
+    out.push(kind);
+    out.extend_from_slice(body);
     out.extend_from_slice(&RDB_VERSION.to_le_bytes());
     let crc = crc64(&out);
     out.extend_from_slice(&crc.to_le_bytes());

@@ -6,10 +6,10 @@
 //! Anything malformed is an error, never a panic. The older ziplist types (from Redis 6
 //! and before) are not read.
 
-use super::{crc64, lzf, RDB_VERSION};
+use super::{crc64, lzf, payload, RDB_VERSION};
 use crate::types::stream::group::ConsumerGroup;
 use crate::types::stream::{NodeParts, Stream, StreamId};
-use crate::types::{Encodings, Hash, List, RString, Set, Value, ZSet};
+use crate::types::{listpack, Encodings, Hash, List, RString, Set, Value, ZSet};
 
 /// Why a payload was refused, in RESTORE's words.
 #[derive(Debug, PartialEq)]
@@ -110,16 +110,11 @@ pub fn split_file(bytes: &[u8], enc: &Encodings) -> Result<Vec<FileKey>, String>
                 let start = r.at;
                 r.value(kind, enc)
                     .map_err(|_| bad("a value it can't read"))?;
-                let mut payload = vec![kind];
-                payload.extend_from_slice(&bytes[start..r.at]);
-                payload.extend_from_slice(&RDB_VERSION.to_le_bytes());
-                let crc = crc64(&payload);
-                payload.extend_from_slice(&crc.to_le_bytes());
                 keys.push(FileKey {
                     db,
                     key,
                     expire_at: expire_at.take(),
-                    payload,
+                    payload: payload(kind, &bytes[start..r.at]),
                 });
             }
         }
@@ -184,6 +179,11 @@ impl Reader<'_> {
         })
     }
 
+    /// A listpack, stored as a string.
+    fn listpack(&mut self) -> Read<Vec<Vec<u8>>> {
+        listpack::entries(&self.string()?).ok_or(BadFormat)
+    }
+
     fn len(&mut self) -> Read<u64> {
         match self.len_or_enc()? {
             (n, false) => Ok(n),
@@ -238,7 +238,7 @@ impl Reader<'_> {
                     match self.len()? {
                         // PLAIN: one element as it is; PACKED: a listpack of them.
                         1 => l.push_back(self.string()?),
-                        2 => l.extend(listpack_entries(&self.string()?)?),
+                        2 => l.extend(self.listpack()?),
                         _ => return Err(BadFormat),
                     }
                 }
@@ -276,7 +276,7 @@ impl Reader<'_> {
                 zset(pairs, n, enc)?
             }
             17 => {
-                let lp = listpack_entries(&self.string()?)?;
+                let lp = self.listpack()?;
                 if lp.len() % 2 != 0 {
                     return Err(BadFormat);
                 }
@@ -297,7 +297,7 @@ impl Reader<'_> {
                 hash(pairs, n, enc)?
             }
             16 => {
-                let lp = listpack_entries(&self.string()?)?;
+                let lp = self.listpack()?;
                 if lp.len() % 2 != 0 {
                     return Err(BadFormat);
                 }
@@ -317,11 +317,11 @@ impl Reader<'_> {
     /// A hash whose fields may have TTLs, as the playground writes one after Redis 7.4:
     /// the soonest deadline, then listpack triples (field, value, deadline or 0) or pairs
     /// each after its deadline relative to the soonest (0: none).
-    fn hash_with_ttls(&mut self, listpack: bool, enc: &Encodings) -> Read<Value> {
+    fn hash_with_ttls(&mut self, packed: bool, enc: &Encodings) -> Read<Value> {
         let soonest = self.u64_le()? as i64;
         let mut fields = Vec::new();
-        if listpack {
-            let lp = listpack_entries(&self.string()?)?;
+        if packed {
+            let lp = self.listpack()?;
             if lp.len() % 3 != 0 {
                 return Err(BadFormat);
             }
@@ -372,7 +372,7 @@ impl Reader<'_> {
                 return Err(BadFormat);
             }
             let master = Reader { data: &key, at: 0 }.raw_id()?;
-            let lp = listpack_entries(&self.string()?)?;
+            let lp = self.listpack()?;
             nodes.push(stream_node(master, &lp)?);
         }
         let length = self.len()?;
@@ -499,80 +499,6 @@ fn intset_members(blob: &[u8]) -> Read<Vec<Vec<u8>>> {
     }
     Ok(blob[8..]
         .chunks_exact(width)
-        .map(|c| {
-            let mut b = [if c[width - 1] & 0x80 != 0 { 0xff } else { 0 }; 8];
-            b[..width].copy_from_slice(c);
-            i64::from_le_bytes(b).to_string().into_bytes()
-        })
+        .map(|c| listpack::signed_le(c).to_string().into_bytes())
         .collect())
-}
-
-/// A listpack's entries, integers as their decimal text.
-pub fn listpack_entries(lp: &[u8]) -> Read<Vec<Vec<u8>>> {
-    if lp.len() < 7
-        || u32::from_le_bytes(lp[..4].try_into().map_err(|_| BadFormat)?) as usize != lp.len()
-    {
-        return Err(BadFormat);
-    }
-    let mut at = 6;
-    let mut out = Vec::new();
-    loop {
-        let b = *lp.get(at).ok_or(BadFormat)?;
-        if b == 0xFF {
-            break;
-        }
-        let start = at;
-        let int = |bytes: &[u8], width: usize| -> Read<i64> {
-            let mut v = [0u8; 8];
-            v[..width].copy_from_slice(bytes.get(..width).ok_or(BadFormat)?);
-            let shift = 64 - 8 * width as u32;
-            Ok(i64::from_le_bytes(v).wrapping_shl(shift) >> shift)
-        };
-        let (entry, len): (Vec<u8>, usize) = match b {
-            0x00..=0x7F => (i64::from(b).to_string().into_bytes(), 1),
-            0x80..=0xBF => {
-                let n = usize::from(b & 0x3F);
-                (lp.get(at + 1..at + 1 + n).ok_or(BadFormat)?.to_vec(), 1 + n)
-            }
-            0xC0..=0xDF => {
-                let raw = (u16::from(b & 0x1F) << 8) | u16::from(*lp.get(at + 1).ok_or(BadFormat)?);
-                let v = if raw & 0x1000 != 0 {
-                    i64::from(raw) - 0x2000
-                } else {
-                    i64::from(raw)
-                };
-                (v.to_string().into_bytes(), 2)
-            }
-            0xE0..=0xEF => {
-                let n =
-                    (usize::from(b & 0x0F) << 8) | usize::from(*lp.get(at + 1).ok_or(BadFormat)?);
-                (lp.get(at + 2..at + 2 + n).ok_or(BadFormat)?.to_vec(), 2 + n)
-            }
-            0xF0 => {
-                let n = u32::from_le_bytes(
-                    lp.get(at + 1..at + 5)
-                        .ok_or(BadFormat)?
-                        .try_into()
-                        .map_err(|_| BadFormat)?,
-                ) as usize;
-                (lp.get(at + 5..at + 5 + n).ok_or(BadFormat)?.to_vec(), 5 + n)
-            }
-            0xF1..=0xF4 => {
-                let width = [2, 3, 4, 8][usize::from(b - 0xF1)];
-                let v = int(lp.get(at + 1..).ok_or(BadFormat)?, width)?;
-                (v.to_string().into_bytes(), 1 + width)
-            }
-            _ => return Err(BadFormat),
-        };
-        out.push(entry);
-        // The back-length: 1 to 5 bytes.
-        at = start + len + crate::types::listpack::backlen_size(len);
-        if at >= lp.len() {
-            return Err(BadFormat);
-        }
-    }
-    if at != lp.len() - 1 {
-        return Err(BadFormat);
-    }
-    Ok(out)
 }

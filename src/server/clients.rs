@@ -133,11 +133,6 @@ impl Client {
         self.no_evict = on;
     }
 
-    /// Whether the connection was closed (it is freed at the end of the command).
-    pub fn is_closed(&self) -> bool {
-        self.closed
-    }
-
     /// Forget what RESET forgets of the client itself: its name and db (the server
     /// resets its transaction, subscriptions and MONITOR).
     pub(super) fn reset_identity(&mut self) {

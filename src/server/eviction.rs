@@ -1,6 +1,11 @@
 //! `maxmemory` and its policies: the configuration (CONFIG's `maxmemory`,
 //! `maxmemory-policy`, `maxmemory-samples`, `lfu-log-factor`, `lfu-decay-time`).
 
+use super::clients::Client;
+use super::{Class, ClientId, Server};
+use crate::clock::Ms;
+use crate::db::Lfu;
+
 /// The eight `maxmemory-policy` values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Policy {
@@ -114,11 +119,6 @@ impl Default for Eviction {
         }
     }
 }
-
-use super::clients::Client;
-use super::{Class, ClientId, Server};
-use crate::clock::Ms;
-use crate::db::Lfu;
 
 /// How many candidates the eviction pool keeps (Redis's EVPOOL_SIZE).
 const POOL_SIZE: usize = 16;
@@ -307,7 +307,7 @@ impl Server {
                         )
                     }
                     _ => {
-                        let idle = (now.max(0) as u64 / 1000).saturating_sub(u64::from(word));
+                        let idle = crate::db::idle_seconds(word, now);
                         (idle, format!("idle longest ({idle} s)"))
                     }
                 };

@@ -470,7 +470,7 @@ impl Server {
         let out = load(&mut self.dbs);
         self.generation += 1;
         for db in 0..NUM_DBS {
-            self.touch_watched_in(db, |_| true);
+            self.touch_all_watched_in(db);
         }
         out
     }

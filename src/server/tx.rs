@@ -233,15 +233,14 @@ impl Server {
         }
     }
 
-    /// Every watched key of `db` that `exists` says is present makes its watchers dirty
-    /// (FLUSHDB, SWAPDB, a restore).
-    pub(super) fn touch_watched_in(&mut self, db: usize, exists: impl Fn(&[u8]) -> bool) {
+    /// Every watcher of a key of `db` sees a change (the keyspace was replaced).
+    pub(super) fn touch_all_watched_in(&mut self, db: usize) {
         self.generation += 1;
         let touched: Vec<ClientId> = self
             .watches
             .by_key
             .iter()
-            .filter(|((d, k), _)| *d == db && exists(k))
+            .filter(|((d, _), _)| *d == db)
             .flat_map(|(_, clients)| clients.iter().copied())
             .collect();
         for id in touched {

@@ -7,10 +7,6 @@
 pub const EMPTY: usize = 7;
 
 /// How many bytes the back-length of an entry of `l` bytes takes.
-pub fn backlen_size(l: usize) -> usize {
-    backlen(l)
-}
-
 fn backlen(l: usize) -> usize {
     match l {
         0..=127 => 1,
@@ -138,6 +134,72 @@ impl Builder {
         self.buf[4..6].copy_from_slice(&count.to_le_bytes());
         self.buf
     }
+}
+
+/// A two's complement integer of 1 to 8 little-endian bytes (listpack's and intset's).
+pub fn signed_le(bytes: &[u8]) -> i64 {
+    let mut v = [0u8; 8];
+    let n = bytes.len().min(8);
+    v[..n].copy_from_slice(&bytes[..n]);
+    let shift = 64 - 8 * n as u32;
+    i64::from_le_bytes(v).wrapping_shl(shift) >> shift
+}
+
+/// A listpack's entries, integers as their decimal text (RESTORE); None if it is
+/// malformed.
+pub fn entries(lp: &[u8]) -> Option<Vec<Vec<u8>>> {
+    if lp.len() < 7 || u32::from_le_bytes(lp[..4].try_into().ok()?) as usize != lp.len() {
+        return None;
+    }
+    let mut at = 6;
+    let mut out = Vec::new();
+    loop {
+        let b = *lp.get(at)?;
+        if b == 0xFF {
+            break;
+        }
+        let start = at;
+        let (entry, len): (Vec<u8>, usize) = match b {
+            0x00..=0x7F => (i64::from(b).to_string().into_bytes(), 1),
+            0x80..=0xBF => {
+                let n = usize::from(b & 0x3F);
+                (lp.get(at + 1..at + 1 + n)?.to_vec(), 1 + n)
+            }
+            0xC0..=0xDF => {
+                let raw = (u16::from(b & 0x1F) << 8) | u16::from(*lp.get(at + 1)?);
+                let v = if raw & 0x1000 != 0 {
+                    i64::from(raw) - 0x2000
+                } else {
+                    i64::from(raw)
+                };
+                (v.to_string().into_bytes(), 2)
+            }
+            0xE0..=0xEF => {
+                let n = (usize::from(b & 0x0F) << 8) | usize::from(*lp.get(at + 1)?);
+                (lp.get(at + 2..at + 2 + n)?.to_vec(), 2 + n)
+            }
+            0xF0 => {
+                let n = u32::from_le_bytes(lp.get(at + 1..at + 5)?.try_into().ok()?) as usize;
+                (lp.get(at + 5..at + 5 + n)?.to_vec(), 5 + n)
+            }
+            0xF1..=0xF4 => {
+                let width = [2, 3, 4, 8][usize::from(b - 0xF1)];
+                let v = signed_le(lp.get(at + 1..at + 1 + width)?);
+                (v.to_string().into_bytes(), 1 + width)
+            }
+            _ => return None,
+        };
+        out.push(entry);
+        // The back-length: 1 to 5 bytes.
+        at = start + len + backlen(len);
+        if at >= lp.len() {
+            return None;
+        }
+    }
+    if at != lp.len() - 1 {
+        return None;
+    }
+    Some(out)
 }
 
 #[cfg(test)]

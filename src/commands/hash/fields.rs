@@ -13,7 +13,7 @@
 
 use super::{hash_or_new, notify_hash, read_hash, write_hash};
 use crate::commands::args::{int_arg, int_in, is};
-use crate::commands::remove_if_empty;
+use crate::commands::delete_if_empty;
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
 use crate::server::{Class, Ctx};
@@ -50,6 +50,18 @@ fn deadline_arg(arg: &[u8], seconds: bool, base: i64, cmd: &str) -> CmdResult<i6
         return Err(invalid());
     }
     Ok(v + base)
+}
+
+/// EX, PX, EXAT or PXAT (lower case): whether its time is in seconds, and its base (now
+/// for EX and PX, 0 for the absolute forms).
+fn deadline_word(word: &[u8], now: i64) -> Option<(bool, i64)> {
+    match word {
+        b"ex" => Some((true, now)),
+        b"px" => Some((false, now)),
+        b"exat" => Some((true, 0)),
+        b"pxat" => Some((false, 0)),
+        _ => None,
+    }
 }
 
 /// `FIELDS numfields field [field ...]` with `numfields` at `at`: the fields, or Redis's
@@ -126,9 +138,7 @@ fn deadlines_set(ctx: &mut Ctx, key: &[u8], set: usize, deleted: usize) {
         if deleted > 0 { "hdel" } else { "hexpire" },
         key,
     );
-    if remove_if_empty(ctx, key) {
-        ctx.notify(Class::Generic, "del", key);
-    }
+    delete_if_empty(ctx, key);
 }
 
 // ---- command handlers ----
@@ -286,9 +296,7 @@ pub fn hgetdel(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         .collect();
     if deleted > 0 {
         notify_hash(ctx, "hdel", key, deleted);
-        if remove_if_empty(ctx, key) {
-            ctx.notify(Class::Generic, "del", key);
-        }
+        delete_if_empty(ctx, key);
     }
     Ok(Reply::Array(values))
 }
@@ -313,15 +321,12 @@ pub fn hgetex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let exists = write_hash(ctx, key)?.is_some();
     let now = ctx.now;
     let opt = argv[2].to_ascii_lowercase();
-    let timed = |seconds: bool, base: i64| -> CmdResult<TtlChange> {
-        deadline_arg(&argv[3], seconds, base, "hgetex").map(TtlChange::At)
-    };
-    let (change, at_count) = match opt.as_slice() {
-        b"ex" => (timed(true, now)?, 5),
-        b"px" => (timed(false, now)?, 5),
-        b"exat" => (timed(true, 0)?, 5),
-        b"pxat" => (timed(false, 0)?, 5),
-        b"persist" => (TtlChange::Persist, 4),
+    let (change, at_count) = match (deadline_word(&opt, now), opt.as_slice()) {
+        (Some((seconds, base)), _) => {
+            let at = deadline_arg(&argv[3], seconds, base, "hgetex")?;
+            (TtlChange::At(at), 5)
+        }
+        (None, b"persist") => (TtlChange::Persist, 4),
         _ => (TtlChange::None, 3),
     };
     let fields = fields_arg(
@@ -358,9 +363,7 @@ pub fn hgetex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             _ => "hexpire",
         };
         ctx.notify(Class::Hash, event, key);
-        if remove_if_empty(ctx, key) {
-            ctx.notify(Class::Generic, "del", key);
-        }
+        delete_if_empty(ctx, key);
     }
     Ok(Reply::Array(values))
 }
@@ -384,13 +387,7 @@ fn setex_args<'a>(argv: &'a [Vec<u8>], now: i64) -> CmdResult<SetexArgs<'a>> {
     let mut i = 2;
     while i < argv.len() {
         let word = argv[i].to_ascii_lowercase();
-        let timed = match word.as_slice() {
-            b"ex" => Some((true, now)),
-            b"px" => Some((false, now)),
-            b"exat" => Some((true, 0)),
-            b"pxat" => Some((false, 0)),
-            _ => None,
-        };
+        let timed = deadline_word(&word, now);
         let one_ttl = || {
             CmdError::Err(
                 "Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified".into(),

@@ -7,7 +7,7 @@
 
 use super::zset_at;
 use crate::commands::args::{int_in, timeout_arg, Args};
-use crate::commands::remove_if_empty;
+use crate::commands::delete_if_empty;
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
 use crate::server::{Class, Ctx};
@@ -71,9 +71,7 @@ fn pop_generic(
         }
     }
     ctx.notify(Class::ZSet, if max { "zpopmax" } else { "zpopmin" }, key);
-    if remove_if_empty(ctx, key) {
-        ctx.notify(Class::Generic, "del", key);
-    }
+    delete_if_empty(ctx, key);
     ctx.changes(n as u64);
     Ok(match shape {
         Shape::Flat => Reply::Array(items),
