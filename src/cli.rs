@@ -517,6 +517,33 @@ pub fn print_into(out: &mut String, argv: &[Vec<u8>], reply: &Reply) {
     }
 }
 
+/// A push that arrived beside the replies, as interactive redis-cli prints it: an
+/// invalidation as `-> invalidate: 'key', 'key'`, anything else as a reply.
+pub fn print_push(out: &mut String, push: &Reply) {
+    if let Reply::Push(items) = push {
+        if let [Reply::Bulk(kind), Reply::Array(keys)] = items.as_slice() {
+            if kind.starts_with(b"invalidate") {
+                out.push_str("-> invalidate: ");
+                for (i, k) in keys.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push('\'');
+                    if let Reply::Bulk(k) = k {
+                        // redis-cli prints the key as a C string: up to a NUL byte.
+                        let end = k.iter().position(|&b| b == 0).unwrap_or(k.len());
+                        out.push_str(&String::from_utf8_lossy(&k[..end]));
+                    }
+                    out.push('\'');
+                }
+                out.push('\n');
+                return;
+            }
+        }
+    }
+    print_into(out, &[], push);
+}
+
 /// Append an integer's decimal digits without going through `fmt`.
 pub fn push_int(out: &mut String, n: i64) {
     let mut buf = [0u8; 20];
@@ -538,7 +565,7 @@ pub fn push_int(out: &mut String, n: i64) {
 
 /// Append an array item's number as redis-cli aligns it: `i` right-aligned to `width`
 /// digits, then `) `.
-fn push_index(out: &mut String, width: usize, i: usize) {
+fn push_index(out: &mut String, width: usize, i: usize, sep: char) {
     let mut buf = [b' '; 24];
     let width = width.min(buf.len() - 2);
     let mut at = width;
@@ -551,7 +578,7 @@ fn push_index(out: &mut String, width: usize, i: usize) {
             break;
         }
     }
-    buf[width] = b')';
+    buf[width] = sep as u8;
     out.push_str(std::str::from_utf8(&buf[..width + 2]).unwrap_or_default());
 }
 
@@ -562,19 +589,27 @@ fn format_raw(out: &mut String, reply: &Reply, limit: usize) {
         return;
     }
     match reply {
-        Reply::Nil | Reply::NilArray => {}
+        Reply::Nil | Reply::NilArray | Reply::Null => {}
         Reply::Error(e) => {
             out.push_str(e);
             out.push('\n');
         }
         Reply::Status(s) => out.push_str(s),
-        Reply::Bulk(b) => {
+        Reply::Bulk(b) | Reply::Verbatim(b) => {
             let fits = &b[..b.len().min(limit - out.len())];
             out.push_str(&String::from_utf8_lossy(fits));
         }
         Reply::Int(n) => push_int(out, *n),
         Reply::Double(d) => crate::num::double::fmt_g17_into(*d, out),
-        Reply::Array(items) | Reply::Set(items) => {
+        Reply::DoubleText(t) => out.push_str(t),
+        Reply::Bool(b) => out.push_str(if *b { "(true)" } else { "(false)" }),
+        Reply::BigNumber(_) => out.push_str(UNKNOWN_BIGNUM),
+        Reply::Attributed(..) => out.push_str(ATTRIBUTE_ERROR),
+        Reply::Pairs(_) | Reply::KeyedArrays(_) => {
+            let adapted = reply.clone().for_protocol(crate::reply::Protocol::Resp2);
+            format_raw(out, &adapted, limit)
+        }
+        Reply::Array(items) | Reply::Set(items) | Reply::Push(items) => {
             for (i, it) in items.iter().enumerate() {
                 if out.len() >= limit {
                     break;
@@ -595,7 +630,7 @@ fn format_raw(out: &mut String, reply: &Reply, limit: usize) {
                     out.push('\n');
                 }
                 format_raw(out, k, limit);
-                out.push('\n');
+                out.push(' ');
                 format_raw(out, v, limit);
             }
         }
@@ -642,40 +677,120 @@ fn format_into(out: &mut String, reply: &Reply, prefix: &str, limit: usize) {
             out.push('\n');
         }
         Reply::Double(d) => {
-            repr(out, crate::num::double::G17::new(*d).as_bytes());
+            out.push_str("(double) ");
+            crate::num::double::fmt_g17_into(*d, out);
             out.push('\n');
         }
-        Reply::Nil | Reply::NilArray => out.push_str("(nil)\n"),
+        Reply::DoubleText(t) => {
+            out.push_str("(double) ");
+            out.push_str(t);
+            out.push('\n');
+        }
+        Reply::Bool(b) => out.push_str(if *b { "(true)\n" } else { "(false)\n" }),
+        Reply::Verbatim(b) => {
+            let fits = &b[..b.len().min(limit.saturating_sub(out.len()))];
+            out.push_str(&String::from_utf8_lossy(fits));
+            out.push('\n');
+        }
+        Reply::BigNumber(_) => {
+            out.push_str(UNKNOWN_BIGNUM);
+            out.push('\n');
+        }
+        Reply::Attributed(..) => {
+            out.push_str(ATTRIBUTE_ERROR);
+            out.push('\n');
+        }
+        Reply::Nil | Reply::NilArray | Reply::Null => out.push_str("(nil)\n"),
         Reply::Multi(items) => items
             .iter()
             .for_each(|it| format_into(out, it, prefix, limit)),
-        Reply::Array(items) | Reply::Set(items) => {
-            format_array(out, items.iter(), items.len(), prefix, limit)
-        }
-        Reply::Map(pairs) => {
-            // RESP2 sends a map as a flat array: key, value, key, value…
-            let flat = pairs.iter().flat_map(|(k, v)| [k, v]);
-            format_array(out, flat, pairs.len() * 2, prefix, limit)
+        Reply::Array(items) => format_array(out, items, ')', "(empty array)\n", prefix, limit),
+        Reply::Set(items) => format_array(out, items, '~', "(empty set)\n", prefix, limit),
+        Reply::Push(items) => format_array(out, items, ')', "(empty push)\n", prefix, limit),
+        Reply::Map(pairs) => format_map(out, pairs, prefix, limit),
+        Reply::Pairs(_) | Reply::KeyedArrays(_) => {
+            // Adapted to the client's protocol before printing; RESP2's shape otherwise.
+            let adapted = reply.clone().for_protocol(crate::reply::Protocol::Resp2);
+            format_into(out, &adapted, prefix, limit)
         }
     }
 }
 
-fn format_array<'a>(
+/// What redis-cli 7.0 prints for a RESP3 big number: its hiredis knows the type, its
+/// printer does not (it then exits).
+pub const UNKNOWN_BIGNUM: &str = "Unknown reply type: 13";
+
+/// What redis-cli 7.0 prints for RESP3 attributes: its hiredis can't read them.
+pub const ATTRIBUTE_ERROR: &str = "Error: Protocol error, got \"|\" as reply type byte";
+
+/// redis-cli's test for a value it starts on a new line after a map's `=>`: an aggregate
+/// of more than one element (or of one that is itself multi-line).
+fn is_multiline(r: &Reply) -> bool {
+    match r {
+        Reply::Array(items) | Reply::Set(items) | Reply::Push(items) => match items.len() {
+            0 => false,
+            1 => is_multiline(&items[0]),
+            _ => true,
+        },
+        Reply::Map(pairs) => match pairs.len() {
+            0 => false,
+            1 => is_multiline(&pairs[0].1),
+            _ => true,
+        },
+        _ => false,
+    }
+}
+
+/// A RESP3 map as redis-cli prints it: `1# key => value`, indices aligned, a multi-line
+/// value starting on the next line.
+fn format_map(out: &mut String, pairs: &[(Reply, Reply)], prefix: &str, limit: usize) {
+    if pairs.is_empty() {
+        out.push_str("(empty hash)\n");
+        return;
+    }
+    let width = digits(pairs.len());
+    let mut child_prefix = String::with_capacity(prefix.len() + width + 2);
+    child_prefix.push_str(prefix);
+    child_prefix.extend(std::iter::repeat_n(' ', width + 2));
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if out.len() >= limit {
+            return;
+        }
+        if i > 0 {
+            out.push_str(prefix);
+        }
+        push_index(out, width, i + 1, '#');
+        format_into(out, k, &child_prefix, limit);
+        if out.ends_with('\n') {
+            out.pop();
+        }
+        out.push_str(" => ");
+        if is_multiline(v) {
+            out.push('\n');
+            out.push_str(&child_prefix);
+        }
+        format_into(out, v, &child_prefix, limit);
+    }
+}
+
+fn format_array(
     out: &mut String,
-    items: impl Iterator<Item = &'a Reply>,
-    len: usize,
+    items: &[Reply],
+    sep: char,
+    empty: &str,
     prefix: &str,
     limit: usize,
 ) {
+    let len = items.len();
     if len == 0 {
-        out.push_str("(empty array)\n");
+        out.push_str(empty);
         return;
     }
     let width = digits(len);
     let mut child_prefix = String::with_capacity(prefix.len() + width + 2);
     child_prefix.push_str(prefix);
     child_prefix.extend(std::iter::repeat_n(' ', width + 2));
-    for (i, item) in items.enumerate() {
+    for (i, item) in items.iter().enumerate() {
         if out.len() >= limit {
             return;
         }
@@ -683,7 +798,7 @@ fn format_array<'a>(
             out.push_str(prefix);
         }
         // The index right-aligned to the widest one: ` 9) ` then `10) `.
-        push_index(out, width, i + 1);
+        push_index(out, width, i + 1, sep);
         format_into(out, item, &child_prefix, limit);
     }
 }

@@ -35,4 +35,7 @@ pub mod world;
 mod wasm;
 
 pub use reply::Reply;
+
+/// The Redis version the playground answers as (INFO, HELLO, LOLWUT, the RDB header).
+pub const REDIS_VERSION: &str = "7.0.15";
 pub use world::World;

@@ -31,6 +31,24 @@ pub mod tag {
     pub const BINARY: u32 = 7;
     /// `NIL_ARRAY`: the nil array (`*-1`, a failed EXEC), as opposed to the nil bulk string.
     pub const NIL_ARRAY: u32 = 8;
+    /// `MAP pairs`, then key, value, key, value… (RESP3)
+    pub const MAP: u32 = 9;
+    /// `SET count`, then the items (RESP3)
+    pub const SET: u32 = 10;
+    /// `PUSH count`, then the items (RESP3)
+    pub const PUSH: u32 = 11;
+    /// `DOUBLE len`: the double's text (RESP3)
+    pub const DOUBLE: u32 = 12;
+    /// `BOOL 0|1` (RESP3)
+    pub const BOOL: u32 = 13;
+    /// `VERBATIM len`: a verbatim string of format `txt` (RESP3)
+    pub const VERBATIM: u32 = 14;
+    /// `BIGNUM len`: a big number's digits (RESP3)
+    pub const BIGNUM: u32 = 15;
+    /// `NULL`: the RESP3 null
+    pub const NULL: u32 = 16;
+    /// `ATTRIBUTED pairs`, then key, value… then the reply they describe (RESP3)
+    pub const ATTRIBUTED: u32 = 17;
 }
 
 /// A packed reply: reuse one across calls (`clear` keeps the buffers).
@@ -71,30 +89,47 @@ impl PackedReply {
                     self.raw.extend_from_slice(b);
                 }
             },
+            // Replies come adapted to the client's protocol (`Reply::for_protocol`): a
+            // RESP2 client's have none of the RESP3 types below.
             Reply::Double(d) => {
                 let text = crate::num::double::G17::new(*d);
-                self.string(tag::BULK, text.as_str());
+                self.string(tag::DOUBLE, text.as_str());
             }
+            Reply::DoubleText(t) => self.string(tag::DOUBLE, t),
             Reply::Nil => self.shape.push(tag::NIL),
             Reply::NilArray => self.shape.push(tag::NIL_ARRAY),
-            Reply::Array(items) | Reply::Set(items) => {
-                self.shape.reserve(2 + 2 * items.len());
-                self.words(tag::ARRAY, items.len() as u32);
-                items.iter().for_each(|i| self.push(i));
+            Reply::Null => self.shape.push(tag::NULL),
+            Reply::Bool(b) => self.words(tag::BOOL, u32::from(*b)),
+            Reply::Verbatim(b) => self.string(tag::VERBATIM, &String::from_utf8_lossy(b)),
+            Reply::BigNumber(n) => self.string(tag::BIGNUM, n),
+            Reply::Array(items) => self.items(tag::ARRAY, items),
+            Reply::Set(items) => self.items(tag::SET, items),
+            Reply::Push(items) => self.items(tag::PUSH, items),
+            Reply::Multi(items) => self.items(tag::MULTI, items),
+            Reply::Map(pairs) => self.pairs(tag::MAP, pairs),
+            Reply::Attributed(attrs, inner) => {
+                self.pairs(tag::ATTRIBUTED, attrs);
+                self.push(inner);
             }
-            Reply::Multi(items) => {
-                self.words(tag::MULTI, items.len() as u32);
-                items.iter().for_each(|i| self.push(i));
+            Reply::Pairs(_) | Reply::KeyedArrays(_) => {
+                let adapted = reply.clone().for_protocol(crate::reply::Protocol::Resp2);
+                self.push(&adapted)
             }
-            Reply::Map(pairs) => {
-                // As RESP2 sends it: a flat array of key, value, key, value…
-                self.shape.reserve(2 + 4 * pairs.len());
-                self.words(tag::ARRAY, 2 * pairs.len() as u32);
-                for (k, v) in pairs {
-                    self.push(k);
-                    self.push(v);
-                }
-            }
+        }
+    }
+
+    fn items(&mut self, tag: u32, items: &[Reply]) {
+        self.shape.reserve(2 + 2 * items.len());
+        self.words(tag, items.len() as u32);
+        items.iter().for_each(|i| self.push(i));
+    }
+
+    fn pairs(&mut self, tag: u32, pairs: &[(Reply, Reply)]) {
+        self.shape.reserve(2 + 4 * pairs.len());
+        self.words(tag, pairs.len() as u32);
+        for (k, v) in pairs {
+            self.push(k);
+            self.push(v);
         }
     }
 
@@ -116,12 +151,24 @@ pub fn text_bytes(reply: &Reply) -> usize {
     match reply {
         Reply::Status(s) => s.len(),
         Reply::Error(e) => e.len(),
-        Reply::Bulk(b) => b.len(),
-        Reply::Int(_) | Reply::Double(_) | Reply::Nil | Reply::NilArray => 24,
-        Reply::Array(items) | Reply::Set(items) | Reply::Multi(items) => items
+        Reply::Bulk(b) | Reply::Verbatim(b) => b.len(),
+        Reply::BigNumber(s) | Reply::DoubleText(s) => s.len(),
+        Reply::Int(_)
+        | Reply::Double(_)
+        | Reply::Nil
+        | Reply::NilArray
+        | Reply::Null
+        | Reply::Bool(_) => 24,
+        Reply::Array(items) | Reply::Set(items) | Reply::Multi(items) | Reply::Push(items) => items
             .iter()
             .fold(8usize, |n, i| n.saturating_add(text_bytes(i))),
-        Reply::Map(pairs) => pairs.iter().fold(8usize, |n, (k, v)| {
+        Reply::Map(pairs) | Reply::Pairs(pairs) | Reply::KeyedArrays(pairs) => {
+            pairs.iter().fold(8usize, |n, (k, v)| {
+                n.saturating_add(text_bytes(k))
+                    .saturating_add(text_bytes(v))
+            })
+        }
+        Reply::Attributed(attrs, inner) => attrs.iter().fold(text_bytes(inner), |n, (k, v)| {
             n.saturating_add(text_bytes(k))
                 .saturating_add(text_bytes(v))
         }),
@@ -240,11 +287,12 @@ mod tests {
                 2,
                 2,
                 tag::NIL,
-                tag::ARRAY,
-                2,
-                tag::BULK,
+                // A RESP3 client's map (a RESP2 client gets it flattened before packing).
+                tag::MAP,
                 1,
                 tag::BULK,
+                1,
+                tag::DOUBLE,
                 3,
             ]
         );

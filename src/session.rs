@@ -367,7 +367,20 @@ impl ConsoleMut<'_> {
                 });
                 return;
             }
+            // Pushes that came while at the prompt (RESP3 invalidations): redis-cli prints
+            // them as it reads this command's reply, before it.
+            let early = match self.console.mode {
+                Mode::Ready => self
+                    .server
+                    .client_mut(self.console.client)
+                    .map(|c| c.take_inbox())
+                    .unwrap_or_default(),
+                _ => Default::default(),
+            };
             let reply = self.send(argv);
+            for push in &early {
+                cli::print_push(out, push);
+            }
             repeat.done += 1;
             ran += 1;
             if self.console.mode == Mode::Blocked {
@@ -409,7 +422,7 @@ impl ConsoleMut<'_> {
         let mut dropped = 0usize;
         for m in inbox {
             if out.len() < cli::PRINT_LIMIT {
-                cli::print_into(&mut out, &[], &m);
+                cli::print_push(&mut out, &m);
             } else {
                 dropped += 1;
             }

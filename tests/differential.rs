@@ -23,6 +23,7 @@
 //! - `REDIS_DIFF_REQUIRED=1` — fail instead of skipping when redis-server is missing.
 //! - `REDIS_DIFF_FILTER=strings,expire` — only corpus files whose name contains one of these.
 //! - `REDIS_DIFF_DUMP=dir` — write each file's redis-cli and engine transcripts there.
+//! - `REDIS_DIFF_PROTO=2|3` — only the RESP2 or only the RESP3 (`redis-cli -3`) pass.
 
 use std::fmt::Write as _;
 use std::io::{Read, Write};
@@ -126,7 +127,8 @@ struct CliRun {
     transcript: String,
 }
 
-fn run_redis_cli(cli: &Path, port: u16, file: &str, lines: &[CorpusLine]) -> CliRun {
+fn run_redis_cli(cli: &Path, port: u16, file: &str, lines: &[CorpusLine], proto: Proto) -> CliRun {
+    let port_text = port.to_string();
     let mut input = String::new();
     for l in lines {
         input.push_str(&l.text);
@@ -135,8 +137,12 @@ fn run_redis_cli(cli: &Path, port: u16, file: &str, lines: &[CorpusLine]) -> Cli
         input.push_str(&marker_token(file, l.lineno));
         input.push('\n');
     }
+    let mut args = vec!["-h", "127.0.0.1", "-p", &port_text, "--no-raw"];
+    if proto == Proto::Resp3 {
+        args.push("-3");
+    }
     let mut child = Command::new(cli)
-        .args(["-h", "127.0.0.1", "-p", &port.to_string(), "--no-raw"])
+        .args(&args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -266,8 +272,12 @@ fn find_line(hay: &str, from: usize, want: &str) -> Option<usize> {
 }
 
 /// The engine's output per line; a panic is reported as that line's output.
-fn run_engine(lines: &[CorpusLine]) -> Vec<String> {
+fn run_engine(lines: &[CorpusLine], proto: Proto) -> Vec<String> {
     let mut session = World::new(wall_ms());
+    if proto == Proto::Resp3 {
+        // What `redis-cli -3` sends as it connects.
+        session.exec("HELLO 3");
+    }
     let mut outputs = Vec::with_capacity(lines.len());
     for l in lines {
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -423,8 +433,30 @@ fn describe(file: &str, line: &CorpusLine, expected: &str, actual: &str) -> Stri
 // The test
 // ---------------------------------------------------------------------------------------
 
+/// The protocol the corpus runs in: redis-cli as it starts, or `redis-cli -3` (HELLO 3).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Proto {
+    Resp2,
+    Resp3,
+}
+
+/// Every corpus line as redis-cli prints it, then the whole corpus again with every
+/// connection speaking RESP3 (`redis-cli -3`): maps, sets, doubles, nulls and verbatim
+/// strings as redis-cli prints them. One after the other: the engine's memory accounting
+/// is one per process, and a corpus that fills it must not meet another running.
+/// `REDIS_DIFF_PROTO=2` (or `3`) runs one of them.
 #[test]
 fn engine_prints_what_redis_cli_prints_for_every_corpus_line() {
+    let only = std::env::var("REDIS_DIFF_PROTO").unwrap_or_default();
+    if only != "3" {
+        differential(Proto::Resp2);
+    }
+    if only != "2" {
+        differential(Proto::Resp3);
+    }
+}
+
+fn differential(proto: Proto) {
     let server_bin = find_binary("redis-server", "REDIS_SERVER");
     let cli_bin = find_binary("redis-cli", "REDIS_CLI");
     let (server_bin, cli_bin) = match (server_bin, cli_bin) {
@@ -494,8 +526,8 @@ fn engine_prints_what_redis_cli_prints_for_every_corpus_line() {
             "FLUSHALL before {name}"
         );
 
-        let cli = run_redis_cli(&cli_bin, server.port, &name, &lines);
-        let ours = run_engine(&lines);
+        let cli = run_redis_cli(&cli_bin, server.port, &name, &lines, proto);
+        let ours = run_engine(&lines, proto);
 
         if let Some(d) = &dump_dir {
             let _ = std::fs::write(d.join(format!("{name}.redis-cli.txt")), &cli.transcript);
@@ -548,7 +580,7 @@ fn engine_prints_what_redis_cli_prints_for_every_corpus_line() {
         total_lines += lines.len();
         total_bad += bad;
         loud(&format!(
-            "differential: {name:<20} {:>4} lines compared, {:>3} mismatched",
+            "differential {proto:?}: {name:<20} {:>4} lines compared, {:>3} mismatched",
             lines.len() - missing,
             bad
         ));
@@ -568,7 +600,7 @@ fn engine_prints_what_redis_cli_prints_for_every_corpus_line() {
             let _ = writeln!(report, "{m}");
         }
         panic!(
-            "\n{} of {total_lines} corpus lines print differently from redis-cli + redis-server:\n\n{report}",
+            "\n{proto:?}: {} of {total_lines} corpus lines print differently from redis-cli + redis-server:\n\n{report}",
             mismatches.len()
         );
     }

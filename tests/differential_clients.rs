@@ -136,12 +136,97 @@ const SCENARIOS: &[(&str, &str)] = &[
         "XREADGROUP BLOCK on several streams is served by the one that got an entry; history answers at once",
         "0> XGROUP CREATE a g $ MKSTREAM\n0> XGROUP CREATE b g $ MKSTREAM\n1>! XREADGROUP GROUP g c BLOCK 0 STREAMS a b > >\n0> MULTI\n0> XADD b 1-0 k v\n0> XADD a 1-0 k v\n0> EXEC\n1<\n1> XREADGROUP GROUP g c BLOCK 0 STREAMS a b 0 0\n0> XPENDING a g\n0> XPENDING b g",
     ),
+    (
+        "tracking: a RESP3 client is told when a key it read changes, once",
+        "0> HELLO 3\n0> CLIENT TRACKING on\n0> GET k\n0> MGET a b\n1> SET k 1\n0?\n1> SET k 2\n1> MSET a 1 b 2\n0?\n0?\n0> CLIENT TRACKINGINFO\n0> CLIENT GETREDIR",
+    ),
+    (
+        "tracking: a client's own writes are announced after the reply, not with NOLOOP",
+        "0> HELLO 3\n0> CLIENT TRACKING on\n0> GET k\n0> SET k 1\n0> PING\n0> CLIENT TRACKING on NOLOOP\n0> GET k\n0> SET k 2\n0> PING",
+    ),
+    (
+        "tracking: OPTIN reads count only after CLIENT CACHING yes, OPTOUT ones unless no",
+        "0> HELLO 3\n0> CLIENT TRACKING on OPTIN\n0> GET a\n0> CLIENT CACHING yes\n0> GET b\n0> CLIENT TRACKINGINFO\n1> MSET a 1 b 1\n0?\n0> CLIENT CACHING no\n0> CLIENT TRACKING off\n0> CLIENT TRACKING on OPTOUT\n0> CLIENT CACHING no\n0> GET a\n0> GET b\n1> MSET a 2 b 2\n0?\n0> CLIENT CACHING yes\n0> CLIENT TRACKING on OPTIN",
+    ),
+    (
+        "tracking: BCAST prefixes collect every change, NOLOOP leaves out the client's own",
+        "0> HELLO 3\n0> CLIENT TRACKING on BCAST PREFIX user: PREFIX order: NOLOOP\n1> MSET user:2 a user:1 b other c order:9 d\n0?\n0?\n0> SET user:3 x\n1> SET order:1 y\n0?\n0> CLIENT TRACKINGINFO\n0> CLIENT TRACKING on BCAST PREFIX use\n0> CLIENT TRACKING on PREFIX x\n0> CLIENT TRACKING on\n0> CLIENT TRACKING off\n0> CLIENT TRACKING on BCAST PREFIX a PREFIX ab",
+    ),
+    (
+        "tracking: REDIRECT to a RESP2 subscriber sends pub/sub messages; a gone target breaks it",
+        "1> SUBSCRIBE __redis__:invalidate\n0> CLIENT TRACKING on REDIRECT $id1\n0> GET k\n2> SET k 1\n1?\n0> CLIENT GETREDIR\n0> FLUSHALL\n1?\n0> CLIENT TRACKING on REDIRECT 999999",
+    ),
+    (
+        "tracking: FLUSHDB and FLUSHALL tell every tracking client everything changed, and forget what was read",
+        "0> HELLO 3\n0> CLIENT TRACKING on\n0> GET k\n1> FLUSHDB\n0?\n0> GET k\n1> FLUSHALL\n0?\n1> SET k 1\n0> PING",
+    ),
+    (
+        "CLIENT REPLY OFF and SKIP silence replies; ON answers again",
+        "0>- CLIENT REPLY SKIP\n0>- SET a 1\n0> GET a\n0>- CLIENT REPLY OFF\n0>- SET b 2\n0>- CLIENT REPLY SKIP\n0> CLIENT REPLY ON\n0> MGET a b\n0> CLIENT REPLY maybe",
+    ),
+    (
+        "a RESP3 subscriber may run any command; RESET takes it back to RESP2",
+        "0> HELLO 3\n0> SUBSCRIBE ch\n0> GET k\n0> PING\n1> PUBLISH ch hi\n0?\n0> RESET\n0> PING\n0> HELLO",
+    ),
 ];
 
 enum Step {
     Call(usize, Vec<Vec<u8>>),
     Block(usize, Vec<Vec<u8>>),
     Answer(usize),
+    /// `N?`: connection N reads one push (RESP3, or a message in subscribed RESP2).
+    Push(usize),
+    /// `N>- command`: a command that gets no reply (CLIENT REPLY OFF or SKIP).
+    Silent(usize, Vec<Vec<u8>>),
+}
+
+/// `$id1` in a command stands for connection 1's client id (which differs between the
+/// real server and the engine).
+fn with_ids(argv: &[Vec<u8>], ids: &[i64]) -> Vec<Vec<u8>> {
+    argv.iter()
+        .map(|a| match a.strip_prefix(b"$id") {
+            Some(n) => {
+                let n: usize = std::str::from_utf8(n)
+                    .ok()
+                    .and_then(|n| n.parse().ok())
+                    .expect("$idN");
+                ids[n].to_string().into_bytes()
+            }
+            None => a.clone(),
+        })
+        .collect()
+}
+
+/// Client ids differ between the real server and the engine: HELLO's `id` and CLIENT
+/// GETREDIR's answer are shown as `$idN`.
+fn masked(mut text: String, argv: &[Vec<u8>], ids: &[i64]) -> String {
+    let getredir = argv.len() == 2
+        && argv[0].eq_ignore_ascii_case(b"client")
+        && argv[1].eq_ignore_ascii_case(b"getredir");
+    for (n, id) in ids.iter().enumerate() {
+        for (from, to) in [
+            (
+                format!("\"id\" => (integer) {id}\n"),
+                format!("\"id\" => $id{n}\n"),
+            ),
+            (
+                format!("\"id\"\n 8) (integer) {id}\n"),
+                format!("\"id\"\n 8) $id{n}\n"),
+            ),
+        ] {
+            text = text.replace(&from, &to);
+        }
+        if getredir && text == format!("(integer) {id}\n") {
+            text = format!("$id{n}\n");
+        }
+    }
+    text
+}
+
+/// Commands whose replies are pushes in RESP3 (nothing else follows them).
+fn answers_with_pushes(argv: &[Vec<u8>]) -> bool {
+    let n = argv[0].to_ascii_lowercase();
+    n.ends_with(b"subscribe")
 }
 
 fn parse(script: &str) -> Vec<Step> {
@@ -150,7 +235,7 @@ fn parse(script: &str) -> Vec<Step> {
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .map(|l| {
-            let (who, rest) = l.split_at(l.find(['>', '<']).expect("N> or N<"));
+            let (who, rest) = l.split_at(l.find(['>', '<', '?']).expect("N> or N< or N?"));
             let n: usize = who.parse().expect("a console number");
             let argv = |s: &str| match cli::parse_line(s.trim()) {
                 Line::Command { argv, .. } => argv,
@@ -158,8 +243,12 @@ fn parse(script: &str) -> Vec<Step> {
             };
             if let Some(cmd) = rest.strip_prefix(">!") {
                 Step::Block(n, argv(cmd))
+            } else if let Some(cmd) = rest.strip_prefix(">-") {
+                Step::Silent(n, argv(cmd))
             } else if let Some(cmd) = rest.strip_prefix('>') {
                 Step::Call(n, argv(cmd))
+            } else if rest == "?" {
+                Step::Push(n)
             } else {
                 Step::Answer(n)
             }
@@ -202,7 +291,11 @@ fn run_real(port: u16, steps: &[Step]) -> Vec<String> {
     let mut out = Vec::new();
     for step in steps {
         let n = match step {
-            Step::Call(n, _) | Step::Block(n, _) | Step::Answer(n) => *n,
+            Step::Call(n, _)
+            | Step::Block(n, _)
+            | Step::Silent(n, _)
+            | Step::Answer(n)
+            | Step::Push(n) => *n,
         };
         while conns.len() <= n {
             let mut c = Conn::open(port);
@@ -215,10 +308,30 @@ fn run_real(port: u16, steps: &[Step]) -> Vec<String> {
         }
         match step {
             Step::Call(_, argv) => {
-                let reply = conns[n].call(argv);
-                out.push(cli::printed(argv, &reply));
+                let argv = &with_ids(argv, &ids);
+                let (pushes, reply) = if answers_with_pushes(argv) {
+                    (Vec::new(), conns[n].call(argv))
+                } else {
+                    conns[n].call_with_pushes(argv)
+                };
+                let mut text = String::new();
+                for p in &pushes {
+                    cli::print_push(&mut text, p);
+                }
+                text.push_str(&cli::printed(argv, &reply));
+                out.push(masked(text, argv, &ids));
+            }
+            Step::Push(_) => {
+                let mut text = String::new();
+                cli::print_push(&mut text, &conns[n].read());
+                out.push(text);
+            }
+            Step::Silent(_, argv) => {
+                conns[n].send(argv);
+                out.push(String::new());
             }
             Step::Block(_, argv) => {
+                let argv = &with_ids(argv, &ids);
                 conns[n].send(argv);
                 pending[n] = Some(argv.clone());
                 wait_until_blocked(&mut ctl, ids[n]);
@@ -238,25 +351,56 @@ fn run_real(port: u16, steps: &[Step]) -> Vec<String> {
 fn run_engine(steps: &[Step]) -> Vec<String> {
     let mut s = World::with_seed(T0, 7);
     let mut out = Vec::new();
+    let mut ids: Vec<i64> = Vec::new();
+    // Pushes taken from a console and not printed yet.
+    let mut queued: Vec<std::collections::VecDeque<redis_playground::Reply>> = Vec::new();
     for step in steps {
         let n = match step {
-            Step::Call(n, _) | Step::Block(n, _) | Step::Answer(n) => *n,
+            Step::Call(n, _)
+            | Step::Block(n, _)
+            | Step::Silent(n, _)
+            | Step::Answer(n)
+            | Step::Push(n) => *n,
         };
         while s.console_ids().len() <= n {
             s.open_console(T0);
+        }
+        while ids.len() <= n {
+            let id = s
+                .console(ids.len())
+                .map(|c| c.client_id())
+                .expect("a console");
+            ids.push(id as i64);
+            queued.push(Default::default());
         }
         let Some(mut console) = s.console(n) else {
             panic!("console {n} is closed");
         };
         match step {
-            Step::Call(_, argv) | Step::Block(_, argv) => {
+            Step::Call(_, argv) | Step::Block(_, argv) | Step::Silent(_, argv) => {
+                let argv = &with_ids(argv, &ids);
+                // Pushes that came while at the prompt print before the reply.
+                let mut text = String::new();
+                if console.mode() == redis_playground::session::Mode::Ready {
+                    queued[n].extend(console.take_replies());
+                    for p in queued[n].drain(..) {
+                        cli::print_push(&mut text, &p);
+                    }
+                }
                 let reply = console.exec_args(argv);
                 let blocked = console.mode() == redis_playground::session::Mode::Blocked;
-                out.push(if blocked {
-                    String::new()
-                } else {
-                    cli::printed(argv, &reply)
-                });
+                if !blocked {
+                    text.push_str(&cli::printed(argv, &reply));
+                }
+                out.push(masked(text, argv, &ids));
+            }
+            Step::Push(_) => {
+                let mut text = String::new();
+                queued[n].extend(console.take_replies());
+                if let Some(p) = queued[n].pop_front() {
+                    cli::print_push(&mut text, &p);
+                }
+                out.push(text);
             }
             Step::Answer(_) => {
                 let mut text = console.take_messages();

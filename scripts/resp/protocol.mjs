@@ -1,4 +1,4 @@
-// RESP, as a Redis 7.0 server reads requests and writes replies (RESP2), with Redis's own
+// RESP, as a Redis 7.0 server reads requests and writes replies (RESP2 and RESP3), with Redis's own
 // protocol errors. No I/O here: the bridge (server.mjs) feeds bytes in and writes bytes out.
 //
 //   const parser = new RequestParser({ splitInline });   // splitInline: Playground.splitInline
@@ -147,8 +147,16 @@ function bulkBytes(tree) {
   return tree.bytes ?? encoder.encode(tree.value);
 }
 
-/** Write a reply tree (from Console.execArgv/takeReplies) as RESP2, appending Buffers. */
+/**
+ * Write a reply tree (from Console.execArgv/takeReplies) as RESP, appending Buffers. The
+ * engine adapts each reply to the connection's protocol (HELLO), so the RESP3 types below
+ * only ever come to a connection that asked for RESP3.
+ */
 export function encodeReply(tree, out) {
+  if (tree.attributes) {
+    out.push(Buffer.from(`|${tree.attributes.length / 2}\r\n`));
+    for (const item of tree.attributes) encodeReply(item, out);
+  }
   switch (tree.type) {
     case 'status':
       out.push(Buffer.from(`+${tree.value}\r\n`));
@@ -171,6 +179,35 @@ export function encodeReply(tree, out) {
       out.push(Buffer.from(`*${tree.value.length}\r\n`));
       for (const item of tree.value) encodeReply(item, out);
       break;
+    case 'map':
+      out.push(Buffer.from(`%${tree.value.length / 2}\r\n`));
+      for (const item of tree.value) encodeReply(item, out);
+      break;
+    case 'set':
+      out.push(Buffer.from(`~${tree.value.length}\r\n`));
+      for (const item of tree.value) encodeReply(item, out);
+      break;
+    case 'push':
+      out.push(Buffer.from(`>${tree.value.length}\r\n`));
+      for (const item of tree.value) encodeReply(item, out);
+      break;
+    case 'double':
+      out.push(Buffer.from(`,${tree.value}\r\n`));
+      break;
+    case 'boolean':
+      out.push(Buffer.from(tree.value ? '#t\r\n' : '#f\r\n'));
+      break;
+    case 'null':
+      out.push(Buffer.from('_\r\n'));
+      break;
+    case 'bignum':
+      out.push(Buffer.from(`(${tree.value}\r\n`));
+      break;
+    case 'verbatim': {
+      const b = encoder.encode(tree.value);
+      out.push(Buffer.from(`=${b.length + 4}\r\ntxt:`), Buffer.from(b.buffer, b.byteOffset, b.length), Buffer.from('\r\n'));
+      break;
+    }
     case 'multi':
       // One command answering several times (SUBSCRIBE a b): each reply in turn.
       for (const item of tree.value) encodeReply(item, out);

@@ -21,8 +21,6 @@ const REDIS_7_0: &[(&str, &str)] = &[
     ("fcall", "scripting"),
     ("fcall_ro", "scripting"),
     ("function", "scripting"),
-    ("hello", "connection"),
-    ("lolwut", "server"),
     ("migrate", "generic"),
     ("module", "server"),
     ("psync", "server"),
@@ -31,7 +29,6 @@ const REDIS_7_0: &[(&str, &str)] = &[
     ("replconf", "server"),
     ("replicaof", "server"),
     ("restore-asking", "server"),
-    ("role", "server"),
     ("script", "scripting"),
     ("sentinel", "sentinel"),
     ("shutdown", "server"),
@@ -40,7 +37,6 @@ const REDIS_7_0: &[(&str, &str)] = &[
     ("ssubscribe", "pubsub"),
     ("sunsubscribe", "pubsub"),
     ("sync", "server"),
-    ("wait", "generic"),
 ];
 
 /// Commands added after Redis 7.0: (name, the version that added it, group).

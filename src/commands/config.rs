@@ -56,6 +56,10 @@ fn parameters(server: &Server) -> Vec<(&'static str, String)> {
         "latency-monitor-threshold",
         server.latency().threshold_ms.to_string(),
     ));
+    all.push((
+        "tracking-table-max-keys",
+        server.tracking().max_keys.to_string(),
+    ));
     let busy = server.busy_reply_threshold_ms().to_string();
     all.push(("busy-reply-threshold", busy.clone()));
     all.push(("lua-time-limit", busy));
@@ -288,6 +292,7 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut slow_len = None;
     let mut latency = None;
     let mut busy = None;
+    let mut tracking_keys = None;
     let mut tracking = None;
     let mut seen: Vec<Vec<u8>> = Vec::new();
     for (param, value) in pairs(rest) {
@@ -361,6 +366,7 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             }
             b"hll-sparse-max-bytes" => hll_sparse = Some(memory_param(param, value)?),
             b"busy-reply-threshold" | b"lua-time-limit" => busy = Some(int_param(param, value, 0)?),
+            b"tracking-table-max-keys" => tracking_keys = Some(int_param(param, value, 0)?),
             b"stream-node-max-bytes" => stream_limits.max_bytes = memory_param(param, value)?,
             b"stream-node-max-entries" => stream_limits.max_entries = int_param(param, value, 0)?,
             name if DEFAULTS.iter().any(|(k, _, _)| k.as_bytes() == name) => {
@@ -393,6 +399,9 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     }
     if let Some(ms) = busy {
         ctx.server.set_busy_reply_threshold_ms(ms);
+    }
+    if let Some(n) = tracking_keys {
+        ctx.server.tracking_mut().max_keys = n as usize;
     }
     ctx.server.set_stream_limits(stream_limits);
     ctx.server.set_encodings(encodings);

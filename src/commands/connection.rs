@@ -67,6 +67,16 @@ fn describe(server: &Server, c: &Client, now: Ms) -> String {
     if server.is_blocked(c.id()) {
         flags.push('b');
     }
+    let tracker = server.tracking().tracker(c.id());
+    if let Some(t) = tracker {
+        flags.push('t');
+        if t.broken_redirect {
+            flags.push('R');
+        }
+        if t.bcast {
+            flags.push('B');
+        }
+    }
     if c.tx().is_dirty() {
         flags.push('d');
     }
@@ -80,7 +90,7 @@ fn describe(server: &Server, c: &Client, now: Ms) -> String {
     let mem = server.client_memory(c);
     let (age, idle) = c.ages(now);
     format!(
-        "id={} addr={} laddr=127.0.0.1:6379 fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub=0 multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem={} rbs=1024 rbp=0 obl=0 oll=0 omem={} tot-mem={} events=r cmd={} user=default redir=-1 resp=2\n",
+        "id={} addr={} laddr=127.0.0.1:6379 fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub=0 multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem={} rbs=1024 rbp=0 obl=0 oll=0 omem={} tot-mem={} events=r cmd={} user=default redir={} resp={}\n",
         c.id(),
         c.addr(),
         c.id() + 7,
@@ -96,6 +106,8 @@ fn describe(server: &Server, c: &Client, now: Ms) -> String {
         c.output_bytes(),
         mem,
         c.last_command(),
+        tracker.map_or(-1, |t| t.redirect as i64),
+        c.protocol().number(),
     )
 }
 
@@ -172,7 +184,9 @@ fn ping(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     if !args.is_empty() {
         return Err(CmdError::WrongArity("ping".into()));
     }
-    if ctx.server.is_subscribed(ctx.client) {
+    if ctx.server.is_subscribed(ctx.client)
+        && ctx.client().protocol() == crate::reply::Protocol::Resp2
+    {
         // A subscribed client's PING answers as a message would: ["pong", message].
         let msg = message.unwrap_or_default();
         return Ok(Reply::Array(vec![Reply::bulk("pong"), Reply::bulk(msg)]));
@@ -197,7 +211,7 @@ fn client_info(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
         .client(ctx.client)
         .map(|c| describe(server, c, ctx.now))
         .unwrap_or_default();
-    Ok(Reply::Bulk(line.into_bytes()))
+    Ok(Reply::Verbatim(line.into_bytes()))
 }
 
 /// CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]
@@ -229,7 +243,7 @@ fn client_list(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             out.push_str(&describe(server, c, ctx.now));
         }
     }
-    Ok(Reply::Bulk(out.into_bytes()))
+    Ok(Reply::Verbatim(out.into_bytes()))
 }
 
 /// CLIENT GETNAME
@@ -242,14 +256,21 @@ fn client_getname(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
     })
 }
 
-/// CLIENT SETNAME connection-name
-fn client_setname(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let name = Args::of_sub(argv).next_arg()?;
+/// A connection name may hold only printable characters other than space (CLIENT
+/// SETNAME, HELLO SETNAME).
+pub(super) fn check_client_name(name: &[u8]) -> CmdResult<()> {
     if name.iter().any(|&b| !(b'!'..=b'~').contains(&b)) {
         return Err(CmdError::Err(
             "Client names cannot contain spaces, newlines or special characters.".into(),
         ));
     }
+    Ok(())
+}
+
+/// CLIENT SETNAME connection-name
+fn client_setname(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let name = Args::of_sub(argv).next_arg()?;
+    check_client_name(name)?;
     ctx.client().set_name(name);
     Ok(Reply::ok())
 }
@@ -510,6 +531,11 @@ pub const COMMANDS: &[Command] = &[
                 handler: client_no_evict,
                 ..CLIENT_SUB
             },
+            super::protocol::CLIENT_REPLY,
+            super::tracking::CLIENT_TRACKING,
+            super::tracking::CLIENT_CACHING,
+            super::tracking::CLIENT_GETREDIR,
+            super::tracking::CLIENT_TRACKINGINFO,
             Command {
                 name: "client|setname",
                 arity: 3,

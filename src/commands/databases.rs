@@ -64,6 +64,7 @@ fn flushdb(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         ctx.server.count_lazyfreed(n);
     }
     ctx.server.flush_db(db, ctx.now);
+    ctx.server.tracking_flushed();
     Ok(Reply::ok())
 }
 
@@ -77,6 +78,7 @@ fn flushall(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     for db in 0..NUM_DBS {
         ctx.server.flush_db(db, ctx.now);
     }
+    ctx.server.tracking_flushed();
     Ok(Reply::ok())
 }
 

@@ -428,8 +428,8 @@ fn search_generic(ctx: &mut Ctx, argv: &[Vec<u8>], form: Form) -> CmdResult {
                     }
                     if withcoord {
                         item.push(Reply::Array(vec![
-                            Reply::Bulk(human(f.longitude).into_bytes()),
-                            Reply::Bulk(human(f.latitude).into_bytes()),
+                            Reply::DoubleText(human(f.longitude)),
+                            Reply::DoubleText(human(f.latitude)),
                         ]));
                     }
                     Reply::Array(item)
@@ -492,8 +492,8 @@ fn geopos(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             .iter()
             .map(|m| match z.as_deref().and_then(|z| member_point(z, m)) {
                 Some((x, y)) => Reply::Array(vec![
-                    Reply::Bulk(human(x).into_bytes()),
-                    Reply::Bulk(human(y).into_bytes()),
+                    Reply::DoubleText(human(x)),
+                    Reply::DoubleText(human(y)),
                 ]),
                 None => Reply::NilArray,
             })

@@ -319,11 +319,17 @@ fn hrandfield(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         }
         (0..n).filter_map(|_| h.random_pair(rng)).collect()
     };
-    Ok(Reply::Array(if withvalues {
-        flat_pairs(picks)
+    Ok(if withvalues {
+        // Field/value pairs: flat in RESP2, nested in RESP3.
+        Reply::Pairs(
+            picks
+                .into_iter()
+                .map(|(f, v)| (Reply::bulk(f), Reply::bulk(v)))
+                .collect(),
+        )
     } else {
-        picks.into_iter().map(|(f, _)| Reply::bulk(f)).collect()
-    }))
+        Reply::Array(picks.into_iter().map(|(f, _)| Reply::bulk(f)).collect())
+    })
 }
 
 /// HSCAN key cursor [MATCH pattern] [COUNT count]

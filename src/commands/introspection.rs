@@ -73,8 +73,13 @@ fn command_info(c: &Command) -> Reply {
         Reply::Int(c.keys.2 as i64),
         status_set(c.acl.names()),
         Reply::Set(c.tips.iter().map(Reply::bulk).collect()),
-        Reply::Array(specs),
-        Reply::Array(c.subcommands.iter().map(command_info).collect()),
+        // Redis sends the key specs as a set, and no sub-commands as an empty set.
+        Reply::Set(specs),
+        if c.subcommands.is_empty() {
+            Reply::Set(vec![])
+        } else {
+            Reply::Array(c.subcommands.iter().map(command_info).collect())
+        },
     ])
 }
 
@@ -170,7 +175,8 @@ fn info_text(ctx: &mut Ctx, sections: &[Vec<u8>]) -> String {
     let mut parts: Vec<String> = Vec::new();
     if want("server") {
         parts.push(format!(
-            "# Server\r\nredis_version:7.0.15\r\nredis_mode:standalone\r\nos:Redis Playground (WebAssembly)\r\narch_bits:{}\r\nmultiplexing_api:none\r\nprocess_id:1\r\ntcp_port:6379\r\nserver_time_usec:{}\r\nuptime_in_seconds:{}\r\nuptime_in_days:{}\r\nhz:10\r\nconfigured_hz:10\r\nexecutable:redis-playground\r\nconfig_file:\r\n",
+            "# Server\r\nredis_version:{}\r\nredis_mode:standalone\r\nos:Redis Playground (WebAssembly)\r\narch_bits:{}\r\nmultiplexing_api:none\r\nprocess_id:1\r\ntcp_port:6379\r\nserver_time_usec:{}\r\nuptime_in_seconds:{}\r\nuptime_in_days:{}\r\nhz:10\r\nconfigured_hz:10\r\nexecutable:redis-playground\r\nconfig_file:\r\n",
+            crate::REDIS_VERSION,
             usize::BITS,
             now.saturating_mul(1000),
             uptime,
@@ -180,9 +186,10 @@ fn info_text(ctx: &mut Ctx, sections: &[Vec<u8>]) -> String {
     if want("clients") {
         // Redis 7.0's fields, in its order (`watching_clients` came with 7.2).
         parts.push(format!(
-            "# Clients\r\nconnected_clients:{}\r\ncluster_connections:0\r\nmaxclients:10000\r\nclient_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:{}\r\ntracking_clients:0\r\nclients_in_timeout_table:{}\r\n",
+            "# Clients\r\nconnected_clients:{}\r\ncluster_connections:0\r\nmaxclients:10000\r\nclient_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:{}\r\ntracking_clients:{}\r\nclients_in_timeout_table:{}\r\n",
             s.clients().len(),
             s.blocked_clients(),
+            s.tracking().counts().0,
             s.clients_in_timeout_table()
         ));
     }
@@ -198,9 +205,10 @@ fn info_text(ctx: &mut Ctx, sections: &[Vec<u8>]) -> String {
     }
     if want("stats") {
         let st = s.stats();
+        let tracked = s.tracking().counts();
         parts.push(format!(
-            "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\nexpired_keys:{}\r\nevicted_keys:{}\r\nevicted_clients:{}\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:0\r\npubsub_patterns:0\r\ntotal_error_replies:{}\r\n",
-            st.connections_received, st.commands_processed, st.expired_keys, st.evicted_keys, st.evicted_clients, st.keyspace_hits, st.keyspace_misses, st.error_replies
+            "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\nexpired_keys:{}\r\nevicted_keys:{}\r\nevicted_clients:{}\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:0\r\npubsub_patterns:0\r\ntracking_total_keys:{}\r\ntracking_total_items:{}\r\ntracking_total_prefixes:{}\r\ntotal_error_replies:{}\r\n",
+            st.connections_received, st.commands_processed, st.expired_keys, st.evicted_keys, st.evicted_clients, st.keyspace_hits, st.keyspace_misses, tracked.1, tracked.2, tracked.3, st.error_replies
         ));
     }
     // Commandstats only when asked for (or "all"/"everything"), as in Redis.
@@ -258,7 +266,7 @@ fn time(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
 /// INFO [section [section ...]]
 fn info(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let sections = Args::new(argv).rest();
-    Ok(Reply::Bulk(info_text(ctx, sections).into_bytes()))
+    Ok(Reply::Verbatim(info_text(ctx, sections).into_bytes()))
 }
 
 /// COMMAND — every command's INFO. (With a word after it, the table's sub-command

@@ -212,12 +212,12 @@ fn memory_doctor(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
          collection's encoding with the *-max-listpack-* thresholds (CONFIG SET) and compare. \
          There is no allocator fragmentation or replication buffer here to report on.\n"
     );
-    Ok(Reply::Bulk(text.into_bytes()))
+    Ok(Reply::Verbatim(text.into_bytes()))
 }
 
 /// MEMORY MALLOC-STATS: Redis's answer when its allocator has no report to give.
 fn memory_malloc_stats(_: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
-    Ok(Reply::Bulk(
+    Ok(Reply::Verbatim(
         b"Stats not supported for the current allocator".to_vec(),
     ))
 }

@@ -21,12 +21,14 @@ pub mod keyspec;
 pub mod list;
 pub mod memory;
 pub mod monitoring;
+pub mod protocol;
 pub mod pubsub;
 pub mod saving;
 pub mod set;
 pub mod sort;
 pub mod stream;
 pub mod string;
+pub mod tracking;
 pub mod tx;
 pub mod zset;
 
@@ -49,7 +51,7 @@ pub fn container_handler(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 }
 
 /// Every family's entries, in the order the README lists them.
-pub fn families() -> [(&'static str, &'static [Command]); 20] {
+pub fn families() -> [(&'static str, &'static [Command]); 21] {
     [
         ("Keys", keyspace::COMMANDS),
         ("Strings", string::COMMANDS),
@@ -65,6 +67,7 @@ pub fn families() -> [(&'static str, &'static [Command]); 20] {
         ("Pub/sub", pubsub::COMMANDS),
         ("Databases", databases::COMMANDS),
         ("Connections and clients", connection::COMMANDS),
+        ("Protocol and replication", protocol::COMMANDS),
         ("Introspection", introspection::COMMANDS),
         ("Slow log and latency", monitoring::COMMANDS),
         ("Memory", memory::COMMANDS),

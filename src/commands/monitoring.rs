@@ -199,8 +199,7 @@ fn latency_doctor(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
              SORT) stall every other client.\n",
         );
     }
-    // A verbatim string in RESP3 (issue 21); a bulk string here.
-    Ok(Reply::Bulk(text.into_bytes()))
+    Ok(Reply::Verbatim(text.into_bytes()))
 }
 
 fn latency_help(_: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {

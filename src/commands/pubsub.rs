@@ -14,8 +14,9 @@ use crate::server::Ctx;
 
 // ---- data operations ----
 
+/// A (un)subscription confirmation: a push in RESP3, an array in RESP2.
 fn confirmation(kind: &str, name: Option<&[u8]>, count: usize) -> Reply {
-    Reply::Array(vec![
+    Reply::Push(vec![
         Reply::bulk(kind),
         name.map_or(Reply::Nil, Reply::bulk),
         Reply::Int(count as i64),

@@ -96,6 +96,45 @@ fn debug_object(ctx: &mut Ctx, key: &[u8]) -> CmdResult {
 }
 
 /// DEBUG OBJECT key | DEBUG RELOAD | DEBUG SLEEP seconds | DEBUG HELP
+/// DEBUG PROTOCOL type: one reply of each RESP3 type (as RESP2 carries it, for a RESP2
+/// client), for clients to test their parsers against.
+fn debug_protocol(ctx: &mut Ctx, name: &[u8]) -> CmdResult {
+    let name = name.to_ascii_lowercase();
+    let ints = || (0..3).map(Reply::Int).collect::<Vec<_>>();
+    Ok(match name.as_slice() {
+        b"string" => Reply::bulk("Hello World"),
+        b"integer" => Reply::Int(12345),
+        // Redis's sample double (not π).
+        #[allow(clippy::approx_constant)]
+        b"double" => Reply::Double(3.141),
+        b"bignum" => Reply::BigNumber("1234567999999999999999999999999999999".into()),
+        b"null" => Reply::Null,
+        b"array" => Reply::Array(ints()),
+        b"set" => Reply::Set(ints()),
+        b"map" => Reply::Map((0..3).map(|j| (Reply::Int(j), Reply::Bool(j == 1))).collect()),
+        b"attrib" => Reply::Attributed(
+            vec![(
+                Reply::bulk("key-popularity"),
+                Reply::Array(vec![Reply::bulk("key:123"), Reply::Int(90)]),
+            )],
+            Box::new(Reply::bulk("Some real reply following the attribute")),
+        ),
+        b"push" => {
+            if ctx.client().protocol() == crate::reply::Protocol::Resp2 {
+                return Err(CmdError::Err("RESP2 is not supported by this command".into()));
+            }
+            Reply::Multi(vec![
+                Reply::Push(vec![Reply::bulk("server-cpu-usage"), Reply::Int(42)]),
+                Reply::bulk("Some real reply following the push reply"),
+            ])
+        }
+        b"true" => Reply::Bool(true),
+        b"false" => Reply::Bool(false),
+        b"verbatim" => Reply::Verbatim(b"This is a verbatim\nstring".to_vec()),
+        _ => return Err(CmdError::Err("Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false".into())),
+    })
+}
+
 fn debug(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut args = Args::new(argv);
     let sub = args.next_word()?;
@@ -103,6 +142,10 @@ fn debug(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         return Ok(help_lines(
             "DEBUG",
             &[
+                "PROTOCOL <type>",
+                "    Reply with a sample of the given type: string|integer|double|bignum|null|",
+                "    array|set|map|attrib|push|verbatim|true|false (RESP3 types as RESP2 sends",
+                "    them, for a RESP2 connection).",
                 "OBJECT <key>",
                 "    Show low level info about the value at <key>: its encoding, its size in an",
                 "    RDB file (serializedlength), its LRU clock and idle time.",
@@ -122,6 +165,9 @@ fn debug(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     }
     if sub.is("object") && argv.len() == 3 {
         return debug_object(ctx, &argv[2]);
+    }
+    if sub.is("protocol") && argv.len() == 3 {
+        return debug_protocol(ctx, &argv[2]);
     }
     if sub.is("quicklist-packed-threshold") && argv.len() == 3 {
         // Up to 4 GB less 1 MB; 0 puts back the default (1 GB).

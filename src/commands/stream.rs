@@ -569,10 +569,11 @@ fn read_generic(ctx: &mut Ctx, argv: &[Vec<u8>], with_group: bool) -> CmdResult 
                 entries
             }
         };
-        out.push(Reply::Array(vec![Reply::bulk(k), Reply::Array(entries)]));
+        out.push((Reply::bulk(k), Reply::Array(entries)));
     }
     if !out.is_empty() {
-        return Ok(Reply::Array(out));
+        // [key, entries] pairs in RESP2, a map of key → entries in RESP3.
+        return Ok(Reply::KeyedArrays(out));
     }
     if let Some(deadline) = timeout {
         // Wait with the ids `$` stood for, so an entry added meanwhile is not missed.

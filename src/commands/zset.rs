@@ -68,16 +68,19 @@ pub(super) fn store_counting(
     Reply::Int(n as i64)
 }
 
-/// A flat reply of members, each followed by its score when `withscores` (RESP2 shape).
+/// Members, with their scores when `withscores` (member/score pairs: flat in RESP2,
+/// nested in RESP3).
 fn members_reply<'a>(items: impl IntoIterator<Item = (f64, &'a [u8])>, withscores: bool) -> Reply {
-    let mut out = Vec::new();
-    for (s, m) in items {
-        out.push(Reply::bulk(m));
-        if withscores {
-            out.push(Reply::Double(s));
-        }
+    if withscores {
+        Reply::Pairs(
+            items
+                .into_iter()
+                .map(|(s, m)| (Reply::bulk(m), Reply::Double(s)))
+                .collect(),
+        )
+    } else {
+        Reply::Array(items.into_iter().map(|(_, m)| Reply::bulk(m)).collect())
     }
-    Reply::Array(out)
 }
 
 // ---- members and scores ----

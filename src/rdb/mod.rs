@@ -120,7 +120,7 @@ pub fn file(dbs: &[FileDb<'_>], enc: &Encodings, now_ms: i64) -> Vec<u8> {
         put_string(out, k.as_bytes());
         put_string(out, v.as_bytes());
     };
-    aux(&mut out, "redis-ver", "7.0.15");
+    aux(&mut out, "redis-ver", crate::REDIS_VERSION);
     aux(&mut out, "redis-bits", "64");
     aux(&mut out, "ctime", &(now_ms / 1000).to_string());
     aux(&mut out, "aof-base", "0");

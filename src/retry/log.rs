@@ -97,9 +97,15 @@ fn one_line(out: &mut String, r: &Reply) {
         }
         Reply::Int(n) => out.push_str(&format!("(integer) {n}")),
         Reply::Bulk(b) => crate::cli::repr(out, b),
-        Reply::Nil | Reply::NilArray => out.push_str("(nil)"),
+        Reply::Nil | Reply::NilArray | Reply::Null => out.push_str("(nil)"),
         Reply::Double(d) => crate::num::double::fmt_g17_into(*d, out),
-        Reply::Array(items) | Reply::Set(items) | Reply::Multi(items) => {
+        Reply::DoubleText(t) | Reply::BigNumber(t) => out.push_str(t),
+        Reply::Bool(b) => out.push_str(if *b { "(true)" } else { "(false)" }),
+        Reply::Verbatim(b) => crate::cli::repr(out, b),
+        Reply::Pairs(_) | Reply::KeyedArrays(_) | Reply::Attributed(..) => {
+            one_line(out, &r.clone().for_protocol(crate::reply::Protocol::Resp2))
+        }
+        Reply::Array(items) | Reply::Set(items) | Reply::Multi(items) | Reply::Push(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {

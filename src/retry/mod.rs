@@ -214,11 +214,12 @@ impl Simulation {
                 &mut setup,
                 argv([b"CONFIG", b"GET", b"notify-keyspace-events"]),
             );
+            // A RESP2 connection: [name, value].
             let current = match reply {
-                Reply::Map(pairs) => pairs.into_iter().find_map(|(_, v)| match v {
-                    Reply::Bulk(b) => NotifyFlags::parse(&b),
+                Reply::Array(items) => match items.get(1) {
+                    Some(Reply::Bulk(b)) => NotifyFlags::parse(b),
                     _ => None,
-                }),
+                },
                 _ => None,
             }
             .unwrap_or(NotifyFlags::NONE);

@@ -7,7 +7,7 @@ use crate::clock::Ms;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::tx::TxState;
-use crate::reply::Reply;
+use crate::reply::{Protocol, Reply};
 
 /// A client's id, as CLIENT ID reports it: never reused.
 pub type ClientId = u64;
@@ -27,6 +27,13 @@ pub struct Client {
     no_evict: bool,
     /// CLIENT SETNAME.
     name: Vec<u8>,
+    /// The protocol HELLO chose: every reply and push is adapted to it.
+    protocol: Protocol,
+    /// CLIENT REPLY OFF: its replies are dropped (pushes still go out).
+    reply_off: bool,
+    /// CLIENT REPLY SKIP: the next command's reply is dropped; `skip_this` while it runs.
+    skip_next: bool,
+    skip_this: bool,
     /// The port of its (pretend) address, `127.0.0.1:<port>`.
     port: u32,
     /// World time of connecting and of its last command.
@@ -51,6 +58,10 @@ impl Client {
             inbox_bytes: 0,
             no_evict: false,
             name: Vec::new(),
+            protocol: Protocol::Resp2,
+            reply_off: false,
+            skip_next: false,
+            skip_this: false,
             // Ephemeral ports, spread as a kernel would hand them out.
             port: 40_000 + ((id * 7_919) % 20_000) as u32,
             connected_ms: now,
@@ -80,6 +91,40 @@ impl Client {
 
     pub fn set_name(&mut self, name: &[u8]) {
         self.name = name.to_vec();
+    }
+
+    pub fn protocol(&self) -> Protocol {
+        self.protocol
+    }
+
+    pub fn set_protocol(&mut self, protocol: Protocol) {
+        self.protocol = protocol;
+    }
+
+    /// CLIENT REPLY ON|OFF|SKIP (SKIP does nothing while replies are off).
+    pub fn set_reply_mode(&mut self, mode: ReplyMode) {
+        match mode {
+            ReplyMode::On => {
+                self.reply_off = false;
+                self.skip_next = false;
+                self.skip_this = false;
+            }
+            ReplyMode::Off => self.reply_off = true,
+            ReplyMode::Skip => self.skip_next = !self.reply_off,
+        }
+    }
+
+    /// A command ended: whether its reply is dropped (replies off, or the one skipped).
+    /// A SKIP just given starts applying to the next command.
+    pub(super) fn silences_reply(&mut self) -> bool {
+        let silenced = self.reply_off || self.skip_this;
+        self.skip_this = std::mem::take(&mut self.skip_next);
+        silenced
+    }
+
+    /// Whether replies to this client are dropped now (CLIENT REPLY OFF).
+    pub fn replies_off(&self) -> bool {
+        self.reply_off
     }
 
     /// `127.0.0.1:<port>`, as CLIENT LIST and MONITOR show it.
@@ -133,12 +178,22 @@ impl Client {
         self.no_evict = on;
     }
 
-    /// Forget what RESET forgets of the client itself: its name and db (the server
-    /// resets its transaction, subscriptions and MONITOR).
+    /// Forget what RESET forgets of the client itself: its name, db and protocol (the
+    /// server resets its transaction, subscriptions and MONITOR).
     pub(super) fn reset_identity(&mut self) {
         self.name.clear();
         self.db = 0;
+        self.protocol = Protocol::Resp2;
+        self.set_reply_mode(ReplyMode::On);
     }
+}
+
+/// CLIENT REPLY's modes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReplyMode {
+    On,
+    Off,
+    Skip,
 }
 
 /// Every connected client, in the order they connected, and the MONITORs among them.
@@ -222,6 +277,7 @@ impl Clients {
     /// Push a message to a client (pub/sub, MONITOR, a blocked command's answer).
     pub(super) fn push(&mut self, id: ClientId, message: Reply) {
         if let Some(c) = self.get_mut(id) {
+            let message = message.for_protocol(c.protocol);
             c.inbox_bytes += message.resp2_len();
             c.inbox.push_back(message);
             self.note(id);

@@ -14,10 +14,11 @@ mod expiry;
 pub mod notify;
 pub mod pubsub;
 pub mod slowlog;
+pub mod tracking;
 mod tx;
 
 pub use blocking::Wait;
-pub use clients::{Client, ClientId, Clients};
+pub use clients::{Client, ClientId, Clients, ReplyMode};
 pub use notify::{Class, NotifyFlags};
 pub use tx::{Taken, TxState};
 
@@ -26,7 +27,7 @@ use crate::commands::table::{Flags, InMulti};
 use crate::commands::{self, Command};
 use crate::db::Db;
 use crate::error::CmdError;
-use crate::reply::Reply;
+use crate::reply::{Protocol, Reply};
 
 pub const NUM_DBS: usize = 16;
 
@@ -177,6 +178,11 @@ pub struct Server {
     logging_created: bool,
     /// Commands running (a closed client is freed when none is).
     executing: u32,
+    /// The client whose command is running (tracking tells it of its own writes after
+    /// the reply).
+    current_client: Option<ClientId>,
+    /// CLIENT TRACKING: who cached which keys.
+    tracking: tracking::Tracking,
     /// SAVE or BGSAVE asked the page to save the world now.
     save_requested: bool,
     /// World time of the last save (LASTSAVE), or the start.
@@ -367,6 +373,8 @@ impl Server {
             now_ms: now,
             logging_created: false,
             executing: 0,
+            current_client: None,
+            tracking: Default::default(),
             save_requested: false,
             last_save_ms: now,
         }
@@ -469,6 +477,7 @@ impl Server {
         }
         let out = load(&mut self.dbs);
         self.generation += 1;
+        self.tracking_flushed();
         for db in 0..NUM_DBS {
             self.touch_all_watched_in(db);
         }
@@ -578,6 +587,7 @@ impl Server {
         self.subs.remove_client(client);
         self.unblock(client, None, 0);
         self.discard_transaction(client);
+        self.tracking.disable(client);
         self.clients.close(client);
         if self.executing == 0 {
             self.clients.reap_one(client);
@@ -590,8 +600,38 @@ impl Server {
         self.subs.remove_client(client);
         self.clients.stop_monitor(client);
         self.discard_transaction(client);
+        self.tracking.disable(client);
         if let Some(c) = self.clients.get_mut(client) {
             c.reset_identity();
+        }
+    }
+
+    /// Log a client in (AUTH, HELLO AUTH). Until ACL users exist, only `default` (who
+    /// has no password) can log in.
+    pub fn authenticate(
+        &mut self,
+        _client: ClientId,
+        user: &[u8],
+        _pass: &[u8],
+    ) -> Result<(), CmdError> {
+        if user == b"default" {
+            Ok(())
+        } else {
+            Err(CmdError::Raw(
+                "WRONGPASS invalid username-password pair or user is disabled.".into(),
+            ))
+        }
+    }
+
+    /// Whether a client has logged in (always, while `default` has no password).
+    pub fn is_authenticated(&self, _client: ClientId) -> bool {
+        true
+    }
+
+    /// CLIENT REPLY for a client.
+    pub fn set_reply_mode(&mut self, client: ClientId, mode: ReplyMode) {
+        if let Some(c) = self.clients.get_mut(client) {
+            c.set_reply_mode(mode);
         }
     }
 
@@ -655,9 +695,32 @@ impl Server {
         self.sync_new_key_logging();
         // Data loaded between commands (a restore) is measured before this one reads it.
         self.settle_memory();
+        let outer = self.current_client.replace(client);
         let reply = self.execute_inner(client, argv, now);
+        // CLIENT CACHING applies to the one command (or transaction) after it.
+        let in_multi = self.clients.get(client).is_some_and(|c| c.tx().in_multi());
+        if !in_multi
+            && !argv
+                .first()
+                .is_some_and(|n| n.eq_ignore_ascii_case(b"client"))
+        {
+            self.tracking.command_done(client);
+        }
+        let reply = match self.clients.get_mut(client) {
+            Some(c) => {
+                if c.silences_reply() {
+                    // CLIENT REPLY OFF/SKIP: nothing goes back (an empty run of replies).
+                    Reply::Multi(Vec::new())
+                } else {
+                    reply.for_protocol(c.protocol())
+                }
+            }
+            None => reply.for_protocol(Protocol::Resp2),
+        };
         self.collect_expired();
         self.collect_created();
+        self.tracking_after_command(client);
+        self.current_client = outer;
         self.serve_ready_keys(now);
         self.evict_clients();
         self.settle_memory();
@@ -705,7 +768,12 @@ impl Server {
         if let Some(c) = self.clients.get_mut(client) {
             c.started(cmd.name, now);
         }
-        if self.is_subscribed(client) && !cmd.has_flag(Flags::SUBSCRIBED_OK) {
+        // RESP3 carries pushes beside replies: only a RESP2 subscriber is held to the
+        // subscription commands.
+        if self.is_subscribed(client)
+            && !cmd.has_flag(Flags::SUBSCRIBED_OK)
+            && self.clients.get(client).map(|c| c.protocol()) == Some(Protocol::Resp2)
+        {
             return self.rejected(Some(cmd), not_while_subscribed(cmd.name).into());
         }
         let in_multi = self.clients.get(client).is_some_and(|c| c.tx().in_multi());
@@ -797,6 +865,20 @@ impl Server {
         let reply = (cmd.handler)(&mut ctx, argv).unwrap_or_else(Reply::from);
         let wait = ctx.wait.take();
         let took_us = ctx.took_us;
+        // A tracking client's reads are remembered (not its pub/sub channels).
+        if cmd.has_flag(Flags::READONLY)
+            && !cmd.has_flag(Flags::PUBSUB)
+            && self.tracking.tracker(client).is_some()
+        {
+            if let Some(pos) = commands::keyspec::key_positions(cmd, argv) {
+                let keys: Vec<&[u8]> = pos
+                    .iter()
+                    .filter_map(|&i| argv.get(i))
+                    .map(Vec::as_slice)
+                    .collect();
+                self.tracking_read(client, &keys);
+            }
+        }
         // Redis counts a command once it has run, so INFO doesn't count itself.
         self.stats.commands_processed += 1;
         let tracking = self.latency.tracking;

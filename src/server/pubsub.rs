@@ -162,12 +162,12 @@ impl Server {
             self.clients.push(
                 id,
                 match pattern {
-                    None => Reply::Array(vec![
+                    None => Reply::Push(vec![
                         Reply::bulk("message"),
                         Reply::bulk(channel),
                         Reply::bulk(message),
                     ]),
-                    Some(p) => Reply::Array(vec![
+                    Some(p) => Reply::Push(vec![
                         Reply::bulk("pmessage"),
                         Reply::Bulk(p),
                         Reply::bulk(channel),

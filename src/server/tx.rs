@@ -204,6 +204,7 @@ impl Server {
     /// watching it will fail EXEC.
     pub fn key_modified(&mut self, db: usize, key: &[u8]) {
         self.generation += 1;
+        self.tracking_invalidate(key);
         if self.watches.by_key.is_empty() {
             return;
         }

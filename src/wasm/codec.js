@@ -187,6 +187,27 @@ export function buildReply(ptr, textLen, ascii, shape, raw = EMPTY) {
         return { type: 'bulk', value, bytes };
       }
       case 8: return { type: 'nil', value: null, array: true };
+      // RESP3 (a console after HELLO 3); a map's value is flat: key, value, key, value…
+      case 9: {
+        const n = 2 * shape[at++];
+        const value = new Array(n);
+        for (let i = 0; i < n; i++) value[i] = next();
+        return { type: 'map', value };
+      }
+      case 10: return items('set');
+      case 11: return items('push');
+      case 12: return { type: 'double', value: str() };
+      case 13: return { type: 'boolean', value: shape[at++] === 1 };
+      case 14: return { type: 'verbatim', value: str(), format: 'txt' };
+      case 15: return { type: 'bignum', value: str() };
+      case 16: return { type: 'null', value: null };
+      case 17: {
+        const n = 2 * shape[at++];
+        const attributes = new Array(n);
+        for (let i = 0; i < n; i++) attributes[i] = next();
+        const inner = next();
+        return { ...inner, attributes };
+      }
       default: throw new Error('a packed reply the page does not understand');
     }
   }

@@ -175,6 +175,18 @@ impl Conn {
         self.read()
     }
 
+    /// Send a command and read its reply, with the pushes (RESP3) that came before it.
+    pub fn call_with_pushes(&mut self, argv: &[Vec<u8>]) -> (Vec<Reply>, Reply) {
+        self.send(argv);
+        let mut pushes = Vec::new();
+        loop {
+            match self.read() {
+                p @ Reply::Push(_) => pushes.push(p),
+                reply => return (pushes, reply),
+            }
+        }
+    }
+
     /// Send a command without reading anything.
     pub fn send(&mut self, argv: &[Vec<u8>]) {
         let mut req = format!("*{}\r\n", argv.len()).into_bytes();
@@ -219,6 +231,33 @@ impl Conn {
                     return Reply::NilArray;
                 }
                 Reply::Array((0..n).map(|_| self.read()).collect())
+            }
+            // RESP3, after HELLO 3.
+            "_" => Reply::Null,
+            "#" => Reply::Bool(rest == "t"),
+            "," => Reply::DoubleText(rest.to_string()),
+            "(" => Reply::BigNumber(rest.to_string()),
+            "~" | ">" => {
+                let n: usize = rest.parse().expect("an aggregate length");
+                let items = (0..n).map(|_| self.read()).collect();
+                if t == "~" {
+                    Reply::Set(items)
+                } else {
+                    Reply::Push(items)
+                }
+            }
+            "%" => {
+                let n: usize = rest.parse().expect("a map length");
+                Reply::Map((0..n).map(|_| (self.read(), self.read())).collect())
+            }
+            "=" => {
+                let n: usize = rest.parse().expect("a verbatim length");
+                let mut buf = vec![0; n + 2];
+                self.reader
+                    .read_exact(&mut buf)
+                    .expect("read a verbatim string");
+                buf.truncate(n);
+                Reply::Verbatim(buf.split_off(4.min(buf.len())))
             }
             _ => panic!("unexpected RESP line {l:?}"),
         }

@@ -46,6 +46,8 @@ fn pop_generic(
             Reply::Array(vec![])
         });
     };
+    // A count given (even 1) answers member/score pairs, nested in RESP3.
+    let pairs = count.is_some() && shape == Shape::Flat;
     let count = count.unwrap_or(1);
     if count == 0 {
         return Ok(Reply::Array(vec![]));
@@ -74,6 +76,14 @@ fn pop_generic(
     delete_if_empty(ctx, key);
     ctx.changes(n as u64);
     Ok(match shape {
+        Shape::Flat if pairs => {
+            let mut it = items.into_iter();
+            let mut out = Vec::with_capacity(n);
+            while let (Some(m), Some(s)) = (it.next(), it.next()) {
+                out.push((m, s));
+            }
+            Reply::Pairs(out)
+        }
         Shape::Flat => Reply::Array(items),
         Shape::KeyFlat => {
             items.insert(0, Reply::bulk(key));

@@ -1,7 +1,8 @@
 // A reply as a table, when it has a natural table shape. Decided from the reply's `shape`,
 // which the command table gives every command (execDetailed's `{ command, argv, reply,
 // shape }`, src/commands/table.rs `Shape`; a reply is `{type, value}` with type status /
-// error / integer / bulk / nil / array):
+// error / integer / bulk / nil / array, and after HELLO 3 also map / set / push / double /
+// boolean / null / verbatim / bignum):
 //
 //   list        # | value            a plain array (LRANGE, SMEMBERS, KEYS, EXEC, …)
 //   pairs       field | value …      a flat a, b, a, b… array (HGETALL, CONFIG GET, ZPOPMIN)
@@ -17,8 +18,11 @@
 
 const lower = (s) => String(s ?? '').toLowerCase();
 
-const isArray = (r) => r && r.type === 'array' && Array.isArray(r.value);
-const isScalar = (r) => r && r.type !== 'array';
+// A RESP3 console (HELLO 3) gets maps, sets and pushes where RESP2 has arrays; they
+// tabulate as the arrays RESP2 would send.
+const AGGREGATES = new Set(['array', 'map', 'set', 'push']);
+const isArray = (r) => r && AGGREGATES.has(r.type) && Array.isArray(r.value);
+const isScalar = (r) => r && !AGGREGATES.has(r.type);
 const allScalar = (items) => items.every(isScalar);
 const hasWord = (argv, word) => argv.some((a, i) => i > 0 && lower(a) === word);
 
@@ -26,7 +30,14 @@ const hasWord = (argv, word) => argv.some((a, i) => i > 0 && lower(a) === word);
 const argCell = (text) => ({ type: 'bulk', value: String(text) });
 const indexCell = (i) => ({ type: 'index', value: i + 1 });
 
-function pairs(items, columns, caption) {
+/** RESP3's [[a, b], [a, b], …] (ZRANGE … WITHSCORES after HELLO 3) as RESP2's flat list. */
+function flatPairs(items) {
+  const nestedPairs = items.length > 0 && items.every((p) => isArray(p) && p.value.length === 2);
+  return nestedPairs ? items.flatMap((p) => p.value) : items;
+}
+
+function pairs(nestedOrFlat, columns, caption) {
+  const items = flatPairs(nestedOrFlat);
   if (items.length === 0 || items.length % 2 !== 0 || !allScalar(items)) return null;
   const rows = [];
   for (let i = 0; i < items.length; i += 2) rows.push([items[i], items[i + 1]]);
@@ -93,7 +104,9 @@ const ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\x07': '\\a', '\b': '\
 export function cellText(node) {
   if (!node) return '';
   switch (node.type) {
-    case 'nil': return '(nil)';
+    case 'nil':
+    case 'null': return '(nil)';
+    case 'boolean': return node.value ? '(true)' : '(false)';
     case 'index':
     case 'integer': return String(node.value);
     case 'error': return `(error) ${node.value}`;
