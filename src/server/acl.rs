@@ -190,8 +190,9 @@ impl Selector {
 
     fn count_category(&self, cat: Category) -> (usize, usize) {
         let (mut on, mut off) = (0, 0);
+        // Commands of later Redis versions don't count: the categories fit as in 7.0.
         for (id, c) in registry().cmds.iter().enumerate() {
-            if c.acl.contains(cat) {
+            if c.acl.contains(cat) && !c.is_after_emulated() {
                 if self.bit(id) {
                     on += 1;
                 } else {
@@ -285,6 +286,10 @@ impl Selector {
                     _ => return Err(RuleError::Syntax),
                 }
                 offset += 1;
+            }
+            // `%` or `%~x` grant nothing: Redis refuses them.
+            if flags == 0 {
+                return Err(RuleError::Syntax);
             }
         } else {
             flags = ALL_PERMS;
