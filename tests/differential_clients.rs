@@ -136,6 +136,39 @@ const SCENARIOS: &[(&str, &str)] = &[
         "XREADGROUP BLOCK on several streams is served by the one that got an entry; history answers at once",
         "0> XGROUP CREATE a g $ MKSTREAM\n0> XGROUP CREATE b g $ MKSTREAM\n1>! XREADGROUP GROUP g c BLOCK 0 STREAMS a b > >\n0> MULTI\n0> XADD b 1-0 k v\n0> XADD a 1-0 k v\n0> EXEC\n1<\n1> XREADGROUP GROUP g c BLOCK 0 STREAMS a b 0 0\n0> XPENDING a g\n0> XPENDING b g",
     ),
+    (
+        "a restricted user: NOPERM for commands, keys and channels; a wrong AUTH keeps the user",
+        "0> ACL SETUSER bob on >pw -@all +get +set +del +publish +acl|whoami ~b:* %R~r:* &news\n\
+         1> AUTH bob pw\n1> ACL WHOAMI\n1> GET b:1\n1> GET other\n1> SET b:1 v\n1> GET r:1\n1> SET r:1 v\n\
+         1> DEL b:1 other\n1> PUBLISH news hi\n1> PUBLISH other hi\n1> INCR b:1\n1> CONFIG GET maxmemory\n\
+         1> ACL LIST\n1> PING\n1> AUTH bob wrong\n1> AUTH nobody pw\n1> ACL WHOAMI\n0> ACL WHOAMI\n0> ACL DELUSER bob",
+    ),
+    (
+        "a refused command inside MULTI aborts EXEC",
+        "0> ACL SETUSER bob on >pw -@all +multi +exec +get +set ~*\n1> AUTH bob pw\n1> MULTI\n\
+         1> SET k v\n1> INCR k\n1> EXEC\n1> GET k\n0> ACL DELUSER bob",
+    ),
+    (
+        "rules changed between queueing and EXEC refuse the command at EXEC",
+        "0> ACL SETUSER bob on >pw -@all +multi +exec +get +set ~*\n1> AUTH bob pw\n1> MULTI\n\
+         1> SET k v\n1> GET k\n1> SET other v\n0> ACL SETUSER bob -get resetkeys ~k\n1> EXEC\n0> EXISTS other\n0> ACL DELUSER bob",
+    ),
+    (
+        "a logged-in connection follows its user's rules at once; off does not log it out",
+        "0> ACL SETUSER bob on >pw +@all ~*\n1> AUTH bob pw\n1> SET k v\n0> ACL SETUSER bob -set\n\
+         1> SET k v\n0> ACL SETUSER bob off\n1> GET k\n1> AUTH bob pw\n1> ACL WHOAMI\n1> RESET\n1> ACL WHOAMI\n0> ACL DELUSER bob",
+    ),
+    (
+        "requirepass sets the default user's password; connections already in stay in",
+        "1> PING\n0> CONFIG SET requirepass secret\n1> PING\n0> AUTH wrong\n0> AUTH secret\n\
+         0> AUTH default secret\n0> ACL LIST\n0> CONFIG GET requirepass\n0> ACL SETUSER default >other\n\
+         0> CONFIG GET requirepass\n0> ACL GETUSER default\n0> CONFIG SET requirepass \"\"\n0> ACL LIST\n0> AUTH x",
+    ),
+    (
+        "CLIENT KILL USER closes the user's connections; CLIENT LIST is left alone",
+        "0> ACL SETUSER bob on nopass +@all ~*\n1> AUTH bob anything\n2> AUTH bob x\n2> ACL WHOAMI\n\
+         0> CLIENT KILL USER bob\n0> CLIENT KILL USER bob\n0> ACL DELUSER bob\n0> CLIENT KILL USER bob",
+    ),
 ];
 
 enum Step {

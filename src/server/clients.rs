@@ -77,10 +77,10 @@ impl Client {
         self.authenticated
     }
 
-    /// Run as `user` from now on (a successful AUTH), or as the unauthenticated default
-    /// user (`None`: its user was deleted).
-    pub(super) fn log_in(&mut self, user: Option<&[u8]>) {
-        self.authenticated = user.is_some();
+    /// Run as `user` from now on (a successful AUTH), or as the default user (`None`:
+    /// RESET, or its user was deleted), authenticated or not.
+    pub(super) fn log_in(&mut self, user: Option<&[u8]>, authenticated: bool) {
+        self.authenticated = authenticated;
         self.user = user.unwrap_or(b"default").to_vec();
     }
 

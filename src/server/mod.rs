@@ -593,13 +593,16 @@ impl Server {
     }
 
     /// RESET: forget everything the connection set up — transaction, watches,
-    /// subscriptions, MONITOR, name, selected db.
+    /// subscriptions, MONITOR, name, selected db, user.
     pub fn reset_client(&mut self, client: ClientId) {
         self.subs.remove_client(client);
         self.clients.stop_monitor(client);
         self.discard_transaction(client);
+        // RESET logs the connection back in as the default user.
+        let authenticated = !self.acl.default_needs_auth();
         if let Some(c) = self.clients.get_mut(client) {
             c.reset_identity();
+            c.log_in(None, authenticated);
         }
     }
 
@@ -1079,7 +1082,7 @@ impl Server {
     ) -> Result<(), CmdError> {
         if self.acl.credentials_ok(user, pass) {
             if let Some(c) = self.clients.get_mut(client) {
-                c.log_in(Some(user));
+                c.log_in(Some(user), true);
             }
             return Ok(());
         }
@@ -1117,7 +1120,7 @@ impl Server {
                 .collect();
             for id in victims {
                 if let Some(c) = self.clients.get_mut(id) {
-                    c.log_in(None);
+                    c.log_in(None, false);
                 }
                 self.disconnect(id);
             }
