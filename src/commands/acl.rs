@@ -137,7 +137,7 @@ fn users(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
 
 /// ACL WHOAMI
 fn whoami(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
-    Ok(Reply::bulk(ctx.client().user().to_vec()))
+    Ok(Reply::bulk(ctx.client().user()))
 }
 
 /// ACL CAT [category]

@@ -517,6 +517,9 @@ impl Channels {
     }
 }
 
+/// A key's flags for one command line, where its spec says VARIABLE_FLAGS.
+pub type KeyFlagsFinder = fn(&[Vec<u8>]) -> KeyFlags;
+
 /// Finds a command line's keys where key specs can't (SORT's BY/GET/STORE).
 pub type KeysFinder = fn(&[Vec<u8>]) -> Vec<usize>;
 
@@ -553,7 +556,7 @@ pub struct Command {
     pub channels: Option<Channels>,
     /// For a key spec with VARIABLE_FLAGS, the flags this line's key really has (SET with
     /// or without GET), as Redis's own key finder reports them.
-    pub variable_key_flags: Option<fn(&[Vec<u8>]) -> KeyFlags>,
+    pub variable_key_flags: Option<KeyFlagsFinder>,
 }
 
 /// Every field at its commonest value, for table entries to spread (`..BASE`): the
