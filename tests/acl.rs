@@ -66,3 +66,24 @@ fn an_export_recreates_the_users_but_not_the_default_users_password() {
     );
     assert!(!script.contains("SETUSER default"), "{script}");
 }
+
+#[test]
+fn taking_a_channel_away_closes_the_users_subscribers_that_hold_it() {
+    let mut s = session();
+    s.exec("ACL SETUSER bob on nopass +@all ~* &news &sport");
+    let one = s.open_console(T0);
+    let two = s.open_console(T0);
+    for (id, channel) in [(one, "news"), (two, "sport")] {
+        let mut c = s.console(id).unwrap();
+        assert_eq!(c.exec("AUTH bob x"), "OK");
+        c.exec(&format!("SUBSCRIBE {channel}"));
+        assert!(c.is_connected());
+    }
+    assert_eq!(s.exec("ACL SETUSER bob resetchannels &sport"), "OK");
+    assert!(!s.console(one).unwrap().is_connected());
+    assert!(s.console(two).unwrap().is_connected());
+    assert_eq!(
+        s.exec("PUBSUB NUMSUB news sport"),
+        "1) \"news\"\n2) (integer) 0\n3) \"sport\"\n4) (integer) 1"
+    );
+}
