@@ -130,6 +130,11 @@ pub fn has_spaces(s: &[u8]) -> bool {
 }
 
 impl Selector {
+    /// Every command on every key and channel (the default user's `~* &* +@all`).
+    pub(super) fn is_unrestricted(&self) -> bool {
+        self.allcommands && self.allkeys && self.allchannels
+    }
+
     pub(super) fn bit(&self, id: usize) -> bool {
         self.bits
             .get(id / 64)
