@@ -27,6 +27,8 @@
 //!   type 7 then: len groups, per group: bytes name, u64 last id ms, seq, i64 entries
 //!   read, len consumers, n × (bytes name, i64 seen ms), len pending, n × (u64 id ms,
 //!   seq, bytes consumer, i64 delivery ms, u64 delivery count)
+//! version 2 then: [u8 0xFE, len n, n × (bytes user name, bytes its ACL LIST rules)]
+//!   (the users other than a default user left as it starts; no section: none)
 //! u8 0xFF, u32 CRC-32 of everything before it
 //! ```
 
@@ -44,7 +46,9 @@ use crate::types::zset::ZSet;
 use crate::types::{Encodings, Value};
 
 const MAGIC: &[u8; 8] = b"RPGSNAP\0";
-pub const FORMAT_VERSION: u16 = 1;
+pub const FORMAT_VERSION: u16 = 2;
+/// Marks the users section (a byte no db index can be).
+const USERS: u8 = 0xFE;
 const END: u8 = 0xFF;
 const HAS_TTL: u8 = 0x80;
 
@@ -288,6 +292,15 @@ pub fn snapshot(server: &Server, clock: &Clock, wall_ms: f64) -> Result<Vec<u8>,
             put_value(&mut out, &e.value);
         }
     }
+    let users = server.acl().export();
+    if !users.is_empty() {
+        out.push(USERS);
+        put_len(&mut out, users.len() as u64);
+        for (name, rules) in users {
+            put_bytes(&mut out, &name);
+            put_bytes(&mut out, rules.as_bytes());
+        }
+    }
     out.push(END);
     let crc = crate::crc32::hash(&out);
     out.extend_from_slice(&crc.to_le_bytes());
@@ -355,6 +368,8 @@ pub struct Loaded {
     pub paused: bool,
     /// (db, key, value, expire_at)
     entries: Vec<(usize, Vec<u8>, Value, Option<i64>)>,
+    /// The ACL users (a world's restore brings them back; DEBUG RELOAD leaves them).
+    pub users: crate::server::acl::Acl,
 }
 
 /// A count of members the engine could have stored: Redis never keeps an empty list,
@@ -556,7 +571,19 @@ pub fn read_snapshot(bytes: &[u8], enc: &Encodings) -> Result<Loaded, LoadError>
     }
     let mut entries = Vec::new();
     let mut seen: std::collections::HashSet<(usize, Vec<u8>)> = Default::default();
+    let mut users = Vec::new();
     while r.pos < r.buf.len() {
+        if version >= 2 && r.buf.get(r.pos) == Some(&USERS) {
+            r.pos += 1;
+            let n = r.len()?;
+            for _ in 0..n {
+                let name = r.bytes()?;
+                let rules = String::from_utf8(r.bytes()?)
+                    .map_err(|_| LoadError::Invalid("a user's rules"))?;
+                users.push((name, rules));
+            }
+            continue;
+        }
         let db = usize::from(r.u8()?);
         if db >= NUM_DBS {
             return Err(LoadError::Invalid("a db index"));
@@ -577,12 +604,15 @@ pub fn read_snapshot(bytes: &[u8], enc: &Encodings) -> Result<Loaded, LoadError>
             entries.push((db, key, value, expire));
         }
     }
+    let users =
+        crate::server::acl::Acl::import(&users).ok_or(LoadError::Invalid("a user's rules"))?;
     Ok(Loaded {
         world_ms,
         wall_ms,
         speed,
         paused,
         entries,
+        users,
     })
 }
 
@@ -709,6 +739,16 @@ pub fn export_commands(server: &Server, now: Ms) -> Vec<Vec<Vec<u8>>> {
                 cmds.push(vec![w("PEXPIRE"), key, left.to_string().into_bytes()]);
             }
         }
+    }
+    // The users, last, each from scratch; not the default user (a password on it would
+    // lock the importing connection out).
+    for (name, rules) in server.acl().export() {
+        if name == b"default" {
+            continue;
+        }
+        let mut c = vec![w("ACL"), w("SETUSER"), name, w("reset")];
+        c.extend(rules.split(' ').map(w));
+        cmds.push(c);
     }
     cmds
 }

@@ -367,6 +367,7 @@ impl World {
         };
         self.clock = Clock::restored(loaded.world_ms + gap, wall_ms, loaded.speed, loaded.paused);
         let now = self.clock.now_ms();
+        self.server.replace_acl(loaded.users.clone());
         let stats = persist::load_into(&mut self.server, loaded, now);
         self.server.saved(now);
         if let Some(mut sim) = self.sim.take() {

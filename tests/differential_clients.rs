@@ -168,6 +168,46 @@ const SCENARIOS: &[(&str, &str)] = &[
         "a RESP3 subscriber may run any command; RESET takes it back to RESP2",
         "0> HELLO 3\n0> SUBSCRIBE ch\n0> GET k\n0> PING\n1> PUBLISH ch hi\n0?\n0> RESET\n0> PING\n0> HELLO",
     ),
+    (
+        "a restricted user: NOPERM for commands, keys and channels; a wrong AUTH keeps the user",
+        "0> ACL SETUSER bob on >pw -@all +get +set +del +publish +acl|whoami ~b:* %R~r:* &news\n\
+         1> AUTH bob pw\n1> ACL WHOAMI\n1> GET b:1\n1> GET other\n1> SET b:1 v\n1> GET r:1\n1> SET r:1 v\n\
+         1> DEL b:1 other\n1> PUBLISH news hi\n1> PUBLISH other hi\n1> INCR b:1\n1> CONFIG GET maxmemory\n\
+         1> ACL LIST\n1> PING\n1> AUTH bob wrong\n1> AUTH nobody pw\n1> ACL WHOAMI\n0> ACL WHOAMI\n0> ACL DELUSER bob",
+    ),
+    (
+        "a refused command inside MULTI aborts EXEC",
+        "0> ACL SETUSER bob on >pw -@all +multi +exec +get +set ~*\n1> AUTH bob pw\n1> MULTI\n\
+         1> SET k v\n1> INCR k\n1> EXEC\n1> GET k\n0> ACL DELUSER bob",
+    ),
+    (
+        "rules changed between queueing and EXEC refuse the command at EXEC",
+        "0> ACL SETUSER bob on >pw -@all +multi +exec +get +set ~*\n1> AUTH bob pw\n1> MULTI\n\
+         1> SET k v\n1> GET k\n1> SET other v\n0> ACL SETUSER bob -get resetkeys ~k\n1> EXEC\n0> EXISTS other\n0> ACL DELUSER bob",
+    ),
+    (
+        "a logged-in connection follows its user's rules at once; off does not log it out",
+        "0> ACL SETUSER bob on >pw +@all ~*\n1> AUTH bob pw\n1> SET k v\n0> ACL SETUSER bob -set\n\
+         1> SET k v\n0> ACL SETUSER bob off\n1> GET k\n1> AUTH bob pw\n1> ACL WHOAMI\n1> RESET\n1> ACL WHOAMI\n0> ACL DELUSER bob",
+    ),
+    (
+        "requirepass sets the default user's password; connections already in stay in",
+        "1> PING\n0> CONFIG SET requirepass secret\n1> PING\n0> AUTH wrong\n0> AUTH secret\n\
+         0> AUTH default secret\n0> ACL LIST\n0> CONFIG GET requirepass\n0> ACL SETUSER default >other\n\
+         0> CONFIG GET requirepass\n0> ACL GETUSER default\n0> CONFIG SET requirepass \"\"\n0> ACL LIST\n0> AUTH x",
+    ),
+    (
+        "CLIENT KILL USER closes the user's connections; CLIENT LIST is left alone",
+        "0> ACL SETUSER bob on nopass +@all ~*\n1> AUTH bob anything\n2> AUTH bob x\n2> ACL WHOAMI\n\
+         0> CLIENT KILL USER bob\n0> CLIENT KILL USER bob\n0> ACL DELUSER bob\n0> CLIENT KILL USER bob",
+    ),
+    (
+        "HELLO AUTH logs in and switches protocol at once; HELLO alone needs a logged-in client",
+        "0> ACL SETUSER carol on >pw +@all ~*\n0> CONFIG SET requirepass secret\n1> HELLO 3\n1> GET k\n\
+         1> HELLO 3 AUTH carol wrong\n1> HELLO 3 AUTH carol pw SETNAME app\n1> ACL WHOAMI\n1> CLIENT GETNAME\n\
+         1> HELLO 2 SETNAME bad\\x20name\n1> HELLO 4\n1> HELLO x\n1> HELLO 3 AUTH carol\n1> HELLO 3 BOGUS\n\
+         2> HELLO 2 AUTH default secret\n2> ACL WHOAMI\n0> CONFIG SET requirepass \"\"",
+    ),
 ];
 
 enum Step {

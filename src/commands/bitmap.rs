@@ -602,6 +602,24 @@ fn bitfield_ro(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     bitfield_generic(ctx, argv, true)
 }
 
+/// BITFIELD's key flags for this line (ACL key permissions): only read when every
+/// operation is a GET (an OVERFLOW changes nothing), else read and written.
+fn bitfield_key_flags(argv: &[Vec<u8>]) -> super::table::KeyFlags {
+    let mut i = 2;
+    while i < argv.len() {
+        let rest = argv.len() - i - 1;
+        let a = &argv[i];
+        if a.eq_ignore_ascii_case(b"get") && rest >= 2 {
+            i += 3;
+        } else if a.eq_ignore_ascii_case(b"overflow") && rest >= 1 {
+            i += 2;
+        } else {
+            return key_flags![RW, ACCESS, UPDATE];
+        }
+    }
+    key_flags![RO, ACCESS]
+}
+
 // ---- the table ----
 
 const R: Command = Command {
@@ -621,7 +639,7 @@ pub const COMMANDS: &[Command] = &[
     Command { name: "bitcount", arity: -2, since: "2.6.0",
         summary: "Count the set bits of a string, or of a range of its bytes or bits",
         syntax: "key [start end [BYTE|BIT]]", handler: bitcount, ..R },
-    Command { name: "bitfield", link: Link::Refused("BITFIELD can write at any offset"), arity: -2, flags: flags![WRITE, DENYOOM], acl: acl![WRITE, BITMAP, SLOW],
+    Command { name: "bitfield", link: Link::Refused("BITFIELD can write at any offset"), variable_key_flags: Some(bitfield_key_flags), arity: -2, flags: flags![WRITE, DENYOOM], acl: acl![WRITE, BITMAP, SLOW],
         key_specs: &[key(1, key_flags![RW, UPDATE, ACCESS, VARIABLE_FLAGS]).notes("This command allows both access and modification of the key")],
         since: "3.2.0", complexity: "O(1) for each subcommand specified",
         summary: "Read, write and add to integers of any width (i1…i64, u1…u63) at bit offsets of a string",

@@ -8,9 +8,7 @@ use super::lookup;
 
 /// Redis 7.0 commands the table doesn't have: (name, group as Redis's docs name it).
 const REDIS_7_0: &[(&str, &str)] = &[
-    ("acl", "server"),
     ("asking", "cluster"),
-    ("auth", "connection"),
     ("bgrewriteaof", "server"),
     ("cluster", "cluster"),
     ("eval", "scripting"),

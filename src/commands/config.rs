@@ -63,6 +63,11 @@ fn parameters(server: &Server) -> Vec<(&'static str, String)> {
     let busy = server.busy_reply_threshold_ms().to_string();
     all.push(("busy-reply-threshold", busy.clone()));
     all.push(("lua-time-limit", busy));
+    all.push((
+        "requirepass",
+        String::from_utf8_lossy(server.requirepass()).into_owned(),
+    ));
+    all.push(("acllog-max-len", server.acl().log_max_len.to_string()));
     let tracking = if server.latency().tracking {
         "yes"
     } else {
@@ -294,6 +299,8 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut busy = None;
     let mut tracking_keys = None;
     let mut tracking = None;
+    let mut requirepass = None;
+    let mut acllog_max_len = None;
     let mut seen: Vec<Vec<u8>> = Vec::new();
     for (param, value) in pairs(rest) {
         let lower = param.to_ascii_lowercase();
@@ -364,6 +371,8 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
                     _ => return Err(set_failed(param, "argument must be 'yes' or 'no'")),
                 })
             }
+            b"requirepass" => requirepass = Some(value.to_vec()),
+            b"acllog-max-len" => acllog_max_len = Some(int_param(param, value, 0)?),
             b"hll-sparse-max-bytes" => hll_sparse = Some(memory_param(param, value)?),
             b"busy-reply-threshold" | b"lua-time-limit" => busy = Some(int_param(param, value, 0)?),
             b"tracking-table-max-keys" => tracking_keys = Some(int_param(param, value, 0)?),
@@ -417,6 +426,12 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     }
     if let Some(on) = tracking {
         ctx.server.latency_mut().tracking = on;
+    }
+    if let Some(pass) = requirepass {
+        ctx.server.set_requirepass(&pass);
+    }
+    if let Some(n) = acllog_max_len {
+        ctx.server.acl_mut().log_max_len = usize::try_from(n).unwrap_or(usize::MAX);
     }
     Ok(Reply::ok())
 }

@@ -48,7 +48,7 @@ fn kind_of(server: &Server, c: &Client) -> Kind {
 }
 
 /// One line of CLIENT LIST / CLIENT INFO, ending in a newline.
-fn describe(server: &Server, c: &Client, now: Ms) -> String {
+pub fn describe(server: &Server, c: &Client, now: Ms) -> String {
     let subs = server.subscriptions();
     let (channels, patterns) = (
         subs.of(c.id(), SubKind::Channel).len(),
@@ -90,7 +90,7 @@ fn describe(server: &Server, c: &Client, now: Ms) -> String {
     let mem = server.client_memory(c);
     let (age, idle) = c.ages(now);
     format!(
-        "id={} addr={} laddr=127.0.0.1:6379 fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub=0 multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem={} rbs=1024 rbp=0 obl=0 oll=0 omem={} tot-mem={} events=r cmd={} user=default redir={} resp={}\n",
+        "id={} addr={} laddr=127.0.0.1:6379 fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub=0 multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem={} rbs=1024 rbp=0 obl=0 oll=0 omem={} tot-mem={} events=r cmd={} user={} redir={} resp={}\n",
         c.id(),
         c.addr(),
         c.id() + 7,
@@ -106,6 +106,7 @@ fn describe(server: &Server, c: &Client, now: Ms) -> String {
         c.output_bytes(),
         mem,
         c.last_command(),
+        String::from_utf8_lossy(c.user()),
         tracker.map_or(-1, |t| t.redirect as i64),
         c.protocol().number(),
     )
@@ -126,6 +127,7 @@ struct KillFilter {
     kind: Option<Kind>,
     addr: Option<Vec<u8>>,
     laddr: Option<Vec<u8>>,
+    user: Option<Vec<u8>>,
     skip_me: bool,
 }
 
@@ -139,11 +141,12 @@ impl KillFilter {
                 .as_deref()
                 .is_none_or(|a| a == c.addr().as_bytes())
             && self.laddr.as_deref().is_none_or(|a| a == b"127.0.0.1:6379")
+            && self.user.as_deref().is_none_or(|u| u == c.user())
     }
 }
 
 /// CLIENT KILL's `<option> <value>` pairs, each option once or more (the last wins).
-fn kill_filter(args: &mut Args) -> CmdResult<KillFilter> {
+fn kill_filter(args: &mut Args, server: &Server) -> CmdResult<KillFilter> {
     let mut f = KillFilter {
         skip_me: true,
         ..KillFilter::default()
@@ -155,13 +158,13 @@ fn kill_filter(args: &mut Args) -> CmdResult<KillFilter> {
             "type" => f.kind = Some(kind_arg(val)?),
             "addr" => f.addr = Some(val.to_vec()),
             "laddr" => f.laddr = Some(val.to_vec()),
-            "user" if val != b"default" => {
+            "user" if server.acl().user(val).is_none() => {
                 return Err(CmdError::Err(format!(
                     "No such user '{}'",
                     String::from_utf8_lossy(val)
                 )))
             }
-            "user" => {}
+            "user" => f.user = Some(val.to_vec()),
             "skipme" => {
                 f.skip_me = match Word::new(val).as_str() {
                     "yes" => true,
@@ -293,7 +296,7 @@ fn client_kill(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         ctx.server.disconnect(i);
         return Ok(Reply::ok());
     }
-    let filter = kill_filter(&mut args)?;
+    let filter = kill_filter(&mut args, ctx.server)?;
     let server = &*ctx.server;
     let victims: Vec<ClientId> = server
         .clients()

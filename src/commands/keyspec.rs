@@ -147,6 +147,43 @@ pub fn key_positions(cmd: &Command, argv: &[Vec<u8>]) -> Option<Vec<usize>> {
     Some(out)
 }
 
+/// The keys of a command line with the flags of the spec that found each, for ACL key
+/// permissions (Redis's getKeysFromCommandWithSpecs). A line that doesn't fit the specs
+/// has none.
+pub fn keys_with_flags(cmd: &Command, argv: &[Vec<u8>]) -> Vec<(usize, KeyFlags)> {
+    let specs = cmd.key_specs;
+    let (Some(first), Some(last)) = (specs.first(), specs.last()) else {
+        return Vec::new();
+    };
+    if specs.iter().all(|s| s.flags.contains(KeyFlags::NOT_KEY)) {
+        return Vec::new();
+    }
+    let variable = specs
+        .iter()
+        .any(|s| s.flags.contains(KeyFlags::VARIABLE_FLAGS));
+    if cmd.find_keys.is_some() || variable {
+        let flags_of = |i: usize| match cmd.variable_key_flags {
+            Some(f) => f(argv),
+            None if i == 0 => first.flags,
+            None => last.flags,
+        };
+        return key_positions(cmd, argv)
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| (p, flags_of(i)))
+            .collect();
+    }
+    let mut out = Vec::new();
+    for s in specs {
+        match positions(s, argv, cmd.arity) {
+            Some(ps) => out.extend(ps.into_iter().map(|p| (p, s.flags))),
+            None => return Vec::new(),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

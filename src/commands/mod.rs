@@ -5,6 +5,7 @@
 #[macro_use]
 pub mod table;
 
+pub mod acl;
 pub mod args;
 pub mod bitmap;
 pub mod catalogue;
@@ -51,7 +52,7 @@ pub fn container_handler(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 }
 
 /// Every family's entries, in the order the README lists them.
-pub fn families() -> [(&'static str, &'static [Command]); 21] {
+pub fn families() -> [(&'static str, &'static [Command]); 22] {
     [
         ("Keys", keyspace::COMMANDS),
         ("Strings", string::COMMANDS),
@@ -74,6 +75,7 @@ pub fn families() -> [(&'static str, &'static [Command]); 21] {
         ("Saving", saving::COMMANDS),
         ("Configuration", config::COMMANDS),
         ("Transactions", tx::COMMANDS),
+        ("Users and permissions", acl::COMMANDS),
     ]
 }
 

@@ -70,7 +70,7 @@ fn hello(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             )));
         }
     }
-    if !ctx.server.is_authenticated(ctx.client) {
+    if ctx.server.auth_required(ctx.client) {
         return Err(CmdError::Raw(
             "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time".into(),
         ));

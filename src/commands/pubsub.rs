@@ -4,7 +4,7 @@
 
 use super::args::Args;
 use super::common::help_lines;
-use super::table::{Group, Link, BASE};
+use super::table::{Channels, Group, Link, BASE};
 use super::Command;
 use crate::error::CmdResult;
 use crate::glob::Pattern;
@@ -177,11 +177,11 @@ const PS: Command = Command {
 pub const COMMANDS: &[Command] = &[
     Command { name: "psubscribe", link: Link::Refused("subscribing takes the console over"), summary: "Listen for messages on every channel matching glob patterns",
         complexity: "O(N) where N is the number of patterns the client is already subscribed to.",
-        syntax: "pattern [pattern ...]", handler: psubscribe, ..P },
+        syntax: "pattern [pattern ...]", handler: psubscribe, channels: Some(Channels::Pattern), ..P },
     Command { name: "publish", arity: 3, flags: flags![PUBSUB, LOADING, STALE, FAST], acl: acl![PUBSUB, FAST], since: "2.0.0",
         complexity: "O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).",
         summary: "Send a message to a channel; returns how many clients received it",
-        syntax: "channel message", handler: publish, ..P },
+        syntax: "channel message", handler: publish, channels: Some(Channels::Publish), ..P },
     Command { name: "pubsub", arity: -2, flags: flags![], acl: acl![SLOW], since: "2.8.0", complexity: "Depends on subcommand.",
         summary: "Look at the state of pub/sub: active channels, subscriber counts", syntax: "subcommand [arguments]",
         handler: super::container_handler,
@@ -206,7 +206,7 @@ pub const COMMANDS: &[Command] = &[
         summary: "Stop listening on patterns (all of them if none is given)", syntax: "[pattern [pattern ...]]",
         handler: punsubscribe, ..P },
     Command { name: "subscribe", link: Link::Refused("subscribing takes the console over"), summary: "Listen for messages on channels", syntax: "channel [channel ...]",
-        handler: subscribe, ..P },
+        handler: subscribe, channels: Some(Channels::Subscribe), ..P },
     Command { name: "unsubscribe", arity: -1, complexity: "O(N) where N is the number of clients already subscribed to a channel.",
         summary: "Stop listening on channels (all of them if none is given)", syntax: "[channel [channel ...]]",
         handler: unsubscribe, ..P },

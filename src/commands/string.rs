@@ -691,6 +691,16 @@ fn lcs(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     ]))
 }
 
+/// SET's key flags for this line (ACL key permissions): read and written with GET,
+/// only overwritten without.
+fn set_key_flags(argv: &[Vec<u8>]) -> super::table::KeyFlags {
+    if argv.iter().skip(3).any(|a| a.eq_ignore_ascii_case(b"get")) {
+        key_flags![RW, ACCESS, UPDATE]
+    } else {
+        key_flags![OW, UPDATE]
+    }
+}
+
 // ---- the table ----
 
 const D: Command = Command {
@@ -773,7 +783,7 @@ pub const COMMANDS: &[Command] = &[
         key_specs: &[key(1, key_flags![RW, ACCESS, UPDATE, VARIABLE_FLAGS]).notes("RW and ACCESS due to the optional `GET` argument")],
         summary: "Store a string at a key, optionally only if it is new (NX) or exists (XX), with a time to live",
         syntax: "key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]",
-        handler: set, ..W },
+        handler: set, variable_key_flags: Some(set_key_flags), ..W },
     Command { name: "setex", arity: 4, flags: flags![WRITE, DENYOOM], acl: acl![WRITE, STRING, SLOW],
         key_specs: &[key(1, key_flags![OW, UPDATE])], since: "2.0.0",
         summary: "Store a string at a key with a time to live in seconds",

@@ -495,6 +495,31 @@ pub enum Link {
     },
 }
 
+/// Which arguments of a pub/sub command are channels, and how ACLs check them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channels {
+    /// PUBLISH channel message: the channel at 1, published to.
+    Publish,
+    /// SUBSCRIBE channel [channel ...]: every argument, subscribed to.
+    Subscribe,
+    /// PSUBSCRIBE pattern [pattern ...]: every argument, a pattern (checked literally).
+    Pattern,
+}
+
+impl Channels {
+    /// The channel arguments of a line, each with whether it is a pattern.
+    pub fn positions(self, argv: &[Vec<u8>]) -> Vec<(usize, bool)> {
+        match self {
+            Channels::Publish => (argv.len() > 1).then_some((1, false)).into_iter().collect(),
+            Channels::Subscribe => (1..argv.len()).map(|i| (i, false)).collect(),
+            Channels::Pattern => (1..argv.len()).map(|i| (i, true)).collect(),
+        }
+    }
+}
+
+/// A key's flags for one command line, where its spec says VARIABLE_FLAGS.
+pub type KeyFlagsFinder = fn(&[Vec<u8>]) -> KeyFlags;
+
 /// Finds a command line's keys where key specs can't (SORT's BY/GET/STORE).
 pub type KeysFinder = fn(&[Vec<u8>]) -> Vec<usize>;
 
@@ -527,6 +552,11 @@ pub struct Command {
     pub in_multi: InMulti,
     pub shape: Shape,
     pub link: Link,
+    /// Where the command names pub/sub channels (for ACL channel permissions).
+    pub channels: Option<Channels>,
+    /// For a key spec with VARIABLE_FLAGS, the flags this line's key really has (SET with
+    /// or without GET), as Redis's own key finder reports them.
+    pub variable_key_flags: Option<KeyFlagsFinder>,
 }
 
 /// Every field at its commonest value, for table entries to spread (`..BASE`): the
@@ -552,6 +582,8 @@ pub const BASE: Command = Command {
     in_multi: InMulti::Queued,
     shape: Shape::List("value"),
     link: Link::Allowed,
+    channels: None,
+    variable_key_flags: None,
 };
 
 impl Command {

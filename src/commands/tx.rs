@@ -34,7 +34,14 @@ fn exec(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
     let mut replies = Vec::with_capacity(tx.queue.len());
     for argv in tx.queue {
         let reply = match ctx.server.resolve(&argv) {
-            Ok(cmd) => ctx.server.call(cmd, ctx.client, &argv, ctx.now, false),
+            // The users' rules may have changed since the command was queued.
+            Ok(cmd) => match ctx.server.acl_check(ctx.client, cmd, &argv, "multi", ctx.now) {
+                Ok(()) => ctx.server.call(cmd, ctx.client, &argv, ctx.now, false),
+                Err(why) => Reply::Error(format!(
+                    "NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: {}",
+                    why.exec_reason()
+                )),
+            },
             Err(e) => e.into(),
         };
         // SUBSCRIBE a b inside a transaction answers once per channel, all in the array.

@@ -46,6 +46,10 @@ pub struct Client {
     /// The connection was closed (CLIENT KILL, QUIT): it runs nothing more and is freed
     /// once the command that closed it ends.
     closed: bool,
+    /// The ACL user it runs as (`default` until an AUTH).
+    user: Vec<u8>,
+    /// Whether it authenticated (or connected while the default user needed no password).
+    authenticated: bool,
 }
 
 impl Client {
@@ -69,7 +73,26 @@ impl Client {
             last_cmd: "NULL",
             monitor: false,
             closed: false,
+            user: b"default".to_vec(),
+            authenticated: true,
         }
+    }
+
+    /// The ACL user it runs as.
+    pub fn user(&self) -> &[u8] {
+        &self.user
+    }
+
+    /// Whether it has authenticated (see `authenticated`).
+    pub fn is_authenticated(&self) -> bool {
+        self.authenticated
+    }
+
+    /// Run as `user` from now on (a successful AUTH), or as the default user (`None`:
+    /// RESET, or its user was deleted), authenticated or not.
+    pub(super) fn log_in(&mut self, user: Option<&[u8]>, authenticated: bool) {
+        self.authenticated = authenticated;
+        self.user = user.unwrap_or(b"default").to_vec();
     }
 
     pub fn id(&self) -> ClientId {
@@ -215,10 +238,12 @@ const NEWS_LIMIT: usize = 4096;
 
 impl Clients {
     /// A new client at world time `now`; returns its id.
-    pub fn connect(&mut self, now: Ms) -> ClientId {
+    pub fn connect(&mut self, now: Ms, authenticated: bool) -> ClientId {
         self.last_id += 1;
         let id = self.last_id;
-        self.map.insert(id, Client::new(id, now));
+        let mut c = Client::new(id, now);
+        c.authenticated = authenticated;
+        self.map.insert(id, c);
         id
     }
 

@@ -7,6 +7,7 @@
 //! Command handlers see the server through `Ctx` and the methods here; nothing outside
 //! this module touches its parts directly.
 
+pub mod acl;
 mod blocking;
 mod clients;
 pub mod eviction;
@@ -187,6 +188,10 @@ pub struct Server {
     save_requested: bool,
     /// World time of the last save (LASTSAVE), or the start.
     last_save_ms: Ms,
+    /// The ACL users and the ACL LOG.
+    acl: acl::Acl,
+    /// `requirepass` as last set (the default user's password follows it).
+    requirepass: Vec<u8>,
 }
 
 /// What a command handler works with: the server, the calling client and the time.
@@ -377,6 +382,8 @@ impl Server {
             tracking: Default::default(),
             save_requested: false,
             last_save_ms: now,
+            acl: Default::default(),
+            requirepass: Vec::new(),
         }
     }
 
@@ -541,7 +548,8 @@ impl Server {
     /// Connect a new client; returns its id.
     pub fn connect(&mut self) -> ClientId {
         self.stats.connections_received += 1;
-        self.clients.connect(self.now_ms)
+        let authenticated = !self.acl.default_needs_auth();
+        self.clients.connect(self.now_ms, authenticated)
     }
 
     pub fn clients(&self) -> &Clients {
@@ -595,37 +603,18 @@ impl Server {
     }
 
     /// RESET: forget everything the connection set up — transaction, watches,
-    /// subscriptions, MONITOR, name, selected db.
+    /// subscriptions, MONITOR, name, selected db, user.
     pub fn reset_client(&mut self, client: ClientId) {
         self.subs.remove_client(client);
         self.clients.stop_monitor(client);
         self.discard_transaction(client);
         self.tracking.disable(client);
+        // RESET logs the connection back in as the default user.
+        let authenticated = !self.acl.default_needs_auth();
         if let Some(c) = self.clients.get_mut(client) {
             c.reset_identity();
+            c.log_in(None, authenticated);
         }
-    }
-
-    /// Log a client in (AUTH, HELLO AUTH). Until ACL users exist, only `default` (who
-    /// has no password) can log in.
-    pub fn authenticate(
-        &mut self,
-        _client: ClientId,
-        user: &[u8],
-        _pass: &[u8],
-    ) -> Result<(), CmdError> {
-        if user == b"default" {
-            Ok(())
-        } else {
-            Err(CmdError::Raw(
-                "WRONGPASS invalid username-password pair or user is disabled.".into(),
-            ))
-        }
-    }
-
-    /// Whether a client has logged in (always, while `default` has no password).
-    pub fn is_authenticated(&self, _client: ClientId) -> bool {
-        true
     }
 
     /// CLIENT REPLY for a client.
@@ -768,13 +757,13 @@ impl Server {
         if let Some(c) = self.clients.get_mut(client) {
             c.started(cmd.name, now);
         }
-        // RESP3 carries pushes beside replies: only a RESP2 subscriber is held to the
-        // subscription commands.
-        if self.is_subscribed(client)
-            && !cmd.has_flag(Flags::SUBSCRIBED_OK)
-            && self.clients.get(client).map(|c| c.protocol()) == Some(Protocol::Resp2)
-        {
-            return self.rejected(Some(cmd), not_while_subscribed(cmd.name).into());
+        // Redis's order: authentication, MULTI's refusals, then the ACL check.
+        if self.auth_required(client) && !cmd.has_flag(Flags::NO_AUTH) {
+            self.flag_multi_error(client);
+            return self.rejected(
+                Some(cmd),
+                Reply::Error("NOAUTH Authentication required.".into()),
+            );
         }
         let in_multi = self.clients.get(client).is_some_and(|c| c.tx().in_multi());
         if in_multi && cmd.has_flag(Flags::NO_MULTI) {
@@ -783,6 +772,32 @@ impl Server {
                 Some(cmd),
                 Reply::Error("ERR Command not allowed inside a transaction".into()),
             );
+        }
+        let context = if in_multi { "multi" } else { "toplevel" };
+        if let Err(why) = self.acl_check(client, cmd, argv, context, now) {
+            self.flag_multi_error(client);
+            let text = match why {
+                acl::Denied::Command => format!(
+                    "NOPERM this user has no permissions to run the '{}' command",
+                    cmd.name
+                ),
+                acl::Denied::Key => {
+                    "NOPERM this user has no permissions to access one of the keys used as arguments".into()
+                }
+                acl::Denied::Channel => {
+                    "NOPERM this user has no permissions to access one of the channels used as arguments".into()
+                }
+                acl::Denied::Auth => "ERR no permission".into(),
+            };
+            return self.rejected(Some(cmd), Reply::Error(text));
+        }
+        // RESP3 carries pushes beside replies: only a RESP2 subscriber is held to the
+        // subscription commands.
+        if self.is_subscribed(client)
+            && !cmd.has_flag(Flags::SUBSCRIBED_OK)
+            && self.clients.get(client).map(|c| c.protocol()) == Some(Protocol::Resp2)
+        {
+            return self.rejected(Some(cmd), not_while_subscribed(cmd.name).into());
         }
         if self.refuses_for_memory(client, cmd, in_multi, now) {
             self.flag_multi_error(client);
@@ -1040,6 +1055,190 @@ impl Server {
             crate::cli::repr(&mut line, a);
         }
         self.clients.feed_monitors(&line);
+    }
+}
+
+// ---- users and permissions ----
+
+impl Server {
+    pub fn acl(&self) -> &acl::Acl {
+        &self.acl
+    }
+
+    pub fn acl_mut(&mut self) -> &mut acl::Acl {
+        &mut self.acl
+    }
+
+    /// Whether a client must AUTH before running anything but the NO_AUTH commands.
+    pub fn auth_required(&self, client: ClientId) -> bool {
+        self.acl.default_needs_auth()
+            && !self
+                .clients
+                .get(client)
+                .is_some_and(Client::is_authenticated)
+    }
+
+    /// Check a command line against the client's user: a refusal is logged in the ACL
+    /// LOG (in `context`: `toplevel` or `multi`) and returned.
+    pub fn acl_check(
+        &mut self,
+        client: ClientId,
+        cmd: &'static Command,
+        argv: &[Vec<u8>],
+        context: &'static str,
+        now: Ms,
+    ) -> Result<(), acl::Denied> {
+        // Borrowed, not copied: most commands pass, and cost no allocation.
+        let Some(name) = self.clients.get(client).map(Client::user) else {
+            return Ok(());
+        };
+        let Some(user) = self.acl.user(name) else {
+            return Ok(());
+        };
+        let Err((why, pos)) = user.check(cmd, argv) else {
+            return Ok(());
+        };
+        let name = name.to_vec();
+        let object = match why {
+            acl::Denied::Command => cmd.name.as_bytes().to_vec(),
+            _ => argv.get(pos).cloned().unwrap_or_default(),
+        };
+        self.acl_log(client, why, context, object, name, now);
+        Err(why)
+    }
+
+    /// Add an ACL LOG entry about `client`.
+    pub fn acl_log(
+        &mut self,
+        client: ClientId,
+        reason: acl::Denied,
+        context: &'static str,
+        object: Vec<u8>,
+        username: Vec<u8>,
+        now: Ms,
+    ) {
+        let client_info = self
+            .clients
+            .get(client)
+            .map(|c| commands::connection::describe(self, c, now))
+            .unwrap_or_default();
+        let client_info = client_info.trim_end_matches('\n').to_string();
+        self.acl.log(acl::LogEntry {
+            count: 1,
+            reason,
+            context,
+            object,
+            username,
+            at_ms: now,
+            client_info,
+        });
+    }
+
+    /// AUTH (and HELLO's AUTH option): log the client in as `user` if `pass` is one of
+    /// its passwords and it is on; otherwise WRONGPASS, and an ACL LOG entry.
+    pub fn authenticate(
+        &mut self,
+        client: ClientId,
+        user: &[u8],
+        pass: &[u8],
+    ) -> Result<(), CmdError> {
+        if self.acl.credentials_ok(user, pass) {
+            if let Some(c) = self.clients.get_mut(client) {
+                c.log_in(Some(user), true);
+            }
+            return Ok(());
+        }
+        let in_multi = self.clients.get(client).is_some_and(|c| c.tx().in_multi());
+        let context = if in_multi { "multi" } else { "toplevel" };
+        let now = self.now_ms;
+        let object = b"AUTH".to_vec();
+        self.acl_log(
+            client,
+            acl::Denied::Auth,
+            context,
+            object,
+            user.to_vec(),
+            now,
+        );
+        Err(CmdError::Raw(
+            "WRONGPASS invalid username-password pair or user is disabled.".into(),
+        ))
+    }
+
+    /// ACL DELUSER: the users go, and so do the connections logged in as one of them
+    /// (the calling one after its reply). Returns how many users existed.
+    pub fn delete_users(&mut self, names: &[Vec<u8>]) -> usize {
+        let mut deleted = 0;
+        for name in names {
+            if !self.acl.delete_user(name) {
+                continue;
+            }
+            deleted += 1;
+            let victims: Vec<ClientId> = self
+                .clients
+                .iter()
+                .filter(|c| c.user() == name.as_slice())
+                .map(Client::id)
+                .collect();
+            for id in victims {
+                if let Some(c) = self.clients.get_mut(id) {
+                    c.log_in(None, false);
+                }
+                self.disconnect(id);
+            }
+        }
+        deleted
+    }
+
+    /// After ACL SETUSER changed `user`: its subscribed clients that hold a channel or
+    /// pattern it may no longer use are disconnected, as Redis does.
+    pub fn drop_unpermitted_subscribers(&mut self, user: &[u8]) {
+        let victims: Vec<ClientId> = self
+            .clients
+            .iter()
+            .filter(|c| c.user() == user)
+            .map(Client::id)
+            .filter(|&id| {
+                let channels = self.subs.of(id, pubsub::Kind::Channel);
+                let patterns = self.subs.of(id, pubsub::Kind::Pattern);
+                channels
+                    .iter()
+                    .any(|ch| !self.acl.keeps_channel(user, ch, false))
+                    || patterns
+                        .iter()
+                        .any(|p| !self.acl.keeps_channel(user, p, true))
+            })
+            .collect();
+        for id in victims {
+            self.disconnect(id);
+        }
+    }
+
+    /// `requirepass`, as last set.
+    pub fn requirepass(&self) -> &[u8] {
+        &self.requirepass
+    }
+
+    /// CONFIG SET requirepass: the default user gets this one password (none: nopass).
+    pub fn set_requirepass(&mut self, pass: &[u8]) {
+        self.requirepass = pass.to_vec();
+        self.acl.set_default_password(pass);
+    }
+
+    /// Replace every user (a restored world); connections whose user is gone close.
+    pub fn replace_acl(&mut self, acl: acl::Acl) {
+        let log = std::mem::take(&mut self.acl);
+        self.acl = acl;
+        self.acl.log_max_len = log.log_max_len;
+        let gone: Vec<ClientId> = self
+            .clients
+            .iter()
+            .filter(|c| self.acl.user(c.user()).is_none())
+            .map(Client::id)
+            .collect();
+        for id in gone {
+            self.disconnect(id);
+        }
     }
 }
 
