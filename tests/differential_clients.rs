@@ -203,10 +203,10 @@ const SCENARIOS: &[(&str, &str)] = &[
     ),
     (
         "HELLO AUTH logs in and switches protocol at once; HELLO alone needs a logged-in client",
-        "0> ACL SETUSER carol on >pw +@all ~*\n0> CONFIG SET requirepass secret\n1> HELLO 3\n1> GET k\n\
+        "1> PING\n2> PING\n0> ACL SETUSER carol on >pw +@all ~*\n0> CONFIG SET requirepass secret\n1> HELLO 3\n1> GET k\n\
          1> HELLO 3 AUTH carol wrong\n1> HELLO 3 AUTH carol pw SETNAME app\n1> ACL WHOAMI\n1> CLIENT GETNAME\n\
          1> HELLO 2 SETNAME bad\\x20name\n1> HELLO 4\n1> HELLO x\n1> HELLO 3 AUTH carol\n1> HELLO 3 BOGUS\n\
-         2> HELLO 2 AUTH default secret\n2> ACL WHOAMI\n0> CONFIG SET requirepass \"\"",
+         2> HELLO 2 AUTH default secret\n2> ACL WHOAMI\n0> CONFIG SET requirepass \"\"\n0> ACL DELUSER carol",
     ),
 ];
 
