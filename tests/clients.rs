@@ -982,3 +982,13 @@ fn a_subscriber_that_does_not_read_its_messages_grows_and_is_evicted() {
     assert_eq!(w.exec("PUBSUB NUMSUB news"), "1) \"news\"\n2) (integer) 0");
     assert!(w.exec("INFO stats").contains("evicted_clients:1"));
 }
+
+#[test]
+fn client_pause_holds_writes_or_everything_until_its_time_or_unpause() {
+    common::check_file("client_pause.txt");
+}
+
+#[test]
+fn tracking_tells_a_resp3_console_of_expiries_evictions_and_a_broken_redirect() {
+    common::check_file("tracking.txt");
+}

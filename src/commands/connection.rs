@@ -534,6 +534,8 @@ pub const COMMANDS: &[Command] = &[
                 handler: client_no_evict,
                 ..CLIENT_SUB
             },
+            super::pause::CLIENT_PAUSE,
+            super::pause::CLIENT_UNPAUSE,
             super::protocol::CLIENT_REPLY,
             super::tracking::CLIENT_TRACKING,
             super::tracking::CLIENT_CACHING,

@@ -22,6 +22,7 @@ pub mod keyspec;
 pub mod list;
 pub mod memory;
 pub mod monitoring;
+pub mod pause;
 pub mod protocol;
 pub mod pubsub;
 pub mod saving;

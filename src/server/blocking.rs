@@ -51,6 +51,8 @@ struct Blocked {
     deadline: Ms,
     /// Its answer on timeout (what it answered finding nothing: a nil or nil array).
     on_timeout: Reply,
+    /// Held by CLIENT PAUSE: it runs again, whole, when the pause ends.
+    postponed: bool,
 }
 
 /// Every waiting client, the keys they wait on and their deadlines.
@@ -129,6 +131,21 @@ impl Blocking {
         self.deadlines.len()
     }
 
+    /// Mark a client's wait as CLIENT PAUSE's.
+    pub(super) fn mark_postponed(&mut self, client: ClientId) {
+        if let Some(b) = self.clients.get_mut(&client) {
+            b.postponed = true;
+        }
+    }
+
+    /// End a held command's wait: the line to run now (None if it no longer waits).
+    pub(super) fn take_postponed(&mut self, client: ClientId) -> Option<Vec<Vec<u8>>> {
+        match self.clients.get(&client) {
+            Some(b) if b.postponed => self.remove(client).map(|b| b.typed),
+            _ => None,
+        }
+    }
+
     /// The earliest time a waiting client times out (world ms).
     pub fn next_deadline(&self) -> Option<Ms> {
         self.deadlines.first().map(|&(d, _)| d)
@@ -166,6 +183,7 @@ impl Server {
                 keys,
                 deadline: wait.deadline,
                 on_timeout,
+                postponed: false,
             },
         );
     }
@@ -209,6 +227,22 @@ impl Server {
     /// CLIENT UNBLOCK: end a client's wait as a timeout, or with the UNBLOCKED error.
     /// False if it isn't waiting.
     pub fn unblock_client(&mut self, client: ClientId, as_error: bool, now: Ms) -> bool {
+        if self
+            .blocking
+            .clients
+            .get(&client)
+            .is_some_and(|b| b.postponed)
+        {
+            // A command CLIENT PAUSE holds goes on waiting (Redis runs it again, and the
+            // pause holds it again); ERROR still answers the error first.
+            if as_error {
+                self.clients.push(
+                    client,
+                    Reply::Error("UNBLOCKED client unblocked via CLIENT UNBLOCK".into()),
+                );
+            }
+            return true;
+        }
         let Some(b) = self.blocking.remove(client) else {
             return false;
         };

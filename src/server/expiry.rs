@@ -46,6 +46,11 @@ impl Server {
     pub fn tick(&mut self, now: Ms) {
         self.now_ms = now;
         self.expire_blocked(now);
+        self.release_held(now);
+        if self.pause(now).is_some() {
+            // Keys don't expire actively while clients are paused.
+            return;
+        }
         let cycle = &mut self.expiry;
         if now < cycle.last_ms {
             // The world clock was set back (a reset): start the cycle's timing afresh.

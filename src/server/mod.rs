@@ -13,6 +13,7 @@ mod clients;
 pub mod eviction;
 mod expiry;
 pub mod notify;
+mod pause;
 pub mod pubsub;
 pub mod slowlog;
 pub mod tracking;
@@ -184,6 +185,8 @@ pub struct Server {
     current_client: Option<ClientId>,
     /// CLIENT TRACKING: who cached which keys.
     tracking: tracking::Tracking,
+    /// CLIENT PAUSE and the commands it holds.
+    pauses: pause::Pauses,
     /// SAVE or BGSAVE asked the page to save the world now.
     save_requested: bool,
     /// World time of the last save (LASTSAVE), or the start.
@@ -380,6 +383,7 @@ impl Server {
             executing: 0,
             current_client: None,
             tracking: Default::default(),
+            pauses: Default::default(),
             save_requested: false,
             last_save_ms: now,
             acl: Default::default(),
@@ -711,6 +715,9 @@ impl Server {
         self.tracking_after_command(client);
         self.current_client = outer;
         self.serve_ready_keys(now);
+        if outer.is_none() {
+            self.release_held(now);
+        }
         self.evict_clients();
         self.settle_memory();
         self.executing -= 1;
@@ -803,8 +810,14 @@ impl Server {
             self.flag_multi_error(client);
             return self.rejected(Some(cmd), CmdError::Oom.into());
         }
+        if self.pause_holds(client, cmd, now) {
+            // CLIENT PAUSE: the command waits (its answer comes when it runs).
+            self.hold(client, cmd, argv, now);
+            return Reply::Nil;
+        }
         if in_multi && cmd.in_multi == InMulti::Queued {
-            self.queue_command(client, argv, cmd.has_flag(Flags::DENYOOM));
+            let writes = pause::may_change(cmd);
+            self.queue_command(client, argv, cmd.has_flag(Flags::DENYOOM), writes);
             return Reply::status("QUEUED");
         }
         self.call(cmd, client, argv, now, true)

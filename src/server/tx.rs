@@ -25,6 +25,8 @@ pub struct TxState {
     queue: Option<Vec<Argv>>,
     /// A command was rejected while queueing: EXEC must abort.
     aborted: bool,
+    /// A queued command writes (or may be replicated): CLIENT PAUSE WRITE holds EXEC.
+    queued_writes: bool,
     watched: Vec<Watched>,
     /// A watched key was modified: EXEC must fail.
     dirty: bool,
@@ -57,6 +59,11 @@ impl TxState {
     /// The number of watched keys.
     pub fn watched_len(&self) -> usize {
         self.watched.len()
+    }
+
+    /// Whether a queued command writes or may be replicated.
+    pub fn queued_writes(&self) -> bool {
+        self.queued_writes
     }
 
     /// Whether a queued command may grow the dataset.
@@ -118,11 +125,18 @@ impl Server {
     }
 
     /// Queue a command of an open transaction (`denyoom`: it may grow the dataset).
-    pub(super) fn queue_command(&mut self, client: ClientId, argv: &[Vec<u8>], denyoom: bool) {
+    pub(super) fn queue_command(
+        &mut self,
+        client: ClientId,
+        argv: &[Vec<u8>],
+        denyoom: bool,
+        writes: bool,
+    ) {
         if let Some(c) = self.clients.get_mut(client) {
             if let Some(q) = c.tx.queue.as_mut() {
                 q.push(argv.to_vec());
                 c.tx.queued_denyoom |= denyoom;
+                c.tx.queued_writes |= writes;
                 c.tx.queued_bytes += argv.iter().map(|a| a.len() + 8).sum::<usize>();
             }
         }
