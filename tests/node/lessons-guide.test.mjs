@@ -53,7 +53,7 @@ test('a step is done when the learner\'s own line does what it asks', () => {
   assert.match(g.status('miss').text, /with an expiry/);
   assert.equal(type('SETEX cache:user:42 300 v'), 'done', 'anyOf: SETEX does it too');
   assert.deepEqual(g.meta(), {
-    text: 'Step 2 of 23 · 2 done', dots: ['lx-dot-done', 'lx-dot-done lx-dot-current', ...Array(21).fill('')],
+    text: 'Step 2 of 30 · 2 done', dots: ['lx-dot-done', 'lx-dot-done lx-dot-current', ...Array(28).fill('')],
     prevDisabled: false, next: 'Next →',
   });
 });
@@ -97,8 +97,8 @@ test('after a reload: where the learner left off, and an offer to replay the ear
 test('finishing a lesson, and its card in the list', () => {
   const { g } = setup();
   const lesson = g.lesson('caching');
-  assert.deepEqual(g.card(lesson), { width: '0%', count: '0 of 23 steps done', complete: false, button: 'Start', label: 'Start lesson: Caching with a TTL' });
-  g.open('caching', { index: 22, now: 0 });
+  assert.deepEqual(g.card(lesson), { width: '0%', count: '0 of 30 steps done', complete: false, button: 'Start', label: 'Start lesson: Caching with a TTL' });
+  g.open('caching', { index: 29, now: 0 });
   assert.equal(g.meta().next, 'Finish');
   g.markDone();
   assert.equal(g.status().text, ' That was the last step of this lesson.');
@@ -107,8 +107,8 @@ test('finishing a lesson, and its card in the list', () => {
   assert.equal(g.current, null);
   assert.equal(g.progress.open, null);
   assert.equal(g.card(lesson).button, 'Continue');
-  for (let i = 0; i < 23; i++) { g.open('caching', { index: i }); g.markDone(); }
-  assert.deepEqual(g.card(lesson), { width: '100%', count: 'All 23 steps done', complete: true, button: 'Review', label: 'Review lesson: Caching with a TTL' });
+  for (let i = 0; i < 30; i++) { g.open('caching', { index: i }); g.markDone(); }
+  assert.deepEqual(g.card(lesson), { width: '100%', count: 'All 30 steps done', complete: true, button: 'Review', label: 'Review lesson: Caching with a TTL' });
   assert.equal(g.open('caching').index, 0, 'a finished lesson opens at its start');
   assert.equal(g.go(-1), null, 'nothing before the first step');
   assert.equal(g.open('nosuch'), null);

@@ -105,8 +105,15 @@ test('the lessons teach the seed document\'s use cases with the commands the iss
   const byId = Object.fromEntries(lessons.map((l) => [l.id, l]));
   const lines = (id) => byId[id].steps.filter((s) => s.command).map((s) => s.command.toUpperCase());
   const uses = (id, re) => assert.ok(lines(id).some((l) => re.test(l)), `${id} uses ${re}`);
-  assert.deepEqual(Object.keys(byId).sort(), ['caching', 'likes', 'retry', 'sales', 'streams-retry']);
+  assert.deepEqual(Object.keys(byId).sort(), ['cache-user', 'caching', 'likes', 'retry', 'sales', 'streams-retry']);
   uses('caching', /^SET .* EX \d+$/); uses('caching', /^TTL /); uses('caching', /^DEL /);
+  // Client-side caching: RESP3 and an invalidation the learner sees.
+  uses('caching', /^HELLO 3$/); uses('caching', /^CLIENT TRACKING ON/);
+  assert.ok(byId.caching.steps.some((s) => [].concat(s.expect ?? []).some((l) => l.startsWith('-> invalidate:'))), 'the cache lesson shows an invalidation');
+  // Least privilege for the cache's own user.
+  uses('cache-user', /^ACL SETUSER CACHE-APP ON >\S+ ~CACHE:\* /); uses('cache-user', /^AUTH CACHE-APP /);
+  uses('cache-user', /^ACL LOG/); uses('cache-user', /^ACL DELUSER /);
+  assert.ok(byId['cache-user'].steps.some((s) => String(s.expect).startsWith('(error) NOPERM')), 'the least-privilege lesson shows NOPERM');
   assert.ok(byId.caching.steps.some((s) => s.advance), 'the cache lesson lets a key expire');
   uses('sales', /^INCR /); uses('sales', /^EXPIRE /); uses('sales', /^INCRBYFLOAT /); uses('sales', /^HINCRBY /);
   uses('sales', /^ZINCRBY /);

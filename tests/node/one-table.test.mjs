@@ -33,6 +33,7 @@ const ALLOWED = new Map([
   ['ttl', 'the field of scanKeys()/inspect() rows (a key\'s ttl in ms), not TTL'],
   ['scan', 'a reply shape\'s kind from the command table ({ kind: \'scan\' }, table.js), not SCAN'],
   ['restore', 'the verb of bringing a saved world back (a load plan\'s action, a save\'s reason, the Restore button), not RESTORE'],
+  ['role', 'the ARIA role attribute (role: \'tab\', \'status\', \'dialog\'), not ROLE'],
 ]);
 
 /**
