@@ -6,6 +6,7 @@
 //! own compressor settings (`lzf.rs`). Lists are cut into quicklist nodes as the memory
 //! model cuts them (pushes filling nodes from the head).
 
+mod legacy;
 mod lzf;
 mod read;
 

@@ -3,9 +3,10 @@
 //! LZF encodings included), quicklists, sets and intsets, sorted sets as listpacks or
 //! with binary doubles, hashes as listpacks or pairs, streams with their groups. Encodings
 //! are chosen afresh from the sizes and the `*-max-*` settings, as Redis's loader does.
-//! Anything malformed is an error, never a panic. The older ziplist types (from Redis 6
-//! and before) are not read.
+//! Anything malformed is an error, never a panic. The older types Redis 7.0 still loads
+//! (linked lists, ziplists, zipmaps, string-scored sorted sets: `legacy.rs`) are read too.
 
+use super::legacy::{ziplist_entries, zipmap_pairs};
 use super::{crc64, lzf, payload, RDB_VERSION};
 use crate::types::stream::group::ConsumerGroup;
 use crate::types::stream::{NodeParts, Stream, StreamId};
@@ -179,6 +180,26 @@ impl Reader<'_> {
         })
     }
 
+    /// A ziplist, stored as a string (Redis 6 and older).
+    fn ziplist(&mut self) -> Read<Vec<Vec<u8>>> {
+        ziplist_entries(&self.string()?).ok_or(BadFormat)
+    }
+
+    /// A double as the first sorted sets stored scores: a length byte and its text, or
+    /// 253/254/255 for NaN, +inf and -inf (`rdbLoadDoubleValue`).
+    fn text_double(&mut self) -> Read<f64> {
+        let d = match self.byte()? {
+            253 => return Err(BadFormat),
+            254 => f64::INFINITY,
+            255 => f64::NEG_INFINITY,
+            n => {
+                let text = self.take(usize::from(n))?;
+                crate::num::double::parse(text).ok_or(BadFormat)?
+            }
+        };
+        Ok(d)
+    }
+
     /// A listpack, stored as a string.
     fn listpack(&mut self) -> Read<Vec<Vec<u8>>> {
         listpack::entries(&self.string()?).ok_or(BadFormat)
@@ -304,6 +325,63 @@ impl Reader<'_> {
                 let n = lp.len() / 2;
                 let mut it = lp.into_iter();
                 let pairs = std::iter::from_fn(|| Some((it.next()?, it.next()?))).collect();
+                hash(pairs, n, enc)?
+            }
+            // The types of Redis 6 and older.
+            1 => {
+                let mut l = List::new();
+                for _ in 0..self.count()? {
+                    l.push_back(self.string()?);
+                }
+                Value::List(Box::new(l))
+            }
+            10 => {
+                let mut l = List::new();
+                l.extend(self.ziplist()?);
+                Value::List(Box::new(l))
+            }
+            14 => {
+                let mut l = List::new();
+                for _ in 0..self.count()? {
+                    l.extend(self.ziplist()?);
+                }
+                Value::List(Box::new(l))
+            }
+            3 => {
+                let n = self.count()?;
+                let mut pairs = Vec::with_capacity(n);
+                for _ in 0..n {
+                    let m = self.string()?;
+                    pairs.push((self.text_double()?, m));
+                }
+                zset(pairs, n, enc)?
+            }
+            12 => {
+                let zl = self.ziplist()?;
+                if zl.len() % 2 != 0 {
+                    return Err(BadFormat);
+                }
+                let mut pairs = Vec::with_capacity(zl.len() / 2);
+                for p in zl.chunks_exact(2) {
+                    let score = crate::num::double::parse(&p[1]).ok_or(BadFormat)?;
+                    pairs.push((score, p[0].clone()));
+                }
+                let n = pairs.len();
+                zset(pairs, n, enc)?
+            }
+            13 => {
+                let zl = self.ziplist()?;
+                if zl.len() % 2 != 0 {
+                    return Err(BadFormat);
+                }
+                let n = zl.len() / 2;
+                let mut it = zl.into_iter();
+                let pairs = std::iter::from_fn(|| Some((it.next()?, it.next()?))).collect();
+                hash(pairs, n, enc)?
+            }
+            9 => {
+                let pairs = zipmap_pairs(&self.string()?).ok_or(BadFormat)?;
+                let n = pairs.len();
                 hash(pairs, n, enc)?
             }
             15 => self.stream(false)?,
