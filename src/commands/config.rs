@@ -415,6 +415,9 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     ctx.server.set_stream_limits(stream_limits);
     ctx.server.set_encodings(encodings);
     ctx.server.configure_eviction(eviction);
+    if seen.iter().any(|p| p == b"maxmemory") {
+        ctx.server.maxmemory_set(ctx.now);
+    }
     if let Some(v) = slow_than {
         ctx.server.slowlog_mut().log_slower_than = v;
     }

@@ -185,7 +185,7 @@ pub const COMMANDS: &[Command] = &[
         complexity: "O(1) to add every element.",
         summary: "Add elements to a HyperLogLog (creating it); 1 if its estimate may have changed",
         syntax: "key [element [element ...]]", ..H },
-    Command { name: "pfcount", flags: flags![READONLY], acl: acl![READ, HYPERLOGLOG, SLOW],
+    Command { name: "pfcount", flags: flags![READONLY, MAY_REPLICATE], acl: acl![READ, HYPERLOGLOG, SLOW],
         keys: (1, -1, 1),
         key_specs: &[key(1, key_flags![RW, ACCESS]).range(-1, 1, 0)
             .notes("RW because it may change the internal representation of the key, and propagate to replicas")],

@@ -178,7 +178,7 @@ pub const COMMANDS: &[Command] = &[
     Command { name: "psubscribe", link: Link::Refused("subscribing takes the console over"), summary: "Listen for messages on every channel matching glob patterns",
         complexity: "O(N) where N is the number of patterns the client is already subscribed to.",
         syntax: "pattern [pattern ...]", handler: psubscribe, channels: Some(Channels::Pattern), ..P },
-    Command { name: "publish", arity: 3, flags: flags![PUBSUB, LOADING, STALE, FAST], acl: acl![PUBSUB, FAST], since: "2.0.0",
+    Command { name: "publish", arity: 3, flags: flags![PUBSUB, LOADING, STALE, FAST, MAY_REPLICATE], acl: acl![PUBSUB, FAST], since: "2.0.0",
         complexity: "O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).",
         summary: "Send a message to a channel; returns how many clients received it",
         syntax: "channel message", handler: publish, channels: Some(Channels::Publish), ..P },

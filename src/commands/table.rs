@@ -106,6 +106,9 @@ bitset!(
     NO_MULTI = 17 => "no_multi",
     MOVABLEKEYS = 18 => "movablekeys",
     ALLOW_BUSY = 19 => "allow_busy",
+    /// Redis's CMD_MAY_REPLICATE (PUBLISH, PFCOUNT, the scripts): not a write, but
+    /// propagated, so CLIENT PAUSE WRITE holds it. COMMAND INFO doesn't show it.
+    MAY_REPLICATE = 29 => "",
     /// Runs in a RESP2 connection that is subscribed (SUBSCRIBE and friends, PING,
     /// QUIT, RESET); anything else gets "only … are allowed in this context".
     SUBSCRIBED_OK = 30 => "",

@@ -217,6 +217,14 @@ impl Server {
         }
     }
 
+    /// CONFIG SET maxmemory: Redis evicts at once down to the new limit (its notified
+    /// `evicted` events go out with the CONFIG SET).
+    pub fn maxmemory_set(&mut self, now: Ms) {
+        if self.eviction.maxmemory != 0 {
+            self.perform_evictions(now);
+        }
+    }
+
     /// Redis's `performEvictions`, before a command runs: while `used_memory` is above
     /// `maxmemory`, delete the key the policy picks — sampled `maxmemory-samples` keys
     /// per db into a pool of the 16 best candidates (most idle, least frequently used,

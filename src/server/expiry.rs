@@ -44,6 +44,12 @@ impl Server {
     /// the active expiry cycle runs if one is due. The work done is bounded, so a million
     /// keys expiring at once never stalls the caller.
     pub fn tick(&mut self, now: Ms) {
+        self.tick_expiry(now);
+        // Keys that expired meanwhile go to BCAST trackers now, not at the next command.
+        self.tracking_broadcast();
+    }
+
+    fn tick_expiry(&mut self, now: Ms) {
         self.now_ms = now;
         self.expire_blocked(now);
         self.release_held(now);

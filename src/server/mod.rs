@@ -702,8 +702,17 @@ impl Server {
         let reply = match self.clients.get_mut(client) {
             Some(c) => {
                 if c.silences_reply() {
-                    // CLIENT REPLY OFF/SKIP: nothing goes back (an empty run of replies).
-                    Reply::Multi(Vec::new())
+                    // CLIENT REPLY OFF/SKIP: nothing goes back (an empty run of
+                    // replies) but pushes, such as SUBSCRIBE's confirmations.
+                    let pushes = match reply {
+                        Reply::Multi(items) => items
+                            .into_iter()
+                            .filter(|r| matches!(r, Reply::Push(_)))
+                            .collect(),
+                        push @ Reply::Push(_) => vec![push],
+                        _ => Vec::new(),
+                    };
+                    Reply::Multi(pushes).for_protocol(c.protocol())
                 } else {
                     reply.for_protocol(c.protocol())
                 }

@@ -30,14 +30,10 @@ pub struct Pauses {
     held: VecDeque<ClientId>,
 }
 
-/// Whether CLIENT PAUSE WRITE holds the command: a write, or one of those Redis marks
-/// "may replicate" (its table has no flag for them; COMMAND INFO doesn't show it).
+/// Whether CLIENT PAUSE WRITE holds the command: a write, or one Redis marks "may
+/// replicate".
 pub(super) fn may_change(cmd: &Command) -> bool {
-    cmd.has_flag(Flags::WRITE)
-        || matches!(
-            cmd.name,
-            "publish" | "pfcount" | "spublish" | "eval" | "evalsha" | "fcall"
-        )
+    cmd.has_flag(Flags::WRITE) || cmd.has_flag(Flags::MAY_REPLICATE)
 }
 
 impl Server {

@@ -258,13 +258,20 @@ impl Server {
     }
 
     /// After a command: the running client's own invalidations, then what BCAST
-    /// prefixes collected, each client's keys in order (NOLOOP: without its own).
+    /// prefixes collected.
     pub(super) fn tracking_after_command(&mut self, client: ClientId) {
         for key in std::mem::take(&mut self.tracking.pending) {
             if self.clients.is_connected(client) {
                 self.send_invalidation(client, key.map(|k| vec![k]));
             }
         }
+        self.tracking_broadcast();
+    }
+
+    /// What BCAST prefixes collected since the last time (after each command, and as
+    /// time passes: keys expire between commands), each client's keys in order (NOLOOP:
+    /// without its own).
+    pub(super) fn tracking_broadcast(&mut self) {
         if self
             .tracking
             .prefixes
