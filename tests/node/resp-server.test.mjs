@@ -260,3 +260,28 @@ test('the request parser waits for whole requests however the bytes are cut', ()
   assert.equal(string2ll(Buffer.from('007'), 0, 3), null, 'and leading zeros');
   assert.equal(Buffer.concat(encodeReply({ type: 'multi', value: [{ type: 'integer', value: 1 }, { type: 'nil', value: null, array: true }] }, [])).toString(), ':1\r\n*-1\r\n');
 });
+
+test('after HELLO 3 the bridge writes RESP3 byte for byte as Redis 7.0.15 does', async () => {
+  const c = await Client.open(bridge.port);
+  let got = Buffer.alloc(0);
+  c.socket.removeAllListeners('data');
+  const arrived = (n) => new Promise((resolve) => {
+    const check = () => (got.length >= n ? resolve() : c.socket.once('data', (d) => { got = Buffer.concat([got, d]); check(); }));
+    check();
+  });
+  c.send('HELLO', '3');
+  await new Promise((resolve) => c.socket.once('data', (d) => { assert.match(d.toString(), /^%7\r\n\$6\r\nserver\r\n\$5\r\nredis\r\n/); resolve(); }));
+  for (const t of ['map', 'set', 'double', 'bignum', 'null', 'true', 'verbatim', 'attrib', 'push']) c.send('DEBUG', 'PROTOCOL', t);
+  c.send('ZADD', 'zz', '1.5', 'm');
+  c.send('ZSCORE', 'zz', 'm');
+  c.send('DEL', 'zz');
+  // What redis-server 7.0.15 sent for the same requests.
+  const want = '%3\r\n:0\r\n#f\r\n:1\r\n#t\r\n:2\r\n#f\r\n~3\r\n:0\r\n:1\r\n:2\r\n,3.141\r\n'
+    + '(1234567999999999999999999999999999999\r\n_\r\n#t\r\n=29\r\ntxt:This is a verbatim\nstring\r\n'
+    + '|1\r\n$14\r\nkey-popularity\r\n*2\r\n$7\r\nkey:123\r\n:90\r\n$39\r\nSome real reply following the attribute\r\n'
+    + '>2\r\n$16\r\nserver-cpu-usage\r\n:42\r\n$40\r\nSome real reply following the push reply\r\n'
+    + ':1\r\n,1.5\r\n:1\r\n';
+  await arrived(want.length);
+  assert.equal(got.toString('latin1'), want);
+  c.close();
+});
