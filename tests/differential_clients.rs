@@ -208,6 +208,13 @@ const SCENARIOS: &[(&str, &str)] = &[
          1> HELLO 2 SETNAME bad\\x20name\n1> HELLO 4\n1> HELLO x\n1> HELLO 3 AUTH carol\n1> HELLO 3 BOGUS\n\
          2> HELLO 2 AUTH default secret\n2> ACL WHOAMI\n0> CONFIG SET requirepass \"\"\n0> ACL DELUSER carol",
     ),
+    (
+        "sharded pub/sub: SSUBSCRIBE and SPUBLISH are a namespace of their own",
+        "0> SSUBSCRIBE orders\n2> PSUBSCRIBE *\n1> SPUBLISH orders new\n0?\n1> PUBLISH orders plain\n2?\n\
+         1> PUBSUB SHARDCHANNELS\n1> PUBSUB SHARDCHANNELS ord*\n1> PUBSUB SHARDNUMSUB orders none\n1> PUBSUB CHANNELS\n\
+         0> SSUBSCRIBE more\n0> SUNSUBSCRIBE orders\n0> SUNSUBSCRIBE more\n0> SUNSUBSCRIBE\n0> PING\n\
+         1> MULTI\n1> SSUBSCRIBE x\n1> EXEC\n1> COMMAND GETKEYS SPUBLISH ch msg\n1> COMMAND INFO spublish ssubscribe sunsubscribe",
+    ),
 ];
 
 enum Step {

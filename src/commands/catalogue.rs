@@ -31,9 +31,6 @@ const REDIS_7_0: &[(&str, &str)] = &[
     ("sentinel", "sentinel"),
     ("shutdown", "server"),
     ("slaveof", "server"),
-    ("spublish", "pubsub"),
-    ("ssubscribe", "pubsub"),
-    ("sunsubscribe", "pubsub"),
     ("sync", "server"),
 ];
 

@@ -50,15 +50,16 @@ fn kind_of(server: &Server, c: &Client) -> Kind {
 /// One line of CLIENT LIST / CLIENT INFO, ending in a newline.
 pub fn describe(server: &Server, c: &Client, now: Ms) -> String {
     let subs = server.subscriptions();
-    let (channels, patterns) = (
+    let (channels, patterns, shards) = (
         subs.of(c.id(), SubKind::Channel).len(),
         subs.of(c.id(), SubKind::Pattern).len(),
+        subs.of(c.id(), SubKind::Shard).len(),
     );
     let mut flags = String::new();
     if c.is_monitor() {
         flags.push('O');
     }
-    if channels + patterns > 0 {
+    if channels + patterns + shards > 0 {
         flags.push('P');
     }
     if c.tx().in_multi() {
@@ -90,7 +91,7 @@ pub fn describe(server: &Server, c: &Client, now: Ms) -> String {
     let mem = server.client_memory(c);
     let (age, idle) = c.ages(now);
     format!(
-        "id={} addr={} laddr=127.0.0.1:6379 fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub=0 multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem={} rbs=1024 rbp=0 obl=0 oll=0 omem={} tot-mem={} events=r cmd={} user={} redir={} resp={}\n",
+        "id={} addr={} laddr=127.0.0.1:6379 fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem={} rbs=1024 rbp=0 obl=0 oll=0 omem={} tot-mem={} events=r cmd={} user={} redir={} resp={}\n",
         c.id(),
         c.addr(),
         c.id() + 7,
@@ -101,6 +102,7 @@ pub fn describe(server: &Server, c: &Client, now: Ms) -> String {
         c.db(),
         channels,
         patterns,
+        shards,
         multi,
         c.tx().multi_mem(),
         c.output_bytes(),

@@ -3,7 +3,7 @@
 
 use super::args::{is, Args, Word};
 use super::common::help_lines;
-use super::table::{Acl, Begin, Find, Group, KeySpec};
+use super::table::{Acl, Begin, Find, Group, KeyFlags, KeySpec};
 use super::{keyspec, Command};
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
@@ -356,7 +356,12 @@ fn command_getkeys(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     if let (false, Some(sub)) = (c.subcommands.is_empty(), target.get(1)) {
         c = super::lookup_sub(c, sub).ok_or_else(|| invalid("Invalid command specified"))?;
     }
-    if c.key_specs.is_empty() {
+    // Specs that find shard channels (flagged not keys) don't count.
+    let has_keys = c
+        .key_specs
+        .iter()
+        .any(|s| !s.flags.contains(KeyFlags::NOT_KEY));
+    if !has_keys && c.find_keys.is_none() {
         return Err(invalid("The command has no key arguments"));
     }
     if !c.arity_ok(target.len()) {

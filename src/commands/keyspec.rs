@@ -141,7 +141,11 @@ pub fn key_positions(cmd: &Command, argv: &[Vec<u8>]) -> Option<Vec<usize>> {
         );
     }
     let mut out = Vec::new();
-    for s in specs {
+    // Shard channels are found by key specs too, flagged as not keys (SPUBLISH).
+    for s in specs
+        .iter()
+        .filter(|s| !s.flags.contains(KeyFlags::NOT_KEY))
+    {
         out.extend(positions(s, argv, cmd.arity)?);
     }
     Some(out)

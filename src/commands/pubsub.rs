@@ -4,9 +4,9 @@
 
 use super::args::Args;
 use super::common::help_lines;
-use super::table::{Channels, Group, Link, BASE};
+use super::table::{key, Channels, Group, Link, BASE};
 use super::Command;
-use crate::error::CmdResult;
+use crate::error::{CmdError, CmdResult};
 use crate::glob::Pattern;
 use crate::reply::Reply;
 use crate::server::pubsub::Kind;
@@ -28,7 +28,7 @@ fn subscribe_generic(ctx: &mut Ctx, names: &[Vec<u8>], kind: Kind, word: &str) -
     let mut out = Vec::with_capacity(names.len());
     for name in names {
         ctx.server.subscribe(ctx.client, kind, name);
-        let count = ctx.server.subscriptions().count(ctx.client);
+        let count = ctx.server.subscriptions().count_of(ctx.client, kind);
         out.push(confirmation(word, Some(name), count));
     }
     Ok(Reply::Multi(out))
@@ -43,13 +43,13 @@ fn unsubscribe_generic(ctx: &mut Ctx, names: &[Vec<u8>], kind: Kind, word: &str)
         names.to_vec()
     };
     if names.is_empty() {
-        let count = ctx.server.subscriptions().count(ctx.client);
+        let count = ctx.server.subscriptions().count_of(ctx.client, kind);
         return Ok(Reply::Multi(vec![confirmation(word, None, count)]));
     }
     let mut out = Vec::with_capacity(names.len());
     for name in names {
         ctx.server.unsubscribe(ctx.client, kind, &name);
-        let count = ctx.server.subscriptions().count(ctx.client);
+        let count = ctx.server.subscriptions().count_of(ctx.client, kind);
         out.push(confirmation(word, Some(&name), count));
     }
     Ok(Reply::Multi(out))
@@ -75,6 +75,28 @@ fn psubscribe(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 /// PUNSUBSCRIBE [pattern [pattern ...]]
 fn punsubscribe(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     unsubscribe_generic(ctx, Args::new(argv).rest(), Kind::Pattern, "punsubscribe")
+}
+
+/// SSUBSCRIBE shardchannel [shardchannel ...]: inside MULTI it is refused (Redis's
+/// DENY BLOCKING), unlike SUBSCRIBE.
+fn ssubscribe(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    if ctx.deny_blocking() {
+        return Err(CmdError::Err(
+            "SSUBSCRIBE isn't allowed for a DENY BLOCKING client".into(),
+        ));
+    }
+    subscribe_generic(ctx, Args::new(argv).rest(), Kind::Shard, "ssubscribe")
+}
+
+/// SUNSUBSCRIBE [shardchannel [shardchannel ...]]
+fn sunsubscribe(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    unsubscribe_generic(ctx, Args::new(argv).rest(), Kind::Shard, "sunsubscribe")
+}
+
+/// SPUBLISH shardchannel message
+fn spublish(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let [channel, message] = Args::new(argv).values()?;
+    Ok(Reply::Int(ctx.server.spublish(channel, message)))
 }
 
 /// PUBLISH channel message
@@ -111,20 +133,29 @@ fn pubsub_numpat(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
     Ok(Reply::from(ctx.server.subscriptions().distinct_patterns()))
 }
 
-/// PUBSUB SHARDCHANNELS [pattern] — no sharded channels exist here.
-fn pubsub_shardchannels(_: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
-    Ok(Reply::Array(vec![]))
+/// PUBSUB SHARDCHANNELS [pattern]
+fn pubsub_shardchannels(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let pat = Args::of_sub(argv).next_opt().map(Pattern::new);
+    let mut names: Vec<&[u8]> = ctx
+        .server
+        .subscriptions()
+        .active_shard_channels()
+        .filter(|c| pat.as_ref().is_none_or(|p| p.matches(c)))
+        .collect();
+    crate::sorting::sort(&mut names);
+    Ok(Reply::bulks(names))
 }
 
 /// PUBSUB SHARDNUMSUB [shardchannel [shardchannel ...]]
-fn pubsub_shardnumsub(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    Ok(Reply::Array(
-        Args::of_sub(argv)
-            .rest()
-            .iter()
-            .flat_map(|c| [Reply::bulk(c), Reply::Int(0)])
-            .collect(),
-    ))
+fn pubsub_shardnumsub(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    let mut out = Vec::new();
+    for ch in Args::of_sub(argv).rest() {
+        out.push(Reply::bulk(ch));
+        out.push(Reply::from(
+            ctx.server.subscriptions().shard_subscribers(ch),
+        ));
+    }
+    Ok(Reply::Array(out))
 }
 
 /// PUBSUB HELP
@@ -196,7 +227,7 @@ pub const COMMANDS: &[Command] = &[
                 summary: "How many clients subscribe to each given channel", syntax: "[channel [channel ...]]",
                 handler: pubsub_numsub, ..PS },
             Command { name: "pubsub|shardchannels", arity: -2, since: "7.0.0", complexity: "O(N) where N is the number of active shard channels, and assuming constant time pattern matching (relatively short shard channels).",
-                summary: "The shard channels that have subscribers (none in a playground)", syntax: "[pattern]",
+                summary: "The shard channels that have at least one subscriber", syntax: "[pattern]",
                 handler: pubsub_shardchannels, ..PS },
             Command { name: "pubsub|shardnumsub", arity: -2, since: "7.0.0", complexity: "O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels",
                 summary: "How many clients subscribe to each given shard channel", syntax: "[shardchannel [shardchannel ...]]",
@@ -205,9 +236,24 @@ pub const COMMANDS: &[Command] = &[
     Command { name: "punsubscribe", arity: -1, complexity: "O(N+M) where N is the number of patterns the client is already subscribed and M is the number of total patterns subscribed in the system (by any client).",
         summary: "Stop listening on patterns (all of them if none is given)", syntax: "[pattern [pattern ...]]",
         handler: punsubscribe, ..P },
+    Command { name: "spublish", arity: 3, flags: flags![PUBSUB, LOADING, STALE, FAST, MAY_REPLICATE], acl: acl![PUBSUB, FAST], since: "7.0.0",
+        keys: (1, 1, 1), key_specs: &[key(1, key_flags![NOT_KEY])],
+        complexity: "O(N) where N is the number of clients subscribed to the receiving shard channel.",
+        summary: "Send a message to a shard channel; returns how many clients received it",
+        syntax: "shardchannel message", handler: spublish, channels: Some(Channels::Publish), ..P },
+    Command { name: "ssubscribe", link: Link::Refused("subscribing takes the console over"), since: "7.0.0",
+        keys: (1, -1, 1), key_specs: &[key(1, key_flags![NOT_KEY]).range(-1, 1, 0)],
+        complexity: "O(N) where N is the number of shard channels to subscribe to.",
+        summary: "Listen for messages on shard channels (a namespace of their own: SPUBLISH)", syntax: "shardchannel [shardchannel ...]",
+        handler: ssubscribe, channels: Some(Channels::Subscribe), ..P },
     Command { name: "subscribe", link: Link::Refused("subscribing takes the console over"), summary: "Listen for messages on channels", syntax: "channel [channel ...]",
         handler: subscribe, channels: Some(Channels::Subscribe), ..P },
     Command { name: "unsubscribe", arity: -1, complexity: "O(N) where N is the number of clients already subscribed to a channel.",
         summary: "Stop listening on channels (all of them if none is given)", syntax: "[channel [channel ...]]",
         handler: unsubscribe, ..P },
+    Command { name: "sunsubscribe", arity: -1, since: "7.0.0",
+        keys: (1, -1, 1), key_specs: &[key(1, key_flags![NOT_KEY]).range(-1, 1, 0)],
+        complexity: "O(N) where N is the number of clients already subscribed to a shard channel.",
+        summary: "Stop listening on shard channels (all of them if none is given)", syntax: "[shardchannel [shardchannel ...]]",
+        handler: sunsubscribe, ..P },
 ];

@@ -7,17 +7,20 @@ use super::{ClientId, Server};
 use crate::glob::Pattern;
 use crate::reply::Reply;
 
-/// Channels or patterns: the two kinds of subscription, which behave alike.
+/// Channels, patterns or shard channels (SSUBSCRIBE): the kinds of subscription, which
+/// behave alike. Shard channels are a namespace of their own: SPUBLISH reaches only them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Channel,
     Pattern,
+    Shard,
 }
 
 #[derive(Debug, Default)]
 struct OfClient {
     channels: Vec<Vec<u8>>,
     patterns: Vec<Vec<u8>>,
+    shards: Vec<Vec<u8>>,
 }
 
 impl OfClient {
@@ -25,7 +28,12 @@ impl OfClient {
         match kind {
             Kind::Channel => &mut self.channels,
             Kind::Pattern => &mut self.patterns,
+            Kind::Shard => &mut self.shards,
         }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.channels.is_empty() && self.patterns.is_empty() && self.shards.is_empty()
     }
 }
 
@@ -36,6 +44,8 @@ pub struct Subscriptions {
     channels: HashMap<Vec<u8>, Vec<ClientId>>,
     /// (pattern, client), in subscription order.
     patterns: Vec<(Vec<u8>, ClientId)>,
+    /// Shard channel → subscribed clients, in subscription order.
+    shards: HashMap<Vec<u8>, Vec<ClientId>>,
     of_client: HashMap<ClientId, OfClient>,
 }
 
@@ -49,6 +59,7 @@ impl Subscriptions {
         mine.push(name.to_vec());
         match kind {
             Kind::Channel => self.channels.entry(name.to_vec()).or_default().push(client),
+            Kind::Shard => self.shards.entry(name.to_vec()).or_default().push(client),
             Kind::Pattern => self.patterns.push((name.to_vec(), client)),
         }
         true
@@ -64,15 +75,20 @@ impl Subscriptions {
             return false;
         };
         list.remove(pos);
-        if mine.channels.is_empty() && mine.patterns.is_empty() {
+        if mine.is_empty() {
             self.of_client.remove(&client);
         }
         match kind {
-            Kind::Channel => {
-                if let Some(list) = self.channels.get_mut(name) {
+            Kind::Channel | Kind::Shard => {
+                let map = if kind == Kind::Channel {
+                    &mut self.channels
+                } else {
+                    &mut self.shards
+                };
+                if let Some(list) = map.get_mut(name) {
                     list.retain(|&id| id != client);
                     if list.is_empty() {
-                        self.channels.remove(name);
+                        map.remove(name);
                     }
                 }
             }
@@ -88,11 +104,16 @@ impl Subscriptions {
         let Some(mine) = self.of_client.remove(&client) else {
             return;
         };
-        for ch in mine.channels {
-            if let Some(list) = self.channels.get_mut(&ch) {
-                list.retain(|&id| id != client);
-                if list.is_empty() {
-                    self.channels.remove(&ch);
+        for (names, map) in [
+            (mine.channels, &mut self.channels),
+            (mine.shards, &mut self.shards),
+        ] {
+            for ch in names {
+                if let Some(list) = map.get_mut(&ch) {
+                    list.retain(|&id| id != client);
+                    if list.is_empty() {
+                        map.remove(&ch);
+                    }
                 }
             }
         }
@@ -104,7 +125,17 @@ impl Subscriptions {
         self.of_client.get(&client).map_or(&[], |m| match kind {
             Kind::Channel => &m.channels,
             Kind::Pattern => &m.patterns,
+            Kind::Shard => &m.shards,
         })
+    }
+
+    /// How many subscriptions of this kind's namespace the client has: channels and
+    /// patterns together, or shard channels.
+    pub fn count_of(&self, client: ClientId, kind: Kind) -> usize {
+        match kind {
+            Kind::Shard => self.of(client, Kind::Shard).len(),
+            _ => self.count(client),
+        }
     }
 
     /// How many channels and patterns the client listens on.
@@ -124,6 +155,16 @@ impl Subscriptions {
     /// How many clients subscribe to a channel.
     pub fn subscribers(&self, channel: &[u8]) -> usize {
         self.channels.get(channel).map_or(0, Vec::len)
+    }
+
+    /// The shard channels with at least one subscriber.
+    pub fn active_shard_channels(&self) -> impl Iterator<Item = &[u8]> {
+        self.shards.keys().map(Vec::as_slice)
+    }
+
+    /// How many clients subscribe to a shard channel.
+    pub fn shard_subscribers(&self, channel: &[u8]) -> usize {
+        self.shards.get(channel).map_or(0, Vec::len)
     }
 
     /// How many distinct patterns have subscribers.
@@ -177,6 +218,23 @@ impl Server {
             );
         }
         count
+    }
+
+    /// SPUBLISH: deliver `message` to the shard channel's subscribers (patterns don't
+    /// see shard channels); returns how many received it.
+    pub fn spublish(&mut self, channel: &[u8], message: &[u8]) -> i64 {
+        let receivers = self.subs.shards.get(channel).cloned().unwrap_or_default();
+        for &id in &receivers {
+            self.clients.push(
+                id,
+                Reply::Push(vec![
+                    Reply::bulk("smessage"),
+                    Reply::bulk(channel),
+                    Reply::bulk(message),
+                ]),
+            );
+        }
+        receivers.len() as i64
     }
 
     /// The pub/sub state.
