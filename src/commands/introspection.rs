@@ -346,7 +346,16 @@ fn command_docs_cmd(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 }
 
 /// COMMAND GETKEYS command [arg ...]
-fn command_getkeys(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+fn command_getkeys(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    getkeys_generic(ctx, argv, false)
+}
+
+/// COMMAND GETKEYSANDFLAGS command [arg ...]: each key with its key spec's flags.
+fn command_getkeysandflags(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    getkeys_generic(ctx, argv, true)
+}
+
+fn getkeys_generic(_: &mut Ctx, argv: &[Vec<u8>], with_flags: bool) -> CmdResult {
     let target = Args::of_sub(argv).rest();
     let invalid = |m: &str| CmdError::Err(m.into());
     let mut c = target
@@ -369,6 +378,17 @@ fn command_getkeys(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     }
     let keys = keyspec::key_positions(c, target)
         .ok_or_else(|| invalid("Invalid arguments specified for command"))?;
+    if with_flags {
+        return Ok(Reply::Array(
+            keyspec::keys_with_flags(c, target)
+                .into_iter()
+                .filter_map(|(i, f)| {
+                    let k = target.get(i)?;
+                    Some(Reply::Array(vec![Reply::bulk(k), status_set(f.names())]))
+                })
+                .collect(),
+        ));
+    }
     Ok(Reply::Array(
         keys.iter()
             .filter_map(|&i| target.get(i))
@@ -440,6 +460,16 @@ pub const COMMANDS: &[Command] = &[
                 summary: "Documentation of the given commands, or of every command",
                 syntax: "[command-name [command-name ...]]",
                 handler: command_docs_cmd,
+                ..CMD_SUB
+            },
+            Command {
+                name: "command|getkeysandflags",
+                arity: -4,
+                since: "7.0.0",
+                complexity: "O(N) where N is the number of arguments to the command",
+                summary: "Which arguments of a full command line are key names, and how the command uses each",
+                syntax: "command [arg [arg ...]]",
+                handler: command_getkeysandflags,
                 ..CMD_SUB
             },
             Command {

@@ -9,6 +9,7 @@ pub mod acl;
 pub mod args;
 pub mod bitmap;
 pub mod catalogue;
+pub mod cluster;
 pub mod common;
 pub mod config;
 pub mod connection;
@@ -53,7 +54,7 @@ pub fn container_handler(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 }
 
 /// Every family's entries, in the order the README lists them.
-pub fn families() -> [(&'static str, &'static [Command]); 22] {
+pub fn families() -> [(&'static str, &'static [Command]); 23] {
     [
         ("Keys", keyspace::COMMANDS),
         ("Strings", string::COMMANDS),
@@ -70,6 +71,10 @@ pub fn families() -> [(&'static str, &'static [Command]); 22] {
         ("Databases", databases::COMMANDS),
         ("Connections and clients", connection::COMMANDS),
         ("Protocol and replication", protocol::COMMANDS),
+        (
+            "Cluster, modules and failover (standalone answers)",
+            cluster::COMMANDS,
+        ),
         ("Introspection", introspection::COMMANDS),
         ("Slow log and latency", monitoring::COMMANDS),
         ("Memory", memory::COMMANDS),
