@@ -570,6 +570,16 @@ impl ConsoleMut<'_> {
         self.console.client
     }
 
+    /// Who the console's connection is: its protocol (2 or 3, HELLO's) and the user it is
+    /// logged in as (AUTH's); None while it is not connected.
+    pub fn identity(&self) -> Option<(i64, String)> {
+        let c = self.server.client(self.console.client)?;
+        Some((
+            c.protocol().number(),
+            String::from_utf8_lossy(c.user()).into_owned(),
+        ))
+    }
+
     /// The server closed the console's connection: redis-cli says so and shows
     /// `not connected>` until the next command.
     fn connection_lost(&mut self) {

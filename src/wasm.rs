@@ -1315,4 +1315,16 @@ impl Console {
     pub fn client_id(&self) -> Result<f64, JsValue> {
         self.read(|c| c.client_id() as f64)
     }
+
+    /// The connection's protocol (2 or 3) and user, `{ protocol, user }`, or null while
+    /// it is not connected.
+    pub fn identity(&self) -> Result<JsValue, JsValue> {
+        self.read(|c| match c.identity() {
+            Some((protocol, user)) => obj(vec![
+                ("protocol", JsValue::from(protocol as f64)),
+                ("user", s(&user)),
+            ]),
+            None => JsValue::NULL,
+        })
+    }
 }

@@ -66,6 +66,8 @@ test('HELLO 3 turns one console to RESP3: maps, sets, doubles and invalidations 
   assert.equal(await run(page, 2, 'HGETALL user:1'), '1) "name"\n2) "Ada"\n3) "born"\n4) "1815"');
   assert.equal(await run(page, 2, 'ZSCORE scores Bob'), '"87.5"');
   assert.equal(await run(page, 1, 'ZSCORE scores Bob'), '(double) 87.5');
+  assert.match(await page.locator('#console-tab-1').textContent(), /· RESP3/, 'the tab says the console speaks RESP3');
+  assert.doesNotMatch(await page.locator('#console-tab-2').textContent(), /RESP3/);
   await screenshot(page, 'console-resp3.png');
   assert.equal(await run(page, 1, 'RESET'), 'RESET');
   assert.equal(await run(page, 1, 'ZSCORE scores Bob'), '"87.5"', 'RESET goes back to RESP2');
@@ -84,6 +86,7 @@ test('a console logged in as a restricted user gets NOPERM; the other stays the 
   assert.equal(await run(page, 1, 'ACL WHOAMI'), '"default"');
   assert.match(await run(page, 1, 'ACL LOG 1'), /"reason"\n +\d+\) "command"[\s\S]*"object"\n +\d+\) "flushall"[\s\S]*"username"\n +\d+\) "cache-app"/);
   assert.match(await run(page, 1, 'CLIENT LIST'), /user=cache-app /);
+  assert.match(await page.locator('#console-tab-2').textContent(), /· cache-app/, 'the tab names the user');
   await screenshot(page, 'console-acl.png');
   assert.equal(await run(page, 1, 'ACL DELUSER cache-app'), '(integer) 1');
   assert.deepEqual(seen.errors, []);

@@ -154,6 +154,11 @@ test('the tab strip: the active console, the two shown when split, closing, labe
   t.rename(2, '');
   assert.equal(t.label(2, { clientId: 5, prompt: 'not connected> ' }).label, '3 · not connected');
   assert.equal(t.label(2, {}).label, '3', 'before it has a client');
+  // HELLO 3 and AUTH show on the tab; the default user over RESP2 adds nothing.
+  assert.equal(t.label(2, { clientId: 5, identity: { protocol: 2, user: 'default' } }).label, '3 · id 5');
+  const l = t.label(2, { clientId: 5, identity: { protocol: 3, user: 'cache-app' } });
+  assert.equal(l.label, '3 · id 5 · RESP3 · cache-app');
+  assert.match(l.title, /^Console 3, client id 5, RESP3, cache-app\./);
 });
 
 /** A session whose slices run at most `runs` runs each (and never run out of time). */

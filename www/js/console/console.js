@@ -509,6 +509,14 @@ export function mountConsole({
         return null;
       }
     },
+    /** The connection's `{ protocol, user }` (HELLO 3, AUTH), or null. */
+    identity() {
+      try {
+        return session ? session.handle.identity() ?? null : null;
+      } catch {
+        return null;
+      }
+    },
     /** Print what a waiting console has to print now (a tick, or another console ran a line). */
     poll,
     /** Ctrl+C: end reading, MONITOR or a wait. Returns whether anything ended. */

@@ -136,7 +136,7 @@ export function mountConsoles({ root, tabs, tools, views, first, history = new H
     root.classList.toggle('split', shown.size > 1);
     for (const rec of consoles.values()) {
       const mode = rec.ui.mode();
-      const l = state.label(rec.id, { clientId: rec.ui.clientId(), mode, prompt: rec.ui.prompt() });
+      const l = state.label(rec.id, { clientId: rec.ui.clientId(), mode, prompt: rec.ui.prompt(), identity: rec.ui.identity() });
       rec.tabName.textContent = l.name;
       rec.tabClient.textContent = l.client;
       rec.label.textContent = l.label;

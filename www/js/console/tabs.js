@@ -74,23 +74,28 @@ export class ConsoleTabs {
   }
 
   /**
-   * What console `id`'s tab and view say, from its state: `{ clientId, mode, prompt }`.
+   * What console `id`'s tab and view say, from its state: `{ clientId, mode, prompt,
+   * identity }` (identity: `{ protocol, user }` of its connection, or null).
    * `{ name, client, label, title, viewLabel }`: the tab's name and "· id 5" part, the label
    * above the view ("2 · id 5 — waiting"), the tab's tooltip and the view's aria-label.
    */
-  label(id, { clientId = null, mode = 'ready', prompt = '' } = {}) {
+  label(id, { clientId = null, mode = 'ready', prompt = '', identity = null } = {}) {
     const n = id + 1;
     const name = this.names.get(id) ?? String(n);
     // After CLIENT KILL the console shows "not connected> " until its next command.
     const gone = String(prompt).startsWith('not connected');
-    const client = gone ? ' · not connected' : clientId === null ? '' : ` · id ${clientId}`;
+    // A console switched to RESP3 (HELLO 3) or logged in as another user (AUTH) says so.
+    const who = identity && !gone
+      ? `${identity.protocol === 3 ? ' · RESP3' : ''}${identity.user && identity.user !== 'default' ? ` · ${identity.user}` : ''}`
+      : '';
+    const client = (gone ? ' · not connected' : clientId === null ? '' : ` · id ${clientId}`) + who;
     const text = `${name}${client}`;
-    const who = gone ? ', not connected' : clientId === null ? '' : `, client id ${clientId}`;
+    const whoTitle = gone ? ', not connected' : clientId === null ? '' : `, client id ${clientId}${who.replaceAll(' · ', ', ')}`;
     return {
       name,
       client,
       label: mode === 'ready' ? text : `${text} — ${MODE_WORDS[mode] ?? mode}`,
-      title: `Console ${n}${who}${mode === 'ready' ? '' : `: ${MODE_TITLES[mode] ?? mode}`}. Double-click (or F2) to rename it.`,
+      title: `Console ${n}${whoTitle}${mode === 'ready' ? '' : `: ${MODE_TITLES[mode] ?? mode}`}. Double-click (or F2) to rename it.`,
       viewLabel: `Console ${text}`,
     };
   }
