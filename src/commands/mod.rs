@@ -21,6 +21,7 @@ pub mod introspection;
 pub mod keyspace;
 pub mod keyspec;
 pub mod list;
+mod lolwut;
 pub mod memory;
 pub mod monitoring;
 pub mod pause;

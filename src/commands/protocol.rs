@@ -131,10 +131,17 @@ fn role(_: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
     ]))
 }
 
-/// LOLWUT [VERSION version]
-fn lolwut(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+/// LOLWUT [VERSION version] [art arguments]: version 5 and 6 draw their art, any other
+/// (and none: this server's 7) shows the version line.
+fn lolwut(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     if argv.len() >= 3 && argv[1].eq_ignore_ascii_case(b"version") {
-        int_arg(&argv[2])?;
+        let version = int_arg(&argv[2])?;
+        let rest = &argv[3..];
+        return Ok(Reply::Verbatim(match version {
+            5 => super::lolwut::schotter(rest, ctx.server.rng())?,
+            6 => super::lolwut::skyline(rest, ctx.server.rng())?,
+            _ => lolwut_text(),
+        }));
     }
     Ok(Reply::Verbatim(lolwut_text()))
 }
@@ -186,7 +193,7 @@ pub const COMMANDS: &[Command] = &[
         acl: acl![READ, FAST],
         group: Group::Server,
         since: "5.0.0",
-        summary: "Show the server's version (and, in some versions, computer art)",
+        summary: "Show the server's version, or the computer art of Redis 5 or 6 (VERSION 5: Schotter; VERSION 6: a skyline)",
         syntax: "[VERSION version]",
         handler: lolwut,
         ..BASE
