@@ -822,6 +822,17 @@ impl Db {
             .filter(|e| !e.is_expired(now))
     }
 
+    /// The entry stored under a key, expired or not (DEBUG DIGEST-VALUE looks at it as
+    /// Redis does, without the lookup that would delete it).
+    pub fn stored(&self, key: &[u8]) -> Option<&Entry> {
+        self.find_slot(key).and_then(|s| self.entry_at(s))
+    }
+
+    /// Every stored entry, expired or not (DEBUG DIGEST).
+    pub fn stored_entries(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.iter().map(|(_, e)| e)
+    }
+
     /// Every live entry, for the keyspace view and tests (does not delete expired ones).
     pub fn iter(&self, now: Ms) -> impl Iterator<Item = &Entry> {
         self.entries

@@ -14,6 +14,7 @@ pub mod common;
 pub mod config;
 pub mod connection;
 pub mod databases;
+mod digest;
 pub mod geo;
 pub mod hash;
 pub mod hyperloglog;

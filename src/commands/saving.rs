@@ -146,6 +146,11 @@ fn debug(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
                 "    Reply with a sample of the given type: string|integer|double|bignum|null|",
                 "    array|set|map|attrib|push|verbatim|true|false (RESP3 types as RESP2 sends",
                 "    them, for a RESP2 connection).",
+                "DIGEST",
+                "    A fingerprint of the whole dataset (40 hex digits; zeros when empty), as",
+                "    Redis computes it: equal datasets give equal digests.",
+                "DIGEST-VALUE <key> [<key> ...]",
+                "    A fingerprint of each key's value.",
                 "OBJECT <key>",
                 "    Show low level info about the value at <key>: its encoding, its size in an",
                 "    RDB file (serializedlength), its LRU clock and idle time.",
@@ -165,6 +170,19 @@ fn debug(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     }
     if sub.is("object") && argv.len() == 3 {
         return debug_object(ctx, &argv[2]);
+    }
+    if sub.is("digest") && argv.len() == 2 {
+        return Ok(Reply::status(super::digest::of_dataset(ctx.server.dbs())));
+    }
+    if sub.is("digest-value") {
+        let db = ctx.db_index();
+        let d = ctx.server.db(db);
+        return Ok(Reply::Array(
+            argv[2..]
+                .iter()
+                .map(|k| Reply::status(super::digest::of_value(d, k)))
+                .collect(),
+        ));
     }
     if sub.is("protocol") && argv.len() == 3 {
         return debug_protocol(ctx, &argv[2]);
