@@ -34,6 +34,8 @@ const ALLOWED = new Map([
   ['scan', 'a reply shape\'s kind from the command table ({ kind: \'scan\' }, table.js), not SCAN'],
   ['restore', 'the verb of bringing a saved world back (a load plan\'s action, a save\'s reason, the Restore button), not RESTORE'],
   ['role', 'the ARIA role attribute (role: \'tab\', \'status\', \'dialog\'), not ROLE'],
+  ['readonly', 'an IndexedDB transaction mode and the textarea attribute, not READONLY'],
+  ['readwrite', 'an IndexedDB transaction mode, not READWRITE'],
 ]);
 
 /**
