@@ -107,11 +107,21 @@ fn publish(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// PUBSUB CHANNELS [pattern]
 fn pubsub_channels(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    channels_generic(ctx, argv, false)
+}
+
+/// PUBSUB SHARDCHANNELS [pattern]
+fn pubsub_shardchannels(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    channels_generic(ctx, argv, true)
+}
+
+/// The channels (or shard channels) with subscribers, matching the pattern if given.
+fn channels_generic(ctx: &mut Ctx, argv: &[Vec<u8>], shard: bool) -> CmdResult {
     let pat = Args::of_sub(argv).next_opt().map(Pattern::new);
     let mut names: Vec<&[u8]> = ctx
         .server
         .subscriptions()
-        .active_channels()
+        .active_channels(shard)
         .filter(|c| pat.as_ref().is_none_or(|p| p.matches(c)))
         .collect();
     crate::sorting::sort(&mut names);
@@ -120,10 +130,22 @@ fn pubsub_channels(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// PUBSUB NUMSUB [channel [channel ...]]
 fn pubsub_numsub(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    numsub_generic(ctx, argv, false)
+}
+
+/// PUBSUB SHARDNUMSUB [shardchannel [shardchannel ...]]
+fn pubsub_shardnumsub(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    numsub_generic(ctx, argv, true)
+}
+
+/// Each channel given (or shard channel) with its number of subscribers.
+fn numsub_generic(ctx: &mut Ctx, argv: &[Vec<u8>], shard: bool) -> CmdResult {
     let mut out = Vec::new();
     for ch in Args::of_sub(argv).rest() {
         out.push(Reply::bulk(ch));
-        out.push(Reply::from(ctx.server.subscriptions().subscribers(ch)));
+        out.push(Reply::from(
+            ctx.server.subscriptions().subscribers(shard, ch),
+        ));
     }
     Ok(Reply::Array(out))
 }
@@ -131,31 +153,6 @@ fn pubsub_numsub(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 /// PUBSUB NUMPAT
 fn pubsub_numpat(ctx: &mut Ctx, _: &[Vec<u8>]) -> CmdResult {
     Ok(Reply::from(ctx.server.subscriptions().distinct_patterns()))
-}
-
-/// PUBSUB SHARDCHANNELS [pattern]
-fn pubsub_shardchannels(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let pat = Args::of_sub(argv).next_opt().map(Pattern::new);
-    let mut names: Vec<&[u8]> = ctx
-        .server
-        .subscriptions()
-        .active_shard_channels()
-        .filter(|c| pat.as_ref().is_none_or(|p| p.matches(c)))
-        .collect();
-    crate::sorting::sort(&mut names);
-    Ok(Reply::bulks(names))
-}
-
-/// PUBSUB SHARDNUMSUB [shardchannel [shardchannel ...]]
-fn pubsub_shardnumsub(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
-    let mut out = Vec::new();
-    for ch in Args::of_sub(argv).rest() {
-        out.push(Reply::bulk(ch));
-        out.push(Reply::from(
-            ctx.server.subscriptions().shard_subscribers(ch),
-        ));
-    }
-    Ok(Reply::Array(out))
 }
 
 /// PUBSUB HELP

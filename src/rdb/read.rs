@@ -296,19 +296,7 @@ impl Reader<'_> {
                 }
                 zset(pairs, n, enc)?
             }
-            17 => {
-                let lp = self.listpack()?;
-                if lp.len() % 2 != 0 {
-                    return Err(BadFormat);
-                }
-                let mut pairs = Vec::with_capacity(lp.len() / 2);
-                for p in lp.chunks_exact(2) {
-                    let score = crate::num::double::parse(&p[1]).ok_or(BadFormat)?;
-                    pairs.push((score, p[0].clone()));
-                }
-                let n = pairs.len();
-                zset(pairs, n, enc)?
-            }
+            17 => zset_flat(self.listpack()?, enc)?,
             4 => {
                 let n = self.count()?;
                 let mut pairs = Vec::with_capacity(n);
@@ -317,16 +305,7 @@ impl Reader<'_> {
                 }
                 hash(pairs, n, enc)?
             }
-            16 => {
-                let lp = self.listpack()?;
-                if lp.len() % 2 != 0 {
-                    return Err(BadFormat);
-                }
-                let n = lp.len() / 2;
-                let mut it = lp.into_iter();
-                let pairs = std::iter::from_fn(|| Some((it.next()?, it.next()?))).collect();
-                hash(pairs, n, enc)?
-            }
+            16 => hash_flat(self.listpack()?, enc)?,
             // The types of Redis 6 and older.
             1 => {
                 let mut l = List::new();
@@ -356,29 +335,8 @@ impl Reader<'_> {
                 }
                 zset(pairs, n, enc)?
             }
-            12 => {
-                let zl = self.ziplist()?;
-                if zl.len() % 2 != 0 {
-                    return Err(BadFormat);
-                }
-                let mut pairs = Vec::with_capacity(zl.len() / 2);
-                for p in zl.chunks_exact(2) {
-                    let score = crate::num::double::parse(&p[1]).ok_or(BadFormat)?;
-                    pairs.push((score, p[0].clone()));
-                }
-                let n = pairs.len();
-                zset(pairs, n, enc)?
-            }
-            13 => {
-                let zl = self.ziplist()?;
-                if zl.len() % 2 != 0 {
-                    return Err(BadFormat);
-                }
-                let n = zl.len() / 2;
-                let mut it = zl.into_iter();
-                let pairs = std::iter::from_fn(|| Some((it.next()?, it.next()?))).collect();
-                hash(pairs, n, enc)?
-            }
+            12 => zset_flat(self.ziplist()?, enc)?,
+            13 => hash_flat(self.ziplist()?, enc)?,
             9 => {
                 let pairs = zipmap_pairs(&self.string()?).ok_or(BadFormat)?;
                 let n = pairs.len();
@@ -510,6 +468,31 @@ fn zset(pairs: Vec<(f64, Vec<u8>)>, n: usize, enc: &Encodings) -> Read<Value> {
         return Err(BadFormat);
     }
     Ok(Value::ZSet(Box::new(z)))
+}
+
+/// A sorted set stored flat, member then score (a listpack, or a ziplist before 7.0).
+fn zset_flat(flat: Vec<Vec<u8>>, enc: &Encodings) -> Read<Value> {
+    if !flat.len().is_multiple_of(2) {
+        return Err(BadFormat);
+    }
+    let mut pairs = Vec::with_capacity(flat.len() / 2);
+    for p in flat.chunks_exact(2) {
+        let score = crate::num::double::parse(&p[1]).ok_or(BadFormat)?;
+        pairs.push((score, p[0].clone()));
+    }
+    let n = pairs.len();
+    zset(pairs, n, enc)
+}
+
+/// A hash stored flat, field then value (a listpack, or a ziplist before 7.0).
+fn hash_flat(flat: Vec<Vec<u8>>, enc: &Encodings) -> Read<Value> {
+    if !flat.len().is_multiple_of(2) {
+        return Err(BadFormat);
+    }
+    let n = flat.len() / 2;
+    let mut it = flat.into_iter();
+    let pairs = std::iter::from_fn(|| Some((it.next()?, it.next()?))).collect();
+    hash(pairs, n, enc)
 }
 
 fn hash(pairs: Vec<(Vec<u8>, Vec<u8>)>, n: usize, enc: &Encodings) -> Read<Value> {

@@ -147,24 +147,23 @@ impl Subscriptions {
         self.of_client.contains_key(&client)
     }
 
-    /// The channels with at least one subscriber.
-    pub fn active_channels(&self) -> impl Iterator<Item = &[u8]> {
-        self.channels.keys().map(Vec::as_slice)
+    /// Channel → subscribers, for channels or shard channels (patterns have none).
+    fn by_channel(&self, shard: bool) -> &HashMap<Vec<u8>, Vec<ClientId>> {
+        if shard {
+            &self.shards
+        } else {
+            &self.channels
+        }
     }
 
-    /// How many clients subscribe to a channel.
-    pub fn subscribers(&self, channel: &[u8]) -> usize {
-        self.channels.get(channel).map_or(0, Vec::len)
+    /// The channels (or shard channels) with at least one subscriber.
+    pub fn active_channels(&self, shard: bool) -> impl Iterator<Item = &[u8]> {
+        self.by_channel(shard).keys().map(Vec::as_slice)
     }
 
-    /// The shard channels with at least one subscriber.
-    pub fn active_shard_channels(&self) -> impl Iterator<Item = &[u8]> {
-        self.shards.keys().map(Vec::as_slice)
-    }
-
-    /// How many clients subscribe to a shard channel.
-    pub fn shard_subscribers(&self, channel: &[u8]) -> usize {
-        self.shards.get(channel).map_or(0, Vec::len)
+    /// How many clients subscribe to a channel (or shard channel).
+    pub fn subscribers(&self, shard: bool, channel: &[u8]) -> usize {
+        self.by_channel(shard).get(channel).map_or(0, Vec::len)
     }
 
     /// How many distinct patterns have subscribers.

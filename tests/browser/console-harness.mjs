@@ -149,3 +149,42 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: file });
   return file;
 }
+
+// ---- several consoles ----
+
+/** Console n's elements: the first keeps the page's ids (#input, #output, …), the others
+ * have generated ones (#input-2, #output-2, …). */
+export const sel = (n, what) => (n === 1 ? `#${what}` : `#${what}-${n}`);
+export const view = (n) => `#console-view-${n}`;
+
+/** Type a line into console n (its tab first if it is hidden; a click on its input makes it active). */
+export async function typeIn(page, n, line) {
+  const count = await page.locator(`${sel(n, 'output')} .entry`).count();
+  if (!await page.locator(view(n)).isVisible()) await page.locator(`#console-tab-${n}`).click();
+  await page.locator(sel(n, 'input')).click();
+  await page.locator(sel(n, 'input')).pressSequentially(line);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(([out, c]) => document.querySelectorAll(`${out} .entry`).length > c, [sel(n, 'output'), count]);
+}
+
+/** Console n's newest entry's result text ('' while it waits). */
+export function lastResultIn(page, n) {
+  return page.locator(`${sel(n, 'output')} .entry`).last().evaluate((e) => e.querySelector('.result')?.textContent ?? '');
+}
+
+/** Type a line into console n; returns its result's text (once the console is back at its prompt, or ''). */
+export async function runIn(page, n, line) {
+  await typeIn(page, n, line);
+  return lastResultIn(page, n);
+}
+
+/** The page, its world clock paused, with a second console opened with "+" and Split on. */
+export async function twoConsoles(t, options = {}) {
+  const opened = await openConsole(t, options);
+  const { page } = opened;
+  await pauseWorld(page);
+  await page.locator('.console-new').click();
+  await page.waitForSelector('#input-2:not([disabled])');
+  await page.locator('.console-split').click();
+  return opened;
+}

@@ -5,34 +5,16 @@
 // paused (a wait's "(0.52s)" line, a timeout) unless a test moves it on itself.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, openConsole, screenshot, pauseWorld, advanceWorld } from './console-harness.mjs';
+import {
+  useBrowser, openConsole, screenshot, pauseWorld, advanceWorld, sel, view, typeIn, runIn, lastResultIn,
+  twoConsoles as twoConsolesOpen,
+} from './console-harness.mjs';
 
 useBrowser();
 
-// Console n's elements: the first keeps the page's ids (#input, #output, …), the others
-// have generated ones (#input-2, #output-2, …).
-const sel = (n, what) => (n === 1 ? `#${what}` : `#${what}-${n}`);
-const view = (n) => `#console-view-${n}`;
-
-/** Type a line into console n (its tab first if it is hidden; a click on its input makes it active). */
-async function type(page, n, line) {
-  const count = await page.locator(`${sel(n, 'output')} .entry`).count();
-  if (!await page.locator(view(n)).isVisible()) await page.locator(`#console-tab-${n}`).click();
-  await page.locator(sel(n, 'input')).click();
-  await page.locator(sel(n, 'input')).pressSequentially(line);
-  await page.keyboard.press('Enter');
-  await page.waitForFunction(([out, c]) => document.querySelectorAll(`${out} .entry`).length > c, [sel(n, 'output'), count]);
-}
-
-/** Type a line into console n; returns its result's text (once the console is back at its prompt, or ''). */
-async function run(page, n, line) {
-  await type(page, n, line);
-  return lastResult(page, n);
-}
-
-function lastResult(page, n) {
-  return page.locator(`${sel(n, 'output')} .entry`).last().evaluate((e) => e.querySelector('.result')?.textContent ?? '');
-}
+const type = typeIn;
+const run = runIn;
+const lastResult = lastResultIn;
 
 /** Wait until console n's newest entry's result is `text` (a string, or a RegExp source to match). */
 function resultIs(page, n, text) {
@@ -56,15 +38,10 @@ async function onScreen(locator) {
   return Boolean(box && box.width > 1 && box.height > 1);
 }
 
-/** The page, its world clock paused, with a second console opened with "+" and Split on. */
+/** Two consoles side by side, the world paused (the harness's), Split checked on. */
 async function twoConsoles(t, options = {}) {
-  const opened = await openConsole(t, options);
-  const { page } = opened;
-  await pauseWorld(page);
-  await page.locator('.console-new').click();
-  await page.waitForSelector('#input-2:not([disabled])');
-  await page.locator('.console-split').click();
-  assert.equal(await page.locator('.console-split').getAttribute('aria-pressed'), 'true');
+  const opened = await twoConsolesOpen(t, options);
+  assert.equal(await opened.page.locator('.console-split').getAttribute('aria-pressed'), 'true');
   return opened;
 }
 

@@ -218,7 +218,7 @@ test('a guided lesson: own commands complete steps, wrong ones do not; next/prev
   // Back to the list: the card shows the progress.
   await page.getByRole('button', { name: 'Back to all lessons' }).click();
   const card = page.locator('.lx-card[data-lesson="caching"]');
-  assert.match(await card.textContent(), /6 of 23 steps done/);
+  assert.match(await card.textContent(), /6 of 30 steps done/);
   assert.equal(await card.getByRole('button').textContent(), 'Continue');
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), `Continue lesson: ${lesson.title}`,
     'focus returns to the lesson\'s card');

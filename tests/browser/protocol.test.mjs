@@ -5,23 +5,11 @@
 // reaches; the world clock is paused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, openConsole, screenshot, pauseWorld } from './console-harness.mjs';
+import { useBrowser, screenshot, sel, runIn, twoConsoles } from './console-harness.mjs';
 
 useBrowser();
 
-const sel = (n, what) => (n === 1 ? `#${what}` : `#${what}-${n}`);
-const view = (n) => `#console-view-${n}`;
-
-/** Type a line into console n and return its result's text once it is printed. */
-async function run(page, n, line) {
-  const count = await page.locator(`${sel(n, 'output')} .entry`).count();
-  if (!await page.locator(view(n)).isVisible()) await page.locator(`#console-tab-${n}`).click();
-  await page.locator(sel(n, 'input')).click();
-  await page.locator(sel(n, 'input')).pressSequentially(line);
-  await page.keyboard.press('Enter');
-  await page.waitForFunction(([out, c]) => document.querySelectorAll(`${out} .entry`).length > c, [sel(n, 'output'), count]);
-  return page.locator(`${sel(n, 'output')} .entry`).last().evaluate((e) => e.querySelector('.result')?.textContent ?? '');
-}
+const run = runIn;
 
 /** The last entry of console n as a table: its header and rows. */
 async function lastTable(page, n) {
@@ -33,15 +21,6 @@ async function lastTable(page, n) {
   };
 }
 
-async function twoConsoles(t) {
-  const opened = await openConsole(t);
-  const { page } = opened;
-  await pauseWorld(page);
-  await page.locator('.console-new').click();
-  await page.waitForSelector('#input-2:not([disabled])');
-  await page.locator('.console-split').click();
-  return opened;
-}
 
 test('HELLO 3 turns one console to RESP3: maps, sets, doubles and invalidations print as redis-cli -3 prints them', async (t) => {
   const { page, seen } = await twoConsoles(t);

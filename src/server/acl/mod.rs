@@ -40,6 +40,16 @@ pub struct User {
     selectors: Vec<Selector>,
 }
 
+/// The SHA-256 hex a password rule names: hashed from the text after `>`/`<`, or given
+/// after `#`/`!` (64 lower-case hex digits).
+fn rule_hash(op: &[u8]) -> Result<String, RuleError> {
+    match op[0] {
+        b'>' | b'<' => Ok(hash_password(&op[1..])),
+        _ if valid_hash(&op[1..]) => Ok(String::from_utf8_lossy(&op[1..]).into_owned()),
+        _ => Err(RuleError::BadHash),
+    }
+}
+
 pub fn hash_password(pass: &[u8]) -> String {
     let digest = Sha256::digest(pass);
     let mut out = String::with_capacity(64);
@@ -119,26 +129,14 @@ impl User {
             }
             _ => match op[0] {
                 b'>' | b'#' => {
-                    let hash = if op[0] == b'>' {
-                        hash_password(&op[1..])
-                    } else if valid_hash(&op[1..]) {
-                        String::from_utf8_lossy(&op[1..]).into_owned()
-                    } else {
-                        return Err(RuleError::BadHash);
-                    };
+                    let hash = rule_hash(op)?;
                     if !self.passwords.contains(&hash) {
                         self.passwords.push(hash);
                     }
                     self.nopass = false;
                 }
                 b'<' | b'!' => {
-                    let hash = if op[0] == b'<' {
-                        hash_password(&op[1..])
-                    } else if valid_hash(&op[1..]) {
-                        String::from_utf8_lossy(&op[1..]).into_owned()
-                    } else {
-                        return Err(RuleError::BadHash);
-                    };
+                    let hash = rule_hash(op)?;
                     let at = self.passwords.iter().position(|p| *p == hash);
                     match at {
                         Some(i) => {
