@@ -184,3 +184,8 @@ OK
 "#,
     );
 }
+
+#[test]
+fn passwords_are_redacted_in_slowlog_and_monitor() {
+    common::check_file("redacted.txt");
+}

@@ -44,6 +44,10 @@ fn dryrun_command(argv: &[Vec<u8>]) -> CmdResult<&'static Command> {
 
 /// AUTH [username] password
 fn auth(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    // Redis hides the credentials of a well-formed AUTH from MONITOR and SLOWLOG.
+    if argv.len() <= 3 {
+        (1..argv.len()).for_each(|i| ctx.redact(i));
+    }
     let (user, pass): (&[u8], &[u8]) = match argv {
         [_, pass] => {
             if ctx
@@ -65,6 +69,8 @@ fn auth(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 
 /// ACL SETUSER username [rule [rule ...]]
 fn setuser(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
+    // Redis hides every argument after SETUSER from MONITOR and SLOWLOG.
+    (2..argv.len()).for_each(|i| ctx.redact(i));
     let mut args = Args::of_sub(argv);
     let name = args.next_arg()?;
     if has_spaces(name) {

@@ -302,6 +302,12 @@ fn config_set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut requirepass = None;
     let mut acllog_max_len = None;
     let mut seen: Vec<Vec<u8>> = Vec::new();
+    // Passwords are hidden from MONITOR and SLOWLOG, whatever else the line does.
+    for (i, (param, _)) in pairs(rest).enumerate() {
+        if param.eq_ignore_ascii_case(b"requirepass") || param.eq_ignore_ascii_case(b"masterauth") {
+            ctx.redact(2 + 2 * i + 1);
+        }
+    }
     for (param, value) in pairs(rest) {
         let lower = param.to_ascii_lowercase();
         // A parameter and its old alias are two entries of Redis's table: both may be

@@ -53,6 +53,9 @@ fn hello(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     while let Some(opt) = args.next_opt() {
         let more = args.remaining();
         if opt.eq_ignore_ascii_case(b"auth") && more >= 2 {
+            let at = argv.len() - more;
+            ctx.redact(at);
+            ctx.redact(at + 1);
             let (user, pass) = (args.next_arg()?, args.next_arg()?);
             if ctx.server.authenticate(ctx.client, user, pass).is_err() {
                 return Err(CmdError::Raw(

@@ -210,6 +210,8 @@ pub struct Ctx<'a> {
     serving: bool,
     /// World time the command took without waiting (DEBUG SLEEP inside EXEC), in µs.
     took_us: i64,
+    /// Arguments that MONITOR and SLOWLOG show as `(redacted)` (passwords).
+    redacted: Vec<usize>,
 }
 
 impl<'a> Ctx<'a> {
@@ -222,7 +224,14 @@ impl<'a> Ctx<'a> {
             wait: None,
             serving: false,
             took_us: 0,
+            redacted: Vec::new(),
         }
+    }
+
+    /// Argument `i` is secret (a password): MONITOR and SLOWLOG show `(redacted)`, as
+    /// Redis's `redactClientCommandArgument`.
+    pub fn redact(&mut self, i: usize) {
+        self.redacted.push(i);
     }
 
     /// Whether this run serves a blocked client whose key became ready (Redis answers such
@@ -902,6 +911,7 @@ impl Server {
         let reply = (cmd.handler)(&mut ctx, argv).unwrap_or_else(Reply::from);
         let wait = ctx.wait.take();
         let took_us = ctx.took_us;
+        let redacted = std::mem::take(&mut ctx.redacted);
         // A tracking client's reads are remembered (not its pub/sub channels).
         if cmd.has_flag(Flags::READONLY)
             && !cmd.has_flag(Flags::PUBSUB)
@@ -916,6 +926,18 @@ impl Server {
                 self.tracking_read(client, &keys);
             }
         }
+        // What MONITOR and SLOWLOG see: the line with its secrets redacted.
+        let shown: std::borrow::Cow<[Vec<u8>]> = if redacted.is_empty() {
+            std::borrow::Cow::Borrowed(argv)
+        } else {
+            let mut v = argv.to_vec();
+            for i in redacted {
+                if let Some(a) = v.get_mut(i) {
+                    *a = b"(redacted)".to_vec();
+                }
+            }
+            std::borrow::Cow::Owned(v)
+        };
         // Redis counts a command once it has run, so INFO doesn't count itself.
         self.stats.commands_processed += 1;
         let tracking = self.latency.tracking;
@@ -932,12 +954,12 @@ impl Server {
             && !cmd.has_flag(Flags::ADMIN)
             && !cmd.has_flag(Flags::SKIP_MONITOR)
         {
-            self.feed_monitors(client, argv, now);
+            self.feed_monitors(client, &shown, now);
         }
         match wait {
-            Some(wait) => self.block(client, cmd, argv, wait, reply.clone(), now),
+            Some(wait) => self.block(client, cmd, &shown, wait, reply.clone(), now),
             // A command is instantaneous on the world clock (see slowlog.rs).
-            None => self.log_duration(client, cmd, argv, took_us, now),
+            None => self.log_duration(client, cmd, &shown, took_us, now),
         }
         reply
     }
