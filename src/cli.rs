@@ -600,7 +600,7 @@ fn format_raw(out: &mut String, reply: &Reply, limit: usize) {
             out.push_str(&String::from_utf8_lossy(fits));
         }
         Reply::Int(n) => push_int(out, *n),
-        Reply::Double(d) => crate::num::double::fmt_g17_into(*d, out),
+        Reply::Double(d) | Reply::DoubleBulk(d) => crate::num::double::fmt_g17_into(*d, out),
         Reply::DoubleText(t) => out.push_str(t),
         Reply::Bool(b) => out.push_str(if *b { "(true)" } else { "(false)" }),
         Reply::BigNumber(_) => out.push_str(UNKNOWN_BIGNUM),
@@ -674,6 +674,10 @@ fn format_into(out: &mut String, reply: &Reply, prefix: &str, limit: usize) {
         }
         Reply::Bulk(b) => {
             repr_upto(out, b, limit);
+            out.push('\n');
+        }
+        Reply::DoubleBulk(d) => {
+            repr(out, crate::num::double::G17::new(*d).as_bytes());
             out.push('\n');
         }
         Reply::Double(d) => {

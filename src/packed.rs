@@ -96,6 +96,10 @@ impl PackedReply {
                 self.string(tag::DOUBLE, text.as_str());
             }
             Reply::DoubleText(t) => self.string(tag::DOUBLE, t),
+            Reply::DoubleBulk(d) => {
+                let text = crate::num::double::G17::new(*d);
+                self.string(tag::BULK, text.as_str());
+            }
             Reply::Nil => self.shape.push(tag::NIL),
             Reply::NilArray => self.shape.push(tag::NIL_ARRAY),
             Reply::Null => self.shape.push(tag::NULL),
@@ -155,6 +159,7 @@ pub fn text_bytes(reply: &Reply) -> usize {
         Reply::BigNumber(s) | Reply::DoubleText(s) => s.len(),
         Reply::Int(_)
         | Reply::Double(_)
+        | Reply::DoubleBulk(_)
         | Reply::Nil
         | Reply::NilArray
         | Reply::Null

@@ -26,6 +26,9 @@ pub enum Reply {
     Set(Vec<Reply>),
     /// A RESP3 double; in RESP2 a bulk string formatted like Redis 7.0 (`%.17g`).
     Double(f64),
+    /// A double as a RESP2 client receives it: the bulk string of its `%.17g` text (what
+    /// `Double` becomes for RESP2, without making the text until it is written).
+    DoubleBulk(f64),
     /// Several replies in a row for one command: SUBSCRIBE a b confirms each channel.
     Multi(Vec<Reply>),
     /// A RESP3 boolean; `:1`/`:0` in RESP2.
@@ -161,10 +164,10 @@ impl Reply {
                 adapt_pairs(pairs);
                 *self = Reply::Map(std::mem::take(pairs));
             }
-            Reply::Double(d) if !resp3 => {
-                *self = Reply::Bulk(crate::num::double::fmt_g17(*d).into_bytes())
-            }
+            Reply::Double(d) if !resp3 => *self = Reply::DoubleBulk(*d),
             Reply::Double(_) => {}
+            Reply::DoubleBulk(d) if resp3 => *self = Reply::Double(*d),
+            Reply::DoubleBulk(_) => {}
             Reply::Bool(b) if !resp3 => *self = Reply::Int(i64::from(*b)),
             Reply::Bool(_) => {}
             Reply::Verbatim(text) if !resp3 => *self = Reply::Bulk(std::mem::take(text)),
@@ -206,7 +209,9 @@ impl Reply {
             Reply::Bulk(b) => bulk(b.len()),
             Reply::Nil | Reply::NilArray => 5,
             Reply::Null => 3,
-            Reply::Double(d) => bulk(crate::num::double::fmt_g17(*d).len()),
+            Reply::Double(d) | Reply::DoubleBulk(d) => {
+                bulk(crate::num::double::G17::new(*d).as_str().len())
+            }
             Reply::Bool(_) => 4,
             Reply::Verbatim(b) => bulk(b.len()),
             Reply::BigNumber(s) | Reply::DoubleText(s) => bulk(s.len()),

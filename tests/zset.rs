@@ -42,7 +42,7 @@ fn run(s: &mut World, args: &[&str]) -> Reply {
 fn text(r: &Reply) -> String {
     match r {
         Reply::Bulk(b) => String::from_utf8_lossy(b).into_owned(),
-        Reply::Double(d) => redis_playground::num::double::fmt_g17(*d),
+        Reply::Double(d) | Reply::DoubleBulk(d) => redis_playground::num::double::fmt_g17(*d),
         other => panic!("not a bulk string: {other:?}"),
     }
 }

@@ -98,7 +98,7 @@ fn one_line(out: &mut String, r: &Reply) {
         Reply::Int(n) => out.push_str(&format!("(integer) {n}")),
         Reply::Bulk(b) => crate::cli::repr(out, b),
         Reply::Nil | Reply::NilArray | Reply::Null => out.push_str("(nil)"),
-        Reply::Double(d) => crate::num::double::fmt_g17_into(*d, out),
+        Reply::Double(d) | Reply::DoubleBulk(d) => crate::num::double::fmt_g17_into(*d, out),
         Reply::DoubleText(t) | Reply::BigNumber(t) => out.push_str(t),
         Reply::Bool(b) => out.push_str(if *b { "(true)" } else { "(false)" }),
         Reply::Verbatim(b) => crate::cli::repr(out, b),

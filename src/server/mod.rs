@@ -700,13 +700,15 @@ impl Server {
         let outer = self.current_client.replace(client);
         let reply = self.execute_inner(client, argv, now);
         // CLIENT CACHING applies to the one command (or transaction) after it.
-        let in_multi = self.clients.get(client).is_some_and(|c| c.tx().in_multi());
-        if !in_multi
-            && !argv
-                .first()
-                .is_some_and(|n| n.eq_ignore_ascii_case(b"client"))
-        {
-            self.tracking.command_done(client);
+        if self.tracking.tracker(client).is_some() {
+            let in_multi = self.clients.get(client).is_some_and(|c| c.tx().in_multi());
+            if !in_multi
+                && !argv
+                    .first()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(b"client"))
+            {
+                self.tracking.command_done(client);
+            }
         }
         let reply = match self.clients.get_mut(client) {
             Some(c) => {
@@ -1136,6 +1138,9 @@ impl Server {
         let Some(name) = self.clients.get(client).map(Client::user) else {
             return Ok(());
         };
+        if self.acl.is_unrestricted_default(name) {
+            return Ok(());
+        }
         let Some(user) = self.acl.user(name) else {
             return Ok(());
         };

@@ -276,7 +276,9 @@ pub fn resp2(r: Reply) -> Reply {
         Reply::Set(items) | Reply::Array(items) => {
             Reply::Array(items.into_iter().map(resp2).collect())
         }
-        Reply::Double(d) => Reply::Bulk(redis_playground::num::double::fmt_g17(d).into_bytes()),
+        Reply::Double(d) | Reply::DoubleBulk(d) => {
+            Reply::Bulk(redis_playground::num::double::fmt_g17(d).into_bytes())
+        }
         other => other,
     }
 }

@@ -223,8 +223,13 @@ impl User {
 
     /// Whether the user may run `cmd` with `argv`; else why and the refused argument
     /// (the most telling refusal across the selectors, as Redis picks it).
+    /// Whether a selector lets this user run anything on any key and channel.
+    pub fn is_unrestricted(&self) -> bool {
+        self.selectors.iter().any(Selector::is_unrestricted)
+    }
+
     pub fn check(&self, cmd: &Command, argv: &[Vec<u8>]) -> Result<(), (Denied, usize)> {
-        if self.selectors.iter().any(Selector::is_unrestricted) {
+        if self.is_unrestricted() {
             return Ok(());
         }
         let Some(id) = id_of(cmd) else {
@@ -314,17 +319,26 @@ pub struct Acl {
     users: BTreeMap<Vec<u8>, User>,
     log: VecDeque<LogEntry>,
     pub log_max_len: usize,
+    /// The default user as every command finds it, kept up to date by each change to
+    /// the users (so the common case costs no lookup): it needs no password and is on;
+    /// it may run anything.
+    default_open: bool,
+    default_unrestricted: bool,
 }
 
 impl Default for Acl {
     fn default() -> Self {
         let mut users = BTreeMap::new();
         users.insert(b"default".to_vec(), User::default_user());
-        Acl {
+        let mut acl = Acl {
             users,
             log: VecDeque::new(),
             log_max_len: 128,
-        }
+            default_open: false,
+            default_unrestricted: false,
+        };
+        acl.refresh();
+        acl
     }
 }
 
@@ -344,8 +358,20 @@ impl Acl {
     /// Whether a connection must AUTH before anything else: the default user has a
     /// password or is off.
     pub fn default_needs_auth(&self) -> bool {
-        self.default_user()
-            .is_none_or(|u| !u.is_nopass() || !u.is_enabled())
+        !self.default_open
+    }
+
+    /// Whether `user` is the default user and may run anything (the check every
+    /// command makes, answered without a lookup).
+    pub fn is_unrestricted_default(&self, user: &[u8]) -> bool {
+        self.default_unrestricted && user == b"default"
+    }
+
+    /// Work out the default user's flags again after a change to the users.
+    fn refresh(&mut self) {
+        let d = self.users.get(b"default".as_slice());
+        self.default_open = d.is_some_and(|u| u.is_nopass() && u.is_enabled());
+        self.default_unrestricted = d.is_some_and(User::is_unrestricted);
     }
 
     /// ACL SETUSER: all the rules or none. Returns the user as it was (None if new).
@@ -368,6 +394,7 @@ impl Acl {
             }
         }
         self.users.insert(name.to_vec(), u);
+        self.refresh();
         Ok(old)
     }
 
@@ -396,6 +423,7 @@ impl Acl {
                 let _ = u.apply(&op);
             }
         }
+        self.refresh();
     }
 
     /// Whether a user that had `old` rules may keep a subscription to `channel` now.
@@ -465,6 +493,7 @@ impl Acl {
             }
             acl.users.insert(name.clone(), u);
         }
+        acl.refresh();
         Some(acl)
     }
 }
