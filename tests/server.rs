@@ -189,3 +189,8 @@ OK
 fn passwords_are_redacted_in_slowlog_and_monitor() {
     common::check_file("redacted.txt");
 }
+
+#[test]
+fn wait_answers_zero_after_its_timeout_or_when_unblocked() {
+    common::check_file("wait.txt");
+}

@@ -330,6 +330,17 @@ pub fn timeout_arg(arg: &[u8], now: Ms) -> CmdResult<i64> {
     Ok(if ms > 0 { ms.wrapping_add(now) } else { 0 })
 }
 
+/// A timeout in whole milliseconds (XREAD BLOCK, WAIT, CLIENT PAUSE), validated as
+/// Redis's `getTimeoutFromObjectOrReply` does for milliseconds: an integer, not negative.
+pub fn ms_timeout_arg(arg: &[u8]) -> CmdResult<i64> {
+    let ms = crate::num::parse_i64(arg)
+        .ok_or_else(|| CmdError::Err("timeout is not an integer or out of range".into()))?;
+    if ms < 0 {
+        return Err(CmdError::Err("timeout is negative".into()));
+    }
+    Ok(ms)
+}
+
 /// A db index argument: an integer (Redis's int range), then 0..16.
 pub fn db_index_arg(arg: &[u8]) -> CmdResult<usize> {
     let v = int_arg(arg)?;

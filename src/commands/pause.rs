@@ -21,11 +21,7 @@ fn client_pause(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
             ))
         }
     };
-    let ms = crate::num::parse_i64(&argv[2])
-        .ok_or_else(|| CmdError::Err("timeout is not an integer or out of range".into()))?;
-    if ms < 0 {
-        return Err(CmdError::Err("timeout is negative".into()));
-    }
+    let ms = super::args::ms_timeout_arg(&argv[2])?;
     ctx.server.pause_clients(ctx.now.saturating_add(ms), all);
     Ok(Reply::ok())
 }

@@ -108,11 +108,7 @@ fn client_reply(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 /// when asked for none (or inside MULTI), else after `timeout` ms (0: until unblocked).
 fn wait(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let numreplicas = int_arg(&argv[1])?;
-    let ms = crate::num::parse_i64(&argv[2])
-        .ok_or_else(|| CmdError::Err("timeout is not an integer or out of range".into()))?;
-    if ms < 0 {
-        return Err(CmdError::Err("timeout is negative".into()));
-    }
+    let ms = super::args::ms_timeout_arg(&argv[2])?;
     // Inside EXEC, where nothing may wait, `block` does nothing: 0 at once.
     if numreplicas > 0 {
         let deadline = if ms > 0 {

@@ -407,11 +407,7 @@ fn read_generic(ctx: &mut Ctx, argv: &[Vec<u8>], with_group: bool) -> CmdResult 
         let w = Word::new(&argv[i]);
         if w.is("block") && more > 0 {
             i += 1;
-            let t = crate::num::parse_i64(&argv[i])
-                .ok_or_else(|| CmdError::Err("timeout is not an integer or out of range".into()))?;
-            if t < 0 {
-                return Err(CmdError::Err("timeout is negative".into()));
-            }
+            let t = super::args::ms_timeout_arg(&argv[i])?;
             timeout = Some(if t > 0 { t.wrapping_add(ctx.now) } else { 0 });
         } else if w.is("count") && more > 0 {
             i += 1;
