@@ -1,0 +1,2 @@
+//! From syntax tree to the VM's code.
+pub struct Proto {}

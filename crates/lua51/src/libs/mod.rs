@@ -1,0 +1,1 @@
+//! The libraries Redis opens in its Lua state.

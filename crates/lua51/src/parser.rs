@@ -1,0 +1,1 @@
+//! Lua 5.1's grammar, to `ast`.

@@ -1,0 +1,99 @@
+//! The virtual machine (API first; the interpreter loop follows).
+
+use std::cell::{RefCell, RefMut};
+use std::rc::Rc;
+
+use crate::value::{LuaError, LuaResult, LuaStr, Native, TableRef, Value};
+
+/// What the embedding program gives scripts: functions registered with `Vm::host_function`
+/// land here with their number.
+pub trait Host {
+    fn host_call(&mut self, vm: &mut Vm, id: u32, args: Vec<Value>) -> LuaResult<Vec<Value>>;
+}
+
+/// A host with no functions (tests, pure Lua).
+pub struct NoHost;
+impl Host for NoHost {
+    fn host_call(&mut self, _: &mut Vm, _: u32, _: Vec<Value>) -> LuaResult<Vec<Value>> {
+        Err(LuaError::msg("no host functions here"))
+    }
+}
+
+/// A Lua function value: its compiled prototype, its captured variables and its
+/// environment (the table globals are read from, as in Lua 5.1).
+pub struct Closure {
+    pub proto: Rc<crate::compile::Proto>,
+    pub upvals: Vec<Rc<RefCell<Value>>>,
+    pub env: TableRef,
+}
+
+/// What a native function sees: the VM (to call back into Lua), the host, and itself.
+pub struct Ctx<'a> {
+    pub vm: &'a mut Vm,
+    pub host: &'a mut dyn Host,
+    pub native: Rc<Native>,
+}
+
+impl Ctx<'_> {
+    /// The native's name, for `bad argument #1 to 'name'`.
+    pub fn name(&self) -> &'static str {
+        self.native.name
+    }
+    /// The native's own state (gmatch's position and such).
+    pub fn state(&self) -> RefMut<'_, Vec<Value>> {
+        self.native.state.borrow_mut()
+    }
+    /// Calls a Lua value (function or `__call`-able) and returns all its results. Runs
+    /// to the end without yielding to the host.
+    pub fn call(&mut self, f: &Value, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+        self.vm.call(self.host, f.clone(), args)
+    }
+    /// `tostring(v)` with `__tostring`.
+    pub fn tostring(&mut self, v: &Value) -> LuaResult<LuaStr> {
+        self.vm.tostring(self.host, v)
+    }
+}
+
+/// How a `resume` ended.
+pub enum Step {
+    /// The function returned these values.
+    Done(Vec<Value>),
+    /// The fuel ran out; call `resume` again to go on (or `abort`).
+    Yield,
+    /// An error escaped the function.
+    Error(LuaError),
+}
+
+/// The interpreter (stub API; the loop lands next).
+pub struct Vm {
+    pub globals: TableRef,
+    /// The metatable strings share (`("x"):rep(3)` reads `string` through it).
+    pub string_meta: Option<TableRef>,
+}
+
+impl Default for Vm {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Vm {
+    pub fn new() -> Vm {
+        Vm {
+            globals: TableRef::new(0, 0),
+            string_meta: None,
+        }
+    }
+    pub fn call(
+        &mut self,
+        _host: &mut dyn Host,
+        _f: Value,
+        _args: Vec<Value>,
+    ) -> LuaResult<Vec<Value>> {
+        Err(LuaError::msg("not yet"))
+    }
+    pub fn tostring(&mut self, _host: &mut dyn Host, v: &Value) -> LuaResult<LuaStr> {
+        Ok(v.to_lua_str()
+            .unwrap_or_else(|| LuaStr::from(format!("{v:?}"))))
+    }
+}
