@@ -89,6 +89,7 @@ impl Table {
             Value::Bool(b) => (*b as usize) & (size - 1),
             Value::Table(t) => modulo(t.id() as u32),
             Value::Func(f) => modulo(f.id() as u32),
+            Value::Light(p) => modulo(*p as u32),
             Value::Nil => 0,
         }
     }

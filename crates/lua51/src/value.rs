@@ -212,6 +212,8 @@ pub enum Value {
     Str(LuaStr),
     Table(TableRef),
     Func(Func),
+    /// A light userdata: only `cjson.null` (the C NULL pointer) is one.
+    Light(usize),
 }
 
 impl Value {
@@ -250,6 +252,7 @@ impl Value {
             Value::Str(_) => "string",
             Value::Table(_) => "table",
             Value::Func(_) => "function",
+            Value::Light(_) => "userdata",
         }
     }
     /// Primitive equality (no `__eq`).
@@ -261,6 +264,7 @@ impl Value {
             (Value::Str(a), Value::Str(b)) => a == b,
             (Value::Table(a), Value::Table(b)) => a.ptr_eq(b),
             (Value::Func(a), Value::Func(b)) => a.ptr_eq(b),
+            (Value::Light(a), Value::Light(b)) => a == b,
             _ => false,
         }
     }
@@ -297,6 +301,7 @@ impl fmt::Debug for Value {
             Value::Str(s) => write!(f, "{s:?}"),
             Value::Table(t) => write!(f, "{t:?}"),
             Value::Func(x) => write!(f, "function: 0x{:08x}", x.id()),
+            Value::Light(p) => write!(f, "userdata: 0x{p:08x}"),
         }
     }
 }
