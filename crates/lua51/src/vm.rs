@@ -48,6 +48,10 @@ impl Ctx<'_> {
     pub fn call(&mut self, f: &Value, args: Vec<Value>) -> LuaResult<Vec<Value>> {
         self.vm.call(self.host, f.clone(), args)
     }
+    /// `a < b` as the `<` operator does it (with `__lt`).
+    pub fn less_than(&mut self, a: &Value, b: &Value) -> LuaResult<bool> {
+        self.vm.less_than(self.host, a, b)
+    }
     /// `tostring(v)` with `__tostring`.
     pub fn tostring(&mut self, v: &Value) -> LuaResult<LuaStr> {
         self.vm.tostring(self.host, v)
@@ -86,11 +90,35 @@ impl Vm {
     }
     pub fn call(
         &mut self,
-        _host: &mut dyn Host,
-        _f: Value,
-        _args: Vec<Value>,
+        host: &mut dyn Host,
+        f: Value,
+        args: Vec<Value>,
     ) -> LuaResult<Vec<Value>> {
-        Err(LuaError::msg("not yet"))
+        match f {
+            Value::Func(crate::value::Func::Native(native)) => {
+                let g = native.f;
+                g(
+                    &mut Ctx {
+                        vm: self,
+                        host,
+                        native,
+                    },
+                    args,
+                )
+            }
+            _ => Err(LuaError::msg("not yet")),
+        }
+    }
+    /// `a < b` with Lua's rules and `__lt` (table.sort uses it).
+    pub fn less_than(&mut self, _host: &mut dyn Host, a: &Value, b: &Value) -> LuaResult<bool> {
+        match (a, b) {
+            (Value::Num(x), Value::Num(y)) => Ok(x < y),
+            (Value::Str(x), Value::Str(y)) => Ok(x < y),
+            _ => Err(LuaError::msg(format!(
+                "attempt to compare two {} values",
+                a.type_name()
+            ))),
+        }
     }
     /// Compiles a chunk into a function whose environment is `globals`. `chunk` is the
     /// name errors show (`user_script` gives `user_script:1: ...`). The error is Lua's
