@@ -1,0 +1,1311 @@
+//! Lua 5.1's `string` library (lstrlib.c) as Redis 7.0.15 embeds it: byte strings, the C
+//! locale, positions read as C reads them (`luaL_checkint` keeps the low 32 bits of the
+//! integer, a double out of range converts to the minimum integer), and the C library's
+//! `sprintf` behind `string.format`.
+
+use crate::args::{arg, arg_error, check_int, check_number, check_str, opt_int};
+use crate::libs::patterns::{find_plain, is_plain, Capture, Matcher};
+use crate::value::{fmt_number, LuaError, LuaResult, LuaStr, TableRef, Value};
+use crate::vm::{Ctx, Vm};
+
+/// The longest string the library builds (`rep`, `format`, `gsub`). Lua 5.1 has no limit
+/// but memory; a browser tab has little, so past this the script gets Lua's memory error.
+pub const MAX_STRING: usize = 1 << 28;
+
+/// Lua's memory error: "not enough memory", raised without a position.
+pub fn memory_error() -> LuaError {
+    LuaError::Value(Value::str("not enough memory"))
+}
+
+/// LUAI_MAXCSTACK: how many values a C function may push.
+const MAX_C_STACK: usize = 8000;
+
+/// Opens the library: the global `string` and the metatable strings share.
+pub fn open(vm: &mut Vm) {
+    let funcs: [(&'static str, crate::value::NativeFn); 15] = [
+        ("byte", str_byte),
+        ("char", str_char),
+        ("dump", str_dump),
+        ("find", str_find),
+        ("format", str_format),
+        ("gfind", str_gfind),
+        ("gmatch", str_gmatch),
+        ("gsub", str_gsub),
+        ("len", str_len),
+        ("lower", str_lower),
+        ("match", str_match),
+        ("rep", str_rep),
+        ("reverse", str_reverse),
+        ("sub", str_sub),
+        ("upper", str_upper),
+    ];
+    // luaL_register sizes the table for its functions and sets them in this order
+    let t = TableRef::new(0, funcs.len());
+    for (name, f) in funcs {
+        t.set_str(name, Value::native(name, f));
+    }
+    // LUA_COMPAT_GFIND: gfind is gmatch
+    t.set_str("gfind", t.get_str("gmatch"));
+    vm.globals.set_str("string", Value::Table(t.clone()));
+    let meta = TableRef::new(0, 1);
+    meta.set_str("__index", Value::Table(t));
+    vm.string_meta = Some(meta);
+}
+
+/// `luaL_checkint`: the integer cut to C's 32-bit int.
+fn check_i32(ctx: &Ctx<'_>, args: &[Value], n: usize) -> LuaResult<i32> {
+    check_int(ctx, args, n).map(|i| i as i32)
+}
+
+/// `luaL_optint`.
+fn opt_i32(ctx: &Ctx<'_>, args: &[Value], n: usize, default: i64) -> LuaResult<i32> {
+    opt_int(ctx, args, n, default).map(|i| i as i32)
+}
+
+/// `posrelat`: a negative position counts from the end; before the start is 0.
+fn posrelat(pos: i64, len: usize) -> i64 {
+    let pos = if pos < 0 {
+        pos.wrapping_add(len as i64 + 1)
+    } else {
+        pos
+    };
+    pos.max(0)
+}
+
+fn ret_str(b: Vec<u8>) -> LuaResult<Vec<Value>> {
+    Ok(vec![Value::Str(LuaStr::from(b))])
+}
+
+fn str_len(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    let s = check_str(ctx, &args, 1)?;
+    Ok(vec![Value::Num(s.len() as f64)])
+}
+
+fn str_sub(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    let s = check_str(ctx, &args, 1)?;
+    let l = s.len();
+    let start = posrelat(check_int(ctx, &args, 2)?, l).max(1);
+    let end = posrelat(opt_int(ctx, &args, 3, -1)?, l).min(l as i64);
+    if start <= end {
+        Ok(vec![Value::bytes(
+            &s.as_bytes()[start as usize - 1..end as usize],
+        )])
+    } else {
+        Ok(vec![Value::str("")])
+    }
+}
+
+fn str_reverse(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    let s = check_str(ctx, &args, 1)?;
+    ret_str(s.as_bytes().iter().rev().copied().collect())
+}
+
+fn str_lower(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    let s = check_str(ctx, &args, 1)?;
+    ret_str(s.as_bytes().to_ascii_lowercase())
+}
+
+fn str_upper(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    let s = check_str(ctx, &args, 1)?;
+    ret_str(s.as_bytes().to_ascii_uppercase())
+}
+
+fn str_rep(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    let s = check_str(ctx, &args, 1)?;
+    let n = check_i32(ctx, &args, 2)?;
+    if n <= 0 || s.is_empty() {
+        return Ok(vec![Value::str("")]);
+    }
+    match s.len().checked_mul(n as usize) {
+        Some(total) if total <= MAX_STRING => ret_str(s.as_bytes().repeat(n as usize)),
+        _ => Err(memory_error()),
+    }
+}
+
+fn str_byte(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    let s = check_str(ctx, &args, 1)?;
+    let l = s.len();
+    let posi = posrelat(opt_int(ctx, &args, 2, 1)?, l);
+    let pose = posrelat(opt_int(ctx, &args, 3, posi)?, l).min(l as i64);
+    let posi = posi.max(1);
+    if posi > pose {
+        return Ok(vec![]);
+    }
+    let n = (pose - posi + 1) as usize;
+    // luaL_checkstack: the arguments and the results must fit LUAI_MAXCSTACK slots
+    if n > MAX_C_STACK || args.len() + n > MAX_C_STACK {
+        return Err(LuaError::msg("stack overflow (string slice too long)"));
+    }
+    Ok(s.as_bytes()[posi as usize - 1..pose as usize]
+        .iter()
+        .map(|&b| Value::Num(b as f64))
+        .collect())
+}
+
+fn str_char(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    let mut out = Vec::with_capacity(args.len());
+    for i in 1..=args.len() {
+        let c = check_i32(ctx, &args, i)?;
+        if c as u8 as i32 != c {
+            return Err(arg_error(ctx, i, "invalid value"));
+        }
+        out.push(c as u8);
+    }
+    ret_str(out)
+}
+
+fn str_dump(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    match args.first() {
+        Some(Value::Func(_)) => {}
+        _ => {
+            let got = args.first().map_or("no value", Value::type_name);
+            return Err(arg_error(ctx, 1, &format!("function expected, got {got}")));
+        }
+    }
+    // Lua 5.1 bytecode cannot be produced here; natives cannot be dumped in Lua either
+    Err(LuaError::msg("unable to dump given function"))
+}
+
+fn capture_value(c: Capture<'_>) -> Value {
+    match c {
+        Capture::Str(b) => Value::bytes(b),
+        Capture::Pos(p) => Value::Num(p as f64),
+    }
+}
+
+fn captures_to_values(caps: Result<Vec<Capture<'_>>, String>) -> LuaResult<Vec<Value>> {
+    Ok(caps
+        .map_err(LuaError::Msg)?
+        .into_iter()
+        .map(capture_value)
+        .collect())
+}
+
+/// `str_find_aux`: find (positions and captures) or match (captures).
+fn find_aux(ctx: &mut Ctx<'_>, args: &[Value], find: bool) -> LuaResult<Vec<Value>> {
+    let s = check_str(ctx, args, 1)?;
+    let p = check_str(ctx, args, 2)?;
+    let l1 = s.len();
+    let init = (posrelat(opt_int(ctx, args, 3, 1)?, l1) - 1).clamp(0, l1 as i64) as usize;
+    let (src, pat) = (s.as_bytes(), p.as_bytes());
+    if find && (arg(args, 4).truthy() || is_plain(pat)) {
+        if let Some(at) = find_plain(&src[init..], pat) {
+            let start = init + at;
+            return Ok(vec![
+                Value::Num((start + 1) as f64),
+                Value::Num((start + pat.len()) as f64),
+            ]);
+        }
+    } else {
+        let mut m = Matcher::new(src, pat);
+        let anchor = m.anchored();
+        let pstart = anchor as usize;
+        let mut s1 = init;
+        loop {
+            if let Some(e) = m.do_match(s1, pstart).map_err(LuaError::Msg)? {
+                if find {
+                    let mut out = vec![Value::Num((s1 + 1) as f64), Value::Num(e as f64)];
+                    out.extend(captures_to_values(m.captures(None))?);
+                    return Ok(out);
+                }
+                return captures_to_values(m.captures(Some((s1, e))));
+            }
+            if s1 >= l1 || anchor {
+                break;
+            }
+            s1 += 1;
+        }
+    }
+    Ok(vec![Value::Nil])
+}
+
+fn str_find(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    find_aux(ctx, &args, true)
+}
+
+fn str_match(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    find_aux(ctx, &args, false)
+}
+
+fn str_gmatch(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    let s = check_str(ctx, &args, 1)?;
+    let p = check_str(ctx, &args, 2)?;
+    Ok(vec![Value::native_with(
+        "gmatch_aux",
+        gmatch_aux,
+        vec![Value::Str(s), Value::Str(p), Value::Num(0.0)],
+    )])
+}
+
+/// `string.gfind` is `string.gmatch` (LUA_COMPAT_GFIND); open() replaces this entry.
+fn str_gfind(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    str_gmatch(ctx, args)
+}
+
+/// The iterator `gmatch` returns; its state is the subject, the pattern and where the
+/// next match may start.
+fn gmatch_aux(ctx: &mut Ctx<'_>, _args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    let (s, p, start) = {
+        let st = ctx.state();
+        match (st.first(), st.get(1), st.get(2)) {
+            (Some(Value::Str(s)), Some(Value::Str(p)), Some(Value::Num(n))) => {
+                (s.clone(), p.clone(), *n as usize)
+            }
+            _ => return Ok(vec![]),
+        }
+    };
+    let mut m = Matcher::new(s.as_bytes(), p.as_bytes());
+    let mut src = start;
+    while src <= s.len() {
+        if let Some(e) = m.do_match(src, 0).map_err(LuaError::Msg)? {
+            let next = if e == src { e + 1 } else { e };
+            if let Some(slot) = ctx.state().get_mut(2) {
+                *slot = Value::Num(next as f64);
+            }
+            return captures_to_values(m.captures(Some((src, e))));
+        }
+        src += 1;
+    }
+    Ok(vec![])
+}
+
+/// `t[k]` with `__index` (lua_gettable), for gsub's table replacement.
+fn index_with_meta(ctx: &mut Ctx<'_>, t: &TableRef, key: &Value) -> LuaResult<Value> {
+    let mut cur = Value::Table(t.clone());
+    for _ in 0..100 {
+        let meta = match &cur {
+            Value::Table(t) => {
+                let v = t.get(key);
+                if !v.is_nil() {
+                    return Ok(v);
+                }
+                match t.metatable() {
+                    Some(m) => m,
+                    None => return Ok(Value::Nil),
+                }
+            }
+            Value::Str(_) => match &ctx.vm.string_meta {
+                Some(m) => m.clone(),
+                None => return Ok(Value::Nil),
+            },
+            other => {
+                return Err(LuaError::msg(format!(
+                    "attempt to index a {} value",
+                    other.type_name()
+                )))
+            }
+        };
+        let h = meta.get_str("__index");
+        match h {
+            Value::Nil => {
+                if matches!(cur, Value::Table(_)) {
+                    return Ok(Value::Nil);
+                }
+                return Err(LuaError::msg(format!(
+                    "attempt to index a {} value",
+                    cur.type_name()
+                )));
+            }
+            Value::Func(_) => {
+                let r = ctx.call(&h, vec![cur, key.clone()])?;
+                return Ok(r.into_iter().next().unwrap_or(Value::Nil));
+            }
+            _ => cur = h,
+        }
+    }
+    Err(LuaError::msg("loop in gettable"))
+}
+
+fn push_checked(buf: &mut Vec<u8>, b: &[u8]) -> LuaResult<()> {
+    if buf.len() + b.len() > MAX_STRING {
+        return Err(memory_error());
+    }
+    buf.extend_from_slice(b);
+    Ok(())
+}
+
+/// `add_s`: the replacement string with `%0`..`%9` and `%x` escapes.
+fn add_s(m: &Matcher<'_>, buf: &mut Vec<u8>, repl: &[u8], s: usize, e: usize) -> LuaResult<()> {
+    let mut i = 0;
+    while i < repl.len() {
+        let c = repl[i];
+        if c != b'%' {
+            buf.push(c);
+        } else {
+            i += 1;
+            // past the end C reads the terminating zero byte
+            let d = repl.get(i).copied().unwrap_or(0);
+            if !d.is_ascii_digit() {
+                buf.push(d);
+            } else if d == b'0' {
+                buf.extend_from_slice(&m.src[s..e]);
+            } else {
+                match m
+                    .capture((d - b'1') as usize, s, e)
+                    .map_err(LuaError::Msg)?
+                {
+                    Capture::Str(b) => buf.extend_from_slice(b),
+                    Capture::Pos(p) => buf.extend_from_slice(fmt_number(p as f64).as_bytes()),
+                }
+            }
+        }
+        i += 1;
+        if buf.len() > MAX_STRING {
+            return Err(memory_error());
+        }
+    }
+    Ok(())
+}
+
+/// `add_value`: what replaces one match.
+fn add_value(
+    ctx: &mut Ctx<'_>,
+    m: &Matcher<'_>,
+    buf: &mut Vec<u8>,
+    repl: &Value,
+    s: usize,
+    e: usize,
+) -> LuaResult<()> {
+    let v = match repl {
+        Value::Num(_) | Value::Str(_) => {
+            let r = repl.to_lua_str().unwrap_or_else(|| LuaStr::from(""));
+            return add_s(m, buf, r.as_bytes(), s, e);
+        }
+        Value::Func(_) => {
+            let caps = captures_to_values(m.captures(Some((s, e))))?;
+            ctx.call(repl, caps)?
+                .into_iter()
+                .next()
+                .unwrap_or(Value::Nil)
+        }
+        Value::Table(t) => {
+            let key = capture_value(m.capture(0, s, e).map_err(LuaError::Msg)?);
+            index_with_meta(ctx, t, &key)?
+        }
+        _ => Value::Nil,
+    };
+    if !v.truthy() {
+        push_checked(buf, &m.src[s..e])
+    } else {
+        match v.to_lua_str() {
+            Some(r) => push_checked(buf, r.as_bytes()),
+            None => Err(LuaError::msg(format!(
+                "invalid replacement value (a {})",
+                v.type_name()
+            ))),
+        }
+    }
+}
+
+fn str_gsub(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    let src = check_str(ctx, &args, 1)?;
+    let p = check_str(ctx, &args, 2)?;
+    let repl = arg(&args, 3);
+    let max_s = opt_i32(ctx, &args, 4, src.len() as i64 + 1)?;
+    if !matches!(
+        args.get(2),
+        Some(Value::Num(_) | Value::Str(_) | Value::Func(_) | Value::Table(_))
+    ) {
+        return Err(arg_error(ctx, 3, "string/function/table expected"));
+    }
+    let bytes = src.as_bytes();
+    let mut m = Matcher::new(bytes, p.as_bytes());
+    let anchor = m.anchored();
+    let pstart = anchor as usize;
+    let mut buf = Vec::new();
+    let mut pos = 0;
+    let mut n: i32 = 0;
+    while n < max_s {
+        let e = m.do_match(pos, pstart).map_err(LuaError::Msg)?;
+        if let Some(e) = e {
+            n += 1;
+            add_value(ctx, &m, &mut buf, &repl, pos, e)?;
+        }
+        match e {
+            Some(e) if e > pos => pos = e,
+            _ if pos < bytes.len() => {
+                buf.push(bytes[pos]);
+                pos += 1;
+            }
+            _ => break,
+        }
+        if anchor {
+            break;
+        }
+    }
+    push_checked(&mut buf, &bytes[pos..])?;
+    Ok(vec![Value::Str(LuaStr::from(buf)), Value::Num(n as f64)])
+}
+
+// ---------------------------------------------------------------------------------------
+// string.format: C's sprintf for one conversion at a time
+
+/// One `%...` specification (flags, width and precision as scanformat reads them).
+#[derive(Default, Debug)]
+struct Spec {
+    minus: bool,
+    plus: bool,
+    space: bool,
+    hash: bool,
+    zero: bool,
+    width: usize,
+    prec: Option<usize>,
+}
+
+/// `scanformat`: reads flags, at most two width digits and at most two precision digits
+/// from `f[i..]`; returns the spec and where the conversion letter is.
+fn scan_format(f: &[u8], mut i: usize) -> LuaResult<(Spec, usize)> {
+    let at = |j: usize| f.get(j).copied().unwrap_or(0);
+    let mut spec = Spec::default();
+    let start = i;
+    while b"-+ #0".contains(&at(i)) && at(i) != 0 {
+        match at(i) {
+            b'-' => spec.minus = true,
+            b'+' => spec.plus = true,
+            b' ' => spec.space = true,
+            b'#' => spec.hash = true,
+            _ => spec.zero = true,
+        }
+        i += 1;
+    }
+    if i - start >= 6 {
+        return Err(LuaError::msg("invalid format (repeated flags)"));
+    }
+    for _ in 0..2 {
+        if at(i).is_ascii_digit() {
+            spec.width = spec.width * 10 + (at(i) - b'0') as usize;
+            i += 1;
+        }
+    }
+    if at(i) == b'.' {
+        i += 1;
+        let mut prec = 0;
+        for _ in 0..2 {
+            if at(i).is_ascii_digit() {
+                prec = prec * 10 + (at(i) - b'0') as usize;
+                i += 1;
+            }
+        }
+        spec.prec = Some(prec);
+    }
+    if at(i).is_ascii_digit() {
+        return Err(LuaError::msg(
+            "invalid format (width or precision too long)",
+        ));
+    }
+    Ok((spec, i))
+}
+
+/// Pads `body` (after `prefix`: sign, 0x) to the width: spaces on the left, spaces on the
+/// right with `-`, zeros between prefix and body when `zeros`.
+fn pad(spec: &Spec, prefix: &[u8], body: &[u8], zeros: bool) -> Vec<u8> {
+    let len = prefix.len() + body.len();
+    let fill = spec.width.saturating_sub(len);
+    let mut out = Vec::with_capacity(len + fill);
+    if spec.minus {
+        out.extend_from_slice(prefix);
+        out.extend_from_slice(body);
+        out.resize(out.len() + fill, b' ');
+    } else if zeros {
+        out.extend_from_slice(prefix);
+        out.resize(out.len() + fill, b'0');
+        out.extend_from_slice(body);
+    } else {
+        out.resize(fill, b' ');
+        out.extend_from_slice(prefix);
+        out.extend_from_slice(body);
+    }
+    out
+}
+
+/// `%d %i %u %o %x %X` of a 64-bit value (`neg` with its magnitude for `%d`).
+fn format_int(spec: &Spec, conv: u8, neg: bool, mag: u64) -> Vec<u8> {
+    let mut digits = match conv {
+        b'o' => format!("{mag:o}"),
+        b'x' => format!("{mag:x}"),
+        b'X' => format!("{mag:X}"),
+        _ => mag.to_string(),
+    }
+    .into_bytes();
+    if spec.prec == Some(0) && mag == 0 {
+        digits.clear();
+    }
+    if let Some(p) = spec.prec {
+        if digits.len() < p {
+            let mut d = vec![b'0'; p - digits.len()];
+            d.extend_from_slice(&digits);
+            digits = d;
+        }
+    }
+    if spec.hash && conv == b'o' && digits.first() != Some(&b'0') {
+        digits.insert(0, b'0');
+    }
+    let prefix: &[u8] = match conv {
+        b'd' | b'i' => {
+            if neg {
+                b"-"
+            } else if spec.plus {
+                b"+"
+            } else if spec.space {
+                b" "
+            } else {
+                b""
+            }
+        }
+        b'x' if spec.hash && mag != 0 => b"0x",
+        b'X' if spec.hash && mag != 0 => b"0X",
+        _ => b"",
+    };
+    pad(
+        spec,
+        prefix,
+        &digits,
+        spec.zero && !spec.minus && spec.prec.is_none(),
+    )
+}
+
+/// `%.<prec>e` of a non-negative finite number, C style (`1.5e+02`).
+fn exp_form(x: f64, prec: usize, hash: bool, upper: bool) -> String {
+    let s = format!("{:.*e}", prec, x);
+    let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let mut out = mant.to_string();
+    if hash && prec == 0 {
+        out.push('.');
+    }
+    out.push(if upper { 'E' } else { 'e' });
+    out.push(if exp < 0 { '-' } else { '+' });
+    out.push_str(&format!("{:02}", exp.abs()));
+    out
+}
+
+/// `%.<prec>f` of a non-negative finite number.
+fn fixed_form(x: f64, prec: usize, hash: bool) -> String {
+    let mut s = format!("{:.*}", prec, x);
+    if hash && prec == 0 {
+        s.push('.');
+    }
+    s
+}
+
+/// Drops trailing zeros of the fraction (and a bare point) as `%g` does.
+fn strip_fraction(s: &str) -> String {
+    if !s.contains('.') {
+        return s.to_string();
+    }
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// `%.<prec>g` of a non-negative finite number.
+fn general_form(x: f64, prec: usize, hash: bool, upper: bool) -> String {
+    let p = prec.max(1);
+    let x_exp = if x == 0.0 {
+        0
+    } else {
+        let s = format!("{:.*e}", p - 1, x);
+        s.split_once('e')
+            .and_then(|(_, e)| e.parse::<i32>().ok())
+            .unwrap_or(0)
+    };
+    if (p as i32) > x_exp && x_exp >= -4 {
+        let s = fixed_form(x, (p as i32 - 1 - x_exp) as usize, hash);
+        if hash {
+            s
+        } else {
+            strip_fraction(&s)
+        }
+    } else {
+        let s = exp_form(x, p - 1, hash, upper);
+        if hash {
+            s
+        } else {
+            let (mant, rest) = s.split_at(s.find(['e', 'E']).unwrap_or(s.len()));
+            format!("{}{}", strip_fraction(mant), rest)
+        }
+    }
+}
+
+/// `%e %E %f %g %G`.
+fn format_float(spec: &Spec, conv: u8, x: f64) -> Vec<u8> {
+    let upper = conv.is_ascii_uppercase();
+    let prefix: &[u8] = if x.is_sign_negative() {
+        b"-"
+    } else if spec.plus {
+        b"+"
+    } else if spec.space {
+        b" "
+    } else {
+        b""
+    };
+    if !x.is_finite() {
+        let body = match (x.is_nan(), upper) {
+            (true, false) => "nan",
+            (true, true) => "NAN",
+            (false, false) => "inf",
+            (false, true) => "INF",
+        };
+        return pad(spec, prefix, body.as_bytes(), false);
+    }
+    let a = x.abs();
+    let prec = spec.prec.unwrap_or(6);
+    let body = match conv {
+        b'f' => fixed_form(a, prec, spec.hash),
+        b'e' | b'E' => exp_form(a, prec, spec.hash, upper),
+        _ => general_form(a, prec, spec.hash, upper),
+    };
+    pad(spec, prefix, body.as_bytes(), spec.zero && !spec.minus)
+}
+
+/// A double converted to C's `int` on x86-64 (out of range: INT_MIN).
+fn to_c_int(x: f64) -> i32 {
+    if x.is_nan() || x >= 2147483648.0 || x <= -2147483649.0 {
+        i32::MIN
+    } else {
+        x as i32
+    }
+}
+
+/// A double converted to C's `long` (out of range: LONG_MIN).
+fn to_c_long(x: f64) -> i64 {
+    crate::args::num_to_int(x)
+}
+
+/// A double converted to C's `unsigned long` as gcc does on x86-64: below 2^63 through the
+/// signed conversion, from 2^63 on by subtracting 2^63 first.
+fn to_c_ulong(x: f64) -> u64 {
+    const TWO63: f64 = 9_223_372_036_854_775_808.0;
+    if x >= TWO63 {
+        (to_c_long(x - TWO63) as u64) ^ (1u64 << 63)
+    } else {
+        to_c_long(x) as u64
+    }
+}
+
+/// `%q`: a string Lua can read back.
+fn add_quoted(buf: &mut Vec<u8>, s: &[u8]) {
+    buf.push(b'"');
+    for &c in s {
+        match c {
+            b'"' | b'\\' | b'\n' => {
+                buf.push(b'\\');
+                buf.push(c);
+            }
+            b'\r' => buf.extend_from_slice(b"\\r"),
+            0 => buf.extend_from_slice(b"\\000"),
+            _ => buf.push(c),
+        }
+    }
+    buf.push(b'"');
+}
+
+fn str_format(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    let fs = check_str(ctx, &args, 1)?;
+    let f = fs.as_bytes();
+    let top = args.len();
+    let mut argn = 1;
+    let mut buf: Vec<u8> = Vec::with_capacity(f.len());
+    let mut i = 0;
+    while i < f.len() {
+        if f[i] != b'%' {
+            buf.push(f[i]);
+            i += 1;
+            continue;
+        }
+        i += 1;
+        if f.get(i) == Some(&b'%') {
+            buf.push(b'%');
+            i += 1;
+            continue;
+        }
+        argn += 1;
+        if argn > top {
+            return Err(arg_error(ctx, argn, "no value"));
+        }
+        let (spec, at) = scan_format(f, i)?;
+        let conv = f.get(at).copied().unwrap_or(0);
+        i = at + 1;
+        let mut item = match conv {
+            b'c' => {
+                let c = to_c_int(check_number(ctx, &args, argn)?) as u8;
+                pad(&spec, b"", &[c], false)
+            }
+            b'd' | b'i' => {
+                let v = to_c_long(check_number(ctx, &args, argn)?);
+                format_int(&spec, conv, v < 0, v.unsigned_abs())
+            }
+            b'o' | b'u' | b'x' | b'X' => {
+                let v = to_c_ulong(check_number(ctx, &args, argn)?);
+                format_int(&spec, conv, false, v)
+            }
+            b'e' | b'E' | b'f' | b'g' | b'G' => {
+                format_float(&spec, conv, check_number(ctx, &args, argn)?)
+            }
+            b'q' => {
+                let s = check_str(ctx, &args, argn)?;
+                add_quoted(&mut buf, s.as_bytes());
+                if buf.len() > MAX_STRING {
+                    return Err(memory_error());
+                }
+                continue;
+            }
+            b's' => {
+                let s = check_str(ctx, &args, argn)?;
+                if spec.prec.is_none() && s.len() >= 100 {
+                    // too long to go through sprintf: kept whole
+                    push_checked(&mut buf, s.as_bytes())?;
+                    continue;
+                }
+                // sprintf reads a C string: up to the first zero byte
+                let b = s.as_bytes();
+                let mut b = &b[..b.iter().position(|&c| c == 0).unwrap_or(b.len())];
+                if let Some(p) = spec.prec {
+                    b = &b[..b.len().min(p)];
+                }
+                pad(&spec, b"", b, false)
+            }
+            _ => {
+                let shown = if conv == 0 {
+                    String::new()
+                } else {
+                    String::from_utf8_lossy(&[conv]).into_owned()
+                };
+                return Err(LuaError::msg(format!(
+                    "invalid option '%{shown}' to 'format'"
+                )));
+            }
+        };
+        // the item is added with strlen: a zero byte (from %c) ends it
+        if let Some(z) = item.iter().position(|&c| c == 0) {
+            item.truncate(z);
+        }
+        push_checked(&mut buf, &item)?;
+    }
+    ret_str(buf)
+}
+
+#[cfg(test)]
+pub(crate) mod harness {
+    //! Runs `lib.fn(args) => expected` lines: the arguments are Lua text (literals,
+    //! tables, a few arithmetic operators, `rep(...)` and named helper functions), the
+    //! expected side is what Redis 7.0.15 answered for the same call, written by the same
+    //! serializer the server ran (see `fill` in the test notes).
+
+    use crate::value::{fmt_number, Func, LuaError, LuaResult, TableRef, Value};
+    use crate::vm::{Ctx, NoHost, Vm};
+
+    pub fn vm() -> Vm {
+        let mut vm = Vm::new();
+        super::open(&mut vm);
+        crate::libs::table::open(&mut vm);
+        vm
+    }
+
+    pub fn ser(v: &Value) -> String {
+        match v {
+            Value::Str(s) => {
+                let mut o = String::from("\"");
+                for &b in s.as_bytes() {
+                    if (32..=126).contains(&b) && b != b'"' && b != b'\\' {
+                        o.push(b as char);
+                    } else {
+                        o.push_str(&format!("\\{b:03}"));
+                    }
+                }
+                o.push('"');
+                o
+            }
+            Value::Table(t) => {
+                let mut items = Vec::new();
+                let mut k = Value::Nil;
+                while let Ok(Some((key, val))) = t.next(&k) {
+                    items.push(format!("{}={}", ser(&key), ser(&val)));
+                    k = key;
+                }
+                items.sort();
+                format!("{{{}}}", items.join(","))
+            }
+            Value::Func(_) => "function".into(),
+            Value::Num(n) => fmt_number(*n),
+            other => format!("{other:?}"),
+        }
+    }
+
+    fn err_text(e: &LuaError) -> String {
+        match e {
+            LuaError::Msg(m) => m.clone(),
+            LuaError::Value(Value::Str(s)) => s.to_str_lossy(),
+            LuaError::Value(v) => ser(v),
+            LuaError::Abort(m) => format!("abort: {m}"),
+        }
+    }
+
+    fn tostring(v: &Value) -> String {
+        match v {
+            Value::Nil => "nil".into(),
+            Value::Bool(b) => b.to_string(),
+            Value::Num(n) => fmt_number(*n),
+            Value::Str(s) => s.to_str_lossy(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    fn a(args: &[Value], i: usize) -> Value {
+        args.get(i).cloned().unwrap_or(Value::Nil)
+    }
+
+    fn lt(ctx: &mut Ctx<'_>, x: &Value, y: &Value) -> LuaResult<bool> {
+        ctx.less_than(x, y)
+    }
+
+    fn logcmp(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+        let entry = format!("{}<{}", tostring(&a(&args, 0)), tostring(&a(&args, 1)));
+        ctx.state().push(Value::str(&entry));
+        Ok(vec![Value::Bool(lt(ctx, &a(&args, 0), &a(&args, 1))?)])
+    }
+    fn gt(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+        Ok(vec![Value::Bool(lt(ctx, &a(&args, 1), &a(&args, 0))?)])
+    }
+    fn le(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+        Ok(vec![Value::Bool(!lt(ctx, &a(&args, 1), &a(&args, 0))?)])
+    }
+    fn always(_: &mut Ctx<'_>, _: Vec<Value>) -> LuaResult<Vec<Value>> {
+        Ok(vec![Value::Bool(true)])
+    }
+    fn never(_: &mut Ctx<'_>, _: Vec<Value>) -> LuaResult<Vec<Value>> {
+        Ok(vec![Value::Bool(false)])
+    }
+    fn upper(_: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+        let s = a(&args, 0).to_lua_str().unwrap();
+        Ok(vec![Value::bytes(&s.as_bytes().to_ascii_uppercase())])
+    }
+    fn pair(_: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+        let s = format!("{}-{}", tostring(&a(&args, 0)), tostring(&a(&args, 1)));
+        Ok(vec![Value::str(&s)])
+    }
+    fn retnil(_: &mut Ctx<'_>, _: Vec<Value>) -> LuaResult<Vec<Value>> {
+        Ok(vec![Value::Nil])
+    }
+    fn retfalse(_: &mut Ctx<'_>, _: Vec<Value>) -> LuaResult<Vec<Value>> {
+        Ok(vec![Value::Bool(false)])
+    }
+    fn rettable(_: &mut Ctx<'_>, _: Vec<Value>) -> LuaResult<Vec<Value>> {
+        Ok(vec![Value::Table(TableRef::new(0, 0))])
+    }
+    fn retnum(_: &mut Ctx<'_>, _: Vec<Value>) -> LuaResult<Vec<Value>> {
+        Ok(vec![Value::Num(42.0)])
+    }
+    fn errf(_: &mut Ctx<'_>, _: Vec<Value>) -> LuaResult<Vec<Value>> {
+        Err(LuaError::msg("boom"))
+    }
+    fn lenof(_: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+        let s = a(&args, 0).to_lua_str().unwrap();
+        Ok(vec![Value::Num(s.len() as f64)])
+    }
+    fn meta_index(_: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+        let k = tostring(&a(&args, 1));
+        Ok(vec![Value::str(&format!("<{k}>"))])
+    }
+
+    /// Reads Lua argument text into values.
+    struct Parser<'s> {
+        s: &'s [u8],
+        i: usize,
+        log: Value,
+    }
+
+    impl Parser<'_> {
+        fn ws(&mut self) {
+            while self.i < self.s.len() && self.s[self.i].is_ascii_whitespace() {
+                self.i += 1;
+            }
+        }
+        fn peek(&mut self) -> u8 {
+            self.ws();
+            self.s.get(self.i).copied().unwrap_or(0)
+        }
+        fn eat(&mut self, c: u8) -> bool {
+            if self.peek() == c {
+                self.i += 1;
+                true
+            } else {
+                false
+            }
+        }
+        fn expect(&mut self, c: u8) {
+            assert!(self.eat(c), "expected '{}' at {}", c as char, self.i);
+        }
+        fn list(&mut self, close: u8) -> Vec<Value> {
+            let mut out = Vec::new();
+            if self.eat(close) {
+                return out;
+            }
+            loop {
+                out.push(self.expr());
+                if self.eat(close) {
+                    return out;
+                }
+                self.expect(b',');
+            }
+        }
+        fn expr(&mut self) -> Value {
+            let mut v = self.term();
+            loop {
+                let c = self.peek();
+                if c == b'+' || (c == b'-' && self.s.get(self.i + 1) != Some(&b'-')) {
+                    self.i += 1;
+                    let r = num(&self.term());
+                    v = Value::Num(if c == b'+' { num(&v) + r } else { num(&v) - r });
+                } else {
+                    return v;
+                }
+            }
+        }
+        fn term(&mut self) -> Value {
+            let mut v = self.unary();
+            loop {
+                let c = self.peek();
+                if c == b'*' || c == b'/' {
+                    self.i += 1;
+                    let r = num(&self.unary());
+                    v = Value::Num(if c == b'*' { num(&v) * r } else { num(&v) / r });
+                } else {
+                    return v;
+                }
+            }
+        }
+        fn unary(&mut self) -> Value {
+            if self.eat(b'-') {
+                return Value::Num(-num(&self.unary()));
+            }
+            let base = self.atom();
+            if self.eat(b'^') {
+                let e = num(&self.unary());
+                return Value::Num(num(&base).powf(e));
+            }
+            base
+        }
+        fn atom(&mut self) -> Value {
+            let c = self.peek();
+            match c {
+                b'\'' | b'"' => self.string(c),
+                b'{' => self.table(),
+                b'(' => {
+                    self.i += 1;
+                    let v = self.expr();
+                    self.expect(b')');
+                    v
+                }
+                b'0'..=b'9' | b'.' => {
+                    let start = self.i;
+                    while self.i < self.s.len()
+                        && (self.s[self.i].is_ascii_alphanumeric() || self.s[self.i] == b'.')
+                    {
+                        let was_e = matches!(self.s[self.i], b'e' | b'E');
+                        self.i += 1;
+                        if was_e && matches!(self.s.get(self.i), Some(b'+' | b'-')) {
+                            self.i += 1;
+                        }
+                    }
+                    Value::Num(crate::value::str2number(&self.s[start..self.i]).unwrap())
+                }
+                _ => {
+                    let start = self.i;
+                    while self.i < self.s.len()
+                        && (self.s[self.i].is_ascii_alphanumeric() || self.s[self.i] == b'_')
+                    {
+                        self.i += 1;
+                    }
+                    let name = std::str::from_utf8(&self.s[start..self.i]).unwrap();
+                    self.name(name)
+                }
+            }
+        }
+        fn name(&mut self, name: &str) -> Value {
+            let f: crate::value::NativeFn = match name {
+                "nil" => return Value::Nil,
+                "true" => return Value::Bool(true),
+                "false" => return Value::Bool(false),
+                "logcmp" => return self.log.clone(),
+                "rep" => {
+                    self.expect(b'(');
+                    let args = self.list(b')');
+                    let s = args[0].to_lua_str().unwrap();
+                    return Value::bytes(&s.as_bytes().repeat(num(&args[1]) as usize));
+                }
+                "meta" => {
+                    let t = TableRef::new(0, 0);
+                    let m = TableRef::new(0, 1);
+                    m.set_str("__index", Value::native("meta", meta_index));
+                    t.set_metatable(Some(m));
+                    return Value::Table(t);
+                }
+                "gt" => gt,
+                "le" => le,
+                "always" | "nativefn" => always,
+                "never" => never,
+                "upper" => upper,
+                "pair" => pair,
+                "retnil" => retnil,
+                "retfalse" => retfalse,
+                "rettable" => rettable,
+                "retnum" => retnum,
+                "errf" => errf,
+                "lenof" => lenof,
+                _ => panic!("unknown name {name}"),
+            };
+            Value::native("helper", f)
+        }
+        fn string(&mut self, q: u8) -> Value {
+            self.i += 1;
+            let mut out = Vec::new();
+            loop {
+                let c = self.s[self.i];
+                self.i += 1;
+                if c == q {
+                    return Value::bytes(&out);
+                }
+                if c != b'\\' {
+                    out.push(c);
+                    continue;
+                }
+                let e = self.s[self.i];
+                self.i += 1;
+                match e {
+                    b'n' => out.push(b'\n'),
+                    b'r' => out.push(b'\r'),
+                    b't' => out.push(b'\t'),
+                    b'a' => out.push(7),
+                    b'b' => out.push(8),
+                    b'f' => out.push(12),
+                    b'v' => out.push(11),
+                    b'0'..=b'9' => {
+                        let mut n = (e - b'0') as u32;
+                        for _ in 0..2 {
+                            match self.s.get(self.i) {
+                                Some(d @ b'0'..=b'9') => {
+                                    n = n * 10 + (d - b'0') as u32;
+                                    self.i += 1;
+                                }
+                                _ => break,
+                            }
+                        }
+                        out.push(n as u8);
+                    }
+                    other => out.push(other),
+                }
+            }
+        }
+        fn table(&mut self) -> Value {
+            self.expect(b'{');
+            let mut positional = Vec::new();
+            let mut named = Vec::new();
+            while !self.eat(b'}') {
+                if self.eat(b'[') {
+                    let k = self.expr();
+                    self.expect(b']');
+                    self.expect(b'=');
+                    named.push((k, self.expr()));
+                } else {
+                    let save = self.i;
+                    let start = self.i;
+                    while self.i < self.s.len()
+                        && (self.s[self.i].is_ascii_alphanumeric() || self.s[self.i] == b'_')
+                    {
+                        self.i += 1;
+                    }
+                    let word = std::str::from_utf8(&self.s[start..self.i])
+                        .unwrap()
+                        .to_string();
+                    if !word.is_empty()
+                        && !word.as_bytes()[0].is_ascii_digit()
+                        && self.peek() == b'='
+                    {
+                        self.i += 1;
+                        named.push((Value::str(&word), self.expr()));
+                    } else {
+                        self.i = save;
+                        positional.push(self.expr());
+                    }
+                }
+                if !self.eat(b',') && !self.eat(b';') {
+                    self.expect(b'}');
+                    break;
+                }
+            }
+            // as Lua's constructor: sized, hash fields set first, then the list
+            let t = TableRef::new(positional.len(), named.len());
+            for (k, v) in named {
+                t.set(k, v).unwrap();
+            }
+            for (i, v) in positional.into_iter().enumerate() {
+                t.set(Value::Num(i as f64 + 1.0), v).unwrap();
+            }
+            Value::Table(t)
+        }
+    }
+
+    fn num(v: &Value) -> f64 {
+        v.to_number().expect("a number")
+    }
+
+    /// Runs one `lib.fn(args)` call and writes what came out as the server script does.
+    pub fn run(call: &str) -> String {
+        let open = call.find('(').expect("a call");
+        let (lib, fname) = call[..open].split_once('.').expect("lib.fn");
+        let inner = &call[open + 1..];
+        let log = Value::native("logcmp", logcmp);
+        let mut p = Parser {
+            s: inner.as_bytes(),
+            i: 0,
+            log: log.clone(),
+        };
+        let args = p.list(b')');
+        let mut vm = vm();
+        let f = match vm.globals.get_str(lib) {
+            Value::Table(t) => t.get_str(fname),
+            _ => panic!("no library {lib}"),
+        };
+        assert!(!f.is_nil(), "no function {call}");
+        let r = vm.call(&mut NoHost, f, args.clone());
+        let mut out = match r {
+            Err(e) => format!("err: {}", err_text(&e)),
+            Ok(vals) if fname == "gmatch" => {
+                let it = vals[0].clone();
+                let mut parts = Vec::new();
+                for _ in 0..50 {
+                    match vm.call(&mut NoHost, it.clone(), vec![]) {
+                        Err(e) => {
+                            parts.push(format!("err: {}", err_text(&e)));
+                            break;
+                        }
+                        Ok(x) => {
+                            if x.first().is_none_or(Value::is_nil) {
+                                break;
+                            }
+                            let items: Vec<String> = x.iter().map(ser).collect();
+                            parts.push(format!("[{}]", items.join(", ")));
+                        }
+                    }
+                }
+                format!("ok: {}", parts.join(" "))
+            }
+            Ok(vals) => {
+                let items: Vec<String> = vals.iter().map(ser).collect();
+                format!("ok: {}", items.join(", "))
+            }
+        };
+        if let Some(Value::Table(_)) = args.first() {
+            out.push_str(&format!(" | t={}", ser(&args[0])));
+        }
+        if let Value::Func(Func::Native(n)) = &log {
+            let entries: Vec<String> = n
+                .state
+                .borrow()
+                .iter()
+                .map(|v| v.to_lua_str().unwrap().to_str_lossy())
+                .collect();
+            if !entries.is_empty() {
+                out.push_str(&format!(" | log={}", entries.join(" ")));
+            }
+        }
+        out
+    }
+
+    /// Checks every `lib.fn(args) => expected` line of a case table; reports all misses.
+    pub fn check(cases: &str) {
+        let mut misses = Vec::new();
+        let mut n = 0;
+        for line in cases.lines() {
+            let line = line.trim_start();
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (call, want) = line.split_once(" => ").expect("call => expected");
+            let got = run(call);
+            n += 1;
+            if got.trim_end() != want.trim_end() {
+                misses.push(format!("{call}\n   want {want}\n    got {got}"));
+            }
+        }
+        assert!(n > 0);
+        assert!(
+            misses.is_empty(),
+            "{} of {n} differ:\n{}",
+            misses.len(),
+            misses.join("\n")
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::harness::check;
+
+    // Each line: a call and what Redis 7.0.15's Lua answered for it (`ok: results` or
+    // `err: message` without the `user_script:1: ` position; ` | t=` is the first
+    // argument afterwards when it is a table).
+
+    const BASICS: &str = r##"
+string.len('hello') => ok: 5
+string.len('a\0b') => ok: 3
+string.len(123) => ok: 3
+string.len() => err: bad argument #1 to 'len' (string expected, got no value)
+string.len({}) => err: bad argument #1 to 'len' (string expected, got table) | t={}
+string.sub('hello', 2) => ok: "ello"
+string.sub('hello', 2, 4) => ok: "ell"
+string.sub('hello', -3) => ok: "llo"
+string.sub('hello', -3, -2) => ok: "ll"
+string.sub('hello', 0) => ok: "hello"
+string.sub('hello', 0, 0) => ok: ""
+string.sub('hello', 10) => ok: ""
+string.sub('hello', 3, 2) => ok: ""
+string.sub('hello', -100, 100) => ok: "hello"
+string.sub('hello', 2^63) => ok: "hello"
+string.sub('hello', -2^63, 2^63) => ok: ""
+string.sub('hello', 2.7, 3.9) => ok: "el"
+string.sub('hello', '2', '3') => ok: "el"
+string.sub('hello') => err: bad argument #2 to 'sub' (number expected, got no value)
+string.sub('hello', 'x') => err: bad argument #2 to 'sub' (number expected, got string)
+string.sub(12345, 2, 3) => ok: "23"
+string.upper('abc\200xyZ') => ok: "ABC\200XYZ"
+string.lower('ABC\200XYz') => ok: "abc\200xyz"
+string.rep('ab', 3) => ok: "ababab"
+string.rep('ab', 3.9) => ok: "ababab"
+string.rep('ab', 0) => ok: ""
+string.rep('ab', -1) => ok: ""
+string.rep('x', 2^31) => ok: ""
+string.rep('x', 2^32 + 2) => ok: "xx"
+string.rep('', 1e9) => ok: ""
+string.rep('x') => err: bad argument #2 to 'rep' (number expected, got no value)
+string.rep() => err: bad argument #1 to 'rep' (string expected, got no value)
+string.reverse('abc\0d') => ok: "d\000cba"
+string.reverse('') => ok: ""
+string.byte('ABC') => ok: 65
+string.byte('ABC', 2) => ok: 66
+string.byte('ABC', 1, 3) => ok: 65, 66, 67
+string.byte('ABC', -1) => ok: 67
+string.byte('ABC', 0) => ok: 
+string.byte('ABC', 10) => ok: 
+string.byte('ABC', 2, 1) => ok: 
+string.byte('ABC', -10, 10) => ok: 65, 66, 67
+string.byte('') => ok: 
+string.byte(rep('a', 9000), 1, 7998) => err: stack overflow (string slice too long)
+string.byte(rep('a', 9000), 8990, 9000) => ok: 97, 97, 97, 97, 97, 97, 97, 97, 97, 97, 97
+string.char(72, 105) => ok: "Hi"
+string.char() => ok: ""
+string.char(0, 255) => ok: "\000\255"
+string.char(256) => err: bad argument #1 to 'char' (invalid value)
+string.char(-1) => err: bad argument #1 to 'char' (invalid value)
+string.char(65, 'x') => err: bad argument #2 to 'char' (number expected, got string)
+string.char(2^32 + 65) => ok: "A"
+string.char('66') => ok: "B"
+string.dump(nativefn) => err: unable to dump given function
+string.dump() => err: bad argument #1 to 'dump' (function expected, got no value)
+string.dump('x') => err: bad argument #1 to 'dump' (function expected, got string)
+"##;
+
+    #[test]
+    fn length_substrings_case_repetition_bytes_and_chars_answer_as_redis_does() {
+        check(BASICS);
+    }
+}

@@ -1,0 +1,312 @@
+//! Lua 5.1's `table` library (ltablib.c) as Redis 7.0.15 embeds it. Sizes and positions
+//! are C ints (`luaL_checkint` keeps the low 32 bits), elements are read and written raw
+//! (no metamethods) in the order the C code does, so a comparator that looks at the table,
+//! an inconsistent comparator or a read-only table (Redis's) behave as there.
+
+use crate::args::{check_function, check_int, check_table, opt_int, opt_str};
+use crate::libs::string::{memory_error, MAX_STRING};
+use crate::value::{LuaError, LuaResult, LuaStr, TableRef, Value};
+use crate::vm::{Ctx, Vm};
+
+/// Opens the library as the global `table`.
+pub fn open(vm: &mut Vm) {
+    let funcs: [(&'static str, crate::value::NativeFn); 9] = [
+        ("concat", tconcat),
+        ("foreach", foreach),
+        ("foreachi", foreachi),
+        ("getn", getn),
+        ("maxn", maxn),
+        ("insert", tinsert),
+        ("remove", tremove),
+        ("setn", setn),
+        ("sort", sort),
+    ];
+    let t = TableRef::new(0, funcs.len());
+    for (name, f) in funcs {
+        t.set_str(name, Value::native(name, f));
+    }
+    vm.globals.set_str("table", Value::Table(t));
+}
+
+/// `lua_rawseti`. Its errors (Redis's `Attempt to modify a readonly table`) come from
+/// `luaG_runerror` while a C function runs, so they carry no position.
+fn rawset(t: &TableRef, i: i64, v: Value) -> LuaResult<()> {
+    t.set(Value::Num(i as f64), v).map_err(unpositioned)
+}
+
+fn unpositioned(e: LuaError) -> LuaError {
+    match e {
+        LuaError::Msg(m) => LuaError::Value(Value::str(&m)),
+        other => other,
+    }
+}
+
+/// `aux_getn`: the table argument and its length as a C int.
+fn aux_getn(ctx: &Ctx<'_>, args: &[Value]) -> LuaResult<(TableRef, i64)> {
+    let t = check_table(ctx, args, 1)?;
+    let n = t.len() as i32 as i64;
+    Ok((t, n))
+}
+
+/// `luaL_checkint`.
+fn check_i32(ctx: &Ctx<'_>, args: &[Value], n: usize) -> LuaResult<i64> {
+    check_int(ctx, args, n).map(|i| i as i32 as i64)
+}
+
+/// `luaL_optint`.
+fn opt_i32(ctx: &Ctx<'_>, args: &[Value], n: usize, default: i64) -> LuaResult<i64> {
+    opt_int(ctx, args, n, default).map(|i| i as i32 as i64)
+}
+
+fn first(v: Vec<Value>) -> Value {
+    v.into_iter().next().unwrap_or(Value::Nil)
+}
+
+fn foreachi(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    let (t, n) = aux_getn(ctx, &args)?;
+    let f = check_function(ctx, &args, 2)?;
+    for i in 1..=n {
+        let r = first(ctx.call(&f, vec![Value::Num(i as f64), t.get_int(i)])?);
+        if !r.is_nil() {
+            return Ok(vec![r]);
+        }
+    }
+    Ok(vec![])
+}
+
+fn foreach(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    let t = check_table(ctx, &args, 1)?;
+    let f = check_function(ctx, &args, 2)?;
+    let mut key = Value::Nil;
+    while let Some((k, v)) = t.next(&key).map_err(unpositioned)? {
+        let r = first(ctx.call(&f, vec![k.clone(), v])?);
+        if !r.is_nil() {
+            return Ok(vec![r]);
+        }
+        key = k;
+    }
+    Ok(vec![])
+}
+
+fn maxn(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    let t = check_table(ctx, &args, 1)?;
+    let mut max = 0.0;
+    let mut key = Value::Nil;
+    while let Some((k, _)) = t.next(&key).map_err(unpositioned)? {
+        if let Value::Num(v) = k {
+            if v > max {
+                max = v;
+            }
+        }
+        key = k;
+    }
+    Ok(vec![Value::Num(max)])
+}
+
+fn getn(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    let (_, n) = aux_getn(ctx, &args)?;
+    Ok(vec![Value::Num(n as f64)])
+}
+
+fn setn(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    check_table(ctx, &args, 1)?;
+    Err(LuaError::msg("'setn' is obsolete"))
+}
+
+fn tinsert(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    let (t, n) = aux_getn(ctx, &args)?;
+    let mut e = n + 1; // the first empty element
+    let pos = match args.len() {
+        2 => e,
+        3 => {
+            let pos = check_i32(ctx, &args, 2)?;
+            if pos > e {
+                e = pos;
+            }
+            // move up the elements from pos on
+            let mut i = e;
+            while i > pos {
+                rawset(&t, i, t.get_int(i - 1))?;
+                i -= 1;
+            }
+            pos
+        }
+        _ => return Err(LuaError::msg("wrong number of arguments to 'insert'")),
+    };
+    let v = args.last().cloned().unwrap_or(Value::Nil);
+    rawset(&t, pos, v)?;
+    Ok(vec![])
+}
+
+fn tremove(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    let (t, e) = aux_getn(ctx, &args)?;
+    let mut pos = opt_i32(ctx, &args, 2, e)?;
+    if !(1 <= pos && pos <= e) {
+        return Ok(vec![]);
+    }
+    let removed = t.get_int(pos);
+    while pos < e {
+        rawset(&t, pos, t.get_int(pos + 1))?;
+        pos += 1;
+    }
+    rawset(&t, e, Value::Nil)?;
+    Ok(vec![removed])
+}
+
+fn tconcat(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    let sep = opt_str(ctx, &args, 2, "")?;
+    let t = check_table(ctx, &args, 1)?;
+    let mut i = opt_i32(ctx, &args, 3, 1)?;
+    let last = match args.get(3) {
+        None | Some(Value::Nil) => t.len() as i32 as i64,
+        Some(_) => check_i32(ctx, &args, 4)?,
+    };
+    let mut buf: Vec<u8> = Vec::new();
+    let add_field = |buf: &mut Vec<u8>, i: i64| -> LuaResult<()> {
+        let v = t.get_int(i);
+        match v.to_lua_str() {
+            Some(s) => {
+                if buf.len() + s.len() > MAX_STRING {
+                    return Err(memory_error());
+                }
+                buf.extend_from_slice(s.as_bytes());
+                Ok(())
+            }
+            None => Err(LuaError::msg(format!(
+                "invalid value ({}) at index {i} in table for 'concat'",
+                v.type_name()
+            ))),
+        }
+    };
+    while i < last {
+        add_field(&mut buf, i)?;
+        if buf.len() + sep.len() > MAX_STRING {
+            return Err(memory_error());
+        }
+        buf.extend_from_slice(sep.as_bytes());
+        i += 1;
+    }
+    if i == last {
+        add_field(&mut buf, i)?;
+    }
+    Ok(vec![Value::Str(LuaStr::from(buf))])
+}
+
+// ---------------------------------------------------------------------------------------
+// sort: ltablib.c's quicksort step for step (Sedgewick's, median of three, recursion on
+// the smaller half), so comparator calls, their order and the result with ties or an
+// inconsistent comparator are Lua 5.1's.
+
+struct Sorter<'t> {
+    t: &'t TableRef,
+    comp: Option<Value>,
+}
+
+impl Sorter<'_> {
+    fn get(&self, i: i64) -> Value {
+        self.t.get_int(i)
+    }
+
+    /// `set2`: t[i] = a, t[j] = b.
+    fn set2(&self, i: i64, a: Value, j: i64, b: Value) -> LuaResult<()> {
+        rawset(self.t, i, a)?;
+        rawset(self.t, j, b)
+    }
+
+    /// `sort_comp`: a < b by the comparator or by `<`.
+    fn less(&self, ctx: &mut Ctx<'_>, a: &Value, b: &Value) -> LuaResult<bool> {
+        match &self.comp {
+            Some(f) => Ok(first(ctx.call(f, vec![a.clone(), b.clone()])?).truthy()),
+            None => ctx.less_than(a, b),
+        }
+    }
+
+    fn sort(&self, ctx: &mut Ctx<'_>, mut l: i64, mut u: i64) -> LuaResult<()> {
+        while l < u {
+            // sort a[l], a[(l+u)/2] and a[u]
+            let al = self.get(l);
+            let au = self.get(u);
+            if self.less(ctx, &au, &al)? {
+                self.set2(l, au, u, al)?;
+            }
+            if u - l == 1 {
+                break; // only 2 elements
+            }
+            let mut i = (l + u) / 2;
+            let ai = self.get(i);
+            let al = self.get(l);
+            if self.less(ctx, &ai, &al)? {
+                self.set2(i, al, l, ai)?;
+            } else {
+                let au = self.get(u);
+                if self.less(ctx, &au, &ai)? {
+                    self.set2(i, au, u, ai)?;
+                }
+            }
+            if u - l == 2 {
+                break; // only 3 elements
+            }
+            let pivot = self.get(i);
+            let x = self.get(u - 1);
+            self.set2(i, x, u - 1, pivot.clone())?;
+            // a[l] <= P == a[u-1] <= a[u]: only l+1 .. u-2 remain
+            i = l;
+            let mut j = u - 1;
+            loop {
+                // repeat ++i until a[i] >= P
+                let ai = loop {
+                    i += 1;
+                    let ai = self.get(i);
+                    if !self.less(ctx, &ai, &pivot)? {
+                        break ai;
+                    }
+                    if i > u {
+                        return Err(LuaError::msg("invalid order function for sorting"));
+                    }
+                };
+                // repeat --j until a[j] <= P
+                let aj = loop {
+                    j -= 1;
+                    let aj = self.get(j);
+                    if !self.less(ctx, &pivot, &aj)? {
+                        break aj;
+                    }
+                    if j < l {
+                        return Err(LuaError::msg("invalid order function for sorting"));
+                    }
+                };
+                if j < i {
+                    break;
+                }
+                self.set2(i, aj, j, ai)?;
+            }
+            // swap the pivot (a[u-1]) with a[i]
+            let x = self.get(u - 1);
+            let y = self.get(i);
+            self.set2(u - 1, y, i, x)?;
+            // a[l..i-1] <= a[i] == P <= a[i+1..u]; recurse into the smaller half
+            let (lo, hi);
+            if i - l < u - i {
+                lo = l;
+                hi = i - 1;
+                l = i + 1;
+            } else {
+                lo = i + 1;
+                hi = u;
+                u = i - 1;
+            }
+            self.sort(ctx, lo, hi)?;
+        }
+        Ok(())
+    }
+}
+
+fn sort(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    let (t, n) = aux_getn(ctx, &args)?;
+    let comp = match args.get(1) {
+        None | Some(Value::Nil) => None,
+        Some(_) => Some(check_function(ctx, &args, 2)?),
+    };
+    Sorter { t: &t, comp }.sort(ctx, 1, n)?;
+    Ok(vec![])
+}
