@@ -948,6 +948,17 @@ pub(crate) mod harness {
             }
         }
         fn expr(&mut self) -> Value {
+            let mut v = self.arith();
+            while self.peek() == b'.' && self.s.get(self.i + 1) == Some(&b'.') {
+                self.i += 2;
+                let r = self.arith();
+                let mut b = v.to_lua_str().unwrap().as_bytes().to_vec();
+                b.extend_from_slice(r.to_lua_str().unwrap().as_bytes());
+                v = Value::bytes(&b);
+            }
+            v
+        }
+        fn arith(&mut self) -> Value {
             let mut v = self.term();
             loop {
                 let c = self.peek();
@@ -1303,6 +1314,269 @@ string.dump(nativefn) => err: unable to dump given function
 string.dump() => err: bad argument #1 to 'dump' (function expected, got no value)
 string.dump('x') => err: bad argument #1 to 'dump' (function expected, got string)
 "##;
+
+    const FORMAT: &str = r##"
+string.format('%5.2f', 3.14159) => ok: " 3.14"
+string.format('%d', 3.7) => ok: "3"
+string.format('%d', -3.7) => ok: "-3"
+string.format('%d', 2^63) => ok: "-9223372036854775808"
+string.format('%d', -2^63) => ok: "-9223372036854775808"
+string.format('%d', 1e300) => ok: "-9223372036854775808"
+string.format('%d', 0/0) => ok: "-9223372036854775808"
+string.format('%d', 2^53 + 1) => ok: "9007199254740992"
+string.format('%i|%5d|%-5d|%05d|%+d|% d', 42, 42, 42, 42, 42, 42) => ok: "42|   42|42   |00042|+42| 42"
+string.format('%.3d|%8.3d|%-8.3d|%08.3d|%.0d|%.0d', 7, 7, -7, 7, 0, 1) => ok: "007|     007|-007    |     007||1"
+string.format('%+5d|% 05d|%+-6d|', -3, 3, 3) => ok: "   -3| 0003|+3    |"
+string.format('%u|%u|%u', 42, -1, 2^63) => ok: "42|18446744073709551615|9223372036854775808"
+string.format('%x|%X|%o', 255, 255, 8) => ok: "ff|FF|10"
+string.format('%#x|%#X|%#o|%#x|%#o|%#.0o', 255, 255, 8, 0, 0, 0) => ok: "0xff|0XFF|010|0|0|0"
+string.format('%08x|%-8X|%#010x|%.4x', 48879, 48879, 48879, 10) => ok: "0000beef|BEEF    |0x0000beef|000a"
+string.format('%x|%x|%x|%x|%x', -1, 2^64, 1e300, 0/0, -1e300) => ok: "ffffffffffffffff|0|0|8000000000000000|8000000000000000"
+string.format('%x', 2^63) => ok: "8000000000000000"
+string.format('%o', -2^63) => ok: "1000000000000000000000"
+string.format('%c%c%c', 76, 117, 97) => ok: "Lua"
+string.format('%c', 0) => ok: ""
+string.format('%5c|', 0) => ok: "    |"
+string.format('%-5c|', 0) => ok: "|"
+string.format('%05c|%-3c|%3c', 65, 66, 67) => ok: "    A|B  |  C"
+string.format('%c|%c|%c', 256 + 65, -191, 2^31 + 65) => ok: "A|A|"
+string.format('%e', 12345.6789) => ok: "1.234568e+04"
+string.format('%E|%.2e|%.0e|%#.0e|%12.3e|%-12.3e|%+e', 0.000123, 1.125, 2.5, 5, 1e100, -1e-100, 0) => ok: "1.230000E-04|1.12e+00|2e+00|5.e+00|  1.000e+100|-1.000e-100 |+0.000000e+00"
+string.format('%f|%.0f|%.0f|%.0f|%.1f|%.1f|%.1f', 1/3, 0.5, 1.5, 2.5, 0.25, 0.35, 0.05) => ok: "0.333333|0|2|2|0.2|0.3|0.1"
+string.format('%#.0f|%10.3f|%-10.3f|%010.3f|%+.2f|% .2f', 3, 3.14159, 3.14159, -3.14159, 2, 2) => ok: "3.|     3.142|3.142     |-00003.142|+2.00| 2.00"
+string.format('%.99f', 1/3) => ok: "0.333333333333333314829616256247390992939472198486328125000000000000000000000000000000000000000000000"
+string.format('%99.99f', -1e308) => ok: "-100000000000000001097906362944045541740492309677311846336810682903157585404911491537163328978494688899061249669721172515611590283743140088328307009198146046031271664502933027185697489699588559043338384466165001178426897626212945177628091195786707458122783970171784415105291802893207873272974885715430223118336.000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+string.format('%f|%f', 1e15, 123456789.125) => ok: "1000000000000000.000000|123456789.125000"
+string.format('%g|%g|%g|%g|%g|%g', 0.0001, 0.00001, 1e15, 999999.5, 100000, 1e-300) => ok: "0.0001|1e-05|1e+15|1e+06|100000|1e-300"
+string.format('%g|%g|%g|%g', 123456789, 0.1, 1/3, -0.0) => ok: "1.23457e+08|0.1|0.333333|-0"
+string.format('%.0g|%.1g|%#.3g|%#g|%.3g|%10.4G|%-10.2E|%+g', 0, 15, 1, 1.5, 0.0001234, 1e20, 12345.678, 0) => ok: "0|2e+01|1.00|1.50000|0.000123|     1E+20|1.23E+04  |+0"
+string.format('%.20g|%.17g|%G', 0.1, 2^63, 1e-10) => ok: "0.10000000000000000555|9.2233720368547758e+18|1E-10"
+string.format('%#g|%#.2g|%#G', 100, 0.0001, 1e20) => ok: "100.000|0.00010|1.00000E+20"
+string.format('%f|%e|%g|%E|%G', 1/0, -1/0, 1/0, 1/0, -1/0) => ok: "inf|-inf|inf|INF|-INF"
+string.format('%f|%f|%e|%G', 0/0, -(0/0), 0/0, 0/0) => ok: "-nan|nan|-nan|-NAN"
+string.format('%5.1f|%-6g|%+e|%05f|% f', 1/0, -1/0, 1/0, 1/0, 1/0) => ok: "  inf|-inf  |+inf|  inf| inf"
+string.format('%s', 'hello') => ok: "hello"
+string.format('%s|%s|%s', 1, 1/3, 1e100) => ok: "1|0.33333333333333|1e+100"
+string.format('%5s|%-5s|%.1s|%5.3s|%05s', 'ab', 'cd', 'xyz', 'abcdef', 'ab') => ok: "   ab|cd   |x|  abc|   ab"
+string.format('%s|', 'a\0b') => ok: "a|"
+string.format('%5s|', 'a\0b') => ok: "    a|"
+string.format('%s', rep('a', 99) .. '\0b') => ok: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\000b"
+string.format('%s', rep('a', 100) .. '\0b') => ok: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\000b"
+string.format('%.3s', rep('a', 100) .. '\0b') => ok: "aaa"
+string.format('%s', {}) => err: bad argument #2 to 'format' (string expected, got table)
+string.format('%s', nil) => err: bad argument #2 to 'format' (string expected, got nil)
+string.format('%s', true) => err: bad argument #2 to 'format' (string expected, got boolean)
+string.format('%q', 'a\r\n\0"\\b') => ok: "\034a\092r\092\010\092000\092\034\092\092b\034"
+string.format('%q', 1/3) => ok: "\0340.33333333333333\034"
+string.format('%q', '\1\127\200') => ok: "\034\001\127\200\034"
+string.format('%10q|', 'x') => ok: "\034x\034|"
+string.format('%q', {}) => err: bad argument #2 to 'format' (string expected, got table)
+string.format('%%|%5%') => err: bad argument #2 to 'format' (no value)
+string.format('100%% %s', 'sure') => ok: "100% sure"
+string.format('%5.2%', 1) => err: invalid option '%%' to 'format'
+string.format('%') => err: bad argument #2 to 'format' (no value)
+string.format('%', 1) => err: invalid option '%' to 'format'
+string.format('%d') => err: bad argument #2 to 'format' (no value)
+string.format('%s %s', 1) => err: bad argument #3 to 'format' (no value)
+string.format('%y', 1) => err: invalid option '%y' to 'format'
+string.format('%a', 1) => err: invalid option '%a' to 'format'
+string.format('%ld', 1) => err: invalid option '%l' to 'format'
+string.format('%------d', 1) => err: invalid format (repeated flags)
+string.format('%-----d|', 1) => ok: "1|"
+string.format('%-+ #0d|', 1) => ok: "+1|"
+string.format('%100d', 1) => err: invalid format (width or precision too long)
+string.format('%.100d', 1) => err: invalid format (width or precision too long)
+string.format('%99.99d|', 1) => ok: "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001|"
+string.format('%d', 'x') => err: bad argument #2 to 'format' (number expected, got string)
+string.format('%d', '10') => ok: "10"
+string.format('%d', ' 0x10 ') => ok: "16"
+string.format('%f', {}) => err: bad argument #2 to 'format' (number expected, got table)
+string.format('%c', nil) => err: bad argument #2 to 'format' (number expected, got nil)
+string.format() => err: bad argument #1 to 'format' (string expected, got no value)
+string.format(12) => ok: "12"
+string.format('%d %s', 1, 'a', 'extra') => ok: "1 a"
+string.format('a\0b%dc', 5) => ok: "a\000b5c"
+string.format('%5.3\0d', 5) => err: invalid option '%' to 'format'
+"##;
+
+    #[test]
+    fn format_writes_every_conversion_as_redis_does() {
+        check(FORMAT);
+    }
+
+    const FIND_MATCH: &str = r##"
+string.find('hello world', 'o w') => ok: 5, 7
+string.find('hello world', 'o', 6) => ok: 8, 8
+string.find('hello world', 'l', -3) => ok: 10, 10
+string.find('hello', 'xyz') => ok: nil
+string.find('hello', '') => ok: 1, 0
+string.find('hello', '', 10) => ok: 6, 5
+string.find('hello', '', 6) => ok: 6, 5
+string.find('hello', '', -10) => ok: 1, 0
+string.find('a.b', '.', 1, true) => ok: 2, 2
+string.find('a.b', '%.') => ok: 2, 2
+string.find('a+b', '+', 1, 1) => ok: 2, 2
+string.find('a\0b', '\0b') => ok: 2, 3
+string.find('a\0b', '%a\0b') => ok: 1, 1
+string.find('hello', 'l+') => ok: 3, 4
+string.find('hello', '(l)(l)') => ok: 3, 4, "l", "l"
+string.find('hello', '()ll()') => ok: 3, 4, 3, 5
+string.find('hello', '^h') => ok: 1, 1
+string.find('hello', '^e') => ok: nil
+string.find('hello', 'o$') => ok: 5, 5
+string.find('hello', 'l$') => ok: nil
+string.find('a$b', '$b') => ok: 2, 3
+string.find('a^b', 'a^b') => ok: 1, 3
+string.find('abc', 'x%') => ok: nil
+string.find('xbc', 'x%') => err: malformed pattern (ends with '%')
+string.find() => err: bad argument #1 to 'find' (string expected, got no value)
+string.find('a') => err: bad argument #2 to 'find' (string expected, got no value)
+string.find('a', {}) => err: bad argument #2 to 'find' (string expected, got table)
+string.find(123, 2) => ok: 2, 2
+string.match('hello world', 'w%a+') => ok: "world"
+string.match('key = value', '(%w+)%s*=%s*(%w+)') => ok: "key", "value"
+string.match('  trim  ', '^%s*(.-)%s*$') => ok: "trim"
+string.match('x\0y', '\0') => ok: ""
+string.match('2024-01-15', '(%d+)-(%d+)-(%d+)') => ok: "2024", "01", "15"
+string.match('hello', '()ll()') => ok: 3, 5
+string.match('hello', '.-l') => ok: "hel"
+string.match('hello', '.*l') => ok: "hell"
+string.match('hello', 'l*') => ok: ""
+string.match('hello', 'x?h') => ok: "h"
+string.match('hello', 'he?l+o') => ok: "hello"
+string.match('hello', 'h.-$') => ok: "hello"
+string.match('[[x]]', '%[(.-)%]') => ok: "[x"
+string.match('f(a(b)c)d', '%b()') => ok: "(a(b)c)"
+string.match('f(a(b)c', '%b()') => ok: "(b)"
+string.match('abc', '%b') => err: unbalanced pattern
+string.match('abc', '%ba') => err: unbalanced pattern
+string.match('THE (quick) fox', '%f[%a]%a+') => ok: "THE"
+string.match('THE (quick) fox', '%f[%l]%a+') => ok: "quick"
+string.match('hello', '%f[%z]') => ok: ""
+string.match('hello', '%fx') => err: missing '[' after '%f' in pattern
+string.match('hello', '%f[a') => err: malformed pattern (missing ']')
+string.match('abcabc', '(abc)%1') => ok: "abc"
+string.match('abcabd', '(abc)%1') => ok: nil
+string.match('aa', '(a)%2') => err: invalid capture index
+string.match('aa', '(a%1)') => err: invalid capture index
+string.match('aa', '%0') => err: invalid capture index
+string.match('aa', '()%1') => ok: nil
+string.match('abc', '(a') => err: unfinished capture
+string.match('abc', 'a)') => err: invalid pattern capture
+string.match('abc', '[a') => err: malformed pattern (missing ']')
+string.match('abc', '[a%') => err: malformed pattern (missing ']')
+string.match('abc', '%') => err: malformed pattern (ends with '%')
+string.match('a]b', '[]]') => ok: "]"
+string.match('a]b', '[^]]+') => ok: "a"
+string.match('a-b', '[a-]+') => ok: "a-"
+string.match('a-b', '[-a]+') => ok: "a-"
+string.match('abz', '[a-c]+') => ok: "ab"
+string.match('a%b', '[%%]') => ok: "%"
+string.match('x^y', '[x^]+') => ok: "x^"
+string.match('hello123', '[^%d]+') => ok: "hello"
+string.match('Hello World', '[%u%s]+') => ok: "H"
+string.match('\1\31 \127~', '%c+') => ok: "\001\031"
+string.match('a!@#b', '%p+') => ok: "!@#"
+string.match(' \t\n\v\f\rx', '%s+') => ok: " \009\010\011\012\013"
+string.match('deadBEEFxyz', '%x+') => ok: "deadBEEF"
+string.match('abc_123 x', '%w+') => ok: "abc"
+string.match('a\0b', '%z') => ok: "\000"
+string.match('abc', '%Z+') => ok: "abc"
+string.match('ABC def', '%L+') => ok: "ABC "
+string.match('\200\201abc', '%A+') => ok: "\200\201"
+string.match('a.b', '%.') => ok: "."
+string.match('hello', '.') => ok: "h"
+string.match('', '.') => ok: nil
+string.match('', '') => ok: ""
+string.match('', '^$') => ok: ""
+string.match('abc', '^(a)(b)(c)$') => ok: "a", "b", "c"
+string.match('aaa', 'a-b') => ok: nil
+string.match('aaab', 'a-b') => ok: "aaab"
+string.match('hello', 'l', 4) => ok: "l"
+string.match('hello', 'h', 2) => ok: nil
+string.match('hello', '^l', 3) => ok: "l"
+string.match('hello', '()', 10) => ok: 6
+string.match(rep('a', 40), rep('(a)', 32)) => ok: "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a"
+string.match(rep('a', 40), rep('(a)', 33)) => err: too many captures
+string.find(rep('a', 100000) .. 'b', '.-b$') => ok: 1, 100001
+string.find(rep('ab', 5000), rep('a?b?', 5000)) => ok: 1, 10000
+string.find(rep('x', 50000), 'x*x-$') => ok: 1, 50000
+"##;
+
+    #[test]
+    fn find_and_match_read_patterns_as_redis_does() {
+        check(FIND_MATCH);
+    }
+
+    const GMATCH_GSUB: &str = r##"
+string.gmatch('one two three', '%a+') => ok: ["one"] ["two"] ["three"]
+string.gmatch('k1=v1, k2=v2', '(%w+)=(%w+)') => ok: ["k1", "v1"] ["k2", "v2"]
+string.gmatch('abc', '') => ok: [""] [""] [""] [""]
+string.gmatch('abc', 'x*') => ok: [""] [""] [""] [""]
+string.gmatch('hello', '()l') => ok: [3] [4]
+string.gmatch('^a^a', '^a') => ok: ["^a"] ["^a"]
+string.gmatch('abc', '%') => ok: err: malformed pattern (ends with '%')
+string.gmatch('abc', '(') => ok: err: unfinished capture
+string.gmatch('abc') => err: bad argument #2 to 'gmatch' (string expected, got no value)
+string.gmatch(123, '%d') => ok: ["1"] ["2"] ["3"]
+string.gsub('hello world', 'o', '0') => ok: "hell0 w0rld", 2
+string.gsub('hello world', 'o', '0', 1) => ok: "hell0 world", 1
+string.gsub('hello world', 'o', '0', 0) => ok: "hello world", 0
+string.gsub('hello world', 'o', '0', -1) => ok: "hello world", 0
+string.gsub('hello world', 'o', '0', 2.9) => ok: "hell0 w0rld", 2
+string.gsub('hello world', '(%w+)', '<%1>') => ok: "<hello> <world>", 2
+string.gsub('hello world', '%w+', '%0 %0') => ok: "hello hello world world", 2
+string.gsub('hello world', '(%w+) (%w+)', '%2 %1') => ok: "world hello", 1
+string.gsub('abc', '%w', '%%') => ok: "%%%", 3
+string.gsub('abc', 'b', '%') => ok: "a\000c", 1
+string.gsub('abc', 'b', '%x') => ok: "axc", 1
+string.gsub('abc', 'b', '%1') => ok: "abc", 1
+string.gsub('abc', 'b', '%2') => err: invalid capture index
+string.gsub('abc', '(b)', '%2') => err: invalid capture index
+string.gsub('abc', '()b', '%1') => ok: "a2c", 1
+string.gsub('abc', '', '-') => ok: "-a-b-c-", 4
+string.gsub('abc', 'x*', '-') => ok: "-a-b-c-", 4
+string.gsub('abc', '^', '>') => ok: ">abc", 1
+string.gsub('abc', '$', '<') => ok: "abc<", 1
+string.gsub('abc', '^a', 'A') => ok: "Abc", 1
+string.gsub('aaa', '^a', 'A') => ok: "Aaa", 1
+string.gsub('', '', 'x') => ok: "x", 1
+string.gsub('abc', '.', 5) => ok: "555", 3
+string.gsub(123, 2, 9) => ok: "193", 1
+string.gsub('hello world', '%w+', upper) => ok: "HELLO WORLD", 2
+string.gsub('k=v, a=b', '(%w+)=(%w+)', pair) => ok: "k-v, a-b", 2
+string.gsub('abc', '%w', retnil) => ok: "abc", 3
+string.gsub('abc', '%w', retfalse) => ok: "abc", 3
+string.gsub('abc', '%w', rettable) => err: invalid replacement value (a table)
+string.gsub('abc', '%w', retnum) => ok: "424242", 3
+string.gsub('abc', '%w', errf) => err: boom
+string.gsub('abc', '%w', lenof) => ok: "111", 3
+string.gsub('abc', '()', pair) => ok: "1-nila2-nilb3-nilc4-nil", 4
+string.gsub('$name is $age', '%$(%w+)', {name = 'Bob', age = 42}) => ok: "Bob is 42", 2
+string.gsub('$name $x', '%$(%w+)', {name = false}) => ok: "$name $x", 2
+string.gsub('ab', '%w', {a = {}}) => err: invalid replacement value (a table)
+string.gsub('ab', '%w', {a = true}) => err: invalid replacement value (a boolean)
+string.gsub('ab', '()', {'one', 'two'}) => ok: "oneatwob", 3
+string.gsub('ab cd', '%w+', meta) => ok: "<ab> <cd>", 2
+string.gsub('abc', '%w', true) => err: bad argument #3 to 'gsub' (string/function/table expected)
+string.gsub('abc', '%w') => err: bad argument #3 to 'gsub' (string/function/table expected)
+string.gsub('abc', '%w', nil) => err: bad argument #3 to 'gsub' (string/function/table expected)
+string.gsub('abc', '(', 'x') => ok: "xaxbxcx", 4
+string.gsub('abc', '[a', 'x') => err: malformed pattern (missing ']')
+string.gsub('abc', 'b', 'x', 'y') => err: bad argument #4 to 'gsub' (number expected, got string)
+string.gsub('abc') => err: bad argument #2 to 'gsub' (string expected, got no value)
+string.gsub('hello', '', '', 1e10) => ok: "hello", 6
+string.gsub('a,b,,c', ',', ';') => ok: "a;b;;c", 3
+string.gsub('x = 1 + 2', '%s', '') => ok: "x=1+2", 4
+string.gsub('abc', '.', {a = 1, b = 2}) => ok: "12c", 3
+string.gsub('a.b.c', '%.', '%%.') => ok: "a%.b%.c", 2
+string.gsub(rep('a', 10), 'a', 'bb') => ok: "bbbbbbbbbbbbbbbbbbbb", 10
+"##;
+
+    #[test]
+    fn gmatch_and_gsub_iterate_and_replace_as_redis_does() {
+        check(GMATCH_GSUB);
+    }
 
     #[test]
     fn length_substrings_case_repetition_bytes_and_chars_answer_as_redis_does() {
