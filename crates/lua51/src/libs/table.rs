@@ -310,3 +310,117 @@ fn sort(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
     Sorter { t: &t, comp }.sort(ctx, 1, n)?;
     Ok(vec![])
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::libs::string::harness::check;
+
+    // Each line: a call and what Redis 7.0.15's Lua answered (` | t=` is the table
+    // afterwards, ` | log=` the comparator's calls in order).
+
+    const TABLE: &str = r##"
+table.insert({1, 2, 3}, 4) => ok:  | t={1=1,2=2,3=3,4=4}
+table.insert({1, 2, 3}, 1, 0) => ok:  | t={1=0,2=1,3=2,4=3}
+table.insert({1, 2, 3}, 2, 'x') => ok:  | t={1=1,2="x",3=2,4=3}
+table.insert({1, 2, 3}, 4, 'x') => ok:  | t={1=1,2=2,3=3,4="x"}
+table.insert({1, 2, 3}, 10, 'x') => ok:  | t={10="x",1=1,2=2,3=3}
+table.insert({1, 2, 3}, 0, 'x') => ok:  | t={0="x",2=1,3=2,4=3}
+table.insert({1, 2, 3}, -2, 'x') => ok:  | t={-2="x",2=1,3=2,4=3}
+table.insert({1, 2, 3}, 2^32 + 1, 'x') => ok:  | t={1="x",2=1,3=2,4=3}
+table.insert({1, 2, 3}, 2.7, 'x') => ok:  | t={1=1,2="x",3=2,4=3}
+table.insert({1, 2, 3}, '2', 'x') => ok:  | t={1=1,2="x",3=2,4=3}
+table.insert({1, 2, 3}, 'x', 'y') => err: bad argument #2 to 'insert' (number expected, got string) | t={1=1,2=2,3=3}
+table.insert({}, nil) => ok:  | t={}
+table.insert({1}, 1, nil) => ok:  | t={2=1}
+table.insert({1, 2}) => err: wrong number of arguments to 'insert' | t={1=1,2=2}
+table.insert({1, 2}, 1, 2, 3) => err: wrong number of arguments to 'insert' | t={1=1,2=2}
+table.insert() => err: bad argument #1 to 'insert' (table expected, got no value)
+table.insert(nil, 1) => err: bad argument #1 to 'insert' (table expected, got nil)
+table.insert('x', 1) => err: bad argument #1 to 'insert' (table expected, got string)
+table.remove({1, 2, 3}) => ok: 3 | t={1=1,2=2}
+table.remove({1, 2, 3}, 1) => ok: 1 | t={1=2,2=3}
+table.remove({1, 2, 3}, 2) => ok: 2 | t={1=1,2=3}
+table.remove({1, 2, 3}, 3) => ok: 3 | t={1=1,2=2}
+table.remove({1, 2, 3}, 4) => ok:  | t={1=1,2=2,3=3}
+table.remove({1, 2, 3}, 0) => ok:  | t={1=1,2=2,3=3}
+table.remove({1, 2, 3}, -1) => ok:  | t={1=1,2=2,3=3}
+table.remove({}) => ok:  | t={}
+table.remove({}, 1) => ok:  | t={}
+table.remove({n = 1}) => ok:  | t={"n"=1}
+table.remove({1, 2, 3}, 'x') => err: bad argument #2 to 'remove' (number expected, got string) | t={1=1,2=2,3=3}
+table.remove() => err: bad argument #1 to 'remove' (table expected, got no value)
+table.concat({1, 2, 3}) => ok: "123" | t={1=1,2=2,3=3}
+table.concat({1, 2, 3}, ', ') => ok: "1, 2, 3" | t={1=1,2=2,3=3}
+table.concat({'a', 'b', 'c'}, '-', 2) => ok: "b-c" | t={1="a",2="b",3="c"}
+table.concat({'a', 'b', 'c'}, '-', 2, 3) => ok: "b-c" | t={1="a",2="b",3="c"}
+table.concat({'a', 'b', 'c'}, '-', 3, 2) => ok: "" | t={1="a",2="b",3="c"}
+table.concat({'a', 'b', 'c'}, '-', 3, 3) => ok: "c" | t={1="a",2="b",3="c"}
+table.concat({}, 'x') => ok: "" | t={}
+table.concat({1.5, 1/3, 1e100, -0.0}, ' ') => ok: "1.5 0.33333333333333 1e+100 -0" | t={1=1.5,2=0.33333333333333,3=1e+100,4=-0}
+table.concat({1, {}, 3}) => err: invalid value (table) at index 2 in table for 'concat' | t={1=1,2={},3=3}
+table.concat({1, 2}, ',', 1, 3) => err: invalid value (nil) at index 3 in table for 'concat' | t={1=1,2=2}
+table.concat({1, true}) => err: invalid value (boolean) at index 2 in table for 'concat' | t={1=1,2=true}
+table.concat({'a', 'b'}, 1) => ok: "a1b" | t={1="a",2="b"}
+table.concat({'a', 'b'}, {}) => err: bad argument #2 to 'concat' (string expected, got table) | t={1="a",2="b"}
+table.concat(nil) => err: bad argument #1 to 'concat' (table expected, got nil)
+table.concat({}, {}) => err: bad argument #2 to 'concat' (string expected, got table) | t={}
+table.concat({'a'}, '', 'x') => err: bad argument #3 to 'concat' (number expected, got string) | t={1="a"}
+table.concat({'a', 'b', 'c'}, '', nil, 2) => ok: "ab" | t={1="a",2="b",3="c"}
+table.concat({'a', 'b', 'c'}, '', 2^32 + 1, 2^32 + 2) => ok: "ab" | t={1="a",2="b",3="c"}
+table.getn({1, 2, 3}) => ok: 3 | t={1=1,2=2,3=3}
+table.getn({}) => ok: 0 | t={}
+table.getn({n = 5}) => ok: 0 | t={"n"=5}
+table.getn() => err: bad argument #1 to 'getn' (table expected, got no value)
+table.maxn({1, 2, 3}) => ok: 3 | t={1=1,2=2,3=3}
+table.maxn({[10] = 1, [2.5] = 1, x = 1}) => ok: 10 | t={"x"=1,10=1,2.5=1}
+table.maxn({[-1] = 1}) => ok: 0 | t={-1=1}
+table.maxn({}) => ok: 0 | t={}
+table.maxn('x') => err: bad argument #1 to 'maxn' (table expected, got string)
+table.setn({}, 1) => err: 'setn' is obsolete | t={}
+table.setn(1) => err: bad argument #1 to 'setn' (table expected, got number)
+table.foreachi({'a', 'b', 'c'}, pair) => ok: "1-a" | t={1="a",2="b",3="c"}
+table.foreachi({'a', 'b'}, retnil) => ok:  | t={1="a",2="b"}
+table.foreachi({'a'}, retfalse) => ok: false | t={1="a"}
+table.foreachi({}, pair) => ok:  | t={}
+table.foreachi({1}) => err: bad argument #2 to 'foreachi' (function expected, got no value) | t={1=1}
+table.foreachi({1}, 'x') => err: bad argument #2 to 'foreachi' (function expected, got string) | t={1=1}
+table.foreach({x = 1}, pair) => ok: "x-1" | t={"x"=1}
+table.foreach({10, 20}, pair) => ok: "1-10" | t={1=10,2=20}
+table.foreach({1, 2, 3}, retnil) => ok:  | t={1=1,2=2,3=3}
+table.foreach({}, errf) => ok:  | t={}
+table.foreach({1}, errf) => err: boom | t={1=1}
+table.foreach({1}) => err: bad argument #2 to 'foreach' (function expected, got no value) | t={1=1}
+table.sort({3, 1, 2}) => ok:  | t={1=1,2=2,3=3}
+table.sort({5, 2, 8, 1, 9, 3, 7, 4, 6, 10}) => ok:  | t={10=10,1=1,2=2,3=3,4=4,5=5,6=6,7=7,8=8,9=9}
+table.sort({'banana', 'apple', 'cherry', 'Apple', '10', '9'}) => ok:  | t={1="10",2="9",3="Apple",4="apple",5="banana",6="cherry"}
+table.sort({3, 1, 2}, gt) => ok:  | t={1=3,2=2,3=1}
+table.sort({5, 2, 8, 1, 9, 3, 7, 4, 6, 10}, gt) => ok:  | t={10=1,1=10,2=9,3=8,4=7,5=6,6=5,7=4,8=3,9=2}
+table.sort({}) => ok:  | t={}
+table.sort({1}) => ok:  | t={1=1}
+table.sort({2, 1}) => ok:  | t={1=1,2=2}
+table.sort({3, 1, 2}, logcmp) => ok:  | t={1=1,2=2,3=3} | log=2<3 1<2
+table.sort({1, 2, 3, 4, 5}, logcmp) => ok:  | t={1=1,2=2,3=3,4=4,5=5} | log=5<1 3<1 5<3 2<3 4<3 3<4 3<2 5<4 2<1
+table.sort({5, 4, 3, 2, 1}, logcmp) => ok:  | t={1=1,2=2,3=3,4=4,5=5} | log=1<5 3<1 5<3 4<3 3<2 4<3 3<2 5<4 2<1
+table.sort({4, 1, 3, 1, 5, 9, 2, 6, 5, 3, 5}, logcmp) => ok:  | t={10=6,11=9,1=1,2=1,3=2,4=3,5=3,6=4,7=5,8=5,9=5} | log=5<4 9<4 5<9 1<5 3<5 1<5 5<5 5<5 3<5 2<5 6<5 5<6 5<2 9<5 6<5 9<6 2<4 1<2 1<2 3<2 2<5 2<3 2<3 2<1 1<1 4<3 5<3 4<5 3<4 4<4 4<3 3<3
+table.sort({2, 2, 2, 2, 2, 2}, logcmp) => ok:  | t={1=2,2=2,3=2,4=2,5=2,6=2} | log=2<2 2<2 2<2 2<2 2<2 2<2 2<2 2<2 2<2 2<2 2<2 2<2 2<2
+table.sort({1, 2, 3}, always) => ok:  | t={1=2,2=3,3=1}
+table.sort({1, 2, 3, 4}, always) => err: invalid order function for sorting | t={1=2,2=3,3=4,4=1}
+table.sort({1, 2, 3, 4, 5}, always) => err: invalid order function for sorting | t={1=3,2=2,3=4,4=5,5=1}
+table.sort({5, 4, 3, 2, 1}, never) => ok:  | t={1=5,2=2,3=3,4=4,5=1}
+table.sort({3, 1, 2, 5, 4, 3, 3}, le) => err: invalid order function for sorting | t={1=1,2=2,3=3,4=3,5=3,6=4,7=5}
+table.sort({1, 1, 1, 1, 1}, le) => err: attempt to compare nil with number | t={1=1,2=1,3=1,4=1,5=1}
+table.sort({3, 1, 2}, errf) => err: boom | t={1=3,2=1,3=2}
+table.sort({3, 1, 2}, 1) => err: bad argument #2 to 'sort' (function expected, got number) | t={1=3,2=1,3=2}
+table.sort({3, 1, 2}, nil) => ok:  | t={1=1,2=2,3=3}
+table.sort() => err: bad argument #1 to 'sort' (table expected, got no value)
+table.sort({1, 'x'}) => err: attempt to compare string with number | t={1=1,2="x"}
+table.sort({1, nil, 3}) => err: attempt to compare nil with number | t={1=1,3=3}
+table.sort({3, 2, 1, n = 'x'}) => ok:  | t={"n"="x",1=1,2=2,3=3}
+table.sort({9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 11, 15, 13, 12, 14, 10, 20, 19, 18, 17, 16}) => ok:  | t={10=9,11=10,12=11,13=12,14=13,15=14,16=15,17=16,18=17,19=18,1=0,20=19,21=20,2=1,3=2,4=3,5=4,6=5,7=6,8=7,9=8}
+"##;
+
+    #[test]
+    fn insert_remove_concat_sort_and_the_rest_answer_as_redis_does() {
+        check(TABLE);
+    }
+}
