@@ -269,53 +269,6 @@ fn gmatch_aux(ctx: &mut Ctx<'_>, _args: Vec<Value>) -> LuaResult<Vec<Value>> {
     Ok(vec![])
 }
 
-/// `t[k]` with `__index` (lua_gettable), for gsub's table replacement.
-fn index_with_meta(ctx: &mut Ctx<'_>, t: &TableRef, key: &Value) -> LuaResult<Value> {
-    let mut cur = Value::Table(t.clone());
-    for _ in 0..100 {
-        let meta = match &cur {
-            Value::Table(t) => {
-                let v = t.get(key);
-                if !v.is_nil() {
-                    return Ok(v);
-                }
-                match t.metatable() {
-                    Some(m) => m,
-                    None => return Ok(Value::Nil),
-                }
-            }
-            Value::Str(_) => match &ctx.vm.string_meta {
-                Some(m) => m.clone(),
-                None => return Ok(Value::Nil),
-            },
-            other => {
-                return Err(LuaError::msg(format!(
-                    "attempt to index a {} value",
-                    other.type_name()
-                )))
-            }
-        };
-        let h = meta.get_str("__index");
-        match h {
-            Value::Nil => {
-                if matches!(cur, Value::Table(_)) {
-                    return Ok(Value::Nil);
-                }
-                return Err(LuaError::msg(format!(
-                    "attempt to index a {} value",
-                    cur.type_name()
-                )));
-            }
-            Value::Func(_) => {
-                let r = ctx.call(&h, vec![cur, key.clone()])?;
-                return Ok(r.into_iter().next().unwrap_or(Value::Nil));
-            }
-            _ => cur = h,
-        }
-    }
-    Err(LuaError::msg("loop in gettable"))
-}
-
 fn push_checked(buf: &mut Vec<u8>, b: &[u8]) -> LuaResult<()> {
     if buf.len() + b.len() > MAX_STRING {
         return Err(memory_error());
@@ -380,7 +333,8 @@ fn add_value(
         }
         Value::Table(t) => {
             let key = capture_value(m.capture(0, s, e).map_err(LuaError::Msg)?);
-            index_with_meta(ctx, t, &key)?
+            ctx.vm
+                .index(ctx.host, Value::Table(t.clone()), &key, None)?
         }
         _ => Value::Nil,
     };
@@ -793,8 +747,118 @@ pub(crate) mod harness {
     use crate::value::{fmt_number, Func, LuaError, LuaResult, TableRef, Value};
     use crate::vm::{Ctx, NoHost, Vm};
 
+    /// The script the expected answers came from, run on the server and in `run_lua`:
+    /// this prelude, `local a = pack(<arguments>)`, then LUA_CALL (or LUA_GMATCH) with
+    /// `{call}` replaced by `lib.fn(unpack(a, 1, a.n))`, then LUA_TAIL.
+    pub const LUA_PRELUDE: &str = r#"
+local rep = string.rep
+local log = {}
+local function ser(v)
+  local t = type(v)
+  if t == 'string' then
+    local o = {}
+    for i = 1, #v do
+      local b = v:byte(i)
+      if b >= 32 and b <= 126 and b ~= 34 and b ~= 92 then o[#o+1] = string.char(b)
+      else o[#o+1] = string.format('\\%03d', b) end
+    end
+    return '"' .. table.concat(o) .. '"'
+  elseif t == 'table' then
+    local o = {}
+    for k, x in pairs(v) do o[#o+1] = ser(k) .. '=' .. ser(x) end
+    table.sort(o)
+    return '{' .. table.concat(o, ',') .. '}'
+  elseif t == 'function' then return 'function'
+  else return tostring(v) end
+end
+local function pack(...) return {n = select('#', ...), ...} end
+local function serall(r, from)
+  local o = {}
+  for i = from, r.n do o[#o+1] = ser(r[i]) end
+  return table.concat(o, ', ')
+end
+local function errtext(e)
+  if type(e) == 'string' then return (e:gsub('^user_script:%d+: ', '')) end
+  return ser(e)
+end
+local logcmp = function(a, b) log[#log+1] = tostring(a) .. '<' .. tostring(b) return a < b end
+local gt = function(a, b) return a > b end
+local le = function(a, b) return a <= b end
+local always = function() return true end
+local nativefn = string.len
+local never = function() return false end
+local upper = function(s) return string.upper(s) end
+local pair = function(a, b) return tostring(a) .. '-' .. tostring(b) end
+local retnil = function() return nil end
+local retfalse = function() return false end
+local rettable = function() return {} end
+local retnum = function() return 42 end
+local errf = function() error('boom') end
+local lenof = function(s) return #s end
+local meta = setmetatable({}, {__index = function(t, k) return '<' .. k .. '>' end})
+"#;
+
+    pub const LUA_CALL: &str = r#"
+local r = pack(pcall(function() return {call} end))
+local out
+if r[1] then out = 'ok: ' .. serall(r, 2) else out = 'err: ' .. errtext(r[2]) end
+"#;
+
+    pub const LUA_GMATCH: &str = r#"
+local r = pack(pcall(function() return {call} end))
+local out
+if not r[1] then out = 'err: ' .. errtext(r[2]) else
+  local it, parts = r[2], {}
+  for k = 1, 50 do
+    local x = pack(pcall(it))
+    if not x[1] then parts[#parts+1] = 'err: ' .. errtext(x[2]) break end
+    if x[2] == nil then break end
+    parts[#parts+1] = '[' .. serall(x, 2) .. ']'
+  end
+  out = 'ok: ' .. table.concat(parts, ' ')
+end
+"#;
+
+    pub const LUA_TAIL: &str = r#"
+if type(a[1]) == 'table' then out = out .. ' | t=' .. ser(a[1]) end
+if #log > 0 then out = out .. ' | log=' .. table.concat(log, ' ') end
+return out
+"#;
+
+    /// The whole script for one `lib.fn(args)` line.
+    pub fn lua_script(call: &str) -> String {
+        let open = call.find('(').expect("a call");
+        let fname = &call[..open];
+        let args = &call[open + 1..call.len() - 1];
+        let body = if fname.ends_with("gmatch") {
+            LUA_GMATCH
+        } else {
+            LUA_CALL
+        };
+        let body = body.replace("{call}", &format!("{fname}(unpack(a, 1, a.n))"));
+        format!("{LUA_PRELUDE}\nlocal a = pack({args})\n{body}{LUA_TAIL}")
+    }
+
+    /// Runs the line's script in this crate's VM with the libraries open.
+    pub fn run_lua(call: &str) -> String {
+        let mut vm = vm();
+        let src = lua_script(call);
+        let f = match vm.load(src.as_bytes(), "user_script") {
+            Ok(f) => f,
+            Err(e) => return format!("load error: {e}"),
+        };
+        match vm.call(&mut NoHost, f, vec![]) {
+            Ok(v) => match v.first() {
+                Some(Value::Str(s)) => s.to_str_lossy(),
+                other => format!("script returned {other:?}"),
+            },
+            Err(e) => format!("script error: {}", err_text(&e)),
+        }
+    }
+
     pub fn vm() -> Vm {
         let mut vm = Vm::new();
+        crate::libs::base::open(&mut vm);
         super::open(&mut vm);
         crate::libs::table::open(&mut vm);
         vm
@@ -865,8 +929,17 @@ pub(crate) mod harness {
     fn gt(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
         Ok(vec![Value::Bool(lt(ctx, &a(&args, 1), &a(&args, 0))?)])
     }
-    fn le(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
-        Ok(vec![Value::Bool(!lt(ctx, &a(&args, 1), &a(&args, 0))?)])
+    /// `a <= b` (numbers and strings; anything else is Lua's order error for `a`, `b`).
+    fn le(_: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+        match (a(&args, 0), a(&args, 1)) {
+            (Value::Num(x), Value::Num(y)) => Ok(vec![Value::Bool(x <= y)]),
+            (Value::Str(x), Value::Str(y)) => Ok(vec![Value::Bool(x <= y)]),
+            (x, y) => Err(LuaError::msg(format!(
+                "attempt to compare {} with {}",
+                x.type_name(),
+                y.type_name()
+            ))),
+        }
     }
     fn always(_: &mut Ctx<'_>, _: Vec<Value>) -> LuaResult<Vec<Value>> {
         Ok(vec![Value::Bool(true)])
@@ -1226,16 +1299,24 @@ pub(crate) mod harness {
     pub fn check(cases: &str) {
         let mut misses = Vec::new();
         let mut n = 0;
+        // the lines run as Lua too once the VM can load a chunk
+        let lua = Vm::new().load(b"return 1", "user_script").is_ok();
         for line in cases.lines() {
             let line = line.trim_start();
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;
             }
             let (call, want) = line.split_once(" => ").expect("call => expected");
-            let got = run(call);
             n += 1;
+            let got = run(call);
             if got.trim_end() != want.trim_end() {
                 misses.push(format!("{call}\n   want {want}\n    got {got}"));
+            }
+            let got = if lua { run_lua(call) } else { want.to_string() };
+            if got.trim_end() != want.trim_end() {
+                misses.push(format!(
+                    "{call}  (run as Lua)\n   want {want}\n    got {got}"
+                ));
             }
         }
         assert!(n > 0);

@@ -31,6 +31,11 @@ pub fn open(vm: &mut Vm) {
 /// `lua_rawseti`. Its errors (Redis's `Attempt to modify a readonly table`) come from
 /// `luaG_runerror` while a C function runs, so they carry no position.
 fn rawset(t: &TableRef, i: i64, v: Value) -> LuaResult<()> {
+    if t.readonly() {
+        return Err(LuaError::Value(Value::str(
+            "Attempt to modify a readonly table",
+        )));
+    }
     t.set(Value::Num(i as f64), v).map_err(unpositioned)
 }
 
