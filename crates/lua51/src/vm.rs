@@ -125,6 +125,9 @@ pub struct Vm {
     pub instructions: u64,
     /// A call prepared by `start` whose function is a native (run at the first resume).
     pending_native: Option<(Value, Vec<Value>)>,
+    /// The running native was called by another native (pcall, sort...), not by Lua code:
+    /// its errors get no `chunk:line:` (Lua's level 1 is then a C function).
+    called_from_c: bool,
 }
 
 impl Default for Vm {
@@ -156,6 +159,7 @@ impl Vm {
             nested_spent: 0,
             instructions: 0,
             pending_native: None,
+            called_from_c: false,
         }
     }
 
@@ -165,7 +169,11 @@ impl Vm {
     pub fn load(&mut self, src: &[u8], chunk: &str) -> Result<Value, String> {
         let ast = crate::parser::parse(src, chunk)?;
         let proto = crate::compile::compile(&ast, chunk)?;
-        Ok(Value::Func(Func::Lua(Rc::new(Closure { proto, upvals: Vec::new(), env: self.globals.clone() }))))
+        Ok(Value::Func(Func::Lua(Rc::new(Closure {
+            proto,
+            upvals: Vec::new(),
+            env: self.globals.clone(),
+        }))))
     }
 
     /// A function value that calls `Host::host_call` with `id`; `name` shows in errors.
@@ -239,7 +247,12 @@ impl Vm {
 
     /// Calls `f` and runs it to its end (natives calling back into Lua; hosts running a
     /// short function). Errors come back as they would to `pcall`.
-    pub fn call(&mut self, host: &mut dyn Host, f: Value, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    pub fn call(
+        &mut self,
+        host: &mut dyn Host,
+        f: Value,
+        args: Vec<Value>,
+    ) -> LuaResult<Vec<Value>> {
         match f {
             Value::Func(Func::Native(native)) => {
                 if self.nested >= MAX_NESTED {
@@ -247,9 +260,22 @@ impl Vm {
                 }
                 self.nested += 1;
                 let g = native.f;
-                let r = g(&mut Ctx { vm: self, host, native }, args);
+                let outer = std::mem::replace(&mut self.called_from_c, true);
+                let r = g(
+                    &mut Ctx {
+                        vm: self,
+                        host,
+                        native,
+                    },
+                    args,
+                );
+                self.called_from_c = outer;
                 self.nested -= 1;
-                r
+                // a message raised here has no Lua function at level 1: no position
+                r.map_err(|e| match e {
+                    LuaError::Msg(m) => LuaError::Value(Value::str(&m)),
+                    e => e,
+                })
             }
             Value::Func(Func::Lua(c)) => {
                 if self.nested >= MAX_NESTED {
@@ -281,12 +307,46 @@ impl Vm {
                 // __call
                 let h = self.metamethod(&other, "__call");
                 if h.is_nil() {
-                    return Err(LuaError::msg(format!("attempt to call a {} value", other.type_name())));
+                    // raised inside the native that called it: no position
+                    let m = format!("attempt to call a {} value", other.type_name());
+                    return Err(LuaError::Value(Value::str(&m)));
                 }
                 let mut a = vec![other];
                 a.extend(args);
                 self.call(host, h, a)
             }
+        }
+    }
+
+    /// Calls a metamethod on behalf of the running Lua instruction: a native's message
+    /// gets that instruction's position, as Lua's level 1 is then the Lua function.
+    fn call_meta(
+        &mut self,
+        host: &mut dyn Host,
+        f: Value,
+        args: Vec<Value>,
+    ) -> LuaResult<Vec<Value>> {
+        match f {
+            Value::Func(Func::Native(native)) => {
+                if self.nested >= MAX_NESTED {
+                    return Err(LuaError::msg("C stack overflow"));
+                }
+                self.nested += 1;
+                let g = native.f;
+                let outer = std::mem::replace(&mut self.called_from_c, false);
+                let r = g(
+                    &mut Ctx {
+                        vm: self,
+                        host,
+                        native,
+                    },
+                    args,
+                );
+                self.called_from_c = outer;
+                self.nested -= 1;
+                r
+            }
+            f => self.call(host, f, args),
         }
     }
 
@@ -329,7 +389,15 @@ impl Vm {
         for i in nargs.min(np)..(p.max_stack as usize) {
             self.stack[base + i] = Value::Nil;
         }
-        self.frames.push(Frame { closure: c, pc: 0, base, ret, nres, varargs, kind });
+        self.frames.push(Frame {
+            closure: c,
+            pc: 0,
+            base,
+            ret,
+            nres,
+            varargs,
+            kind,
+        });
         Ok(())
     }
 
@@ -354,8 +422,11 @@ impl Vm {
                         return Err(e);
                     };
                     let frame_base = self.frames[i].base;
-                    let (ret, nres, kind) =
-                        (self.frames[i].ret, self.frames[i].nres, self.frames[i].kind.clone());
+                    let (ret, nres, kind) = (
+                        self.frames[i].ret,
+                        self.frames[i].nres,
+                        self.frames[i].kind.clone(),
+                    );
                     self.close_upvals(frame_base - 1);
                     self.frames.truncate(i);
                     let msg = match e {
@@ -387,7 +458,7 @@ impl Vm {
 
     /// `chunk:line: ` of the Lua function `level` frames up (1: the running one), or "".
     pub fn where_(&self, level: usize) -> String {
-        if level == 0 || level > self.frames.len() {
+        if level == 0 || level > self.frames.len() || (level == 1 && self.called_from_c) {
             return String::new();
         }
         let f = &self.frames[self.frames.len() - level];
@@ -401,7 +472,11 @@ impl Vm {
 
     /// Writes results to `dest`, padded or cut to `nres` (MULTI: all, setting the top).
     fn place(&mut self, dest: usize, vals: Vec<Value>, nres: u16) {
-        let n = if nres == MULTI { vals.len() } else { nres as usize };
+        let n = if nres == MULTI {
+            vals.len()
+        } else {
+            nres as usize
+        };
         self.ensure(dest + n + 1);
         let mut it = vals.into_iter();
         for i in 0..n {
@@ -489,7 +564,9 @@ impl Vm {
                 }
                 self.nested_spent += 10_000;
                 if self.nested_spent > NESTED_LIMIT {
-                    fail!(LuaError::Abort("script ran too long inside a library callback".into()));
+                    fail!(LuaError::Abort(
+                        "script ran too long inside a library callback".into()
+                    ));
                 }
                 self.fuel = 10_000;
             }
@@ -541,7 +618,8 @@ impl Vm {
                     self.frames[fi].pc = pc;
                     let key = p.consts[k as usize].clone();
                     let v = r!(a).clone();
-                    if let Err(e) = self.set_index(host, Value::Table(cl.env.clone()), key, v, None) {
+                    if let Err(e) = self.set_index(host, Value::Table(cl.env.clone()), key, v, None)
+                    {
                         fail!(e);
                     }
                 }
@@ -601,8 +679,16 @@ impl Vm {
                         _ => {
                             self.frames[fi].pc = pc;
                             let names = (
-                                if let Rk::R(i) = b { p.name_of(pc - 1, i).cloned() } else { None },
-                                if let Rk::R(i) = c { p.name_of(pc - 1, i).cloned() } else { None },
+                                if let Rk::R(i) = b {
+                                    p.name_of(pc - 1, i).cloned()
+                                } else {
+                                    None
+                                },
+                                if let Rk::R(i) = c {
+                                    p.name_of(pc - 1, i).cloned()
+                                } else {
+                                    None
+                                },
                             );
                             match self.arith_slow(host, op, x, y, names) {
                                 Ok(v) => v,
@@ -620,9 +706,13 @@ impl Vm {
                             self.frames[fi].pc = pc;
                             let h = self.metamethod(&x, "__unm");
                             if h.is_nil() {
-                                fail!(type_error(&x, "perform arithmetic on", p.name_of(pc - 1, b)));
+                                fail!(type_error(
+                                    &x,
+                                    "perform arithmetic on",
+                                    p.name_of(pc - 1, b)
+                                ));
                             }
-                            match self.call(host, h, vec![x.clone(), x]) {
+                            match self.call_meta(host, h, vec![x.clone(), x]) {
                                 Ok(v) => v.into_iter().next().unwrap_or(Value::Nil),
                                 Err(e) => fail!(e),
                             }
@@ -642,7 +732,7 @@ impl Vm {
                             if h.is_nil() {
                                 fail!(type_error(&x, "get length of", p.name_of(pc - 1, b)));
                             }
-                            match self.call(host, h, vec![x.clone(), Value::Nil]) {
+                            match self.call_meta(host, h, vec![x.clone(), Value::Nil]) {
                                 Ok(v) => v.into_iter().next().unwrap_or(Value::Nil),
                                 Err(e) => fail!(e),
                             }
@@ -693,7 +783,11 @@ impl Vm {
                 }
                 Op::Call { a, nargs, nres } => {
                     let func = base + a as usize;
-                    let nargs = if nargs == MULTI { self.top - func - 1 } else { nargs as usize };
+                    let nargs = if nargs == MULTI {
+                        self.top - func - 1
+                    } else {
+                        nargs as usize
+                    };
                     self.frames[fi].pc = pc;
                     let name = p.name_of(pc - 1, a).cloned();
                     match self.call_value(host, func, nargs, func, nres, name) {
@@ -704,7 +798,11 @@ impl Vm {
                 }
                 Op::TailCall { a, nargs } => {
                     let func = base + a as usize;
-                    let nargs = if nargs == MULTI { self.top - func - 1 } else { nargs as usize };
+                    let nargs = if nargs == MULTI {
+                        self.top - func - 1
+                    } else {
+                        nargs as usize
+                    };
                     self.frames[fi].pc = pc;
                     if let Value::Func(Func::Lua(c)) = &self.stack[func] {
                         // replace this frame: move the function and arguments down
@@ -734,7 +832,11 @@ impl Vm {
                 }
                 Op::Return { a, n } => {
                     let from = base + a as usize;
-                    let n = if n == MULTI { self.top.saturating_sub(from) } else { n as usize };
+                    let n = if n == MULTI {
+                        self.top.saturating_sub(from)
+                    } else {
+                        n as usize
+                    };
                     let vals: Vec<Value> = self.stack[from..from + n].to_vec();
                     let fr = self.frames.pop().expect("running frame");
                     self.close_upvals(fr.base);
@@ -757,9 +859,15 @@ impl Vm {
                     let init = r!(a).to_number();
                     let limit = r!(a + 1).to_number();
                     let step = r!(a + 2).to_number();
-                    let Some(init) = init else { fail!(LuaError::msg("'for' initial value must be a number")) };
-                    let Some(limit) = limit else { fail!(LuaError::msg("'for' limit must be a number")) };
-                    let Some(step) = step else { fail!(LuaError::msg("'for' step must be a number")) };
+                    let Some(init) = init else {
+                        fail!(LuaError::msg("'for' initial value must be a number"))
+                    };
+                    let Some(limit) = limit else {
+                        fail!(LuaError::msg("'for' limit must be a number"))
+                    };
+                    let Some(step) = step else {
+                        fail!(LuaError::msg("'for' step must be a number"))
+                    };
                     r!(a) = Value::Num(init - step);
                     r!(a + 1) = Value::Num(limit);
                     r!(a + 2) = Value::Num(step);
@@ -770,7 +878,11 @@ impl Vm {
                         (&r!(a), &r!(a + 1), &r!(a + 2))
                     {
                         let i = i + step;
-                        let go = if *step > 0.0 { i <= *limit } else { *limit <= i };
+                        let go = if *step > 0.0 {
+                            i <= *limit
+                        } else {
+                            *limit <= i
+                        };
                         r!(a) = Value::Num(i);
                         if go {
                             r!(a + 3) = Value::Num(i);
@@ -799,7 +911,11 @@ impl Vm {
                     }
                 }
                 Op::SetList { a, n, start } => {
-                    let n = if n == MULTI { self.top - (base + a as usize) - 1 } else { n as usize };
+                    let n = if n == MULTI {
+                        self.top - (base + a as usize) - 1
+                    } else {
+                        n as usize
+                    };
                     if let Value::Table(t) = &r!(a) {
                         let t = t.clone();
                         let mut tb = t.0.borrow_mut();
@@ -858,15 +974,33 @@ impl Vm {
             }
             Value::Func(Func::Native(native)) => {
                 let g = native.f;
-                if std::ptr::fn_addr_eq(g, crate::libs::base::PCALL) || std::ptr::fn_addr_eq(g, crate::libs::base::XPCALL) {
-                    return self.protected_call(host, func, nargs, ret, nres, std::ptr::fn_addr_eq(g, crate::libs::base::XPCALL));
+                if std::ptr::fn_addr_eq(g, crate::libs::base::PCALL)
+                    || std::ptr::fn_addr_eq(g, crate::libs::base::XPCALL)
+                {
+                    return self.protected_call(
+                        host,
+                        func,
+                        nargs,
+                        ret,
+                        nres,
+                        std::ptr::fn_addr_eq(g, crate::libs::base::XPCALL),
+                    );
                 }
                 let args: Vec<Value> = self.stack[func + 1..func + 1 + nargs].to_vec();
                 if self.nested >= MAX_NESTED {
                     return Err(LuaError::msg("C stack overflow"));
                 }
                 self.nested += 1;
-                let r = g(&mut Ctx { vm: self, host, native }, args);
+                let outer = std::mem::replace(&mut self.called_from_c, false);
+                let r = g(
+                    &mut Ctx {
+                        vm: self,
+                        host,
+                        native,
+                    },
+                    args,
+                );
+                self.called_from_c = outer;
                 self.nested -= 1;
                 let vals = r?;
                 self.place(ret, vals, nres);
@@ -911,7 +1045,9 @@ impl Vm {
         let (kind, args_from, nargs_f) = if x {
             let h = self.stack.get(func + 2).cloned().unwrap_or(Value::Nil);
             if nargs < 2 {
-                return Err(LuaError::msg("bad argument #2 to 'xpcall' (value expected)"));
+                return Err(LuaError::msg(
+                    "bad argument #2 to 'xpcall' (value expected)",
+                ));
             }
             (FrameKind::Xpcall(h), func + 3, 0)
         } else {
@@ -974,7 +1110,13 @@ impl Vm {
     }
 
     /// `obj[key]` with `__index`.
-    pub fn index(&mut self, host: &mut dyn Host, obj: Value, key: &Value, name: Option<NameDesc>) -> LuaResult<Value> {
+    pub fn index(
+        &mut self,
+        host: &mut dyn Host,
+        obj: Value,
+        key: &Value,
+        name: Option<NameDesc>,
+    ) -> LuaResult<Value> {
         let mut obj = obj;
         for _ in 0..MAX_TAG_LOOP {
             let h = match &obj {
@@ -998,7 +1140,7 @@ impl Vm {
                 }
             };
             if let Value::Func(_) = h {
-                let r = self.call(host, h, vec![obj, key.clone()])?;
+                let r = self.call_meta(host, h, vec![obj, key.clone()])?;
                 return Ok(r.into_iter().next().unwrap_or(Value::Nil));
             }
             obj = h;
@@ -1023,7 +1165,11 @@ impl Vm {
                         return Err(LuaError::msg("Attempt to modify a readonly table"));
                     }
                     let existing = t.get(&key);
-                    let h = if existing.is_nil() { self.metamethod(&obj, "__newindex") } else { Value::Nil };
+                    let h = if existing.is_nil() {
+                        self.metamethod(&obj, "__newindex")
+                    } else {
+                        Value::Nil
+                    };
                     if h.is_nil() {
                         return t.set(key, val);
                     }
@@ -1038,7 +1184,7 @@ impl Vm {
                 }
             };
             if let Value::Func(_) = h {
-                self.call(host, h, vec![obj, key, val])?;
+                self.call_meta(host, h, vec![obj, key, val])?;
                 return Ok(());
             }
             obj = h;
@@ -1070,14 +1216,26 @@ impl Vm {
             h = self.metamethod(&y, event);
         }
         if h.is_nil() {
-            let (bad, name) = if x.to_number().is_none() { (&x, names.0) } else { (&y, names.1) };
+            let (bad, name) = if x.to_number().is_none() {
+                (&x, names.0)
+            } else {
+                (&y, names.1)
+            };
             return Err(type_error(bad, "perform arithmetic on", name.as_ref()));
         }
-        let r = self.call(host, h, vec![x, y])?;
+        let r = self.call_meta(host, h, vec![x, y])?;
         Ok(r.into_iter().next().unwrap_or(Value::Nil))
     }
 
-    fn concat(&mut self, host: &mut dyn Host, base: usize, b: u16, c: u16, p: &Proto, pc: usize) -> LuaResult<Value> {
+    fn concat(
+        &mut self,
+        host: &mut dyn Host,
+        base: usize,
+        b: u16,
+        c: u16,
+        p: &Proto,
+        pc: usize,
+    ) -> LuaResult<Value> {
         // right to left, as Lua 5.1 does, joining runs of strings and numbers
         let mut acc = self.stack[base + c as usize].clone();
         let mut acc_reg = Some(c);
@@ -1085,9 +1243,12 @@ impl Vm {
         while i > b {
             i -= 1;
             let x = self.stack[base + i as usize].clone();
-            let both = matches!(x, Value::Str(_) | Value::Num(_)) && matches!(acc, Value::Str(_) | Value::Num(_));
+            let both = matches!(x, Value::Str(_) | Value::Num(_))
+                && matches!(acc, Value::Str(_) | Value::Num(_));
             if both {
-                let (Some(l), Some(r)) = (x.to_lua_str(), acc.to_lua_str()) else { unreachable!() };
+                let (Some(l), Some(r)) = (x.to_lua_str(), acc.to_lua_str()) else {
+                    unreachable!()
+                };
                 let mut v = Vec::with_capacity(l.len() + r.len());
                 v.extend_from_slice(l.as_bytes());
                 v.extend_from_slice(r.as_bytes());
@@ -1100,11 +1261,15 @@ impl Vm {
                 h = self.metamethod(&acc, "__concat");
             }
             if h.is_nil() {
-                let (bad, reg) = if matches!(x, Value::Str(_) | Value::Num(_)) { (&acc, acc_reg) } else { (&x, Some(i)) };
+                let (bad, reg) = if matches!(x, Value::Str(_) | Value::Num(_)) {
+                    (&acc, acc_reg)
+                } else {
+                    (&x, Some(i))
+                };
                 let name = reg.and_then(|r| p.name_of(pc, r));
                 return Err(type_error(bad, "concatenate", name));
             }
-            let r = self.call(host, h, vec![x, acc])?;
+            let r = self.call_meta(host, h, vec![x, acc])?;
             acc = r.into_iter().next().unwrap_or(Value::Nil);
             acc_reg = None;
         }
@@ -1120,11 +1285,11 @@ impl Vm {
                 (Value::Str(a), Value::Str(b)) => Ok(a <= b),
                 _ => {
                     if let Some(h) = self.comp_tm(x, y, "__le") {
-                        let r = self.call(host, h, vec![x.clone(), y.clone()])?;
+                        let r = self.call_meta(host, h, vec![x.clone(), y.clone()])?;
                         return Ok(r.first().map(Value::truthy).unwrap_or(false));
                     }
                     if let Some(h) = self.comp_tm(x, y, "__lt") {
-                        let r = self.call(host, h, vec![y.clone(), x.clone()])?;
+                        let r = self.call_meta(host, h, vec![y.clone(), x.clone()])?;
                         return Ok(!r.first().map(Value::truthy).unwrap_or(false));
                     }
                     Err(order_error(x, y))
@@ -1140,7 +1305,7 @@ impl Vm {
         }
         if let (Value::Table(_), Value::Table(_)) = (x, y) {
             if let Some(h) = self.comp_tm(x, y, "__eq") {
-                let r = self.call(host, h, vec![x.clone(), y.clone()])?;
+                let r = self.call_meta(host, h, vec![x.clone(), y.clone()])?;
                 return Ok(r.first().map(Value::truthy).unwrap_or(false));
             }
         }
@@ -1154,7 +1319,7 @@ impl Vm {
             (Value::Str(a), Value::Str(b)) => Ok(a < b),
             _ => {
                 if let Some(h) = self.comp_tm(x, y, "__lt") {
-                    let r = self.call(host, h, vec![x.clone(), y.clone()])?;
+                    let r = self.call_meta(host, h, vec![x.clone(), y.clone()])?;
                     return Ok(r.first().map(Value::truthy).unwrap_or(false));
                 }
                 Err(order_error(x, y))
@@ -1215,7 +1380,11 @@ fn arith(op: Arith, a: f64, b: f64) -> f64 {
 
 fn type_error(v: &Value, op: &str, name: Option<&NameDesc>) -> LuaError {
     match name {
-        Some(n) => LuaError::Msg(format!("attempt to {op} {} (a {} value)", n.describe(), v.type_name())),
+        Some(n) => LuaError::Msg(format!(
+            "attempt to {op} {} (a {} value)",
+            n.describe(),
+            v.type_name()
+        )),
         None => LuaError::Msg(format!("attempt to {op} a {} value", v.type_name())),
     }
 }

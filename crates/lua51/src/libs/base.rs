@@ -54,7 +54,11 @@ fn assert(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
     match args.get(1) {
         Some(m) => match m.to_lua_str() {
             Some(s) => Err(LuaError::Msg(s.to_str_lossy())),
-            None => Err(arg_error(ctx, 2, &format!("string expected, got {}", m.type_name()))),
+            None => Err(arg_error(
+                ctx,
+                2,
+                &format!("string expected, got {}", m.type_name()),
+            )),
         },
         None => Err(LuaError::msg("assertion failed!")),
     }
@@ -65,7 +69,8 @@ fn assert(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
 fn error(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
     let v = arg(&args, 1);
     let level = opt_int(ctx, &args, 2, 1)?;
-    if let Value::Str(s) = &v {
+    // numbers are strings here too (lua_isstring), so they get the position as well
+    if let Some(s) = v.to_lua_str() {
         if level > 0 {
             let mut m = ctx.vm.where_(level as usize).into_bytes();
             m.extend_from_slice(s.as_bytes());
@@ -106,16 +111,20 @@ fn xpcall(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
                 LuaError::Abort(_) => Value::Nil,
             };
             let r = ctx.call(&h, vec![msg])?;
-            Ok(vec![Value::Bool(false), r.into_iter().next().unwrap_or(Value::Nil)])
+            Ok(vec![
+                Value::Bool(false),
+                r.into_iter().next().unwrap_or(Value::Nil),
+            ])
         }
     }
 }
 
 fn select(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
-    let n = args.len() as i64 - 1;
+    // positions count the index argument itself, as Lua's stack does
+    let n = args.len() as i64;
     if let Some(Value::Str(s)) = args.first() {
         if s.as_bytes().first() == Some(&b'#') {
-            return one(Value::Num(n as f64));
+            return one(Value::Num((n - 1) as f64));
         }
     }
     let mut i = check_int(ctx, &args, 1)?;
@@ -124,10 +133,7 @@ fn select(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
     } else if i > n {
         i = n;
     }
-    if i < 0 {
-        return Err(arg_error(ctx, 1, "index out of range"));
-    }
-    if i == 0 {
+    if i < 1 {
         return Err(arg_error(ctx, 1, "index out of range"));
     }
     Ok(args[i as usize..].to_vec())
@@ -165,18 +171,28 @@ fn tonumber(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
 
 /// C's `strtoul` in a base, with only spaces after (tonumber with a base).
 fn strtoul(s: &[u8], base: u32) -> Option<f64> {
-    let t = s.iter().position(|b| !b.is_ascii_whitespace()).map(|i| &s[i..]).unwrap_or(&[]);
+    let t = s
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .map(|i| &s[i..])
+        .unwrap_or(&[]);
     let (neg, t) = match t.first() {
         Some(b'-') => (true, &t[1..]),
         Some(b'+') => (false, &t[1..]),
         _ => (false, t),
     };
-    let t = if base == 16 && (t.starts_with(b"0x") || t.starts_with(b"0X")) { &t[2..] } else { t };
+    let t = if base == 16 && (t.starts_with(b"0x") || t.starts_with(b"0X")) {
+        &t[2..]
+    } else {
+        t
+    };
     let mut n: u64 = 0;
     let mut digits = 0;
     let mut i = 0;
     while i < t.len() {
-        let Some(d) = (t[i] as char).to_digit(base) else { break };
+        let Some(d) = (t[i] as char).to_digit(base) else {
+            break;
+        };
         n = n.saturating_mul(base as u64).saturating_add(d as u64);
         digits += 1;
         i += 1;
@@ -201,7 +217,11 @@ fn ipairs_aux(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
 
 fn ipairs(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
     let t = check_table(ctx, &args, 1)?;
-    Ok(vec![Value::native("ipairs_aux", ipairs_aux), Value::Table(t), Value::Num(0.0)])
+    Ok(vec![
+        Value::native("ipairs_aux", ipairs_aux),
+        Value::Table(t),
+        Value::Num(0.0),
+    ])
 }
 
 fn next(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
@@ -214,7 +234,11 @@ fn next(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
 
 fn pairs(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
     let t = check_table(ctx, &args, 1)?;
-    Ok(vec![Value::native("next", next), Value::Table(t), Value::Nil])
+    Ok(vec![
+        Value::native("next", next),
+        Value::Table(t),
+        Value::Nil,
+    ])
 }
 
 fn rawget(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
@@ -303,8 +327,14 @@ fn collectgarbage(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> 
     let opt = crate::args::opt_str(ctx, &args, 1, "collect")?;
     match opt.as_bytes() {
         b"count" => one(Value::Num(0.0)),
-        b"collect" | b"stop" | b"restart" | b"step" | b"setpause" | b"setstepmul" => one(Value::Num(0.0)),
-        _ => Err(arg_error(ctx, 1, &format!("invalid option '{}'", opt.to_str_lossy()))),
+        b"collect" | b"stop" | b"restart" | b"step" | b"setpause" | b"setstepmul" => {
+            one(Value::Num(0.0))
+        }
+        _ => Err(arg_error(
+            ctx,
+            1,
+            &format!("invalid option '{}'", opt.to_str_lossy()),
+        )),
     }
 }
 
@@ -326,6 +356,7 @@ fn getfenv(ctx: &mut Ctx<'_>, _args: Vec<Value>) -> LuaResult<Vec<Value>> {
 
 fn setfenv(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
     let _ = check_table(ctx, &args, 2)?;
-    Err(LuaError::msg("'setfenv' cannot change environment of given object"))
+    Err(LuaError::msg(
+        "'setfenv' cannot change environment of given object",
+    ))
 }
-
