@@ -323,6 +323,82 @@ mod tests {
     // Each line: a call and what Redis 7.0.15's Lua answered (` | t=` is the table
     // afterwards, ` | log=` the comparator's calls in order).
 
+    use crate::libs::string::harness::vm;
+    use crate::value::{LuaError, TableRef, Value};
+    use crate::vm::NoHost;
+
+    fn call(f: &str, args: Vec<Value>) -> Result<Vec<Value>, LuaError> {
+        let mut vm = vm();
+        let func = vm.globals.get_str("table").as_table().unwrap().get_str(f);
+        vm.call(&mut NoHost, func, args)
+    }
+
+    fn list(items: &[f64]) -> TableRef {
+        let t = TableRef::new(items.len(), 0);
+        for (i, x) in items.iter().enumerate() {
+            t.set_int(i as i64 + 1, Value::Num(*x));
+        }
+        t
+    }
+
+    #[test]
+    fn writes_to_a_read_only_table_fail_without_a_position() {
+        let t = list(&[3.0, 1.0, 2.0]);
+        t.set_readonly(true);
+        for (f, args) in [
+            ("insert", vec![Value::Table(t.clone()), Value::Num(1.0)]),
+            ("remove", vec![Value::Table(t.clone())]),
+            ("sort", vec![Value::Table(t.clone())]),
+        ] {
+            match call(f, args) {
+                Err(LuaError::Value(Value::Str(s))) => {
+                    assert_eq!(
+                        s.to_str_lossy(),
+                        "Attempt to modify a readonly table",
+                        "{f}"
+                    )
+                }
+                other => panic!("{f}: {:?}", other.map(|v| v.len())),
+            }
+        }
+        // reading is fine
+        let r = call("concat", vec![Value::Table(t.clone()), Value::str(",")]).unwrap();
+        assert_eq!(r[0].to_lua_str().unwrap().to_str_lossy(), "3,1,2");
+    }
+
+    #[test]
+    fn sorting_a_thousand_numbers_orders_them() {
+        let mut x: u64 = 1;
+        let items: Vec<f64> = (0..1000)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                ((x >> 33) % 500) as f64
+            })
+            .collect();
+        let t = list(&items);
+        call("sort", vec![Value::Table(t.clone())]).unwrap();
+        let mut want = items.clone();
+        want.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        for (i, w) in want.iter().enumerate() {
+            assert_eq!(t.get_int(i as i64 + 1).to_number(), Some(*w));
+        }
+    }
+
+    #[test]
+    fn the_library_has_lua_5_1_s_functions() {
+        let vm = vm();
+        let lib = vm.globals.get_str("table");
+        let lib = lib.as_table().unwrap();
+        for name in [
+            "concat", "foreach", "foreachi", "getn", "maxn", "insert", "remove", "setn", "sort",
+        ] {
+            assert!(matches!(lib.get_str(name), Value::Func(_)), "{name}");
+        }
+        assert!(lib.get_str("unpack").is_nil());
+    }
+
     const TABLE: &str = r##"
 table.insert({1, 2, 3}, 4) => ok:  | t={1=1,2=2,3=3,4=4}
 table.insert({1, 2, 3}, 1, 0) => ok:  | t={1=0,2=1,3=2,4=3}
