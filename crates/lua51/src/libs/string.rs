@@ -803,7 +803,7 @@ local function errtext(e)
   if type(e) == 'string' then return (e:gsub('^user_script:%d+: ', '')) end
   return ser(e)
 end
-local logcmp = function(a, b) log[#log+1] = tostring(a) .. '<' .. tostring(b) return a < b end
+local logcmp = function(a, b) log[#log+1] = ser(a) .. '<' .. ser(b) return a < b end
 local gt = function(a, b) return a > b end
 local le = function(a, b) return a <= b end
 local always = function() return true end
@@ -944,7 +944,7 @@ return out
     }
 
     fn logcmp(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
-        let entry = format!("{}<{}", tostring(&a(&args, 0)), tostring(&a(&args, 1)));
+        let entry = format!("{}<{}", ser(&a(&args, 0)), ser(&a(&args, 1)));
         ctx.state().push(Value::str(&entry));
         Ok(vec![Value::Bool(lt(ctx, &a(&args, 0), &a(&args, 1))?)])
     }
@@ -1686,6 +1686,52 @@ string.gsub('x = 1 + 2', '%s', '') => ok: "x=1+2", 4
 string.gsub('abc', '.', {a = 1, b = 2}) => ok: "12c", 3
 string.gsub('a.b.c', '%.', '%%.') => ok: "a%.b%.c", 2
 string.gsub(rep('a', 10), 'a', 'bb') => ok: "bbbbbbbbbbbbbbbbbbbb", 10
+# random lines from a differential run (tests/gen: patterns, subjects, formats)
+string.gsub('\0c(', '(a)b\0()', retnil, 0) => ok: "\000c(", 0
+string.match('))', '^a[^b]') => ok: nil
+string.find('^ac11%^$', '[[s', 20) => err: malformed pattern (missing ']')
+string.find('.)\0b(b', '.d[^0', 0) => ok: nil
+string.gsub('][ ', '-b%%[^b]', pair) => ok: "][ ", 0
+string.gsub('aa%a.^c', '', '%%', 1) => ok: "%aa%a.^c", 1
+string.gsub('[( ', '+*[^b](', '%3', 1) => err: invalid capture index
+string.gsub('[]$-a', '%%%a??.', '<%0>') => ok: "[]$-a", 0
+string.match('1(-% ba', 'a*b0%a.b[') => ok: nil
+string.match('b%1^', '-s%f[%w]%da]d') => ok: nil
+string.gsub('[^$', '[a-c]w%1aa*%', '<%0>', 2) => ok: "[^$", 0
+string.gmatch('a', '%a0%%%%%f[%w]a*0') => ok: 
+string.match('a%.$b%', 'f$(a))') => ok: nil
+string.gsub('[c$b%1\0]', 'w[', '<%0>') => ok: "[c$b%1\000]", 0
+string.gsub(')11a', '%%%b()0', upper, 2) => ok: ")11a", 0
+string.gsub('[a])^b%c', '()-[a-c]z.-', '<%0>', 1) => ok: "[a])^b%c", 0
+string.find('(][b]', '?1b%1d%d') => ok: nil
+string.match('%a.)', '') => ok: ""
+string.gmatch('][\0- ^c', 'b1.a1a.') => ok: 
+string.gsub('', '', '%3', 0) => ok: "", 0
+string.match('', '.-a(a)%%z') => ok: nil
+string.gmatch('', '(%1[^b]a*]') => ok: err: invalid capture index
+string.match('-.)]c.. ', '+ab*2a*') => ok: nil
+string.gsub('.(', '%a^1d()?', {a = 'A', b = false}, 1) => ok: ".(", 0
+string.gsub('c] $%\0.b ', 'd%.%a', 'x%', 2) => ok: "c] $%\000.b ", 0
+string.format('%.0e|%d', 1e15, ' 0x1F ') => ok: "1e+15|31"
+string.format('%.0f|%#g', -1/0, 1) => ok: "-inf|1.00000"
+string.format('%X|%+5.1e', 65, 1e300) => ok: "41|+1.0e+300"
+string.format('%.0e|%-5d|%#g', 65, -1, -3.7) => ok: "6e+01|-1   |-3.70000"
+string.format('%o|%g', 255, 2^31) => ok: "377|2.14748e+09"
+string.format('%q|%+5.1e', -1, 1e-5) => ok: "\034-1\034|+1.0e-05"
+string.format('%.1f|%x', 0.5, 2.5) => ok: "0.5|2"
+string.format('%.3d', -2^63) => ok: "-9223372036854775808"
+string.format('%e|%05d|%d', 2^53, 2^32, 65) => ok: "9.007199e+15|4294967296|65"
+string.format('%-5s|%#g|%.3g', 3.7, -1/0, 5e-324) => ok: "3.7  |-inf|4.94e-324"
+string.format('%5s|%g|%5.2s', '', 0.1, -1) => ok: "     |0.1|   -1"
+string.format('%.3g', 1) => ok: "1"
+string.format('%+.3f|%.1f', -1e300, 1e16) => ok: "-1000000000000000052504760255204420248704468581108159154915854115511802457988908195786371375080447864043704443832883878176942523235360430575644792184786706982848387200926575803737830233794788090059368953234970799945081119038967640880074652742780142494579258788820056842838115669472196386865459400540160.000|10000000000000000.0"
+string.format('%5.2s', 'abc') => ok: "   ab"
+string.format('%f', 2^32) => ok: "4294967296.000000"
+string.format('%#o', 2^53) => ok: "0400000000000000000"
+string.format('%+d|%-10.2f', 0.5, -(0/0)) => ok: "+0|nan       "
+string.format('%#o', -3.7) => ok: "01777777777777777777775"
+string.format('%+#.10g', 0.5e20) => ok: "+5.000000000e+19"
+string.format('%-#.25g', 1e22) => ok: "10000000000000000000000.00"
 "##;
 
     #[test]
