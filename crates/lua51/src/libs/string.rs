@@ -762,9 +762,12 @@ fn str_format(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
 #[cfg(test)]
 pub(crate) mod harness {
     //! Runs `lib.fn(args) => expected` lines: the arguments are Lua text (literals,
-    //! tables, a few arithmetic operators, `rep(...)` and named helper functions), the
-    //! expected side is what Redis 7.0.15 answered for the same call, written by the same
-    //! serializer the server ran (see `fill` in the test notes).
+    //! tables, a few arithmetic operators, `..`, `rep(...)` and named helper functions),
+    //! the expected side is what Redis 7.0.15 answered for the same call. To record a
+    //! line, send `lua_script(call)` to the server (`redis-cli EVAL "<script>" 0`): its
+    //! reply is the expected text, written by the serializer in LUA_PRELUDE that `ser`
+    //! mirrors here. `run` calls the native directly; `run_lua` runs the same script in
+    //! this crate's VM.
 
     use crate::value::{fmt_number, Func, LuaError, LuaResult, TableRef, Value};
     use crate::vm::{Ctx, NoHost, Vm};
