@@ -5,8 +5,17 @@ use crate::value::{LuaError, LuaResult, LuaStr, TableRef, Value};
 use crate::vm::Ctx;
 
 /// `bad argument #n to 'name' (msg)`.
+/// The function is named as its call site names it (`string.rep` → `'rep'`, a local
+/// `f` → `'f'`, from another native → `'?'`); a method call doesn't count `self`.
 pub fn arg_error(ctx: &Ctx<'_>, n: usize, msg: &str) -> LuaError {
-    LuaError::Msg(format!("bad argument #{n} to '{}' ({msg})", ctx.name()))
+    let (method, name) = ctx.site();
+    if method {
+        if n == 1 {
+            return LuaError::Msg(format!("calling '{name}' on bad self ({msg})"));
+        }
+        return LuaError::Msg(format!("bad argument #{} to '{name}' ({msg})", n - 1));
+    }
+    LuaError::Msg(format!("bad argument #{n} to '{name}' ({msg})"))
 }
 
 fn type_error(ctx: &Ctx<'_>, args: &[Value], n: usize, expected: &str) -> LuaError {

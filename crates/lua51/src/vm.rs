@@ -38,9 +38,14 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// The native's name, for `bad argument #1 to 'name'`.
+    /// The native's own name.
     pub fn name(&self) -> &'static str {
         self.native.name
+    }
+    /// How the call site names the native (Lua 5.1's argument errors use it) and whether
+    /// it was a method call.
+    pub fn site(&self) -> (bool, &str) {
+        (self.vm.site.0, &self.vm.site.1)
     }
     /// The native's own state (gmatch's position and such).
     pub fn state(&self) -> RefMut<'_, Vec<Value>> {
@@ -128,6 +133,9 @@ pub struct Vm {
     /// The running native was called by another native (pcall, sort...), not by Lua code:
     /// its errors get no `chunk:line:` (Lua's level 1 is then a C function).
     called_from_c: bool,
+    /// How the running native was called, as Lua 5.1 names it in argument errors: by a
+    /// method call (`s:rep()` counts `self` out) and under which name (`'?'` from C).
+    site: (bool, String),
 }
 
 impl Default for Vm {
@@ -160,6 +168,7 @@ impl Vm {
             instructions: 0,
             pending_native: None,
             called_from_c: false,
+            site: (false, "?".into()),
         }
     }
 
@@ -255,22 +264,10 @@ impl Vm {
     ) -> LuaResult<Vec<Value>> {
         match f {
             Value::Func(Func::Native(native)) => {
-                if self.nested >= MAX_NESTED {
-                    return Err(LuaError::msg("C stack overflow"));
-                }
-                self.nested += 1;
-                let g = native.f;
-                let outer = std::mem::replace(&mut self.called_from_c, true);
-                let r = g(
-                    &mut Ctx {
-                        vm: self,
-                        host,
-                        native,
-                    },
-                    args,
-                );
-                self.called_from_c = outer;
-                self.nested -= 1;
+                // from Lua code's natives: Lua names the callee '?'; the host calling a
+                // native directly names it by its own name
+                let site = if self.frames.is_empty() { native.name.to_string() } else { "?".into() };
+                let r = self.invoke_native(host, native, args, true, (false, site));
                 // a message raised here has no Lua function at level 1: no position
                 r.map_err(|e| match e {
                     LuaError::Msg(m) => LuaError::Value(Value::str(&m)),
@@ -328,26 +325,35 @@ impl Vm {
     ) -> LuaResult<Vec<Value>> {
         match f {
             Value::Func(Func::Native(native)) => {
-                if self.nested >= MAX_NESTED {
-                    return Err(LuaError::msg("C stack overflow"));
-                }
-                self.nested += 1;
-                let g = native.f;
-                let outer = std::mem::replace(&mut self.called_from_c, false);
-                let r = g(
-                    &mut Ctx {
-                        vm: self,
-                        host,
-                        native,
-                    },
-                    args,
-                );
-                self.called_from_c = outer;
-                self.nested -= 1;
+                let r = self.invoke_native(host, native, args, false, (false, "?".into()));
                 r
             }
             f => self.call(host, f, args),
         }
+    }
+
+    /// Runs a native. `from_c`: called by another native (its messages get no position);
+    /// `site`: how the caller named it, for argument errors.
+    fn invoke_native(
+        &mut self,
+        host: &mut dyn Host,
+        native: Rc<Native>,
+        args: Vec<Value>,
+        from_c: bool,
+        site: (bool, String),
+    ) -> LuaResult<Vec<Value>> {
+        if self.nested >= MAX_NESTED {
+            return Err(LuaError::msg("C stack overflow"));
+        }
+        self.nested += 1;
+        let g = native.f;
+        let outer = std::mem::replace(&mut self.called_from_c, from_c);
+        let outer_site = std::mem::replace(&mut self.site, site);
+        let r = g(&mut Ctx { vm: self, host, native }, args);
+        self.site = outer_site;
+        self.called_from_c = outer;
+        self.nested -= 1;
+        r
     }
 
     /// Where a new nested frame may put its function: above every live frame's registers.
@@ -987,21 +993,14 @@ impl Vm {
                     );
                 }
                 let args: Vec<Value> = self.stack[func + 1..func + 1 + nargs].to_vec();
-                if self.nested >= MAX_NESTED {
-                    return Err(LuaError::msg("C stack overflow"));
-                }
-                self.nested += 1;
-                let outer = std::mem::replace(&mut self.called_from_c, false);
-                let r = g(
-                    &mut Ctx {
-                        vm: self,
-                        host,
-                        native,
-                    },
-                    args,
-                );
-                self.called_from_c = outer;
-                self.nested -= 1;
+                let site = match &name {
+                    Some(NameDesc::Method(n)) => (true, n.clone()),
+                    Some(
+                        NameDesc::Global(n) | NameDesc::Field(n) | NameDesc::Local(n) | NameDesc::Upvalue(n),
+                    ) => (false, n.clone()),
+                    None => (false, "?".into()),
+                };
+                let r = self.invoke_native(host, native, args, false, site);
                 let vals = r?;
                 self.place(ret, vals, nres);
                 Ok(false)

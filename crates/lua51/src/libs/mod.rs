@@ -11,4 +11,6 @@ use crate::vm::Vm;
 /// struct, bit) into `vm.globals`.
 pub fn open_all(vm: &mut Vm) {
     base::open(vm);
+    table::open(vm);
+    string::open(vm);
 }

@@ -2099,7 +2099,6 @@ local ok, e = pcall(function() return ('x'):rep() end) return e => user_script:1
     }
 
     #[test]
-    #[ignore = "needs the VM to name a native by its call site in argument errors"]
     fn argument_errors_name_the_function_as_the_call_site_does() {
         check_chunks(CHUNKS_CALL_SITE);
     }
