@@ -1,0 +1,1446 @@
+//! Lua CJSON 2.1.0 (`cjson`) as Redis bundles it (lua_cjson.c, fpconv.c): `encode`,
+//! `decode`, `null`, `new` and the configuration functions.
+//!
+//! Encoding: numbers with `%.14g` (the precision is configurable, 1..14); strings with
+//! `"`, `\`, `/`, the control characters and DEL escaped (`\b \t \n \f \r` by name, the
+//! others as `\u00XX`) and every other byte as it is; nil and `cjson.null` as `null`.
+//! A table is an array when all its keys are integers >= 1, unless it is "excessively
+//! sparse" (largest index > 2 x count and > 10, by default an error); the empty table
+//! is `{}`. Object keys come in `next` order. Nesting deeper than 1000 (configurable)
+//! is an error, which is also how cyclic tables end.
+//!
+//! Decoding: tokens as the C reads them (a zero byte ends the text; numbers through
+//! `strtod`, so hex, inf and nan are read as they are by default); `null` is
+//! `cjson.null`; `\uXXXX` escapes and surrogate pairs become UTF-8; errors say which
+//! character (1-based) was wrong.
+//!
+//! Each table `new` returns has its own configuration, as each C module table has its
+//! own config userdata. Both directions work without recursion, with the same depth and
+//! Lua-stack limits the C runs into.
+
+use crate::args::{arg_error, check_int, check_str};
+use crate::value::{fmt_g, strtod, LuaError, LuaResult, LuaStr, TableRef, Value};
+use crate::vm::{Ctx, Vm};
+
+/// `cjson.null`: the NULL light userdata.
+pub const NULL: Value = Value::Light(0);
+/// LUAI_MAXCSTACK: how many Lua stack slots a C function may use.
+const MAXCSTACK: usize = 8000;
+/// Bytes `encode` may produce before giving up as Lua does when memory runs out.
+pub const MAX_OUTPUT: usize = 1 << 28;
+
+/// json_config_t (without the buffer and the character tables).
+#[derive(Clone, Copy)]
+struct Config {
+    sparse_convert: i32,
+    sparse_ratio: i32,
+    sparse_safe: i32,
+    encode_max_depth: i32,
+    /// 0 off (error), 1 on (`nan`, `inf`), 2 `null`.
+    encode_invalid_numbers: i32,
+    encode_number_precision: i32,
+    encode_keep_buffer: i32,
+    decode_invalid_numbers: i32,
+    decode_max_depth: i32,
+}
+
+impl Config {
+    const DEFAULT: Config = Config {
+        sparse_convert: 0,
+        sparse_ratio: 2,
+        sparse_safe: 10,
+        encode_max_depth: 1000,
+        encode_invalid_numbers: 0,
+        encode_number_precision: 14,
+        encode_keep_buffer: 1,
+        decode_invalid_numbers: 1,
+        decode_max_depth: 1000,
+    };
+
+    fn fields(&mut self) -> [&mut i32; 9] {
+        [
+            &mut self.sparse_convert,
+            &mut self.sparse_ratio,
+            &mut self.sparse_safe,
+            &mut self.encode_max_depth,
+            &mut self.encode_invalid_numbers,
+            &mut self.encode_number_precision,
+            &mut self.encode_keep_buffer,
+            &mut self.decode_invalid_numbers,
+            &mut self.decode_max_depth,
+        ]
+    }
+
+    /// A module's configuration lives in a table every one of its functions holds.
+    fn store(mut self, t: &TableRef) {
+        for (i, f) in self.fields().into_iter().enumerate() {
+            t.set_int(i as i64 + 1, Value::Num(*f as f64));
+        }
+    }
+
+    fn load(ctx: &Ctx<'_>) -> (Config, Option<TableRef>) {
+        let t = match ctx.state().first() {
+            Some(Value::Table(t)) => t.clone(),
+            _ => return (Config::DEFAULT, None),
+        };
+        let mut cfg = Config::DEFAULT;
+        for (i, f) in cfg.fields().into_iter().enumerate() {
+            if let Value::Num(n) = t.get_int(i as i64 + 1) {
+                *f = n as i32;
+            }
+        }
+        (cfg, Some(t))
+    }
+}
+
+fn cannot_serialise(type_name: &str, reason: &str) -> LuaError {
+    LuaError::msg(format!("Cannot serialise {type_name}: {reason}"))
+}
+
+// ------------------------------------------------------------------ encoding
+
+/// `char2escape`: what a byte is written as inside a JSON string (None: itself).
+fn escape(b: u8) -> Option<&'static [u8]> {
+    const CTRL: [&[u8]; 32] = [
+        b"\\u0000", b"\\u0001", b"\\u0002", b"\\u0003", b"\\u0004", b"\\u0005", b"\\u0006",
+        b"\\u0007", b"\\b", b"\\t", b"\\n", b"\\u000b", b"\\f", b"\\r", b"\\u000e", b"\\u000f",
+        b"\\u0010", b"\\u0011", b"\\u0012", b"\\u0013", b"\\u0014", b"\\u0015", b"\\u0016",
+        b"\\u0017", b"\\u0018", b"\\u0019", b"\\u001a", b"\\u001b", b"\\u001c", b"\\u001d",
+        b"\\u001e", b"\\u001f",
+    ];
+    match b {
+        0..=31 => Some(CTRL[b as usize]),
+        b'"' => Some(b"\\\""),
+        b'/' => Some(b"\\/"),
+        b'\\' => Some(b"\\\\"),
+        0x7f => Some(b"\\u007f"),
+        _ => None,
+    }
+}
+
+fn append_string(out: &mut Vec<u8>, s: &[u8]) {
+    out.reserve(s.len() + 2);
+    out.push(b'"');
+    for &b in s {
+        match escape(b) {
+            Some(e) => out.extend_from_slice(e),
+            None => out.push(b),
+        }
+    }
+    out.push(b'"');
+}
+
+fn append_number(out: &mut Vec<u8>, cfg: &Config, n: f64) -> LuaResult<()> {
+    let invalid = n.is_nan() || n.is_infinite();
+    match cfg.encode_invalid_numbers {
+        0 if invalid => return Err(cannot_serialise("number", "must not be NaN or Inf")),
+        1 if n.is_nan() => {
+            out.extend_from_slice(b"nan");
+            return Ok(());
+        }
+        2 if invalid => {
+            out.extend_from_slice(b"null");
+            return Ok(());
+        }
+        _ => {}
+    }
+    out.extend_from_slice(fmt_g(n, cfg.encode_number_precision.clamp(1, 14) as usize).as_bytes());
+    Ok(())
+}
+
+/// `lua_array_length`: Some(n) to write the table as an array of n items, None for
+/// an object (or the sparse-array error). The largest index is a C int: integer keys
+/// from 2^31 up make it INT_MIN, as the C conversion does on x86-64.
+fn array_length(cfg: &Config, pairs: &[(Value, Value)]) -> LuaResult<Option<i32>> {
+    let mut max: i32 = 0;
+    let mut items: i32 = 0;
+    for (k, _) in pairs {
+        match k {
+            Value::Num(k) if *k != 0.0 && k.floor() == *k && *k >= 1.0 => {
+                if *k > max as f64 {
+                    max = if *k < 2_147_483_648.0 {
+                        *k as i32
+                    } else {
+                        i32::MIN
+                    };
+                }
+                items = items.wrapping_add(1);
+            }
+            _ => return Ok(None),
+        }
+    }
+    if cfg.sparse_ratio > 0 && max > items.wrapping_mul(cfg.sparse_ratio) && max > cfg.sparse_safe {
+        if cfg.sparse_convert == 0 {
+            return Err(cannot_serialise("table", "excessively sparse array"));
+        }
+        return Ok(None);
+    }
+    Ok((max > 0).then_some(max))
+}
+
+/// A table being written.
+enum EncFrame {
+    Array {
+        t: TableRef,
+        next: i32,
+        len: i32,
+        depth: i32,
+        /// Lua stack height with this table on top.
+        height: usize,
+    },
+    Object {
+        pairs: std::vec::IntoIter<(Value, Value)>,
+        first: bool,
+        depth: i32,
+        height: usize,
+    },
+}
+
+fn all_pairs(t: &TableRef) -> LuaResult<Vec<(Value, Value)>> {
+    let mut pairs = Vec::new();
+    let mut k = Value::Nil;
+    while let Some((nk, nv)) = t.next(&k)? {
+        pairs.push((nk.clone(), nv));
+        k = nk;
+    }
+    Ok(pairs)
+}
+
+/// `json_append_data` for a whole value, with an explicit stack of open tables.
+fn encode_value(cfg: &Config, root: &Value) -> LuaResult<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut stack: Vec<EncFrame> = Vec::new();
+    // the value to write next, its nesting depth and the stack height with it on top
+    let mut pending: Option<(Value, i32, usize)> = Some((root.clone(), 0, 1));
+    loop {
+        if let Some((v, depth, height)) = pending.take() {
+            if out.len() > MAX_OUTPUT {
+                return Err(LuaError::Value(Value::str("not enough memory")));
+            }
+            match &v {
+                Value::Str(s) => append_string(&mut out, s.as_bytes()),
+                Value::Num(n) => append_number(&mut out, cfg, *n)?,
+                Value::Bool(true) => out.extend_from_slice(b"true"),
+                Value::Bool(false) => out.extend_from_slice(b"false"),
+                Value::Nil | Value::Light(0) => out.extend_from_slice(b"null"),
+                Value::Table(t) => {
+                    let depth = depth + 1;
+                    // room for key, value and an error message: lua_checkstack(l, 3)
+                    if depth > cfg.encode_max_depth || height + 3 > MAXCSTACK {
+                        return Err(LuaError::msg(format!(
+                            "Cannot serialise, excessive nesting ({depth})"
+                        )));
+                    }
+                    let pairs = all_pairs(t)?;
+                    match array_length(cfg, &pairs)? {
+                        Some(len) => {
+                            out.push(b'[');
+                            stack.push(EncFrame::Array {
+                                t: t.clone(),
+                                next: 1,
+                                len,
+                                depth,
+                                height,
+                            });
+                        }
+                        None => {
+                            out.push(b'{');
+                            stack.push(EncFrame::Object {
+                                pairs: pairs.into_iter(),
+                                first: true,
+                                depth,
+                                height,
+                            });
+                        }
+                    }
+                }
+                other => return Err(cannot_serialise(other.type_name(), "type not supported")),
+            }
+        }
+        // the next item of the innermost open table, or close it
+        match stack.last_mut() {
+            None => return Ok(out),
+            Some(EncFrame::Array {
+                t,
+                next,
+                len,
+                depth,
+                height,
+            }) => {
+                if *next > *len {
+                    out.push(b']');
+                    stack.pop();
+                } else {
+                    if *next > 1 {
+                        out.push(b',');
+                    }
+                    pending = Some((t.get_int(*next as i64), *depth, *height + 1));
+                    *next += 1;
+                }
+            }
+            Some(EncFrame::Object {
+                pairs,
+                first,
+                depth,
+                height,
+            }) => match pairs.next() {
+                None => {
+                    out.push(b'}');
+                    stack.pop();
+                }
+                Some((k, v)) => {
+                    if !*first {
+                        out.push(b',');
+                    }
+                    *first = false;
+                    match &k {
+                        Value::Num(n) => {
+                            out.push(b'"');
+                            append_number(&mut out, cfg, *n)?;
+                            out.extend_from_slice(b"\":");
+                        }
+                        Value::Str(s) => {
+                            append_string(&mut out, s.as_bytes());
+                            out.push(b':');
+                        }
+                        other => {
+                            return Err(cannot_serialise(
+                                other.type_name(),
+                                "table key must be a number or string",
+                            ))
+                        }
+                    }
+                    pending = Some((v, *depth, *height + 2));
+                }
+            },
+        }
+    }
+}
+
+fn json_encode(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    let (cfg, _) = Config::load(ctx);
+    if args.len() != 1 {
+        return Err(arg_error(ctx, 1, "expected 1 argument"));
+    }
+    let out = encode_value(&cfg, &args[0])?;
+    Ok(vec![Value::bytes(&out)])
+}
+
+// ------------------------------------------------------------------ decoding
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Tok {
+    ObjBegin,
+    ObjEnd,
+    ArrBegin,
+    ArrEnd,
+    Str,
+    Number,
+    Boolean,
+    Null,
+    Colon,
+    Comma,
+    End,
+    Error,
+}
+
+impl Tok {
+    fn name(self) -> &'static str {
+        match self {
+            Tok::ObjBegin => "T_OBJ_BEGIN",
+            Tok::ObjEnd => "T_OBJ_END",
+            Tok::ArrBegin => "T_ARR_BEGIN",
+            Tok::ArrEnd => "T_ARR_END",
+            Tok::Str => "T_STRING",
+            Tok::Number => "T_NUMBER",
+            Tok::Boolean => "T_BOOLEAN",
+            Tok::Null => "T_NULL",
+            Tok::Colon => "T_COLON",
+            Tok::Comma => "T_COMMA",
+            Tok::End => "T_END",
+            Tok::Error => "T_ERROR",
+        }
+    }
+}
+
+struct Token {
+    kind: Tok,
+    /// Where the token starts (or where the error is), 0-based.
+    index: usize,
+    value: Value,
+    /// For `Tok::Error`: what was wrong.
+    error: &'static str,
+}
+
+struct Parser<'a> {
+    data: &'a [u8],
+    ptr: usize,
+    cfg: Config,
+    depth: i32,
+}
+
+fn hexdigit(c: u8) -> Option<u32> {
+    (c as char).to_digit(16)
+}
+
+fn codepoint_to_utf8(out: &mut Vec<u8>, cp: u32) {
+    if cp <= 0x7f {
+        out.push(cp as u8);
+    } else if cp <= 0x7ff {
+        out.extend_from_slice(&[(cp >> 6) as u8 | 0xc0, (cp & 0x3f) as u8 | 0x80]);
+    } else if cp <= 0xffff {
+        out.extend_from_slice(&[
+            (cp >> 12) as u8 | 0xe0,
+            ((cp >> 6) & 0x3f) as u8 | 0x80,
+            (cp & 0x3f) as u8 | 0x80,
+        ]);
+    } else {
+        out.extend_from_slice(&[
+            (cp >> 18) as u8 | 0xf0,
+            ((cp >> 12) & 0x3f) as u8 | 0x80,
+            ((cp >> 6) & 0x3f) as u8 | 0x80,
+            (cp & 0x3f) as u8 | 0x80,
+        ]);
+    }
+}
+
+impl Parser<'_> {
+    /// The byte at `i`; the C string's terminating zero past the end.
+    fn at(&self, i: usize) -> u8 {
+        self.data.get(i).copied().unwrap_or(0)
+    }
+
+    fn token(&self, kind: Tok, index: usize, value: Value) -> Token {
+        Token {
+            kind,
+            index,
+            value,
+            error: "",
+        }
+    }
+
+    fn error_token(&self, what: &'static str) -> Token {
+        Token {
+            kind: Tok::Error,
+            index: self.ptr,
+            value: Value::Nil,
+            error: what,
+        }
+    }
+
+    fn decode_hex4(&self, at: usize) -> Option<u32> {
+        let mut v = 0;
+        for i in 0..4 {
+            v = (v << 4) | hexdigit(self.at(at + i))?;
+        }
+        Some(v)
+    }
+
+    /// `json_append_unicode_escape`: `\uXXXX` (or a surrogate pair) at `ptr`.
+    fn unicode_escape(&mut self, out: &mut Vec<u8>) -> Option<()> {
+        let mut cp = self.decode_hex4(self.ptr + 2)?;
+        let mut len = 6;
+        if cp & 0xf800 == 0xd800 {
+            if cp & 0x400 != 0 {
+                return None;
+            }
+            if self.at(self.ptr + 6) != b'\\' || self.at(self.ptr + 7) != b'u' {
+                return None;
+            }
+            let low = self.decode_hex4(self.ptr + 8)?;
+            if low & 0xfc00 != 0xdc00 {
+                return None;
+            }
+            cp = (((cp & 0x3ff) << 10) | (low & 0x3ff)) + 0x10000;
+            len = 12;
+        }
+        codepoint_to_utf8(out, cp);
+        self.ptr += len;
+        Some(())
+    }
+
+    fn string_token(&mut self) -> Token {
+        let start = self.ptr;
+        self.ptr += 1;
+        let mut s = Vec::new();
+        loop {
+            let mut ch = self.at(self.ptr);
+            if ch == b'"' {
+                break;
+            }
+            if ch == 0 {
+                return self.error_token("unexpected end of string");
+            }
+            if ch == b'\\' {
+                ch = match self.at(self.ptr + 1) {
+                    b'"' => b'"',
+                    b'\\' => b'\\',
+                    b'/' => b'/',
+                    b'b' => 8,
+                    b't' => b'\t',
+                    b'n' => b'\n',
+                    b'f' => 12,
+                    b'r' => b'\r',
+                    b'u' => {
+                        if self.unicode_escape(&mut s).is_some() {
+                            continue;
+                        }
+                        return self.error_token("invalid unicode escape code");
+                    }
+                    _ => return self.error_token("invalid escape code"),
+                };
+                self.ptr += 1;
+            }
+            s.push(ch);
+            self.ptr += 1;
+        }
+        self.ptr += 1;
+        self.token(Tok::Str, start, Value::bytes(&s))
+    }
+
+    /// `json_is_invalid_number`: forms strtod reads that strict JSON does not have.
+    fn is_invalid_number(&self) -> bool {
+        let mut p = self.ptr;
+        match self.at(p) {
+            b'+' => return true,
+            b'-' => p += 1,
+            _ => {}
+        }
+        let c = self.at(p);
+        if c == b'0' {
+            let c2 = self.at(p + 1);
+            return c2 | 0x20 == b'x' || c2.is_ascii_digit();
+        }
+        // a signed char compare: bytes from 0x80 up count as "ordinary"
+        if (c as i8) <= b'9' as i8 {
+            return false;
+        }
+        let lower = |i: usize| self.at(p + i).to_ascii_lowercase();
+        let word = [lower(0), lower(1), lower(2)];
+        &word == b"inf" || &word == b"nan"
+    }
+
+    fn number_token(&mut self) -> Token {
+        match strtod(&self.data[self.ptr.min(self.data.len())..]) {
+            Some((n, used)) if used > 0 => {
+                let start = self.ptr;
+                self.ptr += used;
+                self.token(Tok::Number, start, Value::Num(n))
+            }
+            _ => self.error_token("invalid number"),
+        }
+    }
+
+    fn starts_with(&self, word: &[u8]) -> bool {
+        self.data.len() >= self.ptr + word.len()
+            && &self.data[self.ptr..self.ptr + word.len()] == word
+    }
+
+    fn next_token(&mut self) -> Token {
+        while matches!(self.at(self.ptr), b' ' | b'\t' | b'\n' | b'\r') {
+            self.ptr += 1;
+        }
+        let index = self.ptr;
+        let ch = self.at(self.ptr);
+        let single = match ch {
+            b'{' => Some(Tok::ObjBegin),
+            b'}' => Some(Tok::ObjEnd),
+            b'[' => Some(Tok::ArrBegin),
+            b']' => Some(Tok::ArrEnd),
+            b',' => Some(Tok::Comma),
+            b':' => Some(Tok::Colon),
+            0 => return self.token(Tok::End, index, Value::Nil),
+            _ => None,
+        };
+        if let Some(kind) = single {
+            self.ptr += 1;
+            return self.token(kind, index, Value::Nil);
+        }
+        if !matches!(
+            ch,
+            b'f' | b'i' | b'I' | b'n' | b'N' | b't' | b'"' | b'+' | b'-' | b'0'..=b'9'
+        ) {
+            return self.error_token("invalid token");
+        }
+        if ch == b'"' {
+            return self.string_token();
+        }
+        if ch == b'-' || ch.is_ascii_digit() {
+            if self.cfg.decode_invalid_numbers == 0 && self.is_invalid_number() {
+                return self.error_token("invalid number");
+            }
+            return self.number_token();
+        }
+        if self.starts_with(b"true") {
+            self.ptr += 4;
+            return self.token(Tok::Boolean, index, Value::Bool(true));
+        }
+        if self.starts_with(b"false") {
+            self.ptr += 5;
+            return self.token(Tok::Boolean, index, Value::Bool(false));
+        }
+        if self.starts_with(b"null") {
+            self.ptr += 4;
+            return self.token(Tok::Null, index, NULL);
+        }
+        if self.cfg.decode_invalid_numbers != 0 && self.is_invalid_number() {
+            return self.number_token();
+        }
+        self.error_token("invalid token")
+    }
+
+    fn parse_error(&self, expected: &str, tok: &Token) -> LuaError {
+        let found = if tok.kind == Tok::Error {
+            tok.error
+        } else {
+            tok.kind.name()
+        };
+        LuaError::msg(format!(
+            "Expected {expected} but found {found} at character {}",
+            tok.index + 1
+        ))
+    }
+
+    /// `json_decode_descend`: one level deeper, within the configured depth and with
+    /// `slots` free on a Lua stack `height` high.
+    fn descend(&mut self, height: usize, slots: usize) -> LuaResult<()> {
+        self.depth += 1;
+        if self.depth <= self.cfg.decode_max_depth && height + slots <= MAXCSTACK {
+            return Ok(());
+        }
+        Err(LuaError::msg(format!(
+            "Found too many nested data structures ({}) at character {}",
+            self.depth, self.ptr
+        )))
+    }
+}
+
+/// A container being read: its table, and for an object the key of the value being
+/// read; `height` is the Lua stack height its values are pushed at.
+enum DecFrame {
+    Array {
+        t: TableRef,
+        next: f64,
+        height: usize,
+    },
+    Object {
+        t: TableRef,
+        key: Value,
+        height: usize,
+    },
+}
+
+fn decode_text(cfg: Config, data: &[u8]) -> LuaResult<Value> {
+    let mut p = Parser {
+        data,
+        ptr: 0,
+        cfg,
+        depth: 0,
+    };
+    let mut stack: Vec<DecFrame> = Vec::new();
+    let mut tok = p.next_token();
+    loop {
+        // json_process_value for `tok`, at the stack height of the innermost container
+        let height = match stack.last() {
+            None => 1,
+            Some(DecFrame::Array { height, .. }) | Some(DecFrame::Object { height, .. }) => *height,
+        };
+        let mut value = match tok.kind {
+            Tok::Str | Tok::Number | Tok::Boolean | Tok::Null => tok.value,
+            Tok::ObjBegin => {
+                p.descend(height, 3)?;
+                let t = TableRef::new(0, 0);
+                tok = p.next_token();
+                if tok.kind == Tok::ObjEnd {
+                    p.depth -= 1;
+                    Value::Table(t)
+                } else {
+                    if tok.kind != Tok::Str {
+                        return Err(p.parse_error("object key string", &tok));
+                    }
+                    let key = tok.value;
+                    tok = p.next_token();
+                    if tok.kind != Tok::Colon {
+                        return Err(p.parse_error("colon", &tok));
+                    }
+                    stack.push(DecFrame::Object {
+                        t,
+                        key,
+                        height: height + 2,
+                    });
+                    tok = p.next_token();
+                    continue;
+                }
+            }
+            Tok::ArrBegin => {
+                p.descend(height, 2)?;
+                let t = TableRef::new(0, 0);
+                tok = p.next_token();
+                if tok.kind == Tok::ArrEnd {
+                    p.depth -= 1;
+                    Value::Table(t)
+                } else {
+                    stack.push(DecFrame::Array {
+                        t,
+                        next: 1.0,
+                        height: height + 1,
+                    });
+                    continue;
+                }
+            }
+            _ => return Err(p.parse_error("value", &tok)),
+        };
+        // store the value; close the containers it completes
+        loop {
+            match stack.last_mut() {
+                None => {
+                    tok = p.next_token();
+                    if tok.kind != Tok::End {
+                        return Err(p.parse_error("the end", &tok));
+                    }
+                    return Ok(value);
+                }
+                Some(DecFrame::Array { t, next, .. }) => {
+                    t.set(Value::Num(*next), value)?;
+                    *next += 1.0;
+                    tok = p.next_token();
+                    if tok.kind != Tok::ArrEnd {
+                        if tok.kind != Tok::Comma {
+                            return Err(p.parse_error("comma or array end", &tok));
+                        }
+                        tok = p.next_token();
+                        break;
+                    }
+                }
+                Some(DecFrame::Object { t, key, .. }) => {
+                    t.set(std::mem::take(key), value)?;
+                    tok = p.next_token();
+                    if tok.kind != Tok::ObjEnd {
+                        if tok.kind != Tok::Comma {
+                            return Err(p.parse_error("comma or object end", &tok));
+                        }
+                        tok = p.next_token();
+                        if tok.kind != Tok::Str {
+                            return Err(p.parse_error("object key string", &tok));
+                        }
+                        *key = tok.value;
+                        tok = p.next_token();
+                        if tok.kind != Tok::Colon {
+                            return Err(p.parse_error("colon", &tok));
+                        }
+                        tok = p.next_token();
+                        break;
+                    }
+                }
+            }
+            p.depth -= 1;
+            value = match stack.pop() {
+                Some(DecFrame::Array { t, .. }) | Some(DecFrame::Object { t, .. }) => {
+                    Value::Table(t)
+                }
+                None => Value::Nil,
+            };
+        }
+    }
+}
+
+fn json_decode(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    if args.len() != 1 {
+        return Err(arg_error(ctx, 1, "expected 1 argument"));
+    }
+    let (cfg, _) = Config::load(ctx);
+    let s: LuaStr = check_str(ctx, &args, 1)?;
+    let data = s.as_bytes();
+    if data.len() >= 2 && (data[0] == 0 || data[1] == 0) {
+        return Err(LuaError::msg(
+            "JSON parser does not support UTF-16 or UTF-32",
+        ));
+    }
+    Ok(vec![decode_text(cfg, data)?])
+}
+
+// ------------------------------------------------------------------ configuration
+
+/// `json_arg_init`: at most `n` arguments.
+fn arg_init(ctx: &Ctx<'_>, args: &[Value], n: usize) -> LuaResult<()> {
+    if args.len() > n {
+        return Err(arg_error(ctx, n + 1, "found too many arguments"));
+    }
+    Ok(())
+}
+
+fn is_nil(args: &[Value], i: usize) -> bool {
+    matches!(args.get(i - 1), None | Some(Value::Nil))
+}
+
+/// `json_integer_option`: the range error always names argument #1, as the C does.
+fn integer_option(
+    ctx: &Ctx<'_>,
+    args: &[Value],
+    i: usize,
+    setting: &mut i32,
+    min: i32,
+    max: i32,
+) -> LuaResult<Value> {
+    if !is_nil(args, i) {
+        let v = check_int(ctx, args, i)? as i32;
+        if !(min <= v && v <= max) {
+            return Err(arg_error(
+                ctx,
+                1,
+                &format!("expected integer between {min} and {max}"),
+            ));
+        }
+        *setting = v;
+    }
+    Ok(Value::Num(*setting as f64))
+}
+
+/// `json_enum_option`: a boolean, or one of `options` by name (`off`/`on` when None).
+fn enum_option(
+    ctx: &Ctx<'_>,
+    args: &[Value],
+    i: usize,
+    setting: &mut i32,
+    options: Option<&[&str]>,
+) -> LuaResult<Value> {
+    let opts: &[&str] = options.unwrap_or(&["off", "on"]);
+    if !is_nil(args, i) {
+        if let Some(Value::Bool(b)) = args.get(i - 1) {
+            *setting = *b as i32;
+        } else {
+            let name = check_str(ctx, args, i)?;
+            match opts.iter().position(|o| o.as_bytes() == name.as_bytes()) {
+                Some(p) => *setting = p as i32,
+                None => {
+                    return Err(arg_error(
+                        ctx,
+                        i,
+                        &format!("invalid option '{}'", name.to_str_lossy()),
+                    ))
+                }
+            }
+        }
+    }
+    Ok(if *setting == 0 || *setting == 1 {
+        Value::Bool(*setting != 0)
+    } else {
+        Value::str(opts[*setting as usize])
+    })
+}
+
+/// Runs a configuration function: reads the module's settings, lets `f` change them
+/// and keeps them.
+fn configure(
+    ctx: &mut Ctx<'_>,
+    args: &[Value],
+    nargs: usize,
+    f: impl FnOnce(&Ctx<'_>, &mut Config) -> LuaResult<Vec<Value>>,
+) -> LuaResult<Vec<Value>> {
+    arg_init(ctx, args, nargs)?;
+    let (mut cfg, store) = Config::load(ctx);
+    let out = f(ctx, &mut cfg);
+    // the C writes each setting as it goes: keep what changed before an error
+    if let Some(t) = store {
+        cfg.store(&t);
+    }
+    out
+}
+
+fn cfg_encode_sparse_array(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    configure(ctx, &args, 3, |ctx, cfg| {
+        Ok(vec![
+            enum_option(ctx, &args, 1, &mut cfg.sparse_convert, None)?,
+            integer_option(ctx, &args, 2, &mut cfg.sparse_ratio, 0, i32::MAX)?,
+            integer_option(ctx, &args, 3, &mut cfg.sparse_safe, 0, i32::MAX)?,
+        ])
+    })
+}
+
+fn cfg_encode_max_depth(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    configure(ctx, &args, 1, |ctx, cfg| {
+        Ok(vec![integer_option(
+            ctx,
+            &args,
+            1,
+            &mut cfg.encode_max_depth,
+            1,
+            i32::MAX,
+        )?])
+    })
+}
+
+fn cfg_decode_max_depth(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    configure(ctx, &args, 1, |ctx, cfg| {
+        Ok(vec![integer_option(
+            ctx,
+            &args,
+            1,
+            &mut cfg.decode_max_depth,
+            1,
+            i32::MAX,
+        )?])
+    })
+}
+
+fn cfg_encode_number_precision(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    configure(ctx, &args, 1, |ctx, cfg| {
+        Ok(vec![integer_option(
+            ctx,
+            &args,
+            1,
+            &mut cfg.encode_number_precision,
+            1,
+            14,
+        )?])
+    })
+}
+
+fn cfg_encode_keep_buffer(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    configure(ctx, &args, 1, |ctx, cfg| {
+        Ok(vec![enum_option(
+            ctx,
+            &args,
+            1,
+            &mut cfg.encode_keep_buffer,
+            None,
+        )?])
+    })
+}
+
+fn cfg_encode_invalid_numbers(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    configure(ctx, &args, 1, |ctx, cfg| {
+        Ok(vec![enum_option(
+            ctx,
+            &args,
+            1,
+            &mut cfg.encode_invalid_numbers,
+            Some(&["off", "on", "null"]),
+        )?])
+    })
+}
+
+fn cfg_decode_invalid_numbers(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    configure(ctx, &args, 1, |ctx, cfg| {
+        Ok(vec![enum_option(
+            ctx,
+            &args,
+            1,
+            &mut cfg.decode_invalid_numbers,
+            None,
+        )?])
+    })
+}
+
+fn cjson_new(_ctx: &mut Ctx<'_>, _args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    Ok(vec![Value::Table(module())])
+}
+
+/// `lua_cjson_new`: a module table whose functions share a new configuration, filled
+/// in the C's order (functions, `null`, `_NAME`, `_VERSION`) into a plain new table.
+pub fn module() -> TableRef {
+    let config = TableRef::new(9, 0);
+    Config::DEFAULT.store(&config);
+    let t = TableRef::new(0, 0);
+    let fns: [(&'static str, crate::value::NativeFn); 10] = [
+        ("encode", json_encode),
+        ("decode", json_decode),
+        ("encode_sparse_array", cfg_encode_sparse_array),
+        ("encode_max_depth", cfg_encode_max_depth),
+        ("decode_max_depth", cfg_decode_max_depth),
+        ("encode_number_precision", cfg_encode_number_precision),
+        ("encode_keep_buffer", cfg_encode_keep_buffer),
+        ("encode_invalid_numbers", cfg_encode_invalid_numbers),
+        ("decode_invalid_numbers", cfg_decode_invalid_numbers),
+        ("new", cjson_new),
+    ];
+    for (name, f) in fns {
+        t.set_str(
+            name,
+            Value::native_with(name, f, vec![Value::Table(config.clone())]),
+        );
+    }
+    t.set_str("null", NULL);
+    t.set_str("_NAME", Value::str("cjson"));
+    t.set_str("_VERSION", Value::str("2.1.0"));
+    t
+}
+
+/// Sets the global `cjson` (Redis builds it with ENABLE_CJSON_GLOBAL).
+pub fn open(vm: &mut Vm) {
+    vm.globals.set_str("cjson", Value::Table(module()));
+}
+
+/// What the libraries' tests share: a VM with all five libraries, and a small
+/// evaluator for the Lua expressions the cases are written in (literals, table
+/// constructors built as Lua 5.1's compiler builds them, arithmetic, `..`, calls of
+/// library functions and `string.rep`/`string.char`). A case's answer is written as
+/// the server's `show` prologue writes it (see `show`), so the same text can be checked
+/// against a real redis-server.
+#[cfg(test)]
+pub(crate) mod testkit {
+    use super::*;
+    use crate::vm::NoHost;
+
+    pub fn vm() -> Vm {
+        let mut vm = Vm::new();
+        crate::libs::math::open(&mut vm);
+        crate::libs::bit::open(&mut vm);
+        open(&mut vm);
+        crate::libs::cmsgpack::open(&mut vm);
+        crate::libs::structlib::open(&mut vm);
+        vm
+    }
+
+    fn quote(s: &[u8]) -> String {
+        let mut o = String::from("\"");
+        for &b in s {
+            if (b' '..=b'~').contains(&b) {
+                o.push(b as char);
+            } else {
+                o.push_str(&format!("\\x{b:02x}"));
+            }
+        }
+        o.push('"');
+        o
+    }
+
+    /// A value as the test prologue's `show` writes it: numbers with `%.17g`, strings
+    /// quoted with `\xHH` for bytes outside ' '..'~', tables as `{k=v,...}` in `next`
+    /// order, `cjson.null` as `null`.
+    pub fn show(v: &Value) -> String {
+        show_at(v, 0)
+    }
+
+    fn show_at(v: &Value, d: usize) -> String {
+        match v {
+            Value::Nil => "nil".into(),
+            Value::Bool(b) => b.to_string(),
+            Value::Num(n) => fmt_g(*n, 17),
+            Value::Str(s) => quote(s.as_bytes()),
+            Value::Table(t) => {
+                if d > 20 {
+                    return "{...}".into();
+                }
+                let mut parts = Vec::new();
+                let mut k = Value::Nil;
+                while let Some((nk, nv)) = t.next(&k).unwrap() {
+                    parts.push(format!("{}={}", show_at(&nk, d + 1), show_at(&nv, d + 1)));
+                    k = nk;
+                }
+                format!("{{{}}}", parts.join(","))
+            }
+            Value::Light(0) => "null".into(),
+            Value::Light(_) => "userdata".into(),
+            Value::Func(_) => "function".into(),
+        }
+    }
+
+    /// How a call ended, as the prologue's `res(pcall(...))` writes it: `ok v1 v2`,
+    /// `E:msg` for an error with a script position, `V:value` for one without.
+    pub fn result(r: LuaResult<Vec<Value>>) -> String {
+        match r {
+            Ok(vs) => format!("ok {}", vs.iter().map(show).collect::<Vec<_>>().join(" ")),
+            Err(LuaError::Msg(m)) => format!("E:{m}"),
+            Err(LuaError::Value(v)) => format!("V:{}", show(&v)),
+            Err(LuaError::Abort(m)) => format!("A:{m}"),
+        }
+    }
+
+    /// Runs `a; b; c` (calls separated by `;`) and gives the last one's result.
+    pub fn run(vm: &mut Vm, src: &str) -> String {
+        let mut ev = Eval {
+            s: src.as_bytes(),
+            i: 0,
+            vm,
+        };
+        let mut last = Ok(vec![]);
+        loop {
+            ev.ws();
+            if ev.i >= ev.s.len() {
+                break;
+            }
+            last = ev.expr_multi();
+            if last.is_err() {
+                break;
+            }
+            ev.ws();
+            if ev.peek() == b';' {
+                ev.i += 1;
+            }
+        }
+        result(last)
+    }
+
+    /// Checks every (Lua, answer) case in a fresh VM each and lists the differences.
+    pub fn check(cases: &[(&str, &str)]) {
+        let mut bad = Vec::new();
+        for (src, want) in cases {
+            let mut vm = vm();
+            let got = run(&mut vm, src);
+            if got != *want {
+                bad.push(format!("{src}\n   got: {got}\n  want: {want}"));
+            }
+        }
+        assert!(
+            bad.is_empty(),
+            "{} of {} cases differ:\n{}",
+            bad.len(),
+            cases.len(),
+            bad.join("\n")
+        );
+    }
+
+    struct Eval<'a> {
+        s: &'a [u8],
+        i: usize,
+        vm: &'a mut Vm,
+    }
+
+    fn int2fb(mut x: usize) -> usize {
+        let mut e = 0;
+        while x >= 16 {
+            x = (x + 1) >> 1;
+            e += 1;
+        }
+        if x < 8 {
+            x
+        } else {
+            ((e + 1) << 3) | (x - 8)
+        }
+    }
+
+    fn fb2int(x: usize) -> usize {
+        let e = (x >> 3) & 31;
+        if e == 0 {
+            x
+        } else {
+            ((x & 7) + 8) << (e - 1)
+        }
+    }
+
+    impl Eval<'_> {
+        fn peek(&self) -> u8 {
+            self.s.get(self.i).copied().unwrap_or(0)
+        }
+        fn ws(&mut self) {
+            while self.peek().is_ascii_whitespace() {
+                self.i += 1;
+            }
+        }
+        fn eat(&mut self, t: &str) -> bool {
+            self.ws();
+            if self.s[self.i..].starts_with(t.as_bytes()) {
+                self.i += t.len();
+                true
+            } else {
+                false
+            }
+        }
+        fn expect(&mut self, t: &str) {
+            assert!(
+                self.eat(t),
+                "expected {t} at {} in {:?}",
+                self.i,
+                self.src()
+            );
+        }
+        fn src(&self) -> String {
+            String::from_utf8_lossy(self.s).into_owned()
+        }
+        fn name(&mut self) -> Option<String> {
+            self.ws();
+            let st = self.i;
+            if !(self.peek().is_ascii_alphabetic() || self.peek() == b'_') {
+                return None;
+            }
+            while self.peek().is_ascii_alphanumeric() || self.peek() == b'_' {
+                self.i += 1;
+            }
+            Some(String::from_utf8_lossy(&self.s[st..self.i]).into_owned())
+        }
+
+        fn expr(&mut self) -> LuaResult<Value> {
+            Ok(self.expr_multi()?.into_iter().next().unwrap_or(Value::Nil))
+        }
+
+        /// An expression; a call gives all its results.
+        fn expr_multi(&mut self) -> LuaResult<Vec<Value>> {
+            let v = self.concat()?;
+            Ok(v)
+        }
+
+        fn num(v: &Value) -> f64 {
+            v.to_number()
+                .expect("arithmetic on a non-number in a test case")
+        }
+
+        fn concat(&mut self) -> LuaResult<Vec<Value>> {
+            let a = self.additive()?;
+            if self.eat("..") {
+                let b = self.concat()?;
+                let mut s = first(&a).to_lua_str().unwrap().as_bytes().to_vec();
+                s.extend_from_slice(first(&b).to_lua_str().unwrap().as_bytes());
+                return Ok(vec![Value::bytes(&s)]);
+            }
+            Ok(a)
+        }
+
+        fn additive(&mut self) -> LuaResult<Vec<Value>> {
+            let mut a = self.term()?;
+            loop {
+                self.ws();
+                if self.s[self.i..].starts_with(b"..") {
+                    return Ok(a);
+                }
+                let op = self.peek();
+                if op != b'+' && op != b'-' {
+                    return Ok(a);
+                }
+                self.i += 1;
+                let b = self.term()?;
+                let (x, y) = (Self::num(&first(&a)), Self::num(&first(&b)));
+                a = vec![Value::Num(if op == b'+' { x + y } else { x - y })];
+            }
+        }
+
+        fn term(&mut self) -> LuaResult<Vec<Value>> {
+            let mut a = self.unary()?;
+            loop {
+                self.ws();
+                let op = self.peek();
+                if op != b'*' && op != b'/' && op != b'%' {
+                    return Ok(a);
+                }
+                self.i += 1;
+                let b = self.unary()?;
+                let (x, y) = (Self::num(&first(&a)), Self::num(&first(&b)));
+                a = vec![Value::Num(match op {
+                    b'*' => x * y,
+                    b'/' => x / y,
+                    _ => x - (x / y).floor() * y,
+                })];
+            }
+        }
+
+        fn unary(&mut self) -> LuaResult<Vec<Value>> {
+            if self.eat("-") {
+                let v = self.unary()?;
+                return Ok(vec![Value::Num(-Self::num(&first(&v)))]);
+            }
+            if self.eat("#") {
+                let v = self.unary()?;
+                return Ok(vec![Value::Num(match first(&v) {
+                    Value::Str(s) => s.len() as f64,
+                    Value::Table(t) => t.len() as f64,
+                    _ => panic!("# of a non-string"),
+                })]);
+            }
+            self.power()
+        }
+
+        fn power(&mut self) -> LuaResult<Vec<Value>> {
+            let a = self.primary()?;
+            if self.eat("^") {
+                let b = self.unary()?;
+                return Ok(vec![Value::Num(
+                    Self::num(&first(&a)).powf(Self::num(&first(&b))),
+                )]);
+            }
+            Ok(a)
+        }
+
+        fn primary(&mut self) -> LuaResult<Vec<Value>> {
+            self.ws();
+            let c = self.peek();
+            if c == b'(' {
+                self.i += 1;
+                let v = self.expr()?;
+                self.expect(")");
+                return Ok(vec![v]);
+            }
+            if c == b'{' {
+                return Ok(vec![self.table()?]);
+            }
+            if c == b'"' || c == b'\'' {
+                return Ok(vec![self.string()]);
+            }
+            if c.is_ascii_digit() || c == b'.' {
+                let st = self.i;
+                while self.peek().is_ascii_alphanumeric() || self.peek() == b'.' {
+                    let e = self.peek() | 0x20 == b'e' && !self.s[st..self.i].starts_with(b"0x");
+                    self.i += 1;
+                    if e && (self.peek() == b'-' || self.peek() == b'+') {
+                        self.i += 1;
+                    }
+                }
+                let n = crate::value::str2number(&self.s[st..self.i]).expect("number");
+                return Ok(vec![Value::Num(n)]);
+            }
+            let mut path = self.name().expect("a name");
+            match path.as_str() {
+                "nil" => return Ok(vec![Value::Nil]),
+                "true" => return Ok(vec![Value::Bool(true)]),
+                "false" => return Ok(vec![Value::Bool(false)]),
+                _ => {}
+            }
+            let mut v = self.vm.globals.get_str(&path);
+            while self.eat(".") {
+                let field = self.name().expect("a field name");
+                path = format!("{path}.{field}");
+                v = match &v {
+                    Value::Table(t) => t.get_str(&field),
+                    _ => Value::Nil,
+                };
+            }
+            self.ws();
+            if self.peek() == b'(' {
+                self.i += 1;
+                let mut args = Vec::new();
+                if !self.eat(")") {
+                    loop {
+                        let vs = self.expr_multi()?;
+                        if self.eat(",") {
+                            args.push(first(&vs));
+                        } else {
+                            self.expect(")");
+                            args.extend(vs);
+                            break;
+                        }
+                    }
+                }
+                return match path.as_str() {
+                    "string.rep" => {
+                        let s = args[0].to_lua_str().unwrap();
+                        let n = Self::num(&args[1]).max(0.0) as usize;
+                        Ok(vec![Value::bytes(&s.as_bytes().repeat(n))])
+                    }
+                    "string.char" => Ok(vec![Value::bytes(
+                        &args.iter().map(|a| Self::num(a) as u8).collect::<Vec<_>>(),
+                    )]),
+                    _ => {
+                        assert!(matches!(v, Value::Func(_)), "no function {path}");
+                        self.vm.call(&mut NoHost, v, args)
+                    }
+                };
+            }
+            Ok(vec![v])
+        }
+
+        fn string(&mut self) -> Value {
+            let q = self.peek();
+            self.i += 1;
+            let mut out = Vec::new();
+            loop {
+                let c = self.peek();
+                self.i += 1;
+                if c == q {
+                    break;
+                }
+                if c != b'\\' {
+                    out.push(c);
+                    continue;
+                }
+                let e = self.peek();
+                self.i += 1;
+                out.push(match e {
+                    b'a' => 7,
+                    b'b' => 8,
+                    b'f' => 12,
+                    b'n' => b'\n',
+                    b'r' => b'\r',
+                    b't' => b'\t',
+                    b'v' => 11,
+                    b'0'..=b'9' => {
+                        let mut n = (e - b'0') as u32;
+                        for _ in 0..2 {
+                            if self.peek().is_ascii_digit() {
+                                n = n * 10 + (self.peek() - b'0') as u32;
+                                self.i += 1;
+                            }
+                        }
+                        n as u8
+                    }
+                    other => other,
+                });
+            }
+            Value::bytes(&out)
+        }
+
+        /// A table constructor, built as Lua 5.1 runs one: sized for its positional
+        /// and keyed fields first, keyed fields stored as they come, positional ones
+        /// in batches of 50 (last first within a batch).
+        fn table(&mut self) -> LuaResult<Value> {
+            self.expect("{");
+            enum Field {
+                Pos(Value),
+                Keyed(Value, Value),
+            }
+            let mut fields = Vec::new();
+            loop {
+                self.ws();
+                if self.eat("}") {
+                    break;
+                }
+                if self.eat("[") {
+                    let k = self.expr()?;
+                    self.expect("]");
+                    self.expect("=");
+                    fields.push(Field::Keyed(k, self.expr()?));
+                } else {
+                    let save = self.i;
+                    let keyed = match self.name() {
+                        Some(n) if self.eat("=") && self.peek() != b'=' => Some(n),
+                        _ => None,
+                    };
+                    match keyed {
+                        Some(n) => fields.push(Field::Keyed(Value::str(&n), self.expr()?)),
+                        None => {
+                            self.i = save;
+                            fields.push(Field::Pos(self.expr()?));
+                        }
+                    }
+                }
+                if !self.eat(",") && !self.eat(";") {
+                    self.expect("}");
+                    break;
+                }
+            }
+            let na = fields.iter().filter(|f| matches!(f, Field::Pos(_))).count();
+            let nh = fields.len() - na;
+            let t = TableRef::new(fb2int(int2fb(na)), fb2int(int2fb(nh)));
+            let mut pending: Vec<Value> = Vec::new();
+            let mut base = 0usize;
+            let flush = |pending: &mut Vec<Value>, base: &mut usize| {
+                let n = pending.len();
+                for (j, v) in pending
+                    .drain(..)
+                    .enumerate()
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                {
+                    t.set(Value::Num((*base + j + 1) as f64), v).unwrap();
+                }
+                *base += n;
+            };
+            for f in fields {
+                match f {
+                    Field::Pos(v) => {
+                        if pending.len() == 50 {
+                            flush(&mut pending, &mut base);
+                        }
+                        pending.push(v);
+                    }
+                    Field::Keyed(k, v) => t.set(k, v)?,
+                }
+            }
+            flush(&mut pending, &mut base);
+            Ok(Value::Table(t))
+        }
+    }
+
+    fn first(vs: &[Value]) -> Value {
+        vs.first().cloned().unwrap_or(Value::Nil)
+    }
+}
