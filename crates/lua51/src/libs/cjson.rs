@@ -1285,7 +1285,11 @@ pub(crate) mod testkit {
                 _ => {}
             }
             let mut v = self.vm.globals.get_str(&path);
-            while self.eat(".") {
+            while {
+                self.ws();
+                self.peek() == b'.' && self.s.get(self.i + 1) != Some(&b'.')
+            } {
+                self.i += 1;
                 let field = self.name().expect("a field name");
                 path = format!("{path}.{field}");
                 v = match &v {
@@ -1314,6 +1318,26 @@ pub(crate) mod testkit {
                         let s = args[0].to_lua_str().unwrap();
                         let n = Self::num(&args[1]).max(0.0) as usize;
                         Ok(vec![Value::bytes(&s.as_bytes().repeat(n))])
+                    }
+                    "string.sub" => {
+                        let s = args[0].to_lua_str().unwrap();
+                        let l = s.len() as i64;
+                        let pos = |x: f64| {
+                            let x = x as i64;
+                            if x < 0 {
+                                (l + x + 1).max(0)
+                            } else {
+                                x
+                            }
+                        };
+                        let i = pos(Self::num(&args[1])).max(1);
+                        let j = pos(args.get(2).map_or(-1.0, Self::num)).min(l);
+                        let part = if i > j {
+                            &[][..]
+                        } else {
+                            &s.as_bytes()[(i - 1) as usize..j as usize]
+                        };
+                        Ok(vec![Value::bytes(part)])
                     }
                     "string.char" => Ok(vec![Value::bytes(
                         &args.iter().map(|a| Self::num(a) as u8).collect::<Vec<_>>(),
