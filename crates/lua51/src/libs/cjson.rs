@@ -971,6 +971,727 @@ pub fn open(vm: &mut Vm) {
     vm.globals.set_str("cjson", Value::Table(module()));
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::libs::cjson::testkit::{self, check};
+    use crate::vm::NoHost;
+
+    /// Each Lua call with the answer redis-server 7.0.15 gave (several calls run in
+    /// one VM; the server's settings were reset after each case).
+    const CASES: &[(&str, &str)] = &[
+        (r#"cjson.encode({1,2,{a=1}})"#, r#"ok "[1,2,{"a":1}]""#),
+        (r#"cjson.encode({})"#, r#"ok "{}""#),
+        (r#"cjson.encode({{}, {{}}})"#, r#"ok "[{},[{}]]""#),
+        (r#"cjson.encode(nil)"#, r#"ok "null""#),
+        (r#"cjson.encode(true)"#, r#"ok "true""#),
+        (r#"cjson.encode(false)"#, r#"ok "false""#),
+        (r#"cjson.encode(cjson.null)"#, r#"ok "null""#),
+        (r#"cjson.encode(0)"#, r#"ok "0""#),
+        (r#"cjson.encode(-0)"#, r#"ok "-0""#),
+        (r#"cjson.encode(1)"#, r#"ok "1""#),
+        (r#"cjson.encode(-1.5)"#, r#"ok "-1.5""#),
+        (r#"cjson.encode(0.1)"#, r#"ok "0.1""#),
+        (r#"cjson.encode(1/3)"#, r#"ok "0.33333333333333""#),
+        (
+            r#"cjson.encode(123456789012345)"#,
+            r#"ok "1.2345678901234e+14""#,
+        ),
+        (r#"cjson.encode(12345678901234)"#, r#"ok "12345678901234""#),
+        (r#"cjson.encode(1e15)"#, r#"ok "1e+15""#),
+        (r#"cjson.encode(1e-5)"#, r#"ok "1e-05""#),
+        (r#"cjson.encode(2^53)"#, r#"ok "9.007199254741e+15""#),
+        (r#"cjson.encode(1e300)"#, r#"ok "1e+300""#),
+        (
+            r#"cjson.encode(1/0)"#,
+            r#"E:Cannot serialise number: must not be NaN or Inf"#,
+        ),
+        (
+            r#"cjson.encode(-1/0)"#,
+            r#"E:Cannot serialise number: must not be NaN or Inf"#,
+        ),
+        (
+            r#"cjson.encode(0/0)"#,
+            r#"E:Cannot serialise number: must not be NaN or Inf"#,
+        ),
+        (
+            r#"cjson.encode({1/0})"#,
+            r#"E:Cannot serialise number: must not be NaN or Inf"#,
+        ),
+        (
+            r#"cjson.encode({[1/0] = 1})"#,
+            r#"E:Cannot serialise number: must not be NaN or Inf"#,
+        ),
+        (r#"cjson.encode('')"#, r#"ok """""#),
+        (r#"cjson.encode('abc')"#, r#"ok ""abc"""#),
+        (r#"cjson.encode('a/b')"#, r#"ok ""a\/b"""#),
+        (
+            r#"cjson.encode('quote " backslash \\ slash /')"#,
+            r#"ok ""quote \" backslash \\ slash \/"""#,
+        ),
+        (
+            r#"cjson.encode('\0\1\2\7\8\9\10\11\12\13\14\31\127')"#,
+            r#"ok ""\u0000\u0001\u0002\u0007\b\t\n\u000b\f\r\u000e\u001f\u007f"""#,
+        ),
+        (
+            r#"cjson.encode('\128\255\194\169 é')"#,
+            r#"ok ""\x80\xff\xc2\xa9 \xc3\xa9"""#,
+        ),
+        (r#"cjson.encode('\226\130\172')"#, r#"ok ""\xe2\x82\xac"""#),
+        (r#"cjson.encode({'a', 'b'})"#, r#"ok "["a","b"]""#),
+        (r#"cjson.encode({a = 'b'})"#, r#"ok "{"a":"b"}""#),
+        (
+            r#"cjson.encode({a = 1, b = 2, c = 3, d = 4, e = 5})"#,
+            r#"ok "{"a":1,"c":3,"b":2,"e":5,"d":4}""#,
+        ),
+        (r#"cjson.encode({[1] = 1, [2] = 2})"#, r#"ok "[1,2]""#),
+        (r#"cjson.encode({[2] = 2})"#, r#"ok "[null,2]""#),
+        (r#"cjson.encode({[3] = 3})"#, r#"ok "[null,null,3]""#),
+        (
+            r#"cjson.encode({[10] = 1})"#,
+            r#"ok "[null,null,null,null,null,null,null,null,null,1]""#,
+        ),
+        (
+            r#"cjson.encode({[11] = 1})"#,
+            r#"E:Cannot serialise table: excessively sparse array"#,
+        ),
+        (
+            r#"cjson.encode({[11] = 1, [1] = 1, [2] = 2, [3] = 3, [4] = 4, [5] = 5})"#,
+            r#"ok "[1,2,3,4,5,null,null,null,null,null,1]""#,
+        ),
+        (
+            r#"cjson.encode({[12] = 1, [1] = 1, [2] = 2, [3] = 3, [4] = 4, [5] = 5})"#,
+            r#"ok "[1,2,3,4,5,null,null,null,null,null,null,1]""#,
+        ),
+        (
+            r#"cjson.encode({[1] = 1, [1.5] = 2})"#,
+            r#"ok "{"1":1,"1.5":2}""#,
+        ),
+        (r#"cjson.encode({[0] = 1})"#, r#"ok "{"0":1}""#),
+        (r#"cjson.encode({[-1] = 1})"#, r#"ok "{"-1":1}""#),
+        (r#"cjson.encode({[2^31] = 1})"#, r#"ok "{"2147483648":1}""#),
+        (r#"cjson.encode({[2^31] = 1, [1] = 2})"#, r#"ok "[2]""#),
+        (
+            r#"cjson.encode({[2^40] = 1})"#,
+            r#"ok "{"1099511627776":1}""#,
+        ),
+        (
+            r#"cjson.encode({1, 2, x = 3})"#,
+            r#"ok "{"1":1,"2":2,"x":3}""#,
+        ),
+        (r#"cjson.encode({[1.5] = 'x'})"#, r#"ok "{"1.5":"x"}""#),
+        (r#"cjson.encode({[1e20] = 'x'})"#, r#"ok "{"1e+20":"x"}""#),
+        (
+            r#"cjson.encode({[true] = 1})"#,
+            r#"E:Cannot serialise boolean: table key must be a number or string"#,
+        ),
+        (
+            r#"cjson.encode({[{}] = 1})"#,
+            r#"E:Cannot serialise table: table key must be a number or string"#,
+        ),
+        (r#"cjson.encode({nil, 2})"#, r#"ok "[null,2]""#),
+        (r#"cjson.encode({1, nil, 3})"#, r#"ok "[1,null,3]""#),
+        (
+            r#"cjson.encode({cjson.null, cjson.null})"#,
+            r#"ok "[null,null]""#,
+        ),
+        (
+            r#"cjson.encode(cjson.encode)"#,
+            r#"E:Cannot serialise function: type not supported"#,
+        ),
+        (
+            r#"cjson.encode({f = cjson.encode})"#,
+            r#"E:Cannot serialise function: type not supported"#,
+        ),
+        (
+            r#"cjson.encode({cjson.encode})"#,
+            r#"E:Cannot serialise function: type not supported"#,
+        ),
+        (
+            r#"cjson.encode()"#,
+            r#"E:bad argument #1 to 'encode' (expected 1 argument)"#,
+        ),
+        (
+            r#"cjson.encode(1, 2)"#,
+            r#"E:bad argument #1 to 'encode' (expected 1 argument)"#,
+        ),
+        (
+            r#"cjson.encode({a = {b = {c = {d = {}}}}})"#,
+            r#"ok "{"a":{"b":{"c":{"d":{}}}}}""#,
+        ),
+        (
+            r#"cjson.encode({{{{{{{{{{{{{{{{{{{{1}}}}}}}}}}}}}}}}}}}})"#,
+            r#"ok "[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]""#,
+        ),
+        (
+            r#"cjson.encode({['a"b'] = 'c\nd'})"#,
+            r#"ok "{"a\"b":"c\nd"}""#,
+        ),
+        (
+            r#"cjson.encode({[1] = 'a', ['1'] = 'b'})"#,
+            r#"ok "{"1":"a","1":"b"}""#,
+        ),
+        (r#"cjson.encode({['1'] = 'b'})"#, r#"ok "{"1":"b"}""#),
+        (
+            r#"cjson.encode({10, 20, 30, n = 3})"#,
+            r#"ok "{"1":10,"2":20,"3":30,"n":3}""#,
+        ),
+        (
+            r#"cjson.encode_max_depth(2); cjson.encode({{1}})"#,
+            r#"ok "[[1]]""#,
+        ),
+        (
+            r#"cjson.encode_max_depth(2); cjson.encode({{{1}}})"#,
+            r#"E:Cannot serialise, excessive nesting (3)"#,
+        ),
+        (
+            r#"cjson.encode_max_depth(1); cjson.encode({})"#,
+            r#"ok "{}""#,
+        ),
+        (
+            r#"cjson.encode_max_depth(1); cjson.encode({{}})"#,
+            r#"E:Cannot serialise, excessive nesting (2)"#,
+        ),
+        (r#"cjson.encode_max_depth()"#, r#"ok 1000"#),
+        (r#"cjson.encode_max_depth(5)"#, r#"ok 5"#),
+        (
+            r#"cjson.encode_max_depth(0)"#,
+            r#"E:bad argument #1 to 'encode_max_depth' (expected integer between 1 and 2147483647)"#,
+        ),
+        (
+            r#"cjson.encode_max_depth(-1)"#,
+            r#"E:bad argument #1 to 'encode_max_depth' (expected integer between 1 and 2147483647)"#,
+        ),
+        (
+            r#"cjson.encode_max_depth(2^31)"#,
+            r#"E:bad argument #1 to 'encode_max_depth' (expected integer between 1 and 2147483647)"#,
+        ),
+        (r#"cjson.encode_max_depth(2^32 + 3)"#, r#"ok 3"#),
+        (r#"cjson.encode_max_depth('7')"#, r#"ok 7"#),
+        (
+            r#"cjson.encode_max_depth('x')"#,
+            r#"E:bad argument #1 to 'encode_max_depth' (number expected, got string)"#,
+        ),
+        (
+            r#"cjson.encode_max_depth(1, 2)"#,
+            r#"E:bad argument #2 to 'encode_max_depth' (found too many arguments)"#,
+        ),
+        (r#"cjson.encode_max_depth(nil)"#, r#"ok 1000"#),
+        (r#"cjson.encode_number_precision()"#, r#"ok 14"#),
+        (
+            r#"cjson.encode_number_precision(3); cjson.encode({1/3, 1234567, 0.5})"#,
+            r#"ok "[0.333,1.23e+06,0.5]""#,
+        ),
+        (
+            r#"cjson.encode_number_precision(1); cjson.encode(15)"#,
+            r#"ok "2e+01""#,
+        ),
+        (
+            r#"cjson.encode_number_precision(14); cjson.encode(1/3)"#,
+            r#"ok "0.33333333333333""#,
+        ),
+        (
+            r#"cjson.encode_number_precision(15)"#,
+            r#"E:bad argument #1 to 'encode_number_precision' (expected integer between 1 and 14)"#,
+        ),
+        (
+            r#"cjson.encode_number_precision(0)"#,
+            r#"E:bad argument #1 to 'encode_number_precision' (expected integer between 1 and 14)"#,
+        ),
+        (r#"cjson.encode_sparse_array()"#, r#"ok false 2 10"#),
+        (r#"cjson.encode_sparse_array(true)"#, r#"ok true 2 10"#),
+        (
+            r#"cjson.encode_sparse_array(true); cjson.encode({[20] = 1})"#,
+            r#"ok "{"20":1}""#,
+        ),
+        (
+            r#"cjson.encode_sparse_array(false, 0); cjson.encode({[1000] = 1})"#,
+            r#"ok "[null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,1]""#,
+        ),
+        (
+            r#"cjson.encode_sparse_array(false, 3, 2); cjson.encode({[7] = 1, [1] = 1})"#,
+            r#"E:Cannot serialise table: excessively sparse array"#,
+        ),
+        (
+            r#"cjson.encode_sparse_array(false, 3, 2); cjson.encode({[6] = 1, [1] = 1})"#,
+            r#"ok "[1,null,null,null,null,1]""#,
+        ),
+        (r#"cjson.encode_sparse_array('on', 1, 0)"#, r#"ok true 1 0"#),
+        (
+            r#"cjson.encode_sparse_array('on', 1, 0); cjson.encode({[2] = 1, [1] = 1})"#,
+            r#"ok "[1,1]""#,
+        ),
+        (
+            r#"cjson.encode_sparse_array('on', 1, 0); cjson.encode({[3] = 1, [1] = 1})"#,
+            r#"ok "{"3":1,"1":1}""#,
+        ),
+        (r#"cjson.encode_sparse_array('off')"#, r#"ok false 2 10"#),
+        (
+            r#"cjson.encode_sparse_array('yes')"#,
+            r#"E:bad argument #1 to 'encode_sparse_array' (invalid option 'yes')"#,
+        ),
+        (
+            r#"cjson.encode_sparse_array(1)"#,
+            r#"E:bad argument #1 to 'encode_sparse_array' (invalid option '1')"#,
+        ),
+        (
+            r#"cjson.encode_sparse_array({})"#,
+            r#"E:bad argument #1 to 'encode_sparse_array' (string expected, got table)"#,
+        ),
+        (
+            r#"cjson.encode_sparse_array(nil, -1)"#,
+            r#"E:bad argument #1 to 'encode_sparse_array' (expected integer between 0 and 2147483647)"#,
+        ),
+        (
+            r#"cjson.encode_sparse_array(nil, nil, -1)"#,
+            r#"E:bad argument #1 to 'encode_sparse_array' (expected integer between 0 and 2147483647)"#,
+        ),
+        (
+            r#"cjson.encode_sparse_array(nil, 'x')"#,
+            r#"E:bad argument #2 to 'encode_sparse_array' (number expected, got string)"#,
+        ),
+        (
+            r#"cjson.encode_sparse_array(nil, nil, nil, nil)"#,
+            r#"E:bad argument #4 to 'encode_sparse_array' (found too many arguments)"#,
+        ),
+        (r#"cjson.encode_invalid_numbers()"#, r#"ok false"#),
+        (
+            r#"cjson.encode_invalid_numbers(true); cjson.encode({1/0, -1/0, 0/0})"#,
+            r#"ok "[inf,-inf,nan]""#,
+        ),
+        (
+            r#"cjson.encode_invalid_numbers('null'); cjson.encode({1/0, -1/0, 0/0})"#,
+            r#"ok "[null,null,null]""#,
+        ),
+        (r#"cjson.encode_invalid_numbers('null')"#, r#"ok "null""#),
+        (r#"cjson.encode_invalid_numbers('on')"#, r#"ok true"#),
+        (
+            r#"cjson.encode_invalid_numbers('maybe')"#,
+            r#"E:bad argument #1 to 'encode_invalid_numbers' (invalid option 'maybe')"#,
+        ),
+        (
+            r#"cjson.encode_invalid_numbers(true); cjson.encode({[0/0] = 1})"#,
+            r#"E:table index is NaN"#,
+        ),
+        (
+            r#"cjson.encode_invalid_numbers('null'); cjson.encode({[1/0] = 1})"#,
+            r#"ok "{"null":1}""#,
+        ),
+        (r#"cjson.encode_keep_buffer()"#, r#"ok true"#),
+        (r#"cjson.encode_keep_buffer(false)"#, r#"ok false"#),
+        (
+            r#"cjson.encode_keep_buffer(false); cjson.encode({1, 2})"#,
+            r#"ok "[1,2]""#,
+        ),
+        (r#"cjson.decode_invalid_numbers()"#, r#"ok true"#),
+        (r#"cjson.decode_invalid_numbers(false)"#, r#"ok false"#),
+        (r#"cjson.decode_max_depth()"#, r#"ok 1000"#),
+        (
+            r#"cjson.decode_max_depth(2); cjson.decode('[[1]]')"#,
+            r#"ok {1={1=1}}"#,
+        ),
+        (
+            r#"cjson.decode_max_depth(2); cjson.decode('[[[1]]]')"#,
+            r#"E:Found too many nested data structures (3) at character 3"#,
+        ),
+        (
+            r#"cjson.decode_max_depth(2); cjson.decode('{"a":{"b":{}}}')"#,
+            r#"E:Found too many nested data structures (3) at character 11"#,
+        ),
+        (r#"cjson.decode('[1,2,3]')"#, r#"ok {1=1,2=2,3=3}"#),
+        (
+            r#"cjson.decode('{"a":1,"b":[true,false,null]}')"#,
+            r#"ok {"a"=1,"b"={1=true,2=false,3=null}}"#,
+        ),
+        (r#"cjson.decode('{}')"#, r#"ok {}"#),
+        (r#"cjson.decode('[]')"#, r#"ok {}"#),
+        (r#"cjson.decode('null')"#, r#"ok null"#),
+        (r#"cjson.decode('true')"#, r#"ok true"#),
+        (r#"cjson.decode('"abc"')"#, r#"ok "abc""#),
+        (r#"cjson.decode('123')"#, r#"ok 123"#),
+        (r#"cjson.decode('-0')"#, r#"ok -0"#),
+        (r#"cjson.decode('1.5e3')"#, r#"ok 1500"#),
+        (r#"cjson.decode('1E-2')"#, r#"ok 0.01"#),
+        (
+            r#"cjson.decode('12345678901234567890')"#,
+            r#"ok 1.2345678901234567e+19"#,
+        ),
+        (r#"cjson.decode('1e400')"#, r#"ok inf"#),
+        (r#"cjson.decode('-1e400')"#, r#"ok -inf"#),
+        (r#"cjson.decode('1e-400')"#, r#"ok 0"#),
+        (r#"cjson.decode('0.1')"#, r#"ok 0.10000000000000001"#),
+        (r#"cjson.decode('  [ 1 , 2 ]  ')"#, r#"ok {1=1,2=2}"#),
+        (r#"cjson.decode(' \t\r\n1')"#, r#"ok 1"#),
+        (
+            r#"cjson.decode('"\\u0041\\u00e9\\u20ac"')"#,
+            r#"ok "A\xc3\xa9\xe2\x82\xac""#,
+        ),
+        (
+            r#"cjson.decode('"\\ud83d\\ude00"')"#,
+            r#"ok "\xf0\x9f\x98\x80""#,
+        ),
+        (
+            r#"cjson.decode('"\\ud83d"')"#,
+            r#"E:Expected value but found invalid unicode escape code at character 2"#,
+        ),
+        (
+            r#"cjson.decode('"\\ude00"')"#,
+            r#"E:Expected value but found invalid unicode escape code at character 2"#,
+        ),
+        (
+            r#"cjson.decode('"\\ud83d\\u0041"')"#,
+            r#"E:Expected value but found invalid unicode escape code at character 2"#,
+        ),
+        (
+            r#"cjson.decode('"\\ud83dx"')"#,
+            r#"E:Expected value but found invalid unicode escape code at character 2"#,
+        ),
+        (
+            r#"cjson.decode('"\\u12"')"#,
+            r#"E:Expected value but found invalid unicode escape code at character 2"#,
+        ),
+        (
+            r#"cjson.decode('"\\u12G4"')"#,
+            r#"E:Expected value but found invalid unicode escape code at character 2"#,
+        ),
+        (r#"cjson.decode('"\\u0000"')"#, r#"ok "\x00""#),
+        (
+            r#"cjson.decode('"\\/\\b\\f\\n\\r\\t\\"\\\\"')"#,
+            r#"ok "/\x08\x0c\x0a\x0d\x09"\""#,
+        ),
+        (
+            r#"cjson.decode('"\\x"')"#,
+            r#"E:Expected value but found invalid escape code at character 2"#,
+        ),
+        (
+            r#"cjson.decode('"\\')"#,
+            r#"E:Expected value but found invalid escape code at character 2"#,
+        ),
+        (
+            r#"cjson.decode('"abc')"#,
+            r#"E:Expected value but found unexpected end of string at character 5"#,
+        ),
+        (
+            r#"cjson.decode('"a\0b"')"#,
+            r#"E:Expected value but found unexpected end of string at character 3"#,
+        ),
+        (
+            r#"cjson.decode('"\1\31\127\255"')"#,
+            r#"ok "\x01\x1f\x7f\xff""#,
+        ),
+        (r#"cjson.decode('[1]\0garbage')"#, r#"ok {1=1}"#),
+        (
+            r#"cjson.decode('\0[1]')"#,
+            r#"E:JSON parser does not support UTF-16 or UTF-32"#,
+        ),
+        (
+            r#"cjson.decode('[\0')"#,
+            r#"E:JSON parser does not support UTF-16 or UTF-32"#,
+        ),
+        (
+            r#"cjson.decode('')"#,
+            r#"E:Expected value but found T_END at character 1"#,
+        ),
+        (
+            r#"cjson.decode(' ')"#,
+            r#"E:Expected value but found T_END at character 2"#,
+        ),
+        (
+            r#"cjson.decode('[')"#,
+            r#"E:Expected value but found T_END at character 2"#,
+        ),
+        (
+            r#"cjson.decode('[1,]')"#,
+            r#"E:Expected value but found T_ARR_END at character 4"#,
+        ),
+        (
+            r#"cjson.decode('[1 2]')"#,
+            r#"E:Expected comma or array end but found T_NUMBER at character 4"#,
+        ),
+        (
+            r#"cjson.decode('{"a" 1}')"#,
+            r#"E:Expected colon but found T_NUMBER at character 6"#,
+        ),
+        (
+            r#"cjson.decode('{"a":1,}')"#,
+            r#"E:Expected object key string but found T_OBJ_END at character 8"#,
+        ),
+        (
+            r#"cjson.decode('{1:2}')"#,
+            r#"E:Expected object key string but found T_NUMBER at character 2"#,
+        ),
+        (
+            r#"cjson.decode('{"a":1 "b":2}')"#,
+            r#"E:Expected comma or object end but found T_STRING at character 8"#,
+        ),
+        (
+            r#"cjson.decode('{"a":}')"#,
+            r#"E:Expected value but found T_OBJ_END at character 6"#,
+        ),
+        (
+            r#"cjson.decode(']')"#,
+            r#"E:Expected value but found T_ARR_END at character 1"#,
+        ),
+        (
+            r#"cjson.decode('[1]]')"#,
+            r#"E:Expected the end but found T_ARR_END at character 4"#,
+        ),
+        (
+            r#"cjson.decode('nul')"#,
+            r#"E:Expected value but found invalid token at character 1"#,
+        ),
+        (
+            r#"cjson.decode('tru')"#,
+            r#"E:Expected value but found invalid token at character 1"#,
+        ),
+        (
+            r#"cjson.decode('truex')"#,
+            r#"E:Expected the end but found invalid token at character 5"#,
+        ),
+        (
+            r#"cjson.decode('True')"#,
+            r#"E:Expected value but found invalid token at character 1"#,
+        ),
+        (
+            r#"cjson.decode('x')"#,
+            r#"E:Expected value but found invalid token at character 1"#,
+        ),
+        (
+            r#"cjson.decode('@')"#,
+            r#"E:Expected value but found invalid token at character 1"#,
+        ),
+        (
+            r#"cjson.decode('-')"#,
+            r#"E:Expected value but found invalid number at character 1"#,
+        ),
+        (
+            r#"cjson.decode('- 1')"#,
+            r#"E:Expected value but found invalid number at character 1"#,
+        ),
+        (r#"cjson.decode('+1')"#, r#"ok 1"#),
+        (r#"cjson.decode('0x10')"#, r#"ok 16"#),
+        (r#"cjson.decode('-0x10')"#, r#"ok -16"#),
+        (r#"cjson.decode('0123')"#, r#"ok 123"#),
+        (r#"cjson.decode('inf')"#, r#"ok inf"#),
+        (r#"cjson.decode('-inf')"#, r#"ok -inf"#),
+        (r#"cjson.decode('Infinity')"#, r#"ok inf"#),
+        (r#"cjson.decode('nan')"#, r#"ok nan"#),
+        (r#"cjson.decode('-nan')"#, r#"ok -nan"#),
+        (r#"cjson.decode('NaN')"#, r#"ok nan"#),
+        (r#"cjson.decode('1.')"#, r#"ok 1"#),
+        (
+            r#"cjson.decode('.5')"#,
+            r#"E:Expected value but found invalid token at character 1"#,
+        ),
+        (
+            r#"cjson.decode('1e')"#,
+            r#"E:Expected the end but found invalid token at character 2"#,
+        ),
+        (
+            r#"cjson.decode('1e+')"#,
+            r#"E:Expected the end but found invalid token at character 2"#,
+        ),
+        (
+            r#"cjson.decode('1.5.5')"#,
+            r#"E:Expected the end but found invalid token at character 4"#,
+        ),
+        (
+            r#"cjson.decode('[1e5x]')"#,
+            r#"E:Expected comma or array end but found invalid token at character 5"#,
+        ),
+        (r#"cjson.decode('"\\u00e9"')"#, r#"ok "\xc3\xa9""#),
+        (
+            r#"cjson.decode_invalid_numbers(false); cjson.decode('+1')"#,
+            r#"E:Expected value but found invalid token at character 1"#,
+        ),
+        (
+            r#"cjson.decode_invalid_numbers(false); cjson.decode('0x10')"#,
+            r#"E:Expected value but found invalid number at character 1"#,
+        ),
+        (
+            r#"cjson.decode_invalid_numbers(false); cjson.decode('0123')"#,
+            r#"E:Expected value but found invalid number at character 1"#,
+        ),
+        (
+            r#"cjson.decode_invalid_numbers(false); cjson.decode('inf')"#,
+            r#"E:Expected value but found invalid token at character 1"#,
+        ),
+        (
+            r#"cjson.decode_invalid_numbers(false); cjson.decode('-inf')"#,
+            r#"E:Expected value but found invalid number at character 1"#,
+        ),
+        (
+            r#"cjson.decode_invalid_numbers(false); cjson.decode('nan')"#,
+            r#"E:Expected value but found invalid token at character 1"#,
+        ),
+        (
+            r#"cjson.decode_invalid_numbers(false); cjson.decode('[1, -0.5e2, 0]')"#,
+            r#"ok {1=1,2=-50,3=0}"#,
+        ),
+        (
+            r#"cjson.decode_invalid_numbers(false); cjson.decode('nul')"#,
+            r#"E:Expected value but found invalid token at character 1"#,
+        ),
+        (r#"cjson.decode(123)"#, r#"ok 123"#),
+        (
+            r#"cjson.decode()"#,
+            r#"E:bad argument #1 to 'decode' (expected 1 argument)"#,
+        ),
+        (
+            r#"cjson.decode('1', 2)"#,
+            r#"E:bad argument #1 to 'decode' (expected 1 argument)"#,
+        ),
+        (
+            r#"cjson.decode({})"#,
+            r#"E:bad argument #1 to 'decode' (string expected, got table)"#,
+        ),
+        (
+            r#"cjson.decode(nil)"#,
+            r#"E:bad argument #1 to 'decode' (string expected, got nil)"#,
+        ),
+        (
+            r#"cjson.decode('a\0')"#,
+            r#"E:JSON parser does not support UTF-16 or UTF-32"#,
+        ),
+        (r#"cjson.decode('{"a":1,"a":2}')"#, r#"ok {"a"=2}"#),
+        (
+            r#"cjson.decode('{"b":1,"a":2,"c":3,"d":[1,{"e":null}]}')"#,
+            r#"ok {"a"=2,"d"={1=1,2={"e"=null}},"c"=3,"b"=1}"#,
+        ),
+        (r#"cjson.decode('[1,null,3]')"#, r#"ok {1=1,2=null,3=3}"#),
+        (r#"cjson.decode('[null]')"#, r#"ok {1=null}"#),
+        (
+            r#"cjson.decode(cjson.encode({1, 'two', {three = 3}, false}))"#,
+            r#"ok {1=1,2="two",3={"three"=3},4=false}"#,
+        ),
+        (r#"cjson.decode('{"\\u0000":1}')"#, r#"ok {"\x00"=1}"#),
+        (
+            r#"cjson.decode(string.rep('[', 1000) .. string.rep(']', 1000))"#,
+            r#"ok {1={1={1={1={1={1={1={1={1={1={1={1={1={1={1={1={1={1={1={1={1={...}}}}}}}}}}}}}}}}}}}}}}"#,
+        ),
+        (
+            r#"cjson.decode(string.rep('[', 1001) .. string.rep(']', 1001))"#,
+            r#"E:Found too many nested data structures (1001) at character 1001"#,
+        ),
+        (
+            r#"cjson.decode(string.rep('{"a":', 1001) .. '1' .. string.rep('}', 1001))"#,
+            r#"E:Found too many nested data structures (1001) at character 5001"#,
+        ),
+        (
+            r#"cjson.encode(cjson.decode(string.rep('[', 1000) .. string.rep(']', 1000)))"#,
+            r#"ok "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[{}]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]""#,
+        ),
+        (
+            r#"#cjson.encode(cjson.decode(string.rep('[', 999) .. '1' .. string.rep(']', 999)))"#,
+            r#"ok 1999"#,
+        ),
+        (
+            r#"cjson.encode(cjson.decode(string.rep('[', 1000) .. '1' .. string.rep(']', 1000)))"#,
+            r#"ok "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]""#,
+        ),
+        (r#"cjson.null"#, r#"ok null"#),
+        (
+            r#"cjson._NAME .. ' ' .. cjson._VERSION"#,
+            r#"ok "cjson 2.1.0""#,
+        ),
+        (r#"cjson.new().encode({1})"#, r#"ok "[1]""#),
+        (r#"cjson.new().encode_max_depth()"#, r#"ok 1000"#),
+        (
+            r#"cjson.encode_max_depth(3); cjson.new().encode_max_depth()"#,
+            r#"ok 1000"#,
+        ),
+        (r#"cjson.new(1, 2, 3)._NAME"#, r#"ok "cjson""#),
+    ];
+
+    #[test]
+    fn every_case_answers_as_redis_7_0_15_does() {
+        check(CASES);
+    }
+
+    /// A chain of `depth` tables, each holding the next at `key` (None: at [1]).
+    fn chain(depth: usize, key: Option<&str>) -> Value {
+        let root = TableRef::new(0, 0);
+        let mut cur = root.clone();
+        for _ in 1..depth {
+            let next = TableRef::new(0, 0);
+            match key {
+                Some(k) => cur.set_str(k, Value::Table(next.clone())),
+                None => cur.set_int(1, Value::Table(next.clone())),
+            }
+            cur = next;
+        }
+        Value::Table(root)
+    }
+
+    fn call(vm: &mut Vm, name: &str, args: Vec<Value>) -> Result<Vec<Value>, String> {
+        let f = vm
+            .globals
+            .get_str("cjson")
+            .as_table()
+            .unwrap()
+            .get_str(name);
+        vm.call(&mut NoHost, f, args).map_err(|e| match e {
+            LuaError::Msg(m) => m,
+            other => format!("{other:?}"),
+        })
+    }
+
+    /// With the depth limits raised, the 8000-slot Lua stack stops nesting where it
+    /// stops on redis-server 7.0.15 (arrays hold one slot per level, objects two), and
+    /// no depth overflows the Rust stack.
+    #[test]
+    fn deep_nesting_stops_where_the_servers_lua_stack_does() {
+        let mut vm = testkit::vm();
+        call(&mut vm, "encode_max_depth", vec![Value::Num(100000.0)]).unwrap();
+        call(&mut vm, "decode_max_depth", vec![Value::Num(100000.0)]).unwrap();
+        let encoded_len = |vm: &mut Vm, v: Value| {
+            call(vm, "encode", vec![v]).map(|r| match &r[0] {
+                Value::Str(s) => s.len(),
+                _ => 0,
+            })
+        };
+        assert_eq!(encoded_len(&mut vm, chain(7997, None)), Ok(15994));
+        assert_eq!(
+            encoded_len(&mut vm, chain(7998, None)),
+            Err("Cannot serialise, excessive nesting (7998)".into())
+        );
+        assert_eq!(encoded_len(&mut vm, chain(3999, Some("a"))), Ok(23990));
+        assert_eq!(
+            encoded_len(&mut vm, chain(4000, Some("a"))),
+            Err("Cannot serialise, excessive nesting (4000)".into())
+        );
+        let decode =
+            |vm: &mut Vm, text: String| call(vm, "decode", vec![Value::str(&text)]).map(|_| ());
+        let arrays = |n: usize| "[".repeat(n) + &"]".repeat(n);
+        let objects = |n: usize| "{\"a\":".repeat(n - 1) + "{}" + &"}".repeat(n - 1);
+        assert_eq!(decode(&mut vm, arrays(7998)), Ok(()));
+        assert_eq!(
+            decode(&mut vm, arrays(7999)),
+            Err("Found too many nested data structures (7999) at character 7999".into())
+        );
+        assert_eq!(decode(&mut vm, objects(3999)), Ok(()));
+        assert_eq!(
+            decode(&mut vm, objects(4000)),
+            Err("Found too many nested data structures (4000) at character 19996".into())
+        );
+        // far deeper than any stack: still an error, not a crash
+        assert!(decode(&mut vm, arrays(1_000_000)).is_err());
+    }
+
+    /// A table that holds itself ends at the depth limit, as on the server.
+    #[test]
+    fn a_cyclic_table_is_excessive_nesting() {
+        let mut vm = testkit::vm();
+        let t = TableRef::new(0, 0);
+        t.set_int(1, Value::Table(t.clone()));
+        t.set_str("x", Value::Table(t.clone()));
+        assert_eq!(
+            call(&mut vm, "encode", vec![Value::Table(t)]).map(|_| ()),
+            Err("Cannot serialise, excessive nesting (1001)".into())
+        );
+    }
+}
+
 /// What the libraries' tests share: a VM with all five libraries, and a small
 /// evaluator for the Lua expressions the cases are written in (literals, table
 /// constructors built as Lua 5.1's compiler builds them, arithmetic, `..`, calls of
@@ -1274,7 +1995,8 @@ pub(crate) mod testkit {
                         self.i += 1;
                     }
                 }
-                let n = crate::value::str2number(&self.s[st..self.i]).expect("number");
+                let n = crate::value::str2number(&self.s[st..self.i])
+                    .unwrap_or_else(|| panic!("bad number in {:?}", self.src()));
                 return Ok(vec![Value::Num(n)]);
             }
             let mut path = self.name().expect("a name");
@@ -1284,71 +2006,75 @@ pub(crate) mod testkit {
                 "false" => return Ok(vec![Value::Bool(false)]),
                 _ => {}
             }
-            let mut v = self.vm.globals.get_str(&path);
-            while {
+            let mut vs = vec![self.vm.globals.get_str(&path)];
+            loop {
                 self.ws();
-                self.peek() == b'.' && self.s.get(self.i + 1) != Some(&b'.')
-            } {
-                self.i += 1;
-                let field = self.name().expect("a field name");
-                path = format!("{path}.{field}");
-                v = match &v {
-                    Value::Table(t) => t.get_str(&field),
-                    _ => Value::Nil,
-                };
-            }
-            self.ws();
-            if self.peek() == b'(' {
-                self.i += 1;
-                let mut args = Vec::new();
-                if !self.eat(")") {
-                    loop {
-                        let vs = self.expr_multi()?;
-                        if self.eat(",") {
-                            args.push(first(&vs));
-                        } else {
-                            self.expect(")");
-                            args.extend(vs);
-                            break;
+                if self.peek() == b'.' && self.s.get(self.i + 1) != Some(&b'.') {
+                    self.i += 1;
+                    let field = self.name().expect("a field name");
+                    path = format!("{path}.{field}");
+                    vs = vec![match first(&vs) {
+                        Value::Table(t) => t.get_str(&field),
+                        _ => Value::Nil,
+                    }];
+                } else if self.peek() == b'(' {
+                    self.i += 1;
+                    let mut args = Vec::new();
+                    if !self.eat(")") {
+                        loop {
+                            let a = self.expr_multi()?;
+                            if self.eat(",") {
+                                args.push(first(&a));
+                            } else {
+                                self.expect(")");
+                                args.extend(a);
+                                break;
+                            }
                         }
                     }
+                    vs = self.call(&path, first(&vs), args)?;
+                    path = format!("{path}()");
+                } else {
+                    return Ok(vs);
                 }
-                return match path.as_str() {
-                    "string.rep" => {
-                        let s = args[0].to_lua_str().unwrap();
-                        let n = Self::num(&args[1]).max(0.0) as usize;
-                        Ok(vec![Value::bytes(&s.as_bytes().repeat(n))])
-                    }
-                    "string.sub" => {
-                        let s = args[0].to_lua_str().unwrap();
-                        let l = s.len() as i64;
-                        let pos = |x: f64| {
-                            let x = x as i64;
-                            if x < 0 {
-                                (l + x + 1).max(0)
-                            } else {
-                                x
-                            }
-                        };
-                        let i = pos(Self::num(&args[1])).max(1);
-                        let j = pos(args.get(2).map_or(-1.0, Self::num)).min(l);
-                        let part = if i > j {
-                            &[][..]
-                        } else {
-                            &s.as_bytes()[(i - 1) as usize..j as usize]
-                        };
-                        Ok(vec![Value::bytes(part)])
-                    }
-                    "string.char" => Ok(vec![Value::bytes(
-                        &args.iter().map(|a| Self::num(a) as u8).collect::<Vec<_>>(),
-                    )]),
-                    _ => {
-                        assert!(matches!(v, Value::Func(_)), "no function {path}");
-                        self.vm.call(&mut NoHost, v, args)
-                    }
-                };
             }
-            Ok(vec![v])
+        }
+
+        fn call(&mut self, path: &str, f: Value, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+            match path {
+                "string.rep" => {
+                    let s = args[0].to_lua_str().unwrap();
+                    let n = Self::num(&args[1]).max(0.0) as usize;
+                    Ok(vec![Value::bytes(&s.as_bytes().repeat(n))])
+                }
+                "string.sub" => {
+                    let s = args[0].to_lua_str().unwrap();
+                    let l = s.len() as i64;
+                    let pos = |x: f64| {
+                        let x = x as i64;
+                        if x < 0 {
+                            (l + x + 1).max(0)
+                        } else {
+                            x
+                        }
+                    };
+                    let i = pos(Self::num(&args[1])).max(1);
+                    let j = pos(args.get(2).map_or(-1.0, Self::num)).min(l);
+                    let part = if i > j {
+                        &[][..]
+                    } else {
+                        &s.as_bytes()[(i - 1) as usize..j as usize]
+                    };
+                    Ok(vec![Value::bytes(part)])
+                }
+                "string.char" => Ok(vec![Value::bytes(
+                    &args.iter().map(|a| Self::num(a) as u8).collect::<Vec<_>>(),
+                )]),
+                _ => {
+                    assert!(matches!(f, Value::Func(_)), "no function {path}");
+                    self.vm.call(&mut NoHost, f, args)
+                }
+            }
         }
 
         fn string(&mut self) -> Value {

@@ -948,6 +948,24 @@ mod tests {
         }
     }
 
+    /// A table that holds itself is cut off 16 levels down (as nil), as on the server:
+    /// {t, x = t} doubles at each level and packs to 327676 bytes there.
+    #[test]
+    fn a_cyclic_table_ends_at_sixteen_levels() {
+        let t = TableRef::new(0, 0);
+        t.set_int(1, Value::Table(t.clone()));
+        t.set_str("x", Value::Table(t.clone()));
+        let mut vm = testkit::vm();
+        let f = vm
+            .globals
+            .get_str("cmsgpack")
+            .as_table()
+            .unwrap()
+            .get_str("pack");
+        let out = vm.call(&mut NoHost, f, vec![Value::Table(t)]).unwrap();
+        assert!(matches!(&out[0], Value::Str(s) if s.len() == 327676));
+    }
+
     /// pack holds its arguments and one string per argument done on the stack.
     #[test]
     fn pack_stops_where_the_lua_stack_would() {
