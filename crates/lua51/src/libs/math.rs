@@ -285,7 +285,181 @@ pub fn open(vm: &mut Vm) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::libs::cjson::testkit::check;
     use crate::vm::NoHost;
+
+    /// Each Lua call with the answer redis-server 7.0.15 gave (random ones seeded first,
+    /// so they do not depend on what ran before).
+    const CASES: &[(&str, &str)] = &[
+        (r#"math.abs(-3)"#, r#"ok 3"#),
+        (r#"math.abs(-0)"#, r#"ok 0"#),
+        (r#"math.abs('-2')"#, r#"ok 2"#),
+        (
+            r#"math.abs()"#,
+            r#"E:bad argument #1 to 'abs' (number expected, got no value)"#,
+        ),
+        (
+            r#"math.abs('x')"#,
+            r#"E:bad argument #1 to 'abs' (number expected, got string)"#,
+        ),
+        (r#"math.ceil(1.2)"#, r#"ok 2"#),
+        (r#"math.ceil(-1.2)"#, r#"ok -1"#),
+        (r#"math.ceil(-0.5)"#, r#"ok -0"#),
+        (r#"math.floor(-1.2)"#, r#"ok -2"#),
+        (r#"math.floor(2^60 + 0.5)"#, r#"ok 1.152921504606847e+18"#),
+        (r#"math.sqrt(2)"#, r#"ok 1.4142135623730951"#),
+        (r#"math.sqrt(-1)"#, r#"ok -nan"#),
+        (r#"math.sin(1)"#, r#"ok 0.8414709848078965"#),
+        (r#"math.cos(1)"#, r#"ok 0.54030230586813977"#),
+        (r#"math.tan(1)"#, r#"ok 1.5574077246549023"#),
+        (r#"math.asin(0.5)"#, r#"ok 0.52359877559829893"#),
+        (r#"math.acos(0.5)"#, r#"ok 1.0471975511965979"#),
+        (r#"math.atan(1)"#, r#"ok 0.78539816339744828"#),
+        (r#"math.atan2(1, -1)"#, r#"ok 2.3561944901923448"#),
+        (r#"math.atan2(-0, -1)"#, r#"ok -3.1415926535897931"#),
+        (
+            r#"math.atan2(1)"#,
+            r#"E:bad argument #2 to 'atan2' (number expected, got no value)"#,
+        ),
+        (r#"math.sinh(1)"#, r#"ok 1.1752011936438014"#),
+        (r#"math.cosh(1)"#, r#"ok 1.5430806348152437"#),
+        (r#"math.tanh(0.5)"#, r#"ok 0.46211715726000974"#),
+        (r#"math.exp(1)"#, r#"ok 2.7182818284590451"#),
+        (r#"math.exp(710)"#, r#"ok inf"#),
+        (r#"math.log(10)"#, r#"ok 2.3025850929940459"#),
+        (r#"math.log(0)"#, r#"ok -inf"#),
+        (r#"math.log(-1)"#, r#"ok -nan"#),
+        (r#"math.log10(2)"#, r#"ok 0.3010299956639812"#),
+        (r#"math.log10(1e-300)"#, r#"ok -300"#),
+        (r#"math.pow(2, 0.5)"#, r#"ok 1.4142135623730951"#),
+        (r#"math.pow(-8, 1/3)"#, r#"ok -nan"#),
+        (r#"math.pow(0, -1)"#, r#"ok inf"#),
+        (r#"math.fmod(7, 3)"#, r#"ok 1"#),
+        (r#"math.fmod(-7, 3)"#, r#"ok -1"#),
+        (r#"math.fmod(7, -3)"#, r#"ok 1"#),
+        (r#"math.fmod(7, 0)"#, r#"ok -nan"#),
+        (r#"math.fmod(5.5, 2)"#, r#"ok 1.5"#),
+        (r#"math.fmod(1/0, 2)"#, r#"ok -nan"#),
+        (r#"math.mod(7, 3)"#, r#"ok 1"#),
+        (r#"math.modf(3.7)"#, r#"ok 3 0.70000000000000018"#),
+        (r#"math.modf(-3.7)"#, r#"ok -3 -0.70000000000000018"#),
+        (r#"math.modf(5)"#, r#"ok 5 0"#),
+        (r#"math.modf(-5)"#, r#"ok -5 -0"#),
+        (r#"math.modf(1/0)"#, r#"ok inf 0"#),
+        (r#"math.modf(-1/0)"#, r#"ok -inf -0"#),
+        (r#"math.modf(0/0)"#, r#"ok -nan -nan"#),
+        (r#"math.frexp(8)"#, r#"ok 0.5 4"#),
+        (r#"math.frexp(-3)"#, r#"ok -0.75 2"#),
+        (r#"math.frexp(0)"#, r#"ok 0 0"#),
+        (r#"math.frexp(1e-310)"#, r#"ok 0.57526180315593933 -1029"#),
+        (r#"math.frexp(1/0)"#, r#"ok inf 0"#),
+        (r#"math.ldexp(0.5, 4)"#, r#"ok 8"#),
+        (r#"math.ldexp(1, 1024)"#, r#"ok inf"#),
+        (r#"math.ldexp(1, -1074)"#, r#"ok 4.9406564584124654e-324"#),
+        (r#"math.ldexp(1, -1075)"#, r#"ok 0"#),
+        (r#"math.ldexp(3, 2.9)"#, r#"ok 12"#),
+        (r#"math.ldexp(1, 2^32 + 3)"#, r#"ok 8"#),
+        (
+            r#"math.ldexp(1)"#,
+            r#"E:bad argument #2 to 'ldexp' (number expected, got no value)"#,
+        ),
+        (r#"math.deg(math.pi)"#, r#"ok 180"#),
+        (r#"math.deg(1)"#, r#"ok 57.295779513082323"#),
+        (r#"math.rad(180)"#, r#"ok 3.1415926535897931"#),
+        (r#"math.rad(1)"#, r#"ok 0.017453292519943295"#),
+        (r#"math.min(3, 1, 2)"#, r#"ok 1"#),
+        (r#"math.min(1)"#, r#"ok 1"#),
+        (
+            r#"math.min()"#,
+            r#"E:bad argument #1 to 'min' (number expected, got no value)"#,
+        ),
+        (
+            r#"math.min(1, 'x')"#,
+            r#"E:bad argument #2 to 'min' (number expected, got string)"#,
+        ),
+        (r#"math.min(0/0, 1)"#, r#"ok -nan"#),
+        (r#"math.min(1, 0/0)"#, r#"ok 1"#),
+        (r#"math.max(3, 1, 2)"#, r#"ok 3"#),
+        (r#"math.max(-0, 0)"#, r#"ok -0"#),
+        (r#"math.max(0, -0)"#, r#"ok 0"#),
+        (r#"math.max('10', 9)"#, r#"ok 10"#),
+        (r#"math.huge"#, r#"ok inf"#),
+        (r#"-math.huge"#, r#"ok -inf"#),
+        (r#"math.pi"#, r#"ok 3.1415926535897931"#),
+        (
+            r#"math.randomseed(42); math.random()"#,
+            r#"ok 0.74452500033403046"#,
+        ),
+        (
+            r#"math.randomseed(42); math.random(); math.random(10)"#,
+            r#"ok 4"#,
+        ),
+        (r#"math.randomseed(0); math.random(1, 6)"#, r#"ok 2"#),
+        (
+            r#"math.randomseed(-1); math.random(1000000)"#,
+            r#"ok 300026"#,
+        ),
+        (r#"math.randomseed(2^31); math.random(100)"#, r#"ok 68"#),
+        (r#"math.randomseed(2^32 + 5); math.random(100)"#, r#"ok 53"#),
+        (r#"math.randomseed(1.9); math.random(100)"#, r#"ok 5"#),
+        (r#"math.randomseed('7'); math.random(-5, 5)"#, r#"ok -3"#),
+        (
+            r#"math.randomseed()"#,
+            r#"E:bad argument #1 to 'randomseed' (number expected, got no value)"#,
+        ),
+        (
+            r#"math.randomseed('x')"#,
+            r#"E:bad argument #1 to 'randomseed' (number expected, got string)"#,
+        ),
+        (
+            r#"math.randomseed(7); math.random(0)"#,
+            r#"E:bad argument #1 to 'random' (interval is empty)"#,
+        ),
+        (
+            r#"math.randomseed(7); math.random(2^31)"#,
+            r#"E:bad argument #1 to 'random' (interval is empty)"#,
+        ),
+        (
+            r#"math.randomseed(7); math.random(2^31 - 1)"#,
+            r#"ok 572184556"#,
+        ),
+        (
+            r#"math.randomseed(7); math.random(5, 4)"#,
+            r#"E:bad argument #2 to 'random' (interval is empty)"#,
+        ),
+        (r#"math.randomseed(7); math.random(4, 4)"#, r#"ok 4"#),
+        (
+            r#"math.randomseed(7); math.random(-2^31, 2^31 - 1)"#,
+            r#"ok -2147483648"#,
+        ),
+        (
+            r#"math.randomseed(7); math.random(-2^31 + 1, 2^31 - 1)"#,
+            r#"ok -2147483648"#,
+        ),
+        (
+            r#"math.randomseed(7); math.random(1, 2, 3)"#,
+            r#"E:wrong number of arguments"#,
+        ),
+        (r#"math.randomseed(7); math.random(1.9)"#, r#"ok 1"#),
+        (r#"math.randomseed(7); math.random('3')"#, r#"ok 1"#),
+        (
+            r#"math.randomseed(7); math.random(nil)"#,
+            r#"E:bad argument #1 to 'random' (number expected, got nil)"#,
+        ),
+        (
+            r#"math.randomseed(7); math.random(1, nil)"#,
+            r#"E:bad argument #2 to 'random' (number expected, got nil)"#,
+        ),
+        (
+            r#"math.randomseed(7); math.random({})"#,
+            r#"E:bad argument #1 to 'random' (number expected, got table)"#,
+        ),
+    ];
+
+    #[test]
+    fn every_case_answers_as_redis_7_0_15_does() {
+        check(CASES);
+    }
 
     fn call(name: &'static str, args: Vec<Value>) -> Result<Vec<Value>, String> {
         let mut vm = Vm::new();
@@ -320,6 +494,44 @@ mod tests {
         // the fourth draw as a float, written with %.14g by tostring
         let r = nums(call("random", vec![]).unwrap())[0];
         assert_eq!(crate::value::fmt_number(r), "0.44658343468168");
+    }
+
+    /// Sixteen scripts on a freshly started redis-server 7.0.15, each making one call:
+    /// random(), random(10), random(5, 15), random(1000000), four times over.
+    #[test]
+    fn a_fresh_server_continues_one_sequence_across_scripts() {
+        set_rand_state(RAND_INITIAL);
+        let want = [
+            "0.39646477363839039",
+            "9",
+            "8",
+            "446584",
+            "0.31869277233197019",
+            "9",
+            "5",
+            "584091",
+            "0.15936862638190791",
+            "4",
+            "12",
+            "58859",
+            "0.8998543065506287",
+            "2",
+            "6",
+            "533065",
+        ];
+        let calls: [Vec<Value>; 4] = [
+            vec![],
+            vec![n(10.0)],
+            vec![n(5.0), n(15.0)],
+            vec![n(1000000.0)],
+        ];
+        let got: Vec<String> = (0..16)
+            .map(|i| {
+                let r = nums(call("random", calls[i % 4].clone()).unwrap())[0];
+                crate::value::fmt_g(r, 17)
+            })
+            .collect();
+        assert_eq!(got, want);
     }
 
     #[test]
