@@ -135,7 +135,8 @@ pub fn open(vm: &mut Vm) {
 
 #[cfg(test)]
 mod tests {
-    use crate::libs::cjson::testkit::check;
+    use crate::libs::cjson::testkit::{self, check};
+    use crate::value::Value;
 
     /// Each Lua call with the answer redis-server 7.0.15 gave (`ok` results or `E:`
     /// error as the script sees it in pcall, position stripped).
@@ -245,5 +246,26 @@ mod tests {
     #[test]
     fn every_case_answers_as_redis_7_0_15_does() {
         check(CASES);
+    }
+
+    /// Random numbers (edges included), strings and other values into every function.
+    #[test]
+    fn no_argument_makes_a_bit_function_panic() {
+        let mut rng = testkit::Rng(0xdead_beef_cafe_f00d);
+        let mut vm = testkit::vm();
+        let names = [
+            "tobit", "bnot", "band", "bor", "bxor", "lshift", "rshift", "arshift", "rol", "ror",
+            "bswap", "tohex",
+        ];
+        for _ in 0..20000 {
+            let args: Vec<Value> = (0..rng.below(4))
+                .map(|_| match rng.below(4) {
+                    0 => Value::str(&format!("{}", rng.number())),
+                    1 => rng.value(4),
+                    _ => Value::Num(rng.number()),
+                })
+                .collect();
+            let _ = testkit::poke(&mut vm, "bit", rng.pick(&names), args);
+        }
     }
 }

@@ -1690,6 +1690,63 @@ mod tests {
             Err("Cannot serialise, excessive nesting (1001)".into())
         );
     }
+
+    /// Random text (mostly JSON's own characters) into decode, random values into
+    /// encode under random settings, and encoded text with random damage: errors are
+    /// fine, panics are not.
+    #[test]
+    fn no_input_makes_encode_or_decode_panic() {
+        let mut rng = testkit::Rng(0x9e37_79b9_7f4a_7c15);
+        let mut vm = testkit::vm();
+        let alphabet = b"{}[]:,\"\\ -+.eE0123456789truefalsnul/bfnrtuxXIiNnAaFf\x00";
+        let set = |vm: &mut Vm, name: &str, args: Vec<Value>| {
+            let _ = testkit::poke(vm, "cjson", name, args);
+        };
+        for round in 0..20000 {
+            if round % 97 == 0 {
+                let b = Value::Bool(rng.below(2) == 0);
+                set(&mut vm, "decode_invalid_numbers", vec![b]);
+                let d = Value::Num(rng.pick(&[1.0, 2.0, 5.0, 1000.0, 100000.0]));
+                set(&mut vm, "decode_max_depth", vec![d]);
+                let opts = [Value::str("on"), Value::str("off"), Value::str("null")];
+                let o = rng.pick(&opts);
+                set(&mut vm, "encode_invalid_numbers", vec![o]);
+                let p = Value::Num(rng.below(14) as f64 + 1.0);
+                set(&mut vm, "encode_number_precision", vec![p]);
+                let sparse = vec![
+                    Value::Bool(rng.below(2) == 0),
+                    Value::Num(rng.below(4) as f64),
+                    Value::Num(rng.below(12) as f64),
+                ];
+                set(&mut vm, "encode_sparse_array", sparse);
+                let d = Value::Num(rng.pick(&[1.0, 3.0, 1000.0]));
+                set(&mut vm, "encode_max_depth", vec![d]);
+            }
+            let text = rng.bytes(60, alphabet);
+            let _ = testkit::poke(&mut vm, "cjson", "decode", vec![Value::bytes(&text)]);
+            let v = rng.value(0);
+            if let Ok(out) = testkit::poke(&mut vm, "cjson", "encode", vec![v]) {
+                if let Some(Value::Str(s)) = out.first() {
+                    let _ = testkit::poke(&mut vm, "cjson", "decode", vec![Value::Str(s.clone())]);
+                    let mut damaged = s.as_bytes().to_vec();
+                    for _ in 0..=rng.below(3) {
+                        if damaged.is_empty() {
+                            break;
+                        }
+                        let at = rng.below(damaged.len());
+                        match rng.below(3) {
+                            0 => damaged[at] = rng.pick(alphabet),
+                            1 => {
+                                damaged.remove(at);
+                            }
+                            _ => damaged.insert(at, rng.pick(alphabet)),
+                        }
+                    }
+                    let _ = testkit::poke(&mut vm, "cjson", "decode", vec![Value::bytes(&damaged)]);
+                }
+            }
+        }
+    }
 }
 
 /// What the libraries' tests share: a VM with all five libraries, and a small
@@ -2188,6 +2245,100 @@ pub(crate) mod testkit {
             flush(&mut pending, &mut base);
             Ok(Value::Table(t))
         }
+    }
+
+    /// A deterministic generator for the no-panic property tests (xorshift64*).
+    pub struct Rng(pub u64);
+
+    impl Rng {
+        pub fn next(&mut self) -> u64 {
+            let mut x = self.0;
+            x ^= x >> 12;
+            x ^= x << 25;
+            x ^= x >> 27;
+            self.0 = x;
+            x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        }
+        pub fn below(&mut self, n: usize) -> usize {
+            (self.next() % n.max(1) as u64) as usize
+        }
+        pub fn pick<T: Clone>(&mut self, xs: &[T]) -> T {
+            xs[self.below(xs.len())].clone()
+        }
+        /// Bytes drawn from `alphabet` most of the time, any byte otherwise.
+        pub fn bytes(&mut self, max: usize, alphabet: &[u8]) -> Vec<u8> {
+            let n = self.below(max + 1);
+            (0..n)
+                .map(|_| {
+                    if alphabet.is_empty() || self.below(8) == 0 {
+                        self.next() as u8
+                    } else {
+                        self.pick(alphabet)
+                    }
+                })
+                .collect()
+        }
+        /// A number, often one at an edge (0, -0, inf, nan, powers of two, halves).
+        pub fn number(&mut self) -> f64 {
+            match self.below(8) {
+                0 => self.pick(&[
+                    0.0,
+                    -0.0,
+                    f64::INFINITY,
+                    f64::NEG_INFINITY,
+                    f64::NAN,
+                    -f64::NAN,
+                    f64::MAX,
+                    f64::MIN_POSITIVE,
+                    5e-324,
+                ]),
+                1 => {
+                    let e = self.below(140) as i32 - 70;
+                    let s = if self.below(2) == 0 { 1.0 } else { -1.0 };
+                    s * 2f64.powi(e) + self.pick(&[0.0, 1.0, -1.0, 0.5])
+                }
+                2 => f64::from_bits(self.next()),
+                3 => self.next() as i64 as f64,
+                _ => (self.below(2001) as f64 - 1000.0) / self.pick(&[1.0, 2.0, 3.0, 10.0]),
+            }
+        }
+        /// A Lua value: scalars, strings, tables (arrays, maps, sparse, nested, now and
+        /// then holding themselves), functions and `cjson.null`.
+        pub fn value(&mut self, depth: usize) -> Value {
+            match self.below(if depth > 3 { 6 } else { 9 }) {
+                0 => Value::Nil,
+                1 => Value::Bool(self.below(2) == 0),
+                2 | 3 => Value::Num(self.number()),
+                4 => Value::bytes(&self.bytes(40, b"ab\\\"/\n\x00\x7f\xc3\xa9")),
+                5 => self.pick(&[NULL, Value::native("f", |_, _| Ok(vec![])), Value::Light(7)]),
+                _ => {
+                    let t = TableRef::new(0, 0);
+                    let n = self.below(if depth == 0 { 14 } else { 6 });
+                    for i in 0..n {
+                        let k = match self.below(4) {
+                            0 => Value::Num((i + 1) as f64),
+                            1 => Value::Num(self.number()),
+                            2 => Value::bytes(&self.bytes(6, b"abc")),
+                            _ => self.value(depth + 1),
+                        };
+                        let v = self.value(depth + 1);
+                        let _ = t.set(k, v);
+                    }
+                    // a table that holds itself, now and then (near the top only: a
+                    // cmsgpack walk is 16 levels per cyclic table on the way down)
+                    if depth < 2 && self.below(20) == 0 {
+                        t.set_int(self.below(3) as i64 + 1, Value::Table(t.clone()));
+                    }
+                    Value::Table(t)
+                }
+            }
+        }
+    }
+
+    /// Calls `lib.name` and lets it fail as it likes; a panic is what the tests catch.
+    pub fn poke(vm: &mut Vm, lib: &str, name: &str, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+        let f = vm.globals.get_str(lib).as_table().unwrap().get_str(name);
+        vm.call(&mut NoHost, f, args)
     }
 
     fn first(vs: &[Value]) -> Value {

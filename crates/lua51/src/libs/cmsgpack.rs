@@ -1011,4 +1011,48 @@ mod tests {
             assert_eq!(call("pack", args), want.map_err(String::from), "case {i}");
         }
     }
+
+    /// Random bytes (mostly type bytes cmsgpack knows) into the three unpackers with
+    /// random offsets and limits, random values through pack and back, and packed
+    /// bytes with random damage: errors are fine, panics are not.
+    #[test]
+    fn no_input_makes_pack_or_unpack_panic() {
+        let mut rng = testkit::Rng(0x2545_f491_4f6c_dd1d);
+        let mut vm = testkit::vm();
+        let alphabet: Vec<u8> = vec![
+            0x00, 0x01, 0x7f, 0x80, 0x81, 0x8f, 0x90, 0x91, 0x9f, 0xa0, 0xa3, 0xbf, 0xc0, 0xc1,
+            0xc2, 0xc3, 0xc4, 0xca, 0xcb, 0xcc, 0xcd, 0xce, 0xcf, 0xd0, 0xd1, 0xd2, 0xd3, 0xd9,
+            0xda, 0xdb, 0xdc, 0xdd, 0xde, 0xdf, 0xe0, 0xff,
+        ];
+        let num = |rng: &mut testkit::Rng| {
+            Value::Num(rng.pick(&[-1.0, 0.0, 1.0, 2.0, 3.0, 9.0, 1e10, 0.5]))
+        };
+        for _ in 0..20000 {
+            let data = Value::bytes(&rng.bytes(40, &alphabet));
+            let _ = testkit::poke(&mut vm, "cmsgpack", "unpack", vec![data.clone()]);
+            let _ = testkit::poke(
+                &mut vm,
+                "cmsgpack",
+                "unpack_one",
+                vec![data.clone(), num(&mut rng)],
+            );
+            let (l, o) = (num(&mut rng), num(&mut rng));
+            let _ = testkit::poke(&mut vm, "cmsgpack", "unpack_limit", vec![data, l, o]);
+            let vals: Vec<Value> = (0..=rng.below(3)).map(|_| rng.value(0)).collect();
+            if let Ok(out) = testkit::poke(&mut vm, "cmsgpack", "pack", vals) {
+                if let Some(Value::Str(s)) = out.first() {
+                    let _ =
+                        testkit::poke(&mut vm, "cmsgpack", "unpack", vec![Value::Str(s.clone())]);
+                    let mut damaged = s.as_bytes().to_vec();
+                    if !damaged.is_empty() {
+                        let at = rng.below(damaged.len());
+                        damaged[at] = rng.pick(&alphabet);
+                        damaged.truncate(rng.below(damaged.len() + 1));
+                    }
+                    let _ =
+                        testkit::poke(&mut vm, "cmsgpack", "unpack", vec![Value::bytes(&damaged)]);
+                }
+            }
+        }
+    }
 }

@@ -640,4 +640,53 @@ mod tests {
             "bad argument #1 to 'min' (number expected, got no value)"
         );
     }
+
+    /// Random numbers (edges included), strings and other values into every function.
+    #[test]
+    fn no_argument_makes_a_math_function_panic() {
+        let mut rng = crate::libs::cjson::testkit::Rng(0x0bad_f00d_1234_5678);
+        let mut vm = crate::libs::cjson::testkit::vm();
+        let names = [
+            "abs",
+            "acos",
+            "asin",
+            "atan2",
+            "atan",
+            "ceil",
+            "cosh",
+            "cos",
+            "deg",
+            "exp",
+            "floor",
+            "fmod",
+            "frexp",
+            "ldexp",
+            "log10",
+            "log",
+            "max",
+            "min",
+            "modf",
+            "pow",
+            "rad",
+            "random",
+            "randomseed",
+            "sinh",
+            "sin",
+            "sqrt",
+            "tanh",
+            "tan",
+            "mod",
+        ];
+        for _ in 0..20000 {
+            let args: Vec<Value> = (0..rng.below(4))
+                .map(|_| match rng.below(4) {
+                    0 => Value::str(&format!("{}", rng.number())),
+                    1 => rng.value(4),
+                    _ => Value::Num(rng.number()),
+                })
+                .collect();
+            let name = rng.pick(&names);
+            let _ = crate::libs::cjson::testkit::poke(&mut vm, "math", name, args);
+        }
+    }
 }

@@ -745,4 +745,44 @@ mod tests {
             }
         }
     }
+
+    /// Random formats (mostly the format language's own characters) with random
+    /// arguments and data into pack, unpack and size: errors are fine, panics are not.
+    #[test]
+    fn no_format_makes_pack_unpack_or_size_panic() {
+        let mut rng = testkit::Rng(0x1234_5678_9abc_def1);
+        let mut vm = testkit::vm();
+        let alphabet = b"<>!= xbBhHlLTiIfdcs0123456789";
+        for _ in 0..30000 {
+            let fmt = Value::bytes(&rng.bytes(12, alphabet));
+            let mut args = vec![fmt.clone()];
+            for _ in 0..rng.below(6) {
+                args.push(match rng.below(3) {
+                    0 => Value::Num(rng.number()),
+                    1 => Value::bytes(&rng.bytes(10, b"ab\x00")),
+                    _ => rng.value(3),
+                });
+            }
+            let packed = testkit::poke(&mut vm, "struct", "pack", args);
+            let _ = testkit::poke(&mut vm, "struct", "size", vec![fmt.clone()]);
+            let data = match packed {
+                Ok(v) if rng.below(2) == 0 => v[0].clone(),
+                _ => Value::bytes(&rng.bytes(40, b"\x00\x01\x02\xff")),
+            };
+            let mut uargs = vec![fmt, data];
+            if rng.below(2) == 0 {
+                uargs.push(Value::Num(rng.pick(&[
+                    -1.0,
+                    0.0,
+                    1.0,
+                    2.0,
+                    5.0,
+                    1e19,
+                    -1e19,
+                    2f64.powi(63),
+                ])));
+            }
+            let _ = testkit::poke(&mut vm, "struct", "unpack", uargs);
+        }
+    }
 }
