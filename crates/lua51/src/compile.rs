@@ -44,53 +44,168 @@ pub enum Cmp {
 
 #[derive(Clone, Copy, Debug)]
 pub enum Op {
-    LoadNil { a: u16, n: u16 },
-    LoadK { a: u16, k: u16 },
-    LoadBool { a: u16, b: bool },
-    Move { a: u16, b: u16 },
-    GetUpval { a: u16, u: u16 },
-    SetUpval { u: u16, a: u16 },
-    GetGlobal { a: u16, k: u16 },
-    SetGlobal { k: u16, a: u16 },
-    GetTable { a: u16, t: u16, key: Rk },
-    SetTable { t: u16, key: Rk, val: Rk },
-    NewTable { a: u16, narr: u32, nhash: u32 },
+    LoadNil {
+        a: u16,
+        n: u16,
+    },
+    LoadK {
+        a: u16,
+        k: u16,
+    },
+    LoadBool {
+        a: u16,
+        b: bool,
+    },
+    Move {
+        a: u16,
+        b: u16,
+    },
+    GetUpval {
+        a: u16,
+        u: u16,
+    },
+    SetUpval {
+        u: u16,
+        a: u16,
+    },
+    GetGlobal {
+        a: u16,
+        k: u16,
+    },
+    SetGlobal {
+        k: u16,
+        a: u16,
+    },
+    GetTable {
+        a: u16,
+        t: u16,
+        key: Rk,
+    },
+    SetTable {
+        t: u16,
+        key: Rk,
+        val: Rk,
+    },
+    NewTable {
+        a: u16,
+        narr: u32,
+        nhash: u32,
+    },
     /// `a+1 = obj; a = obj[key]` (method calls).
-    SelfOp { a: u16, obj: u16, key: Rk },
-    Arith { op: Arith, a: u16, b: Rk, c: Rk },
-    Unm { a: u16, b: u16 },
-    Not { a: u16, b: u16 },
-    Len { a: u16, b: u16 },
+    SelfOp {
+        a: u16,
+        obj: u16,
+        key: Rk,
+    },
+    Arith {
+        op: Arith,
+        a: u16,
+        b: Rk,
+        c: Rk,
+    },
+    Unm {
+        a: u16,
+        b: u16,
+    },
+    Not {
+        a: u16,
+        b: u16,
+    },
+    Len {
+        a: u16,
+        b: u16,
+    },
     /// `a = b .. b+1 .. ... .. c`.
-    Concat { a: u16, b: u16, c: u16 },
-    Jmp { to: u32 },
+    Concat {
+        a: u16,
+        b: u16,
+        c: u16,
+    },
+    Jmp {
+        to: u32,
+    },
     /// Jumps when `(b op c) == when`.
-    JmpCmp { op: Cmp, when: bool, b: Rk, c: Rk, to: u32 },
+    JmpCmp {
+        op: Cmp,
+        when: bool,
+        b: Rk,
+        c: Rk,
+        to: u32,
+    },
     /// Jumps when the truth of `a` is `when`.
-    JmpTest { a: u16, when: bool, to: u32 },
+    JmpTest {
+        a: u16,
+        when: bool,
+        to: u32,
+    },
     /// When the truth of `b` is `when`: `a = b` and jump (`and`/`or` values).
-    TestSet { a: u16, b: u16, when: bool, to: u32 },
+    TestSet {
+        a: u16,
+        b: u16,
+        when: bool,
+        to: u32,
+    },
     /// `a = (b op c)` as a boolean.
-    CmpSet { op: Cmp, a: u16, b: Rk, c: Rk, neg: bool },
+    CmpSet {
+        op: Cmp,
+        a: u16,
+        b: Rk,
+        c: Rk,
+        neg: bool,
+    },
     /// Calls the function in `a` with `nargs` arguments above it (`MULTI`: up to the top);
     /// `nres` results go to `a..` (`MULTI`: all, setting the top).
-    Call { a: u16, nargs: u16, nres: u16 },
-    TailCall { a: u16, nargs: u16 },
-    Return { a: u16, n: u16 },
+    Call {
+        a: u16,
+        nargs: u16,
+        nres: u16,
+    },
+    TailCall {
+        a: u16,
+        nargs: u16,
+    },
+    Return {
+        a: u16,
+        n: u16,
+    },
     /// Numeric for: `a` index, `a+1` limit, `a+2` step, `a+3` the visible variable.
-    ForPrep { a: u16, to: u32 },
-    ForLoop { a: u16, to: u32 },
+    ForPrep {
+        a: u16,
+        to: u32,
+    },
+    ForLoop {
+        a: u16,
+        to: u32,
+    },
     /// Generic for: calls `a(a+1, a+2)` into `a+3 .. a+2+nvars`.
-    TForCall { a: u16, nvars: u16 },
+    TForCall {
+        a: u16,
+        nvars: u16,
+    },
     /// Then: if `a+3` is not nil, `a+2 = a+3` and jump back.
-    TForLoop { a: u16, to: u32 },
+    TForLoop {
+        a: u16,
+        to: u32,
+    },
     /// `t[start+i] = a+1+i`, n values (`MULTI`: up to the top).
-    SetList { a: u16, n: u16, start: u32 },
+    SetList {
+        a: u16,
+        n: u16,
+        start: u32,
+    },
     /// Closes the upvalues of registers `a` and above (a scope with captured locals ends).
-    Close { a: u16 },
-    Closure { a: u16, proto: u16 },
+    Close {
+        a: u16,
+    },
+    Closure {
+        a: u16,
+        proto: u16,
+    },
     /// `a .. a+n-1 = ...` (`MULTI`: all, setting the top).
-    VarArg { a: u16, n: u16 },
+    VarArg {
+        a: u16,
+        n: u16,
+    },
 }
 
 /// Where a closure's upvalue comes from: the enclosing function's register, or its upvalue.
@@ -141,14 +256,20 @@ pub struct Proto {
 
 impl Proto {
     pub fn name_of(&self, pc: usize, reg: u16) -> Option<&NameDesc> {
-        self.names.iter().find(|(p, r, _)| *p as usize == pc && *r == reg).map(|(_, _, d)| d)
+        self.names
+            .iter()
+            .find(|(p, r, _)| *p as usize == pc && *r == reg)
+            .map(|(_, _, d)| d)
     }
 }
 
 /// Compiles a parsed chunk.
 pub fn compile(main: &FuncBody, chunk: &str) -> Result<Rc<Proto>, String> {
     let chunk: Rc<str> = Rc::from(chunk);
-    let mut c = Compiler { funcs: Vec::new(), chunk: chunk.clone() };
+    let mut c = Compiler {
+        funcs: Vec::new(),
+        chunk: chunk.clone(),
+    };
     c.function(main, None)
 }
 
@@ -195,7 +316,10 @@ enum Var {
 type CResult<T> = Result<T, String>;
 
 fn is_multi(e: &Expr) -> bool {
-    matches!(e.kind, ExprKind::Call(..) | ExprKind::Method(..) | ExprKind::VarArg)
+    matches!(
+        e.kind,
+        ExprKind::Call(..) | ExprKind::Method(..) | ExprKind::VarArg
+    )
 }
 
 /// Lua 5.1's "floating point byte" rounding of table size hints.
@@ -246,9 +370,16 @@ impl Compiler {
         self.fs().line = end;
         self.emit(Op::Return { a: 0, n: 0 });
         let fs = self.funcs.pop().expect("pushed above");
-        let within = if f.line == 0 { "main function".to_string() } else { format!("function at line {}", f.line) };
+        let within = if f.line == 0 {
+            "main function".to_string()
+        } else {
+            format!("function at line {}", f.line)
+        };
         if fs.upvals.len() > MAX_UPVALUES {
-            return Err(self.err(f.line, &format!("{within} has more than {MAX_UPVALUES} upvalues")));
+            return Err(self.err(
+                f.line,
+                &format!("{within} has more than {MAX_UPVALUES} upvalues"),
+            ));
         }
         Ok(Rc::new(Proto {
             code: fs.code,
@@ -360,15 +491,26 @@ impl Compiler {
         let n = self.fs().actives.len();
         if n >= MAX_VARS {
             let ld = self.fs().line_defined;
-            let within = if ld == 0 { "main function".to_string() } else { format!("function at line {ld}") };
-            return Err(self.err(line, &format!("{within} has more than {MAX_VARS} local variables")));
+            let within = if ld == 0 {
+                "main function".to_string()
+            } else {
+                format!("function at line {ld}")
+            };
+            return Err(self.err(
+                line,
+                &format!("{within} has more than {MAX_VARS} local variables"),
+            ));
         }
         let reg = n as u16;
         if self.free() <= reg {
             self.set_free(reg);
             self.reserve(1)?;
         }
-        self.fs().actives.push(LocalVar { name: name.to_string(), reg, captured: false });
+        self.fs().actives.push(LocalVar {
+            name: name.to_string(),
+            reg,
+            captured: false,
+        });
         Ok(reg)
     }
 
@@ -379,10 +521,21 @@ impl Compiler {
             let n_act = self.fs().actives.len();
             if n_act >= MAX_VARS {
                 let ld = self.fs().line_defined;
-                let within = if ld == 0 { "main function".to_string() } else { format!("function at line {ld}") };
-                return Err(self.err(line, &format!("{within} has more than {MAX_VARS} local variables")));
+                let within = if ld == 0 {
+                    "main function".to_string()
+                } else {
+                    format!("function at line {ld}")
+                };
+                return Err(self.err(
+                    line,
+                    &format!("{within} has more than {MAX_VARS} local variables"),
+                ));
             }
-            self.fs().actives.push(LocalVar { name: n.clone(), reg: n_act as u16, captured: false });
+            self.fs().actives.push(LocalVar {
+                name: n.clone(),
+                reg: n_act as u16,
+                captured: false,
+            });
         }
         let n = self.nactive_regs();
         if self.free() < n {
@@ -400,7 +553,12 @@ impl Compiler {
     }
 
     fn resolve_in(&mut self, depth: usize, name: &str) -> CResult<Option<Var>> {
-        if let Some(l) = self.funcs[depth].actives.iter().rev().find(|l| l.name == name) {
+        if let Some(l) = self.funcs[depth]
+            .actives
+            .iter()
+            .rev()
+            .find(|l| l.name == name)
+        {
             return Ok(Some(Var::Local(l.reg)));
         }
         if let Some(i) = self.funcs[depth].upvals.iter().position(|(n, _)| n == name) {
@@ -412,7 +570,12 @@ impl Compiler {
         let from = match self.resolve_in(depth - 1, name)? {
             None | Some(Var::Global(_)) => return Ok(None),
             Some(Var::Local(reg)) => {
-                if let Some(l) = self.funcs[depth - 1].actives.iter_mut().rev().find(|l| l.reg == reg) {
+                if let Some(l) = self.funcs[depth - 1]
+                    .actives
+                    .iter_mut()
+                    .rev()
+                    .find(|l| l.reg == reg)
+                {
                     l.captured = true;
                 }
                 UpvalFrom::Local(reg)
@@ -424,16 +587,25 @@ impl Compiler {
         if fs.upvals.len() > MAX_UPVALUES {
             let ld = fs.line_defined;
             let line = fs.line;
-            return Err(self.err(line, &format!("function at line {ld} has more than {MAX_UPVALUES} upvalues")));
+            return Err(self.err(
+                line,
+                &format!("function at line {ld} has more than {MAX_UPVALUES} upvalues"),
+            ));
         }
-        Ok(Some(Var::Upval((self.funcs[depth].upvals.len() - 1) as u16)))
+        Ok(Some(Var::Upval(
+            (self.funcs[depth].upvals.len() - 1) as u16,
+        )))
     }
 
     // ---- blocks and statements ------------------------------------------------------
 
     fn enter_block(&mut self, is_loop: bool) {
         let nactive = self.fs().actives.len();
-        self.fs().blocks.push(BlockScope { nactive, is_loop, breaks: Vec::new() });
+        self.fs().blocks.push(BlockScope {
+            nactive,
+            is_loop,
+            breaks: Vec::new(),
+        });
     }
 
     /// Leaves a scope: closes captured locals, frees registers, patches breaks.
@@ -494,7 +666,13 @@ impl Compiler {
 
     fn local_reg(&mut self, e: &Expr) -> Option<u16> {
         if let ExprKind::Name(n) = &e.kind {
-            return self.fs().actives.iter().rev().find(|l| &l.name == n).map(|l| l.reg);
+            return self
+                .fs()
+                .actives
+                .iter()
+                .rev()
+                .find(|l| &l.name == n)
+                .map(|l| l.reg);
         }
         None
     }
@@ -511,7 +689,11 @@ impl Compiler {
                 self.explist(exprs, Some(want))?;
                 self.activate(names, *line)?;
             }
-            Stat::Assign { targets, exprs, line } => {
+            Stat::Assign {
+                targets,
+                exprs,
+                line,
+            } => {
                 self.fs().line = *line;
                 self.assign(targets, exprs)?;
             }
@@ -566,7 +748,14 @@ impl Compiler {
                 }
                 self.patch_here(ends);
             }
-            Stat::NumFor { var, start, limit, step, body, line } => {
+            Stat::NumFor {
+                var,
+                start,
+                limit,
+                step,
+                body,
+                line,
+            } => {
                 self.fs().line = *line;
                 self.enter_block(true);
                 let base = self.free();
@@ -580,7 +769,14 @@ impl Compiler {
                         self.emit(Op::LoadK { a: r, k });
                     }
                 }
-                self.activate(&["(for index)".into(), "(for limit)".into(), "(for step)".into()], *line)?;
+                self.activate(
+                    &[
+                        "(for index)".into(),
+                        "(for limit)".into(),
+                        "(for step)".into(),
+                    ],
+                    *line,
+                )?;
                 self.fs().line = *line;
                 let prep = self.emit(Op::ForPrep { a: base, to: 0 });
                 let body_start = self.pc();
@@ -592,15 +788,30 @@ impl Compiler {
                 self.fs().line = *line;
                 let lp = self.pc();
                 self.patch(prep, lp);
-                self.emit(Op::ForLoop { a: base, to: body_start as u32 });
+                self.emit(Op::ForLoop {
+                    a: base,
+                    to: body_start as u32,
+                });
                 self.leave_block();
             }
-            Stat::GenFor { names, exprs, body, line } => {
+            Stat::GenFor {
+                names,
+                exprs,
+                body,
+                line,
+            } => {
                 self.fs().line = *line;
                 self.enter_block(true);
                 let base = self.free();
                 self.explist(exprs, Some(3))?;
-                self.activate(&["(for generator)".into(), "(for state)".into(), "(for control)".into()], *line)?;
+                self.activate(
+                    &[
+                        "(for generator)".into(),
+                        "(for state)".into(),
+                        "(for control)".into(),
+                    ],
+                    *line,
+                )?;
                 let prep = self.emit(Op::Jmp { to: 0 });
                 let body_start = self.pc();
                 self.enter_block(false);
@@ -611,11 +822,22 @@ impl Compiler {
                 self.fs().line = *line;
                 let call = self.pc();
                 self.patch(prep, call);
-                self.emit(Op::TForCall { a: base, nvars: names.len() as u16 });
-                self.emit(Op::TForLoop { a: base, to: body_start as u32 });
+                self.emit(Op::TForCall {
+                    a: base,
+                    nvars: names.len() as u16,
+                });
+                self.emit(Op::TForLoop {
+                    a: base,
+                    to: body_start as u32,
+                });
                 self.leave_block();
             }
-            Stat::Function { path, method, func, line } => {
+            Stat::Function {
+                path,
+                method,
+                func,
+                line,
+            } => {
                 self.fs().line = *line;
                 // evaluate the table path, then store the closure
                 let first = &path[0];
@@ -633,13 +855,21 @@ impl Compiler {
                     let last = keys.pop().expect("a method or a field");
                     for k in keys {
                         let kc = self.str_const(k.as_bytes())?;
-                        let pc = self.emit(Op::GetTable { a: t, t, key: Rk::K(kc) });
+                        let pc = self.emit(Op::GetTable {
+                            a: t,
+                            t,
+                            key: Rk::K(kc),
+                        });
                         let _ = pc;
                     }
                     let r = self.closure(func)?;
                     self.fs().line = *line;
                     let kc = self.str_const(last.as_bytes())?;
-                    self.emit(Op::SetTable { t, key: Rk::K(kc), val: Rk::R(r) });
+                    self.emit(Op::SetTable {
+                        t,
+                        key: Rk::K(kc),
+                        val: Rk::R(r),
+                    });
                 }
             }
             Stat::LocalFunction { name, func, line } => {
@@ -655,7 +885,9 @@ impl Compiler {
                 let mut captured = false;
                 let mut target = None;
                 for (i, b) in fs.blocks.iter().enumerate().rev() {
-                    if fs.actives.len() > b.nactive && fs.actives[b.nactive..].iter().any(|l| l.captured) {
+                    if fs.actives.len() > b.nactive
+                        && fs.actives[b.nactive..].iter().any(|l| l.captured)
+                    {
                         captured = true;
                     }
                     if b.is_loop {
@@ -679,7 +911,9 @@ impl Compiler {
     /// The end of a while body: close its captured locals, jump back, then leave.
     fn leave_block_loop_back(&mut self, start: usize) -> CResult<()> {
         let fs = self.fs();
-        let Some(b) = fs.blocks.last() else { return Ok(()) };
+        let Some(b) = fs.blocks.last() else {
+            return Ok(());
+        };
         let nactive = b.nactive;
         let captured = fs.actives[nactive..].iter().any(|l| l.captured);
         if captured {
@@ -741,7 +975,11 @@ impl Compiler {
                     self.store_name(&n, v)?
                 }
                 Place::Index(t, k) => {
-                    self.emit(Op::SetTable { t: *t, key: *k, val: Rk::R(v) });
+                    self.emit(Op::SetTable {
+                        t: *t,
+                        key: *k,
+                        val: Rk::R(v),
+                    });
                 }
             }
         }
@@ -824,7 +1062,10 @@ impl Compiler {
         if let Some(w) = want {
             if w > n {
                 let a = self.reserve((w - n) as u16)?;
-                self.emit(Op::LoadNil { a, n: (w - n) as u16 });
+                self.emit(Op::LoadNil {
+                    a,
+                    n: (w - n) as u16,
+                });
             }
             return Ok(w as u16);
         }
@@ -859,7 +1100,10 @@ impl Compiler {
 
     fn check_vararg(&mut self, line: u32) -> CResult<()> {
         if !self.fs().is_vararg {
-            return Err(self.err(line, "cannot use '...' outside a vararg function near '...'"));
+            return Err(self.err(
+                line,
+                "cannot use '...' outside a vararg function near '...'",
+            ));
         }
         Ok(())
     }
@@ -878,7 +1122,11 @@ impl Compiler {
                 let k = self.str_const(name.as_bytes())?;
                 self.reserve(1)?;
                 self.fs().line = e.line;
-                let pc = self.emit(Op::SelfOp { a: base, obj: o, key: Rk::K(k) });
+                let pc = self.emit(Op::SelfOp {
+                    a: base,
+                    obj: o,
+                    key: Rk::K(k),
+                });
                 let odesc = if o == base { None } else { self.reg_desc(o) };
                 self.name_operand(pc, o, odesc);
                 (args, (1u16, Some(NameDesc::Method(name.clone()))))
@@ -892,7 +1140,11 @@ impl Compiler {
         let pc = if tail {
             self.emit(Op::TailCall { a: base, nargs })
         } else {
-            self.emit(Op::Call { a: base, nargs, nres })
+            self.emit(Op::Call {
+                a: base,
+                nargs,
+                nres,
+            })
         };
         self.name_operand(pc, base, nargs_extra.1);
         self.set_free(base + 1);
@@ -901,7 +1153,12 @@ impl Compiler {
 
     /// A register's name when it is a local variable.
     fn reg_desc(&mut self, r: u16) -> Option<NameDesc> {
-        self.fs().actives.iter().rev().find(|l| l.reg == r).map(|l| NameDesc::Local(l.name.clone()))
+        self.fs()
+            .actives
+            .iter()
+            .rev()
+            .find(|l| l.reg == r)
+            .map(|l| NameDesc::Local(l.name.clone()))
     }
 
     /// Evaluates into `a` (a local's own register is used in place when it is one).
@@ -1000,7 +1257,9 @@ impl Compiler {
                 let pc = self.emit(Op::GetTable { a, t: o, key: k });
                 self.name_operand(pc, o, od);
                 match &key.kind {
-                    ExprKind::Str(s) => Some(NameDesc::Field(String::from_utf8_lossy(s).into_owned())),
+                    ExprKind::Str(s) => {
+                        Some(NameDesc::Field(String::from_utf8_lossy(s).into_owned()))
+                    }
                     _ => None,
                 }
             }
@@ -1090,7 +1349,11 @@ impl Compiler {
                 }
                 let last = first + parts.len() as u16 - 1;
                 self.fs().line = line;
-                let pc = self.emit(Op::Concat { a, b: first, c: last });
+                let pc = self.emit(Op::Concat {
+                    a,
+                    b: first,
+                    c: last,
+                });
                 // record names of operands that were locals or named loads
                 for (i, p) in parts.iter().enumerate() {
                     let d = match &p.kind {
@@ -1100,7 +1363,9 @@ impl Compiler {
                             Var::Global(_) => Some(NameDesc::Global(n.clone())),
                         },
                         ExprKind::Index(_, k) => match &k.kind {
-                            ExprKind::Str(s) => Some(NameDesc::Field(String::from_utf8_lossy(s).into_owned())),
+                            ExprKind::Str(s) => {
+                                Some(NameDesc::Field(String::from_utf8_lossy(s).into_owned()))
+                            }
                             _ => None,
                         },
                         _ => None,
@@ -1114,7 +1379,12 @@ impl Compiler {
                 // a = l; if truth(a) == when skip r
                 let (lr, _) = self.expr_any(l)?;
                 self.fs().line = line;
-                let j = self.emit(Op::TestSet { a, b: lr, when, to: 0 });
+                let j = self.emit(Op::TestSet {
+                    a,
+                    b: lr,
+                    when,
+                    to: 0,
+                });
                 self.expr_to_reg(r, a)?;
                 self.patch_here(vec![j]);
                 Ok(())
@@ -1132,7 +1402,13 @@ impl Compiler {
                 let (y, _) = self.rk(r)?;
                 let (b, c) = if swap { (y, x) } else { (x, y) };
                 self.fs().line = line;
-                self.emit(Op::CmpSet { op: cmp, a, b, c, neg });
+                self.emit(Op::CmpSet {
+                    op: cmp,
+                    a,
+                    b,
+                    c,
+                    neg,
+                });
                 Ok(())
             }
             _ => Err(self.err(line, "syntax error")),
@@ -1182,7 +1458,11 @@ impl Compiler {
                     f
                 }
             }
-            ExprKind::Bin(op @ (BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge), l, r) => {
+            ExprKind::Bin(
+                op @ (BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge),
+                l,
+                r,
+            ) => {
                 let (cmp, swap, neg) = match op {
                     BinOp::Eq => (Cmp::Eq, false, false),
                     BinOp::Ne => (Cmp::Eq, false, true),
@@ -1195,7 +1475,13 @@ impl Compiler {
                 let (y, _) = self.rk(r)?;
                 let (b, c) = if swap { (y, x) } else { (x, y) };
                 self.fs().line = e.line;
-                vec![self.emit(Op::JmpCmp { op: cmp, when: when != neg, b, c, to: 0 })]
+                vec![self.emit(Op::JmpCmp {
+                    op: cmp,
+                    when: when != neg,
+                    b,
+                    c,
+                    to: 0,
+                })]
             }
             _ => {
                 let (r, _) = self.expr_any(e)?;
@@ -1211,7 +1497,11 @@ impl Compiler {
         let last_multi = matches!(fields.last(), Some(Field::Pos(e)) if is_multi(e));
         let narr = if last_multi { npos - 1 } else { npos };
         let nhash = fields.len() - npos;
-        let pc = self.emit(Op::NewTable { a, narr: fb_round(narr), nhash: fb_round(nhash) });
+        let pc = self.emit(Op::NewTable {
+            a,
+            narr: fb_round(narr),
+            nhash: fb_round(nhash),
+        });
         let _ = pc;
         let save = self.free();
         if save <= a {
@@ -1225,7 +1515,11 @@ impl Compiler {
                 Field::Pos(e) => {
                     if i + 1 == count && is_multi(e) {
                         self.multi(e, MULTI)?;
-                        self.emit(Op::SetList { a, n: MULTI, start: stored });
+                        self.emit(Op::SetList {
+                            a,
+                            n: MULTI,
+                            start: stored,
+                        });
                         stored += pending as u32;
                         pending = 0;
                         continue;
@@ -1233,7 +1527,11 @@ impl Compiler {
                     self.expr_to_next(e)?;
                     pending += 1;
                     if pending as usize == FIELDS_PER_FLUSH {
-                        self.emit(Op::SetList { a, n: pending, start: stored });
+                        self.emit(Op::SetList {
+                            a,
+                            n: pending,
+                            start: stored,
+                        });
                         stored += pending as u32;
                         pending = 0;
                         self.set_free(a + 1);
@@ -1243,20 +1541,32 @@ impl Compiler {
                     let k = self.str_const(name.as_bytes())?;
                     let inner = self.free();
                     let (v, _) = self.rk(e)?;
-                    self.emit(Op::SetTable { t: a, key: Rk::K(k), val: v });
+                    self.emit(Op::SetTable {
+                        t: a,
+                        key: Rk::K(k),
+                        val: v,
+                    });
                     self.set_free(inner);
                 }
                 Field::Keyed(k, e) => {
                     let inner = self.free();
                     let (kk, _) = self.rk(k)?;
                     let (v, _) = self.rk(e)?;
-                    self.emit(Op::SetTable { t: a, key: kk, val: v });
+                    self.emit(Op::SetTable {
+                        t: a,
+                        key: kk,
+                        val: v,
+                    });
                     self.set_free(inner);
                 }
             }
         }
         if pending > 0 {
-            self.emit(Op::SetList { a, n: pending, start: stored });
+            self.emit(Op::SetList {
+                a,
+                n: pending,
+                start: stored,
+            });
         }
         self.set_free(save.max(a + 1));
         Ok(())

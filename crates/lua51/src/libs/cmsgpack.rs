@@ -906,7 +906,7 @@ mod tests {
             .as_table()
             .unwrap()
             .get_str(name);
-        match vm.call(&mut NoHost, f, args) {
+        match crate::libs::cjson::testkit::native_call(&mut vm, f, args) {
             Ok(v) => Ok(v.len()),
             Err(LuaError::Msg(m)) => Err(m),
             Err(e) => Err(format!("{e:?}")),
@@ -962,7 +962,7 @@ mod tests {
             .as_table()
             .unwrap()
             .get_str("pack");
-        let out = vm.call(&mut NoHost, f, vec![Value::Table(t)]).unwrap();
+        let out = testkit::native_call(&mut vm, f, vec![Value::Table(t)]).unwrap();
         assert!(matches!(&out[0], Value::Str(s) if s.len() == 327676));
     }
 

@@ -465,7 +465,7 @@ mod tests {
         let mut vm = Vm::new();
         open(&mut vm);
         let f = vm.globals.get_str("math").as_table().unwrap().get_str(name);
-        vm.call(&mut NoHost, f, args).map_err(|e| match e {
+        crate::libs::cjson::testkit::native_call(&mut vm, f, args).map_err(|e| match e {
             LuaError::Msg(m) => m,
             other => format!("{other:?}"),
         })

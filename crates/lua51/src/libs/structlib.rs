@@ -737,7 +737,7 @@ mod tests {
         for (n, extra, want) in cases {
             let mut args = vec![Value::bytes(&vec![b'b'; n]), data.clone()];
             args.extend(extra);
-            let got = vm.call(&mut NoHost, unpack.clone(), args);
+            let got = testkit::native_call(&mut vm, unpack.clone(), args);
             match (got, want) {
                 (Ok(v), Ok(len)) => assert_eq!(v.len(), len),
                 (Err(LuaError::Msg(m)), Err(e)) => assert_eq!(m, e),
