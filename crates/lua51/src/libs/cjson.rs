@@ -975,7 +975,6 @@ pub fn open(vm: &mut Vm) {
 mod tests {
     use super::*;
     use crate::libs::cjson::testkit::{self, check};
-    use crate::vm::NoHost;
 
     /// Each Lua call with the answer redis-server 7.0.15 gave (several calls run in
     /// one VM; the server's settings were reset after each case).

@@ -578,7 +578,6 @@ pub fn open(vm: &mut Vm) {
 mod tests {
     use crate::libs::cjson::testkit::{self, check};
     use crate::value::{LuaError, TableRef, Value};
-    use crate::vm::NoHost;
 
     /// Each Lua call with the answer redis-server 7.0.15 gave.
     const CASES: &[(&str, &str)] = &[

@@ -286,7 +286,6 @@ pub fn open(vm: &mut Vm) {
 mod tests {
     use super::*;
     use crate::libs::cjson::testkit::check;
-    use crate::vm::NoHost;
 
     /// Each Lua call with the answer redis-server 7.0.15 gave (random ones seeded first,
     /// so they do not depend on what ran before).
