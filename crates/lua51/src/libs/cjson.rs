@@ -813,11 +813,10 @@ fn enum_option(
             match opts.iter().position(|o| o.as_bytes() == name.as_bytes()) {
                 Some(p) => *setting = p as i32,
                 None => {
-                    return Err(arg_error(
-                        ctx,
-                        i,
-                        &format!("invalid option '{}'", name.to_str_lossy()),
-                    ))
+                    let mut msg = b"invalid option '".to_vec();
+                    msg.extend_from_slice(name.as_bytes());
+                    msg.push(b'\'');
+                    return Err(crate::libs::structlib::arg_error_bytes(ctx, i, &msg));
                 }
             }
         }

@@ -125,13 +125,26 @@ impl<'a> Fmt<'a> {
                 Ok(())
             }
             _ => {
-                let shown = String::from_utf8_lossy(&[opt]).into_owned();
-                Err(arg_error(
-                    ctx,
-                    1,
-                    &format!("invalid format option '{shown}'"),
-                ))
+                let mut msg = b"invalid format option '".to_vec();
+                msg.extend_from_slice(&[opt, b'\'']);
+                Err(arg_error_bytes(ctx, 1, &msg))
             }
+        }
+    }
+}
+
+/// `luaL_argerror` for a message that may hold any bytes (a format option or an
+/// option name as the script wrote it). Text that is not UTF-8 cannot be a
+/// `LuaError::Msg`, so it is raised as a value with the position the VM would add.
+pub(crate) fn arg_error_bytes(ctx: &Ctx<'_>, n: usize, msg: &[u8]) -> LuaError {
+    match std::str::from_utf8(msg) {
+        Ok(m) => arg_error(ctx, n, m),
+        Err(_) => {
+            let mut text = ctx.vm.where_(1).into_bytes();
+            text.extend_from_slice(format!("bad argument #{n} to '{}' (", ctx.name()).as_bytes());
+            text.extend_from_slice(msg);
+            text.push(b')');
+            LuaError::Value(Value::bytes(&text))
         }
     }
 }
@@ -709,6 +722,39 @@ mod tests {
     #[test]
     fn every_case_answers_as_redis_7_0_15_does() {
         check(CASES);
+    }
+
+    /// A format option or option name that is not UTF-8 comes back in the message
+    /// byte for byte, as on the server (struct.pack('\200'), an option named '\255x').
+    #[test]
+    fn messages_keep_the_scripts_bytes() {
+        let mut vm = testkit::vm();
+        let cases: [(&str, &str, Value, &[u8]); 3] = [
+            (
+                "struct",
+                "pack",
+                Value::bytes(b"\xc8"),
+                b"bad argument #1 to 'pack' (invalid format option '\xc8')",
+            ),
+            (
+                "struct",
+                "size",
+                Value::bytes(b"\xc8"),
+                b"bad argument #1 to 'size' (invalid format option '\xc8')",
+            ),
+            (
+                "cjson",
+                "encode_invalid_numbers",
+                Value::bytes(b"\xffx"),
+                b"bad argument #1 to 'encode_invalid_numbers' (invalid option '\xffx')",
+            ),
+        ];
+        for (lib, name, arg, want) in cases {
+            match testkit::poke(&mut vm, lib, name, vec![arg]) {
+                Err(LuaError::Value(Value::Str(s))) => assert_eq!(s.as_bytes(), want),
+                other => panic!("{name}: {}", testkit::result(other)),
+            }
+        }
     }
 
     /// The server's Lua stack holds 8000 values for a C function: its arguments, the
