@@ -14,3 +14,8 @@ pub fn open_all(vm: &mut Vm) {
     table::open(vm);
     string::open(vm);
 }
+pub mod bit;
+pub mod cjson;
+pub mod cmsgpack;
+pub mod math;
+pub mod structlib;
