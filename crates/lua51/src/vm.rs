@@ -45,7 +45,10 @@ impl Ctx<'_> {
     /// How the call site names the native (Lua 5.1's argument errors use it) and whether
     /// it was a method call.
     pub fn site(&self) -> (bool, &str) {
-        (self.vm.site.0, &self.vm.site.1)
+        match &self.vm.site {
+            Some((method, name)) => (*method, name),
+            None => (false, self.native.name),
+        }
     }
     /// The native's own state (gmatch's position and such).
     pub fn state(&self) -> RefMut<'_, Vec<Value>> {
@@ -135,7 +138,8 @@ pub struct Vm {
     called_from_c: bool,
     /// How the running native was called, as Lua 5.1 names it in argument errors: by a
     /// method call (`s:rep()` counts `self` out) and under which name (`'?'` from C).
-    site: (bool, String),
+    /// None: not called through the VM (a host or test calling it directly): its own name.
+    site: Option<(bool, String)>,
 }
 
 impl Default for Vm {
@@ -168,7 +172,7 @@ impl Vm {
             instructions: 0,
             pending_native: None,
             called_from_c: false,
-            site: (false, "?".into()),
+            site: None,
         }
     }
 
@@ -176,8 +180,19 @@ impl Vm {
     /// name errors show (`user_script` gives `user_script:1: ...`). The error is Lua's
     /// message, e.g. `user_script:1: unexpected symbol near '<eof>'`.
     pub fn load(&mut self, src: &[u8], chunk: &str) -> Result<Value, String> {
-        let ast = crate::parser::parse(src, chunk)?;
-        let proto = crate::compile::compile(&ast, chunk)?;
+        self.load_as(src, chunk, chunk)
+    }
+
+    /// `load` with the two names Lua 5.1 makes of a chunk name: one for syntax errors
+    /// (cut to 80 bytes) and one for run-time positions (cut to 60).
+    pub fn load_as(
+        &mut self,
+        src: &[u8],
+        compile_name: &str,
+        run_name: &str,
+    ) -> Result<Value, String> {
+        let ast = crate::parser::parse(src, compile_name)?;
+        let proto = crate::compile::compile(&ast, run_name)?;
         Ok(Value::Func(Func::Lua(Rc::new(Closure {
             proto,
             upvals: Vec::new(),
@@ -266,7 +281,11 @@ impl Vm {
             Value::Func(Func::Native(native)) => {
                 // from Lua code's natives: Lua names the callee '?'; the host calling a
                 // native directly names it by its own name
-                let site = if self.frames.is_empty() { native.name.to_string() } else { "?".into() };
+                let site = if self.frames.is_empty() {
+                    native.name.to_string()
+                } else {
+                    "?".into()
+                };
                 let r = self.invoke_native(host, native, args, true, (false, site));
                 // a message raised here has no Lua function at level 1: no position
                 r.map_err(|e| match e {
@@ -348,8 +367,15 @@ impl Vm {
         self.nested += 1;
         let g = native.f;
         let outer = std::mem::replace(&mut self.called_from_c, from_c);
-        let outer_site = std::mem::replace(&mut self.site, site);
-        let r = g(&mut Ctx { vm: self, host, native }, args);
+        let outer_site = std::mem::replace(&mut self.site, Some(site));
+        let r = g(
+            &mut Ctx {
+                vm: self,
+                host,
+                native,
+            },
+            args,
+        );
         self.site = outer_site;
         self.called_from_c = outer;
         self.nested -= 1;
@@ -996,7 +1022,10 @@ impl Vm {
                 let site = match &name {
                     Some(NameDesc::Method(n)) => (true, n.clone()),
                     Some(
-                        NameDesc::Global(n) | NameDesc::Field(n) | NameDesc::Local(n) | NameDesc::Upvalue(n),
+                        NameDesc::Global(n)
+                        | NameDesc::Field(n)
+                        | NameDesc::Local(n)
+                        | NameDesc::Upvalue(n),
                     ) => (false, n.clone()),
                     None => (false, "?".into()),
                 };
