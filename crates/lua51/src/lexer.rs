@@ -16,8 +16,10 @@
 //!   for C's `strtod` (decimal or `0x` hexadecimal), else `malformed number near '3x'`;
 //! - short strings with the escapes `\a \b \f \n \r \t \v`, `\` + newline, `\ddd` (at
 //!   most three decimal digits, at most 255); any other escaped byte stands for itself;
-//! - long strings and comments `[[ ]]`, `[==[ ]==]` (a first newline is skipped; a `[[`
-//!   inside a level-0 one is an error, as Lua 5.1's compatibility setting makes it);
+//! - long strings and comments `[[ ]]`, `[==[ ]==]` (a first newline is skipped). An
+//!   opening bracket inside one is plain text: Redis 7.0.15's Lua neither nests them nor
+//!   raises stock Lua 5.1's `nesting of [[...]] is deprecated` (checked on the server:
+//!   `return [[ [[ ]]` is ` [[ `);
 //! - newlines `\n`, `\r`, `\r\n`, `\n\r`, each counted as one line.
 
 use crate::value::strtod;
@@ -149,8 +151,6 @@ pub enum Near {
     Buffer,
     /// `'<eof>'`
     Eof,
-    /// `'['`
-    OpenBracket,
 }
 
 /// C's `isspace` in the C locale.
@@ -240,7 +240,6 @@ impl<'a> Lexer<'a> {
                 Some(self.buf[..end].to_vec())
             }
             Near::Eof => Some(b"<eof>".to_vec()),
-            Near::OpenBracket => Some(b"[".to_vec()),
         };
         if let Some(t) = text {
             out.extend_from_slice(b" near '");
@@ -254,6 +253,8 @@ impl<'a> Lexer<'a> {
     /// numbers are named by their text, other tokens by their printable form.
     pub fn syntax_error(&self, msg: &str) -> String {
         match &self.token {
+            // Lua's token code 0 reads as "no token": no `near` at all.
+            Tok::Char(0) => self.error(msg, Near::Nothing),
             Tok::Name(_) | Tok::Str(_) | Tok::Number(_) => self.error(msg, Near::Buffer),
             t => {
                 let mut out = format!("{}:{}: {} near '", self.chunk, self.linenumber, msg)
@@ -305,9 +306,12 @@ impl<'a> Lexer<'a> {
         self.linenumber = self.linenumber.saturating_add(1);
     }
 
+    /// Reads the current byte if it is in `set`. As Lua's (which asks C's `strchr`, which
+    /// finds a set's terminating zero too), a zero byte is in every set: `.\0` reads as
+    /// `..`, and `1\0+5` as one numeral (whose value is read up to the zero: 1).
     fn check_next(&mut self, set: &[u8]) -> bool {
         match self.current {
-            Some(c) if set.contains(&c) => {
+            Some(c) if c == 0 || set.contains(&c) => {
                 self.save_and_next();
                 true
             }
@@ -347,15 +351,6 @@ impl<'a> Lexer<'a> {
                         "unfinished long comment"
                     };
                     return Err(self.error(msg, Near::Eof));
-                }
-                Some(b'[') => {
-                    if self.skip_sep() == sep {
-                        self.save_and_next();
-                        if sep == 0 {
-                            return Err(self
-                                .error("nesting of [[...]] is deprecated", Near::OpenBracket));
-                        }
-                    }
                 }
                 Some(b']') => {
                     if self.skip_sep() == sep {
@@ -563,6 +558,8 @@ impl<'a> Lexer<'a> {
 /// `strtod` (where strtod stops at an `x`, Lua tries `strtoul` base 16, which can read no
 /// more than strtod did for a numeral's text, so such a numeral is malformed too).
 fn numeral_value(text: &[u8]) -> Option<f64> {
+    // C reads the buffer up to its first zero byte.
+    let text = &text[..text.iter().position(|&b| b == 0).unwrap_or(text.len())];
     let (n, used) = strtod(text)?;
     if used == 0 || used != text.len() {
         return None;
@@ -606,6 +603,7 @@ mod tests {
             ("goto _x x1 And", vec![name("goto"), name("_x"), name("x1"), name("And")]),
             (".. ... == >= <= ~= . = < > ~", vec![Tok::Concat, Tok::Dots, Tok::Eq, Tok::Ge, Tok::Le, Tok::Ne,
                   Tok::Char(b'.'), Tok::Char(b'='), Tok::Char(b'<'), Tok::Char(b'>'), Tok::Char(b'~')]),
+            ("1\0+5 ..\0 .\0 1\0", vec![Tok::Number(1.0), Tok::Dots, Tok::Concat, Tok::Number(1.0)]),
             ("a//b", vec![name("a"), Tok::Char(b'/'), Tok::Char(b'/'), name("b")]),
             ("::<<&|", vec![Tok::Char(b':'), Tok::Char(b':'), Tok::Char(b'<'), Tok::Char(b'<'), Tok::Char(b'&'), Tok::Char(b'|')]),
             ("....", vec![Tok::Dots, Tok::Char(b'.')]),
@@ -623,6 +621,7 @@ mod tests {
             ("[[abc]] [==[a]]b]=]c]==]", vec![s(b"abc"), s(b"a]]b]=]c")]),
             ("[[\nx\r\ny]] [[\r\n\r\n]]", vec![s(b"x\ny"), s(b"\n")]),
             ("[=[ [[ ]=]", vec![s(b" [[ ")]),
+            ("[[ [[ ]] [[\n[[\n]]", vec![s(b" [[ "), s(b"[[\n")]),
             ("[ [x", vec![Tok::Char(b'['), Tok::Char(b'['), name("x")]),
             ("x -- comment\ny", vec![name("x"), name("y")]),
             ("x --[[ long\n comment ]] y --[==[ ]] ]==] z", vec![name("x"), name("y"), name("z")]),
@@ -679,9 +678,8 @@ mod tests {
             ("[[abc", "t:1: unfinished long string near '<eof>'"),
             ("--[[abc\n", "t:2: unfinished long comment near '<eof>'"),
             ("[==x", "t:1: invalid long string delimiter near '[=='"),
+            ("1e\0-2", "t:1: malformed number near '1e'"),
             ("[= [", "t:1: invalid long string delimiter near '[='"),
-            ("[[ [[ ]]", "t:1: nesting of [[...]] is deprecated near '['"),
-            ("--[[ [[ ]]", "t:1: nesting of [[...]] is deprecated near '['"),
             ("'a\\0b", "t:1: unfinished string near '<eof>'"),
             ("'a\\0b\n", "t:1: unfinished string near ''a'"),
         ] {

@@ -931,3 +931,37 @@ impl Parser<'_> {
         self.ex(ExprKind::Table(fields), line, h)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tool, not a check: `LUA51_PARSE_CASES=file cargo test -p lua51 --lib
+    /// parser::tests::dump_results -- --ignored` reads sources (one hex-encoded per line)
+    /// and writes, for each, `ok` or the error text (hex-encoded) to `file.out`, to compare
+    /// with what a real Redis answers to `EVAL`.
+    #[test]
+    #[ignore]
+    fn dump_results() {
+        let Ok(path) = std::env::var("LUA51_PARSE_CASES") else {
+            return;
+        };
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut out = String::new();
+        for line in text.lines() {
+            let src: Vec<u8> = (0..line.len() / 2)
+                .map(|i| u8::from_str_radix(&line[2 * i..2 * i + 2], 16).unwrap())
+                .collect();
+            match parse(&src, "user_script") {
+                Ok(_) => out.push_str("ok\n"),
+                Err(e) => {
+                    for b in e.as_bytes() {
+                        out.push_str(&format!("{b:02x}"));
+                    }
+                    out.push('\n');
+                }
+            }
+        }
+        std::fs::write(format!("{path}.out"), out).unwrap();
+    }
+}
