@@ -935,6 +935,417 @@ impl Parser<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::value::fmt_number;
+
+    /// The tree as an S-expression, each node followed by `@line` when `lines`.
+    struct Sx {
+        lines: bool,
+    }
+
+    impl Sx {
+        fn at(&self, line: u32) -> String {
+            if self.lines {
+                format!("@{line}")
+            } else {
+                String::new()
+            }
+        }
+
+        fn list(&self, es: &[Expr]) -> String {
+            es.iter().map(|e| self.expr(e)).collect::<Vec<_>>().join(" ")
+        }
+
+        fn expr(&self, e: &Expr) -> String {
+            let at = self.at(e.line);
+            match &e.kind {
+                ExprKind::Nil => format!("nil{at}"),
+                ExprKind::True => format!("true{at}"),
+                ExprKind::False => format!("false{at}"),
+                ExprKind::VarArg => format!("...{at}"),
+                ExprKind::Num(n) => format!("{}{at}", fmt_number(*n)),
+                ExprKind::Str(b) => format!("{:?}{at}", String::from_utf8_lossy(b)),
+                ExprKind::Name(n) => format!("{n}{at}"),
+                ExprKind::Function(f) => format!("(function{at} {})", self.func(f)),
+                ExprKind::Table(fields) => {
+                    let fs: Vec<String> = fields
+                        .iter()
+                        .map(|f| match f {
+                            Field::Pos(e) => self.expr(e),
+                            Field::Named(n, e) => format!("({n} = {})", self.expr(e)),
+                            Field::Keyed(k, v) => {
+                                format!("([{}] = {})", self.expr(k), self.expr(v))
+                            }
+                        })
+                        .collect();
+                    format!("(table{at}{}{})", if fs.is_empty() { "" } else { " " }, fs.join(" "))
+                }
+                ExprKind::Bin(op, a, b) => {
+                    let o = match op {
+                        BinOp::Add => "+",
+                        BinOp::Sub => "-",
+                        BinOp::Mul => "*",
+                        BinOp::Div => "/",
+                        BinOp::Mod => "%",
+                        BinOp::Pow => "^",
+                        BinOp::Concat => "..",
+                        BinOp::Eq => "==",
+                        BinOp::Ne => "~=",
+                        BinOp::Lt => "<",
+                        BinOp::Le => "<=",
+                        BinOp::Gt => ">",
+                        BinOp::Ge => ">=",
+                        BinOp::And => "and",
+                        BinOp::Or => "or",
+                    };
+                    format!("({o}{at} {} {})", self.expr(a), self.expr(b))
+                }
+                ExprKind::Un(op, a) => {
+                    let o = match op {
+                        UnOp::Neg => "neg",
+                        UnOp::Not => "not",
+                        UnOp::Len => "#",
+                    };
+                    format!("({o}{at} {})", self.expr(a))
+                }
+                ExprKind::Index(t, k) => format!("(idx{at} {} {})", self.expr(t), self.expr(k)),
+                ExprKind::Call(f, args) => {
+                    let mut s = format!("(call{at} {}", self.expr(f));
+                    if !args.is_empty() {
+                        s.push(' ');
+                        s.push_str(&self.list(args));
+                    }
+                    s + ")"
+                }
+                ExprKind::Method(o, m, args) => {
+                    let mut s = format!("(method{at} {} {m}", self.expr(o));
+                    if !args.is_empty() {
+                        s.push(' ');
+                        s.push_str(&self.list(args));
+                    }
+                    s + ")"
+                }
+                ExprKind::Paren(e) => format!("(paren{at} {})", self.expr(e)),
+            }
+        }
+
+        fn func(&self, f: &FuncBody) -> String {
+            let mut ps = f.params.join(" ");
+            if f.is_vararg {
+                if !ps.is_empty() {
+                    ps.push(' ');
+                }
+                ps.push_str("...");
+            }
+            let lines = if self.lines {
+                format!("@{}-{} ", f.line, f.end_line)
+            } else {
+                String::new()
+            };
+            format!("{lines}({ps}) {}", self.block(&f.body))
+        }
+
+        fn block(&self, b: &Block) -> String {
+            let mut parts: Vec<String> = b.stats.iter().map(|s| self.stat(s)).collect();
+            if let Some((es, line)) = &b.ret {
+                let at = self.at(*line);
+                parts.push(if es.is_empty() {
+                    format!("(return{at})")
+                } else {
+                    format!("(return{at} {})", self.list(es))
+                });
+            }
+            format!("{{{}}}", parts.join(" "))
+        }
+
+        fn stat(&self, s: &Stat) -> String {
+            match s {
+                Stat::Call(e) => self.expr(e),
+                Stat::Local { names, exprs, line } => format!(
+                    "(local{} ({}) ({}))",
+                    self.at(*line),
+                    names.join(" "),
+                    self.list(exprs)
+                ),
+                Stat::Assign {
+                    targets,
+                    exprs,
+                    line,
+                } => format!(
+                    "(set{} ({}) ({}))",
+                    self.at(*line),
+                    self.list(targets),
+                    self.list(exprs)
+                ),
+                Stat::Do(b) => format!("(do {})", self.block(b)),
+                Stat::While { cond, body, line } => format!(
+                    "(while{} {} {})",
+                    self.at(*line),
+                    self.expr(cond),
+                    self.block(body)
+                ),
+                Stat::Repeat { body, cond, line } => format!(
+                    "(repeat{} {} {})",
+                    self.at(*line),
+                    self.block(body),
+                    self.expr(cond)
+                ),
+                Stat::If { conds, else_, line } => {
+                    let mut s = format!("(if{}", self.at(*line));
+                    for (c, b) in conds {
+                        s.push_str(&format!(" {} {}", self.expr(c), self.block(b)));
+                    }
+                    if let Some(b) = else_ {
+                        s.push_str(&format!(" else {}", self.block(b)));
+                    }
+                    s + ")"
+                }
+                Stat::NumFor {
+                    var,
+                    start,
+                    limit,
+                    step,
+                    body,
+                    line,
+                } => {
+                    let step = step
+                        .as_ref()
+                        .map(|e| format!(" {}", self.expr(e)))
+                        .unwrap_or_default();
+                    format!(
+                        "(fornum{} {var} {} {}{step} {})",
+                        self.at(*line),
+                        self.expr(start),
+                        self.expr(limit),
+                        self.block(body)
+                    )
+                }
+                Stat::GenFor {
+                    names,
+                    exprs,
+                    body,
+                    line,
+                } => format!(
+                    "(forin{} ({}) ({}) {})",
+                    self.at(*line),
+                    names.join(" "),
+                    self.list(exprs),
+                    self.block(body)
+                ),
+                Stat::Function {
+                    path,
+                    method,
+                    func,
+                    line,
+                } => {
+                    let m = method.as_ref().map(|m| format!(":{m}")).unwrap_or_default();
+                    format!(
+                        "(function{} {}{m} {})",
+                        self.at(*line),
+                        path.join("."),
+                        self.func(func)
+                    )
+                }
+                Stat::LocalFunction { name, func, line } => format!(
+                    "(localfunction{} {name} {})",
+                    self.at(*line),
+                    self.func(func)
+                ),
+                Stat::Break { line } => format!("break{}", self.at(*line)),
+            }
+        }
+    }
+
+    fn shape(src: &str) -> String {
+        match parse(src.as_bytes(), "user_script") {
+            Ok(f) => Sx { lines: false }.block(&f.body),
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
+    fn shape_with_lines(src: &str) -> String {
+        match parse(src.as_bytes(), "user_script") {
+            Ok(f) => Sx { lines: true }.block(&f.body),
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
+    #[test]
+    fn every_construct_parses_to_its_tree() {
+        let cases: &[(&str, &str)] = &[
+            ("", "{}"),
+            ("f(); g()", "{(call f) (call g)}"),
+            ("x = 1", "{(set (x) (1))}"),
+            ("x, y.z, w[1] = 1, 2", "{(set (x (idx y \"z\") (idx w 1)) (1 2))}"),
+            ("local a", "{(local (a) ())}"),
+            ("local a, b = 1, 2, 3", "{(local (a b) (1 2 3))}"),
+            ("f()", "{(call f)}"),
+            ("f(1, 2)", "{(call f 1 2)}"),
+            ("f'x' f[[y]] f{1}", "{(call f \"x\") (call f \"y\") (call f (table 1))}"),
+            ("o:m(1)", "{(method o m 1)}"),
+            ("o:m'x'", "{(method o m \"x\")}"),
+            ("o.a:m{}", "{(method (idx o \"a\") m (table))}"),
+            ("f()()'a'{}", "{(call (call (call (call f)) \"a\") (table))}"),
+            ("a.b.c = 1", "{(set ((idx (idx a \"b\") \"c\")) (1))}"),
+            ("a[b][c] = 1", "{(set ((idx (idx a b) c)) (1))}"),
+            ("(a).b = 1", "{(set ((idx (paren a) \"b\")) (1))}"),
+            ("do end", "{(do {})}"),
+            ("do local x end", "{(do {(local (x) ())})}"),
+            ("while x do f() end", "{(while x {(call f)})}"),
+            ("repeat local x until x", "{(repeat {(local (x) ())} x)}"),
+            ("if a then f() end", "{(if a {(call f)})}"),
+            (
+                "if a then elseif b then f() elseif c then else g() end",
+                "{(if a {} b {(call f)} c {} else {(call g)})}",
+            ),
+            ("for i = 1, 2 do end", "{(fornum i 1 2 {})}"),
+            ("for i = 1, 2, 3 do f(i) end", "{(fornum i 1 2 3 {(call f i)})}"),
+            ("for k in t do end", "{(forin (k) (t) {})}"),
+            ("for k, v in next, t, nil do end", "{(forin (k v) (next t nil) {})}"),
+            ("function f() end", "{(function f () {})}"),
+            ("function f(a, b) return a end", "{(function f (a b) {(return a)})}"),
+            ("function f(...) end", "{(function f (...) {})}"),
+            ("function f(a, ...) end", "{(function f (a ...) {})}"),
+            ("function a.b.c() end", "{(function a.b.c () {})}"),
+            ("function a.b:m(x) return self end", "{(function a.b:m (self x) {(return self)})}"),
+            ("function a:m(...) end", "{(function a:m (self ...) {})}"),
+            ("local function f(x) return f end", "{(localfunction f (x) {(return f)})}"),
+            ("x = function() end", "{(set (x) ((function () {})))}"),
+            ("x = function(...) return ... end", "{(set (x) ((function (...) {(return ...)})))}"),
+            ("return", "{(return)}"),
+            ("return;", "{(return)}"),
+            ("return 1, ...", "{(return 1 ...)}"),
+            ("return (...)", "{(return (paren ...))}"),
+            ("return ((f()))", "{(return (paren (paren (call f))))}"),
+            ("while 1 do break end", "{(while 1 {break})}"),
+            ("while 1 do break; end", "{(while 1 {break})}"),
+            ("for i=1,2 do do break end end", "{(fornum i 1 2 {(do {break})})}"),
+            ("repeat break until 1", "{(repeat {break} 1)}"),
+            ("x = nil, true, false", "{(set (x) (nil true false))}"),
+            ("x = {}", "{(set (x) ((table)))}"),
+            (
+                "x = {1, 'a'; b = 2, [3] = 4, f(), ...}",
+                "{(set (x) ((table 1 \"a\" (b = 2) ([3] = 4) (call f) ...)))}",
+            ),
+            ("x = {a}", "{(set (x) ((table a)))}"),
+            ("x = {a, b = c,}", "{(set (x) ((table a (b = c))))}"),
+            ("x = {a == b}", "{(set (x) ((table (== a b))))}"),
+            ("x = {{}, {{}}}", "{(set (x) ((table (table) (table (table)))))}"),
+        ];
+        for (src, want) in cases {
+            assert_eq!(shape(src), *want, "source {src:?}");
+        }
+    }
+
+    #[test]
+    fn operators_bind_as_in_lua_5_1() {
+        let cases: &[(&str, &str)] = &[
+            ("return 1 + 2 * 3", "(+ 1 (* 2 3))"),
+            ("return (1 + 2) * 3", "(* (paren (+ 1 2)) 3)"),
+            ("return 1 - 2 - 3", "(- (- 1 2) 3)"),
+            ("return 1 / 2 % 3 * 4", "(* (% (/ 1 2) 3) 4)"),
+            ("return 2 ^ 3 ^ 2", "(^ 2 (^ 3 2))"),
+            ("return -2 ^ 2", "(neg (^ 2 2))"),
+            ("return 2 ^ -3", "(^ 2 (neg 3))"),
+            ("return 2 ^ -3 ^ 2", "(^ 2 (neg (^ 3 2)))"),
+            ("return -x ^ -y", "(neg (^ x (neg y)))"),
+            ("return not a == b", "(== (not a) b)"),
+            ("return not not a", "(not (not a))"),
+            ("return - - a", "(neg (neg a))"),
+            ("return #t + 1", "(+ (# t) 1)"),
+            ("return #t.a", "(# (idx t \"a\"))"),
+            ("return -f()", "(neg (call f))"),
+            ("return a .. b .. c", "(.. a (.. b c))"),
+            ("return a .. b + c", "(.. a (+ b c))"),
+            ("return a + b .. c", "(.. (+ a b) c)"),
+            ("return a .. b == c", "(== (.. a b) c)"),
+            ("return a < b == c > d", "(> (== (< a b) c) d)"),
+            ("return a <= b ~= c >= d", "(>= (~= (<= a b) c) d)"),
+            ("return a and b or c and d", "(or (and a b) (and c d))"),
+            ("return a or b or c", "(or (or a b) c)"),
+            ("return a and b and c", "(and (and a b) c)"),
+            ("return a == b and c ~= d", "(and (== a b) (~= c d))"),
+            ("return not a and b", "(and (not a) b)"),
+            ("return a + b * c ^ d ^ e - f", "(- (+ a (* b (^ c (^ d e)))) f)"),
+            ("return 1 .. 2", "(.. 1 2)"),
+            ("return -1", "(neg 1)"),
+        ];
+        for (src, want) in cases {
+            let want = format!("{{(return {want})}}");
+            assert_eq!(shape(src), want, "source {src:?}");
+        }
+    }
+
+    #[test]
+    fn literals_are_decoded() {
+        let cases: &[(&str, &str)] = &[
+            ("return 3, 3.5, .5, 5., 1e2, 1E-2, 0x10, 0XfF, 1e400", "3 3.5 0.5 5 100 0.01 16 255 inf"),
+            ("return 0x1p4, 0x1e+5, 08, 1.5e+2", "16 (+ 30 5) 8 150"),
+            (r#"return "a\tb", 'q"', "\65\066\0067", '\q\\'"#, r#""a\tb" "q\"" "AB\u{6}7" "q\\""#),
+            ("return '\\\nx', \"a\\\r\nb\"", r#""\nx" "a\nb""#),
+            ("return [[x]], [[\nx]], [==[a]]b]=]c]==]", r#""x" "x" "a]]b]=]c""#),
+            ("return [[\r\na\r\nb\n\rc]]", r#""a\nb\nc""#),
+            ("return [[ [[ ]]", r#"" [[ ""#),
+            ("return '', [[]]", r#""" """#),
+        ];
+        for (src, want) in cases {
+            let want = format!("{{(return {want})}}");
+            assert_eq!(shape(src), want, "source {src:?}");
+        }
+        // Bytes that are not UTF-8 stay bytes.
+        let f = parse(b"return '\\255\\0', '\xff'", "t").unwrap();
+        let (es, _) = f.body.ret.unwrap();
+        assert!(matches!(&es[0].kind, ExprKind::Str(b) if b == &[255, 0]));
+        assert!(matches!(&es[1].kind, ExprKind::Str(b) if b == &[255]));
+    }
+
+    #[test]
+    fn nodes_carry_the_lines_lua_reports() {
+        // Checked against Redis 7.0.15 with run-time errors where a node can fail: e.g.
+        // `local a\nlocal x = a +\n1` fails on line 3, `local o\no:m\n{}` on line 3
+        // (calling a nil method), `local t\nlocal x = t[\n1\n]` on line 4.
+        let cases: &[(&str, &str)] = &[
+            ("x = a +\n1", "{(set@2 (x@1) ((+@2 a@1 1@2)))}"),
+            ("x = -\na", "{(set@2 (x@1) ((neg@2 a@2)))}"),
+            ("x = a ..\nb ..\nc", "{(set@3 (x@1) ((..@3 a@1 (..@3 b@2 c@3))))}"),
+            ("return a\n.b", "{(return@1 (idx@2 a@1 \"b\"@2))}"),
+            ("return a[\n1\n]", "{(return@1 (idx@3 a@1 1@2))}"),
+            ("x = \n1", "{(set@2 (x@1) (1@2))}"),
+            ("t.a.b = \n{}", "{(set@2 ((idx@1 (idx@1 t@1 \"a\"@1) \"b\"@1)) ((table@2)))}"),
+            ("for i = 1,\n2\ndo end", "{(fornum@3 i 1@1 2@2 {})}"),
+            ("for k in\nnext\ndo end", "{(forin@2 (k) (next@2) {})}"),
+            ("f\n'x'", "{(call@2 f@1 \"x\"@2)}"),
+            ("f[[\n\n]]", "{(call@3 f@1 \"\\n\"@3)}"),
+            ("f(\n1,\n2)", "{(call@1 f@1 1@2 2@3)}"),
+            ("o:m\n{}", "{(method@2 o@1 m (table@2))}"),
+            ("x = {\n1}", "{(set@2 (x@1) ((table@1 1@2)))}"),
+            ("x = (\n1)", "{(set@2 (x@1) ((paren@1 1@2)))}"),
+            ("x = [[a\nb]]", "{(set@2 (x@1) (\"a\\nb\"@2))}"),
+            ("return\n1", "{(return@1 1@2)}"),
+            ("return nil, true, false, ...", "{(return@1 nil@1 true@1 false@1 ...@1)}"),
+            ("x = function\n(a)\nend", "{(set@3 (x@1) ((function@2 @2-3 (a) {})))}"),
+            ("function f()\nend", "{(function@1 f @1-2 () {})}"),
+            ("function\nf()\nend", "{(function@1 f @1-3 () {})}"),
+            ("local function f\n()\nend", "{(localfunction@1 f @2-3 () {})}"),
+            ("if a then\nelseif b then\nend", "{(if@1 a@1 {} b@2 {})}"),
+            ("while\na do end", "{(while@1 a@2 {})}"),
+            ("repeat\nuntil\na", "{(repeat@1 {} a@3)}"),
+            ("local\na = 1", "{(local@1 (a) (1@2))}"),
+            ("while 1 do\nbreak\nend", "{(while@1 1@1 {break@2})}"),
+            ("x = 1\r\ny = 2\n\rz = 3\r\rw = 4", "{(set@1 (x@1) (1@1)) (set@2 (y@2) (2@2)) (set@3 (z@3) (3@3)) (set@5 (w@5) (4@5))}"),
+        ];
+        for (src, want) in cases {
+            assert_eq!(shape_with_lines(src), *want, "source {src:?}");
+        }
+    }
+
+    #[test]
+    fn the_main_chunk_is_a_vararg_function_from_line_0_to_the_last_line() {
+        for (src, end_line) in [("", 1), ("x = 1", 1), ("x = 1\n", 2), ("\n\n--c\n", 4)] {
+            let f = parse(src.as_bytes(), "user_script").unwrap();
+            assert!(f.params.is_empty() && f.is_vararg && f.line == 0);
+            assert_eq!(f.end_line, end_line, "source {src:?}");
+        }
+    }
 
     /// A tool, not a check: `LUA51_PARSE_CASES=file cargo test -p lua51 --lib
     /// parser::tests::dump_results -- --ignored` reads sources (one hex-encoded per line)
