@@ -186,7 +186,7 @@ pub struct Lexer<'a> {
 type LexResult<T> = Result<T, String>;
 
 impl<'a> Lexer<'a> {
-    /// A lexer at the start of `src`, before its first token (call `next` to read it).
+    /// A lexer at the start of `src`, before its first token (call `next_token` to read it).
     /// `chunk` is the name errors begin with (`user_script`).
     pub fn new(src: &'a [u8], chunk: &str) -> Lexer<'a> {
         let mut lx = Lexer {
@@ -210,7 +210,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// Reads the next token into `token` (Lua's `luaX_next`).
-    pub fn next(&mut self) -> LexResult<()> {
+    pub fn next_token(&mut self) -> LexResult<()> {
         self.lastline = self.linenumber;
         self.token = match self.ahead.take() {
             Some(t) => t,
@@ -220,7 +220,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// Reads the token after the current one without consuming it (Lua's
-    /// `luaX_lookahead`); the next `next` returns it.
+    /// `luaX_lookahead`); the next `next_token` returns it.
     pub fn lookahead(&mut self) -> LexResult<&Tok> {
         if self.ahead.is_none() {
             let t = self.llex()?;
@@ -230,13 +230,19 @@ impl<'a> Lexer<'a> {
     }
 
     /// `chunk:line: msg`, and ` near 'X'` as `near` says (Lua's `luaX_lexerror`).
+    #[cold]
+    #[inline(never)]
     pub fn error(&self, msg: &str, near: Near) -> String {
         let mut out = format!("{}:{}: {}", self.chunk, self.linenumber, msg).into_bytes();
         let text: Option<Vec<u8>> = match near {
             Near::Nothing => None,
             Near::Buffer => {
                 // Lua prints the buffer as a C string: it stops at the first NUL byte.
-                let end = self.buf.iter().position(|&b| b == 0).unwrap_or(self.buf.len());
+                let end = self
+                    .buf
+                    .iter()
+                    .position(|&b| b == 0)
+                    .unwrap_or(self.buf.len());
                 Some(self.buf[..end].to_vec())
             }
             Near::Eof => Some(b"<eof>".to_vec()),
@@ -251,14 +257,16 @@ impl<'a> Lexer<'a> {
 
     /// An error near the current token (Lua's `luaX_syntaxerror`): names, strings and
     /// numbers are named by their text, other tokens by their printable form.
+    #[cold]
+    #[inline(never)]
     pub fn syntax_error(&self, msg: &str) -> String {
         match &self.token {
             // Lua's token code 0 reads as "no token": no `near` at all.
             Tok::Char(0) => self.error(msg, Near::Nothing),
             Tok::Name(_) | Tok::Str(_) | Tok::Number(_) => self.error(msg, Near::Buffer),
             t => {
-                let mut out = format!("{}:{}: {} near '", self.chunk, self.linenumber, msg)
-                    .into_bytes();
+                let mut out =
+                    format!("{}:{}: {} near '", self.chunk, self.linenumber, msg).into_bytes();
                 out.extend_from_slice(&token2str(t));
                 out.push(b'\'');
                 String::from_utf8_lossy(&out).into_owned()
@@ -464,7 +472,9 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// Reads one token (Lua's `llex`).
+    /// Reads one token (Lua's `llex`). Not inlined: the parser's recursive functions
+    /// call it, and its locals would grow their stack frames.
+    #[inline(never)]
     fn llex(&mut self) -> LexResult<Tok> {
         self.buf.clear();
         loop {
@@ -575,7 +585,7 @@ mod tests {
         let mut lx = Lexer::new(src.as_bytes(), "t");
         let mut out = Vec::new();
         loop {
-            lx.next()?;
+            lx.next_token()?;
             if lx.token == Tok::Eos {
                 return Ok(out);
             }
@@ -650,7 +660,7 @@ mod tests {
         ] {
             let mut lx = Lexer::new(src.as_bytes(), "t");
             loop {
-                lx.next().unwrap();
+                lx.next_token().unwrap();
                 if lx.token == Tok::Name("b".into()) || lx.token == Tok::Eos {
                     break;
                 }

@@ -72,6 +72,7 @@ pub const MAX_DEPTH: u32 = 1000;
 const UNARY_PRIORITY: u8 = 8;
 
 type PResult<T> = Result<T, String>;
+thread_local! { pub static STACK_LOW: std::cell::Cell<usize> = const { std::cell::Cell::new(usize::MAX) }; }
 
 /// Parses a chunk: the main function (no parameters, vararg, `line` 0). `chunk` is the
 /// name errors begin with (`user_script`).
@@ -82,7 +83,7 @@ pub fn parse(src: &[u8], chunk: &str) -> Result<FuncBody, String> {
         level: 0,
     };
     p.open_func(0, true);
-    p.lx.next()?;
+    p.lx.next_token()?;
     let (body, _) = p.chunk()?;
     p.check(&Tok::Eos)?;
     p.funcs.pop();
@@ -122,11 +123,15 @@ struct Parser<'a> {
     level: u32,
 }
 
-/// An expression and the height of its tree.
-type Ex = (Expr, u32);
+/// An expression (boxed: parse functions pass a pointer, not the node, which keeps
+/// their stack frames small) and the height of its tree.
+type Ex = (Box<Expr>, u32);
 
 fn block_follow(t: &Tok) -> bool {
-    matches!(t, Tok::Else | Tok::Elseif | Tok::End | Tok::Until | Tok::Eos)
+    matches!(
+        t,
+        Tok::Else | Tok::Elseif | Tok::End | Tok::Until | Tok::Eos
+    )
 }
 
 fn unop(t: &Tok) -> Option<UnOp> {
@@ -185,7 +190,7 @@ impl Parser<'_> {
     // ---- tokens ----
 
     fn next(&mut self) -> PResult<()> {
-        self.lx.next()
+        self.lx.next_token()
     }
 
     fn at(&self, t: &Tok) -> bool {
@@ -205,6 +210,8 @@ impl Parser<'_> {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn error_expected(&self, t: &Tok) -> String {
         self.lx.syntax_error(&format!("'{}' expected", tstr(t)))
     }
@@ -227,15 +234,21 @@ impl Parser<'_> {
         if self.testnext(what)? {
             return Ok(());
         }
+        Err(self.error_unmatched(what, who, line))
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn error_unmatched(&self, what: &Tok, who: &Tok, line: u32) -> String {
         if line == self.lx.linenumber {
-            Err(self.error_expected(what))
+            self.error_expected(what)
         } else {
-            Err(self.lx.syntax_error(&format!(
+            self.lx.syntax_error(&format!(
                 "'{}' expected (to close '{}' at line {})",
                 tstr(what),
                 tstr(who),
                 line
-            )))
+            ))
         }
     }
 
@@ -251,6 +264,13 @@ impl Parser<'_> {
     // ---- levels and depth ----
 
     fn enter_level(&mut self) -> PResult<()> {
+        let marker = 0u8;
+        let addr = &marker as *const u8 as usize;
+        STACK_LOW.with(|c| {
+            if addr < c.get() {
+                c.set(addr)
+            }
+        });
         self.level += 1;
         if self.level > MAX_LEVELS {
             return Err(self.too_deep());
@@ -262,6 +282,8 @@ impl Parser<'_> {
         self.level = self.level.saturating_sub(1);
     }
 
+    #[cold]
+    #[inline(never)]
     fn too_deep(&self) -> String {
         self.lx
             .error("chunk has too many syntax levels", Near::Nothing)
@@ -278,7 +300,7 @@ impl Parser<'_> {
 
     fn ex(&self, kind: ExprKind, line: u32, child_height: u32) -> PResult<Ex> {
         let h = self.over(child_height)?;
-        Ok((Expr { kind, line }, h))
+        Ok((Box::new(Expr { kind, line }), h))
     }
 
     // ---- functions, scopes and variables ----
@@ -301,6 +323,8 @@ impl Parser<'_> {
     }
 
     /// Lua's `errorlimit` for the function at `fidx`.
+    #[cold]
+    #[inline(never)]
     fn error_limit(&self, fidx: usize, limit: usize, what: &str) -> String {
         let line = self.funcs.get(fidx).map_or(0, |f| f.linedefined);
         let msg = if line == 0 {
@@ -408,8 +432,7 @@ impl Parser<'_> {
                     break;
                 }
                 _ => {
-                    let (s, sh) = self.statement()?;
-                    block.stats.push(s);
+                    let sh = self.statement(&mut block.stats)?;
                     h = h.max(sh);
                     self.testnext(&Tok::Char(b';'))?;
                 }
@@ -428,99 +451,135 @@ impl Parser<'_> {
         Ok(r)
     }
 
-    fn statement(&mut self) -> PResult<(Stat, u32)> {
+    /// One statement. Each kind is parsed by a function of its own (not inlined), so a
+    /// nested statement's stack frame holds only what that kind needs.
+    fn statement(&mut self, out: &mut Vec<Stat>) -> PResult<u32> {
         let line = self.lx.linenumber;
-        let (stat, h) = match self.lx.token {
-            Tok::If => self.ifstat(line)?,
-            Tok::While => {
-                self.next()?;
-                let (cond, ch) = self.expr()?;
-                self.enter_block(true);
-                self.checknext(&Tok::Do)?;
-                let (body, bh) = self.block()?;
-                self.check_match(&Tok::End, &Tok::While, line)?;
-                self.leave_block();
-                (Stat::While { cond, body, line }, ch.max(bh))
-            }
-            Tok::Do => {
-                self.next()?;
-                let (b, bh) = self.block()?;
-                self.check_match(&Tok::End, &Tok::Do, line)?;
-                (Stat::Do(b), bh)
-            }
-            Tok::For => self.forstat(line)?,
-            Tok::Repeat => {
-                self.enter_block(true); // the loop
-                self.enter_block(false); // the scope `until` sees
-                self.next()?;
-                let (body, bh) = self.chunk()?;
-                self.check_match(&Tok::Until, &Tok::Repeat, line)?;
-                let (cond, ch) = self.expr()?;
-                self.leave_block();
-                self.leave_block();
-                (Stat::Repeat { body, cond, line }, bh.max(ch))
-            }
-            Tok::Function => {
-                self.next()?;
-                let mut path = vec![self.str_checkname()?];
-                self.resolve(&path[0].clone())?;
-                while self.at_char(b'.') {
-                    self.next()?;
-                    path.push(self.str_checkname()?);
-                }
-                let mut method = None;
-                if self.at_char(b':') {
-                    self.next()?;
-                    method = Some(self.str_checkname()?);
-                }
-                let (func, fh) = self.body(method.is_some(), line)?;
-                let func = Box::new(func);
-                (
-                    Stat::Function {
-                        path,
-                        method,
-                        func,
-                        line,
-                    },
-                    fh,
-                )
-            }
+        let h = match self.lx.token {
+            Tok::If => self.ifstat(line, out)?,
+            Tok::While => self.whilestat(line, out)?,
+            Tok::Do => self.dostat(line, out)?,
+            Tok::For => self.forstat(line, out)?,
+            Tok::Repeat => self.repeatstat(line, out)?,
+            Tok::Function => self.funcstat(line, out)?,
             Tok::Local => {
                 self.next()?;
                 if self.testnext(&Tok::Function)? {
-                    let name = self.str_checkname()?;
-                    self.new_localvar(name.clone())?;
-                    self.adjust_localvars(1);
-                    let fline = self.lx.linenumber;
-                    let (func, fh) = self.body(false, fline)?;
-                    let func = Box::new(func);
-                    (Stat::LocalFunction { name, func, line }, fh)
+                    self.localfunc(line, out)?
                 } else {
-                    let mut names = Vec::new();
-                    loop {
-                        let name = self.str_checkname()?;
-                        self.new_localvar(name.clone())?;
-                        names.push(name);
-                        if !self.testnext(&Tok::Char(b','))? {
-                            break;
-                        }
-                    }
-                    let (exprs, eh) = if self.testnext(&Tok::Char(b'='))? {
-                        self.explist1()?
-                    } else {
-                        (Vec::new(), 0)
-                    };
-                    self.adjust_localvars(names.len());
-                    (Stat::Local { names, exprs, line }, eh)
+                    self.localstat(line, out)?
                 }
             }
-            _ => self.exprstat()?,
+            _ => self.exprstat(out)?,
         };
-        let h = self.over(h)?;
-        Ok((stat, h))
+        self.over(h)
     }
 
-    fn ifstat(&mut self, line: u32) -> PResult<(Stat, u32)> {
+    #[inline(never)]
+    fn whilestat(&mut self, line: u32, out: &mut Vec<Stat>) -> PResult<u32> {
+        self.next()?;
+        let (cond, ch) = self.expr()?;
+        self.enter_block(true);
+        self.checknext(&Tok::Do)?;
+        let (body, bh) = self.block()?;
+        self.check_match(&Tok::End, &Tok::While, line)?;
+        self.leave_block();
+        out.push(Stat::While {
+            cond: *cond,
+            body,
+            line,
+        });
+        Ok(ch.max(bh))
+    }
+
+    #[inline(never)]
+    fn dostat(&mut self, line: u32, out: &mut Vec<Stat>) -> PResult<u32> {
+        self.next()?;
+        let (b, bh) = self.block()?;
+        self.check_match(&Tok::End, &Tok::Do, line)?;
+        out.push(Stat::Do(b));
+        Ok(bh)
+    }
+
+    #[inline(never)]
+    fn repeatstat(&mut self, line: u32, out: &mut Vec<Stat>) -> PResult<u32> {
+        self.enter_block(true); // the loop
+        self.enter_block(false); // the scope `until` sees
+        self.next()?;
+        let (body, bh) = self.chunk()?;
+        self.check_match(&Tok::Until, &Tok::Repeat, line)?;
+        let (cond, ch) = self.expr()?;
+        self.leave_block();
+        self.leave_block();
+        out.push(Stat::Repeat {
+            body,
+            cond: *cond,
+            line,
+        });
+        Ok(bh.max(ch))
+    }
+
+    #[inline(never)]
+    fn funcstat(&mut self, line: u32, out: &mut Vec<Stat>) -> PResult<u32> {
+        self.next()?;
+        let first = self.str_checkname()?;
+        self.resolve(&first)?;
+        let mut path = vec![first];
+        while self.at_char(b'.') {
+            self.next()?;
+            path.push(self.str_checkname()?);
+        }
+        let mut method = None;
+        if self.at_char(b':') {
+            self.next()?;
+            method = Some(self.str_checkname()?);
+        }
+        let (func, fh) = self.body(method.is_some(), line)?;
+        out.push(Stat::Function {
+            path,
+            method,
+            func,
+            line,
+        });
+        Ok(fh)
+    }
+
+    /// `local function NAME body`, after `local function`.
+    #[inline(never)]
+    fn localfunc(&mut self, line: u32, out: &mut Vec<Stat>) -> PResult<u32> {
+        let name = self.str_checkname()?;
+        self.new_localvar(name.clone())?;
+        self.adjust_localvars(1);
+        let fline = self.lx.linenumber;
+        let (func, fh) = self.body(false, fline)?;
+        out.push(Stat::LocalFunction { name, func, line });
+        Ok(fh)
+    }
+
+    /// `local NAME {, NAME} [= explist]`, after `local`.
+    #[inline(never)]
+    fn localstat(&mut self, line: u32, out: &mut Vec<Stat>) -> PResult<u32> {
+        let mut names = Vec::new();
+        loop {
+            let name = self.str_checkname()?;
+            self.new_localvar(name.clone())?;
+            names.push(name);
+            if !self.testnext(&Tok::Char(b','))? {
+                break;
+            }
+        }
+        let (exprs, eh) = if self.testnext(&Tok::Char(b'='))? {
+            self.explist1()?
+        } else {
+            (Vec::new(), 0)
+        };
+        self.adjust_localvars(names.len());
+        out.push(Stat::Local { names, exprs, line });
+        Ok(eh)
+    }
+
+    #[inline(never)]
+    fn ifstat(&mut self, line: u32, out: &mut Vec<Stat>) -> PResult<u32> {
         let mut conds = Vec::new();
         let mut h = 0;
         loop {
@@ -530,7 +589,7 @@ impl Parser<'_> {
             self.checknext(&Tok::Then)?;
             let (b, bh) = self.block()?;
             h = h.max(ch).max(bh);
-            conds.push((cond, b));
+            conds.push((*cond, b));
             if !self.at(&Tok::Elseif) {
                 break;
             }
@@ -543,10 +602,12 @@ impl Parser<'_> {
             else_ = Some(b);
         }
         self.check_match(&Tok::End, &Tok::If, line)?;
-        Ok((Stat::If { conds, else_, line }, h))
+        out.push(Stat::If { conds, else_, line });
+        Ok(h)
     }
 
-    fn forstat(&mut self, line: u32) -> PResult<(Stat, u32)> {
+    #[inline(never)]
+    fn forstat(&mut self, line: u32, out: &mut Vec<Stat>) -> PResult<u32> {
         self.enter_block(true); // the loop and its control variables
         self.next()?;
         let var = self.str_checkname()?;
@@ -564,7 +625,7 @@ impl Parser<'_> {
                 let step = if self.testnext(&Tok::Char(b','))? {
                     let (s, h3) = self.expr()?;
                     h = h.max(h3);
-                    Some(s)
+                    Some(*s)
                 } else {
                     None
                 };
@@ -572,8 +633,8 @@ impl Parser<'_> {
                 (
                     Stat::NumFor {
                         var,
-                        start,
-                        limit,
+                        start: *start,
+                        limit: *limit,
                         step,
                         body,
                         line: do_line,
@@ -610,7 +671,8 @@ impl Parser<'_> {
         };
         self.check_match(&Tok::End, &Tok::For, line)?;
         self.leave_block();
-        Ok(r)
+        out.push(r.0);
+        Ok(r.1)
     }
 
     /// `do block` of a `for`, its `nvars` variables in scope; also the line of `do`.
@@ -626,17 +688,19 @@ impl Parser<'_> {
     }
 
     /// A call statement or an assignment.
-    fn exprstat(&mut self) -> PResult<(Stat, u32)> {
+    #[inline(never)]
+    fn exprstat(&mut self, out: &mut Vec<Stat>) -> PResult<u32> {
         let (first, fh) = self.primaryexp()?;
         if is_call(&first) {
-            return Ok((Stat::Call(first), fh));
+            out.push(Stat::Call(*first));
+            return Ok(fh);
         }
-        let mut targets = vec![first];
+        let mut targets = vec![*first];
         let mut h = fh;
         loop {
-            let assignable = targets.last().is_some_and(|t| {
-                matches!(t.kind, ExprKind::Name(_) | ExprKind::Index(..))
-            });
+            let assignable = targets
+                .last()
+                .is_some_and(|t| matches!(t.kind, ExprKind::Name(_) | ExprKind::Index(..)));
             if !assignable {
                 return Err(self.lx.syntax_error("syntax error"));
             }
@@ -648,26 +712,25 @@ impl Parser<'_> {
                     let fidx = self.funcs.len() - 1;
                     return Err(self.error_limit(fidx, limit, "variables in assignment"));
                 }
-                targets.push(t);
+                targets.push(*t);
                 h = h.max(th);
             } else {
                 self.checknext(&Tok::Char(b'='))?;
                 let (exprs, eh) = self.explist1()?;
                 let line = self.lx.lastline;
-                return Ok((
-                    Stat::Assign {
-                        targets,
-                        exprs,
-                        line,
-                    },
-                    h.max(eh),
-                ));
+                out.push(Stat::Assign {
+                    targets,
+                    exprs,
+                    line,
+                });
+                return Ok(h.max(eh));
             }
         }
     }
 
     /// `function` body: `(params) block end`. `line` is Lua's `linedefined`.
-    fn body(&mut self, needself: bool, line: u32) -> PResult<(FuncBody, u32)> {
+    #[inline(never)]
+    fn body(&mut self, needself: bool, line: u32) -> PResult<(Box<FuncBody>, u32)> {
         self.open_func(line, false);
         self.checknext(&Tok::Char(b'('))?;
         let mut params = Vec::new();
@@ -709,16 +772,14 @@ impl Parser<'_> {
         self.check_match(&Tok::End, &Tok::Function, line)?;
         self.funcs.pop();
         let h = self.over(bh)?;
-        Ok((
-            FuncBody {
-                params,
-                is_vararg,
-                body,
-                line,
-                end_line,
-            },
-            h,
-        ))
+        let f = FuncBody {
+            params,
+            is_vararg,
+            body,
+            line,
+            end_line,
+        };
+        Ok((Box::new(f), h))
     }
 
     // ---- expressions ----
@@ -730,25 +791,25 @@ impl Parser<'_> {
 
     fn explist1(&mut self) -> PResult<(Vec<Expr>, u32)> {
         let (e, mut h) = self.expr()?;
-        let mut list = vec![e];
+        let mut list = vec![*e];
         while self.testnext(&Tok::Char(b','))? {
             let (e, eh) = self.expr()?;
             h = h.max(eh);
-            list.push(e);
+            list.push(*e);
         }
         Ok((list, h))
     }
 
     /// `(simpleexp | unop subexpr) { binop subexpr }` with the binary operators whose left
     /// priority is above `limit`; also the first operator it left alone.
-    fn subexpr(&mut self, limit: u8) -> PResult<(Expr, u32, Option<BinOp>)> {
+    fn subexpr(&mut self, limit: u8) -> PResult<(Box<Expr>, u32, Option<BinOp>)> {
         self.enter_level()?;
         let (mut e, mut h) = match unop(&self.lx.token) {
             Some(op) => {
                 self.next()?;
                 let (operand, oh, _) = self.subexpr(UNARY_PRIORITY)?;
                 let line = self.lx.lastline;
-                self.ex(ExprKind::Un(op, Box::new(operand)), line, oh)?
+                self.ex(ExprKind::Un(op, operand), line, oh)?
             }
             None => self.simpleexp()?,
         };
@@ -761,7 +822,7 @@ impl Parser<'_> {
             self.next()?;
             let (e2, h2, nextop) = self.subexpr(right)?;
             let line = self.lx.lastline;
-            (e, h) = self.ex(ExprKind::Bin(o, Box::new(e), Box::new(e2)), line, h.max(h2))?;
+            (e, h) = self.ex(ExprKind::Bin(o, e, e2), line, h.max(h2))?;
             op = nextop;
         }
         self.leave_level();
@@ -789,7 +850,7 @@ impl Parser<'_> {
                 self.next()?;
                 let fline = self.lx.linenumber;
                 let (f, fh) = self.body(false, fline)?;
-                return self.ex(ExprKind::Function(Box::new(f)), fline, fh);
+                return self.ex(ExprKind::Function(f), fline, fh);
             }
             _ => return self.primaryexp(),
         };
@@ -810,24 +871,24 @@ impl Parser<'_> {
                         kind: ExprKind::Str(name.into_bytes()),
                         line,
                     };
-                    (e, h) = self.ex(ExprKind::Index(Box::new(e), Box::new(key)), line, h.max(1))?;
+                    (e, h) = self.ex(ExprKind::Index(e, Box::new(key)), line, h.max(1))?;
                 }
                 Tok::Char(b'[') => {
                     self.next()?;
                     let (key, kh) = self.expr()?;
                     self.checknext(&Tok::Char(b']'))?;
                     let line = self.lx.lastline;
-                    (e, h) = self.ex(ExprKind::Index(Box::new(e), Box::new(key)), line, h.max(kh))?;
+                    (e, h) = self.ex(ExprKind::Index(e, key), line, h.max(kh))?;
                 }
                 Tok::Char(b':') => {
                     self.next()?;
                     let name = self.str_checkname()?;
                     let (args, line, ah) = self.funcargs()?;
-                    (e, h) = self.ex(ExprKind::Method(Box::new(e), name, args), line, h.max(ah))?;
+                    (e, h) = self.ex(ExprKind::Method(e, name, args), line, h.max(ah))?;
                 }
                 Tok::Char(b'(') | Tok::Str(_) | Tok::Char(b'{') => {
                     let (args, line, ah) = self.funcargs()?;
-                    (e, h) = self.ex(ExprKind::Call(Box::new(e), args), line, h.max(ah))?;
+                    (e, h) = self.ex(ExprKind::Call(e, args), line, h.max(ah))?;
                 }
                 _ => return Ok((e, h)),
             }
@@ -842,7 +903,7 @@ impl Parser<'_> {
                 self.next()?;
                 let (inner, ih) = self.expr()?;
                 self.check_match(&Tok::Char(b')'), &Tok::Char(b'('), line)?;
-                self.ex(ExprKind::Paren(Box::new(inner)), line, ih)
+                self.ex(ExprKind::Paren(inner), line, ih)
             }
             Tok::Name(_) => {
                 let name = self.str_checkname()?;
@@ -856,6 +917,7 @@ impl Parser<'_> {
 
     /// A call's arguments: `( [explist] )`, a table or a string; also the line Lua gives
     /// the call (where the arguments start).
+    #[inline(never)]
     fn funcargs(&mut self) -> PResult<(Vec<Expr>, u32, u32)> {
         let line = self.lx.linenumber;
         match &self.lx.token {
@@ -876,7 +938,7 @@ impl Parser<'_> {
             }
             Tok::Char(b'{') => {
                 let (t, h) = self.constructor()?;
-                Ok((vec![t], line, h))
+                Ok((vec![*t], line, h))
             }
             Tok::Str(s) => {
                 let arg = Expr {
@@ -891,6 +953,7 @@ impl Parser<'_> {
     }
 
     /// `{ [field {sep field} [sep]] }`.
+    #[inline(never)]
     fn constructor(&mut self) -> PResult<Ex> {
         let line = self.lx.linenumber;
         self.checknext(&Tok::Char(b'{'))?;
@@ -909,7 +972,7 @@ impl Parser<'_> {
                 self.checknext(&Tok::Char(b'='))?;
                 let (v, vh) = self.expr()?;
                 h = h.max(vh);
-                fields.push(Field::Named(name, v));
+                fields.push(Field::Named(name, *v));
             } else if self.at_char(b'[') {
                 self.next()?;
                 let (k, kh) = self.expr()?;
@@ -917,11 +980,11 @@ impl Parser<'_> {
                 self.checknext(&Tok::Char(b'='))?;
                 let (v, vh) = self.expr()?;
                 h = h.max(kh).max(vh);
-                fields.push(Field::Keyed(k, v));
+                fields.push(Field::Keyed(*k, *v));
             } else {
                 let (v, vh) = self.expr()?;
                 h = h.max(vh);
-                fields.push(Field::Pos(v));
+                fields.push(Field::Pos(*v));
             }
             if !(self.testnext(&Tok::Char(b','))? || self.testnext(&Tok::Char(b';'))?) {
                 break;
@@ -952,7 +1015,10 @@ mod tests {
         }
 
         fn list(&self, es: &[Expr]) -> String {
-            es.iter().map(|e| self.expr(e)).collect::<Vec<_>>().join(" ")
+            es.iter()
+                .map(|e| self.expr(e))
+                .collect::<Vec<_>>()
+                .join(" ")
         }
 
         fn expr(&self, e: &Expr) -> String {
@@ -977,7 +1043,11 @@ mod tests {
                             }
                         })
                         .collect();
-                    format!("(table{at}{}{})", if fs.is_empty() { "" } else { " " }, fs.join(" "))
+                    format!(
+                        "(table{at}{}{})",
+                        if fs.is_empty() { "" } else { " " },
+                        fs.join(" ")
+                    )
                 }
                 ExprKind::Bin(op, a, b) => {
                     let o = match op {
@@ -1175,16 +1245,25 @@ mod tests {
             ("", "{}"),
             ("f(); g()", "{(call f) (call g)}"),
             ("x = 1", "{(set (x) (1))}"),
-            ("x, y.z, w[1] = 1, 2", "{(set (x (idx y \"z\") (idx w 1)) (1 2))}"),
+            (
+                "x, y.z, w[1] = 1, 2",
+                "{(set (x (idx y \"z\") (idx w 1)) (1 2))}",
+            ),
             ("local a", "{(local (a) ())}"),
             ("local a, b = 1, 2, 3", "{(local (a b) (1 2 3))}"),
             ("f()", "{(call f)}"),
             ("f(1, 2)", "{(call f 1 2)}"),
-            ("f'x' f[[y]] f{1}", "{(call f \"x\") (call f \"y\") (call f (table 1))}"),
+            (
+                "f'x' f[[y]] f{1}",
+                "{(call f \"x\") (call f \"y\") (call f (table 1))}",
+            ),
             ("o:m(1)", "{(method o m 1)}"),
             ("o:m'x'", "{(method o m \"x\")}"),
             ("o.a:m{}", "{(method (idx o \"a\") m (table))}"),
-            ("f()()'a'{}", "{(call (call (call (call f)) \"a\") (table))}"),
+            (
+                "f()()'a'{}",
+                "{(call (call (call (call f)) \"a\") (table))}",
+            ),
             ("a.b.c = 1", "{(set ((idx (idx a \"b\") \"c\")) (1))}"),
             ("a[b][c] = 1", "{(set ((idx (idx a b) c)) (1))}"),
             ("(a).b = 1", "{(set ((idx (paren a) \"b\")) (1))}"),
@@ -1198,19 +1277,37 @@ mod tests {
                 "{(if a {} b {(call f)} c {} else {(call g)})}",
             ),
             ("for i = 1, 2 do end", "{(fornum i 1 2 {})}"),
-            ("for i = 1, 2, 3 do f(i) end", "{(fornum i 1 2 3 {(call f i)})}"),
+            (
+                "for i = 1, 2, 3 do f(i) end",
+                "{(fornum i 1 2 3 {(call f i)})}",
+            ),
             ("for k in t do end", "{(forin (k) (t) {})}"),
-            ("for k, v in next, t, nil do end", "{(forin (k v) (next t nil) {})}"),
+            (
+                "for k, v in next, t, nil do end",
+                "{(forin (k v) (next t nil) {})}",
+            ),
             ("function f() end", "{(function f () {})}"),
-            ("function f(a, b) return a end", "{(function f (a b) {(return a)})}"),
+            (
+                "function f(a, b) return a end",
+                "{(function f (a b) {(return a)})}",
+            ),
             ("function f(...) end", "{(function f (...) {})}"),
             ("function f(a, ...) end", "{(function f (a ...) {})}"),
             ("function a.b.c() end", "{(function a.b.c () {})}"),
-            ("function a.b:m(x) return self end", "{(function a.b:m (self x) {(return self)})}"),
+            (
+                "function a.b:m(x) return self end",
+                "{(function a.b:m (self x) {(return self)})}",
+            ),
             ("function a:m(...) end", "{(function a:m (self ...) {})}"),
-            ("local function f(x) return f end", "{(localfunction f (x) {(return f)})}"),
+            (
+                "local function f(x) return f end",
+                "{(localfunction f (x) {(return f)})}",
+            ),
             ("x = function() end", "{(set (x) ((function () {})))}"),
-            ("x = function(...) return ... end", "{(set (x) ((function (...) {(return ...)})))}"),
+            (
+                "x = function(...) return ... end",
+                "{(set (x) ((function (...) {(return ...)})))}",
+            ),
             ("return", "{(return)}"),
             ("return;", "{(return)}"),
             ("return 1, ...", "{(return 1 ...)}"),
@@ -1218,7 +1315,10 @@ mod tests {
             ("return ((f()))", "{(return (paren (paren (call f))))}"),
             ("while 1 do break end", "{(while 1 {break})}"),
             ("while 1 do break; end", "{(while 1 {break})}"),
-            ("for i=1,2 do do break end end", "{(fornum i 1 2 {(do {break})})}"),
+            (
+                "for i=1,2 do do break end end",
+                "{(fornum i 1 2 {(do {break})})}",
+            ),
             ("repeat break until 1", "{(repeat {break} 1)}"),
             ("x = nil, true, false", "{(set (x) (nil true false))}"),
             ("x = {}", "{(set (x) ((table)))}"),
@@ -1229,7 +1329,10 @@ mod tests {
             ("x = {a}", "{(set (x) ((table a)))}"),
             ("x = {a, b = c,}", "{(set (x) ((table a (b = c))))}"),
             ("x = {a == b}", "{(set (x) ((table (== a b))))}"),
-            ("x = {{}, {{}}}", "{(set (x) ((table (table) (table (table)))))}"),
+            (
+                "x = {{}, {{}}}",
+                "{(set (x) ((table (table) (table (table)))))}",
+            ),
         ];
         for (src, want) in cases {
             assert_eq!(shape(src), *want, "source {src:?}");
@@ -1265,7 +1368,10 @@ mod tests {
             ("return a and b and c", "(and (and a b) c)"),
             ("return a == b and c ~= d", "(and (== a b) (~= c d))"),
             ("return not a and b", "(and (not a) b)"),
-            ("return a + b * c ^ d ^ e - f", "(- (+ a (* b (^ c (^ d e)))) f)"),
+            (
+                "return a + b * c ^ d ^ e - f",
+                "(- (+ a (* b (^ c (^ d e)))) f)",
+            ),
             ("return 1 .. 2", "(.. 1 2)"),
             ("return -1", "(neg 1)"),
         ];
@@ -1278,11 +1384,20 @@ mod tests {
     #[test]
     fn literals_are_decoded() {
         let cases: &[(&str, &str)] = &[
-            ("return 3, 3.5, .5, 5., 1e2, 1E-2, 0x10, 0XfF, 1e400", "3 3.5 0.5 5 100 0.01 16 255 inf"),
+            (
+                "return 3, 3.5, .5, 5., 1e2, 1E-2, 0x10, 0XfF, 1e400",
+                "3 3.5 0.5 5 100 0.01 16 255 inf",
+            ),
             ("return 0x1p4, 0x1e+5, 08, 1.5e+2", "16 (+ 30 5) 8 150"),
-            (r#"return "a\tb", 'q"', "\65\066\0067", '\q\\'"#, r#""a\tb" "q\"" "AB\u{6}7" "q\\""#),
+            (
+                r#"return "a\tb", 'q"', "\65\066\0067", '\q\\'"#,
+                r#""a\tb" "q\"" "AB\u{6}7" "q\\""#,
+            ),
             ("return '\\\nx', \"a\\\r\nb\"", r#""\nx" "a\nb""#),
-            ("return [[x]], [[\nx]], [==[a]]b]=]c]==]", r#""x" "x" "a]]b]=]c""#),
+            (
+                "return [[x]], [[\nx]], [==[a]]b]=]c]==]",
+                r#""x" "x" "a]]b]=]c""#,
+            ),
             ("return [[\r\na\r\nb\n\rc]]", r#""a\nb\nc""#),
             ("return [[ [[ ]]", r#"" [[ ""#),
             ("return '', [[]]", r#""" """#),
@@ -1306,11 +1421,17 @@ mod tests {
         let cases: &[(&str, &str)] = &[
             ("x = a +\n1", "{(set@2 (x@1) ((+@2 a@1 1@2)))}"),
             ("x = -\na", "{(set@2 (x@1) ((neg@2 a@2)))}"),
-            ("x = a ..\nb ..\nc", "{(set@3 (x@1) ((..@3 a@1 (..@3 b@2 c@3))))}"),
+            (
+                "x = a ..\nb ..\nc",
+                "{(set@3 (x@1) ((..@3 a@1 (..@3 b@2 c@3))))}",
+            ),
             ("return a\n.b", "{(return@1 (idx@2 a@1 \"b\"@2))}"),
             ("return a[\n1\n]", "{(return@1 (idx@3 a@1 1@2))}"),
             ("x = \n1", "{(set@2 (x@1) (1@2))}"),
-            ("t.a.b = \n{}", "{(set@2 ((idx@1 (idx@1 t@1 \"a\"@1) \"b\"@1)) ((table@2)))}"),
+            (
+                "t.a.b = \n{}",
+                "{(set@2 ((idx@1 (idx@1 t@1 \"a\"@1) \"b\"@1)) ((table@2)))}",
+            ),
             ("for i = 1,\n2\ndo end", "{(fornum@3 i 1@1 2@2 {})}"),
             ("for k in\nnext\ndo end", "{(forin@2 (k) (next@2) {})}"),
             ("f\n'x'", "{(call@2 f@1 \"x\"@2)}"),
@@ -1321,17 +1442,29 @@ mod tests {
             ("x = (\n1)", "{(set@2 (x@1) ((paren@1 1@2)))}"),
             ("x = [[a\nb]]", "{(set@2 (x@1) (\"a\\nb\"@2))}"),
             ("return\n1", "{(return@1 1@2)}"),
-            ("return nil, true, false, ...", "{(return@1 nil@1 true@1 false@1 ...@1)}"),
-            ("x = function\n(a)\nend", "{(set@3 (x@1) ((function@2 @2-3 (a) {})))}"),
+            (
+                "return nil, true, false, ...",
+                "{(return@1 nil@1 true@1 false@1 ...@1)}",
+            ),
+            (
+                "x = function\n(a)\nend",
+                "{(set@3 (x@1) ((function@2 @2-3 (a) {})))}",
+            ),
             ("function f()\nend", "{(function@1 f @1-2 () {})}"),
             ("function\nf()\nend", "{(function@1 f @1-3 () {})}"),
-            ("local function f\n()\nend", "{(localfunction@1 f @2-3 () {})}"),
+            (
+                "local function f\n()\nend",
+                "{(localfunction@1 f @2-3 () {})}",
+            ),
             ("if a then\nelseif b then\nend", "{(if@1 a@1 {} b@2 {})}"),
             ("while\na do end", "{(while@1 a@2 {})}"),
             ("repeat\nuntil\na", "{(repeat@1 {} a@3)}"),
             ("local\na = 1", "{(local@1 (a) (1@2))}"),
             ("while 1 do\nbreak\nend", "{(while@1 1@1 {break@2})}"),
-            ("x = 1\r\ny = 2\n\rz = 3\r\rw = 4", "{(set@1 (x@1) (1@1)) (set@2 (y@2) (2@2)) (set@3 (z@3) (3@3)) (set@5 (w@5) (4@5))}"),
+            (
+                "x = 1\r\ny = 2\n\rz = 3\r\rw = 4",
+                "{(set@1 (x@1) (1@1)) (set@2 (y@2) (2@2)) (set@3 (z@3) (3@3)) (set@5 (w@5) (4@5))}",
+            ),
         ];
         for (src, want) in cases {
             assert_eq!(shape_with_lines(src), *want, "source {src:?}");
@@ -1352,7 +1485,10 @@ mod tests {
     #[test]
     fn syntax_errors_read_as_redis_7_0_15_reports_them() {
         let cases: &[(&[u8], &str)] = &[
-            (b"return x(", "user_script:1: unexpected symbol near '<eof>'"),
+            (
+                b"return x(",
+                "user_script:1: unexpected symbol near '<eof>'",
+            ),
             (b"#x", "user_script:1: unexpected symbol near '#'"),
             (b"x = ", "user_script:1: unexpected symbol near '<eof>'"),
             (b"x", "user_script:1: '=' expected near '<eof>'"),
@@ -1360,80 +1496,221 @@ mod tests {
             (b"x = 1 )", "user_script:1: unexpected symbol near ')'"),
             (b"local", "user_script:1: '<name>' expected near '<eof>'"),
             (b"local 1", "user_script:1: '<name>' expected near '1'"),
-            (b"local function", "user_script:1: '<name>' expected near '<eof>'"),
-            (b"local function 1", "user_script:1: '<name>' expected near '1'"),
-            (b"local function f", "user_script:1: '(' expected near '<eof>'"),
-            (b"local function f(", "user_script:1: <name> or '...' expected near '<eof>'"),
+            (
+                b"local function",
+                "user_script:1: '<name>' expected near '<eof>'",
+            ),
+            (
+                b"local function 1",
+                "user_script:1: '<name>' expected near '1'",
+            ),
+            (
+                b"local function f",
+                "user_script:1: '(' expected near '<eof>'",
+            ),
+            (
+                b"local function f(",
+                "user_script:1: <name> or '...' expected near '<eof>'",
+            ),
             (b"function", "user_script:1: '<name>' expected near '<eof>'"),
             (b"function f", "user_script:1: '(' expected near '<eof>'"),
-            (b"function f.", "user_script:1: '<name>' expected near '<eof>'"),
-            (b"function f:", "user_script:1: '<name>' expected near '<eof>'"),
-            (b"function f:g.h() end", "user_script:1: '(' expected near '.'"),
-            (b"function f(a,) end", "user_script:1: <name> or '...' expected near ')'"),
-            (b"function f(1) end", "user_script:1: <name> or '...' expected near '1'"),
-            (b"function f(..., a) end", "user_script:1: ')' expected near ','"),
-            (b"function f(a b) end", "user_script:1: ')' expected near 'b'"),
-            (b"function f()", "user_script:1: 'end' expected near '<eof>'"),
-            (b"function f()\n\n", "user_script:3: 'end' expected (to close 'function' at line 1) near '<eof>'"),
-            (b"function f()\nreturn 1\nx = 2\n", "user_script:3: 'end' expected (to close 'function' at line 1) near 'x'"),
+            (
+                b"function f.",
+                "user_script:1: '<name>' expected near '<eof>'",
+            ),
+            (
+                b"function f:",
+                "user_script:1: '<name>' expected near '<eof>'",
+            ),
+            (
+                b"function f:g.h() end",
+                "user_script:1: '(' expected near '.'",
+            ),
+            (
+                b"function f(a,) end",
+                "user_script:1: <name> or '...' expected near ')'",
+            ),
+            (
+                b"function f(1) end",
+                "user_script:1: <name> or '...' expected near '1'",
+            ),
+            (
+                b"function f(..., a) end",
+                "user_script:1: ')' expected near ','",
+            ),
+            (
+                b"function f(a b) end",
+                "user_script:1: ')' expected near 'b'",
+            ),
+            (
+                b"function f()",
+                "user_script:1: 'end' expected near '<eof>'",
+            ),
+            (
+                b"function f()\n\n",
+                "user_script:3: 'end' expected (to close 'function' at line 1) near '<eof>'",
+            ),
+            (
+                b"function f()\nreturn 1\nx = 2\n",
+                "user_script:3: 'end' expected (to close 'function' at line 1) near 'x'",
+            ),
             (b"if", "user_script:1: unexpected symbol near '<eof>'"),
             (b"if x", "user_script:1: 'then' expected near '<eof>'"),
             (b"if x then", "user_script:1: 'end' expected near '<eof>'"),
-            (b"if x then\nelse\n", "user_script:3: 'end' expected (to close 'if' at line 1) near '<eof>'"),
-            (b"if x then else elseif y then end", "user_script:1: 'end' expected near 'elseif'"),
-            (b"if x then elseif end", "user_script:1: unexpected symbol near 'end'"),
+            (
+                b"if x then\nelse\n",
+                "user_script:3: 'end' expected (to close 'if' at line 1) near '<eof>'",
+            ),
+            (
+                b"if x then else elseif y then end",
+                "user_script:1: 'end' expected near 'elseif'",
+            ),
+            (
+                b"if x then elseif end",
+                "user_script:1: unexpected symbol near 'end'",
+            ),
             (b"if x end", "user_script:1: 'then' expected near 'end'"),
             (b"while", "user_script:1: unexpected symbol near '<eof>'"),
             (b"while x", "user_script:1: 'do' expected near '<eof>'"),
             (b"while x do", "user_script:1: 'end' expected near '<eof>'"),
-            (b"while x\ndo\n", "user_script:3: 'end' expected (to close 'while' at line 1) near '<eof>'"),
-            (b"while true do break print(1) end", "user_script:1: 'end' expected near 'print'"),
-            (b"while true do break;; end", "user_script:1: 'end' expected near ';'"),
+            (
+                b"while x\ndo\n",
+                "user_script:3: 'end' expected (to close 'while' at line 1) near '<eof>'",
+            ),
+            (
+                b"while true do break print(1) end",
+                "user_script:1: 'end' expected near 'print'",
+            ),
+            (
+                b"while true do break;; end",
+                "user_script:1: 'end' expected near ';'",
+            ),
             (b"for", "user_script:1: '<name>' expected near '<eof>'"),
             (b"for a", "user_script:1: '=' or 'in' expected near '<eof>'"),
             (b"for a b", "user_script:1: '=' or 'in' expected near 'b'"),
             (b"for 1", "user_script:1: '<name>' expected near '1'"),
             (b"for a = 1", "user_script:1: ',' expected near '<eof>'"),
             (b"for a = 1, 2", "user_script:1: 'do' expected near '<eof>'"),
-            (b"for a = 1, 2 do", "user_script:1: 'end' expected near '<eof>'"),
-            (b"for a = 1, 2, 3, 4 do end", "user_script:1: 'do' expected near ','"),
-            (b"for a, b = 1, 2 do end", "user_script:1: 'in' expected near '='"),
-            (b"for a, 1 in x do end", "user_script:1: '<name>' expected near '1'"),
-            (b"for a in do end", "user_script:1: unexpected symbol near 'do'"),
+            (
+                b"for a = 1, 2 do",
+                "user_script:1: 'end' expected near '<eof>'",
+            ),
+            (
+                b"for a = 1, 2, 3, 4 do end",
+                "user_script:1: 'do' expected near ','",
+            ),
+            (
+                b"for a, b = 1, 2 do end",
+                "user_script:1: 'in' expected near '='",
+            ),
+            (
+                b"for a, 1 in x do end",
+                "user_script:1: '<name>' expected near '1'",
+            ),
+            (
+                b"for a in do end",
+                "user_script:1: unexpected symbol near 'do'",
+            ),
             (b"for a in x", "user_script:1: 'do' expected near '<eof>'"),
-            (b"for a in x do", "user_script:1: 'end' expected near '<eof>'"),
+            (
+                b"for a in x do",
+                "user_script:1: 'end' expected near '<eof>'",
+            ),
             (b"repeat", "user_script:1: 'until' expected near '<eof>'"),
-            (b"repeat x = 1", "user_script:1: 'until' expected near '<eof>'"),
-            (b"repeat x = 1 until", "user_script:1: unexpected symbol near '<eof>'"),
-            (b"repeat\nx = 1\n", "user_script:3: 'until' expected (to close 'repeat' at line 1) near '<eof>'"),
+            (
+                b"repeat x = 1",
+                "user_script:1: 'until' expected near '<eof>'",
+            ),
+            (
+                b"repeat x = 1 until",
+                "user_script:1: unexpected symbol near '<eof>'",
+            ),
+            (
+                b"repeat\nx = 1\n",
+                "user_script:3: 'until' expected (to close 'repeat' at line 1) near '<eof>'",
+            ),
             (b"do", "user_script:1: 'end' expected near '<eof>'"),
-            (b"do\n\n", "user_script:3: 'end' expected (to close 'do' at line 1) near '<eof>'"),
+            (
+                b"do\n\n",
+                "user_script:3: 'end' expected (to close 'do' at line 1) near '<eof>'",
+            ),
             (b"do end end", "user_script:1: '<eof>' expected near 'end'"),
             (b"end", "user_script:1: '<eof>' expected near 'end'"),
             (b"else", "user_script:1: '<eof>' expected near 'else'"),
             (b"until x", "user_script:1: '<eof>' expected near 'until'"),
-            (b"return 1 end", "user_script:1: '<eof>' expected near 'end'"),
-            (b"return return", "user_script:1: unexpected symbol near 'return'"),
-            (b"return 1 print(2)", "user_script:1: '<eof>' expected near 'print'"),
+            (
+                b"return 1 end",
+                "user_script:1: '<eof>' expected near 'end'",
+            ),
+            (
+                b"return return",
+                "user_script:1: unexpected symbol near 'return'",
+            ),
+            (
+                b"return 1 print(2)",
+                "user_script:1: '<eof>' expected near 'print'",
+            ),
             (b"return 1;;", "user_script:1: '<eof>' expected near ';'"),
             (b"break", "user_script:1: no loop to break near '<eof>'"),
-            (b"do break end", "user_script:1: no loop to break near 'end'"),
-            (b"function f() break end", "user_script:1: no loop to break near 'end'"),
-            (b"while 1 do local function f() break end end", "user_script:1: no loop to break near 'end'"),
-            (b"function f() return ... end", "user_script:1: cannot use '...' outside a vararg function near '...'"),
-            (b"local f = function() return ... end", "user_script:1: cannot use '...' outside a vararg function near '...'"),
-            (b"x = function(...) return function() return ... end end", "user_script:1: cannot use '...' outside a vararg function near '...'"),
-            (b"f()\n(g)()", "user_script:2: ambiguous syntax (function call x new statement) near '('"),
-            (b"f\n(g)", "user_script:2: ambiguous syntax (function call x new statement) near '('"),
-            (b"local x = f\n(1)", "user_script:2: ambiguous syntax (function call x new statement) near '('"),
-            (b"a:b\n(1)", "user_script:2: ambiguous syntax (function call x new statement) near '('"),
-            (b"x = a:b", "user_script:1: function arguments expected near '<eof>'"),
-            (b"x = a:b.c", "user_script:1: function arguments expected near '.'"),
-            (b"a:b", "user_script:1: function arguments expected near '<eof>'"),
+            (
+                b"do break end",
+                "user_script:1: no loop to break near 'end'",
+            ),
+            (
+                b"function f() break end",
+                "user_script:1: no loop to break near 'end'",
+            ),
+            (
+                b"while 1 do local function f() break end end",
+                "user_script:1: no loop to break near 'end'",
+            ),
+            (
+                b"function f() return ... end",
+                "user_script:1: cannot use '...' outside a vararg function near '...'",
+            ),
+            (
+                b"local f = function() return ... end",
+                "user_script:1: cannot use '...' outside a vararg function near '...'",
+            ),
+            (
+                b"x = function(...) return function() return ... end end",
+                "user_script:1: cannot use '...' outside a vararg function near '...'",
+            ),
+            (
+                b"f()\n(g)()",
+                "user_script:2: ambiguous syntax (function call x new statement) near '('",
+            ),
+            (
+                b"f\n(g)",
+                "user_script:2: ambiguous syntax (function call x new statement) near '('",
+            ),
+            (
+                b"local x = f\n(1)",
+                "user_script:2: ambiguous syntax (function call x new statement) near '('",
+            ),
+            (
+                b"a:b\n(1)",
+                "user_script:2: ambiguous syntax (function call x new statement) near '('",
+            ),
+            (
+                b"x = a:b",
+                "user_script:1: function arguments expected near '<eof>'",
+            ),
+            (
+                b"x = a:b.c",
+                "user_script:1: function arguments expected near '.'",
+            ),
+            (
+                b"a:b",
+                "user_script:1: function arguments expected near '<eof>'",
+            ),
             (b"a.b", "user_script:1: '=' expected near '<eof>'"),
             (b"a[1]", "user_script:1: '=' expected near '<eof>'"),
             (b"a.1", "user_script:1: '=' expected near '.1'"),
-            (b"a.b:c", "user_script:1: function arguments expected near '<eof>'"),
+            (
+                b"a.b:c",
+                "user_script:1: function arguments expected near '<eof>'",
+            ),
             (b"a = b = c", "user_script:1: unexpected symbol near '='"),
             (b"a, b", "user_script:1: '=' expected near '<eof>'"),
             (b"a, b = ", "user_script:1: unexpected symbol near '<eof>'"),
@@ -1458,24 +1735,39 @@ mod tests {
             (b"x = a != b", "user_script:1: unexpected symbol near '!'"),
             (b"x = a === b", "user_script:1: unexpected symbol near '='"),
             (b"x = !a", "user_script:1: unexpected symbol near '!'"),
-            (b"x = a ? b : c", "user_script:1: unexpected symbol near '?'"),
+            (
+                b"x = a ? b : c",
+                "user_script:1: unexpected symbol near '?'",
+            ),
             (b"x = {", "user_script:1: unexpected symbol near '<eof>'"),
             (b"x = {1,", "user_script:1: unexpected symbol near '<eof>'"),
             (b"x = {1 2}", "user_script:1: '}' expected near '2'"),
             (b"x = {a = }", "user_script:1: unexpected symbol near '}'"),
-            (b"x = {a = 1, [2] = }", "user_script:1: unexpected symbol near '}'"),
+            (
+                b"x = {a = 1, [2] = }",
+                "user_script:1: unexpected symbol near '}'",
+            ),
             (b"x = {[1] 2}", "user_script:1: '=' expected near '2'"),
             (b"x = {[1 = 2}", "user_script:1: ']' expected near '='"),
-            (b"x = {\n1,\n2\n", "user_script:4: '}' expected (to close '{' at line 1) near '<eof>'"),
+            (
+                b"x = {\n1,\n2\n",
+                "user_script:4: '}' expected (to close '{' at line 1) near '<eof>'",
+            ),
             (b"x = {a b}", "user_script:1: '}' expected near 'b'"),
             (b"x = {a.b = 1}", "user_script:1: '}' expected near '='"),
             (b"x = {;}", "user_script:1: unexpected symbol near ';'"),
             (b"x = {,}", "user_script:1: unexpected symbol near ','"),
             (b"x = (", "user_script:1: unexpected symbol near '<eof>'"),
             (b"x = (1", "user_script:1: ')' expected near '<eof>'"),
-            (b"x = (\n1\n", "user_script:3: ')' expected (to close '(' at line 1) near '<eof>'"),
+            (
+                b"x = (\n1\n",
+                "user_script:3: ')' expected (to close '(' at line 1) near '<eof>'",
+            ),
             (b"x = f(1,", "user_script:1: unexpected symbol near '<eof>'"),
-            (b"x = f(1\n,2\n", "user_script:3: ')' expected (to close '(' at line 1) near '<eof>'"),
+            (
+                b"x = f(1\n,2\n",
+                "user_script:3: ')' expected (to close '(' at line 1) near '<eof>'",
+            ),
             (b"x = f(,)", "user_script:1: unexpected symbol near ','"),
             (b"x = 3x", "user_script:1: malformed number near '3x'"),
             (b"x = 1..2", "user_script:1: malformed number near '1..2'"),
@@ -1486,95 +1778,262 @@ mod tests {
             (b"x = 3.4.5", "user_script:1: malformed number near '3.4.5'"),
             (b"x = 0x1P-2", "user_script:1: malformed number near '0x1P'"),
             (b"x = 'abc", "user_script:1: unfinished string near '<eof>'"),
-            (b"x = 'abc\nd'", "user_script:1: unfinished string near ''abc'"),
-            (b"x = \"a\\tb\n", "user_script:1: unfinished string near '\"a\tb'"),
-            (b"x = '\\300'", "user_script:1: escape sequence too large near '''"),
-            (b"x = 'ab\\256'", "user_script:1: escape sequence too large near ''ab'"),
-            (b"x = [[abc", "user_script:1: unfinished long string near '<eof>'"),
-            (b"x = [==[abc]=]", "user_script:1: unfinished long string near '<eof>'"),
-            (b"--[[abc\n", "user_script:2: unfinished long comment near '<eof>'"),
-            (b"--[==[abc]]", "user_script:1: unfinished long comment near '<eof>'"),
-            (b"x = [==x", "user_script:1: invalid long string delimiter near '[=='"),
-            (b"x = [=", "user_script:1: invalid long string delimiter near '[='"),
-            (b"x = [= [", "user_script:1: invalid long string delimiter near '[='"),
+            (
+                b"x = 'abc\nd'",
+                "user_script:1: unfinished string near ''abc'",
+            ),
+            (
+                b"x = \"a\\tb\n",
+                "user_script:1: unfinished string near '\"a\tb'",
+            ),
+            (
+                b"x = '\\300'",
+                "user_script:1: escape sequence too large near '''",
+            ),
+            (
+                b"x = 'ab\\256'",
+                "user_script:1: escape sequence too large near ''ab'",
+            ),
+            (
+                b"x = [[abc",
+                "user_script:1: unfinished long string near '<eof>'",
+            ),
+            (
+                b"x = [==[abc]=]",
+                "user_script:1: unfinished long string near '<eof>'",
+            ),
+            (
+                b"--[[abc\n",
+                "user_script:2: unfinished long comment near '<eof>'",
+            ),
+            (
+                b"--[==[abc]]",
+                "user_script:1: unfinished long comment near '<eof>'",
+            ),
+            (
+                b"x = [==x",
+                "user_script:1: invalid long string delimiter near '[=='",
+            ),
+            (
+                b"x = [=",
+                "user_script:1: invalid long string delimiter near '[='",
+            ),
+            (
+                b"x = [= [",
+                "user_script:1: invalid long string delimiter near '[='",
+            ),
             (b"x = 'a\\0b' y", "user_script:1: '=' expected near '<eof>'"),
-            (b"x = \"a\\0b\" y", "user_script:1: '=' expected near '<eof>'"),
-            (b"x = 'a\\0b", "user_script:1: unfinished string near '<eof>'"),
-            (b"x = 'a\\0b\n", "user_script:1: unfinished string near ''a'"),
-            (b"x = \"abc\" \"def\"", "user_script:1: unexpected symbol near '\"def\"'"),
+            (
+                b"x = \"a\\0b\" y",
+                "user_script:1: '=' expected near '<eof>'",
+            ),
+            (
+                b"x = 'a\\0b",
+                "user_script:1: unfinished string near '<eof>'",
+            ),
+            (
+                b"x = 'a\\0b\n",
+                "user_script:1: unfinished string near ''a'",
+            ),
+            (
+                b"x = \"abc\" \"def\"",
+                "user_script:1: unexpected symbol near '\"def\"'",
+            ),
             (b"x = 1 2", "user_script:1: unexpected symbol near '2'"),
             (b"x = 12.5e3 y", "user_script:1: '=' expected near '<eof>'"),
             (b"x = 0x10 y", "user_script:1: '=' expected near '<eof>'"),
-            (b"x = [[long\nstring]] y", "user_script:2: '=' expected near '<eof>'"),
-            (b"x = [[\nlong]] y", "user_script:2: '=' expected near '<eof>'"),
-            (b"x = 'a\\\nb' y", "user_script:2: '=' expected near '<eof>'"),
+            (
+                b"x = [[long\nstring]] y",
+                "user_script:2: '=' expected near '<eof>'",
+            ),
+            (
+                b"x = [[\nlong]] y",
+                "user_script:2: '=' expected near '<eof>'",
+            ),
+            (
+                b"x = 'a\\\nb' y",
+                "user_script:2: '=' expected near '<eof>'",
+            ),
             (b"x = @", "user_script:1: unexpected symbol near '@'"),
             (b"x = $", "user_script:1: unexpected symbol near '$'"),
-            (b"x = \x01", "user_script:1: unexpected symbol near 'char(1)'"),
+            (
+                b"x = \x01",
+                "user_script:1: unexpected symbol near 'char(1)'",
+            ),
             (b"x = \0", "user_script:1: unexpected symbol"),
-            (b"x = \x7f", "user_script:1: unexpected symbol near 'char(127)'"),
+            (
+                b"x = \x7f",
+                "user_script:1: unexpected symbol near 'char(127)'",
+            ),
             (b"x = `", "user_script:1: unexpected symbol near '`'"),
             (b"x = \\", "user_script:1: unexpected symbol near '\\'"),
-            (b"x = 'it''s'", "user_script:1: unexpected symbol near ''s''"),
+            (
+                b"x = 'it''s'",
+                "user_script:1: unexpected symbol near ''s''",
+            ),
             (b"x = not", "user_script:1: unexpected symbol near '<eof>'"),
             (b"x = #", "user_script:1: unexpected symbol near '<eof>'"),
             (b"x = a..", "user_script:1: unexpected symbol near '<eof>'"),
-            (b"x = a ... b", "user_script:1: unexpected symbol near '...'"),
+            (
+                b"x = a ... b",
+                "user_script:1: unexpected symbol near '...'",
+            ),
             (b"x = a.. .b", "user_script:1: unexpected symbol near '.'"),
-            (b"x = a and", "user_script:1: unexpected symbol near '<eof>'"),
-            (b"x = a or or b", "user_script:1: unexpected symbol near 'or'"),
-            (b"x = a == == b", "user_script:1: unexpected symbol near '=='"),
+            (
+                b"x = a and",
+                "user_script:1: unexpected symbol near '<eof>'",
+            ),
+            (
+                b"x = a or or b",
+                "user_script:1: unexpected symbol near 'or'",
+            ),
+            (
+                b"x = a == == b",
+                "user_script:1: unexpected symbol near '=='",
+            ),
             (b"x = a < = b", "user_script:1: unexpected symbol near '='"),
             (b"x = function", "user_script:1: '(' expected near '<eof>'"),
-            (b"x = function(", "user_script:1: <name> or '...' expected near '<eof>'"),
-            (b"x = function()", "user_script:1: 'end' expected near '<eof>'"),
-            (b"x = function() end()", "user_script:1: unexpected symbol near ')'"),
+            (
+                b"x = function(",
+                "user_script:1: <name> or '...' expected near '<eof>'",
+            ),
+            (
+                b"x = function()",
+                "user_script:1: 'end' expected near '<eof>'",
+            ),
+            (
+                b"x = function() end()",
+                "user_script:1: unexpected symbol near ')'",
+            ),
             (b"x = {}.a", "user_script:1: unexpected symbol near '.'"),
             (b"x = ''.a", "user_script:1: unexpected symbol near '.'"),
             (b"x = nil.a", "user_script:1: unexpected symbol near '.'"),
             (b"x = 1()", "user_script:1: unexpected symbol near ')'"),
             (b"x = true[1]", "user_script:1: unexpected symbol near '['"),
-            (b"local a <const> = 1", "user_script:1: unexpected symbol near '<'"),
+            (
+                b"local a <const> = 1",
+                "user_script:1: unexpected symbol near '<'",
+            ),
             (b"local a, = 1", "user_script:1: '<name>' expected near '='"),
-            (b"local a, b, = 1", "user_script:1: '<name>' expected near '='"),
-            (b"\n\n\nx = ", "user_script:4: unexpected symbol near '<eof>'"),
-            (b"x = 1\r\ny =", "user_script:2: unexpected symbol near '<eof>'"),
-            (b"x = 1\ry =", "user_script:2: unexpected symbol near '<eof>'"),
-            (b"x = 1\n\ry =", "user_script:2: unexpected symbol near '<eof>'"),
-            (b"x = 1\r\n\r\ny =", "user_script:3: unexpected symbol near '<eof>'"),
-            (b"x = 1\n\n\r\ry =", "user_script:4: unexpected symbol near '<eof>'"),
-            (b"x = [[a\r\nb\n\rc]] + ", "user_script:3: unexpected symbol near '<eof>'"),
-            (b"-- comment\n-- another\nx =", "user_script:3: unexpected symbol near '<eof>'"),
-            (b"--[==[\n\n]==] x =", "user_script:3: unexpected symbol near '<eof>'"),
-            (b"x = \"unterminated\\\n", "user_script:2: unfinished string near '<eof>'"),
-            (b"if x then\n  y = 1\nelseif z then\n  w = 2\n", "user_script:5: 'end' expected (to close 'if' at line 1) near '<eof>'"),
-            (b"local t = {\n  a = 1,\n  b = 2\n", "user_script:4: '}' expected (to close '{' at line 1) near '<eof>'"),
-            (b"f(\n1,\n2\n", "user_script:4: ')' expected (to close '(' at line 1) near '<eof>'"),
-            (b"f(a\n", "user_script:2: ')' expected (to close '(' at line 1) near '<eof>'"),
-            (b"x = (a\n", "user_script:2: ')' expected (to close '(' at line 1) near '<eof>'"),
+            (
+                b"local a, b, = 1",
+                "user_script:1: '<name>' expected near '='",
+            ),
+            (
+                b"\n\n\nx = ",
+                "user_script:4: unexpected symbol near '<eof>'",
+            ),
+            (
+                b"x = 1\r\ny =",
+                "user_script:2: unexpected symbol near '<eof>'",
+            ),
+            (
+                b"x = 1\ry =",
+                "user_script:2: unexpected symbol near '<eof>'",
+            ),
+            (
+                b"x = 1\n\ry =",
+                "user_script:2: unexpected symbol near '<eof>'",
+            ),
+            (
+                b"x = 1\r\n\r\ny =",
+                "user_script:3: unexpected symbol near '<eof>'",
+            ),
+            (
+                b"x = 1\n\n\r\ry =",
+                "user_script:4: unexpected symbol near '<eof>'",
+            ),
+            (
+                b"x = [[a\r\nb\n\rc]] + ",
+                "user_script:3: unexpected symbol near '<eof>'",
+            ),
+            (
+                b"-- comment\n-- another\nx =",
+                "user_script:3: unexpected symbol near '<eof>'",
+            ),
+            (
+                b"--[==[\n\n]==] x =",
+                "user_script:3: unexpected symbol near '<eof>'",
+            ),
+            (
+                b"x = \"unterminated\\\n",
+                "user_script:2: unfinished string near '<eof>'",
+            ),
+            (
+                b"if x then\n  y = 1\nelseif z then\n  w = 2\n",
+                "user_script:5: 'end' expected (to close 'if' at line 1) near '<eof>'",
+            ),
+            (
+                b"local t = {\n  a = 1,\n  b = 2\n",
+                "user_script:4: '}' expected (to close '{' at line 1) near '<eof>'",
+            ),
+            (
+                b"f(\n1,\n2\n",
+                "user_script:4: ')' expected (to close '(' at line 1) near '<eof>'",
+            ),
+            (
+                b"f(a\n",
+                "user_script:2: ')' expected (to close '(' at line 1) near '<eof>'",
+            ),
+            (
+                b"x = (a\n",
+                "user_script:2: ')' expected (to close '(' at line 1) near '<eof>'",
+            ),
             (b"x = a[\n1\n", "user_script:3: ']' expected near '<eof>'"),
             (b"x = a[1", "user_script:1: ']' expected near '<eof>'"),
             (b"x = a[]", "user_script:1: unexpected symbol near ']'"),
             (b"x = a.", "user_script:1: '<name>' expected near '<eof>'"),
             (b"x = a:", "user_script:1: '<name>' expected near '<eof>'"),
             (b"x = a:1", "user_script:1: '<name>' expected near '1'"),
-            (b"x = a:b 1", "user_script:1: function arguments expected near '1'"),
+            (
+                b"x = a:b 1",
+                "user_script:1: function arguments expected near '1'",
+            ),
             (b";", "user_script:1: unexpected symbol near ';'"),
             (b";;", "user_script:1: unexpected symbol near ';'"),
             (b"x = 1;;", "user_script:1: unexpected symbol near ';'"),
             (b"do ; end", "user_script:1: unexpected symbol near ';'"),
-            (b"return 1,", "user_script:1: unexpected symbol near '<eof>'"),
-            (b"return 1, 2,", "user_script:1: unexpected symbol near '<eof>'"),
-            (b"local x <close> = 1", "user_script:1: unexpected symbol near '<'"),
-            (b"\xef\xbb\xbfx = 1", "user_script:1: unexpected symbol near '\u{fffd}'"),
-            (b"x = '\xc3\xa9' y", "user_script:1: '=' expected near '<eof>'"),
-            (b"x = \xc3\xa9", "user_script:1: unexpected symbol near '\u{fffd}'"),
-            (b"x = 1 \xff", "user_script:1: unexpected symbol near '\u{fffd}'"),
-            (b"local a = a + (b\n)\n(c)", "user_script:3: ambiguous syntax (function call x new statement) near '('"),
+            (
+                b"return 1,",
+                "user_script:1: unexpected symbol near '<eof>'",
+            ),
+            (
+                b"return 1, 2,",
+                "user_script:1: unexpected symbol near '<eof>'",
+            ),
+            (
+                b"local x <close> = 1",
+                "user_script:1: unexpected symbol near '<'",
+            ),
+            (
+                b"\xef\xbb\xbfx = 1",
+                "user_script:1: unexpected symbol near '\u{fffd}'",
+            ),
+            (
+                b"x = '\xc3\xa9' y",
+                "user_script:1: '=' expected near '<eof>'",
+            ),
+            (
+                b"x = \xc3\xa9",
+                "user_script:1: unexpected symbol near '\u{fffd}'",
+            ),
+            (
+                b"x = 1 \xff",
+                "user_script:1: unexpected symbol near '\u{fffd}'",
+            ),
+            (
+                b"local a = a + (b\n)\n(c)",
+                "user_script:3: ambiguous syntax (function call x new statement) near '('",
+            ),
         ];
         for (src, want) in cases {
             let got = parse(src, "user_script").map(|_| ());
-            assert_eq!(got, Err(want.to_string()), "source {:?}", String::from_utf8_lossy(src));
+            assert_eq!(
+                got,
+                Err(want.to_string()),
+                "source {:?}",
+                String::from_utf8_lossy(src)
+            );
         }
     }
 
@@ -1597,7 +2056,8 @@ mod tests {
         };
         let a_list = |n: usize| vec!["a"; n].join(",");
         let deep = "user_script:1: chunk has too many syntax levels";
-        let main_more = |n: usize, what: &str| format!("user_script:1: main function has more than {n} {what}");
+        let main_more =
+            |n: usize, what: &str| format!("user_script:1: main function has more than {n} {what}");
         // (source, Redis's error or "" for none)
         let cases: Vec<(String, String)> = vec![
             (format!("return {}", nest("(", "1", ")", 198)), "".into()),
@@ -1618,65 +2078,285 @@ mod tests {
             (format!("x = {}", nest("f(", "", ")", 200)), deep.into()),
             (format!("x = {}", nest("t[", "1", "]", 198)), "".into()),
             (format!("x = {}", nest("t[", "1", "]", 199)), deep.into()),
-            (format!("local t = {{{}}}", nest("{", "x\n", "}", 197)), "".into()),
+            (
+                format!("local t = {{{}}}", nest("{", "x\n", "}", 197)),
+                "".into(),
+            ),
             (
                 format!("local t = {{{}}}", nest("{", "x\n", "}", 198)),
                 "user_script:2: chunk has too many syntax levels".into(),
             ),
-            (format!("return {}", nest("function() return ", "1", " end", 99)), "".into()),
-            (format!("return {}", nest("function() return ", "1", " end", 100)), deep.into()),
+            (
+                format!("return {}", nest("function() return ", "1", " end", 99)),
+                "".into(),
+            ),
+            (
+                format!("return {}", nest("function() return ", "1", " end", 100)),
+                deep.into(),
+            ),
             (nest("if x then ", "", " end", 199), "".into()),
             (nest("if x then ", "", " end", 200), deep.into()),
             (format!("{} = 1", a_list(200)), "".into()),
-            (format!("{} = 1", a_list(201)), main_more(199, "variables in assignment")),
+            (
+                format!("{} = 1", a_list(201)),
+                main_more(199, "variables in assignment"),
+            ),
             (format!("do do {} = 1 end end", a_list(198)), "".into()),
-            (format!("do do {} = 1 end end", a_list(199)), main_more(197, "variables in assignment")),
-            (format!("local function f() {} = 1 end", a_list(199)), "".into()),
+            (
+                format!("do do {} = 1 end end", a_list(199)),
+                main_more(197, "variables in assignment"),
+            ),
+            (
+                format!("local function f() {} = 1 end", a_list(199)),
+                "".into(),
+            ),
             (
                 format!("local function f() {} = 1 end", a_list(200)),
-                "user_script:1: function at line 1 has more than 198 variables in assignment".into(),
+                "user_script:1: function at line 1 has more than 198 variables in assignment"
+                    .into(),
             ),
             (locals(200), "".into()),
-            (locals(201), "user_script:202: main function has more than 200 local variables".into()),
+            (
+                locals(201),
+                "user_script:202: main function has more than 200 local variables".into(),
+            ),
             (format!("local {}", list("v", 200)), "".into()),
-            (format!("local {}", list("v", 201)), main_more(200, "local variables")),
-            (format!("local function f(a)\n{}end", locals(199)), "".into()),
+            (
+                format!("local {}", list("v", 201)),
+                main_more(200, "local variables"),
+            ),
+            (
+                format!("local function f(a)\n{}end", locals(199)),
+                "".into(),
+            ),
             (
                 format!("local function f(a)\n{}end", locals(200)),
                 "user_script:202: function at line 1 has more than 200 local variables".into(),
             ),
-            (format!("local f = function(...)\n{}\nend", "local a ".repeat(199)), "".into()),
+            (
+                format!("local f = function(...)\n{}\nend", "local a ".repeat(199)),
+                "".into(),
+            ),
             (
                 format!("local f = function(...)\n{}\nend", "local a ".repeat(200)),
                 "user_script:3: function at line 1 has more than 200 local variables".into(),
             ),
-            (format!("function t:m()\n{}\nend", "local a ".repeat(199)), "".into()),
+            (
+                format!("function t:m()\n{}\nend", "local a ".repeat(199)),
+                "".into(),
+            ),
             (
                 format!("function t:m()\n{}\nend", "local a ".repeat(200)),
                 "user_script:3: function at line 1 has more than 200 local variables".into(),
             ),
-            (format!("{}for i = 1, 2 do end", "local a\n".repeat(196)), "".into()),
+            (
+                format!("{}for i = 1, 2 do end", "local a\n".repeat(196)),
+                "".into(),
+            ),
             (
                 format!("{}for i = 1, 2 do end", "local a\n".repeat(197)),
                 "user_script:198: main function has more than 200 local variables".into(),
             ),
-            (format!("{}for k, v in x do end", "local a\n".repeat(195)), "".into()),
+            (
+                format!("{}for k, v in x do end", "local a\n".repeat(195)),
+                "".into(),
+            ),
             (
                 format!("{}for k, v in x do end", "local a\n".repeat(196)),
                 "user_script:197: main function has more than 200 local variables".into(),
             ),
             (ups(60), "".into()),
-            (ups(61), "user_script:64: function at line 62 has more than 60 upvalues".into()),
+            (
+                ups(61),
+                "user_script:64: function at line 62 has more than 60 upvalues".into(),
+            ),
             (
                 format!("local x\n{}", ups(60).replace("return u0", "return x, u0")),
                 "user_script:64: function at line 62 has more than 60 upvalues".into(),
             ),
             // 70 locals named `u`: one upvalue, the innermost.
-            (format!("{}local f = function() return u end", "local u = 1\n".repeat(70)), "".into()),
+            (
+                format!(
+                    "{}local f = function() return u end",
+                    "local u = 1\n".repeat(70)
+                ),
+                "".into(),
+            ),
         ];
         for (src, want) in cases {
-            let got = parse(src.as_bytes(), "user_script").err().unwrap_or_default();
+            let got = parse(src.as_bytes(), "user_script")
+                .err()
+                .unwrap_or_default();
             assert_eq!(got, want, "source {:?}", &src[..src.len().min(60)]);
+        }
+    }
+
+    /// Runs `f` on a thread with a small stack (the browser's WebAssembly stack is about
+    /// 1 MiB; this is less), so a recursion that is not bounded fails the test.
+    fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        std::thread::Builder::new()
+            .stack_size(512 * 1024)
+            .spawn(f)
+            .unwrap()
+            .join()
+            .unwrap()
+    }
+
+    #[test]
+    fn deep_nesting_and_long_chains_are_errors_not_stack_overflows() {
+        let n = 100_000;
+        let deep = "user_script:1: chunk has too many syntax levels";
+        let cases: Vec<(String, &str)> = vec![
+            (format!("x = {}", "(".repeat(n)), deep),
+            (format!("x = {}", "{".repeat(n)), deep),
+            (format!("x = {}1", "- ".repeat(n)), deep),
+            (format!("x = {}", "f(".repeat(n)), deep),
+            (format!("x = {}", "t[".repeat(n)), deep),
+            ("do ".repeat(n), deep),
+            ("if x then ".repeat(n), deep),
+            ("while x do ".repeat(n), deep),
+            ("repeat ".repeat(n), deep),
+            (format!("return {}", "function() return ".repeat(n)), deep),
+            (format!("x = {}", vec!["a"; n].join(" .. ")), deep),
+            (format!("x = {}", vec!["a"; n].join(" ^ ")), deep),
+            // Chains Lua reads in a loop: refused once the tree would be too deep.
+            (format!("x = a{}", ".b".repeat(n)), deep),
+            (format!("x = a{}", "[1]".repeat(n)), deep),
+            (format!("f{}", "()".repeat(n)), deep),
+            (format!("o{}", ":m()".repeat(n)), deep),
+            (format!("x = {}", vec!["a"; n].join(" + ")), deep),
+            (format!("x = {}", vec!["a"; n].join(" or ")), deep),
+            (format!("x = {}", vec!["a"; n].join(" == ")), deep),
+        ];
+        for (src, want) in cases {
+            let head = src[..40].to_string();
+            let got = on_small_stack(move || parse(src.as_bytes(), "user_script").err());
+            assert_eq!(got.as_deref(), Some(want), "source {head:?}...");
+        }
+    }
+
+    #[test]
+    fn what_lua_allows_stays_within_the_tree_depth_and_a_small_stack() {
+        let nest = |open: &str, mid: &str, close: &str, n: usize| {
+            format!("{}{mid}{}", open.repeat(n), close.repeat(n))
+        };
+        let cases: Vec<String> = vec![
+            format!("return {}", nest("(", "1", ")", 198)),
+            format!("x = {}", nest("{", "", "}", 199)),
+            format!("x = {}", nest("f(", "", ")", 199)),
+            format!("x = {}", nest("a.b(", "", ")", 199)),
+            nest("do ", "", " end", 199),
+            nest("if x then ", "", " end", 199),
+            nest("while x do ", "", " end", 199),
+            nest("for i = 1, 2 do ", "", " end", 50),
+            format!("return {}", nest("function() return ", "1", " end", 99)),
+            nest("local function f() ", "", " end", 199),
+            format!("x = {}", vec!["a"; 199].join(" .. ")),
+            format!("x = {}", vec!["a"; 500].join(" + ")),
+            format!("x = a{}", ".b".repeat(500)),
+            format!("x = {}", vec!["a"; 199].join(", ")),
+        ];
+        for src in cases {
+            let head = src[..30].to_string();
+            let ok = on_small_stack(move || parse(src.as_bytes(), "user_script").map(|_| ()));
+            assert_eq!(ok, Ok(()), "source {head:?}...");
+        }
+    }
+
+    /// A tiny deterministic PRNG (xorshift64*), so the property tests need no crate.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    #[test]
+    fn measure_stack() {
+        println!(
+            "Stat {} Expr {} Block {} Tok {} FuncBody {} ExprKind {}",
+            std::mem::size_of::<Stat>(),
+            std::mem::size_of::<Expr>(),
+            std::mem::size_of::<Block>(),
+            std::mem::size_of::<Tok>(),
+            std::mem::size_of::<FuncBody>(),
+            std::mem::size_of::<ExprKind>()
+        );
+        let nest = |open: &str, mid: &str, close: &str, n: usize| {
+            format!("{}{mid}{}", open.repeat(n), close.repeat(n))
+        };
+        let cases: Vec<String> = vec![
+            format!("return {}", nest("(", "1", ")", 198)),
+            format!("x = {}", nest("{", "", "}", 199)),
+            format!("x = {}", nest("f(", "", ")", 199)),
+            nest("do ", "", " end", 199),
+            nest("if x then ", "", " end", 199),
+            format!("return {}", nest("function() return ", "1", " end", 99)),
+            nest("local function f() ", "", " end", 199),
+            format!("x = {}", vec!["a"; 199].join(" .. ")),
+        ];
+        for src in cases {
+            let head = src[..20].to_string();
+            let used = std::thread::Builder::new()
+                .stack_size(64 << 20)
+                .spawn(move || {
+                    let m = 0u8;
+                    let top = &m as *const u8 as usize;
+                    STACK_LOW.with(|c| c.set(usize::MAX));
+                    let _ = parse(src.as_bytes(), "user_script");
+                    top - STACK_LOW.with(|c| c.get())
+                })
+                .unwrap()
+                .join()
+                .unwrap();
+            println!("{head:?}: {used} bytes, {} per level", used / 200);
+        }
+    }
+
+    #[test]
+    fn random_bytes_never_panic() {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        let alphabet = b"()[]{}=<>~.,;:+-*/%^#'\"\\\n\r\t -[=]0123456789xeEaAfn_\0\xff";
+        for _ in 0..10_000 {
+            let len = rng.below(64);
+            let src: Vec<u8> = (0..len)
+                .map(|_| {
+                    if rng.below(2) == 0 {
+                        alphabet[rng.below(alphabet.len())]
+                    } else {
+                        rng.next() as u8
+                    }
+                })
+                .collect();
+            let _ = parse(&src, "user_script");
+        }
+    }
+
+    #[test]
+    fn random_token_soups_never_panic() {
+        const WORDS: &[&str] = &[
+            "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "if", "in",
+            "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while", "x",
+            "y", "self", "arg", "..", "...", "==", ">=", "<=", "~=", "=", "<", ">", "~", "+", "-",
+            "*", "/", "%", "^", "#", "(", ")", "{", "}", "[", "]", ";", ":", ",", ".", "1", "0x1F",
+            "3.5", "1e3", "3x", "'s'", "\"q\\n\"", "[[L]]", "[=[M]=]", "--c\n", "--[[C]]", "\n",
+            "'\\300'", "'u", "[==", "\\", "@", "\0",
+        ];
+        let mut rng = Rng(42);
+        for _ in 0..10_000 {
+            let n = 1 + rng.below(40);
+            let mut src = String::new();
+            for _ in 0..n {
+                src.push_str(WORDS[rng.below(WORDS.len())]);
+                src.push_str([" ", "", "\n"][rng.below(3)]);
+            }
+            let _ = parse(src.as_bytes(), "user_script");
         }
     }
 
