@@ -19,8 +19,8 @@
 //! them is as deep as the chain is long, and walking (or dropping) a tree recursively must
 //! not overflow the stack. So a tree deeper than [`MAX_DEPTH`] nodes (counting every
 //! expression, statement and block on the way down) is refused with Lua's own message for
-//! too deep a nesting, `chunk has too many syntax levels`. Only such chains can reach it:
-//! what Lua's 200 levels allow otherwise stays well below it.
+//! too deep a nesting, `chunk has too many syntax levels`. Only long chains (or chains
+//! repeated at many of Lua's 200 levels) can reach it; nesting alone stays well below.
 //!
 //! # Lines
 //! Each node carries the line Lua 5.1 would report for a run-time error in it, which is
@@ -53,6 +53,16 @@
 //! strings and numbers are named by their source text (a string as read: quotes kept,
 //! escapes decoded; cut at a zero byte, as C prints it). Lua's message is bytes; bytes that
 //! are not UTF-8 (a stray `\xff` byte) become U+FFFD here.
+//!
+//! # For the compiler
+//! - A function with `...` (not the main chunk) also has, as Lua 5.1 built with
+//!   `LUA_COMPAT_VARARG` (as Redis's is), a local `arg` after its parameters: a table of
+//!   the extra arguments with `n`, or nil when the function's own body (not a nested
+//!   function) uses `...`. It is not in `FuncBody::params`; the parser counts it as a
+//!   local (for the 200 limit) and resolves the name `arg` to it.
+//! - Lua's code generator also refuses a function that needs more than 250 registers
+//!   (`function or expression too complex near '1'`, e.g. a call with 250 arguments);
+//!   that depends on register allocation and is not checked here.
 
 use crate::ast::{BinOp, Block, Expr, ExprKind, Field, FuncBody, Stat, UnOp};
 use crate::lexer::{token2str, Lexer, Near, Tok};
@@ -72,7 +82,6 @@ pub const MAX_DEPTH: u32 = 1000;
 const UNARY_PRIORITY: u8 = 8;
 
 type PResult<T> = Result<T, String>;
-thread_local! { pub static STACK_LOW: std::cell::Cell<usize> = const { std::cell::Cell::new(usize::MAX) }; }
 
 /// Parses a chunk: the main function (no parameters, vararg, `line` 0). `chunk` is the
 /// name errors begin with (`user_script`).
@@ -264,13 +273,6 @@ impl Parser<'_> {
     // ---- levels and depth ----
 
     fn enter_level(&mut self) -> PResult<()> {
-        let marker = 0u8;
-        let addr = &marker as *const u8 as usize;
-        STACK_LOW.with(|c| {
-            if addr < c.get() {
-                c.set(addr)
-            }
-        });
         self.level += 1;
         if self.level > MAX_LEVELS {
             return Err(self.too_deep());
@@ -2274,48 +2276,6 @@ mod tests {
         }
         fn below(&mut self, n: usize) -> usize {
             (self.next() % n as u64) as usize
-        }
-    }
-
-    #[test]
-    fn measure_stack() {
-        println!(
-            "Stat {} Expr {} Block {} Tok {} FuncBody {} ExprKind {}",
-            std::mem::size_of::<Stat>(),
-            std::mem::size_of::<Expr>(),
-            std::mem::size_of::<Block>(),
-            std::mem::size_of::<Tok>(),
-            std::mem::size_of::<FuncBody>(),
-            std::mem::size_of::<ExprKind>()
-        );
-        let nest = |open: &str, mid: &str, close: &str, n: usize| {
-            format!("{}{mid}{}", open.repeat(n), close.repeat(n))
-        };
-        let cases: Vec<String> = vec![
-            format!("return {}", nest("(", "1", ")", 198)),
-            format!("x = {}", nest("{", "", "}", 199)),
-            format!("x = {}", nest("f(", "", ")", 199)),
-            nest("do ", "", " end", 199),
-            nest("if x then ", "", " end", 199),
-            format!("return {}", nest("function() return ", "1", " end", 99)),
-            nest("local function f() ", "", " end", 199),
-            format!("x = {}", vec!["a"; 199].join(" .. ")),
-        ];
-        for src in cases {
-            let head = src[..20].to_string();
-            let used = std::thread::Builder::new()
-                .stack_size(64 << 20)
-                .spawn(move || {
-                    let m = 0u8;
-                    let top = &m as *const u8 as usize;
-                    STACK_LOW.with(|c| c.set(usize::MAX));
-                    let _ = parse(src.as_bytes(), "user_script");
-                    top - STACK_LOW.with(|c| c.get())
-                })
-                .unwrap()
-                .join()
-                .unwrap();
-            println!("{head:?}: {used} bytes, {} per level", used / 200);
         }
     }
 
