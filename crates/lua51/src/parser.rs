@@ -2027,6 +2027,11 @@ mod tests {
                 b"local a = a + (b\n)\n(c)",
                 "user_script:3: ambiguous syntax (function call x new statement) near '('",
             ),
+            // Redis refuses precompiled chunks: ESC is just an unexpected byte.
+            (
+                b"\x1bLuaQ\0",
+                "user_script:1: unexpected symbol near 'char(27)'",
+            ),
         ];
         for (src, want) in cases {
             let got = parse(src, "user_script").map(|_| ());
@@ -2277,6 +2282,21 @@ mod tests {
         fn below(&mut self, n: usize) -> usize {
             (self.next() % n as u64) as usize
         }
+    }
+
+    #[test]
+    fn a_large_script_parses_in_linear_time() {
+        let mut src = String::new();
+        for i in 0..20_000 {
+            src.push_str(&format!(
+                "local v{i} = redis.call('GET', KEYS[1]) .. \"x\" + {i}\nif v{i} then t[{i}] = {{a = v{i}, [2] = f(v{i})}} end\n"
+            ));
+        }
+        let start = std::time::Instant::now();
+        assert!(parse(src.as_bytes(), "user_script").is_err()); // over 200 locals
+        let f = parse(src.replace("local v", "v").as_bytes(), "user_script").unwrap();
+        assert_eq!(f.body.stats.len(), 40_000);
+        assert!(start.elapsed().as_secs() < 10);
     }
 
     #[test]
