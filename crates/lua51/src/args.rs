@@ -103,7 +103,7 @@ pub fn check_function(ctx: &Ctx<'_>, args: &[Value], n: usize) -> LuaResult<Valu
 /// Lua 5.1 on x86-64 converts a double to an integer by truncation (a C cast); values
 /// out of range become the minimum integer, as the cast does there.
 pub fn num_to_int(x: f64) -> i64 {
-    if x.is_nan() || x >= 9.223_372_036_854_776e18 || x < -9.223_372_036_854_776e18 {
+    if x.is_nan() || !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&x) {
         i64::MIN
     } else {
         x as i64

@@ -247,6 +247,10 @@ pub struct Proto {
     pub upval_names: Vec<String>,
     pub nparams: u16,
     pub is_vararg: bool,
+    /// Lua 5.1's compatibility `arg`: a vararg function (not a main chunk) has a hidden
+    /// local after its parameters holding `{extra args..., n = count}` when its body never
+    /// says `...` (nil when it does).
+    pub arg_local: Option<bool>,
     pub max_stack: u16,
     pub chunk: Rc<str>,
     pub line_defined: u32,
@@ -339,6 +343,65 @@ fn fold(e: &Expr) -> Option<f64> {
     }
 }
 
+/// Whether a function body says `...` (outside the functions nested in it).
+fn block_uses_vararg(b: &Block) -> bool {
+    b.stats.iter().any(stat_uses_vararg)
+        || b.ret
+            .as_ref()
+            .is_some_and(|(es, _)| es.iter().any(expr_uses_vararg))
+}
+
+fn stat_uses_vararg(s: &Stat) -> bool {
+    let any = |es: &[Expr]| es.iter().any(expr_uses_vararg);
+    match s {
+        Stat::Call(e) => expr_uses_vararg(e),
+        Stat::Local { exprs, .. } => any(exprs),
+        Stat::Assign { targets, exprs, .. } => any(targets) || any(exprs),
+        Stat::Do(b) => block_uses_vararg(b),
+        Stat::While { cond, body, .. } | Stat::Repeat { body, cond, .. } => {
+            expr_uses_vararg(cond) || block_uses_vararg(body)
+        }
+        Stat::If { conds, else_, .. } => {
+            conds
+                .iter()
+                .any(|(c, b)| expr_uses_vararg(c) || block_uses_vararg(b))
+                || else_.as_ref().is_some_and(block_uses_vararg)
+        }
+        Stat::NumFor {
+            start,
+            limit,
+            step,
+            body,
+            ..
+        } => {
+            expr_uses_vararg(start)
+                || expr_uses_vararg(limit)
+                || step.as_ref().is_some_and(expr_uses_vararg)
+                || block_uses_vararg(body)
+        }
+        Stat::GenFor { exprs, body, .. } => any(exprs) || block_uses_vararg(body),
+        Stat::Function { .. } | Stat::LocalFunction { .. } | Stat::Break { .. } => false,
+    }
+}
+
+fn expr_uses_vararg(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::VarArg => true,
+        ExprKind::Bin(_, l, r) | ExprKind::Index(l, r) => {
+            expr_uses_vararg(l) || expr_uses_vararg(r)
+        }
+        ExprKind::Un(_, x) | ExprKind::Paren(x) => expr_uses_vararg(x),
+        ExprKind::Call(f, args) | ExprKind::Method(f, _, args) => {
+            expr_uses_vararg(f) || args.iter().any(expr_uses_vararg)
+        }
+        ExprKind::Table(fields) => fields.iter().any(|f| match f {
+            Field::Pos(v) | Field::Named(_, v) => expr_uses_vararg(v),
+            Field::Keyed(k, v) => expr_uses_vararg(k) || expr_uses_vararg(v),
+        }),
+        _ => false,
+    }
+}
+
 fn is_multi(e: &Expr) -> bool {
     matches!(
         e.kind,
@@ -389,6 +452,12 @@ impl Compiler {
         for p in &f.params {
             self.new_local(p, f.line)?;
         }
+        let arg_local = if f.is_vararg && f.line != 0 {
+            self.new_local("arg", f.line)?;
+            Some(!block_uses_vararg(&f.body))
+        } else {
+            None
+        };
         self.block(&f.body)?;
         let end = f.end_line;
         self.fs().line = end;
@@ -413,6 +482,7 @@ impl Compiler {
             upval_names: fs.upvals.iter().map(|(n, _)| n.clone()).collect(),
             upvals: fs.upvals.into_iter().map(|(_, u)| u).collect(),
             nparams: f.params.len() as u16,
+            arg_local,
             is_vararg: f.is_vararg,
             max_stack: fs.max_stack,
             chunk: self.chunk.clone(),

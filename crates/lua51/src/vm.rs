@@ -344,8 +344,7 @@ impl Vm {
     ) -> LuaResult<Vec<Value>> {
         match f {
             Value::Func(Func::Native(native)) => {
-                let r = self.invoke_native(host, native, args, false, (false, "?".into()));
-                r
+                self.invoke_native(host, native, args, false, (false, "?".into()))
             }
             f => self.call(host, f, args),
         }
@@ -367,7 +366,7 @@ impl Vm {
         self.nested += 1;
         let g = native.f;
         let outer = std::mem::replace(&mut self.called_from_c, from_c);
-        let outer_site = std::mem::replace(&mut self.site, Some(site));
+        let outer_site = self.site.replace(site);
         let r = g(
             &mut Ctx {
                 vm: self,
@@ -388,7 +387,7 @@ impl Vm {
         if let Some(f) = self.frames.last() {
             t = t.max(f.base + f.closure.proto.max_stack as usize);
         }
-        t.max(self.stack.len().min(t.max(0)))
+        t
     }
 
     fn ensure(&mut self, n: usize) {
@@ -420,6 +419,14 @@ impl Vm {
         self.ensure(need);
         for i in nargs.min(np)..(p.max_stack as usize) {
             self.stack[base + i] = Value::Nil;
+        }
+        if p.arg_local == Some(true) {
+            let t = TableRef::new(varargs.len(), 1);
+            for (i, v) in varargs.iter().enumerate() {
+                t.set_int(i as i64 + 1, v.clone());
+            }
+            t.set_str("n", Value::Num(varargs.len() as f64));
+            self.stack[base + np] = Value::Table(t);
         }
         self.frames.push(Frame {
             closure: c,
@@ -846,13 +853,8 @@ impl Vm {
                             let v = std::mem::take(&mut self.stack[func + i]);
                             self.stack[dst + i] = v;
                         }
-                        let kind = match fr.kind {
-                            FrameKind::Normal => FrameKind::Normal,
-                            k => k,
-                        };
-                        if let Err(e) = self.push_lua_frame(c, dst, nargs, fr.ret, fr.nres, kind) {
-                            return Err(e);
-                        }
+                        let kind = fr.kind;
+                        self.push_lua_frame(c, dst, nargs, fr.ret, fr.nres, kind)?;
                         return Ok(None);
                     }
                     let name = p.name_of(pc - 1, a).cloned();

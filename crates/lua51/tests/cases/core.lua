@@ -531,3 +531,14 @@ return table.concat(t, " ")
 local f = loadstring("local x = nil return x.y -- a comment long enough to be cut off here")
 return select(2, pcall(f))
 -- expect: ok [string "local x = nil return x.y -- a comment long ..."]:1: attempt to index local 'x' (a nil value)
+-- case: a vararg function that never says ... gets arg
+local function f(a, ...) return type(arg) .. arg.n .. tostring(arg[2]) end
+return f(1, "x", "y")
+-- expect: ok table2y
+-- case: a vararg function that says ... has no arg
+local function f(...) local n = select('#', ...) return tostring(arg) .. n end
+return f(1, 2)
+-- expect: ok nil2
+-- case: hexadecimal numbers at the edges
+return tostring(tonumber("0x1P-1074")) .. " " .. tostring(tonumber("0x0p99999")) .. " " .. tostring(0x10)
+-- expect: ok 4.9406564584125e-324 0 16
