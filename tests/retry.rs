@@ -606,6 +606,79 @@ fn the_delayed_queue_never_retries_an_operation_twice_even_with_several_workers(
     assert!(claimed <= m.retries);
 }
 
+/// A queue run claimed one way: its metrics and each operation's retry outcomes.
+fn queue_run(claim: QueueClaim) -> (Simulation, World) {
+    let cfg = Config {
+        operations: 200,
+        arrival_spread_ms: 5_000,
+        failure_probability: 0.6,
+        schedule: test_mode(4),
+        queue_workers: 4,
+        queue_batch: 20,
+        queue_claim: claim,
+        polling: false,
+        events: false,
+        ..Config::default()
+    };
+    let (mut s, mut sim) = start(&cfg);
+    run_to_end(&mut s, &mut sim);
+    (sim, s)
+}
+
+#[test]
+fn watch_and_lua_claims_retry_the_same_operations_as_zrem_claims() {
+    let (zrem, _) = queue_run(QueueClaim::Zrem);
+    let (watch, _) = queue_run(QueueClaim::Watch);
+    let (lua, _) = queue_run(QueueClaim::Lua);
+    let base = zrem.metrics(StrategyKind::Queue).unwrap();
+    for (name, sim) in [("watch", &watch), ("lua", &lua)] {
+        let m = sim.metrics(StrategyKind::Queue).unwrap();
+        assert_eq!(
+            (
+                m.retries,
+                m.successes,
+                m.given_up,
+                m.duplicate_retries,
+                m.lost
+            ),
+            (base.retries, base.successes, base.given_up, 0, 0),
+            "{name}"
+        );
+        for op in 1..=200 {
+            assert_eq!(
+                outcomes(&zrem, StrategyKind::Queue, op),
+                outcomes(sim, StrategyKind::Queue, op),
+                "{name} op {op}"
+            );
+        }
+    }
+    // ZREM races: every claim is tried by the 3 other workers. WATCH: a round's losers
+    // conflict once each. Lua: never.
+    assert_eq!(base.claim_conflicts, 3 * base.retries);
+    let w = watch.metrics(StrategyKind::Queue).unwrap();
+    assert!(
+        w.claim_conflicts > 0 && w.claim_conflicts < base.claim_conflicts,
+        "{}",
+        w.claim_conflicts
+    );
+    let l = lua.metrics(StrategyKind::Queue).unwrap();
+    assert_eq!(l.claim_conflicts, 0);
+    assert!(
+        l.commands < w.commands && l.commands < base.commands,
+        "{} {} {}",
+        l.commands,
+        w.commands,
+        base.commands
+    );
+    // The script ran as EVALSHA, found in the cache after the first EVAL... or at once:
+    // the workers never sent a ZREM themselves.
+    assert!(lua.log_since(0).all(|e| e.argv[0] != b"ZREM"));
+    assert!(lua.log_since(0).any(|e| e.argv[0] == b"EVALSHA"));
+    assert!(watch
+        .log_since(0)
+        .any(|e| e.argv[0] == b"EXEC" && e.reply == Reply::NilArray));
+}
+
 #[test]
 fn the_same_seed_gives_every_strategy_the_same_failures() {
     let cfg = Config {

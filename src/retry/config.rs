@@ -41,6 +41,25 @@ impl StrategyKind {
     }
 }
 
+/// How the delayed queue's workers claim due entries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "camelCase")
+)]
+pub enum QueueClaim {
+    /// Fetch with ZRANGEBYSCORE, then one ZREM per entry: the worker whose ZREM answers 1
+    /// owns it (Sidekiq's way).
+    #[default]
+    Zrem,
+    /// WATCH the queue, fetch, then MULTI / ZREM … / EXEC: EXEC fails for every worker but
+    /// the first, which try again.
+    Watch,
+    /// One Lua script fetches and removes what is due atomically (BullMQ's way): no races.
+    Lua,
+}
+
 /// A window of world time `[start_ms, end_ms)`, relative to the simulation's start.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(
@@ -185,6 +204,8 @@ pub struct Config {
     pub queue_poll_ms: i64,
     /// `LIMIT 0 <queue_batch>` of each worker's ZRANGEBYSCORE.
     pub queue_batch: u32,
+    /// How a worker claims the entries it fetched.
+    pub queue_claim: QueueClaim,
 
     /// Width of the retries-over-time buckets; 0 picks one from the schedule.
     pub bucket_ms: i64,
@@ -215,6 +236,7 @@ impl Default for Config {
             queue_workers: 3,
             queue_poll_ms: 1_000,
             queue_batch: 100,
+            queue_claim: QueueClaim::Zrem,
             bucket_ms: 0,
             log_capacity: 2_000,
         }

@@ -21,7 +21,9 @@ mod queue;
 pub mod schedule;
 pub mod track;
 
-pub use config::{Backoff, Config, ConfigError, Jitter, ScheduleConfig, StrategyKind, Window};
+pub use config::{
+    Backoff, Config, ConfigError, Jitter, QueueClaim, ScheduleConfig, StrategyKind, Window,
+};
 pub use log::{Actor, LogEntry};
 pub use metrics::{Lateness, LatenessBucket, Metrics, SeriesBucket};
 pub use queue::QUEUE_KEY;

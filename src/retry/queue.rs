@@ -12,8 +12,14 @@
 //!
 //! Cost: one ZRANGEBYSCORE per worker per interval, however many operations wait (more
 //! when a full batch is due: the workers then fetch again at once).
+//!
+//! Two other ways to claim can be chosen (`QueueClaim`): WATCH the sorted set, fetch, then
+//! MULTI / ZREM … / EXEC — the first EXEC wins, every other worker's EXEC fails and that
+//! worker fetches again; or one Lua script that fetches and removes what is due in one
+//! atomic step, as BullMQ moves its delayed jobs (EVALSHA, falling back to EVAL when the
+//! script cache was flushed): no conflicts at all.
 
-use super::config::{Config, StrategyKind};
+use super::config::{Config, QueueClaim, StrategyKind};
 use super::log::{argv, Actor, SimClient, Wire};
 use super::schedule::{Failures, Schedule};
 use super::track::{op_key, parse_op_key, retry_count_key, Next, Track};
@@ -27,6 +33,37 @@ const KIND: StrategyKind = StrategyKind::Queue;
 /// The sorted set's key.
 pub const QUEUE_KEY: &str = "retry";
 
+/// The claim script: what is due, up to a batch, leaves the queue in one step.
+pub const CLAIM_SCRIPT: &str =
+    "local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+if #due > 0 then redis.call('ZREM', KEYS[1], unpack(due)) end
+return due";
+
+/// The SHA1 EVALSHA names a script by, in lowercase hex.
+fn script_sha1(body: &[u8]) -> String {
+    use sha1::{Digest as _, Sha1};
+    Sha1::digest(body)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn bulks(reply: Reply) -> Vec<Vec<u8>> {
+    match reply {
+        Reply::Array(items) => items
+            .into_iter()
+            .filter_map(|i| {
+                if let Reply::Bulk(b) = i {
+                    Some(b)
+                } else {
+                    None
+                }
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 pub(crate) struct Queue {
     pub track: Track,
     app: SimClient,
@@ -35,6 +72,9 @@ pub(crate) struct Queue {
     next_poll: i64,
     batch: u32,
     n_ops: u32,
+    claim: QueueClaim,
+    /// The claim script's SHA1, as EVALSHA takes it.
+    script_sha: String,
 }
 
 impl Queue {
@@ -53,6 +93,8 @@ impl Queue {
             next_poll,
             batch: cfg.queue_batch,
             n_ops: cfg.operations,
+            claim: cfg.queue_claim,
+            script_sha: script_sha1(CLAIM_SCRIPT.as_bytes()),
         }
     }
 
@@ -113,41 +155,30 @@ impl Queue {
         (!self.track.all_final()).then_some(self.next_poll)
     }
 
-    /// The workers wake: fetch, claim, process.
-    pub fn poll(&mut self, wire: &mut Wire, schedule: &Schedule, failures: &Failures) {
-        self.next_poll = self.next_poll.saturating_add(self.interval);
-        let fetch = argv([
+    fn fetch_cmd(&self, now: i64) -> Vec<Vec<u8>> {
+        argv([
             b"ZRANGEBYSCORE",
             QUEUE_KEY.as_bytes(),
             b"-inf",
-            wire.now.to_string().as_bytes(),
+            now.to_string().as_bytes(),
             b"LIMIT",
             b"0",
             self.batch.to_string().as_bytes(),
-        ]);
+        ])
+    }
+
+    /// Every worker fetches, then they take turns with one ZREM per entry. Returns the
+    /// claimed entries (worker, member) and whether a full batch was due.
+    fn claim_with_zrem(&mut self, wire: &mut Wire) -> (Vec<(usize, Vec<u8>)>, bool) {
+        let fetch = self.fetch_cmd(wire.now);
         let mut seen: Vec<Vec<u8>> = Vec::new();
         for w in 0..self.workers.len() {
             let reply = super::issue(&mut self.track, wire, &mut self.workers[w], fetch.clone());
             if w == 0 {
-                if let Reply::Array(items) = reply {
-                    seen = items
-                        .into_iter()
-                        .filter_map(|i| {
-                            if let Reply::Bulk(b) = i {
-                                Some(b)
-                            } else {
-                                None
-                            }
-                        })
-                        .collect();
-                }
+                seen = bulks(reply);
             }
         }
-        // A full batch means more may be due: the workers fetch again at once (as
-        // Sidekiq's poller loops until nothing is due), after this batch is handled.
-        if seen.len() >= self.batch as usize {
-            self.next_poll = wire.now;
-        }
+        let full = seen.len() >= self.batch as usize;
         // Every worker fetched before any claimed, so all saw the same entries.
         let n = self.workers.len();
         let mut claimed: Vec<(usize, Vec<u8>)> = Vec::new();
@@ -165,6 +196,122 @@ impl Queue {
             if let Some(w) = winner {
                 claimed.push((w, member));
             }
+        }
+        (claimed, full)
+    }
+
+    /// Rounds of WATCH + fetch by every worker still empty-handed, then MULTI / ZREM … /
+    /// EXEC in turn: the first EXEC of a round wins, the others fail (one conflict each)
+    /// and go again.
+    fn claim_with_watch(&mut self, wire: &mut Wire) -> (Vec<(usize, Vec<u8>)>, bool) {
+        let mut waiting: Vec<usize> = (0..self.workers.len()).collect();
+        let mut claimed = Vec::new();
+        let mut full = false;
+        while !waiting.is_empty() {
+            let fetch = self.fetch_cmd(wire.now);
+            let mut fetched = Vec::new();
+            for &w in &waiting {
+                super::issue(
+                    &mut self.track,
+                    wire,
+                    &mut self.workers[w],
+                    argv([b"WATCH", QUEUE_KEY.as_bytes()]),
+                );
+                let items = bulks(super::issue(
+                    &mut self.track,
+                    wire,
+                    &mut self.workers[w],
+                    fetch.clone(),
+                ));
+                fetched.push((w, items));
+            }
+            let mut losers = Vec::new();
+            for (w, items) in fetched {
+                if items.is_empty() {
+                    super::issue(
+                        &mut self.track,
+                        wire,
+                        &mut self.workers[w],
+                        argv([b"UNWATCH"]),
+                    );
+                    continue;
+                }
+                super::issue(
+                    &mut self.track,
+                    wire,
+                    &mut self.workers[w],
+                    argv([b"MULTI"]),
+                );
+                let mut zrem = argv([b"ZREM", QUEUE_KEY.as_bytes()]);
+                zrem.extend(items.iter().cloned());
+                super::issue(&mut self.track, wire, &mut self.workers[w], zrem);
+                match super::issue(&mut self.track, wire, &mut self.workers[w], argv([b"EXEC"])) {
+                    Reply::Array(_) => {
+                        full |= items.len() >= self.batch as usize;
+                        claimed.extend(items.into_iter().map(|m| (w, m)));
+                    }
+                    _ => {
+                        self.track.c.conflicts += 1;
+                        losers.push(w);
+                    }
+                }
+            }
+            waiting = losers;
+        }
+        (claimed, full)
+    }
+
+    /// Each worker runs the claim script once: EVALSHA, or EVAL when the server answers
+    /// NOSCRIPT (a learner flushed the script cache).
+    fn claim_with_lua(&mut self, wire: &mut Wire) -> (Vec<(usize, Vec<u8>)>, bool) {
+        let now = wire.now.to_string();
+        let batch = self.batch.to_string();
+        let mut claimed = Vec::new();
+        let mut full = false;
+        for w in 0..self.workers.len() {
+            let call = |first: &[u8], body: &[u8]| {
+                argv([
+                    first,
+                    body,
+                    b"1",
+                    QUEUE_KEY.as_bytes(),
+                    now.as_bytes(),
+                    batch.as_bytes(),
+                ])
+            };
+            let mut reply = super::issue(
+                &mut self.track,
+                wire,
+                &mut self.workers[w],
+                call(b"EVALSHA", self.script_sha.as_bytes()),
+            );
+            if matches!(&reply, Reply::Error(e) if e.starts_with("NOSCRIPT")) {
+                reply = super::issue(
+                    &mut self.track,
+                    wire,
+                    &mut self.workers[w],
+                    call(b"EVAL", CLAIM_SCRIPT.as_bytes()),
+                );
+            }
+            let items = bulks(reply);
+            full = items.len() >= self.batch as usize;
+            claimed.extend(items.into_iter().map(|m| (w, m)));
+        }
+        (claimed, full)
+    }
+
+    /// The workers wake: fetch, claim, process.
+    pub fn poll(&mut self, wire: &mut Wire, schedule: &Schedule, failures: &Failures) {
+        self.next_poll = self.next_poll.saturating_add(self.interval);
+        let (claimed, full) = match self.claim {
+            QueueClaim::Zrem => self.claim_with_zrem(wire),
+            QueueClaim::Watch => self.claim_with_watch(wire),
+            QueueClaim::Lua => self.claim_with_lua(wire),
+        };
+        // A full batch means more may be due: the workers fetch again at once (as
+        // Sidekiq's poller loops until nothing is due), after this batch is handled.
+        if full {
+            self.next_poll = wire.now;
         }
         for (w, member) in claimed {
             let Some(op) = parse_op_key(&member, self.n_ops) else {

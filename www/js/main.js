@@ -79,6 +79,15 @@ try {
   // Share links, Export/Import (js/share/, js/persist/tools.js); a #run= link runs now.
   import('./persist/tools.js').then((m) => { window.redisPlayground.tools = m.mountTools({ engine, console: ui, persistence }); })
     .catch((e) => console.error('Share/Export/Import failed to load:', e));
+  // The Lua script editor under the console (js/script/), loaded after the first command can run.
+  import('./script/panel.js').then((m) => {
+    window.redisPlayground.script = m.mountScriptPanel({
+      anchor: document.getElementById('console'),
+      tools: document.getElementById('console-tools'),
+      console: ui,
+      engine,
+    });
+  }).catch((e) => console.error('The script editor failed to load:', e));
   const clockReady = mountPane('clock', () => import('./clock/clock.js'), 'mountClock', engine, scheduler)
     .then((clock) => { window.redisPlayground.clock = clock; return clock; });
   const keyspaceReady = mountPane('keyspace', () => import('./keyspace/keyspace.js'), 'mountKeyspace', engine, scheduler);

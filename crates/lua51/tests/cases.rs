@@ -9,7 +9,7 @@ fn redis_like_vm() -> Vm {
     let mut vm = Vm::new();
     libs::open_all(&mut vm);
     let g = vm.globals.clone();
-    for name in ["print", "loadstring", "dofile", "loadfile", "load"] {
+    for name in ["print", "dofile", "loadfile", "getfenv", "setfenv"] {
         g.set_str(name, Value::Nil);
     }
     let mt = lua51::TableRef::new(0, 0);
@@ -29,6 +29,16 @@ fn redis_like_vm() -> Vm {
             )))
         }),
     );
+    // what Redis adds (and the coroutine library, not here yet)
+    for name in [
+        "KEYS",
+        "ARGV",
+        "redis",
+        "__redis__err__handler",
+        "coroutine",
+    ] {
+        g.set_str(name, Value::Bool(true));
+    }
     g.set_metatable(Some(mt));
     g.set_readonly(true);
     vm

@@ -49,13 +49,20 @@ fn a_runaway_loop_yields_and_can_be_aborted() {
     // the VM is usable again
     let g = vm.load(b"return 1 + 1", "user_script").unwrap();
     vm.start(g, Vec::new());
-    assert!(matches!(vm.resume(&mut NoHost, 100), Step::Done(v) if matches!(v[0], Value::Num(n) if n == 2.0)));
+    assert!(
+        matches!(vm.resume(&mut NoHost, 100), Step::Done(v) if matches!(v[0], Value::Num(n) if n == 2.0))
+    );
 }
 
 #[test]
 fn arguments_reach_the_chunk_as_varargs() {
     let mut vm = vm();
-    let f = vm.load(b"local a, b = ... return b, a, select('#', ...)", "user_script").unwrap();
+    let f = vm
+        .load(
+            b"local a, b = ... return b, a, select('#', ...)",
+            "user_script",
+        )
+        .unwrap();
     vm.start(f, vec![Value::str("x"), Value::Num(2.0)]);
     match vm.resume(&mut NoHost, 1000) {
         Step::Done(v) => assert_eq!(format!("{v:?}"), "[2, \"x\", 2]"),
@@ -67,7 +74,12 @@ fn arguments_reach_the_chunk_as_varargs() {
 fn host_functions_are_called_with_their_number() {
     struct H(Vec<u32>);
     impl lua51::Host for H {
-        fn host_call(&mut self, _vm: &mut Vm, id: u32, args: Vec<Value>) -> lua51::LuaResult<Vec<Value>> {
+        fn host_call(
+            &mut self,
+            _vm: &mut Vm,
+            id: u32,
+            args: Vec<Value>,
+        ) -> lua51::LuaResult<Vec<Value>> {
             self.0.push(id);
             if id == 2 {
                 return Err(LuaError::msg("host says no"));
@@ -78,11 +90,18 @@ fn host_functions_are_called_with_their_number() {
     let mut vm = vm();
     vm.globals.set_str("one", Vm::host_function("one", 1));
     vm.globals.set_str("two", Vm::host_function("two", 2));
-    let f = vm.load(b"local n = one(1, 2, 3) local ok, e = pcall(two) return n, e, two()", "user_script").unwrap();
+    let f = vm
+        .load(
+            b"local n = one(1, 2, 3) local ok, e = pcall(two) return n, e, two()",
+            "user_script",
+        )
+        .unwrap();
     vm.start(f, Vec::new());
     let mut h = H(Vec::new());
     match vm.resume(&mut h, 1000) {
-        Step::Error(LuaError::Value(v)) => assert_eq!(format!("{v:?}"), "\"user_script:1: host says no\""),
+        Step::Error(LuaError::Value(v)) => {
+            assert_eq!(format!("{v:?}"), "\"user_script:1: host says no\"")
+        }
         other => panic!("{:?}", matches!(other, Step::Done(_))),
     }
     assert_eq!(h.0, vec![1, 2, 2]);
@@ -91,7 +110,10 @@ fn host_functions_are_called_with_their_number() {
 #[test]
 fn a_million_iterations_run_in_reasonable_time() {
     let start = std::time::Instant::now();
-    let (v, _) = run_with_fuel("local s = 0 for i = 1, 1000000 do s = s + i % 7 end return s", 100_000);
+    let (v, _) = run_with_fuel(
+        "local s = 0 for i = 1, 1000000 do s = s + i % 7 end return s",
+        100_000,
+    );
     assert_eq!(format!("{v:?}"), "[2999998]");
     eprintln!("1M iterations: {:?}", start.elapsed());
 }

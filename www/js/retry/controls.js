@@ -19,7 +19,7 @@ const DEFAULTS = {
   arrivalSpread: '1m', seed: 1,
   pollInterval: '1s', pollers: 1, idlePolls: 'auto',
   listeners: 1, listenerOutage: false, listenerOutageStart: '2m', listenerOutageEnd: '3m',
-  queueWorkers: 3, queuePoll: '1s', queueBatch: 100,
+  queueWorkers: 3, queuePoll: '1s', queueBatch: 100, queueClaim: 'zrem',
   bucket: 'auto', speedOnStart: 'suggest',
 };
 
@@ -151,7 +151,11 @@ export function mountControls(root, { onStart, onPause, onStep, onReset }) {
         h('div', { className: 'rs-row' },
           field('queueWorkers', 'Workers', 'number', { min: 1, max: 16, step: 1 }),
           field('queuePoll', 'Poll every', 'text'),
-          field('queueBatch', 'Batch', 'number', { min: 1, max: 1000, step: 1 }))),
+          field('queueBatch', 'Batch', 'number', { min: 1, max: 1000, step: 1 }),
+          field('queueClaim', 'Claim with', 'select', {
+            options: [['zrem', 'ZREM per entry'], ['watch', 'MULTI/WATCH'], ['lua', 'one Lua script (BullMQ)']],
+            hint: 'how workers take due entries without retrying one twice',
+          }))),
       h('div', { className: 'rs-row' },
         field('bucket', 'Chart bars', 'text', { hint: '“auto”, or a width like 1s, 1m' }),
         field('speedOnStart', 'On start', 'select', {
@@ -289,6 +293,7 @@ export function mountControls(root, { onStart, onPause, onStep, onReset }) {
       queueWorkers: int('queueWorkers', 'workers', 1, 16),
       queuePollMs: dur('queuePoll', 'queue poll interval'),
       queueBatch: int('queueBatch', 'batch', 1, 1000),
+      queueClaim: inputs.queueClaim.value,
       bucketMs,
       logCapacity: 2000,
     };

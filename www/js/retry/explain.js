@@ -32,6 +32,7 @@ export const STRATEGY_TEXT = {
       [code('ZREM'), ' is atomic and answers 1 to exactly one caller: when several workers race for the same entry, one wins and the others get 0 (a claim conflict), so each retry happens exactly once. The workers here wake together (in lockstep, the worst case), so every due entry is fetched by all of them: each retry comes with one claim conflict per other worker. Workers whose timers drift apart conflict less.'],
       ['It costs one fetch per worker per interval however many orders wait, plus a few commands per retry. Lateness is at most one poll interval and does not grow with the backlog.'],
       ['Nothing is lost while workers are away: entries stay in the set until someone claims them.'],
+      ['“Claim with” (Advanced) changes only how entries are taken. ', code('MULTI/WATCH'), ': each worker WATCHes the set, fetches, then removes its batch in a transaction; the first EXEC wins and the others’ EXEC fails (one conflict each), so they fetch again. ', code('one Lua script'), ': ', code('EVALSHA'), ' runs a script that fetches and removes what is due in one atomic step, as BullMQ moves its delayed jobs: no conflicts, one command per worker per poll.'],
     ],
   },
 };

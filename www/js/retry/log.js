@@ -20,6 +20,7 @@ const READ_PER_UPDATE = 150; // entries read from the engine per update, at most
 const KEY_ARGS = {
   TTL: [1], PTTL: [1], SETEX: [1], SET: [1], GET: [1], INCR: [1], EXPIRE: [1], PEXPIRE: [1],
   DEL: 'all', UNLINK: 'all', EXISTS: 'all', ZADD: [1], ZREM: [1], ZRANGEBYSCORE: [1], ZRANGE: [1], ZCARD: [1],
+  WATCH: 'all', EVAL: [3], EVALSHA: [3],
 };
 
 /**

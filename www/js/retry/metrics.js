@@ -17,7 +17,7 @@ const ROWS = [
   ['duplicateRetries', 'Duplicate retries', 'int', ['events']],
   ['lost', 'Lost retries', 'int', ['events']],
   ['eventsReceived', 'Expired events received', 'int', ['events']],
-  ['claimConflicts', 'Claim conflicts (ZREM answered 0)', 'int', ['queue']],
+  ['claimConflicts', 'Claim conflicts (ZREM answered 0, or EXEC failed)', 'int', ['queue']],
   ['lateness.minMs', 'Lateness: min', 'ms'],
   ['lateness.meanMs', 'Lateness: mean', 'ms'],
   ['lateness.p50Ms', 'Lateness: median (p50)', 'ms'],

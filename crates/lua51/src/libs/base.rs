@@ -34,6 +34,8 @@ pub fn open(vm: &mut Vm) {
         ("print", print),
         ("getfenv", getfenv),
         ("setfenv", setfenv),
+        ("loadstring", loadstring),
+        ("load", load),
     ];
     for (name, f) in fns {
         g.set_str(name, Value::native(name, *f));
@@ -359,4 +361,78 @@ fn setfenv(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
     Err(LuaError::msg(
         "'setfenv' cannot change environment of given object",
     ))
+}
+
+/// The name Lua 5.1 shows for a chunk (luaO_chunkid) in `size` bytes: `=name` as is,
+/// `@file`, else `[string "first line"]` cut with `...` (syntax errors use 80 bytes,
+/// run-time positions 60).
+pub fn chunk_id(name: &[u8], size: usize) -> String {
+    if let Some(rest) = name.strip_prefix(b"=") {
+        return String::from_utf8_lossy(&rest[..rest.len().min(size - 1)]).into_owned();
+    }
+    if let Some(rest) = name.strip_prefix(b"@") {
+        return String::from_utf8_lossy(rest).into_owned();
+    }
+    let line = name
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .unwrap_or(name.len());
+    let cut = line.min(size - 17);
+    let shown = String::from_utf8_lossy(&name[..cut]);
+    if cut < name.len() {
+        format!("[string \"{shown}...\"]")
+    } else {
+        format!("[string \"{shown}\"]")
+    }
+}
+
+/// Compiles text into a function (nil and the message when it doesn't compile).
+fn compile_chunk(ctx: &mut Ctx<'_>, src: &[u8], name: &[u8]) -> LuaResult<Vec<Value>> {
+    if src.first() == Some(&0x1b) {
+        // precompiled chunks are refused, as Redis refuses them
+        return Ok(vec![
+            Value::Nil,
+            Value::str("binary chunks are not supported"),
+        ]);
+    }
+    match ctx
+        .vm
+        .load_as(src, &chunk_id(name, 80), &chunk_id(name, 60))
+    {
+        Ok(f) => one(f),
+        Err(e) => Ok(vec![Value::Nil, Value::str(&e)]),
+    }
+}
+
+fn loadstring(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    let s = crate::args::check_str(ctx, &args, 1)?;
+    let name = crate::args::opt_str(ctx, &args, 2, "")?;
+    let name = if matches!(args.get(1), None | Some(Value::Nil)) {
+        s.clone()
+    } else {
+        name
+    };
+    compile_chunk(ctx, s.as_bytes(), name.as_bytes())
+}
+
+/// `load(f [, name])`: the pieces `f` returns, until nil or "", make the chunk.
+fn load(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+    let f = crate::args::check_function(ctx, &args, 1)?;
+    let name = crate::args::opt_str(ctx, &args, 2, "=(load)")?;
+    let mut src = Vec::new();
+    loop {
+        let piece = ctx.call(&f, Vec::new())?;
+        match piece.into_iter().next() {
+            None | Some(Value::Nil) => break,
+            Some(Value::Str(s)) if s.is_empty() => break,
+            Some(Value::Str(s)) => src.extend_from_slice(s.as_bytes()),
+            Some(_) => {
+                return Ok(vec![
+                    Value::Nil,
+                    Value::str("reader function must return a string"),
+                ])
+            }
+        }
+    }
+    compile_chunk(ctx, &src, name.as_bytes())
 }

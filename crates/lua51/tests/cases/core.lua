@@ -499,3 +499,46 @@ local i, s = 0, 0
 while i < 10 and (s < 100 or i == 0) do i = i + 1 s = s + i * i end
 return i .. "," .. s
 -- expect: ok 7,140
+-- case: loadstring compiles a chunk
+local f = loadstring("return 1 + 1")
+return tostring(f())
+-- expect: ok 2
+-- case: loadstring reports errors with the string's name
+local f, e = loadstring("return +")
+return tostring(f) .. " " .. e
+-- expect: ok nil [string "return +"]:1: unexpected symbol near '+'
+-- case: loadstring with a long first line is cut
+local f, e = loadstring("return 1 + 2 + 3 + 4 + 5 + 6 + 7 + 8 + 9 + 10 + 11 + 12 + 13 + 14 +\nnil +")
+return e
+-- expect: ok [string "return 1 + 2 + 3 + 4 + 5 + 6 + 7 + 8 + 9 + 10 + 11 + 12 + 13 + ..."]:2: unexpected symbol near '<eof>'
+-- case: a loaded chunk cannot create globals either
+local f = loadstring("x = 5")
+return tostring(pcall(f))
+-- expect: ok false
+-- case: load reads pieces
+local parts = {"return ", "40 ", "+ 2"}
+local i = 0
+local f = load(function() i = i + 1 return parts[i] end)
+return tostring(f())
+-- expect: ok 42
+-- case: the globals Redis leaves in place
+local t = {}
+for k in pairs(_G) do t[#t + 1] = k end
+table.sort(t)
+return table.concat(t, " ")
+-- expect: ok ARGV KEYS _G _VERSION __redis__err__handler assert bit cjson cmsgpack collectgarbage coroutine error gcinfo getmetatable ipairs load loadstring math next pairs pcall rawequal rawget rawset redis select setmetatable string struct table tonumber tostring type unpack xpcall
+-- case: a run-time error in a loaded chunk names it in 60 bytes
+local f = loadstring("local x = nil return x.y -- a comment long enough to be cut off here")
+return select(2, pcall(f))
+-- expect: ok [string "local x = nil return x.y -- a comment long ..."]:1: attempt to index local 'x' (a nil value)
+-- case: a vararg function that never says ... gets arg
+local function f(a, ...) return type(arg) .. arg.n .. tostring(arg[2]) end
+return f(1, "x", "y")
+-- expect: ok table2y
+-- case: a vararg function that says ... has no arg
+local function f(...) local n = select('#', ...) return tostring(arg) .. n end
+return f(1, 2)
+-- expect: ok nil2
+-- case: hexadecimal numbers at the edges
+return tostring(tonumber("0x1P-1074")) .. " " .. tostring(tonumber("0x0p99999")) .. " " .. tostring(0x10)
+-- expect: ok 4.9406564584125e-324 0 16
