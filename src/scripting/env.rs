@@ -28,6 +28,7 @@ pub mod host {
     pub const MATH_RANDOM: u32 = 8;
     pub const MATH_RANDOMSEED: u32 = 9;
     pub const ERROR: u32 = 10;
+    pub const SHA1HEX: u32 = 11;
 }
 
 /// The globals of Redis's Lua states (besides `KEYS`, `ARGV` and, for EVAL,
@@ -127,21 +128,6 @@ fn run_chunk(vm: &mut Vm, src: &[u8], name: &str) -> Option<Value> {
 }
 
 // ---- natives without the server ----
-
-/// `redis.sha1hex(s)`.
-fn sha1hex(ctx: &mut LuaCtx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
-    if args.len() != 1 {
-        return Err(LuaError::Value(Value::Table(super::convert::error_table(
-            b"wrong number of arguments",
-        ))));
-    }
-    let s = match &args[0] {
-        v @ (Value::Str(_) | Value::Num(_)) => v.to_lua_str().map(|s| s.as_bytes().to_vec()),
-        _ => None,
-    };
-    let _ = ctx;
-    Ok(vec![Value::str(&super::sha1hex(&s.unwrap_or_default()))])
-}
 
 /// The one argument of `redis.error_reply`/`status_reply`: exactly one string.
 fn single_string(args: &[Value]) -> Option<lua51::LuaStr> {
@@ -286,7 +272,7 @@ fn redis_table(eval: bool) -> TableRef {
     set_log_levels(&t);
     set_version(&t);
     t.set_str("setresp", Vm::host_function("setresp", host::SETRESP));
-    t.set_str("sha1hex", Value::native("sha1hex", sha1hex));
+    t.set_str("sha1hex", Vm::host_function("sha1hex", host::SHA1HEX));
     t.set_str("error_reply", Value::native("error_reply", error_reply));
     t.set_str("status_reply", Value::native("status_reply", status_reply));
     t.set_str("set_repl", Vm::host_function("set_repl", host::SET_REPL));

@@ -345,6 +345,17 @@ impl ScriptHost<'_> {
         Ok(Vec::new())
     }
 
+    /// `redis.sha1hex(s)`: the SHA-1 of a string (or number's text; anything else is
+    /// hashed as empty).
+    fn sha1hex(&mut self, vm: &Vm, args: Vec<Value>) -> LuaResult<Vec<Value>> {
+        if args.len() != 1 {
+            return Err(self.raise_text(vm, b"wrong number of arguments"));
+        }
+        let s = args[0].to_lua_str();
+        let hex = super::sha1hex(s.as_ref().map_or(&[][..], |s| s.as_bytes()));
+        Ok(vec![Value::str(&hex)])
+    }
+
     /// Lua 5.1's `error(v [, level])`, noting where it was raised.
     fn error(&mut self, vm: &Vm, args: Vec<Value>) -> LuaResult<Vec<Value>> {
         let v = args.first().cloned().unwrap_or(Value::Nil);
@@ -385,6 +396,7 @@ impl Host for ScriptHost<'_> {
             host::MATH_RANDOM => self.random(args),
             host::MATH_RANDOMSEED => self.randomseed(args),
             host::ERROR => self.error(vm, args),
+            host::SHA1HEX => self.sha1hex(vm, args),
             host::REGISTER_FUNCTION => match &mut self.mode {
                 HostMode::Load(load) => match functions::register_function(load, &args) {
                     Ok(()) => Ok(Vec::new()),

@@ -314,6 +314,11 @@ impl<'a> Ctx<'a> {
         self.server.signal_created(db, key);
     }
 
+    /// Whether a script runs this command (`redis.call`): Redis's CLIENT_SCRIPT.
+    pub fn from_script(&self) -> bool {
+        self.client == SCRIPT_CLIENT
+    }
+
     /// True where a command may not block or take the connection over (inside EXEC):
     /// Redis's CLIENT_DENY_BLOCKING.
     pub fn deny_blocking(&self) -> bool {
