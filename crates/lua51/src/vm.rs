@@ -116,6 +116,8 @@ const MAX_CALLS: usize = 20000;
 const MAX_NESTED: u32 = 200;
 /// Instructions a nested (non-yielding) run may take before the script is stopped.
 const NESTED_LIMIT: u64 = 500_000_000;
+/// What a script stopped for lack of memory says (Lua's LUA_ERRMEM message).
+pub const OUT_OF_MEMORY: &str = "not enough memory";
 /// `__index` chains longer than this are a loop (MAXTAGLOOP).
 const MAX_TAG_LOOP: usize = 100;
 
@@ -142,6 +144,10 @@ pub struct Vm {
     nested_spent: u64,
     /// Instructions run since the VM was made (INFO and benchmarks).
     pub instructions: u64,
+    /// Asked every 1,024 instructions: true when the host is out of memory, and the script
+    /// stops with `not enough memory` (pcall can't catch it), so a script that allocates
+    /// without bound can't take the page down.
+    pub out_of_memory: Option<fn() -> bool>,
     /// A call prepared by `start` whose function is a native (run at the first resume).
     pending_native: Option<(Value, Vec<Value>)>,
     /// The running native was called by another native (pcall, sort...), not by Lua code:
@@ -186,6 +192,7 @@ impl Vm {
             fuel: 0,
             nested_spent: 0,
             instructions: 0,
+            out_of_memory: None,
             pending_native: None,
             called_from_c: false,
             site: None,
@@ -661,6 +668,13 @@ impl Vm {
             }
             self.fuel -= 1;
             self.instructions += 1;
+            if self.instructions & 1023 == 0 {
+                if let Some(oom) = self.out_of_memory {
+                    if oom() {
+                        fail!(LuaError::Abort(OUT_OF_MEMORY.into()));
+                    }
+                }
+            }
             let Some(&op) = p.code.get(pc) else {
                 fail!(LuaError::Abort("ran past the end of a function".into()));
             };
