@@ -9,7 +9,8 @@
 //! 1,000,000, and ZRANGE/ZRANK/ZRANGEBYSCORE/LRANGE at each size), `zset` (range reads by
 //! score and lex, counts, and printed ZRANGE WITHSCORES on 1,000,000 members), `load` (1,000,000 SETs)
 //! and `expiry` (1,000,000 keys whose TTLs all ran out while commands keep flowing: the
-//! worst single call). Numbers are ns per operation; each case is timed in several rounds
+//! worst single call), `scripting` (EVALSHA of a 1,000-iteration `redis.call('INCR', …)`
+//! loop, of a pure Lua loop, and EVAL of a small script). Numbers are ns per operation; each case is timed in several rounds
 //! and the best round is reported (the least disturbed by other work on the machine).
 //!
 //! With `BENCH_JSON=path` each result is also appended to `path` as one JSON line
@@ -505,6 +506,52 @@ fn expiry(out: &mut Out) {
     );
 }
 
+/// Scripts: what a script costs beside the commands it runs (compare the first case with
+/// redis-server's own `usec_per_call` for the same EVALSHA in INFO commandstats).
+fn scripting(out: &mut Out) {
+    let mut s = paused_session();
+    let cases = [
+        (
+            "EVALSHA 1,000 × redis.call('INCR')",
+            "for i = 1, 1000 do redis.call('INCR', KEYS[1]) end return redis.call('GET', KEYS[1])",
+            200,
+        ),
+        (
+            "EVALSHA Lua loop, 100,000 additions",
+            "local n = 0 for i = 1, 100000 do n = n + i end return n",
+            200,
+        ),
+        ("EVALSHA return KEYS[1]", "return KEYS[1]", 200_000),
+    ];
+    for (name, body, iters) in cases {
+        let reply = s.exec_args(&argv(&["SCRIPT", "LOAD", body]));
+        let redis_playground::Reply::Bulk(sha) = reply else {
+            panic!("SCRIPT LOAD answered {reply:?}");
+        };
+        let line = vec![b"EVALSHA".to_vec(), sha, b"1".to_vec(), b"counter".to_vec()];
+        let ns = time_ns(5, iters, |_| {
+            black_box(s.exec_args(&line));
+        });
+        out.record("scripting", name, ns, None);
+    }
+    let eval = argv(&[
+        "EVAL",
+        "return redis.call('SET', KEYS[1], ARGV[1])",
+        "1",
+        "k",
+        "v",
+    ]);
+    let ns = time_ns(5, 100_000, |_| {
+        black_box(s.exec_args(&eval));
+    });
+    out.record(
+        "scripting",
+        "EVAL return redis.call('SET', …) (cached)",
+        ns,
+        None,
+    );
+}
+
 fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         // `cargo test --benches` / `--all-targets` runs this without --bench: check that the
@@ -530,13 +577,14 @@ fn main() {
     let mut out = Out { json, filter };
     println!("native engine benchmarks (best of several rounds; ns per operation)");
     type Group = (&'static str, fn(&mut Out));
-    let groups: [Group; 6] = [
+    let groups: [Group; 7] = [
         ("simple", simple),
         ("parts", parts),
         ("growth", growth),
         ("zset", zset),
         ("load", load),
         ("expiry", expiry),
+        ("scripting", scripting),
     ];
     for (name, f) in groups {
         if out.wants(name) {

@@ -23,6 +23,7 @@ pub mod persist;
 mod rdb;
 pub mod reply;
 pub mod retry;
+pub mod scripting;
 pub mod server;
 pub mod session;
 mod slab;

@@ -29,6 +29,10 @@
 //!   seq, bytes consumer, i64 delivery ms, u64 delivery count)
 //! version 2 then: [u8 0xFE, len n, n × (bytes user name, bytes its ACL LIST rules)]
 //!   (the users other than a default user left as it starts; no section: none)
+//! version 3 then: [u8 0xFD, len n, n × bytes function library code] and
+//!   [u8 0xFC, len n, n × bytes EVAL script body] (the script cache: Redis keeps it only
+//!   while the server runs, but a world saved and opened again is the learner's same
+//!   server, so EVALSHA of a script loaded before still works)
 //! u8 0xFF, u32 CRC-32 of everything before it
 //! ```
 
@@ -46,9 +50,12 @@ use crate::types::zset::ZSet;
 use crate::types::{Encodings, Value};
 
 const MAGIC: &[u8; 8] = b"RPGSNAP\0";
-pub const FORMAT_VERSION: u16 = 2;
+pub const FORMAT_VERSION: u16 = 3;
 /// Marks the users section (a byte no db index can be).
 const USERS: u8 = 0xFE;
+/// Marks the function libraries and the script cache.
+const FUNCTIONS: u8 = 0xFD;
+const SCRIPTS: u8 = 0xFC;
 const END: u8 = 0xFF;
 const HAS_TTL: u8 = 0x80;
 
@@ -130,6 +137,12 @@ fn written_size(server: &Server, now: Ms, per_byte: usize, per_piece: usize) -> 
                 .saturating_add((bytes + e.key().len()).saturating_mul(per_byte))
                 .saturating_add((pieces + 4).saturating_mul(per_piece));
         }
+    }
+    let s = server.scripting();
+    for code in s.functions.codes().into_iter().chain(s.eval.bodies()) {
+        total = total
+            .saturating_add(code.len().saturating_mul(per_byte))
+            .saturating_add(4 * per_piece);
     }
     total
 }
@@ -301,6 +314,22 @@ pub fn snapshot(server: &Server, clock: &Clock, wall_ms: f64) -> Result<Vec<u8>,
             put_bytes(&mut out, rules.as_bytes());
         }
     }
+    let codes = server.scripting().functions.codes();
+    if !codes.is_empty() {
+        out.push(FUNCTIONS);
+        put_len(&mut out, codes.len() as u64);
+        for code in codes {
+            put_bytes(&mut out, code);
+        }
+    }
+    let bodies: Vec<&[u8]> = server.scripting().eval.bodies().collect();
+    if !bodies.is_empty() {
+        out.push(SCRIPTS);
+        put_len(&mut out, bodies.len() as u64);
+        for body in bodies {
+            put_bytes(&mut out, body);
+        }
+    }
     out.push(END);
     let crc = crate::crc32::hash(&out);
     out.extend_from_slice(&crc.to_le_bytes());
@@ -370,6 +399,9 @@ pub struct Loaded {
     entries: Vec<(usize, Vec<u8>, Value, Option<i64>)>,
     /// The ACL users (a world's restore brings them back; DEBUG RELOAD leaves them).
     pub users: crate::server::acl::Acl,
+    /// The function libraries' codes and the cached scripts' bodies.
+    functions: Vec<Vec<u8>>,
+    scripts: Vec<Vec<u8>>,
 }
 
 /// A count of members the engine could have stored: Redis never keeps an empty list,
@@ -572,7 +604,22 @@ pub fn read_snapshot(bytes: &[u8], enc: &Encodings) -> Result<Loaded, LoadError>
     let mut entries = Vec::new();
     let mut seen: std::collections::HashSet<(usize, Vec<u8>)> = Default::default();
     let mut users = Vec::new();
+    let (mut functions, mut scripts) = (Vec::new(), Vec::new());
     while r.pos < r.buf.len() {
+        let section = r.buf.get(r.pos).copied();
+        if version >= 3 && (section == Some(FUNCTIONS) || section == Some(SCRIPTS)) {
+            r.pos += 1;
+            let n = r.len()?;
+            let into = if section == Some(FUNCTIONS) {
+                &mut functions
+            } else {
+                &mut scripts
+            };
+            for _ in 0..n {
+                into.push(r.bytes()?);
+            }
+            continue;
+        }
         if version >= 2 && r.buf.get(r.pos) == Some(&USERS) {
             r.pos += 1;
             let n = r.len()?;
@@ -613,6 +660,8 @@ pub fn read_snapshot(bytes: &[u8], enc: &Encodings) -> Result<Loaded, LoadError>
         paused,
         entries,
         users,
+        functions,
+        scripts,
     })
 }
 
@@ -624,8 +673,16 @@ pub struct LoadStats {
     pub expired: usize,
 }
 
-/// Replace every db's keys with a checked snapshot's, at world time `now`.
+/// Replace every db's keys, the function libraries and the script cache with a checked
+/// snapshot's, at world time `now` (a script still running is stopped first).
 pub fn load_into(server: &mut Server, loaded: Loaded, now: Ms) -> LoadStats {
+    server.stop_script(now);
+    crate::scripting::functions::replace_all(server, &loaded.functions, now);
+    let eval = &mut server.scripting_mut().eval;
+    eval.flush();
+    for body in &loaded.scripts {
+        let _ = eval.create(body);
+    }
     // Everything changes: views refresh and WATCHers see it, as after a FLUSHALL + load.
     server.replace_keyspace(|dbs| {
         let mut stats = LoadStats {
@@ -661,6 +718,14 @@ const BATCH: usize = 100;
 pub fn export_commands(server: &Server, now: Ms) -> Vec<Vec<Vec<u8>>> {
     let mut cmds = Vec::new();
     let w = |s: &str| s.as_bytes().to_vec();
+    // The function libraries (FUNCTION LOAD REPLACE, so an import replaces them) and the
+    // cached scripts (so EVALSHA finds them), before the keys.
+    for code in server.scripting().functions.codes() {
+        cmds.push(vec![w("FUNCTION"), w("LOAD"), w("REPLACE"), code.to_vec()]);
+    }
+    for body in server.scripting().eval.bodies() {
+        cmds.push(vec![w("SCRIPT"), w("LOAD"), body.to_vec()]);
+    }
     for (i, db) in server.dbs().iter().enumerate() {
         let mut entries: Vec<_> = db.iter(now).collect();
         if entries.is_empty() {
@@ -863,7 +928,8 @@ pub fn export_rdb(server: &Server, now: Ms) -> Result<Vec<u8>, TooBig> {
         })
         .filter(|(_, keys)| !keys.is_empty())
         .collect();
-    Ok(crate::rdb::file(&dbs, &server.encodings(), now))
+    let functions = server.scripting().functions.codes();
+    Ok(crate::rdb::file(&dbs, &functions, &server.encodings(), now))
 }
 
 pub fn export_resp(server: &Server, now: Ms) -> Result<Vec<u8>, TooBig> {
@@ -948,7 +1014,13 @@ pub fn import(server: &mut Server, bytes: &[u8], now: Ms) -> Imported {
     if bytes.starts_with(b"REDIS") {
         // An RDB file: each key RESTOREd into its db, with its absolute expiry.
         match crate::rdb::split_file(bytes, &server.encodings()) {
-            Ok(keys) => {
+            Ok((keys, functions)) => {
+                // Its libraries first, replacing ours of the same name, as Redis loads them.
+                for code in functions {
+                    let w = |s: &str| s.as_bytes().to_vec();
+                    let argv = vec![w("FUNCTION"), w("LOAD"), w("REPLACE"), code];
+                    lines.push((0, Line::Command { repeat: 1, argv }));
+                }
                 for (i, k) in keys.into_iter().enumerate() {
                     let w = |s: &str| s.as_bytes().to_vec();
                     let select = vec![w("SELECT"), k.db.to_string().into_bytes()];

@@ -746,6 +746,31 @@ impl Playground {
         }))
     }
 
+    /// What scripts logged with `redis.log` after line `seq` (0: all kept), oldest
+    /// first: `{ seq, at, level, text }` (level 0 debug … 3 warning; `at` in world ms).
+    #[wasm_bindgen(js_name = serverLog)]
+    pub fn server_log(&self, seq: f64) -> JsValue {
+        let lines = self.shared.borrow().world.server_log(seq.max(0.0) as u64);
+        array(lines.iter().map(|(seq, at, level, text)| {
+            obj(vec![
+                ("seq", n(*seq as f64)),
+                ("at", n(*at as f64)),
+                ("level", n(f64::from(*level))),
+                ("text", s(text)),
+            ])
+        }))
+    }
+
+    /// The script that runs, if one does: `{ name, durationMs }` (its SHA-1 or function
+    /// name), or null.
+    #[wasm_bindgen(js_name = runningScript)]
+    pub fn running_script(&self) -> JsValue {
+        match self.shared.borrow().world.running_script() {
+            Some((name, ms)) => obj(vec![("name", s(&name)), ("durationMs", n(ms as f64))]),
+            None => JsValue::NULL,
+        }
+    }
+
     /// Bumped whenever any key changes (writes, deletions, expiry, flushes).
     pub fn generation(&self) -> f64 {
         self.shared.borrow().world.generation() as f64

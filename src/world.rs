@@ -333,6 +333,34 @@ impl World {
         self.server.generation()
     }
 
+    /// What scripts logged with `redis.log` (at `notice` and above, as Redis's log file
+    /// holds them) after line number `seq` (0: every line kept): `(seq, world ms, level
+    /// 0-3, text)`, oldest first.
+    pub fn server_log(&self, seq: u64) -> Vec<(u64, Ms, u8, String)> {
+        self.server
+            .scripting()
+            .log_since(seq)
+            .map(|l| {
+                (
+                    l.seq,
+                    l.at_ms,
+                    l.level,
+                    String::from_utf8_lossy(&l.text).into_owned(),
+                )
+            })
+            .collect()
+    }
+
+    /// Whether a script runs (the page may say what the consoles wait for), and for how
+    /// long so far (world ms).
+    pub fn running_script(&self) -> Option<(String, i64)> {
+        let r = self.server.scripting().running.as_ref()?;
+        Some((
+            r.ctx.name.clone(),
+            self.now_ms().saturating_sub(r.ctx.start_ms),
+        ))
+    }
+
     /// Bytes the engine holds (`memory.rs`).
     pub fn memory_used(&self) -> usize {
         crate::memory::used()

@@ -215,6 +215,26 @@ const SCENARIOS: &[(&str, &str)] = &[
          0> SSUBSCRIBE more\n0> SUNSUBSCRIBE orders\n0> SUNSUBSCRIBE more\n0> SUNSUBSCRIBE\n0> PING\n\
          1> MULTI\n1> SSUBSCRIBE x\n1> EXEC\n1> COMMAND GETKEYS SPUBLISH ch msg\n1> COMMAND INFO spublish ssubscribe sunsubscribe",
     ),
+    (
+        "a script's write fails another client's EXEC; a script inside EXEC runs at EXEC",
+        "0> SET w 1\n0> WATCH w\n1> EVAL \"return redis.call('set', 'w', 2)\" 0\n0> MULTI\n0> PING\n0> EXEC\n\
+         0> WATCH w\n0> MULTI\n0> EVAL \"return redis.call('incr', 'w')\" 0\n1> GET w\n0> EXEC\n1> GET w",
+    ),
+    (
+        "a script's push serves a client blocked on the list, after the script",
+        "0>! BLPOP q 0\n1> EVAL \"redis.call('rpush', 'q', 'a', 'b') return redis.call('llen', 'q')\" 0\n0<\n1> LRANGE q 0 -1",
+    ),
+    (
+        "a script runs in its caller's db; its SELECT is its own",
+        "0> SELECT 4\n0> EVAL \"redis.call('set', 'x', 'in4') redis.call('select', 5) return redis.call('set', 'x', 'in5')\" 0\n\
+         0> GET x\n1> SELECT 5\n1> GET x\n1> FLUSHALL",
+    ),
+    (
+        "functions are the server's: loaded by one client, called and deleted by another",
+        "0> FUNCTION LOAD \"#!lua name=shared\\nredis.register_function('who', function() return 'shared' end)\"\n\
+         1> FCALL who 0\n1> FUNCTION LOAD \"#!lua name=shared\\nredis.register_function('who', function() return 2 end)\"\n\
+         1> FUNCTION DELETE shared\n0> FCALL who 0\n0> SCRIPT LOAD \"return 'c'\"\n1> EVALSHA af646123947003777c56e15353b3983ac3025599 0\n1> SCRIPT FLUSH",
+    ),
 ];
 
 enum Step {

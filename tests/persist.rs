@@ -121,7 +121,7 @@ fn bad_snapshots_are_refused_with_a_reason_and_change_nothing() {
     assert_eq!(refuse(&newer), LoadError::Newer(9));
     assert_eq!(
         refuse(&newer).to_string(),
-        "snapshot format 9 is newer than this page (2)"
+        "snapshot format 9 is newer than this page (3)"
     );
     for cut in 8..good.len() {
         let e = refuse(&good[..cut]);

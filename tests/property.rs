@@ -188,3 +188,169 @@ proptest! {
         prop_assert_eq!(w.exec("SET after v EX 10"), "OK");
     }
 }
+
+/// Pieces of Lua a script is made of, valid or not: what Redis's API and Lua's syntax
+/// offer, so random scripts reach conversions, errors, protection and the libraries.
+const LUA_PIECES: &[&str] = &[
+    "return",
+    "local x =",
+    "local t = {}",
+    "x",
+    "t",
+    "t[1]",
+    "t.x =",
+    "1",
+    "2.5",
+    "-1",
+    "0/0",
+    "1e308 * 10",
+    "'a'",
+    "\"b\"",
+    "[[long]]",
+    "nil",
+    "true",
+    "false",
+    "KEYS[1]",
+    "ARGV[1]",
+    "#KEYS",
+    "KEYS",
+    "ARGV",
+    "{",
+    "}",
+    "(",
+    ")",
+    ",",
+    ";",
+    "..",
+    "+",
+    "-",
+    "*",
+    "/",
+    "%",
+    "^",
+    "#",
+    "==",
+    "~=",
+    "<",
+    "<=",
+    "and",
+    "or",
+    "not",
+    "if",
+    "then",
+    "else",
+    "elseif",
+    "end",
+    "do",
+    "for i = 1, 3 do",
+    "for k, v in pairs({1, 2}) do",
+    "while false do",
+    "repeat",
+    "until true",
+    "function",
+    "function() return 1 end",
+    "local function f(...) return ... end",
+    "f(1, 2)",
+    "redis.call('set', KEYS[1], ARGV[1])",
+    "redis.call('get', KEYS[1])",
+    "redis.call('incr', 'n')",
+    "redis.pcall('incr', KEYS[1])",
+    "redis.call('lpush', 'l', 1)",
+    "redis.call('hgetall', 'h')",
+    "redis.call('nosuch')",
+    "redis.call()",
+    "redis.call({})",
+    "redis.pcall('eval', 'return 1', 0)",
+    "redis.call('select', 3)",
+    "redis.call('ping')",
+    "redis.call('xadd', 's', '*', 'f', 'v')",
+    "redis.call('zadd', 'z', 1, 'm')",
+    "redis.setresp(3)",
+    "redis.setresp(2)",
+    "redis.sha1hex('x')",
+    "redis.status_reply('OK')",
+    "redis.error_reply('E x')",
+    "redis.log(redis.LOG_WARNING, 'w')",
+    "redis.set_repl(3)",
+    "redis.acl_check_cmd('get', 'x')",
+    "redis.breakpoint()",
+    "redis.REDIS_VERSION",
+    "{ok = 'x'}",
+    "{err = 'x'}",
+    "{double = 1.5}",
+    "{map = {a = 1}}",
+    "{set = {a = true}}",
+    "{big_number = '1'}",
+    "{verbatim_string = {format = 'txt', string = 's'}}",
+    "error('x')",
+    "error({err = 'E x'})",
+    "error()",
+    "pcall(error, 'x')",
+    "pcall(redis.call)",
+    "tostring",
+    "tonumber('12')",
+    "type(x)",
+    "select('#', 1, 2)",
+    "unpack({1, 2})",
+    "string.rep('a', 3)",
+    "string.format('%d', 3)",
+    "table.concat({1, 2}, ',')",
+    "table.insert(t, 1)",
+    "math.random(10)",
+    "math.randomseed(1)",
+    "cjson.encode({1, 2})",
+    "cjson.decode('[1]')",
+    "cmsgpack.pack(1)",
+    "bit.band(3, 1)",
+    "struct.pack('>I', 1)",
+    "setmetatable(t, {__index = t})",
+    "rawset(t, 1, 2)",
+    "getmetatable('')",
+    "_G",
+    "_G.x = 1",
+    "a = 1",
+    "loadstring('return 1')",
+    "collectgarbage()",
+    "--",
+    "\n",
+    "...",
+];
+
+fn lua_script() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(LUA_PIECES), 0..24).prop_map(|p| p.join(" "))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 600, ..ProptestConfig::default() })]
+
+    /// Random scripts through EVAL and random libraries through FUNCTION LOAD and FCALL:
+    /// nothing panics, each answers, and the server takes commands afterwards.
+    #[test]
+    fn random_scripts_never_panic(scripts in prop::collection::vec((lua_script(), any::<bool>()), 1..6)) {
+        let t0 = common::T0;
+        let mut w = common::session();
+        w.exec("HSET h f v");
+        let b = |s: &str| s.as_bytes().to_vec();
+        for (script, as_function) in &scripts {
+            if *as_function {
+                let code = format!("#!lua name=p\nlocal function f(keys, args) {script} end\nredis.register_function('f', f)");
+                w.exec_args(&[b("FUNCTION"), b("LOAD"), b("REPLACE"), code.into_bytes()]);
+                w.exec_args(&[b("FCALL"), b("f"), b("1"), b("k"), b("v")]);
+            } else {
+                w.exec_args(&[b("EVAL"), script.as_bytes().to_vec(), b("1"), b("k"), b("v")]);
+            }
+            // A script still running is stopped, as a learner would.
+            if w.server().scripting().running.is_some() {
+                w.advance(t0, 5000.0);
+                let other = w.open_console(t0);
+                let _ = w.console(other).unwrap().exec("SCRIPT KILL");
+                let _ = w.console(other).unwrap().exec("FUNCTION KILL");
+                w.close_console(other);
+            }
+        }
+        w.advance(t0, 1.0);
+        if w.server().scripting().running.is_none() {
+            prop_assert_eq!(w.exec("SET after v"), "OK");
+        }
+    }
+}

@@ -3,7 +3,7 @@
 
 use super::args::{is, Args, Word};
 use super::common::help_lines;
-use super::table::{Acl, Begin, Find, Group, KeyFlags, KeySpec};
+use super::table::{Acl, Begin, Find, Flags, Group, KeyFlags, KeySpec};
 use super::{keyspec, Command};
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
@@ -376,8 +376,12 @@ fn getkeys_generic(_: &mut Ctx, argv: &[Vec<u8>], with_flags: bool) -> CmdResult
     if !c.arity_ok(target.len()) {
         return Err(invalid("Invalid number of arguments specified for command"));
     }
-    let keys = keyspec::key_positions(c, target)
-        .ok_or_else(|| invalid("Invalid arguments specified for command"))?;
+    let keys = match keyspec::key_positions(c, target) {
+        Some(keys) => keys,
+        // A command whose keys are optional (EVAL … 0) has none, rather than bad arguments.
+        None if c.has_flag(Flags::NO_MANDATORY_KEYS) => return Ok(Reply::Array(Vec::new())),
+        None => return Err(invalid("Invalid arguments specified for command")),
+    };
     if with_flags {
         return Ok(Reply::Array(
             keyspec::keys_with_flags(c, target)

@@ -15,6 +15,7 @@ pub mod config;
 pub mod connection;
 pub mod databases;
 mod digest;
+pub mod functions;
 pub mod geo;
 pub mod hash;
 pub mod hyperloglog;
@@ -29,6 +30,7 @@ pub mod pause;
 pub mod protocol;
 pub mod pubsub;
 pub mod saving;
+pub mod scripting;
 pub mod set;
 pub mod sort;
 pub mod stream;
@@ -56,7 +58,7 @@ pub fn container_handler(_: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
 }
 
 /// Every family's entries, in the order the README lists them.
-pub fn families() -> [(&'static str, &'static [Command]); 23] {
+pub fn families() -> [(&'static str, &'static [Command]); 25] {
     [
         ("Keys", keyspace::COMMANDS),
         ("Strings", string::COMMANDS),
@@ -70,6 +72,8 @@ pub fn families() -> [(&'static str, &'static [Command]); 23] {
         ("Geo", geo::COMMANDS),
         ("Sorting", sort::COMMANDS),
         ("Pub/sub", pubsub::COMMANDS),
+        ("Scripting", scripting::COMMANDS),
+        ("Functions", functions::COMMANDS),
         ("Databases", databases::COMMANDS),
         ("Connections and clients", connection::COMMANDS),
         ("Protocol and replication", protocol::COMMANDS),

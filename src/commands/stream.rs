@@ -406,6 +406,13 @@ fn read_generic(ctx: &mut Ctx, argv: &[Vec<u8>], with_group: bool) -> CmdResult 
         let more = argv.len() - i - 1;
         let w = Word::new(&argv[i]);
         if w.is("block") && more > 0 {
+            if ctx.from_script() {
+                // Redis answers this (not a nil) for its scripts, for compatibility.
+                return Err(CmdError::Err(format!(
+                    "{} command is not allowed with BLOCK option from scripts",
+                    crate::error::clip(&argv[0], usize::MAX)
+                )));
+            }
             i += 1;
             let t = super::args::ms_timeout_arg(&argv[i])?;
             timeout = Some(if t > 0 { t.wrapping_add(ctx.now) } else { 0 });

@@ -526,6 +526,11 @@ pub type KeyFlagsFinder = fn(&[Vec<u8>]) -> KeyFlags;
 /// Finds a command line's keys where key specs can't (SORT's BY/GET/STORE).
 pub type KeysFinder = fn(&[Vec<u8>]) -> Vec<usize>;
 
+/// The flags a command line runs with where a script declares its own (EVAL of a
+/// `#!lua flags=…` script, FCALL of a `no-writes` function): Redis's
+/// `evalGetCommandFlags` and `fcallGetCommandFlags`.
+pub type ScriptFlagsFinder = fn(&crate::server::Server, &[Vec<u8>]) -> Flags;
+
 /// One command, as Redis 7.0 describes it. The interface facts (arity, flags, ACL
 /// categories, key positions, key specs, tips) are Redis's, so COMMAND INFO prints what a
 /// real server prints; summaries and syntax lines are ours.
@@ -560,6 +565,8 @@ pub struct Command {
     /// For a key spec with VARIABLE_FLAGS, the flags this line's key really has (SET with
     /// or without GET), as Redis's own key finder reports them.
     pub variable_key_flags: Option<KeyFlagsFinder>,
+    /// For the script commands, the flags a line runs with (see `ScriptFlagsFinder`).
+    pub script_flags: Option<ScriptFlagsFinder>,
 }
 
 /// Every field at its commonest value, for table entries to spread (`..BASE`): the
@@ -587,6 +594,7 @@ pub const BASE: Command = Command {
     link: Link::Allowed,
     channels: None,
     variable_key_flags: None,
+    script_flags: None,
 };
 
 impl Command {

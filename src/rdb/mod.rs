@@ -10,7 +10,7 @@ mod legacy;
 mod lzf;
 mod read;
 
-pub use read::{restore_payload, split_file, PayloadError};
+pub use read::{functions_in_payload, restore_payload, split_file, PayloadError};
 
 use crate::types::stream::{Stream, StreamId};
 use crate::types::usage::{quicklist_nodes, score_text};
@@ -108,13 +108,34 @@ fn payload(kind: u8, body: &[u8]) -> Vec<u8> {
     out
 }
 
+/// `RDB_OPCODE_FUNCTION2`: a function library (its whole code) in an RDB file or a
+/// FUNCTION DUMP payload.
+pub const OPCODE_FUNCTION2: u8 = 245;
+/// `RDB_OPCODE_FUNCTION`: 7.0's release candidates' form (name, engine, description, code).
+pub const OPCODE_FUNCTION: u8 = 246;
+
+/// FUNCTION DUMP's payload (`rdbSaveFunctions`, then the RDB version and a CRC-64): each
+/// library's code after the FUNCTION2 opcode.
+pub fn functions_payload(codes: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for code in codes {
+        out.push(OPCODE_FUNCTION2);
+        put_string(&mut out, code);
+    }
+    out.extend_from_slice(&RDB_VERSION.to_le_bytes());
+    let crc = crc64(&out);
+    out.extend_from_slice(&crc.to_le_bytes());
+    out
+}
+
 /// One db of an RDB file: its index and its keys (name, value, absolute expiry in ms).
 pub type FileDb<'a> = (usize, Vec<(&'a [u8], &'a Value, Option<i64>)>);
 
 /// A whole RDB file as Redis 7.0 writes one (`rdbSaveRio`): the `REDIS0010` magic, its
 /// aux fields, then per db SELECTDB and RESIZEDB and each key (expiry, type, name,
 /// value), then EOF and a CRC-64 of everything before it. A real redis-server loads it.
-pub fn file(dbs: &[FileDb<'_>], enc: &Encodings, now_ms: i64) -> Vec<u8> {
+/// Function libraries come after the aux fields, as Redis writes them.
+pub fn file(dbs: &[FileDb<'_>], functions: &[&[u8]], enc: &Encodings, now_ms: i64) -> Vec<u8> {
     let mut out = b"REDIS0010".to_vec();
     let aux = |out: &mut Vec<u8>, k: &str, v: &str| {
         out.push(0xFA);
@@ -125,6 +146,10 @@ pub fn file(dbs: &[FileDb<'_>], enc: &Encodings, now_ms: i64) -> Vec<u8> {
     aux(&mut out, "redis-bits", "64");
     aux(&mut out, "ctime", &(now_ms / 1000).to_string());
     aux(&mut out, "aof-base", "0");
+    for code in functions {
+        out.push(OPCODE_FUNCTION2);
+        put_string(&mut out, code);
+    }
     for (db, keys) in dbs {
         out.push(0xFE);
         put_len(&mut out, *db as u64);

@@ -46,6 +46,54 @@ pub fn restore_payload(payload: &[u8], enc: &Encodings) -> Read<Value> {
     Ok(v)
 }
 
+/// A library of the old (7.0 release candidates') form as Redis reads it: name, engine,
+/// an optional description, then the code; made a shebang'd library as Redis does.
+fn old_function(r: &mut Reader) -> Read<Vec<u8>> {
+    let name = r.string()?;
+    let engine = r.string()?;
+    if r.len()? != 0 {
+        r.string()?;
+    }
+    let blob = r.string()?;
+    let mut code = b"#!".to_vec();
+    code.extend_from_slice(&engine);
+    code.extend_from_slice(b" name=");
+    code.extend_from_slice(&name);
+    code.push(b'\n');
+    code.extend_from_slice(&blob);
+    Ok(code)
+}
+
+/// The libraries in a FUNCTION DUMP payload (FUNCTION RESTORE), or Redis's error text.
+pub fn functions_in_payload(payload: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    let n = payload.len();
+    let bad = || "DUMP payload version or checksum are wrong".to_string();
+    if n < 10 {
+        return Err(bad());
+    }
+    let version = u16::from_le_bytes([payload[n - 10], payload[n - 9]]);
+    let crc = u64::from_le_bytes(payload[n - 8..].try_into().map_err(|_| bad())?);
+    if version > RDB_VERSION || crc64(&payload[..n - 8]) != crc {
+        return Err(bad());
+    }
+    let mut r = Reader {
+        data: payload,
+        at: 0,
+    };
+    let mut codes = Vec::new();
+    // Up to the footer (the last 10 bytes).
+    while n - r.at > 10 {
+        let kind = r.byte().map_err(|_| "can not read data type".to_string())?;
+        let code = match kind {
+            super::OPCODE_FUNCTION2 => r.string(),
+            super::OPCODE_FUNCTION => old_function(&mut r),
+            _ => return Err("given type is not a function".into()),
+        };
+        codes.push(code.map_err(|_| "Failed loading library payload".to_string())?);
+    }
+    Ok(codes)
+}
+
 /// A key of an RDB file: its db, name, absolute expiry (ms), and its value as a DUMP
 /// payload (for RESTORE).
 #[derive(Debug, PartialEq)]
@@ -57,8 +105,9 @@ pub struct FileKey {
 }
 
 /// The keys of an RDB file (Redis 7.0's or older, version 10 at most), each value checked
-/// and cut out as a DUMP payload; or why the file can't be read.
-pub fn split_file(bytes: &[u8], enc: &Encodings) -> Result<Vec<FileKey>, String> {
+/// and cut out as a DUMP payload, and its function libraries' codes; or why the file
+/// can't be read.
+pub fn split_file(bytes: &[u8], enc: &Encodings) -> Result<(Vec<FileKey>, Vec<Vec<u8>>), String> {
     let bad = |what: &str| format!("not an RDB file Redis 7.0 can load ({what})");
     if bytes.len() < 9 || &bytes[..5] != b"REDIS" {
         return Err(bad("no REDIS header"));
@@ -74,6 +123,7 @@ pub fn split_file(bytes: &[u8], enc: &Encodings) -> Result<Vec<FileKey>, String>
     }
     let mut r = Reader { data: bytes, at: 9 };
     let mut keys = Vec::new();
+    let mut functions = Vec::new();
     let (mut db, mut expire_at) = (0usize, None);
     loop {
         let op = r.byte().map_err(|_| bad("it ends early"))?;
@@ -105,7 +155,9 @@ pub fn split_file(bytes: &[u8], enc: &Encodings) -> Result<Vec<FileKey>, String>
                 r.byte().map_err(truncated)?;
             }
             0xFF => break,
-            0xF5..=0xF7 => return Err(bad("it holds functions or module data")),
+            super::OPCODE_FUNCTION2 => functions.push(r.string().map_err(truncated)?),
+            super::OPCODE_FUNCTION => functions.push(old_function(&mut r).map_err(truncated)?),
+            0xF7 => return Err(bad("it holds module data")),
             kind => {
                 let key = r.string().map_err(truncated)?;
                 let start = r.at;
@@ -127,7 +179,7 @@ pub fn split_file(bytes: &[u8], enc: &Encodings) -> Result<Vec<FileKey>, String>
             return Err(bad("its checksum is wrong"));
         }
     }
-    Ok(keys)
+    Ok((keys, functions))
 }
 
 struct Reader<'a> {

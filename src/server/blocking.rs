@@ -267,8 +267,10 @@ impl Server {
     }
 
     /// Whether a client waits in a blocking command.
+    /// Also a client that waits for a script (its own, or one that runs before its
+    /// command).
     pub fn is_blocked(&self, client: ClientId) -> bool {
-        self.blocking.is_blocked(client)
+        self.blocking.is_blocked(client) || self.waits_for_script(client)
     }
 
     /// How many clients wait (INFO's `blocked_clients`).

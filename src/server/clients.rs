@@ -50,6 +50,8 @@ pub struct Client {
     user: Vec<u8>,
     /// Whether it authenticated (or connected while the default user needed no password).
     authenticated: bool,
+    /// The scripts' own client (Redis's "lua client"): no connection, so not listed.
+    hidden: bool,
 }
 
 impl Client {
@@ -67,7 +69,7 @@ impl Client {
             skip_next: false,
             skip_this: false,
             // Ephemeral ports, spread as a kernel would hand them out.
-            port: 40_000 + ((id * 7_919) % 20_000) as u32,
+            port: 40_000 + (id.wrapping_mul(7_919) % 20_000) as u32,
             connected_ms: now,
             last_ms: now,
             last_cmd: "NULL",
@@ -75,6 +77,7 @@ impl Client {
             closed: false,
             user: b"default".to_vec(),
             authenticated: true,
+            hidden: false,
         }
     }
 
@@ -152,6 +155,9 @@ impl Client {
 
     /// `127.0.0.1:<port>`, as CLIENT LIST and MONITOR show it.
     pub fn addr(&self) -> String {
+        if self.hidden {
+            return "lua".into();
+        }
         format!("127.0.0.1:{}", self.port)
     }
 
@@ -247,6 +253,13 @@ impl Clients {
         id
     }
 
+    /// The scripts' client, with its own id (no connection's).
+    pub(super) fn connect_hidden(&mut self, id: ClientId, now: Ms) {
+        let mut c = Client::new(id, now);
+        c.hidden = true;
+        self.map.insert(id, c);
+    }
+
     pub fn get(&self, id: ClientId) -> Option<&Client> {
         self.map.get(&id).filter(|c| !c.closed)
     }
@@ -272,7 +285,7 @@ impl Clients {
 
     /// The connected clients, oldest first.
     pub fn iter(&self) -> impl Iterator<Item = &Client> {
-        self.map.values().filter(|c| !c.closed)
+        self.map.values().filter(|c| !c.closed && !c.hidden)
     }
 
     pub fn len(&self) -> usize {

@@ -44,6 +44,8 @@ impl Server {
     /// the active expiry cycle runs if one is due. The work done is bounded, so a million
     /// keys expiring at once never stalls the caller.
     pub fn tick(&mut self, now: Ms) {
+        // A running script gets its next slice first (nothing else runs beside it).
+        self.tick_script(now);
         self.tick_expiry(now);
         // Keys that expired meanwhile go to BCAST trackers now, not at the next command.
         self.tracking_broadcast();

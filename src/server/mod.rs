@@ -15,6 +15,7 @@ mod expiry;
 pub mod notify;
 mod pause;
 pub mod pubsub;
+mod scripts;
 pub mod slowlog;
 pub mod tracking;
 mod tx;
@@ -22,6 +23,7 @@ mod tx;
 pub use blocking::Wait;
 pub use clients::{Client, ClientId, Clients, ReplyMode};
 pub use notify::{Class, NotifyFlags};
+pub use scripts::SCRIPT_CLIENT;
 pub use tx::{Taken, TxState};
 
 use crate::clock::Ms;
@@ -195,6 +197,13 @@ pub struct Server {
     acl: acl::Acl,
     /// `requirepass` as last set (the default user's password follows it).
     requirepass: Vec<u8>,
+    /// The script cache, the function libraries and the running script.
+    scripting: crate::scripting::Scripting,
+    /// Memory was over the limit when the current command came (Redis's
+    /// `pre_command_oom_state`: a script may not start writing then).
+    oom_before_command: bool,
+    /// The commands waiting behind a script are being run (not again from within).
+    releasing_script_held: bool,
 }
 
 /// What a command handler works with: the server, the calling client and the time.
@@ -212,6 +221,9 @@ pub struct Ctx<'a> {
     took_us: i64,
     /// Arguments that MONITOR and SLOWLOG show as `(redacted)` (passwords).
     redacted: Vec<usize>,
+    /// The handler's error reply was counted already (a script's error that a command
+    /// of the script counted): INFO errorstats doesn't count it again.
+    error_counted: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -225,13 +237,28 @@ impl<'a> Ctx<'a> {
             serving: false,
             took_us: 0,
             redacted: Vec::new(),
+            error_counted: false,
         }
+    }
+
+    /// The error this command answers was counted in INFO errorstats already (by the
+    /// script command that raised it).
+    pub fn error_already_counted(&mut self) {
+        self.error_counted = true;
     }
 
     /// Argument `i` is secret (a password): MONITOR and SLOWLOG show `(redacted)`, as
     /// Redis's `redactClientCommandArgument`.
     pub fn redact(&mut self, i: usize) {
         self.redacted.push(i);
+    }
+
+    /// Show this command line in MONITOR now, before it runs (EVAL and FCALL: the
+    /// commands their script runs come after it, as in Redis).
+    pub fn monitor_now(&mut self, argv: &[Vec<u8>]) {
+        if self.server.clients.has_monitors() {
+            self.server.feed_monitors(self.client, argv, self.now);
+        }
     }
 
     /// Whether this run serves a blocked client whose key became ready (Redis answers such
@@ -285,6 +312,11 @@ impl<'a> Ctx<'a> {
     pub fn signal_ready(&mut self, key: &[u8]) {
         let db = self.db_index();
         self.server.signal_created(db, key);
+    }
+
+    /// Whether a script runs this command (`redis.call`): Redis's CLIENT_SCRIPT.
+    pub fn from_script(&self) -> bool {
+        self.client == SCRIPT_CLIENT
     }
 
     /// True where a command may not block or take the connection over (inside EXEC):
@@ -397,7 +429,16 @@ impl Server {
             last_save_ms: now,
             acl: Default::default(),
             requirepass: Vec::new(),
+            scripting: Default::default(),
+            oom_before_command: false,
+            releasing_script_held: false,
         }
+        .with_script_client(now)
+    }
+
+    fn with_script_client(mut self, now: Ms) -> Server {
+        self.clients.connect_hidden(SCRIPT_CLIENT, now);
+        self
     }
 
     // ---- the databases ----
@@ -607,6 +648,7 @@ impl Server {
         }
         self.subs.remove_client(client);
         self.unblock(client, None, 0);
+        self.forget_script_waits(client);
         self.discard_transaction(client);
         self.tracking.disable(client);
         self.clients.close(client);
@@ -693,6 +735,10 @@ impl Server {
         if !self.clients.is_connected(client) {
             return Reply::Error("ERR the connection is closed".into());
         }
+        if self.hold_for_script(client, argv, now) {
+            // A script runs: the command waits behind it (the client counts as blocked).
+            return Reply::Nil;
+        }
         self.executing += 1;
         self.sync_new_key_logging();
         // Data loaded between commands (a restore) is measured before this one reads it.
@@ -737,6 +783,8 @@ impl Server {
         self.serve_ready_keys(now);
         if outer.is_none() {
             self.release_held(now);
+            self.end_killed_script(now);
+            self.release_script_held(now);
         }
         self.evict_clients();
         self.settle_memory();
@@ -826,18 +874,28 @@ impl Server {
         {
             return self.rejected(Some(cmd), not_while_subscribed(cmd.name).into());
         }
-        if self.refuses_for_memory(client, cmd, in_multi, now) {
+        // A script's declared flags stand for its command's (EVAL of `#!lua flags=…`,
+        // FCALL of a `no-writes` function).
+        let flags = match cmd.script_flags {
+            Some(f) => f(self, argv),
+            None => cmd.flags,
+        };
+        if self.refuses_for_memory(client, cmd, flags, in_multi, now) {
             self.flag_multi_error(client);
             return self.rejected(Some(cmd), CmdError::Oom.into());
         }
-        if self.pause_holds(client, cmd, now) {
+        if let Some(busy) = self.busy_refusal(cmd, now) {
+            self.flag_multi_error(client);
+            return self.rejected(Some(cmd), busy);
+        }
+        if self.pause_holds(client, cmd, flags, now) {
             // CLIENT PAUSE: the command waits (its answer comes when it runs).
             self.hold(client, cmd, argv, now);
             return Reply::Nil;
         }
         if in_multi && cmd.in_multi == InMulti::Queued {
-            let writes = pause::may_change(cmd);
-            self.queue_command(client, argv, cmd.has_flag(Flags::DENYOOM), writes);
+            let writes = pause::may_change(flags);
+            self.queue_command(client, argv, flags.contains(Flags::DENYOOM), writes);
             return Reply::status("QUEUED");
         }
         self.call(cmd, client, argv, now, true)
@@ -863,13 +921,15 @@ impl Server {
         &mut self,
         client: ClientId,
         cmd: &Command,
+        flags: Flags,
         in_multi: bool,
         now: Ms,
     ) -> bool {
         // Under maxmemory, Redis evicts before every command; then it refuses what would
         // grow the data if memory is still above the limit.
         let evicted_enough = self.perform_evictions(now);
-        if evicted_enough && crate::memory::has_room_for(0) {
+        self.oom_before_command = !(evicted_enough && crate::memory::has_room_for(0));
+        if !self.oom_before_command {
             return false;
         }
         let queued_denyoom = self
@@ -878,8 +938,8 @@ impl Server {
             .is_some_and(|c| c.tx().queued_denyoom());
         match cmd.in_multi {
             InMulti::Exec => queued_denyoom,
-            InMulti::RunsNow => cmd.has_flag(Flags::DENYOOM),
-            InMulti::Queued => in_multi || cmd.has_flag(Flags::DENYOOM),
+            InMulti::RunsNow => flags.contains(Flags::DENYOOM),
+            InMulti::Queued => in_multi || flags.contains(Flags::DENYOOM),
         }
     }
 
@@ -914,10 +974,16 @@ impl Server {
         let wait = ctx.wait.take();
         let took_us = ctx.took_us;
         let redacted = std::mem::take(&mut ctx.redacted);
-        // A tracking client's reads are remembered (not its pub/sub channels).
+        let error_counted = ctx.error_counted;
+        // A tracking client's reads are remembered (not its pub/sub channels); a script's
+        // reads are its caller's.
+        let reader = match client {
+            SCRIPT_CLIENT => self.current_client.unwrap_or(client),
+            _ => client,
+        };
         if cmd.has_flag(Flags::READONLY)
             && !cmd.has_flag(Flags::PUBSUB)
-            && self.tracking.tracker(client).is_some()
+            && self.tracking.tracker(reader).is_some()
         {
             if let Some(pos) = commands::keyspec::key_positions(cmd, argv) {
                 let keys: Vec<&[u8]> = pos
@@ -925,7 +991,7 @@ impl Server {
                     .filter_map(|&i| argv.get(i))
                     .map(Vec::as_slice)
                     .collect();
-                self.tracking_read(client, &keys);
+                self.tracking_read(reader, &keys);
             }
         }
         // What MONITOR and SLOWLOG see: the line with its secrets redacted.
@@ -947,7 +1013,9 @@ impl Server {
         stat.calls += 1;
         stat.tracked += u64::from(tracking);
         if let Reply::Error(text) = &reply {
-            self.stats.error(text);
+            if !error_counted {
+                self.stats.error(text);
+            }
             self.stats.command(cmd).failed_calls += 1;
         }
         // MONITOR sees a command after it ran (so SELECT shows the new db), except the

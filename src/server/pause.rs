@@ -32,8 +32,8 @@ pub struct Pauses {
 
 /// Whether CLIENT PAUSE WRITE holds the command: a write, or one Redis marks "may
 /// replicate".
-pub(super) fn may_change(cmd: &Command) -> bool {
-    cmd.has_flag(Flags::WRITE) || cmd.has_flag(Flags::MAY_REPLICATE)
+pub(super) fn may_change(flags: Flags) -> bool {
+    flags.contains(Flags::WRITE) || flags.contains(Flags::MAY_REPLICATE)
 }
 
 impl Server {
@@ -61,14 +61,20 @@ impl Server {
     }
 
     /// Whether the pause in force holds this command of `client`.
-    pub(super) fn pause_holds(&self, client: ClientId, cmd: &Command, now: Ms) -> bool {
+    pub(super) fn pause_holds(
+        &self,
+        client: ClientId,
+        cmd: &Command,
+        flags: Flags,
+        now: Ms,
+    ) -> bool {
         let Some(p) = self.pause(now) else {
             return false;
         };
         if p.all {
             return true;
         }
-        may_change(cmd)
+        may_change(flags)
             || (cmd.in_multi == InMulti::Exec
                 && self
                     .clients

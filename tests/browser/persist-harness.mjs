@@ -149,7 +149,7 @@ export function damageStore(page, how) {
         switch (mode) {
           case 'corrupted': b[b.length >> 1] ^= 0x55; value = { ...rec, engine: b }; break;
           case 'truncated': value = { ...rec, engine: b.slice(0, b.length >> 1) }; break;
-          case 'newer': b[8] = 3; b[9] = 0; value = { ...rec, engine: b }; break;
+          case 'newer': b[8] = 4; b[9] = 0; value = { ...rec, engine: b }; break;
           case 'newer-record': value = { ...rec, v: 2 }; break;
           case 'foreign': value = 'a value another app left under this name'; break;
           case 'not-snapshot': value = { ...rec, engine: new TextEncoder().encode('PK\u0003\u0004 not a snapshot at all') }; break;

@@ -206,7 +206,7 @@ test('Reset asks first, then empties everything and the saved copy', async (t) =
 const BAD = [
   ['corrupted', /snapshot is corrupted \(checksum mismatch\)/],
   ['truncated', /snapshot is truncated/],
-  ['newer', /snapshot format 3 is newer than this page \(2\)/],
+  ['newer', /snapshot format 4 is newer than this page \(3\)/],
   ['newer-record', /saved by a newer version of this page/],
   ['foreign', /not a Redis Playground save/],
   ['not-snapshot', /not a Redis Playground snapshot/],

@@ -122,7 +122,7 @@ test('bad snapshots are refused with a reason and leave the world untouched', as
   q.exec('RPUSH mylist a b');
   const before = await dump(q);
   const newer = good.slice();
-  newer[8] = 3; // the u16 format version after the 8-byte magic
+  newer[8] = 4; // the u16 format version after the 8-byte magic
   newer[9] = 0;
   const corrupted = good.slice();
   corrupted[Math.floor(corrupted.length / 2)] ^= 0x55;
@@ -133,7 +133,7 @@ test('bad snapshots are refused with a reason and leave the world untouched', as
     [good.subarray(0, Math.floor(good.length / 2)), /snapshot is truncated/],
     [good.subarray(0, good.length - 1), /snapshot is truncated|corrupted/],
     [corrupted, /snapshot is corrupted \(checksum mismatch\)/],
-    [newer, /snapshot format 3 is newer than this page \(2\)/],
+    [newer, /snapshot format 4 is newer than this page \(3\)/],
   ];
   for (const [bytes, want] of cases) {
     assert.throws(() => q.restore(bytes), (e) => {
