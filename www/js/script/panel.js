@@ -12,7 +12,9 @@ import { EXAMPLES, loadLine, scriptLine, shaOf } from './compose.js';
 export function mountScriptPanel({ anchor, tools, console: ui, engine }) {
   const split = (text) => {
     try {
-      return Array.from(engine.splitArgs(String(text)) ?? []);
+      // splitArgs gives { text, start, end } per word, or null when a quote doesn't close
+      const words = engine.splitArgs(String(text));
+      return words ? Array.from(words, (w) => w.text) : null;
     } catch {
       return null;
     }
