@@ -78,7 +78,7 @@ test('the keyspace tree with a value open, a running simulation, presenter mode 
 test('two consoles split, a restored transcript, the Data menu open, a lesson open: no axe violations', async (t) => {
   const { page } = await openPage(t);
   await run(page, 'SET greeting hi');
-  await run(page, 'FCALL f 0'); // the page's note under unknown command
+  await run(page, 'REPLICAOF no one'); // the page's note under unknown command
   await page.reload();
   await page.waitForSelector('#input:not([disabled])');
   // Every pane mounted (they come after the console): then a new console stays the one shown.
