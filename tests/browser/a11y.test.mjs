@@ -97,3 +97,15 @@ test('two consoles split, a restored transcript, the Data menu open, a lesson op
   v = await violations(page);
   assert.equal(v.length, 0, report(v));
 });
+
+test('the Lua script editor, open with an example and a log line: no axe violations', async (t) => {
+  const { page } = await openPage(t);
+  await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
+  await page.locator('.script-toggle').click();
+  await page.locator('#script-example').selectOption('pop-due');
+  await page.locator('#script-body').fill("redis.log(redis.LOG_WARNING, 'hello')\nreturn 1");
+  await page.locator('.script-run').click();
+  await page.waitForFunction(() => /hello/.test(document.querySelector('.script-log')?.textContent ?? ''));
+  const v = await violations(page);
+  assert.equal(v.length, 0, report(v));
+});

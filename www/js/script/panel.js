@@ -61,7 +61,7 @@ export function mountScriptPanel({ anchor, tools, console: ui, engine, scheduler
       h('kbd', {}, 'Ctrl'), '+', h('kbd', {}, 'Enter'), ' runs; the console shows the EVAL line and its reply.'),
     status,
     running,
-    h('h3', { className: 'script-log-title' }, 'Server log'),
+    h('h2', { className: 'script-log-title' }, 'Server log'),
     log);
   anchor.after(panel);
 
