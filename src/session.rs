@@ -34,6 +34,8 @@ pub struct Blocked {
     pub deadline: Ms,
     /// World ms it started waiting.
     pub since: Ms,
+    /// It waits for a script: `Some(true)` its own, `Some(false)` another client's.
+    pub script: Option<bool>,
 }
 
 /// What a console is doing when not waiting for a command.
@@ -483,12 +485,23 @@ impl ConsoleMut<'_> {
     /// What the console waits for while blocked: the command's name, its keys, its
     /// deadline (world ms, 0: none) and when it started waiting.
     pub fn blocked_on(&self) -> Option<Blocked> {
-        let (name, keys, deadline) = self.server.blocked_on(self.console.client)?;
+        let client = self.console.client;
+        if let Some((name, keys, deadline)) = self.server.blocked_on(client) {
+            return Some(Blocked {
+                command: name,
+                keys: keys.to_vec(),
+                deadline,
+                since: self.console.waiting_since,
+                script: None,
+            });
+        }
+        let own = self.server.script_wait(client)?;
         Some(Blocked {
-            command: name,
-            keys: keys.to_vec(),
-            deadline,
+            command: if own { "eval" } else { "" },
+            keys: Vec::new(),
+            deadline: 0,
             since: self.console.waiting_since,
+            script: Some(own),
         })
     }
 

@@ -761,6 +761,13 @@ impl Playground {
         }))
     }
 
+    /// Stop the running script now, as SCRIPT KILL does but even after it wrote (a shared
+    /// link's runner uses it); false when none runs.
+    #[wasm_bindgen(js_name = stopScript)]
+    pub fn stop_script(&self) -> bool {
+        self.shared.borrow_mut().world.stop_script()
+    }
+
     /// The script that runs, if one does: `{ name, durationMs }` (its SHA-1 or function
     /// name), or null.
     #[wasm_bindgen(js_name = runningScript)]
@@ -1323,6 +1330,14 @@ impl Console {
                 ),
                 ("deadline", n(b.deadline as f64)),
                 ("since", n(b.since as f64)),
+                (
+                    "script",
+                    match b.script {
+                        Some(true) => s("own"),
+                        Some(false) => s("other"),
+                        None => JsValue::NULL,
+                    },
+                ),
             ])
         }))
     }

@@ -354,6 +354,13 @@ impl World {
             .collect()
     }
 
+    /// Stop the running script at once, writes or not (a shared link's runner does when a
+    /// script doesn't end within its first slice). False when none runs.
+    pub fn stop_script(&mut self) -> bool {
+        let now = self.now_ms();
+        self.server.stop_running_script(now)
+    }
+
     /// Whether a script runs (the page may say what the consoles wait for), and for how
     /// long so far (world ms).
     pub fn running_script(&self) -> Option<(String, i64)> {

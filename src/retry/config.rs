@@ -50,11 +50,13 @@ impl StrategyKind {
 )]
 pub enum QueueClaim {
     /// Fetch with ZRANGEBYSCORE, then one ZREM per entry: the worker whose ZREM answers 1
-    /// owns it (Sidekiq's way).
+    /// owns it (Sidekiq's way). The page calls it `perEntry`.
     #[default]
+    #[cfg_attr(target_arch = "wasm32", serde(rename = "perEntry"))]
     Zrem,
     /// WATCH the queue, fetch, then MULTI / ZREM … / EXEC: EXEC fails for every worker but
-    /// the first, which try again.
+    /// the first, which try again. The page calls it `transaction`.
+    #[cfg_attr(target_arch = "wasm32", serde(rename = "transaction"))]
     Watch,
     /// One Lua script fetches and removes what is due atomically (BullMQ's way): no races.
     Lua,

@@ -90,11 +90,21 @@ impl Server {
 
     /// Whether `client` waits for a script: its own, or one that runs before its command.
     pub(super) fn waits_for_script(&self, client: ClientId) -> bool {
-        self.scripting
+        self.script_wait(client).is_some()
+    }
+
+    /// Whether a client waits because of a script: `Some(true)` for the script's own
+    /// caller, `Some(false)` for a command held behind someone else's script.
+    pub fn script_wait(&self, client: ClientId) -> Option<bool> {
+        if self
+            .scripting
             .running
             .as_ref()
             .is_some_and(|r| r.ctx.waiting && r.ctx.caller == client)
-            || self.scripting.is_holding(client)
+        {
+            return Some(true);
+        }
+        self.scripting.is_holding(client).then_some(false)
     }
 
     /// A client's connection closed: its waiting commands go (its script, if it runs one,
@@ -172,6 +182,19 @@ impl Server {
             r.ctx.killed = true;
         }
         self.end_killed_script(now);
+    }
+
+    /// Stop the running script now, as SCRIPT KILL would, even one that has written (a
+    /// shared link's script that ran past its first slice: the page must not be left
+    /// with it). False when none runs.
+    pub fn stop_running_script(&mut self, now: Ms) -> bool {
+        let Some(r) = self.scripting.running.as_mut() else {
+            return false;
+        };
+        r.ctx.killed = true;
+        self.end_killed_script(now);
+        self.release_script_held(now);
+        true
     }
 
     /// After a command: a script SCRIPT KILL or FUNCTION KILL marked ends now.

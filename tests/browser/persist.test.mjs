@@ -522,20 +522,20 @@ test('the console transcript comes back after a reload, above a mark, as text', 
   const { page, seen } = await openPage(t);
   await run(page, 'SET greeting "<b>hi</b>"');
   await run(page, 'GET greeting');
-  await run(page, 'FCALL f 0');
+  await run(page, 'REPLICAOF no one');
   await reload(page);
   const restored = page.locator('#output .entry.restored');
   assert.equal(await restored.count(), 3);
   assert.equal(await restored.nth(1).locator('.echo-line').textContent(), 'GET greeting');
   assert.equal(await restored.nth(1).locator('.result').textContent(), '"<b>hi</b>"');
   assert.equal(await page.locator('#output b').count(), 0, 'shown as text, never as HTML');
-  assert.match(await restored.nth(2).locator('.playground-note').textContent(), /FCALL is a Redis 7.0 command/);
+  assert.match(await restored.nth(2).locator('.playground-note').textContent(), /REPLICAOF is a Redis 7.0 command/);
   assert.match(await page.locator('#output .restored-mark').textContent(), /the 3 lines above are from your last visit/);
   // Once more: the restored lines and the new ones are kept together, newest last.
   await run(page, 'PING');
   await reload(page);
   assert.deepEqual(await page.locator('#output .entry.restored .echo-line').allTextContents(),
-    ['SET greeting "<b>hi</b>"', 'GET greeting', 'FCALL f 0', 'PING']);
+    ['SET greeting "<b>hi</b>"', 'GET greeting', 'REPLICAOF no one', 'PING']);
   // Clear (Ctrl+L) forgets it.
   await page.locator('#input').click();
   await page.keyboard.press('Control+l');

@@ -215,6 +215,26 @@ test('the command log shows lines, filters them, and a key opens in the keyspace
   assert.deepEqual(errors, []);
 });
 
+test('the delayed queue can claim with one Lua script: EVALSHA in the log, no ZREM, no conflicts', async (t) => {
+  const { page, errors } = await openSim(t);
+  await page.locator('#retry .rs-advanced > summary').click();
+  await configure(page, 'test-mode', { operations: 20, queueClaim: 'lua' });
+  await page.click('#retry .rs-start');
+  await page.evaluate(() => window.redisPlayground.clock.setSpeed(60));
+  await page.waitForFunction(() => window.redisPlayground.engine.simState().metrics[2].retries >= 5, null, { timeout: 30_000 });
+  await page.click('#retry .rs-pause');
+  const s = await state(page);
+  assert.equal(s.config.queueClaim, 'lua');
+  assert.equal(s.metrics[2].claimConflicts, 0);
+  const log = await page.evaluate(() => window.redisPlayground.engine.simLog(0, 100_000));
+  const queue = log.filter((l) => l.db === 12).map((l) => l.line);
+  assert.ok(queue.some((l) => /"EVALSHA" "[0-9a-f]{40}" "1" "retry"/.test(l)), 'the workers run the script by its SHA1');
+  assert.ok(!queue.some((l) => /"ZREM"/.test(l)), 'no worker sends ZREM itself');
+  await sim(page).locator('.rs-log').scrollIntoViewIfNeeded();
+  await shot(page, sim(page).locator('.rs-log'), 'retry-lua-claim-log.png');
+  assert.deepEqual(errors, []);
+});
+
 test('start, pause, step and reset drive the world clock', async (t) => {
   const { page, errors } = await openSim(t);
   // Only the queue: the simulation is then the only thing with a due time.

@@ -201,7 +201,7 @@ test('HTML and script in a link\'s values are run as Redis data and shown as tex
 test('malicious and broken links run nothing and say why, as text', async (t) => {
   const enc = new TextEncoder();
   const cases = [
-    ['an unknown command with markup', await link('SET ok 1\n<script>window.__pwned=1</script>\nEVAL "return 1" 0'), /2 lines are not allowed/, ['line 2: <script>window.__pwned=1</script> — not a Redis command this playground knows', 'line 3: EVAL "return 1" 0 — not a Redis command this playground knows']],
+    ['an unknown command with markup', await link('SET ok 1\n<script>window.__pwned=1</script>\nEVALX "return 1" 0'), /2 lines are not allowed/, ['line 2: <script>window.__pwned=1</script> — not a Redis command this playground knows', 'line 3: EVALX "return 1" 0 — not a Redis command this playground knows']],
     ['a blocking command', await link('BLPOP jobs 0'), /1 line is not allowed/, ['line 1: BLPOP jobs 0 — a blocking command (it would wait for data)']],
     ['SUBSCRIBE, MONITOR, QUIT', await link('SUBSCRIBE a\nMONITOR\nQUIT'), /3 lines are not allowed/, null],
     ['too long', `${env.baseUrl}#run=${'A'.repeat(9000)}`, /too long \(9,005 characters; the limit is 8,000\)/, null],

@@ -20,6 +20,12 @@ const PKG = path.join(ROOT, 'www', 'pkg');
 const ALLOWED = new Map([
   ['set', 'a value type name (TYPE answers "set"), for badges, filters and value views'],
   ['object', 'the result of typeof, not OBJECT'],
+  ['function', 'the result of typeof, not FUNCTION'],
+  ['script', 'the export format (a redis-cli script), the Script button, a link stopped for a script: not SCRIPT'],
+  ['eval', 'the script editor writes the EVAL line a redis-cli user would type (the command it composes, no facts about it)'],
+  ['eval_ro', 'the script editor\'s EVAL_RO button and line, as for EVAL'],
+  ['evalsha', 'the script editor\'s EVALSHA button and line, as for EVAL'],
+  ['script load', 'the script editor\'s SCRIPT LOAD button and line, as for EVAL'],
   ['select', 'the <select> element\'s tag name and the input\'s select event, not SELECT'],
   ['time', 'the <time> element\'s tag name (the world clock), not TIME'],
   ['echo', 'the CSS class of a console entry\'s echoed line, not ECHO'],

@@ -65,3 +65,22 @@ test('an engine without the memory API still runs the lines', async () => {
   const r = await runLines({ lines: ['a'], run: () => 'OK', engine: {}, now: () => 0 });
   assert.equal(r.ran, 1);
 });
+
+test('a script still running after its line is stopped, and the link with it', async () => {
+  // the real engine: a quick script answers in its first slice; a runaway one doesn't
+  const fs = await import('node:fs');
+  const { initSync, Playground } = await import('../../www/pkg/redis_playground.js');
+  initSync({ module: fs.readFileSync(new URL('../../www/pkg/redis_playground_bg.wasm', import.meta.url)) });
+  const engine = new Playground();
+  const c = engine.console(0);
+  const r = await runLines({
+    lines: ['EVAL "return redis.call(\'SET\', KEYS[1], 1)" 1 a', 'EVAL "while true do end" 0', 'SET after 1'],
+    run: (l) => c.exec(l),
+    engine,
+    now: () => 0,
+  });
+  assert.deepEqual(r, { ran: 2, total: 3, refusedForMemory: 0, stopped: 'script' });
+  assert.equal(engine.runningScript(), null);
+  assert.match(c.takeMessages(), /Script killed by user with SCRIPT KILL/);
+  assert.equal(c.exec('EXISTS a after'), '(integer) 1');
+});

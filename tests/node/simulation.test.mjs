@@ -145,7 +145,7 @@ test('simState echoes the normalized config with camelCase fields and the defaul
   assert.deepEqual(Object.keys(config), [
     'seed', 'operations', 'arrivalSpreadMs', 'failureProbability', 'outage', 'schedule', 'polling',
     'events', 'queue', 'pollingDb', 'eventsDb', 'queueDb', 'pollIntervalMs', 'pollers',
-    'countOnlyIdlePolls', 'listeners', 'listenerOutage', 'queueWorkers', 'queuePollMs', 'queueBatch',
+    'countOnlyIdlePolls', 'listeners', 'listenerOutage', 'queueWorkers', 'queuePollMs', 'queueBatch', 'queueClaim',
     'bucketMs', 'logCapacity',
   ]);
   assert.equal(config.operations, 10_000);

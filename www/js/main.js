@@ -86,6 +86,7 @@ try {
       tools: document.getElementById('console-tools'),
       console: ui,
       engine,
+      scheduler,
     });
   }).catch((e) => console.error('The script editor failed to load:', e));
   const clockReady = mountPane('clock', () => import('./clock/clock.js'), 'mountClock', engine, scheduler)

@@ -9,10 +9,9 @@ use std::rc::Rc;
 use crate::ast::{BinOp, Block, Expr, ExprKind, Field, FuncBody, Stat, UnOp};
 use crate::value::{LuaStr, Value};
 
-/// Lua 5.1's limits (luaconf.h, llimits.h).
+/// Lua 5.1's limits (luaconf.h, llimits.h); the parser enforces the ones on locals and
+/// upvalues with Lua's own texts.
 const MAX_REGS: usize = 250;
-const MAX_VARS: usize = 200;
-const MAX_UPVALUES: usize = 60;
 const FIELDS_PER_FLUSH: usize = 50;
 
 /// "As many as there are": a call's results or arguments running up to the stack top.
@@ -450,10 +449,10 @@ impl Compiler {
             line_defined: f.line,
         });
         for p in &f.params {
-            self.new_local(p, f.line)?;
+            self.new_local(p)?;
         }
         let arg_local = if f.is_vararg && f.line != 0 {
-            self.new_local("arg", f.line)?;
+            self.new_local("arg")?;
             Some(!block_uses_vararg(&f.body))
         } else {
             None
@@ -463,17 +462,6 @@ impl Compiler {
         self.fs().line = end;
         self.emit(Op::Return { a: 0, n: 0 });
         let fs = self.funcs.pop().expect("pushed above");
-        let within = if f.line == 0 {
-            "main function".to_string()
-        } else {
-            format!("function at line {}", f.line)
-        };
-        if fs.upvals.len() > MAX_UPVALUES {
-            return Err(self.err(
-                f.line,
-                &format!("{within} has more than {MAX_UPVALUES} upvalues"),
-            ));
-        }
         Ok(Rc::new(Proto {
             code: fs.code,
             lines: fs.lines,
@@ -580,20 +568,9 @@ impl Compiler {
         self.fs().actives.len() as u16
     }
 
-    fn new_local(&mut self, name: &str, line: u32) -> CResult<u16> {
+    /// A parameter (the parser has already refused more than 200 locals).
+    fn new_local(&mut self, name: &str) -> CResult<u16> {
         let n = self.fs().actives.len();
-        if n >= MAX_VARS {
-            let ld = self.fs().line_defined;
-            let within = if ld == 0 {
-                "main function".to_string()
-            } else {
-                format!("function at line {ld}")
-            };
-            return Err(self.err(
-                line,
-                &format!("{within} has more than {MAX_VARS} local variables"),
-            ));
-        }
         let reg = n as u16;
         if self.free() <= reg {
             self.set_free(reg);
@@ -609,21 +586,9 @@ impl Compiler {
 
     /// Locals declared after the registers were filled: activates `names` over the
     /// registers starting at the current number of actives.
-    fn activate(&mut self, names: &[String], line: u32) -> CResult<()> {
+    fn activate(&mut self, names: &[String]) -> CResult<()> {
         for n in names {
             let n_act = self.fs().actives.len();
-            if n_act >= MAX_VARS {
-                let ld = self.fs().line_defined;
-                let within = if ld == 0 {
-                    "main function".to_string()
-                } else {
-                    format!("function at line {ld}")
-                };
-                return Err(self.err(
-                    line,
-                    &format!("{within} has more than {MAX_VARS} local variables"),
-                ));
-            }
             self.fs().actives.push(LocalVar {
                 name: n.clone(),
                 reg: n_act as u16,
@@ -677,14 +642,6 @@ impl Compiler {
         };
         let fs = &mut self.funcs[depth];
         fs.upvals.push((name.to_string(), from));
-        if fs.upvals.len() > MAX_UPVALUES {
-            let ld = fs.line_defined;
-            let line = fs.line;
-            return Err(self.err(
-                line,
-                &format!("function at line {ld} has more than {MAX_UPVALUES} upvalues"),
-            ));
-        }
         Ok(Some(Var::Upval(
             (self.funcs[depth].upvals.len() - 1) as u16,
         )))
@@ -780,7 +737,7 @@ impl Compiler {
                 self.fs().line = *line;
                 let want = names.len();
                 self.explist(exprs, Some(want))?;
-                self.activate(names, *line)?;
+                self.activate(names)?;
             }
             Stat::Assign {
                 targets,
@@ -862,20 +819,17 @@ impl Compiler {
                         self.emit(Op::LoadK { a: r, k });
                     }
                 }
-                self.activate(
-                    &[
-                        "(for index)".into(),
-                        "(for limit)".into(),
-                        "(for step)".into(),
-                    ],
-                    *line,
-                )?;
+                self.activate(&[
+                    "(for index)".into(),
+                    "(for limit)".into(),
+                    "(for step)".into(),
+                ])?;
                 self.fs().line = *line;
                 let prep = self.emit(Op::ForPrep { a: base, to: 0 });
                 let body_start = self.pc();
                 self.enter_block(false);
                 self.reserve(1)?;
-                self.activate(std::slice::from_ref(var), *line)?;
+                self.activate(std::slice::from_ref(var))?;
                 self.block(body)?;
                 self.leave_block();
                 self.fs().line = *line;
@@ -897,19 +851,16 @@ impl Compiler {
                 self.enter_block(true);
                 let base = self.free();
                 self.explist(exprs, Some(3))?;
-                self.activate(
-                    &[
-                        "(for generator)".into(),
-                        "(for state)".into(),
-                        "(for control)".into(),
-                    ],
-                    *line,
-                )?;
+                self.activate(&[
+                    "(for generator)".into(),
+                    "(for state)".into(),
+                    "(for control)".into(),
+                ])?;
                 let prep = self.emit(Op::Jmp { to: 0 });
                 let body_start = self.pc();
                 self.enter_block(false);
                 self.reserve(names.len() as u16)?;
-                self.activate(names, *line)?;
+                self.activate(names)?;
                 self.block(body)?;
                 self.leave_block();
                 self.fs().line = *line;
@@ -968,7 +919,7 @@ impl Compiler {
             Stat::LocalFunction { name, func, line } => {
                 self.fs().line = *line;
                 let r = self.reserve(1)?;
-                self.activate(std::slice::from_ref(name), *line)?;
+                self.activate(std::slice::from_ref(name))?;
                 let c = self.closure(func)?;
                 self.emit(Op::Move { a: r, b: c });
             }

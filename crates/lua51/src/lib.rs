@@ -9,6 +9,7 @@
 pub mod args;
 pub mod ast;
 pub mod compile;
+pub mod coroutine;
 pub mod lexer;
 pub mod libs;
 pub mod parser;

@@ -90,6 +90,7 @@ impl Table {
             Value::Table(t) => modulo(t.id() as u32),
             Value::Func(f) => modulo(f.id() as u32),
             Value::Light(p) => modulo(*p as u32),
+            Value::Thread(t) => modulo(std::rc::Rc::as_ptr(t) as *const u8 as usize as u32),
             Value::Nil => 0,
         }
     }

@@ -214,6 +214,8 @@ pub enum Value {
     Func(Func),
     /// A light userdata: only `cjson.null` (the C NULL pointer) is one.
     Light(usize),
+    /// A coroutine.
+    Thread(Rc<RefCell<crate::coroutine::Coroutine>>),
 }
 
 impl Value {
@@ -253,6 +255,7 @@ impl Value {
             Value::Table(_) => "table",
             Value::Func(_) => "function",
             Value::Light(_) => "userdata",
+            Value::Thread(_) => "thread",
         }
     }
     /// Primitive equality (no `__eq`).
@@ -265,6 +268,7 @@ impl Value {
             (Value::Table(a), Value::Table(b)) => a.ptr_eq(b),
             (Value::Func(a), Value::Func(b)) => a.ptr_eq(b),
             (Value::Light(a), Value::Light(b)) => a == b,
+            (Value::Thread(a), Value::Thread(b)) => Rc::ptr_eq(a, b),
             _ => false,
         }
     }
@@ -302,6 +306,7 @@ impl fmt::Debug for Value {
             Value::Table(t) => write!(f, "{t:?}"),
             Value::Func(x) => write!(f, "function: 0x{:08x}", x.id()),
             Value::Light(p) => write!(f, "userdata: 0x{p:08x}"),
+            Value::Thread(t) => write!(f, "thread: 0x{:08x}", Rc::as_ptr(t) as *const u8 as usize),
         }
     }
 }

@@ -81,12 +81,14 @@ pub enum Step {
 
 /// A captured variable: still a register of a running function, or closed over.
 pub enum Upval {
-    Open(usize),
+    /// A register of a running function: the stack it lives in (its thread's parking
+    /// place, `Vm::thread`) and its index there.
+    Open(Rc<RefCell<Vec<Value>>>, usize),
     Closed(Value),
 }
 
 #[derive(Clone)]
-enum FrameKind {
+pub(crate) enum FrameKind {
     /// An ordinary Lua call.
     Normal,
     /// The function `pcall` runs: an error stops here and becomes `false, message`.
@@ -97,7 +99,7 @@ enum FrameKind {
     Entry,
 }
 
-struct Frame {
+pub(crate) struct Frame {
     closure: Rc<Closure>,
     pc: usize,
     base: usize,
@@ -105,7 +107,7 @@ struct Frame {
     ret: usize,
     nres: u16,
     varargs: Vec<Value>,
-    kind: FrameKind,
+    pub(crate) kind: FrameKind,
 }
 
 /// Lua 5.1's limit on nested calls (LUAI_MAXCALLS) and on natives calling back into
@@ -114,6 +116,8 @@ const MAX_CALLS: usize = 20000;
 const MAX_NESTED: u32 = 200;
 /// Instructions a nested (non-yielding) run may take before the script is stopped.
 const NESTED_LIMIT: u64 = 500_000_000;
+/// What a script stopped for lack of memory says (Lua's LUA_ERRMEM message).
+pub const OUT_OF_MEMORY: &str = "not enough memory";
 /// `__index` chains longer than this are a loop (MAXTAGLOOP).
 const MAX_TAG_LOOP: usize = 100;
 
@@ -122,20 +126,33 @@ pub struct Vm {
     pub globals: TableRef,
     /// The metatable strings share (`("x"):rep(3)` reads `string` through it).
     pub string_meta: Option<TableRef>,
-    stack: Vec<Value>,
-    frames: Vec<Frame>,
-    open_upvals: Vec<(usize, Rc<RefCell<Upval>>)>,
-    top: usize,
-    nested: u32,
+    pub(crate) stack: Vec<Value>,
+    pub(crate) frames: Vec<Frame>,
+    pub(crate) open_upvals: Vec<(usize, Rc<RefCell<Upval>>)>,
+    pub(crate) top: usize,
+    pub(crate) nested: u32,
+    /// The running thread's identity: where its stack is parked while another thread runs
+    /// (empty while it runs: the stack is then `stack`).
+    pub(crate) thread: Rc<RefCell<Vec<Value>>>,
+    /// The running coroutine (None: the main thread) and the nesting its resume began at.
+    pub(crate) coroutine: Option<Rc<RefCell<crate::coroutine::Coroutine>>>,
+    pub(crate) co_nested: u32,
+    /// What `coroutine.yield` passed, and where the values of the next resume go.
+    pub(crate) co_yield: Option<Vec<Value>>,
+    pub(crate) co_dest: Option<(usize, u16)>,
     fuel: u32,
     nested_spent: u64,
     /// Instructions run since the VM was made (INFO and benchmarks).
     pub instructions: u64,
+    /// Asked every 1,024 instructions: true when the host is out of memory, and the script
+    /// stops with `not enough memory` (pcall can't catch it), so a script that allocates
+    /// without bound can't take the page down.
+    pub out_of_memory: Option<fn() -> bool>,
     /// A call prepared by `start` whose function is a native (run at the first resume).
     pending_native: Option<(Value, Vec<Value>)>,
     /// The running native was called by another native (pcall, sort...), not by Lua code:
     /// its errors get no `chunk:line:` (Lua's level 1 is then a C function).
-    called_from_c: bool,
+    pub(crate) called_from_c: bool,
     /// How the running native was called, as Lua 5.1 names it in argument errors: by a
     /// method call (`s:rep()` counts `self` out) and under which name (`'?'` from C).
     /// None: not called through the VM (a host or test calling it directly): its own name.
@@ -167,9 +184,15 @@ impl Vm {
             open_upvals: Vec::new(),
             top: 0,
             nested: 0,
+            thread: Rc::new(RefCell::new(Vec::new())),
+            coroutine: None,
+            co_nested: 0,
+            co_yield: None,
+            co_dest: None,
             fuel: 0,
             nested_spent: 0,
             instructions: 0,
+            out_of_memory: None,
             pending_native: None,
             called_from_c: false,
             site: None,
@@ -440,6 +463,31 @@ impl Vm {
         Ok(())
     }
 
+    /// A coroutine's first frame (its function is at stack[0], `nargs` arguments after).
+    pub(crate) fn push_lua_frame_for_coroutine(
+        &mut self,
+        c: Rc<Closure>,
+        nargs: usize,
+    ) -> LuaResult<()> {
+        self.push_lua_frame(c, 0, nargs, 0, MULTI, FrameKind::Entry)
+    }
+
+    /// Runs the current coroutine's frames until its function returns (or fails, or yields:
+    /// then an Abort comes back with `co_yield` set).
+    pub(crate) fn run_coroutine(&mut self, host: &mut dyn Host) -> LuaResult<Vec<Value>> {
+        match self.execute(host, 0)? {
+            Flow::Done(v) => Ok(v),
+            Flow::Yield => Err(LuaError::Abort(
+                "a coroutine tried to yield to the host".into(),
+            )),
+        }
+    }
+
+    /// Results into place, as a call's (`MULTI`: all).
+    pub(crate) fn place_results(&mut self, dest: usize, vals: Vec<Value>, nres: u16) {
+        self.place(dest, vals, nres);
+    }
+
     // ---- the loop ------------------------------------------------------------------
 
     fn execute(&mut self, host: &mut dyn Host, stop: usize) -> LuaResult<Flow> {
@@ -541,7 +589,7 @@ impl Vm {
         match self.open_upvals.binary_search_by(|(i, _)| i.cmp(&idx)) {
             Ok(p) => self.open_upvals[p].1.clone(),
             Err(p) => {
-                let uv = Rc::new(RefCell::new(Upval::Open(idx)));
+                let uv = Rc::new(RefCell::new(Upval::Open(self.thread.clone(), idx)));
                 self.open_upvals.insert(p, (idx, uv.clone()));
                 uv
             }
@@ -550,7 +598,10 @@ impl Vm {
 
     fn get_upval(&self, uv: &Rc<RefCell<Upval>>) -> Value {
         match &*uv.borrow() {
-            Upval::Open(i) => self.stack.get(*i).cloned().unwrap_or(Value::Nil),
+            Upval::Open(t, i) if Rc::ptr_eq(t, &self.thread) => {
+                self.stack.get(*i).cloned().unwrap_or(Value::Nil)
+            }
+            Upval::Open(t, i) => t.borrow().get(*i).cloned().unwrap_or(Value::Nil),
             Upval::Closed(v) => v.clone(),
         }
     }
@@ -558,11 +609,17 @@ impl Vm {
     fn set_upval(&mut self, uv: &Rc<RefCell<Upval>>, v: Value) {
         let mut b = uv.borrow_mut();
         match &mut *b {
-            Upval::Open(i) => {
+            Upval::Open(t, i) if Rc::ptr_eq(t, &self.thread) => {
                 let i = *i;
                 drop(b);
                 self.ensure(i + 1);
                 self.stack[i] = v;
+            }
+            Upval::Open(t, i) => {
+                let mut other = t.borrow_mut();
+                if let Some(slot) = other.get_mut(*i) {
+                    *slot = v;
+                }
             }
             Upval::Closed(c) => *c = v,
         }
@@ -611,6 +668,13 @@ impl Vm {
             }
             self.fuel -= 1;
             self.instructions += 1;
+            if self.instructions & 1023 == 0 {
+                if let Some(oom) = self.out_of_memory {
+                    if oom() {
+                        fail!(LuaError::Abort(OUT_OF_MEMORY.into()));
+                    }
+                }
+            }
             let Some(&op) = p.code.get(pc) else {
                 fail!(LuaError::Abort("ran past the end of a function".into()));
             };
@@ -1032,6 +1096,10 @@ impl Vm {
                     None => (false, "?".into()),
                 };
                 let r = self.invoke_native(host, native, args, false, site);
+                if r.is_err() && self.co_yield.is_some() {
+                    // coroutine.yield: the next resume's values are this call's results
+                    self.co_dest = Some((ret, nres));
+                }
                 let vals = r?;
                 self.place(ret, vals, nres);
                 Ok(false)
@@ -1393,6 +1461,7 @@ impl Vm {
             Value::Table(t) => LuaStr::from(format!("table: 0x{:08x}", t.id())),
             Value::Func(f) => LuaStr::from(format!("function: 0x{:08x}", f.id())),
             Value::Light(p) => LuaStr::from(format!("userdata: 0x{p:08x}")),
+            Value::Thread(_) => LuaStr::from(format!("{v:?}")),
         })
     }
 }

@@ -29,14 +29,8 @@ fn redis_like_vm() -> Vm {
             )))
         }),
     );
-    // what Redis adds (and the coroutine library, not here yet)
-    for name in [
-        "KEYS",
-        "ARGV",
-        "redis",
-        "__redis__err__handler",
-        "coroutine",
-    ] {
+    // what Redis adds
+    for name in ["KEYS", "ARGV", "redis", "__redis__err__handler"] {
         g.set_str(name, Value::Bool(true));
     }
     g.set_metatable(Some(mt));

@@ -117,3 +117,19 @@ fn a_million_iterations_run_in_reasonable_time() {
     assert_eq!(format!("{v:?}"), "[2999998]");
     eprintln!("1M iterations: {:?}", start.elapsed());
 }
+
+#[test]
+fn a_script_stops_when_the_host_is_out_of_memory() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static FULL: AtomicBool = AtomicBool::new(false);
+    let mut vm = vm();
+    vm.out_of_memory = Some(|| FULL.load(Ordering::Relaxed));
+    let f = vm.load(b"local t = {} local ok = pcall(function() while true do t[#t + 1] = 'x' end end) return ok", "user_script").unwrap();
+    vm.start(f, Vec::new());
+    assert!(matches!(vm.resume(&mut NoHost, 100_000), Step::Yield));
+    FULL.store(true, Ordering::Relaxed);
+    match vm.resume(&mut NoHost, 100_000) {
+        Step::Error(LuaError::Abort(m)) => assert_eq!(m, lua51::vm::OUT_OF_MEMORY),
+        _ => panic!("pcall must not catch running out of memory"),
+    }
+}

@@ -29,13 +29,15 @@ const failure = (e) => `The engine failed on this command (${e && e.message ? e.
 
 /**
  * What a blocked console waits for, as the engine says (`Console.blockedOn()`):
- * `{ command, keys, deadline, since }` — the deadline and start in world ms, deadline 0 for
- * no timeout. A console whose engine can't say gets a bare `{ command: '', keys: [] }`.
+ * `{ command, keys, deadline, since, script }` — the deadline and start in world ms,
+ * deadline 0 for no timeout, `script` 'own' (its script runs), 'other' (a command held
+ * behind another client's script) or null. A console whose engine can't say gets a bare
+ * `{ command: '', keys: [] }`.
  */
 export function blockedOn(handle, fallbackSince = 0) {
   try {
     const b = handle.blockedOn();
-    if (b) return { command: String(b.command), keys: Array.from(b.keys, String), deadline: Number(b.deadline), since: Number(b.since) };
+    if (b) return { command: String(b.command), keys: Array.from(b.keys, String), deadline: Number(b.deadline), since: Number(b.since), script: b.script ?? null };
   } catch { /* below */ }
   return { command: '', keys: [], deadline: 0, since: fallbackSince };
 }
@@ -297,6 +299,12 @@ export class ConsoleSession {
         let left = info.deadline - Number(now ?? since);
         left = Math.max(0, left) / 1000;
         detail = `times out in ${left < 10 ? left.toFixed(1) : Math.ceil(left).toLocaleString('en-US')} s (world clock)`;
+      }
+      if (info.script === 'own') {
+        return { text: 'running its script…', detail: `SCRIPT KILL from another console stops it${queued}`, keys: m.keys, button: m.button, label: 'Stop waiting for the script (it goes on running)', end: m.end };
+      }
+      if (info.script === 'other') {
+        return { text: 'waiting for another client’s script…', detail: `BUSY after busy-reply-threshold${queued}`, keys: m.keys, button: m.button, label: 'Stop waiting', end: m.end };
       }
       const text = `waiting for ${[info.command, ...info.keys].join(' ')}…`;
       return { text, detail: `${detail}${queued}`, keys: m.keys, button: m.button, label: `Cancel the waiting ${info.command}`, end: m.end };

@@ -19,7 +19,7 @@ const DEFAULTS = {
   arrivalSpread: '1m', seed: 1,
   pollInterval: '1s', pollers: 1, idlePolls: 'auto',
   listeners: 1, listenerOutage: false, listenerOutageStart: '2m', listenerOutageEnd: '3m',
-  queueWorkers: 3, queuePoll: '1s', queueBatch: 100, queueClaim: 'zrem',
+  queueWorkers: 3, queuePoll: '1s', queueBatch: 100, queueClaim: 'perEntry',
   bucket: 'auto', speedOnStart: 'suggest',
 };
 
@@ -153,7 +153,7 @@ export function mountControls(root, { onStart, onPause, onStep, onReset }) {
           field('queuePoll', 'Poll every', 'text'),
           field('queueBatch', 'Batch', 'number', { min: 1, max: 1000, step: 1 }),
           field('queueClaim', 'Claim with', 'select', {
-            options: [['zrem', 'ZREM per entry'], ['watch', 'MULTI/WATCH'], ['lua', 'one Lua script (BullMQ)']],
+            options: [['perEntry', 'ZREM per entry'], ['transaction', 'MULTI/WATCH'], ['lua', 'one Lua script (BullMQ)']],
             hint: 'how workers take due entries without retrying one twice',
           }))),
       h('div', { className: 'rs-row' },

@@ -1,7 +1,8 @@
 // The script editor: a panel under the console for writing a Lua script over several lines
 // and running it in the active console as the one-line EVAL a redis-cli user would type.
 // Ctrl+Enter runs; SCRIPT LOAD keeps the SHA1 so EVALSHA can run it again; the examples
-// fill the fields. The console shows the command and its reply as if typed.
+// fill the fields. The console shows the command and its reply as if typed. Below: what
+// scripts wrote with redis.log (Redis's log file, here), and whether a script is running.
 import { h } from '../dom.js';
 import { EXAMPLES, loadLine, scriptLine, shaOf } from './compose.js';
 
@@ -9,10 +10,12 @@ import { EXAMPLES, loadLine, scriptLine, shaOf } from './compose.js';
  * Mount the panel after `anchor` with its toggle button in `tools`. `console` is the
  * consoles' API (run, focus); `engine` gives splitArgs.
  */
-export function mountScriptPanel({ anchor, tools, console: ui, engine }) {
+export function mountScriptPanel({ anchor, tools, console: ui, engine, scheduler = null }) {
   const split = (text) => {
     try {
-      return Array.from(engine.splitArgs(String(text)) ?? []);
+      // splitArgs gives { text, start, end } per word, or null when a quote doesn't close
+      const words = engine.splitArgs(String(text));
+      return words ? Array.from(words, (w) => w.text) : null;
     } catch {
       return null;
     }
@@ -27,7 +30,7 @@ export function mountScriptPanel({ anchor, tools, console: ui, engine }) {
   tools.prepend(toggle);
 
   const area = h('textarea', {
-    id: 'script-body', className: 'script-body', rows: '8', spellcheck: 'false',
+    id: 'script-body', className: 'script-body', rows: '6', spellcheck: 'false',
     autocomplete: 'off', autocapitalize: 'off', 'aria-describedby': 'script-help',
   });
   const keys = h('input', { id: 'script-keys', className: 'script-field', type: 'text', spellcheck: 'false', autocomplete: 'off' });
@@ -36,6 +39,8 @@ export function mountScriptPanel({ anchor, tools, console: ui, engine }) {
     h('option', { value: '' }, 'Examples…'),
     ...EXAMPLES.map((e) => h('option', { value: e.id }, e.title)));
   const status = h('p', { className: 'script-status', role: 'status', 'aria-live': 'polite' });
+  const running = h('p', { className: 'script-running', role: 'status', 'aria-live': 'polite' });
+  const log = h('div', { className: 'script-log', role: 'log', 'aria-label': 'Server log (redis.log)', tabindex: '0' });
   const runButton = h('button', { type: 'button', className: 'script-run', title: 'Run with EVAL (Ctrl+Enter)', 'aria-keyshortcuts': 'Control+Enter' }, 'Run (EVAL)');
   const roButton = h('button', { type: 'button', className: 'script-run-ro', title: 'Run read-only: writes are refused' }, 'EVAL_RO');
   const loadButton = h('button', { type: 'button', className: 'script-load', title: 'Cache the script on the server: SCRIPT LOAD answers its SHA1' }, 'SCRIPT LOAD');
@@ -54,7 +59,10 @@ export function mountScriptPanel({ anchor, tools, console: ui, engine }) {
     h('p', { className: 'script-help', id: 'script-help' },
       'Words in KEYS and ARGV are read as the console reads them (quote a word with spaces). ',
       h('kbd', {}, 'Ctrl'), '+', h('kbd', {}, 'Enter'), ' runs; the console shows the EVAL line and its reply.'),
-    status);
+    status,
+    running,
+    h('h2', { className: 'script-log-title' }, 'Server log'),
+    log);
   anchor.after(panel);
 
   function show(open) {
@@ -111,5 +119,37 @@ export function mountScriptPanel({ anchor, tools, console: ui, engine }) {
     area.focus();
   });
 
-  return { show, element: panel };
+  // --- the server log and the running script, on the world's ticks -----------------------
+  const MAX_LOG = 200;
+  const MARK = ['.', '-', '*', '#']; // Redis's log levels: debug, verbose, notice, warning
+  let lastSeq = 0;
+  log.append(h('p', { className: 'script-log-empty' }, 'redis.log(redis.LOG_WARNING, "…") in a script writes here.'));
+  function clock(ms) {
+    const d = new Date(ms);
+    const p = (n, w = 2) => String(n).padStart(w, '0');
+    return `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${p(d.getUTCMilliseconds(), 3)}`;
+  }
+  function refresh() {
+    let lines = [];
+    try { lines = Array.from(engine.serverLog(lastSeq) ?? []); } catch { lines = []; }
+    if (lines.length) {
+      log.querySelector('.script-log-empty')?.remove();
+      for (const l of lines) {
+        lastSeq = Math.max(lastSeq, l.seq);
+        log.append(h('div', { className: `script-log-line level-${l.level}` }, `${clock(l.at)} ${MARK[l.level] ?? '*'} ${l.text}`));
+      }
+      while (log.children.length > MAX_LOG) log.firstElementChild.remove();
+      log.scrollTop = log.scrollHeight;
+    }
+    let r = null;
+    try { r = engine.runningScript(); } catch { r = null; }
+    const text = r
+      ? `A script (${r.name}) has run for ${(r.durationMs / 1000).toFixed(1)} s of world time. Other consoles wait, then get BUSY; SCRIPT KILL from another console (Alt+T opens one) stops it.`
+      : '';
+    if (running.textContent !== text) running.textContent = text;
+  }
+  scheduler?.subscribe(() => refresh());
+  refresh();
+
+  return { show, element: panel, refresh };
 }

@@ -7,10 +7,13 @@
 //     error, in the console like any other reply, and the usual ceiling comes back after;
 //   - time: past `budget.timeMs` of running, the remaining lines are not run;
 //   - the page: every `budget.sliceMs` the runner gives the page a turn (to paint, to take a
-//     click on Stop), and `signal.aborted` stops it between lines.
+//     click on Stop), and `signal.aborted` stops it between lines;
+//   - scripts: a script (EVAL, FCALL) still running after its line — past its first slice
+//     of work — is stopped (engine.stopScript, SCRIPT KILL's error in the console) and so
+//     is the link: a link can't leave a runaway script behind.
 //
 //   const r = await runLines({ lines, run, engine });
-//   r → { ran, total, refusedForMemory, stopped: null | 'time' | 'stopped' }
+//   r → { ran, total, refusedForMemory, stopped: null | 'time' | 'stopped' | 'script' }
 //
 // `run(line)` runs one line as if typed and returns its printed answer. `now` and `pause`
 // are injectable: the node tests drive a fake clock, never the wall clock. No DOM here.
@@ -48,6 +51,11 @@ export async function runLines({
       }
       const out = run(line);
       result.ran += 1;
+      if (engine?.runningScript?.()) {
+        engine.stopScript();
+        result.stopped = 'script';
+        break;
+      }
       if (typeof out === 'string' && out.includes(OOM_TEXT)) result.refusedForMemory += 1;
       if (now() - sliceStart > budget.sliceMs && result.ran < lines.length) {
         onProgress?.(result);

@@ -51,7 +51,7 @@ function framed() {
 function ranText(r) {
   const mib = Math.round(LINK_BUDGET.memoryBytes / (1024 * 1024));
   let text = r.stopped
-    ? `This page opened a shared link and stopped it ${r.stopped === 'time' ? `after ${LINK_BUDGET.timeMs / 1000} s` : 'when you asked'}: it ran ${r.ran.toLocaleString('en-US')} of ${plural(r.total, 'command')} in a fresh world, shown in the console; the rest were not run.`
+    ? `This page opened a shared link and stopped it ${{ time: `after ${LINK_BUDGET.timeMs / 1000} s`, script: 'when one of its scripts ran too long (stopped as SCRIPT KILL stops it)' }[r.stopped] ?? 'when you asked'}: it ran ${r.ran.toLocaleString('en-US')} of ${plural(r.total, 'command')} in a fresh world, shown in the console; the rest were not run.`
     : `This page opened a shared link: it ran ${plural(r.total, 'command')} in a fresh world, shown in the console.`;
   if (r.refusedForMemory > 0) {
     text += ` ${plural(r.refusedForMemory, 'command')} ${r.refusedForMemory === 1 ? 'was' : 'were'} refused with Redis's OOM error: a shared link may make the playground hold at most ${mib} MiB more.`;

@@ -8,9 +8,9 @@
 //   const check = scenarioChecker(engine);   // reads engine.commands() once
 //   check(lines) → { ok, lines, refused: [{ n, line, reason }] }
 //
-// There is no way to run script from a link: EVAL and friends are not in the table, console
-// words (help, clear) are refused as unknown, and the console shows every line and reply as
-// text. No DOM here: the node tests use this module as it is.
+// No page script runs from a link: console words (help, clear) are refused as unknown and
+// the console shows every line and reply as text. Lua scripts (EVAL, FCALL) run in the
+// engine only, and runner.js stops one that outlives its first slice of work. No DOM here: the node tests use this module as it is.
 import { repeatCount } from '../cli.js';
 
 const MAX_REPEAT = 100; // redis-cli's "N command" repeat prefix

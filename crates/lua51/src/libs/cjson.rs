@@ -2462,6 +2462,7 @@ end"#;
             }
             Value::Light(0) => "null".into(),
             Value::Light(_) => "userdata".into(),
+            Value::Thread(_) => "thread".into(),
             Value::Func(_) => "function".into(),
         }
     }

@@ -16,6 +16,7 @@ use crate::vm::Vm;
 /// decides where each name sits in `_G`, and so what `pairs(_G)` visits first).
 pub fn open_all(vm: &mut Vm) {
     base::open(vm);
+    crate::coroutine::open(vm);
     table::open(vm);
     string::open(vm);
     math::open(vm);

@@ -542,3 +542,72 @@ return f(1, 2)
 -- case: hexadecimal numbers at the edges
 return tostring(tonumber("0x1P-1074")) .. " " .. tostring(tonumber("0x0p99999")) .. " " .. tostring(0x10)
 -- expect: ok 4.9406564584125e-324 0 16
+-- case: a coroutine yields and resumes
+local co = coroutine.create(function(a, b)
+  local c = coroutine.yield(a + b)
+  local d, e = coroutine.yield(c * 2)
+  return d + e
+end)
+local r = {}
+local function add(...) for i = 1, select('#', ...) do r[#r + 1] = tostring((select(i, ...))) end end
+add(coroutine.resume(co, 1, 2))
+add(coroutine.status(co))
+add(coroutine.resume(co, 10))
+add(coroutine.resume(co, 3, 4))
+add(coroutine.status(co))
+add(coroutine.resume(co))
+return table.concat(r, " ")
+-- expect: ok true 3 suspended true 20 true 7 dead false cannot resume dead coroutine
+-- case: a coroutine shares upvalues with its creator
+local total = 0
+local co = coroutine.wrap(function() for i = 1, 3 do total = total + i coroutine.yield(total) end end)
+local a, b = co(), co()
+total = total + 100
+local c = co()
+return a .. " " .. b .. " " .. c .. " " .. total
+-- expect: ok 1 3 106 106
+-- case: a generator with wrap
+local function range(n) return coroutine.wrap(function() for i = 1, n do coroutine.yield(i) end end) end
+local s = 0
+for i in range(10) do s = s + i end
+return tostring(s)
+-- expect: ok 55
+-- case: an error inside a coroutine
+local co = coroutine.create(function() local x = nil return x.y end)
+local ok, err = coroutine.resume(co)
+return tostring(ok) .. " " .. err .. " " .. coroutine.status(co)
+-- expect: ok false user_script:1: attempt to index local 'x' (a nil value) dead
+-- case: an error through wrap gets the caller's position too
+local f = coroutine.wrap(function() error("inside") end)
+local ok, err = pcall(f)
+return err
+-- expect: ok user_script:1: inside
+-- case: yield outside a coroutine
+coroutine.yield(1)
+-- expect: err attempt to yield across metamethod/C-call boundary
+-- case: yield inside pcall inside a coroutine
+local co = coroutine.create(function() return pcall(coroutine.yield, 1) end)
+return tostring(select(2, coroutine.resume(co))) .. " " .. tostring(select(3, coroutine.resume(co)))
+-- expect: err user_script:2: bad argument #1 to 'tostring' (value expected)
+-- case: yield across a metamethod
+local t = setmetatable({}, {__index = function() return coroutine.yield(5) end})
+local co = coroutine.create(function() return t.x end)
+return table.concat({tostring(coroutine.resume(co))}, " ") .. " " .. select(2, coroutine.resume(co))
+-- expect: ok false cannot resume dead coroutine
+-- case: running and status from inside
+local co
+co = coroutine.create(function() return coroutine.status(co) .. " " .. tostring(coroutine.running() == co) end)
+return select(2, coroutine.resume(co)) .. " " .. tostring(coroutine.running())
+-- expect: ok running true nil
+-- case: resuming a coroutine from within itself
+local co
+co = coroutine.create(function() return coroutine.resume(co) end)
+local ok, a, b = coroutine.resume(co)
+return tostring(ok) .. " " .. tostring(a) .. " " .. tostring(b)
+-- expect: ok true false cannot resume running coroutine
+-- case: create needs a Lua function
+return coroutine.create(tostring)
+-- expect: err user_script:1: bad argument #1 to 'create' (Lua function expected)
+-- case: type and tostring of a thread
+return type(coroutine.create(function() end))
+-- expect: ok thread
