@@ -676,7 +676,7 @@ pub struct LoadStats {
 /// Replace every db's keys, the function libraries and the script cache with a checked
 /// snapshot's, at world time `now` (a script still running is stopped first).
 pub fn load_into(server: &mut Server, loaded: Loaded, now: Ms) -> LoadStats {
-    server.stop_script(now);
+    server.stop_running_script(now);
     crate::scripting::functions::replace_all(server, &loaded.functions, now);
     let eval = &mut server.scripting_mut().eval;
     eval.flush();

@@ -175,15 +175,6 @@ impl Server {
         self.release_script_held(now);
     }
 
-    /// Stop the running script, if any (the world is replaced under it): its caller gets
-    /// the error of a killed script.
-    pub fn stop_script(&mut self, now: Ms) {
-        if let Some(r) = self.scripting.running.as_mut() {
-            r.ctx.killed = true;
-        }
-        self.end_killed_script(now);
-    }
-
     /// Stop the running script now, as SCRIPT KILL would, even one that has written (a
     /// shared link's script that ran past its first slice: the page must not be left
     /// with it). False when none runs.
