@@ -526,3 +526,51 @@ fn share_links_may_run_scripts_and_functions() {
         assert_eq!(cmd.link_policy(), Link::Allowed, "{name}");
     }
 }
+
+#[test]
+fn resp3_returns_reach_a_resp3_client_as_their_types() {
+    use redis_playground::Reply;
+    let mut w = session();
+    w.exec("HELLO 3");
+    let b = |s: &str| s.as_bytes().to_vec();
+    let eval = |w: &mut World, body: &str| w.exec_args(&[b("EVAL"), b(body), b("0")]);
+    // redis-cli can't print a big number; a program reading RESP3 gets one.
+    assert_eq!(
+        eval(
+            &mut w,
+            "return {big_number = '123456789012345678901234567890'}"
+        ),
+        Reply::BigNumber("123456789012345678901234567890".into())
+    );
+    assert_eq!(eval(&mut w, "return {double = 1.5}"), Reply::Double(1.5));
+    assert_eq!(eval(&mut w, "return true"), Reply::Int(1));
+    assert_eq!(
+        eval(&mut w, "redis.setresp(3) return true"),
+        Reply::Bool(true)
+    );
+    assert_eq!(eval(&mut w, "return false"), Reply::Null);
+    assert_eq!(
+        eval(&mut w, "return {map = {a = 1}}"),
+        Reply::Map(vec![(Reply::bulk("a"), Reply::Int(1))])
+    );
+    assert_eq!(
+        eval(
+            &mut w,
+            "return {verbatim_string = {format = 'txt', string = 'v'}}"
+        ),
+        Reply::Verbatim(b("v"))
+    );
+    // A table nested past what Redis's Lua stack holds ends in its error.
+    let deep = eval(
+        &mut w,
+        "local t = {} local c = t for i = 1, 2000 do c[1] = {} c = c[1] end return t",
+    );
+    let mut r = &deep;
+    let mut depth = 0;
+    while let Reply::Array(items) = r {
+        r = &items[0];
+        depth += 1;
+    }
+    assert_eq!(r, &Reply::Error("ERR reached lua stack limit".into()));
+    assert!(depth > 900, "{depth}");
+}
