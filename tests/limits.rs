@@ -121,6 +121,25 @@ fn big_answers_exports_and_memory_are_bounded() {
         w.exec(&format!("SORT l BY nosort{gets}")),
         "(error) OOM command not allowed when used memory > 'maxmemory'."
     );
+    // A script that allocates without bound stops at the ceiling with Lua's own error,
+    // which pcall can't catch, and what it built goes with it.
+    assert_eq!(w.exec("DEL l"), "(integer) 1");
+    let mut out = w.exec(
+        r#"EVAL "local t = {} local i = 0 while true do i = i + 1 t[i] = string.rep('x', 100) .. i end" 0"#,
+    );
+    for _ in 0..10_000 {
+        if !out.is_empty() {
+            break;
+        }
+        w.advance(T0, 1.0);
+        out = w.first_console().take_messages();
+    }
+    assert!(
+        out.starts_with("(error) ERR Error running script ")
+            && out.ends_with(", not enough memory"),
+        "{out}"
+    );
+    assert!(memory::has_room_for(1 << 20));
     w.set_memory_limit(None);
     assert_eq!(memory::limit(), memory::LIMIT);
     assert_eq!(w.exec("FLUSHALL"), "OK");

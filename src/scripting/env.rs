@@ -86,9 +86,15 @@ local function finish(ok, ...)\n\
 end\n\
 return function(...) return finish(base(...)) end\n";
 
-/// Opens the libraries Redis loads.
+/// Opens the libraries Redis loads, and stops a script that allocates past the engine's
+/// memory ceiling (Lua's `not enough memory`) before it can take the page down.
 fn open_libraries(vm: &mut Vm) {
     lua51::libs::open_all(vm);
+    vm.out_of_memory = Some(out_of_memory);
+}
+
+fn out_of_memory() -> bool {
+    !crate::memory::has_room_for(0)
 }
 
 /// Keep only Redis's globals (and the extra names given).

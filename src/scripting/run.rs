@@ -138,8 +138,14 @@ pub fn error_message(e: &LuaError) -> Vec<u8> {
 }
 
 /// How a script that failed answers: `-<message> script: <name>, on <source>:<line>.`,
-/// and whether the error was counted already (a command's own error).
+/// and whether the error was counted already (a command's own error). An error Lua's
+/// handler never saw (out of memory) is `Error running script <name>, <message>`.
 fn failure(ctx: &RunCtx, e: &LuaError) -> (Reply, bool) {
+    if let LuaError::Abort(m) = e {
+        let m: String = m.chars().take(100).collect();
+        let text = format!("ERR Error running script {}, {}", ctx.name, m);
+        return (Reply::Error(convert::error_text(text.as_bytes())), false);
+    }
     let value = error_value(e);
     let ignore = matches!(&value, Value::Table(t) if matches!(t.get_str("ignore_error_stats_update"), Value::Bool(true)));
     let line = match &ctx.raised {
