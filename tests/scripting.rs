@@ -574,3 +574,15 @@ fn resp3_returns_reach_a_resp3_client_as_their_types() {
     assert_eq!(r, &Reply::Error("ERR reached lua stack limit".into()));
     assert!(depth > 900, "{depth}");
 }
+
+#[test]
+fn a_long_script_is_in_the_slow_log_with_the_world_time_it_took() {
+    let mut w = session();
+    assert_eq!(w.exec(FOREVER), "");
+    let other = w.open_console(T0);
+    w.advance(T0, 6000.0);
+    assert_eq!(w.console(other).unwrap().exec("SCRIPT KILL"), "OK");
+    let log = w.console(other).unwrap().exec("SLOWLOG GET 1");
+    assert!(log.contains("(integer) 6000000"), "{log}");
+    assert!(log.contains("\"EVAL\""), "{log}");
+}

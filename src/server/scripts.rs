@@ -145,6 +145,9 @@ impl Server {
     fn finish_script(&mut self, run: Running, ended: Ended, now: Ms) {
         let caller = run.ctx.caller;
         let cmd = run.ctx.cmd;
+        // Its command took the world time it ran: SLOWLOG and LATENCY see it.
+        let took_us = now.saturating_sub(run.ctx.start_ms).saturating_mul(1000);
+        self.log_duration(caller, cmd, &run.ctx.caller_argv, took_us, now);
         run::give_back(self, run.engine);
         if let Reply::Error(text) = &ended.reply {
             if !ended.counted {
