@@ -586,3 +586,18 @@ fn a_long_script_is_in_the_slow_log_with_the_world_time_it_took() {
     assert!(log.contains("(integer) 6000000"), "{log}");
     assert!(log.contains("\"EVAL\""), "{log}");
 }
+
+#[test]
+fn a_runaway_script_inside_exec_is_stopped_rather_than_freezing_the_page() {
+    let mut w = session();
+    w.exec("MULTI");
+    w.exec(FOREVER);
+    w.exec("SET after 1");
+    let out = w.exec("EXEC");
+    assert!(
+        out.starts_with("1) (error) ERR Error running script 3fcf51a9b854b8f66cb8685600b0d7df968f4398: it ran for more than"),
+        "{out}"
+    );
+    assert!(out.ends_with("2) OK"), "{out}");
+    assert_eq!(w.exec("PING"), "PONG");
+}

@@ -39,7 +39,7 @@ pub const TICK_FUEL: u32 = 400_000;
 
 /// Instructions a script may take where it can't wait (inside EXEC), and a library's
 /// code while FUNCTION LOAD runs it (Redis stops that after 500 ms).
-pub const SYNC_FUEL_LIMIT: u64 = 200_000_000;
+pub const SYNC_FUEL_LIMIT: u64 = 50_000_000;
 pub const LOAD_FUEL_LIMIT: u64 = 20_000_000;
 
 /// The flags a script declares (`#!lua flags=…`, `redis.register_function{flags=…}`),
