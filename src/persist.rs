@@ -707,6 +707,59 @@ pub fn load_into(server: &mut Server, loaded: Loaded, now: Ms) -> LoadStats {
     })
 }
 
+/// Why DEBUG RELOAD NOFLUSH could not load a snapshot: without MERGE, a library or a key
+/// it holds exists already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AlreadyThere;
+
+/// DEBUG RELOAD NOFLUSH: a checked snapshot's libraries, scripts and keys added to what
+/// there is. Without `merge` a library or key that exists already makes the load fail
+/// (Redis refuses the library and stops at the key), with it they are replaced.
+pub fn merge_into(
+    server: &mut Server,
+    loaded: Loaded,
+    now: Ms,
+    merge: bool,
+) -> Result<(), AlreadyThere> {
+    for code in &loaded.functions {
+        let exists = crate::scripting::functions::metadata(code).is_ok_and(|md| {
+            server
+                .scripting()
+                .functions
+                .libraries
+                .contains_key(&md.name)
+        });
+        if exists && !merge {
+            return Err(AlreadyThere);
+        }
+        crate::scripting::functions::load(server, code, true, now).map_err(|_| AlreadyThere)?;
+    }
+    for body in &loaded.scripts {
+        let _ = server.scripting_mut().eval.create(body);
+    }
+    server.merge_keyspace(|dbs| {
+        for (db, key, value, expire) in loaded.entries {
+            if expire.is_some_and(|at| at < now) {
+                continue;
+            }
+            let Some(d) = dbs.get_mut(db) else {
+                continue;
+            };
+            if d.contains(&key, now) {
+                if !merge {
+                    return Err(AlreadyThere);
+                }
+                d.remove(&key, now);
+            }
+            d.set(&key, value, false, now);
+            if let Some(at) = expire {
+                d.set_expire(&key, at, now);
+            }
+        }
+        Ok(())
+    })
+}
+
 // ---- export ----
 
 /// How many elements one exported command carries at most.

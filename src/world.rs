@@ -85,7 +85,10 @@ impl World {
     pub fn sync(&mut self, wall_ms: f64) {
         self.clock.sync(wall_ms);
         let now = self.clock.now_ms();
-        if let Some(sim) = self.sim.as_mut() {
+        // While a script runs, the simulation's clients wait behind it like any client:
+        // the simulation catches up once the script has ended.
+        let script_runs = self.server.scripting().running.is_some();
+        if let Some(sim) = self.sim.as_mut().filter(|_| !script_runs) {
             let p = sim.advance_bounded(&mut self.server, now, SIM_FRAME_BUDGET);
             if !p.caught_up {
                 self.server.tick(p.now_ms);
@@ -485,6 +488,16 @@ impl World {
     pub fn sim_advance(&mut self, wall_ms: f64, max_work: u64) -> Option<Progress> {
         self.clock.sync(wall_ms);
         let now = self.now_ms();
+        if self.server.scripting().running.is_some() {
+            // The simulation's clients wait behind the running script.
+            self.server.tick(now);
+            let sim = self.sim.as_ref()?;
+            return Some(Progress {
+                now_ms: sim.now_ms(),
+                caught_up: false,
+                work: 0,
+            });
+        }
         let sim = self.sim.as_mut()?;
         let p = sim.advance_bounded(&mut self.server, now, max_work);
         // While the simulation lags, the server's expiry cycle follows it, not the clock.
@@ -499,8 +512,15 @@ impl World {
     pub fn sim_step(&mut self, wall_ms: f64) -> Option<Progress> {
         self.sync(wall_ms);
         let now = self.now_ms();
+        let script_runs = self.server.scripting().running.is_some();
         let sim = self.sim.as_mut()?;
-        let Some(due) = sim.next_due_time() else {
+        let next = if script_runs {
+            // Its clients wait behind the running script: no step.
+            None
+        } else {
+            sim.next_due_time()
+        };
+        let Some(due) = next else {
             return Some(Progress {
                 now_ms: sim.now_ms(),
                 caught_up: true,

@@ -59,7 +59,7 @@ fn strtod_prefix(arg: &[u8]) -> f64 {
 fn debug_object(ctx: &mut Ctx, key: &[u8]) -> CmdResult {
     let now = ctx.now;
     let enc = ctx.server.encodings();
-    let Some(e) = ctx.db().peek(key, now) else {
+    let Some(e) = ctx.db().stored(key) else {
         return Err(CmdError::Err("no such key".into()));
     };
     // Redis's LRU clock: seconds, 24 bits, wrapping.
@@ -159,6 +159,9 @@ fn debug(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
                 "    node); 0 puts back the default, 1gb.",
                 "RELOAD",
                 "    Save the keyspace and load it again (encodings are chosen afresh).",
+                "SET-DISABLE-DENY-SCRIPTS <0|1>",
+                "    1 lets scripts run the commands Redis keeps from them (noscript), 0 puts",
+                "    the rule back.",
                 "SET-ACTIVE-EXPIRE <0|1>",
                 "    0 stops the active expiry cycle: keys (and hash fields) whose TTL ran out",
                 "    then go only when a command looks at them. 1 starts it again.",
@@ -207,6 +210,12 @@ fn debug(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
         ctx.server.set_active_expire(on);
         return Ok(Reply::ok());
     }
+    if sub.is("set-disable-deny-scripts") && argv.len() == 3 {
+        // C's atoi, as Redis reads it: scripts may then run the commands flagged noscript.
+        let on = strtod_prefix(&argv[2]) as i64 != 0;
+        ctx.server.scripting_mut().disable_deny_scripts = on;
+        return Ok(Reply::ok());
+    }
     if sub.is("sleep") && argv.len() == 3 {
         // Microseconds, as Redis computes them, then whole milliseconds of world time.
         let us = strtod_prefix(&argv[2]) * 1_000_000.0;
@@ -218,15 +227,51 @@ fn debug(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     if !sub.is("reload") {
         return Err(subcommand_syntax(argv));
     }
+    debug_reload(ctx, &argv[2..])
+}
+
+/// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save the world (unless NOSAVE: the last
+/// reload's save is loaded), empty it (unless NOFLUSH) and load the save back (with
+/// MERGE, what it holds replaces what exists; without, a library or key that exists
+/// makes the load fail).
+fn debug_reload(ctx: &mut Ctx, opts: &[Vec<u8>]) -> CmdResult {
+    let (mut merge, mut noflush, mut nosave) = (false, false, false);
+    for o in opts {
+        if o.eq_ignore_ascii_case(b"merge") {
+            merge = true;
+        } else if o.eq_ignore_ascii_case(b"noflush") {
+            noflush = true;
+        } else if o.eq_ignore_ascii_case(b"nosave") {
+            nosave = true;
+        } else {
+            return Err(CmdError::Err(
+                "DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.".into(),
+            ));
+        }
+    }
     let now = ctx.now;
-    let clock = Clock::restored(now as f64, 0.0, 1.0, false);
-    // Redis's words when its save fails; ours says why.
-    let bytes = persist::snapshot(ctx.server, &clock, 0.0)
-        .map_err(|e| CmdError::Err(format!("Error trying to save the DB: {e}")))?;
+    let bytes = match ctx.server.last_dump().filter(|_| nosave) {
+        Some(saved) => saved.to_vec(),
+        None => {
+            let clock = Clock::restored(now as f64, 0.0, 1.0, false);
+            // Redis's words when its save fails; ours says why.
+            let bytes = persist::snapshot(ctx.server, &clock, 0.0)
+                .map_err(|e| CmdError::Err(format!("Error trying to save the DB: {e}")))?;
+            ctx.server.set_last_dump(bytes.clone());
+            bytes
+        }
+    };
     let loaded = persist::read_snapshot(&bytes, &ctx.server.encodings())
         .map_err(|e| CmdError::Err(format!("Error trying to load the RDB dump: {e}")))?;
-    persist::load_into(ctx.server, loaded, now);
-    ctx.server.saved(now);
+    if noflush {
+        persist::merge_into(ctx.server, loaded, now, merge)
+            .map_err(|_| CmdError::Err("Error trying to load the RDB dump".into()))?;
+    } else {
+        persist::load_into(ctx.server, loaded, now);
+    }
+    if !nosave {
+        ctx.server.saved(now);
+    }
     Ok(Reply::ok())
 }
 
@@ -265,7 +310,7 @@ pub const COMMANDS: &[Command] = &[
         arity: -2,
         flags: flags![ADMIN, NOSCRIPT, LOADING, STALE],
         complexity: "Depends on subcommand.",
-        summary: "Debugging aids; here OBJECT (a value's encoding, RDB size and LRU clock), RELOAD (save and load the keyspace again), SET-ACTIVE-EXPIRE (stop or start the active expiry cycle) and SLEEP (hold the client on the world clock)",
+        summary: "Debugging aids; here OBJECT (a value's encoding, RDB size and LRU clock), RELOAD (save and load the keyspace again), SET-ACTIVE-EXPIRE (stop or start the active expiry cycle), SET-DISABLE-DENY-SCRIPTS (let scripts run noscript commands) and SLEEP (hold the client on the world clock)",
         syntax: "subcommand [argument [argument ...]]",
         handler: debug,
         ..P

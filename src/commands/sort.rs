@@ -215,8 +215,9 @@ fn sort_generic(ctx: &mut Ctx, argv: &[Vec<u8>], readonly: bool) -> CmdResult {
     let key = args.next_key()?;
     let mut o = parse_opts(&mut args, readonly)?;
     let (kind, all) = load(ctx, key)?;
-    // A set has no order of its own: when STOREd it is sorted ALPHA whatever BY says.
-    if o.dontsort && kind == Kind::Set && o.store.is_some() {
+    // A set has no order of its own: when STOREd (or for a script) it is sorted ALPHA
+    // whatever BY says.
+    if o.dontsort && kind == Kind::Set && (o.store.is_some() || ctx.from_script()) {
         o.dontsort = false;
         o.alpha = true;
         o.by = None;

@@ -115,7 +115,7 @@ pub fn script_command(
             b"Wrong number of args calling Redis command from script",
         );
     }
-    if cmd.has_flag(Flags::NOSCRIPT) {
+    if cmd.has_flag(Flags::NOSCRIPT) && !server.scripting().disable_deny_scripts {
         return refuse(
             server,
             Some(cmd),
@@ -166,6 +166,9 @@ pub fn script_command(
         c.set_protocol(proto);
     }
     let reply = server.call(cmd, SCRIPT_CLIENT, argv, now, false);
+    if cmd.has_flag(Flags::READONLY) {
+        server.script_read(run.caller, run.cmd, &run.caller_argv);
+    }
     Ok(reply.for_protocol(proto))
 }
 

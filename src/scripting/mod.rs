@@ -170,6 +170,8 @@ pub struct Scripting {
     /// Commands that came while it ran, before it was busy long enough for BUSY.
     pub held: VecDeque<Held>,
     pub rng: Lrand48,
+    /// DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may run noscript commands.
+    pub disable_deny_scripts: bool,
     log: VecDeque<LogLine>,
     log_seq: u64,
 }

@@ -204,6 +204,8 @@ pub struct Server {
     oom_before_command: bool,
     /// The commands waiting behind a script are being run (not again from within).
     releasing_script_held: bool,
+    /// What DEBUG RELOAD saved last.
+    last_dump: Option<Vec<u8>>,
 }
 
 /// What a command handler works with: the server, the calling client and the time.
@@ -432,6 +434,7 @@ impl Server {
             scripting: Default::default(),
             oom_before_command: false,
             releasing_script_held: false,
+            last_dump: None,
         }
         .with_script_client(now)
     }
@@ -536,6 +539,12 @@ impl Server {
         for db in &mut self.dbs {
             db.clear();
         }
+        self.merge_keyspace(load)
+    }
+
+    /// Load keys into the dbs as they are (DEBUG RELOAD NOFLUSH): views refresh and every
+    /// WATCHer sees a change.
+    pub fn merge_keyspace<T>(&mut self, load: impl FnOnce(&mut [Db]) -> T) -> T {
         let out = load(&mut self.dbs);
         self.generation += 1;
         self.tracking_flushed();
@@ -575,6 +584,15 @@ impl Server {
     /// Changes since the last save.
     pub fn dirty(&self) -> u64 {
         self.dirty
+    }
+
+    /// What DEBUG RELOAD last saved (its "dump.rdb", which DEBUG RELOAD NOSAVE loads).
+    pub fn last_dump(&self) -> Option<&[u8]> {
+        self.last_dump.as_deref()
+    }
+
+    pub fn set_last_dump(&mut self, bytes: Vec<u8>) {
+        self.last_dump = Some(bytes);
     }
 
     /// SAVE/BGSAVE: ask the page to save the world now.
@@ -834,23 +852,22 @@ impl Server {
         }
         // Redis's order: authentication, MULTI's refusals, then the ACL check.
         if self.auth_required(client) && !cmd.has_flag(Flags::NO_AUTH) {
-            self.flag_multi_error(client);
-            return self.rejected(
-                Some(cmd),
+            return self.refuse(
+                client,
+                cmd,
                 Reply::Error("NOAUTH Authentication required.".into()),
             );
         }
         let in_multi = self.clients.get(client).is_some_and(|c| c.tx().in_multi());
         if in_multi && cmd.has_flag(Flags::NO_MULTI) {
-            self.flag_multi_error(client);
-            return self.rejected(
-                Some(cmd),
+            return self.refuse(
+                client,
+                cmd,
                 Reply::Error("ERR Command not allowed inside a transaction".into()),
             );
         }
         let context = if in_multi { "multi" } else { "toplevel" };
         if let Err(why) = self.acl_check(client, cmd, argv, context, now) {
-            self.flag_multi_error(client);
             let text = match why {
                 acl::Denied::Command => format!(
                     "NOPERM this user has no permissions to run the '{}' command",
@@ -864,7 +881,7 @@ impl Server {
                 }
                 acl::Denied::Auth => "ERR no permission".into(),
             };
-            return self.rejected(Some(cmd), Reply::Error(text));
+            return self.refuse(client, cmd, Reply::Error(text));
         }
         // RESP3 carries pushes beside replies: only a RESP2 subscriber is held to the
         // subscription commands.
@@ -881,12 +898,10 @@ impl Server {
             None => cmd.flags,
         };
         if self.refuses_for_memory(client, cmd, flags, in_multi, now) {
-            self.flag_multi_error(client);
-            return self.rejected(Some(cmd), CmdError::Oom.into());
+            return self.refuse(client, cmd, CmdError::Oom.into());
         }
         if let Some(busy) = self.busy_refusal(cmd, now) {
-            self.flag_multi_error(client);
-            return self.rejected(Some(cmd), busy);
+            return self.refuse(client, cmd, busy);
         }
         if self.pause_holds(client, cmd, flags, now) {
             // CLIENT PAUSE: the command waits (its answer comes when it runs).
@@ -899,6 +914,20 @@ impl Server {
             return Reply::status("QUEUED");
         }
         self.call(cmd, client, argv, now, true)
+    }
+
+    /// Redis's `rejectCommand`: a queued transaction is flagged, and a refused EXEC ends
+    /// its transaction saying why (`EXECABORT Transaction discarded because of: …`).
+    fn refuse(&mut self, client: ClientId, cmd: &'static Command, reply: Reply) -> Reply {
+        self.flag_multi_error(client);
+        if cmd.in_multi == InMulti::Exec {
+            self.discard_transaction(client);
+            if let Reply::Error(why) = &reply {
+                let text = format!("EXECABORT Transaction discarded because of: {why}");
+                return self.rejected(Some(cmd), Reply::Error(text));
+            }
+        }
+        self.rejected(Some(cmd), reply)
     }
 
     /// A command refused before it ran: its error reply, counted (INFO errorstats, and
@@ -976,23 +1005,10 @@ impl Server {
         let redacted = std::mem::take(&mut ctx.redacted);
         let error_counted = ctx.error_counted;
         // A tracking client's reads are remembered (not its pub/sub channels); a script's
-        // reads are its caller's.
-        let reader = match client {
-            SCRIPT_CLIENT => self.current_client.unwrap_or(client),
-            _ => client,
-        };
-        if cmd.has_flag(Flags::READONLY)
-            && !cmd.has_flag(Flags::PUBSUB)
-            && self.tracking.tracker(reader).is_some()
-        {
-            if let Some(pos) = commands::keyspec::key_positions(cmd, argv) {
-                let keys: Vec<&[u8]> = pos
-                    .iter()
-                    .filter_map(|&i| argv.get(i))
-                    .map(Vec::as_slice)
-                    .collect();
-                self.tracking_read(reader, &keys);
-            }
+        // reads make its caller's declared keys remembered (`script_read`), and a
+        // read-only script's command remembers nothing by itself.
+        if client != SCRIPT_CLIENT && cmd.has_flag(Flags::READONLY) && cmd.script_flags.is_none() {
+            self.remember_reads(client, cmd, argv);
         }
         // What MONITOR and SLOWLOG see: the line with its secrets redacted.
         let shown: std::borrow::Cow<[Vec<u8>]> = if redacted.is_empty() {
@@ -1032,6 +1048,27 @@ impl Server {
             None => self.log_duration(client, cmd, &shown, took_us, now),
         }
         reply
+    }
+
+    /// Client tracking: `client` read the keys of this command line.
+    fn remember_reads(&mut self, client: ClientId, cmd: &'static Command, argv: &[Vec<u8>]) {
+        if cmd.has_flag(Flags::PUBSUB) || self.tracking.tracker(client).is_none() {
+            return;
+        }
+        if let Some(pos) = commands::keyspec::key_positions(cmd, argv) {
+            let keys: Vec<&[u8]> = pos
+                .iter()
+                .filter_map(|&i| argv.get(i))
+                .map(Vec::as_slice)
+                .collect();
+            self.tracking_read(client, &keys);
+        }
+    }
+
+    /// A script ran a read-only command: its caller's tracking remembers the keys the
+    /// script's own command declared (EVAL … numkeys key …), as Redis 7.0 does.
+    pub fn script_read(&mut self, caller: ClientId, cmd: &'static Command, argv: &[Vec<u8>]) {
+        self.remember_reads(caller, cmd, argv);
     }
 
     /// A command ran for `duration_us` of world time: the slow log and the latency monitor
