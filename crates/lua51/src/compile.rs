@@ -1443,17 +1443,7 @@ impl Compiler {
                 Ok(())
             }
             BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
-                let (cmp, swap, neg) = match op {
-                    BinOp::Eq => (Cmp::Eq, false, false),
-                    BinOp::Ne => (Cmp::Eq, false, true),
-                    BinOp::Lt => (Cmp::Lt, false, false),
-                    BinOp::Le => (Cmp::Le, false, false),
-                    BinOp::Gt => (Cmp::Lt, true, false),
-                    _ => (Cmp::Le, true, false),
-                };
-                let (x, _) = self.rk(l)?;
-                let (y, _) = self.rk(r)?;
-                let (b, c) = if swap { (y, x) } else { (x, y) };
+                let (cmp, neg, b, c) = self.comparison(op, l, r)?;
                 self.fs().line = line;
                 self.emit(Op::CmpSet {
                     op: cmp,
@@ -1466,6 +1456,23 @@ impl Compiler {
             }
             _ => Err(self.err(line, "syntax error")),
         }
+    }
+
+    /// A comparison's operands as Lua 5.1 evaluates them: `a > b` is `b < a` and `a ~= b`
+    /// is `not (a == b)` (so `1 > nil` says "compare nil with number", as Lua does).
+    fn comparison(&mut self, op: BinOp, l: &Expr, r: &Expr) -> CResult<(Cmp, bool, Rk, Rk)> {
+        let (cmp, swap, neg) = match op {
+            BinOp::Eq => (Cmp::Eq, false, false),
+            BinOp::Ne => (Cmp::Eq, false, true),
+            BinOp::Lt => (Cmp::Lt, false, false),
+            BinOp::Le => (Cmp::Le, false, false),
+            BinOp::Gt => (Cmp::Lt, true, false),
+            _ => (Cmp::Le, true, false),
+        };
+        let (x, _) = self.rk(l)?;
+        let (y, _) = self.rk(r)?;
+        let (b, c) = if swap { (y, x) } else { (x, y) };
+        Ok((cmp, neg, b, c))
     }
 
     /// Emits jumps taken when the truth of `e` equals `when`; falls through otherwise.
@@ -1516,17 +1523,7 @@ impl Compiler {
                 l,
                 r,
             ) => {
-                let (cmp, swap, neg) = match op {
-                    BinOp::Eq => (Cmp::Eq, false, false),
-                    BinOp::Ne => (Cmp::Eq, false, true),
-                    BinOp::Lt => (Cmp::Lt, false, false),
-                    BinOp::Le => (Cmp::Le, false, false),
-                    BinOp::Gt => (Cmp::Lt, true, false),
-                    _ => (Cmp::Le, true, false),
-                };
-                let (x, _) = self.rk(l)?;
-                let (y, _) = self.rk(r)?;
-                let (b, c) = if swap { (y, x) } else { (x, y) };
+                let (cmp, neg, b, c) = self.comparison(*op, l, r)?;
                 self.fs().line = e.line;
                 vec![self.emit(Op::JmpCmp {
                     op: cmp,
