@@ -87,7 +87,8 @@ end\n\
 return function(...) return finish(base(...)) end\n";
 
 /// Opens the libraries Redis loads, and stops a script that allocates past the engine's
-/// memory ceiling (Lua's `not enough memory`) before it can take the page down.
+/// memory ceiling with Lua's `not enough memory`, whatever pcall says (Redis would grow
+/// until the machine had no more; a tab must not).
 fn open_libraries(vm: &mut Vm) {
     lua51::libs::open_all(vm);
     vm.out_of_memory = Some(out_of_memory);
@@ -332,16 +333,9 @@ fn common_globals(vm: &mut Vm, eval: bool) -> TableRef {
     g
 }
 
-/// A script past the engine's memory ceiling stops with Lua's `not enough memory` (Redis
-/// would grow until the machine had no more; a tab must not), whatever pcall says.
-fn out_of_memory() -> bool {
-    crate::memory::used() > crate::memory::limit()
-}
-
 /// A fresh EVAL state (`scriptingInit`).
 pub fn eval_vm() -> Box<Vm> {
     let mut vm = Box::new(Vm::new());
-    vm.out_of_memory = Some(out_of_memory);
     let g = common_globals(&mut vm, true);
     g.set_str(
         "__redis__err__handler",
@@ -376,7 +370,6 @@ impl FunctionsVm {
 /// A fresh functions state (`luaEngineInitEngine`).
 pub fn functions_vm() -> FunctionsVm {
     let mut vm = Box::new(Vm::new());
-    vm.out_of_memory = Some(out_of_memory);
     let g0 = common_globals(&mut vm, false);
     let library_redis = TableRef::new(0, 8);
     library_redis.set_str(
