@@ -216,6 +216,13 @@ pub fn slice(server: &mut Server, mut run: Box<Running>, fuel: u32, now: Ms) -> 
             Slice::Ended(run, Ended { reply, counted })
         }
         Step::Error(e) => {
+            // a message without a position (raised inside a library function) is still
+            // placed on the line that called it, as Redis's error handler places it
+            if run.ctx.raised.is_none() {
+                if let Some(line) = run.engine.vm().error_line {
+                    run.ctx.raised = Some((error_value(&e), line));
+                }
+            }
             let (reply, counted) = failure(&run.ctx, &e);
             Slice::Ended(run, Ended { reply, counted })
         }

@@ -144,6 +144,10 @@ pub struct Vm {
     nested_spent: u64,
     /// Instructions run since the VM was made (INFO and benchmarks).
     pub instructions: u64,
+    /// Where the last error that escaped a run was raised: the line of the innermost Lua
+    /// function then (Redis's error handler names it: `on @user_script:3.`), even when
+    /// the message itself carries no position.
+    pub error_line: Option<u32>,
     /// Asked every 1,024 instructions: true when the host is out of memory, and the script
     /// stops with `not enough memory` (pcall can't catch it), so a script that allocates
     /// without bound can't take the page down.
@@ -192,6 +196,7 @@ impl Vm {
             fuel: 0,
             nested_spent: 0,
             instructions: 0,
+            error_line: None,
             out_of_memory: None,
             pending_native: None,
             called_from_c: false,
@@ -231,6 +236,7 @@ impl Vm {
     /// Prepares a call of `f` to be run by `resume`.
     pub fn start(&mut self, f: Value, args: Vec<Value>) {
         self.abort();
+        self.error_line = None;
         self.nested_spent = 0;
         match &f {
             Value::Func(Func::Lua(c)) => {
@@ -506,6 +512,9 @@ impl Vm {
                         .rposition(|f| matches!(f.kind, FrameKind::Pcall | FrameKind::Xpcall(_)))
                         .map(|i| i + stop);
                     let Some(i) = catch else {
+                        if stop == 0 {
+                            self.error_line = self.current_line();
+                        }
                         return Err(e);
                     };
                     let frame_base = self.frames[i].base;
@@ -541,6 +550,13 @@ impl Vm {
             LuaError::Msg(m) => LuaError::Value(Value::str(&format!("{}{}", self.where_(1), m))),
             other => other,
         }
+    }
+
+    /// The line the innermost Lua function is at.
+    fn current_line(&self) -> Option<u32> {
+        let f = self.frames.last()?;
+        let p = &f.closure.proto;
+        p.lines.get(f.pc.saturating_sub(1)).copied()
     }
 
     /// `chunk:line: ` of the Lua function `level` frames up (1: the running one), or "".

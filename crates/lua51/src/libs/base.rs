@@ -254,7 +254,7 @@ fn rawset(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
     let k = check_any(ctx, &args, 2)?;
     let v = check_any(ctx, &args, 3)?;
     if t.readonly() {
-        return Err(LuaError::msg("Attempt to modify a readonly table"));
+        return Err(readonly_error());
     }
     t.set(k, v)?;
     one(Value::Table(t))
@@ -279,7 +279,7 @@ fn setmetatable(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
         }
     }
     if t.readonly() {
-        return Err(LuaError::msg("Attempt to modify a readonly table"));
+        return Err(readonly_error());
     }
     t.set_metatable(mt);
     one(Value::Table(t))
@@ -435,4 +435,10 @@ fn load(ctx: &mut Ctx<'_>, args: Vec<Value>) -> LuaResult<Vec<Value>> {
         }
     }
     compile_chunk(ctx, &src, name.as_bytes())
+}
+
+/// Redis's read-only tables refuse `rawset` and `setmetatable` inside the C function: the
+/// message has no position.
+fn readonly_error() -> LuaError {
+    LuaError::Value(Value::str("Attempt to modify a readonly table"))
 }
