@@ -39,15 +39,6 @@ pub const CLAIM_SCRIPT: &str =
 if #due > 0 then redis.call('ZREM', KEYS[1], unpack(due)) end
 return due";
 
-/// The SHA1 EVALSHA names a script by, in lowercase hex.
-fn script_sha1(body: &[u8]) -> String {
-    use sha1::{Digest as _, Sha1};
-    Sha1::digest(body)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 fn bulks(reply: Reply) -> Vec<Vec<u8>> {
     match reply {
         Reply::Array(items) => items
@@ -94,7 +85,7 @@ impl Queue {
             batch: cfg.queue_batch,
             n_ops: cfg.operations,
             claim: cfg.queue_claim,
-            script_sha: script_sha1(CLAIM_SCRIPT.as_bytes()),
+            script_sha: crate::scripting::sha1hex(CLAIM_SCRIPT.as_bytes()),
         }
     }
 

@@ -225,6 +225,17 @@ pub enum NameDesc {
 }
 
 impl NameDesc {
+    /// The variable's or field's name alone.
+    pub fn name(&self) -> &str {
+        match self {
+            NameDesc::Local(n)
+            | NameDesc::Global(n)
+            | NameDesc::Field(n)
+            | NameDesc::Upvalue(n)
+            | NameDesc::Method(n) => n,
+        }
+    }
+
     pub fn describe(&self) -> String {
         match self {
             NameDesc::Local(n) => format!("local '{n}'"),

@@ -44,10 +44,20 @@ impl Ctx<'_> {
     }
     /// How the call site names the native (Lua 5.1's argument errors use it) and whether
     /// it was a method call.
+    /// Read from the caller's call instruction only when asked (an argument error), so a
+    /// call costs nothing for it: a host calling directly names the native by its own
+    /// name, another native calling it gives `'?'`, Lua code the name its register had.
     pub fn site(&self) -> (bool, &str) {
-        match &self.vm.site {
-            Some((method, name)) => (*method, name),
-            None => (false, self.native.name),
+        if self.vm.frames.is_empty() {
+            return (false, self.native.name);
+        }
+        if self.vm.called_from_c {
+            return (false, "?");
+        }
+        match self.vm.call_site() {
+            Some(NameDesc::Method(n)) => (true, n),
+            Some(d) => (false, d.name()),
+            None => (false, "?"),
         }
     }
     /// The native's own state (gmatch's position and such).
@@ -157,10 +167,6 @@ pub struct Vm {
     /// The running native was called by another native (pcall, sort...), not by Lua code:
     /// its errors get no `chunk:line:` (Lua's level 1 is then a C function).
     pub(crate) called_from_c: bool,
-    /// How the running native was called, as Lua 5.1 names it in argument errors: by a
-    /// method call (`s:rep()` counts `self` out) and under which name (`'?'` from C).
-    /// None: not called through the VM (a host or test calling it directly): its own name.
-    site: Option<(bool, String)>,
 }
 
 impl Default for Vm {
@@ -200,7 +206,6 @@ impl Vm {
             out_of_memory: None,
             pending_native: None,
             called_from_c: false,
-            site: None,
         }
     }
 
@@ -308,14 +313,7 @@ impl Vm {
     ) -> LuaResult<Vec<Value>> {
         match f {
             Value::Func(Func::Native(native)) => {
-                // from Lua code's natives: Lua names the callee '?'; the host calling a
-                // native directly names it by its own name
-                let site = if self.frames.is_empty() {
-                    native.name.to_string()
-                } else {
-                    "?".into()
-                };
-                let r = self.invoke_native(host, native, args, true, (false, site));
+                let r = self.invoke_native(host, native, args, true);
                 // a message raised here has no Lua function at level 1: no position
                 r.map_err(|e| match e {
                     LuaError::Msg(m) => LuaError::Value(Value::str(&m)),
@@ -372,22 +370,19 @@ impl Vm {
         args: Vec<Value>,
     ) -> LuaResult<Vec<Value>> {
         match f {
-            Value::Func(Func::Native(native)) => {
-                self.invoke_native(host, native, args, false, (false, "?".into()))
-            }
+            Value::Func(Func::Native(native)) => self.invoke_native(host, native, args, false),
             f => self.call(host, f, args),
         }
     }
 
-    /// Runs a native. `from_c`: called by another native (its messages get no position);
-    /// `site`: how the caller named it, for argument errors.
+    /// Runs a native. `from_c`: called by another native (its messages get no position,
+    /// and argument errors name it `'?'`).
     fn invoke_native(
         &mut self,
         host: &mut dyn Host,
         native: Rc<Native>,
         args: Vec<Value>,
         from_c: bool,
-        site: (bool, String),
     ) -> LuaResult<Vec<Value>> {
         if self.nested >= MAX_NESTED {
             return Err(LuaError::msg("C stack overflow"));
@@ -395,7 +390,6 @@ impl Vm {
         self.nested += 1;
         let g = native.f;
         let outer = std::mem::replace(&mut self.called_from_c, from_c);
-        let outer_site = self.site.replace(site);
         let r = g(
             &mut Ctx {
                 vm: self,
@@ -404,7 +398,6 @@ impl Vm {
             },
             args,
         );
-        self.site = outer_site;
         self.called_from_c = outer;
         self.nested -= 1;
         r
@@ -908,8 +901,7 @@ impl Vm {
                         nargs as usize
                     };
                     self.frames[fi].pc = pc;
-                    let name = p.name_of(pc - 1, a).cloned();
-                    match self.call_value(host, func, nargs, func, nres, name) {
+                    match self.call_value(host, func, nargs, func, nres) {
                         Ok(true) => return Ok(None),
                         Ok(false) => {}
                         Err(e) => fail!(e),
@@ -937,8 +929,7 @@ impl Vm {
                         self.push_lua_frame(c, dst, nargs, fr.ret, fr.nres, kind)?;
                         return Ok(None);
                     }
-                    let name = p.name_of(pc - 1, a).cloned();
-                    match self.call_value(host, func, nargs, func, MULTI, name) {
+                    match self.call_value(host, func, nargs, func, MULTI) {
                         Ok(true) => return Ok(None),
                         Ok(false) => {}
                         Err(e) => fail!(e),
@@ -1011,7 +1002,7 @@ impl Vm {
                     self.stack[cb + 1] = r!(a + 1).clone();
                     self.stack[cb + 2] = r!(a + 2).clone();
                     self.frames[fi].pc = pc;
-                    match self.call_value(host, cb, 2, cb, nvars, None) {
+                    match self.call_value(host, cb, 2, cb, nvars) {
                         Ok(true) => return Ok(None),
                         Ok(false) => {}
                         Err(e) => fail!(e),
@@ -1078,7 +1069,6 @@ impl Vm {
         nargs: usize,
         ret: usize,
         nres: u16,
-        name: Option<NameDesc>,
     ) -> LuaResult<bool> {
         let f = self.stack[func].clone();
         match f {
@@ -1101,17 +1091,7 @@ impl Vm {
                     );
                 }
                 let args: Vec<Value> = self.stack[func + 1..func + 1 + nargs].to_vec();
-                let site = match &name {
-                    Some(NameDesc::Method(n)) => (true, n.clone()),
-                    Some(
-                        NameDesc::Global(n)
-                        | NameDesc::Field(n)
-                        | NameDesc::Local(n)
-                        | NameDesc::Upvalue(n),
-                    ) => (false, n.clone()),
-                    None => (false, "?".into()),
-                };
-                let r = self.invoke_native(host, native, args, false, site);
+                let r = self.invoke_native(host, native, args, false);
                 if r.is_err() && self.co_yield.is_some() {
                     // coroutine.yield: the next resume's values are this call's results
                     self.co_dest = Some((ret, nres));
@@ -1123,7 +1103,7 @@ impl Vm {
             other => {
                 let h = self.metamethod(&other, "__call");
                 if h.is_nil() {
-                    return Err(type_error(&other, "call", name.as_ref()));
+                    return Err(type_error(&other, "call", self.call_site()));
                 }
                 // shift the arguments up and put the handler first
                 self.ensure(func + nargs + 3);
@@ -1132,8 +1112,20 @@ impl Vm {
                 }
                 self.stack[func] = h;
                 self.top = self.top.max(func + nargs + 2);
-                self.call_value(host, func, nargs + 1, ret, nres, None)
+                self.call_value(host, func, nargs + 1, ret, nres)
             }
+        }
+    }
+
+    /// What the innermost frame's current call instruction named the function it calls
+    /// (`global 'f'`, `method 'm'`), as Lua 5.1's getfuncname reads it.
+    pub(crate) fn call_site(&self) -> Option<&NameDesc> {
+        let f = self.frames.last()?;
+        let p = &f.closure.proto;
+        let pc = f.pc.checked_sub(1)?;
+        match p.code.get(pc)? {
+            Op::Call { a, .. } | Op::TailCall { a, .. } => p.name_of(pc, *a),
+            _ => None,
         }
     }
 
