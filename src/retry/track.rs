@@ -166,6 +166,9 @@ pub(crate) struct Track {
     lateness: LatenessStats,
     pub series: Series,
     finished: u32,
+    /// A strategy whose retry delay is not the schedule's (a stream's XAUTOCLAIM
+    /// min-idle-time): every retry is due this long after the attempt before it.
+    fixed_delay_ms: Option<i64>,
 }
 
 impl Track {
@@ -197,7 +200,23 @@ impl Track {
             lateness: LatenessStats::new(),
             series: Series::new(start, bucket_ms),
             finished: 0,
+            fixed_delay_ms: None,
         }
+    }
+
+    /// This track with every retry due `ms` after the attempt before it (the schedule
+    /// still decides how many retries there are).
+    pub fn with_fixed_delay(mut self, ms: i64) -> Track {
+        self.fixed_delay_ms = Some(ms.max(0));
+        self
+    }
+
+    /// When a retry waiting `delay_s` (the schedule's) from `now` is due.
+    fn due_after(&self, now: Ms, delay_s: u32) -> i64 {
+        let ms = self
+            .fixed_delay_ms
+            .unwrap_or(i64::from(delay_s).saturating_mul(1000));
+        now.saturating_add(ms)
     }
 
     fn run(&self, op: u32) -> Option<&OpRun> {
@@ -286,7 +305,8 @@ impl Track {
         }
         let (delay_s, raw) = schedule.delay_s(op, 1, r.prev_sleep_s);
         r.prev_sleep_s = raw;
-        self.wait(op, now.saturating_add(i64::from(delay_s) * 1000));
+        let due = self.due_after(now, delay_s);
+        self.wait(op, due);
         Some(delay_s)
     }
 
@@ -340,7 +360,10 @@ impl Track {
             b.successes += 1;
         }
         match next {
-            Next::Retry { delay_s } => self.wait(op, now.saturating_add(i64::from(delay_s) * 1000)),
+            Next::Retry { delay_s } => {
+                let due = self.due_after(now, delay_s);
+                self.wait(op, due)
+            }
             Next::GiveUp => {
                 self.c.given_up += 1;
                 self.finish(op, OpState::GaveUp, now);
