@@ -958,11 +958,7 @@ impl Playground {
     /// config error's message; a refused config leaves the running simulation alone.
     #[wasm_bindgen(js_name = simStart)]
     pub fn sim_start(&self, config: JsValue) -> Result<(), JsValue> {
-        let config: SimConfig = if config.is_undefined() || config.is_null() {
-            SimConfig::default()
-        } else {
-            serde_wasm_bindgen::from_value(config).map_err(|e| JsValue::from_str(&e.to_string()))?
-        };
+        let config = sim_config(config)?;
         self.shared
             .borrow_mut()
             .world
@@ -1055,6 +1051,28 @@ impl Playground {
         }
     }
 
+    /// The circuit breaker's states over time in one strategy: `[{atMs, state}]` (atMs
+    /// relative to the start; state "closed", "open" or "halfOpen"), or null without one.
+    #[wasm_bindgen(js_name = simBreaker)]
+    pub fn sim_breaker(&self, strategy_name: &str) -> JsValue {
+        let sh = self.shared.borrow();
+        match (sh.world.sim(), strategy(strategy_name)) {
+            (Some(sim), Some(k)) => sim.breaker(k).map_or(JsValue::NULL, |m| to_js(&m)),
+            _ => JsValue::NULL,
+        }
+    }
+
+    /// The layer-by-layer build-up of a config (see `retry::layers`): one row per layer
+    /// with its policy, calls, wasted calls, peak load, p99 completion and given-up
+    /// operations. Throws the config error's message.
+    #[wasm_bindgen(js_name = simLayers)]
+    pub fn sim_layers(&self, config: JsValue) -> Result<JsValue, JsValue> {
+        let config = sim_config(config)?;
+        crate::retry::layers::compare(&config)
+            .map(|rows| to_js(&rows))
+            .map_err(|e| JsValue::from_str(&format!("{}: {}", e.field, e.message)))
+    }
+
     /// The seq of the newest command the simulation logged (0 before the first); undefined
     /// when none runs. `simLog(simLogLast() - n, n)` reads the newest `n`.
     #[wasm_bindgen(js_name = simLogLast)]
@@ -1092,6 +1110,14 @@ impl Playground {
             ])
         }))
     }
+}
+
+/// A simulation config from the page's object (missing fields take the defaults).
+fn sim_config(config: JsValue) -> Result<SimConfig, JsValue> {
+    if config.is_undefined() || config.is_null() {
+        return Ok(SimConfig::default());
+    }
+    serde_wasm_bindgen::from_value(config).map_err(|e| JsValue::from_str(&e.to_string()))
 }
 
 impl Default for Playground {

@@ -213,6 +213,57 @@ pub struct Config {
     pub bucket_ms: i64,
     /// How many of the latest commands the log keeps.
     pub log_capacity: u32,
+
+    /// The downstream's capacity in calls a second (0: no limit); calls past it in the
+    /// same second fail. Each strategy calls its own copy of the downstream.
+    pub capacity_per_s: u32,
+    /// A retry budget: retries may add at most a share of the original calls' load.
+    pub budget: Option<RetryBudget>,
+    /// A circuit breaker in front of the downstream.
+    pub breaker: Option<BreakerConfig>,
+}
+
+/// Retries may add at most `percent`% to the original calls of the last 10 s, plus
+/// `min_per_s` a second (see `guard`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "camelCase", default)
+)]
+pub struct RetryBudget {
+    pub percent: f64,
+    pub min_per_s: f64,
+}
+
+impl Default for RetryBudget {
+    fn default() -> RetryBudget {
+        RetryBudget {
+            percent: 20.0,
+            min_per_s: 1.0,
+        }
+    }
+}
+
+/// Opens after `failures` failed calls in a row; half-open `open_ms` later (see `guard`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "camelCase", default)
+)]
+pub struct BreakerConfig {
+    pub failures: u32,
+    pub open_ms: i64,
+}
+
+impl Default for BreakerConfig {
+    fn default() -> BreakerConfig {
+        BreakerConfig {
+            failures: 5,
+            open_ms: 30_000,
+        }
+    }
 }
 
 impl Default for Config {
@@ -241,6 +292,9 @@ impl Default for Config {
             queue_claim: QueueClaim::Zrem,
             bucket_ms: 0,
             log_capacity: 2_000,
+            capacity_per_s: 0,
+            budget: None,
+            breaker: None,
         }
     }
 }
@@ -255,6 +309,7 @@ pub const MAX_DELAY_S: u32 = 604_800;
 pub const MAX_SPAN_MS: i64 = 30 * 86_400_000;
 pub const MAX_LOG: u32 = 100_000;
 pub const MAX_BATCH: u32 = 1_000;
+pub const MAX_CAPACITY: u32 = 1_000_000;
 
 /// Why a config cannot run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -379,6 +434,15 @@ impl Config {
             c.bucket_ms.clamp(100, 86_400_000)
         };
         c.log_capacity = c.log_capacity.min(MAX_LOG);
+        c.capacity_per_s = c.capacity_per_s.min(MAX_CAPACITY);
+        if let Some(b) = c.budget.as_mut() {
+            b.percent = finite(b.percent, "budget.percent")?.clamp(0.0, 1_000.0);
+            b.min_per_s = finite(b.min_per_s, "budget.min_per_s")?.clamp(0.0, 1_000.0);
+        }
+        if let Some(b) = c.breaker.as_mut() {
+            b.failures = b.failures.clamp(1, 1_000);
+            b.open_ms = b.open_ms.clamp(100, 86_400_000);
+        }
         Ok(c)
     }
 

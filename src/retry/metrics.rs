@@ -37,6 +37,22 @@ pub struct Metrics {
     pub not_arrived: u64,
     pub waiting: u64,
     pub lateness: Lateness,
+    /// Calls that reached the downstream.
+    pub calls: u64,
+    /// Calls that didn't end an operation's story well: every call but the successes.
+    pub wasted_calls: u64,
+    /// The most calls in one second.
+    pub peak_calls_per_s: u32,
+    /// Calls past the downstream's capacity (they failed).
+    pub overloaded: u64,
+    /// Attempts an open circuit breaker failed at once (no call).
+    pub breaker_rejected: u64,
+    /// Times the breaker opened.
+    pub breaker_opened: u64,
+    /// Retries over the retry budget, not made (their operations were given up).
+    pub budget_denied: u64,
+    /// Original failure to success, over the operations that succeeded.
+    pub completion: Lateness,
 }
 
 /// Attempt time minus due time, over first attempts of retries (not duplicates).
@@ -204,6 +220,13 @@ pub struct SeriesBucket {
     pub successes: u32,
     pub failures: u32,
     pub commands: u64,
+    /// Calls to the downstream (original failures, retries, duplicates; not the ones an
+    /// open breaker rejected).
+    pub calls: u32,
+    /// The most calls made in one second of this bucket: the load the capacity line meets.
+    pub peak_calls_per_s: u32,
+    /// Calls past the downstream's capacity in their second (they failed).
+    pub overloaded: u32,
 }
 
 /// At most this many buckets; later times land in the last one.

@@ -14,6 +14,8 @@
 
 pub mod config;
 mod events;
+pub mod guard;
+pub mod layers;
 pub mod log;
 pub mod metrics;
 mod polling;
@@ -22,8 +24,10 @@ pub mod schedule;
 pub mod track;
 
 pub use config::{
-    Backoff, Config, ConfigError, Jitter, QueueClaim, ScheduleConfig, StrategyKind, Window,
+    Backoff, BreakerConfig, Config, ConfigError, Jitter, QueueClaim, RetryBudget, ScheduleConfig,
+    StrategyKind, Window,
 };
+pub use guard::{BreakerMark, BreakerState};
 pub use log::{Actor, LogEntry};
 pub use metrics::{Lateness, LatenessBucket, Metrics, SeriesBucket};
 pub use queue::QUEUE_KEY;
@@ -240,6 +244,8 @@ impl Simulation {
             }
         }
         let track = |kind| {
+            let guard =
+                guard::Guard::new(config.capacity_per_s, config.budget, config.breaker, now_ms);
             Track::new(
                 kind,
                 config.db_of(kind),
@@ -248,6 +254,7 @@ impl Simulation {
                 bucket_ms,
                 &sched,
             )
+            .with_guard(guard)
         };
         let polling = config
             .polling
@@ -384,6 +391,11 @@ impl Simulation {
     /// Retries over time, in buckets of `bucket_ms()` from the start.
     pub fn series(&self, kind: StrategyKind) -> &[SeriesBucket] {
         self.track(kind).map_or(&[], |t| &t.series.buckets)
+    }
+
+    /// The circuit breaker's states over time in one strategy (None without a breaker).
+    pub fn breaker(&self, kind: StrategyKind) -> Option<Vec<BreakerMark>> {
+        self.track(kind)?.breaker_marks(self.now)
     }
 
     pub fn bucket_ms(&self) -> i64 {

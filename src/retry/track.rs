@@ -7,6 +7,7 @@ use crate::clock::Ms;
 use std::collections::BTreeSet;
 
 use super::config::StrategyKind;
+use super::guard::{Admission, BreakerMark, Guard};
 use super::metrics::{LatenessStats, Metrics, Series};
 use super::schedule::{Failures, Schedule};
 
@@ -45,6 +46,12 @@ pub enum Outcome {
     Failed,
     /// Failed because it fell inside the outage window.
     FailedInOutage,
+    /// Failed because the downstream had answered its capacity that second.
+    Overloaded,
+    /// Failed at once: the circuit breaker was open (the downstream wasn't called).
+    Rejected,
+    /// Not made: over the retry budget (the operation is given up).
+    Denied,
     Succeeded,
 }
 
@@ -169,6 +176,10 @@ pub(crate) struct Track {
     /// A strategy whose retry delay is not the schedule's (a stream's XAUTOCLAIM
     /// min-idle-time): every retry is due this long after the attempt before it.
     fixed_delay_ms: Option<i64>,
+    /// The downstream this strategy's attempts call, behind its budget and breaker.
+    guard: Guard,
+    /// Original failure to success, of the operations that succeeded.
+    completion: LatenessStats,
 }
 
 impl Track {
@@ -201,6 +212,30 @@ impl Track {
             series: Series::new(start, bucket_ms),
             finished: 0,
             fixed_delay_ms: None,
+            guard: Guard::new(0, None, None, start),
+            completion: LatenessStats::new(),
+        }
+    }
+
+    /// This track calling the downstream through `guard` (capacity, budget, breaker).
+    pub fn with_guard(mut self, guard: Guard) -> Track {
+        self.guard = guard;
+        self
+    }
+
+    /// The breaker's states over time (None without one).
+    pub fn breaker_marks(&self, now: Ms) -> Option<Vec<BreakerMark>> {
+        self.guard.breaker_marks(now)
+    }
+
+    /// A call to the downstream at `now`, counted in the load series.
+    fn count_call(&mut self, now: Ms, overloaded: bool) {
+        let in_second = self.guard.in_second();
+        let b = self.series.at(now);
+        b.calls += 1;
+        b.peak_calls_per_s = b.peak_calls_per_s.max(in_second);
+        if overloaded {
+            b.overloaded += 1;
         }
     }
 
@@ -280,16 +315,25 @@ impl Track {
         failures: &Failures,
     ) -> Option<u32> {
         let outage = failures.in_outage(now.saturating_sub(self.start));
-        let r = self.run_mut(op)?;
-        if r.state != OpState::NotArrived {
+        if self.state(op) != Some(OpState::NotArrived) {
             return None;
         }
-        r.arrived = Some(now);
-        let outcome = if outage {
-            Outcome::FailedInOutage
-        } else {
-            Outcome::Failed
+        let outcome = match self.guard.admit(now, false) {
+            Admission::Rejected | Admission::Denied => Outcome::Rejected,
+            Admission::Called { overloaded } => {
+                self.guard.record(now, false);
+                self.count_call(now, overloaded);
+                if outage {
+                    Outcome::FailedInOutage
+                } else if overloaded {
+                    Outcome::Overloaded
+                } else {
+                    Outcome::Failed
+                }
+            }
         };
+        let r = self.run_mut(op)?;
+        r.arrived = Some(now);
         r.marks.push(AttemptMark {
             at_ms: now,
             due_ms: now,
@@ -319,18 +363,30 @@ impl Track {
         failures: &Failures,
     ) -> Option<Next> {
         let start = self.start;
-        let r = self.run_mut(op)?;
+        let r = self.run(op)?;
         if r.state != OpState::Waiting {
             return None;
         }
         let k = r.retries_done + 1;
         let due = r.due;
-        let (failed, in_outage) = failures.fails(op, k, now.saturating_sub(start));
-        let outcome = match (failed, in_outage) {
-            (false, _) => Outcome::Succeeded,
-            (true, true) => Outcome::FailedInOutage,
-            (true, false) => Outcome::Failed,
+        let outcome = match self.guard.admit(now, true) {
+            Admission::Denied => return self.deny(op, k, now),
+            Admission::Rejected => Outcome::Rejected,
+            Admission::Called { overloaded } => {
+                let (failed, in_outage) = failures.fails(op, k, now.saturating_sub(start));
+                let outcome = match (failed, in_outage, overloaded) {
+                    (_, true, _) => Outcome::FailedInOutage,
+                    (_, false, true) => Outcome::Overloaded,
+                    (true, false, false) => Outcome::Failed,
+                    (false, false, false) => Outcome::Succeeded,
+                };
+                self.guard.record(now, outcome == Outcome::Succeeded);
+                self.count_call(now, overloaded);
+                outcome
+            }
         };
+        let failed = outcome != Outcome::Succeeded;
+        let r = self.run_mut(op)?;
         r.marks.push(AttemptMark {
             at_ms: now,
             due_ms: due,
@@ -370,10 +426,30 @@ impl Track {
             }
             Next::Done => {
                 self.c.successes += 1;
+                if let Some(arrived) = self.run(op).and_then(|r| r.arrived) {
+                    self.completion.record(now.saturating_sub(arrived));
+                }
                 self.finish(op, OpState::Succeeded, now);
             }
         }
         Some(next)
+    }
+
+    /// Retry `k` of `op` was over the retry budget: it isn't made, the operation is given up.
+    fn deny(&mut self, op: u32, k: u32, now: Ms) -> Option<Next> {
+        let r = self.run_mut(op)?;
+        let due = r.due;
+        r.marks.push(AttemptMark {
+            at_ms: now,
+            due_ms: due,
+            retry: k,
+            outcome: Outcome::Denied,
+            duplicate: false,
+        });
+        r.last = Some(Next::GiveUp);
+        self.c.given_up += 1;
+        self.finish(op, OpState::GaveUp, now);
+        Some(Next::GiveUp)
     }
 
     /// `op`'s last retry made again at `now` by someone who didn't know it was made: it
@@ -389,6 +465,10 @@ impl Track {
         });
         self.c.retries += 1;
         self.c.duplicates += 1;
+        if !matches!(last.outcome, Outcome::Rejected | Outcome::Denied) {
+            let overloaded = self.guard.call(now);
+            self.count_call(now, overloaded);
+        }
         let b = self.series.at(now);
         b.retries += 1;
         if last.outcome == Outcome::Succeeded {
@@ -414,6 +494,7 @@ impl Track {
             .iter()
             .filter(|r| r.state == OpState::NotArrived)
             .count() as u64;
+        let g = self.guard.counts();
         Metrics {
             strategy: self.kind,
             db: self.db,
@@ -434,6 +515,14 @@ impl Track {
             not_arrived,
             waiting: self.waiting.len() as u64,
             lateness: self.lateness.summary(),
+            calls: g.calls,
+            wasted_calls: g.calls.saturating_sub(self.c.successes),
+            peak_calls_per_s: g.peak_per_s,
+            overloaded: g.overloaded,
+            breaker_rejected: g.rejected,
+            breaker_opened: g.breaker_opened,
+            budget_denied: g.denied,
+            completion: self.completion.summary(),
         }
     }
 
