@@ -253,3 +253,85 @@ fn the_build_up_is_the_same_every_time_and_takes_untrusted_configs() {
     });
     assert_eq!(compare(&wild).unwrap().len(), 7);
 }
+
+/// The page's guided experiments (www/js/retry/experiments.js) hold in the model: the
+/// same configs, the same comparisons.
+fn experiment(jitter: Jitter) -> Config {
+    let mut c = herd(jitter);
+    c.queue_claim = QueueClaim::Lua;
+    c
+}
+
+#[test]
+fn experiment_brew_a_retry_storm() {
+    let none = queue_metrics(&experiment(Jitter::None));
+    let full = queue_metrics(&experiment(Jitter::Full));
+    assert!(none.peak_calls_per_s >= 250 && none.overloaded > 0);
+    let (_w, sim) = run(&experiment(Jitter::None));
+    let after_outage = sim
+        .series(StrategyKind::Queue)
+        .iter()
+        .filter(|b| b.start_ms >= 300_000)
+        .map(|b| b.overloaded)
+        .sum::<u32>();
+    assert!(after_outage > 0, "the storm outlives the outage");
+    assert!(full.overloaded * 4 < none.overloaded);
+    eprintln!("storm: none {} overloaded, full {}", none.overloaded, full.overloaded);
+}
+
+fn long_outage(jitter: Jitter) -> Config {
+    Config {
+        operations: 500,
+        arrival_spread_ms: 1_000,
+        failure_probability: 0.3,
+        outage: Some(Window {
+            start_ms: 0,
+            end_ms: 1_200_000,
+        }),
+        schedule: ScheduleConfig {
+            backoff: Backoff::Exponential {
+                base_s: 30,
+                factor: 2.0,
+                cap_s: 600,
+            },
+            jitter,
+            max_retries: 6,
+            test_mode: false,
+        },
+        polling: false,
+        events: false,
+        queue_claim: QueueClaim::Lua,
+        ..Config::default()
+    }
+}
+
+#[test]
+fn experiment_full_jitter_gives_up_more_during_an_outage() {
+    let none = queue_metrics(&long_outage(Jitter::None));
+    let equal = queue_metrics(&long_outage(Jitter::Equal));
+    let full = queue_metrics(&long_outage(Jitter::Full));
+    eprintln!(
+        "given up: none {}, equal {}, full {}",
+        none.given_up, equal.given_up, full.given_up
+    );
+    // Full jitter's delays average half the schedule's: more retries land in the outage.
+    assert!(full.given_up > none.given_up * 3, "{} {}", full.given_up, none.given_up);
+    assert!(full.given_up > equal.given_up && equal.given_up > none.given_up);
+}
+
+#[test]
+fn experiment_what_a_budget_costs() {
+    let free = queue_metrics(&experiment(Jitter::Full));
+    let mut cfg = experiment(Jitter::Full);
+    cfg.budget = Some(RetryBudget {
+        percent: 10.0,
+        min_per_s: 1.0,
+    });
+    let budget = queue_metrics(&cfg);
+    eprintln!(
+        "budget: calls {} -> {}, given up {} -> {}",
+        free.calls, budget.calls, free.given_up, budget.given_up
+    );
+    assert!(budget.calls * 2 < free.calls);
+    assert!(budget.given_up > free.given_up);
+}

@@ -1,14 +1,19 @@
 // Retries over time: simSeries per strategy as three stacked strips of bars on one canvas
 // (the same y scale, so a herd in one and its absence in another compare at a glance), the
 // outage shaded, a "now" line, a hover readout, and a textual summary of the peaks.
+// "Load" shows the calls each strategy made to the downstream in the busiest second of
+// each bar against the downstream's capacity (a line), so a thundering herd is load above
+// it; a circuit breaker's open and half-open times are drawn as a band under each strip.
 //
 //   chart.setup({ strategies, config, bucketMs })
-//   chart.update({ series: { polling: [...], … }, view: { x0, x1 }, nowRel, dataKey })
+//   chart.update({ series: { polling: [...], … }, breakers: { polling: [{atMs, state}] | null, … },
+//                  view: { x0, x1 }, nowRel, dataKey })
 // Times are ms since the run's start.
 import { h, setText, fitCanvas, themeColors, niceStep, niceCount, fmtAxis, fmtSpan, fmtInt, fmtNum, uid, STRATEGY_NAMES } from './util.js';
 
 const METRICS = [
   ['retries', 'retries'],
+  ['peakCallsPerS', 'load: calls in the busiest second'],
   ['successes', 'successes'],
   ['failures', 'failed retries'],
   ['commands', 'commands'],
@@ -50,8 +55,11 @@ export function mountChart(root) {
   }
 
   const metric = () => select.value;
-  const scale = () => (perSecond.checked ? 1000 / bucketMs : 1);
-  const unitText = () => `${METRICS.find(([v]) => v === metric())[1]}${perSecond.checked ? ' per second' : ` per ${fmtSpan(bucketMs)}`}`;
+  const isLoad = () => metric() === 'peakCallsPerS';
+  // Load is a rate already: the busiest second's calls.
+  const scale = () => (isLoad() || !perSecond.checked ? 1 : 1000 / bucketMs);
+  const unitText = () => `${METRICS.find(([v]) => v === metric())[1]}${isLoad() ? '' : perSecond.checked ? ' per second' : ` per ${fmtSpan(bucketMs)}`}`;
+  const capacity = () => (isLoad() && config?.capacityPerS > 0 ? config.capacityPerS : 0);
 
   function update(input) {
     last = input;
@@ -95,6 +103,8 @@ export function mountChart(root) {
       peaks[s] = peak;
       max = Math.max(max, peak.v);
     }
+    const cap = capacity();
+    max = Math.max(max, cap * 1.25);
     const step = niceCount(max || 1, 2);
     const top = Math.max(step, Math.ceil((max || 1) / step) * step);
 
@@ -150,11 +160,18 @@ export function mountChart(root) {
           ctx.fillRect(col, base - bh, 1, bh);
         }
       }
+      if (cap > 0) {
+        // the downstream's capacity: load above this line fails
+        const y = Math.round(base - (cap / top) * (bandH - 2));
+        ctx.fillStyle = c.error;
+        for (let x = left; x < right; x += 8) ctx.fillRect(x, y, 5, 2);
+      }
+      drawBreaker(ctx, last.breakers?.[s], base, px, view, left, right);
       // labels: the strategy, and the scale
       ctx.textBaseline = 'top';
       ctx.textAlign = 'left';
       const label = `${STRATEGY_NAMES[s]}`;
-      const scaleText = `top line ${fmtNum(top, top < 10 ? 1 : 0)}${perSecond.checked ? '/s' : ''}`;
+      const scaleText = `top line ${fmtNum(top, top < 10 ? 1 : 0)}${perSecond.checked || isLoad() ? '/s' : ''}${cap > 0 ? ` · capacity ${fmtInt(cap)}/s (dashed)` : ''}`;
       ctx.fillStyle = c[s];
       ctx.fillText(label, left, top0 + 2);
       ctx.fillStyle = c.muted;
@@ -192,9 +209,25 @@ export function mountChart(root) {
     const parts = strategies.map((s) => (peaks[s].v > 0
       ? `${STRATEGY_NAMES[s]} ${fmtNum(peaks[s].v, 1)} at +${fmtSpan(peaks[s].t)}`
       : `${STRATEGY_NAMES[s]} none yet`));
-    const text = `Peak ${unitText()}${view.x1 - view.x0 < (last.runSpan ?? Infinity) ? ' in view' : ''}, in ${fmtSpan(bucketMs)} bars: ${parts.join('; ')}.`;
+    const over = cap > 0 ? ` Capacity ${fmtInt(cap)} calls a second: ${strategies.map((s) => `${STRATEGY_NAMES[s]} ${peaks[s].v > cap ? `went ${fmtNum(peaks[s].v / cap, 1)}× over it` : 'stayed under it'}`).join('; ')}.` : '';
+    const breakerText = strategies.some((s) => last.breakers?.[s]) ? ' The band under each strip is the circuit breaker: red while open, amber while half-open.' : '';
+    const text = `Peak ${unitText()}${view.x1 - view.x0 < (last.runSpan ?? Infinity) ? ' in view' : ''}, in ${fmtSpan(bucketMs)} bars: ${parts.join('; ')}.${over}${breakerText}`;
     setText(summary, text);
     canvas.setAttribute('aria-label', `Chart of ${unitText()} for each strategy. ${text}`);
+  }
+
+  /** The breaker's open (red) and half-open (amber) times as a band at the strip's foot. */
+  function drawBreaker(ctx, marks, base, px, view, left, right) {
+    if (!marks || !marks.length) return;
+    marks.forEach((m, i) => {
+      if (m.state === 'closed') return;
+      const until = i + 1 < marks.length ? marks[i + 1].atMs : last.nowRel;
+      if (until < view.x0 || m.atMs > view.x1) return;
+      const a = Math.max(left, px(m.atMs));
+      const b = Math.min(right, px(until));
+      ctx.fillStyle = m.state === 'open' ? colors.error : colors.orange;
+      ctx.fillRect(a, base + 1, Math.max(1, b - a), 3);
+    });
   }
 
   function readHover(px, view, left, right) {
@@ -206,6 +239,7 @@ export function mountChart(root) {
     const parts = strategies.map((s) => {
       const b = (last.series[s] ?? [])[i];
       const v = b ? b[field] : 0;
+      if (isLoad()) return `${STRATEGY_NAMES[s]} ${fmtInt(v)}/s${b?.overloaded ? `, ${fmtInt(b.overloaded)} calls over capacity` : ''}`;
       return `${STRATEGY_NAMES[s]} ${fmtInt(v)}${perSecond.checked && bucketMs !== 1000 ? ` (${fmtNum(v * k, 2)}/s)` : ''}`;
     });
     setText(readout, `+${fmtSpan(i * bucketMs)} to +${fmtSpan((i + 1) * bucketMs)}: ${METRICS.find(([v]) => v === field)[1]}: ${parts.join(' · ')}`);

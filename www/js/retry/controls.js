@@ -21,6 +21,7 @@ const DEFAULTS = {
   listeners: 1, listenerOutage: false, listenerOutageStart: '2m', listenerOutageEnd: '3m',
   queueWorkers: 3, queuePoll: '1s', queueBatch: 100, queueClaim: 'perEntry',
   bucket: 'auto', speedOnStart: 'suggest',
+  capacity: '', budget: false, budgetPercent: 20, budgetMinPerS: 1, breaker: false, breakerFailures: 5, breakerOpen: '30s',
 };
 
 /** Which inputs an engine error's field names. */
@@ -31,6 +32,8 @@ const ERROR_FIELDS = {
   schedule: ['intervals'],
   'schedule.factor': ['factor'],
   strategies: ['polling', 'events', 'queue'],
+  'budget.percent': ['budgetPercent'],
+  'budget.min_per_s': ['budgetMinPerS'],
 };
 
 export function mountControls(root, { onStart, onPause, onStep, onReset }) {
@@ -98,6 +101,12 @@ export function mountControls(root, { onStart, onPause, onStep, onReset }) {
   const outageBox = h('div', { className: 'rs-row rs-window' },
     field('outageStart', 'Outage from', 'text'),
     field('outageEnd', 'to', 'text'));
+  const budgetBox = h('div', { className: 'rs-row rs-window' },
+    field('budgetPercent', 'Extra load (%)', 'number', { min: 0, max: 1000, step: 'any', hint: 'retries per 100 original calls, over 10 s' }),
+    field('budgetMinPerS', 'Floor (/s)', 'number', { min: 0, max: 1000, step: 'any', hint: 'retries a second always allowed' }));
+  const breakerBox = h('div', { className: 'rs-row rs-window' },
+    field('breakerFailures', 'Opens after (failures in a row)', 'number', { min: 1, max: 1000, step: 1 }),
+    field('breakerOpen', 'Stays open for', 'text', { hint: 'then one probe call (half-open)' }));
   const listenerBox = h('div', { className: 'rs-row rs-window' },
     field('listenerOutageStart', 'Listeners down from', 'text'),
     field('listenerOutageEnd', 'to', 'text'));
@@ -127,6 +136,13 @@ export function mountControls(root, { onStart, onPause, onStep, onReset }) {
       listBox, expBox,
       field('testMode', 'Seed’s test mode: every delay 60 s', 'checkbox'),
       delaysNote),
+    h('fieldset', { className: 'rs-fieldset' },
+      h('legend', { text: 'Downstream and protection' }),
+      field('capacity', 'Capacity (calls a second)', 'number', { min: 0, max: 1000000, step: 1, hint: 'blank: unlimited; calls past it in the same second fail' }),
+      field('budget', 'Retry budget', 'checkbox'),
+      budgetBox,
+      field('breaker', 'Circuit breaker', 'checkbox'),
+      breakerBox),
     h('details', { className: 'rs-advanced' },
       h('summary', { text: 'Advanced: arrivals, seed, pollers, listeners, workers' }),
       h('div', { className: 'rs-row' },
@@ -183,6 +199,8 @@ export function mountControls(root, { onStart, onPause, onStep, onReset }) {
     expBox.hidden = !exp;
     for (const name of ['outageStart', 'outageEnd']) inputs[name].disabled = !inputs.outage.checked;
     for (const name of ['listenerOutageStart', 'listenerOutageEnd']) inputs[name].disabled = !inputs.listenerOutage.checked;
+    for (const name of ['budgetPercent', 'budgetMinPerS']) inputs[name].disabled = !inputs.budget.checked;
+    for (const name of ['breakerFailures', 'breakerOpen']) inputs[name].disabled = !inputs.breaker.checked;
     const { config } = read();
     const delays = describeDelays(config.schedule);
     const jitter = config.schedule.jitter !== 'none' ? `, with ${config.schedule.jitter} jitter` : '';
@@ -296,6 +314,9 @@ export function mountControls(root, { onStart, onPause, onStep, onReset }) {
       queueClaim: inputs.queueClaim.value,
       bucketMs,
       logCapacity: 2000,
+      capacityPerS: v('capacity') === '' ? 0 : int('capacity', 'capacity', 0, 1_000_000),
+      budget: on('budget') ? { percent: num('budgetPercent', 'budget extra load (%)', 0, 1000), minPerS: num('budgetMinPerS', 'budget floor', 0, 1000) } : null,
+      breaker: on('breaker') ? { failures: int('breakerFailures', 'breaker failures', 1, 1000), openMs: dur('breakerOpen', 'breaker open time') } : null,
     };
     return { config, errors, idlePolls: inputs.idlePolls.value, speedChoice: inputs.speedOnStart.value, auto: bucketMs === 0 };
   }

@@ -18,6 +18,15 @@ const ROWS = [
   ['lost', 'Lost retries', 'int', ['events']],
   ['eventsReceived', 'Expired events received', 'int', ['events']],
   ['claimConflicts', 'Claim conflicts (ZREM answered 0, or EXEC failed)', 'int', ['queue']],
+  ['calls', 'Calls to the downstream', 'int'],
+  ['wastedCalls', 'Wasted calls (all but the successes)', 'int'],
+  ['peakCallsPerS', 'Peak load (calls in one second)', 'int'],
+  ['overloaded', 'Calls over the capacity (failed)', 'int'],
+  ['breakerRejected', 'Failed fast by the open breaker', 'int'],
+  ['breakerOpened', 'Times the breaker opened', 'int'],
+  ['budgetDenied', 'Retries over the budget (given up)', 'int'],
+  ['completion.p50Ms', 'Completion: median (failure to success)', 'done'],
+  ['completion.p99Ms', 'Completion: p99', 'done'],
   ['lateness.minMs', 'Lateness: min', 'ms'],
   ['lateness.meanMs', 'Lateness: mean', 'ms'],
   ['lateness.p50Ms', 'Lateness: median (p50)', 'ms'],
@@ -38,6 +47,7 @@ function format(kind, value, m) {
   if (kind === 'int') return fmtInt(value);
   if (kind === 'rate') return fmtRate(value);
   if (kind === 'ms') return m.lateness.count === 0 ? '—' : fmtLateness(value);
+  if (kind === 'done') return m.completion?.count ? fmtLateness(value) : '—';
   return String(value);
 }
 

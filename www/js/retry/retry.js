@@ -299,7 +299,9 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
     const view = needSeries ? r.view(spanSelect.value, nowRel, state.finished, series) : null;
     if (seen.chart.isVisible()) {
       const commands = state.metrics.reduce((n, m) => n + m.commands, 0);
-      chart.update({ series, view, nowRel, dataKey: `${dataKey}|${commands}`, runSpan: run.horizon });
+      const breakers = run.config.breaker ? Object.fromEntries(run.strategies.map((s) => [s, engine.simBreaker(s)])) : null;
+      const opened = breakers ? Object.values(breakers).reduce((n, m) => n + (m?.length ?? 0), 0) : 0;
+      chart.update({ series, breakers, view, nowRel, dataKey: `${dataKey}|${commands}|${opened}`, runSpan: run.horizon });
     }
     if (seen.timeline.isVisible()) timeline.update({ engine, view, nowRel, dataKey });
     if (seen.keys.isVisible()) keys.update(engine, engine.now());
