@@ -190,8 +190,24 @@ pub(crate) fn run_ideal(config: &Config) -> Result<(Track, i64), ConfigError> {
 /// The build-up from `base`, one row per layer.
 pub fn compare(base: &Config) -> Result<Vec<LayerRow>, ConfigError> {
     let base = base.normalized()?;
+    let mut layers = layer_configs(&base);
+    // One bucket width for every row, so their load over time shares one time axis.
+    if base.bucket_ms <= 0 {
+        let horizon = layers
+            .iter()
+            .map(|(_, c)| {
+                let s = Schedule::new(c.schedule.clone(), c.seed);
+                c.arrival_spread_ms + (s.longest_total_s() * 1000.0) as i64
+            })
+            .max()
+            .unwrap_or(0);
+        let bucket_ms = auto_bucket_ms(horizon);
+        for (_, c) in layers.iter_mut() {
+            c.bucket_ms = bucket_ms;
+        }
+    }
     let mut rows = Vec::new();
-    for (layer, config) in layer_configs(&base) {
+    for (layer, config) in layers {
         let (track, bucket_ms) = run_ideal(&config)?;
         let m = track.metrics(0);
         rows.push(LayerRow {

@@ -365,12 +365,21 @@ export function mountControls(root, { onStart, onPause, onStep, onReset }) {
     setText(startButton.lastChild, running ? 'Restart' : 'Start');
   }
 
+  /** Set the form to the defaults with `values` over them (an experiment's run). */
+  function applyValues(values, note = '') {
+    set({ ...DEFAULTS, ...values });
+    for (const b of presetButtons) b.setAttribute('aria-pressed', 'false');
+    setText(presetNote, note);
+    clearError();
+  }
+
   applyPreset('seed');
   return {
     read,
     showError,
     clearError,
     applyPreset,
+    applyValues,
     set,
     setState,
     setStatus: (text) => setText(status, text),

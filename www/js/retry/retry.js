@@ -24,6 +24,7 @@ import { mountKeys } from './keys.js';
 import { mountLog } from './log.js';
 import { strategyCard, herdNote, seedNotes, consoleHint, idleNote } from './explain.js';
 import { createPace } from './pace.js';
+import { mountLab } from './lab.js';
 import { RetryRun } from './run.js';
 import { registerDueSource, onClockChange, worldClock } from '../clock/clock.js';
 
@@ -76,6 +77,7 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
   const timelineRoot = h('section', { className: 'rs-panel rs-timeline', 'aria-label': 'Every operation' });
   const metricsRoot = h('section', { className: 'rs-panel rs-metrics-panel', 'aria-labelledby': 'rs-metrics-title' });
   const logRoot = h('section', { className: 'rs-panel rs-log', 'aria-label': 'Commands sent' });
+  const labRoot = h('div', { className: 'rs-lab' });
   const keySlots = STRATEGIES.map(() => h('div', { className: 'rs-keys-slot' }));
   const spanSelect = h('select', { id: 'rs-span', className: 'rs-input' }, SPANS.map(([v, t]) => h('option', { value: String(v), text: t })));
   const cards = h('div', { className: 'rs-cards' }, STRATEGIES.map((s, i) => strategyCard(s, keySlots[i])));
@@ -97,6 +99,7 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
           h('span', { className: 'rs-hint', text: 'shorter spans follow “now”' })),
         emptyNote, chartRoot, timelineRoot, herdNote())),
     metricsRoot,
+    labRoot,
     cards,
     logRoot,
     seedNotes(),
@@ -121,6 +124,14 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
   };
   const keys = mountKeys(cards, { onOpenKey: openKey });
   const log = mountLog(logRoot, { onOpenKey: openKey });
+  const lab = mountLab(labRoot, {
+    engine,
+    readConfig: () => controls.read(),
+    runWith(values, tag) {
+      controls.applyValues(values, 'Set by an experiment below.');
+      return start(tag);
+    },
+  });
 
   const seen = {
     chart: watchVisibility(chartRoot),
@@ -183,7 +194,8 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
     controls.setIdleNote('');
   }
 
-  function start() {
+  /** Start a run from the form; `tag` names the experiment run that asked (see lab.js). */
+  function start(tag = null) {
     controls.clearError();
     const reading = controls.read();
     if (reading.errors.length) {
@@ -209,6 +221,7 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
     if (plan.speed !== current) c.setSpeed(plan.speed);
     if (c.isPaused()) c.resume();
     setupViews(engine.simState());
+    lab.started(tag);
     controls.setSpeedNote(r.started(plan, current));
     announce(`Simulation started: ${config.operations} operations, ${r.run.strategies.length} strategies, at ${clk().speed()}×.`);
     return true;
@@ -315,6 +328,7 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
       }));
     }
     if (r.finishedNow(state.finished)) {
+      lab.finished(state);
       const back = giveClockBack();
       announce(`The simulation finished after ${fmtSpan(nowRel)} of world time.${back ? ` The world clock is back at ${back}×.` : ''}`);
       if (back) controls.setSpeedNote(`The run finished: the world clock is back at ${back}×, as it was before Start.`);
