@@ -7,7 +7,14 @@ import { fmtSpan, fmtInt, STRATEGY_NAMES } from './util.js';
 export const AXIS_H = 22;
 const REFETCH_MS = 80; // at most this often while the data keeps changing
 
-const OUTCOME_TEXT = { failed: 'failed', failedInOutage: 'failed (outage)', succeeded: 'succeeded' };
+const OUTCOME_TEXT = {
+  failed: 'failed',
+  failedInOutage: 'failed (outage)',
+  overloaded: 'failed (over capacity)',
+  rejected: 'failed fast (breaker open)',
+  denied: 'not made (over the retry budget)',
+  succeeded: 'succeeded',
+};
 export const STATE_TEXT = { notArrived: 'not failed yet', waiting: 'waiting', succeeded: 'succeeded', gaveUp: 'given up', lost: 'lost: its retry will never happen' };
 
 export class TimelineState {

@@ -12,6 +12,15 @@
 import { h, setText, fitCanvas, themeColors, niceStep, fmtAxis, uid } from './util.js';
 import { TimelineState, AXIS_H } from './timeline-state.js';
 
+/** A retry mark's colour by outcome (the rest: a failed retry's). */
+const OUTCOME_COLOR = {
+  succeeded: (c) => c.green,
+  failedInOutage: (c) => c.orange,
+  overloaded: (c) => c.yellow,
+  rejected: (c) => c.muted,
+  denied: (c) => c.muted,
+};
+
 export function mountTimeline(root) {
   const selectId = uid('rs-tl-strategy');
   const select = h('select', { id: selectId, className: 'rs-input' });
@@ -26,6 +35,8 @@ export function mountTimeline(root) {
     h('li', {}, h('span', { className: 'rs-key rs-key-origin', 'aria-hidden': 'true' }), 'first failure'),
     h('li', {}, h('span', { className: 'rs-key rs-key-fail', 'aria-hidden': 'true' }), 'retry failed'),
     h('li', {}, h('span', { className: 'rs-key rs-key-outage', 'aria-hidden': 'true' }), 'failed in the outage'),
+    h('li', {}, h('span', { className: 'rs-key rs-key-over', 'aria-hidden': 'true' }), 'over capacity'),
+    h('li', {}, h('span', { className: 'rs-key rs-key-fast', 'aria-hidden': 'true' }), 'failed fast (breaker open) or refused by the budget'),
     h('li', {}, h('span', { className: 'rs-key rs-key-ok', 'aria-hidden': 'true' }), 'succeeded'),
     h('li', {}, h('span', { className: 'rs-key rs-key-dup', 'aria-hidden': 'true' }), 'duplicate retry'),
     h('li', {}, h('span', { className: 'rs-key rs-key-end', 'aria-hidden': 'true' }), 'given up ■ / lost ✕'),
@@ -204,7 +215,7 @@ export function mountTimeline(root) {
         ctx.lineWidth = 1;
         continue;
       }
-      ctx.fillStyle = a.outcome === 'succeeded' ? c.green : a.outcome === 'failedInOutage' ? c.orange : c.error;
+      ctx.fillStyle = OUTCOME_COLOR[a.outcome]?.(c) ?? c.error;
       ctx.beginPath();
       if (a.retry === 0) {
         ctx.moveTo(x, cy - r - 1);
