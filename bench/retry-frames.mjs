@@ -2,6 +2,7 @@
 // Frame times of the retry simulation page: a benchmark, not a test.
 //
 //   node bench/retry-frames.mjs [--ops 1000] [--speed 600] [--seconds 10] [--preset seed]
+//                               [--capacity 100] [--panels all|top]
 //
 // Serves www/ (scripts/static-server.mjs), opens the page in headless Chromium (Debian's
 // /usr/bin/chromium through playwright-core), scrolls to the simulation, starts it from
@@ -9,6 +10,11 @@
 // requestAnimationFrame timestamp (and long tasks) for a while. Prints p50/p95/max frame
 // time and fps, plus where the time goes inside the page's frames (simulation vs drawing).
 // The target is 60 fps: p95 ≤ ~17 ms. The machine's other work makes numbers noisy; rerun.
+// With `--panels all` (the default) the viewport is as tall as the page, so every panel —
+// chart (showing load against the capacity), timeline, numbers, the layer build-up with all
+// its rows, experiments, keys, log — is visible and drawn; a circuit breaker is on. Also
+// printed: the model's commands per second of wall time while measured, and how long the
+// layer build-up (engine.simLayers) of this config takes.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -23,6 +29,8 @@ const OPS = Number(arg('ops', 1000));
 const SPEED = Number(arg('speed', 600));
 const SECONDS = Number(arg('seconds', 10));
 const PRESET = arg('preset', 'seed');
+const CAPACITY = Number(arg('capacity', 100));
+const PANELS = arg('panels', 'all');
 
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const ms = (x) => `${x.toFixed(1)} ms`;
@@ -43,10 +51,24 @@ try {
   // Set up as a learner would: a preset, the number of operations, the speed, Start.
   await page.click(`#retry .rs-preset[data-preset="${PRESET}"]`);
   await page.fill('#retry input[name="operations"]', String(OPS));
+  await page.fill('#retry input[name="capacity"]', String(CAPACITY));
+  await page.setChecked('#retry input[name="breaker"]', true);
+  await page.selectOption('#retry .rs-chart select', 'peakCallsPerS');
+  const layersMs = await page.evaluate(() => {
+    const t = performance.now();
+    document.querySelector('#retry .rs-layer-all').click();
+    return performance.now() - t;
+  });
   await page.click(`#clock .clock-speed[data-speed="${SPEED}"]`).catch(() => page.evaluate((s) => window.redisPlayground.clock.setSpeed(s), SPEED));
   await page.click('#retry .rs-start');
-  // The chart and the timeline in view (the busiest part of the page).
-  await page.evaluate(() => document.querySelector('#retry .rs-view-tools').scrollIntoView({ block: 'start' }));
+  if (PANELS === 'all') {
+    // Every panel in view at once.
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    await page.setViewportSize({ width: 1400, height: Math.min(16_000, height) });
+  } else {
+    // The chart and the timeline in view (the busiest part of the page).
+    await page.evaluate(() => document.querySelector('#retry .rs-view-tools').scrollIntoView({ block: 'start' }));
+  }
   await page.waitForTimeout(1000);
 
   const result = await page.evaluate(async (seconds) => {
@@ -76,6 +98,9 @@ try {
     });
     // Let the page's loops pick up the wrapper.
     await new Promise((r) => setTimeout(r, 100));
+    // Commands sent (idle TTLs that are only counted are left out).
+    const commands = () => engine.simState().metrics.reduce((n, m) => n + m.commands - m.idlePollsCounted, 0);
+    const commandsBefore = commands();
     const start = performance.now();
     await new Promise((resolve) => {
       const tick = (t) => {
@@ -89,7 +114,9 @@ try {
     window.requestAnimationFrame = nativeRaf;
     po?.disconnect();
     const state = engine.simState();
+    const wallS = (performance.now() - start) / 1000;
     return {
+      commandsPerS: (commands() - commandsBefore) / wallS,
       frames, longTasks, simMs, calls, busy: [...busy.values()],
       simNow: state.nowMs - state.startMs,
       retries: state.metrics.map((m) => `${m.strategy} ${m.retries}`).join(', '),
@@ -110,6 +137,8 @@ try {
   console.log(`page JS per frame (rAF callbacks): p50 ${ms(pct(busy, 50))}  p95 ${ms(pct(busy, 95))}  max ${ms(busy[busy.length - 1])}`);
   console.log(`simAdvance: ${ms(result.simMs / Math.max(1, deltas.length))} per frame (${result.calls} calls)`);
   console.log(`world time simulated: ${(result.simNow / 60000).toFixed(1)} min; retries: ${result.retries}`);
+  console.log(`model: ${Math.round(result.commandsPerS).toLocaleString('en-US')} Redis commands sent per second of wall time (all strategies)`);
+  console.log(`panels: ${PANELS}; capacity ${CAPACITY}/s with a circuit breaker; layer build-up (7 runs of ${OPS} operations): ${ms(layersMs)}`);
   if (errors.length) console.log(`page errors: ${errors.join('\n')}`);
 } finally {
   await browser.close();

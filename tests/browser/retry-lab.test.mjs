@@ -111,6 +111,15 @@ test('start bare: each layer adds a row, the rows are the model\'s build-up', as
   const note = await page.locator('#retry .rs-layers > p[aria-live]').textContent();
   assert.match(note, /\+ circuit breaker: calls [+−][\d,]+/);
   await shot(page, page.locator('#retry .rs-layers'), 'retry-layers.png');
+  // A row runs its policy in the real strategies: the form's failures stay, the policy is the row's.
+  await page.locator('#retry .rs-layer-table tr[data-layer="budget"] .rs-layer-run').click();
+  const cfg = await page.evaluate(() => window.redisPlayground.engine.simState().config);
+  assert.equal(cfg.operations, 500);
+  assert.equal(cfg.capacityPerS, 50);
+  assert.equal(cfg.schedule.jitter, 'full');
+  assert.deepEqual(cfg.schedule.backoff, { kind: 'exponential', baseS: 10, factor: 2, capS: 120 });
+  assert.deepEqual(cfg.budget, { percent: 20, minPerS: 1 });
+  assert.equal(cfg.breaker, null);
   assert.deepEqual(errors, []);
 });
 

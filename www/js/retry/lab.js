@@ -10,10 +10,12 @@
 // is in, the expected observation is shown with each check's outcome, as the lessons check
 // a step. Passed experiments are remembered in localStorage.
 //
-//   const lab = mountLab(root, { engine, readConfig, runWith })
+//   const lab = mountLab(root, { engine, readConfig, runWith, runLayer })
+//   (runWith: set the form to defaults + values and start; runLayer: change only the
+//   retry policy's fields and start — a layer's row runs in the real strategies)
 //   lab.finished(state)      the simulation finished (retry.js calls it)
 //   lab.started(tag)         a run started; tag is the experiment run's, or null
-import { h, setText, fmtInt, fmtSpan, fitCanvas, themeColors } from './util.js';
+import { h, setText, fmtInt, fmtSpan, fitCanvas, themeColors, durationText } from './util.js';
 import { describeDelays } from './schedule.js';
 import { EXPERIMENTS, WATCHED, progress } from './experiments.js';
 
@@ -39,6 +41,21 @@ function policyText(row) {
   return parts.join('; ');
 }
 
+/** The form's values for a layer's policy (its schedule, budget and breaker). */
+export function layerValues(row) {
+  const s = row.schedule;
+  const b = s.backoff;
+  const values = {
+    maxRetries: s.maxRetries, jitter: s.jitter, testMode: false, backoff: b.kind,
+    budget: Boolean(row.budget), breaker: Boolean(row.breaker),
+  };
+  if (b.kind === 'exponential') Object.assign(values, { baseS: durationText(b.baseS * 1000), factor: b.factor, capS: durationText(b.capS * 1000) });
+  else values.intervals = b.intervalsS.map((x) => durationText(x * 1000)).join(', ');
+  if (row.budget) Object.assign(values, { budgetPercent: row.budget.percent, budgetMinPerS: row.budget.minPerS });
+  if (row.breaker) Object.assign(values, { breakerFailures: row.breaker.failures, breakerOpen: durationText(row.breaker.openMs) });
+  return values;
+}
+
 function loadPassed() {
   try {
     return new Set(JSON.parse(localStorage.getItem(STORE) ?? '[]'));
@@ -47,7 +64,7 @@ function loadPassed() {
   }
 }
 
-export function mountLab(root, { engine, readConfig, runWith }) {
+export function mountLab(root, { engine, readConfig, runWith, runLayer }) {
   // --- start bare ------------------------------------------------------------------------------
   const layersNote = h('p', { className: 'rs-hint', 'aria-live': 'polite' });
   const tbody = h('tbody');
@@ -61,7 +78,7 @@ export function mountLab(root, { engine, readConfig, runWith }) {
     h('div', { className: 'rs-table-wrap' },
       h('table', { className: 'rs-layer-table' },
         h('caption', { className: 'sr-only', text: 'Each layer’s effect, on the same failures' }),
-        h('thead', {}, h('tr', {}, ['Layer', 'Policy', 'Calls', 'Wasted calls', 'Peak load', 'Load over time', 'p99 completion', 'Given up']
+        h('thead', {}, h('tr', {}, ['Layer', 'Policy', 'Calls', 'Wasted calls', 'Peak load', 'Load over time', 'p99 completion', 'Given up', '']
           .map((t) => h('th', { scope: 'col', text: t })))),
         tbody)),
     layersNote);
@@ -125,7 +142,12 @@ export function mountLab(root, { engine, readConfig, runWith }) {
         h('td', { className: 'rs-num', 'data-metric': 'peakCallsPerS', 'data-value': String(row.peakCallsPerS), text: `${fmtInt(row.peakCallsPerS)}/s` }),
         h('td', {}, sparkline(row, buckets)),
         h('td', { className: 'rs-num', 'data-metric': 'p99CompletionMs', 'data-value': String(row.p99CompletionMs), text: row.succeeded ? fmtSpan(row.p99CompletionMs) : '—' }),
-        h('td', { className: 'rs-num', 'data-metric': 'givenUp', 'data-value': String(row.givenUp), text: fmtInt(row.givenUp) }));
+        h('td', { className: 'rs-num', 'data-metric': 'givenUp', 'data-value': String(row.givenUp), text: fmtInt(row.givenUp) }),
+        h('td', {}, h('button', {
+          type: 'button', className: 'rs-button rs-layer-run', text: 'Run it',
+          'aria-label': `Run the strategies with the ${name.replace('+ ', '')} layer's policy`,
+          onclick: () => runLayer(layerValues(row)),
+        })));
     }));
     const next = rows[shown];
     addButton.disabled = !next && shown > 0;

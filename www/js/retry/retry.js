@@ -131,6 +131,10 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
       controls.applyValues(values, 'Set by an experiment below.');
       return start(tag);
     },
+    runLayer(values) {
+      controls.set(values);
+      if (start()) chartRoot.scrollIntoView({ block: 'nearest' });
+    },
   });
 
   const seen = {
