@@ -22,6 +22,7 @@ import { mountTimeline } from './timeline.js';
 import { mountMetrics } from './metrics.js';
 import { mountKeys } from './keys.js';
 import { mountLog } from './log.js';
+import { mountCode } from './code.js';
 import { strategyCard, herdNote, seedNotes, consoleHint, idleNote } from './explain.js';
 import { createPace } from './pace.js';
 import { RetryRun } from './run.js';
@@ -76,6 +77,7 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
   const timelineRoot = h('section', { className: 'rs-panel rs-timeline', 'aria-label': 'Every operation' });
   const metricsRoot = h('section', { className: 'rs-panel rs-metrics-panel', 'aria-labelledby': 'rs-metrics-title' });
   const logRoot = h('section', { className: 'rs-panel rs-log', 'aria-label': 'Commands sent' });
+  const codeRoot = h('section', { className: 'rs-panel rs-src', 'aria-label': 'The code behind it' });
   const keySlots = STRATEGIES.map(() => h('div', { className: 'rs-keys-slot' }));
   const spanSelect = h('select', { id: 'rs-span', className: 'rs-input' }, SPANS.map(([v, t]) => h('option', { value: String(v), text: t })));
   const cards = h('div', { className: 'rs-cards' }, STRATEGIES.map((s, i) => strategyCard(s, keySlots[i])));
@@ -98,6 +100,7 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
         emptyNote, chartRoot, timelineRoot, herdNote())),
     metricsRoot,
     cards,
+    codeRoot,
     logRoot,
     seedNotes(),
     announcer);
@@ -120,7 +123,8 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
     else document.getElementById('keyspace')?.scrollIntoView({ block: 'nearest' });
   };
   const keys = mountKeys(cards, { onOpenKey: openKey });
-  const log = mountLog(logRoot, { onOpenKey: openKey });
+  const code = mountCode(codeRoot);
+  const log = mountLog(logRoot, { onOpenKey: openKey, onEntries: (got) => code.see(got) });
 
   const seen = {
     chart: watchVisibility(chartRoot),
@@ -150,6 +154,7 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
     timeline.setup({ strategies, config, startMs: state.startMs, operations: config.operations });
     keys.setup({ strategies, dbs: run.dbs, slots: keySlots });
     log.reset();
+    code.reset(config);
     for (const card of cards.querySelectorAll('.rs-card')) card.classList.toggle('rs-off', !config[card.dataset.strategy]);
     controls.setIdleNote(config.countOnlyIdlePolls && config.polling ? idleNote() : '');
     pace.reset(state.nowMs);
@@ -180,6 +185,7 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
     timeline.setup({ strategies: [], config: null, startMs: 0, operations: 0 });
     keys.setup({ strategies: [], dbs: {}, slots: keySlots });
     log.reset();
+    code.reset(null);
     controls.setIdleNote('');
   }
 
@@ -359,6 +365,7 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
     chart,
     timeline,
     log,
+    code,
     destroy() {
       offFrame();
       unregister();
