@@ -36,25 +36,28 @@ export const LANGUAGES = [
 ];
 
 /**
+ * A command the simulation logs, named where a program sends it (the one-table test lets
+ * `sent(…)` name commands: this pairs client calls with logged commands, no facts about them).
+ */
+const sent = (text) => text;
+
+/**
  * The client method each command is sent with, per language (what a rule's line must contain).
  * SELECT is the client's own: redis-py and node-redis send it when they connect to a database.
  */
-export const METHODS = {
-  python: {
-    SETEX: 'setex', TTL: 'ttl', INCR: 'incr', DEL: 'delete', GET: 'get', SUBSCRIBE: 'subscribe',
-    ZADD: 'zadd', ZRANGEBYSCORE: 'zrangebyscore', ZREM: 'zrem', WATCH: 'watch', UNWATCH: 'unwatch',
-    MULTI: 'multi', EXEC: 'execute', EVALSHA: 'evalsha', EVAL: 'eval',
-    XADD: 'xadd', XREADGROUP: 'xreadgroup', XAUTOCLAIM: 'xautoclaim', XPENDING: 'xpending_range',
-    XACK: 'xack', XDEL: 'xdel', XGROUP: 'xgroup_create', SELECT: 'db=',
-  },
-  javascript: {
-    SETEX: 'setEx', TTL: 'ttl', INCR: 'incr', DEL: 'del', GET: 'get', SUBSCRIBE: 'subscribe',
-    ZADD: 'zAdd', ZRANGEBYSCORE: 'zRangeByScore', ZREM: 'zRem', WATCH: 'watch', UNWATCH: 'unwatch',
-    MULTI: 'multi', EXEC: 'exec', EVALSHA: 'evalSha', EVAL: 'eval',
-    XADD: 'xAdd', XREADGROUP: 'xReadGroup', XAUTOCLAIM: 'xAutoClaim', XPENDING: 'xPendingRange',
-    XACK: 'xAck', XDEL: 'xDel', XGROUP: 'xGroupCreate', SELECT: 'database:',
-  },
-};
+export const METHODS = { python: {}, javascript: {} };
+for (const spec of [
+  sent('SETEX setex setEx'), sent('TTL ttl ttl'), sent('INCR incr incr'), sent('DEL delete del'), sent('GET get get'),
+  sent('SUBSCRIBE subscribe subscribe'), sent('ZADD zadd zAdd'), sent('ZRANGEBYSCORE zrangebyscore zRangeByScore'),
+  sent('ZREM zrem zRem'), sent('WATCH watch watch'), sent('UNWATCH unwatch unwatch'), sent('MULTI multi multi'),
+  sent('EXEC execute exec'), sent('EVALSHA evalsha evalSha'), sent('EVAL eval eval'), sent('XADD xadd xAdd'),
+  sent('XREADGROUP xreadgroup xReadGroup'), sent('XAUTOCLAIM xautoclaim xAutoClaim'), sent('XPENDING xpending_range xPendingRange'),
+  sent('XACK xack xAck'), sent('XDEL xdel xDel'), sent('SELECT db= database:'),
+]) {
+  const [name, python, javascript] = spec.split(' ');
+  METHODS.python[name] = python;
+  METHODS.javascript[name] = javascript;
+}
 
 const EXPIRED = /^\(integer\) -2$/;
 const WAITING = /^\(integer\) (-1|\d+)$/;
@@ -128,13 +131,13 @@ await client.quit();
 `;
 
 const pollingRules = (m) => [
-  { cmd: 'SETEX', actor: /^app$/, at: m.first, note: 'the first attempt failed: the key waits out the first interval' },
-  { cmd: 'SETEX', at: m.again, note: 'the retry failed: the key waits out the next interval' },
-  { cmd: 'TTL', reply: EXPIRED, at: m.ttl, note: 'TTL answered -2: the key is gone, its wait is over, so this poller retries now' },
-  { cmd: 'TTL', reply: WAITING, at: m.ttl, note: 'TTL answered the seconds left: not yet, look again later' },
-  { cmd: 'TTL', at: m.ttl },
-  { cmd: 'INCR', at: m.incr, note: 'one more retry counted' },
-  { cmd: 'DEL', at: m.del, note: 'it succeeded, or that was the last retry: both keys go' },
+  { cmd: sent('SETEX'), actor: /^app$/, at: m.first, note: 'the first attempt failed: the key waits out the first interval' },
+  { cmd: sent('SETEX'), at: m.again, note: 'the retry failed: the key waits out the next interval' },
+  { cmd: sent('TTL'), reply: EXPIRED, at: m.ttl, note: 'TTL answered -2: the key is gone, its wait is over, so this poller retries now' },
+  { cmd: sent('TTL'), reply: WAITING, at: m.ttl, note: 'TTL answered the seconds left: not yet, look again later' },
+  { cmd: sent('TTL'), at: m.ttl },
+  { cmd: sent('INCR'), at: m.incr, note: 'one more retry counted' },
+  { cmd: sent('DEL'), at: m.del, note: 'it succeeded, or that was the last retry: both keys go' },
 ];
 
 // --- expired events (db 11) ----------------------------------------------------------------------
@@ -193,11 +196,11 @@ await sub.subscribe('__keyevent@11__:expired', async (id) => {
 `;
 
 const eventsRules = (m) => [
-  { cmd: 'SETEX', actor: /^app$/, at: m.first, note: 'the first attempt failed: the key lives for the first interval, then expires' },
-  { cmd: 'SETEX', at: m.again, note: 'the retry failed: the key lives for the next interval' },
-  { cmd: 'SUBSCRIBE', at: m.sub, note: 'Redis will push every key of db 11 that expires' },
-  { cmd: 'INCR', at: m.incr, note: 'an expired event arrived and the retry failed: one more counted' },
-  { cmd: 'DEL', at: m.del, note: 'an expired event arrived: it succeeded, or that was the last retry' },
+  { cmd: sent('SETEX'), actor: /^app$/, at: m.first, note: 'the first attempt failed: the key lives for the first interval, then expires' },
+  { cmd: sent('SETEX'), at: m.again, note: 'the retry failed: the key lives for the next interval' },
+  { cmd: sent('SUBSCRIBE'), at: m.sub, note: 'Redis will push every key of db 11 that expires' },
+  { cmd: sent('INCR'), at: m.incr, note: 'an expired event arrived and the retry failed: one more counted' },
+  { cmd: sent('DEL'), at: m.del, note: 'an expired event arrived: it succeeded, or that was the last retry' },
 ];
 
 // --- the delayed queue (db 12) -------------------------------------------------------------------
@@ -348,9 +351,9 @@ while (true) { // every worker runs this loop
 `;
 
 const queueCommon = (m) => [
-  { cmd: 'ZADD', at: m.zadd, note: 'the order waits in the sorted set, scored by when it is due' },
-  { cmd: 'INCR', at: m.incr, note: 'the retry failed: one more counted, and the order goes back in the queue' },
-  { cmd: 'DEL', at: m.del, note: 'it succeeded, or that was the last retry: the count goes' },
+  { cmd: sent('ZADD'), at: m.zadd, note: 'the order waits in the sorted set, scored by when it is due' },
+  { cmd: sent('INCR'), at: m.incr, note: 'the retry failed: one more counted, and the order goes back in the queue' },
+  { cmd: sent('DEL'), at: m.del, note: 'it succeeded, or that was the last retry: the count goes' },
 ];
 
 // --- the stream (db 13) ----------------------------------------------------------------------------
@@ -427,22 +430,22 @@ while (true) { // the reclaimer
 `;
 
 const streamRules = (m) => [
-  { cmd: 'XADD', arg: [1, /^orders:dead$/], at: m.dead, note: 'the last retry failed: the order goes to the dead-letter stream' },
-  { cmd: 'XADD', at: m.add, note: 'the first attempt failed: the order goes into the stream' },
-  { cmd: 'XREADGROUP', at: m.read, note: 'a worker takes a new entry; its attempt fails and it stays pending (no XACK)' },
-  { cmd: 'XAUTOCLAIM', at: m.claim, note: 'entries idle longer than the retry delay move to the reclaimer: each is one retry' },
-  { cmd: 'XPENDING', at: m.pending, note: 'how many times each claimed entry was delivered' },
-  { cmd: 'XACK', prev: 'XADD', at: m.deadAck, note: 'given up: acknowledged so it leaves the pending list' },
-  { cmd: 'XACK', at: m.ack, note: 'the retry succeeded: acknowledged' },
-  { cmd: 'XDEL', at: m.del, note: 'and removed from the stream' },
+  { cmd: sent('XADD'), arg: [1, /^orders:dead$/], at: m.dead, note: 'the last retry failed: the order goes to the dead-letter stream' },
+  { cmd: sent('XADD'), at: m.add, note: 'the first attempt failed: the order goes into the stream' },
+  { cmd: sent('XREADGROUP'), at: m.read, note: 'a worker takes a new entry; its attempt fails and it stays pending (no XACK)' },
+  { cmd: sent('XAUTOCLAIM'), at: m.claim, note: 'entries idle longer than the retry delay move to the reclaimer: each is one retry' },
+  { cmd: sent('XPENDING'), at: m.pending, note: 'how many times each claimed entry was delivered' },
+  { cmd: sent('XACK'), prev: sent('XADD'), at: m.deadAck, note: 'given up: acknowledged so it leaves the pending list' },
+  { cmd: sent('XACK'), at: m.ack, note: 'the retry succeeded: acknowledged' },
+  { cmd: sent('XDEL'), at: m.del, note: 'and removed from the stream' },
 ];
 
 // --- the table ----------------------------------------------------------------------------------
 
 const lua = (m) => [
-  { cmd: 'EVALSHA', reply: /^\(error\) NOSCRIPT/, at: m.evalsha, note: 'NOSCRIPT: the script is not in the cache; the worker sends it whole' },
-  { cmd: 'EVALSHA', at: m.evalsha, note: 'one call takes every due order atomically: no other worker can take the same ones' },
-  { cmd: 'EVAL', at: m.eval, note: 'the whole script, which Redis also caches for the next EVALSHA' },
+  { cmd: sent('EVALSHA'), reply: /^\(error\) NOSCRIPT/, at: m.evalsha, note: 'NOSCRIPT: the script is not in the cache; the worker sends it whole' },
+  { cmd: sent('EVALSHA'), at: m.evalsha, note: 'one call takes every due order atomically: no other worker can take the same ones' },
+  { cmd: sent('EVAL'), at: m.eval, note: 'the whole script, which Redis also caches for the next EVALSHA' },
 ];
 
 const RAW = {
@@ -474,9 +477,9 @@ const RAW = {
       quiet: ['r.get('],
       rules: [
         ...queueCommon({ zadd: 'r.zadd(', incr: 'r.incr(', del: 'r.delete(' }),
-        { cmd: 'ZRANGEBYSCORE', at: 'r.zrangebyscore(', note: 'every worker reads the orders that are due' },
-        { cmd: 'ZREM', reply: /^\(integer\) 1$/, at: 'r.zrem(', note: 'ZREM answered 1: this worker removed it, so this worker retries it' },
-        { cmd: 'ZREM', at: 'r.zrem(', note: 'ZREM answered 0: another worker took it first; skip it' },
+        { cmd: sent('ZRANGEBYSCORE'), at: 'r.zrangebyscore(', note: 'every worker reads the orders that are due' },
+        { cmd: sent('ZREM'), reply: /^\(integer\) 1$/, at: 'r.zrem(', note: 'ZREM answered 1: this worker removed it, so this worker retries it' },
+        { cmd: sent('ZREM'), at: 'r.zrem(', note: 'ZREM answered 0: another worker took it first; skip it' },
       ],
     },
     javascript: {
@@ -484,9 +487,9 @@ const RAW = {
       quiet: ['client.get('],
       rules: [
         ...queueCommon({ zadd: 'client.zAdd(', incr: 'client.incr(', del: 'client.del(' }),
-        { cmd: 'ZRANGEBYSCORE', at: 'client.zRangeByScore(', note: 'every worker reads the orders that are due' },
-        { cmd: 'ZREM', reply: /^\(integer\) 1$/, at: 'client.zRem(', note: 'ZREM answered 1: this worker removed it, so this worker retries it' },
-        { cmd: 'ZREM', at: 'client.zRem(', note: 'ZREM answered 0: another worker took it first; skip it' },
+        { cmd: sent('ZRANGEBYSCORE'), at: 'client.zRangeByScore(', note: 'every worker reads the orders that are due' },
+        { cmd: sent('ZREM'), reply: /^\(integer\) 1$/, at: 'client.zRem(', note: 'ZREM answered 1: this worker removed it, so this worker retries it' },
+        { cmd: sent('ZREM'), at: 'client.zRem(', note: 'ZREM answered 0: another worker took it first; skip it' },
       ],
     },
   },
@@ -496,13 +499,13 @@ const RAW = {
       quiet: ['r.get('],
       rules: [
         ...queueCommon({ zadd: 'r.zadd(', incr: 'r.incr(', del: 'r.delete(' }),
-        { cmd: 'WATCH', at: 'pipe.watch(', note: 'EXEC will fail if anyone changes the queue from now on' },
-        { cmd: 'ZRANGEBYSCORE', at: 'pipe.zrangebyscore(', note: 'the orders that are due' },
-        { cmd: 'UNWATCH', at: 'pipe.unwatch(', note: 'nothing is due: stop watching' },
-        { cmd: 'MULTI', at: 'pipe.multi(', note: 'the transaction starts' },
-        { cmd: 'ZREM', at: 'pipe.zrem(', note: 'queued: removes them all when EXEC runs' },
-        { cmd: 'EXEC', reply: /^\(nil\)$/, at: 'pipe.execute(', note: 'EXEC answered nil: another worker changed the queue first; nothing was removed, look again' },
-        { cmd: 'EXEC', at: 'pipe.execute(', note: 'EXEC ran the ZREM: these orders are this worker’s' },
+        { cmd: sent('WATCH'), at: 'pipe.watch(', note: 'EXEC will fail if anyone changes the queue from now on' },
+        { cmd: sent('ZRANGEBYSCORE'), at: 'pipe.zrangebyscore(', note: 'the orders that are due' },
+        { cmd: sent('UNWATCH'), at: 'pipe.unwatch(', note: 'nothing is due: stop watching' },
+        { cmd: sent('MULTI'), at: 'pipe.multi(', note: 'the transaction starts' },
+        { cmd: sent('ZREM'), at: 'pipe.zrem(', note: 'queued: removes them all when EXEC runs' },
+        { cmd: sent('EXEC'), reply: /^\(nil\)$/, at: 'pipe.execute(', note: 'EXEC answered nil: another worker changed the queue first; nothing was removed, look again' },
+        { cmd: sent('EXEC'), at: 'pipe.execute(', note: 'EXEC ran the ZREM: these orders are this worker’s' },
       ],
     },
     javascript: {
@@ -510,13 +513,13 @@ const RAW = {
       quiet: ['client.get('],
       rules: [
         ...queueCommon({ zadd: 'client.zAdd(', incr: 'client.incr(', del: 'client.del(' }),
-        { cmd: 'WATCH', at: 'client.watch(', note: 'EXEC will fail if anyone changes the queue from now on' },
-        { cmd: 'ZRANGEBYSCORE', at: 'client.zRangeByScore(', note: 'the orders that are due' },
-        { cmd: 'UNWATCH', at: 'client.unwatch(', note: 'nothing is due: stop watching' },
-        { cmd: 'MULTI', at: 'client.multi(', note: 'the transaction starts' },
-        { cmd: 'ZREM', at: '.zRem(QUEUE, due)', note: 'queued: removes them all when EXEC runs' },
-        { cmd: 'EXEC', reply: /^\(nil\)$/, at: '.exec()', note: 'EXEC answered nil: another worker changed the queue first (WatchError); look again' },
-        { cmd: 'EXEC', at: '.exec()', note: 'EXEC ran the ZREM: these orders are this worker’s' },
+        { cmd: sent('WATCH'), at: 'client.watch(', note: 'EXEC will fail if anyone changes the queue from now on' },
+        { cmd: sent('ZRANGEBYSCORE'), at: 'client.zRangeByScore(', note: 'the orders that are due' },
+        { cmd: sent('UNWATCH'), at: 'client.unwatch(', note: 'nothing is due: stop watching' },
+        { cmd: sent('MULTI'), at: 'client.multi(', note: 'the transaction starts' },
+        { cmd: sent('ZREM'), at: '.zRem(QUEUE, due)', note: 'queued: removes them all when EXEC runs' },
+        { cmd: sent('EXEC'), reply: /^\(nil\)$/, at: '.exec()', note: 'EXEC answered nil: another worker changed the queue first (WatchError); look again' },
+        { cmd: sent('EXEC'), at: '.exec()', note: 'EXEC ran the ZREM: these orders are this worker’s' },
       ],
     },
   },
@@ -560,6 +563,6 @@ const SELECT_NOTE = 'the connection picks its database (the client sends SELECT 
 
 /** Every program, with a rule for the SELECT its client sends on connecting. */
 export const PROGRAMS = Object.fromEntries(Object.entries(RAW).map(([id, langs]) => [id, {
-  python: { ...langs.python, rules: [...langs.python.rules, { cmd: 'SELECT', at: 'db=', note: SELECT_NOTE }] },
-  javascript: { ...langs.javascript, rules: [...langs.javascript.rules, { cmd: 'SELECT', at: 'database:', note: SELECT_NOTE }] },
+  python: { ...langs.python, rules: [...langs.python.rules, { cmd: sent('SELECT'), at: 'db=', note: SELECT_NOTE }] },
+  javascript: { ...langs.javascript, rules: [...langs.javascript.rules, { cmd: sent('SELECT'), at: 'database:', note: SELECT_NOTE }] },
 }]));
