@@ -60,6 +60,7 @@ export class CodeState {
     this.config = null; // the run's config (its queue claim mode)
     this.current = null;
     this.lastByActor = new Map(); // connection → its previous command's name
+    this.newestBySim = new Map(); // the log's strategy → { entry, prev }: its newest command seen
     this.select({ strategy, language });
   }
 
@@ -88,9 +89,12 @@ export class CodeState {
     const before = this.strategyId;
     if (CODE_STRATEGIES.some((s) => s.id === strategy)) this.strategyId = strategy;
     if (LANGUAGES.some((l) => l.id === language)) this.language = language;
-    if (this.current) {
-      if (before !== this.strategyId) this.current = null;
-      else this.current = this.locate(this.current.entry, this.current.prev);
+    if (before !== this.strategyId) {
+      // The newest command of the newly chosen strategy, if one was seen.
+      const seen = this.newestBySim?.get(this.strategy.sim);
+      this.current = seen && followsEntry(this.strategy, seen.entry, this.config) ? this.locate(seen.entry, seen.prev) : null;
+    } else if (this.current) {
+      this.current = this.locate(this.current.entry, this.current.prev);
     }
   }
 
@@ -99,6 +103,7 @@ export class CodeState {
     this.config = config;
     this.current = null;
     this.lastByActor.clear();
+    this.newestBySim.clear();
   }
 
   /** Whether the shown program is the one the run uses (a queue program for another claim mode isn't). */
@@ -126,6 +131,7 @@ export class CodeState {
       const key = `${e.db} ${parsed.actor}`;
       const prev = this.lastByActor.get(key) ?? null;
       this.lastByActor.set(key, parsed.name);
+      if (e.strategy) this.newestBySim.set(e.strategy, { entry: e, prev });
       if (followsEntry(this.strategy, e, this.config)) {
         newest = e;
         newestPrev = prev;
