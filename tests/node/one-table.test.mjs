@@ -50,6 +50,7 @@ const ALLOWED = new Map([
  */
 const ALLOWED_CALLS = new Map([
   ['code', 'prose naming a command for the learner, as <code>'],
+  ['sent', 'the retry panel\'s code behind it (retry/code-data.js): which client call of a sample program sends a logged command; no facts about the command'],
 ]);
 
 /**

@@ -8,7 +8,8 @@
 // skipped. Each key is a link that opens it in the keyspace view.
 //
 //   log.reset()                    a new run: forget everything
-//   log.update(engine, { force })  read what is new (call it ~10 times a second)
+//   log.update(engine, { force })  read what is new (call it ~10 times a second); each batch
+//                                  read also goes to onEntries(entries), if given
 import { h, setText, uid, fmtInt, globToRegExp, openKeyLinks, STRATEGY_NAMES } from './util.js';
 import { formatTime } from '../clock/format.js';
 
@@ -67,7 +68,7 @@ export function monitorArgs(text) {
   return out;
 }
 
-export function mountLog(root, { onOpenKey }) {
+export function mountLog(root, { onOpenKey, onEntries = null }) {
   const ids = { strategy: uid('rs-log-strategy'), filter: uid('rs-log-filter'), freeze: uid('rs-log-freeze') };
   const strategySelect = h('select', { id: ids.strategy, className: 'rs-input' },
     h('option', { value: '', text: 'all' }),
@@ -128,6 +129,7 @@ export function mountLog(root, { onOpenKey }) {
         lastSeq = got[got.length - 1].seq;
         entries.push(...got);
         if (entries.length > KEEP) entries.splice(0, entries.length - KEEP);
+        onEntries?.(got); // the code panel follows the same entries (the log is read once)
       }
     }
     if (!visible) {

@@ -22,11 +22,17 @@ import { mountTimeline } from './timeline.js';
 import { mountMetrics } from './metrics.js';
 import { mountKeys } from './keys.js';
 import { mountLog } from './log.js';
+import { mountCode } from './code.js';
 import { strategyCard, herdNote, seedNotes, consoleHint, idleNote } from './explain.js';
 import { createPace } from './pace.js';
 import { mountLab } from './lab.js';
 import { RetryRun } from './run.js';
 import { registerDueSource, onClockChange, worldClock } from '../clock/clock.js';
+import { formValues, packRun, checkRun, differences } from './share-run.js';
+import { suggestedSpeed } from './schedule.js';
+import { SIM_PREFIX, encodeData, decodeData, ShareError } from '../share/codec.js';
+import { openLinkDialog } from '../share/share.js';
+import { openDialog } from '../persist/ui.js';
 
 const ADVANCE_MS = 5; // simulation time per frame, at most (wall ms)
 const SPANS = [['all', 'whole run'], [7_200_000, '2 h'], [1_800_000, '30 min'], [300_000, '5 min'], [60_000, '1 min']];
@@ -78,9 +84,14 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
   const metricsRoot = h('section', { className: 'rs-panel rs-metrics-panel', 'aria-labelledby': 'rs-metrics-title' });
   const logRoot = h('section', { className: 'rs-panel rs-log', 'aria-label': 'Commands sent' });
   const labRoot = h('div', { className: 'rs-lab' });
+  const codeRoot = h('section', { className: 'rs-panel rs-src', 'aria-label': 'The code behind it' });
   const keySlots = STRATEGIES.map(() => h('div', { className: 'rs-keys-slot' }));
   const spanSelect = h('select', { id: 'rs-span', className: 'rs-input' }, SPANS.map(([v, t]) => h('option', { value: String(v), text: t })));
   const cards = h('div', { className: 'rs-cards' }, STRATEGIES.map((s, i) => strategyCard(s, keySlots[i])));
+  const shareButton = h('button', {
+    type: 'button', className: 'rs-button rs-share-run', title: 'A link that starts this run, with these settings and seed, in anyone’s page',
+    onclick: () => { shareRun(); },
+  }, 'Share this run');
   const emptyNote = h('p', { className: 'rs-empty', text: 'Nothing has run yet: pick a preset, or change the settings, and press Start.' });
 
   root.replaceChildren(
@@ -96,11 +107,13 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
       h('div', { className: 'rs-main' },
         h('div', { className: 'rs-view-tools' },
           h('label', { for: 'rs-span', text: 'Time span of the chart and timeline' }), spanSelect,
-          h('span', { className: 'rs-hint', text: 'shorter spans follow “now”' })),
+          h('span', { className: 'rs-hint', text: 'shorter spans follow “now”' }),
+          shareButton),
         emptyNote, chartRoot, timelineRoot, herdNote())),
     metricsRoot,
     labRoot,
     cards,
+    codeRoot,
     logRoot,
     seedNotes(),
     announcer);
@@ -123,13 +136,14 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
     else document.getElementById('keyspace')?.scrollIntoView({ block: 'nearest' });
   };
   const keys = mountKeys(cards, { onOpenKey: openKey });
-  const log = mountLog(logRoot, { onOpenKey: openKey });
+  const code = mountCode(codeRoot);
+  const log = mountLog(logRoot, { onOpenKey: openKey, onEntries: (got) => code.see(got) });
   const lab = mountLab(labRoot, {
     engine,
     readConfig: () => controls.read(),
     runWith(values, tag) {
       controls.applyValues(values, 'Set by an experiment below.');
-      return start(tag);
+      return start(null, tag);
     },
     runLayer(values) {
       controls.set(values);
@@ -147,6 +161,7 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
 
   // --- the run ---------------------------------------------------------------------------------
   const r = new RetryRun();
+  let lastStart = null; // { config, form, speed } of the run Start (or a link) started
   const pace = createPace(engine, clk, {
     onSlowed(speed, note) {
       r.autoSpeed = speed;
@@ -165,6 +180,7 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
     timeline.setup({ strategies, config, startMs: state.startMs, operations: config.operations });
     keys.setup({ strategies, dbs: run.dbs, slots: keySlots });
     log.reset();
+    code.reset(config);
     for (const card of cards.querySelectorAll('.rs-card')) card.classList.toggle('rs-off', !config[card.dataset.strategy]);
     controls.setIdleNote(config.countOnlyIdlePolls && config.polling ? idleNote() : '');
     pace.reset(state.nowMs);
@@ -195,23 +211,46 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
     timeline.setup({ strategies: [], config: null, startMs: 0, operations: 0 });
     keys.setup({ strategies: [], dbs: {}, slots: keySlots });
     log.reset();
+    code.reset(null);
     controls.setIdleNote('');
   }
 
-  /** Start a run from the form; `tag` names the experiment run that asked (see lab.js). */
-  function start(tag = null) {
-    controls.clearError();
+  /** What Start would send now: `{ config, plan }`, or `{ errors }` when the form can't be read. */
+  function planned() {
     const reading = controls.read();
-    if (reading.errors.length) {
-      controls.showError(reading.errors);
-      announce(`Not started: ${reading.errors.map((e) => e.message).join('; ')}`);
-      return false;
-    }
+    if (reading.errors.length) return { errors: reading.errors };
     const { config } = reading;
-    const c = clk();
-    const current = c.speed();
+    const current = clk().speed();
     const plan = r.plan(reading, { current, maxSendingSpeed: pace.maxSendingSpeed(config) });
     config.countOnlyIdlePolls = plan.countOnlyIdlePolls;
+    return { config, plan };
+  }
+
+  /**
+   * Start a run: the form's, or a shared one (`shared`: { config, speed } from a link, sent to
+   * the engine as it is — the same config and seed give the same run). `tag` names the
+   * experiment run that asked (see lab.js).
+   */
+  function start(shared = null, tag = null) {
+    controls.clearError();
+    const c = clk();
+    const current = c.speed();
+    let config;
+    let plan;
+    if (shared && shared.config) {
+      config = shared.config;
+      const suggested = suggestedSpeed(config);
+      plan = { speed: shared.speed ?? suggested, suggested };
+    } else {
+      const p = planned();
+      if (p.errors) {
+        controls.showError(p.errors);
+        announce(`Not started: ${p.errors.map((e) => e.message).join('; ')}`);
+        return false;
+      }
+      ({ config, plan } = p);
+    }
+    const sent = JSON.parse(JSON.stringify(config));
     try {
       engine.simStart(config);
     } catch (e) {
@@ -221,6 +260,7 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
       teardown();
       return false;
     }
+    lastStart = { config: sent, form: formValues(controls.inputs), speed: plan.speed };
     r.speedBefore = current; // given back when the run finishes or is stopped
     if (plan.speed !== current) c.setSpeed(plan.speed);
     if (c.isPaused()) c.resume();
@@ -269,6 +309,95 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
     setupViews(engine.simState());
     announce('The same run starts again from the beginning.');
   }
+
+  // --- share links (#sim=…) --------------------------------------------------------------------
+  /** "Share this run": a link to the run shown (or, with none, to what Start would run now). */
+  async function shareRun() {
+    let run = r.run && lastStart ? lastStart : null;
+    if (!run) {
+      const p = planned();
+      if (p.errors) {
+        controls.showError(p.errors);
+        return null;
+      }
+      run = { config: p.config, form: formValues(controls.inputs), speed: p.plan.speed };
+    }
+    const fragment = await encodeData(SIM_PREFIX, packRun({ ...run, view: { code: code.view() } }));
+    const url = `${location.origin}${location.pathname}${location.search}${fragment}`;
+    const cfg = run.config;
+    await openLinkDialog({
+      title: 'Share this run',
+      intro: 'Whoever opens this link gets these settings and this seed, and the same run starts in their page: the same commands at the same moments after the start.',
+      details: [`${cfg.operations} operations · seed ${cfg.seed} · ${url.length.toLocaleString('en-US')} characters`],
+      url,
+    });
+    return url;
+  }
+
+  function framed() {
+    try {
+      return window.top !== window.self;
+    } catch {
+      return true;
+    }
+  }
+
+  function refuseLink(reason) {
+    controls.showError(`This link was not started: ${reason}.`);
+    announce(`The shared simulation was not started: ${reason}.`);
+    root.scrollIntoView({ block: 'start' });
+  }
+
+  let opening = false;
+  /** Open a `#sim=` link: check it, ask, fill the form, start the same run. */
+  async function openSharedRun() {
+    const hash = location.hash;
+    if (!hash.startsWith(SIM_PREFIX) || opening) return;
+    opening = true;
+    try {
+      if (framed()) return refuseLink('this page is inside a frame on another page');
+      let shared;
+      try {
+        shared = checkRun(await decodeData(hash, SIM_PREFIX));
+      } catch (e) {
+        return refuseLink(e instanceof ShareError ? e.message : 'its data is damaged');
+      }
+      const cfg = shared.config;
+      const choice = await openDialog({
+        title: 'Start a shared simulation?',
+        className: 'sim-run-dialog',
+        body: [
+          h('p', { text: `This link starts the retry simulation with ${Number(cfg.operations) || 'its'} operations and seed ${String(cfg.seed ?? '—')}.` }),
+          h('p', { className: 'pg-muted', text: 'It uses databases 10 to 13 of this playground: their keys are replaced. Your other databases stay as they are.' }),
+        ],
+        buttons: [
+          { label: 'Cancel', value: null },
+          { label: 'Start', value: 'start', primary: true, autofocus: true },
+        ],
+      });
+      if (choice !== 'start') return;
+      controls.applyPreset('seed');
+      controls.set(shared.form);
+      // Typed settings, not a preset's.
+      controlsRoot.querySelector('form')?.dispatchEvent(new Event('input'));
+      const reading = controls.read();
+      const off = reading.errors.length ? reading.errors.map((e) => e.field) : differences(cfg, reading.config);
+      if (off.length) return refuseLink(`its settings and the run it starts disagree (${off.slice(0, 5).join(', ')})`);
+      if (shared.view.code) code.setView(shared.view.code);
+      if (start({ config: cfg, speed: shared.speed })) {
+        root.scrollIntoView({ block: 'start' });
+        announce('The shared simulation started.');
+      }
+    } finally {
+      try {
+        history.replaceState(history.state, '', `${location.origin}${location.pathname}${location.search}`);
+      } catch { /* sandboxed: leave it */ }
+      opening = false;
+    }
+    return undefined;
+  }
+  const onHash = () => { openSharedRun(); };
+  addEventListener('hashchange', onHash);
 
   // --- drawing -------------------------------------------------------------------------------
   const seriesOf = () => Object.fromEntries(r.run.strategies.map((s) => [s, engine.simSeries(s) ?? []]));
@@ -364,6 +493,8 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
   const initial = engine.simState();
   if (initial.running) setupViews(initial);
   else teardown();
+  // A shared run in the address (#sim=…): it starts once asked.
+  const sharedReady = openSharedRun();
 
   return {
     start,
@@ -379,7 +510,12 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
     chart,
     timeline,
     log,
+    code,
+    shareRun,
+    openSharedRun,
+    sharedReady,
     destroy() {
+      removeEventListener('hashchange', onHash);
       offFrame();
       unregister();
       offClock();

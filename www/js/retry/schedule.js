@@ -101,6 +101,40 @@ export const PRESETS = [
       backoff: 'exponential', baseS: '10s', factor: 2, capS: '2m', jitter: 'full', maxRetries: 10, bucket: '1s',
     },
   },
+  // What three job systems retry with by default, in this model's terms. Sources:
+  // - Sidekiq: its wiki, Error Handling → Automatic job retry ("(retry_count ** 4) + 15 +
+  //   (rand(10) * (retry_count + 1))", 25 retries over about 20 days, then the Dead set), and
+  //   lib/sidekiq/job_retry.rb (count is 0 at the first failure; delay = count**4 + 15, then
+  //   `jitter = rand(10) * (count + 1)` is added; older versions used rand(30)).
+  // - BullMQ: docs.bullmq.io/guide/retrying-failing-jobs and classes/backoffs.ts
+  //   (`Math.round(Math.pow(2, attemptsMade - 1) * delay)`: delay, 2×, 4×…, no cap; jitter 0
+  //   unless given; `attempts` counts the first try).
+  // - Temporal: docs.temporal.io/encyclopedia/retry-policies and the SDKs' RetryPolicy
+  //   (initial interval 1 s, backoff coefficient 2.0, maximum interval 100 × the initial one,
+  //   maximum attempts 0 = unlimited).
+  {
+    id: 'sidekiq',
+    label: 'Sidekiq’s default',
+    description: 'Sidekiq’s default: 25 retries, retry n after (n−1)⁴ + 15 s — 15 s, 16 s, 31 s, 96 s, 4.5 min … 3.8 days, about 20 days in all. '
+      + 'Not modelled: Sidekiq adds rand(10) × n seconds to each (up to 9 s on the first retry, 225 s on the 25th); this preset has no jitter.',
+    values: {
+      backoff: 'list', intervals: Array.from({ length: 25 }, (_, c) => c ** 4 + 15).join(', '), jitter: 'none', maxRetries: 25,
+    },
+  },
+  {
+    id: 'bullmq',
+    label: 'BullMQ exponential',
+    description: 'BullMQ with backoff {type: \'exponential\', delay: 1000} and attempts: 10: 9 retries after 1 s, 2 s, 4 s … 256 s (2^(attemptsMade−1) × delay). '
+      + 'BullMQ has no cap; the 1 h cap here is never reached.',
+    values: { backoff: 'exponential', baseS: '1s', factor: 2, capS: '1h', jitter: 'none', maxRetries: 9 },
+  },
+  {
+    id: 'temporal',
+    label: 'Temporal’s default',
+    description: 'Temporal’s default RetryPolicy: 1 s, then ×2 each time up to 100 s (1, 2, 4 … 64, 100, 100 … s). '
+      + 'Temporal retries without limit (until the activity’s timeouts); the model stops after 50 retries, about 1 h 14 min of waiting.',
+    values: { backoff: 'exponential', baseS: '1s', factor: 2, capS: '100s', jitter: 'none', maxRetries: 50 },
+  },
   {
     id: 'big',
     label: '10,000 operations',

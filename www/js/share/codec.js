@@ -114,3 +114,46 @@ export async function decodeFragment(hash) {
   }
   return lines;
 }
+
+// --- links that carry data rather than console lines -------------------------------------------
+// `#sim=<base64url(deflate-raw(UTF-8 JSON))>`: a retry simulation's settings (retry/share-run.js
+// checks what is inside). Same defences as above: the fragment's length first, base64url's
+// alphabet, inflating stopped past a byte limit, strict UTF-8, then JSON.parse (which builds
+// plain data only). `#run=` links are untouched.
+export const SIM_PREFIX = '#sim=';
+export const DATA_LIMITS = Object.freeze({ fragmentChars: 8000, bytes: 16 * 1024 });
+
+/** The fragment (with `prefix`) for a JSON-able value. */
+export async function encodeData(prefix, value) {
+  const bytes = new TextEncoder().encode(JSON.stringify(value));
+  const packed = await pump(new CompressionStream('deflate-raw'), bytes, Infinity);
+  return prefix + toBase64Url(packed);
+}
+
+/** The value of a data fragment (`prefix` + packed JSON); throws ShareError. */
+export async function decodeData(hash, prefix, limits = DATA_LIMITS) {
+  if (typeof hash !== 'string' || !hash.startsWith(prefix)) throw new ShareError('prefix', 'it is not a Redis Playground link');
+  if (hash.length > limits.fragmentChars) {
+    throw new ShareError('size', `it is too long (${hash.length.toLocaleString('en-US')} characters; the limit is ${limits.fragmentChars.toLocaleString('en-US')})`);
+  }
+  const packed = fromBase64Url(hash.slice(prefix.length));
+  if (packed.length === 0) throw new ShareError('empty', 'it holds nothing');
+  let bytes;
+  try {
+    bytes = await pump(new DecompressionStream('deflate-raw'), packed, limits.bytes);
+  } catch {
+    throw new ShareError('deflate', 'its data is damaged (it does not decompress)');
+  }
+  if (bytes === null) throw new ShareError('size', `its data is too large (over ${limits.bytes / 1024} KB)`);
+  let text;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new ShareError('utf8', 'its data is damaged (not UTF-8 text)');
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ShareError('json', 'its data is damaged (not JSON)');
+  }
+}

@@ -59,6 +59,49 @@ function ranText(r) {
   return text;
 }
 
+/** The Copy button copies the link field's URL and says so in `copied` (the clipboard, or a selection to copy by hand). */
+function wireCopy(copy, url, copied) {
+  copy.addEventListener('click', async () => {
+    if (!url.value) return;
+    let ok = false;
+    try {
+      await navigator.clipboard.writeText(url.value);
+      ok = true;
+    } catch {
+      url.focus();
+      url.select();
+      try { ok = document.execCommand('copy'); } catch { ok = false; }
+    }
+    copied.textContent = ok ? 'Copied.' : 'Select the link and copy it (Ctrl+C).';
+  });
+  url.addEventListener('focus', () => url.select());
+}
+
+/**
+ * A dialog showing a ready link with the Share dialog's Copy button (the retry simulation's
+ * "Share this run"): `intro` and `details` are texts, shown as text.
+ */
+export function openLinkDialog({ title, intro, details = [], url, className = 'share-dialog share-link-dialog' }) {
+  const urlId = `share-url-${Math.random().toString(36).slice(2, 8)}`;
+  const input = h('input', { id: urlId, class: 'pg-input share-url', type: 'text', readonly: true, 'aria-label': 'The link', value: url });
+  const copied = h('span', { class: 'share-copied', role: 'status' });
+  const copy = h('button', { type: 'button', class: 'pg-button primary share-copy', text: 'Copy link' });
+  wireCopy(copy, input, copied);
+  return openDialog({
+    title,
+    className,
+    body: [
+      h('p', { class: 'pg-muted', text: intro }),
+      ...details.map((d) => h('p', { class: 'share-status', text: d })),
+      h('label', { class: 'share-label', for: urlId, text: 'Link' }),
+      h('div', { class: 'share-row share-url-row' }, input, copy),
+      copied,
+    ],
+    buttons: [{ label: 'Close', value: null }],
+    onOpen: () => copy.focus(),
+  });
+}
+
 export function mountShare({ engine, console: ui, persistence = null, notices = mountNotices(), button = document.getElementById('share-button') } = {}) {
   const check = scenarioChecker(engine);
   const sessionLines = []; // lines run in this page, when localStorage keeps no history
@@ -265,20 +308,7 @@ export function mountShare({ engine, console: ui, persistence = null, notices = 
     source.addEventListener('change', fill);
     last.addEventListener('input', fill);
     text.addEventListener('input', update);
-    copy.addEventListener('click', async () => {
-      if (!url.value) return;
-      let ok = false;
-      try {
-        await navigator.clipboard.writeText(url.value);
-        ok = true;
-      } catch {
-        url.focus();
-        url.select();
-        try { ok = document.execCommand('copy'); } catch { ok = false; }
-      }
-      copied.textContent = ok ? 'Copied.' : 'Select the link and copy it (Ctrl+C).';
-    });
-    url.addEventListener('focus', () => url.select());
+    wireCopy(copy, url, copied);
 
     const body = [
       h('p', { class: 'pg-muted', text: 'Anyone who opens the link gets a fresh playground that runs these commands, one a line. Links carry Redis commands only.' }),
