@@ -146,9 +146,10 @@ test('simState echoes the normalized config with camelCase fields and the defaul
     'seed', 'operations', 'arrivalSpreadMs', 'failureProbability', 'outage', 'schedule', 'polling',
     'events', 'queue', 'pollingDb', 'eventsDb', 'queueDb', 'pollIntervalMs', 'pollers',
     'countOnlyIdlePolls', 'listeners', 'listenerOutage', 'queueWorkers', 'queuePollMs', 'queueBatch', 'queueClaim',
-    'bucketMs', 'logCapacity',
+    'bucketMs', 'logCapacity', 'capacityPerS', 'budget', 'breaker',
   ]);
   assert.equal(config.operations, 10_000);
+  assert.deepEqual([config.capacityPerS, config.budget, config.breaker], [0, null, null]);
   assert.equal(config.outage, null);
   assert.deepEqual(config.schedule, {
     backoff: { kind: 'exponential', baseS: 5, factor: 2, capS: 5 }, jitter: 'full', maxRetries: 6, testMode: false,
