@@ -111,7 +111,10 @@ test('a run started from the controls shows exactly the model\'s figures when it
     const want = get(m, c.metric);
     const where = `${c.strategy} ${c.metric}: “${c.text}” vs ${want}`;
     assert.equal(Number(c.value), want, where); // the exact number, kept on the cell
-    if (c.metric.startsWith('lateness.')) {
+    if (c.metric.startsWith('completion.')) {
+      if (m.completion.count === 0) assert.equal(c.text, '—', where);
+      else assert.match(c.text, /\d (ms|s|min|h)/, where); // a span, as lateness over 10 s
+    } else if (c.metric.startsWith('lateness.')) {
       if (m.lateness.count === 0) assert.equal(c.text, '—', where);
       else if (Math.abs(want) < 10_000) assert.equal(Number(c.text.replace(/,/g, '').replace(' ms', '')), Math.round(want * 10) / 10, where);
     } else if (c.metric === 'commandsPerSec') {
