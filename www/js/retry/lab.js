@@ -75,10 +75,10 @@ export function mountLab(root, { engine, readConfig, runWith, runLayer }) {
     h('div', { className: 'rs-panel-head' }, h('h3', { id: 'rs-layers-title', text: 'Start bare: one layer at a time' })),
     h('p', { className: 'rs-hint', text: 'The orders, failures, outage and capacity of the settings, with a retry policy built up a layer at a time. Every attempt is made exactly when due here — no Redis in between — so the differences are the policy’s alone (the strategies above add their own lateness and commands).' }),
     h('div', { className: 'rs-buttons', role: 'group', 'aria-label': 'Layers' }, bareButton, addButton, allButton),
-    h('div', { className: 'rs-table-wrap' },
+    h('div', { className: 'rs-table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Each layer’s effect (scrolls sideways on a narrow screen)' },
       h('table', { className: 'rs-layer-table' },
         h('caption', { className: 'sr-only', text: 'Each layer’s effect, on the same failures' }),
-        h('thead', {}, h('tr', {}, ['Layer', 'Policy', 'Calls', 'Wasted calls', 'Peak load', 'Load over time', 'p99 completion', 'Given up', '']
+        h('thead', {}, h('tr', {}, ['Layer', 'Policy', 'Calls', 'Wasted calls', 'Peak load', 'Load over time', 'p99 completion', 'Given up', 'In the strategies']
           .map((t) => h('th', { scope: 'col', text: t })))),
         tbody)),
     layersNote);
