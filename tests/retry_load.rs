@@ -276,7 +276,10 @@ fn experiment_brew_a_retry_storm() {
         .sum::<u32>();
     assert!(after_outage > 0, "the storm outlives the outage");
     assert!(full.overloaded * 4 < none.overloaded);
-    eprintln!("storm: none {} overloaded, full {}", none.overloaded, full.overloaded);
+    eprintln!(
+        "storm: none {} overloaded, full {}",
+        none.overloaded, full.overloaded
+    );
 }
 
 fn long_outage(jitter: Jitter) -> Config {
@@ -315,7 +318,12 @@ fn experiment_full_jitter_gives_up_more_during_an_outage() {
         none.given_up, equal.given_up, full.given_up
     );
     // Full jitter's delays average half the schedule's: more retries land in the outage.
-    assert!(full.given_up > none.given_up * 3, "{} {}", full.given_up, none.given_up);
+    assert!(
+        full.given_up > none.given_up * 3,
+        "{} {}",
+        full.given_up,
+        none.given_up
+    );
     assert!(full.given_up > equal.given_up && equal.given_up > none.given_up);
 }
 

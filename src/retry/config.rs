@@ -23,13 +23,16 @@ pub enum StrategyKind {
     Events,
     /// A delayed queue: one sorted set scored by due time, entries claimed with ZREM.
     Queue,
+    /// A stream consumer group: failed jobs stay pending, a reclaimer's XAUTOCLAIM retries.
+    Stream,
 }
 
 impl StrategyKind {
-    pub const ALL: [StrategyKind; 3] = [
+    pub const ALL: [StrategyKind; 4] = [
         StrategyKind::Polling,
         StrategyKind::Events,
         StrategyKind::Queue,
+        StrategyKind::Stream,
     ];
 
     pub fn name(self) -> &'static str {
@@ -37,6 +40,7 @@ impl StrategyKind {
             StrategyKind::Polling => "polling",
             StrategyKind::Events => "events",
             StrategyKind::Queue => "queue",
+            StrategyKind::Stream => "stream",
         }
     }
 }
@@ -183,10 +187,12 @@ pub struct Config {
     pub polling: bool,
     pub events: bool,
     pub queue: bool,
+    pub stream: bool,
     /// The dbs the strategies use (and flush when a run starts).
     pub polling_db: u8,
     pub events_db: u8,
     pub queue_db: u8,
+    pub stream_db: u8,
 
     /// How often a poller checks each key's TTL (the seed: every second).
     pub poll_interval_ms: i64,
@@ -208,6 +214,14 @@ pub struct Config {
     pub queue_batch: u32,
     /// How a worker claims the entries it fetched.
     pub queue_claim: QueueClaim,
+
+    /// How often the consumer group's reclaimer runs XAUTOCLAIM. The group's workers are
+    /// `queue_workers` many, and its COUNT is `queue_batch`.
+    pub stream_reclaim_ms: i64,
+    /// XAUTOCLAIM's min-idle-time: how long a failed job stays pending before it is
+    /// retried. 0 (the default) takes the schedule's first delay before jitter; `normalized`
+    /// puts the value used here.
+    pub stream_min_idle_ms: i64,
 
     /// Width of the retries-over-time buckets; 0 picks one from the schedule.
     pub bucket_ms: i64,
@@ -278,9 +292,11 @@ impl Default for Config {
             polling: true,
             events: true,
             queue: true,
+            stream: true,
             polling_db: 10,
             events_db: 11,
             queue_db: 12,
+            stream_db: 13,
             poll_interval_ms: 1_000,
             pollers: 1,
             count_only_idle_polls: false,
@@ -290,6 +306,8 @@ impl Default for Config {
             queue_poll_ms: 1_000,
             queue_batch: 100,
             queue_claim: QueueClaim::Zrem,
+            stream_reclaim_ms: 1_000,
+            stream_min_idle_ms: 0,
             bucket_ms: 0,
             log_capacity: 2_000,
             capacity_per_s: 0,
@@ -401,7 +419,7 @@ impl Config {
             }
         }
 
-        if !(c.polling || c.events || c.queue) {
+        if !(c.polling || c.events || c.queue || c.stream) {
             return Err(err("strategies", "enable at least one strategy"));
         }
         let mut used: Vec<u8> = Vec::new();
@@ -409,6 +427,7 @@ impl Config {
             (c.polling, c.polling_db, "polling_db"),
             (c.events, c.events_db, "events_db"),
             (c.queue, c.queue_db, "queue_db"),
+            (c.stream, c.stream_db, "stream_db"),
         ] {
             if !on {
                 continue;
@@ -428,6 +447,13 @@ impl Config {
         c.queue_workers = c.queue_workers.clamp(1, MAX_INSTANCES);
         c.queue_poll_ms = c.queue_poll_ms.clamp(10, 3_600_000);
         c.queue_batch = c.queue_batch.clamp(1, MAX_BATCH);
+        c.stream_reclaim_ms = c.stream_reclaim_ms.clamp(10, 3_600_000);
+        c.stream_min_idle_ms = if c.stream_min_idle_ms <= 0 {
+            let first = super::schedule::Schedule::new(c.schedule.clone(), c.seed).base_delay_s(1);
+            (first * 1000.0) as i64
+        } else {
+            c.stream_min_idle_ms.min(i64::from(MAX_DELAY_S) * 1000)
+        };
         c.bucket_ms = if c.bucket_ms <= 0 {
             0
         } else {
@@ -459,6 +485,7 @@ impl Config {
             StrategyKind::Polling => self.polling,
             StrategyKind::Events => self.events,
             StrategyKind::Queue => self.queue,
+            StrategyKind::Stream => self.stream,
         }
     }
 
@@ -467,6 +494,7 @@ impl Config {
             StrategyKind::Polling => self.polling_db,
             StrategyKind::Events => self.events_db,
             StrategyKind::Queue => self.queue_db,
+            StrategyKind::Stream => self.stream_db,
         }
     }
 }

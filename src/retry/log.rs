@@ -27,8 +27,10 @@ pub enum Actor {
     Subscriber(u8),
     /// A listener's second connection, for commands (a subscribed one can't send them).
     Listener(u8),
-    /// A queue worker.
+    /// A queue worker (or a consumer group's).
     Worker(u8),
+    /// The consumer group's reclaimer (XAUTOCLAIM).
+    Reclaimer,
 }
 
 impl fmt::Display for Actor {
@@ -40,6 +42,7 @@ impl fmt::Display for Actor {
             Actor::Subscriber(i) => write!(f, "subscriber-{i}"),
             Actor::Listener(i) => write!(f, "listener-{i}"),
             Actor::Worker(i) => write!(f, "worker-{i}"),
+            Actor::Reclaimer => write!(f, "reclaimer"),
         }
     }
 }

@@ -21,6 +21,7 @@ pub mod metrics;
 mod polling;
 mod queue;
 pub mod schedule;
+mod stream;
 pub mod track;
 
 pub use config::{
@@ -32,6 +33,7 @@ pub use log::{Actor, LogEntry};
 pub use metrics::{Lateness, LatenessBucket, Metrics, SeriesBucket};
 pub use queue::QUEUE_KEY;
 pub use schedule::Schedule;
+pub use stream::{DEAD_KEY, GROUP as STREAM_GROUP, STREAM_KEY};
 pub use track::{op_key, retry_count_key, AttemptMark, OpState, OpTimeline, Outcome, Wait};
 
 use crate::clock::Ms;
@@ -43,6 +45,7 @@ use log::{argv, CommandLog, SimClient, Wire};
 use polling::Polling;
 use queue::Queue;
 use schedule::{Failures, Stream};
+use stream::StreamGroup;
 use track::Track;
 
 /// How far a call got.
@@ -70,6 +73,7 @@ enum Source {
     Tick,
     Poll,
     QueuePoll,
+    Reclaim,
 }
 
 /// Send a command for a strategy, counting it.
@@ -148,6 +152,7 @@ pub struct Simulation {
     polling: Option<Polling>,
     events: Option<Events>,
     queue: Option<Queue>,
+    stream: Option<StreamGroup>,
     log: CommandLog,
     setup: SimClient,
     stopped: bool,
@@ -265,6 +270,13 @@ impl Simulation {
         let queue = config
             .queue
             .then(|| Queue::new(&config, &mut wire, track(StrategyKind::Queue)));
+        let stream = config.stream.then(|| {
+            wire.send(
+                &mut setup,
+                argv([b"SELECT", config.stream_db.to_string().as_bytes()]),
+            );
+            StreamGroup::new(&config, &mut wire, track(StrategyKind::Stream), &mut setup)
+        });
         let next_tick = now_ms.saturating_add(tick_period(wire.server));
         Ok(Simulation {
             config,
@@ -280,6 +292,7 @@ impl Simulation {
             polling,
             events,
             queue,
+            stream,
             log,
             setup,
             stopped: false,
@@ -335,7 +348,11 @@ impl Simulation {
     /// delivery. Past this, a waiting operation whose key or queue entry is gone is lost.
     pub fn overdue_grace(&self) -> Ms {
         let c = &self.config;
-        10_000 + c.poll_interval_ms.max(c.queue_poll_ms).max(0)
+        10_000
+            + c.poll_interval_ms
+                .max(c.queue_poll_ms)
+                .max(c.stream_reclaim_ms)
+                .max(0)
     }
 
     /// When the simulation next has something to do (an expiry cycle, a poll, a failure…).
@@ -428,6 +445,12 @@ impl Simulation {
                 .unwrap_or_default(),
         );
         ids.extend(self.queue.as_ref().map(|q| q.clients()).unwrap_or_default());
+        ids.extend(
+            self.stream
+                .as_ref()
+                .map(|g| g.clients())
+                .unwrap_or_default(),
+        );
         for id in ids {
             server.disconnect(id);
         }
@@ -450,6 +473,7 @@ impl Simulation {
             StrategyKind::Polling => self.polling.as_ref().map(|p| &p.track),
             StrategyKind::Events => self.events.as_ref().map(|e| &e.track),
             StrategyKind::Queue => self.queue.as_ref().map(|q| &q.track),
+            StrategyKind::Stream => self.stream.as_ref().map(|s| &s.track),
         }
     }
 
@@ -498,6 +522,10 @@ impl Simulation {
         offer(
             self.queue.as_ref().and_then(|q| q.next_time()),
             Source::QueuePoll,
+        );
+        offer(
+            self.stream.as_ref().and_then(|s| s.next_time()),
+            Source::Reclaim,
         );
         best
     }
@@ -584,6 +612,9 @@ impl Simulation {
                 if let Some(q) = self.queue.as_mut() {
                     q.arrive(wire, op, s, f);
                 }
+                if let Some(g) = self.stream.as_mut() {
+                    g.arrive(wire, op, s, f);
+                }
             }
             Source::Tick => {
                 wire.server.tick(wire.now);
@@ -598,6 +629,9 @@ impl Simulation {
                 if let Some(q) = self.queue.as_mut() {
                     q.sweep_overdue(wire, grace);
                 }
+                if let Some(g) = self.stream.as_mut() {
+                    g.sweep_overdue(wire, grace);
+                }
             }
             Source::Poll => {
                 if let Some(p) = self.polling.as_mut() {
@@ -607,6 +641,11 @@ impl Simulation {
             Source::QueuePoll => {
                 if let Some(q) = self.queue.as_mut() {
                     q.poll(wire, s, f);
+                }
+            }
+            Source::Reclaim => {
+                if let Some(g) = self.stream.as_mut() {
+                    return g.reclaim(wire, s, f, max_work);
                 }
             }
         }
