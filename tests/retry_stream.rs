@@ -117,8 +117,8 @@ fn a_small_run_sends_exactly_these_commands() {
         "135000 13 reclaimer XAUTOCLAIM orders workers reclaimer 60000 0-0 COUNT 100 -> [\"0-0\", [[\"1700000000752-0\", [\"order\", \"order:1\"]]], []]",
         "135000 13 reclaimer XPENDING orders workers 1700000000752-0 1700000000752-0 1 reclaimer -> [[\"1700000000752-0\", \"reclaimer\", (integer) 0, (integer) 3]]",
         "135000 13 reclaimer XADD orders:dead * order order:1 deliveries 3 -> \"1700000135000-0\"",
-        "135000 13 reclaimer XACK orders workers 1700000000752-0 -> (integer) 1",
         "135000 13 reclaimer XDEL orders 1700000000752-0 -> (integer) 1",
+        "135000 13 reclaimer XACK orders workers 1700000000752-0 -> (integer) 1",
     ];
     assert_eq!(got, want);
     let m = sim.metrics(StrategyKind::Stream).unwrap();

@@ -54,8 +54,8 @@ test('a run: its strategies, the speed note, the chart window and the status lin
   assert.equal(r.isNew(state), true);
   const run = r.setup(state);
   assert.equal(r.isNew(p.simState()), false);
-  assert.deepEqual(run.strategies, ['polling', 'events', 'queue']);
-  assert.deepEqual(run.dbs, { polling: 10, events: 11, queue: 12 });
+  assert.deepEqual(run.strategies, ['polling', 'events', 'queue', 'stream']);
+  assert.deepEqual(run.dbs, { polling: 10, events: 11, queue: 12, stream: 13 });
   assert.match(r.started({ speed: 60, suggested: 60 }, 1), /^Start set the world clock \(in the page header\) to 60× for this schedule/);
   assert.equal(r.autoSpeed, 60);
   assert.match(r.started({ speed: 5, suggested: 60 }, 5), /^The world clock stays at your speed, 5×: .* \(60× would take/);

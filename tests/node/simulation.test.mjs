@@ -24,7 +24,7 @@ test('a run in the seed\'s test mode finishes with every operation accounted for
   p.simStart({ seed: 7, operations: 20, failureProbability: 0.5, schedule: { testMode: true } });
   const state = runToEnd(p);
   assert.equal(state.finished, true);
-  assert.equal(state.metrics.length, 3);
+  assert.equal(state.metrics.length, 4);
   for (const m of state.metrics) {
     assert.ok(m.commands > 0, JSON.stringify(m));
     assert.equal(m.successes + m.givenUp + m.lost, 20, JSON.stringify(m));
@@ -81,7 +81,7 @@ test('a refused config leaves the running simulation as it was', () => {
   p.pause();
   p.simStart({ seed: 5, operations: 4, failureProbability: 1, schedule: { testMode: true } });
   const before = p.simState();
-  assert.throws(() => p.simStart({ polling: false, events: false, queue: false }), /strategies/);
+  assert.throws(() => p.simStart({ polling: false, events: false, queue: false, stream: false }), /strategies/);
   assert.throws(() => p.simStart({ operations: 'many' }));
   const after = p.simState();
   assert.equal(after.running, true);
@@ -133,7 +133,7 @@ test('a config that cannot be read is refused with the field\'s type error', () 
   assert.equal(message({ schedule: { backoff: { kind: 'list', intervalsS: [60, '5m'] } } }),
     'Error: invalid type: string "5m", expected u32');
   // Read, then normalized: its own texts.
-  assert.equal(message({ polling: false, events: false, queue: false }), 'strategies: enable at least one strategy');
+  assert.equal(message({ polling: false, events: false, queue: false, stream: false }), 'strategies: enable at least one strategy');
   assert.equal(message({ unknownField: 1, operations: 2 }), 'started');
 });
 
@@ -144,9 +144,9 @@ test('simState echoes the normalized config with camelCase fields and the defaul
   const { config } = p.simState();
   assert.deepEqual(Object.keys(config), [
     'seed', 'operations', 'arrivalSpreadMs', 'failureProbability', 'outage', 'schedule', 'polling',
-    'events', 'queue', 'pollingDb', 'eventsDb', 'queueDb', 'pollIntervalMs', 'pollers',
+    'events', 'queue', 'stream', 'pollingDb', 'eventsDb', 'queueDb', 'streamDb', 'pollIntervalMs', 'pollers',
     'countOnlyIdlePolls', 'listeners', 'listenerOutage', 'queueWorkers', 'queuePollMs', 'queueBatch', 'queueClaim',
-    'bucketMs', 'logCapacity', 'capacityPerS', 'budget', 'breaker',
+    'streamReclaimMs', 'streamMinIdleMs', 'bucketMs', 'logCapacity', 'capacityPerS', 'budget', 'breaker',
   ]);
   assert.equal(config.operations, 10_000);
   assert.deepEqual([config.capacityPerS, config.budget, config.breaker], [0, null, null]);
@@ -190,6 +190,7 @@ test('the words hold: in the same outage, full jitter gives some orders up where
   };
   const none = outageRun('none');
   const full = outageRun('full');
-  for (const m of none) assert.equal(m.givenUp, 0, `no jitter: ${m.strategy} gave none up`);
+  // The consumer group has no backoff: every retry a min-idle (10 s) apart, all inside the outage.
+  for (const m of none) assert.equal(m.givenUp, m.strategy === 'stream' ? 500 : 0, `no jitter: ${m.strategy}`);
   assert.ok(full.some((m) => m.givenUp > 0), `full jitter gives some up: ${full.map((m) => m.givenUp)}`);
 });

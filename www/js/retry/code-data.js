@@ -385,6 +385,7 @@ while True:  # the reclaimer
             r.xdel("orders", entry_id)
         elif deliveries[entry_id] > MAX_RETRIES:  # the first delivery + every retry
             r.xadd("orders:dead", {"order": fields["order"], "deliveries": deliveries[entry_id]})
+            r.xdel("orders", entry_id)  # the dead letter keeps the order
             r.xack("orders", "workers", entry_id)  # given up: out of the pending list
     time.sleep(1)
 `;
@@ -422,6 +423,7 @@ while (true) { // the reclaimer
       await client.xDel('orders', id);
     } else if (deliveries.get(id) > MAX_RETRIES) { // the first delivery + every retry
       await client.xAdd('orders:dead', '*', { order: message.order, deliveries: String(deliveries.get(id)) });
+      await client.xDel('orders', id); // the dead letter keeps the order
       await client.xAck('orders', 'workers', id); // given up: out of the pending list
     }
   }
@@ -435,7 +437,8 @@ const streamRules = (m) => [
   { cmd: sent('XREADGROUP'), at: m.read, note: 'a worker takes a new entry; its attempt fails and it stays pending (no XACK)' },
   { cmd: sent('XAUTOCLAIM'), at: m.claim, note: 'entries idle longer than the retry delay move to the reclaimer: each is one retry' },
   { cmd: sent('XPENDING'), at: m.pending, note: 'how many times each claimed entry was delivered' },
-  { cmd: sent('XACK'), prev: sent('XADD'), at: m.deadAck, note: 'given up: acknowledged so it leaves the pending list' },
+  { cmd: sent('XDEL'), prev: sent('XADD'), at: m.deadDel, note: 'given up: removed from the stream (the dead letter keeps it)' },
+  { cmd: sent('XACK'), prev: sent('XDEL'), at: m.deadAck, note: 'given up: acknowledged so it leaves the pending list' },
   { cmd: sent('XACK'), at: m.ack, note: 'the retry succeeded: acknowledged' },
   { cmd: sent('XDEL'), at: m.del, note: 'and removed from the stream' },
 ];
@@ -546,14 +549,16 @@ const RAW = {
       text: streamPy,
       rules: streamRules({
         dead: 'r.xadd("orders:dead"', add: 'r.xadd("orders", {', read: 'r.xreadgroup(', claim: 'r.xautoclaim(',
-        pending: 'r.xpending_range(', deadAck: 'r.xack("orders", "workers", entry_id)  # given up', ack: 'r.xack("orders", "workers", entry_id)\n', del: 'r.xdel(',
+        pending: 'r.xpending_range(', deadAck: 'r.xack("orders", "workers", entry_id)  # given up', ack: 'r.xack("orders", "workers", entry_id)\n', del: 'r.xdel("orders", entry_id)\n',
+        deadDel: 'r.xdel("orders", entry_id)  # the dead letter',
       }),
     },
     javascript: {
       text: streamJs,
       rules: streamRules({
         dead: "client.xAdd('orders:dead'", add: "client.xAdd('orders', '*'", read: 'client.xReadGroup(', claim: 'client.xAutoClaim(',
-        pending: 'client.xPendingRange(', deadAck: 'id); // given up', ack: "client.xAck('orders', 'workers', id);\n", del: 'client.xDel(',
+        pending: 'client.xPendingRange(', deadAck: 'id); // given up', ack: "client.xAck('orders', 'workers', id);\n", del: "client.xDel('orders', id);\n",
+        deadDel: 'id); // the dead letter keeps',
       }),
     },
   },

@@ -10,7 +10,7 @@ import { h, setText, setAttr, uid, parseDuration, durationText, fmtInt } from '.
 import { PRESETS, SEED_INTERVALS_S, describeDelays } from './schedule.js';
 
 const DEFAULTS = {
-  polling: true, events: true, queue: true,
+  polling: true, events: true, queue: true, stream: true,
   operations: 100, failurePercent: 50,
   outage: false, outageStart: '0s', outageEnd: '10m',
   backoff: 'list', intervals: SEED_INTERVALS_S.map((s) => durationText(s * 1000)).join(', '), testMode: false,
@@ -20,6 +20,7 @@ const DEFAULTS = {
   pollInterval: '1s', pollers: 1, idlePolls: 'auto',
   listeners: 1, listenerOutage: false, listenerOutageStart: '2m', listenerOutageEnd: '3m',
   queueWorkers: 3, queuePoll: '1s', queueBatch: 100, queueClaim: 'perEntry',
+  streamReclaim: '1s', streamMinIdle: '',
   bucket: 'auto', speedOnStart: 'suggest',
   capacity: '', budget: false, budgetPercent: 20, budgetMinPerS: 1, breaker: false, breakerFailures: 5, breakerOpen: '30s',
 };
@@ -31,7 +32,7 @@ const ERROR_FIELDS = {
   failure_probability: ['failurePercent'],
   schedule: ['intervals'],
   'schedule.factor': ['factor'],
-  strategies: ['polling', 'events', 'queue'],
+  strategies: ['polling', 'events', 'queue', 'stream'],
   'budget.percent': ['budgetPercent'],
   'budget.min_per_s': ['budgetMinPerS'],
 };
@@ -119,7 +120,8 @@ export function mountControls(root, { onStart, onPause, onStep, onReset }) {
       h('div', { className: 'rs-row' },
         field('polling', 'Polling TTL (db 10)', 'checkbox', { className: 'rs-s-polling' }),
         field('events', 'Expired events (db 11)', 'checkbox', { className: 'rs-s-events' }),
-        field('queue', 'Delayed queue (db 12)', 'checkbox', { className: 'rs-s-queue' }))),
+        field('queue', 'Delayed queue (db 12)', 'checkbox', { className: 'rs-s-queue' }),
+        field('stream', 'Consumer group (db 13)', 'checkbox', { className: 'rs-s-stream' }))),
     h('fieldset', { className: 'rs-fieldset' },
       h('legend', { text: 'Failures' }),
       h('div', { className: 'rs-row' },
@@ -172,6 +174,11 @@ export function mountControls(root, { onStart, onPause, onStep, onReset }) {
             options: [['perEntry', 'ZREM per entry'], ['transaction', 'MULTI/WATCH'], ['lua', 'one Lua script (BullMQ)']],
             hint: 'how workers take due entries without retrying one twice',
           }))),
+      h('fieldset', { className: 'rs-fieldset' },
+        h('legend', { text: 'Consumer group' }),
+        h('div', { className: 'rs-row' },
+          field('streamReclaim', 'Reclaim every', 'text', { hint: 'XAUTOCLAIM’s interval' }),
+          field('streamMinIdle', 'Min idle', 'text', { hint: 'blank: the first delay; the only delay there is' }))),
       h('div', { className: 'rs-row' },
         field('bucket', 'Chart bars', 'text', { hint: '“auto”, or a width like 1s, 1m' }),
         field('speedOnStart', 'On start', 'select', {
@@ -312,6 +319,9 @@ export function mountControls(root, { onStart, onPause, onStep, onReset }) {
       queuePollMs: dur('queuePoll', 'queue poll interval'),
       queueBatch: int('queueBatch', 'batch', 1, 1000),
       queueClaim: inputs.queueClaim.value,
+      stream: on('stream'),
+      streamReclaimMs: dur('streamReclaim', 'reclaim interval'),
+      streamMinIdleMs: v('streamMinIdle') === '' ? 0 : dur('streamMinIdle', 'min idle'),
       bucketMs,
       logCapacity: 2000,
       capacityPerS: v('capacity') === '' ? 0 : int('capacity', 'capacity', 0, 1_000_000),

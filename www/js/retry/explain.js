@@ -37,6 +37,16 @@ export const STRATEGY_TEXT = {
   },
 };
 
+STRATEGY_TEXT.stream = {
+  title: 'Consumer group — one stream, XAUTOCLAIM as the retry',
+  how: ['Each failure is a job in a stream (', code('XADD orders * order order:42'), ') read by a consumer group’s worker (', code('XREADGROUP GROUP workers worker-1 COUNT 1 STREAMS orders >'), '). Its attempt fails and it isn’t acknowledged, so it stays in the group’s pending entries list. A reclaimer takes over what has been pending long enough — ', code('XAUTOCLAIM orders workers reclaimer 300000 0-0 COUNT 100'), ' — and each entry it claims is a retry.'],
+  why: [
+    ['Nothing has to remember the retry: an unacknowledged delivery is the retry. A crashed worker’s jobs come back the same way.'],
+    [code('XAUTOCLAIM'), ' has one min-idle-time for every entry, so there is no backoff and no jitter: each retry comes a min-idle after the one before (here the schedule’s first delay). Claiming resets the idle time.'],
+    [code('XAUTOCLAIM'), ' doesn’t return delivery counts: the reclaimer asks ', code('XPENDING'), ' for the claimed range, and after the last retry moves the job to the dead-letter stream ', code('orders:dead'), ', then ', code('XDEL'), ' and ', code('XACK'), '. Lateness is at most one reclaim interval.'],
+  ],
+};
+
 export function strategyCard(s, keysSlot) {
   const t = STRATEGY_TEXT[s];
   return h('article', { className: `rs-card rs-s-${s}`, dataset: { strategy: s } },
@@ -52,6 +62,7 @@ export function herdNote() {
     h('p', {}, 'Without jitter, every order that failed in the same moment computes the same delay, so they all come back in the same instant: a thundering herd that hits a service just as it recovers — and if it is still down, they fail together and come back together again, at every step. ',
       'Full jitter waits a random time between 0 and the delay, which spreads the herd over the whole interval: in the “Thundering herd” preset the peak drops from all 500 orders retrying in the same second to well under a hundred a second (compare the two presets). ',
       'Equal jitter keeps at least half of each delay; decorrelated jitter draws each sleep from the previous one. ',
+      'The consumer group has no backoff to jitter: XAUTOCLAIM’s one min-idle-time spaces every retry alike, so a herd stays a herd, and retries that fit inside an outage are all spent there. ',
       'Jitter has a price during an outage: a delay drawn short lands inside the outage again and spends one of the retries, so with full jitter some orders use up all of theirs before the service is back and are given up, where the same delays without jitter all land after it (compare “Same outage” with and without jitter). And each strategy draws its own random numbers, so with jitter their successes can differ even though they see the same failures.'));
 }
 
@@ -145,6 +156,7 @@ export function consoleHint(run, { liveKey = () => null, consoleDb = () => 0 } =
     ['db 10 (polling)', 10, (k) => ['SELECT 10', `TTL ${k}`, `GET ${k}:retry_count`]],
     ['db 11 (events)', 11, (k) => ['SELECT 11', `TTL ${k}`, 'CONFIG GET notify-keyspace-events']],
     ['db 12 (queue)', 12, () => ['SELECT 12', 'ZRANGE retry 0 4 WITHSCORES', 'ZCARD retry']],
+    ['db 13 (consumer group)', 13, () => ['SELECT 13', 'XPENDING orders workers', 'XLEN orders:dead']],
   ];
   return h('div', { className: 'rs-console-hint' },
     h('p', {}, 'It is the same server as the console above: while it runs you can look at its keys there. ',

@@ -1,11 +1,13 @@
 // The strategies' keys, live: for the TTL strategies (db 10, 11) a sample of `order:<id>`
 // keys read with engine.keyspace, soonest TTL first, counting down with the world clock;
 // for the queue (db 12) the sorted set `retry`'s first entries (engine.inspect), each with
-// the time left until its score (its due time). Each key opens in the keyspace view.
+// the time left until its score (its due time); for the consumer group (db 13) the stream
+// `orders`' pending entries with their delivery counts, each due a min-idle after its last
+// delivery. Each key opens in the keyspace view.
 //
-//   keys.setup({ strategies, dbs })     keys.update(engine, now)   (call every frame: the
+//   keys.setup({ strategies, dbs, slots, streamMinIdleMs })     keys.update(engine, now)   (call every frame: the
 //   engine is read a db at a time, a few times a second; the countdowns move every frame)
-import { h, setText, fmtInt, openKeyLinks, STRATEGY_NAMES } from './util.js';
+import { h, setText, fmtInt, openKeyLinks, STRATEGIES, STRATEGY_NAMES } from './util.js';
 import { fmtTtl } from '../format.js';
 
 const SHOW = 6; // keys listed per strategy
@@ -17,11 +19,14 @@ export function mountKeys(root, { onOpenKey }) {
   let next = 0;
   let lookedAt = -Infinity;
 
-  function setup({ strategies, dbs, slots }) {
+  let minIdle = 0;
+
+  function setup({ strategies, dbs, slots, streamMinIdleMs = 0 }) {
+    minIdle = streamMinIdleMs;
     cards = [];
     for (const slot of slots) slot.replaceChildren();
     strategies.forEach((s) => {
-      const slot = slots[['polling', 'events', 'queue'].indexOf(s)];
+      const slot = slots[STRATEGIES.indexOf(s)];
       if (!slot) return;
       const count = h('p', { className: 'rs-keys-count' });
       const list = h('ul', { className: 'rs-keys', 'aria-label': `Keys of ${STRATEGY_NAMES[s]} in db ${dbs[s]}` });
@@ -46,6 +51,17 @@ export function mountKeys(root, { onOpenKey }) {
       setText(card.count, v
         ? `${fmtInt(size)} key${size === 1 ? '' : 's'}: the sorted set retry holds ${fmtInt(v.size)} waiting entr${v.size === 1 ? 'y' : 'ies'} scored by due time, plus the retry counters.`
         : `${fmtInt(size)} key${size === 1 ? '' : 's'}; the sorted set retry is empty.`);
+    } else if (card.strategy === 'stream') {
+      const v = engine.inspect(card.db, 'orders', 0, SHOW);
+      const group = v?.groups?.find((g) => g.name === 'workers');
+      const orderOf = new Map((v?.items ?? []).map((e) => [e.id, String(e.fields).split(' ')[1] ?? e.id]));
+      items = (group?.pending ?? []).slice(0, SHOW).map((p) => ({
+        key: 'orders', label: `${orderOf.get(p.id) ?? p.id} (${p.deliveries}×)`, ttl: Number(p.delivered) + minIdle - now, due: true,
+      }));
+      const dead = engine.inspect(card.db, 'orders:dead', 0, 0)?.size ?? 0;
+      setText(card.count, v
+        ? `${fmtInt(size)} key${size === 1 ? '' : 's'}: the stream orders has ${fmtInt(group?.pendingTotal ?? 0)} pending entr${group?.pendingTotal === 1 ? 'y' : 'ies'} (delivered ×, due a min-idle after the last delivery); orders:dead holds ${fmtInt(dead)} given up.`
+        : `${fmtInt(size)} key${size === 1 ? '' : 's'}; the stream orders is gone.`);
     } else {
       const rows = engine.keyspace(card.db, 'order:*', SAMPLE) ?? [];
       const withTtl = rows.filter((r) => r.ttl >= 0).sort((a, b) => a.ttl - b.ttl);

@@ -10,7 +10,7 @@
 //   log.reset()                    a new run: forget everything
 //   log.update(engine, { force })  read what is new (call it ~10 times a second); each batch
 //                                  read also goes to onEntries(entries), if given
-import { h, setText, uid, fmtInt, globToRegExp, openKeyLinks, STRATEGY_NAMES } from './util.js';
+import { h, setText, uid, fmtInt, globToRegExp, openKeyLinks, STRATEGIES, STRATEGY_NAMES } from './util.js';
 import { formatTime } from '../clock/format.js';
 
 const MAX_LINES = 500; // lines kept in the DOM
@@ -72,7 +72,7 @@ export function mountLog(root, { onOpenKey, onEntries = null }) {
   const ids = { strategy: uid('rs-log-strategy'), filter: uid('rs-log-filter'), freeze: uid('rs-log-freeze') };
   const strategySelect = h('select', { id: ids.strategy, className: 'rs-input' },
     h('option', { value: '', text: 'all' }),
-    ['polling', 'events', 'queue'].map((s) => h('option', { value: s, text: STRATEGY_NAMES[s] })),
+    STRATEGIES.map((s) => h('option', { value: s, text: STRATEGY_NAMES[s] })),
     h('option', { value: 'setup', text: 'setup' }));
   const filterInput = h('input', {
     id: ids.filter, className: 'rs-input rs-log-filter', type: 'search', placeholder: 'order:42 or *ZREM*', autocomplete: 'off', spellcheck: 'false',

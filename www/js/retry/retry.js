@@ -99,8 +99,9 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
       h('h2', { id: 'rs-title', text: 'Retry simulation' }),
       h('p', { className: 'rs-intro' },
         'Orders whose push failed are retried on a schedule — the seed’s 5 min, 10 min, 15 min, 2 h, 4 h, 6 h, or one you set. ',
-        'Three ways of running those retries work side by side on the same failures, each in its own database of this Redis, with real commands: ',
-        'polling each key’s TTL (db 10), waiting for Redis’s expired events (db 11), and one sorted set used as a delayed queue (db 12).'),
+        'Four ways of running those retries work side by side, each in its own database of this Redis, with real commands: ',
+        'polling each key’s TTL (db 10), waiting for Redis’s expired events (db 11), one sorted set used as a delayed queue (db 12), and a stream consumer group whose reclaimer’s XAUTOCLAIM is the retry (db 13). ',
+        'They draw the same failures: an order’s k-th attempt fails in every strategy or in none — unless it lands at a different time inside an outage or over the downstream’s capacity, which is the strategy’s doing. So the differences you see come from the strategy alone.'),
       consoleHint(ui ? (line) => ui.run(line) : null, { liveKey, consoleDb: () => ui?.activeDb?.() ?? 0 })),
     h('div', { className: 'rs-grid' },
       controlsRoot,
@@ -178,7 +179,7 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
     metrics.setup(strategies);
     chart.setup({ strategies, config, bucketMs: state.bucketMs });
     timeline.setup({ strategies, config, startMs: state.startMs, operations: config.operations });
-    keys.setup({ strategies, dbs: run.dbs, slots: keySlots });
+    keys.setup({ strategies, dbs: run.dbs, slots: keySlots, streamMinIdleMs: config.streamMinIdleMs });
     log.reset();
     code.reset(config);
     for (const card of cards.querySelectorAll('.rs-card')) card.classList.toggle('rs-off', !config[card.dataset.strategy]);

@@ -27,7 +27,7 @@ export class RetryRun {
       strategies: STRATEGIES.filter((s) => config[s]),
       bucketMs: state.bucketMs,
       horizon: horizonMs(config),
-      dbs: { polling: config.pollingDb, events: config.eventsDb, queue: config.queueDb },
+      dbs: { polling: config.pollingDb, events: config.eventsDb, queue: config.queueDb, stream: config.streamDb },
     };
     this.lastLog = -Infinity;
     this.wasFinished = false;

@@ -15,10 +15,10 @@ export function fmtNum(n, digits = 1) {
   return new Intl.NumberFormat('en-US', { maximumFractionDigits: digits }).format(n);
 }
 
-export const STRATEGIES = ['polling', 'events', 'queue'];
-export const STRATEGY_NAMES = { polling: 'Polling TTL', events: 'Expired events', queue: 'Delayed queue' };
+export const STRATEGIES = ['polling', 'events', 'queue', 'stream'];
+export const STRATEGY_NAMES = { polling: 'Polling TTL', events: 'Expired events', queue: 'Delayed queue', stream: 'Consumer group' };
 /** CSS variable of each strategy's colour (style.css). */
-export const STRATEGY_VARS = { polling: '--blue', events: '--purple', queue: '--green' };
+export const STRATEGY_VARS = { polling: '--blue', events: '--purple', queue: '--green', stream: '--cyan' };
 
 /** Axis steps a person reads easily, in ms. */
 const STEPS = [
@@ -127,6 +127,7 @@ export function themeColors() {
     polling: v(STRATEGY_VARS.polling, '#79c0ff'),
     events: v(STRATEGY_VARS.events, '#d2a8ff'),
     queue: v(STRATEGY_VARS.queue, '#7ee787'),
+    stream: v(STRATEGY_VARS.stream, '#76e3ea'),
     presenter: document.documentElement.classList.contains('presenter'),
     mono: v('--mono', 'monospace'),
     sans: v('--sans', 'sans-serif'),
