@@ -15,7 +15,7 @@
 //! - Success: `XACK orders workers <id>` and `XDEL orders <id>`. Failure with retries
 //!   left: nothing — claiming reset the entry's idle time, so it comes back one min-idle
 //!   later. The last retry failed: the job goes to the dead-letter stream (`XADD
-//!   orders:dead * order order:<op> deliveries <n>`), then XACK and XDEL.
+//!   orders:dead * order order:<op> deliveries <n>`), then XDEL and XACK.
 //!
 //! XAUTOCLAIM has one min-idle-time for every entry, so this strategy has no backoff and
 //! no jitter of its own: every retry comes a min-idle after the one before (by default the
@@ -202,10 +202,12 @@ impl StreamGroup {
         Some(id)
     }
 
-    /// The job is done with: acknowledged and deleted (after a dead-letter copy when it
-    /// was given up).
+    /// The job is done with: acknowledged and deleted — or, given up, copied to the
+    /// dead-letter stream, deleted, then acknowledged.
     fn settle(&mut self, wire: &mut Wire, who: Who, op: u32, dead: Option<i64>) {
         let Some(id) = self.forget(op) else { return };
+        let ack = argv([b"XACK", STREAM_KEY.as_bytes(), GROUP.as_bytes(), &id]);
+        let del = argv([b"XDEL", STREAM_KEY.as_bytes(), &id]);
         if let Some(deliveries) = dead {
             let key = op_key(op);
             let n = deliveries.to_string();
@@ -222,13 +224,12 @@ impl StreamGroup {
                     n.as_bytes(),
                 ]),
             );
+            self.send(wire, who, del);
+            self.send(wire, who, ack);
+        } else {
+            self.send(wire, who, ack);
+            self.send(wire, who, del);
         }
-        self.send(
-            wire,
-            who,
-            argv([b"XACK", STREAM_KEY.as_bytes(), GROUP.as_bytes(), &id]),
-        );
-        self.send(wire, who, argv([b"XDEL", STREAM_KEY.as_bytes(), &id]));
     }
 
     /// The order fails for the first time: pushed as a job, read by a worker whose

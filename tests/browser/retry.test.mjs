@@ -100,12 +100,12 @@ test('a run started from the controls shows exactly the model\'s figures when it
   await frames(page);
 
   const { model, cells } = await metricsTable(page);
-  assert.equal(model.length, 3);
+  assert.equal(model.length, 4);
   for (const m of model) {
     assert.equal(m.successes + m.givenUp + m.lost, 200, `${m.strategy}: every order accounted for`);
     assert.ok(m.retries > 0 && m.commands > 0);
   }
-  assert.ok(cells.length >= 3 * 17, `${cells.length} cells`);
+  assert.ok(cells.length >= 4 * 17, `${cells.length} cells`);
   for (const c of cells) {
     const m = model.find((x) => x.strategy === c.strategy);
     const want = get(m, c.metric);
@@ -306,7 +306,7 @@ test('an invalid setting shows the engine\'s error next to the controls', async 
   assert.equal(await sim(page).locator('[name="outageEnd"]').getAttribute('aria-invalid'), 'true');
   assert.equal(await runState(page), 'idle');
   // Every strategy off: the engine's message again.
-  await configure(page, 'seed', { polling: false, events: false, queue: false });
+  await configure(page, 'seed', { polling: false, events: false, queue: false, stream: false });
   await page.click('#retry .rs-start');
   await page.waitForFunction(() => document.querySelector('#retry .rs-error').textContent === 'strategies: enable at least one strategy');
   // What the engine can't say well (a number out of range) is checked before it.
@@ -420,7 +420,7 @@ test('the seed’s code is shown, lines numbered, and each problem points at its
   assert.deepEqual(errors, []);
 });
 
-test('on a phone the three strategies can be compared: the metrics fit, or a cue says to scroll', async (t) => {
+test('on a phone the four strategies can be compared: the metrics fit, or a cue says to scroll', async (t) => {
   const { page, errors } = await openSim(t, { viewport: { width: 390, height: 844 } });
   await configure(page, 'seed', { operations: 20 });
   await page.click('#retry .rs-start');
@@ -436,7 +436,7 @@ test('on a phone the three strategies can be compared: the metrics fit, or a cue
       columns: document.querySelectorAll('#retry .rs-metrics thead th').length,
     };
   });
-  assert.equal(columns, 4, 'a column per strategy');
-  assert.ok(fits || /scroll sideways to compare the three strategies/.test(cue ?? ''), `fits: ${fits}, cue: ${cue}`);
+  assert.equal(columns, 5, 'a column per strategy');
+  assert.ok(fits || /scroll sideways to compare the strategies/.test(cue ?? ''), `fits: ${fits}, cue: ${cue}`);
   assert.deepEqual(errors, []);
 });

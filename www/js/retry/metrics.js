@@ -85,13 +85,13 @@ export function mountMetrics(root) {
   const legend = h('p', { className: 'rs-hist-legend' });
   // On a narrow screen the table scrolls sideways: a cue says so (and which way), so the
   // strategies can be compared column by column.
-  const cue = h('p', { className: 'rs-scroll-cue', hidden: true, text: 'Swipe or scroll sideways to compare the three strategies →' });
+  const cue = h('p', { className: 'rs-scroll-cue', hidden: true, text: 'Swipe or scroll sideways to compare the strategies →' });
   const wrap = h('div', { className: 'rs-metrics-wrap', tabindex: '0', role: 'region', 'aria-label': 'Metrics by strategy (scrolls sideways on a narrow screen)' }, table);
   root.replaceChildren(cue, wrap, legend);
   const showCue = () => {
     const more = wrap.scrollWidth - wrap.clientWidth;
     cue.hidden = more <= 2;
-    if (more > 2) cue.textContent = wrap.scrollLeft >= more - 2 ? '← Scroll back for the first strategies' : 'Swipe or scroll sideways to compare the three strategies →';
+    if (more > 2) cue.textContent = wrap.scrollLeft >= more - 2 ? '← Scroll back for the first strategies' : 'Swipe or scroll sideways to compare the strategies →';
   };
   wrap.addEventListener('scroll', showCue, { passive: true });
 

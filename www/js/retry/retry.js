@@ -2,7 +2,7 @@
 //
 //   mountRetry({ root, engine, console, scheduler, clock, keyspace }) → { start, stop, reset, step, … }
 //
-// The model (src/retry/, through engine.sim*) runs three strategies on the same failures;
+// The model (src/retry/, through engine.sim*) runs four strategies on the same failures;
 // this page sets it up (controls.js), drives it on the scheduler's animation frames
 // (scheduler.onFrame) and shows it:
 // retries over time (chart.js), every operation (timeline.js), the numbers (metrics.js),
