@@ -84,10 +84,16 @@ try {
     const proto = Object.getPrototypeOf(engine);
     const original = proto.simAdvance;
     let simMs = 0;
+    let simMax = 0;
     let calls = 0;
     proto.simAdvance = function (...a) {
       const t = performance.now();
-      try { return original.apply(this, a); } finally { simMs += performance.now() - t; calls++; }
+      try { return original.apply(this, a); } finally {
+        const d = performance.now() - t;
+        simMs += d;
+        simMax = Math.max(simMax, d);
+        calls++;
+      }
     };
     // The page's own work per frame: every requestAnimationFrame callback, timed.
     const nativeRaf = window.requestAnimationFrame;
@@ -117,7 +123,7 @@ try {
     const wallS = (performance.now() - start) / 1000;
     return {
       commandsPerS: (commands() - commandsBefore) / wallS,
-      frames, longTasks, simMs, calls, busy: [...busy.values()],
+      frames, longTasks, simMs, simMax, calls, busy: [...busy.values()],
       simNow: state.nowMs - state.startMs,
       retries: state.metrics.map((m) => `${m.strategy} ${m.retries}`).join(', '),
       idle: state.config.countOnlyIdlePolls,
@@ -135,7 +141,7 @@ try {
   console.log(`long tasks (>50 ms): ${result.longTasks.length}${result.longTasks.length ? `, longest ${ms(Math.max(...result.longTasks))}` : ''}`);
   const busy = [...result.busy].sort((a, b) => a - b);
   console.log(`page JS per frame (rAF callbacks): p50 ${ms(pct(busy, 50))}  p95 ${ms(pct(busy, 95))}  max ${ms(busy[busy.length - 1])}`);
-  console.log(`simAdvance: ${ms(result.simMs / Math.max(1, deltas.length))} per frame (${result.calls} calls)`);
+  console.log(`simAdvance: ${ms(result.simMs / Math.max(1, deltas.length))} per frame (${result.calls} calls, longest ${ms(result.simMax)})`);
   console.log(`world time simulated: ${(result.simNow / 60000).toFixed(1)} min; retries: ${result.retries}`);
   console.log(`model: ${Math.round(result.commandsPerS).toLocaleString('en-US')} Redis commands sent per second of wall time (all strategies)`);
   console.log(`panels: ${PANELS}; capacity ${CAPACITY}/s with a circuit breaker; layer build-up (7 runs of ${OPS} operations): ${ms(layersMs)}`);

@@ -7,7 +7,10 @@
 //!   list (PEL). Nothing else is written to remember the retry.
 //! - A reclaimer wakes every `stream_reclaim_ms` and takes over what has been pending at
 //!   least the min-idle-time: `XAUTOCLAIM orders workers reclaimer <min-idle> <cursor>
-//!   COUNT <n>`, following the cursor back to `0-0`. Each claimed entry is a retry.
+//!   COUNT <n>`. Each claimed entry is a retry. As the command is meant to be used, each
+//!   call starts at the cursor the last one returned: a call looks at most COUNT × 10
+//!   pending entries, so with a long PEL one pass takes several rounds (retries are then
+//!   later); a call that claimed a full COUNT is followed by another at once.
 //!   XAUTOCLAIM doesn't say how often an entry was delivered, so the reclaimer asks the
 //!   PEL for the claimed range (`XPENDING orders workers <first> <last> <n> reclaimer`),
 //!   as a real one must before it can give up; Redis's delivery count is the attempts so
@@ -23,7 +26,8 @@
 //! deleted come back in XAUTOCLAIM's third list: those orders are lost.
 //!
 //! Cost: one XAUTOCLAIM per reclaim interval (more when a full batch came back), and one
-//! XPENDING per batch that claimed anything — however many orders wait.
+//! XPENDING per batch that claimed anything — however many orders wait; the lateness grows
+//! with the pending list (one pass is PEL ÷ (COUNT × 10) rounds).
 
 use std::collections::HashMap;
 
@@ -132,8 +136,10 @@ pub(crate) struct StreamGroup {
     /// Each waiting op's entry id (index op - 1), and the way back.
     ids: Vec<Option<Vec<u8>>>,
     ops_by_id: HashMap<Vec<u8>, u32>,
-    /// When and where an XAUTOCLAIM scan the work bound interrupted goes on from.
-    resume: Option<(i64, Vec<u8>)>,
+    /// XAUTOCLAIM's cursor: where the next call starts (0-0: from the beginning).
+    cursor: Vec<u8>,
+    /// When a round the work bound interrupted goes on.
+    resume: Option<i64>,
 }
 
 impl StreamGroup {
@@ -169,6 +175,7 @@ impl StreamGroup {
             n_ops: cfg.operations,
             ids: vec![None; cfg.operations as usize],
             ops_by_id: HashMap::new(),
+            cursor: b"0-0".to_vec(),
             resume: None,
         }
     }
@@ -181,8 +188,8 @@ impl StreamGroup {
     }
 
     pub fn next_time(&self) -> Option<i64> {
-        if let Some((at, _)) = &self.resume {
-            return Some(*at);
+        if let Some(at) = self.resume {
+            return Some(at);
         }
         (!self.track.all_final()).then_some(self.next_reclaim)
     }
@@ -288,17 +295,14 @@ impl StreamGroup {
         failures: &Failures,
         max_work: u64,
     ) -> bool {
-        let mut cursor = match self.resume.take() {
-            Some((_, cursor)) => cursor,
-            None => {
-                self.next_reclaim = self.next_reclaim.saturating_add(self.interval);
-                b"0-0".to_vec()
-            }
-        };
+        if self.resume.take().is_none() {
+            self.next_reclaim = self.next_reclaim.saturating_add(self.interval);
+        }
         let min_idle = self.min_idle_ms.to_string();
         let count = self.batch.to_string();
         // Each call scans at least one pending entry: bounded by the orders.
         for _ in 0..=self.n_ops {
+            let cursor = std::mem::replace(&mut self.cursor, b"0-0".to_vec());
             let reply = self.send(
                 wire,
                 Who::Reclaimer,
@@ -323,15 +327,17 @@ impl StreamGroup {
                 }
             }
             self.retry_claimed(wire, &claim.claimed, schedule, failures);
-            // A cursor other than 0-0 means more of the PEL to scan (XAUTOCLAIM looks at
-            // COUNT × 10 entries a call), even when this call claimed none.
-            if claim.cursor == b"0-0" {
+            let full = claim.claimed.len() + claim.deleted.len() >= self.batch as usize;
+            // The next call (this round's or the next round's) goes on from the cursor.
+            self.cursor = claim.cursor;
+            // A full batch: more may be idle long enough, claim again now. Otherwise the
+            // rest of the PEL waits for the next round.
+            if !full {
                 break;
             }
-            cursor = claim.cursor;
             if wire.work >= max_work {
-                // Go on from here, at this time, in the next call.
-                self.resume = Some((wire.now, cursor));
+                // Go on at this time in the next call.
+                self.resume = Some(wire.now);
                 return false;
             }
         }
