@@ -123,25 +123,29 @@ test('start bare: each layer adds a row, the rows are the model\'s build-up', as
   assert.deepEqual(errors, []);
 });
 
-test('an experiment runs through the page and checks what the learner should see', async (t) => {
-  const { page, errors } = await openSim(t);
-  await page.evaluate(() => localStorage.removeItem('redis-playground:retry-experiments'));
-  const exp = page.locator('#retry .rs-experiment[data-experiment="budget"]');
-  await exp.locator('.rs-exp-run[data-run="0"]').click();
-  // The form is the experiment's, and the run is going.
-  assert.equal(await page.locator('#retry [name="capacity"]').inputValue(), '50');
-  assert.equal(await page.locator('#retry [name="budget"]').isChecked(), false);
-  assert.equal(await exp.locator('li[data-state="running"]').count(), 1);
-  await finish(page);
-  await page.waitForFunction(() => document.querySelector('#retry .rs-experiment[data-experiment="budget"] li[data-state="done"]'));
-  await exp.locator('.rs-exp-run[data-run="1"]').click();
-  assert.equal(await page.locator('#retry [name="budget"]').isChecked(), true);
-  await finish(page);
-  await page.waitForFunction(() => document.querySelectorAll('#retry .rs-experiment[data-experiment="budget"] .rs-exp-checks li').length === 3);
-  const checks = await exp.locator('.rs-exp-checks li').evaluateAll((lis) => lis.map((li) => [li.textContent, li.dataset.ok]));
-  for (const [text, ok] of checks) assert.equal(ok, 'true', text);
-  assert.match(await exp.locator('.rs-exp-badge').textContent(), /done/);
-  assert.deepEqual(JSON.parse(await page.evaluate(() => localStorage.getItem('redis-playground:retry-experiments'))), ['budget']);
-  await shot(page, exp, 'retry-experiment.png');
-  assert.deepEqual(errors, []);
-});
+for (const id of ['storm', 'full-jitter-outage', 'budget']) {
+  test(`the experiment ${id} runs through the page and checks what the learner should see`, async (t) => {
+    const { page, errors } = await openSim(t);
+    await page.evaluate(() => localStorage.removeItem('redis-playground:retry-experiments'));
+    const exp = page.locator(`#retry .rs-experiment[data-experiment="${id}"]`);
+    await exp.locator('.rs-exp-run[data-run="0"]').click();
+    // The form is the experiment's, and the run is going.
+    assert.equal(await page.locator('#retry [name="queueClaim"]').inputValue(), 'lua');
+    assert.equal(await page.locator('#retry [name="stream"]').isChecked(), false);
+    assert.equal(await exp.locator('li[data-state="running"]').count(), 1);
+    await finish(page);
+    await page.waitForFunction((x) => document.querySelector(`#retry .rs-experiment[data-experiment="${x}"] li[data-state="done"]`), id);
+    await exp.locator('.rs-exp-run[data-run="1"]').click();
+    if (id === 'budget') assert.equal(await page.locator('#retry [name="budget"]').isChecked(), true);
+    if (id !== 'budget') assert.equal(await page.locator('#retry [name="jitter"]').inputValue(), 'full');
+    await finish(page);
+    await page.waitForFunction((x) => document.querySelectorAll(`#retry .rs-experiment[data-experiment="${x}"] .rs-exp-checks li`).length > 0, id);
+    const checks = await exp.locator('.rs-exp-checks li').evaluateAll((lis) => lis.map((li) => [li.textContent, li.dataset.ok]));
+    assert.ok(checks.length >= 2);
+    for (const [text, ok] of checks) assert.equal(ok, 'true', text);
+    assert.match(await exp.locator('.rs-exp-badge').textContent(), /done/);
+    assert.deepEqual(JSON.parse(await page.evaluate(() => localStorage.getItem('redis-playground:retry-experiments'))), [id]);
+    await shot(page, exp, `retry-experiment-${id}.png`);
+    assert.deepEqual(errors, []);
+  });
+}
