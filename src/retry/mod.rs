@@ -203,8 +203,13 @@ impl Simulation {
         let bucket_ms = if config.bucket_ms > 0 {
             config.bucket_ms
         } else {
-            let horizon = config.arrival_spread_ms + (sched.longest_total_s() * 1000.0) as i64;
-            metrics::auto_bucket_ms(horizon)
+            let mut longest = (sched.longest_total_s() * 1000.0) as i64;
+            if config.stream {
+                // The consumer group waits its min-idle before every retry, not the schedule.
+                let idle = config.stream_min_idle_ms;
+                longest = longest.max(idle.saturating_mul(i64::from(sched.max_retries())));
+            }
+            metrics::auto_bucket_ms(config.arrival_spread_ms.saturating_add(longest))
         };
 
         let mut log = CommandLog::new(config.log_capacity as usize);

@@ -30,7 +30,10 @@ export function longestWaitMs(schedule) {
 
 /** How long a run can last, in world ms (the last failure, then every wait). */
 export function horizonMs(config) {
-  return (config.arrivalSpreadMs ?? 60_000) + longestWaitMs(config.schedule);
+  let longest = longestWaitMs(config.schedule);
+  // The consumer group waits its min-idle (0: the first delay) before every retry.
+  if (config.stream && config.streamMinIdleMs > 0) longest = Math.max(longest, config.streamMinIdleMs * (config.schedule.maxRetries ?? 0));
+  return (config.arrivalSpreadMs ?? 60_000) + longest;
 }
 
 /** `5 min → 10 min → 15 min → 2 h → 4 h → 6 h` (the first few, then "…"). */
