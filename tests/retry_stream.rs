@@ -350,3 +350,42 @@ fn ten_thousand_orders_finish() {
     assert_eq!(m.successes + m.given_up + m.lost, 10_000);
     assert_eq!(m.lost, 0);
 }
+
+#[test]
+fn the_reclaimer_pages_xpending_when_its_own_unclaimed_entries_sit_between_claimed_ones() {
+    // Coarse reclaim rounds against a shorter min-idle: an entry claimed last round (not
+    // idle yet, but the reclaimer's) sits between entries claimed this round.
+    let cfg = only_stream(Config {
+        operations: 60,
+        arrival_spread_ms: 30_000,
+        failure_probability: 1.0,
+        schedule: ScheduleConfig {
+            max_retries: 8,
+            ..ScheduleConfig::default()
+        },
+        stream_min_idle_ms: 10_000,
+        stream_reclaim_ms: 7_000,
+        ..Config::default()
+    });
+    let (mut w, mut sim) = start(&cfg);
+    run_to_end(&mut w, &mut sim);
+    let paged = sim
+        .log_since(0)
+        .filter(|e| e.argv_text().first().map(String::as_str) == Some("XPENDING"))
+        .filter(|e| e.argv_text()[3].starts_with('('))
+        .count();
+    assert!(paged > 0, "no XPENDING paging happened");
+    // Every dead letter names the real delivery count: the read and eight retries.
+    let dead = cmd(w.server_mut(), 13, sim.now_ms(), "XRANGE orders:dead - +");
+    let Reply::Array(entries) = dead else {
+        panic!("{dead:?}")
+    };
+    assert_eq!(entries.len(), 60);
+    for e in entries {
+        let Reply::Array(pair) = e else { panic!() };
+        let Reply::Array(fields) = &pair[1] else {
+            panic!()
+        };
+        assert_eq!(fields[3], Reply::Bulk(b"9".to_vec()));
+    }
+}

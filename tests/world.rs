@@ -140,6 +140,7 @@ fn a_refused_config_leaves_the_running_simulation_alone() {
         polling: false,
         events: false,
         queue: false,
+        stream: false,
         ..Config::default()
     };
     assert!(w.sim_start(&bad, T0 + 10.0).is_err());

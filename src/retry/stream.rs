@@ -107,19 +107,21 @@ fn read_claim(reply: &Reply, n_ops: u32) -> Option<Claim> {
     })
 }
 
-/// XPENDING's extended form: id → delivery count.
-fn read_deliveries(reply: &Reply) -> HashMap<Vec<u8>, i64> {
+/// XPENDING's extended form: id → delivery count, and the last row's id.
+fn read_deliveries(reply: &Reply) -> (HashMap<Vec<u8>, i64>, Option<Vec<u8>>) {
     let mut out = HashMap::new();
+    let mut last = None;
     if let Reply::Array(rows) = reply {
         for row in rows {
             if let Reply::Array(f) = row {
                 if let (Some(id), Some(Reply::Int(n))) = (f.first().and_then(bulk), f.get(3)) {
                     out.insert(id.to_vec(), *n);
+                    last = Some(id.to_vec());
                 }
             }
         }
     }
-    out
+    (out, last)
 }
 
 pub(crate) struct StreamGroup {
@@ -354,21 +356,42 @@ impl StreamGroup {
         let (Some((first, _)), Some((last, _))) = (claimed.first(), claimed.last()) else {
             return;
         };
-        let n = claimed.len().to_string();
-        let pending = self.send(
-            wire,
-            Who::Reclaimer,
-            argv([
-                b"XPENDING",
-                STREAM_KEY.as_bytes(),
-                GROUP.as_bytes(),
-                first,
-                last,
-                n.as_bytes(),
-                RECLAIMER.as_bytes(),
-            ]),
-        );
-        let deliveries = read_deliveries(&pending);
+        // The reclaimer also owns the failed entries it claimed before that aren't idle
+        // long enough yet: between the first and last claimed id there may be more of
+        // them than were claimed. Page on (from after the last row) until every claimed
+        // entry's count is known.
+        let n = claimed.len();
+        let count = n.to_string();
+        let mut deliveries = HashMap::new();
+        let mut from = first.clone();
+        for _ in 0..=self.n_ops {
+            let page = self.send(
+                wire,
+                Who::Reclaimer,
+                argv([
+                    b"XPENDING",
+                    STREAM_KEY.as_bytes(),
+                    GROUP.as_bytes(),
+                    &from,
+                    last,
+                    count.as_bytes(),
+                    RECLAIMER.as_bytes(),
+                ]),
+            );
+            let (rows, last_row) = read_deliveries(&page);
+            deliveries.extend(rows);
+            let known = claimed
+                .iter()
+                .filter(|(id, _)| deliveries.contains_key(id))
+                .count();
+            match last_row {
+                Some(row) if known < n => {
+                    from = b"(".to_vec();
+                    from.extend_from_slice(&row);
+                }
+                _ => break,
+            }
+        }
         for (id, op) in claimed {
             let Some(op) = *op else { continue };
             let count = deliveries.get(id).copied().unwrap_or(0);
