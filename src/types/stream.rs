@@ -543,9 +543,10 @@ impl Stream {
 
     /// Whether a live entry has this id.
     pub fn contains(&self, id: StreamId) -> bool {
-        self.node_for(id)
-            .and_then(|k| self.nodes.get(&k))
-            .and_then(|n| n.slots.get(n.position(id)))
+        self.nodes
+            .range(..=id)
+            .next_back()
+            .and_then(|(_, n)| n.slots.get(n.position(id)))
             .is_some_and(|e| e.id == id && !e.deleted)
     }
 

@@ -580,18 +580,23 @@ pub(super) fn xautoclaim(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
     let mut deleted = Vec::new();
     let mut claimer = Claimer::new(g, name, now, justid);
     let mut changes = 0u64;
+    // The entries it may look at, read in one walk of the PEL (at most COUNT × 10).
+    let scan: Vec<(StreamId, i64)> = s
+        .groups
+        .get(g.as_slice())
+        .map(|gr| {
+            gr.pel
+                .range(start..)
+                .take(usize::try_from(attempts).unwrap_or(usize::MAX))
+                .map(|(id, n)| (*id, n.delivery_time))
+                .collect()
+        })
+        .unwrap_or_default();
     let mut cursor = Some(start);
+    let mut scan = scan.into_iter();
     while attempts > 0 && count > 0 {
         attempts -= 1;
-        let Some(from) = cursor else {
-            break;
-        };
-        let Some((id, delivered)) = s
-            .groups
-            .get(g.as_slice())
-            .and_then(|gr| gr.pel.range(from..).next())
-            .map(|(id, n)| (*id, n.delivery_time))
-        else {
+        let Some((id, delivered)) = scan.next() else {
             cursor = None;
             break;
         };
