@@ -550,6 +550,26 @@ impl Stream {
             .is_some_and(|e| e.id == id && !e.deleted)
     }
 
+    /// Which of `ids` (ascending) are live entries, in one walk over the nodes they fall
+    /// in (XAUTOCLAIM checks every pending entry it looks at).
+    pub fn live_flags(&self, ids: &[StreamId]) -> Vec<bool> {
+        let from = ids
+            .first()
+            .and_then(|&f| self.node_for(f))
+            .unwrap_or(StreamId::MIN);
+        let mut nodes = self.nodes.range(from..).peekable();
+        let mut cur: Option<&Node> = None;
+        ids.iter()
+            .map(|&id| {
+                while let Some((_, n)) = nodes.next_if(|(k, _)| **k <= id) {
+                    cur = Some(n);
+                }
+                cur.and_then(|n| n.slots.get(n.position(id)))
+                    .is_some_and(|e| e.id == id && !e.deleted)
+            })
+            .collect()
+    }
+
     /// XINFO STREAM's `radix-tree-nodes`: the nodes of the radix tree keyed by the stream
     /// nodes' master ids.
     pub fn radix_tree_nodes(&self) -> usize {

@@ -592,16 +592,18 @@ pub(super) fn xautoclaim(ctx: &mut Ctx, argv: &[Vec<u8>]) -> CmdResult {
                 .collect()
         })
         .unwrap_or_default();
+    let ids: Vec<StreamId> = scan.iter().map(|&(id, _)| id).collect();
+    let live = s.live_flags(&ids);
     let mut cursor = Some(start);
-    let mut scan = scan.into_iter();
+    let mut scan = scan.into_iter().zip(live);
     while attempts > 0 && count > 0 {
         attempts -= 1;
-        let Some((id, delivered)) = scan.next() else {
+        let Some(((id, delivered), live)) = scan.next() else {
             cursor = None;
             break;
         };
         cursor = id.incr();
-        if !s.contains(id) {
+        if !live {
             if let Some(group) = s.groups.get_mut(g.as_slice()) {
                 group.ack(id);
             }
