@@ -196,12 +196,7 @@ impl Events {
     /// retry will never come. They are lost.
     pub fn sweep_overdue(&mut self, wire: &mut Wire, grace: Ms) {
         let now = wire.now;
-        let overdue: Vec<u32> = self
-            .track
-            .waiting
-            .range(..(now.saturating_sub(grace), 0))
-            .map(|&(_, op)| op)
-            .collect();
+        let overdue = self.track.overdue(now, grace);
         for op in overdue {
             if !stored(wire.server, self.track.db, op_key(op).as_bytes()) {
                 self.track.lose(op, now);

@@ -408,12 +408,7 @@ impl StreamGroup {
     /// claim them again. They are lost.
     pub fn sweep_overdue(&mut self, wire: &mut Wire, grace: Ms) {
         let now = wire.now;
-        let overdue: Vec<u32> = self
-            .track
-            .waiting
-            .range(..(now.saturating_sub(grace), 0))
-            .map(|&(_, op)| op)
-            .collect();
+        let overdue = self.track.overdue(now, grace);
         if overdue.is_empty() {
             return;
         }

@@ -272,6 +272,15 @@ impl Track {
             .map(|r| r.due)
     }
 
+    /// The waiting operations due more than `grace` before `now` (the strategies check
+    /// whether their retry can still come).
+    pub fn overdue(&self, now: Ms, grace: Ms) -> Vec<u32> {
+        self.waiting
+            .range(..(now.saturating_sub(grace), 0))
+            .map(|&(_, op)| op)
+            .collect()
+    }
+
     pub fn all_final(&self) -> bool {
         self.finished as usize == self.ops.len()
     }
