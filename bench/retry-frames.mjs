@@ -2,7 +2,7 @@
 // Frame times of the retry simulation page: a benchmark, not a test.
 //
 //   node bench/retry-frames.mjs [--ops 1000] [--speed 600] [--seconds 10] [--preset seed]
-//                               [--capacity 100] [--panels all|top]
+//                               [--capacity 100] [--breaker on|off] [--panels all|top]
 //
 // Serves www/ (scripts/static-server.mjs), opens the page in headless Chromium (Debian's
 // /usr/bin/chromium through playwright-core), scrolls to the simulation, starts it from
@@ -31,6 +31,7 @@ const SECONDS = Number(arg('seconds', 10));
 const PRESET = arg('preset', 'seed');
 const CAPACITY = Number(arg('capacity', 100));
 const PANELS = arg('panels', 'all');
+const BREAKER = arg('breaker', 'on') !== 'off';
 
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const ms = (x) => `${x.toFixed(1)} ms`;
@@ -52,7 +53,7 @@ try {
   await page.click(`#retry .rs-preset[data-preset="${PRESET}"]`);
   await page.fill('#retry input[name="operations"]', String(OPS));
   await page.fill('#retry input[name="capacity"]', String(CAPACITY));
-  await page.setChecked('#retry input[name="breaker"]', true);
+  await page.setChecked('#retry input[name="breaker"]', BREAKER);
   await page.selectOption('#retry .rs-chart select', 'peakCallsPerS');
   const layersMs = await page.evaluate(() => {
     const t = performance.now();
@@ -144,7 +145,7 @@ try {
   console.log(`simAdvance: ${ms(result.simMs / Math.max(1, deltas.length))} per frame (${result.calls} calls, longest ${ms(result.simMax)})`);
   console.log(`world time simulated: ${(result.simNow / 60000).toFixed(1)} min; retries: ${result.retries}`);
   console.log(`model: ${Math.round(result.commandsPerS).toLocaleString('en-US')} Redis commands sent per second of wall time (all strategies)`);
-  console.log(`panels: ${PANELS}; capacity ${CAPACITY}/s with a circuit breaker; layer build-up (7 runs of ${OPS} operations): ${ms(layersMs)}`);
+  console.log(`panels: ${PANELS}; capacity ${CAPACITY ? `${CAPACITY}/s` : 'unlimited'}${BREAKER ? ' with a circuit breaker' : ''}; layer build-up (7 runs of ${OPS} operations): ${ms(layersMs)}`);
   if (errors.length) console.log(`page errors: ${errors.join('\n')}`);
 } finally {
   await browser.close();
