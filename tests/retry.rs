@@ -2,16 +2,13 @@
 //! schedule, max retries, keys gone after success, the expired-event lag and lost events,
 //! the delayed queue's claims, determinism, jitter bounds, and a 10,000-operation run.
 
+mod common;
+
+use common::retry::{cmd, run_to_end, start, T0};
+use common::session;
 use redis_playground::retry::schedule::{jittered, JitterInput};
 use redis_playground::retry::*;
-use redis_playground::server::Server;
 use redis_playground::{Reply, World};
-
-const T0: i64 = 1_700_000_000_000;
-
-fn session() -> World {
-    World::with_seed(T0 as f64, 42)
-}
 
 fn test_mode(max_retries: u32) -> ScheduleConfig {
     ScheduleConfig {
@@ -19,35 +16,6 @@ fn test_mode(max_retries: u32) -> ScheduleConfig {
         max_retries,
         ..ScheduleConfig::default()
     }
-}
-
-/// Advance an hour of world time at a time until every operation is settled.
-fn run_to_end(s: &mut World, sim: &mut Simulation) {
-    let mut t = sim.now_ms();
-    for _ in 0..1_000 {
-        if sim.is_finished() {
-            return;
-        }
-        t += 3_600_000;
-        sim.advance_to(s.server_mut(), t);
-    }
-    panic!("the simulation did not finish");
-}
-
-fn start(cfg: &Config) -> (World, Simulation) {
-    let mut s = session();
-    let sim = Simulation::new(cfg, s.server_mut(), T0).expect("valid config");
-    (s, sim)
-}
-
-/// Run one command on a fresh connection at world time `now`.
-fn cmd(server: &mut Server, db: u8, now: i64, line: &str) -> Reply {
-    let c = server.connect();
-    server.execute(c, &[b"SELECT".to_vec(), db.to_string().into_bytes()], now);
-    let argv = redis_playground::cli::split_args(line.as_bytes()).expect("a valid line");
-    let r = server.execute(c, &argv, now);
-    server.disconnect(c);
-    r
 }
 
 /// (retry, outcome) of each first attempt of `op`.

@@ -3,11 +3,12 @@
 //! as load above the capacity line, jitter flattens it, a budget caps the extra load at a
 //! price in given-up operations, an open breaker sends nothing.
 
+mod common;
+
+use common::retry::{run_to_end, start};
 use redis_playground::retry::layers::{compare, Layer, LayerRow};
 use redis_playground::retry::*;
 use redis_playground::World;
-
-const T0: i64 = 1_700_000_000_000;
 
 /// The page's "Thundering herd" preset with a downstream of 50 calls a second.
 fn herd(jitter: Jitter) -> Config {
@@ -38,14 +39,8 @@ fn herd(jitter: Jitter) -> Config {
 }
 
 fn run(cfg: &Config) -> (World, Simulation) {
-    let mut w = World::with_seed(T0 as f64, 42);
-    let mut sim = Simulation::new(cfg, w.server_mut(), T0).expect("a valid config");
-    let mut t = T0;
-    while !sim.is_finished() {
-        t += 3_600_000;
-        assert!(t < T0 + 400 * 3_600_000, "the run did not finish");
-        sim.advance_to(w.server_mut(), t);
-    }
+    let (mut w, mut sim) = start(cfg);
+    run_to_end(&mut w, &mut sim);
     (w, sim)
 }
 

@@ -3,11 +3,11 @@
 //! only delay, dead-lettering, the same failures as the delayed queue, orders lost when a
 //! console deletes the stream, and determinism whatever the step size.
 
-use redis_playground::retry::*;
-use redis_playground::server::Server;
-use redis_playground::{Reply, World};
+mod common;
 
-const T0: i64 = 1_700_000_000_000;
+use common::retry::{cmd, run_to_end, start, T0};
+use redis_playground::retry::*;
+use redis_playground::Reply;
 
 fn only_stream(cfg: Config) -> Config {
     Config {
@@ -17,33 +17,6 @@ fn only_stream(cfg: Config) -> Config {
         stream: true,
         ..cfg
     }
-}
-
-fn start(cfg: &Config) -> (World, Simulation) {
-    let mut w = World::with_seed(T0 as f64, 42);
-    let sim = Simulation::new(cfg, w.server_mut(), T0).expect("a valid config");
-    (w, sim)
-}
-
-fn run_to_end(w: &mut World, sim: &mut Simulation) {
-    let mut t = sim.now_ms();
-    for _ in 0..1_000 {
-        if sim.is_finished() {
-            return;
-        }
-        t += 3_600_000;
-        sim.advance_to(w.server_mut(), t);
-    }
-    panic!("the run did not finish");
-}
-
-fn cmd(server: &mut Server, db: u8, now: i64, line: &str) -> Reply {
-    let c = server.connect();
-    server.execute(c, &[b"SELECT".to_vec(), db.to_string().into_bytes()], now);
-    let argv = redis_playground::cli::split_args(line.as_bytes()).expect("a valid line");
-    let r = server.execute(c, &argv, now);
-    server.disconnect(c);
-    r
 }
 
 /// The log without the reclaimer's empty rounds: `ms-since-start db who command -> reply`.

@@ -146,16 +146,11 @@ pub fn layer_configs(base: &Config) -> Vec<(Layer, Config)> {
 pub(crate) fn run_ideal(config: &Config) -> Result<(Track, i64), ConfigError> {
     let config = config.normalized()?;
     let sched = Schedule::new(config.schedule.clone(), config.seed);
-    let failures = Failures {
-        seed: config.seed,
-        probability: config.failure_probability,
-        outage: config.outage,
-    };
+    let failures = Failures::of(&config);
     let bucket_ms = if config.bucket_ms > 0 {
         config.bucket_ms
     } else {
-        let horizon = config.arrival_spread_ms + (sched.longest_total_s() * 1000.0) as i64;
-        auto_bucket_ms(horizon)
+        auto_bucket_ms(sched.horizon_ms(config.arrival_spread_ms))
     };
     let guard = Guard::new(config.capacity_per_s, config.budget, config.breaker, 0);
     let mut track = Track::new(
@@ -195,10 +190,7 @@ pub fn compare(base: &Config) -> Result<Vec<LayerRow>, ConfigError> {
     if base.bucket_ms <= 0 {
         let horizon = layers
             .iter()
-            .map(|(_, c)| {
-                let s = Schedule::new(c.schedule.clone(), c.seed);
-                c.arrival_spread_ms + (s.longest_total_s() * 1000.0) as i64
-            })
+            .map(|(_, c)| Schedule::new(c.schedule.clone(), c.seed).horizon_ms(c.arrival_spread_ms))
             .max()
             .unwrap_or(0);
         let bucket_ms = auto_bucket_ms(horizon);

@@ -191,11 +191,7 @@ impl Simulation {
         }
         server.reseed(schedule::stream_seed(config.seed, Stream::ServerRng));
         let sched = Schedule::new(config.schedule.clone(), config.seed);
-        let failures = Failures {
-            seed: config.seed,
-            probability: config.failure_probability,
-            outage: config.outage,
-        };
+        let failures = Failures::of(&config);
         let arrivals = schedule::arrivals(config.seed, config.operations, config.arrival_spread_ms)
             .into_iter()
             .map(|(at, op)| (now_ms.saturating_add(at), op))
@@ -203,13 +199,14 @@ impl Simulation {
         let bucket_ms = if config.bucket_ms > 0 {
             config.bucket_ms
         } else {
-            let mut longest = (sched.longest_total_s() * 1000.0) as i64;
+            let mut horizon = sched.horizon_ms(config.arrival_spread_ms);
             if config.stream {
                 // The consumer group waits its min-idle before every retry, not the schedule.
                 let idle = config.stream_min_idle_ms;
-                longest = longest.max(idle.saturating_mul(i64::from(sched.max_retries())));
+                let waits = idle.saturating_mul(i64::from(sched.max_retries()));
+                horizon = horizon.max(config.arrival_spread_ms.saturating_add(waits));
             }
-            metrics::auto_bucket_ms(config.arrival_spread_ms.saturating_add(longest))
+            metrics::auto_bucket_ms(horizon)
         };
 
         let mut log = CommandLog::new(config.log_capacity as usize);

@@ -158,6 +158,12 @@ impl Schedule {
             .collect()
     }
 
+    /// How long a run can last with this schedule when its failures spread over
+    /// `arrival_spread_ms` (for sizing charts).
+    pub fn horizon_ms(&self, arrival_spread_ms: i64) -> i64 {
+        arrival_spread_ms.saturating_add((self.longest_total_s() * 1000.0) as i64)
+    }
+
     /// The longest an operation can spend waiting, in seconds (for sizing charts).
     pub fn longest_total_s(&self) -> f64 {
         let (_, cap) = self.base_and_cap_s();
@@ -180,6 +186,15 @@ pub struct Failures {
 }
 
 impl Failures {
+    /// The failures a (normalized) config describes.
+    pub fn of(config: &super::config::Config) -> Failures {
+        Failures {
+            seed: config.seed,
+            probability: config.failure_probability,
+            outage: config.outage,
+        }
+    }
+
     /// Does retry `k` of `op`, made `rel_ms` after the start, fail? (and was it the outage?)
     pub fn fails(&self, op: u32, k: u32, rel_ms: i64) -> (bool, bool) {
         if self.outage.is_some_and(|w| w.contains(rel_ms)) {

@@ -9,6 +9,7 @@
 #![allow(dead_code)]
 
 pub mod redis_server;
+pub mod retry;
 pub mod words;
 
 use redis_playground::World;

@@ -31,7 +31,7 @@ import { registerDueSource, onClockChange, worldClock } from '../clock/clock.js'
 import { formValues, packRun, checkRun, differences } from './share-run.js';
 import { suggestedSpeed } from './schedule.js';
 import { SIM_PREFIX, encodeData, decodeData, ShareError } from '../share/codec.js';
-import { openLinkDialog } from '../share/share.js';
+import { openLinkDialog, framed } from '../share/share.js';
 import { openDialog } from '../persist/ui.js';
 
 const ADVANCE_MS = 5; // simulation time per frame, at most (wall ms)
@@ -333,14 +333,6 @@ export function mountRetry({ root, engine, console: ui = null, scheduler, clock 
       url,
     });
     return url;
-  }
-
-  function framed() {
-    try {
-      return window.top !== window.self;
-    } catch {
-      return true;
-    }
   }
 
   function refuseLink(reason) {

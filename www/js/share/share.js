@@ -39,7 +39,7 @@ function plural(n, one, many = `${one}s`) {
 }
 
 /** Whether this page is inside another page's frame (reading `top` can throw cross-origin). */
-function framed() {
+export function framed() {
   try {
     return window.top !== window.self;
   } catch {
